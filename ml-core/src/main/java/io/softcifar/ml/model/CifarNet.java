@@ -1,0 +1,189 @@
+package io.softcifar.ml.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
+import io.softcifar.ml.nn.Autograd;
+import io.softcifar.ml.nn.Mode;
+import io.softcifar.ml.nn.Module;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * ResNet backbone + the method's head: the one model type the trainer, the evaluator and the CLI use.
+ *
+ * <p>All parameters and buffers live in the manager given at construction; forward passes create their arrays in
+ * the manager of the input batch, which the caller closes after the step.
+ */
+public final class CifarNet extends Module {
+
+    private final ModelConfig config;
+    private final ResNet backbone;
+    private final io.softcifar.ml.nn.Linear softmaxHead;
+    private final SngpHead sngpHead;
+    private final DuqHead duqHead;
+
+    /**
+     * Builds and initializes the network. Initialization draws from PyTorch's generator: seed it first
+     * ({@code Engine.getInstance().setRandomSeed}) for reproducible weights; the SNGP random features are drawn
+     * from {@code seed} in Java so they are identical on every device.
+     */
+    public CifarNet(NDManager manager, ModelConfig config, long seed) {
+        this.config = config;
+        Float sn = config.spectralBoundOrNull();
+        backbone = registerChild("backbone", new ResNet(manager, config.blocksPerStage(), config.effectiveDropout(), sn));
+        switch (config.method()) {
+            case BASIC, DROPOUT -> {
+                softmaxHead = registerChild("head",
+                        new io.softcifar.ml.nn.Linear(manager, ResNet.FEATURES, config.classes(), true, null));
+                sngpHead = null;
+                duqHead = null;
+            }
+            case SNGP -> {
+                softmaxHead = null;
+                sngpHead = registerChild("gp", new SngpHead(manager, ResNet.FEATURES, config.classes(), config, seed));
+                duqHead = null;
+            }
+            case DUQ -> {
+                softmaxHead = null;
+                sngpHead = null;
+                duqHead = registerChild("duq", new DuqHead(manager, ResNet.FEATURES, config.classes(),
+                        config.duqEmbedding(), config.duqLengthScale(), config.duqMomentum()));
+            }
+            default -> throw new IllegalStateException(config.method().toString());
+        }
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    /** Raw output of one pass: logits (basic, dropout, SNGP) or kernel values (DUQ). */
+    public NDArray forward(NDArray x, Mode mode) {
+        NDArray f = backbone.forward(x, mode);
+        return switch (config.method()) {
+            case BASIC, DROPOUT -> softmaxHead.forward(f, mode);
+            case SNGP -> sngpHead.forward(sngpHead.randomFeatures(f), mode);
+            case DUQ -> duqHead.kernel(duqHead.embed(f));
+        };
+    }
+
+    /**
+     * The training loss of a batch (TRAIN mode). For DUQ this includes the two-sided gradient penalty
+     * λ·mean((‖∇ₓ Σₖ Kₖ‖₂ − 1)²), computed by double backprop: the first backward builds the graph of ∇ₓ and
+     * leaves the parameters' gradients zeroed, so the caller's {@code backward(loss)} yields the full gradient.
+     * Must run inside {@link Autograd#enable()}.
+     */
+    public NDArray trainingLoss(NDArray x, NDArray targets) {
+        if (config.method() != Method.DUQ) {
+            return Losses.softCrossEntropy(forward(x, Mode.TRAIN), targets);
+        }
+        double lambda = config.duqGradientPenalty();
+        if (lambda > 0) {
+            x.setRequiresGradient(true);
+        }
+        NDArray kernel = forward(x, Mode.TRAIN);
+        NDArray loss = Losses.binaryCrossEntropy(kernel, targets);
+        if (lambda > 0) {
+            Autograd.backwardCreateGraph(kernel.sum());
+            NDArray gradient = Autograd.gradient(x);
+            Autograd.zeroGradients(namedParameters().values());
+            NDArray norms = gradient.reshape(gradient.getShape().get(0), -1).norm(new int[] {1});
+            NDArray penalty = norms.sub(1f).square().mean().mul((float) lambda);
+            loss = loss.add(penalty);
+        }
+        return loss;
+    }
+
+    /** After each optimizer step (DUQ: centroid update from an inference-mode pass, without gradient). */
+    public void afterOptimizerStep(NDArray x, NDArray targets) {
+        if (duqHead == null) {
+            return;
+        }
+        Autograd.noGrad(() -> {
+            NDArray z = duqHead.embed(backbone.forward(x.stopGradient(), Mode.EVAL));
+            duqHead.updateCentroids(z, targets);
+        });
+    }
+
+    /** Start of every training epoch (SNGP: precision reset). */
+    public void startEpoch() {
+        if (sngpHead != null) {
+            Autograd.noGrad(sngpHead::resetPrecision);
+        }
+    }
+
+    /** End of every training epoch, before validation (SNGP: covariance from the epoch's precision). */
+    public void endEpoch() {
+        if (sngpHead != null) {
+            Autograd.noGrad(sngpHead::updateCovariance);
+        }
+    }
+
+    /**
+     * The predictive distribution of a batch, in inference mode: differentiable in x when called under
+     * {@link Autograd#enable()} (FGSM attacks the loss of this averaged prediction).
+     */
+    public Prediction predict(NDArray x) {
+        return predict(x, config.mcSamples());
+    }
+
+    public Prediction predict(NDArray x, int mcSamples) {
+        switch (config.method()) {
+            case BASIC -> {
+                NDArray logits = forward(x, Mode.EVAL);
+                NDArray p = logits.softmax(1);
+                return new Prediction(p, logits, p.max(new int[] {1}));
+            }
+            case DROPOUT -> {
+                List<NDArray> logits = new ArrayList<>();
+                List<NDArray> probs = new ArrayList<>();
+                for (int s = 0; s < mcSamples; s++) {
+                    NDArray l = forward(x, Mode.MC_DROPOUT);
+                    logits.add(l);
+                    probs.add(l.softmax(1));
+                }
+                NDArray meanLogits = NDArrays.stack(new ai.djl.ndarray.NDList(logits)).mean(new int[] {0});
+                NDArray meanProbs = NDArrays.stack(new ai.djl.ndarray.NDList(probs)).mean(new int[] {0});
+                return new Prediction(meanProbs, meanLogits, meanProbs.max(new int[] {1}));
+            }
+            case SNGP -> {
+                NDArray f = backbone.forward(x, Mode.EVAL);
+                NDArray phi = sngpHead.randomFeatures(f);
+                NDArray logits = sngpHead.forward(phi, Mode.EVAL);
+                NDArray variance = sngpHead.variance(phi);
+                NDArray scale = variance.mul((float) config.gpMeanFieldFactor()).add(1f).sqrt();
+                NDArray p = logits.div(scale.expandDims(1)).softmax(1);
+                return new Prediction(p, logits, variance.neg());
+            }
+            case DUQ -> {
+                NDArray kernel = forward(x, Mode.EVAL);
+                return new Prediction(kernel.softmax(1), kernel, kernel.max(new int[] {1}));
+            }
+            default -> throw new IllegalStateException(config.method().toString());
+        }
+    }
+
+    /** Validation loss: cross-entropy of the predictive distribution (DUQ: its BCE on kernel values). */
+    public NDArray validationLoss(NDArray x, NDArray targets) {
+        Prediction p = predict(x);
+        if (config.method() == Method.DUQ) {
+            return Losses.binaryCrossEntropy(p.logits(), targets);
+        }
+        return Losses.crossEntropyOfProbabilities(p.probabilities(), targets);
+    }
+
+    /** Monte-Carlo SNGP prediction: mean softmax over {@code samples} draws of logits ~ N(mean, variance). */
+    public NDArray sngpMonteCarloProbabilities(NDArray x, int samples) {
+        if (sngpHead == null) {
+            throw new IllegalStateException("Monte-Carlo GP prediction needs an SNGP model, this is " + config.method().id());
+        }
+        NDArray f = backbone.forward(x, Mode.EVAL);
+        NDArray phi = sngpHead.randomFeatures(f);
+        NDArray logits = sngpHead.forward(phi, Mode.EVAL);
+        NDArray std = sngpHead.variance(phi).sqrt().expandDims(1).expandDims(0);
+        NDArray noise = x.getManager().randomNormal(new ai.djl.ndarray.types.Shape(samples,
+                logits.getShape().get(0), logits.getShape().get(1)));
+        return noise.mul(std).add(logits.expandDims(0)).softmax(2).mean(new int[] {0});
+    }
+}

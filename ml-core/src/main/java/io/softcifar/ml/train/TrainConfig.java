@@ -1,0 +1,139 @@
+package io.softcifar.ml.train;
+
+import io.softcifar.ml.model.Method;
+import io.softcifar.ml.model.ModelConfig;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Everything that determines a training run (saved in every checkpoint). Defaults are PROTOCOL.md's "Training".
+ *
+ * @param model architecture and method
+ * @param labels soft or hard training targets
+ * @param mixing Mixup / CutMix or none
+ * @param entropyThreshold soft labels with entropy below this are replaced by their hard label (0 = off)
+ * @param augment the train-time augmentation chain (color jitter, flip, rotation, random resized crop)
+ * @param epochs epochs to run (the best validation-loss epoch is kept)
+ * @param batchSize mini-batch size
+ * @param learningRate base learning rate
+ * @param momentum Nesterov momentum
+ * @param weightDecay L2 weight decay
+ * @param warmupEpochs linear warm-up length
+ * @param milestones epochs at which the learning rate is multiplied by gamma
+ * @param gamma decay factor
+ * @param seed split, initialization, batch order and augmentation seed
+ * @param limit use only the first N training images of the split (0 = all)
+ */
+public record TrainConfig(
+        ModelConfig model,
+        LabelMode labels,
+        Mixing mixing,
+        double entropyThreshold,
+        boolean augment,
+        int epochs,
+        int batchSize,
+        double learningRate,
+        double momentum,
+        double weightDecay,
+        int warmupEpochs,
+        List<Integer> milestones,
+        double gamma,
+        long seed,
+        int limit) {
+
+    public static final List<Integer> PROTOCOL_MILESTONES = List.of(50, 100, 150, 190, 210, 230);
+
+    public TrainConfig {
+        if (model == null || labels == null || mixing == null) {
+            throw new IllegalArgumentException("model, labels and mixing are required");
+        }
+        milestones = milestones == null ? PROTOCOL_MILESTONES : List.copyOf(milestones);
+        check(epochs >= 1, "epochs: must be >= 1, got " + epochs);
+        check(batchSize >= 2, "batch-size: must be >= 2 (BatchNorm needs two samples), got " + batchSize);
+        check(learningRate > 0 && Double.isFinite(learningRate), "lr: learning rate must be > 0, got " + learningRate);
+        check(momentum >= 0 && momentum < 1, "momentum: must be in [0, 1), got " + momentum);
+        check(weightDecay >= 0 && Double.isFinite(weightDecay), "weight-decay: must be >= 0, got " + weightDecay);
+        check(warmupEpochs >= 0, "warmup: must be >= 0, got " + warmupEpochs);
+        check(gamma > 0 && gamma <= 1, "gamma: must be in (0, 1], got " + gamma);
+        check(entropyThreshold >= 0 && Double.isFinite(entropyThreshold),
+                "entropy-threshold: must be >= 0, got " + entropyThreshold);
+        check(limit >= 0, "limit: must be >= 0, got " + limit);
+        for (int m : milestones) {
+            check(m > 0, "milestones: must be positive epochs, got " + milestones);
+        }
+    }
+
+    private static void check(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** The protocol's settings for a method and label mode (230 epochs, batch 64, lr 0.05, seed 0). */
+    public static TrainConfig protocol(Method method, LabelMode labels) {
+        return new TrainConfig(ModelConfig.defaults(method), labels, Mixing.NONE, 0.0, true, 230, 64, 0.05, 0.9,
+                5e-4, 5, PROTOCOL_MILESTONES, 0.5, 0L, 0);
+    }
+
+    public TrainConfig withEpochs(int n) {
+        return new TrainConfig(model, labels, mixing, entropyThreshold, augment, n, batchSize, learningRate, momentum,
+                weightDecay, warmupEpochs, milestones, gamma, seed, limit);
+    }
+
+    public TrainConfig withSeed(long s) {
+        return new TrainConfig(model, labels, mixing, entropyThreshold, augment, epochs, batchSize, learningRate,
+                momentum, weightDecay, warmupEpochs, milestones, gamma, s, limit);
+    }
+
+    public TrainConfig withLimit(int n) {
+        return new TrainConfig(model, labels, mixing, entropyThreshold, augment, epochs, batchSize, learningRate,
+                momentum, weightDecay, warmupEpochs, milestones, gamma, seed, n);
+    }
+
+    public TrainConfig withBatchSize(int n) {
+        return new TrainConfig(model, labels, mixing, entropyThreshold, augment, epochs, n, learningRate, momentum,
+                weightDecay, warmupEpochs, milestones, gamma, seed, limit);
+    }
+
+    public TrainConfig withAugment(boolean on) {
+        return new TrainConfig(model, labels, mixing, entropyThreshold, on, epochs, batchSize, learningRate, momentum,
+                weightDecay, warmupEpochs, milestones, gamma, seed, limit);
+    }
+
+    public TrainConfig withMixing(Mixing m) {
+        return new TrainConfig(model, labels, m, entropyThreshold, augment, epochs, batchSize, learningRate, momentum,
+                weightDecay, warmupEpochs, milestones, gamma, seed, limit);
+    }
+
+    public TrainConfig withModel(ModelConfig m) {
+        return new TrainConfig(m, labels, mixing, entropyThreshold, augment, epochs, batchSize, learningRate, momentum,
+                weightDecay, warmupEpochs, milestones, gamma, seed, limit);
+    }
+
+    public TrainConfig withLearningRate(double lr) {
+        return new TrainConfig(model, labels, mixing, entropyThreshold, augment, epochs, batchSize, lr, momentum,
+                weightDecay, warmupEpochs, milestones, gamma, seed, limit);
+    }
+
+    public TrainConfig withWarmupEpochs(int n) {
+        return new TrainConfig(model, labels, mixing, entropyThreshold, augment, epochs, batchSize, learningRate,
+                momentum, weightDecay, n, milestones, gamma, seed, limit);
+    }
+
+    public TrainConfig withEntropyThreshold(double t) {
+        return new TrainConfig(model, labels, mixing, t, augment, epochs, batchSize, learningRate, momentum,
+                weightDecay, warmupEpochs, milestones, gamma, seed, limit);
+    }
+
+    public TrainConfig withWeightDecay(double wd) {
+        return new TrainConfig(model, labels, mixing, entropyThreshold, augment, epochs, batchSize, learningRate,
+                momentum, wd, warmupEpochs, milestones, gamma, seed, limit);
+    }
+
+    @Override
+    public String toString() {
+        return model.method().id() + "/" + labels.id() + " depth " + model.depth() + " epochs " + epochs + " batch "
+                + batchSize + " lr " + learningRate + " seed " + seed
+                + (mixing.kind() == Mixing.Kind.NONE ? "" : " " + mixing) + " milestones " + Arrays.toString(milestones.toArray());
+    }
+}
