@@ -18,6 +18,7 @@ import java.util.List;
 public final class CifarNet extends Module {
 
     private final ModelConfig config;
+    private final NDManager manager;
     private final ResNet backbone;
     private final io.softcifar.ml.nn.Linear softmaxHead;
     private final SngpHead sngpHead;
@@ -30,6 +31,7 @@ public final class CifarNet extends Module {
      */
     public CifarNet(NDManager manager, ModelConfig config, long seed) {
         this.config = config;
+        this.manager = manager;
         Float sn = config.spectralBoundOrNull();
         backbone = registerChild("backbone", new ResNet(manager, config.blocksPerStage(), config.effectiveDropout(), sn));
         switch (config.method()) {
@@ -78,21 +80,44 @@ public final class CifarNet extends Module {
         if (config.method() != Method.DUQ) {
             return Losses.softCrossEntropy(forward(x, Mode.TRAIN), targets);
         }
-        double lambda = config.duqGradientPenalty();
-        if (lambda > 0) {
+        DuqLoss terms = duqLoss(x, targets);
+        return terms.penalty() == null ? terms.bce() : terms.bce().add(terms.penalty().mul((float) config.duqGradientPenalty()));
+    }
+
+    /**
+     * DUQ's two loss terms on a batch.
+     *
+     * @param bce binary cross-entropy between kernel values and targets
+     * @param penalty mean((‖∇ₓ Σₖ Kₖ‖₂ − 1)²) before multiplying by λ, differentiable in the parameters (null when λ = 0)
+     */
+    public record DuqLoss(NDArray bce, NDArray penalty) {}
+
+    /** DUQ's loss terms in TRAIN mode; see {@link #trainingLoss}. Must run inside {@link Autograd#enable()}. */
+    public DuqLoss duqLoss(NDArray x, NDArray targets) {
+        if (duqHead == null) {
+            throw new IllegalStateException("DUQ loss needs a DUQ model, this is " + config.method().id());
+        }
+        boolean penalize = config.duqGradientPenalty() > 0;
+        if (penalize) {
             x.setRequiresGradient(true);
         }
         NDArray kernel = forward(x, Mode.TRAIN);
-        NDArray loss = Losses.binaryCrossEntropy(kernel, targets);
-        if (lambda > 0) {
-            Autograd.backwardCreateGraph(kernel.sum());
-            NDArray gradient = Autograd.gradient(x);
-            Autograd.zeroGradients(namedParameters().values());
-            NDArray norms = gradient.reshape(gradient.getShape().get(0), -1).norm(new int[] {1});
-            NDArray penalty = norms.sub(1f).square().mean().mul((float) lambda);
-            loss = loss.add(penalty);
+        NDArray bce = Losses.binaryCrossEntropy(kernel, targets);
+        if (!penalize) {
+            return new DuqLoss(bce, null);
         }
-        return loss;
+        NDArray gradient = inputGradient().of(kernel, x);
+        NDArray norms = gradient.reshape(gradient.getShape().get(0), -1).norm(new int[] {1});
+        return new DuqLoss(bce, norms.sub(1f).square().mean());
+    }
+
+    private io.softcifar.ml.nn.InputGradient inputGradient;
+
+    private io.softcifar.ml.nn.InputGradient inputGradient() {
+        if (inputGradient == null) {
+            inputGradient = new io.softcifar.ml.nn.InputGradient(manager);
+        }
+        return inputGradient;
     }
 
     /** After each optimizer step (DUQ: centroid update from an inference-mode pass, without gradient). */
@@ -164,9 +189,8 @@ public final class CifarNet extends Module {
         }
     }
 
-    /** Validation loss: cross-entropy of the predictive distribution (DUQ: its BCE on kernel values). */
-    public NDArray validationLoss(NDArray x, NDArray targets) {
-        Prediction p = predict(x);
+    /** Validation loss of a prediction: cross-entropy of the predictive distribution (DUQ: its BCE on kernel values). */
+    public NDArray validationLoss(Prediction p, NDArray targets) {
         if (config.method() == Method.DUQ) {
             return Losses.binaryCrossEntropy(p.logits(), targets);
         }

@@ -67,8 +67,8 @@ final class SpectralNorm {
         try (NDManager tmp = modelManager.newSubManager()) {
             NDArray wd = w.stopGradient();
             wd.attach(tmp);
-            NDArray u = owner.buffer(U);
-            NDArray vNew = normalize(wd.transpose().matMul(u.expandDims(1)).squeeze(1));
+            NDArray u = Module.scoped(owner.buffer(U).expandDims(1), tmp);
+            NDArray vNew = normalize(wd.transpose().matMul(u).squeeze(1));
             vNew.attach(tmp);
             NDArray uNew = normalize(wd.matMul(vNew.expandDims(1)).squeeze(1));
             uNew.attach(modelManager);
@@ -89,8 +89,8 @@ final class SpectralNorm {
             powerIteration(w);
         }
         NDArray u = owner.buffer(U);
-        NDArray v = owner.buffer(V);
-        NDArray wv = Module.scoped(w.matMul(v.expandDims(1)), stepManager).squeeze(1);
+        NDArray v = Module.scoped(owner.buffer(V).expandDims(1), stepManager);
+        NDArray wv = w.matMul(v).squeeze(1);
         NDArray sigma = wv.mul(u).sum();
         NDArray factor = sigma.div(bound).maximum(1f);
         return Module.scoped(weight.div(factor), stepManager);

@@ -1,0 +1,207 @@
+package io.softcifar.ml.eval;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.softcifar.ml.data.LabeledImages;
+import io.softcifar.ml.data.SoftLabelDataset;
+import io.softcifar.ml.data.SyntheticData;
+import io.softcifar.ml.metrics.MetricNames;
+import io.softcifar.ml.model.CifarNet;
+import io.softcifar.ml.model.Method;
+import io.softcifar.ml.model.ModelConfig;
+import io.softcifar.ml.nn.Autograd;
+import io.softcifar.ml.train.Augmentation;
+import io.softcifar.ml.train.DeviceSelection;
+import io.softcifar.ml.train.EngineSetup;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Evaluation speed on the current device ({@code ./softcifar bench evaluate}), ResNet-20 with random weights on
+ * synthetic images (speed does not depend on the weights):
+ *
+ * <ul>
+ *   <li>plain inference images/s (basic, batches of {@link Settings#batch()});
+ *   <li>MC Dropout inference images/s with S passes (an image counts once, whatever S);
+ *   <li>FGSM images/s (basic, and MC Dropout with S passes): gradient with respect to the input, perturbation and the
+ *       re-prediction of one ε, in the evaluator's FGSM batches;
+ *   <li>the wall time of the full metric set ({@link Evaluator} with its defaults: ε = 0.005) for the basic model on
+ *       {@code testImages} test + {@code oodImages} SVHN-style images. A random network is right on ~10 % of the
+ *       points, which would make FGSM look cheap; so the test labels are set to the network's own predictions and
+ *       every test point is attacked — an upper bound (a trained model attacks its ~80 % correct points).
+ * </ul>
+ * One warm-up batch precedes every timed section, and a scalar read synchronizes the device before the clock stops.
+ */
+public final class EvaluationBenchmark {
+
+    private EvaluationBenchmark() {}
+
+    /**
+     * @param device cpu, gpu or auto
+     * @param testImages test images of the full-metric-set run (1,500 = the protocol's test split)
+     * @param oodImages OOD images of that run
+     * @param inferenceImages images timed for plain and MC Dropout inference
+     * @param fgsmImages images timed for FGSM (basic; MC Dropout uses a tenth, at least one batch)
+     * @param batch inference batch size
+     * @param mcSamples S of MC Dropout
+     */
+    public record Settings(String device, int testImages, int oodImages, int inferenceImages, int fgsmImages,
+            int batch, int mcSamples) {
+
+        public Settings {
+            if (testImages < 1 || oodImages < 1 || inferenceImages < 1 || fgsmImages < 1 || batch < 1 || mcSamples < 1) {
+                throw new IllegalArgumentException("bench evaluate: image counts, batch and mc-samples must be >= 1");
+            }
+        }
+
+        public static Settings defaults() {
+            return new Settings("cpu", 1500, 1500, 1500, 512, EvaluationOptions.DEFAULT_BATCH,
+                    EvaluationOptions.DEFAULT_MC_SAMPLES);
+        }
+    }
+
+    /**
+     * @param inferenceImagesPerSecond basic, one pass per image
+     * @param mcDropoutImagesPerSecond MC Dropout, S passes per image
+     * @param fgsmImagesPerSecond basic: gradient + perturbation + re-prediction per image
+     * @param fgsmMcDropoutImagesPerSecond the same for MC Dropout with S passes in both the loss and the re-prediction
+     * @param fullMetricSetSeconds wall time of {@link Evaluator} on testImages + oodImages (all test points attacked)
+     * @param fullMetricSetTiming its per-phase breakdown
+     * @param metricCount number of metrics that run produced
+     */
+    public record Result(Settings settings, String device, int threads, boolean fastAllocator,
+            double inferenceImagesPerSecond, double mcDropoutImagesPerSecond, double fgsmImagesPerSecond,
+            double fgsmMcDropoutImagesPerSecond, double fullMetricSetSeconds, EvaluationResult.Timing fullMetricSetTiming,
+            int metricCount) {}
+
+    public static Result run(Settings s) {
+        EngineSetup.engine();
+        Device device = DeviceSelection.resolve(s.device());
+        float[] mean = {0.49f, 0.48f, 0.45f};
+        float[] std = {0.25f, 0.24f, 0.26f};
+        LabeledImages images = SyntheticData.images(Math.max(s.inferenceImages(), s.fgsmImages()), 1);
+        try (NDManager root = NDManager.newBaseManager(device)) {
+            EngineSetup.seed(0);
+            Augmentation norm = new Augmentation(root, mean, std);
+            CifarNet basic = new CifarNet(root, ModelConfig.defaults(Method.BASIC), 0);
+            CifarNet dropout = new CifarNet(root, ModelConfig.defaults(Method.DROPOUT), 0);
+            for (CifarNet net : List.of(basic, dropout)) {
+                net.namedParameters().values().forEach(p -> p.setRequiresGradient(false));
+            }
+            NDArray x = root.create(ByteBuffer.wrap(images.pixels()), new Shape(images.count(), 3, 32, 32),
+                    DataType.UINT8);
+            double plain = inference(root, norm, basic, x, s.inferenceImages(), s.batch(), 1);
+            double mc = inference(root, norm, dropout, x, Math.max(s.batch(), s.inferenceImages() / s.mcSamples()),
+                    s.batch(), s.mcSamples());
+            int fgsmBatch = Math.min(s.batch(), Evaluator.FGSM_BATCH);
+            double fgsm = fgsm(root, norm, basic, x, s.fgsmImages(), fgsmBatch, 1);
+            int mcFgsmBatch = Math.max(1, fgsmBatch / s.mcSamples());
+            double fgsmMc = fgsm(root, norm, dropout, x, Math.max(mcFgsmBatch, s.fgsmImages() / 10), mcFgsmBatch,
+                    s.mcSamples());
+            EvaluationResult full = fullMetricSet(root, norm, basic, mean, std, s, device);
+            return new Result(s, Evaluator.deviceName(device), ai.djl.pytorch.jni.JniUtils.getNumThreads(),
+                    EngineSetup.fastAllocator(), plain, mc, fgsm, fgsmMc, full.timing().totalSeconds(), full.timing(),
+                    full.metrics().metrics().size());
+        }
+    }
+
+    /** Images/s of clean prediction over the first {@code n} images (after one warm-up batch). */
+    private static double inference(NDManager root, Augmentation norm, CifarNet net, NDArray x, int n, int batch,
+            int passes) {
+        int total = Math.min(n, (int) x.getShape().get(0));
+        predictRange(root, norm, net, x, 0, Math.min(batch, total), passes);
+        long start = System.nanoTime();
+        for (int from = 0; from < total; from += batch) {
+            predictRange(root, norm, net, x, from, Math.min(total, from + batch), passes);
+        }
+        return total / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static void predictRange(NDManager root, Augmentation norm, CifarNet net, NDArray x, int from, int to,
+            int passes) {
+        try (NDManager sm = root.newSubManager()) {
+            NDArray xb = x.get(new NDIndex(from + ":" + to));
+            xb.attach(sm);
+            NDArray input = norm.normalize(Augmentation.toUnitRange(xb));
+            Autograd.noGrad(() -> net.predict(input, passes).probabilities().get(0).getFloat(0));
+        }
+    }
+
+    /** Images/s of FGSM (gradient sign, one ε, re-prediction) over the first {@code n} images. */
+    private static double fgsm(NDManager root, Augmentation norm, CifarNet net, NDArray x, int n, int batch,
+            int passes) {
+        int total = Math.min(n, (int) x.getShape().get(0));
+        attackRange(root, norm, net, x, 0, Math.min(batch, total), passes);
+        long start = System.nanoTime();
+        for (int from = 0; from < total; from += batch) {
+            attackRange(root, norm, net, x, from, Math.min(total, from + batch), passes);
+        }
+        return total / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static void attackRange(NDManager root, Augmentation norm, CifarNet net, NDArray x, int from, int to,
+            int passes) {
+        try (NDManager sm = root.newSubManager()) {
+            NDArray xb = x.get(new NDIndex(from + ":" + to));
+            xb.attach(sm);
+            NDArray pixels = Augmentation.toUnitRange(xb);
+            NDArray oneHot = sm.zeros(new Shape(to - from, 10));
+            oneHot.set(new NDIndex(":, 0"), 1f);
+            Fgsm.ProbabilityModel model = px -> net.predict(norm.normalize(px), passes).probabilities();
+            NDArray adv = Fgsm.attack(pixels, oneHot, model, EvaluationOptions.DEFAULT_EPSILON);
+            Autograd.noGrad(() -> net.predict(norm.normalize(adv), passes).probabilities().argMax(1).toLongArray());
+        }
+    }
+
+    /** The full evaluation of the basic model; test labels = its own predictions (see the class comment). */
+    private static EvaluationResult fullMetricSet(NDManager root, Augmentation norm, CifarNet net, float[] mean,
+            float[] std, Settings s, Device device) {
+        SoftLabelDataset data = SyntheticData.dataset(s.testImages(), 2);
+        LabeledImages test = data.images();
+        int[] predicted = new int[test.count()];
+        try (NDManager sm = root.newSubManager()) {
+            NDArray x = sm.create(ByteBuffer.wrap(test.pixels()), new Shape(test.count(), 3, 32, 32), DataType.UINT8);
+            for (int from = 0; from < test.count(); from += s.batch()) {
+                int to = Math.min(test.count(), from + s.batch());
+                int at = from;
+                try (NDManager bm = sm.newSubManager()) {
+                    NDArray xb = x.get(new NDIndex(from + ":" + to));
+                    xb.attach(bm);
+                    NDArray input = norm.normalize(Augmentation.toUnitRange(xb));
+                    Autograd.noGrad(() -> {
+                        long[] arg = net.predict(input, 1).probabilities().argMax(1).toLongArray();
+                        for (int i = 0; i < arg.length; i++) {
+                            predicted[at + i] = (int) arg[i];
+                        }
+                    });
+                }
+            }
+        }
+        double[][] soft = new double[test.count()][10];
+        int[] indices = new int[test.count()];
+        for (int i = 0; i < test.count(); i++) {
+            indices[i] = i;
+            for (int k = 0; k < 10; k++) {
+                soft[i][k] = k == predicted[i] ? 0.91 : 0.01;
+            }
+        }
+        List<String> notes = new ArrayList<>();
+        LabeledImages svhn = SyntheticData.svhnLikeImages(s.oodImages(), 3);
+        Map<String, LabeledImages> ood = new LinkedHashMap<>();
+        ood.put(MetricNames.OOD_SET_SVHN, svhn);
+        long start = System.nanoTime();
+        Map<String, Evaluator.OodSubset> subsets = Evaluator.oodSubsets(ood, s.testImages(), 0, notes);
+        EvaluationOptions options = EvaluationOptions.defaults().withBatchSize(s.batch()).withDevice(s.device());
+        EvaluationResult.Info info = new EvaluationResult.Info(null, Method.BASIC.id(), 20, "soft", 0, 0, 0, 10,
+                test.count(), 1, 0, Evaluator.deviceName(device));
+        Evaluator.Inputs inputs = new Evaluator.Inputs(test, indices, predicted, soft, subsets);
+        return Evaluator.run(net, root, mean, std, info, inputs, options, Evaluator.Listener.NONE, notes, start);
+    }
+}

@@ -1,0 +1,245 @@
+package io.softcifar.ml.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.softcifar.ml.model.CifarNet;
+import io.softcifar.ml.model.ModelConfig;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * The checkpoint file format, version {@value #VERSION}: a ZIP archive (so {@code numpy.load(path)} opens it as an
+ * NPZ) holding
+ *
+ * <ul>
+ *   <li>{@code checkpoint.json}: {@link Header} — format name and version, kind ({@code epoch} or {@code best}),
+ *       epochs completed, the full {@link TrainConfig}, normalization mean/std, best validation loss and epoch, the
+ *       per-epoch history, the RNG scheme, parameter count, creation time;
+ *   <li>{@code model/<path>.npy}: every parameter and buffer of the model by dotted path (weights, BatchNorm running
+ *       statistics, spectral-norm vectors, SNGP precision/covariance, DUQ centroids);
+ *   <li>{@code optimizer/momentum/<path>.npy}: SGD momentum buffers ({@code epoch} checkpoints only).
+ * </ul>
+ *
+ * <p>RNG state: every random draw of epoch e comes from generators seeded with mix(seed, e) at the start of the
+ * epoch, so (seed, epochs completed) is the whole RNG state and a resumed run continues bit-for-bit on CPU.
+ * Files are written to a temporary name and moved into place, so a reader never sees half a checkpoint.
+ */
+public final class Checkpoint {
+
+    public static final String FORMAT = "softcifar-checkpoint";
+    public static final int VERSION = 1;
+    public static final String HEADER_ENTRY = "checkpoint.json";
+    public static final String MODEL_PREFIX = "model/";
+    public static final String MOMENTUM_PREFIX = "optimizer/momentum/";
+    public static final String RNG_SCHEME = "per-epoch reseed: torch and Java generators seeded with mix(seed, epoch)";
+
+    static final ObjectMapper JSON = new ObjectMapper()
+            .findAndRegisterModules()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private Checkpoint() {}
+
+    public enum Kind { EPOCH, BEST }
+
+    /** The JSON header of a checkpoint. */
+    public record Header(String format, int version, Kind kind, int epochsCompleted, TrainConfig config,
+            float[] mean, float[] std, double bestValLoss, int bestEpoch, List<EpochStats> history, String rng,
+            long parameters, String createdAt) {}
+
+    /** A loaded checkpoint: header and tensors by entry name without the {@code .npy} suffix. */
+    public record Loaded(Path file, Header header, Map<String, NDArray> tensors) {
+
+        public ModelConfig modelConfig() {
+            return header.config().model();
+        }
+    }
+
+    /** Writes a checkpoint atomically (temporary file + move). */
+    public static void write(Path file, Header header, Map<String, NDArray> model, Map<String, NDArray> momentum) {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            try (OutputStream out = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(out)) {
+                zip.putNextEntry(new ZipEntry(HEADER_ENTRY));
+                zip.write(JSON.writeValueAsBytes(header));
+                zip.closeEntry();
+                writeTensors(zip, MODEL_PREFIX, model);
+                if (momentum != null) {
+                    writeTensors(zip, MOMENTUM_PREFIX, momentum);
+                }
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the original error is the one to report
+            }
+            throw new UncheckedIOException(file + ": cannot write checkpoint: " + e.getMessage(), e);
+        }
+    }
+
+    /** Encodes the tensors with DJL's NumPy encoder (NPZ) and copies each {@code .npy} entry under its own name. */
+    private static void writeTensors(ZipOutputStream zip, String prefix, Map<String, NDArray> tensors) throws IOException {
+        if (tensors.isEmpty()) {
+            return;
+        }
+        List<String> names = new ArrayList<>(tensors.keySet());
+        NDList list = new NDList();
+        for (String name : names) {
+            NDArray t = tensors.get(name);
+            list.add(t.getDevice().isGpu() ? t.toDevice(ai.djl.Device.cpu(), true) : t);
+        }
+        ByteArrayOutputStream npz = new ByteArrayOutputStream();
+        list.encode(npz, NDList.Encoding.NPZ);
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(npz.toByteArray()))) {
+            int i = 0;
+            for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry(), i++) {
+                zip.putNextEntry(new ZipEntry(prefix + names.get(i) + ".npy"));
+                in.transferTo(zip);
+                zip.closeEntry();
+            }
+            if (i != names.size()) {
+                throw new IOException("NPZ encoder wrote " + i + " arrays for " + names.size() + " tensors");
+            }
+        }
+    }
+
+    /** Reads only the header (cheap: no tensors decoded). */
+    public static Header readHeader(Path file) {
+        try (ZipInputStream zip = open(file)) {
+            for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+                if (e.getName().equals(HEADER_ENTRY)) {
+                    return parseHeader(file, zip.readAllBytes());
+                }
+            }
+            throw invalid(file, "has no " + HEADER_ENTRY + " (not a soft-cifar checkpoint)");
+        } catch (IOException e) {
+            throw invalid(file, "cannot be read as a checkpoint (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Reads header and tensors into {@code manager}. */
+    public static Loaded read(Path file, NDManager manager) {
+        Header header = null;
+        Map<String, NDArray> tensors = new LinkedHashMap<>();
+        try (ZipInputStream zip = open(file)) {
+            for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+                byte[] bytes = zip.readAllBytes();
+                if (e.getName().equals(HEADER_ENTRY)) {
+                    header = parseHeader(file, bytes);
+                } else if (e.getName().endsWith(".npy")) {
+                    NDList decoded = NDList.decode(manager, bytes);
+                    String name = e.getName().substring(0, e.getName().length() - ".npy".length());
+                    tensors.put(name, decoded.singletonOrThrow());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof IllegalArgumentException iae && iae.getMessage() != null
+                    && iae.getMessage().startsWith(file.toString())) {
+                throw iae;
+            }
+            throw invalid(file, "is corrupt or truncated (" + e.getMessage() + ")");
+        }
+        if (header == null) {
+            throw invalid(file, "has no " + HEADER_ENTRY + " (not a soft-cifar checkpoint)");
+        }
+        return new Loaded(file, header, tensors);
+    }
+
+    private static ZipInputStream open(Path file) throws IOException {
+        try {
+            InputStream in = Files.newInputStream(file);
+            return new ZipInputStream(new java.io.BufferedInputStream(in));
+        } catch (NoSuchFileException e) {
+            throw invalid(file, "not found");
+        }
+    }
+
+    private static Header parseHeader(Path file, byte[] bytes) {
+        Header h;
+        try {
+            h = JSON.readValue(bytes, Header.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw invalid(file, HEADER_ENTRY + " is not valid (" + e.getOriginalMessage() + ")");
+        } catch (IOException e) {
+            throw invalid(file, HEADER_ENTRY + " cannot be read (" + e.getMessage() + ")");
+        }
+        if (!FORMAT.equals(h.format())) {
+            throw invalid(file, "format is '" + h.format() + "', expected '" + FORMAT + "'");
+        }
+        if (h.version() > VERSION) {
+            throw invalid(file, "checkpoint format version " + h.version() + " is newer than this program reads ("
+                    + VERSION + "); upgrade soft-cifar");
+        }
+        return h;
+    }
+
+    static IllegalArgumentException invalid(Path file, String problem) {
+        return new IllegalArgumentException(file + ": " + problem);
+    }
+
+    /**
+     * Copies a checkpoint's model tensors into {@code net} in place. Every tensor the model has must be present with
+     * the same shape; a mismatch names the tensor (a checkpoint of another architecture or method).
+     */
+    public static void restoreModel(Loaded loaded, CifarNet net) {
+        Map<String, NDArray> target = new LinkedHashMap<>(net.namedParameters());
+        target.putAll(net.namedBuffers());
+        copyInto(loaded, MODEL_PREFIX, target, "model");
+    }
+
+    /** Copies the momentum buffers into the optimizer (epoch checkpoints). */
+    public static void restoreOptimizer(Loaded loaded, NesterovSgd optimizer) {
+        copyInto(loaded, MOMENTUM_PREFIX, optimizer.state(), "optimizer");
+    }
+
+    private static void copyInto(Loaded loaded, String prefix, Map<String, NDArray> target, String what) {
+        for (Map.Entry<String, NDArray> e : target.entrySet()) {
+            NDArray stored = loaded.tensors().get(prefix + e.getKey());
+            if (stored == null) {
+                throw invalid(loaded.file(), what + " tensor '" + e.getKey() + "' is missing (checkpoint of another"
+                        + " architecture? it was written for " + describe(loaded.header()) + ")");
+            }
+            NDArray dest = e.getValue();
+            if (!stored.getShape().equals(dest.getShape())) {
+                throw invalid(loaded.file(), what + " tensor '" + e.getKey() + "' has shape " + stored.getShape()
+                        + " but this model expects " + dest.getShape() + " (checkpoint of another architecture)");
+            }
+            NDArray converted = stored.toType(dest.getDataType(), false);
+            io.softcifar.ml.nn.Autograd.noGrad(() -> dest.set(converted.toByteBuffer()));
+        }
+    }
+
+    static String describe(Header h) {
+        ModelConfig m = h.config().model();
+        return m.method().id() + " depth " + m.depth();
+    }
+
+    static String now() {
+        return Instant.now().toString();
+    }
+}

@@ -1,0 +1,310 @@
+package io.softcifar.ml.train;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.softcifar.ml.data.LabeledImages;
+import io.softcifar.ml.model.CifarNet;
+import io.softcifar.ml.nn.Autograd;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.apache.commons.rng.simple.RandomSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one training entry point (used by the CLI, the trainer service and the tests).
+ *
+ * <p>The whole train and validation sets are uploaded to the device once as uint8 tensors; each step gathers its
+ * batch by index from a device-side permutation, augments it batched on the device ({@link Augmentation}), mixes it
+ * ({@link BatchMixer}), and runs forward, backward and the Nesterov update. Every temporary array of a step lives in
+ * a sub-manager closed at the end of the step, so memory stays flat across epochs.
+ *
+ * <p>Epoch checkpoints ({@code last.ckpt}) are written every {@link Options#checkpointEvery()} epochs and at the
+ * end; the best-validation-loss model is kept in {@code best.ckpt}. If {@code last.ckpt} exists in the output folder
+ * and {@link Options#resume()} is on, the run continues after its last completed epoch, with the same result as an
+ * uninterrupted run (see {@link Checkpoint} for why the RNG state is just (seed, epoch)).
+ */
+public final class Trainer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+    public static final String LAST = "last.ckpt";
+    public static final String BEST = "best.ckpt";
+    private static final int EVAL_BATCH = 500;
+
+    /**
+     * How to run (not what to compute: that is {@link TrainConfig}).
+     *
+     * @param outDir folder for {@code last.ckpt} and {@code best.ckpt}
+     * @param device cpu, gpu or auto
+     * @param checkpointEvery write {@code last.ckpt} every this many epochs (and after the last one)
+     * @param resume continue from {@code outDir/last.ckpt} when it exists
+     * @param stopAfterEpochs stop this process after this many epochs (0 = no limit); for tests of interruption
+     * @param cancelled polled after every step; true stops the run (checkpoints are kept)
+     */
+    public record Options(Path outDir, String device, int checkpointEvery, boolean resume, int stopAfterEpochs,
+            BooleanSupplier cancelled) {
+
+        public Options {
+            if (outDir == null) {
+                throw new IllegalArgumentException("out: an output folder is required");
+            }
+            if (checkpointEvery < 1) {
+                throw new IllegalArgumentException("checkpoint-every: must be >= 1, got " + checkpointEvery);
+            }
+            cancelled = cancelled == null ? () -> false : cancelled;
+        }
+
+        public static Options defaults(Path outDir) {
+            return new Options(outDir, "cpu", 1, true, 0, null);
+        }
+
+        public Options withDevice(String d) {
+            return new Options(outDir, d, checkpointEvery, resume, stopAfterEpochs, cancelled);
+        }
+
+        public Options withStopAfterEpochs(int n) {
+            return new Options(outDir, device, checkpointEvery, resume, n, cancelled);
+        }
+
+        public Options withResume(boolean r) {
+            return new Options(outDir, device, checkpointEvery, r, stopAfterEpochs, cancelled);
+        }
+
+        public Options withCancel(BooleanSupplier c) {
+            return new Options(outDir, device, checkpointEvery, resume, stopAfterEpochs, c);
+        }
+    }
+
+    private Trainer() {}
+
+    public static TrainResult train(TrainConfig config, TrainingData data, Options options, TrainingListener listener) {
+        EngineSetup.engine();
+        Device device = DeviceSelection.resolve(options.device());
+        listener = listener == null ? TrainingListener.NONE : listener;
+        try (NDManager root = NDManager.newBaseManager(device)) {
+            return new Run(config, data, options, listener, root, device).execute();
+        }
+    }
+
+    /** State of one run inside its root manager. */
+    private static final class Run {
+        private final TrainConfig config;
+        private final TrainingData data;
+        private final Options options;
+        private final TrainingListener listener;
+        private final NDManager root;
+        private final CifarNet net;
+        private final NesterovSgd optimizer;
+        private final Augmentation augmentation;
+        private final TrainStep trainStep;
+        private final NDArray trainX;
+        private final NDArray trainY;
+        private final NDArray valX;
+        private final NDArray valY;
+        private final int[] valHard;
+        private final int stepsPerEpoch;
+        private final LearningRateSchedule schedule;
+        private final List<EpochStats> history = new ArrayList<>();
+        private double bestValLoss = Double.POSITIVE_INFINITY;
+        private int bestEpoch;
+        private double bestValAccuracy;
+
+        Run(TrainConfig config, TrainingData data, Options options, TrainingListener listener, NDManager root,
+                Device device) {
+            this.config = config;
+            this.data = data;
+            this.options = options;
+            this.listener = listener;
+            this.root = root;
+            EngineSetup.seed(config.seed());
+            net = new CifarNet(root, config.model(), config.seed());
+            optimizer = new NesterovSgd(net.namedParameters(), root, config.momentum(), config.weightDecay());
+            augmentation = new Augmentation(root, data.mean(), data.std());
+            trainStep = new TrainStep(net, optimizer, augmentation, config.augment());
+            trainX = images(root, data.trainImages());
+            trainY = root.create(data.trainTargets(), new Shape(data.trainSize(), data.classes()));
+            valX = images(root, data.valImages());
+            valY = root.create(data.valTargets(), new Shape(data.valImages().count(), data.classes()));
+            valHard = data.valHardLabels();
+            int n = data.trainSize();
+            stepsPerEpoch = (n + config.batchSize() - 1) / config.batchSize();
+            schedule = LearningRateSchedule.of(config, stepsPerEpoch);
+        }
+
+        private static NDArray images(NDManager m, LabeledImages images) {
+            return m.create(java.nio.ByteBuffer.wrap(images.pixels()), new Shape(images.count(), 3, 32, 32),
+                    DataType.UINT8);
+        }
+
+        TrainResult execute() {
+            Path last = options.outDir().resolve(LAST);
+            int startEpoch = 0;
+            if (options.resume() && Files.exists(last)) {
+                startEpoch = resume(last);
+            }
+            int epochsThisRun = 0;
+            double throughputSum = 0;
+            boolean cancelled = false;
+            for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
+                long start = System.nanoTime();
+                EpochOutcome outcome = trainEpoch(epoch);
+                if (outcome.cancelled()) {
+                    cancelled = true;
+                    LOG.info("run cancelled during epoch {}; checkpoints kept in {}", epoch + 1, options.outDir());
+                    break;
+                }
+                net.endEpoch();
+                double[] val = validate();
+                boolean improved = val[0] < bestValLoss;
+                if (improved) {
+                    bestValLoss = val[0];
+                    bestEpoch = epoch + 1;
+                    bestValAccuracy = val[1];
+                }
+                double lr = schedule.rate(epoch, stepsPerEpoch - 1);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                EpochStats stats = new EpochStats(epoch + 1, outcome.meanLoss(), val[0], val[1], lr,
+                        outcome.imagesPerSecond(), seconds, improved);
+                history.add(stats);
+                if (improved) {
+                    write(options.outDir().resolve(BEST), Checkpoint.Kind.BEST, epoch + 1, false);
+                }
+                boolean lastEpoch = epoch + 1 == config.epochs();
+                epochsThisRun++;
+                boolean stopping = options.stopAfterEpochs() > 0 && epochsThisRun >= options.stopAfterEpochs();
+                if ((epoch + 1) % options.checkpointEvery() == 0 || lastEpoch || stopping) {
+                    write(last, Checkpoint.Kind.EPOCH, epoch + 1, true);
+                }
+                throughputSum += outcome.imagesPerSecond();
+                listener.onEpoch(stats, config.epochs());
+                listener.onLiveArrays(epoch + 1, root.getManagedArrays().size());
+                if (stopping && !lastEpoch) {
+                    break;
+                }
+            }
+            int done = history.isEmpty() ? startEpoch : history.get(history.size() - 1).epoch();
+            return new TrainResult(net.parameterCount(), done, bestEpoch, bestValLoss, bestValAccuracy,
+                    epochsThisRun == 0 ? 0 : throughputSum / epochsThisRun, startEpoch, cancelled,
+                    options.outDir().resolve(BEST), last, List.copyOf(history));
+        }
+
+        private int resume(Path last) {
+            try (NDManager tmp = root.newSubManager(Device.cpu())) {
+                Checkpoint.Loaded loaded = Checkpoint.read(last, tmp);
+                Checkpoint.Header h = loaded.header();
+                if (!h.config().equals(config)) {
+                    throw new IllegalArgumentException(last + ": belongs to a different run configuration ("
+                            + h.config() + "); use another --out folder or delete it to start over");
+                }
+                if (h.kind() != Checkpoint.Kind.EPOCH) {
+                    throw new IllegalArgumentException(last + ": is a '" + h.kind() + "' checkpoint, cannot resume");
+                }
+                Checkpoint.restoreModel(loaded, net);
+                Checkpoint.restoreOptimizer(loaded, optimizer);
+                history.addAll(h.history());
+                bestValLoss = h.bestValLoss();
+                bestEpoch = h.bestEpoch();
+                bestValAccuracy = h.history().stream().filter(s -> s.epoch() == h.bestEpoch())
+                        .mapToDouble(EpochStats::valAccuracy).findFirst().orElse(Double.NaN);
+                LOG.info("resuming {} after epoch {} (best val loss {} at epoch {})", options.outDir(),
+                        h.epochsCompleted(), h.bestValLoss(), h.bestEpoch());
+                return h.epochsCompleted();
+            }
+        }
+
+        private void write(Path file, Checkpoint.Kind kind, int epochsCompleted, boolean withOptimizer) {
+            Map<String, NDArray> model = new LinkedHashMap<>(net.namedParameters());
+            model.putAll(net.namedBuffers());
+            Checkpoint.Header header = new Checkpoint.Header(Checkpoint.FORMAT, Checkpoint.VERSION, kind,
+                    epochsCompleted, config, data.mean(), data.std(), bestValLoss, bestEpoch, List.copyOf(history),
+                    Checkpoint.RNG_SCHEME, net.parameterCount(), Checkpoint.now());
+            Checkpoint.write(file, header, model, withOptimizer ? optimizer.state() : null);
+        }
+
+        private record EpochOutcome(double meanLoss, double imagesPerSecond, boolean cancelled) {}
+
+        private EpochOutcome trainEpoch(int epoch) {
+            long epochSeed = EngineSetup.mix(config.seed() * 1_000_003L + epoch);
+            EngineSetup.seed(epochSeed);
+            BatchMixer mixer = new BatchMixer(config.mixing(), RandomSource.SPLIT_MIX_64.create(epochSeed));
+            net.startEpoch();
+            int n = data.trainSize();
+            int batch = config.batchSize();
+            long images = 0;
+            long start = System.nanoTime();
+            try (NDManager epochManager = root.newSubManager()) {
+                NDArray order = epochManager.randomPermutation(n);
+                NDArray lossSum = epochManager.zeros(new Shape(1));
+                int steps = 0;
+                for (int step = 0; step < stepsPerEpoch; step++) {
+                    int from = step * batch;
+                    int to = Math.min(n, from + batch);
+                    if (to - from < 2) {
+                        continue; // BatchNorm cannot normalize a batch of one
+                    }
+                    try (NDManager sm = epochManager.newSubManager()) {
+                        NDArray idx = scoped(order.get(new NDIndex(from + ":" + to)), sm);
+                        NDArray xb = scoped(trainX.get(idx), sm);
+                        NDArray yb = scoped(trainY.get(idx), sm);
+                        lossSum.addi(trainStep.run(sm, xb, yb, mixer, schedule.rate(epoch, step)));
+                    }
+                    steps++;
+                    images += to - from;
+                    listener.onStep(epoch + 1, step + 1, stepsPerEpoch);
+                    if (options.cancelled().getAsBoolean()) {
+                        return new EpochOutcome(Double.NaN, 0, true);
+                    }
+                }
+                double meanLoss = lossSum.getFloat(0) / Math.max(1, steps);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                return new EpochOutcome(meanLoss, images / seconds, false);
+            }
+        }
+
+        /** [validation loss, validation accuracy] in inference mode. */
+        private double[] validate() {
+            int n = (int) valX.getShape().get(0);
+            double lossSum = 0;
+            int correct = 0;
+            for (int from = 0; from < n; from += EVAL_BATCH) {
+                int to = Math.min(n, from + EVAL_BATCH);
+                try (NDManager sm = root.newSubManager()) {
+                    NDArray x = augmentation.normalize(Augmentation.toUnitRange(
+                            scoped(valX.get(new NDIndex(from + ":" + to)), sm)));
+                    NDArray y = scoped(valY.get(new NDIndex(from + ":" + to)), sm);
+                    final double[] out = new double[1];
+                    final int[] predicted = new int[to - from];
+                    Autograd.noGrad(() -> {
+                        io.softcifar.ml.model.Prediction p = net.predict(x);
+                        out[0] = net.validationLoss(p, y).getFloat();
+                        long[] arg = p.probabilities().argMax(1).toLongArray();
+                        for (int i = 0; i < arg.length; i++) {
+                            predicted[i] = (int) arg[i];
+                        }
+                    });
+                    lossSum += out[0] * (to - from);
+                    for (int i = 0; i < predicted.length; i++) {
+                        if (predicted[i] == valHard[from + i]) {
+                            correct++;
+                        }
+                    }
+                }
+            }
+            return new double[] {lossSum / n, correct / (double) n};
+        }
+
+        private static NDArray scoped(NDArray a, NDManager m) {
+            a.attach(m);
+            return a;
+        }
+    }
+}

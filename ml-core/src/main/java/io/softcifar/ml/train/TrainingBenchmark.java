@@ -1,0 +1,70 @@
+package io.softcifar.ml.train;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.softcifar.ml.model.CifarNet;
+import io.softcifar.ml.model.Method;
+import io.softcifar.ml.model.ModelConfig;
+import org.apache.commons.rng.simple.RandomSource;
+
+/**
+ * Training throughput of the project's own {@link TrainStep} on random uint8 images already on the device: the
+ * data pipeline is not measured, warm-up steps are excluded, and the device is synchronized (a scalar read) before
+ * the clock stops.
+ */
+public final class TrainingBenchmark {
+
+    private TrainingBenchmark() {}
+
+    /**
+     * @param method model to train
+     * @param batch batch size (128 in the reported figures)
+     * @param warmup steps run before timing
+     * @param steps timed steps
+     * @param augment include the on-device augmentation chain in the step
+     */
+    public record Settings(Method method, int batch, int warmup, int steps, boolean augment, String device) {}
+
+    public record Result(Settings settings, long parameters, double imagesPerSecond, double secondsPerStep,
+            int threads, boolean fastAllocator, String device) {}
+
+    public static Result run(Settings s) {
+        EngineSetup.engine();
+        Device device = DeviceSelection.resolve(s.device());
+        EngineSetup.seed(0);
+        try (NDManager root = NDManager.newBaseManager(device)) {
+            CifarNet net = new CifarNet(root, ModelConfig.defaults(s.method()), 0);
+            NesterovSgd optimizer = new NesterovSgd(net.namedParameters(), root, 0.9, 5e-4);
+            Augmentation augmentation = new Augmentation(root, new float[] {0.49f, 0.48f, 0.45f},
+                    new float[] {0.25f, 0.24f, 0.26f});
+            TrainStep step = new TrainStep(net, optimizer, augmentation, s.augment());
+            BatchMixer mixer = new BatchMixer(Mixing.NONE, RandomSource.SPLIT_MIX_64.create(0L));
+            NDArray images = root.randomInteger(0, 256, new Shape(s.batch(), 3, 32, 32), DataType.INT32)
+                    .toType(DataType.UINT8, false);
+            NDArray targets = root.randomInteger(0, 10, new Shape(s.batch()), DataType.INT64).oneHot(10)
+                    .toType(DataType.FLOAT32, false);
+            long start = 0;
+            for (int i = 0; i < s.warmup() + s.steps(); i++) {
+                if (i == s.warmup()) {
+                    start = System.nanoTime();
+                }
+                try (NDManager sm = root.newSubManager()) {
+                    NDArray x = images.duplicate();
+                    x.attach(sm);
+                    NDArray y = targets.duplicate();
+                    y.attach(sm);
+                    NDArray loss = step.run(sm, x, y, mixer, 0.05);
+                    if (i == s.warmup() + s.steps() - 1) {
+                        loss.getFloat(); // synchronize the device before stopping the clock
+                    }
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return new Result(s, net.parameterCount(), s.steps() * (double) s.batch() / seconds, seconds / s.steps(),
+                    ai.djl.pytorch.jni.JniUtils.getNumThreads(), EngineSetup.fastAllocator(), device.toString());
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package io.softcifar.ml.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.softcifar.ml.data.LabeledImages;
+import io.softcifar.ml.data.SoftLabelDataset;
+import io.softcifar.ml.metrics.MetricNames;
+import io.softcifar.ml.model.Method;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** MC Dropout, SNGP and DUQ checkpoints (one tiny epoch each) through the same evaluator. */
+class EvaluatorMethodsTest {
+
+    private static final List<Double> EPSILONS = List.of(0.0, 0.005);
+
+    private static EvaluationResult evaluate(Method method, EvaluationOptions options) {
+        SoftLabelDataset data = TrainedModels.dataset();
+        Map<String, LabeledImages> ood = Map.of("svhn", OodSets.load("svhn", TrainedModels.svhnFile()));
+        return Evaluator.evaluate(TrainedModels.checkpoint(method), data, ood, options.withFgsmEpsilons(EPSILONS));
+    }
+
+    private static void assertValid(EvaluationResult r) {
+        r.metrics().metrics().forEach((name, v) -> {
+            assertThat(v).as(name).isFinite().isGreaterThanOrEqualTo(0.0);
+            if (!name.endsWith("nll") && !name.endsWith("soft_cross_entropy") && !name.endsWith("soft_kl")
+                    && !name.endsWith("brier")) {
+                assertThat(v).as(name).isLessThanOrEqualTo(1.0);
+            }
+        });
+        assertThat(r.metrics().metrics()).containsKeys(MetricNames.TEST_ACCURACY, MetricNames.OOD_SVHN_AUROC,
+                "ood/svhn_auroc_native", MetricNames.FGSM_DEFAULT_DECREASE);
+        // probabilities are distributions
+        float[] p = r.test().probabilities();
+        for (int i = 0; i < r.test().count(); i++) {
+            double sum = 0;
+            for (int k = 0; k < 10; k++) {
+                sum += p[i * 10 + k];
+            }
+            assertThat(sum).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-5));
+        }
+    }
+
+    @Test
+    void mcDropoutAveragesTheConfiguredNumberOfPasses() {
+        EvaluationResult r = evaluate(Method.DROPOUT, EvaluationOptions.defaults().withMcSamples(3));
+        assertValid(r);
+        assertThat(r.info().passes()).isEqualTo(3);
+        assertThat(r.info().method()).isEqualTo("dropout");
+        // stochastic passes: native score = max of the averaged probabilities
+        for (int i = 0; i < r.test().count(); i++) {
+            float max = 0;
+            for (int k = 0; k < 10; k++) {
+                max = Math.max(max, r.test().probabilities()[i * 10 + k]);
+            }
+            assertThat(r.test().nativeScores()[i]).isEqualTo(max);
+        }
+    }
+
+    @Test
+    void sngpReportsMeanFieldAndOnRequestMonteCarlo(@TempDir Path dump) {
+        EvaluationResult r = evaluate(Method.SNGP, EvaluationOptions.defaults().withSngpMcSamples(50));
+        EvaluationDump.write(dump, r);
+        assertThat(dump.resolve("test_mc_probabilities.npy")).exists();
+        assertThat(dump.resolve("ood_svhn_mc_probabilities.npy")).exists();
+        assertValid(r);
+        assertThat(r.metrics().metrics()).containsKeys("test_mc/accuracy", "test_mc/ece", "ood/svhn_auroc_mc_max_prob");
+        assertThat(r.testMcProbabilities()).hasSize(r.test().count() * 10);
+        assertThat(r.metrics().get("fgsm/0_decrease")).isZero();
+        // native score = −predictive variance ≤ 0
+        for (float s : r.test().nativeScores()) {
+            assertThat(s).isLessThanOrEqualTo(0f);
+        }
+    }
+
+    @Test
+    void duqUsesSoftmaxOfKernelsAndMaxKernelAsNativeScore() {
+        EvaluationResult r = evaluate(Method.DUQ, EvaluationOptions.defaults());
+        assertValid(r);
+        assertThat(r.metrics().get("fgsm/0_decrease")).isZero();
+        assertThat(r.metrics().get("ood/svhn_auroc_native")).isEqualTo(r.metrics().get(MetricNames.OOD_SVHN_AUROC));
+        for (int i = 0; i < r.test().count(); i++) {
+            double max = Double.NEGATIVE_INFINITY;
+            double z = 0;
+            for (int k = 0; k < 10; k++) {
+                max = Math.max(max, r.test().logits()[i * 10 + k]);
+                z += Math.exp(r.test().logits()[i * 10 + k]);
+            }
+            assertThat((double) r.test().nativeScores()[i]).isEqualTo(max);
+            assertThat(max).isBetween(0.0, 1.0); // kernel values
+            assertThat((double) r.test().probabilities()[i * 10])
+                    .isCloseTo(Math.exp(r.test().logits()[i * 10]) / z, org.assertj.core.api.Assertions.within(1e-6));
+        }
+    }
+
+    @Test
+    void sngpMonteCarloOnAnotherMethodIsIgnoredWithANote() {
+        EvaluationResult r = evaluate(Method.BASIC, EvaluationOptions.defaults().withSngpMcSamples(5)
+                .withFgsmEpsilons(List.of()));
+        assertThat(r.notes()).anyMatch(n -> n.startsWith("sngp-mc ignored"));
+        assertThat(r.testMcProbabilities()).isNull();
+        assertThat(r.metrics().metrics().keySet()).noneMatch(k -> k.startsWith("test_mc/"));
+    }
+}

@@ -1,0 +1,294 @@
+package io.softcifar.ml.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.softcifar.ml.nn.Autograd;
+import io.softcifar.ml.nn.Mode;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SNGP's Gaussian-process layer: the precision matrix is ridge·I + Σ φᵢφᵢᵀ over the epoch's training passes, reset
+ * at epoch start; the covariance is ridge·P⁻¹; the prediction is the mean-field softmax. The random features φ are
+ * recomputed here in Java from the backbone output of an identically initialized twin ResNet (same engine seed, so
+ * same weights, spectral-norm vectors and BatchNorm state) and the fixed random-feature buffers.
+ */
+class SngpGaussianProcessTest {
+
+    private static final int D = 64;
+    private static final int B = 8;
+    private static final int CLASSES = 10;
+    private static final double RIDGE = 2.5; // not 1, so that a missing or misplaced ridge factor shows
+    private static final Shape X_SHAPE = new Shape(B, 3, 16, 16);
+
+    private static ModelConfig config(int features, double ridge, double kernelScale) {
+        ModelConfig d = ModelConfig.defaults(Method.SNGP).withDepth(8);
+        return new ModelConfig(d.method(), d.depth(), d.classes(), d.dropoutRate(), d.mcSamples(), d.spectralBound(),
+                features, kernelScale, ridge, d.gpMeanFieldFactor(), d.duqEmbedding(), d.duqLengthScale(),
+                d.duqMomentum(), d.duqGradientPenalty());
+    }
+
+    /** φ = √(2/D) cos(h Wᵀ + b), in doubles (kernel scale 1). */
+    private static double[][] features(double[] h, double[] w, double[] b) {
+        int in = ResNet.FEATURES;
+        int rows = h.length / in;
+        double[][] phi = new double[rows][D];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < D; j++) {
+                double z = b[j];
+                for (int k = 0; k < in; k++) {
+                    z += h[i * in + k] * w[j * in + k];
+                }
+                phi[i][j] = Math.sqrt(2.0 / D) * Math.cos(z);
+            }
+        }
+        return phi;
+    }
+
+    private static void addOuterProducts(double[] p, double[][] phi) {
+        for (double[] row : phi) {
+            for (int a = 0; a < D; a++) {
+                for (int c = 0; c < D; c++) {
+                    p[a * D + c] += row[a] * row[c];
+                }
+            }
+        }
+    }
+
+    private static double[] ridgeIdentity() {
+        double[] p = new double[D * D];
+        for (int a = 0; a < D; a++) {
+            p[a * D + a] = RIDGE;
+        }
+        return p;
+    }
+
+    private static void assertMatrixClose(double[] actual, double[] expected, double tolerance, String what) {
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int i = 0; i < expected.length; i++) {
+            assertThat(actual[i]).as("%s[%d,%d]", what, i / D, i % D).isCloseTo(expected[i], within(tolerance));
+        }
+    }
+
+    private static double[] trainForward(CifarNet net, ResNet twin, NDManager root, double[] xValues) {
+        try (NDManager step = root.newSubManager()) {
+            NDArray x = step.create(toFloat(xValues), X_SHAPE);
+            NDArray y = step.randomInteger(0, CLASSES, new Shape(B), DataType.INT64).oneHot(CLASSES)
+                    .toType(DataType.FLOAT32, false);
+            try (Autograd g = Autograd.enable()) {
+                net.trainingLoss(x, y);
+            }
+            double[][] h = new double[1][];
+            Autograd.noGrad(() -> h[0] = LinAlg.doubles(twin.forward(x, Mode.TRAIN)));
+            return h[0];
+        }
+    }
+
+    private static float[] toFloat(double[] d) {
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            f[i] = (float) d[i];
+        }
+        return f;
+    }
+
+    private static double[] randomBatch(Random r) {
+        double[] x = new double[(int) X_SHAPE.size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = r.nextGaussian();
+        }
+        return x;
+    }
+
+    @Test
+    void precisionAccumulatesFeatureOuterProductsAndResetsAtEpochStart() {
+        int seed = 21;
+        Random r = new Random(seed);
+        try (NDManager root = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(seed);
+            CifarNet net = new CifarNet(root, config(D, RIDGE, 1.0), seed);
+            Engine.getInstance().setRandomSeed(seed);
+            ResNet twin = new ResNet(root, 1, 0.0, 3f);
+            Map<String, NDArray> netParams = net.namedParameters();
+            twin.namedParameters().forEach((name, value) ->
+                    assertThat(LinAlg.doubles(value)).as("twin %s", name).isEqualTo(LinAlg.doubles(netParams.get("backbone." + name))));
+            Map<String, NDArray> buffers = net.namedBuffers();
+            double[] w = LinAlg.doubles(buffers.get("gp.rff_weight"));
+            double[] b = LinAlg.doubles(buffers.get("gp.rff_bias"));
+            NDArray precision = buffers.get("gp.precision");
+
+            assertMatrixClose(LinAlg.doubles(precision), ridgeIdentity(), 0, "initial precision");
+            // a pass before the epoch starts leaves something to reset
+            trainForward(net, twin, root, randomBatch(r));
+            assertThat(LinAlg.doubles(precision)).isNotEqualTo(ridgeIdentity());
+            net.startEpoch();
+            assertThat(LinAlg.doubles(buffers.get("gp.precision"))).as("reset to ridge·I exactly").isEqualTo(ridgeIdentity());
+
+            double[] expected = ridgeIdentity();
+            double normsSquared = 0;
+            for (int batch = 0; batch < 2; batch++) {
+                double[][] phi = features(trainForward(net, twin, root, randomBatch(r)), w, b);
+                addOuterProducts(expected, phi);
+                for (double[] row : phi) {
+                    for (double v : row) {
+                        normsSquared += v * v;
+                    }
+                }
+            }
+            double[] p = LinAlg.doubles(buffers.get("gp.precision"));
+            assertMatrixClose(p, expected, 2e-5, "precision after 2 batches");
+
+            // structural facts that do not need φ: symmetric, P − ridge·I PSD of rank ≤ 2B, trace = Σ‖φᵢ‖²
+            double trace = 0;
+            double[] centered = p.clone();
+            for (int a = 0; a < D; a++) {
+                for (int c = 0; c < D; c++) {
+                    assertThat(p[a * D + c]).isCloseTo(p[c * D + a], within(1e-6));
+                }
+                centered[a * D + a] -= RIDGE;
+                trace += centered[a * D + a];
+            }
+            assertThat(trace).isCloseTo(normsSquared, within(1e-4 * normsSquared));
+            double[] eig = LinAlg.symmetricEigenvalues(centered, D);
+            assertThat(eig[0]).as("smallest eigenvalue of P − ridge·I").isGreaterThan(-1e-4);
+            assertThat(eig[D - 2 * B - 1]).as("rank ≤ 2B = %d", 2 * B).isLessThan(1e-4);
+            assertThat(eig[D - 1]).isGreaterThan(0.1);
+
+            // epoch end: Σ = ridge · P⁻¹, i.e. P Σ = ridge · I
+            net.endEpoch();
+            double[] cov = LinAlg.doubles(buffers.get("gp.covariance"));
+            for (int a = 0; a < D; a++) {
+                for (int c = 0; c < D; c++) {
+                    double s = 0;
+                    for (int k = 0; k < D; k++) {
+                        s += p[a * D + k] * cov[k * D + c];
+                    }
+                    assertThat(s).as("(PΣ)[%d,%d]", a, c).isCloseTo(a == c ? RIDGE : 0, within(1e-4));
+                }
+            }
+
+            // mean-field prediction from the same twin in inference mode
+            double[] beta = LinAlg.doubles(netParams.get("gp.beta.weight"));
+            try (NDManager step = root.newSubManager()) {
+                double[] xValues = randomBatch(r);
+                NDArray x = step.create(toFloat(xValues), X_SHAPE);
+                Prediction prediction = net.predict(x);
+                double[] probabilities = LinAlg.doubles(prediction.probabilities());
+                double[] logits = LinAlg.doubles(prediction.logits());
+                double[] score = LinAlg.doubles(prediction.nativeScore());
+                double[][] phi = features(LinAlg.doubles(twin.forward(x, Mode.EVAL)), w, b);
+                for (int i = 0; i < B; i++) {
+                    double variance = 0;
+                    for (int a = 0; a < D; a++) {
+                        for (int c = 0; c < D; c++) {
+                            variance += phi[i][a] * cov[a * D + c] * phi[i][c];
+                        }
+                    }
+                    assertThat(score[i]).as("native score = −variance").isCloseTo(-variance, within(1e-5));
+                    double scale = Math.sqrt(1 + Math.PI / 8 * variance);
+                    double[] l = new double[CLASSES];
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (int k = 0; k < CLASSES; k++) {
+                        for (int a = 0; a < D; a++) {
+                            l[k] += phi[i][a] * beta[k * D + a];
+                        }
+                        assertThat(logits[i * CLASSES + k]).isCloseTo(l[k], within(1e-5));
+                        max = Math.max(max, l[k] / scale);
+                    }
+                    double z = 0;
+                    for (int k = 0; k < CLASSES; k++) {
+                        z += Math.exp(l[k] / scale - max);
+                    }
+                    for (int k = 0; k < CLASSES; k++) {
+                        assertThat(probabilities[i * CLASSES + k]).isCloseTo(Math.exp(l[k] / scale - max) / z, within(1e-5));
+                    }
+                }
+            }
+            // inference passes do not touch the precision; the next epoch start resets it again
+            assertThat(LinAlg.doubles(buffers.get("gp.precision"))).isEqualTo(p);
+            net.startEpoch();
+            assertThat(LinAlg.doubles(buffers.get("gp.precision"))).isEqualTo(ridgeIdentity());
+        }
+    }
+
+    @Test
+    void randomFeaturesAreOrthogonalBlocksWithGaussianNorms() {
+        int features = 1024;
+        try (NDManager root = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(1);
+            SngpHead head = new SngpHead(root, ResNet.FEATURES, CLASSES, config(features, 1.0, 1.0), 5);
+            double[] w = LinAlg.doubles(head.namedBuffers().get("rff_weight"));
+            double[] b = LinAlg.doubles(head.namedBuffers().get("rff_bias"));
+            int in = ResNet.FEATURES;
+            double meanSquaredNorm = 0;
+            for (int i = 0; i < features; i++) {
+                double ni = 0;
+                for (int k = 0; k < in; k++) {
+                    ni += w[i * in + k] * w[i * in + k];
+                }
+                meanSquaredNorm += ni / features;
+                // rows of one 64-row block are mutually orthogonal
+                for (int j = (i / in) * in; j < i; j++) {
+                    double dot = 0;
+                    double nj = 0;
+                    for (int k = 0; k < in; k++) {
+                        dot += w[i * in + k] * w[j * in + k];
+                        nj += w[j * in + k] * w[j * in + k];
+                    }
+                    assertThat(Math.abs(dot) / Math.sqrt(ni * nj)).as("rows %d, %d", i, j).isLessThan(1e-5);
+                }
+            }
+            // ‖wᵢ‖² ~ χ²(64): mean 64, standard error of the mean over 1024 rows √(128/1024) ≈ 0.35
+            assertThat(meanSquaredNorm).isCloseTo(64, within(2.0));
+            for (double v : b) {
+                assertThat(v).isBetween(0.0, 2 * Math.PI);
+            }
+        }
+    }
+
+    @Test
+    void randomFeaturesApproximateTheRbfKernelWithTheConfiguredLengthScale() {
+        int features = 1024;
+        for (double lengthScale : new double[] {1.0, 2.0}) {
+            try (NDManager root = NDManager.newBaseManager()) {
+                Engine.getInstance().setRandomSeed(2);
+                SngpHead head = new SngpHead(root, ResNet.FEATURES, CLASSES, config(features, 1.0, lengthScale), 9);
+                Random r = new Random(4);
+                int pairs = 40;
+                float[] points = new float[2 * pairs * ResNet.FEATURES];
+                double[] expected = new double[pairs];
+                for (int p = 0; p < pairs; p++) {
+                    double dist2 = 0;
+                    for (int k = 0; k < ResNet.FEATURES; k++) {
+                        double a = r.nextGaussian();
+                        // distances of order one length scale, so the kernel values spread over (0, 1)
+                        double delta = r.nextGaussian() * lengthScale * (0.5 + p % 4 * 0.25) / Math.sqrt(ResNet.FEATURES);
+                        points[2 * p * ResNet.FEATURES + k] = (float) a;
+                        points[(2 * p + 1) * ResNet.FEATURES + k] = (float) (a + delta);
+                        dist2 += delta * delta;
+                    }
+                    expected[p] = Math.exp(-dist2 / (2 * lengthScale * lengthScale));
+                }
+                double[] phi = LinAlg.doubles(head.randomFeatures(root.create(points, new Shape(2 * pairs, ResNet.FEATURES))));
+                double meanError = 0;
+                for (int p = 0; p < pairs; p++) {
+                    double k = 0;
+                    for (int j = 0; j < features; j++) {
+                        k += phi[2 * p * features + j] * phi[(2 * p + 1) * features + j];
+                    }
+                    meanError += Math.abs(k - expected[p]) / pairs;
+                }
+                // Monte-Carlo error of a 1024-feature estimate is ≈ 0.02; a wrong scale (ℓ vs ℓ², a missing √(2/D))
+                // is off by far more
+                assertThat(meanError).as("mean |φ(a)·φ(b) − k(a, b)|, ℓ = %s", lengthScale).isLessThan(0.04);
+            }
+        }
+    }
+}

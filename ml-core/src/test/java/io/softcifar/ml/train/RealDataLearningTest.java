@@ -1,0 +1,121 @@
+package io.softcifar.ml.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.softcifar.ml.data.Cifar10hFolder;
+import io.softcifar.ml.data.LabeledImages;
+import io.softcifar.ml.data.SoftLabelDataset;
+import io.softcifar.ml.data.Split;
+import io.softcifar.ml.data.Splits;
+import io.softcifar.ml.model.CifarNet;
+import io.softcifar.ml.model.Method;
+import io.softcifar.ml.nn.Autograd;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Learning on the real CIFAR-10H data in ../shared/data/cifar10h (skipped, with a message, where it is absent).
+ * Runs in CI; about five minutes on 2 cores.
+ */
+@Tag("real-data")
+class RealDataLearningTest {
+
+    private static SoftLabelDataset dataset;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void load() {
+        Optional<Path> folder = Cifar10hFolder.findSharedCopy();
+        Assumptions.assumeTrue(folder.isPresent(),
+                "real data not found (../shared/data/cifar10h or -Dsoftcifar.data.cifar10h): skipping real-data tests");
+        dataset = Cifar10hFolder.load(folder.get());
+    }
+
+    /** Each method, on soft and on hard labels, drives the training loss on one fixed batch of 128 real images below 10% of its start. */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"BASIC, SOFT", "BASIC, HARD", "DROPOUT, SOFT", "DROPOUT, HARD", "SNGP, SOFT", "SNGP, HARD",
+            "DUQ, SOFT", "DUQ, HARD"})
+    void overfitsAFixedBatchOf128RealImages(Method method, LabelMode labels) {
+        Split split = Splits.seeded(dataset.size(), 0);
+        int[] batch = Arrays.copyOf(split.train(), 128);
+        int[] val = Arrays.copyOf(split.val(), 64);
+        // one fixed batch per epoch, no augmentation, constant learning rate, no weight decay
+        TrainConfig config = TrainConfig.protocol(method, labels).withEpochs(method == Method.DUQ ? 80 : 60)
+                .withBatchSize(128).withAugment(false).withWarmupEpochs(0).withWeightDecay(0);
+        SoftLabelDataset targets = labels == LabelMode.HARD ? dataset.withHardTargets() : dataset;
+        TrainingData data = new TrainingData(dataset.images().subset(batch),
+                targets.softLabels().subset(batch).toFloatArray(), dataset.images().subset(val),
+                targets.softLabels().subset(val).toFloatArray(), hard(val), new float[] {0.49f, 0.48f, 0.45f},
+                new float[] {0.25f, 0.24f, 0.26f}, 10);
+        TrainResult result = Trainer.train(config, data, Trainer.Options.defaults(dir.resolve("overfit")), null);
+        double start = result.history().get(0).trainLoss();
+        double end = result.history().get(result.history().size() - 1).trainLoss();
+        System.out.printf("overfit %s %s: train loss %.4f -> %.4f (%.1f%%)%n", method, labels, start, end, 100 * end / start);
+        assertThat(end).as("final train loss vs 10%% of the first (%s)", start).isLessThan(0.1 * start);
+    }
+
+    /** Basic ResNet-20 on soft labels reaches at least 40% test accuracy after 5 epochs on the 8,000-image split (seed 0). */
+    @Test
+    void basicResNet20OnSoftLabelsReaches40PercentTestAccuracyIn5Epochs() {
+        Split split = Splits.seeded(dataset.size(), 0);
+        TrainConfig config = TrainConfig.protocol(Method.BASIC, LabelMode.SOFT).withEpochs(5);
+        TrainingData data = TrainingData.of(dataset, split, config);
+        long start = System.nanoTime();
+        TrainResult result = Trainer.train(config, data, Trainer.Options.defaults(dir.resolve("basic5")), null);
+        double minutes = (System.nanoTime() - start) / 60e9;
+        double accuracy = testAccuracy(result.bestCheckpoint(), split, data);
+        System.out.printf("basic ResNet-20, soft labels, 5 epochs: test accuracy %.2f%% (best epoch %d, val acc %.2f%%),"
+                + " %.1f min, %.0f img/s%n", 100 * accuracy, result.bestEpoch(), 100 * result.bestValAccuracy(),
+                minutes, result.imagesPerSecond());
+        assertThat(accuracy).isGreaterThanOrEqualTo(0.40);
+    }
+
+    private int[] hard(int[] indices) {
+        int[] all = dataset.hardLabels();
+        return Arrays.stream(indices).map(i -> all[i]).toArray();
+    }
+
+    /** Accuracy on the 1,500 test images against hard labels, counted here from the model's argmax. */
+    private double testAccuracy(Path checkpoint, Split split, TrainingData data) {
+        LabeledImages test = dataset.images().subset(split.test());
+        int[] labels = hard(split.test());
+        try (NDManager m = NDManager.newBaseManager()) {
+            Checkpoint.Loaded loaded = Checkpoint.read(checkpoint, m);
+            CifarNet net = new CifarNet(m, loaded.modelConfig(), 0);
+            Checkpoint.restoreModel(loaded, net);
+            Augmentation norm = new Augmentation(m, data.mean(), data.std());
+            int correct = 0;
+            for (int from = 0; from < test.count(); from += 500) {
+                int to = Math.min(test.count(), from + 500);
+                try (NDManager sm = m.newSubManager()) {
+                    byte[] pixels = Arrays.copyOfRange(test.pixels(), from * LabeledImages.IMAGE_BYTES,
+                            to * LabeledImages.IMAGE_BYTES);
+                    NDArray x = norm.normalize(Augmentation.toUnitRange(sm.create(java.nio.ByteBuffer.wrap(pixels),
+                            new Shape(to - from, 3, 32, 32), ai.djl.ndarray.types.DataType.UINT8)));
+                    long[][] argmax = new long[1][];
+                    Autograd.noGrad(() -> argmax[0] = net.predict(x).probabilities().argMax(1).toLongArray());
+                    for (int i = 0; i < argmax[0].length; i++) {
+                        if (argmax[0][i] == labels[from + i]) {
+                            correct++;
+                        }
+                    }
+                }
+            }
+            return correct / (double) test.count();
+        }
+    }
+
+}

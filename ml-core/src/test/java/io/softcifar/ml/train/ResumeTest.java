@@ -1,0 +1,63 @@
+package io.softcifar.ml.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.softcifar.ml.data.SoftLabelDataset;
+import io.softcifar.ml.model.Method;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Resuming from an epoch checkpoint gives the same final weights as an uninterrupted run (CPU). */
+class ResumeTest {
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @CsvSource({"BASIC, SOFT, NONE", "BASIC, HARD, MIXUP", "DROPOUT, SOFT, CUTMIX", "SNGP, SOFT, NONE", "DUQ, HARD, NONE"})
+    void threeEpochsStraightEqualOnePlusResumedTwo(Method method, LabelMode labels, Mixing.Kind mixing) {
+        SoftLabelDataset ds = TrainTestData.dataset(400);
+        TrainConfig config = TrainTestData.tiny(method, labels, 3).withLimit(160);
+        if (mixing != Mixing.Kind.NONE) {
+            config = config.withMixing(new Mixing(mixing, 1.0, 0.5));
+        }
+        TrainingData data = TrainTestData.prepare(ds, config);
+
+        Path straight = dir.resolve("straight");
+        TrainResult full = Trainer.train(config, data, Trainer.Options.defaults(straight), null);
+        assertThat(full.epochsRun()).isEqualTo(3);
+
+        Path split = dir.resolve("interrupted");
+        TrainResult first = Trainer.train(config, data, Trainer.Options.defaults(split).withStopAfterEpochs(1), null);
+        assertThat(first.epochsRun()).isEqualTo(1);
+        TrainResult rest = Trainer.train(config, data, Trainer.Options.defaults(split), null);
+        assertThat(rest.resumedFromEpoch()).isEqualTo(1);
+        assertThat(rest.epochsRun()).isEqualTo(3);
+        assertThat(rest.history()).hasSize(3);
+
+        try (NDManager m = NDManager.newBaseManager()) {
+            Map<String, NDArray> a = Checkpoint.read(straight.resolve(Trainer.LAST), m).tensors();
+            Map<String, NDArray> b = Checkpoint.read(split.resolve(Trainer.LAST), m).tensors();
+            assertThat(b.keySet()).isEqualTo(a.keySet());
+            assertThat(a).isNotEmpty();
+            for (String name : a.keySet()) {
+                float[] x = a.get(name).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+                float[] y = b.get(name).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+                double maxDiff = 0;
+                for (int i = 0; i < x.length; i++) {
+                    maxDiff = Math.max(maxDiff, Math.abs(x[i] - y[i]));
+                }
+                assertThat(maxDiff).as("tensor %s", name).isLessThanOrEqualTo(1e-5);
+            }
+            // the weights did move during training (otherwise equality would prove nothing)
+            NDArray trained = a.get("model/backbone.stem.weight");
+            assertThat(trained).isNotNull();
+        }
+        assertThat(rest.history().get(2).trainLoss()).isEqualTo(full.history().get(2).trainLoss());
+    }
+}

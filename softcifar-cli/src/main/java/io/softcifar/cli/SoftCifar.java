@@ -1,0 +1,58 @@
+package io.softcifar.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code ./softcifar}: the command line of soft-cifar. */
+@Command(name = "softcifar", mixinStandardHelpOptions = true, version = "soft-cifar 0.1.0",
+        description = "Soft-label vs hard-label training on CIFAR-10H: train, evaluate and benchmark ResNet models.",
+        subcommands = {TrainCommand.class, EvaluateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class SoftCifar implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the CLI and returns the exit code (tests call this). */
+    public static int execute(String... args) {
+        CommandLine cl = commandLine();
+        return cl.execute(args);
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new SoftCifar());
+        cl.setExecutionExceptionHandler(SoftCifar::handleError);
+        cl.setParameterExceptionHandler((ex, args) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("softcifar: " + ex.getMessage());
+            err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
+            return 2;
+        });
+        return cl;
+    }
+
+    /** Every error a user can cause ends as one line on stderr and exit code 1; never a stack trace. */
+    private static int handleError(Exception ex, CommandLine cl, CommandLine.ParseResult parseResult) {
+        String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+        if (ex instanceof java.io.UncheckedIOException || ex instanceof IllegalArgumentException
+                || ex instanceof IllegalStateException || ex instanceof io.softcifar.ml.data.InvalidDataException) {
+            cl.getErr().println("softcifar: " + message);
+        } else {
+            cl.getErr().println("softcifar: internal error: " + ex.getClass().getSimpleName() + ": " + message
+                    + (Boolean.getBoolean("softcifar.debug") ? "" : " (run with -Dsoftcifar.debug=true for details)"));
+            if (Boolean.getBoolean("softcifar.debug")) {
+                ex.printStackTrace(cl.getErr());
+            }
+        }
+        return 1;
+    }
+}

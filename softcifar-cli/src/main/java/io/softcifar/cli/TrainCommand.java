@@ -1,0 +1,157 @@
+package io.softcifar.cli;
+
+import io.softcifar.ml.data.Cifar10hFolder;
+import io.softcifar.ml.data.SoftLabelDataset;
+import io.softcifar.ml.data.Split;
+import io.softcifar.ml.data.Splits;
+import io.softcifar.ml.model.Method;
+import io.softcifar.ml.model.ModelConfig;
+import io.softcifar.ml.train.EpochStats;
+import io.softcifar.ml.train.LabelMode;
+import io.softcifar.ml.train.Mixing;
+import io.softcifar.ml.train.TrainConfig;
+import io.softcifar.ml.train.TrainResult;
+import io.softcifar.ml.train.Trainer;
+import io.softcifar.ml.train.TrainingData;
+import io.softcifar.ml.train.TrainingListener;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train one model on a CIFAR-10H folder (test_batch.bin + cifar10h-probs.npy) with the seeded"
+                + " 80/5/15 split. Defaults are the protocol's (PROTOCOL.md). Checkpoints go to --out: last.ckpt"
+                + " (resume point) and best.ckpt (lowest validation loss). Re-running with the same --out resumes."})
+final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "folder laid out like shared/data/cifar10h")
+    Path data;
+
+    @Option(names = "--method", required = true, description = "basic, dropout, sngp or duq")
+    String method;
+
+    @Option(names = "--labels", required = true, description = "soft or hard training targets")
+    String labels;
+
+    @Option(names = "--mixup", paramLabel = "α:q", description = "Mixup with Beta(α, α), applied to a batch with probability q")
+    String mixup;
+
+    @Option(names = "--cutmix", paramLabel = "α:q", description = "CutMix with Beta(α, α), applied to a batch with probability q")
+    String cutmix;
+
+    @Option(names = "--dropout", defaultValue = "0.1", description = "MC Dropout rate p (method dropout; default ${DEFAULT-VALUE})")
+    double dropout;
+
+    @Option(names = "--depth", defaultValue = "20", description = "ResNet depth 6n+2 (default ${DEFAULT-VALUE})")
+    int depth;
+
+    @Option(names = "--epochs", defaultValue = "230", description = "epochs (default ${DEFAULT-VALUE})")
+    int epochs;
+
+    @Option(names = "--limit", defaultValue = "0", description = "train on the first N images of the train split only (0 = all)")
+    int limit;
+
+    @Option(names = "--seed", defaultValue = "0", description = "split, initialization and augmentation seed (default ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or auto (default ${DEFAULT-VALUE})")
+    String device;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "checkpoint folder (default runs/METHOD-LABELS-seedS)")
+    Path out;
+
+    @Option(names = "--lr", defaultValue = "0.05", description = "learning rate (default ${DEFAULT-VALUE})")
+    double lr;
+
+    @Option(names = "--batch-size", defaultValue = "64", description = "batch size (default ${DEFAULT-VALUE})")
+    int batchSize;
+
+    @Option(names = "--weight-decay", defaultValue = "5e-4", description = "weight decay (default ${DEFAULT-VALUE})")
+    double weightDecay;
+
+    @Option(names = "--warmup", defaultValue = "5", description = "linear warm-up epochs (default ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Option(names = "--entropy-threshold", defaultValue = "0", description = "soft labels with lower entropy become hard (default off)")
+    double entropyThreshold;
+
+    @Option(names = "--no-augment", description = "switch off the augmentation chain")
+    boolean noAugment;
+
+    @Option(names = "--checkpoint-every", defaultValue = "1", description = "write last.ckpt every N epochs (default ${DEFAULT-VALUE})")
+    int checkpointEvery;
+
+    @Option(names = "--fresh", description = "ignore an existing last.ckpt in --out and start from epoch 0")
+    boolean fresh;
+
+    @Option(names = "--json", description = "print one JSON summary on stdout")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        TrainConfig config = config();
+        Path outDir = out != null ? out : Path.of("runs", config.model().method().id() + "-" + config.labels().id() + "-seed" + seed);
+        SoftLabelDataset dataset = Cifar10hFolder.load(data);
+        Split split = Splits.seeded(dataset.size(), seed);
+        TrainingData prepared = TrainingData.of(dataset, split, config);
+        ProgressBar bar = new ProgressBar(System.err);
+        bar.line(String.format(Locale.ROOT, "training %s on %d images (val %d), %d epochs, device %s → %s",
+                config, prepared.trainSize(), prepared.valImages().count(), config.epochs(), device, outDir));
+        TrainingListener listener = new TrainingListener() {
+            @Override
+            public void onStep(int epoch, int step, int steps) {
+                bar.step(String.format(Locale.ROOT, "epoch %d/%d", epoch, config.epochs()), step, steps, null);
+            }
+
+            @Override
+            public void onEpoch(EpochStats s, int total) {
+                bar.line(String.format(Locale.ROOT,
+                        "epoch %d/%d  train loss %.4f  val loss %.4f  val acc %.2f%%  lr %.4g  %.0f img/s  %.1fs%s",
+                        s.epoch(), total, s.trainLoss(), s.valLoss(), 100 * s.valAccuracy(), s.learningRate(),
+                        s.imagesPerSecond(), s.seconds(), s.best() ? "  *best" : ""));
+            }
+        };
+        Trainer.Options options = new Trainer.Options(outDir, device, checkpointEvery, !fresh, 0, null);
+        TrainResult result = Trainer.train(config, prepared, options, listener);
+        if (json) {
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("method", config.model().method().id());
+            summary.put("labels", config.labels().id());
+            summary.put("parameters", result.parameters());
+            summary.put("epochs_run", result.epochsRun());
+            summary.put("resumed_from_epoch", result.resumedFromEpoch());
+            summary.put("best_epoch", result.bestEpoch());
+            summary.put("best_val_loss", result.bestValLoss());
+            summary.put("val_accuracy", result.bestValAccuracy());
+            summary.put("images_per_second", result.imagesPerSecond());
+            summary.put("best_checkpoint", result.bestCheckpoint().toString());
+            summary.put("last_checkpoint", result.lastCheckpoint().toString());
+            summary.put("config", config);
+            System.out.println(Json.write(summary));
+        } else {
+            bar.line(String.format(Locale.ROOT, "done: best val loss %.4f at epoch %d (val acc %.2f%%), %.0f img/s; %s",
+                    result.bestValLoss(), result.bestEpoch(), 100 * result.bestValAccuracy(), result.imagesPerSecond(),
+                    result.bestCheckpoint()));
+        }
+        return 0;
+    }
+
+    TrainConfig config() {
+        if (mixup != null && cutmix != null) {
+            throw new IllegalArgumentException("--mixup and --cutmix: choose one (they are never combined in a run)");
+        }
+        Method m = Method.parse(method);
+        ModelConfig model = ModelConfig.defaults(m).withDepth(depth);
+        if (m == Method.DROPOUT) {
+            model = model.withDropoutRate(dropout);
+        }
+        Mixing mixing = mixup != null ? Mixing.parse(Mixing.Kind.MIXUP, mixup)
+                : cutmix != null ? Mixing.parse(Mixing.Kind.CUTMIX, cutmix) : Mixing.NONE;
+        return new TrainConfig(model, LabelMode.parse(labels), mixing, entropyThreshold, !noAugment, epochs, batchSize,
+                lr, 0.9, weightDecay, warmup, TrainConfig.PROTOCOL_MILESTONES, 0.5, seed, limit);
+    }
+}
