@@ -94,6 +94,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         TrainConfig config = config();
+        io.softcifar.ml.train.DeviceSelection.resolve(device); // fail before any work when the device is unusable
         Path outDir = out != null ? out : Path.of("runs", config.model().method().id() + "-" + config.labels().id() + "-seed" + seed);
         SoftLabelDataset dataset = Cifar10hFolder.load(data);
         Split split = Splits.seeded(dataset.size(), seed);

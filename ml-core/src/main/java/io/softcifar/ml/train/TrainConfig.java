@@ -134,6 +134,9 @@ public record TrainConfig(
     public String toString() {
         return model.method().id() + "/" + labels.id() + " depth " + model.depth() + " epochs " + epochs + " batch "
                 + batchSize + " lr " + learningRate + " seed " + seed
-                + (mixing.kind() == Mixing.Kind.NONE ? "" : " " + mixing) + " milestones " + Arrays.toString(milestones.toArray());
+                + (mixing.kind() == Mixing.Kind.NONE ? ""
+                        : " " + mixing.kind().name().toLowerCase(java.util.Locale.ROOT) + " α=" + mixing.alpha() + " q="
+                                + mixing.probability())
+                + (milestones.equals(PROTOCOL_MILESTONES) ? "" : " milestones " + Arrays.toString(milestones.toArray()));
     }
 }
