@@ -208,7 +208,7 @@ class DuqGradientPenaltyTest {
 
     @Test
     void fullDuqLossGradientMatchesFiniteDifferences() {
-        // BCE + λ·penalty: also proves that the first (create-graph) backward left no d(ΣK)/dθ behind in .grad
+        // BCE + λ·penalty: also proves that computing ∇ₓ left no d(ΣK)/dθ behind in the parameters' .grad
         checkAgainstFiniteDifferences(TOTAL, List.of("backbone.stage1.block0.conv1.weight", "backbone.stage1.block0.bn1.gamma",
                 "duq.weight"), 1, 1);
     }

@@ -31,7 +31,7 @@ class AutogradTest {
                 for (int i = 0; i < 4; i++) {
                     assertThat(gxs[i]).isCloseTo(3 * w.getDouble(i) * xs[i] * xs[i], within(1e-12));
                 }
-                // the first backward also accumulated ∂f/∂w = x³ into w; clear it as DUQ does
+                // the first backward also accumulated ∂f/∂w = x³ into w; clear it before the second one
                 Autograd.zeroGradients(List.of(w));
                 NDArray q = gx.square().sum();
                 Autograd.backward(q);
