@@ -9,9 +9,6 @@ import io.softcifar.ml.data.Cifar100Binary;
 import io.softcifar.ml.data.SyntheticData;
 import io.softcifar.ml.train.Checkpoint;
 import io.softcifar.ml.train.TrainConfig;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -34,42 +31,22 @@ class EvaluateCommandTest {
     private static Path cifar100;
     private static Path svhn;
 
-    record Run(int exit, String out, String err) {
-        List<String> errLines() {
-            return err.lines().toList();
-        }
-    }
-
     @BeforeAll
     static void trainTinyModel() {
         data = SyntheticData.writeCifar10hFolder(tmp.resolve("cifar10h"), 400, 7);
         cifar100 = SyntheticData.writeCifar100Test(tmp.resolve("test.bin"), 80, 11);
         svhn = SyntheticData.writeSvhnTest(tmp.resolve("test_32x32.mat"), 80, 12);
         Path out = tmp.resolve("run");
-        Run train = run("train", "--data", data.toString(), "--method", "basic", "--labels", "soft", "--depth", "8",
+        var train = run("train", "--data", data.toString(), "--method", "basic", "--labels", "soft", "--depth", "8",
                 "--epochs", "1", "--batch-size", "32", "--warmup", "0", "--no-augment", "--seed", "3", "--out",
                 out.toString());
-        assertThat(train.exit()).as(train.err()).isZero();
+        assertThat(train.exitCode()).as(train.err()).isZero();
         checkpoint = out.resolve("best.ckpt");
         assertThat(checkpoint).exists();
     }
 
-    /** Runs the CLI in-process with System.out and System.err captured. */
-    static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            exit = SoftCifar.execute(args);
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    static CliRunner.Result run(String... args) {
+        return CliRunner.run(args);
     }
 
     private static String oodSpec() {
@@ -78,9 +55,9 @@ class EvaluateCommandTest {
 
     @Test
     void printsATableOfEveryMetric() {
-        Run r = run("evaluate", "--checkpoint", checkpoint.toString(), "--data", data.toString(), "--ood", oodSpec(),
+        var r = run("evaluate", "--checkpoint", checkpoint.toString(), "--data", data.toString(), "--ood", oodSpec(),
                 "--fgsm", "0.005,0.01");
-        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("test/accuracy", "test/ece ", "test/ece_true_class", "test/overconfidence_error",
                 "test/nll", "test/brier", "test/macro_precision", "test/macro_recall", "test/soft_cross_entropy",
                 "test/soft_kl", "ood/svhn_auroc ", "ood/svhn_aupr ", "ood/svhn_auroc_max_prob", "ood/svhn_auroc_native",
@@ -91,9 +68,9 @@ class EvaluateCommandTest {
     @Test
     void printsOneJsonObjectAndWritesTheDump() throws Exception {
         Path dump = tmp.resolve("dump");
-        Run r = run("evaluate", "--checkpoint", checkpoint.toString(), "--data", data.toString(), "--ood", oodSpec(),
+        var r = run("evaluate", "--checkpoint", checkpoint.toString(), "--data", data.toString(), "--ood", oodSpec(),
                 "--json", "--dump", dump.toString());
-        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out().strip().lines()).hasSize(1);
         @SuppressWarnings("unchecked")
         Map<String, Object> json = Json.MAPPER.readValue(r.out(), Map.class);
@@ -110,8 +87,8 @@ class EvaluateCommandTest {
         assertThat(dump.resolve("fgsm_0.005_predictions.npy")).exists();
     }
 
-    private static void assertOneLineError(Run r, String... fragments) {
-        assertThat(r.exit()).isNotZero();
+    private static void assertOneLineError(CliRunner.Result r, String... fragments) {
+        assertThat(r.exitCode()).isNotZero();
         assertThat(r.errLines()).as(r.err()).hasSize(1);
         assertThat(r.err()).startsWith("softcifar: ").contains(fragments).doesNotContain("\tat ", "internal error");
         assertThat(r.out()).isEmpty();
@@ -120,13 +97,13 @@ class EvaluateCommandTest {
     @Test
     void missingCheckpointIsOneLineNamingTheFile() {
         Path missing = tmp.resolve("nope.ckpt");
-        Run r = run("evaluate", "--checkpoint", missing.toString(), "--data", data.toString());
+        var r = run("evaluate", "--checkpoint", missing.toString(), "--data", data.toString());
         assertOneLineError(r, missing + ": not found");
     }
 
     @Test
     void aFileThatIsNotACheckpointIsOneLine() {
-        Run r = run("evaluate", "--checkpoint", svhn.toString(), "--data", data.toString());
+        var r = run("evaluate", "--checkpoint", svhn.toString(), "--data", data.toString());
         assertOneLineError(r, svhn.toString());
     }
 
@@ -147,13 +124,13 @@ class EvaluateCommandTest {
             });
             Checkpoint.write(other, header, model, null);
         }
-        Run r = run("evaluate", "--checkpoint", other.toString(), "--data", data.toString());
+        var r = run("evaluate", "--checkpoint", other.toString(), "--data", data.toString());
         assertOneLineError(r, other.toString(), "another architecture");
     }
 
     @Test
     void unknownOodNameIsOneLine() {
-        Run r = run("evaluate", "--checkpoint", checkpoint.toString(), "--data", data.toString(), "--ood",
+        var r = run("evaluate", "--checkpoint", checkpoint.toString(), "--data", data.toString(), "--ood",
                 "mnist=" + svhn);
         assertOneLineError(r, "ood: unknown OOD set 'mnist' (expected svhn or cifar100)");
     }
@@ -162,11 +139,11 @@ class EvaluateCommandTest {
     void oodFileOfTheWrongShapeIsOneLineNamingTheFile() throws Exception {
         Path truncated = tmp.resolve("short.bin");
         Files.write(truncated, new byte[Cifar100Binary.RECORD_BYTES * 3 + 100]);
-        Run r = run("evaluate", "--checkpoint", checkpoint.toString(), "--data", data.toString(), "--ood",
+        var r = run("evaluate", "--checkpoint", checkpoint.toString(), "--data", data.toString(), "--ood",
                 "cifar100=" + truncated);
         assertOneLineError(r, truncated + ": size", "not a multiple of 3074");
         // a CIFAR-100 file given as SVHN
-        Run swapped = run("evaluate", "--checkpoint", checkpoint.toString(), "--data", data.toString(), "--ood",
+        var swapped = run("evaluate", "--checkpoint", checkpoint.toString(), "--data", data.toString(), "--ood",
                 "svhn=" + cifar100);
         assertOneLineError(swapped, cifar100.toString());
     }

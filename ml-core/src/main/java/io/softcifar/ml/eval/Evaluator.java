@@ -31,6 +31,7 @@ import io.softcifar.ml.train.TrainConfig;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -175,7 +176,7 @@ public final class Evaluator {
         }
         for (float v : values) {
             if (!Float.isFinite(v) || (field.equals("std") && !(v > 0))) {
-                throw new IllegalArgumentException(source + ": normalization " + field + " " + java.util.Arrays.toString(values)
+                throw new IllegalArgumentException(source + ": normalization " + field + " " + Arrays.toString(values)
                         + " is invalid");
             }
         }
@@ -192,8 +193,8 @@ public final class Evaluator {
             if (Math.abs(mean[c] - header.mean()[c]) > 1e-4 || Math.abs(std[c] - header.std()[c]) > 1e-4) {
                 notes.add(String.format(Locale.ROOT, "the train split of this data has mean %s / std %s but the"
                         + " checkpoint was normalized with %s / %s: is --data the folder the model was trained on?",
-                        java.util.Arrays.toString(mean), java.util.Arrays.toString(std),
-                        java.util.Arrays.toString(header.mean()), java.util.Arrays.toString(header.std())));
+                        Arrays.toString(mean), Arrays.toString(std),
+                        Arrays.toString(header.mean()), Arrays.toString(header.std())));
                 return;
             }
         }
@@ -425,7 +426,7 @@ public final class Evaluator {
             int n = labels.length;
             int[][] after = new int[epsilons.size()][n];
             for (int[] a : after) {
-                java.util.Arrays.fill(a, -1);
+                Arrays.fill(a, -1);
             }
             List<Integer> targets = new ArrayList<>();
             for (int i = 0; i < n; i++) {

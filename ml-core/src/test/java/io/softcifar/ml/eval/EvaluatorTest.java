@@ -202,6 +202,17 @@ class EvaluatorTest {
     }
 
     @Test
+    void dataWithOtherTrainStatisticsThanTheCheckpointGetsANote() {
+        SoftLabelDataset other = io.softcifar.ml.data.SyntheticData.dataset(TrainedModels.IMAGES, 99);
+        EvaluationResult r = Evaluator.evaluate(checkpoint, other, Map.of(),
+                EvaluationOptions.defaults().withFgsmEpsilons(List.of()));
+        assertThat(r.notes()).anyMatch(n -> n.contains("is --data the folder the model was trained on?"));
+        assertThat(result.notes()).noneMatch(n -> n.contains("--data"));
+        assertThat(r.fgsm()).isEmpty();
+        assertThat(r.metrics().metrics().keySet()).noneMatch(k -> k.startsWith("fgsm/") || k.startsWith("ood/"));
+    }
+
+    @Test
     void evaluatingTwiceGivesIdenticalMetrics() {
         EvaluationResult again = Evaluator.evaluate(checkpoint, data, bothOod(),
                 EvaluationOptions.defaults().withFgsmEpsilons(EPSILONS));
