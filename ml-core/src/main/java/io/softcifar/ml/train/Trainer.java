@@ -79,6 +79,10 @@ public final class Trainer {
             return new Options(outDir, device, checkpointEvery, r, stopAfterEpochs, cancelled);
         }
 
+        public Options withCheckpointEvery(int n) {
+            return new Options(outDir, device, n, resume, stopAfterEpochs, cancelled);
+        }
+
         public Options withCancel(BooleanSupplier c) {
             return new Options(outDir, device, checkpointEvery, resume, stopAfterEpochs, c);
         }

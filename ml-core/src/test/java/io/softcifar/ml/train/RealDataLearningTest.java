@@ -44,23 +44,29 @@ class RealDataLearningTest {
         dataset = Cifar10hFolder.load(folder.get());
     }
 
-    /** Each method, on soft and on hard labels, drives the training loss on one fixed batch of 128 real images below 10% of its start. */
+    /**
+     * Each method, on soft and on hard labels, drives the training loss on one fixed batch of 128 real images below
+     * 10% of its first step's loss (ResNet-20, no augmentation, no weight decay, constant rate). The rate and step
+     * count per method were found by trial: SNGP's head sees random features of norm 1, so it learns slowly at the
+     * protocol's 0.05; dropout's loss is noisy; DUQ's step is the most expensive (double backprop).
+     */
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({"BASIC, SOFT", "BASIC, HARD", "DROPOUT, SOFT", "DROPOUT, HARD", "SNGP, SOFT", "SNGP, HARD",
-            "DUQ, SOFT", "DUQ, HARD"})
-    void overfitsAFixedBatchOf128RealImages(Method method, LabelMode labels) {
+    @CsvSource({"BASIC, SOFT, 0.05, 60", "BASIC, HARD, 0.05, 60", "DROPOUT, SOFT, 0.1, 120", "DROPOUT, HARD, 0.1, 120",
+            "SNGP, SOFT, 0.5, 100", "SNGP, HARD, 0.5, 100", "DUQ, SOFT, 0.2, 120", "DUQ, HARD, 0.2, 120"})
+    void overfitsAFixedBatchOf128RealImages(Method method, LabelMode labels, double lr, int steps) {
         Split split = Splits.seeded(dataset.size(), 0);
         int[] batch = Arrays.copyOf(split.train(), 128);
-        int[] val = Arrays.copyOf(split.val(), 64);
-        // one fixed batch per epoch, no augmentation, constant learning rate, no weight decay
-        TrainConfig config = TrainConfig.protocol(method, labels).withEpochs(method == Method.DUQ ? 80 : 60)
-                .withBatchSize(128).withAugment(false).withWarmupEpochs(0).withWeightDecay(0);
+        int[] val = Arrays.copyOf(split.val(), 16);
+        // one step per "epoch": the same batch every time
+        TrainConfig config = TrainConfig.protocol(method, labels).withEpochs(steps).withBatchSize(128)
+                .withAugment(false).withWarmupEpochs(0).withWeightDecay(0).withLearningRate(lr);
         SoftLabelDataset targets = labels == LabelMode.HARD ? dataset.withHardTargets() : dataset;
         TrainingData data = new TrainingData(dataset.images().subset(batch),
                 targets.softLabels().subset(batch).toFloatArray(), dataset.images().subset(val),
                 targets.softLabels().subset(val).toFloatArray(), hard(val), new float[] {0.49f, 0.48f, 0.45f},
                 new float[] {0.25f, 0.24f, 0.26f}, 10);
-        TrainResult result = Trainer.train(config, data, Trainer.Options.defaults(dir.resolve("overfit")), null);
+        Trainer.Options options = Trainer.Options.defaults(dir.resolve("overfit")).withCheckpointEvery(steps);
+        TrainResult result = Trainer.train(config, data, options, null);
         double start = result.history().get(0).trainLoss();
         double end = result.history().get(result.history().size() - 1).trainLoss();
         System.out.printf("overfit %s %s: train loss %.4f -> %.4f (%.1f%%)%n", method, labels, start, end, 100 * end / start);
