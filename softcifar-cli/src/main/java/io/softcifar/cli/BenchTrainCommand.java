@@ -29,10 +29,10 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "128")
     int batch;
 
-    @Option(names = "--warmup", defaultValue = "3")
+    @Option(names = "--warmup", defaultValue = "20", description = "untimed steps first (default ${DEFAULT-VALUE}: the JIT needs them)")
     int warmup;
 
-    @Option(names = "--steps", defaultValue = "20")
+    @Option(names = "--steps", defaultValue = "30", description = "timed steps (default ${DEFAULT-VALUE})")
     int steps;
 
     @Option(names = "--device", defaultValue = "cpu")
@@ -66,13 +66,23 @@ final class BenchTrainCommand implements Callable<Integer> {
                     TrainingBenchmark.run(new TrainingBenchmark.Settings(m, batch, warmup, steps, true, device)));
         }
         Double peer = null;
+        Double peerFast = null;
+        String preload = System.getenv("LD_PRELOAD");
         if (!noPeer && m == Method.BASIC) {
-            Map<String, Object> peerResult = runPeer();
+            // the peer as Debian's python3 runs it (glibc malloc), and with the same allocator as ours
+            Map<String, Object> peerResult = runPeer(null);
             out.put("pytorch_eager", peerResult);
-            Object ips = peerResult.get("images_per_second");
-            if (ips instanceof Number n) {
+            if (peerResult.get("images_per_second") instanceof Number n) {
                 peer = n.doubleValue();
                 out.put("ratio_vs_pytorch_eager", own.imagesPerSecond() / peer);
+            }
+            if (preload != null && !preload.isBlank()) {
+                Map<String, Object> fast = runPeer(preload);
+                out.put("pytorch_eager_same_allocator", fast);
+                if (fast.get("images_per_second") instanceof Number n) {
+                    peerFast = n.doubleValue();
+                    out.put("ratio_vs_pytorch_eager_same_allocator", own.imagesPerSecond() / peerFast);
+                }
             }
         }
         if (json) {
@@ -85,8 +95,12 @@ final class BenchTrainCommand implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "  with on-device augmentation: %.1f images/s%n", a.imagesPerSecond());
             }
             if (peer != null) {
-                System.out.printf(Locale.ROOT, "PyTorch eager peer: %.1f images/s; ratio soft-cifar / PyTorch = %.2f%n",
+                System.out.printf(Locale.ROOT, "PyTorch eager peer (glibc malloc): %.1f images/s; ratio soft-cifar / PyTorch = %.2f%n",
                         peer, own.imagesPerSecond() / peer);
+                if (peerFast != null) {
+                    System.out.printf(Locale.ROOT, "PyTorch eager peer (LD_PRELOAD=%s): %.1f images/s; ratio = %.2f%n",
+                            preload, peerFast, own.imagesPerSecond() / peerFast);
+                }
             } else if (out.get("pytorch_eager") instanceof Map<?, ?> p) {
                 System.out.println("PyTorch eager peer: not run (" + p.get("error") + ")");
             }
@@ -94,7 +108,8 @@ final class BenchTrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Map<String, Object> runPeer() {
+    /** Runs the peer script; {@code preload} is its LD_PRELOAD (null: none, whatever this JVM has). */
+    private Map<String, Object> runPeer(String preload) {
         Map<String, Object> result = new LinkedHashMap<>();
         Path script = Path.of(System.getProperty("softcifar.home", "."), "bench", "pytorch_resnet20_train.py");
         if (!Files.isRegularFile(script)) {
@@ -107,7 +122,13 @@ final class BenchTrainCommand implements Callable<Integer> {
         List<String> cmd = new ArrayList<>(List.of(python, script.toString(), "--batch", Integer.toString(batch),
                 "--warmup", Integer.toString(warmup), "--steps", Integer.toString(steps)));
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
+            ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(false);
+            if (preload == null) {
+                builder.environment().remove("LD_PRELOAD");
+            } else {
+                builder.environment().put("LD_PRELOAD", preload);
+            }
+            Process p = builder.start();
             String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {

@@ -48,11 +48,11 @@ class RealDataLearningTest {
      * Each method, on soft and on hard labels, drives the training loss on one fixed batch of 128 real images below
      * 10% of its first step's loss (ResNet-20, no augmentation, no weight decay, constant rate). The rate and step
      * count per method were found by trial: SNGP's head sees random features of norm 1, so it learns slowly at the
-     * protocol's 0.05; dropout's loss is noisy; DUQ's step is the most expensive (double backprop).
+     * protocol's 0.05 (at 0.5 it plateaus just above the 10% bar on soft labels, whose floor is their entropy); dropout's loss is noisy; DUQ's step is the most expensive (double backprop).
      */
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"BASIC, SOFT, 0.05, 60", "BASIC, HARD, 0.05, 60", "DROPOUT, SOFT, 0.1, 150", "DROPOUT, HARD, 0.1, 150",
-            "SNGP, SOFT, 0.5, 100", "SNGP, HARD, 0.5, 100", "DUQ, SOFT, 0.2, 120", "DUQ, HARD, 0.2, 120"})
+            "SNGP, SOFT, 1.0, 150", "SNGP, HARD, 1.0, 150", "DUQ, SOFT, 0.2, 120", "DUQ, HARD, 0.2, 120"})
     void overfitsAFixedBatchOf128RealImages(Method method, LabelMode labels, double lr, int steps) {
         Split split = Splits.seeded(dataset.size(), 0);
         int[] batch = Arrays.copyOf(split.train(), 128);
