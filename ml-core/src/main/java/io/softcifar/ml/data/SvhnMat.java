@@ -54,7 +54,12 @@ public final class SvhnMat {
         try {
             mat = Mat5.readFromFile(file.toFile());
         } catch (IOException | RuntimeException e) {
-            throw InvalidDataException.forFile(file, "is not a readable MAT v5 file: " + e.getMessage(), e);
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            String why = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+            throw InvalidDataException.forFile(file, "is not a readable MAT v5 file: " + why, e);
         }
         try (mat) {
             Matrix x = numeric(file, mat, IMAGES_VAR, "uint8 32×32×3×N images");

@@ -25,7 +25,17 @@ public final class EngineSetup {
     public static synchronized Engine engine() {
         if (engine == null) {
             System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
-            Engine e = Engine.getEngine("PyTorch");
+            Engine e;
+            try {
+                e = Engine.getEngine("PyTorch");
+            } catch (RuntimeException failed) {
+                String flavour = nativeFlavour();
+                throw new IllegalStateException("the PyTorch engine did not start with the " + flavour + " natives ("
+                        + failed.getMessage() + ")" + (flavour.startsWith("cu")
+                                ? "; a -Pcuda build needs an NVIDIA GPU and a CUDA 12.4-capable driver: on a machine"
+                                        + " without one, build without -Pcuda (./mvnw package)"
+                                : ""), failed);
+            }
             int threads = Integer.getInteger("softcifar.threads", Runtime.getRuntime().availableProcessors());
             JniUtils.setNumThreads(threads);
             if (JniUtils.getNumInteropThreads() != 1) {
