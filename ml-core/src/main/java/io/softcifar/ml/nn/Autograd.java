@@ -48,6 +48,10 @@ public final class Autograd implements AutoCloseable {
      * Backward that keeps the graph and builds the graph of the derivative ({@code create_graph=true}): afterwards
      * {@code x.getGradient()} is itself differentiable. Leaves' {@code .grad} is accumulated too; call
      * {@link #zeroGradients} on the parameters before the real backward.
+     *
+     * <p>Not for training loops: the graph-carrying {@code .grad} it leaves on every parameter is a reference cycle
+     * PyTorch never frees, so memory grows every step. Training uses {@link InputGradient} instead; this stays for
+     * one-off checks of higher-order derivatives (see AutogradTest).
      */
     public static void backwardCreateGraph(NDArray scalar) {
         try (NDArray ones = scalar.onesLike()) {
