@@ -1,0 +1,32 @@
+package io.softcifar.contracts.events;
+
+import io.softcifar.contracts.Nullable;
+
+/**
+ * The dataset service is building a dataset (published while {@link DatasetStatus#IMPORTING}, so a duplicate request
+ * can wait instead of building again). The outcome is published as {@link DatasetReady} or {@link DatasetFailed},
+ * which then is the last record of the dataset on the compacted topic; {@link #statusOf} reads all three alike.
+ *
+ * @param datasetId   the dataset
+ * @param status      its status
+ * @param manifestKey where the manifest is (READY only)
+ * @param reason      why it failed (FAILED only)
+ */
+public record DatasetState(String datasetId, DatasetStatus status, @Nullable String manifestKey,
+        @Nullable String reason) implements Event {
+    public static final String TYPE = "dataset.state";
+
+    /** The status an event on the dataset-state topic stands for; null for events that carry none. */
+    public static @Nullable DatasetStatus statusOf(Event event) {
+        if (event instanceof DatasetState state) {
+            return state.status();
+        }
+        if (event instanceof DatasetReady) {
+            return DatasetStatus.READY;
+        }
+        if (event instanceof DatasetFailed) {
+            return DatasetStatus.FAILED;
+        }
+        return null;
+    }
+}

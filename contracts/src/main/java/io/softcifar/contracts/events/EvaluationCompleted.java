@@ -1,0 +1,37 @@
+package io.softcifar.contracts.events;
+
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * A run's best checkpoint was evaluated (test split, hard labels); the evaluation record of the run (compacted topic,
+ * key run id).
+ *
+ * @param runId       the run
+ * @param datasetId   the dataset whose test split and OOD sets were used
+ * @param metrics     {@code split/metric} → value, e.g. "test/accuracy" (fraction), "test/ece", "ood/svhn_auroc",
+ *                    "fgsm/0.005_decrease"
+ * @param dumpKey     object key of the dump index (dump.json) beside the per-example .npy files
+ * @param reliability the reliability diagram of the test split
+ */
+public record EvaluationCompleted(String runId, String datasetId, Map<String, Double> metrics, String dumpKey,
+        List<ReliabilityBin> reliability) implements Event {
+    public static final String TYPE = "evaluation.completed";
+
+    /** "split/metric": lower-case words, digits, '_' and '.' on both sides of one '/'. */
+    public static final Pattern METRIC_NAME = Pattern.compile("[a-z0-9_]+/[a-z0-9_.]+");
+
+    public EvaluationCompleted {
+        if (metrics != null) {
+            for (String name : metrics.keySet()) {
+                if (!METRIC_NAME.matcher(name).matches()) {
+                    throw new IllegalArgumentException("metrics: name '" + name
+                            + "' is not split/metric (e.g. test/accuracy, ood/svhn_auroc)");
+                }
+            }
+            metrics = Map.copyOf(metrics);
+        }
+        reliability = reliability == null ? null : List.copyOf(reliability);
+    }
+}

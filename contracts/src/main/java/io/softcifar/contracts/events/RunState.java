@@ -1,0 +1,38 @@
+package io.softcifar.contracts.events;
+
+import io.softcifar.contracts.Nullable;
+import java.time.Instant;
+
+/**
+ * Where a live run stands, on the compacted training-state topic (key: run id). The trainer publishes it for
+ * {@link RunStatus#REQUESTED} (accepted, queued) and {@link RunStatus#RUNNING} (after each epoch). A run ends with
+ * exactly one terminal event instead — {@link TrainingFinished}, {@link TrainingFailed} or {@link TrainingCancelled},
+ * which carry the result — and nothing after it, so compaction keeps the result. {@link #statusOf} reads all four.
+ *
+ * @param runId     the run
+ * @param status    its status
+ * @param epoch     epochs completed (0 before the first)
+ * @param updatedAt when the status was last confirmed
+ * @param reason    free text, e.g. "resumed after restart at epoch 12"
+ */
+public record RunState(String runId, RunStatus status, int epoch, Instant updatedAt, @Nullable String reason)
+        implements Event {
+    public static final String TYPE = "training.state";
+
+    /** The status an event on the training-state topic stands for; null for events that carry none. */
+    public static @Nullable RunStatus statusOf(Event event) {
+        if (event instanceof RunState state) {
+            return state.status();
+        }
+        if (event instanceof TrainingFinished) {
+            return RunStatus.FINISHED;
+        }
+        if (event instanceof TrainingFailed) {
+            return RunStatus.FAILED;
+        }
+        if (event instanceof TrainingCancelled) {
+            return RunStatus.CANCELLED;
+        }
+        return null;
+    }
+}

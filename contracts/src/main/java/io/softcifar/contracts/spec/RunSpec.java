@@ -1,0 +1,405 @@
+package io.softcifar.contracts.spec;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.softcifar.contracts.Nullable;
+import io.softcifar.contracts.events.EventCodec;
+import io.softcifar.contracts.storage.ObjectKeys;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Everything that determines one training run. Null fields mean the protocol default ({@link #withDefaults()},
+ * PROTOCOL.md "Training", the same values as ml-core's {@code TrainConfig.protocol}); {@link #validate()} reports
+ * every problem at once. Only {@code datasetId}, {@code method} and {@code labelMode} have no default.
+ *
+ * @param datasetId        the dataset (its manifest holds the split of every seed)
+ * @param seed             split, initialization, batch order and augmentation seed; one of the dataset's seeds; default 0
+ * @param method           basic, dropout (MC Dropout), sngp or duq
+ * @param labelMode        training targets: soft (CIFAR-10H distributions) or hard (their argmax)
+ * @param mixing           none, mixup or cutmix (one value: the two are never combined); default none
+ * @param mixAlpha         α of Beta(α, α) for Mixup/CutMix, &gt; 0; default 1
+ * @param mixProbability   q, the chance that a batch is mixed, in [0, 1]; null = the mean entropy of the soft train
+ *                         labels, as the reference did
+ * @param dropoutRate      MC Dropout rate p in [0, 1), &gt; 0 for method dropout; default 0.1 for dropout, else 0
+ * @param depth            ResNet depth 6n+2 (20, 32, 44, 56, 110); default 20
+ * @param epochs           default 230 (the best validation-loss epoch is kept)
+ * @param batchSize        default 64, ≥ 2 (BatchNorm)
+ * @param learningRate     base learning rate, default 0.05
+ * @param momentum         Nesterov momentum in [0, 1), default 0.9
+ * @param weightDecay      L2 weight decay ≥ 0, default 5e-4
+ * @param warmupEpochs     linear warm-up length ≥ 0, default 5
+ * @param milestones       epochs where the learning rate is multiplied by gamma, strictly increasing; default
+ *                         50, 100, 150, 190, 210, 230
+ * @param gamma            decay factor in (0, 1], default 0.5
+ * @param entropyThreshold soft labels with lower entropy become hard at training time; null = none
+ * @param augment          the train-time augmentation chain; default true (the reference's "no aug" rows set false)
+ * @param checkpointEvery  write an epoch checkpoint every N epochs, ≥ 1; default 1 (the resume point)
+ * @param device           auto, cpu or gpu; default auto
+ */
+public record RunSpec(
+        @Nullable String datasetId,
+        @Nullable Long seed,
+        @Nullable String method,
+        @Nullable String labelMode,
+        @Nullable String mixing,
+        @Nullable Double mixAlpha,
+        @Nullable Double mixProbability,
+        @Nullable Double dropoutRate,
+        @Nullable Integer depth,
+        @Nullable Integer epochs,
+        @Nullable Integer batchSize,
+        @Nullable Double learningRate,
+        @Nullable Double momentum,
+        @Nullable Double weightDecay,
+        @Nullable Integer warmupEpochs,
+        @Nullable List<Integer> milestones,
+        @Nullable Double gamma,
+        @Nullable Double entropyThreshold,
+        @Nullable Boolean augment,
+        @Nullable Integer checkpointEvery,
+        @Nullable String device) implements Spec {
+
+    public static final String METHOD_BASIC = "basic";
+    public static final String METHOD_DROPOUT = "dropout";
+    public static final String METHOD_SNGP = "sngp";
+    public static final String METHOD_DUQ = "duq";
+    public static final List<String> METHODS = List.of(METHOD_BASIC, METHOD_DROPOUT, METHOD_SNGP, METHOD_DUQ);
+
+    public static final String LABELS_SOFT = "soft";
+    public static final String LABELS_HARD = "hard";
+    public static final List<String> LABEL_MODES = List.of(LABELS_SOFT, LABELS_HARD);
+
+    public static final String MIXING_NONE = "none";
+    public static final String MIXING_MIXUP = "mixup";
+    public static final String MIXING_CUTMIX = "cutmix";
+    public static final List<String> MIXINGS = List.of(MIXING_NONE, MIXING_MIXUP, MIXING_CUTMIX);
+
+    public static final String DEVICE_AUTO = "auto";
+    public static final String DEVICE_CPU = "cpu";
+    public static final String DEVICE_GPU = "gpu";
+    public static final List<String> DEVICES = List.of(DEVICE_AUTO, DEVICE_CPU, DEVICE_GPU);
+
+    public static final long DEFAULT_SEED = 0;
+    public static final double DEFAULT_MIX_ALPHA = 1.0;
+    public static final double DEFAULT_DROPOUT_RATE = 0.1;
+    public static final int DEFAULT_DEPTH = 20;
+    public static final int DEFAULT_EPOCHS = 230;
+    public static final int DEFAULT_BATCH_SIZE = 64;
+    public static final double DEFAULT_LEARNING_RATE = 0.05;
+    public static final double DEFAULT_MOMENTUM = 0.9;
+    public static final double DEFAULT_WEIGHT_DECAY = 5e-4;
+    public static final int DEFAULT_WARMUP_EPOCHS = 5;
+    public static final List<Integer> DEFAULT_MILESTONES = List.of(50, 100, 150, 190, 210, 230);
+    public static final double DEFAULT_GAMMA = 0.5;
+    public static final int DEFAULT_CHECKPOINT_EVERY = 1;
+
+    /** The list is copied (keeping null elements, which {@link #validate()} reports). */
+    public RunSpec {
+        milestones = milestones == null ? null : Collections.unmodifiableList(new ArrayList<>(milestones));
+    }
+
+    /** The protocol's run for a dataset, method and label mode, all other fields at their defaults. */
+    public static RunSpec protocol(String datasetId, String method, String labelMode) {
+        return builder(datasetId, method, labelMode).build().withDefaults();
+    }
+
+    /** A builder with every other field null (= default). */
+    public static Builder builder(String datasetId, String method, String labelMode) {
+        return new Builder().datasetId(datasetId).method(method).labelMode(labelMode);
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Every null field replaced by its default, except mixProbability and entropyThreshold, whose null is a setting. */
+    public RunSpec withDefaults() {
+        return new RunSpec(datasetId,
+                or(seed, DEFAULT_SEED),
+                method,
+                labelMode,
+                or(mixing, MIXING_NONE),
+                or(mixAlpha, DEFAULT_MIX_ALPHA),
+                mixProbability,
+                or(dropoutRate, METHOD_DROPOUT.equals(method) ? DEFAULT_DROPOUT_RATE : 0.0),
+                or(depth, DEFAULT_DEPTH),
+                or(epochs, DEFAULT_EPOCHS),
+                or(batchSize, DEFAULT_BATCH_SIZE),
+                or(learningRate, DEFAULT_LEARNING_RATE),
+                or(momentum, DEFAULT_MOMENTUM),
+                or(weightDecay, DEFAULT_WEIGHT_DECAY),
+                or(warmupEpochs, DEFAULT_WARMUP_EPOCHS),
+                or(milestones, DEFAULT_MILESTONES),
+                or(gamma, DEFAULT_GAMMA),
+                entropyThreshold,
+                or(augment, Boolean.TRUE),
+                or(checkpointEvery, DEFAULT_CHECKPOINT_EVERY),
+                or(device, DEVICE_AUTO));
+    }
+
+    @Override
+    public List<FieldError> validate() {
+        RunSpec s = withDefaults();
+        Problems p = new Problems();
+        if (p.check(s.datasetId != null, "datasetId", "required")) {
+            p.check(ObjectKeys.isValidId(s.datasetId), "datasetId", ObjectKeys.ID_RULE + ", got '" + s.datasetId + "'");
+        }
+        p.check(s.seed >= 0, "seed", "must be >= 0, got " + s.seed);
+        checkChoice("method", s.method, METHODS, p);
+        checkChoice("labelMode", s.labelMode, LABEL_MODES, p);
+        checkChoice("mixing", s.mixing, MIXINGS, p);
+        if (!MIXING_NONE.equals(s.mixing)) {
+            p.check(s.mixAlpha > 0 && Double.isFinite(s.mixAlpha), "mixAlpha",
+                    "must be > 0 for " + s.mixing + ", got " + s.mixAlpha);
+        }
+        if (s.mixProbability != null) {
+            p.check(s.mixProbability >= 0 && s.mixProbability <= 1, "mixProbability",
+                    "must be in [0, 1] (leave it out for the mean entropy of the soft train labels), got "
+                            + s.mixProbability);
+        }
+        if (p.check(s.dropoutRate >= 0 && s.dropoutRate < 1, "dropoutRate",
+                "must be in [0, 1), got " + s.dropoutRate) && METHOD_DROPOUT.equals(s.method)) {
+            p.check(s.dropoutRate > 0, "dropoutRate", "method dropout needs a rate > 0 (e.g. 0.1), got 0");
+        }
+        p.check(s.depth >= 8 && (s.depth - 2) % 6 == 0, "depth",
+                "must be 6n+2 with n >= 1 (20, 32, 44, 56, 110), got " + s.depth);
+        p.check(s.epochs >= 1, "epochs", "must be >= 1, got " + s.epochs);
+        p.check(s.batchSize >= 2, "batchSize", "must be >= 2 (BatchNorm needs two samples), got " + s.batchSize);
+        p.check(s.learningRate > 0 && Double.isFinite(s.learningRate), "learningRate",
+                "must be > 0, got " + s.learningRate);
+        p.check(s.momentum >= 0 && s.momentum < 1, "momentum", "must be in [0, 1), got " + s.momentum);
+        p.check(s.weightDecay >= 0 && Double.isFinite(s.weightDecay), "weightDecay",
+                "must be >= 0, got " + s.weightDecay);
+        p.check(s.warmupEpochs >= 0, "warmupEpochs", "must be >= 0, got " + s.warmupEpochs);
+        checkMilestones(s.milestones, p);
+        p.check(s.gamma > 0 && s.gamma <= 1, "gamma", "must be in (0, 1], got " + s.gamma);
+        if (s.entropyThreshold != null) {
+            p.check(s.entropyThreshold >= 0 && Double.isFinite(s.entropyThreshold), "entropyThreshold",
+                    "must be >= 0 (natural log; leave it out for none), got " + s.entropyThreshold);
+        }
+        p.check(s.checkpointEvery >= 1, "checkpointEvery", "must be >= 1 epoch, got " + s.checkpointEvery);
+        checkChoice("device", s.device, DEVICES, p);
+        return p.toList();
+    }
+
+    /**
+     * The configuration as canonical JSON (sorted keys, defaults applied) without what does not change the model a
+     * run learns: the seed (runs of one configuration differ only in it), the device and the checkpoint interval,
+     * plus settings the chosen method or mixing ignores (mixAlpha/mixProbability without mixing, dropoutRate
+     * outside method dropout) and an entropyThreshold of 0, which is the same as none.
+     *
+     * @throws InvalidSpecException if the spec is invalid
+     */
+    public String configurationJson() {
+        requireValid();
+        RunSpec s = withDefaults();
+        ObjectNode tree = EventCodec.json().valueToTree(s);
+        tree.remove(List.of("seed", "device", "checkpointEvery"));
+        if (MIXING_NONE.equals(s.mixing)) {
+            tree.remove(List.of("mixAlpha", "mixProbability"));
+        }
+        if (!METHOD_DROPOUT.equals(s.method)) {
+            tree.remove("dropoutRate");
+        }
+        if (s.entropyThreshold != null && s.entropyThreshold == 0) {
+            tree.remove("entropyThreshold"); // replaces no label: the same as none
+        }
+        return EventCodec.toCanonicalJson(tree);
+    }
+
+    /**
+     * A stable key that groups the runs of one configuration over seeds, e.g. {@code sngp-soft-mixup-1f0c4e9a2b7d}:
+     * method, label mode, mixing (when not none), then the first 12 hex digits of the SHA-256 of
+     * {@link #configurationJson()}. Valid as an object-key id.
+     *
+     * @throws InvalidSpecException if the spec is invalid
+     */
+    public String configurationKey() {
+        RunSpec s = withDefaults();
+        String hash = Sha256.hex(configurationJson()).substring(0, 12);
+        return s.method + "-" + s.labelMode + (MIXING_NONE.equals(s.mixing) ? "" : "-" + s.mixing) + "-" + hash;
+    }
+
+    private static void checkChoice(String field, String value, List<String> allowed, Problems p) {
+        if (p.check(value != null, field, "required (" + String.join(", ", allowed) + ")")) {
+            p.check(allowed.contains(value), field,
+                    "unknown " + field + " '" + value + "' (expected one of " + String.join(", ", allowed) + ")");
+        }
+    }
+
+    private static void checkMilestones(List<Integer> milestones, Problems p) {
+        Integer previous = null;
+        for (int i = 0; i < milestones.size(); i++) {
+            Integer m = milestones.get(i);
+            String field = "milestones[" + i + "]";
+            if (!p.check(m != null, field, "must not be null") || !p.check(m > 0, field, "must be > 0, got " + m)) {
+                continue;
+            }
+            if (previous != null) {
+                p.check(m > previous, field, "must be greater than the previous milestone " + previous + ", got " + m);
+            }
+            previous = m;
+        }
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value != null ? value : fallback;
+    }
+
+    /** Fluent construction of a {@link RunSpec}; unset fields stay null (= default). Does not validate. */
+    public static final class Builder {
+        private String datasetId;
+        private Long seed;
+        private String method;
+        private String labelMode;
+        private String mixing;
+        private Double mixAlpha;
+        private Double mixProbability;
+        private Double dropoutRate;
+        private Integer depth;
+        private Integer epochs;
+        private Integer batchSize;
+        private Double learningRate;
+        private Double momentum;
+        private Double weightDecay;
+        private Integer warmupEpochs;
+        private List<Integer> milestones;
+        private Double gamma;
+        private Double entropyThreshold;
+        private Boolean augment;
+        private Integer checkpointEvery;
+        private String device;
+
+        private Builder() {
+        }
+
+        private Builder(RunSpec s) {
+            datasetId = s.datasetId;
+            seed = s.seed;
+            method = s.method;
+            labelMode = s.labelMode;
+            mixing = s.mixing;
+            mixAlpha = s.mixAlpha;
+            mixProbability = s.mixProbability;
+            dropoutRate = s.dropoutRate;
+            depth = s.depth;
+            epochs = s.epochs;
+            batchSize = s.batchSize;
+            learningRate = s.learningRate;
+            momentum = s.momentum;
+            weightDecay = s.weightDecay;
+            warmupEpochs = s.warmupEpochs;
+            milestones = s.milestones;
+            gamma = s.gamma;
+            entropyThreshold = s.entropyThreshold;
+            augment = s.augment;
+            checkpointEvery = s.checkpointEvery;
+            device = s.device;
+        }
+
+        public Builder datasetId(String v) {
+            datasetId = v;
+            return this;
+        }
+
+        public Builder seed(Long v) {
+            seed = v;
+            return this;
+        }
+
+        public Builder method(String v) {
+            method = v;
+            return this;
+        }
+
+        public Builder labelMode(String v) {
+            labelMode = v;
+            return this;
+        }
+
+        /** Mixing kind with its α and q (q null = mean entropy of the soft train labels). */
+        public Builder mixing(String kind, Double alpha, Double probability) {
+            mixing = kind;
+            mixAlpha = alpha;
+            mixProbability = probability;
+            return this;
+        }
+
+        public Builder dropoutRate(Double v) {
+            dropoutRate = v;
+            return this;
+        }
+
+        public Builder depth(Integer v) {
+            depth = v;
+            return this;
+        }
+
+        public Builder epochs(Integer v) {
+            epochs = v;
+            return this;
+        }
+
+        public Builder batchSize(Integer v) {
+            batchSize = v;
+            return this;
+        }
+
+        public Builder learningRate(Double v) {
+            learningRate = v;
+            return this;
+        }
+
+        public Builder momentum(Double v) {
+            momentum = v;
+            return this;
+        }
+
+        public Builder weightDecay(Double v) {
+            weightDecay = v;
+            return this;
+        }
+
+        public Builder warmupEpochs(Integer v) {
+            warmupEpochs = v;
+            return this;
+        }
+
+        public Builder milestones(List<Integer> v) {
+            milestones = v;
+            return this;
+        }
+
+        public Builder gamma(Double v) {
+            gamma = v;
+            return this;
+        }
+
+        public Builder entropyThreshold(Double v) {
+            entropyThreshold = v;
+            return this;
+        }
+
+        public Builder augment(Boolean v) {
+            augment = v;
+            return this;
+        }
+
+        public Builder checkpointEvery(Integer v) {
+            checkpointEvery = v;
+            return this;
+        }
+
+        public Builder device(String v) {
+            device = v;
+            return this;
+        }
+
+        public RunSpec build() {
+            return new RunSpec(datasetId, seed, method, labelMode, mixing, mixAlpha, mixProbability, dropoutRate,
+                    depth, epochs, batchSize, learningRate, momentum, weightDecay, warmupEpochs, milestones, gamma,
+                    entropyThreshold, augment, checkpointEvery, device);
+        }
+    }
+}
