@@ -1,0 +1,107 @@
+package io.softcifar.dataset.events;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.softcifar.contracts.events.Correlation;
+import io.softcifar.contracts.events.DatasetFailed;
+import io.softcifar.contracts.events.DatasetRequested;
+import io.softcifar.contracts.events.DatasetStatus;
+import io.softcifar.contracts.events.EventEnvelope;
+import io.softcifar.contracts.spec.InvalidSpecException;
+import io.softcifar.contracts.topics.Topics;
+import io.softcifar.dataset.config.DatasetSettings;
+import io.softcifar.dataset.service.DatasetService;
+import io.softcifar.dataset.service.DatasetView;
+import io.softcifar.ml.data.InvalidDataException;
+import io.softcifar.service.events.EventConsumer;
+import io.softcifar.service.events.EventPublisher;
+import io.softcifar.service.events.RejectedEventException;
+import io.softcifar.service.kafka.KafkaSettings;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.jboss.logging.Logger;
+
+/**
+ * Consumes {@code dataset.requested} (a study asking for its data) and answers on the dataset-state topic with
+ * {@code dataset.ready} or {@code dataset.failed}, keyed by the dataset id (by the request id when the request was
+ * rejected before it had one). The offset is committed only after the import ends, so a crash mid-import means the
+ * request is delivered again and the import runs again; an already built dataset is answered at once.
+ */
+@ApplicationScoped
+public class DatasetRequestListener {
+
+    private static final Logger LOG = Logger.getLogger(DatasetRequestListener.class);
+
+    @Inject
+    DatasetService service;
+
+    @Inject
+    EventPublisher publisher;
+
+    @Inject
+    KafkaSettings kafka;
+
+    @Inject
+    DatasetSettings settings;
+
+    private EventConsumer consumer;
+
+    void start(@Observes @Priority(100) StartupEvent event) {
+        consumer = EventConsumer.builder()
+                .bootstrapServers(kafka.bootstrapServers())
+                .groupId(settings.consumerGroup())
+                .topics(List.of(Topics.DATASET_REQUESTS))
+                .handler(this::handle)
+                .deadLetters(publisher)
+                .slots(settings.concurrentImports())
+                .build()
+                .start();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (consumer != null) {
+            consumer.close(java.time.Duration.ofSeconds(5));
+        }
+    }
+
+    /** True while the consumer polls (readiness). */
+    public boolean isConsuming() {
+        return consumer != null && consumer.isRunning();
+    }
+
+    void handle(EventEnvelope envelope, ConsumerRecord<String, String> record) throws Exception {
+        DatasetRequested request = envelope.payloadAs(DatasetRequested.class).orElseThrow(() ->
+                new RejectedEventException("expected " + DatasetRequested.TYPE + " on " + record.topic()
+                        + ", got " + envelope.type()));
+        DatasetService.Submission submission;
+        try {
+            submission = service.submit(request.spec(), request.requestId());
+        } catch (InvalidSpecException e) {
+            reject(envelope, request, e.getMessage(), e.errors().get(0).field(), e);
+            return;
+        } catch (InvalidDataException e) {
+            String message = e.getMessage();
+            int colon = message.indexOf(": ");
+            reject(envelope, request, message, colon > 0 ? message.substring(0, colon) : null, e);
+            return;
+        }
+        DatasetView outcome = submission.outcome().get(); // the import may take minutes; the poll loop keeps going
+        if (!submission.started() && outcome.status() == DatasetStatus.READY) {
+            service.republishReady(submission.datasetId(), request.requestId()); // this requester gets its answer too
+        }
+        LOG.infof("request %s: dataset %s is %s", request.requestId(), submission.datasetId(), outcome.status());
+    }
+
+    private void reject(EventEnvelope envelope, DatasetRequested request, String reason, String field, Exception e) {
+        List<io.softcifar.contracts.spec.FieldError> errors =
+                e instanceof InvalidSpecException s ? s.errors() : List.of();
+        Correlation correlation = envelope.correlation() != null ? envelope.correlation() : new Correlation(null, null, null);
+        publisher.publish(Topics.DATASET_STATE, request.requestId(), EventEnvelope.of(
+                new DatasetFailed(null, request.requestId(), reason, field, errors), correlation));
+        throw new RejectedEventException(reason, e);
+    }
+}

@@ -1,0 +1,152 @@
+package io.softcifar.dataset.imports;
+
+import io.softcifar.ml.data.Cifar100Binary;
+import io.softcifar.ml.data.Cifar10Binary;
+import io.softcifar.ml.data.InvalidDataException;
+import io.softcifar.ml.data.LabeledImages;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the binary versions of the official CIFAR archives ({@code cifar-10-binary.tar.gz}: folder
+ * {@code cifar-10-batches-bin/} with {@code data_batch_1.bin} … {@code data_batch_5.bin} and {@code test_batch.bin};
+ * {@code cifar-100-binary.tar.gz}: folder {@code cifar-100-binary/} with {@code train.bin} and {@code test.bin}) with
+ * commons-compress. Members are matched by file name at any depth, copied to a scratch folder and parsed by the
+ * ml-core readers; errors about a member name it as {@code <archive>!<member>}.
+ */
+final class CifarArchives {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CifarArchives.class);
+
+    static final List<String> CIFAR10_TRAIN_MEMBERS = List.of(
+            "data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin");
+    static final String CIFAR10_TEST_MEMBER = "test_batch.bin";
+    static final String CIFAR100_TEST_MEMBER = "test.bin";
+
+    private CifarArchives() {}
+
+    /** The 50,000 CIFAR-10 training images (the five batches concatenated in order, official labels). */
+    static LabeledImages cifar10Train(String field, Path archive, Path scratch) {
+        return read(field, archive, scratch, CIFAR10_TRAIN_MEMBERS, Cifar10Binary::read, "cifar-10-binary.tar.gz");
+    }
+
+    /**
+     * Extracts the CIFAR-10 test images ({@code test_batch.bin}) of the archive to {@code target} (written next to it
+     * and moved into place, so {@code target} is complete or absent); returns the member's name in the archive.
+     */
+    static String extractCifar10Test(String field, Path archive, Path target) {
+        Path dir = target.toAbsolutePath().getParent();
+        Map<String, Path> extracted = extract(field, archive, dir, List.of(CIFAR10_TEST_MEMBER), "cifar-10-binary.tar.gz");
+        Map.Entry<String, Path> e = extracted.entrySet().iterator().next();
+        try {
+            Files.move(e.getValue(), target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException ex) {
+            deleteQuietly(e.getValue());
+            throw new UncheckedIOException(target + ": cannot write: " + ex.getMessage(), ex);
+        }
+        return e.getKey();
+    }
+
+    /** The 10,000 CIFAR-100 test images ({@code test.bin}; fine labels). */
+    static LabeledImages cifar100Test(String field, Path archive, Path scratch) {
+        return read(field, archive, scratch, List.of(CIFAR100_TEST_MEMBER), Cifar100Binary::read,
+                "cifar-100-binary.tar.gz");
+    }
+
+    private static LabeledImages read(String field, Path archive, Path scratch, List<String> members,
+            Function<Path, LabeledImages> reader, String expectedArchive) {
+        Map<String, Path> extracted = extract(field, archive, scratch, members, expectedArchive);
+        List<LabeledImages> parts = new ArrayList<>();
+        try {
+            for (Map.Entry<String, Path> e : extracted.entrySet()) {
+                try {
+                    parts.add(reader.apply(e.getValue()));
+                } catch (InvalidDataException ex) {
+                    throw new InvalidDataException(field + ": " + ex.getMessage().replace(e.getValue().toString(),
+                            archive + "!" + e.getKey()), ex);
+                }
+            }
+        } finally {
+            extracted.values().forEach(CifarArchives::deleteQuietly);
+        }
+        return parts.size() == 1 ? parts.get(0) : LabeledImages.concat(parts.toArray(LabeledImages[]::new));
+    }
+
+    /** Copies the members (by file name) to {@code scratch}; returns member path in archive order of {@code names}. */
+    private static Map<String, Path> extract(String field, Path archive, Path scratch, List<String> names,
+            String expectedArchive) {
+        if (!Files.isRegularFile(archive)) {
+            throw new InvalidDataException(field + ": " + archive + " not found");
+        }
+        Map<String, Path> found = new LinkedHashMap<>();
+        Map<String, String> memberNames = new LinkedHashMap<>();
+        LOG.info("{}: reading {} from {}", field, String.join(", ", names), archive);
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(archive), 1 << 16);
+                GzipCompressorInputStream gz = new GzipCompressorInputStream(raw);
+                TarArchiveInputStream tar = new TarArchiveInputStream(gz)) {
+            Files.createDirectories(scratch);
+            for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+                if (!e.isFile()) {
+                    continue;
+                }
+                String base = e.getName().substring(e.getName().lastIndexOf('/') + 1);
+                if (names.contains(base) && !found.containsKey(base)) {
+                    Path out = Files.createTempFile(scratch, base, ".extracted");
+                    found.put(base, out);
+                    memberNames.put(base, e.getName());
+                    long copied = Files.copy(tar, out, StandardCopyOption.REPLACE_EXISTING);
+                    if (copied != e.getSize()) {
+                        throw new IOException(e.getName() + " holds " + copied + " of " + e.getSize() + " bytes");
+                    }
+                }
+            }
+            // read to the end so a truncated or corrupt gzip stream is noticed even after the last member we need
+            gz.transferTo(java.io.OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            found.values().forEach(CifarArchives::deleteQuietly);
+            if (e instanceof java.nio.file.FileSystemException) {
+                throw new UncheckedIOException(e.getMessage(), e);
+            }
+            throw new InvalidDataException(field + ": " + archive + " is truncated or corrupt (" + message(e)
+                    + "); delete it and download " + expectedArchive + " again", e);
+        }
+        List<String> missing = names.stream().filter(n -> !found.containsKey(n)).toList();
+        if (!missing.isEmpty()) {
+            found.values().forEach(CifarArchives::deleteQuietly);
+            throw new InvalidDataException(field + ": " + archive + " has no " + String.join(", ", missing)
+                    + " (expected the binary version, " + expectedArchive + ")");
+        }
+        Map<String, Path> ordered = new LinkedHashMap<>();
+        for (String n : names) {
+            ordered.put(memberNames.get(n), found.get(n));
+        }
+        return ordered;
+    }
+
+    private static String message(IOException e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            LOG.warn("cannot delete {}: {}", p, e.getMessage());
+        }
+    }
+}

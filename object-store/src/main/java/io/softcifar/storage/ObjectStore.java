@@ -1,0 +1,427 @@
+package io.softcifar.storage;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.minio.BucketExistsArgs;
+import io.minio.GetObjectArgs;
+import io.minio.GetPresignedObjectUrlArgs;
+import io.minio.ListObjectsArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
+import io.minio.RemoveObjectsArgs;
+import io.minio.Result;
+import io.minio.StatObjectArgs;
+import io.minio.StatObjectResponse;
+import io.minio.UploadObjectArgs;
+import io.minio.errors.ErrorResponseException;
+import io.minio.http.Method;
+import io.minio.messages.DeleteError;
+import io.minio.messages.DeleteObject;
+import io.minio.messages.Item;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The object store of one bucket, as every service uses it: files and bytes in, bytes and files out, by key.
+ *
+ * <p>It wraps the MinIO SDK so that services never see its nine checked exceptions: every failure is an unchecked
+ * {@link ObjectStoreException} whose message names the key, the bucket, the endpoint and the problem, and a missing
+ * key is either {@link Optional#empty()} ({@link #stat}) or a {@link NoSuchObjectException}. Large files are uploaded
+ * in parts by the SDK. Thread-safe: one instance per service, closed on shutdown.
+ *
+ * <p>Keys are relative to the bucket ({@code runs/42/model.params}), never start with {@code /}, and are at most
+ * 1024 bytes long.
+ */
+public final class ObjectStore implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ObjectStore.class);
+
+    private static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
+    /** S3's limit for presigned URLs. */
+    private static final Duration MAX_PRESIGN = Duration.ofDays(7);
+    /** The SDK's defaults are 5 minutes each, which makes a health check against a dead endpoint hang. */
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration READ_WRITE_TIMEOUT = Duration.ofSeconds(60);
+
+    private final ObjectStoreConfig config;
+    private final MinioClient client;
+    private final S3Failures failures;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /** Creates the client; nothing is sent until the first call (use {@link #ping()} to check the settings). */
+    public ObjectStore(ObjectStoreConfig config) {
+        this.config = config;
+        this.failures = new S3Failures(config);
+        this.client = MinioClient.builder()
+                .endpoint(config.endpoint())
+                .credentials(config.accessKey(), config.secretKey())
+                .region(config.region())
+                .build();
+        client.setTimeout(CONNECT_TIMEOUT.toMillis(), READ_WRITE_TIMEOUT.toMillis(), READ_WRITE_TIMEOUT.toMillis());
+    }
+
+    public ObjectStoreConfig config() {
+        return config;
+    }
+
+    public String bucket() {
+        return config.bucket();
+    }
+
+    /**
+     * Creates the bucket if it does not exist yet. Services call this at start-up; two services doing so at the same
+     * moment is fine.
+     */
+    public void ensureBucket() {
+        ensureOpen();
+        try {
+            if (client.bucketExists(BucketExistsArgs.builder().bucket(bucket()).build())) {
+                return;
+            }
+            client.makeBucket(MakeBucketArgs.builder().bucket(bucket()).build());
+            LOG.info("Created bucket '{}' at {}", bucket(), config.endpoint());
+        } catch (ErrorResponseException e) {
+            // another service created it between our check and our create; "BucketAlreadyExists" is different:
+            // on AWS it means the name belongs to another account, which must fail
+            if (!"BucketAlreadyOwnedByYou".equals(e.errorResponse().code())) {
+                throw failures.forBucket("create", e);
+            }
+        } catch (Exception e) {
+            throw failures.forBucket("create", e);
+        }
+    }
+
+    /**
+     * A cheap round trip for health checks: one HEAD request on the bucket. Passes when the endpoint answers, accepts
+     * the credentials and the bucket exists.
+     *
+     * @throws ObjectStoreException saying which of the three is not the case
+     */
+    public void ping() {
+        ensureOpen();
+        boolean exists;
+        try {
+            exists = client.bucketExists(BucketExistsArgs.builder().bucket(bucket()).build());
+        } catch (Exception e) {
+            throw failures.forBucket("reach", e);
+        }
+        if (!exists) {
+            throw new ObjectStoreException(failures.bucketMessage("reach", S3Failures.NO_SUCH_BUCKET));
+        }
+    }
+
+    /**
+     * Uploads a local file; files above 5 MiB go up in parts.
+     *
+     * @param contentType a MIME type, or null for {@code application/octet-stream}
+     * @return the stored object's entity tag
+     */
+    public String putFile(String key, Path file, String contentType) {
+        ObjectKeys.requireKey(key);
+        ensureOpen();
+        if (!Files.isRegularFile(file)) {
+            throw new ObjectStoreException("Cannot upload '" + key + "' from " + file + ": no such file");
+        }
+        try {
+            return unquote(client.uploadObject(UploadObjectArgs.builder().bucket(bucket()).object(key)
+                    .filename(file.toString()).contentType(contentTypeOrDefault(contentType)).build()).etag());
+        } catch (Exception e) {
+            throw failures.forKey("upload", key, "from " + file, e);
+        }
+    }
+
+    /**
+     * Stores {@code data} under {@code key}, replacing what was there.
+     *
+     * @param contentType a MIME type, or null for {@code application/octet-stream}
+     * @return the stored object's entity tag
+     */
+    public String putBytes(String key, byte[] data, String contentType) {
+        ObjectKeys.requireKey(key);
+        ensureOpen();
+        try (InputStream in = new ByteArrayInputStream(data)) {
+            return unquote(client.putObject(PutObjectArgs.builder().bucket(bucket()).object(key)
+                    .stream(in, data.length, -1).contentType(contentTypeOrDefault(contentType)).build()).etag());
+        } catch (Exception e) {
+            throw failures.forKey("upload", key, e);
+        }
+    }
+
+    /** Stores a JSON document (already encoded, e.g. by the contracts codec) as UTF-8 {@code application/json}. */
+    public String putJson(String key, String json) {
+        return putBytes(key, json.getBytes(StandardCharsets.UTF_8), "application/json");
+    }
+
+    /**
+     * The whole object in memory; for small objects (manifests, metrics). Use {@link #download} or
+     * {@link #openStream} for large ones.
+     *
+     * @throws NoSuchObjectException when the key does not exist
+     */
+    public byte[] getBytes(String key) {
+        try (InputStream in = openStream(key)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw failures.forTransfer("read", key, "", e);
+        }
+    }
+
+    /**
+     * {@code length} bytes of the object starting at byte {@code offset} (fewer if the object ends before).
+     *
+     * @throws NoSuchObjectException when the key does not exist
+     */
+    public byte[] getRange(String key, long offset, long length) {
+        ObjectKeys.requireKey(key);
+        if (offset < 0 || length < 1) {
+            throw new IllegalArgumentException("Byte range of '" + key + "' needs offset >= 0 and length >= 1, got "
+                    + offset + " and " + length);
+        }
+        ensureOpen();
+        String action = "read bytes " + offset + ".." + (offset + length - 1) + " of";
+        InputStream in;
+        try {
+            in = client.getObject(GetObjectArgs.builder().bucket(bucket()).object(key)
+                    .offset(offset).length(length).build());
+        } catch (Exception e) {
+            throw failures.forKey(action, key, e);
+        }
+        try (in) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw failures.forTransfer(action, key, "", e);
+        }
+    }
+
+    /**
+     * Streams the object. The caller closes the stream; an I/O error while reading it surfaces as the
+     * {@link IOException} of {@code read}.
+     *
+     * @throws NoSuchObjectException when the key does not exist
+     */
+    public InputStream openStream(String key) {
+        ObjectKeys.requireKey(key);
+        ensureOpen();
+        try {
+            return client.getObject(GetObjectArgs.builder().bucket(bucket()).object(key).build());
+        } catch (Exception e) {
+            throw failures.forKey("read", key, e);
+        }
+    }
+
+    /**
+     * Writes the object to {@code target}, replacing it. The bytes go to a temporary file next to it that is then
+     * renamed, so a reader of {@code target} never sees half a file, and a failed download leaves nothing behind.
+     *
+     * @return the number of bytes written
+     * @throws NoSuchObjectException when the key does not exist
+     */
+    public long download(String key, Path target) {
+        ObjectKeys.requireKey(key);
+        ensureOpen();
+        Path absolute = target.toAbsolutePath();
+        InputStream in;
+        try {
+            in = client.getObject(GetObjectArgs.builder().bucket(bucket()).object(key).build());
+        } catch (Exception e) {
+            throw failures.forKey("download", key, "to " + absolute, e);
+        }
+        Path temp = null;
+        try (in) {
+            Files.createDirectories(absolute.getParent());
+            temp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".part");
+            long bytes;
+            try (OutputStream out = Files.newOutputStream(temp)) {
+                bytes = in.transferTo(out);
+            }
+            moveIntoPlace(temp, absolute);
+            return bytes;
+        } catch (IOException e) {
+            throw failures.forTransfer("download", key, "to " + absolute, e);
+        } finally {
+            deleteIfLeft(temp);
+        }
+    }
+
+    /** Size, entity tag and modification time of the object, or empty when the key does not exist. */
+    public Optional<ObjectInfo> stat(String key) {
+        ObjectKeys.requireKey(key);
+        ensureOpen();
+        try {
+            StatObjectResponse stat = client.statObject(StatObjectArgs.builder().bucket(bucket()).object(key).build());
+            return Optional.of(new ObjectInfo(key, stat.size(), unquote(stat.etag()), stat.lastModified().toInstant()));
+        } catch (Exception e) {
+            ObjectStoreException failure = failures.forKey("look up", key, e);
+            if (failure instanceof NoSuchObjectException) {
+                return Optional.empty();
+            }
+            throw failure;
+        }
+    }
+
+    public boolean exists(String key) {
+        return stat(key).isPresent();
+    }
+
+    /**
+     * Every object whose key starts with {@code prefix}, at any depth, in key order. An empty prefix lists the
+     * bucket. The whole listing is read into memory; S3 pages of 1000 are followed.
+     */
+    public List<ObjectInfo> list(String prefix) {
+        ObjectKeys.requirePrefix(prefix);
+        ensureOpen();
+        List<ObjectInfo> objects = new ArrayList<>();
+        try {
+            for (Result<Item> result : client.listObjects(ListObjectsArgs.builder().bucket(bucket()).prefix(prefix)
+                    .recursive(true).build())) {
+                Item item = result.get();
+                if (!item.isDir()) {
+                    objects.add(new ObjectInfo(item.objectName(), item.size(), unquote(item.etag()),
+                            item.lastModified().toInstant()));
+                }
+            }
+            return objects;
+        } catch (Exception e) {
+            throw failures.forBucket("list prefix '" + prefix + "' in", e);
+        }
+    }
+
+    /**
+     * Deletes the object; deleting a key that does not exist is not an error (S3 semantics), so a retried delete
+     * is harmless.
+     */
+    public void delete(String key) {
+        ObjectKeys.requireKey(key);
+        ensureOpen();
+        try {
+            client.removeObject(RemoveObjectArgs.builder().bucket(bucket()).object(key).build());
+        } catch (Exception e) {
+            throw failures.forKey("delete", key, e);
+        }
+    }
+
+    /**
+     * Deletes every object under the "folder" {@code prefix}, which must end with {@code /}: that way
+     * {@code runs/4/} can never take {@code runs/42/…} with it.
+     *
+     * @return how many objects were deleted
+     * @throws ObjectStoreException naming the first keys that could not be deleted
+     */
+    public int deletePrefix(String prefix) {
+        ObjectKeys.requireFolderPrefix(prefix);
+        List<DeleteObject> targets = list(prefix).stream().map(info -> new DeleteObject(info.key())).toList();
+        if (targets.isEmpty()) {
+            return 0;
+        }
+        List<String> errors = new ArrayList<>();
+        try {
+            // the SDK sends the delete requests (1000 keys each) only while the results are iterated
+            for (Result<DeleteError> result : client.removeObjects(RemoveObjectsArgs.builder().bucket(bucket())
+                    .objects(targets).build())) {
+                DeleteError error = result.get();
+                errors.add(error.objectName() + ": " + error.code() + " " + error.message());
+            }
+        } catch (Exception e) {
+            throw failures.forBucket("delete prefix '" + prefix + "' in", e);
+        }
+        if (!errors.isEmpty()) {
+            throw new ObjectStoreException(failures.bucketMessage("delete prefix '" + prefix + "' in", errors.size()
+                    + " of " + targets.size() + " objects were not deleted, e.g. "
+                    + String.join("; ", errors.subList(0, Math.min(3, errors.size())))));
+        }
+        LOG.debug("Deleted {} objects under '{}' in bucket '{}'", targets.size(), prefix, bucket());
+        return targets.size();
+    }
+
+    /**
+     * A URL that lets anyone holding it GET the object for {@code validity} (at most 7 days), without credentials:
+     * for browsers and tools outside the services. No request is made; the key need not exist yet.
+     */
+    public URI presignedGetUrl(String key, Duration validity) {
+        ObjectKeys.requireKey(key);
+        if (validity.compareTo(Duration.ofSeconds(1)) < 0 || validity.compareTo(MAX_PRESIGN) > 0) {
+            throw new IllegalArgumentException("Presigned URL validity for '" + key
+                    + "' must be between 1 second and 7 days, got " + validity);
+        }
+        ensureOpen();
+        try {
+            return URI.create(client.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder().method(Method.GET)
+                    .bucket(bucket()).object(key).expiry((int) validity.toSeconds(), TimeUnit.SECONDS).build()));
+        } catch (Exception e) {
+            throw failures.forKey("presign a URL for", key, e);
+        }
+    }
+
+    /** Releases the HTTP client's threads and pooled connections. Calls after this fail. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            client.close();
+        } catch (Exception e) {
+            LOG.warn("Closing the object store client for {} failed: {}", config.endpoint(), e.toString());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ObjectStore[" + config.endpoint() + ", bucket " + bucket() + "]";
+    }
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new ObjectStoreException("The object store client for bucket '" + bucket() + "' at "
+                    + config.endpoint() + " is closed");
+        }
+    }
+
+    private static void moveIntoPlace(Path temp, Path target) throws IOException {
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static void deleteIfLeft(Path temp) {
+        if (temp == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException e) {
+            LOG.warn("Could not delete the partial download {}: {}", temp, e.toString());
+        }
+    }
+
+    private static String contentTypeOrDefault(String contentType) {
+        return contentType == null || contentType.isBlank() ? DEFAULT_CONTENT_TYPE : contentType;
+    }
+
+    /** S3 sends entity tags in quotes; MinIO passes them on as they came. */
+    private static String unquote(String etag) {
+        if (etag != null && etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")) {
+            return etag.substring(1, etag.length() - 1);
+        }
+        return etag;
+    }
+}

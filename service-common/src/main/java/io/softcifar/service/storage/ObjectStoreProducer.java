@@ -1,0 +1,36 @@
+package io.softcifar.service.storage;
+
+import io.quarkus.runtime.Startup;
+import io.softcifar.storage.ObjectStore;
+import io.softcifar.storage.ObjectStoreConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+
+/** The one {@link ObjectStore} of a service, built from {@code softcifar.s3.*}; the bucket is created if missing. */
+@ApplicationScoped
+public class ObjectStoreProducer {
+
+    private static final Logger LOG = Logger.getLogger(ObjectStoreProducer.class);
+
+    @Produces
+    @Singleton
+    @Startup
+    ObjectStore objectStore(S3Settings settings) {
+        ObjectStore store = new ObjectStore(new ObjectStoreConfig(
+                settings.endpoint(), settings.accessKey(), settings.secretKey(), settings.bucket(), settings.region()));
+        try {
+            store.ensureBucket();
+        } catch (RuntimeException e) {
+            // not fatal at start: readiness stays DOWN with the reason until the store answers
+            LOG.warnf("object store %s not usable yet: %s", settings.endpoint(), e.getMessage());
+        }
+        return store;
+    }
+
+    void close(@Disposes ObjectStore store) {
+        store.close();
+    }
+}

@@ -1,0 +1,177 @@
+package io.softcifar.service.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.softcifar.contracts.events.EventCodec;
+import io.softcifar.contracts.events.EventEnvelope;
+import io.softcifar.contracts.events.TrainingCancelRequested;
+import io.softcifar.contracts.topics.CleanupPolicy;
+import io.softcifar.contracts.topics.TopicSpec;
+import io.softcifar.service.kafka.TopicInitializer;
+import io.softcifar.testsupport.TestInfrastructure;
+import io.softcifar.testsupport.TopicProbe;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+/** The consumer loop against a real broker: handlers longer than max.poll.interval.ms, slots, dead letters. */
+class EventConsumerIT {
+
+    private final TestInfrastructure infra = TestInfrastructure.get();
+
+    private String topic(int partitions) {
+        String name = "it.consumer." + UUID.randomUUID();
+        TopicInitializer.createMissing(infra.kafkaBootstrapServers(), List.of(
+                new TopicSpec(name, partitions, 1, CleanupPolicy.DELETE, Duration.ofHours(1).toMillis(), "test",
+                        List.of(), Set.of(), Set.of()),
+                new TopicSpec(name + TopicSpec.DEAD_LETTER_SUFFIX, 1, 1, CleanupPolicy.DELETE,
+                        Duration.ofHours(1).toMillis(), "test", List.of(), Set.of(), Set.of())));
+        return name;
+    }
+
+    private void send(String topic, int partition, String key, String value) throws Exception {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", infra.kafkaBootstrapServers()), new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(topic, partition, key, value)).get();
+        }
+    }
+
+    private static String event(String runId) {
+        return EventCodec.encode(EventEnvelope.of(new TrainingCancelRequested(runId, "test"), null));
+    }
+
+    private EventPublisher publisher() {
+        EventPublisher publisher = new EventPublisher();
+        publisher.settings = new io.softcifar.service.kafka.KafkaSettings() {
+            @Override
+            public String bootstrapServers() {
+                return infra.kafkaBootstrapServers();
+            }
+
+            @Override
+            public boolean createTopics() {
+                return false;
+            }
+        };
+        return publisher;
+    }
+
+    @Test
+    void aHandlerLongerThanMaxPollIntervalRunsOnceAndItsOffsetIsCommitted() throws Exception {
+        String topic = topic(1);
+        String group = "g-" + UUID.randomUUID();
+        AtomicInteger calls = new AtomicInteger();
+        List<String> handled = new CopyOnWriteArrayList<>();
+        EventPublisher publisher = publisher();
+        // max.poll.interval.ms = 3 s, and the first handler takes 9 s: a consumer that blocked in the handler would be
+        // thrown out of the group and get the record again
+        try (EventConsumer consumer = EventConsumer.builder()
+                .bootstrapServers(infra.kafkaBootstrapServers()).groupId(group).topics(List.of(topic))
+                .deadLetters(publisher)
+                .property(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 3_000)
+                .handler((event, record) -> {
+                    calls.incrementAndGet();
+                    if (record.key().equals("slow")) {
+                        Thread.sleep(9_000);
+                    }
+                    handled.add(record.key());
+                })
+                .build().start()) {
+            send(topic, 0, "slow", event("run-slow"));
+            send(topic, 0, "next", event("run-next"));
+            await().atMost(Duration.ofSeconds(40)).until(() -> handled.size() == 2);
+            assertThat(handled).containsExactly("slow", "next"); // in order, one at a time per partition
+            Thread.sleep(1_000);
+            assertThat(calls.get()).isEqualTo(2);
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", infra.kafkaBootstrapServers()))) {
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                    Map<TopicPartition, OffsetAndMetadata> offsets =
+                            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+                    assertThat(offsets.get(new TopicPartition(topic, 0)).offset()).isEqualTo(2);
+                });
+            }
+        } finally {
+            publisher.close();
+        }
+    }
+
+    @Test
+    void withOneSlotTwoPartitionsAreHandledOneAtATime() throws Exception {
+        String topic = topic(2);
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger maxRunning = new AtomicInteger();
+        Map<String, Boolean> done = new ConcurrentHashMap<>();
+        EventPublisher publisher = publisher();
+        try (EventConsumer consumer = EventConsumer.builder()
+                .bootstrapServers(infra.kafkaBootstrapServers()).groupId("g-" + UUID.randomUUID())
+                .topics(List.of(topic)).deadLetters(publisher).slots(1)
+                .handler((event, record) -> {
+                    maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+                    Thread.sleep(1_500);
+                    running.decrementAndGet();
+                    done.put(record.key(), true);
+                })
+                .build().start()) {
+            send(topic, 0, "a", event("a"));
+            send(topic, 1, "b", event("b"));
+            send(topic, 0, "c", event("c"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> done.size() == 3);
+            assertThat(maxRunning.get()).isEqualTo(1);
+        } finally {
+            publisher.close();
+        }
+    }
+
+    @Test
+    void poisonAndRejectedEventsGoToTheDeadLetterTopicAndTheConsumerMovesOn() throws Exception {
+        String topic = topic(1);
+        List<String> handled = new CopyOnWriteArrayList<>();
+        EventPublisher publisher = publisher();
+        try (EventConsumer consumer = EventConsumer.builder()
+                .bootstrapServers(infra.kafkaBootstrapServers()).groupId("g-" + UUID.randomUUID())
+                .topics(List.of(topic)).deadLetters(publisher)
+                .handler((event, record) -> {
+                    if (record.key().equals("rejected")) {
+                        throw new RejectedEventException("run rejected: no such dataset");
+                    }
+                    handled.add(record.key());
+                })
+                .build().start();
+             TopicProbe dlq = new TopicProbe(infra.kafkaBootstrapServers(), topic + TopicSpec.DEAD_LETTER_SUFFIX)) {
+            send(topic, 0, "garbage", "{\"eventId\": 3");
+            send(topic, 0, "rejected", event("r"));
+            send(topic, 0, "fine", event("f"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> handled.contains("fine"));
+            ConsumerRecord<String, String> garbage = dlq.await(r -> r.key().equals("garbage"), Duration.ofSeconds(20))
+                    .orElseThrow();
+            assertThat(garbage.value()).isEqualTo("{\"eventId\": 3");
+            assertThat(header(garbage, EventConsumer.DLQ_REASON_HEADER)).startsWith("cannot decode");
+            assertThat(header(garbage, EventConsumer.DLQ_SOURCE_HEADER)).isEqualTo(topic + "/0@0");
+            ConsumerRecord<String, String> rejected = dlq.await(r -> r.key().equals("rejected"), Duration.ofSeconds(20))
+                    .orElseThrow();
+            assertThat(header(rejected, EventConsumer.DLQ_REASON_HEADER)).isEqualTo("run rejected: no such dataset");
+            assertThat(handled).containsExactly("fine");
+        } finally {
+            publisher.close();
+        }
+    }
+
+    private static String header(ConsumerRecord<String, String> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,283 @@
+package io.softcifar.testsupport;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real Apache Kafka broker inside this JVM: one KRaft node that is both broker and controller, listening on the
+ * loopback interface only.
+ *
+ * <p>It is the same broker code as the {@code apache/kafka} image, so tests exercise real partitions, consumer
+ * groups, compaction and transactions, without Docker and in a few seconds. The single-node settings that a
+ * production cluster would not use (replication factor 1 for the internal topics, no initial rebalance delay, one
+ * partition for {@code __consumer_offsets}) are chosen to make the first consumer group fast.
+ *
+ * <p>Without a data directory the broker lives in a temporary directory that {@link #close()} deletes. With one
+ * ({@code softcifar up}), the directory is formatted on the first start only, so topics and offsets survive restarts.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
+
+    private final KafkaRaftServer server;
+    private final Path dataDir;
+    private final boolean temporary;
+    private final int brokerPort;
+    private final int controllerPort;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private EmbeddedKafka(KafkaRaftServer server, Path dataDir, boolean temporary, int brokerPort,
+            int controllerPort) {
+        this.server = server;
+        this.dataDir = dataDir;
+        this.temporary = temporary;
+        this.brokerPort = brokerPort;
+        this.controllerPort = controllerPort;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** {@code 127.0.0.1:PORT}, the value for {@code bootstrap.servers} / {@code kafka.bootstrap.servers}. */
+    public String bootstrapServers() {
+        return LoopbackPorts.HOST + ":" + brokerPort;
+    }
+
+    public int brokerPort() {
+        return brokerPort;
+    }
+
+    public int controllerPort() {
+        return controllerPort;
+    }
+
+    /** The broker's data directory: its {@code server.properties} and, under {@code logs/}, the partitions. */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** Creates the topics that do not exist yet (replication factor 1); existing ones are left alone. */
+    public void createTopics(List<TopicSpec> topics) {
+        KafkaAdmin.createTopics(bootstrapServers(), topics);
+    }
+
+    public void createTopics(TopicSpec... topics) {
+        createTopics(Arrays.asList(topics));
+    }
+
+    /** Stops the broker and waits until it has stopped; deletes the data directory if it was a temporary one. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        long start = System.nanoTime();
+        stopQuietly(server);
+        if (temporary) {
+            Directories.deleteQuietly(dataDir);
+        }
+        LOG.info("Kafka broker on {} stopped in {} ms", bootstrapServers(), millisSince(start));
+    }
+
+    private static void stopQuietly(KafkaRaftServer server) {
+        try {
+            server.shutdown();
+            server.awaitShutdown();
+        } catch (RuntimeException e) {
+            LOG.warn("Kafka broker did not shut down cleanly: {}", InfrastructureException.rootMessage(e));
+        }
+    }
+
+    private static long millisSince(long startNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    /**
+     * Settings of an {@link EmbeddedKafka}; everything is optional. {@code opt*} names follow the house style for
+     * optional builder settings.
+     */
+    public static final class Builder {
+
+        private Path dataDir;
+        private int brokerPort;
+        private int controllerPort;
+        private boolean autoCreateTopics = true;
+        private Duration startupTimeout = Duration.ofSeconds(30);
+        private final Map<String, String> overrides = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        /** Keep the broker's data here, formatted on the first start only (default: a temporary directory). */
+        public Builder optDataDir(Path dir) {
+            this.dataDir = Objects.requireNonNull(dir, "dataDir");
+            return this;
+        }
+
+        /** The client port on 127.0.0.1 (default 0: a free port). */
+        public Builder optBrokerPort(int port) {
+            LoopbackPorts.requireValid(port, "Kafka broker");
+            this.brokerPort = port;
+            return this;
+        }
+
+        /** The KRaft controller port on 127.0.0.1 (default 0: a free port). */
+        public Builder optControllerPort(int port) {
+            LoopbackPorts.requireValid(port, "Kafka controller");
+            this.controllerPort = port;
+            return this;
+        }
+
+        /**
+         * Whether producing to or subscribing to an unknown topic creates it (default true, as in Kafka). Turn it
+         * off to check that every topic a service uses is created on purpose.
+         */
+        public Builder optAutoCreateTopics(boolean enabled) {
+            this.autoCreateTopics = enabled;
+            return this;
+        }
+
+        /** How long {@link #start()} waits in all for the broker to serve clients (default 30 s). */
+        public Builder optStartupTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("Startup timeout must be positive, got " + timeout);
+            }
+            this.startupTimeout = timeout;
+            return this;
+        }
+
+        /** Any other broker setting, e.g. {@code log.retention.ms}; applied last, so it wins over the defaults. */
+        public Builder optBrokerProperty(String key, String value) {
+            overrides.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /**
+         * Formats the data directory if needed, starts the broker and returns once it serves clients.
+         *
+         * @throws InfrastructureException naming the port, the data directory and the cause when it cannot start
+         */
+        public EmbeddedKafka start() {
+            boolean temporary = dataDir == null;
+            Path dir = temporary ? Directories.createTemp("softcifar-kafka-") : Directories.createKept(dataDir, "Kafka");
+            try {
+                int broker = resolvePort(brokerPort, "Kafka broker", controllerPort);
+                int controller = resolvePort(controllerPort, "Kafka controller", broker);
+                Path logDir = dir.resolve("logs");
+                Map<String, String> settings =
+                        BrokerSettings.singleNode(logDir, broker, controller, autoCreateTopics, overrides);
+                Path configFile = BrokerSettings.write(dir.resolve("server.properties"), settings);
+                KafkaConfig config = validated(settings, configFile);
+                KRaftStorage.formatIfNeeded(configFile, logDir);
+                return launch(config, dir, temporary, broker, controller);
+            } catch (RuntimeException e) {
+                if (temporary) {
+                    Directories.deleteQuietly(dir);
+                }
+                throw e;
+            }
+        }
+
+        /** Kafka's own check of the settings, so that a bad override is reported as such, before formatting. */
+        private static KafkaConfig validated(Map<String, String> settings, Path configFile) {
+            try {
+                return new KafkaConfig(settings, false);
+            } catch (RuntimeException e) {
+                throw new InfrastructureException("Kafka refused the broker settings (written to " + configFile + "): "
+                        + InfrastructureException.rootMessage(e), e);
+            }
+        }
+
+        private EmbeddedKafka launch(KafkaConfig config, Path dir, boolean temporary, int broker, int controller) {
+            long start = System.nanoTime();
+            long deadline = start + startupTimeout.toNanos();
+            String where = LoopbackPorts.HOST + ":" + broker;
+            KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+            try {
+                runWithTimeout(server::startup, startupTimeout);
+            } catch (TimeoutException e) {
+                // best effort: startup() may still be running on its thread; shutdown() stops what it has started
+                stopQuietly(server);
+                throw new InfrastructureException("Kafka broker did not become ready on " + where + " within "
+                        + startupTimeout.toSeconds() + " s: startup did not finish (controller port " + controller
+                        + ", data " + dir + ")", e);
+            } catch (ExecutionException e) {
+                stopQuietly(server);
+                throw new InfrastructureException("Kafka broker could not start on " + where + " (controller port "
+                        + controller + ", data " + dir + "): " + InfrastructureException.rootMessage(e), e.getCause());
+            }
+            EmbeddedKafka kafka = new EmbeddedKafka(server, dir, temporary, broker, controller);
+            try {
+                KafkaAdmin.awaitReady(kafka.bootstrapServers(), deadline, startupTimeout);
+            } catch (RuntimeException e) {
+                kafka.close();
+                throw e;
+            }
+            LOG.info("Kafka broker ready on {} in {} ms (data {})", where, millisSince(start), dir);
+            return kafka;
+        }
+
+        /** The requested port if it is free, or a free one other than {@code taken} when 0 was requested. */
+        private static int resolvePort(int requested, String what, int taken) {
+            if (requested != 0) {
+                if (requested == taken) {
+                    throw new IllegalArgumentException("Kafka broker and controller ports must differ, both are "
+                            + requested);
+                }
+                LoopbackPorts.requireFree(requested, what);
+                return requested;
+            }
+            int port = LoopbackPorts.pickFree();
+            while (port == taken) {
+                port = LoopbackPorts.pickFree();
+            }
+            return port;
+        }
+
+        /**
+         * Runs the blocking {@code KafkaRaftServer.startup()} on its own thread, so that a broker that never comes
+         * up (e.g. a controller without quorum) fails the caller after the timeout instead of hanging it.
+         */
+        private static void runWithTimeout(Runnable task, Duration timeout)
+                throws ExecutionException, TimeoutException {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            Thread thread = new Thread(() -> {
+                try {
+                    task.run();
+                    done.complete(null);
+                } catch (Throwable t) {
+                    done.completeExceptionally(t);
+                }
+            }, "softcifar-kafka-startup");
+            // Kafka instantiates plugins by class name through the context class loader, and the threads it starts
+            // inherit this one's. Under a Quarkus test that loader is Quarkus's, which has its own copies of the Kafka
+            // classes: the broker then fails with NoSuchMethodException on DefaultStatePersister. Use ours.
+            thread.setContextClassLoader(EmbeddedKafka.class.getClassLoader());
+            thread.setDaemon(true);
+            thread.start();
+            try {
+                done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InfrastructureException("Interrupted while the Kafka broker was starting", e);
+            }
+        }
+    }
+}

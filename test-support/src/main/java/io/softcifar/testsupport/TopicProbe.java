@@ -1,0 +1,66 @@
+package io.softcifar.testsupport;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Reads a topic the way a test wants to: every record from the beginning, in a group of its own, so assertions
+ * see what any consumer would see ("exactly one finished event for the run"). Not a mock: it talks to the broker.
+ */
+public final class TopicProbe implements AutoCloseable {
+
+    private final KafkaConsumer<String, String> consumer;
+    private final List<ConsumerRecord<String, String>> seen = new ArrayList<>();
+
+    /** Starts reading {@code topic} from its beginning. */
+    public TopicProbe(String bootstrapServers, String topic) {
+        consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG, "probe-" + UUID.randomUUID(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                new StringDeserializer(), new StringDeserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(20)).stream()
+                .map(p -> new TopicPartition(topic, p.partition()))
+                .toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+    }
+
+    /** Polls for {@code duration} and returns everything read so far (from the beginning). */
+    public List<ConsumerRecord<String, String>> readFor(Duration duration) {
+        Instant end = Instant.now().plus(duration);
+        while (Instant.now().isBefore(end)) {
+            consumer.poll(Duration.ofMillis(100)).forEach(seen::add);
+        }
+        return List.copyOf(seen);
+    }
+
+    /** The first record (from the beginning) that matches, waiting up to {@code timeout} for it. */
+    public Optional<ConsumerRecord<String, String>> await(Predicate<ConsumerRecord<String, String>> match,
+            Duration timeout) {
+        Instant end = Instant.now().plus(timeout);
+        while (true) {
+            Optional<ConsumerRecord<String, String>> hit = seen.stream().filter(match).findFirst();
+            if (hit.isPresent() || Instant.now().isAfter(end)) {
+                return hit;
+            }
+            consumer.poll(Duration.ofMillis(100)).forEach(seen::add);
+        }
+    }
+
+    @Override
+    public void close() {
+        consumer.close(Duration.ofSeconds(5));
+    }
+}

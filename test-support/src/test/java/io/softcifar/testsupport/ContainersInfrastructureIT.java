@@ -1,0 +1,54 @@
+package io.softcifar.testsupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The 'containers' mode. It needs Docker; where there is none (this project's CI, most of its machines) the test
+ * that needs it is skipped with a message, never failed.
+ */
+class ContainersInfrastructureIT {
+
+    private static boolean docker;
+
+    @BeforeAll
+    static void probeDocker() {
+        docker = ContainersBackend.dockerAvailable();
+    }
+
+    @Test
+    void startsKafkaAndMinioFromTheOfficialImages() throws Exception {
+        assumeTrue(docker, "No Docker engine answers here, so the 'containers' mode ("
+                + ContainersBackend.KAFKA_IMAGE + ", " + ContainersBackend.MINIO_IMAGE + ") is not checked;"
+                + " the embedded mode is tested instead");
+
+        try (ContainersBackend backend = ContainersBackend.start()) {
+            KafkaAdmin.createTopics(backend.kafkaBootstrapServers(), List.of(TopicSpec.of("it.containers", 1)));
+            KafkaClients.send(backend.kafkaBootstrapServers(), "it.containers", "k", "from a container");
+            assertThat(KafkaClients.read(backend.kafkaBootstrapServers(), "it.containers", 1, Duration.ofSeconds(30)))
+                    .extracting(ConsumerRecord::value).containsExactly("from a container");
+
+            assertThat(S3Clients.roundTrip(backend.s3Endpoint(), backend.s3AccessKey(), backend.s3SecretKey(),
+                    "softcifar-test", "it/containers.txt", "stored in MinIO")).isEqualTo("stored in MinIO");
+        }
+    }
+
+    @Test
+    void withoutDockerTheContainersModeSaysWhatToDo() {
+        assumeFalse(docker, "Docker is available, so the no-Docker message cannot be checked here");
+
+        assertThatThrownBy(ContainersBackend::start)
+                .isInstanceOf(InfrastructureException.class)
+                .hasMessageContaining("needs a Docker engine")
+                .hasMessageContaining("-Dsoftcifar.test.infra=embedded");
+    }
+}
