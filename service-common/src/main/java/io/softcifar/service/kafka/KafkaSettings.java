@@ -1,22 +1,40 @@
 package io.softcifar.service.kafka;
 
-import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
-import io.smallrye.config.WithName;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Kafka connection of a service: the standard {@code kafka.bootstrap.servers}, plus topic creation on start. */
-@ConfigMapping(prefix = "kafka")
-public interface KafkaSettings {
+/**
+ * Kafka connection of a service: the standard {@code kafka.bootstrap.servers}, and whether to create the topics.
+ *
+ * <p>Plain properties, not a {@code @ConfigMapping} on the {@code kafka} prefix: a mapping would reject every other
+ * {@code kafka.*} key a deployment sets (security protocol, SASL, …) as unknown.
+ */
+@ApplicationScoped
+public class KafkaSettings {
 
-    @WithName("bootstrap.servers")
-    @WithDefault("localhost:9092")
-    String bootstrapServers();
+    @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092")
+    String bootstrapServers;
 
     /**
      * Create every topic of the contracts module (partitions, cleanup policy, retention) on start if it is missing.
      * On Kubernetes the Strimzi {@code KafkaTopic} resources own the topics and this is off.
      */
-    @WithName("create-topics")
-    @WithDefault("true")
-    boolean createTopics();
+    @ConfigProperty(name = "softcifar.kafka.create-topics", defaultValue = "true")
+    boolean createTopics;
+
+    /** Settings outside CDI (tools, tests). */
+    public static KafkaSettings of(String bootstrapServers, boolean createTopics) {
+        KafkaSettings settings = new KafkaSettings();
+        settings.bootstrapServers = bootstrapServers;
+        settings.createTopics = createTopics;
+        return settings;
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public boolean createTopics() {
+        return createTopics;
+    }
 }

@@ -57,17 +57,7 @@ class EventConsumerIT {
 
     private EventPublisher publisher() {
         EventPublisher publisher = new EventPublisher();
-        publisher.settings = new io.softcifar.service.kafka.KafkaSettings() {
-            @Override
-            public String bootstrapServers() {
-                return infra.kafkaBootstrapServers();
-            }
-
-            @Override
-            public boolean createTopics() {
-                return false;
-            }
-        };
+        publisher.settings = io.softcifar.service.kafka.KafkaSettings.of(infra.kafkaBootstrapServers(), false);
         return publisher;
     }
 
