@@ -6,8 +6,10 @@ import picocli.CommandLine.Command;
 
 /** {@code ./softcifar}: the command line of soft-cifar. */
 @Command(name = "softcifar", mixinStandardHelpOptions = true, version = "soft-cifar 0.1.0",
-        description = "Soft-label vs hard-label training on CIFAR-10H: train, evaluate and benchmark ResNet models.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        description = "Soft-label vs hard-label training on CIFAR-10H: train, evaluate and benchmark ResNet models; run the "
+                + "services on this machine (up) and talk to them (dataset import).",
+        subcommands = {TrainCommand.class, EvaluateCommand.class, BenchCommand.class,
+                io.softcifar.cli.stack.UpCommand.class, DatasetCommand.class, CommandLine.HelpCommand.class})
 public final class SoftCifar implements Runnable {
 
     @CommandLine.Spec

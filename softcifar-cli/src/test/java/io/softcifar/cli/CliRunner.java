@@ -5,9 +5,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /** Runs the CLI in-process and captures what it prints. */
-final class CliRunner {
+public final class CliRunner {
 
-    record Result(int exitCode, String out, String err) {
+    public record Result(int exitCode, String out, String err) {
         String[] errLines() {
             return err.isBlank() ? new String[0] : err.strip().split("\\R");
         }
@@ -15,7 +15,7 @@ final class CliRunner {
 
     private CliRunner() {}
 
-    static synchronized Result run(String... args) {
+    public static synchronized Result run(String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();

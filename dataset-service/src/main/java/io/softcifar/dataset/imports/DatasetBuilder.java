@@ -32,7 +32,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,7 +115,7 @@ public final class DatasetBuilder {
             throw e;
         } finally {
             if (scratch != null) {
-                deleteTree(scratch);
+                LocalFiles.deleteTree(scratch);
             }
         }
     }
@@ -340,30 +339,13 @@ public final class DatasetBuilder {
     /** Leaves {@code dir} as it was found: removed if we created it, else emptied. */
     private static void cleanUp(Path dir, boolean created) {
         if (created) {
-            deleteTree(dir);
+            LocalFiles.deleteTree(dir);
             return;
         }
         try (Stream<Path> s = Files.list(dir)) {
-            s.forEach(DatasetBuilder::deleteTree);
+            s.forEach(LocalFiles::deleteTree);
         } catch (IOException e) {
             LOG.warn("cannot empty {}: {}", dir, e.getMessage());
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    LOG.warn("cannot delete {}: {}", p, e.getMessage());
-                }
-            });
-        } catch (IOException e) {
-            LOG.warn("cannot delete {}: {}", root, e.getMessage());
         }
     }
 }

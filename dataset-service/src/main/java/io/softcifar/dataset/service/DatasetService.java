@@ -20,6 +20,7 @@ import io.softcifar.contracts.topics.Topics;
 import io.softcifar.dataset.config.DatasetSettings;
 import io.softcifar.dataset.imports.DatasetBuilder;
 import io.softcifar.dataset.imports.DatasetIds;
+import io.softcifar.dataset.imports.LocalFiles;
 import io.softcifar.dataset.imports.ResolvedInputs;
 import io.softcifar.dataset.imports.SourceResolver;
 import io.softcifar.ml.data.InvalidDataException;
@@ -31,7 +32,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -176,7 +176,7 @@ public class DatasetService {
                     problem.field(), List.of()));
         } finally {
             active.decrementAndGet();
-            deleteTree(staging);
+            LocalFiles.deleteTree(staging);
         }
     }
 
@@ -272,23 +272,6 @@ public class DatasetService {
                 .description("dataset requests by outcome: ready (built), reused (already in the bucket), failed")
                 .tag("outcome", outcome)
                 .register(registry);
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            LOG.warnf("could not delete staging folder %s: %s", dir, e.getMessage());
-        }
     }
 
     /** What a submission started: the id, and a future that completes with READY or FAILED. */

@@ -1,0 +1,148 @@
+package io.softcifar.cli.stack;
+
+import io.softcifar.testsupport.EmbeddedKafka;
+import io.softcifar.testsupport.EmbeddedS3;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole system on one machine without Docker: a real Kafka broker (KRaft) and a real S3 server (s3proxy), both
+ * in this JVM with their data under {@code home}, and the services as child JVMs wired to them. A supervisor
+ * restarts a service that dies, like a compose restart policy, so killing a trainer mid-run is survivable.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    /** A service of the stack: its module folder and HTTP port. */
+    public record ServiceDef(String name, String module, int port) {}
+
+    public static final List<ServiceDef> SERVICES = List.of(
+            new ServiceDef("results", "results-service", 8080),
+            new ServiceDef("dataset", "dataset-service", 8081),
+            new ServiceDef("trainer", "trainer-service", 8082),
+            new ServiceDef("evaluator", "evaluator-service", 8083));
+
+    public static final String BUCKET = "softcifar";
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
+
+    private final PrintWriter out;
+    private final EmbeddedKafka kafka;
+    private final EmbeddedS3 s3;
+    private final List<ServiceProcess> processes = new ArrayList<>();
+    private final Thread supervisor;
+    private volatile boolean stopping;
+
+    private LocalStack(PrintWriter out, EmbeddedKafka kafka, EmbeddedS3 s3) {
+        this.out = out;
+        this.kafka = kafka;
+        this.s3 = s3;
+        this.supervisor = new Thread(this::supervise, "softcifar-up-supervisor");
+        this.supervisor.setDaemon(true);
+    }
+
+    /**
+     * Starts the broker, the S3 server and {@code services} (in that order), and returns once every service is ready.
+     *
+     * @param root the repository (where {@code <module>/target/quarkus-app/quarkus-run.jar} are)
+     * @param home data, logs and work folders
+     */
+    public static LocalStack start(Path root, Path home, int kafkaPort, int s3Port, List<ServiceDef> services,
+            PrintWriter out) {
+        out.printf("Starting Kafka (127.0.0.1:%d) and S3 (127.0.0.1:%d), data in %s%n", kafkaPort, s3Port, home);
+        out.flush();
+        EmbeddedKafka kafka = EmbeddedKafka.builder().optDataDir(home.resolve("kafka")).optBrokerPort(kafkaPort).start();
+        EmbeddedS3 s3;
+        try {
+            s3 = EmbeddedS3.builder().optDataDir(home.resolve("s3")).optPort(s3Port).start();
+        } catch (RuntimeException e) {
+            kafka.close();
+            throw e;
+        }
+        LocalStack stack = new LocalStack(out, kafka, s3);
+        try {
+            for (ServiceDef def : services) {
+                stack.processes.add(stack.process(root, home, def));
+            }
+            for (ServiceProcess p : stack.processes) {
+                p.start();
+            }
+            for (ServiceProcess p : stack.processes) {
+                out.printf("  waiting for %-9s on :%d (log %s)%n", p.name, p.port, p.log());
+                out.flush();
+                p.awaitReady(READY_TIMEOUT);
+            }
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+        stack.supervisor.start();
+        return stack;
+    }
+
+    private ServiceProcess process(Path root, Path home, ServiceDef def) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("S3_ENDPOINT", s3.endpoint());
+        env.put("S3_ACCESS_KEY", s3.accessKey());
+        env.put("S3_SECRET_KEY", s3.secretKey());
+        env.put("S3_BUCKET", BUCKET);
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(def.port()));
+        Path work = home.resolve("work").resolve(def.name());
+        env.put("DATASET_WORK_DIR", work.toString());
+        env.put("SOFTCIFAR_WORK_DIR", work.toString());
+        List<String> jvm = List.of("-Dai.djl.offline=true", "-Xss4m");
+        Path jar = root.resolve(def.module()).resolve("target/quarkus-app/quarkus-run.jar");
+        return new ServiceProcess(def.name() + "-service", def.port(), jar, env, jvm,
+                home.resolve("logs").resolve(def.module() + ".log"));
+    }
+
+    public String kafkaBootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    public String s3Endpoint() {
+        return s3.endpoint();
+    }
+
+    /** name → URL of every service. */
+    public Map<String, String> urls() {
+        Map<String, String> urls = new LinkedHashMap<>();
+        processes.forEach(p -> urls.put(p.name, p.url()));
+        return urls;
+    }
+
+    /** Restarts services whose process ended, with a pause that grows with repeated crashes. */
+    private void supervise() {
+        while (!stopping) {
+            for (ServiceProcess p : processes) {
+                if (!stopping && !p.isAlive()) {
+                    int code = p.exitCode();
+                    long backoff = Math.min(30_000, 1_000L << Math.min(p.restarts(), 5));
+                    out.printf("softcifar up: %s exited with code %d; restarting in %d s (restart %d); log %s%n",
+                            p.name, code, backoff / 1000, p.restarts() + 1, p.log());
+                    out.flush();
+                    ServiceProcess.sleep(backoff);
+                    if (!stopping) {
+                        p.restart();
+                    }
+                }
+            }
+            ServiceProcess.sleep(1_000);
+        }
+    }
+
+    /** Stops the services (gracefully, then forcibly), then the S3 server and the broker. */
+    @Override
+    public void close() {
+        stopping = true;
+        for (int i = processes.size() - 1; i >= 0; i--) {
+            processes.get(i).stop(Duration.ofSeconds(30));
+        }
+        s3.close();
+        kafka.close();
+    }
+}

@@ -1,0 +1,162 @@
+package io.softcifar.cli.stack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One service of the local stack as a child JVM: {@code java -jar <module>/target/quarkus-app/quarkus-run.jar},
+ * configured by environment variables, its output appended to {@code <home>/logs/<name>.log}.
+ */
+final class ServiceProcess {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    final String name;
+    final int port;
+    private final Path jar;
+    private final Map<String, String> env;
+    private final List<String> jvmArgs;
+    private final Path log;
+    private volatile Process process;
+    private volatile int restarts;
+
+    ServiceProcess(String name, int port, Path jar, Map<String, String> env, List<String> jvmArgs, Path log) {
+        this.name = name;
+        this.port = port;
+        this.jar = jar;
+        this.env = env;
+        this.jvmArgs = jvmArgs;
+        this.log = log;
+    }
+
+    String url() {
+        return "http://localhost:" + port;
+    }
+
+    Path log() {
+        return log;
+    }
+
+    int restarts() {
+        return restarts;
+    }
+
+    synchronized void start() {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(name + ": " + jar + " does not exist; build the services first: "
+                    + "./mvnw -DskipTests package");
+        }
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmArgs);
+        command.add("-jar");
+        command.add(jar.toString());
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(env);
+        try {
+            Files.createDirectories(log.getParent());
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(name + ": cannot start " + jar + ": " + e.getMessage(), e);
+        }
+    }
+
+    synchronized void restart() {
+        restarts++;
+        start();
+    }
+
+    boolean isAlive() {
+        Process p = process;
+        return p != null && p.isAlive();
+    }
+
+    /** Exit code of the process that ended, or -1 while it runs. */
+    int exitCode() {
+        Process p = process;
+        return p == null || p.isAlive() ? -1 : p.exitValue();
+    }
+
+    long pid() {
+        Process p = process;
+        return p == null ? -1 : p.pid();
+    }
+
+    /** True when {@code /q/health/ready} answers UP. */
+    boolean isReady() {
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/q/health/ready"))
+                    .timeout(Duration.ofSeconds(3)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Waits until ready; fails with the last lines of the log when the process dies or the time runs out. */
+    void awaitReady(Duration timeout) {
+        Instant end = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(end)) {
+            if (!isAlive()) {
+                throw new IllegalStateException(name + " exited with code " + exitCode() + " while starting; "
+                        + "last lines of " + log + ":\n" + tail(15));
+            }
+            if (isReady()) {
+                return;
+            }
+            sleep(500);
+        }
+        throw new IllegalStateException(name + " was not ready within " + timeout.toSeconds() + " s; last lines of "
+                + log + ":\n" + tail(15));
+    }
+
+    /** SIGTERM (Quarkus shuts down gracefully: consumers close, a trainer keeps its checkpoints), then SIGKILL. */
+    void stop(Duration grace) {
+        Process p = process;
+        if (p == null || !p.isAlive()) {
+            return;
+        }
+        p.destroy();
+        try {
+            if (!p.waitFor(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    String tail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(log);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

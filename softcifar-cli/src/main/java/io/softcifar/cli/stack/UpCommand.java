@@ -1,0 +1,59 @@
+package io.softcifar.cli.stack;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code softcifar up}: the stack on this machine until Ctrl-C. */
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = {"Start the whole system on this machine, no Docker needed: a Kafka broker and an S3 server in "
+                + "this process, the services as child processes. Ctrl-C stops everything.",
+                "Services that die are restarted. Logs: <home>/logs/<service>.log."})
+public final class UpCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--home", paramLabel = "DIR", description = "data, logs and work folders (default: ~/.softcifar)")
+    Path home;
+
+    @Option(names = "--kafka-port", defaultValue = "9092", description = "Kafka broker port (default: ${DEFAULT-VALUE})")
+    int kafkaPort;
+
+    @Option(names = "--s3-port", defaultValue = "9000", description = "S3 server port (default: ${DEFAULT-VALUE})")
+    int s3Port;
+
+    @Option(names = "--services", split = ",", paramLabel = "NAME",
+            description = "which services to start: results, dataset, trainer, evaluator (default: all)")
+    List<String> services;
+
+    @Override
+    public void run() {
+        PrintWriter out = spec.commandLine().getOut();
+        Path root = StackPaths.repositoryRoot();
+        LocalStack stack = LocalStack.start(root, StackPaths.home(home), kafkaPort, s3Port,
+                StackPaths.select(root, services), out);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            out.println("\nStopping ...");
+            out.flush();
+            stack.close();
+            stopped.countDown();
+        }, "softcifar-up-stop"));
+        out.println("Ready.");
+        stack.urls().forEach((name, url) -> out.printf("  %-18s %s  (OpenAPI: %s/q/swagger-ui)%n", name, url, url));
+        out.printf("  %-18s %s%n  %-18s %s%n", "kafka", stack.kafkaBootstrapServers(), "s3", stack.s3Endpoint());
+        out.println("Ctrl-C stops everything.");
+        out.flush();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.softcifar.cli.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import io.softcifar.cli.CliRunner;
+import io.softcifar.ml.data.SyntheticData;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code softcifar up} for real: the in-process broker and S3 server, the dataset-service as a child JVM (its Quarkus
+ * build from this reactor), {@code softcifar dataset import} against it, a kill -9 of the child and the supervisor's
+ * restart, and a clean stop.
+ */
+class LocalStackIT {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void upRunsTheDatasetServiceImportsThroughItAndRestartsItWhenItDies() throws Exception {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        Path jar = root.resolve("dataset-service/target/quarkus-app/quarkus-run.jar");
+        assumeThat(Files.isRegularFile(jar)).as("needs the dataset-service build (%s): run ./mvnw verify", jar).isTrue();
+
+        int port = freePort();
+        StringWriter log = new StringWriter();
+        PrintWriter out = new PrintWriter(log, true);
+        try (LocalStack stack = LocalStack.start(root, tmp.resolve("home"), freePort(), freePort(),
+                List.of(new LocalStack.ServiceDef("dataset", "dataset-service", port)), out)) {
+            assertThat(stack.urls()).containsEntry("dataset-service", "http://localhost:" + port);
+
+            Path data = SyntheticData.writeCifar10hFolder(Files.createDirectories(tmp.resolve("data")), 200, 7);
+            CliRunner.Result imported = CliRunner.run("dataset", "import", "--data", data.toString(),
+                    "--url", "http://localhost:" + port);
+            assertThat(imported.exitCode()).as(imported.err()).isZero();
+            assertThat(imported.out()).contains("READY").contains("images 200").contains("train 160, validation 10, test 30");
+
+            // kill -9 the service: the supervisor restarts it and the dataset is still there (it lives in the bucket)
+            ProcessHandle child = ProcessHandle.allProcesses()
+                    .filter(p -> p.info().commandLine().orElse("").contains(jar.toString()))
+                    .findFirst().orElseThrow();
+            child.destroyForcibly();
+            Instant end = Instant.now().plus(Duration.ofSeconds(120));
+            CliRunner.Result again = null;
+            while (Instant.now().isBefore(end)) {
+                Thread.sleep(2_000);
+                if (log.toString().contains("restarting")) {
+                    again = CliRunner.run("dataset", "import", "--data", data.toString(), "--url", "http://localhost:" + port);
+                    if (again.exitCode() == 0) {
+                        break;
+                    }
+                }
+            }
+            assertThat(log.toString()).contains("dataset-service exited with code 137; restarting");
+            assertThat(again).isNotNull();
+            assertThat(again.exitCode()).as(again.err()).isZero();
+            assertThat(again.out()).contains(imported.out().lines().findFirst().orElseThrow()); // same id, READY
+        }
+        assertThat(ProcessHandle.allProcesses()
+                .anyMatch(p -> p.info().commandLine().orElse("").contains(jar.toString()))).isFalse();
+    }
+
+    @Test
+    void importWithoutARunningStackSaysHowToStartIt() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("empty"));
+        CliRunner.Result r = CliRunner.run("dataset", "import", "--data", data.toString(),
+                "--url", "http://localhost:" + freePort());
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).startsWith("softcifar: cannot reach the dataset-service").contains("./softcifar up");
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
