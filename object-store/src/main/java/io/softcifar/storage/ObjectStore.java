@@ -134,7 +134,7 @@ public final class ObjectStore implements AutoCloseable {
      * @return the stored object's entity tag
      */
     public String putFile(String key, Path file, String contentType) {
-        ObjectKeys.requireKey(key);
+        KeyRules.requireKey(key);
         ensureOpen();
         if (!Files.isRegularFile(file)) {
             throw new ObjectStoreException("Cannot upload '" + key + "' from " + file + ": no such file");
@@ -154,7 +154,7 @@ public final class ObjectStore implements AutoCloseable {
      * @return the stored object's entity tag
      */
     public String putBytes(String key, byte[] data, String contentType) {
-        ObjectKeys.requireKey(key);
+        KeyRules.requireKey(key);
         ensureOpen();
         try (InputStream in = new ByteArrayInputStream(data)) {
             return unquote(client.putObject(PutObjectArgs.builder().bucket(bucket()).object(key)
@@ -189,7 +189,7 @@ public final class ObjectStore implements AutoCloseable {
      * @throws NoSuchObjectException when the key does not exist
      */
     public byte[] getRange(String key, long offset, long length) {
-        ObjectKeys.requireKey(key);
+        KeyRules.requireKey(key);
         if (offset < 0 || length < 1) {
             throw new IllegalArgumentException("Byte range of '" + key + "' needs offset >= 0 and length >= 1, got "
                     + offset + " and " + length);
@@ -217,7 +217,7 @@ public final class ObjectStore implements AutoCloseable {
      * @throws NoSuchObjectException when the key does not exist
      */
     public InputStream openStream(String key) {
-        ObjectKeys.requireKey(key);
+        KeyRules.requireKey(key);
         ensureOpen();
         try {
             return client.getObject(GetObjectArgs.builder().bucket(bucket()).object(key).build());
@@ -234,7 +234,7 @@ public final class ObjectStore implements AutoCloseable {
      * @throws NoSuchObjectException when the key does not exist
      */
     public long download(String key, Path target) {
-        ObjectKeys.requireKey(key);
+        KeyRules.requireKey(key);
         ensureOpen();
         Path absolute = target.toAbsolutePath();
         InputStream in;
@@ -262,7 +262,7 @@ public final class ObjectStore implements AutoCloseable {
 
     /** Size, entity tag and modification time of the object, or empty when the key does not exist. */
     public Optional<ObjectInfo> stat(String key) {
-        ObjectKeys.requireKey(key);
+        KeyRules.requireKey(key);
         ensureOpen();
         try {
             StatObjectResponse stat = client.statObject(StatObjectArgs.builder().bucket(bucket()).object(key).build());
@@ -285,7 +285,7 @@ public final class ObjectStore implements AutoCloseable {
      * bucket. The whole listing is read into memory; S3 pages of 1000 are followed.
      */
     public List<ObjectInfo> list(String prefix) {
-        ObjectKeys.requirePrefix(prefix);
+        KeyRules.requirePrefix(prefix);
         ensureOpen();
         List<ObjectInfo> objects = new ArrayList<>();
         try {
@@ -308,7 +308,7 @@ public final class ObjectStore implements AutoCloseable {
      * is harmless.
      */
     public void delete(String key) {
-        ObjectKeys.requireKey(key);
+        KeyRules.requireKey(key);
         ensureOpen();
         try {
             client.removeObject(RemoveObjectArgs.builder().bucket(bucket()).object(key).build());
@@ -325,7 +325,7 @@ public final class ObjectStore implements AutoCloseable {
      * @throws ObjectStoreException naming the first keys that could not be deleted
      */
     public int deletePrefix(String prefix) {
-        ObjectKeys.requireFolderPrefix(prefix);
+        KeyRules.requireFolderPrefix(prefix);
         List<DeleteObject> targets = list(prefix).stream().map(info -> new DeleteObject(info.key())).toList();
         if (targets.isEmpty()) {
             return 0;
@@ -355,7 +355,7 @@ public final class ObjectStore implements AutoCloseable {
      * for browsers and tools outside the services. No request is made; the key need not exist yet.
      */
     public URI presignedGetUrl(String key, Duration validity) {
-        ObjectKeys.requireKey(key);
+        KeyRules.requireKey(key);
         if (validity.compareTo(Duration.ofSeconds(1)) < 0 || validity.compareTo(MAX_PRESIGN) > 0) {
             throw new IllegalArgumentException("Presigned URL validity for '" + key
                     + "' must be between 1 second and 7 days, got " + validity);

@@ -3,12 +3,12 @@ package io.softcifar.storage;
 import java.nio.charset.StandardCharsets;
 
 /** The rules for keys and prefixes, checked before a request so a bad key fails with its value, not a 400. */
-final class ObjectKeys {
+final class KeyRules {
 
     /** S3's limit, in UTF-8 bytes. */
     static final int MAX_KEY_BYTES = 1024;
 
-    private ObjectKeys() {
+    private KeyRules() {
     }
 
     static void requireKey(String key) {
