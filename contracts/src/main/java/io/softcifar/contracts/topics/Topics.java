@@ -82,7 +82,7 @@ public final class Topics {
                 Set.of(TRAINER), Set.of(EVALUATOR, RESULTS)));
         add(deleting(CHECKPOINTS, RUN_PARTITIONS, WEEK_MS,
                 "run id (the objects themselves stay in the bucket)",
-                List.of(CheckpointPublished.TYPE), Set.of(TRAINER), Set.of(RESULTS)));
+                List.of(CheckpointPublished.TYPE), Set.of(TRAINER), Set.of(EVALUATOR, RESULTS)));
         add(compacted(EVALUATION_RESULTS, RUN_PARTITIONS,
                 "run id; the latest evaluation of the run",
                 List.of(EvaluationCompleted.TYPE, EvaluationFailed.TYPE), Set.of(EVALUATOR), Set.of(RESULTS)));

@@ -190,7 +190,8 @@ public final class EventConsumer implements AutoCloseable {
             deadLetter(record, e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (Exception e) {
+        } catch (Exception | LinkageError | AssertionError e) {
+            // an Error thrown here would otherwise vanish in the executor's Future: no log, no dead letter
             LOG.errorf(e, "%s: handling %s from %s failed", groupId, event.type(), source(record));
             deadLetter(record, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
