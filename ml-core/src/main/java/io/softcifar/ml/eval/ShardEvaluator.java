@@ -1,0 +1,98 @@
+package io.softcifar.ml.eval;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import io.softcifar.ml.data.InvalidDataException;
+import io.softcifar.ml.data.LabeledImages;
+import io.softcifar.ml.data.SoftLabelDataset;
+import io.softcifar.ml.data.shard.LabeledShard;
+import io.softcifar.ml.model.CifarNet;
+import io.softcifar.ml.model.Method;
+import io.softcifar.ml.model.ModelConfig;
+import io.softcifar.ml.train.Checkpoint;
+import io.softcifar.ml.train.DeviceSelection;
+import io.softcifar.ml.train.EngineSetup;
+import io.softcifar.ml.train.TrainConfig;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@link Evaluator} for a test split that is already cut out, as a built dataset stores it (the seed's
+ * {@code test-*.npz} shards read by {@code ShardedSplit.load}), instead of a whole CIFAR-10H folder that the evaluator
+ * splits itself. Everything after the inputs — predictions, OOD subsets (seeded with the checkpoint's run seed, the
+ * size of the test split), FGSM, metrics — is the same code path as {@link Evaluator}, so the two give identical
+ * results for the same test images in the same order.
+ *
+ * <p>The shard's hard labels (argmax of the soft label) are the evaluation labels; its indices (positions in the
+ * source file) become {@link EvaluationResult#testIndices()}. No normalization check against the train split is made
+ * here (the train images are not given): the caller compares the manifest's train statistics with the checkpoint's.
+ */
+public final class ShardEvaluator {
+
+    private ShardEvaluator() {}
+
+    /**
+     * Evaluates an already loaded checkpoint on a given test split.
+     *
+     * @param loaded the checkpoint ({@code Checkpoint.read})
+     * @param source how to name the checkpoint in the result and in errors (an object key, a path)
+     * @param test the test split: images, soft labels, and their indices in the source file
+     * @param ood OOD set name ({@code svhn}, {@code cifar100}) → all images of the set; may be empty
+     * @throws InvalidDataException if the test split's classes do not fit the model, or an OOD set is empty
+     * @throws IllegalArgumentException naming {@code source} if the checkpoint lacks valid normalization statistics,
+     *     does not fit its architecture, or its output is not finite
+     */
+    public static EvaluationResult evaluate(Checkpoint.Loaded loaded, String source, LabeledShard test,
+            Map<String, LabeledImages> ood, EvaluationOptions options, Evaluator.Listener listener) {
+        long start = System.nanoTime();
+        Checkpoint.Header header = loaded.header();
+        TrainConfig config = header.config();
+        ModelConfig model = config.model();
+        long seed = config.seed();
+        String name = source != null ? source : loaded.file().toString();
+        List<String> notes = new ArrayList<>();
+        SoftLabelDataset data = test.data();
+        if (data.numClasses() != model.classes()) {
+            throw new InvalidDataException("test split: " + data.numClasses() + " classes, but " + name
+                    + " holds a model of " + model.classes() + " classes");
+        }
+        if (data.size() == 0) {
+            throw new InvalidDataException("test split: no images");
+        }
+        requireStats(name, "mean", header.mean());
+        requireStats(name, "std", header.std());
+        Evaluator.Inputs inputs = new Evaluator.Inputs(data.images(), test.indices().clone(), data.hardLabels(),
+                data.softLabels().toArray(),
+                Evaluator.oodSubsets(ood, data.size(), seed, notes));
+        EngineSetup.engine();
+        Device device = DeviceSelection.resolve(options.device());
+        try (NDManager root = NDManager.newBaseManager(device)) {
+            EngineSetup.seed(seed);
+            CifarNet net = new CifarNet(root, model, seed);
+            Checkpoint.restoreModel(loaded, net);
+            int sngpSamples = options.sngpMcSamples();
+            if (sngpSamples > 0 && model.method() != Method.SNGP) {
+                notes.add("sngp-mc ignored: the checkpoint holds a " + model.method().id() + " model, not SNGP");
+                sngpSamples = 0;
+            }
+            EvaluationResult.Info info = new EvaluationResult.Info(name, model.method().id(), model.depth(),
+                    config.labels().id(), seed, header.epochsCompleted(), header.bestEpoch(), model.classes(),
+                    data.size(), Evaluator.passes(model, options), sngpSamples, Evaluator.deviceName(device));
+            return Evaluator.run(net, root, header.mean(), header.std(), info, inputs, options, listener, notes, start);
+        }
+    }
+
+    private static void requireStats(String source, String field, float[] values) {
+        if (values == null || values.length != LabeledImages.CHANNELS) {
+            throw new IllegalArgumentException(source + ": normalization " + field + " must hold 3 values");
+        }
+        for (float v : values) {
+            if (!Float.isFinite(v) || (field.equals("std") && !(v > 0))) {
+                throw new IllegalArgumentException(source + ": normalization " + field + " " + Arrays.toString(values)
+                        + " is invalid");
+            }
+        }
+    }
+}
