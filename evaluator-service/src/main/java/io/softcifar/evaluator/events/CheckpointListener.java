@@ -1,0 +1,99 @@
+package io.softcifar.evaluator.events;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.softcifar.contracts.events.CheckpointPublished;
+import io.softcifar.contracts.events.EventEnvelope;
+import io.softcifar.contracts.topics.Topics;
+import io.softcifar.evaluator.config.EvaluatorSettings;
+import io.softcifar.evaluator.service.EvaluationFailure;
+import io.softcifar.evaluator.service.EvaluationService;
+import io.softcifar.service.events.EventConsumer;
+import io.softcifar.service.events.EventPublisher;
+import io.softcifar.service.events.RejectedEventException;
+import io.softcifar.service.kafka.KafkaSettings;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.jboss.logging.Logger;
+
+/**
+ * Consumes {@code checkpoint.published} and evaluates the checkpoints marked {@code kind = best, isFinal = true}; every
+ * other checkpoint event (epoch checkpoints, intermediate bests) is acknowledged and ignored.
+ *
+ * <p>The service-common consumer keeps polling while an evaluation runs (the partition is paused), commits the offset
+ * only after the handler returns, and sends records the handler rejects to {@code softcifar.checkpoints.dlq}. So a
+ * crash mid-evaluation re-delivers the event, and {@link EvaluationService} makes that harmless (one evaluation per run).
+ */
+@ApplicationScoped
+public class CheckpointListener {
+
+    private static final Logger LOG = Logger.getLogger(CheckpointListener.class);
+
+    @Inject
+    EvaluationService service;
+
+    @Inject
+    EventPublisher publisher;
+
+    @Inject
+    KafkaSettings kafka;
+
+    @Inject
+    EvaluatorSettings settings;
+
+    private volatile EventConsumer consumer;
+
+    void start(@Observes @Priority(100) StartupEvent event) {
+        consumer = EventConsumer.builder()
+                .bootstrapServers(kafka.bootstrapServers())
+                .groupId(settings.consumerGroup())
+                .topics(List.of(Topics.CHECKPOINTS))
+                .handler(this::handle)
+                .deadLetters(publisher)
+                .slots(settings.slots())
+                .build()
+                .start();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (consumer != null) {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** True while the consumer polls (liveness). */
+    public boolean isConsuming() {
+        return consumer != null && consumer.isRunning();
+    }
+
+    /** Evaluations running now. */
+    public int inProgress() {
+        return consumer == null ? 0 : consumer.inProgress();
+    }
+
+    void handle(EventEnvelope envelope, ConsumerRecord<String, String> record) {
+        CheckpointPublished checkpoint = envelope.payloadAs(CheckpointPublished.class).orElseThrow(() ->
+                new RejectedEventException("expected " + CheckpointPublished.TYPE + " on " + record.topic() + ", got "
+                        + envelope.type()));
+        if (!CheckpointPublished.KIND_BEST.equals(checkpoint.kind()) || !checkpoint.isFinal()) {
+            LOG.debugf("run %s: %s checkpoint of epoch %d (final: %s) ignored", checkpoint.runId(), checkpoint.kind(),
+                    checkpoint.epoch(), checkpoint.isFinal());
+            service.ignored();
+            return;
+        }
+        try {
+            EvaluationService.Outcome outcome = service.evaluate(checkpoint, envelope.correlation());
+            LOG.infof("run %s: %s", checkpoint.runId(), outcome.name().toLowerCase(java.util.Locale.ROOT));
+        } catch (EvaluationFailure e) {
+            if (e.badInput()) {
+                throw new RejectedEventException(e.getMessage(), e);
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,385 @@
+package io.softcifar.evaluator.service;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
+import io.softcifar.contracts.dataset.DatasetManifest;
+import io.softcifar.contracts.dataset.SeedEntry;
+import io.softcifar.contracts.events.CheckpointPublished;
+import io.softcifar.contracts.events.Correlation;
+import io.softcifar.contracts.events.EvaluationCompleted;
+import io.softcifar.contracts.events.EvaluationFailed;
+import io.softcifar.contracts.events.EventCodec;
+import io.softcifar.contracts.events.EventEnvelope;
+import io.softcifar.contracts.storage.ObjectKeys;
+import io.softcifar.contracts.topics.Topics;
+import io.softcifar.evaluator.config.EvaluatorSettings;
+import io.softcifar.ml.data.InvalidDataException;
+import io.softcifar.ml.data.LabeledImages;
+import io.softcifar.ml.data.shard.LabeledShard;
+import io.softcifar.ml.eval.EvaluationDump;
+import io.softcifar.ml.eval.EvaluationOptions;
+import io.softcifar.ml.eval.EvaluationResult;
+import io.softcifar.ml.eval.Evaluator;
+import io.softcifar.ml.eval.ShardEvaluator;
+import io.softcifar.ml.train.Checkpoint;
+import io.softcifar.ml.train.DeviceSelection;
+import io.softcifar.ml.train.EngineSetup;
+import io.softcifar.service.events.EventPublisher;
+import io.softcifar.storage.NoSuchObjectException;
+import io.softcifar.storage.ObjectStore;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+
+/**
+ * Evaluates a run's final best checkpoint: fetch (verified) → ml-core's evaluation core → files → event. No metric
+ * is computed here; {@link ShardEvaluator} (ml-core) does all of it.
+ *
+ * <p><b>Where the inputs come from.</b> The checkpoint is the object the {@code checkpoint.published} event names,
+ * checked against its SHA-256 and size. The <em>dataset id</em> comes from the event envelope's correlation
+ * ({@code correlation.datasetId}: the trainer knows it from the run spec and must set it). The <em>seed</em> comes
+ * from the checkpoint header ({@code config.seed}): the seed the model was actually trained with, which selects the
+ * seed's test split in the dataset manifest.
+ *
+ * <p><b>Files, and exactly one evaluation per run.</b> Under {@code runs/{runId}/evaluation/} the dump's
+ * {@code .npy} files and {@code dump.json} are written first, then {@code reliability.json}, then
+ * {@code metrics.json} last: a metrics.json means a complete evaluation. Then {@code evaluation.completed} is
+ * published (its event id is stored in metrics.json) and {@code published.json} is written. A re-delivered event
+ * for a run with a metrics.json is acknowledged and skipped; only if the service died between metrics.json and
+ * published.json is the stored event sent again, under its original id, so consumers can drop the duplicate.
+ *
+ * <p><b>Failures.</b> Anything wrong with the inputs publishes {@code evaluation.failed} with a one-line reason,
+ * removes the partial files and throws an {@link EvaluationFailure} (bad input), which the listener turns into a
+ * dead letter. No metrics.json is left, so a corrected event for the run is evaluated normally.
+ */
+@ApplicationScoped
+@Startup // meters at 0 and the offline switch for DJL before the first event
+public class EvaluationService {
+
+    private static final Logger LOG = Logger.getLogger(EvaluationService.class);
+
+    /** Written after evaluation.completed was accepted by Kafka. */
+    public static final String PUBLISHED_FILE = "published.json";
+
+    /** Outcome of one checkpoint event. */
+    public enum Outcome { COMPLETED, ALREADY_EVALUATED, REPUBLISHED }
+
+    @Inject
+    ObjectStore store;
+
+    @Inject
+    EvaluationInputs inputs;
+
+    @Inject
+    EventPublisher events;
+
+    @Inject
+    EvaluatorSettings settings;
+
+    @Inject
+    MeterRegistry registry;
+
+    private final AtomicInteger active = new AtomicInteger();
+    private Timer evaluationTimer;
+    private EvaluationOptions options;
+
+    @PostConstruct
+    void init() {
+        // natives come from the Maven jar (pytorch-native-cpu, or cu124 with -Pcuda): never download at run time
+        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        options = new EvaluationOptions(settings.fgsmEpsilons(), settings.mcSamples(), 0, settings.device(),
+                settings.batchSize());
+        evaluationTimer = Timer.builder("softcifar.evaluator.evaluation.seconds")
+                .description("wall time of evaluations that completed (download, evaluation, upload)")
+                .register(registry);
+        registry.gauge("softcifar.evaluator.evaluations.active", active);
+        for (String outcome : List.of("completed", "failed", "skipped", "ignored")) {
+            counter(outcome); // present at 0 from the start
+        }
+    }
+
+    /** The options every evaluation uses (from {@code softcifar.evaluator.*}). */
+    public EvaluationOptions options() {
+        return options;
+    }
+
+    /** Counts a checkpoint event that is not a final best checkpoint. */
+    public void ignored() {
+        counter("ignored").increment();
+    }
+
+    /**
+     * Evaluates the run's checkpoint unless the run already has an evaluation.
+     *
+     * @throws EvaluationFailure after publishing evaluation.failed
+     */
+    public Outcome evaluate(CheckpointPublished checkpoint, Correlation correlation) {
+        String runId = checkpoint.runId();
+        Correlation corr = correlation == null ? Correlation.NONE : correlation;
+        if (!ObjectKeys.isValidId(runId)) {
+            throw fail(runId, corr, EvaluationFailure.badInput("runId: " + ObjectKeys.ID_RULE + ", got '" + runId + "'"),
+                    false);
+        }
+        String metricsKey = ObjectKeys.evaluationFile(runId, ObjectKeys.METRICS_FILE);
+        Optional<Outcome> done = alreadyEvaluated(runId, metricsKey);
+        if (done.isPresent()) {
+            counter("skipped").increment();
+            return done.get();
+        }
+        active.incrementAndGet();
+        Timer.Sample sample = Timer.start(registry);
+        Path staging = settings.workDir().resolve(runId + "-" + UUID.randomUUID());
+        try {
+            run(checkpoint, corr, staging);
+            sample.stop(evaluationTimer);
+            counter("completed").increment();
+            return Outcome.COMPLETED;
+        } catch (EvaluationFailure e) {
+            throw fail(runId, corr, e, true);
+        } catch (RuntimeException | LinkageError e) {
+            // LinkageError: the PyTorch natives or an ml-core class could not be loaded. It is caught here because
+            // the consumer's worker would otherwise drop it without a word, and the run would never get an answer.
+            LOG.errorf(e, "run %s: evaluation failed", runId);
+            String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
+            throw fail(runId, corr, new EvaluationFailure(EvaluationInputs.relative(reason, staging), false, e), true);
+        } finally {
+            active.decrementAndGet();
+            deleteTree(staging);
+        }
+    }
+
+    private void run(CheckpointPublished checkpoint, Correlation correlation, Path staging) {
+        String runId = checkpoint.runId();
+        String datasetId = correlation.datasetId();
+        if (datasetId == null || datasetId.isBlank()) {
+            throw EvaluationFailure.badInput("run " + runId + ": the event's correlation.datasetId is missing (the"
+                    + " trainer must set it to the run's dataset id)");
+        }
+        if (!ObjectKeys.isValidId(datasetId)) {
+            throw EvaluationFailure.badInput("correlation.datasetId: " + ObjectKeys.ID_RULE + ", got '" + datasetId + "'");
+        }
+        LOG.infof("run %s: evaluating %s (epoch %d) on dataset %s", runId, checkpoint.key(), checkpoint.epoch(),
+                datasetId);
+        try {
+            DeviceSelection.resolve(settings.device()); // a misconfigured device is the service's fault, not the event's
+        } catch (IllegalArgumentException e) {
+            throw new EvaluationFailure(e.getMessage(), false, e);
+        }
+        Path checkpointFile = inputs.checkpoint(checkpoint, staging);
+        DatasetManifest manifest = inputs.manifest(datasetId);
+        EngineSetup.engine();
+        EvaluationResult result;
+        try (NDManager cpu = NDManager.newBaseManager(Device.cpu())) {
+            Checkpoint.Loaded loaded;
+            try {
+                loaded = Checkpoint.read(checkpointFile, cpu);
+            } catch (IllegalArgumentException e) {
+                throw EvaluationFailure.badInput(EvaluationInputs.relative(e.getMessage(), staging), e);
+            }
+            long seed = loaded.header().config().seed();
+            SeedEntry seedEntry = EvaluationInputs.seedEntry(manifest, seed);
+            List<String> notes = new ArrayList<>();
+            normalizationNote(loaded.header(), seedEntry).ifPresent(notes::add);
+            LabeledShard test = inputs.testSplit(manifest, seedEntry, staging);
+            Map<String, LabeledImages> ood = inputs.oodSets(manifest, staging, notes);
+            try {
+                result = ShardEvaluator.evaluate(loaded, checkpoint.key(), test, ood, options, Evaluator.Listener.NONE);
+            } catch (InvalidDataException | IllegalArgumentException e) {
+                throw EvaluationFailure.badInput(EvaluationInputs.relative(e.getMessage(), staging), e);
+            }
+            if (!notes.isEmpty()) {
+                List<String> all = new ArrayList<>(notes);
+                all.addAll(result.notes());
+                result = new EvaluationResult(result.metrics(), result.info(), result.test(), result.testIndices(),
+                        result.testLabels(), result.testSoftLabels(), result.testMcProbabilities(), result.ood(),
+                        result.fgsm(), result.timing(), List.copyOf(all));
+            }
+        }
+        store(checkpoint, datasetId, correlation, result, staging);
+    }
+
+    /** Uploads dump, reliability.json, then metrics.json; then publishes evaluation.completed and published.json. */
+    private void store(CheckpointPublished checkpoint, String datasetId, Correlation correlation,
+            EvaluationResult result, Path staging) {
+        String runId = checkpoint.runId();
+        Path dumpDir = staging.resolve("evaluation");
+        EvaluationDump.write(dumpDir, result);
+        List<Path> files;
+        try (Stream<Path> list = Files.list(dumpDir)) {
+            files = list.filter(Files::isRegularFile).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        for (Path f : files) {
+            String name = f.getFileName().toString();
+            if (!name.equals(EvaluationDump.INDEX_FILE)) {
+                store.putFile(ObjectKeys.evaluationFile(runId, name), f, "application/octet-stream");
+            }
+        }
+        String dumpKey = ObjectKeys.evaluationFile(runId, ObjectKeys.DUMP_INDEX_FILE);
+        store.putFile(dumpKey, dumpDir.resolve(EvaluationDump.INDEX_FILE), "application/json");
+
+        Map<String, Double> metrics = MetricMapping.toEventMetrics(result.metrics());
+        var reliability = MetricMapping.toEventReliability(result.metrics());
+        Map<String, Object> reliabilityFile = new LinkedHashMap<>();
+        reliabilityFile.put("runId", runId);
+        reliabilityFile.put("split", "test");
+        reliabilityFile.put("confidence", "predicted confidence (max probability), 10 equal-width bins (lower, upper]");
+        reliabilityFile.put("bins", reliability);
+        store.putJson(ObjectKeys.evaluationFile(runId, ObjectKeys.RELIABILITY_FILE), EventCodec.toPrettyJson(reliabilityFile));
+
+        Correlation out = Correlation.ofRun(correlation.studyId(), runId, datasetId);
+        EventEnvelope completed = EventEnvelope.of(new EvaluationCompleted(runId, datasetId, metrics, dumpKey,
+                reliability), out);
+        EvaluationRecord record = new EvaluationRecord(EvaluationRecord.FORMAT, EvaluationRecord.VERSION, runId,
+                datasetId, result.info().seed(), checkpoint.key(), checkpoint.sha256().toLowerCase(Locale.ROOT),
+                checkpoint.epoch(), completed.eventId(), completed.time(), metrics, reliability, dumpKey,
+                result.infoMap(), timing(result.timing()), result.notes());
+        store.putJson(ObjectKeys.evaluationFile(runId, ObjectKeys.METRICS_FILE), EventCodec.toPrettyJson(record));
+        publishCompleted(runId, completed);
+        LOG.infof("run %s: evaluated in %.1f s: test/accuracy %.4f, test/ece %.4f%s", runId,
+                result.timing().totalSeconds(), metrics.get("test/accuracy"), metrics.get("test/ece"),
+                result.notes().isEmpty() ? "" : " (notes: " + String.join("; ", result.notes()) + ")");
+    }
+
+    private void publishCompleted(String runId, EventEnvelope completed) {
+        events.publish(Topics.EVALUATION_RESULTS, runId, completed);
+        Map<String, Object> marker = new LinkedHashMap<>();
+        marker.put("eventId", completed.eventId());
+        marker.put("topic", Topics.EVALUATION_RESULTS);
+        marker.put("publishedAt", Instant.now().toString());
+        store.putJson(ObjectKeys.evaluationFile(runId, PUBLISHED_FILE), EventCodec.toPrettyJson(marker));
+    }
+
+    /** Present if the run has a complete evaluation: skip it, or re-send its event if that never got out. */
+    private Optional<Outcome> alreadyEvaluated(String runId, String metricsKey) {
+        if (!store.exists(metricsKey)) {
+            return Optional.empty();
+        }
+        if (store.exists(ObjectKeys.evaluationFile(runId, PUBLISHED_FILE))) {
+            LOG.infof("run %s: already evaluated (%s exists); event acknowledged and skipped", runId, metricsKey);
+            return Optional.of(Outcome.ALREADY_EVALUATED);
+        }
+        EvaluationRecord record = EventCodec.fromJson(new String(store.getBytes(metricsKey), StandardCharsets.UTF_8),
+                EvaluationRecord.class);
+        EvaluationCompleted payload = new EvaluationCompleted(record.runId(), record.datasetId(), record.metrics(),
+                record.dumpKey(), record.reliability());
+        EventEnvelope again = new EventEnvelope(record.eventId(), EvaluationCompleted.TYPE,
+                EventEnvelope.SCHEMA_VERSION, record.evaluatedAt(),
+                Correlation.ofRun(null, record.runId(), record.datasetId()), payload);
+        LOG.warnf("run %s: evaluated before, but its evaluation.completed may not have been published; sending it"
+                + " again under its original id %s", runId, record.eventId());
+        publishCompleted(runId, again);
+        return Optional.of(Outcome.REPUBLISHED);
+    }
+
+    /** Publishes evaluation.failed, removes partial files, counts; returns the failure to throw. */
+    private EvaluationFailure fail(String runId, Correlation correlation, EvaluationFailure failure, boolean cleanUp) {
+        counter("failed").increment();
+        LOG.warnf("run %s: evaluation failed: %s", runId, failure.getMessage());
+        if (cleanUp) {
+            removePartialFiles(runId);
+        }
+        String key = runId == null ? "" : runId;
+        try {
+            events.publish(Topics.EVALUATION_RESULTS, key, EventEnvelope.of(new EvaluationFailed(key,
+                    failure.getMessage()), Correlation.ofRun(correlation.studyId(), runId, correlation.datasetId())));
+        } catch (RuntimeException e) {
+            LOG.errorf("run %s: could not publish evaluation.failed: %s", runId, e.getMessage());
+        }
+        return failure;
+    }
+
+    private void removePartialFiles(String runId) {
+        try {
+            if (!store.exists(ObjectKeys.evaluationFile(runId, ObjectKeys.METRICS_FILE))) {
+                store.deletePrefix(ObjectKeys.evaluationPrefix(runId));
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("run %s: could not remove partial evaluation files: %s", runId, e.getMessage());
+        }
+    }
+
+    /** The stored metrics.json of a run, if it has a complete evaluation. */
+    public Optional<String> metricsJson(String runId) {
+        if (!ObjectKeys.isValidId(runId)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new String(store.getBytes(ObjectKeys.evaluationFile(runId, ObjectKeys.METRICS_FILE)),
+                    StandardCharsets.UTF_8));
+        } catch (NoSuchObjectException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A note when the checkpoint was normalized with other statistics than the manifest's train split of its seed. */
+    static Optional<String> normalizationNote(Checkpoint.Header header, SeedEntry seed) {
+        if (seed.trainMean() == null || seed.trainStd() == null || header.mean() == null || header.std() == null
+                || seed.trainMean().size() != header.mean().length || seed.trainStd().size() != header.std().length) {
+            return Optional.empty();
+        }
+        for (int c = 0; c < header.mean().length; c++) {
+            if (Math.abs(seed.trainMean().get(c) - header.mean()[c]) > 1e-4
+                    || Math.abs(seed.trainStd().get(c) - header.std()[c]) > 1e-4) {
+                return Optional.of(String.format(Locale.ROOT, "the checkpoint was normalized with mean %s / std %s but"
+                        + " the dataset's train split of seed %d has %s / %s: was it trained on this dataset (or with a"
+                        + " limit)?", Arrays.toString(header.mean()), Arrays.toString(header.std()), seed.seed(),
+                        seed.trainMean(), seed.trainStd()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Map<String, Object> timing(EvaluationResult.Timing t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("setupSeconds", t.setupSeconds());
+        m.put("testSeconds", t.testSeconds());
+        m.put("oodSeconds", t.oodSeconds());
+        m.put("fgsmSeconds", t.fgsmSeconds());
+        m.put("metricSeconds", t.metricSeconds());
+        m.put("totalSeconds", t.totalSeconds());
+        return m;
+    }
+
+    private Counter counter(String outcome) {
+        return Counter.builder("softcifar.evaluator.evaluations")
+                .description("checkpoint events by outcome: completed, failed, skipped (run already evaluated),"
+                        + " ignored (not a final best checkpoint)")
+                .tag("outcome", outcome)
+                .register(registry);
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf("could not delete staging folder %s: %s", dir, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.softcifar.results.compare;
+
+import io.softcifar.contracts.Nullable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * A study's runs grouped by configuration, with mean ± standard error over seeds per metric, the best configuration
+ * per metric (direction-aware) and every run that is not in the numbers yet. Only runs that finished <em>and</em>
+ * were evaluated count; the others are listed in {@link #missing}, never silently dropped.
+ *
+ * @param studyId        the study
+ * @param name           its name
+ * @param metrics        every metric name seen, sorted
+ * @param directions     metric → which way is better
+ * @param configurations one row per configuration, in grid order (rows with n = 0 included)
+ * @param best           metric → key of the best configuration (metrics of unknown direction have none)
+ * @param missing        runs not (yet) in the numbers, with their status and why
+ * @param runs           runs of the study
+ * @param evaluated      runs in the numbers
+ */
+public record Comparison(String studyId, String name, List<String> metrics, Map<String, MetricDirection> directions,
+        List<Row> configurations, Map<String, String> best, List<MissingRun> missing, int runs, int evaluated) {
+
+    /** One configuration. {@code n} = evaluated runs (seeds) in it. */
+    public record Row(String key, String label, int n, List<Long> seeds, List<String> runIds,
+            Map<String, Cell> metrics) {}
+
+    /** One metric of one configuration: {@link SeedStats} plus whether it is the best of its metric. */
+    public record Cell(int n, double mean, @Nullable Double std, @Nullable Double stdErr, boolean best) {}
+
+    public record MissingRun(String runId, String configKey, String label, long seed, String status,
+            @Nullable String reason) {}
+
+    public static Comparison of(ComparisonInput input) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        input.configurations().forEach(c -> labels.put(c.key(), c.label()));
+        input.runs().forEach(r -> labels.putIfAbsent(r.configKey(), r.configKey()));
+
+        TreeSet<String> metricNames = new TreeSet<>();
+        input.runs().stream().filter(r -> r.metrics() != null).forEach(r -> metricNames.addAll(r.metrics().keySet()));
+        Map<String, MetricDirection> directions = new LinkedHashMap<>();
+        metricNames.forEach(m -> directions.put(m, MetricDirection.of(m)));
+
+        Map<String, Map<String, SeedStats>> stats = new LinkedHashMap<>();
+        List<Row> rows = new ArrayList<>();
+        List<MissingRun> missing = new ArrayList<>();
+        int evaluated = 0;
+        for (Map.Entry<String, String> config : labels.entrySet()) {
+            List<ComparisonInput.Run> runs = input.runs().stream()
+                    .filter(r -> r.configKey().equals(config.getKey())).toList();
+            List<ComparisonInput.Run> done = runs.stream().filter(r -> r.metrics() != null).toList();
+            evaluated += done.size();
+            runs.stream().filter(r -> r.metrics() == null).forEach(r -> missing.add(new MissingRun(r.runId(),
+                    r.configKey(), config.getValue(), r.seed(), r.status(), r.reason())));
+            Map<String, SeedStats> perMetric = new LinkedHashMap<>();
+            for (String metric : metricNames) {
+                List<Double> values = done.stream().map(r -> r.metrics().get(metric))
+                        .filter(v -> v != null && Double.isFinite(v)).toList();
+                if (!values.isEmpty()) {
+                    perMetric.put(metric, SeedStats.of(values));
+                }
+            }
+            stats.put(config.getKey(), perMetric);
+        }
+        Map<String, String> best = new LinkedHashMap<>();
+        for (String metric : metricNames) {
+            MetricDirection direction = directions.get(metric);
+            String bestKey = null;
+            double bestMean = 0;
+            for (Map.Entry<String, Map<String, SeedStats>> e : stats.entrySet()) {
+                SeedStats s = e.getValue().get(metric);
+                if (s != null && direction != MetricDirection.UNKNOWN
+                        && (bestKey == null || direction.better(s.mean(), bestMean))) {
+                    bestKey = e.getKey();
+                    bestMean = s.mean();
+                }
+            }
+            if (bestKey != null) {
+                best.put(metric, bestKey);
+            }
+        }
+        for (Map.Entry<String, String> config : labels.entrySet()) {
+            List<ComparisonInput.Run> runs = input.runs().stream()
+                    .filter(r -> r.configKey().equals(config.getKey())).toList();
+            List<ComparisonInput.Run> done = runs.stream().filter(r -> r.metrics() != null).toList();
+            Map<String, Cell> cells = new LinkedHashMap<>();
+            stats.get(config.getKey()).forEach((metric, s) -> cells.put(metric, new Cell(s.n(), s.mean(), s.std(),
+                    s.stdErr(), config.getKey().equals(best.get(metric)))));
+            rows.add(new Row(config.getKey(), config.getValue(), done.size(),
+                    done.stream().map(ComparisonInput.Run::seed).sorted().toList(),
+                    runs.stream().map(ComparisonInput.Run::runId).toList(), cells));
+        }
+        return new Comparison(input.studyId(), input.name(), List.copyOf(metricNames), directions, rows, best,
+                missing, input.runs().size(), evaluated);
+    }
+}

@@ -1,0 +1,169 @@
+package io.softcifar.results.compare;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * A {@link Comparison} as text: Markdown and LaTeX in the layout of PROTOCOL.md's reference table
+ * (configuration | accuracy % | OOD AUROC | ECE | FGSM attack decrease, plus n), and CSV with every metric.
+ * The best value of each column is bold; missing runs are listed under the tables.
+ */
+public final class ComparisonFormats {
+
+    /** A column of the reference table: header, the metric shown, the scale and the decimals of mean and SE. */
+    record Column(String header, String latexHeader, String metric, double scale, int meanDecimals, int seDecimals) {}
+
+    private static final Pattern OOD_AUROC = Pattern.compile("ood/[a-z0-9]+_auroc");
+    private static final Pattern FGSM = Pattern.compile("fgsm/[0-9.]+_decrease");
+
+    private ComparisonFormats() {
+    }
+
+    /** The four columns of the reference table, bound to the metrics this comparison has. */
+    static List<Column> columns(Comparison c) {
+        String ood = c.metrics().contains("ood/svhn_auroc") ? "ood/svhn_auroc"
+                : first(c, OOD_AUROC).orElse("ood/svhn_auroc");
+        String fgsm = c.metrics().contains("fgsm/0.005_decrease") ? "fgsm/0.005_decrease"
+                : first(c, FGSM).orElse("fgsm/0.005_decrease");
+        return List.of(
+                new Column("accuracy %", "accuracy \\%", "test/accuracy", 100, 3, 3),
+                new Column("OOD AUROC", "OOD AUROC", ood, 1, 3, 4),
+                new Column("ECE", "ECE", "test/ece", 1, 4, 4),
+                new Column("FGSM attack decrease", "FGSM attack decrease", fgsm, 1, 4, 4));
+    }
+
+    private static Optional<String> first(Comparison c, Pattern p) {
+        return c.metrics().stream().filter(m -> p.matcher(m).matches()).findFirst();
+    }
+
+    public static String markdown(Comparison c) {
+        List<Column> columns = columns(c);
+        StringBuilder sb = new StringBuilder();
+        sb.append("## ").append(c.name()).append(" (").append(c.studyId()).append(")\n\n");
+        sb.append("Test split, mean ± standard error over seeds; best per column in bold. ")
+                .append(c.evaluated()).append(" of ").append(c.runs()).append(" runs evaluated.\n\n");
+        sb.append("| configuration |");
+        columns.forEach(col -> sb.append(' ').append(col.header()).append(" |"));
+        sb.append(" n |\n| --- |");
+        columns.forEach(col -> sb.append(" --- |"));
+        sb.append(" --- |\n");
+        for (Comparison.Row row : c.configurations()) {
+            sb.append("| ").append(row.label().replace("|", "\\|")).append(" |");
+            for (Column col : columns) {
+                String cell = cell(row, col, " ± ");
+                boolean best = row.metrics().containsKey(col.metric()) && row.metrics().get(col.metric()).best();
+                sb.append(' ').append(best ? "**" + cell + "**" : cell).append(" |");
+            }
+            sb.append(' ').append(row.n()).append(" |\n");
+        }
+        if (!c.missing().isEmpty()) {
+            sb.append("\nMissing runs (").append(c.missing().size()).append("):\n\n");
+            for (Comparison.MissingRun m : c.missing()) {
+                sb.append("- `").append(m.runId()).append("` (").append(m.label()).append(", seed ").append(m.seed())
+                        .append("): ").append(m.status());
+                if (m.reason() != null) {
+                    sb.append(" — ").append(m.reason());
+                }
+                sb.append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    public static String latex(Comparison c) {
+        List<Column> columns = columns(c);
+        StringBuilder sb = new StringBuilder();
+        sb.append("% ").append(escape(c.name())).append(" (").append(escape(c.studyId()))
+                .append("): test split, mean $\\pm$ standard error over seeds; best per column in bold; needs booktabs\n");
+        sb.append("\\begin{tabular}{l").append("c".repeat(columns.size())).append("r}\n\\toprule\n");
+        sb.append("configuration");
+        columns.forEach(col -> sb.append(" & ").append(col.latexHeader()));
+        sb.append(" & $n$ \\\\\n\\midrule\n");
+        for (Comparison.Row row : c.configurations()) {
+            sb.append(escape(row.label()));
+            for (Column col : columns) {
+                String cell = cell(row, col, " \\pm ");
+                boolean best = row.metrics().containsKey(col.metric()) && row.metrics().get(col.metric()).best();
+                if (cell.equals("—")) {
+                    sb.append(" & --");
+                } else {
+                    sb.append(" & $").append(best ? "\\mathbf{" + cell + "}" : cell).append('$');
+                }
+            }
+            sb.append(" & ").append(row.n()).append(" \\\\\n");
+        }
+        sb.append("\\bottomrule\n\\end{tabular}\n");
+        if (!c.missing().isEmpty()) {
+            sb.append("% missing runs (").append(c.missing().size()).append("): ")
+                    .append(c.missing().stream().map(m -> m.runId() + " " + m.status()).collect(Collectors.joining(", ")))
+                    .append('\n');
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Long format, one line per configuration and metric (a configuration without evaluated runs gets one line with
+     * an empty metric); {@code missingRuns} lists the configuration's runs not in the numbers, space-separated.
+     */
+    public static String csv(Comparison c) {
+        StringBuilder sb = new StringBuilder("configuration,configKey,metric,direction,n,mean,std,stdErr,best,missingRuns\n");
+        for (Comparison.Row row : c.configurations()) {
+            String missing = c.missing().stream().filter(m -> m.configKey().equals(row.key()))
+                    .map(Comparison.MissingRun::runId).collect(Collectors.joining(" "));
+            if (row.metrics().isEmpty()) {
+                sb.append(csvField(row.label())).append(',').append(row.key()).append(",,,0,,,,,")
+                        .append(missing).append('\n');
+                continue;
+            }
+            for (Map.Entry<String, Comparison.Cell> e : row.metrics().entrySet()) {
+                Comparison.Cell cell = e.getValue();
+                List<String> f = new ArrayList<>(List.of(csvField(row.label()), row.key(), e.getKey(),
+                        c.directions().get(e.getKey()).name().toLowerCase(Locale.ROOT), Integer.toString(cell.n()),
+                        num(cell.mean()), cell.std() == null ? "" : num(cell.std()),
+                        cell.stdErr() == null ? "" : num(cell.stdErr()), Boolean.toString(cell.best()), missing));
+                sb.append(String.join(",", f)).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String cell(Comparison.Row row, Column col, String pm) {
+        Comparison.Cell cell = row.metrics().get(col.metric());
+        if (cell == null) {
+            return "—";
+        }
+        String mean = String.format(Locale.ROOT, "%." + col.meanDecimals() + "f", cell.mean() * col.scale());
+        if (cell.stdErr() == null) {
+            return mean;
+        }
+        return mean + pm + String.format(Locale.ROOT, "%." + col.seDecimals() + "f", cell.stdErr() * col.scale());
+    }
+
+    private static String num(double v) {
+        return Double.toString(v);
+    }
+
+    private static String csvField(String s) {
+        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+
+    static String escape(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (char ch : s.toCharArray()) {
+            switch (ch) {
+                case '\\' -> sb.append("\\textbackslash{}");
+                case '&', '%', '$', '#', '_', '{', '}' -> sb.append('\\').append(ch);
+                case '~' -> sb.append("\\textasciitilde{}");
+                case '^' -> sb.append("\\textasciicircum{}");
+                case 'α' -> sb.append("$\\alpha$");
+                default -> sb.append(ch);
+            }
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,21 @@
+package io.softcifar.results.compare;
+
+import io.softcifar.contracts.Nullable;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a comparison is computed from: a study's configurations in grid order and every one of its runs.
+ *
+ * @param studyId        the study
+ * @param name           its name
+ * @param configurations key and label, in grid order
+ * @param runs           all runs; {@code metrics} is non-null exactly for runs that finished and were evaluated
+ */
+public record ComparisonInput(String studyId, String name, List<Config> configurations, List<Run> runs) {
+
+    public record Config(String key, String label) {}
+
+    public record Run(String runId, String configKey, long seed, String status, @Nullable String reason,
+            @Nullable Map<String, Double> metrics) {}
+}

@@ -1,0 +1,169 @@
+package io.softcifar.results.events;
+
+import io.softcifar.contracts.events.EventCodec;
+import io.softcifar.contracts.events.EventDecodingException;
+import io.softcifar.contracts.events.EventEnvelope;
+import io.softcifar.contracts.topics.Topics;
+import io.softcifar.results.service.ResultsView;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jboss.logging.Logger;
+
+/**
+ * Feeds a {@link ResultsView} from Kafka: every partition of the topics in {@link #TOPICS}, assigned manually (no
+ * consumer group, nothing committed) and read from the beginning, then followed. Each instance of the service thus
+ * sees every event, so any number of replicas serve the same reads, and a restart rebuilds the same state.
+ *
+ * <p>{@link #caughtUp()} completes once the end offsets seen at start have been read: the view then holds everything
+ * that happened before the start (readiness waits for it; nothing is published on the strength of a half-read view).
+ */
+public final class ViewFollower implements AutoCloseable {
+
+    /** The topics the view is folded from: the compacted state topics and the retained streams. */
+    public static final List<String> TOPICS = List.of(Topics.STUDIES, Topics.DATASET_STATE, Topics.TRAINING_REQUESTS,
+            Topics.TRAINING_CONTROL, Topics.TRAINING_STATE, Topics.TRAINING_PROGRESS, Topics.CHECKPOINTS,
+            Topics.EVALUATION_RESULTS);
+
+    private static final Logger LOG = Logger.getLogger(ViewFollower.class);
+
+    private final String bootstrapServers;
+    private final ResultsView view;
+    private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
+    private final Thread thread;
+    private volatile KafkaConsumer<String, String> consumer;
+    private volatile boolean running = true;
+    private volatile long applied;
+
+    public ViewFollower(String bootstrapServers, ResultsView view, String name) {
+        this.bootstrapServers = bootstrapServers;
+        this.view = view;
+        this.thread = new Thread(this::run, name);
+        this.thread.setDaemon(true);
+    }
+
+    public ViewFollower start() {
+        thread.start();
+        return this;
+    }
+
+    /** Completes when every event that existed at start has been applied. */
+    public CompletableFuture<Void> caughtUp() {
+        return caughtUp;
+    }
+
+    public boolean isRunning() {
+        return running && thread.isAlive();
+    }
+
+    /** Events applied so far. */
+    public long applied() {
+        return applied;
+    }
+
+    private void run() {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props, new StringDeserializer(),
+                new StringDeserializer())) {
+            consumer = c;
+            List<TopicPartition> partitions = partitions(c);
+            c.assign(partitions);
+            c.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = new HashMap<>(c.endOffsets(partitions, Duration.ofSeconds(30)));
+            while (running) {
+                for (ConsumerRecord<String, String> record : c.poll(Duration.ofMillis(200))) {
+                    if (record.value() == null) {
+                        continue; // a tombstone
+                    }
+                    try {
+                        view.apply(EventCodec.decode(record.value()));
+                        applied++;
+                    } catch (EventDecodingException e) {
+                        LOG.warnf("skipping %s-%d@%d: %s", record.topic(), record.partition(), record.offset(),
+                                e.getMessage());
+                    } catch (RuntimeException e) {
+                        LOG.errorf(e, "applying %s-%d@%d failed", record.topic(), record.partition(), record.offset());
+                    }
+                }
+                if (!caughtUp.isDone()) {
+                    end.entrySet().removeIf(e -> c.position(e.getKey()) >= e.getValue());
+                    if (end.isEmpty()) {
+                        LOG.infof("view rebuilt from %d events of %d topics", applied, TOPICS.size());
+                        caughtUp.complete(null);
+                    }
+                }
+            }
+        } catch (WakeupException e) {
+            // close()
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "the view stopped following Kafka: %s", e.getMessage());
+            caughtUp.completeExceptionally(e);
+        } finally {
+            running = false;
+        }
+    }
+
+    /** Every partition of {@link #TOPICS}; waits (up to a minute) for topics another service has yet to create. */
+    private static List<TopicPartition> partitions(KafkaConsumer<String, String> c) {
+        Instant deadline = Instant.now().plusSeconds(60);
+        List<TopicPartition> all = new ArrayList<>();
+        for (String topic : TOPICS) {
+            List<PartitionInfo> infos = List.of();
+            while (infos.isEmpty()) {
+                infos = c.partitionsFor(topic, Duration.ofSeconds(10));
+                if (infos == null) {
+                    infos = List.of();
+                }
+                if (infos.isEmpty()) {
+                    if (Instant.now().isAfter(deadline)) {
+                        throw new IllegalStateException("topic " + topic + " does not exist (create the topics: "
+                                + "softcifar.kafka.create-topics=true, or the deployment's topic resources)");
+                    }
+                    sleep();
+                }
+            }
+            infos.forEach(i -> all.add(new TopicPartition(i.topic(), i.partition())));
+        }
+        return all;
+    }
+
+    private static void sleep() {
+        try {
+            TimeUnit.MILLISECONDS.sleep(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        KafkaConsumer<String, String> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package io.softcifar.results.rest;
+
+import io.smallrye.common.annotation.Blocking;
+import io.softcifar.results.service.RunPhase;
+import io.softcifar.results.service.StudyService;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
+/** {@code /api/runs/{id}}: one run in full, and cancelling it. */
+@Path("/api/runs")
+@Produces(MediaType.APPLICATION_JSON)
+public class RunResource {
+
+    @Inject
+    StudyService service;
+
+    @GET
+    @Path("{id}")
+    @Operation(summary = "Show a run", description = "Spec, status, progress history (one point per epoch), "
+            + "checkpoints, training outcome and evaluation metrics.")
+    @APIResponse(responseCode = "404", description = "no such run")
+    public Response get(@PathParam("id") String id) {
+        return service.view().run(id).map(r -> Response.ok(r).build()).orElseGet(() -> notFound(id));
+    }
+
+    @POST
+    @Path("{id}/cancel")
+    @Blocking
+    @Operation(summary = "Cancel a run", description = "Publishes training.cancel_requested; the trainer stops the "
+            + "run and answers training.cancelled (its checkpoints stay, a retry resumes from them).")
+    @APIResponse(responseCode = "202", description = "asked to stop")
+    @APIResponse(responseCode = "404", description = "no such run")
+    @APIResponse(responseCode = "409", description = "the run has ended already")
+    public Response cancel(@PathParam("id") String id) {
+        Optional<RunPhase> phase = service.view().phase(id);
+        if (phase.isEmpty()) {
+            return notFound(id);
+        }
+        if (phase.get().isTerminal()) {
+            return ErrorMappers.json(ApiError.of(409, "run '" + id + "' has ended already (" + phase.get()
+                    + "); nothing to cancel"));
+        }
+        service.cancelRun(id, "cancelled via the results service");
+        return Response.accepted(Map.of("runId", id, "status", phase.get().name(), "cancelRequested", true)).build();
+    }
+
+    private static Response notFound(String id) {
+        return ErrorMappers.json(ApiError.of(404, "no run with id '" + id + "'"));
+    }
+}

@@ -1,0 +1,304 @@
+package io.softcifar.results.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.softcifar.contracts.dataset.DatasetManifest;
+import io.softcifar.contracts.events.Correlation;
+import io.softcifar.contracts.events.DatasetFailed;
+import io.softcifar.contracts.events.DatasetReady;
+import io.softcifar.contracts.events.DatasetRequested;
+import io.softcifar.contracts.events.DatasetStatus;
+import io.softcifar.contracts.events.EventCodec;
+import io.softcifar.contracts.events.EventEnvelope;
+import io.softcifar.contracts.events.StudySubmitted;
+import io.softcifar.contracts.events.TrainingCancelRequested;
+import io.softcifar.contracts.events.TrainingRequested;
+import io.softcifar.contracts.spec.FieldError;
+import io.softcifar.contracts.spec.RunSpec;
+import io.softcifar.contracts.storage.ObjectKeys;
+import io.softcifar.contracts.topics.Topics;
+import io.softcifar.results.config.ResultsSettings;
+import io.softcifar.results.events.ViewFollower;
+import io.softcifar.results.study.Expansion;
+import io.softcifar.results.study.StudyExpander;
+import io.softcifar.results.study.StudyRequest;
+import io.softcifar.service.events.EventPublisher;
+import io.softcifar.service.kafka.KafkaSettings;
+import io.softcifar.storage.ObjectStore;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * The study workflow: submit (validate, publish the study, request its dataset or its runs), retry, cancel, and
+ * starting a waiting study's runs once its dataset is ready. Owns this instance's {@link ResultsView} and the
+ * {@link ViewFollower} that rebuilds it from Kafka on start.
+ *
+ * <p><b>Waiting for a dataset.</b> A study that names a {@code datasetId} whose dataset is ready is requested at
+ * once. A study that gives a dataset <em>spec</em> sends {@code dataset.requested} (request id = study id) and
+ * waits: the dataset service answers with {@code dataset.ready} on the dataset-state topic, keyed by the
+ * content-addressed dataset id, which the results service cannot compute (it hashes the input files). The study's
+ * dataset is therefore the first ready dataset, announced after the study was submitted, whose manifest's spec has
+ * the same canonical JSON ({@code DatasetSpec.canonicalJson()}, source locations left out) as the study's. A
+ * {@code dataset.failed} with the study id as request id marks the study's dataset FAILED (retry asks again).
+ *
+ * <p><b>After a restart</b> the view is rebuilt first; then every study with no run requested yet is checked
+ * against the ready datasets, so a dataset that became ready while no instance was up still starts the study.
+ * Several replicas may do this at the same moment and publish the same training requests twice; the trainer
+ * ignores a request for a run it is training or has ended, so the duplicate costs nothing.
+ */
+@ApplicationScoped
+public class StudyService {
+
+    private static final Logger LOG = Logger.getLogger(StudyService.class);
+
+    @Inject
+    EventPublisher publisher;
+
+    @Inject
+    KafkaSettings kafka;
+
+    @Inject
+    ResultsSettings settings;
+
+    @Inject
+    ObjectStore store;
+
+    private ResultsView view;
+    private StudyExpander expander;
+    private ViewFollower follower;
+    private final ExecutorService coordinator = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "results-dataset-coordinator");
+        t.setDaemon(true);
+        return t;
+    });
+    /** datasetId → canonical spec JSON of its manifest (manifests never change). */
+    private final Map<String, String> manifestSpecs = new ConcurrentHashMap<>();
+
+    void start(@Observes @Priority(200) StartupEvent event) {
+        expander = new StudyExpander(settings.maxRuns());
+        view = new ResultsView(expander);
+        view.addListener(change -> {
+            if (follower != null && follower.caughtUp().isDone()
+                    && (change.type().equals(DatasetReady.TYPE) || change.type().equals(DatasetFailed.TYPE))) {
+                coordinator.submit(this::startWaitingStudies);
+            }
+        });
+        follower = new ViewFollower(kafka.bootstrapServers(), view, "results-view").start();
+        follower.caughtUp().thenRun(() -> coordinator.submit(this::startWaitingStudies));
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (follower != null) {
+            follower.close();
+        }
+        coordinator.shutdownNow();
+    }
+
+    public ResultsView view() {
+        return view;
+    }
+
+    public ViewFollower follower() {
+        return follower;
+    }
+
+    /** The outcome of a submission: the study, and whether it was created now (or existed with this definition). */
+    public record Submitted(String studyId, boolean created) {}
+
+    /**
+     * Validates the whole request, then publishes the study and its dataset or training requests.
+     *
+     * @throws StudyValidationException with every problem (400), or 409 if the id is taken by another definition
+     */
+    public Submitted submit(StudyRequest request) {
+        awaitView();
+        StudyExpander.Result result = expander.expand(request);
+        List<FieldError> errors = new ArrayList<>(result.errors());
+        Expansion expansion = result.expansion();
+        if (request != null && request.datasetId() != null && request.dataset() == null
+                && ObjectKeys.isValidId(request.datasetId())) {
+            errors.addAll(checkDatasetId(request.datasetId(), expansion));
+        }
+        if (!errors.isEmpty()) {
+            throw new StudyValidationException(400, errors);
+        }
+        JsonNode definition = EventCodec.json().valueToTree(request);
+        Optional<JsonNode> existing = view.definition(expansion.studyId());
+        if (existing.isPresent()) {
+            if (EventCodec.toCanonicalJson(existing.get()).equals(EventCodec.toCanonicalJson(definition))) {
+                return new Submitted(expansion.studyId(), false);
+            }
+            throw new StudyValidationException(409, List.of(new FieldError("id", "study '" + expansion.studyId()
+                    + "' exists with another definition; choose another id (or leave id out)")));
+        }
+        List<String> runIds = expansion.runs().stream().map(r -> r.runId()).toList();
+        EventEnvelope study = EventEnvelope.of(new StudySubmitted(expansion.studyId(), expansion.name(), definition,
+                runIds), new Correlation(expansion.studyId(), null, expansion.datasetId()));
+        publisher.publish(Topics.STUDIES, expansion.studyId(), study);
+        view.apply(study);
+        if (expansion.datasetSpec() != null) {
+            EventEnvelope ask = EventEnvelope.of(new DatasetRequested(expansion.studyId(), expansion.datasetSpec()),
+                    new Correlation(expansion.studyId(), null, null));
+            publisher.publish(Topics.DATASET_REQUESTS, expansion.studyId(), ask);
+            LOG.infof("study %s: %d runs wait for their dataset (request %s)", expansion.studyId(), runIds.size(),
+                    expansion.studyId());
+        } else if (view.dataset(expansion.datasetId()).map(d -> d.status() == DatasetStatus.IMPORTING).orElse(false)) {
+            LOG.infof("study %s: %d runs wait for dataset %s (importing)", expansion.studyId(), runIds.size(),
+                    expansion.datasetId());
+        } else {
+            requestRuns(expansion.studyId(), expansion.datasetId());
+        }
+        return new Submitted(expansion.studyId(), true);
+    }
+
+    /** A datasetId must be known: on the dataset-state topic, or as a manifest in the bucket. */
+    private List<FieldError> checkDatasetId(String datasetId, Expansion expansion) {
+        Optional<ResultsView.DatasetView> known = view.dataset(datasetId);
+        if (known.isPresent() && known.get().status() == DatasetStatus.FAILED) {
+            return List.of(new FieldError("datasetId", "dataset '" + datasetId + "' failed to build: "
+                    + known.get().reason() + "; submit its spec again in \"dataset\""));
+        }
+        if (known.isEmpty()) {
+            boolean inBucket;
+            try {
+                inBucket = store.exists(ObjectKeys.manifest(datasetId));
+            } catch (RuntimeException e) {
+                inBucket = false;
+                LOG.warnf("cannot ask the object store for dataset %s: %s", datasetId, e.getMessage());
+            }
+            if (!inBucket) {
+                return List.of(new FieldError("datasetId", "no dataset '" + datasetId + "' (not on "
+                        + Topics.DATASET_STATE + ", no manifest in the bucket): import it first (POST /api/datasets "
+                        + "on the dataset-service) or give its spec in \"dataset\""));
+            }
+            return List.of();
+        }
+        if (expansion != null && known.get().summary() != null && known.get().summary().seeds() != null) {
+            List<Long> missing = expansion.seeds().stream()
+                    .filter(s -> !known.get().summary().seeds().contains(s)).toList();
+            if (!missing.isEmpty()) {
+                return List.of(new FieldError("seeds", "dataset '" + datasetId + "' was built for seeds "
+                        + known.get().summary().seeds() + ", not " + missing
+                        + ": use those seeds or build a dataset with them"));
+            }
+        }
+        return List.of();
+    }
+
+    /** Publishes a training request for every PENDING run of the study. */
+    private synchronized void requestRuns(String studyId, String datasetId) {
+        Map<String, RunSpec> toRequest = view.runsToRequest(studyId, datasetId);
+        view.markRunsRequested(studyId, datasetId);
+        for (Map.Entry<String, RunSpec> e : toRequest.entrySet()) {
+            publishRequest(studyId, e.getKey(), e.getValue());
+        }
+        LOG.infof("study %s: requested %d runs on dataset %s", studyId, toRequest.size(), datasetId);
+    }
+
+    private void publishRequest(String studyId, String runId, RunSpec spec) {
+        EventEnvelope request = EventEnvelope.of(new TrainingRequested(runId, studyId, spec),
+                Correlation.ofRun(studyId, runId, spec.datasetId()));
+        publisher.publish(Topics.TRAINING_REQUESTS, runId, request);
+        view.apply(request);
+    }
+
+    /** Starts every waiting study whose dataset is ready now. Runs on the coordinator thread. */
+    void startWaitingStudies() {
+        try {
+            for (ResultsView.PendingStudy study : view.pendingStudies()) {
+                if (study.datasetId() != null) {
+                    boolean ready = view.dataset(study.datasetId()).map(d -> d.status() == DatasetStatus.READY)
+                            .orElse(false);
+                    if (ready) {
+                        requestRuns(study.studyId(), study.datasetId());
+                    }
+                    continue;
+                }
+                String wanted = study.datasetSpec().canonicalJson();
+                for (ResultsView.DatasetView d : view.readyDatasets()) {
+                    if (d.readyAt() == null || d.readyAt().isBefore(study.submittedAt())) {
+                        break; // newest first: the rest are older than the study
+                    }
+                    if (wanted.equals(manifestSpec(d.id()))) {
+                        requestRuns(study.studyId(), d.id());
+                        break;
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "starting waiting studies failed: %s", e.getMessage());
+        }
+    }
+
+    private String manifestSpec(String datasetId) {
+        return manifestSpecs.computeIfAbsent(datasetId, id -> {
+            try {
+                DatasetManifest manifest = DatasetManifest.parse(new String(store.getBytes(ObjectKeys.manifest(id)),
+                        StandardCharsets.UTF_8));
+                return manifest.spec().canonicalJson();
+            } catch (RuntimeException e) {
+                LOG.warnf("manifest of dataset %s unreadable: %s", id, e.getMessage());
+                return "";
+            }
+        });
+    }
+
+    /** Re-publishes the failed or cancelled runs of a study (same run ids); asks again for a failed dataset. */
+    public List<String> retry(String studyId) {
+        awaitView();
+        Map<String, RunSpec> runs = view.retryable(studyId);
+        for (Map.Entry<String, RunSpec> e : runs.entrySet()) {
+            publishRequest(studyId, e.getKey(), e.getValue());
+        }
+        if (runs.isEmpty() && view.datasetFailure(studyId).isPresent()
+                && view.pendingStudies().stream().anyMatch(p -> p.studyId().equals(studyId))) {
+            ResultsView.PendingStudy p = view.pendingStudies().stream()
+                    .filter(s -> s.studyId().equals(studyId)).findFirst().orElseThrow();
+            if (p.datasetSpec() != null) {
+                publisher.publish(Topics.DATASET_REQUESTS, studyId, EventEnvelope.of(
+                        new DatasetRequested(studyId, p.datasetSpec()), new Correlation(studyId, null, null)));
+            }
+        }
+        LOG.infof("study %s: retried %d runs", studyId, runs.size());
+        return List.copyOf(runs.keySet());
+    }
+
+    /** Asks the trainer to stop a run. */
+    public void cancelRun(String runId, String reason) {
+        RunSpec spec = view.run(runId).map(r -> r.spec()).orElse(null);
+        String studyId = view.run(runId).map(r -> r.studyId()).orElse(null);
+        EventEnvelope cancel = EventEnvelope.of(new TrainingCancelRequested(runId, reason),
+                Correlation.ofRun(studyId, runId, spec == null ? null : spec.datasetId()));
+        publisher.publish(Topics.TRAINING_CONTROL, runId, cancel);
+        view.apply(cancel);
+    }
+
+    /** Asks the trainer to stop every run of the study that has not ended; returns them. */
+    public List<String> cancelStudy(String studyId, String reason) {
+        List<String> live = view.liveRuns(studyId);
+        live.forEach(id -> cancelRun(id, reason));
+        return live;
+    }
+
+    private void awaitView() {
+        try {
+            follower.caughtUp().get(settings.rebuildTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new ViewNotReadyException("the results view is not rebuilt from Kafka yet (" + e.getMessage()
+                    + "); try again in a moment", e);
+        }
+    }
+}

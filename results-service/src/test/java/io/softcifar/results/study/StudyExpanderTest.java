@@ -1,0 +1,197 @@
+package io.softcifar.results.study;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.softcifar.contracts.events.EventCodec;
+import io.softcifar.contracts.spec.FieldError;
+import io.softcifar.contracts.spec.RunSpec;
+import io.softcifar.contracts.storage.ObjectKeys;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class StudyExpanderTest {
+
+    private final StudyExpander expander = new StudyExpander(10_000);
+
+    private static StudyRequest request(String json) {
+        return EventCodec.fromJson(json, StudyRequest.class);
+    }
+
+    private static Map<String, String> errors(StudyExpander.Result r) {
+        return r.errors().stream().collect(Collectors.toMap(FieldError::field, FieldError::message, (a, b) -> a + " | " + b));
+    }
+
+    @Test
+    void expandsTheGridIntoStableRunIds() {
+        StudyRequest r = request("""
+                {"id": "s1", "name": "two by two", "datasetId": "ds-abc",
+                 "grid": {"methods": ["basic"], "labelModes": ["soft", "hard"]}, "seeds": 2,
+                 "overrides": {"epochs": 1}}""");
+        StudyExpander.Result result = expander.expand(r);
+        assertThat(result.errors()).isEmpty();
+        Expansion e = result.expansion();
+        assertThat(e.configurations()).extracting(Configuration::label).containsExactly("basic, soft", "basic, hard");
+        assertThat(e.runs()).hasSize(4);
+        RunSpec soft = RunSpec.builder(StudyExpander.DATASET_PLACEHOLDER, "basic", "soft").epochs(1).build();
+        String softKey = soft.configurationKey();
+        assertThat(e.runs().get(0).runId()).isEqualTo("s1-" + softKey + "-s0");
+        assertThat(e.runs().get(1).runId()).isEqualTo("s1-" + softKey + "-s1");
+        assertThat(e.runs()).allSatisfy(run -> assertThat(ObjectKeys.isValidId(run.runId())).isTrue());
+        // the spec a trainer gets: the real dataset, the seed, the overrides
+        RunSpec spec = e.runs().get(3).specFor("ds-abc");
+        assertThat(spec.datasetId()).isEqualTo("ds-abc");
+        assertThat(spec.seed()).isEqualTo(1L);
+        assertThat(spec.labelMode()).isEqualTo("hard");
+        assertThat(spec.epochs()).isEqualTo(1);
+        // stable: the same request again gives the same ids
+        assertThat(expander.expand(r).expansion().runs()).extracting(PlannedRun::runId)
+                .containsExactlyElementsOf(e.runs().stream().map(PlannedRun::runId).toList());
+    }
+
+    @Test
+    void defaultIdIsANameSlugPlusARequestHash() {
+        StudyRequest a = request("""
+                {"name": "Soft vs Hard!", "datasetId": "ds-abc", "grid": {"methods": ["basic"], "labelModes": ["soft"]}}""");
+        StudyRequest b = request("""
+                {"name": "Soft vs Hard!", "datasetId": "ds-abc", "grid": {"methods": ["sngp"], "labelModes": ["soft"]}}""");
+        assertThat(StudyExpander.defaultStudyId(a)).matches("soft-vs-hard-[0-9a-f]{8}");
+        assertThat(StudyExpander.defaultStudyId(a)).isEqualTo(StudyExpander.defaultStudyId(a));
+        assertThat(StudyExpander.defaultStudyId(a)).isNotEqualTo(StudyExpander.defaultStudyId(b));
+    }
+
+    @Test
+    void valuesAConfigurationIgnoresCollapse() {
+        StudyExpander.Result result = expander.expand(request("""
+                {"name": "p", "datasetId": "ds-abc", "grid": {"methods": ["basic", "dropout"], "labelModes": ["soft"],
+                 "dropoutRates": [0.1, 0.2]}}"""));
+        assertThat(result.errors()).isEmpty();
+        // basic ignores the rate: one basic configuration, two dropout ones
+        assertThat(result.expansion().configurations()).extracting(Configuration::label)
+                .containsExactly("basic, soft", "dropout, soft, p=0.1", "dropout, soft, p=0.2");
+    }
+
+    @Test
+    void everyBadFieldIsNamed() {
+        StudyExpander.Result result = expander.expand(request("""
+                {"name": "bad", "datasetId": "ds-abc",
+                 "grid": {"methods": ["basic", "resnet"], "labelModes": ["soft"], "mixing": ["none", "mixcut"],
+                          "learningRate": [0.05, -1]},
+                 "seeds": 0, "overrides": {"milestones": [10, 5], "seed": 3}}"""));
+        Map<String, String> errors = errors(result);
+        assertThat(errors).containsKeys("grid.methods[1]", "grid.mixing[1]", "grid.learningRate[1]", "seeds",
+                "overrides.milestones[1]", "overrides.seed");
+        assertThat(errors.get("grid.methods[1]")).contains("unknown method 'resnet'");
+        assertThat(errors.get("grid.mixing[1]")).contains("mixcut");
+        assertThat(errors.get("seeds")).contains("got 0");
+        assertThat(result.expansion()).isNull();
+    }
+
+    @Test
+    void mixupWithCutmixInOneRunCannotBeExpressedAndOverridesMayNotRepeatTheGrid() {
+        Map<String, String> errors = errors(expander.expand(request("""
+                {"name": "x", "datasetId": "ds-abc", "grid": {"methods": ["basic"], "labelModes": ["hard"],
+                 "mixing": ["mixup"], "epochs": [1, 2]}, "overrides": {"epochs": 3, "mixing": "cutmix"}}""")));
+        assertThat(errors).containsKeys("overrides.epochs", "overrides.mixing");
+        assertThat(errors.get("overrides.mixing")).contains("also varied by grid.mixing");
+    }
+
+    @Test
+    void aGridOverTheLimitNeedsAllowLarge() {
+        // 2 label modes × 11 learning rates = 22 configurations × 500 seeds = 11,000 runs > 10,000
+        String study = """
+                {"name": "big", "datasetId": "ds-abc", %s "seeds": 500, "grid": {"methods": ["basic"],
+                 "labelModes": ["soft", "hard"],
+                 "learningRate": [0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.1, 0.11]}}""";
+        Map<String, String> errors = errors(expander.expand(request(study.formatted(""))));
+        assertThat(errors.get("grid")).contains("11,000 runs (22 configurations × 500 seeds)").contains("allowLarge");
+        StudyExpander.Result allowed = expander.expand(request(study.formatted("\"allowLarge\": true,")));
+        assertThat(allowed.errors()).isEmpty();
+        assertThat(allowed.expansion().runs()).hasSize(11_000);
+        assertThat(allowed.expansion().configurations().get(1).label()).isEqualTo("basic, soft, lr=0.02");
+    }
+
+    @Test
+    void datasetProblemsAreNamed() {
+        assertThat(errors(expander.expand(request("""
+                {"name": "x", "grid": {"methods": ["basic"], "labelModes": ["soft"]}}"""))))
+                .containsKey("datasetId");
+        assertThat(errors(expander.expand(request("""
+                {"name": "x", "dataset": {"sources": {"dir": "/d"}, "seeds": [0]}, "seeds": 2,
+                 "grid": {"methods": ["basic"], "labelModes": ["soft"]}}"""))))
+                .containsKey("dataset.seeds");
+        assertThat(errors(expander.expand(request("""
+                {"name": "x", "dataset": {"sources": {"dir": "/d"}, "protocol": "nope"},
+                 "grid": {"methods": ["basic"], "labelModes": ["soft"]}}"""))))
+                .containsKey("dataset.protocol");
+        assertThat(errors(expander.expand(request("""
+                {"name": "x", "datasetId": "../etc", "grid": {"methods": ["basic"], "labelModes": ["soft"]}}"""))))
+                .containsKey("datasetId");
+    }
+
+    @Test
+    void seedsAreACountOrAList() {
+        StudyRequest list = new StudyRequest(null, "x", null, null, "ds-abc",
+                new Grid(List.of("basic"), List.of("soft"), null, null, null, null, null, null, null, null, null,
+                        null, null, null, null, null),
+                JsonNodeFactory.instance.arrayNode().add(3).add(7), null, null);
+        assertThat(expander.expand(list).expansion().seeds()).containsExactly(3L, 7L);
+        StudyRequest dup = new StudyRequest(null, "x", null, null, "ds-abc", list.grid(),
+                JsonNodeFactory.instance.arrayNode().add(3).add(3), null, null);
+        assertThat(errors(expander.expand(dup))).containsKey("seeds[1]");
+        StudyRequest count = new StudyRequest(null, "x", null, null, "ds-abc", list.grid(), IntNode.valueOf(3), null,
+                null);
+        assertThat(expander.expand(count).expansion().seeds()).containsExactly(0L, 1L, 2L);
+    }
+
+    /** The paper preset: 30 configurations × 5 seeds, listed here as they are meant to be (PaperPreset's javadoc). */
+    @Test
+    void paperPresetIsThirtyConfigurationsTimesFiveSeeds() {
+        StudyExpander.Result result = expander.expand(request("""
+                {"name": "paper", "preset": "paper", "datasetId": "ds-abc"}"""));
+        assertThat(result.errors()).isEmpty();
+        Expansion e = result.expansion();
+        assertThat(e.seeds()).containsExactly(0L, 1L, 2L, 3L, 4L);
+        assertThat(e.runs()).hasSize(150);
+        assertThat(e.runs().stream().map(PlannedRun::runId).distinct().count()).isEqualTo(150);
+        assertThat(e.configurations()).extracting(Configuration::label).containsExactly(
+                "basic, no aug, soft", "basic, no aug, hard",
+                "basic, soft", "basic, hard", "basic, soft, Mixup", "basic, hard, Mixup",
+                "basic, soft, CutMix", "basic, hard, CutMix",
+                "dropout, no aug, soft", "dropout, no aug, hard",
+                "dropout, soft", "dropout, hard", "dropout, soft, Mixup", "dropout, hard, Mixup",
+                "dropout, soft, CutMix", "dropout, hard, CutMix",
+                "DUQ, soft", "DUQ, hard", "DUQ, soft, Mixup", "DUQ, hard, Mixup",
+                "DUQ, soft, CutMix", "DUQ, hard, CutMix",
+                "SNGP, no aug, soft", "SNGP, no aug, hard",
+                "SNGP, soft", "SNGP, hard", "SNGP, soft, Mixup", "SNGP, hard, Mixup",
+                "SNGP, soft, CutMix", "SNGP, hard, CutMix");
+        // every row of the reference table is one of them
+        List<String> table = List.of("basic, soft", "basic, hard", "basic, soft, Mixup", "basic, hard, Mixup",
+                "basic, soft, CutMix", "basic, hard, CutMix", "dropout, no aug, soft", "dropout, no aug, hard",
+                "dropout, soft", "dropout, hard", "dropout, soft, Mixup", "dropout, hard, CutMix", "DUQ, soft",
+                "DUQ, hard", "SNGP, soft", "SNGP, hard", "SNGP, hard, Mixup", "SNGP, hard, CutMix");
+        assertThat(e.configurations()).extracting(Configuration::label).containsAll(table);
+        // protocol settings otherwise: 230 epochs, dropout p = 0.1, q = mean entropy (null)
+        RunSpec dropout = e.configurations().get(10).spec().withDefaults();
+        assertThat(dropout.epochs()).isEqualTo(230);
+        assertThat(dropout.dropoutRate()).isEqualTo(0.1);
+        assertThat(e.configurations().get(4).spec().mixProbability()).isNull();
+    }
+
+    @Test
+    void paperPresetTakesSeedsAndOverridesButNoGrid() {
+        StudyExpander.Result small = expander.expand(request("""
+                {"name": "paper", "preset": "paper", "datasetId": "ds-abc", "seeds": 1, "overrides": {"epochs": 1}}"""));
+        assertThat(small.expansion().runs()).hasSize(30);
+        Map<String, String> errors = errors(expander.expand(request("""
+                {"name": "paper", "preset": "paper", "datasetId": "ds-abc", "overrides": {"method": "basic"},
+                 "grid": {"methods": ["basic"], "labelModes": ["soft"]}}""")));
+        assertThat(errors).containsKeys("grid", "overrides.method");
+        assertThat(errors(expander.expand(request("""
+                {"name": "x", "preset": "papers", "datasetId": "ds-abc"}""")))).containsKey("preset");
+    }
+}

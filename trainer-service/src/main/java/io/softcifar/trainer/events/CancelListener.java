@@ -1,0 +1,82 @@
+package io.softcifar.trainer.events;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.softcifar.contracts.events.EventEnvelope;
+import io.softcifar.contracts.events.TrainingCancelRequested;
+import io.softcifar.contracts.topics.Topics;
+import io.softcifar.service.events.EventConsumer;
+import io.softcifar.service.events.EventPublisher;
+import io.softcifar.service.kafka.KafkaSettings;
+import io.softcifar.trainer.config.TrainerSettings;
+import io.softcifar.trainer.service.TrainerService;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.jboss.logging.Logger;
+
+/**
+ * Consumes {@code training.cancel_requested} in a consumer group of this replica alone ({@code <prefix>-<uuid>},
+ * reading from the latest offset): every replica sees every cancel, and the one where the run trains sets its flag.
+ * The run stops after its current step. Replicas where the run is not active ignore the request.
+ */
+@ApplicationScoped
+public class CancelListener {
+
+    private static final Logger LOG = Logger.getLogger(CancelListener.class);
+
+    @Inject
+    TrainerService service;
+
+    @Inject
+    EventPublisher publisher;
+
+    @Inject
+    KafkaSettings kafka;
+
+    @Inject
+    TrainerSettings settings;
+
+    private EventConsumer consumer;
+
+    void start(@Observes @Priority(90) StartupEvent event) {
+        consumer = EventConsumer.builder()
+                .bootstrapServers(kafka.bootstrapServers())
+                .groupId(settings.controlGroupPrefix() + "-" + UUID.randomUUID())
+                .topics(List.of(Topics.TRAINING_CONTROL))
+                .handler(this::handle)
+                .deadLetters(publisher)
+                .autoOffsetReset("latest")
+                .slots(1)
+                .build()
+                .start();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (consumer != null) {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    void handle(EventEnvelope envelope, ConsumerRecord<String, String> record) {
+        var cancel = envelope.payloadAs(TrainingCancelRequested.class);
+        if (cancel.isEmpty()) {
+            // every replica sees this record: dead-lettering it would write one copy per replica
+            LOG.warnf("ignoring %s on %s (only %s is expected)", envelope.type(), record.topic(),
+                    TrainingCancelRequested.TYPE);
+            return;
+        }
+        String runId = cancel.get().runId();
+        String reason = cancel.get().reason() == null ? "cancel requested" : cancel.get().reason();
+        if (service.registry().cancel(runId, reason)) {
+            LOG.infof("run %s: cancel requested (%s); stopping after the current step", runId, reason);
+        } else {
+            LOG.debugf("run %s: cancel request ignored, the run is not training on this replica", runId);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.softcifar.trainer.events;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.softcifar.contracts.events.EventEnvelope;
+import io.softcifar.contracts.events.TrainingRequested;
+import io.softcifar.contracts.topics.Topics;
+import io.softcifar.service.events.EventConsumer;
+import io.softcifar.service.events.EventPublisher;
+import io.softcifar.service.events.RejectedEventException;
+import io.softcifar.service.kafka.KafkaSettings;
+import io.softcifar.trainer.config.TrainerSettings;
+import io.softcifar.trainer.service.DeviceStatus;
+import io.softcifar.trainer.service.TrainerService;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.jboss.logging.Logger;
+
+/**
+ * Consumes {@code training.requested} in the shared group {@code trainer-service}, {@code slots} runs at a time.
+ * The service-common {@link EventConsumer} pauses a record's partition while its run trains (hours) and keeps
+ * polling, so this replica stays in the group; the offset is committed when the run has ended (terminal event
+ * published). A replica that dies mid-run leaves the offset uncommitted: the request is delivered again, and the
+ * run resumes from its last checkpoint in the bucket.
+ */
+@ApplicationScoped
+public class TrainingRequestListener {
+
+    private static final Logger LOG = Logger.getLogger(TrainingRequestListener.class);
+
+    @Inject
+    TrainerService service;
+
+    @Inject
+    EventPublisher publisher;
+
+    @Inject
+    KafkaSettings kafka;
+
+    @Inject
+    TrainerSettings settings;
+
+    @Inject
+    DeviceStatus device;
+
+    private EventConsumer consumer;
+
+    void start(@Observes @Priority(100) StartupEvent event) {
+        if (device.problem().isPresent()) {
+            // taking requests would fail every one of them; readiness is DOWN with the reason instead
+            LOG.errorf("not consuming %s: %s", Topics.TRAINING_REQUESTS, device.problem().get());
+            return;
+        }
+        int slots = device.slots();
+        if (slots > 1 && device.gpuCount() > 1) {
+            LOG.warnf("%d slots on %d GPUs: ml-core's device selection trains every run on cuda:0; run one replica"
+                    + " per GPU (CUDA_VISIBLE_DEVICES) with slots=1 until it takes a GPU index", slots,
+                    device.gpuCount());
+        }
+        consumer = EventConsumer.builder()
+                .bootstrapServers(kafka.bootstrapServers())
+                .groupId(settings.consumerGroup())
+                .topics(List.of(Topics.TRAINING_REQUESTS))
+                .handler(this::handle)
+                .deadLetters(publisher)
+                .slots(slots)
+                .property("session.timeout.ms", (int) settings.sessionTimeout().toMillis())
+                .build()
+                .start();
+        LOG.infof("consuming %s in group %s with %d slot(s) on %s", Topics.TRAINING_REQUESTS,
+                settings.consumerGroup(), slots, device.device());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (consumer != null) {
+            // a run in progress is interrupted by the shutdown; its request is redelivered and resumes elsewhere
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    void handle(EventEnvelope envelope, ConsumerRecord<String, String> record) throws InterruptedException {
+        TrainingRequested request = envelope.payloadAs(TrainingRequested.class).orElseThrow(() ->
+                new RejectedEventException("expected " + TrainingRequested.TYPE + " on " + record.topic() + ", got "
+                        + envelope.type()));
+        service.executor().execute(request, envelope.correlation());
+    }
+}

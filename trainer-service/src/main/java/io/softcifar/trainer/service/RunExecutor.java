@@ -1,0 +1,483 @@
+package io.softcifar.trainer.service;
+
+import io.softcifar.contracts.dataset.DatasetManifest;
+import io.softcifar.contracts.dataset.SeedEntry;
+import io.softcifar.contracts.dataset.Shard;
+import io.softcifar.contracts.dataset.SplitEntry;
+import io.softcifar.contracts.events.CheckpointPublished;
+import io.softcifar.contracts.events.Correlation;
+import io.softcifar.contracts.events.Event;
+import io.softcifar.contracts.events.EventCodec;
+import io.softcifar.contracts.events.EventEnvelope;
+import io.softcifar.contracts.events.RunState;
+import io.softcifar.contracts.events.RunStatus;
+import io.softcifar.contracts.events.TrainingCancelled;
+import io.softcifar.contracts.events.TrainingFailed;
+import io.softcifar.contracts.events.TrainingFinished;
+import io.softcifar.contracts.events.TrainingProgress;
+import io.softcifar.contracts.events.TrainingRequested;
+import io.softcifar.contracts.spec.FieldError;
+import io.softcifar.contracts.spec.InvalidSpecException;
+import io.softcifar.contracts.spec.RunSpec;
+import io.softcifar.contracts.storage.ObjectKeys;
+import io.softcifar.contracts.topics.Topics;
+import io.softcifar.ml.data.InvalidDataException;
+import io.softcifar.ml.data.shard.LabeledShard;
+import io.softcifar.ml.data.shard.ShardFile;
+import io.softcifar.ml.data.shard.ShardedSplit;
+import io.softcifar.ml.train.Checkpoint;
+import io.softcifar.ml.train.EpochStats;
+import io.softcifar.ml.train.TrainConfig;
+import io.softcifar.ml.train.TrainResult;
+import io.softcifar.ml.train.Trainer;
+import io.softcifar.ml.train.TrainingData;
+import io.softcifar.ml.train.TrainingListener;
+import io.softcifar.service.events.RejectedEventException;
+import io.softcifar.storage.ObjectStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+
+/**
+ * Trains one requested run from start (or from its last checkpoint in the bucket) to its one terminal event. Plain
+ * Java, no CDI: the service's consumer calls it on a worker thread, and tests call it directly — twice on the same
+ * run to prove that a run picked up again after a crash continues from its checkpoint.
+ *
+ * <p><b>What a run does</b>, in order: validate the spec; skip it if its outcome record exists (a duplicate); load the
+ * dataset manifest and the seed's train/validation/test shards into a fresh local folder (SHA-256 checked against the
+ * manifest by ml-core's {@link ShardedSplit}); download {@code last.ckpt} and {@code best.ckpt} from the bucket if an
+ * earlier attempt left them, so {@link Trainer} resumes after the last completed epoch; train. After each epoch: upload
+ * {@code best.ckpt} when the epoch improved the validation loss, upload {@code last.ckpt} when the trainer wrote it
+ * (every {@code checkpointEvery} epochs and after the last), then publish progress and the RUNNING state. At the end:
+ * upload {@code best.ckpt}, publish it as the final checkpoint, write the outcome record, publish the terminal event.
+ *
+ * <p>Uploads go best first, then last: the bucket's best checkpoint is never older than its resume point, so a
+ * resumed run that does not improve on it still has the right best model.
+ *
+ * <p>Failures: an invalid spec, an unknown dataset or seed, bad shards, or any error while training publish
+ * {@link TrainingFailed} and end in {@link RejectedEventException} (the consumer puts the request on the DLQ). A
+ * {@link Error} (and so a test's simulated crash) publishes nothing: the process is assumed dead.
+ */
+public final class RunExecutor {
+
+    private static final Logger LOG = Logger.getLogger(RunExecutor.class);
+
+    /** What a request came to. Failures are thrown instead ({@link RejectedEventException}). */
+    public enum Outcome { FINISHED, CANCELLED, ALREADY_ENDED, ALREADY_RUNNING }
+
+    /** Test seams. Production uses {@link #NONE}. */
+    public interface Hooks {
+        /** After a checkpoint of a run was uploaded; kind "epoch" (last.ckpt) or "best". */
+        default void afterCheckpointUpload(String runId, String kind, int epoch) {}
+
+        Hooks NONE = new Hooks() {};
+    }
+
+    private final ObjectStore store;
+    private final EventSink events;
+    private final RunRegistry registry;
+    private final TrainerMetrics metrics;
+    private final Path workDir;
+    private final String device;
+    private final Hooks hooks;
+    private final RunLeases leases;
+
+    /**
+     * @param device   the replica's device setting (auto, cpu, gpu); a spec's own {@code device} other than auto wins
+     * @param leaseTtl how long a run's lease stays valid without renewal ({@link RunLeases})
+     */
+    public RunExecutor(ObjectStore store, EventSink events, RunRegistry registry, TrainerMetrics metrics, Path workDir,
+            String device, java.time.Duration leaseTtl, Hooks hooks) {
+        this.store = store;
+        this.leases = new RunLeases(store, leaseTtl);
+        this.events = events;
+        this.registry = registry;
+        this.metrics = metrics;
+        this.workDir = workDir;
+        this.device = device;
+        this.hooks = hooks == null ? Hooks.NONE : hooks;
+    }
+
+    public RunRegistry registry() {
+        return registry;
+    }
+
+    /**
+     * Runs the request to its end; blocks for the whole training.
+     *
+     * @throws RejectedEventException after publishing {@link TrainingFailed}, when the run cannot be trained
+     * @throws InterruptedException    if interrupted while waiting for another replica's lease (shutdown)
+     */
+    public Outcome execute(TrainingRequested request, Correlation correlation) throws InterruptedException {
+        String runId = request.runId();
+        RunSpec spec = request.spec();
+        Correlation corr = Correlation.ofRun(correlation == null ? request.studyId() : correlation.studyId(), runId,
+                spec == null ? null : spec.datasetId());
+
+        List<FieldError> errors = new ArrayList<>();
+        if (!ObjectKeys.isValidId(runId)) {
+            errors.add(new FieldError("runId", ObjectKeys.ID_RULE + ", got "
+                    + (runId == null ? "null" : "'" + runId + "'")));
+        }
+        if (spec == null) {
+            errors.add(new FieldError("spec", "required"));
+        } else {
+            errors.addAll(spec.validate());
+        }
+        if (!errors.isEmpty()) {
+            throw fail(runId, corr, "invalid run spec: " + errors.stream().map(FieldError::toString)
+                    .collect(Collectors.joining("; ")), errors, "rejected");
+        }
+        spec = spec.withDefaults();
+
+        Optional<RunRecord> ended = readRecord(runId);
+        if (ended.isPresent() && ended.get().status() == RunStatus.CANCELLED && ended.get().terminalEventPublished()) {
+            // a request for a cancelled run is a retry (results-service: POST /api/studies/{id}/retry): it resumes
+            // from the run's last checkpoint, which cancelling kept
+            LOG.infof("run %s: was cancelled; the new request resumes it from its last checkpoint", runId);
+            store.delete(RunKeys.record(runId));
+            ended = Optional.empty();
+        }
+        if (ended.isPresent()) {
+            finishDuplicate(ended.get());
+            return Outcome.ALREADY_ENDED;
+        }
+        Optional<RunRegistry.RunHandle> begun = registry.begin(runId, spec.datasetId(), spec.epochs());
+        if (begun.isEmpty()) {
+            LOG.infof("run %s: already training in this process; the repeated request is ignored", runId);
+            metrics.outcome("duplicate");
+            return Outcome.ALREADY_RUNNING;
+        }
+        RunRegistry.RunHandle handle = begun.get();
+        boolean mine;
+        try {
+            mine = leases.acquire(runId, () -> store.exists(RunKeys.record(runId)));
+        } catch (InterruptedException | RuntimeException e) {
+            handle.update(RunStatus.FAILED, 0, "stopped while waiting for the run's lease: " + e.getMessage());
+            throw e;
+        }
+        if (!mine) { // another replica trained it to its end meanwhile
+            RunRecord record = readRecord(runId).orElseThrow();
+            handle.update(record.status(), 0, "ended on another replica");
+            finishDuplicate(record);
+            return Outcome.ALREADY_ENDED;
+        }
+        RunLeases.Held lease = leases.hold(runId);
+        Path runDir = workDir.resolve("runs").resolve(runId);
+        boolean terminal = false;
+        try {
+            Outcome outcome = train(runId, spec, corr, handle, runDir);
+            terminal = true;
+            return outcome;
+        } catch (RejectedEventException e) {
+            terminal = true;
+            throw e;
+        } catch (InvalidSpecException e) {
+            terminal = true;
+            throw fail(runId, corr, "invalid run spec: " + e.getMessage(), e.errors(), "rejected");
+        } catch (InvalidDataException e) {
+            terminal = true;
+            throw fail(runId, corr, "bad dataset " + spec.datasetId() + ": " + e.getMessage(), List.of(), "failed");
+        } catch (Exception e) {
+            terminal = true;
+            LOG.errorf(e, "run %s failed", runId);
+            throw fail(runId, corr, e.getClass().getSimpleName() + ": " + e.getMessage(), List.of(), "failed");
+        } finally {
+            if (handle.status() != RunStatus.FINISHED && handle.status() != RunStatus.CANCELLED) {
+                handle.update(RunStatus.FAILED, handle.epoch(),
+                        terminal ? handle.detail() : "stopped without an outcome");
+            }
+            lease.release(terminal); // a crashed run's lease is left to expire, as if the process had died
+            if (terminal) {
+                deleteTree(runDir); // the checkpoints are in the bucket; a crash keeps the folder for a post-mortem
+            }
+        }
+    }
+
+    private Outcome train(String runId, RunSpec spec, Correlation corr, RunRegistry.RunHandle handle, Path runDir)
+            throws IOException {
+        String datasetId = spec.datasetId();
+        String manifestKey = ObjectKeys.manifest(datasetId);
+        if (!store.exists(manifestKey)) {
+            throw fail(runId, corr, "dataset " + datasetId + " does not exist (no " + manifestKey + " in bucket "
+                    + store.bucket() + "); build it with the dataset-service first",
+                    List.of(new FieldError("datasetId", "dataset " + datasetId + " does not exist")), "rejected");
+        }
+        DatasetManifest manifest = DatasetManifest.parse(
+                new String(store.getBytes(manifestKey), StandardCharsets.UTF_8));
+        long seed = spec.seed();
+        SeedEntry seedEntry = manifest.forSeed(seed).orElseThrow(() -> fail(runId, corr, "dataset " + datasetId
+                + " has no split for seed " + seed + " (it was built for seeds " + manifest.seeds().stream()
+                        .map(s -> String.valueOf(s.seed())).collect(Collectors.joining(", ")) + ")",
+                List.of(new FieldError("seed", "dataset " + datasetId + " has no split for seed " + seed)),
+                "rejected"));
+        SplitEntry train = split(seedEntry, DatasetManifest.SPLIT_TRAIN);
+        TrainConfig config = RunSpecMapping.toTrainConfig(spec, train.meanEntropy(), manifest.numClasses());
+
+        deleteTree(runDir); // a fresh folder: what counts is the bucket
+        Path checkpoints = Files.createDirectories(runDir.resolve("checkpoints"));
+        int resumeFrom = restoreCheckpoints(runId, checkpoints);
+        String startedHow = resumeFrom > 0 ? "resumed from the epoch-" + resumeFrom + " checkpoint" : "started";
+        handle.update(RunStatus.RUNNING, resumeFrom, startedHow);
+        publish(Topics.TRAINING_STATE, runId, corr, new RunState(runId, RunStatus.RUNNING, resumeFrom, Instant.now(),
+                startedHow));
+        LOG.infof("run %s: %s (%s, dataset %s seed %d, device %s)", runId, startedHow, config, datasetId, seed,
+                deviceFor(spec));
+
+        TrainingData data = loadData(manifest, seedEntry, runDir.resolve("data"), config);
+        if (handle.isCancelled()) {
+            return cancelled(runId, spec, corr, handle, resumeFrom);
+        }
+        Trainer.Options options = new Trainer.Options(checkpoints, deviceFor(spec), spec.checkpointEvery(), true, 0,
+                handle::isCancelled);
+        Progress progress = new Progress(runId, corr, handle, checkpoints);
+        TrainResult result = Trainer.train(config, data, options, progress);
+        if (result.cancelled()) {
+            return cancelled(runId, spec, corr, handle, result.epochsRun());
+        }
+        return finished(runId, spec, corr, handle, result);
+    }
+
+    private String deviceFor(RunSpec spec) {
+        return RunSpec.DEVICE_AUTO.equals(spec.device()) ? device : spec.device();
+    }
+
+    private static SplitEntry split(SeedEntry seed, String name) {
+        return seed.split(name).orElseThrow(() -> InvalidDataException.forField("manifest", "seed " + seed.seed()
+                + " has no " + name + " split"));
+    }
+
+    /** Downloads the resume point and the best model an earlier attempt left; returns the epochs they cover. */
+    private int restoreCheckpoints(String runId, Path checkpoints) {
+        String lastKey = RunKeys.lastCheckpoint(runId);
+        if (!store.exists(lastKey)) {
+            return 0;
+        }
+        Path last = checkpoints.resolve(Trainer.LAST);
+        store.download(lastKey, last);
+        String bestKey = RunKeys.bestCheckpoint(runId);
+        if (store.exists(bestKey)) {
+            store.download(bestKey, checkpoints.resolve(Trainer.BEST));
+        }
+        int epochs = Checkpoint.readHeader(last).epochsCompleted();
+        LOG.infof("run %s: found its epoch-%d checkpoint in the bucket; resuming from it", runId, epochs);
+        return epochs;
+    }
+
+    /** Downloads the seed's three splits once, checks them against the manifest, and prepares the run's arrays. */
+    private TrainingData loadData(DatasetManifest manifest, SeedEntry seed, Path dataDir, TrainConfig config)
+            throws IOException {
+        Files.createDirectories(dataDir);
+        long start = System.nanoTime();
+        List<LabeledShard> parts = new ArrayList<>();
+        long bytes = 0;
+        for (String name : DatasetManifest.SPLITS) {
+            List<ShardFile> files = new ArrayList<>();
+            for (Shard shard : split(seed, name).shards()) {
+                Path file = dataDir.resolve(shard.key().substring(shard.key().lastIndexOf('/') + 1));
+                bytes += store.download(shard.key(), file);
+                files.add(new ShardFile(file, shard.sha256()));
+            }
+            parts.add(ShardedSplit.load(files)); // verifies each file's SHA-256 against the manifest's
+        }
+        ShardedSplit.TrainValTest all = ShardedSplit.combine(parts.get(0), parts.get(1), parts.get(2));
+        LOG.infof("dataset %s seed %d: %d images (%.1f MB) loaded in %.1f s", manifest.datasetId(), seed.seed(),
+                all.data().size(), bytes / 1e6, (System.nanoTime() - start) / 1e9);
+        return TrainingData.of(all.data(), all.split(), config);
+    }
+
+    /** Per-epoch uploads and events, on the training thread. */
+    private final class Progress implements TrainingListener {
+        private final String runId;
+        private final Correlation corr;
+        private final RunRegistry.RunHandle handle;
+        private final Path checkpoints;
+        private double secondsThisProcess;
+        private int epochsThisProcess;
+
+        Progress(String runId, Correlation corr, RunRegistry.RunHandle handle, Path checkpoints) {
+            this.runId = runId;
+            this.corr = corr;
+            this.handle = handle;
+            this.checkpoints = checkpoints;
+        }
+
+        @Override
+        public void onEpoch(EpochStats stats, int totalEpochs) {
+            metrics.epoch(stats.seconds());
+            handle.throughput(stats.imagesPerSecond());
+            secondsThisProcess += stats.seconds();
+            epochsThisProcess++;
+            int epoch = stats.epoch();
+            if (stats.best()) {
+                Uploaded best = upload(checkpoints.resolve(Trainer.BEST), RunKeys.bestCheckpoint(runId), "best");
+                publish(Topics.CHECKPOINTS, runId, corr, new CheckpointPublished(runId, epoch,
+                        CheckpointPublished.KIND_BEST, false, best.key(), best.sha256(), best.bytes()));
+                hooks.afterCheckpointUpload(runId, CheckpointPublished.KIND_BEST, epoch);
+            }
+            Path last = checkpoints.resolve(Trainer.LAST);
+            if (Files.exists(last) && Checkpoint.readHeader(last).epochsCompleted() == epoch) {
+                Uploaded up = upload(last, RunKeys.lastCheckpoint(runId), "epoch");
+                publish(Topics.CHECKPOINTS, runId, corr, new CheckpointPublished(runId, epoch,
+                        CheckpointPublished.KIND_EPOCH, false, up.key(), up.sha256(), up.bytes()));
+                hooks.afterCheckpointUpload(runId, CheckpointPublished.KIND_EPOCH, epoch);
+            }
+            double eta = secondsThisProcess / epochsThisProcess * (totalEpochs - epoch);
+            publish(Topics.TRAINING_PROGRESS, runId, corr, new TrainingProgress(runId, epoch, totalEpochs,
+                    stats.trainLoss(), stats.valLoss(), stats.valAccuracy(), stats.learningRate(),
+                    stats.imagesPerSecond(), eta));
+            handle.update(RunStatus.RUNNING, epoch, "training");
+            publish(Topics.TRAINING_STATE, runId, corr, new RunState(runId, RunStatus.RUNNING, epoch, Instant.now(),
+                    null));
+            LOG.info(String.format(Locale.ROOT, "run %s: epoch %d/%d train loss %.4f val loss %.4f val acc %.2f%%"
+                    + " lr %.4g %.0f img/s %.1f s%s, ETA %s", runId, epoch, totalEpochs, stats.trainLoss(),
+                    stats.valLoss(), 100 * stats.valAccuracy(), stats.learningRate(), stats.imagesPerSecond(), stats.seconds(),
+                    stats.best() ? " (best)" : "", duration(eta)));
+        }
+    }
+
+    private Outcome finished(String runId, RunSpec spec, Correlation corr, RunRegistry.RunHandle handle,
+            TrainResult result) {
+        Path best = result.bestCheckpoint();
+        if (!Files.exists(best)) {
+            throw new IllegalStateException("the trainer left no " + best + " after " + result.epochsRun() + " epochs");
+        }
+        Uploaded up = upload(best, RunKeys.bestCheckpoint(runId), "best");
+        publish(Topics.CHECKPOINTS, runId, corr, new CheckpointPublished(runId, result.bestEpoch(),
+                CheckpointPublished.KIND_BEST, true, up.key(), up.sha256(), up.bytes()));
+        hooks.afterCheckpointUpload(runId, "final", result.bestEpoch());
+        double trainSeconds = result.history().stream().mapToDouble(EpochStats::seconds).sum();
+        TrainingFinished summary = new TrainingFinished(runId, result.bestEpoch(), result.bestValLoss(),
+                result.bestValAccuracy(), result.epochsRun(), trainSeconds, up.key());
+        end(runId, spec, corr, RunStatus.FINISHED, summary);
+        handle.update(RunStatus.FINISHED, result.epochsRun(), "best epoch " + result.bestEpoch());
+        metrics.outcome("finished");
+        LOG.info(String.format(Locale.ROOT,
+                "run %s: finished after %d epochs; best epoch %d, val loss %.4f, val acc %.2f%%",
+                runId, result.epochsRun(), result.bestEpoch(), result.bestValLoss(), 100 * result.bestValAccuracy()));
+        return Outcome.FINISHED;
+    }
+
+    private Outcome cancelled(String runId, RunSpec spec, Correlation corr, RunRegistry.RunHandle handle, int atEpoch) {
+        TrainingCancelled event = new TrainingCancelled(runId, atEpoch, handle.cancelReason());
+        end(runId, spec, corr, RunStatus.CANCELLED, event);
+        handle.update(RunStatus.CANCELLED, atEpoch, handle.cancelReason());
+        metrics.outcome("cancelled");
+        LOG.infof("run %s: cancelled after %d epochs (%s); its checkpoints stay in the bucket", runId, atEpoch,
+                handle.cancelReason());
+        return Outcome.CANCELLED;
+    }
+
+    /** Outcome record first, then the terminal event, then the record marked published (see {@link RunRecord}). */
+    private void end(String runId, RunSpec spec, Correlation corr, RunStatus status, Event terminal) {
+        EventEnvelope envelope = EventEnvelope.of(terminal, corr);
+        RunRecord record = new RunRecord(runId, status, spec, EventCodec.encode(envelope), false, Instant.now());
+        store.putJson(RunKeys.record(runId), EventCodec.toJson(record));
+        events.publish(Topics.TRAINING_STATE, runId, envelope);
+        store.putJson(RunKeys.record(runId), EventCodec.toJson(record.published()));
+    }
+
+    private Optional<RunRecord> readRecord(String runId) {
+        String key = RunKeys.record(runId);
+        if (!store.exists(key)) {
+            return Optional.empty();
+        }
+        return Optional.of(EventCodec.fromJson(new String(store.getBytes(key), StandardCharsets.UTF_8),
+                RunRecord.class));
+    }
+
+    private void finishDuplicate(RunRecord record) {
+        metrics.outcome("duplicate");
+        if (record.terminalEventPublished()) {
+            LOG.infof("run %s: already %s; the repeated request is ignored", record.runId(), record.status());
+            return;
+        }
+        if (leases.heldElsewhere(record.runId())) {
+            LOG.infof("run %s: ending on another replica right now; the repeated request is ignored", record.runId());
+            return;
+        }
+        // the previous attempt died between writing its record and publishing: publish the same envelope (same id)
+        LOG.infof("run %s: already %s but its terminal event was not confirmed; publishing it now", record.runId(),
+                record.status());
+        events.publish(Topics.TRAINING_STATE, record.runId(), EventCodec.decode(record.terminalEvent()));
+        store.putJson(RunKeys.record(record.runId()), EventCodec.toJson(record.published()));
+    }
+
+    private RejectedEventException fail(String runId, Correlation corr, String reason, List<FieldError> errors,
+            String outcome) {
+        LOG.warnf("run %s: %s", runId, reason);
+        metrics.outcome(outcome);
+        publish(Topics.TRAINING_STATE, runId, corr, new TrainingFailed(runId == null ? "" : runId, reason, errors));
+        return new RejectedEventException(reason);
+    }
+
+    private void publish(String topic, String key, Correlation corr, Event event) {
+        events.publish(topic, key, EventEnvelope.of(event, corr));
+    }
+
+    private record Uploaded(String key, String sha256, long bytes) {}
+
+    private Uploaded upload(Path file, String key, String kind) {
+        long start = System.nanoTime();
+        try {
+            long bytes = Files.size(file);
+            String sha = sha256(file);
+            store.putFile(key, file, "application/zip");
+            metrics.upload(kind, bytes, System.nanoTime() - start);
+            return new Uploaded(key, sha, bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": cannot read checkpoint for upload: " + e.getMessage(), e);
+        }
+    }
+
+    static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                digest.update(buffer, 0, n);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    private static String duration(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s % 3600 / 60)
+                : String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warnf("could not delete %s: %s", dir, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package io.softcifar.trainer.service;
+
+import io.softcifar.contracts.storage.ObjectKeys;
+
+/**
+ * The trainer's object keys. Checkpoints use the shared layout of {@link ObjectKeys}; the one key of the trainer's
+ * own is the run's outcome record, {@code runs/{runId}/training.json} ({@link RunRecord}), which makes a redelivered
+ * or repeated training request for an ended run a no-op. It lives next to the run's checkpoints and evaluation, so
+ * deleting {@code runs/{runId}/} forgets the run entirely.
+ */
+public final class RunKeys {
+
+    public static final String RECORD_FILE = "training.json";
+
+    private RunKeys() {
+    }
+
+    public static String record(String runId) {
+        return ObjectKeys.runPrefix(runId) + RECORD_FILE;
+    }
+
+    public static String lastCheckpoint(String runId) {
+        return ObjectKeys.lastCheckpoint(runId);
+    }
+
+    public static String bestCheckpoint(String runId) {
+        return ObjectKeys.bestCheckpoint(runId);
+    }
+}

@@ -1,0 +1,125 @@
+package io.softcifar.trainer.service;
+
+import io.softcifar.contracts.events.RunStatus;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The runs of this process: the ones training now (at most one per run id — a second request for a running run is
+ * ignored) and the last {@value #KEEP_ENDED} that ended, for {@code GET /api/runs}. Also where a cancel request finds
+ * the flag of its run.
+ */
+public final class RunRegistry {
+
+    static final int KEEP_ENDED = 200;
+
+    private final Map<String, RunHandle> runs = new LinkedHashMap<>();
+
+    /** Registers a run that starts here; empty if the run is already active in this process. */
+    public synchronized Optional<RunHandle> begin(String runId, String datasetId, int epochs) {
+        RunHandle existing = runs.get(runId);
+        if (existing != null && !existing.status().isTerminal()) {
+            return Optional.empty();
+        }
+        runs.remove(runId);
+        RunHandle handle = new RunHandle(runId, datasetId, epochs);
+        runs.put(runId, handle);
+        trim();
+        return Optional.of(handle);
+    }
+
+    /** Sets the cancel flag of a run active here; false if it is not (another replica has it, or it ended). */
+    public synchronized boolean cancel(String runId, String reason) {
+        RunHandle handle = runs.get(runId);
+        if (handle == null || handle.status().isTerminal()) {
+            return false;
+        }
+        handle.requestCancel(reason);
+        return true;
+    }
+
+    public synchronized Optional<RunHandle> find(String runId) {
+        return Optional.ofNullable(runs.get(runId));
+    }
+
+    /** Newest first. */
+    public synchronized List<RunHandle> list() {
+        List<RunHandle> all = new ArrayList<>(runs.values());
+        all.sort(Comparator.comparing(RunHandle::startedAt).reversed());
+        return all;
+    }
+
+    public synchronized int active() {
+        return (int) runs.values().stream().filter(h -> !h.status().isTerminal()).count();
+    }
+
+    private void trim() {
+        long ended = runs.values().stream().filter(h -> h.status().isTerminal()).count();
+        for (Iterator<RunHandle> it = runs.values().iterator(); it.hasNext() && ended > KEEP_ENDED; ) {
+            if (it.next().status().isTerminal()) {
+                it.remove();
+                ended--;
+            }
+        }
+    }
+
+    /** One run of this process. Status and epoch are written by its training thread, read by anyone. */
+    public static final class RunHandle {
+        private final String runId;
+        private final String datasetId;
+        private final int epochs;
+        private final Instant startedAt = Instant.now();
+        private final AtomicBoolean cancelled = new AtomicBoolean();
+        private volatile String cancelReason;
+        private volatile RunStatus status = RunStatus.REQUESTED;
+        private volatile int epoch;
+        private volatile double imagesPerSecond;
+        private volatile Instant updatedAt = startedAt;
+        private volatile String detail;
+
+        RunHandle(String runId, String datasetId, int epochs) {
+            this.runId = runId;
+            this.datasetId = datasetId;
+            this.epochs = epochs;
+        }
+
+        void requestCancel(String reason) {
+            cancelReason = reason;
+            cancelled.set(true);
+        }
+
+        /** Polled by the training loop after every step. */
+        public boolean isCancelled() {
+            return cancelled.get();
+        }
+
+        public void update(RunStatus newStatus, int epochsCompleted, String newDetail) {
+            status = newStatus;
+            epoch = epochsCompleted;
+            detail = newDetail;
+            updatedAt = Instant.now();
+        }
+
+        void throughput(double value) {
+            imagesPerSecond = value;
+        }
+
+        public String runId() { return runId; }
+        public String datasetId() { return datasetId; }
+        public int epochs() { return epochs; }
+        public Instant startedAt() { return startedAt; }
+        public Instant updatedAt() { return updatedAt; }
+        public RunStatus status() { return status; }
+        public int epoch() { return epoch; }
+        public double imagesPerSecond() { return imagesPerSecond; }
+        public String detail() { return detail; }
+        public String cancelReason() { return cancelReason; }
+    }
+}

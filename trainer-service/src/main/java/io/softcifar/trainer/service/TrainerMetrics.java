@@ -1,0 +1,60 @@
+package io.softcifar.trainer.service;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+
+/**
+ * The trainer's Micrometer meters (Prometheus names in the README): throughput, epoch time, runs by outcome,
+ * checkpoint uploads.
+ */
+public final class TrainerMetrics {
+
+    private final MeterRegistry registry;
+    private final Timer epochTimer;
+
+    public TrainerMetrics(MeterRegistry registry, RunRegistry runs) {
+        this.registry = registry;
+        this.epochTimer = Timer.builder("softcifar.trainer.epoch.seconds")
+                .description("wall time of a training epoch, validation and checkpoint writing included")
+                .register(registry);
+        Gauge.builder("softcifar.trainer.runs.active", runs, RunRegistry::active)
+                .description("runs training in this process now")
+                .register(registry);
+        Gauge.builder("softcifar.trainer.images.per.second", runs, r -> r.list().stream()
+                        .filter(h -> !h.status().isTerminal())
+                        .mapToDouble(RunRegistry.RunHandle::imagesPerSecond).sum())
+                .description("training images per second of the last epoch, summed over the active runs")
+                .register(registry);
+    }
+
+    public void epoch(double seconds) {
+        epochTimer.record(Duration.ofNanos((long) (seconds * 1e9)));
+    }
+
+    /** A request ended: finished, cancelled, failed, rejected (bad input), duplicate (already ended or running). */
+    public void outcome(String outcome) {
+        Counter.builder("softcifar.trainer.runs")
+                .description("training requests by outcome")
+                .tag("outcome", outcome)
+                .register(registry)
+                .increment();
+    }
+
+    public void upload(String kind, long bytes, long nanos) {
+        Timer.builder("softcifar.trainer.checkpoint.upload.seconds")
+                .description("time to upload a checkpoint to the object store")
+                .tag("kind", kind)
+                .register(registry)
+                .record(Duration.ofNanos(nanos));
+        DistributionSummary.builder("softcifar.trainer.checkpoint.upload.bytes")
+                .description("size of uploaded checkpoints")
+                .baseUnit("bytes")
+                .tag("kind", kind)
+                .register(registry)
+                .record(bytes);
+    }
+}

@@ -1,0 +1,44 @@
+package io.softcifar.trainer.service;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.softcifar.service.events.EventPublisher;
+import io.softcifar.storage.ObjectStore;
+import io.softcifar.trainer.config.TrainerSettings;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/** The service's one {@link RunExecutor} and {@link RunRegistry}, wired from CDI beans. */
+@ApplicationScoped
+public class TrainerService {
+
+    @Inject
+    ObjectStore store;
+
+    @Inject
+    EventPublisher publisher;
+
+    @Inject
+    TrainerSettings settings;
+
+    @Inject
+    MeterRegistry meters;
+
+    private RunRegistry registry;
+    private RunExecutor executor;
+
+    @PostConstruct
+    void init() {
+        registry = new RunRegistry();
+        executor = new RunExecutor(store, publisher::publish, registry, new TrainerMetrics(meters, registry),
+                settings.workDir(), settings.device(), settings.leaseTtl(), RunExecutor.Hooks.NONE);
+    }
+
+    public RunExecutor executor() {
+        return executor;
+    }
+
+    public RunRegistry registry() {
+        return registry;
+    }
+}

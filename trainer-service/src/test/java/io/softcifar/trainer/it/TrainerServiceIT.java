@@ -1,0 +1,274 @@
+package io.softcifar.trainer.it;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.softcifar.contracts.events.CheckpointPublished;
+import io.softcifar.contracts.events.Event;
+import io.softcifar.contracts.events.EventCodec;
+import io.softcifar.contracts.events.EventEnvelope;
+import io.softcifar.contracts.events.RunState;
+import io.softcifar.contracts.events.RunStatus;
+import io.softcifar.contracts.events.TrainingCancelRequested;
+import io.softcifar.contracts.events.TrainingCancelled;
+import io.softcifar.contracts.events.TrainingFailed;
+import io.softcifar.contracts.events.TrainingFinished;
+import io.softcifar.contracts.events.TrainingProgress;
+import io.softcifar.contracts.events.TrainingRequested;
+import io.softcifar.contracts.spec.FieldError;
+import io.softcifar.contracts.spec.RunSpec;
+import io.softcifar.contracts.storage.ObjectKeys;
+import io.softcifar.contracts.topics.Topics;
+import io.softcifar.ml.train.Checkpoint;
+import io.softcifar.storage.ObjectInfo;
+import io.softcifar.storage.ObjectStore;
+import io.softcifar.storage.ObjectStoreConfig;
+import io.softcifar.testsupport.InfrastructureTestResource;
+import io.softcifar.testsupport.TestInfrastructure;
+import io.softcifar.testsupport.TopicProbe;
+import io.softcifar.trainer.service.RunKeys;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The trainer-service against the real in-process Kafka broker and S3 server: a tiny run from request to finished
+ * event, a duplicate request, poison and bad requests (failed event + dead-letter topic, the consumer keeps going),
+ * cancel mid-run, health, metrics and the runs API.
+ */
+@QuarkusTest
+@QuarkusTestResource(InfrastructureTestResource.class)
+class TrainerServiceIT {
+
+    private static final String DATASET = "ds-trainer-" + UUID.randomUUID().toString().substring(0, 8);
+    private static final Duration RUN_TIMEOUT = Duration.ofSeconds(180);
+    private static ObjectStore store;
+    private static KafkaProducer<String, String> producer;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        TestInfrastructure infra = TestInfrastructure.get();
+        store = new ObjectStore(ObjectStoreConfig.of(infra.s3Endpoint(), infra.s3AccessKey(), infra.s3SecretKey(),
+                infra.bucket()));
+        store.ensureBucket();
+        producer = new KafkaProducer<>(Map.of("bootstrap.servers", infra.kafkaBootstrapServers(), "acks", "all"),
+                new StringSerializer(), new StringSerializer());
+        TestDatasets.upload(store, DATASET, 200, 0);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        producer.close();
+        store.close();
+    }
+
+    private static String runId(String what) {
+        return "run-" + what + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** ResNet-8 on the 160 training images of the test dataset, batch 32. */
+    private static RunSpec.Builder tiny(int epochs) {
+        return RunSpec.builder(DATASET, "basic", "soft").depth(8).epochs(epochs).batchSize(32).warmupEpochs(1);
+    }
+
+    private static void send(String topic, String key, String value) throws Exception {
+        producer.send(new ProducerRecord<>(topic, key, value)).get();
+    }
+
+    private static void request(String runId, RunSpec spec) throws Exception {
+        send(Topics.TRAINING_REQUESTS, runId, EventCodec.encode(EventEnvelope.of(
+                new TrainingRequested(runId, "study-it", spec), null)));
+    }
+
+    private static TopicProbe probe(String topic) {
+        return new TopicProbe(TestInfrastructure.get().kafkaBootstrapServers(), topic);
+    }
+
+    private static Predicate<ConsumerRecord<String, String>> is(String runId, String type) {
+        return r -> runId.equals(r.key()) && r.value() != null && r.value().contains("\"" + type + "\"");
+    }
+
+    private static <T extends Event> T payload(ConsumerRecord<String, String> r, Class<T> type) {
+        return EventCodec.decode(r.value()).payloadAs(type).orElseThrow();
+    }
+
+    private static <T extends Event> List<T> all(List<ConsumerRecord<String, String>> records, String runId,
+            Class<T> type) {
+        return records.stream().filter(r -> runId.equals(r.key()))
+                .map(r -> EventCodec.decode(r.value()).payloadAs(type))
+                .flatMap(java.util.Optional::stream).toList();
+    }
+
+    @Test
+    void aTinyRunPublishesProgressItsBestCheckpointAndOneFinishedEventAndADuplicateTrainsNothing() throws Exception {
+        String runId = runId("tiny");
+        long t0 = System.nanoTime();
+        request(runId, tiny(2).build());
+
+        try (TopicProbe state = probe(Topics.TRAINING_STATE); TopicProbe progress = probe(Topics.TRAINING_PROGRESS);
+                TopicProbe checkpoints = probe(Topics.CHECKPOINTS)) {
+            TrainingFinished finished = payload(state.await(is(runId, TrainingFinished.TYPE), RUN_TIMEOUT)
+                    .orElseThrow(), TrainingFinished.class);
+            System.out.printf("tiny run: request to finished in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+            assertThat(finished.epochsRun()).isEqualTo(2);
+            assertThat(finished.bestEpoch()).isBetween(1, 2);
+            assertThat(finished.bestCheckpointKey()).isEqualTo("runs/" + runId + "/checkpoints/best.ckpt");
+            assertThat(finished.bestValAccuracy()).isBetween(0.0, 1.0);
+            assertThat(finished.trainSeconds()).isPositive();
+
+            List<TrainingProgress> epochs = all(progress.readFor(Duration.ofSeconds(1)), runId, TrainingProgress.class);
+            assertThat(epochs).extracting(TrainingProgress::epoch).containsExactly(1, 2);
+            assertThat(epochs).allSatisfy(p -> {
+                assertThat(p.epochs()).isEqualTo(2);
+                assertThat(p.trainLoss()).isPositive().isFinite();
+                assertThat(p.valLoss()).isPositive().isFinite();
+                assertThat(p.imagesPerSecond()).isPositive();
+                assertThat(p.learningRate()).isPositive();
+            });
+            assertThat(epochs.get(1).etaSeconds()).isZero();
+
+            CheckpointPublished best = payload(checkpoints.await(r -> is(runId, CheckpointPublished.TYPE).test(r)
+                    && payload(r, CheckpointPublished.class).isFinal(), Duration.ofSeconds(10)).orElseThrow(),
+                    CheckpointPublished.class);
+            assertThat(best.kind()).isEqualTo(CheckpointPublished.KIND_BEST);
+            assertThat(best.epoch()).isEqualTo(finished.bestEpoch());
+            assertThat(best.key()).isEqualTo(ObjectKeys.bestCheckpoint(runId));
+            byte[] bytes = store.getBytes(best.key());
+            assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)))
+                    .isEqualTo(best.sha256());
+            assertThat((long) bytes.length).isEqualTo(best.bytes());
+            Path local = Files.createTempFile("best", ".ckpt");
+            Files.write(local, bytes);
+            Checkpoint.Header header = Checkpoint.readHeader(local);
+            assertThat(header.kind()).isEqualTo(Checkpoint.Kind.BEST);
+            assertThat(header.epochsCompleted()).isEqualTo(finished.bestEpoch());
+            assertThat(header.config().model().depth()).isEqualTo(8);
+            assertThat(all(checkpoints.readFor(Duration.ofSeconds(1)), runId, CheckpointPublished.class))
+                    .filteredOn(c -> c.kind().equals(CheckpointPublished.KIND_EPOCH))
+                    .extracting(CheckpointPublished::epoch).containsExactly(1, 2);
+            assertThat(store.exists(ObjectKeys.lastCheckpoint(runId))).isTrue();
+            assertThat(store.exists(RunKeys.record(runId))).isTrue();
+
+            given().get("/api/runs/" + runId).then().statusCode(200).body("status", equalTo("FINISHED"))
+                    .body("epoch", equalTo(2));
+
+            // the same request again: no second training, nothing published
+            ObjectInfo before = store.stat(ObjectKeys.bestCheckpoint(runId)).orElseThrow();
+            double duplicates = counter("duplicate");
+            request(runId, tiny(2).build());
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
+                    .until(() -> counter("duplicate") > duplicates);
+            List<ConsumerRecord<String, String>> states = state.readFor(Duration.ofSeconds(2)).stream()
+                    .filter(r -> runId.equals(r.key())).toList();
+            assertThat(states).filteredOn(is(runId, TrainingFinished.TYPE)).hasSize(1);
+            assertThat(states.get(states.size() - 1).value()).contains(TrainingFinished.TYPE);
+            assertThat(all(progress.readFor(Duration.ofMillis(200)), runId, TrainingProgress.class)).hasSize(2);
+            ObjectInfo after = store.stat(ObjectKeys.bestCheckpoint(runId)).orElseThrow();
+            assertThat(after.etag()).isEqualTo(before.etag());
+            assertThat(after.lastModified()).isEqualTo(before.lastModified());
+        }
+    }
+
+    @Test
+    void poisonInvalidSpecsAndUnknownDatasetsGoToTheDeadLetterTopicAndTheConsumerKeepsGoing() throws Exception {
+        String poison = "poison-" + UUID.randomUUID();
+        String invalid = runId("invalid");
+        String unknown = runId("unknown");
+        String good = runId("after-poison");
+        send(Topics.TRAINING_REQUESTS, poison, "{this is not an event");
+        request(invalid, RunSpec.builder(DATASET, "nope", "soft").learningRate(-0.1).epochs(0).build());
+        request(unknown, tiny(1).datasetId("ds-does-not-exist").build());
+        request(good, tiny(1).build());
+
+        try (TopicProbe state = probe(Topics.TRAINING_STATE);
+                TopicProbe dlq = probe(Topics.deadLetterOf(Topics.TRAINING_REQUESTS))) {
+            TrainingFailed invalidFailed = payload(state.await(is(invalid, TrainingFailed.TYPE), RUN_TIMEOUT)
+                    .orElseThrow(), TrainingFailed.class);
+            assertThat(invalidFailed.errors()).extracting(FieldError::field)
+                    .containsExactlyInAnyOrder("method", "learningRate", "epochs");
+            assertThat(invalidFailed.reason()).contains("nope");
+
+            TrainingFailed unknownFailed = payload(state.await(is(unknown, TrainingFailed.TYPE), RUN_TIMEOUT)
+                    .orElseThrow(), TrainingFailed.class);
+            assertThat(unknownFailed.reason()).contains("dataset ds-does-not-exist does not exist");
+            assertThat(unknownFailed.errors()).extracting(FieldError::field).containsExactly("datasetId");
+
+            assertThat(state.await(is(good, TrainingFinished.TYPE), RUN_TIMEOUT)).isPresent();
+
+            for (String key : List.of(poison, invalid, unknown)) {
+                assertThat(dlq.await(r -> key.equals(r.key()), Duration.ofSeconds(20))).as(key).isPresent();
+            }
+            String reason = new String(dlq.await(r -> poison.equals(r.key()), Duration.ZERO).orElseThrow()
+                    .headers().lastHeader("softcifar-dlq-reason").value());
+            assertThat(reason).startsWith("cannot decode");
+            assertThat(dlq.readFor(Duration.ofMillis(500))).noneMatch(r -> good.equals(r.key()));
+        }
+        // no partial state of the rejected runs
+        assertThat(store.list(ObjectKeys.runPrefix(invalid))).isEmpty();
+        assertThat(store.list(ObjectKeys.runPrefix(unknown))).isEmpty();
+    }
+
+    @Test
+    void aCancelStopsARunningRunWhichKeepsItsCheckpoints() throws Exception {
+        String runId = runId("cancel");
+        request(runId, tiny(300).build());
+        try (TopicProbe state = probe(Topics.TRAINING_STATE); TopicProbe progress = probe(Topics.TRAINING_PROGRESS)) {
+            assertThat(progress.await(is(runId, TrainingProgress.TYPE), RUN_TIMEOUT)).isPresent();
+            given().get("/api/runs/" + runId).then().statusCode(200).body("status", equalTo("RUNNING"));
+            send(Topics.TRAINING_CONTROL, runId, EventCodec.encode(EventEnvelope.of(
+                    new TrainingCancelRequested(runId, "enough for the test"), null)));
+
+            TrainingCancelled cancelled = payload(state.await(is(runId, TrainingCancelled.TYPE), RUN_TIMEOUT)
+                    .orElseThrow(), TrainingCancelled.class);
+            assertThat(cancelled.atEpoch()).isBetween(1, 299);
+            assertThat(cancelled.reason()).isEqualTo("enough for the test");
+            List<ConsumerRecord<String, String>> states = state.readFor(Duration.ofSeconds(1)).stream()
+                    .filter(r -> runId.equals(r.key())).toList();
+            assertThat(states).noneMatch(is(runId, TrainingFinished.TYPE));
+            assertThat(states.get(states.size() - 1).value()).contains(TrainingCancelled.TYPE);
+            assertThat(all(states, runId, RunState.class)).extracting(RunState::status).containsOnly(RunStatus.RUNNING);
+        }
+        Path last = Files.createTempFile("last", ".ckpt");
+        store.download(ObjectKeys.lastCheckpoint(runId), last);
+        assertThat(Checkpoint.readHeader(last).epochsCompleted()).isGreaterThanOrEqualTo(1);
+        assertThat(store.exists(ObjectKeys.bestCheckpoint(runId))).isTrue();
+        given().get("/api/runs/" + runId).then().statusCode(200).body("status", equalTo("CANCELLED"));
+        given().get("/api/runs").then().statusCode(200).body("runId", hasItem(runId));
+    }
+
+    @Test
+    void healthMetricsAndOpenApiAreServed() {
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.name", hasItem("object-store"))
+                .body("checks.name", hasItem("training-device"));
+        given().get("/q/health/live").then().statusCode(200);
+        String metrics = given().get("/q/metrics").asString();
+        assertThat(metrics).contains("softcifar_trainer_runs_active").contains("softcifar_trainer_images_per_second");
+        assertThat(given().get("/q/openapi").asString()).contains("/api/runs");
+        given().get("/api/runs/run-that-never-was").then().statusCode(404);
+    }
+
+    private static double counter(String outcome) {
+        return given().get("/q/metrics").asString().lines()
+                .filter(l -> l.startsWith("softcifar_trainer_runs_total{") && l.contains("outcome=\"" + outcome + "\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+}
