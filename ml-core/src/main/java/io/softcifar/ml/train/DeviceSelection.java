@@ -4,7 +4,10 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import java.util.Locale;
 
-/** Turns {@code cpu | gpu | auto} into a device. Asking for a GPU when none is visible is an error, never a silent CPU run. */
+/**
+ * Turns {@code cpu | gpu | gpu:N | auto} into a device ({@code gpu} is the first GPU; {@code gpu:N} lets a service put
+ * concurrent runs on different GPUs). Asking for a GPU when none is visible is an error, never a silent CPU run.
+ */
 public final class DeviceSelection {
 
     private DeviceSelection() {}
@@ -12,6 +15,15 @@ public final class DeviceSelection {
     public static Device resolve(String choice) {
         String key = choice == null ? "auto" : choice.trim().toLowerCase(Locale.ROOT);
         int gpus = EngineSetup.engine().getGpuCount();
+        java.util.regex.Matcher indexed = java.util.regex.Pattern.compile("(?:gpu|cuda):(\\d+)").matcher(key);
+        if (indexed.matches()) {
+            int index = Integer.parseInt(indexed.group(1));
+            if (index >= gpus) {
+                throw new IllegalArgumentException("device: " + key + " requested but " + gpus
+                        + " CUDA device(s) are visible to PyTorch");
+            }
+            return Device.gpu(index);
+        }
         return switch (key) {
             case "cpu" -> Device.cpu();
             case "gpu", "cuda" -> {

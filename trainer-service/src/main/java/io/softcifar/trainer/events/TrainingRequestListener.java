@@ -57,10 +57,8 @@ public class TrainingRequestListener {
             return;
         }
         int slots = device.slots();
-        if (slots > 1 && device.gpuCount() > 1) {
-            LOG.warnf("%d slots on %d GPUs: ml-core's device selection trains every run on cuda:0; run one replica"
-                    + " per GPU (CUDA_VISIBLE_DEVICES) with slots=1 until it takes a GPU index", slots,
-                    device.gpuCount());
+        if (device.gpuCount() > 1 && slots > device.gpuCount()) {
+            LOG.warnf("%d slots on %d GPUs: runs beyond the GPU count wait for a free GPU", slots, device.gpuCount());
         }
         consumer = EventConsumer.builder()
                 .bootstrapServers(kafka.bootstrapServers())

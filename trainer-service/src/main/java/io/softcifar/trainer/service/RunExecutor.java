@@ -94,6 +94,7 @@ public final class RunExecutor {
     private final TrainerMetrics metrics;
     private final Path workDir;
     private final String device;
+    private GpuAssignment gpuAssignment;
     private final Hooks hooks;
     private final RunLeases leases;
 
@@ -210,7 +211,7 @@ public final class RunExecutor {
     }
 
     private Outcome train(String runId, RunSpec spec, Correlation corr, RunRegistry.RunHandle handle, Path runDir)
-            throws IOException {
+            throws IOException, InterruptedException {
         String datasetId = spec.datasetId();
         String manifestKey = ObjectKeys.manifest(datasetId);
         if (!store.exists(manifestKey)) {
@@ -243,14 +244,28 @@ public final class RunExecutor {
         if (handle.isCancelled()) {
             return cancelled(runId, spec, corr, handle, resumeFrom);
         }
-        Trainer.Options options = new Trainer.Options(checkpoints, deviceFor(spec), spec.checkpointEvery(), true, 0,
-                handle::isCancelled);
-        Progress progress = new Progress(runId, corr, handle, checkpoints);
-        TrainResult result = Trainer.train(config, data, options, progress);
+        String runDevice = gpus().acquire(deviceFor(spec));
+        TrainResult result;
+        try {
+            Trainer.Options options = new Trainer.Options(checkpoints, runDevice, spec.checkpointEvery(), true, 0,
+                    handle::isCancelled);
+            Progress progress = new Progress(runId, corr, handle, checkpoints);
+            result = Trainer.train(config, data, options, progress);
+        } finally {
+            gpus().release(runDevice);
+        }
         if (result.cancelled()) {
             return cancelled(runId, spec, corr, handle, result.epochsRun());
         }
         return finished(runId, spec, corr, handle, result);
+    }
+
+    /** Created on first use: counting GPUs loads the PyTorch engine, which training needs anyway. */
+    private synchronized GpuAssignment gpus() {
+        if (gpuAssignment == null) {
+            gpuAssignment = new GpuAssignment(io.softcifar.ml.train.EngineSetup.engine().getGpuCount());
+        }
+        return gpuAssignment;
     }
 
     private String deviceFor(RunSpec spec) {
