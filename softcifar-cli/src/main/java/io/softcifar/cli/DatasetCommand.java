@@ -3,16 +3,10 @@ package io.softcifar.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
+import io.softcifar.cli.stack.StackClient;
 import java.io.PrintWriter;
-import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,6 +24,28 @@ public final class DatasetCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** POSTs a dataset spec and waits while it imports; the dataset (with its manifest) when READY. */
+    public static JsonNode importDataset(StackClient client, JsonNode spec) {
+        JsonNode answer = client.post("/api/datasets", spec).body();
+        while ("IMPORTING".equals(answer.path("status").asText())) {
+            sleep(2_000);
+            answer = client.get("/api/datasets/" + answer.path("id").asText());
+        }
+        if ("FAILED".equals(answer.path("status").asText())) {
+            throw new IllegalArgumentException(answer.path("reason").asText());
+        }
+        return answer;
+    }
+
+    public static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     @Command(name = "import", mixinStandardHelpOptions = true,
@@ -91,45 +107,7 @@ public final class DatasetCommand implements Runnable {
         }
 
         private JsonNode importAndWait(ObjectNode body) {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-            String base = url.replaceAll("/+$", "");
-            try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/api/datasets"))
-                        .header("Content-Type", "application/json").timeout(Duration.ofMinutes(2))
-                        .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                JsonNode answer = JSON.readTree(response.body());
-                if (response.statusCode() >= 400) {
-                    throw new IllegalArgumentException(problems(answer));
-                }
-                while (response.statusCode() == 202 || "IMPORTING".equals(answer.path("status").asText())) {
-                    Thread.sleep(2_000);
-                    response = http.send(HttpRequest.newBuilder(URI.create(base + "/api/datasets/"
-                            + answer.path("id").asText())).GET().build(), HttpResponse.BodyHandlers.ofString());
-                    answer = JSON.readTree(response.body());
-                }
-                if ("FAILED".equals(answer.path("status").asText())) {
-                    throw new IllegalArgumentException(answer.path("reason").asText());
-                }
-                return answer;
-            } catch (ConnectException e) {
-                throw new IllegalStateException("cannot reach the dataset-service at " + base
-                        + "; start the stack with ./softcifar up (or pass --url)");
-            } catch (IOException e) {
-                throw new IllegalStateException("dataset-service at " + base + ": " + e.getMessage(), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            }
-        }
-
-        private static String problems(JsonNode error) {
-            StringBuilder sb = new StringBuilder(error.path("error").asText("request failed"));
-            for (JsonNode p : error.path("problems")) {
-                sb.append("; ").append(p.path("field").isNull() || p.path("field").isMissingNode() ? ""
-                        : p.path("field").asText() + ": ").append(p.path("message").asText());
-            }
-            return sb.toString();
+            return importDataset(new StackClient(url, "dataset-service"), body);
         }
     }
 }

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         description = "Soft-label vs hard-label training on CIFAR-10H: train, evaluate and benchmark ResNet models; run the "
                 + "services on this machine (up) and talk to them (dataset import).",
         subcommands = {TrainCommand.class, EvaluateCommand.class, BenchCommand.class,
-                io.softcifar.cli.stack.UpCommand.class, DatasetCommand.class, CommandLine.HelpCommand.class})
+                io.softcifar.cli.stack.UpCommand.class, io.softcifar.cli.stack.DemoCommand.class, DatasetCommand.class,
+                StudyCommands.Submit.class, StudyCommands.Status.class, CommandLine.HelpCommand.class})
 public final class SoftCifar implements Runnable {
 
     @CommandLine.Spec

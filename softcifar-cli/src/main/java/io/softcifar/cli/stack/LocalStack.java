@@ -94,6 +94,8 @@ public final class LocalStack implements AutoCloseable {
         Path work = home.resolve("work").resolve(def.name());
         env.put("DATASET_WORK_DIR", work.toString());
         env.put("SOFTCIFAR_WORK_DIR", work.toString());
+        env.put("TRAINER_WORK_DIR", work.toString());
+        env.put("EVALUATOR_WORK_DIR", work.toString());
         List<String> jvm = List.of("-Dai.djl.offline=true", "-Xss4m");
         Path jar = root.resolve(def.module()).resolve("target/quarkus-app/quarkus-run.jar");
         return new ServiceProcess(def.name() + "-service", def.port(), jar, env, jvm,
@@ -113,6 +115,30 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> urls = new LinkedHashMap<>();
         processes.forEach(p -> urls.put(p.name, p.url()));
         return urls;
+    }
+
+    public void printUrls(PrintWriter out) {
+        urls().forEach((name, url) -> out.printf("  %-18s %s  (Swagger UI: %s/q/swagger-ui)%n", name, url, url));
+        out.printf("  %-18s %s%n  %-18s %s%n", "kafka", kafkaBootstrapServers(), "s3", s3Endpoint());
+        out.flush();
+    }
+
+    /** Blocks until Ctrl-C (SIGINT/SIGTERM), then stops everything. */
+    public void runUntilInterrupted(PrintWriter out) {
+        java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            out.println("\nStopping ...");
+            out.flush();
+            close();
+            stopped.countDown();
+        }, "softcifar-up-stop"));
+        out.println("Ctrl-C stops everything.");
+        out.flush();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Restarts services whose process ended, with a pause that grows with repeated crashes. */

@@ -3,7 +3,6 @@ package io.softcifar.cli.stack;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -38,22 +37,8 @@ public final class UpCommand implements Runnable {
         Path root = StackPaths.repositoryRoot();
         LocalStack stack = LocalStack.start(root, StackPaths.home(home), kafkaPort, s3Port,
                 StackPaths.select(root, services), out);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            out.println("\nStopping ...");
-            out.flush();
-            stack.close();
-            stopped.countDown();
-        }, "softcifar-up-stop"));
         out.println("Ready.");
-        stack.urls().forEach((name, url) -> out.printf("  %-18s %s  (OpenAPI: %s/q/swagger-ui)%n", name, url, url));
-        out.printf("  %-18s %s%n  %-18s %s%n", "kafka", stack.kafkaBootstrapServers(), "s3", stack.s3Endpoint());
-        out.println("Ctrl-C stops everything.");
-        out.flush();
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        stack.printUrls(out);
+        stack.runUntilInterrupted(out);
     }
 }
