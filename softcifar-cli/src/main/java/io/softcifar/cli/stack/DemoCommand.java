@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,14 +42,8 @@ public final class DemoCommand implements Runnable {
     @Option(names = "--limit", defaultValue = "4000", description = "images of the 10,000 to use (default: ${DEFAULT-VALUE})")
     int limit;
 
-    @Option(names = "--home", paramLabel = "DIR", description = "data, logs and work folders (default: ~/.softcifar)")
-    Path home;
-
-    @Option(names = "--kafka-port", defaultValue = "9092", description = "Kafka broker port (default: ${DEFAULT-VALUE})")
-    int kafkaPort;
-
-    @Option(names = "--s3-port", defaultValue = "9000", description = "S3 server port (default: ${DEFAULT-VALUE})")
-    int s3Port;
+    @Mixin
+    StackOptions stackOptions;
 
     @Option(names = "--exit", description = "stop the stack after printing the comparison instead of leaving it running")
     boolean exit;
@@ -62,9 +57,7 @@ public final class DemoCommand implements Runnable {
         if (epochs < 1 || limit < 20) {
             throw new IllegalArgumentException("--epochs must be >= 1 and --limit >= 20");
         }
-        Path root = StackPaths.repositoryRoot();
-        LocalStack stack = LocalStack.start(root, StackPaths.home(home), kafkaPort, s3Port,
-                StackPaths.select(root, null), out);
+        LocalStack stack = stackOptions.start(null, out);
         try {
             Map<String, String> urls = stack.urls();
             String datasetId = importData(new StackClient(urls.get("dataset-service"), "dataset-service"), out);

@@ -1,9 +1,9 @@
 package io.softcifar.cli.stack;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,14 +18,8 @@ public final class UpCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--home", paramLabel = "DIR", description = "data, logs and work folders (default: ~/.softcifar)")
-    Path home;
-
-    @Option(names = "--kafka-port", defaultValue = "9092", description = "Kafka broker port (default: ${DEFAULT-VALUE})")
-    int kafkaPort;
-
-    @Option(names = "--s3-port", defaultValue = "9000", description = "S3 server port (default: ${DEFAULT-VALUE})")
-    int s3Port;
+    @Mixin
+    StackOptions stackOptions;
 
     @Option(names = "--services", split = ",", paramLabel = "NAME",
             description = "which services to start: results, dataset, trainer, evaluator (default: all)")
@@ -34,9 +28,7 @@ public final class UpCommand implements Runnable {
     @Override
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
-        Path root = StackPaths.repositoryRoot();
-        LocalStack stack = LocalStack.start(root, StackPaths.home(home), kafkaPort, s3Port,
-                StackPaths.select(root, services), out);
+        LocalStack stack = stackOptions.start(services, out);
         out.println("Ready.");
         stack.printUrls(out);
         stack.runUntilInterrupted(out);

@@ -1,0 +1,25 @@
+package io.softcifar.cli.stack;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The options of every command that starts the stack ({@code up}, {@code demo}). */
+public final class StackOptions {
+
+    @Option(names = "--home", paramLabel = "DIR", description = "data, logs and work folders (default: ~/.softcifar)")
+    Path home;
+
+    @Option(names = "--kafka-port", defaultValue = "9092", description = "Kafka broker port (default: ${DEFAULT-VALUE})")
+    int kafkaPort;
+
+    @Option(names = "--s3-port", defaultValue = "9000", description = "S3 server port (default: ${DEFAULT-VALUE})")
+    int s3Port;
+
+    /** Starts the broker, the S3 server and {@code services} (null: every service in the repository). */
+    LocalStack start(List<String> services, PrintWriter out) {
+        Path root = StackPaths.repositoryRoot();
+        return LocalStack.start(root, StackPaths.home(home), kafkaPort, s3Port, StackPaths.select(root, services), out);
+    }
+}
