@@ -5,6 +5,7 @@ import io.softcifar.contracts.spec.DatasetSpec;
 import io.softcifar.dataset.config.DatasetSettings;
 import io.softcifar.dataset.service.DatasetService;
 import io.softcifar.dataset.service.DatasetView;
+import io.softcifar.service.rest.ApiError;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;

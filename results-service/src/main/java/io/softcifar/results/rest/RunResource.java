@@ -3,6 +3,7 @@ package io.softcifar.results.rest;
 import io.smallrye.common.annotation.Blocking;
 import io.softcifar.results.service.RunPhase;
 import io.softcifar.results.service.StudyService;
+import io.softcifar.service.rest.ApiError;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -47,14 +48,14 @@ public class RunResource {
             return notFound(id);
         }
         if (phase.get().isTerminal()) {
-            return ErrorMappers.json(ApiError.of(409, "run '" + id + "' has ended already (" + phase.get()
-                    + "); nothing to cancel"));
+            return ApiError.of(409, "run '" + id + "' has ended already (" + phase.get() + "); nothing to cancel")
+                    .response();
         }
         service.cancelRun(id, "cancelled via the results service");
         return Response.accepted(Map.of("runId", id, "status", phase.get().name(), "cancelRequested", true)).build();
     }
 
     private static Response notFound(String id) {
-        return ErrorMappers.json(ApiError.of(404, "no run with id '" + id + "'"));
+        return ApiError.of(404, "no run with id '" + id + "'").response();
     }
 }

@@ -9,6 +9,7 @@ import io.softcifar.results.service.StudyService;
 import io.softcifar.results.service.ViewModel.StudyDetail;
 import io.softcifar.results.service.ViewModel.StudySummary;
 import io.softcifar.results.study.StudyRequest;
+import io.softcifar.service.rest.ApiError;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -94,8 +95,8 @@ public class StudyResource {
             case "csv" -> Response.ok(ComparisonFormats.csv(c), TEXT_CSV + ";charset=UTF-8").build();
             case "markdown", "md" -> Response.ok(ComparisonFormats.markdown(c), TEXT_MARKDOWN + ";charset=UTF-8").build();
             case "latex", "tex" -> Response.ok(ComparisonFormats.latex(c), TEXT_LATEX + ";charset=UTF-8").build();
-            default -> ErrorMappers.json(new ApiError(400, "unknown format", List.of(new ApiError.Problem("format",
-                    "unknown format '" + format + "' (expected json, csv, markdown or latex)"))));
+            default -> new ApiError(400, "unknown format", List.of(new ApiError.Problem("format",
+                    "unknown format '" + format + "' (expected json, csv, markdown or latex)"))).response();
         };
     }
 
@@ -157,6 +158,6 @@ public class StudyResource {
     }
 
     private static Response notFound(String id) {
-        return ErrorMappers.json(ApiError.of(404, "no study with id '" + id + "'"));
+        return ApiError.of(404, "no study with id '" + id + "'").response();
     }
 }

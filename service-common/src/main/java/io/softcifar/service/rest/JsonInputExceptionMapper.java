@@ -1,26 +1,28 @@
-package io.softcifar.dataset.rest;
+package io.softcifar.service.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** A body that is not JSON, or has a misspelt field or a value of the wrong type: HTTP 400 naming the field. */
+/**
+ * A request body that is not JSON, or has a misspelt field or a value of the wrong type: HTTP 400 naming the field,
+ * in every service.
+ */
 public class JsonInputExceptionMapper {
 
     /** Declared for the subtype too: Quarkus REST has a built-in mapper for it that would answer with no body. */
     @ServerExceptionMapper
     public Response mismatchedInput(MismatchedInputException e) {
-        return toResponse(e);
+        return badJson(e);
     }
 
     @ServerExceptionMapper
-    public Response toResponse(JsonProcessingException e) {
+    public Response badJson(JsonProcessingException e) {
         String field = e instanceof JsonMappingException m ? path(m) : "";
         String message;
         if (e instanceof UnrecognizedPropertyException u) {
@@ -30,8 +32,7 @@ public class JsonInputExceptionMapper {
         } else {
             message = "not valid JSON: " + e.getOriginalMessage().split("\n")[0];
         }
-        ApiError body = new ApiError(400, "invalid request body", List.of(new ApiError.Problem(field, message)));
-        return Response.status(400).type(MediaType.APPLICATION_JSON).entity(body).build();
+        return new ApiError(400, "invalid request body", List.of(new ApiError.Problem(field, message))).response();
     }
 
     private static String path(JsonMappingException e) {
