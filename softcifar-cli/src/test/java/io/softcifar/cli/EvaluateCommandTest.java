@@ -3,7 +3,6 @@ package io.softcifar.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.softcifar.ml.data.Cifar100Binary;
 import io.softcifar.ml.data.SyntheticData;
@@ -11,7 +10,6 @@ import io.softcifar.ml.train.Checkpoint;
 import io.softcifar.ml.train.TrainConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -112,17 +110,9 @@ class EvaluateCommandTest {
         Path other = tmp.resolve("depth14.ckpt");
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             Checkpoint.Loaded loaded = Checkpoint.read(checkpoint, m);
-            Checkpoint.Header h = loaded.header();
-            TrainConfig lie = h.config().withModel(h.config().model().withDepth(14));
-            Checkpoint.Header header = new Checkpoint.Header(h.format(), h.version(), h.kind(), h.epochsCompleted(), lie,
-                    h.mean(), h.std(), h.bestValLoss(), h.bestEpoch(), h.history(), h.rng(), h.parameters(), h.createdAt());
-            Map<String, NDArray> model = new LinkedHashMap<>();
-            loaded.tensors().forEach((name, t) -> {
-                if (name.startsWith(Checkpoint.MODEL_PREFIX)) {
-                    model.put(name.substring(Checkpoint.MODEL_PREFIX.length()), t);
-                }
-            });
-            Checkpoint.write(other, header, model, null);
+            TrainConfig config = loaded.header().config();
+            TrainConfig lie = config.withModel(config.model().withDepth(14));
+            Checkpoint.write(other, loaded.header().withConfig(lie), loaded.model(), null);
         }
         var r = run("evaluate", "--checkpoint", other.toString(), "--data", data.toString());
         assertOneLineError(r, other.toString(), "another architecture");

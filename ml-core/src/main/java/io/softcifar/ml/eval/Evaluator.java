@@ -162,7 +162,7 @@ public final class Evaluator {
         return model.method() == Method.DROPOUT ? options.mcSamples() : 1;
     }
 
-    private static int sngpSamples(ModelConfig model, EvaluationOptions options, List<String> notes) {
+    static int sngpSamples(ModelConfig model, EvaluationOptions options, List<String> notes) {
         if (options.sngpMcSamples() > 0 && model.method() != Method.SNGP) {
             notes.add("sngp-mc ignored: the checkpoint holds a " + model.method().id() + " model, not SNGP");
             return 0;
@@ -170,7 +170,7 @@ public final class Evaluator {
         return options.sngpMcSamples();
     }
 
-    private static void requireStats(String source, String field, float[] values) {
+    static void requireStats(String source, String field, float[] values) {
         if (values == null || values.length != LabeledImages.CHANNELS) {
             throw new IllegalArgumentException(source + ": normalization " + field + " must hold 3 values");
         }

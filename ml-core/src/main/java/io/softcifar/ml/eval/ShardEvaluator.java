@@ -7,14 +7,12 @@ import io.softcifar.ml.data.LabeledImages;
 import io.softcifar.ml.data.SoftLabelDataset;
 import io.softcifar.ml.data.shard.LabeledShard;
 import io.softcifar.ml.model.CifarNet;
-import io.softcifar.ml.model.Method;
 import io.softcifar.ml.model.ModelConfig;
 import io.softcifar.ml.train.Checkpoint;
 import io.softcifar.ml.train.DeviceSelection;
 import io.softcifar.ml.train.EngineSetup;
 import io.softcifar.ml.train.TrainConfig;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -61,8 +59,8 @@ public final class ShardEvaluator {
         if (data.size() == 0) {
             throw new InvalidDataException("test split: no images");
         }
-        requireStats(name, "mean", header.mean());
-        requireStats(name, "std", header.std());
+        Evaluator.requireStats(name, "mean", header.mean());
+        Evaluator.requireStats(name, "std", header.std());
         Evaluator.Inputs inputs = new Evaluator.Inputs(data.images(), test.indices().clone(), data.hardLabels(),
                 data.softLabels().toArray(),
                 Evaluator.oodSubsets(ood, data.size(), seed, notes));
@@ -72,27 +70,11 @@ public final class ShardEvaluator {
             EngineSetup.seed(seed);
             CifarNet net = new CifarNet(root, model, seed);
             Checkpoint.restoreModel(loaded, net);
-            int sngpSamples = options.sngpMcSamples();
-            if (sngpSamples > 0 && model.method() != Method.SNGP) {
-                notes.add("sngp-mc ignored: the checkpoint holds a " + model.method().id() + " model, not SNGP");
-                sngpSamples = 0;
-            }
+            int sngpSamples = Evaluator.sngpSamples(model, options, notes);
             EvaluationResult.Info info = new EvaluationResult.Info(name, model.method().id(), model.depth(),
                     config.labels().id(), seed, header.epochsCompleted(), header.bestEpoch(), model.classes(),
                     data.size(), Evaluator.passes(model, options), sngpSamples, Evaluator.deviceName(device));
             return Evaluator.run(net, root, header.mean(), header.std(), info, inputs, options, listener, notes, start);
-        }
-    }
-
-    private static void requireStats(String source, String field, float[] values) {
-        if (values == null || values.length != LabeledImages.CHANNELS) {
-            throw new IllegalArgumentException(source + ": normalization " + field + " must hold 3 values");
-        }
-        for (float v : values) {
-            if (!Float.isFinite(v) || (field.equals("std") && !(v > 0))) {
-                throw new IllegalArgumentException(source + ": normalization " + field + " " + Arrays.toString(values)
-                        + " is invalid");
-            }
         }
     }
 }

@@ -67,13 +67,31 @@ public final class Checkpoint {
     /** The JSON header of a checkpoint. */
     public record Header(String format, int version, Kind kind, int epochsCompleted, TrainConfig config,
             float[] mean, float[] std, double bestValLoss, int bestEpoch, List<EpochStats> history, String rng,
-            long parameters, String createdAt) {}
+            long parameters, String createdAt) {
+
+        /** The same header for another configuration (what a checkpoint claims to be). */
+        public Header withConfig(TrainConfig other) {
+            return new Header(format, version, kind, epochsCompleted, other, mean, std, bestValLoss, bestEpoch,
+                    history, rng, parameters, createdAt);
+        }
+    }
 
     /** A loaded checkpoint: header and tensors by entry name without the {@code .npy} suffix. */
     public record Loaded(Path file, Header header, Map<String, NDArray> tensors) {
 
         public ModelConfig modelConfig() {
             return header.config().model();
+        }
+
+        /** The model tensors by parameter or buffer name (the {@value #MODEL_PREFIX} prefix removed), as {@link #write} takes them. */
+        public Map<String, NDArray> model() {
+            Map<String, NDArray> model = new LinkedHashMap<>();
+            tensors.forEach((name, t) -> {
+                if (name.startsWith(MODEL_PREFIX)) {
+                    model.put(name.substring(MODEL_PREFIX.length()), t);
+                }
+            });
+            return model;
         }
     }
 

@@ -368,13 +368,8 @@ class EvaluatorTest {
         Path broken = tmp.resolve("nan.ckpt");
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             Checkpoint.Loaded loaded = Checkpoint.read(checkpoint, m);
-            Map<String, NDArray> model = new LinkedHashMap<>();
-            loaded.tensors().forEach((name, t) -> {
-                if (name.startsWith(Checkpoint.MODEL_PREFIX)) {
-                    String key = name.substring(Checkpoint.MODEL_PREFIX.length());
-                    model.put(key, key.startsWith("head.") ? t.mul(Float.NaN) : t);
-                }
-            });
+            Map<String, NDArray> model = loaded.model();
+            model.replaceAll((key, t) -> key.startsWith("head.") ? t.mul(Float.NaN) : t);
             Checkpoint.write(broken, loaded.header(), model, null);
         }
         assertThatThrownBy(() -> Evaluator.evaluate(broken, data, Map.of(), EvaluationOptions.defaults()))
@@ -405,13 +400,9 @@ class EvaluatorTest {
         Path other = tmp.resolve("depth14.ckpt");
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             Checkpoint.Loaded loaded = Checkpoint.read(checkpoint, m);
-            Checkpoint.Header h = loaded.header();
-            TrainConfig lie = h.config().withModel(h.config().model().withDepth(14));
-            Checkpoint.Header header = new Checkpoint.Header(h.format(), h.version(), h.kind(), h.epochsCompleted(), lie,
-                    h.mean(), h.std(), h.bestValLoss(), h.bestEpoch(), h.history(), h.rng(), h.parameters(), h.createdAt());
-            Map<String, NDArray> model = new LinkedHashMap<>();
-            loaded.tensors().forEach((name, t) -> model.put(name.substring(Checkpoint.MODEL_PREFIX.length()), t));
-            Checkpoint.write(other, header, model, null);
+            TrainConfig config = loaded.header().config();
+            TrainConfig lie = config.withModel(config.model().withDepth(14));
+            Checkpoint.write(other, loaded.header().withConfig(lie), loaded.model(), null);
         }
         assertThatThrownBy(() -> Evaluator.evaluate(other, data, Map.of(), EvaluationOptions.defaults()))
                 .isInstanceOf(IllegalArgumentException.class)
