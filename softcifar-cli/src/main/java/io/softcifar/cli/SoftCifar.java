@@ -47,7 +47,8 @@ public final class SoftCifar implements Runnable {
     private static int handleError(Exception ex, CommandLine cl, CommandLine.ParseResult parseResult) {
         String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
         if (ex instanceof java.io.UncheckedIOException || ex instanceof IllegalArgumentException
-                || ex instanceof IllegalStateException || ex instanceof io.softcifar.ml.data.InvalidDataException) {
+                || ex instanceof IllegalStateException || ex instanceof io.softcifar.ml.data.InvalidDataException
+                || ex instanceof io.softcifar.testsupport.InfrastructureException) { // e.g. `up` on a port in use
             cl.getErr().println("softcifar: " + message);
         } else {
             cl.getErr().println("softcifar: internal error: " + ex.getClass().getSimpleName() + ": " + message

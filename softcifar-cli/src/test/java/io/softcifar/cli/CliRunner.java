@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 public final class CliRunner {
 
     public record Result(int exitCode, String out, String err) {
-        String[] errLines() {
+        public String[] errLines() {
             return err.isBlank() ? new String[0] : err.strip().split("\\R");
         }
     }

@@ -79,6 +79,18 @@ class LocalStackIT {
         assertThat(r.err()).startsWith("softcifar: cannot reach the dataset-service").contains("./softcifar up");
     }
 
+    @Test
+    void upOnAPortInUseIsOneLineNamingThePort() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            CliRunner.Result r = CliRunner.run("up", "--home", tmp.resolve("home").toString(),
+                    "--kafka-port", Integer.toString(taken.getLocalPort()), "--services", "dataset");
+            assertThat(r.exitCode()).isEqualTo(1);
+            assertThat(r.errLines()).hasSize(1);
+            assertThat(r.err()).startsWith("softcifar: Kafka broker port 127.0.0.1:" + taken.getLocalPort()
+                    + " is already in use");
+        }
+    }
+
     private static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
