@@ -3,6 +3,7 @@ package io.softcifar.ml.eval;
 import ai.djl.ndarray.NDArray;
 import io.softcifar.ml.metrics.ClassificationMetrics;
 import io.softcifar.ml.nn.Autograd;
+import io.softcifar.ml.nn.Scalars;
 
 /**
  * The fast gradient sign method in pixel space (PROTOCOL.md, "FGSM attack decrease"):
@@ -45,7 +46,7 @@ public final class Fgsm {
                         + " for labels of shape " + oneHot.getShape());
             }
             NDArray trueClass = p.mul(oneHot).sum(new int[] {1});
-            NDArray loss = trueClass.maximum((float) ClassificationMetrics.LOG_CLAMP).log().neg().sum();
+            NDArray loss = Scalars.maximum(trueClass, ClassificationMetrics.LOG_CLAMP).log().neg().sum();
             Autograd.backward(loss);
         }
         NDArray[] sign = new NDArray[1];

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import io.softcifar.ml.nn.Autograd;
 import io.softcifar.ml.nn.Mode;
 import io.softcifar.ml.nn.Module;
+import io.softcifar.ml.nn.Scalars;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -81,7 +82,7 @@ public final class CifarNet extends Module {
             return Losses.softCrossEntropy(forward(x, Mode.TRAIN), targets);
         }
         DuqLoss terms = duqLoss(x, targets);
-        return terms.penalty() == null ? terms.bce() : terms.bce().add(terms.penalty().mul((float) config.duqGradientPenalty()));
+        return terms.penalty() == null ? terms.bce() : terms.bce().add(Scalars.mul(terms.penalty(), config.duqGradientPenalty()));
     }
 
     /**
@@ -108,7 +109,7 @@ public final class CifarNet extends Module {
         }
         NDArray gradient = inputGradient().of(kernel, x);
         NDArray norms = gradient.reshape(gradient.getShape().get(0), -1).norm(new int[] {1});
-        return new DuqLoss(bce, norms.sub(1f).square().mean());
+        return new DuqLoss(bce, Scalars.sub(norms, 1).square().mean());
     }
 
     private io.softcifar.ml.nn.InputGradient inputGradient;
@@ -177,7 +178,7 @@ public final class CifarNet extends Module {
                 NDArray phi = sngpHead.randomFeatures(f);
                 NDArray logits = sngpHead.forward(phi, Mode.EVAL);
                 NDArray variance = sngpHead.variance(phi);
-                NDArray scale = variance.mul((float) config.gpMeanFieldFactor()).add(1f).sqrt();
+                NDArray scale = Scalars.add(Scalars.mul(variance, config.gpMeanFieldFactor()), 1).sqrt();
                 NDArray p = logits.div(scale.expandDims(1)).softmax(1);
                 return new Prediction(p, logits, variance.neg());
             }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.softcifar.ml.nn.Module;
+import io.softcifar.ml.nn.Scalars;
 
 /**
  * DUQ's output layer (van Amersfoort et al. 2020): per-class weight matrices W (embedding × classes × features) map
@@ -49,7 +50,7 @@ public final class DuqHead extends Module {
         NDArray centroids = buffer("centroid_sum").div(buffer("count"));
         centroids = scoped(centroids, z.getManager());
         NDArray diff = z.sub(centroids.expandDims(0));
-        return diff.square().mean(new int[] {1}).div(-2f * lengthScale * lengthScale).exp();
+        return Scalars.div(diff.square().mean(new int[] {1}), -2.0 * lengthScale * lengthScale).exp();
     }
 
     /** The EMA centroid update with embeddings z (B × E × C) and targets y (B × C), without gradient. */

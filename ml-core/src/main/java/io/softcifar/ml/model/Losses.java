@@ -1,6 +1,7 @@
 package io.softcifar.ml.model;
 
 import ai.djl.ndarray.NDArray;
+import io.softcifar.ml.nn.Scalars;
 
 /** Loss functions on batches (B × C); each returns the mean over the batch as a scalar. */
 public final class Losses {
@@ -24,7 +25,7 @@ public final class Losses {
     public static NDArray binaryCrossEntropy(NDArray values, NDArray targets) {
         NDArray p = values.clip(PROBABILITY_FLOOR, 1f - 1e-7f);
         NDArray positive = targets.mul(p.log());
-        NDArray negative = targets.neg().add(1f).mul(p.neg().add(1f).log());
+        NDArray negative = Scalars.rsub(1, targets).mul(Scalars.rsub(1, p).log());
         return positive.add(negative).neg().mean();
     }
 }

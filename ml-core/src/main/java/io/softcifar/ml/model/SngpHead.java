@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import io.softcifar.ml.nn.Linear;
 import io.softcifar.ml.nn.Mode;
 import io.softcifar.ml.nn.Module;
+import io.softcifar.ml.nn.Scalars;
 import java.util.SplittableRandom;
 
 /**
@@ -51,9 +52,9 @@ public final class SngpHead extends Module {
 
     /** Random features of the backbone output h (B × in) → B × D. */
     public NDArray randomFeatures(NDArray h) {
-        NDArray scaled = h.div((float) kernelScale);
+        NDArray scaled = Scalars.div(h, kernelScale);
         NDArray z = scaled.getNDArrayInternal().linear(scaled, buffer("rff_weight"), buffer("rff_bias")).singletonOrThrow();
-        return z.cos().mul((float) Math.sqrt(2.0 / features));
+        return Scalars.mul(z.cos(), Math.sqrt(2.0 / features));
     }
 
     /** Logits; in training also accumulates φᵀφ into the precision matrix (without gradient). */

@@ -92,7 +92,7 @@ final class SpectralNorm {
         NDArray v = Module.scoped(owner.buffer(V).expandDims(1), stepManager);
         NDArray wv = w.matMul(v).squeeze(1);
         NDArray sigma = wv.mul(u).sum();
-        NDArray factor = sigma.div(bound).maximum(1f);
+        NDArray factor = Scalars.maximum(Scalars.div(sigma, bound), 1);
         return Module.scoped(weight.div(factor), stepManager);
     }
 }

@@ -3,6 +3,7 @@ package io.softcifar.ml.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -247,8 +248,10 @@ public final class Checkpoint {
                 throw invalid(loaded.file(), what + " tensor '" + e.getKey() + "' has shape " + stored.getShape()
                         + " but this model expects " + dest.getShape() + " (checkpoint of another architecture)");
             }
-            NDArray converted = stored.toType(dest.getDataType(), false);
-            io.softcifar.ml.nn.Autograd.noGrad(() -> dest.set(converted.toByteBuffer()));
+            NDArray converted = stored.toType(dest.getDataType(), false).toDevice(dest.getDevice(), false);
+            // an element-wise copy into dest's own memory: NDArray.set(Buffer) would instead make dest borrow the
+            // buffer (torch::from_blob, see nn.Scalars), memory the JVM may free while the model still uses it
+            io.softcifar.ml.nn.Autograd.noGrad(() -> dest.set(new NDIndex("..."), converted));
         }
     }
 

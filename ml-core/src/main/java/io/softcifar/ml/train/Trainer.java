@@ -166,6 +166,12 @@ public final class Trainer {
                     LOG.info("run cancelled during epoch {}; checkpoints kept in {}", epoch + 1, options.outDir());
                     break;
                 }
+                if (!Double.isFinite(outcome.meanLoss())) {
+                    throw new TrainingDivergedException(String.format(java.util.Locale.ROOT,
+                            "training diverged: the mean training loss of epoch %d is %s (learning rate %s);"
+                                    + " the checkpoints of the epochs before it are kept in %s",
+                            epoch + 1, outcome.meanLoss(), config.learningRate(), options.outDir()), epoch + 1);
+                }
                 net.endEpoch();
                 double[] val = validate();
                 boolean improved = val[0] < bestValLoss;
