@@ -23,7 +23,8 @@ import org.jboss.logging.Logger;
 /**
  * Consumes {@code training.cancel_requested} in a consumer group of this replica alone ({@code <prefix>-<uuid>},
  * reading from the latest offset): every replica sees every cancel, and the one where the run trains sets its flag.
- * The run stops after its current step. Replicas where the run is not active ignore the request.
+ * The run stops after its current step. Every replica also records the request in the bucket ({@code CancelMarker}),
+ * so that a run still queued when the cancel came ends as cancelled when its request is consumed, without training.
  */
 @ApplicationScoped
 public class CancelListener {
@@ -73,10 +74,12 @@ public class CancelListener {
         }
         String runId = cancel.get().runId();
         String reason = cancel.get().reason() == null ? "cancel requested" : cancel.get().reason();
+        // remembered in the bucket first, for a run that is queued (or training elsewhere and redelivered later)
+        service.executor().rememberCancel(runId, envelope.time(), cancel.get().reason());
         if (service.registry().cancel(runId, reason)) {
             LOG.infof("run %s: cancel requested (%s); stopping after the current step", runId, reason);
         } else {
-            LOG.debugf("run %s: cancel request ignored, the run is not training on this replica", runId);
+            LOG.debugf("run %s: not training on this replica; the cancel is remembered for its request", runId);
         }
     }
 }

@@ -85,6 +85,6 @@ public class TrainingRequestListener {
         TrainingRequested request = envelope.payloadAs(TrainingRequested.class).orElseThrow(() ->
                 new RejectedEventException("expected " + TrainingRequested.TYPE + " on " + record.topic() + ", got "
                         + envelope.type()));
-        service.executor().execute(request, envelope.correlation());
+        service.executor().execute(request, envelope.correlation(), envelope.time());
     }
 }

@@ -125,6 +125,15 @@ public final class RunExecutor {
      * @throws InterruptedException    if interrupted while waiting for another replica's lease (shutdown)
      */
     public Outcome execute(TrainingRequested request, Correlation correlation) throws InterruptedException {
+        return execute(request, correlation, null);
+    }
+
+    /**
+     * As {@link #execute(TrainingRequested, Correlation)}, for a request made at {@code requestedAt} (its event's
+     * time): if the run's latest cancel came at or after that time, the run ends as cancelled without training.
+     */
+    public Outcome execute(TrainingRequested request, Correlation correlation, Instant requestedAt)
+            throws InterruptedException {
         String runId = request.runId();
         RunSpec spec = request.spec();
         Correlation corr = Correlation.ofRun(correlation == null ? request.studyId() : correlation.studyId(), runId,
@@ -146,8 +155,10 @@ public final class RunExecutor {
         }
         spec = spec.withDefaults();
 
+        Optional<CancelMarker> cancel = readCancel(runId).filter(c -> c.supersedes(requestedAt));
         Optional<RunRecord> ended = readRecord(runId);
-        if (ended.isPresent() && ended.get().status() == RunStatus.CANCELLED && ended.get().terminalEventPublished()) {
+        if (ended.isPresent() && ended.get().status() == RunStatus.CANCELLED && ended.get().terminalEventPublished()
+                && cancel.isEmpty()) {
             // a request for a cancelled run is a retry (results-service: POST /api/studies/{id}/retry): it resumes
             // from the run's last checkpoint, which cancelling kept
             LOG.infof("run %s: was cancelled; the new request resumes it from its last checkpoint", runId);
@@ -177,6 +188,10 @@ public final class RunExecutor {
             handle.update(record.status(), 0, "ended on another replica");
             finishDuplicate(record);
             return Outcome.ALREADY_ENDED;
+        }
+        if (cancel.isPresent()) {
+            // cancelled after this request was made (e.g. a queued run of a cancelled study): it ends without training
+            handle.requestCancel(cancel.get().reason() == null ? "cancel requested" : cancel.get().reason());
         }
         RunLeases.Held lease = leases.hold(runId);
         Path runDir = workDir.resolve("runs").resolve(runId);
@@ -212,6 +227,9 @@ public final class RunExecutor {
 
     private Outcome train(String runId, RunSpec spec, Correlation corr, RunRegistry.RunHandle handle, Path runDir)
             throws IOException, InterruptedException {
+        if (handle.isCancelled()) { // cancelled before it started: no data is fetched, nothing is trained
+            return cancelled(runId, spec, corr, handle, 0);
+        }
         String datasetId = spec.datasetId();
         String manifestKey = ObjectKeys.manifest(datasetId);
         if (!store.exists(manifestKey)) {
@@ -405,6 +423,30 @@ public final class RunExecutor {
         store.putJson(RunKeys.record(runId), EventCodec.toJson(record));
         events.publish(Topics.TRAINING_STATE, runId, envelope);
         store.putJson(RunKeys.record(runId), EventCodec.toJson(record.published()));
+    }
+
+    /**
+     * Remembers a cancel request for a run that may not be training yet (see {@link CancelMarker}); a later request
+     * replaces an earlier one.
+     */
+    public void rememberCancel(String runId, Instant requestedAt, String reason) {
+        if (!ObjectKeys.isValidId(runId) || requestedAt == null) {
+            return;
+        }
+        Optional<CancelMarker> known = readCancel(runId);
+        if (known.isPresent() && known.get().requestedAt() != null && known.get().requestedAt().isAfter(requestedAt)) {
+            return;
+        }
+        store.putJson(RunKeys.cancelMarker(runId), EventCodec.toJson(new CancelMarker(runId, requestedAt, reason)));
+    }
+
+    private Optional<CancelMarker> readCancel(String runId) {
+        String key = RunKeys.cancelMarker(runId);
+        if (runId == null || !store.exists(key)) {
+            return Optional.empty();
+        }
+        return Optional.of(EventCodec.fromJson(new String(store.getBytes(key), StandardCharsets.UTF_8),
+                CancelMarker.class));
     }
 
     private Optional<RunRecord> readRecord(String runId) {

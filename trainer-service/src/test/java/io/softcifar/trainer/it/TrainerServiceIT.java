@@ -253,6 +253,48 @@ class TrainerServiceIT {
         given().get("/api/runs").then().statusCode(200).body("runId", hasItem(runId));
     }
 
+    /**
+     * A cancel that comes while the run is still queued (its request not yet consumed, as for most runs of a cancelled
+     * study) is remembered: the request ends the run as cancelled at epoch 0 with nothing trained, and a later request
+     * (a retry) trains it.
+     */
+    @Test
+    void aCancelForAQueuedRunEndsItWithoutTrainingAndARetryAfterwardsTrainsIt() throws Exception {
+        String runId = runId("queued");
+        EventEnvelope queued = EventEnvelope.of(new TrainingRequested(runId, "study-it", tiny(1).build()), null);
+        send(Topics.TRAINING_CONTROL, runId, EventCodec.encode(EventEnvelope.of(
+                new TrainingCancelRequested(runId, "study cancelled"), null)));
+        await(() -> store.exists(RunKeys.cancelMarker(runId)));
+
+        try (TopicProbe state = probe(Topics.TRAINING_STATE)) {
+            send(Topics.TRAINING_REQUESTS, runId, EventCodec.encode(queued)); // made before the cancel, consumed after
+            TrainingCancelled cancelled = payload(state.await(is(runId, TrainingCancelled.TYPE), RUN_TIMEOUT)
+                    .orElseThrow(), TrainingCancelled.class);
+            assertThat(cancelled.atEpoch()).isZero();
+            assertThat(cancelled.reason()).isEqualTo("study cancelled");
+            assertThat(state.readFor(Duration.ofSeconds(1))).filteredOn(r -> runId.equals(r.key()))
+                    .noneMatch(is(runId, RunState.TYPE)).noneMatch(is(runId, TrainingFinished.TYPE));
+        }
+        assertThat(store.exists(ObjectKeys.lastCheckpoint(runId))).as("nothing was trained").isFalse();
+        given().get("/api/runs/" + runId).then().statusCode(200).body("status", equalTo("CANCELLED"));
+
+        try (TopicProbe state = probe(Topics.TRAINING_STATE)) {
+            request(runId, tiny(1).build()); // the retry: made after the cancel
+            TrainingFinished finished = payload(state.await(is(runId, TrainingFinished.TYPE), RUN_TIMEOUT)
+                    .orElseThrow(), TrainingFinished.class);
+            assertThat(finished.epochsRun()).isEqualTo(1);
+        }
+        assertThat(store.exists(ObjectKeys.bestCheckpoint(runId))).isTrue();
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition within 30 s").isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
     @Test
     void healthMetricsAndOpenApiAreServed() {
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
