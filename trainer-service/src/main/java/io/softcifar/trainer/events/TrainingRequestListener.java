@@ -11,6 +11,7 @@ import io.softcifar.service.events.RejectedEventException;
 import io.softcifar.service.kafka.KafkaSettings;
 import io.softcifar.trainer.config.TrainerSettings;
 import io.softcifar.trainer.service.DeviceStatus;
+import io.softcifar.trainer.service.RequestBacklog;
 import io.softcifar.trainer.service.TrainerService;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -49,8 +50,11 @@ public class TrainingRequestListener {
     DeviceStatus device;
 
     private EventConsumer consumer;
+    private RequestBacklog backlog;
 
     void start(@Observes @Priority(100) StartupEvent event) {
+        backlog = new RequestBacklog(kafka.bootstrapServers(), settings.consumerGroup(), Topics.TRAINING_REQUESTS);
+        service.metrics().backlog(backlog);
         if (device.problem().isPresent()) {
             // taking requests would fail every one of them; readiness is DOWN with the reason instead
             LOG.errorf("not consuming %s: %s", Topics.TRAINING_REQUESTS, device.problem().get());
@@ -78,6 +82,9 @@ public class TrainingRequestListener {
         if (consumer != null) {
             // a run in progress is interrupted by the shutdown; its request is redelivered and resumes elsewhere
             consumer.close(Duration.ofSeconds(5));
+        }
+        if (backlog != null) {
+            backlog.close();
         }
     }
 

@@ -31,6 +31,14 @@ public final class TrainerMetrics {
                 .register(registry);
     }
 
+    /** The requests topic's backlog of the trainer group ({@link RequestBacklog}), as a gauge. */
+    public void backlog(RequestBacklog backlog) {
+        Gauge.builder("softcifar.trainer.requests.backlog", backlog, RequestBacklog::get)
+                .description("training requests the trainer group has not completed: queued plus training, all"
+                        + " replicas")
+                .register(registry);
+    }
+
     public void epoch(double seconds) {
         epochTimer.record(Duration.ofNanos((long) (seconds * 1e9)));
     }

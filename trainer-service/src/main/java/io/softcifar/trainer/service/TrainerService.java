@@ -26,12 +26,18 @@ public class TrainerService {
 
     private RunRegistry registry;
     private RunExecutor executor;
+    private TrainerMetrics metrics;
 
     @PostConstruct
     void init() {
         registry = new RunRegistry();
-        executor = new RunExecutor(store, publisher::publish, registry, new TrainerMetrics(meters, registry),
-                settings.workDir(), settings.device(), settings.leaseTtl(), RunExecutor.Hooks.NONE);
+        metrics = new TrainerMetrics(meters, registry);
+        executor = new RunExecutor(store, publisher::publish, registry, metrics, settings.workDir(), settings.device(),
+                settings.leaseTtl(), RunExecutor.Hooks.NONE);
+    }
+
+    public TrainerMetrics metrics() {
+        return metrics;
     }
 
     public RunExecutor executor() {

@@ -232,6 +232,8 @@ class TrainerServiceIT {
         try (TopicProbe state = probe(Topics.TRAINING_STATE); TopicProbe progress = probe(Topics.TRAINING_PROGRESS)) {
             assertThat(progress.await(is(runId, TrainingProgress.TYPE), RUN_TIMEOUT)).isPresent();
             given().get("/api/runs/" + runId).then().statusCode(200).body("status", equalTo("RUNNING"));
+            // the training run's request is not completed yet: it counts in the trainer group's backlog
+            await(() -> backlog() >= 1);
             send(Topics.TRAINING_CONTROL, runId, EventCodec.encode(EventEnvelope.of(
                     new TrainingCancelRequested(runId, "enough for the test"), null)));
 
@@ -285,6 +287,15 @@ class TrainerServiceIT {
             assertThat(finished.epochsRun()).isEqualTo(1);
         }
         assertThat(store.exists(ObjectKeys.bestCheckpoint(runId))).isTrue();
+        await(() -> backlog() == 0); // every request so far has ended and its offset is committed
+    }
+
+    /** {@code softcifar_trainer_requests_backlog} as /q/metrics shows it (NaN if absent). */
+    private static double backlog() {
+        String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return text.lines().filter(l -> l.startsWith("softcifar_trainer_requests_backlog "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1).trim())).findFirst()
+                .orElse(Double.NaN);
     }
 
     private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
