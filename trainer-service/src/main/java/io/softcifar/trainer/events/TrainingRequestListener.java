@@ -55,6 +55,7 @@ public class TrainingRequestListener {
     void start(@Observes @Priority(100) StartupEvent event) {
         backlog = new RequestBacklog(kafka.bootstrapServers(), settings.consumerGroup(), Topics.TRAINING_REQUESTS);
         service.metrics().backlog(backlog);
+        service.metrics().gpuMemory(device.gpuCount());
         if (device.problem().isPresent()) {
             // taking requests would fail every one of them; readiness is DOWN with the reason instead
             LOG.errorf("not consuming %s: %s", Topics.TRAINING_REQUESTS, device.problem().get());

@@ -1,5 +1,7 @@
 package io.softcifar.trainer.service;
 
+import ai.djl.Device;
+import ai.djl.util.cuda.CudaUtils;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -37,6 +39,24 @@ public final class TrainerMetrics {
                 .description("training requests the trainer group has not completed: queued plus training, all"
                         + " replicas")
                 .register(registry);
+    }
+
+    /**
+     * Used and total memory of each of the first {@code gpus} CUDA devices (DJL's {@code CudaUtils.getGpuMemory},
+     * i.e. cudaMemGetInfo), read on every scrape; nothing is registered without GPUs.
+     */
+    public void gpuMemory(int gpus) {
+        for (int i = 0; i < gpus; i++) {
+            Device gpu = Device.gpu(i);
+            Gauge.builder("softcifar.trainer.device.memory.used", gpu, d -> CudaUtils.getGpuMemory(d).getUsed())
+                    .description("memory in use on the GPU (all processes)")
+                    .baseUnit("bytes").tag("device", "gpu:" + i)
+                    .register(registry);
+            Gauge.builder("softcifar.trainer.device.memory.total", gpu, d -> CudaUtils.getGpuMemory(d).getMax())
+                    .description("memory of the GPU")
+                    .baseUnit("bytes").tag("device", "gpu:" + i)
+                    .register(registry);
+        }
     }
 
     public void epoch(double seconds) {
