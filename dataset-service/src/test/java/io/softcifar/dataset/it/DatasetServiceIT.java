@@ -25,6 +25,7 @@ import io.softcifar.storage.ObjectStore;
 import io.softcifar.storage.ObjectStoreConfig;
 import io.softcifar.testsupport.InfrastructureTestResource;
 import io.softcifar.testsupport.TestInfrastructure;
+import io.softcifar.testsupport.PrometheusText;
 import io.softcifar.testsupport.TopicProbe;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -327,11 +328,8 @@ class DatasetServiceIT {
     }
 
     private static double importCount(String outcome) {
-        String metrics = given().get("/q/metrics").asString();
-        return metrics.lines()
-                .filter(l -> l.startsWith("softcifar_dataset_imports_total{") && l.contains("outcome=\"" + outcome + "\""))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                .sum();
+        return PrometheusText.sum(given().get("/q/metrics").asString(), "softcifar_dataset_imports_total", "outcome",
+                outcome).orElse(0);
     }
 
     private static TopicProbe probe(String topic) {

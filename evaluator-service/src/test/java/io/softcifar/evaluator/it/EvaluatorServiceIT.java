@@ -23,6 +23,7 @@ import io.softcifar.storage.ObjectStore;
 import io.softcifar.storage.ObjectStoreConfig;
 import io.softcifar.testsupport.InfrastructureTestResource;
 import io.softcifar.testsupport.TestInfrastructure;
+import io.softcifar.testsupport.PrometheusText;
 import io.softcifar.testsupport.TopicProbe;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -319,10 +320,8 @@ class EvaluatorServiceIT {
     }
 
     private static double evaluations(String outcome) {
-        return given().get("/q/metrics").asString().lines()
-                .filter(l -> l.startsWith("softcifar_evaluator_evaluations_total{") && l.contains("outcome=\"" + outcome + "\""))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                .sum();
+        return PrometheusText.sum(given().get("/q/metrics").asString(), "softcifar_evaluator_evaluations_total",
+                "outcome", outcome).orElse(0);
     }
 
     private static TopicProbe probe(String topic) {

@@ -29,6 +29,7 @@ import io.softcifar.storage.ObjectStore;
 import io.softcifar.storage.ObjectStoreConfig;
 import io.softcifar.testsupport.InfrastructureTestResource;
 import io.softcifar.testsupport.TestInfrastructure;
+import io.softcifar.testsupport.PrometheusText;
 import io.softcifar.testsupport.TopicProbe;
 import io.softcifar.trainer.service.RunKeys;
 import java.nio.file.Files;
@@ -293,9 +294,7 @@ class TrainerServiceIT {
     /** {@code softcifar_trainer_requests_backlog} as /q/metrics shows it (NaN if absent). */
     private static double backlog() {
         String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        return text.lines().filter(l -> l.startsWith("softcifar_trainer_requests_backlog "))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1).trim())).findFirst()
-                .orElse(Double.NaN);
+        return PrometheusText.sum(text, "softcifar_trainer_requests_backlog").orElse(Double.NaN);
     }
 
     private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
@@ -319,9 +318,7 @@ class TrainerServiceIT {
     }
 
     private static double counter(String outcome) {
-        return given().get("/q/metrics").asString().lines()
-                .filter(l -> l.startsWith("softcifar_trainer_runs_total{") && l.contains("outcome=\"" + outcome + "\""))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                .sum();
+        return PrometheusText.sum(given().get("/q/metrics").asString(), "softcifar_trainer_runs_total", "outcome",
+                outcome).orElse(0);
     }
 }
