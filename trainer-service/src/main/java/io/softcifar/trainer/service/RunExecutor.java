@@ -176,6 +176,11 @@ public final class RunExecutor {
             return Outcome.ALREADY_RUNNING;
         }
         RunRegistry.RunHandle handle = begun.get();
+        if (cancel.isEmpty()) {
+            // read again now that the run is registered: a cancel that came since the first read is in the bucket,
+            // one that comes from here on finds the run's flag
+            cancel = readCancel(runId).filter(c -> c.supersedes(requestedAt));
+        }
         boolean mine;
         try {
             mine = leases.acquire(runId, () -> store.exists(RunKeys.record(runId)));
