@@ -168,9 +168,10 @@ public final class Trainer {
                 }
                 if (!Double.isFinite(outcome.meanLoss())) {
                     throw new TrainingDivergedException(String.format(java.util.Locale.ROOT,
-                            "training diverged: the mean training loss of epoch %d is %s (learning rate %s);"
-                                    + " the checkpoints of the epochs before it are kept in %s",
-                            epoch + 1, outcome.meanLoss(), config.learningRate(), options.outDir()), epoch + 1);
+                            "training diverged: the mean training loss of epoch %d is %s (learning rate %s); %s",
+                            epoch + 1, outcome.meanLoss(), config.learningRate(), epoch == 0
+                                    ? "no checkpoint was written"
+                                    : "the checkpoints written before it stay in " + options.outDir()), epoch + 1);
                 }
                 net.endEpoch();
                 double[] val = validate();
