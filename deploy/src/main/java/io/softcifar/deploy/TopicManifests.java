@@ -24,6 +24,8 @@ public final class TopicManifests {
     /** The Strimzi {@code Kafka} resource the topics belong to (label {@code strimzi.io/cluster}). */
     public static final String KAFKA_CLUSTER = "softcifar";
     public static final String DEFAULT_OUTPUT = "deploy/k8s/base/kafka/topics.yaml";
+    /** Strimzi 1.0 serves only {@code v1} (v1beta2 was removed); the topic operator reads it since Strimzi 0.49. */
+    public static final String API_VERSION = "kafka.strimzi.io/v1";
 
     private TopicManifests() {
     }
@@ -51,7 +53,7 @@ public final class TopicManifests {
                 + "# key: " + topic.key() + "\n"
                 + "# events: " + String.join(", ", topic.eventTypes()) + "\n"
                 + "# producers: " + serviceIds(topic.producers()) + "; consumers: " + serviceIds(topic.consumers()) + "\n"
-                + "apiVersion: kafka.strimzi.io/v1beta2\n"
+                + "apiVersion: " + API_VERSION + "\n"
                 + "kind: KafkaTopic\n"
                 + "metadata:\n"
                 + "  name: " + topic.name() + "\n"

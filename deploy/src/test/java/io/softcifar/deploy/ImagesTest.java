@@ -18,4 +18,14 @@ class ImagesTest {
         assertThat(Images.isPinned("app:${TAG}")).isFalse();
         assertThat(Images.isPinned(null)).isFalse();
     }
+
+    @Test
+    void aDigestIsATagPlusSixtyFourHexDigits() {
+        String digest = "sha256:" + "0123456789abcdef".repeat(4);
+        assertThat(Images.hasDigest("chrislusf/seaweedfs:4.48@" + digest)).isTrue();
+        assertThat(Images.tag("chrislusf/seaweedfs:4.48@" + digest)).isEqualTo("4.48");
+        assertThat(Images.hasDigest("chrislusf/seaweedfs@" + digest)).as("no tag").isFalse();
+        assertThat(Images.hasDigest("chrislusf/seaweedfs:4.48@sha256:abcd")).as("short digest").isFalse();
+        assertThat(Images.hasDigest("chrislusf/seaweedfs:4.48")).isFalse();
+    }
 }

@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.Assumptions;
 
 /** One overlay rendered by {@code kubectl kustomize}, as parsed YAML documents. Rendered once per test JVM. */
 record RenderedOverlay(String name, List<JsonNode> resources) {
@@ -19,10 +18,10 @@ record RenderedOverlay(String name, List<JsonNode> resources) {
     static final List<String> OVERLAYS = List.of("dev", "gpu");
     private static final Map<String, RenderedOverlay> CACHE = new ConcurrentHashMap<>();
 
-    /** Renders deploy/k8s/overlays/NAME; skips the calling test when kubectl is not installed. */
+    /** Renders deploy/k8s/overlays/NAME; skips the calling test when kubectl is not installed (fails with CI=true). */
     static RenderedOverlay of(String overlay) {
         Optional<Path> kubectl = RepoFiles.onPath("kubectl");
-        Assumptions.assumeTrue(kubectl.isPresent(), "kubectl is not on the PATH: the Kustomize overlays were NOT"
+        Required.present(kubectl.isPresent(), "kubectl is not on the PATH: the Kustomize overlays were NOT"
                 + " rendered or checked (.ci/run installs it: apt-get install kubernetes-client)");
         return CACHE.computeIfAbsent(overlay, name -> {
             String dir = "deploy/k8s/overlays/" + name;

@@ -1,27 +1,39 @@
 package io.softcifar.testsupport;
 
 import org.testcontainers.DockerClientFactory;
-import org.testcontainers.containers.MinIOContainer;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.images.builder.Transferable;
 import org.testcontainers.kafka.KafkaContainer;
 
 /**
- * The official images through Testcontainers: {@code apache/kafka} at the version of the Kafka client the services
- * use, and a pinned MinIO release. Only this class touches Testcontainers, so the embedded mode (and
+ * Real servers through Testcontainers: {@code apache/kafka} at the version of the Kafka client the services use, and
+ * the S3 server of the compose and Kubernetes deployments (SeaweedFS; MinIO's images were withdrawn from Docker Hub,
+ * see docs/deploy-s3-servers.md). Only this class touches Testcontainers, so the embedded mode (and
  * {@code softcifar up}) never loads it.
  */
 final class ContainersBackend implements InfrastructureBackend {
 
     /** Same broker version as the kafka-clients of the Quarkus BOM and as {@link EmbeddedKafka}. */
     static final String KAFKA_IMAGE = "apache/kafka:4.1.2";
-    /** Pinned so that a new MinIO release cannot change test results unnoticed. */
-    static final String MINIO_IMAGE = "minio/minio:RELEASE.2025-09-07T16-13-09Z";
+    /**
+     * The same image and digest as docker-compose.yml and deploy/k8s (the deploy module's tests check that they
+     * agree), so a new release cannot change test results unnoticed.
+     */
+    static final String S3_IMAGE =
+            "chrislusf/seaweedfs:4.48@sha256:4e61d15fd35994cb1e43e1e553dff106794841fd9a99ade2fc8c8bfce4d7872d";
+    static final int S3_PORT = 8333;
+    /** One identity with every right: the tests create and delete their own buckets. */
+    static final String S3_IDENTITIES = "{\"identities\": [{\"name\": \"softcifar-test\", \"credentials\": [{\"accessKey\": \""
+            + EmbeddedS3.DEFAULT_ACCESS_KEY + "\", \"secretKey\": \"" + EmbeddedS3.DEFAULT_SECRET_KEY
+            + "\"}], \"actions\": [\"Admin\", \"Read\", \"Write\", \"List\", \"Tagging\"]}]}";
 
     private final KafkaContainer kafka;
-    private final MinIOContainer minio;
+    private final GenericContainer<?> s3;
 
-    private ContainersBackend(KafkaContainer kafka, MinIOContainer minio) {
+    private ContainersBackend(KafkaContainer kafka, GenericContainer<?> s3) {
         this.kafka = kafka;
-        this.minio = minio;
+        this.s3 = s3;
     }
 
     static boolean dockerAvailable() {
@@ -38,19 +50,29 @@ final class ContainersBackend implements InfrastructureBackend {
                     + " answers here. Run with -D" + InfrastructureMode.PROPERTY + "=embedded (or auto).");
         }
         KafkaContainer kafka = new KafkaContainer(KAFKA_IMAGE);
-        MinIOContainer minio = new MinIOContainer(MINIO_IMAGE)
-                .withUserName(EmbeddedS3.DEFAULT_ACCESS_KEY)
-                .withPassword(EmbeddedS3.DEFAULT_SECRET_KEY);
+        GenericContainer<?> s3 = seaweedfs();
         try {
             kafka.start();
-            minio.start();
-            return new ContainersBackend(kafka, minio);
+            s3.start();
+            return new ContainersBackend(kafka, s3);
         } catch (RuntimeException e) {
-            minio.stop();
+            s3.stop();
             kafka.stop();
             throw new InfrastructureException("Could not start the test containers " + KAFKA_IMAGE + " and "
-                    + MINIO_IMAGE + ": " + InfrastructureException.rootMessage(e), e);
+                    + S3_IMAGE + ": " + InfrastructureException.rootMessage(e), e);
         }
+    }
+
+    /** SeaweedFS as in docker-compose.yml: one process, S3 gateway on 8333, identities from a file. */
+    @SuppressWarnings("resource") // started and stopped by the caller
+    static GenericContainer<?> seaweedfs() {
+        return new GenericContainer<>(S3_IMAGE)
+                .withCopyToContainer(Transferable.of(S3_IDENTITIES), "/etc/seaweedfs/s3.json")
+                .withCreateContainerCmdModifier(cmd -> cmd.withEntrypoint("/usr/bin/weed"))
+                .withCommand("server", "-dir=/data", "-ip.bind=0.0.0.0", "-s3", "-s3.port=" + S3_PORT,
+                        "-s3.config=/etc/seaweedfs/s3.json", "-volume.max=0", "-master.volumeSizeLimitMB=64")
+                .withExposedPorts(S3_PORT)
+                .waitingFor(Wait.forHttp("/healthz").forPort(S3_PORT));
     }
 
     @Override
@@ -65,17 +87,17 @@ final class ContainersBackend implements InfrastructureBackend {
 
     @Override
     public String s3Endpoint() {
-        return minio.getS3URL();
+        return "http://" + s3.getHost() + ":" + s3.getMappedPort(S3_PORT);
     }
 
     @Override
     public String s3AccessKey() {
-        return minio.getUserName();
+        return EmbeddedS3.DEFAULT_ACCESS_KEY;
     }
 
     @Override
     public String s3SecretKey() {
-        return minio.getPassword();
+        return EmbeddedS3.DEFAULT_SECRET_KEY;
     }
 
     @Override
@@ -83,7 +105,7 @@ final class ContainersBackend implements InfrastructureBackend {
         try {
             kafka.stop();
         } finally {
-            minio.stop();
+            s3.stop();
         }
     }
 }

@@ -26,9 +26,9 @@ class ContainersInfrastructureIT {
     }
 
     @Test
-    void startsKafkaAndMinioFromTheOfficialImages() throws Exception {
+    void startsKafkaAndTheS3ServerFromTheirImages() throws Exception {
         assumeTrue(docker, "No Docker engine answers here, so the 'containers' mode ("
-                + ContainersBackend.KAFKA_IMAGE + ", " + ContainersBackend.MINIO_IMAGE + ") is not checked;"
+                + ContainersBackend.KAFKA_IMAGE + ", " + ContainersBackend.S3_IMAGE + ") is not checked;"
                 + " the embedded mode is tested instead");
 
         try (ContainersBackend backend = ContainersBackend.start()) {
@@ -38,7 +38,7 @@ class ContainersInfrastructureIT {
                     .extracting(ConsumerRecord::value).containsExactly("from a container");
 
             assertThat(S3Clients.roundTrip(backend.s3Endpoint(), backend.s3AccessKey(), backend.s3SecretKey(),
-                    "softcifar-test", "it/containers.txt", "stored in MinIO")).isEqualTo("stored in MinIO");
+                    "softcifar-test", "it/containers.txt", "stored in SeaweedFS")).isEqualTo("stored in SeaweedFS");
         }
     }
 

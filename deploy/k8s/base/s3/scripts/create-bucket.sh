@@ -1,0 +1,22 @@
+#!/bin/sh
+# Creates S3_BUCKET in SeaweedFS unless it exists, through `weed shell` (the server's own admin shell, in the same
+# image: no other client image is needed). Safe to run again. Fails unless the bucket is listed at the end.
+#   SEAWEEDFS_MASTER  host:port of the master (HTTP port; weed shell talks gRPC on port + 10000)
+#   SEAWEEDFS_FILER   host:port of the filer  (likewise)
+set -eu
+: "${S3_BUCKET:?S3_BUCKET is not set}"
+: "${SEAWEEDFS_MASTER:?SEAWEEDFS_MASTER is not set (host:9333)}"
+: "${SEAWEEDFS_FILER:?SEAWEEDFS_FILER is not set (host:8888)}"
+shell() {
+  echo "$1" | weed shell -master="$SEAWEEDFS_MASTER" -filer="$SEAWEEDFS_FILER"
+}
+if shell "s3.bucket.list" | grep -qw -- "$S3_BUCKET"; then
+  echo "create-bucket: $S3_BUCKET exists"
+  exit 0
+fi
+shell "s3.bucket.create -name $S3_BUCKET"
+if ! shell "s3.bucket.list" | grep -qw -- "$S3_BUCKET"; then
+  echo "create-bucket: $S3_BUCKET is still not listed after s3.bucket.create" >&2
+  exit 1
+fi
+echo "create-bucket: created $S3_BUCKET"
