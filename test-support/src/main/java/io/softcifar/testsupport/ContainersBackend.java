@@ -68,7 +68,7 @@ final class ContainersBackend implements InfrastructureBackend {
     static GenericContainer<?> seaweedfs() {
         return new GenericContainer<>(S3_IMAGE)
                 .withCopyToContainer(Transferable.of(S3_IDENTITIES), "/etc/seaweedfs/s3.json")
-                .withCreateContainerCmdModifier(cmd -> cmd.withEntrypoint("/usr/bin/weed"))
+                .withCreateContainerCmdModifier(cmd -> cmd.withEntrypoint("/usr/bin/weed").withWorkingDir("/data"))
                 .withCommand("server", "-dir=/data", "-ip.bind=0.0.0.0", "-s3", "-s3.port=" + S3_PORT,
                         "-s3.config=/etc/seaweedfs/s3.json", "-volume.max=0", "-master.volumeSizeLimitMB=64")
                 .withExposedPorts(S3_PORT)
