@@ -3,6 +3,8 @@
 # image: no other client image is needed). Safe to run again. Fails unless the bucket is listed at the end.
 #   SEAWEEDFS_MASTER  host:port of the master (HTTP port; weed shell talks gRPC on port + 10000)
 #   SEAWEEDFS_FILER   host:port of the filer  (likewise)
+#   S3_BUCKET_OWNER   the identity that owns the bucket (default softcifar-services, the services' identity of
+#                     write-identities.sh): SeaweedFS lets a non-admin identity reach only buckets it owns
 set -eu
 : "${S3_BUCKET:?S3_BUCKET is not set}"
 : "${SEAWEEDFS_MASTER:?SEAWEEDFS_MASTER is not set (host:9333)}"
@@ -14,9 +16,9 @@ if shell "s3.bucket.list" | grep -qw -- "$S3_BUCKET"; then
   echo "create-bucket: $S3_BUCKET exists"
   exit 0
 fi
-shell "s3.bucket.create -name $S3_BUCKET"
+shell "s3.bucket.create -name $S3_BUCKET -owner ${S3_BUCKET_OWNER:-softcifar-services}"
 if ! shell "s3.bucket.list" | grep -qw -- "$S3_BUCKET"; then
   echo "create-bucket: $S3_BUCKET is still not listed after s3.bucket.create" >&2
   exit 1
 fi
-echo "create-bucket: created $S3_BUCKET"
+echo "create-bucket: created $S3_BUCKET, owner ${S3_BUCKET_OWNER:-softcifar-services}"
