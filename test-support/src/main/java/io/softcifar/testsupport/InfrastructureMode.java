@@ -15,7 +15,7 @@ public enum InfrastructureMode {
 
     /** Kafka and S3 in this JVM ({@link EmbeddedKafka}, {@link EmbeddedS3}); needs nothing installed. */
     EMBEDDED,
-    /** The official {@code apache/kafka} and {@code minio/minio} images through Testcontainers; needs Docker. */
+    /** {@code apache/kafka} and the deployments' S3 server (SeaweedFS) through Testcontainers; needs Docker. */
     CONTAINERS,
     /** {@link #CONTAINERS} when a Docker engine answers, otherwise {@link #EMBEDDED}. */
     AUTO;
