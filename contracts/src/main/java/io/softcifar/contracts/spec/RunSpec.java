@@ -227,8 +227,9 @@ public record RunSpec(
     }
 
     /**
-     * A stable key that groups the runs of one configuration over seeds, e.g. {@code sngp-soft-mixup-1f0c4e9a2b7d}:
-     * method, label mode, mixing (when not none), then the first 12 hex digits of the SHA-256 of
+     * A stable key that groups the runs of one configuration over seeds, e.g. {@code sngp-soft-mixup-1f0c4e9a2b7d}
+     * or {@code dropout-hard-noaug-0a1b2c3d4e5f}: method, label mode, mixing (when not none), {@code noaug} when
+     * augmentation is off, then the first 12 hex digits of the SHA-256 of
      * {@link #configurationJson()}. Valid as an object-key id.
      *
      * @throws InvalidSpecException if the spec is invalid
@@ -236,7 +237,8 @@ public record RunSpec(
     public String configurationKey() {
         RunSpec s = withDefaults();
         String hash = Sha256.hex(configurationJson()).substring(0, 12);
-        return s.method + "-" + s.labelMode + (MIXING_NONE.equals(s.mixing) ? "" : "-" + s.mixing) + "-" + hash;
+        return s.method + "-" + s.labelMode + (MIXING_NONE.equals(s.mixing) ? "" : "-" + s.mixing)
+                + (s.augment ? "" : "-noaug") + "-" + hash;
     }
 
     private static void checkChoice(String field, String value, List<String> allowed, Problems p) {

@@ -200,6 +200,7 @@ class RunSpecTest {
 
         assertThat(keys).doesNotHaveDuplicates();
         assertThat(keys.get(4)).startsWith("basic-soft-mixup-");
+        assertThat(keys.get(2)).matches("basic-soft-noaug-[0-9a-f]{12}");
     }
 
     @Test
