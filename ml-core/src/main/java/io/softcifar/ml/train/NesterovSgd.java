@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * SGD with momentum and L2 weight decay, exactly PyTorch's {@code torch.optim.SGD(momentum=μ, weight_decay=wd,
- * dampening=0)}. With g ← ∇ + wd·w and the momentum buffer b ← μ·b + g (b starts at 0, so the first step sets b = g):
+ * dampening=0)}. With g ← ∇ + wd·w and the momentum buffer b ← μ·b + g (b starts at 0, so the first step sets
+ * b = g):
  * <ul>
  *   <li>plain momentum (the default, {@code nesterov=False}, what the reference trained with): w ← w − lr·b;
  *   <li>Nesterov momentum ({@code nesterov=True}, an option): w ← w − lr·(g + μ·b).

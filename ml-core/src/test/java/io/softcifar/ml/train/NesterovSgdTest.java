@@ -36,7 +36,8 @@ class NesterovSgdTest {
     }
 
     /**
-     * Plain momentum by hand, a = 2, w₀ = 1, μ = 0.5, lr = 0.1, no weight decay (g = 2w; b = μb + g; w = w − lr·b):
+     * Plain momentum by hand, a = 2, w₀ = 1, μ = 0.5, lr = 0.1, no weight decay (g = 2w; b = μb + g;
+     * w = w − lr·b):
      * g=2, b=2, w=0.8; g=1.6, b=2.6, w=0.54; g=1.08, b=2.38, w=0.302.
      */
     @Test
