@@ -205,7 +205,8 @@ public record RunSpec(
      * The configuration as canonical JSON (sorted keys, defaults applied) without what does not change the model a
      * run learns: the seed (runs of one configuration differ only in it), the device and the checkpoint interval,
      * plus settings the chosen method or mixing ignores (mixAlpha/mixProbability without mixing, dropoutRate
-     * outside method dropout) and an entropyThreshold of 0, which is the same as none.
+     * outside method dropout), an entropyThreshold of 0, which is the same as none, and nesterov and
+     * mixProbabilityFromEntropy when false.
      *
      * @throws InvalidSpecException if the spec is invalid
      */
@@ -216,6 +217,14 @@ public record RunSpec(
         tree.remove(List.of("seed", "device", "checkpointEvery"));
         if (MIXING_NONE.equals(s.mixing)) {
             tree.remove(List.of("mixAlpha", "mixProbability", "mixProbabilityFromEntropy"));
+        }
+        // options added later are left out at their default, so the keys of configurations that existed before them
+        // do not change (a run resumed under such a key continues with plain momentum: the buffer is the same)
+        if (!s.nesterov) {
+            tree.remove("nesterov");
+        }
+        if (!s.mixProbabilityFromEntropy) {
+            tree.remove("mixProbabilityFromEntropy");
         }
         if (!METHOD_DROPOUT.equals(s.method)) {
             tree.remove("dropoutRate");

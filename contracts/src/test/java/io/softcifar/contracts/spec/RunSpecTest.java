@@ -209,13 +209,15 @@ class RunSpecTest {
                 "{\"augment\":true,\"batchSize\":64,\"datasetId\":\"ds-1\",\"depth\":20,\"epochs\":230,"
                         + "\"gamma\":0.5,\"labelMode\":\"hard\",\"learningRate\":0.05,"
                         + "\"method\":\"sngp\",\"milestones\":[50,100,150,190,210,230],\"mixing\":\"none\","
-                        + "\"momentum\":0.9,\"nesterov\":false,\"warmupEpochs\":5,\"weightDecay\":5.0E-4}");
+                        + "\"momentum\":0.9,\"warmupEpochs\":5,\"weightDecay\":5.0E-4}");
         assertThat(RunSpec.builder("ds-1", "basic", "hard").mixing("mixup", null, null).build().configurationJson())
                 .isEqualTo("{\"augment\":true,\"batchSize\":64,\"datasetId\":\"ds-1\",\"depth\":20,\"epochs\":230,"
                         + "\"gamma\":0.5,\"labelMode\":\"hard\",\"learningRate\":0.05,"
                         + "\"method\":\"basic\",\"milestones\":[50,100,150,190,210,230],\"mixAlpha\":0.2,"
-                        + "\"mixProbability\":0.15,\"mixProbabilityFromEntropy\":false,\"mixing\":\"mixup\","
-                        + "\"momentum\":0.9,\"nesterov\":false,\"warmupEpochs\":5,\"weightDecay\":5.0E-4}");
+                        + "\"mixProbability\":0.15,\"mixing\":\"mixup\","
+                        + "\"momentum\":0.9,\"warmupEpochs\":5,\"weightDecay\":5.0E-4}");
+        assertThat(RunSpec.builder("ds-1", "sngp", "hard").nesterov(true).build().configurationJson())
+                .contains("\"momentum\":0.9,\"nesterov\":true,");
     }
 
     @Test
