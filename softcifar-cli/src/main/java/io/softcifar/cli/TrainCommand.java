@@ -28,6 +28,9 @@ import picocli.CommandLine.Option;
                 + " (resume point) and best.ckpt (lowest validation loss). Re-running with the same --out resumes."})
 final class TrainCommand implements Callable<Integer> {
 
+    /** α = 0.2 and q = 0.15, the reference's Mixup/CutMix settings (PROTOCOL.md "Training"). */
+    static final String REFERENCE_MIX = "0.2:0.15";
+
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "folder laid out like shared/data/cifar10h")
     Path data;
 
@@ -37,10 +40,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--labels", required = true, description = "soft or hard training targets")
     String labels;
 
-    @Option(names = "--mixup", paramLabel = "α:q", description = "Mixup with Beta(α, α), applied to a batch with probability q")
+    @Option(names = "--mixup", paramLabel = "α:q", arity = "0..1", fallbackValue = REFERENCE_MIX,
+            description = "Mixup with Beta(α, α), applied to a batch with probability q (alone: the reference's "
+                    + REFERENCE_MIX + ")")
     String mixup;
 
-    @Option(names = "--cutmix", paramLabel = "α:q", description = "CutMix with Beta(α, α), applied to a batch with probability q")
+    @Option(names = "--cutmix", paramLabel = "α:q", arity = "0..1", fallbackValue = REFERENCE_MIX,
+            description = "CutMix with Beta(α, α), applied to a batch with probability q (alone: the reference's "
+                    + REFERENCE_MIX + ")")
     String cutmix;
 
     @Option(names = "--dropout", defaultValue = "0.1", description = "MC Dropout rate p (method dropout; default ${DEFAULT-VALUE})")
@@ -72,6 +79,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--weight-decay", defaultValue = "5e-4", description = "weight decay (default ${DEFAULT-VALUE})")
     double weightDecay;
+
+    @Option(names = "--nesterov", description = "Nesterov momentum instead of plain momentum 0.9 (the reference's)")
+    boolean nesterov;
 
     @Option(names = "--warmup", defaultValue = "5", description = "linear warm-up epochs (default ${DEFAULT-VALUE})")
     int warmup;
@@ -153,6 +163,6 @@ final class TrainCommand implements Callable<Integer> {
         Mixing mixing = mixup != null ? Mixing.parse(Mixing.Kind.MIXUP, mixup)
                 : cutmix != null ? Mixing.parse(Mixing.Kind.CUTMIX, cutmix) : Mixing.NONE;
         return new TrainConfig(model, LabelMode.parse(labels), mixing, entropyThreshold, !noAugment, epochs, batchSize,
-                lr, 0.9, weightDecay, warmup, TrainConfig.PROTOCOL_MILESTONES, 0.5, seed, limit);
+                lr, 0.9, nesterov, weightDecay, warmup, TrainConfig.PROTOCOL_MILESTONES, 0.5, seed, limit);
     }
 }

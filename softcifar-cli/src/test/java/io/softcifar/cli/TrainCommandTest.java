@@ -55,6 +55,21 @@ class TrainCommandTest {
         assertThat(json.get("images_per_second").asDouble()).isPositive();
         assertThat(Files.exists(out.resolve("best.ckpt"))).isTrue();
         assertThat(Files.exists(out.resolve("last.ckpt"))).isTrue();
+        // the reference's optimizer: plain momentum 0.9
+        assertThat(json.at("/config/momentum").asDouble()).isEqualTo(0.9);
+        assertThat(json.at("/config/nesterov").asBoolean(true)).isFalse();
+    }
+
+    @Test
+    void nesterovIsAnOptionAndABareMixupFlagIsTheReferences(@TempDir Path out) throws IOException {
+        CliRunner.Result r = CliRunner.run(train(data, out, "--method", "basic", "--labels", "hard", "--nesterov",
+                "--mixup", "--json"));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode config = Json.MAPPER.readTree(r.out().strip()).get("config");
+        assertThat(config.get("nesterov").asBoolean()).isTrue();
+        assertThat(config.at("/mixing/kind").asText()).isEqualTo("MIXUP");
+        assertThat(config.at("/mixing/alpha").asDouble()).isEqualTo(0.2);
+        assertThat(config.at("/mixing/probability").asDouble()).isEqualTo(0.15);
     }
 
     @Test

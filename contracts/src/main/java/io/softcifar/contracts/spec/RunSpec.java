@@ -18,15 +18,20 @@ import java.util.List;
  * @param method           basic, dropout (MC Dropout), sngp or duq
  * @param labelMode        training targets: soft (CIFAR-10H distributions) or hard (their argmax)
  * @param mixing           none, mixup or cutmix (one value: the two are never combined); default none
- * @param mixAlpha         α of Beta(α, α) for Mixup/CutMix, &gt; 0; default 1
- * @param mixProbability   q, the chance that a batch is mixed, in [0, 1]; null = the mean entropy of the soft train
- *                         labels, as the reference did
+ * @param mixAlpha         α of Beta(α, α) for Mixup/CutMix, &gt; 0; default 0.2 (the reference's)
+ * @param mixProbability   q, the chance that a batch is mixed, in [0, 1]; default 0.15 (the reference's final
+ *                         scripts; ≈ the mean entropy of the CIFAR-10H soft labels, 0.1545 nats)
+ * @param mixProbabilityFromEntropy true: q = the mean entropy of the seed's soft train labels (the dataset manifest's,
+ *                         capped at 1) instead of a fixed q — this project's default before q = 0.15; mixProbability
+ *                         must then be left out; default false
  * @param dropoutRate      MC Dropout rate p in [0, 1), &gt; 0 for method dropout; default 0.1 for dropout, else 0
  * @param depth            ResNet depth 6n+2 (20, 32, 44, 56, 110); default 20
  * @param epochs           default 230 (the best validation-loss epoch is kept)
  * @param batchSize        default 64, ≥ 2 (BatchNorm)
  * @param learningRate     base learning rate, default 0.05
- * @param momentum         Nesterov momentum in [0, 1), default 0.9
+ * @param momentum         SGD momentum μ in [0, 1), default 0.9
+ * @param nesterov         Nesterov momentum instead of plain momentum; default false (plain, as the reference's
+ *                         {@code torch.optim.SGD(momentum=0.9, weight_decay=5e-4)})
  * @param weightDecay      L2 weight decay ≥ 0, default 5e-4
  * @param warmupEpochs     linear warm-up length ≥ 0, default 5
  * @param milestones       epochs where the learning rate is multiplied by gamma, strictly increasing; default
@@ -45,12 +50,14 @@ public record RunSpec(
         @Nullable String mixing,
         @Nullable Double mixAlpha,
         @Nullable Double mixProbability,
+        @Nullable Boolean mixProbabilityFromEntropy,
         @Nullable Double dropoutRate,
         @Nullable Integer depth,
         @Nullable Integer epochs,
         @Nullable Integer batchSize,
         @Nullable Double learningRate,
         @Nullable Double momentum,
+        @Nullable Boolean nesterov,
         @Nullable Double weightDecay,
         @Nullable Integer warmupEpochs,
         @Nullable List<Integer> milestones,
@@ -81,7 +88,8 @@ public record RunSpec(
     public static final List<String> DEVICES = List.of(DEVICE_AUTO, DEVICE_CPU, DEVICE_GPU);
 
     public static final long DEFAULT_SEED = 0;
-    public static final double DEFAULT_MIX_ALPHA = 1.0;
+    public static final double DEFAULT_MIX_ALPHA = 0.2;
+    public static final double DEFAULT_MIX_PROBABILITY = 0.15;
     public static final double DEFAULT_DROPOUT_RATE = 0.1;
     public static final int DEFAULT_DEPTH = 20;
     public static final int DEFAULT_EPOCHS = 230;
@@ -113,7 +121,10 @@ public record RunSpec(
         return new Builder(this);
     }
 
-    /** Every null field replaced by its default, except mixProbability and entropyThreshold, whose null is a setting. */
+    /**
+     * Every null field replaced by its default, except entropyThreshold, whose null is a setting (none), and
+     * mixProbability when mixProbabilityFromEntropy is true (q comes from the dataset).
+     */
     public RunSpec withDefaults() {
         return new RunSpec(datasetId,
                 or(seed, DEFAULT_SEED),
@@ -121,13 +132,16 @@ public record RunSpec(
                 labelMode,
                 or(mixing, MIXING_NONE),
                 or(mixAlpha, DEFAULT_MIX_ALPHA),
-                mixProbability,
+                Boolean.TRUE.equals(mixProbabilityFromEntropy) ? mixProbability
+                        : or(mixProbability, DEFAULT_MIX_PROBABILITY),
+                or(mixProbabilityFromEntropy, Boolean.FALSE),
                 or(dropoutRate, METHOD_DROPOUT.equals(method) ? DEFAULT_DROPOUT_RATE : 0.0),
                 or(depth, DEFAULT_DEPTH),
                 or(epochs, DEFAULT_EPOCHS),
                 or(batchSize, DEFAULT_BATCH_SIZE),
                 or(learningRate, DEFAULT_LEARNING_RATE),
                 or(momentum, DEFAULT_MOMENTUM),
+                or(nesterov, Boolean.FALSE),
                 or(weightDecay, DEFAULT_WEIGHT_DECAY),
                 or(warmupEpochs, DEFAULT_WARMUP_EPOCHS),
                 or(milestones, DEFAULT_MILESTONES),
@@ -155,8 +169,12 @@ public record RunSpec(
         }
         if (s.mixProbability != null) {
             p.check(s.mixProbability >= 0 && s.mixProbability <= 1, "mixProbability",
-                    "must be in [0, 1] (leave it out for the mean entropy of the soft train labels), got "
-                            + s.mixProbability);
+                    "must be in [0, 1] (default " + DEFAULT_MIX_PROBABILITY + "), got " + s.mixProbability);
+        }
+        if (s.mixProbabilityFromEntropy) {
+            p.check(mixProbability == null, "mixProbabilityFromEntropy",
+                    "true takes q from the dataset's mean entropy: leave mixProbability out (it is "
+                            + mixProbability + ")");
         }
         if (p.check(s.dropoutRate >= 0 && s.dropoutRate < 1, "dropoutRate",
                 "must be in [0, 1), got " + s.dropoutRate) && METHOD_DROPOUT.equals(s.method)) {
@@ -187,7 +205,8 @@ public record RunSpec(
      * The configuration as canonical JSON (sorted keys, defaults applied) without what does not change the model a
      * run learns: the seed (runs of one configuration differ only in it), the device and the checkpoint interval,
      * plus settings the chosen method or mixing ignores (mixAlpha/mixProbability without mixing, dropoutRate
-     * outside method dropout) and an entropyThreshold of 0, which is the same as none.
+     * outside method dropout), an entropyThreshold of 0, which is the same as none, and nesterov and
+     * mixProbabilityFromEntropy when false.
      *
      * @throws InvalidSpecException if the spec is invalid
      */
@@ -197,7 +216,15 @@ public record RunSpec(
         ObjectNode tree = EventCodec.json().valueToTree(s);
         tree.remove(List.of("seed", "device", "checkpointEvery"));
         if (MIXING_NONE.equals(s.mixing)) {
-            tree.remove(List.of("mixAlpha", "mixProbability"));
+            tree.remove(List.of("mixAlpha", "mixProbability", "mixProbabilityFromEntropy"));
+        }
+        // options added later are left out at their default, so the keys of configurations that existed before them
+        // do not change (a run resumed under such a key continues with plain momentum: the buffer is the same)
+        if (!s.nesterov) {
+            tree.remove("nesterov");
+        }
+        if (!s.mixProbabilityFromEntropy) {
+            tree.remove("mixProbabilityFromEntropy");
         }
         if (!METHOD_DROPOUT.equals(s.method)) {
             tree.remove("dropoutRate");
@@ -209,8 +236,9 @@ public record RunSpec(
     }
 
     /**
-     * A stable key that groups the runs of one configuration over seeds, e.g. {@code sngp-soft-mixup-1f0c4e9a2b7d}:
-     * method, label mode, mixing (when not none), then the first 12 hex digits of the SHA-256 of
+     * A stable key that groups the runs of one configuration over seeds, e.g. {@code sngp-soft-mixup-1f0c4e9a2b7d}
+     * or {@code dropout-hard-noaug-0a1b2c3d4e5f}: method, label mode, mixing (when not none), {@code noaug} when
+     * augmentation is off, then the first 12 hex digits of the SHA-256 of
      * {@link #configurationJson()}. Valid as an object-key id.
      *
      * @throws InvalidSpecException if the spec is invalid
@@ -218,7 +246,8 @@ public record RunSpec(
     public String configurationKey() {
         RunSpec s = withDefaults();
         String hash = Sha256.hex(configurationJson()).substring(0, 12);
-        return s.method + "-" + s.labelMode + (MIXING_NONE.equals(s.mixing) ? "" : "-" + s.mixing) + "-" + hash;
+        return s.method + "-" + s.labelMode + (MIXING_NONE.equals(s.mixing) ? "" : "-" + s.mixing)
+                + (s.augment ? "" : "-noaug") + "-" + hash;
     }
 
     private static void checkChoice(String field, String value, List<String> allowed, Problems p) {
@@ -256,12 +285,14 @@ public record RunSpec(
         private String mixing;
         private Double mixAlpha;
         private Double mixProbability;
+        private Boolean mixProbabilityFromEntropy;
         private Double dropoutRate;
         private Integer depth;
         private Integer epochs;
         private Integer batchSize;
         private Double learningRate;
         private Double momentum;
+        private Boolean nesterov;
         private Double weightDecay;
         private Integer warmupEpochs;
         private List<Integer> milestones;
@@ -282,12 +313,14 @@ public record RunSpec(
             mixing = s.mixing;
             mixAlpha = s.mixAlpha;
             mixProbability = s.mixProbability;
+            mixProbabilityFromEntropy = s.mixProbabilityFromEntropy;
             dropoutRate = s.dropoutRate;
             depth = s.depth;
             epochs = s.epochs;
             batchSize = s.batchSize;
             learningRate = s.learningRate;
             momentum = s.momentum;
+            nesterov = s.nesterov;
             weightDecay = s.weightDecay;
             warmupEpochs = s.warmupEpochs;
             milestones = s.milestones;
@@ -318,11 +351,17 @@ public record RunSpec(
             return this;
         }
 
-        /** Mixing kind with its α and q (q null = mean entropy of the soft train labels). */
+        /** Mixing kind with its α and q (null = the defaults 0.2 and 0.15). */
         public Builder mixing(String kind, Double alpha, Double probability) {
             mixing = kind;
             mixAlpha = alpha;
             mixProbability = probability;
+            return this;
+        }
+
+        /** True: q is the mean entropy of the seed's soft train labels (leave the q of {@link #mixing} null). */
+        public Builder mixProbabilityFromEntropy(Boolean v) {
+            mixProbabilityFromEntropy = v;
             return this;
         }
 
@@ -353,6 +392,11 @@ public record RunSpec(
 
         public Builder momentum(Double v) {
             momentum = v;
+            return this;
+        }
+
+        public Builder nesterov(Boolean v) {
+            nesterov = v;
             return this;
         }
 
@@ -397,9 +441,9 @@ public record RunSpec(
         }
 
         public RunSpec build() {
-            return new RunSpec(datasetId, seed, method, labelMode, mixing, mixAlpha, mixProbability, dropoutRate,
-                    depth, epochs, batchSize, learningRate, momentum, weightDecay, warmupEpochs, milestones, gamma,
-                    entropyThreshold, augment, checkpointEvery, device);
+            return new RunSpec(datasetId, seed, method, labelMode, mixing, mixAlpha, mixProbability,
+                    mixProbabilityFromEntropy, dropoutRate, depth, epochs, batchSize, learningRate, momentum, nesterov,
+                    weightDecay, warmupEpochs, milestones, gamma, entropyThreshold, augment, checkpointEvery, device);
         }
     }
 }

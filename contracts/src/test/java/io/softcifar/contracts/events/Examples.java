@@ -55,7 +55,7 @@ final class Examples {
                         List.of(new FieldError("splitRatios.test", "must be 0 for protocol peterson"))));
         put(examples, "00000000-0000-4000-8000-000000000005", Correlation.ofRun(STUDY, RUN, DATASET),
                 new TrainingRequested(RUN, STUDY, RunSpec.builder(DATASET, "sngp", "hard")
-                        .seed(3L).mixing("cutmix", 1.0, null).epochs(230).build()));
+                        .seed(3L).mixing("cutmix", 0.2, 0.15).epochs(230).build()));
         put(examples, "00000000-0000-4000-8000-000000000006", Correlation.ofRun(STUDY, RUN, DATASET),
                 new RunState(RUN, RunStatus.RUNNING, 12, Instant.parse("2026-11-28T10:15:29Z"), null));
         put(examples, "00000000-0000-4000-8000-000000000007", Correlation.ofRun(STUDY, RUN, DATASET),

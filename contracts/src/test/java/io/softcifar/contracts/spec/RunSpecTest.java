@@ -28,13 +28,16 @@ class RunSpecTest {
         assertThat(s.batchSize()).isEqualTo(64);
         assertThat(s.learningRate()).isEqualTo(0.05);
         assertThat(s.momentum()).isEqualTo(0.9);
+        assertThat(s.nesterov()).as("plain momentum, as the reference's torch.optim.SGD").isFalse();
         assertThat(s.weightDecay()).isEqualTo(5e-4);
         assertThat(s.warmupEpochs()).isEqualTo(5);
         assertThat(s.milestones()).containsExactly(50, 100, 150, 190, 210, 230);
         assertThat(s.gamma()).isEqualTo(0.5);
         assertThat(s.augment()).isTrue();
         assertThat(s.dropoutRate()).isZero();
-        assertThat(s.mixProbability()).isNull();
+        assertThat(s.mixAlpha()).isEqualTo(0.2);
+        assertThat(s.mixProbability()).isEqualTo(0.15);
+        assertThat(s.mixProbabilityFromEntropy()).isFalse();
         assertThat(s.entropyThreshold()).isNull();
         assertThat(s.checkpointEvery()).isEqualTo(1);
         assertThat(s.device()).isEqualTo("auto");
@@ -122,6 +125,35 @@ class RunSpecTest {
     }
 
     @Test
+    void qFromTheMeanEntropyIsAnExplicitChoiceThatExcludesAFixedQ() {
+        RunSpec fromEntropy = RunSpec.builder("ds-1", "basic", "hard").mixing("mixup", null, null)
+                .mixProbabilityFromEntropy(true).build();
+        assertThat(fromEntropy.validate()).isEmpty();
+        assertThat(fromEntropy.withDefaults().mixProbability()).as("q comes from the dataset").isNull();
+        assertThat(fromEntropy.configurationKey())
+                .isNotEqualTo(RunSpec.builder("ds-1", "basic", "hard").mixing("mixup", null, null).build()
+                        .configurationKey());
+
+        assertThat(fromEntropy.toBuilder().mixing("mixup", null, 0.15).build().validate())
+                .extracting(FieldError::field).containsExactly("mixProbabilityFromEntropy");
+    }
+
+    @Test
+    void nesterovIsAnOptionThatChangesTheConfiguration() {
+        assertThat(basicSoft().nesterov(true).build().validate()).isEmpty();
+        assertThat(basicSoft().nesterov(true).build().configurationKey())
+                .isNotEqualTo(basicSoft().build().configurationKey());
+        assertThat(basicSoft().nesterov(false).build().configurationKey())
+                .isEqualTo(basicSoft().build().configurationKey());
+    }
+
+    @Test
+    void explicitPaperMixingEqualsTheDefaults() {
+        assertThat(basicSoft().mixing("cutmix", 0.2, 0.15).build().configurationKey())
+                .isEqualTo(basicSoft().mixing("cutmix", null, null).build().configurationKey());
+    }
+
+    @Test
     void datasetIdMustBeUsableInObjectKeys() {
         assertThat(RunSpec.builder("../etc", "basic", "soft").build().validate())
                 .extracting(FieldError::field, FieldError::message)
@@ -157,14 +189,18 @@ class RunSpecTest {
                 basicSoft().learningRate(0.1).build().configurationKey(),
                 basicSoft().augment(false).build().configurationKey(),
                 basicSoft().datasetId("ds-2").build().configurationKey(),
-                basicSoft().mixing("mixup", 1.0, null).build().configurationKey(),
+                basicSoft().mixing("mixup", 1.0, null).mixProbabilityFromEntropy(true).build().configurationKey(),
                 basicSoft().mixing("mixup", 1.0, 0.15).build().configurationKey(),
+                basicSoft().mixing("mixup", 0.2, 0.15).build().configurationKey(),
+                basicSoft().mixing("cutmix", 0.2, 0.15).build().configurationKey(),
+                basicSoft().nesterov(true).build().configurationKey(),
                 RunSpec.builder("ds-1", "basic", "hard").build().configurationKey(),
                 RunSpec.builder("ds-1", "dropout", "soft").dropoutRate(0.1).build().configurationKey(),
                 RunSpec.builder("ds-1", "dropout", "soft").dropoutRate(0.2).build().configurationKey());
 
         assertThat(keys).doesNotHaveDuplicates();
         assertThat(keys.get(4)).startsWith("basic-soft-mixup-");
+        assertThat(keys.get(2)).matches("basic-soft-noaug-[0-9a-f]{12}");
     }
 
     @Test
@@ -174,6 +210,14 @@ class RunSpecTest {
                         + "\"gamma\":0.5,\"labelMode\":\"hard\",\"learningRate\":0.05,"
                         + "\"method\":\"sngp\",\"milestones\":[50,100,150,190,210,230],\"mixing\":\"none\","
                         + "\"momentum\":0.9,\"warmupEpochs\":5,\"weightDecay\":5.0E-4}");
+        assertThat(RunSpec.builder("ds-1", "basic", "hard").mixing("mixup", null, null).build().configurationJson())
+                .isEqualTo("{\"augment\":true,\"batchSize\":64,\"datasetId\":\"ds-1\",\"depth\":20,\"epochs\":230,"
+                        + "\"gamma\":0.5,\"labelMode\":\"hard\",\"learningRate\":0.05,"
+                        + "\"method\":\"basic\",\"milestones\":[50,100,150,190,210,230],\"mixAlpha\":0.2,"
+                        + "\"mixProbability\":0.15,\"mixing\":\"mixup\","
+                        + "\"momentum\":0.9,\"warmupEpochs\":5,\"weightDecay\":5.0E-4}");
+        assertThat(RunSpec.builder("ds-1", "sngp", "hard").nesterov(true).build().configurationJson())
+                .contains("\"momentum\":0.9,\"nesterov\":true,");
     }
 
     @Test

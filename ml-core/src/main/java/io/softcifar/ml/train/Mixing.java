@@ -35,7 +35,7 @@ public record Mixing(Kind kind, double alpha, double probability) {
         String flag = "--" + kind.name().toLowerCase(Locale.ROOT);
         String[] parts = text == null ? new String[0] : text.split(":");
         if (parts.length != 2) {
-            throw new IllegalArgumentException(flag + ": expected α:q (e.g. 1.0:0.15), got '" + text + "'");
+            throw new IllegalArgumentException(flag + ": expected α:q (e.g. 0.2:0.15), got '" + text + "'");
         }
         try {
             return new Mixing(kind, Double.parseDouble(parts[0].trim()), Double.parseDouble(parts[1].trim()));

@@ -9,8 +9,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * SGD with Nesterov momentum and L2 weight decay, exactly PyTorch's {@code torch.optim.SGD(nesterov=True,
- * dampening=0)}: g ← ∇ + wd·w; b ← μ·b + g; w ← w − lr·(g + μ·b). Gradients are zeroed after the update.
+ * SGD with momentum and L2 weight decay, exactly PyTorch's {@code torch.optim.SGD(momentum=μ, weight_decay=wd,
+ * dampening=0)}. With g ← ∇ + wd·w and the momentum buffer b ← μ·b + g (b starts at 0, so the first step sets
+ * b = g):
+ * <ul>
+ *   <li>plain momentum (the default, {@code nesterov=False}, what the reference trained with): w ← w − lr·b;
+ *   <li>Nesterov momentum ({@code nesterov=True}, an option): w ← w − lr·(g + μ·b).
+ * </ul>
+ * The buffer is the same quantity in both, so a checkpoint's buffers resume either kind. Gradients are zeroed after
+ * the update. (The class keeps its old name: Nesterov was the default before PROTOCOL.md named plain momentum.)
  */
 public final class NesterovSgd {
 
@@ -18,9 +25,18 @@ public final class NesterovSgd {
     private final Map<String, NDArray> momentumBuffers = new LinkedHashMap<>();
     private final float momentum;
     private final float weightDecay;
+    private final boolean nesterov;
 
+    /** Plain momentum (PyTorch's default, the reference's optimizer). */
     public NesterovSgd(Map<String, NDArray> parameters, NDManager stateManager, double momentum, double weightDecay) {
+        this(parameters, stateManager, momentum, weightDecay, false);
+    }
+
+    /** @param nesterov true for Nesterov momentum, false for plain momentum */
+    public NesterovSgd(Map<String, NDArray> parameters, NDManager stateManager, double momentum, double weightDecay,
+            boolean nesterov) {
         this.parameters = parameters;
+        this.nesterov = nesterov;
         this.momentum = (float) momentum;
         this.weightDecay = (float) weightDecay;
         for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
@@ -28,6 +44,11 @@ public final class NesterovSgd {
                     e.getValue().getDevice());
             momentumBuffers.put(e.getKey(), buffer);
         }
+    }
+
+    /** True for Nesterov momentum, false for plain momentum. */
+    public boolean nesterov() {
+        return nesterov;
     }
 
     /** Momentum buffers by parameter name (saved in checkpoints). */
@@ -50,9 +71,15 @@ public final class NesterovSgd {
                 }
                 NDArray buffer = momentumBuffers.get(e.getKey());
                 buffer.muli(momentum).addi(grad);
-                NDArray update = buffer.mul(momentum);
-                update.attach(stepManager);
-                update.addi(grad).muli(rate);
+                NDArray update;
+                if (nesterov) {
+                    update = buffer.mul(momentum);
+                    update.attach(stepManager);
+                    update.addi(grad).muli(rate);
+                } else {
+                    update = buffer.mul(rate);
+                    update.attach(stepManager);
+                }
                 w.subi(update);
                 JniUtils.zeroGrad((PtNDArray) w);
             }

@@ -16,7 +16,9 @@ import java.util.List;
  * @param epochs epochs to run (the best validation-loss epoch is kept)
  * @param batchSize mini-batch size
  * @param learningRate base learning rate
- * @param momentum Nesterov momentum
+ * @param momentum SGD momentum μ
+ * @param nesterov Nesterov momentum instead of plain momentum (false: plain, as the reference's
+ *                 {@code torch.optim.SGD(momentum=0.9)}); missing in checkpoints written before it existed: false
  * @param weightDecay L2 weight decay
  * @param warmupEpochs linear warm-up length
  * @param milestones epochs at which the learning rate is multiplied by gamma
@@ -34,6 +36,7 @@ public record TrainConfig(
         int batchSize,
         double learningRate,
         double momentum,
+        boolean nesterov,
         double weightDecay,
         int warmupEpochs,
         List<Integer> milestones,
@@ -42,6 +45,14 @@ public record TrainConfig(
         int limit) {
 
     public static final List<Integer> PROTOCOL_MILESTONES = List.of(50, 100, 150, 190, 210, 230);
+
+    /** Plain momentum (the protocol's optimizer); the constructor callers used before {@code nesterov} existed. */
+    public TrainConfig(ModelConfig model, LabelMode labels, Mixing mixing, double entropyThreshold, boolean augment,
+            int epochs, int batchSize, double learningRate, double momentum, double weightDecay, int warmupEpochs,
+            List<Integer> milestones, double gamma, long seed, int limit) {
+        this(model, labels, mixing, entropyThreshold, augment, epochs, batchSize, learningRate, momentum, false,
+                weightDecay, warmupEpochs, milestones, gamma, seed, limit);
+    }
 
     public TrainConfig {
         if (model == null || labels == null || mixing == null) {
@@ -71,69 +82,74 @@ public record TrainConfig(
 
     /** The protocol's settings for a method and label mode (230 epochs, batch 64, lr 0.05, seed 0). */
     public static TrainConfig protocol(Method method, LabelMode labels) {
-        return new TrainConfig(ModelConfig.defaults(method), labels, Mixing.NONE, 0.0, true, 230, 64, 0.05, 0.9,
+        return new TrainConfig(ModelConfig.defaults(method), labels, Mixing.NONE, 0.0, true, 230, 64, 0.05, 0.9, false,
                 5e-4, 5, PROTOCOL_MILESTONES, 0.5, 0L, 0);
     }
 
     public TrainConfig withEpochs(int n) {
         return new TrainConfig(model, labels, mixing, entropyThreshold, augment, n, batchSize, learningRate, momentum,
-                weightDecay, warmupEpochs, milestones, gamma, seed, limit);
+                nesterov, weightDecay, warmupEpochs, milestones, gamma, seed, limit);
     }
 
     public TrainConfig withSeed(long s) {
         return new TrainConfig(model, labels, mixing, entropyThreshold, augment, epochs, batchSize, learningRate,
-                momentum, weightDecay, warmupEpochs, milestones, gamma, s, limit);
+                momentum, nesterov, weightDecay, warmupEpochs, milestones, gamma, s, limit);
     }
 
     public TrainConfig withLimit(int n) {
         return new TrainConfig(model, labels, mixing, entropyThreshold, augment, epochs, batchSize, learningRate,
-                momentum, weightDecay, warmupEpochs, milestones, gamma, seed, n);
+                momentum, nesterov, weightDecay, warmupEpochs, milestones, gamma, seed, n);
     }
 
     public TrainConfig withBatchSize(int n) {
         return new TrainConfig(model, labels, mixing, entropyThreshold, augment, epochs, n, learningRate, momentum,
-                weightDecay, warmupEpochs, milestones, gamma, seed, limit);
+                nesterov, weightDecay, warmupEpochs, milestones, gamma, seed, limit);
     }
 
     public TrainConfig withAugment(boolean on) {
         return new TrainConfig(model, labels, mixing, entropyThreshold, on, epochs, batchSize, learningRate, momentum,
-                weightDecay, warmupEpochs, milestones, gamma, seed, limit);
+                nesterov, weightDecay, warmupEpochs, milestones, gamma, seed, limit);
     }
 
     public TrainConfig withMixing(Mixing m) {
         return new TrainConfig(model, labels, m, entropyThreshold, augment, epochs, batchSize, learningRate, momentum,
-                weightDecay, warmupEpochs, milestones, gamma, seed, limit);
+                nesterov, weightDecay, warmupEpochs, milestones, gamma, seed, limit);
     }
 
     public TrainConfig withModel(ModelConfig m) {
         return new TrainConfig(m, labels, mixing, entropyThreshold, augment, epochs, batchSize, learningRate, momentum,
-                weightDecay, warmupEpochs, milestones, gamma, seed, limit);
+                nesterov, weightDecay, warmupEpochs, milestones, gamma, seed, limit);
     }
 
     public TrainConfig withLearningRate(double lr) {
         return new TrainConfig(model, labels, mixing, entropyThreshold, augment, epochs, batchSize, lr, momentum,
-                weightDecay, warmupEpochs, milestones, gamma, seed, limit);
+                nesterov, weightDecay, warmupEpochs, milestones, gamma, seed, limit);
     }
 
     public TrainConfig withWarmupEpochs(int n) {
         return new TrainConfig(model, labels, mixing, entropyThreshold, augment, epochs, batchSize, learningRate,
-                momentum, weightDecay, n, milestones, gamma, seed, limit);
+                momentum, nesterov, weightDecay, n, milestones, gamma, seed, limit);
     }
 
     public TrainConfig withEntropyThreshold(double t) {
         return new TrainConfig(model, labels, mixing, t, augment, epochs, batchSize, learningRate, momentum,
-                weightDecay, warmupEpochs, milestones, gamma, seed, limit);
+                nesterov, weightDecay, warmupEpochs, milestones, gamma, seed, limit);
+    }
+
+    public TrainConfig withNesterov(boolean on) {
+        return new TrainConfig(model, labels, mixing, entropyThreshold, augment, epochs, batchSize, learningRate,
+                momentum, on, weightDecay, warmupEpochs, milestones, gamma, seed, limit);
     }
 
     public TrainConfig withWeightDecay(double wd) {
         return new TrainConfig(model, labels, mixing, entropyThreshold, augment, epochs, batchSize, learningRate,
-                momentum, wd, warmupEpochs, milestones, gamma, seed, limit);
+                momentum, nesterov, wd, warmupEpochs, milestones, gamma, seed, limit);
     }
 
     @Override
     public String toString() {
         return model.method().id() + "/" + labels.id() + " depth " + model.depth() + " epochs " + epochs + " batch "
-                + batchSize + " lr " + learningRate + " seed " + seed
+                + batchSize + " lr " + learningRate + (nesterov ? " nesterov" : "") + " seed " + seed
                 + (mixing.kind() == Mixing.Kind.NONE ? ""
                         : " " + mixing.kind().name().toLowerCase(java.util.Locale.ROOT) + " α=" + mixing.alpha() + " q="
                                 + mixing.probability())

@@ -131,7 +131,8 @@ public final class Trainer {
             this.root = root;
             EngineSetup.seed(config.seed());
             net = new CifarNet(root, config.model(), config.seed());
-            optimizer = new NesterovSgd(net.namedParameters(), root, config.momentum(), config.weightDecay());
+            optimizer = new NesterovSgd(net.namedParameters(), root, config.momentum(), config.weightDecay(),
+                    config.nesterov());
             augmentation = new Augmentation(root, data.mean(), data.std());
             trainStep = new TrainStep(net, optimizer, augmentation, config.augment());
             trainX = images(root, data.trainImages());

@@ -18,11 +18,13 @@ class ResumeTest {
     @TempDir
     Path dir;
 
-    @ParameterizedTest(name = "{0} {1} {2}")
-    @CsvSource({"BASIC, SOFT, NONE", "BASIC, HARD, MIXUP", "DROPOUT, SOFT, CUTMIX", "SNGP, SOFT, NONE", "DUQ, HARD, NONE"})
-    void threeEpochsStraightEqualOnePlusResumedTwo(Method method, LabelMode labels, Mixing.Kind mixing) {
+    @ParameterizedTest(name = "{0} {1} {2} nesterov={3}")
+    @CsvSource({"BASIC, SOFT, NONE, false", "BASIC, SOFT, NONE, true", "BASIC, HARD, MIXUP, false",
+            "DROPOUT, SOFT, CUTMIX, false", "SNGP, SOFT, NONE, false", "DUQ, HARD, NONE, false"})
+    void threeEpochsStraightEqualOnePlusResumedTwo(Method method, LabelMode labels, Mixing.Kind mixing,
+            boolean nesterov) {
         SoftLabelDataset ds = TrainTestData.dataset(400);
-        TrainConfig config = TrainTestData.tiny(method, labels, 3).withLimit(160);
+        TrainConfig config = TrainTestData.tiny(method, labels, 3).withLimit(160).withNesterov(nesterov);
         if (mixing != Mixing.Kind.NONE) {
             config = config.withMixing(new Mixing(mixing, 1.0, 0.5));
         }
@@ -59,5 +61,19 @@ class ResumeTest {
             assertThat(trained).isNotNull();
         }
         assertThat(rest.history().get(2).trainLoss()).isEqualTo(full.history().get(2).trainLoss());
+    }
+
+    /** A checkpoint header written before {@code nesterov} existed still reads (as plain momentum) and resumes. */
+    @org.junit.jupiter.api.Test
+    void aHeaderWithoutNesterovReadsAsPlainMomentum() throws Exception {
+        TrainConfig plain = TrainConfig.protocol(Method.SNGP, LabelMode.HARD).withMixing(new Mixing(Mixing.Kind.MIXUP,
+                0.2, 0.15));
+        com.fasterxml.jackson.databind.node.ObjectNode tree = Checkpoint.JSON.valueToTree(plain);
+        assertThat(tree.get("nesterov").asBoolean()).isFalse();
+        tree.remove("nesterov");
+        assertThat(Checkpoint.JSON.treeToValue(tree, TrainConfig.class)).isEqualTo(plain);
+        TrainConfig nesterov = plain.withNesterov(true);
+        assertThat(Checkpoint.JSON.readValue(Checkpoint.JSON.writeValueAsString(nesterov), TrainConfig.class))
+                .isEqualTo(nesterov).isNotEqualTo(plain);
     }
 }

@@ -8,7 +8,8 @@ import io.softcifar.results.service.ResultsView;
 import io.softcifar.results.service.StudyService;
 import io.softcifar.results.service.ViewModel.StudyDetail;
 import io.softcifar.results.service.ViewModel.StudySummary;
-import io.softcifar.results.study.StudyRequest;
+import io.softcifar.contracts.study.StudyPlan;
+import io.softcifar.contracts.study.StudyRequest;
 import io.softcifar.service.rest.ApiError;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -50,10 +51,16 @@ public class StudyResource {
             + "field), expands the grid into runs with stable ids, publishes the study, then the dataset request "
             + "(dataset given as a spec) or the training requests (dataset given by id and ready).")
     @APIResponse(responseCode = "201", description = "accepted; the body lists every run id")
-    @APIResponse(responseCode = "200", description = "the same study was submitted before; nothing published")
+    @APIResponse(responseCode = "200", description = "the same study was submitted before; nothing published. "
+            + "With dryRun=true: the expanded runs (StudyPlan: run id, method, labelMode, mixing, augment, mixAlpha, "
+            + "mixProbability, dropoutRate, seed), nothing published")
     @APIResponse(responseCode = "400", description = "invalid study; one problem per field")
     @APIResponse(responseCode = "409", description = "the id belongs to a study with another definition")
-    public Response submit(StudyRequest request, @Context UriInfo uri) {
+    public Response submit(StudyRequest request, @QueryParam("dryRun") @DefaultValue("false") boolean dryRun,
+            @Context UriInfo uri) {
+        if (dryRun) {
+            return Response.ok(StudyPlan.of(service.plan(request))).build();
+        }
         StudyService.Submitted submitted = service.submit(request);
         StudyDetail detail = service.view().study(submitted.studyId()).orElseThrow();
         return Response.status(submitted.created() ? 201 : 200)

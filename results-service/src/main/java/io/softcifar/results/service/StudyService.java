@@ -20,9 +20,9 @@ import io.softcifar.contracts.storage.ObjectKeys;
 import io.softcifar.contracts.topics.Topics;
 import io.softcifar.results.config.ResultsSettings;
 import io.softcifar.results.events.ViewFollower;
-import io.softcifar.results.study.Expansion;
-import io.softcifar.results.study.StudyExpander;
-import io.softcifar.results.study.StudyRequest;
+import io.softcifar.contracts.study.Expansion;
+import io.softcifar.contracts.study.StudyExpander;
+import io.softcifar.contracts.study.StudyRequest;
 import io.softcifar.service.events.EventPublisher;
 import io.softcifar.service.kafka.KafkaSettings;
 import io.softcifar.storage.ObjectStore;
@@ -119,22 +119,37 @@ public class StudyService {
     public record Submitted(String studyId, boolean created) {}
 
     /**
+     * Validates the whole request as {@link #submit} does and returns its expansion, publishing nothing (the dry run
+     * of {@code POST /api/studies?dryRun=true}).
+     *
+     * @throws StudyValidationException with every problem (400)
+     */
+    public Expansion plan(StudyRequest request) {
+        awaitView();
+        return validated(request);
+    }
+
+    private Expansion validated(StudyRequest request) {
+        StudyExpander.Result result = expander.expand(request);
+        List<FieldError> errors = new ArrayList<>(result.errors());
+        if (request != null && request.datasetId() != null && request.dataset() == null
+                && ObjectKeys.isValidId(request.datasetId())) {
+            errors.addAll(checkDatasetId(request.datasetId(), result.expansion()));
+        }
+        if (!errors.isEmpty()) {
+            throw new StudyValidationException(400, errors);
+        }
+        return result.expansion();
+    }
+
+    /**
      * Validates the whole request, then publishes the study and its dataset or training requests.
      *
      * @throws StudyValidationException with every problem (400), or 409 if the id is taken by another definition
      */
     public Submitted submit(StudyRequest request) {
         awaitView();
-        StudyExpander.Result result = expander.expand(request);
-        List<FieldError> errors = new ArrayList<>(result.errors());
-        Expansion expansion = result.expansion();
-        if (request != null && request.datasetId() != null && request.dataset() == null
-                && ObjectKeys.isValidId(request.datasetId())) {
-            errors.addAll(checkDatasetId(request.datasetId(), expansion));
-        }
-        if (!errors.isEmpty()) {
-            throw new StudyValidationException(400, errors);
-        }
+        Expansion expansion = validated(request);
         JsonNode definition = EventCodec.json().valueToTree(request);
         Optional<JsonNode> existing = view.definition(expansion.studyId());
         if (existing.isPresent()) {

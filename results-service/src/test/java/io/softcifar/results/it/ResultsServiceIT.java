@@ -34,7 +34,7 @@ import io.softcifar.contracts.storage.ObjectKeys;
 import io.softcifar.contracts.topics.Topics;
 import io.softcifar.results.events.ViewFollower;
 import io.softcifar.results.service.ResultsView;
-import io.softcifar.results.study.StudyExpander;
+import io.softcifar.contracts.study.StudyExpander;
 import io.softcifar.storage.ObjectStore;
 import io.softcifar.storage.ObjectStoreConfig;
 import io.softcifar.testsupport.InfrastructureTestResource;
@@ -327,6 +327,57 @@ class ResultsServiceIT {
                         .noneMatch(k -> k != null && (k.startsWith(badId) || k.startsWith(bigId)
                                 || k.startsWith(ghostId)));
             }
+        }
+    }
+
+    @Test
+    void aDryRunExpandsThePaperPresetAndPublishesNothing() {
+        String datasetId = unique("ds-it");
+        datasetReady(datasetId);
+        String id = unique("dry");
+        Map<String, Object> paper = Map.of("id", id, "name", "paper, dry run", "preset", "paper",
+                "datasetId", datasetId, "seeds", 2, "overrides", Map.of("epochs", 1));
+        Response[] dry = new Response[1];
+        await().atMost(WAIT).until(() -> { // until the view has seen the dataset
+            dry[0] = given().contentType(ContentType.JSON).body(paper).post("/api/studies?dryRun=true");
+            return dry[0].statusCode() != 400;
+        });
+        assertThat(dry[0].statusCode()).as(dry[0].asString()).isEqualTo(200);
+        JsonPath plan = dry[0].jsonPath();
+        assertThat(plan.getString("studyId")).isEqualTo(id);
+        assertThat(plan.getInt("configurations")).isEqualTo(30);
+        assertThat(plan.getList("runs")).hasSize(60);
+        assertThat(plan.getString("runs[0].method")).isEqualTo("basic");
+        assertThat(plan.getString("runs[0].labelMode")).isEqualTo("soft");
+        assertThat(plan.getString("runs[0].mixing")).isEqualTo("none");
+        assertThat(plan.getBoolean("runs[0].augment")).isTrue();
+        assertThat(plan.getString("runs[0].mixAlpha")).isNull();
+        // configuration 12 (0-based 11) is "dropout, no aug, hard, CutMix"; its seed 1 is run 23
+        assertThat(plan.getString("runs[23].label")).isEqualTo("dropout, no aug, hard, CutMix");
+        assertThat(plan.getBoolean("runs[23].augment")).isFalse();
+        assertThat(plan.getDouble("runs[23].mixAlpha")).isEqualTo(0.2);
+        assertThat(plan.getDouble("runs[23].mixProbability")).isEqualTo(0.15);
+        assertThat(plan.getDouble("runs[23].dropoutRate")).isEqualTo(0.1);
+        assertThat(plan.getLong("runs[23].seed")).isEqualTo(1L);
+        String lastKey = RunSpec.builder(StudyExpander.DATASET_PLACEHOLDER, "sngp", "hard").mixing("cutmix", 0.2, 0.15)
+                .epochs(1).build().configurationKey();
+        assertThat(plan.getString("runs[59].runId")).isEqualTo(id + "-" + lastKey + "-s1");
+
+        // an invalid dry run is the usual 400
+        given().contentType(ContentType.JSON).body(Map.of("name", "x", "preset", "paper", "datasetId", datasetId,
+                        "seeds", 2, "overrides", Map.of("mixAlpha", 1.0)))
+                .post("/api/studies?dryRun=true").then().statusCode(400)
+                .body("problems[0].field", org.hamcrest.Matchers.equalTo("overrides.mixAlpha"));
+
+        // the dry run registered and published nothing: the study is unknown, and submitting it for real creates it
+        // (201, not "already submitted") with the same run ids and one study event under its key
+        given().get("/api/studies/" + id).then().statusCode(404);
+        JsonPath created = submit(paper);
+        assertThat(created.getList("runs.runId", String.class))
+                .containsExactlyElementsOf(plan.getList("runs.runId", String.class));
+        try (TopicProbe studies = new TopicProbe(bootstrap, Topics.STUDIES)) {
+            // one key, one partition: a record the dry run published would come before the submission's
+            assertThat(awaitRecords(studies, id, 1)).extracting(ConsumerRecord::key).containsExactly(id);
         }
     }
 

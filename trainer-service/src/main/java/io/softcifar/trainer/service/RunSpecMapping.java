@@ -23,8 +23,8 @@ public final class RunSpecMapping {
     /**
      * @param requested        a spec (null fields = defaults); must be valid
      * @param trainMeanEntropy mean entropy of the seed's soft train labels (the manifest's), used as the mixing
-     *                         probability q when the spec leaves it out, as the reference did; may be null when the
-     *                         spec sets q or does not mix
+     *                         probability q when the spec says {@code mixProbabilityFromEntropy}; may be null
+     *                         otherwise (q is then the spec's, default 0.15)
      * @param classes          classes of the dataset (10)
      * @throws InvalidSpecException if the spec is invalid, or q is needed and the dataset has no mean entropy
      */
@@ -42,7 +42,7 @@ public final class RunSpecMapping {
                 defaults.duqMomentum(), defaults.duqGradientPenalty());
         return new TrainConfig(model, LabelMode.parse(s.labelMode()), mixing(s, trainMeanEntropy),
                 s.entropyThreshold() == null ? 0.0 : s.entropyThreshold(), s.augment(), s.epochs(), s.batchSize(),
-                s.learningRate(), s.momentum(), s.weightDecay(), s.warmupEpochs(), s.milestones(), s.gamma(),
+                s.learningRate(), s.momentum(), s.nesterov(), s.weightDecay(), s.warmupEpochs(), s.milestones(), s.gamma(),
                 s.seed(), 0);
     }
 
@@ -55,10 +55,11 @@ public final class RunSpecMapping {
         if (kind == Mixing.Kind.NONE) {
             return Mixing.NONE;
         }
-        Double q = s.mixProbability() != null ? s.mixProbability() : trainMeanEntropy;
+        Double q = s.mixProbabilityFromEntropy() ? trainMeanEntropy : s.mixProbability();
         if (q == null) {
-            throw new InvalidSpecException(List.of(new FieldError("mixProbability",
-                    "the dataset records no mean entropy of its soft train labels to use as q; set mixProbability")));
+            throw new InvalidSpecException(List.of(new FieldError("mixProbabilityFromEntropy",
+                    "the dataset records no mean entropy of its soft train labels to use as q; set mixProbability "
+                            + "instead")));
         }
         // the mean entropy (natural log) of 10-class labels can exceed 1 in principle; q is a probability
         return new Mixing(kind, s.mixAlpha(), Math.min(1.0, q));

@@ -32,6 +32,7 @@ class RunSpecMappingTest {
         assertThat(c.batchSize()).isEqualTo(64);
         assertThat(c.learningRate()).isEqualTo(0.05);
         assertThat(c.momentum()).isEqualTo(0.9);
+        assertThat(c.nesterov()).isFalse();
         assertThat(c.weightDecay()).isEqualTo(5e-4);
         assertThat(c.warmupEpochs()).isEqualTo(5);
         assertThat(c.milestones()).containsExactly(50, 100, 150, 190, 210, 230);
@@ -45,7 +46,7 @@ class RunSpecMappingTest {
     @Test
     void everyFieldIsCarriedOver() {
         RunSpec spec = RunSpec.builder("ds-1", "dropout", "hard").seed(3L).dropoutRate(0.25).depth(32).epochs(7)
-                .batchSize(16).learningRate(0.1).momentum(0.8).weightDecay(1e-3).warmupEpochs(2)
+                .batchSize(16).learningRate(0.1).momentum(0.8).nesterov(true).weightDecay(1e-3).warmupEpochs(2)
                 .milestones(List.of(3, 5)).gamma(0.1).entropyThreshold(0.4).augment(false).checkpointEvery(2)
                 .device("cpu").build();
         TrainConfig c = RunSpecMapping.toTrainConfig(spec, null, 10);
@@ -60,6 +61,7 @@ class RunSpecMappingTest {
         assertThat(c.batchSize()).isEqualTo(16);
         assertThat(c.learningRate()).isEqualTo(0.1);
         assertThat(c.momentum()).isEqualTo(0.8);
+        assertThat(c.nesterov()).isTrue();
         assertThat(c.weightDecay()).isEqualTo(1e-3);
         assertThat(c.warmupEpochs()).isEqualTo(2);
         assertThat(c.milestones()).containsExactly(3, 5);
@@ -75,18 +77,23 @@ class RunSpecMappingTest {
     }
 
     @Test
-    void mixingTakesTheGivenQOrElseTheMeanEntropyOfTheTrainLabels() {
+    void mixingTakesTheGivenQOrTheDefaultsOrTheMeanEntropyWhenAsked() {
         RunSpec.Builder b = RunSpec.builder("ds-1", "sngp", "hard");
         TrainConfig explicit = RunSpecMapping.toTrainConfig(b.mixing("cutmix", 0.5, 0.3).build(), 0.15, 10);
         assertThat(explicit.mixing()).isEqualTo(new Mixing(Mixing.Kind.CUTMIX, 0.5, 0.3));
         assertThat(explicit.model().method()).isEqualTo(Method.SNGP);
 
+        // the reference's α = 0.2 and q = 0.15 (PROTOCOL.md "Training"), whatever the dataset's entropy
         TrainConfig reference = RunSpecMapping.toTrainConfig(
-                RunSpec.builder("ds-1", "basic", "hard").mixing("mixup", 1.0, null).build(), 0.1545, 10);
-        assertThat(reference.mixing()).isEqualTo(new Mixing(Mixing.Kind.MIXUP, 1.0, 0.1545));
+                RunSpec.builder("ds-1", "basic", "hard").mixing("mixup", null, null).build(), 0.1545, 10);
+        assertThat(reference.mixing()).isEqualTo(new Mixing(Mixing.Kind.MIXUP, 0.2, 0.15));
 
-        assertThatThrownBy(() -> RunSpecMapping.toTrainConfig(
-                RunSpec.builder("ds-1", "basic", "hard").mixing("mixup", 1.0, null).build(), null, 10))
+        TrainConfig fromEntropy = RunSpecMapping.toTrainConfig(RunSpec.builder("ds-1", "basic", "hard")
+                .mixing("mixup", 1.0, null).mixProbabilityFromEntropy(true).build(), 0.1545, 10);
+        assertThat(fromEntropy.mixing()).isEqualTo(new Mixing(Mixing.Kind.MIXUP, 1.0, 0.1545));
+
+        assertThatThrownBy(() -> RunSpecMapping.toTrainConfig(RunSpec.builder("ds-1", "basic", "hard")
+                .mixing("mixup", 1.0, null).mixProbabilityFromEntropy(true).build(), null, 10))
                 .isInstanceOf(InvalidSpecException.class).hasMessageContaining("mixProbability");
     }
 

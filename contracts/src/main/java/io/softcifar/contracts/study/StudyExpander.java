@@ -1,4 +1,4 @@
-package io.softcifar.results.study;
+package io.softcifar.contracts.study;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -24,7 +24,8 @@ import java.util.TreeSet;
 
 /**
  * Validates a {@link StudyRequest} completely and expands it into configurations and runs. Plain Java: no Kafka, no
- * HTTP, so every rule is unit-tested. Whether a {@code datasetId} exists is the service's question, not this one's.
+ * HTTP, so every rule is unit-tested, and the results-service and the CLI ({@code softcifar plan}) expand a study the
+ * same way (it lives in contracts for that reason). Whether a {@code datasetId} exists is the service's question.
  *
  * <p>Every problem is reported at once, named by the request field a user has to change: {@code grid.methods[2]}
  * for an unknown method, {@code overrides.milestones[1]}, {@code seeds}, {@code dataset.splitRatios}. Errors of
@@ -110,7 +111,7 @@ public final class StudyExpander {
         Set<String> gridSpecFields = new HashSet<>();
         dimensions.forEach(d -> gridSpecFields.add(d.specField));
         if (paper) {
-            gridSpecFields.addAll(List.of("method", "labelMode", "mixing", "augment"));
+            gridSpecFields.addAll(PaperPreset.OWNED_FIELDS);
         }
         for (String field : overrides.keySet()) {
             if (gridSpecFields.contains(field)) {
@@ -408,6 +409,7 @@ public final class StudyExpander {
             if (RunSpec.MIXING_NONE.equals(mixing)) {
                 settings.remove("mixAlpha");
                 settings.remove("mixProbability");
+                settings.remove("mixProbabilityFromEntropy");
             }
             RunSpec spec;
             try {

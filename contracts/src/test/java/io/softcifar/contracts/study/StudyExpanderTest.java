@@ -1,4 +1,4 @@
-package io.softcifar.results.study;
+package io.softcifar.contracts.study;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -147,39 +147,104 @@ class StudyExpanderTest {
         assertThat(expander.expand(count).expansion().seeds()).containsExactly(0L, 1L, 2L);
     }
 
-    /** The paper preset: 30 configurations × 5 seeds, listed here as they are meant to be (PaperPreset's javadoc). */
+    /**
+     * The paper preset: the reference's 30 configurations, written down here from PROTOCOL.md ("five families —
+     * basic (augmented), MC Dropout without augmentation, MC Dropout (augmented), DUQ, SNGP — × {soft, hard} × {no
+     * mixing, Mixup, CutMix}") and the reference table's order, not from PaperPreset.
+     */
+    private static final List<List<Object>> PAPER_30 = List.of(
+            List.of("basic", "soft", "none", true), List.of("basic", "hard", "none", true),
+            List.of("basic", "soft", "mixup", true), List.of("basic", "hard", "mixup", true),
+            List.of("basic", "soft", "cutmix", true), List.of("basic", "hard", "cutmix", true),
+            List.of("dropout", "soft", "none", false), List.of("dropout", "hard", "none", false),
+            List.of("dropout", "soft", "mixup", false), List.of("dropout", "hard", "mixup", false),
+            List.of("dropout", "soft", "cutmix", false), List.of("dropout", "hard", "cutmix", false),
+            List.of("dropout", "soft", "none", true), List.of("dropout", "hard", "none", true),
+            List.of("dropout", "soft", "mixup", true), List.of("dropout", "hard", "mixup", true),
+            List.of("dropout", "soft", "cutmix", true), List.of("dropout", "hard", "cutmix", true),
+            List.of("duq", "soft", "none", true), List.of("duq", "hard", "none", true),
+            List.of("duq", "soft", "mixup", true), List.of("duq", "hard", "mixup", true),
+            List.of("duq", "soft", "cutmix", true), List.of("duq", "hard", "cutmix", true),
+            List.of("sngp", "soft", "none", true), List.of("sngp", "hard", "none", true),
+            List.of("sngp", "soft", "mixup", true), List.of("sngp", "hard", "mixup", true),
+            List.of("sngp", "soft", "cutmix", true), List.of("sngp", "hard", "cutmix", true));
+
     @Test
-    void paperPresetIsThirtyConfigurationsTimesFiveSeeds() {
+    void paperPresetIsTheReferencesThirtyConfigurationsTimesFiveSeeds() {
         StudyExpander.Result result = expander.expand(request("""
-                {"name": "paper", "preset": "paper", "datasetId": "ds-abc"}"""));
+                {"id": "paper", "name": "paper", "preset": "paper", "datasetId": "ds-abc"}"""));
         assertThat(result.errors()).isEmpty();
         Expansion e = result.expansion();
         assertThat(e.seeds()).containsExactly(0L, 1L, 2L, 3L, 4L);
+        assertThat(e.configurations()).hasSize(30);
         assertThat(e.runs()).hasSize(150);
         assertThat(e.runs().stream().map(PlannedRun::runId).distinct().count()).isEqualTo(150);
-        assertThat(e.configurations()).extracting(Configuration::label).containsExactly(
-                "basic, no aug, soft", "basic, no aug, hard",
-                "basic, soft", "basic, hard", "basic, soft, Mixup", "basic, hard, Mixup",
-                "basic, soft, CutMix", "basic, hard, CutMix",
-                "dropout, no aug, soft", "dropout, no aug, hard",
-                "dropout, soft", "dropout, hard", "dropout, soft, Mixup", "dropout, hard, Mixup",
-                "dropout, soft, CutMix", "dropout, hard, CutMix",
-                "DUQ, soft", "DUQ, hard", "DUQ, soft, Mixup", "DUQ, hard, Mixup",
-                "DUQ, soft, CutMix", "DUQ, hard, CutMix",
-                "SNGP, no aug, soft", "SNGP, no aug, hard",
-                "SNGP, soft", "SNGP, hard", "SNGP, soft, Mixup", "SNGP, hard, Mixup",
-                "SNGP, soft, CutMix", "SNGP, hard, CutMix");
+        assertThat(e.configurations()).extracting(c -> List.<Object>of(c.spec().method(), c.spec().labelMode(),
+                c.spec().mixing(), c.spec().augment())).containsExactlyElementsOf(PAPER_30);
+        assertThat(e.configurations()).extracting(Configuration::label).startsWith(
+                "basic, soft", "basic, hard", "basic, soft, Mixup", "basic, hard, Mixup", "basic, soft, CutMix",
+                "basic, hard, CutMix", "dropout, no aug, soft", "dropout, no aug, hard", "dropout, no aug, soft, Mixup");
         // every row of the reference table is one of them
         List<String> table = List.of("basic, soft", "basic, hard", "basic, soft, Mixup", "basic, hard, Mixup",
                 "basic, soft, CutMix", "basic, hard, CutMix", "dropout, no aug, soft", "dropout, no aug, hard",
                 "dropout, soft", "dropout, hard", "dropout, soft, Mixup", "dropout, hard, CutMix", "DUQ, soft",
                 "DUQ, hard", "SNGP, soft", "SNGP, hard", "SNGP, hard, Mixup", "SNGP, hard, CutMix");
-        assertThat(e.configurations()).extracting(Configuration::label).containsAll(table);
-        // protocol settings otherwise: 230 epochs, dropout p = 0.1, q = mean entropy (null)
-        RunSpec dropout = e.configurations().get(10).spec().withDefaults();
-        assertThat(dropout.epochs()).isEqualTo(230);
-        assertThat(dropout.dropoutRate()).isEqualTo(0.1);
-        assertThat(e.configurations().get(4).spec().mixProbability()).isNull();
+        assertThat(e.configurations()).extracting(Configuration::label).containsAll(table).doesNotHaveDuplicates();
+
+        // the runs carry the reference's settings explicitly: α = 0.2, q = 0.15 when mixing, p = 0.1 for dropout
+        for (PlannedRun run : e.runs()) {
+            RunSpec s = run.specTemplate();
+            boolean mixing = !s.mixing().equals("none");
+            assertThat(s.mixAlpha()).as(run.runId()).isEqualTo(mixing ? 0.2 : null);
+            assertThat(s.mixProbability()).as(run.runId()).isEqualTo(mixing ? 0.15 : null);
+            assertThat(s.dropoutRate()).as(run.runId()).isEqualTo(s.method().equals("dropout") ? 0.1 : null);
+            assertThat(s.withDefaults().nesterov()).isFalse();
+            assertThat(s.withDefaults().epochs()).isEqualTo(230);
+            assertThat(run.runId()).isEqualTo("paper-" + run.configKey() + "-s" + run.seed())
+                    .matches(ObjectKeys::isValidId);
+        }
+        // the two dropout families have different keys, and say which is which
+        assertThat(e.configurations().get(6).key()).matches("dropout-soft-noaug-[0-9a-f]{12}");
+        assertThat(e.configurations().get(12).key()).matches("dropout-soft-[0-9a-f]{12}");
+        // a run id written out: seed 3 of "SNGP, hard, CutMix" (the 30th configuration)
+        RunSpec sngpHardCutmix = RunSpec.builder(StudyExpander.DATASET_PLACEHOLDER, "sngp", "hard")
+                .mixing("cutmix", 0.2, 0.15).build();
+        assertThat(e.runs().get(29 * 5 + 3).runId())
+                .isEqualTo("paper-" + sngpHardCutmix.configurationKey() + "-s3")
+                .startsWith("paper-sngp-hard-cutmix-");
+    }
+
+    @Test
+    void aPlanRowShowsWhatSetsARunApart() {
+        Expansion e = expander.expand(request("""
+                {"id": "paper", "name": "paper", "preset": "paper", "datasetId": "ds-abc", "seeds": 2}""")).expansion();
+        StudyPlan plan = StudyPlan.of(e);
+        assertThat(plan.runs()).hasSize(60);
+        assertThat(plan.configurations()).isEqualTo(30);
+        PlanRow noAugMixup = plan.runs().get(8 * 2 + 1); // 9th configuration "dropout, no aug, soft, Mixup", seed 1
+        assertThat(noAugMixup).extracting(PlanRow::label, PlanRow::method, PlanRow::labelMode, PlanRow::mixing,
+                PlanRow::augment, PlanRow::mixAlpha, PlanRow::mixProbability, PlanRow::dropoutRate, PlanRow::seed)
+                .containsExactly("dropout, no aug, soft, Mixup", "dropout", "soft", "mixup", false, 0.2, 0.15, 0.1,
+                        1L);
+        assertThat(noAugMixup.runId()).startsWith("paper-dropout-soft-mixup-noaug-").endsWith("-s1");
+        PlanRow basicHard = plan.runs().get(1 * 2);
+        assertThat(basicHard).extracting(PlanRow::label, PlanRow::augment, PlanRow::mixAlpha, PlanRow::mixProbability,
+                PlanRow::dropoutRate, PlanRow::seed).containsExactly("basic, hard", true, null, null, null, 0L);
+        assertThat(EventCodec.json().valueToTree(basicHard).has("mixAlpha")).as("nulls are written").isTrue();
+    }
+
+    @Test
+    void paperPresetOwnsRateAlphaAndQ() {
+        Map<String, String> errors = errors(expander.expand(request("""
+                {"name": "paper", "preset": "paper", "datasetId": "ds-abc",
+                 "overrides": {"mixAlpha": 1.0, "mixProbability": 0.5, "dropoutRate": 0.3, "augment": false}}""")));
+        assertThat(errors).containsOnlyKeys("overrides.mixAlpha", "overrides.mixProbability", "overrides.dropoutRate",
+                "overrides.augment");
+        // other settings may be overridden, e.g. the optimizer
+        StudyExpander.Result nesterov = expander.expand(request("""
+                {"name": "paper", "preset": "paper", "datasetId": "ds-abc", "overrides": {"nesterov": true}}"""));
+        assertThat(nesterov.errors()).isEmpty();
+        assertThat(nesterov.expansion().runs()).allSatisfy(r -> assertThat(r.specTemplate().nesterov()).isTrue());
     }
 
     @Test

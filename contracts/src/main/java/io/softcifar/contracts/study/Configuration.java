@@ -1,4 +1,4 @@
-package io.softcifar.results.study;
+package io.softcifar.contracts.study;
 
 import io.softcifar.contracts.spec.RunSpec;
 

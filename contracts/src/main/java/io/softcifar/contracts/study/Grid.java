@@ -1,4 +1,4 @@
-package io.softcifar.results.study;
+package io.softcifar.contracts.study;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.softcifar.contracts.Nullable;

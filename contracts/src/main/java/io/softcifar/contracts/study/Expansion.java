@@ -1,8 +1,10 @@
-package io.softcifar.results.study;
+package io.softcifar.contracts.study;
 
 import io.softcifar.contracts.Nullable;
 import io.softcifar.contracts.spec.DatasetSpec;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A valid study, expanded.
@@ -22,5 +24,12 @@ public record Expansion(String studyId, String name, @Nullable String datasetId,
         configurations = List.copyOf(configurations);
         seeds = List.copyOf(seeds);
         runs = List.copyOf(runs);
+    }
+
+    /** Every run as a dry run shows it, in run order. */
+    public List<PlanRow> plan() {
+        Map<String, Configuration> byKey = new HashMap<>();
+        configurations.forEach(c -> byKey.put(c.key(), c));
+        return runs.stream().map(r -> PlanRow.of(r, byKey.get(r.configKey()))).toList();
     }
 }

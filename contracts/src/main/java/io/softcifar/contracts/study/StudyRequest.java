@@ -1,4 +1,4 @@
-package io.softcifar.results.study;
+package io.softcifar.contracts.study;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,8 +14,8 @@ import io.softcifar.contracts.spec.RunSpec;
  * @param id        optional study id ({@code [A-Za-z0-9._-]}, at most 64 characters); default: the name as a slug
  *                  plus 8 hex digits of the SHA-256 of the request, so submitting the same request twice is one study
  * @param name      a human name, required
- * @param preset    {@code paper}: the reference grid of PROTOCOL.md (30 configurations × seeds 0..4); the grid must
- *                  then be left out, seeds and overrides may still be given
+ * @param preset    {@code paper}: the reference's 30 configurations ({@link PaperPreset}) × seeds 0..4; the grid
+ *                  must then be left out, seeds and overrides (of fields the preset does not set) may still be given
  * @param dataset   the dataset to build (a DatasetSpec); the study waits for it before training
  * @param datasetId an existing dataset instead (exactly one of dataset and datasetId)
  * @param grid      the configurations: every combination of its lists

@@ -1,0 +1,131 @@
+package io.softcifar.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import io.softcifar.contracts.events.EventCodec;
+import io.softcifar.contracts.spec.FieldError;
+import io.softcifar.contracts.study.PlanRow;
+import io.softcifar.contracts.study.StudyExpander;
+import io.softcifar.contracts.study.StudyPlan;
+import io.softcifar.contracts.study.StudyRequest;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code softcifar plan}: a study expanded here, with the results-service's own expander (contracts), so no stack
+ * has to run and nothing is submitted. The JSON is what {@code POST /api/studies?dryRun=true} answers.
+ */
+@Command(name = "plan", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Show the runs of a study without submitting it and without a running stack: "
+                + "--preset paper (the reference's 30 configurations) or a STUDY.json as POST /api/studies takes it."
+                + " Prints one row per run (method, labels, mixing, augment, α, q, dropout rate, seed, run id);"
+                + " --json prints what POST /api/studies?dryRun=true answers."})
+final class PlanCommand implements Callable<Integer> {
+
+    /** The dataset a preset plan names when none is given (run ids depend on it through the study id). */
+    static final String NO_DATASET = "dataset";
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "STUDY.json", arity = "0..1", description = "a study definition (instead of --preset)")
+    Path file;
+
+    @Option(names = "--preset", description = "paper: the reference's 30 configurations (× seeds 0..4)")
+    String preset;
+
+    @Option(names = "--seeds", paramLabel = "N", description = "seeds 0..N-1 (with --preset; default: the preset's 5)")
+    Integer seeds;
+
+    @Option(names = "--name", defaultValue = "paper",
+            description = "study name with --preset (default ${DEFAULT-VALUE})")
+    String name;
+
+    @Option(names = "--dataset-id", defaultValue = NO_DATASET,
+            description = "dataset id with --preset (default '${DEFAULT-VALUE}'); the study id, and so the run ids, "
+                    + "are those the service gives the same name, dataset and seeds")
+    String datasetId;
+
+    @Option(names = "--id", description = "study id with --preset (default: the name as a slug + a request hash)")
+    String id;
+
+    @Option(names = "--max-runs", defaultValue = "10000", hidden = true,
+            description = "runs a study may have without allowLarge (the service's softcifar.results.max-runs)")
+    int maxRuns;
+
+    @Option(names = "--json", description = "print the plan as JSON")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        StudyRequest request = request();
+        StudyExpander.Result result = new StudyExpander(maxRuns).expand(request);
+        if (!result.isValid()) {
+            throw new IllegalArgumentException("invalid study: " + result.errors().stream().map(FieldError::toString)
+                    .collect(Collectors.joining("; ")));
+        }
+        StudyPlan plan = StudyPlan.of(result.expansion());
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(Json.write(plan));
+        } else {
+            printTable(plan, out);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private StudyRequest request() {
+        if ((file == null) == (preset == null)) {
+            throw new IllegalArgumentException("give either --preset paper or a STUDY.json file");
+        }
+        if (file != null) {
+            if (seeds != null || id != null) {
+                throw new IllegalArgumentException("--seeds and --id go with --preset; a STUDY.json has its own");
+            }
+            String body;
+            try {
+                body = Files.readString(file);
+            } catch (IOException e) {
+                throw new IllegalArgumentException(file + ": cannot read: " + e.getMessage());
+            }
+            try {
+                return EventCodec.fromJson(body, StudyRequest.class);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(file + ": not a study definition: "
+                        + String.valueOf(e.getMessage()).split("\n")[0]);
+            }
+        }
+        JsonNode seedCount = seeds == null ? null : IntNode.valueOf(seeds);
+        return new StudyRequest(id, name, preset, null, datasetId, null, seedCount, null, null);
+    }
+
+    static void printTable(StudyPlan plan, PrintWriter out) {
+        out.printf(Locale.ROOT, "%-4s %-30s %-8s %-6s %-7s %-7s %-5s %-5s %-5s %4s  %s%n", "#", "configuration",
+                "method", "labels", "mixing", "augment", "α", "q", "p", "seed", "run id");
+        int i = 1;
+        for (PlanRow r : plan.runs()) {
+            out.printf(Locale.ROOT, "%-4d %-30s %-8s %-6s %-7s %-7s %-5s %-5s %-5s %4d  %s%n", i++, r.label(),
+                    r.method(), r.labelMode(), r.mixing(), r.augment() ? "yes" : "no", number(r.mixAlpha()),
+                    r.mixing().equals("none") ? "-" : r.mixProbability() == null ? "H" : number(r.mixProbability()),
+                    number(r.dropoutRate()), r.seed(), r.runId());
+        }
+        out.printf(Locale.ROOT, "%d configurations × %d seeds = %d runs of study %s; nothing submitted "
+                + "(./softcifar submit STUDY.json runs them)%n", plan.configurations(), plan.seeds().size(),
+                plan.runs().size(), plan.studyId());
+    }
+
+    private static String number(Double value) {
+        return value == null ? "-" : java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+    }
+}
