@@ -32,7 +32,9 @@ import io.softcifar.ml.train.TrainResult;
 import io.softcifar.ml.train.Trainer;
 import io.softcifar.ml.train.TrainingData;
 import io.softcifar.ml.train.TrainingListener;
+import io.softcifar.service.events.Failures;
 import io.softcifar.service.events.RejectedEventException;
+import io.softcifar.service.events.RetryableEventException;
 import io.softcifar.storage.ObjectStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -71,6 +73,8 @@ import org.jboss.logging.Logger;
  *
  * <p>Failures: an invalid spec, an unknown dataset or seed, bad shards, or any error while training publish
  * {@link TrainingFailed} and end in {@link RejectedEventException} (the consumer puts the request on the DLQ). A
+ * {@linkplain Failures#retryable retryable} failure (the object store or the broker away) publishes nothing and is
+ * rethrown: the consumer retries the request with backoff and the run resumes from its last checkpoint. A
  * {@link Error} (and so a test's simulated crash) publishes nothing: the process is assumed dead.
  */
 public final class RunExecutor {
@@ -215,6 +219,14 @@ public final class RunExecutor {
             terminal = true;
             throw fail(runId, corr, "bad dataset " + spec.datasetId() + ": " + e.getMessage(), List.of(), "failed");
         } catch (Exception e) {
+            if (Failures.retryable(e)) {
+                // the object store or the broker is away: no verdict on the run. The consumer tries the request
+                // again with backoff, and the run resumes from its last checkpoint in the bucket.
+                LOG.warnf("run %s: stopped by an outage, to be resumed when the request is retried: %s", runId,
+                        e.getMessage());
+                metrics.outcome("interrupted");
+                throw e instanceof RuntimeException r ? r : new RetryableEventException(e.getMessage(), e);
+            }
             terminal = true;
             LOG.errorf(e, "run %s failed", runId);
             throw fail(runId, corr, e.getClass().getSimpleName() + ": " + e.getMessage(), List.of(), "failed");
