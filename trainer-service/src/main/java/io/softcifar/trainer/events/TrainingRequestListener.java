@@ -81,8 +81,12 @@ public class TrainingRequestListener {
 
     void stop(@Observes ShutdownEvent event) {
         if (consumer != null) {
-            // a run in progress is interrupted by the shutdown; its request is redelivered and resumes elsewhere
-            consumer.close(Duration.ofSeconds(5));
+            // SIGTERM: runs stop after their current step, give up their leases and leave their requests uncommitted;
+            // the request is read again (after a restart, or by another replica) and resumes from the last checkpoint
+            int stopping = service.registry().suspendAll();
+            LOG.infof("shutdown: %d run(s) stop after their current step (grace %d s)", stopping,
+                    settings.shutdownGrace().toSeconds());
+            consumer.close(settings.shutdownGrace());
         }
         if (backlog != null) {
             backlog.close();

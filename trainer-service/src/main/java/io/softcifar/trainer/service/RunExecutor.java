@@ -206,7 +206,7 @@ public final class RunExecutor {
         Path runDir = workDir.resolve("runs").resolve(runId);
         boolean terminal = false;
         try {
-            Outcome outcome = train(runId, spec, corr, handle, runDir);
+            Outcome outcome = train(runId, spec, corr, handle, runDir, requestedAt);
             terminal = true;
             return outcome;
         } catch (RejectedEventException e) {
@@ -222,9 +222,13 @@ public final class RunExecutor {
             if (Failures.retryable(e)) {
                 // the object store or the broker is away: no verdict on the run. The consumer tries the request
                 // again with backoff, and the run resumes from its last checkpoint in the bucket.
-                LOG.warnf("run %s: stopped by an outage, to be resumed when the request is retried: %s", runId,
-                        e.getMessage());
-                metrics.outcome("interrupted");
+                if (handle.isSuspended()) {
+                    metrics.outcome("suspended");
+                } else {
+                    LOG.warnf("run %s: stopped by an outage, to be resumed when the request is retried: %s", runId,
+                            e.getMessage());
+                    metrics.outcome("interrupted");
+                }
                 throw e instanceof RuntimeException r ? r : new RetryableEventException(e.getMessage(), e);
             }
             terminal = true;
@@ -235,14 +239,17 @@ public final class RunExecutor {
                 handle.update(RunStatus.FAILED, handle.epoch(),
                         terminal ? handle.detail() : "stopped without an outcome");
             }
-            lease.release(terminal); // a crashed run's lease is left to expire, as if the process had died
+            // a crashed run's lease is left to expire, as if the process had died; a run stopped by a shutdown gives
+            // its lease up, so that whoever reads its request next resumes it at once
+            lease.release(terminal || handle.isSuspended());
             if (terminal) {
                 deleteTree(runDir); // the checkpoints are in the bucket; a crash keeps the folder for a post-mortem
             }
         }
     }
 
-    private Outcome train(String runId, RunSpec spec, Correlation corr, RunRegistry.RunHandle handle, Path runDir)
+    private Outcome train(String runId, RunSpec spec, Correlation corr, RunRegistry.RunHandle handle, Path runDir,
+            Instant requestedAt)
             throws IOException, InterruptedException {
         if (handle.isCancelled()) { // cancelled before it started: no data is fetched, nothing is trained
             return cancelled(runId, spec, corr, handle, 0);
@@ -276,6 +283,9 @@ public final class RunExecutor {
                 deviceFor(spec));
 
         TrainingData data = loadData(manifest, seedEntry, runDir.resolve("data"), config);
+        if (handle.isSuspended() && !handle.isCancelled()) {
+            throw suspended(runId, handle);
+        }
         if (handle.isCancelled()) {
             return cancelled(runId, spec, corr, handle, resumeFrom);
         }
@@ -283,16 +293,31 @@ public final class RunExecutor {
         TrainResult result;
         try {
             Trainer.Options options = new Trainer.Options(checkpoints, runDevice, spec.checkpointEvery(), true, 0,
-                    handle::isCancelled);
-            Progress progress = new Progress(runId, corr, handle, checkpoints);
+                    handle::shouldStop);
+            Progress progress = new Progress(runId, corr, handle, checkpoints, requestedAt);
             result = Trainer.train(config, data, options, progress);
         } finally {
             gpus().release(runDevice);
+        }
+        if (result.cancelled() && handle.isSuspended() && !handle.isCancelled()) {
+            throw suspended(runId, handle);
         }
         if (result.cancelled()) {
             return cancelled(runId, spec, corr, handle, result.epochsRun());
         }
         return finished(runId, spec, corr, handle, result);
+    }
+
+    /**
+     * A shutdown stopped the run: no outcome is published; every epoch checkpoint written so far is in the bucket
+     * already (uploaded as written). The lease is deleted by the caller, so the next reader of the request resumes at
+     * once instead of waiting for the lease to expire.
+     */
+    private RetryableEventException suspended(String runId, RunRegistry.RunHandle handle) {
+        LOG.infof("run %s: stopped by shutdown after %d epochs; its request resumes it from the last checkpoint",
+                runId, handle.epoch());
+        handle.update(RunStatus.FAILED, handle.epoch(), "stopped by shutdown; resumes when its request is read again");
+        return new RetryableEventException("run " + runId + " stopped by shutdown");
     }
 
     /** Created on first use: counting GPUs loads the PyTorch engine, which training needs anyway. */
@@ -357,18 +382,38 @@ public final class RunExecutor {
         private final Correlation corr;
         private final RunRegistry.RunHandle handle;
         private final Path checkpoints;
+        private final Instant requestedAt;
         private double secondsThisProcess;
         private int epochsThisProcess;
 
-        Progress(String runId, Correlation corr, RunRegistry.RunHandle handle, Path checkpoints) {
+        Progress(String runId, Correlation corr, RunRegistry.RunHandle handle, Path checkpoints,
+                Instant requestedAt) {
             this.runId = runId;
             this.corr = corr;
             this.handle = handle;
             this.checkpoints = checkpoints;
+            this.requestedAt = requestedAt;
+        }
+
+        /**
+         * A cancel this replica's broadcast listener missed (it started after the cancel was published, and the
+         * durable cancel listener of another replica wrote the marker) still stops the run at the next epoch.
+         */
+        private void checkCancelMarker() {
+            if (handle.isCancelled()) {
+                return;
+            }
+            try {
+                readCancel(runId).filter(c -> c.supersedes(requestedAt)).ifPresent(c ->
+                        handle.requestCancel(c.reason() == null ? "cancel requested" : c.reason()));
+            } catch (RuntimeException e) {
+                LOG.debugf("run %s: cancel marker not readable now (%s)", runId, e.getMessage());
+            }
         }
 
         @Override
         public void onEpoch(EpochStats stats, int totalEpochs) {
+            checkCancelMarker();
             metrics.epoch(stats.seconds());
             handle.throughput(stats.imagesPerSecond());
             secondsThisProcess += stats.seconds();
