@@ -307,7 +307,6 @@ public class EvaluationService {
         return Optional.of(Outcome.REPUBLISHED);
     }
 
-    /** Publishes evaluation.failed, removes partial files, counts; returns the failure to throw. */
     /**
      * The object store or the broker was away: no verdict, no evaluation.failed. The consumer tries the event again
      * with backoff (the staging folder is removed in any case; the next try starts afresh).
@@ -318,6 +317,16 @@ public class EvaluationService {
         return e;
     }
 
+    /**
+     * The consumer gave up on this checkpoint event after its retry budget (an outage that outlasted it): publishes
+     * evaluation.failed with the reason, so the study is told instead of waiting; a retry of the run evaluates again.
+     */
+    public void giveUp(CheckpointPublished checkpoint, Correlation correlation, String reason) {
+        fail(checkpoint.runId(), correlation == null ? Correlation.NONE : correlation,
+                new EvaluationFailure(reason, false, null), true);
+    }
+
+    /** Publishes evaluation.failed, removes partial files, counts; returns the failure to throw. */
     private EvaluationFailure fail(String runId, Correlation correlation, EvaluationFailure failure, boolean cleanUp) {
         counter("failed").increment();
         LOG.warnf("run %s: evaluation failed: %s", runId, failure.getMessage());

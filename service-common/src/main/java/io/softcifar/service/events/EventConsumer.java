@@ -70,6 +70,15 @@ public final class EventConsumer implements AutoCloseable {
         void handle(EventEnvelope event, ConsumerRecord<String, String> record) throws Exception;
     }
 
+    /**
+     * Called once when a record's retry budget is spent, before it goes to the dead-letter topic: the place for a
+     * service to publish its domain's failure event (training.failed, …), so that whoever waits is told.
+     */
+    @FunctionalInterface
+    public interface GiveUp {
+        void onGiveUp(EventEnvelope event, ConsumerRecord<String, String> record, String reason);
+    }
+
     public static final String DLQ_REASON_HEADER = "softcifar-dlq-reason";
     public static final String DLQ_SOURCE_HEADER = "softcifar-dlq-source";
     /** {@code poison} or {@code retries-exhausted}. */
@@ -89,6 +98,7 @@ public final class EventConsumer implements AutoCloseable {
     private final String groupId;
     private final List<String> topics;
     private final Handler handler;
+    private final GiveUp giveUp;
     private final EventPublisher deadLetters;
     private final int slots;
     private final KafkaConsumer<String, String> consumer;
@@ -114,6 +124,7 @@ public final class EventConsumer implements AutoCloseable {
         this.groupId = b.groupId;
         this.topics = List.copyOf(b.topics);
         this.handler = b.handler;
+        this.giveUp = b.giveUp;
         this.deadLetters = b.deadLetters;
         this.slots = b.slots;
         this.maxAttempts = b.maxAttempts;
@@ -275,8 +286,16 @@ public final class EventConsumer implements AutoCloseable {
                     return deadLetter(record, reason, KIND_POISON, attempt);
                 }
                 if (attempt >= maxAttempts) {
-                    return deadLetter(record, "retries exhausted after " + attempt + " tries: " + reason,
-                            KIND_RETRIES_EXHAUSTED, attempt);
+                    String exhausted = "retries exhausted after " + attempt + " tries: " + reason;
+                    if (giveUp != null) {
+                        try {
+                            giveUp.onGiveUp(event, record, exhausted);
+                        } catch (RuntimeException hookFailure) {
+                            LOG.errorf("%s: the give-up hook for %s failed: %s", groupId, source(record),
+                                    hookFailure.getMessage());
+                        }
+                    }
+                    return deadLetter(record, exhausted, KIND_RETRIES_EXHAUSTED, attempt);
                 }
                 Duration wait = backoff(attempt);
                 retries.incrementAndGet();
@@ -437,6 +456,7 @@ public final class EventConsumer implements AutoCloseable {
         private String groupId;
         private List<String> topics = List.of();
         private Handler handler;
+        private GiveUp giveUp;
         private EventPublisher deadLetters;
         private int slots = 1;
         private String autoOffsetReset = "earliest";
@@ -472,6 +492,8 @@ public final class EventConsumer implements AutoCloseable {
         public Builder groupId(String v) { this.groupId = v; return this; }
         public Builder topics(List<String> v) { this.topics = v; return this; }
         public Builder handler(Handler v) { this.handler = v; return this; }
+        /** Optional: told when a record's retry budget is spent, before it is dead-lettered. */
+        public Builder onGiveUp(GiveUp v) { this.giveUp = v; return this; }
         public Builder deadLetters(EventPublisher v) { this.deadLetters = v; return this; }
         public Builder slots(int v) { this.slots = v; return this; }
         public Builder autoOffsetReset(String v) { this.autoOffsetReset = v; return this; }

@@ -206,6 +206,7 @@ class EventConsumerIT {
     @Test
     void aRetryableFailureThatOutlastsTheBudgetGoesToTheDeadLetterTopicWithItsReason() throws Exception {
         String topic = topic(1);
+        List<String> gaveUp = new CopyOnWriteArrayList<>();
         AtomicInteger calls = new AtomicInteger();
         List<String> handled = new CopyOnWriteArrayList<>();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -214,6 +215,7 @@ class EventConsumerIT {
                 .bootstrapServers(infra.kafkaBootstrapServers()).groupId("g-" + UUID.randomUUID())
                 .topics(List.of(topic)).deadLetters(publisher).meterRegistry(registry)
                 .retry(3, Duration.ofMillis(100), Duration.ofMillis(200))
+                .onGiveUp((event, record, reason) -> gaveUp.add(record.key() + ": " + reason))
                 .handler((event, record) -> {
                     if (record.key().equals("down")) {
                         calls.incrementAndGet();
@@ -236,6 +238,8 @@ class EventConsumerIT {
             await().atMost(Duration.ofSeconds(20)).until(() -> handled.contains("fine"));
             assertThat(calls.get()).isEqualTo(3);
             assertThat(consumer.retries()).isEqualTo(2);
+            assertThat(gaveUp).containsExactly(
+                    "down: retries exhausted after 3 tries: RetryableEventException: dataset service unreachable");
             assertThat(registry.get("softcifar.consumer.dead_letters").tag("kind", "retries-exhausted").counter()
                     .count()).isEqualTo(1.0);
         } finally {

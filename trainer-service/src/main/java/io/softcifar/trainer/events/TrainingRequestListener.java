@@ -70,6 +70,8 @@ public class TrainingRequestListener {
                 .groupId(settings.consumerGroup())
                 .topics(List.of(Topics.TRAINING_REQUESTS))
                 .handler(this::handle)
+                .onGiveUp((envelope, record, reason) -> envelope.payloadAs(TrainingRequested.class)
+                        .ifPresent(r -> service.executor().giveUp(r, envelope.correlation(), reason)))
                 .deadLetters(publisher)
                 .slots(slots)
                 .property("session.timeout.ms", (int) settings.sessionTimeout().toMillis())

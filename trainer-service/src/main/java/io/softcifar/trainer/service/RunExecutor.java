@@ -537,6 +537,19 @@ public final class RunExecutor {
         store.putJson(RunKeys.record(record.runId()), EventCodec.toJson(record.published()));
     }
 
+    /**
+     * The consumer gave up on this request after its retry budget (an outage that outlasted it): publishes
+     * training.failed with the reason, so the study is told instead of waiting; its checkpoints stay, and a retry of
+     * the run resumes from them.
+     */
+    public void giveUp(TrainingRequested request, Correlation correlation, String reason) {
+        String runId = request.runId();
+        RunSpec spec = request.spec();
+        Correlation corr = Correlation.ofRun(correlation == null ? request.studyId() : correlation.studyId(), runId,
+                spec == null ? null : spec.datasetId());
+        fail(runId, corr, reason, List.of(), "failed");
+    }
+
     private RejectedEventException fail(String runId, Correlation corr, String reason, List<FieldError> errors,
             String outcome) {
         LOG.warnf("run %s: %s", runId, reason);
