@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
@@ -56,25 +58,43 @@ public final class ObjectStore implements AutoCloseable {
     private static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
     /** S3's limit for presigned URLs. */
     private static final Duration MAX_PRESIGN = Duration.ofDays(7);
-    /** The SDK's defaults are 5 minutes each, which makes a health check against a dead endpoint hang. */
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration READ_WRITE_TIMEOUT = Duration.ofSeconds(60);
-
     private final ObjectStoreConfig config;
+    private final ObjectStorePolicy policy;
     private final MinioClient client;
     private final S3Failures failures;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicLong retries = new AtomicLong();
 
-    /** Creates the client; nothing is sent until the first call (use {@link #ping()} to check the settings). */
+    /** Creates the client with {@link ObjectStorePolicy#DEFAULT}; nothing is sent until the first call. */
     public ObjectStore(ObjectStoreConfig config) {
+        this(config, ObjectStorePolicy.DEFAULT);
+    }
+
+    /**
+     * Creates the client; nothing is sent until the first call (use {@link #ping()} to check the settings). The SDK's
+     * own timeouts are 5 minutes each, which would make a health check against a dead endpoint hang; the policy's
+     * apply instead.
+     */
+    public ObjectStore(ObjectStoreConfig config, ObjectStorePolicy policy) {
         this.config = config;
+        this.policy = policy;
         this.failures = new S3Failures(config);
         this.client = MinioClient.builder()
                 .endpoint(config.endpoint())
                 .credentials(config.accessKey(), config.secretKey())
                 .region(config.region())
                 .build();
-        client.setTimeout(CONNECT_TIMEOUT.toMillis(), READ_WRITE_TIMEOUT.toMillis(), READ_WRITE_TIMEOUT.toMillis());
+        client.setTimeout(policy.connectTimeout().toMillis(), policy.readWriteTimeout().toMillis(),
+                policy.readWriteTimeout().toMillis());
+    }
+
+    public ObjectStorePolicy policy() {
+        return policy;
+    }
+
+    /** Tries repeated after a retryable failure since this client was made (a metric: the store had trouble). */
+    public long retries() {
+        return retries.get();
     }
 
     public ObjectStoreConfig config() {
@@ -90,6 +110,13 @@ public final class ObjectStore implements AutoCloseable {
      * moment is fine.
      */
     public void ensureBucket() {
+        withRetries("ensureBucket", () -> {
+            ensureBucketOnce();
+            return null;
+        });
+    }
+
+    private void ensureBucketOnce() {
         ensureOpen();
         try {
             if (client.bucketExists(BucketExistsArgs.builder().bucket(bucket()).build())) {
@@ -134,6 +161,10 @@ public final class ObjectStore implements AutoCloseable {
      * @return the stored object's entity tag
      */
     public String putFile(String key, Path file, String contentType) {
+        return withRetries("putFile", () -> putFileOnce(key, file, contentType));
+    }
+
+    private String putFileOnce(String key, Path file, String contentType) {
         KeyRules.requireKey(key);
         ensureOpen();
         if (!Files.isRegularFile(file)) {
@@ -154,6 +185,10 @@ public final class ObjectStore implements AutoCloseable {
      * @return the stored object's entity tag
      */
     public String putBytes(String key, byte[] data, String contentType) {
+        return withRetries("putBytes", () -> putBytesOnce(key, data, contentType));
+    }
+
+    private String putBytesOnce(String key, byte[] data, String contentType) {
         KeyRules.requireKey(key);
         ensureOpen();
         try (InputStream in = new ByteArrayInputStream(data)) {
@@ -176,7 +211,11 @@ public final class ObjectStore implements AutoCloseable {
      * @throws NoSuchObjectException when the key does not exist
      */
     public byte[] getBytes(String key) {
-        try (InputStream in = openStream(key)) {
+        return withRetries("getBytes", () -> getBytesOnce(key));
+    }
+
+    private byte[] getBytesOnce(String key) {
+        try (InputStream in = openStreamOnce(key)) {
             return in.readAllBytes();
         } catch (IOException e) {
             throw failures.forTransfer("read", key, "", e);
@@ -189,6 +228,10 @@ public final class ObjectStore implements AutoCloseable {
      * @throws NoSuchObjectException when the key does not exist
      */
     public byte[] getRange(String key, long offset, long length) {
+        return withRetries("getRange", () -> getRangeOnce(key, offset, length));
+    }
+
+    private byte[] getRangeOnce(String key, long offset, long length) {
         KeyRules.requireKey(key);
         if (offset < 0 || length < 1) {
             throw new IllegalArgumentException("Byte range of '" + key + "' needs offset >= 0 and length >= 1, got "
@@ -217,6 +260,10 @@ public final class ObjectStore implements AutoCloseable {
      * @throws NoSuchObjectException when the key does not exist
      */
     public InputStream openStream(String key) {
+        return withRetries("openStream", () -> openStreamOnce(key));
+    }
+
+    private InputStream openStreamOnce(String key) {
         KeyRules.requireKey(key);
         ensureOpen();
         try {
@@ -234,6 +281,10 @@ public final class ObjectStore implements AutoCloseable {
      * @throws NoSuchObjectException when the key does not exist
      */
     public long download(String key, Path target) {
+        return withRetries("download", () -> downloadOnce(key, target));
+    }
+
+    private long downloadOnce(String key, Path target) {
         KeyRules.requireKey(key);
         ensureOpen();
         Path absolute = target.toAbsolutePath();
@@ -262,6 +313,10 @@ public final class ObjectStore implements AutoCloseable {
 
     /** Size, entity tag and modification time of the object, or empty when the key does not exist. */
     public Optional<ObjectInfo> stat(String key) {
+        return withRetries("stat", () -> statOnce(key));
+    }
+
+    private Optional<ObjectInfo> statOnce(String key) {
         KeyRules.requireKey(key);
         ensureOpen();
         try {
@@ -285,6 +340,10 @@ public final class ObjectStore implements AutoCloseable {
      * bucket. The whole listing is read into memory; S3 pages of 1000 are followed.
      */
     public List<ObjectInfo> list(String prefix) {
+        return withRetries("list", () -> listOnce(prefix));
+    }
+
+    private List<ObjectInfo> listOnce(String prefix) {
         KeyRules.requirePrefix(prefix);
         ensureOpen();
         List<ObjectInfo> objects = new ArrayList<>();
@@ -308,6 +367,13 @@ public final class ObjectStore implements AutoCloseable {
      * is harmless.
      */
     public void delete(String key) {
+        withRetries("delete", () -> {
+            deleteOnce(key);
+            return null;
+        });
+    }
+
+    private void deleteOnce(String key) {
         KeyRules.requireKey(key);
         ensureOpen();
         try {
@@ -325,8 +391,12 @@ public final class ObjectStore implements AutoCloseable {
      * @throws ObjectStoreException naming the first keys that could not be deleted
      */
     public int deletePrefix(String prefix) {
+        return withRetries("deletePrefix", () -> deletePrefixOnce(prefix));
+    }
+
+    private int deletePrefixOnce(String prefix) {
         KeyRules.requireFolderPrefix(prefix);
-        List<DeleteObject> targets = list(prefix).stream().map(info -> new DeleteObject(info.key())).toList();
+        List<DeleteObject> targets = listOnce(prefix).stream().map(info -> new DeleteObject(info.key())).toList();
         if (targets.isEmpty()) {
             return 0;
         }
@@ -385,6 +455,33 @@ public final class ObjectStore implements AutoCloseable {
     @Override
     public String toString() {
         return "ObjectStore[" + config.endpoint() + ", bucket " + bucket() + "]";
+    }
+
+    /**
+     * Runs {@code call}, again after a {@linkplain ObjectStoreException#retryable() retryable} failure, up to the
+     * policy's attempts, with capped exponential backoff. Every call here is idempotent, so a try whose answer was
+     * lost (the store did it, then the connection broke) is harmless to repeat.
+     */
+    private <T> T withRetries(String operation, Supplier<T> call) {
+        for (int tries = 1;; tries++) {
+            try {
+                return call.get();
+            } catch (ObjectStoreException e) {
+                if (!e.retryable() || tries >= policy.attempts() || closed.get()) {
+                    throw e;
+                }
+                Duration wait = policy.backoff(tries);
+                retries.incrementAndGet();
+                LOG.warn("Object store {} failed (try {} of {}), again in {} ms: {}", operation, tries,
+                        policy.attempts(), wait.toMillis(), e.getMessage());
+                try {
+                    Thread.sleep(wait.toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     private void ensureOpen() {

@@ -23,6 +23,10 @@ final class S3Failures {
     private static final Set<String> BAD_CREDENTIALS =
             Set.of("AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch");
 
+    /** S3 error codes that mean "try again": throttling and the server's own trouble. */
+    private static final Set<String> TRANSIENT_CODES =
+            Set.of("SlowDown", "InternalError", "ServiceUnavailable", "RequestTimeout", "XMinioServerNotInitialized");
+
     private final ObjectStoreConfig config;
 
     S3Failures(ObjectStoreConfig config) {
@@ -41,7 +45,7 @@ final class S3Failures {
                 && MISSING_OBJECT.contains(response.errorResponse().code())) {
             return new NoSuchObjectException(key, message + "no such object", error);
         }
-        return new ObjectStoreException(message + problem(error), error);
+        return new ObjectStoreException(message + problem(error), error, transientFailure(error));
     }
 
     /**
@@ -50,7 +54,7 @@ final class S3Failures {
      */
     ObjectStoreException forTransfer(String action, String key, String localSide, IOException error) {
         return new ObjectStoreException(keyPrefix(action, key, localSide) + error.getClass().getSimpleName() + ": "
-                + error.getMessage(), error);
+                + error.getMessage(), error, transientFailure(error));
     }
 
     /**
@@ -58,7 +62,32 @@ final class S3Failures {
      * so {@code action} is e.g. "create" or "list prefix 'runs/' in".
      */
     ObjectStoreException forBucket(String action, Exception error) {
-        return new ObjectStoreException(bucketMessage(action, problem(error)), error);
+        return new ObjectStoreException(bucketMessage(action, problem(error)), error, transientFailure(error));
+    }
+
+    /**
+     * True when the store was unreachable, slow or failing on its side (connection refused or reset, a timeout, a
+     * 5xx answer, S3's "slow down"): the same request may work later. A local file problem, an unknown host, bad
+     * credentials or a missing key or bucket are answers that another try will not change.
+     */
+    static boolean transientFailure(Throwable error) {
+        if (error instanceof ServerException) {
+            return true;
+        }
+        if (error instanceof ErrorResponseException response) {
+            return TRANSIENT_CODES.contains(response.errorResponse().code());
+        }
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof UnknownHostException || t instanceof java.nio.file.FileSystemException) {
+                return false;
+            }
+        }
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof IOException) {
+                return true; // the connection: refused, reset, cut short (EOF), timed out
+            }
+        }
+        return false;
     }
 
     private String keyPrefix(String action, String key, String localSide) {

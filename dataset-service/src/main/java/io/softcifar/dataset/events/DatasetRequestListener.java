@@ -56,6 +56,7 @@ public class DatasetRequestListener {
                 .groupId(settings.consumerGroup())
                 .topics(List.of(Topics.DATASET_REQUESTS))
                 .handler(this::handle)
+                .onGiveUp(this::giveUp)
                 .deadLetters(publisher)
                 .slots(settings.concurrentImports())
                 .build()
@@ -94,6 +95,19 @@ public class DatasetRequestListener {
             service.republishReady(submission.datasetId(), request.requestId()); // this requester gets its answer too
         }
         LOG.infof("request %s: dataset %s is %s", request.requestId(), submission.datasetId(), outcome.status());
+    }
+
+    /**
+     * Retries exhausted (the object store or the broker away for longer than the budget): the requester gets
+     * dataset.failed with the reason instead of waiting for good; asking again (a study retry) imports again.
+     */
+    void giveUp(EventEnvelope envelope, ConsumerRecord<String, String> record, String reason) {
+        envelope.payloadAs(DatasetRequested.class).ifPresent(request -> {
+            Correlation correlation = envelope.correlation() != null ? envelope.correlation()
+                    : new Correlation(null, null, null);
+            publisher.publish(Topics.DATASET_STATE, request.requestId(), EventEnvelope.of(
+                    new DatasetFailed(null, request.requestId(), reason, null, List.of()), correlation));
+        });
     }
 
     private void reject(EventEnvelope envelope, DatasetRequested request, String reason, String field, Exception e) {

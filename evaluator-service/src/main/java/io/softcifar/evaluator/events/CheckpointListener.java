@@ -54,6 +54,7 @@ public class CheckpointListener {
                 .groupId(settings.consumerGroup())
                 .topics(List.of(Topics.CHECKPOINTS))
                 .handler(this::handle)
+                .onGiveUp(this::giveUp)
                 .deadLetters(publisher)
                 .slots(settings.slots())
                 .build()
@@ -74,6 +75,13 @@ public class CheckpointListener {
     /** Evaluations running now. */
     public int inProgress() {
         return consumer == null ? 0 : consumer.inProgress();
+    }
+
+    /** Retries exhausted (an outage outlasted the budget): the study gets evaluation.failed instead of silence. */
+    void giveUp(EventEnvelope envelope, ConsumerRecord<String, String> record, String reason) {
+        envelope.payloadAs(CheckpointPublished.class)
+                .filter(c -> CheckpointPublished.KIND_BEST.equals(c.kind()) && c.isFinal())
+                .ifPresent(c -> service.giveUp(c, envelope.correlation(), reason));
     }
 
     void handle(EventEnvelope envelope, ConsumerRecord<String, String> record) {

@@ -28,6 +28,7 @@ import io.softcifar.ml.eval.ShardEvaluator;
 import io.softcifar.ml.train.Checkpoint;
 import io.softcifar.ml.train.DeviceSelection;
 import io.softcifar.ml.train.EngineSetup;
+import io.softcifar.service.events.Failures;
 import io.softcifar.service.events.EventPublisher;
 import io.softcifar.storage.NoSuchObjectException;
 import io.softcifar.storage.ObjectStore;
@@ -70,7 +71,8 @@ import org.jboss.logging.Logger;
  * for a run with a metrics.json is acknowledged and skipped; only if the service died between metrics.json and
  * published.json is the stored event sent again, under its original id, so consumers can drop the duplicate.
  *
- * <p><b>Failures.</b> Anything wrong with the inputs publishes {@code evaluation.failed} with a one-line reason,
+ * <p><b>Failures.</b> An outage of the object store or the broker ({@link Failures#retryable}) publishes nothing and
+ * is rethrown, so the consumer tries the event again with backoff. Anything wrong with the inputs publishes {@code evaluation.failed} with a one-line reason,
  * removes the partial files and throws an {@link EvaluationFailure} (bad input), which the listener turns into a
  * dead letter. No metrics.json is left, so a corrected event for the run is evaluated normally.
  */
@@ -157,8 +159,18 @@ public class EvaluationService {
             counter("completed").increment();
             return Outcome.COMPLETED;
         } catch (EvaluationFailure e) {
+            if (!e.badInput() && Failures.retryable(e)) {
+                throw outage(runId, e);
+            }
             throw fail(runId, corr, e, true);
-        } catch (RuntimeException | LinkageError e) {
+        } catch (RuntimeException e) {
+            if (Failures.retryable(e)) {
+                throw outage(runId, e);
+            }
+            LOG.errorf(e, "run %s: evaluation failed", runId);
+            String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
+            throw fail(runId, corr, new EvaluationFailure(EvaluationInputs.relative(reason, staging), false, e), true);
+        } catch (LinkageError e) {
             // LinkageError: the PyTorch natives or an ml-core class could not be loaded. It is caught here because
             // the consumer's worker would otherwise drop it without a word, and the run would never get an answer.
             LOG.errorf(e, "run %s: evaluation failed", runId);
@@ -293,6 +305,25 @@ public class EvaluationService {
                 + " again under its original id %s", runId, record.eventId());
         publishCompleted(runId, again);
         return Optional.of(Outcome.REPUBLISHED);
+    }
+
+    /**
+     * The object store or the broker was away: no verdict, no evaluation.failed. The consumer tries the event again
+     * with backoff (the staging folder is removed in any case; the next try starts afresh).
+     */
+    private RuntimeException outage(String runId, RuntimeException e) {
+        LOG.warnf("run %s: evaluation stopped by an outage, to be tried again: %s", runId, e.getMessage());
+        counter("interrupted").increment();
+        return e;
+    }
+
+    /**
+     * The consumer gave up on this checkpoint event after its retry budget (an outage that outlasted it): publishes
+     * evaluation.failed with the reason, so the study is told instead of waiting; a retry of the run evaluates again.
+     */
+    public void giveUp(CheckpointPublished checkpoint, Correlation correlation, String reason) {
+        fail(checkpoint.runId(), correlation == null ? Correlation.NONE : correlation,
+                new EvaluationFailure(reason, false, null), true);
     }
 
     /** Publishes evaluation.failed, removes partial files, counts; returns the failure to throw. */

@@ -16,6 +16,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -47,6 +49,7 @@ public final class ViewFollower implements AutoCloseable {
     private volatile KafkaConsumer<String, String> consumer;
     private volatile boolean running = true;
     private volatile long applied;
+    private volatile long startAttempts;
 
     public ViewFollower(String bootstrapServers, ResultsView view, String name) {
         this.bootstrapServers = bootstrapServers;
@@ -83,12 +86,16 @@ public final class ViewFollower implements AutoCloseable {
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props, new StringDeserializer(),
                 new StringDeserializer())) {
             consumer = c;
-            List<TopicPartition> partitions = partitions(c);
-            c.assign(partitions);
-            c.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = new HashMap<>(c.endOffsets(partitions, Duration.ofSeconds(30)));
+            Map<TopicPartition, Long> end = startWhenKafkaAnswers(c);
             while (running) {
-                for (ConsumerRecord<String, String> record : c.poll(Duration.ofMillis(200))) {
+                ConsumerRecords<String, String> records;
+                try {
+                    records = c.poll(Duration.ofMillis(200));
+                } catch (RetriableException e) {
+                    LOG.warnf("the view's poll failed (%s); polling again", e.getMessage());
+                    continue;
+                }
+                for (ConsumerRecord<String, String> record : records) {
                     if (record.value() == null) {
                         continue; // a tombstone
                     }
@@ -118,6 +125,43 @@ public final class ViewFollower implements AutoCloseable {
         } finally {
             running = false;
         }
+    }
+
+    /**
+     * Assigns every partition from the beginning and returns the end offsets of now. Kafka unreachable or the topics
+     * not there yet is not fatal: it tries again with backoff (0.5 s doubling to 30 s) until it works or the follower
+     * is closed; meanwhile {@link #caughtUp()} stays incomplete, so readiness says DOWN instead of the view dying.
+     */
+    private Map<TopicPartition, Long> startWhenKafkaAnswers(KafkaConsumer<String, String> c) {
+        long backoff = 500;
+        while (true) {
+            try {
+                List<TopicPartition> partitions = partitions(c);
+                c.assign(partitions);
+                c.seekToBeginning(partitions);
+                return new HashMap<>(c.endOffsets(partitions, Duration.ofSeconds(30)));
+            } catch (WakeupException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                if (!running) {
+                    throw e;
+                }
+                startAttempts++;
+                LOG.warnf("the view cannot read Kafka yet (%s); trying again in %d ms", e.getMessage(), backoff);
+                try {
+                    TimeUnit.MILLISECONDS.sleep(backoff);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", interrupted);
+                }
+                backoff = Math.min(30_000, backoff * 2);
+            }
+        }
+    }
+
+    /** Failed tries to start reading (Kafka away at start); a metric for tests and dashboards. */
+    public long startAttempts() {
+        return startAttempts;
     }
 
     /** Every partition of {@link #TOPICS}; waits (up to a minute) for topics another service has yet to create. */

@@ -258,17 +258,23 @@ public class StudyService {
         }
     }
 
+    /** The dataset's spec as canonical JSON; "" while its manifest cannot be read (not cached: asked again later). */
     private String manifestSpec(String datasetId) {
-        return manifestSpecs.computeIfAbsent(datasetId, id -> {
-            try {
-                DatasetManifest manifest = DatasetManifest.parse(new String(store.getBytes(ObjectKeys.manifest(id)),
-                        StandardCharsets.UTF_8));
-                return manifest.spec().canonicalJson();
-            } catch (RuntimeException e) {
-                LOG.warnf("manifest of dataset %s unreadable: %s", id, e.getMessage());
-                return "";
-            }
-        });
+        String known = manifestSpecs.get(datasetId);
+        if (known != null) {
+            return known;
+        }
+        try {
+            DatasetManifest manifest = DatasetManifest.parse(new String(store.getBytes(ObjectKeys.manifest(datasetId)),
+                    StandardCharsets.UTF_8));
+            String spec = manifest.spec().canonicalJson();
+            manifestSpecs.put(datasetId, spec); // a manifest never changes once written
+            return spec;
+        } catch (RuntimeException e) {
+            // e.g. the object store is down for a moment: caching "" would leave the studies waiting for good
+            LOG.warnf("manifest of dataset %s unreadable for now: %s", datasetId, e.getMessage());
+            return "";
+        }
     }
 
     /** Re-publishes the failed or cancelled runs of a study (same run ids); asks again for a failed dataset. */

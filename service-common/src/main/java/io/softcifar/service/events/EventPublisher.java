@@ -26,8 +26,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 @ApplicationScoped
 public class EventPublisher {
 
-    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
-
     @Inject
     KafkaSettings settings;
 
@@ -47,7 +45,7 @@ public class EventPublisher {
 
     private void send(ProducerRecord<String, String> record) {
         try {
-            producer().send(record).get(SEND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            producer().send(record).get(settings.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new EventPublishException(record.topic(), e.getCause());
         } catch (TimeoutException e) {
@@ -68,9 +66,11 @@ public class EventPublisher {
                     props.put(ProducerConfig.ACKS_CONFIG, "all");
                     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
                     props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-                    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) SEND_TIMEOUT.toMillis());
-                    props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 20_000);
-                    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, SEND_TIMEOUT.toMillis());
+                    int timeout = (int) Math.max(1_000, settings.sendTimeout().toMillis());
+                    // Kafka requires delivery.timeout.ms >= linger.ms + request.timeout.ms
+                    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeout);
+                    props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(20_000, timeout - 5));
+                    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (long) timeout);
                     producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
                 }
                 p = producer;

@@ -22,12 +22,31 @@ public class KafkaSettings {
     @ConfigProperty(name = "softcifar.kafka.create-topics", defaultValue = "true")
     boolean createTopics;
 
+    /**
+     * How long a publish may wait for the broker before it fails (a retryable failure: the consumer that was handling
+     * an event tries it again later).
+     */
+    @ConfigProperty(name = "softcifar.kafka.send-timeout", defaultValue = "30s")
+    java.time.Duration sendTimeout;
+
     /** Settings outside CDI (tools, tests). */
     public static KafkaSettings of(String bootstrapServers, boolean createTopics) {
         KafkaSettings settings = new KafkaSettings();
         settings.bootstrapServers = bootstrapServers;
         settings.createTopics = createTopics;
+        settings.sendTimeout = java.time.Duration.ofSeconds(30);
         return settings;
+    }
+
+    /** The same settings with another send timeout (tests set it low, so an outage outlasts it). */
+    public KafkaSettings withSendTimeout(java.time.Duration timeout) {
+        KafkaSettings settings = of(bootstrapServers, createTopics);
+        settings.sendTimeout = timeout;
+        return settings;
+    }
+
+    public java.time.Duration sendTimeout() {
+        return sendTimeout;
     }
 
     public String bootstrapServers() {

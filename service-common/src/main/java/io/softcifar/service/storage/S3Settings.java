@@ -19,4 +19,21 @@ public interface S3Settings {
 
     @WithDefault("us-east-1")
     String region();
+
+    /** Tries per call in all when the store is down or slow ({@code softcifar.s3.attempts}). */
+    @WithDefault("5")
+    int attempts();
+
+    @WithDefault("500ms")
+    java.time.Duration initialBackoff();
+
+    @WithDefault("8s")
+    java.time.Duration maxBackoff();
+
+    @WithDefault("10s")
+    java.time.Duration connectTimeout();
+
+    /** How long a read or write on a connection may stall (large checkpoints move in parts, each within this). */
+    @WithDefault("60s")
+    java.time.Duration readWriteTimeout();
 }

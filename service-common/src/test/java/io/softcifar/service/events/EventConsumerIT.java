@@ -8,7 +8,9 @@ import io.softcifar.contracts.events.EventEnvelope;
 import io.softcifar.contracts.events.TrainingCancelRequested;
 import io.softcifar.contracts.topics.CleanupPolicy;
 import io.softcifar.contracts.topics.TopicSpec;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.softcifar.service.kafka.TopicInitializer;
+import io.softcifar.storage.ObjectStoreException;
 import io.softcifar.testsupport.TestInfrastructure;
 import io.softcifar.testsupport.TopicProbe;
 import java.time.Duration;
@@ -152,6 +154,7 @@ class EventConsumerIT {
             assertThat(garbage.value()).isEqualTo("{\"eventId\": 3");
             assertThat(header(garbage, EventConsumer.DLQ_REASON_HEADER)).startsWith("cannot decode");
             assertThat(header(garbage, EventConsumer.DLQ_SOURCE_HEADER)).isEqualTo(topic + "/0@0");
+            assertThat(header(garbage, EventConsumer.DLQ_KIND_HEADER)).isEqualTo(EventConsumer.KIND_POISON);
             ConsumerRecord<String, String> rejected = dlq.await(r -> r.key().equals("rejected"), Duration.ofSeconds(20))
                     .orElseThrow();
             assertThat(header(rejected, EventConsumer.DLQ_REASON_HEADER)).isEqualTo("run rejected: no such dataset");
@@ -159,6 +162,124 @@ class EventConsumerIT {
         } finally {
             publisher.close();
         }
+    }
+
+    @Test
+    void aTransientFailureIsRetriedWithThePartitionPausedAndCommittedOnlyAfterSuccess() throws Exception {
+        String topic = topic(1);
+        String group = "g-" + UUID.randomUUID();
+        AtomicInteger calls = new AtomicInteger();
+        AtomicInteger successes = new AtomicInteger();
+        List<Long> committedWhileFailing = new CopyOnWriteArrayList<>();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        EventPublisher publisher = publisher();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", infra.kafkaBootstrapServers()));
+             EventConsumer consumer = EventConsumer.builder()
+                .bootstrapServers(infra.kafkaBootstrapServers()).groupId(group).topics(List.of(topic))
+                .deadLetters(publisher).meterRegistry(registry)
+                .retry(6, Duration.ofMillis(200), Duration.ofMillis(800))
+                .handler((event, record) -> {
+                    int call = calls.incrementAndGet();
+                    if (record.key().equals("flaky") && call <= 3) {
+                        committedWhileFailing.add(committed(admin, group, topic));
+                        // what the object store throws when it cannot be reached: retryable, not poison
+                        throw new ObjectStoreException("Cannot read 'runs/r/metrics.json': cannot connect", null, true);
+                    }
+                    successes.incrementAndGet();
+                })
+                .build().start()) {
+            send(topic, 0, "flaky", event("run-flaky"));
+            send(topic, 0, "after", event("run-after"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> successes.get() == 2);
+            // three failures, then the fourth try of "flaky" and one try of "after": 5 calls, 3 retries
+            assertThat(calls.get()).isEqualTo(5);
+            assertThat(consumer.retries()).isEqualTo(3);
+            assertThat(registry.get("softcifar.consumer.retries").tag("topic", topic).counter().count()).isEqualTo(3.0);
+            assertThat(committedWhileFailing).as("nothing committed while the first record failed").containsOnly(-1L);
+            await().atMost(Duration.ofSeconds(10)).until(() -> committed(admin, group, topic) == 2);
+            assertThat(consumer.deadLettered()).isZero();
+        } finally {
+            publisher.close();
+        }
+    }
+
+    @Test
+    void aRetryableFailureThatOutlastsTheBudgetGoesToTheDeadLetterTopicWithItsReason() throws Exception {
+        String topic = topic(1);
+        List<String> gaveUp = new CopyOnWriteArrayList<>();
+        AtomicInteger calls = new AtomicInteger();
+        List<String> handled = new CopyOnWriteArrayList<>();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        EventPublisher publisher = publisher();
+        try (EventConsumer consumer = EventConsumer.builder()
+                .bootstrapServers(infra.kafkaBootstrapServers()).groupId("g-" + UUID.randomUUID())
+                .topics(List.of(topic)).deadLetters(publisher).meterRegistry(registry)
+                .retry(3, Duration.ofMillis(100), Duration.ofMillis(200))
+                .onGiveUp((event, record, reason) -> gaveUp.add(record.key() + ": " + reason))
+                .handler((event, record) -> {
+                    if (record.key().equals("down")) {
+                        calls.incrementAndGet();
+                        throw new RetryableEventException("dataset service unreachable");
+                    }
+                    handled.add(record.key());
+                })
+                .build().start();
+             TopicProbe dlq = new TopicProbe(infra.kafkaBootstrapServers(), topic + TopicSpec.DEAD_LETTER_SUFFIX)) {
+            send(topic, 0, "down", event("d"));
+            send(topic, 0, "fine", event("f"));
+            ConsumerRecord<String, String> dead = dlq.await(r -> r.key().equals("down"), Duration.ofSeconds(30))
+                    .orElseThrow();
+            assertThat(header(dead, EventConsumer.DLQ_KIND_HEADER)).isEqualTo(EventConsumer.KIND_RETRIES_EXHAUSTED);
+            assertThat(header(dead, EventConsumer.DLQ_ATTEMPTS_HEADER)).isEqualTo("3");
+            assertThat(header(dead, EventConsumer.DLQ_REASON_HEADER))
+                    .isEqualTo("retries exhausted after 3 tries: RetryableEventException: dataset service unreachable");
+            assertThat(header(dead, EventConsumer.DLQ_TOPIC_HEADER)).isEqualTo(topic);
+            assertThat(header(dead, EventConsumer.DLQ_OFFSET_HEADER)).isEqualTo("0");
+            await().atMost(Duration.ofSeconds(20)).until(() -> handled.contains("fine"));
+            assertThat(calls.get()).isEqualTo(3);
+            assertThat(consumer.retries()).isEqualTo(2);
+            assertThat(gaveUp).containsExactly(
+                    "down: retries exhausted after 3 tries: RetryableEventException: dataset service unreachable");
+            assertThat(registry.get("softcifar.consumer.dead_letters").tag("kind", "retries-exhausted").counter()
+                    .count()).isEqualTo(1.0);
+        } finally {
+            publisher.close();
+        }
+    }
+
+    @Test
+    void anUnexpectedErrorIsPoisonAndIsNotRetried() throws Exception {
+        String topic = topic(1);
+        AtomicInteger calls = new AtomicInteger();
+        EventPublisher publisher = publisher();
+        try (EventConsumer consumer = EventConsumer.builder()
+                .bootstrapServers(infra.kafkaBootstrapServers()).groupId("g-" + UUID.randomUUID())
+                .topics(List.of(topic)).deadLetters(publisher).meterRegistry(new SimpleMeterRegistry())
+                .retry(5, Duration.ofMillis(100), Duration.ofMillis(200))
+                .handler((event, record) -> {
+                    calls.incrementAndGet();
+                    throw new IllegalStateException("epochs must be positive, got -3");
+                })
+                .build().start();
+             TopicProbe dlq = new TopicProbe(infra.kafkaBootstrapServers(), topic + TopicSpec.DEAD_LETTER_SUFFIX)) {
+            send(topic, 0, "bad", event("b"));
+            ConsumerRecord<String, String> dead = dlq.await(r -> r.key().equals("bad"), Duration.ofSeconds(30))
+                    .orElseThrow();
+            assertThat(header(dead, EventConsumer.DLQ_KIND_HEADER)).isEqualTo(EventConsumer.KIND_POISON);
+            assertThat(header(dead, EventConsumer.DLQ_REASON_HEADER))
+                    .isEqualTo("IllegalStateException: epochs must be positive, got -3");
+            assertThat(calls.get()).isEqualTo(1);
+            assertThat(consumer.retries()).isZero();
+        } finally {
+            publisher.close();
+        }
+    }
+
+    /** The group's committed offset of partition 0, or -1 when none. */
+    private static long committed(Admin admin, String group, String topic) throws Exception {
+        OffsetAndMetadata offset = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
+                .get(new TopicPartition(topic, 0));
+        return offset == null ? -1 : offset.offset();
     }
 
     private static String header(ConsumerRecord<String, String> record, String name) {

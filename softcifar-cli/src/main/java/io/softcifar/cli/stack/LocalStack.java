@@ -110,6 +110,11 @@ public final class LocalStack implements AutoCloseable {
         return s3.endpoint();
     }
 
+    /** The process ids of the services now running (for tests that kill one: by id, never by name). */
+    public List<Long> servicePids() {
+        return processes.stream().map(ServiceProcess::pid).filter(pid -> pid > 0).toList();
+    }
+
     /** name → URL of every service. */
     public Map<String, String> urls() {
         Map<String, String> urls = new LinkedHashMap<>();

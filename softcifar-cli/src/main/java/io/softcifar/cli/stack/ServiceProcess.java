@@ -60,9 +60,13 @@ final class ServiceProcess {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmArgs);
+        // the child ends when this process ends, even by kill -9: it watches the pipe on its stdin (ParentWatchdog in
+        // service-common), which the operating system closes when this process is gone. Nothing is written to it.
+        command.add("-Dsoftcifar.exit-with-parent=true");
         command.add("-jar");
         command.add(jar.toString());
         ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.PIPE)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);

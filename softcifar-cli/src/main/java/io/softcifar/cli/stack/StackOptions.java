@@ -17,9 +17,24 @@ public final class StackOptions {
     @Option(names = "--s3-port", defaultValue = "9000", description = "S3 server port (default: ${DEFAULT-VALUE})")
     int s3Port;
 
+    @Option(names = "--port-offset", defaultValue = "0",
+            description = "added to every service's HTTP port (8080-8083), e.g. to run a second stack (default: 0)")
+    int portOffset;
+
     /** Starts the broker, the S3 server and {@code services} (null: every service in the repository). */
     LocalStack start(List<String> services, PrintWriter out) {
         Path root = StackPaths.repositoryRoot();
-        return LocalStack.start(root, StackPaths.home(home), kafkaPort, s3Port, StackPaths.select(root, services), out);
+        List<LocalStack.ServiceDef> selected = StackPaths.select(root, services).stream()
+                .map(s -> new LocalStack.ServiceDef(s.name(), s.module(), shifted(s.port()))).toList();
+        return LocalStack.start(root, StackPaths.home(home), kafkaPort, s3Port, selected, out);
+    }
+
+    private int shifted(int port) {
+        int shifted = port + portOffset;
+        if (shifted < 1 || shifted > 65535) {
+            throw new IllegalArgumentException("--port-offset " + portOffset + " puts port " + port + " at " + shifted
+                    + ", outside 1-65535");
+        }
+        return shifted;
     }
 }

@@ -46,9 +46,8 @@ class LocalStackIT {
             assertThat(imported.out()).contains("READY").contains("images 200").contains("train 160, validation 10, test 30");
 
             // kill -9 the service: the supervisor restarts it and the dataset is still there (it lives in the bucket)
-            ProcessHandle child = ProcessHandle.allProcesses()
-                    .filter(p -> p.info().commandLine().orElse("").contains(jar.toString()))
-                    .findFirst().orElseThrow();
+            // the child this test started through the stack, by its id (never by name or jar path)
+            ProcessHandle child = ProcessHandle.of(stack.servicePids().get(0)).orElseThrow();
             child.destroyForcibly();
             Instant end = Instant.now().plus(Duration.ofSeconds(120));
             CliRunner.Result again = null;
@@ -66,7 +65,7 @@ class LocalStackIT {
             assertThat(again.exitCode()).as(again.err()).isZero();
             assertThat(again.out()).contains(imported.out().lines().findFirst().orElseThrow()); // same id, READY
         }
-        assertThat(ProcessHandle.allProcesses()
+        assertThat(ProcessHandle.current().descendants()
                 .anyMatch(p -> p.info().commandLine().orElse("").contains(jar.toString()))).isFalse();
     }
 

@@ -36,6 +36,14 @@ public interface TrainerSettings {
     @WithDefault("PT2M")
     java.time.Duration leaseTtl();
 
+    /**
+     * SIGTERM: how long the shutdown waits for running runs to stop after their current step and give up their
+     * leases before it interrupts them. Below {@code QUARKUS_SHUTDOWN_TIMEOUT} (240 s) and the Kubernetes
+     * {@code terminationGracePeriodSeconds} (300 s) of deploy/k8s.
+     */
+    @WithDefault("PT60S")
+    java.time.Duration shutdownGrace();
+
     /** Consumer group of the training-requests consumer, shared by all replicas (they split the partitions). */
     @WithDefault("trainer-service")
     String consumerGroup();

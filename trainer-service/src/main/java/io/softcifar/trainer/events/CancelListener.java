@@ -25,6 +25,10 @@ import org.jboss.logging.Logger;
  * reading from the latest offset): every replica sees every cancel, and the one where the run trains sets its flag.
  * The run stops after its current step. Every replica also records the request in the bucket ({@code CancelMarker}),
  * so that a run still queued when the cancel came ends as cancelled when its request is consumed, without training.
+ *
+ * <p>A second, durable consumer (group {@code <prefix>-markers}, shared, from the earliest offset) writes the same
+ * marker, so a cancel published while no trainer runs at all is not lost: the first trainer to start records it, and a
+ * run that started meanwhile sees the marker at its next epoch.
  */
 @ApplicationScoped
 public class CancelListener {
@@ -44,8 +48,24 @@ public class CancelListener {
     TrainerSettings settings;
 
     private EventConsumer consumer;
+    private EventConsumer durable;
 
     void start(@Observes @Priority(90) StartupEvent event) {
+        // durable: one group shared by all replicas, from the earliest record, offsets committed. A cancel published
+        // while no trainer runs is read by the first one that starts, which writes the run's marker to the bucket,
+        // so the run's queued request ends as cancelled and a run already training stops at its next epoch.
+        durable = EventConsumer.builder()
+                .bootstrapServers(kafka.bootstrapServers())
+                .groupId(settings.controlGroupPrefix() + "-markers")
+                .topics(List.of(Topics.TRAINING_CONTROL))
+                .handler(this::remember)
+                .deadLetters(publisher)
+                .autoOffsetReset("earliest")
+                .slots(1)
+                .build()
+                .start();
+        // broadcast: a group of its own per replica, from now on: every replica sees every cancel at once and
+        // stops the run if it trains it here
         consumer = EventConsumer.builder()
                 .bootstrapServers(kafka.bootstrapServers())
                 .groupId(settings.controlGroupPrefix() + "-" + UUID.randomUUID())
@@ -62,6 +82,23 @@ public class CancelListener {
         if (consumer != null) {
             consumer.close(Duration.ofSeconds(5));
         }
+        if (durable != null) {
+            durable.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** The durable group's handler: the marker in the bucket. */
+    void remember(EventEnvelope envelope, ConsumerRecord<String, String> record) {
+        var cancel = envelope.payloadAs(TrainingCancelRequested.class);
+        if (cancel.isEmpty()) {
+            LOG.warnf("ignoring %s on %s (only %s is expected)", envelope.type(), record.topic(),
+                    TrainingCancelRequested.TYPE);
+            return;
+        }
+        String runId = cancel.get().runId();
+        // no flag here: this may be an old cancel replayed, and the run now training a later retry; the run compares
+        // the marker's time with its request's at every epoch (RunExecutor)
+        service.executor().rememberCancel(runId, envelope.time(), cancel.get().reason());
     }
 
     void handle(EventEnvelope envelope, ConsumerRecord<String, String> record) {

@@ -70,6 +70,8 @@ public class TrainingRequestListener {
                 .groupId(settings.consumerGroup())
                 .topics(List.of(Topics.TRAINING_REQUESTS))
                 .handler(this::handle)
+                .onGiveUp((envelope, record, reason) -> envelope.payloadAs(TrainingRequested.class)
+                        .ifPresent(r -> service.executor().giveUp(r, envelope.correlation(), reason)))
                 .deadLetters(publisher)
                 .slots(slots)
                 .property("session.timeout.ms", (int) settings.sessionTimeout().toMillis())
@@ -81,8 +83,12 @@ public class TrainingRequestListener {
 
     void stop(@Observes ShutdownEvent event) {
         if (consumer != null) {
-            // a run in progress is interrupted by the shutdown; its request is redelivered and resumes elsewhere
-            consumer.close(Duration.ofSeconds(5));
+            // SIGTERM: runs stop after their current step, give up their leases and leave their requests uncommitted;
+            // the request is read again (after a restart, or by another replica) and resumes from the last checkpoint
+            int stopping = service.registry().suspendAll();
+            LOG.infof("shutdown: %d run(s) stop after their current step (grace %d s)", stopping,
+                    settings.shutdownGrace().toSeconds());
+            consumer.close(settings.shutdownGrace());
         }
         if (backlog != null) {
             backlog.close();

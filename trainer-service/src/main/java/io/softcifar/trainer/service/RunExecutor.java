@@ -32,7 +32,9 @@ import io.softcifar.ml.train.TrainResult;
 import io.softcifar.ml.train.Trainer;
 import io.softcifar.ml.train.TrainingData;
 import io.softcifar.ml.train.TrainingListener;
+import io.softcifar.service.events.Failures;
 import io.softcifar.service.events.RejectedEventException;
+import io.softcifar.service.events.RetryableEventException;
 import io.softcifar.storage.ObjectStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -71,6 +73,8 @@ import org.jboss.logging.Logger;
  *
  * <p>Failures: an invalid spec, an unknown dataset or seed, bad shards, or any error while training publish
  * {@link TrainingFailed} and end in {@link RejectedEventException} (the consumer puts the request on the DLQ). A
+ * {@linkplain Failures#retryable retryable} failure (the object store or the broker away) publishes nothing and is
+ * rethrown: the consumer retries the request with backoff and the run resumes from its last checkpoint. A
  * {@link Error} (and so a test's simulated crash) publishes nothing: the process is assumed dead.
  */
 public final class RunExecutor {
@@ -202,7 +206,7 @@ public final class RunExecutor {
         Path runDir = workDir.resolve("runs").resolve(runId);
         boolean terminal = false;
         try {
-            Outcome outcome = train(runId, spec, corr, handle, runDir);
+            Outcome outcome = train(runId, spec, corr, handle, runDir, requestedAt);
             terminal = true;
             return outcome;
         } catch (RejectedEventException e) {
@@ -215,6 +219,18 @@ public final class RunExecutor {
             terminal = true;
             throw fail(runId, corr, "bad dataset " + spec.datasetId() + ": " + e.getMessage(), List.of(), "failed");
         } catch (Exception e) {
+            if (Failures.retryable(e)) {
+                // the object store or the broker is away: no verdict on the run. The consumer tries the request
+                // again with backoff, and the run resumes from its last checkpoint in the bucket.
+                if (handle.isSuspended()) {
+                    metrics.outcome("suspended");
+                } else {
+                    LOG.warnf("run %s: stopped by an outage, to be resumed when the request is retried: %s", runId,
+                            e.getMessage());
+                    metrics.outcome("interrupted");
+                }
+                throw e instanceof RuntimeException r ? r : new RetryableEventException(e.getMessage(), e);
+            }
             terminal = true;
             LOG.errorf(e, "run %s failed", runId);
             throw fail(runId, corr, e.getClass().getSimpleName() + ": " + e.getMessage(), List.of(), "failed");
@@ -223,14 +239,17 @@ public final class RunExecutor {
                 handle.update(RunStatus.FAILED, handle.epoch(),
                         terminal ? handle.detail() : "stopped without an outcome");
             }
-            lease.release(terminal); // a crashed run's lease is left to expire, as if the process had died
+            // a crashed run's lease is left to expire, as if the process had died; a run stopped by a shutdown gives
+            // its lease up, so that whoever reads its request next resumes it at once
+            lease.release(terminal || handle.isSuspended());
             if (terminal) {
                 deleteTree(runDir); // the checkpoints are in the bucket; a crash keeps the folder for a post-mortem
             }
         }
     }
 
-    private Outcome train(String runId, RunSpec spec, Correlation corr, RunRegistry.RunHandle handle, Path runDir)
+    private Outcome train(String runId, RunSpec spec, Correlation corr, RunRegistry.RunHandle handle, Path runDir,
+            Instant requestedAt)
             throws IOException, InterruptedException {
         if (handle.isCancelled()) { // cancelled before it started: no data is fetched, nothing is trained
             return cancelled(runId, spec, corr, handle, 0);
@@ -264,6 +283,9 @@ public final class RunExecutor {
                 deviceFor(spec));
 
         TrainingData data = loadData(manifest, seedEntry, runDir.resolve("data"), config);
+        if (handle.isSuspended() && !handle.isCancelled()) {
+            throw suspended(runId, handle);
+        }
         if (handle.isCancelled()) {
             return cancelled(runId, spec, corr, handle, resumeFrom);
         }
@@ -271,16 +293,31 @@ public final class RunExecutor {
         TrainResult result;
         try {
             Trainer.Options options = new Trainer.Options(checkpoints, runDevice, spec.checkpointEvery(), true, 0,
-                    handle::isCancelled);
-            Progress progress = new Progress(runId, corr, handle, checkpoints);
+                    handle::shouldStop);
+            Progress progress = new Progress(runId, corr, handle, checkpoints, requestedAt);
             result = Trainer.train(config, data, options, progress);
         } finally {
             gpus().release(runDevice);
+        }
+        if (result.cancelled() && handle.isSuspended() && !handle.isCancelled()) {
+            throw suspended(runId, handle);
         }
         if (result.cancelled()) {
             return cancelled(runId, spec, corr, handle, result.epochsRun());
         }
         return finished(runId, spec, corr, handle, result);
+    }
+
+    /**
+     * A shutdown stopped the run: no outcome is published; every epoch checkpoint written so far is in the bucket
+     * already (uploaded as written). The lease is deleted by the caller, so the next reader of the request resumes at
+     * once instead of waiting for the lease to expire.
+     */
+    private RetryableEventException suspended(String runId, RunRegistry.RunHandle handle) {
+        LOG.infof("run %s: stopped by shutdown after %d epochs; its request resumes it from the last checkpoint",
+                runId, handle.epoch());
+        handle.update(RunStatus.FAILED, handle.epoch(), "stopped by shutdown; resumes when its request is read again");
+        return new RetryableEventException("run " + runId + " stopped by shutdown");
     }
 
     /** Created on first use: counting GPUs loads the PyTorch engine, which training needs anyway. */
@@ -345,18 +382,38 @@ public final class RunExecutor {
         private final Correlation corr;
         private final RunRegistry.RunHandle handle;
         private final Path checkpoints;
+        private final Instant requestedAt;
         private double secondsThisProcess;
         private int epochsThisProcess;
 
-        Progress(String runId, Correlation corr, RunRegistry.RunHandle handle, Path checkpoints) {
+        Progress(String runId, Correlation corr, RunRegistry.RunHandle handle, Path checkpoints,
+                Instant requestedAt) {
             this.runId = runId;
             this.corr = corr;
             this.handle = handle;
             this.checkpoints = checkpoints;
+            this.requestedAt = requestedAt;
+        }
+
+        /**
+         * A cancel this replica's broadcast listener missed (it started after the cancel was published, and the
+         * durable cancel listener of another replica wrote the marker) still stops the run at the next epoch.
+         */
+        private void checkCancelMarker() {
+            if (handle.isCancelled()) {
+                return;
+            }
+            try {
+                readCancel(runId).filter(c -> c.supersedes(requestedAt)).ifPresent(c ->
+                        handle.requestCancel(c.reason() == null ? "cancel requested" : c.reason()));
+            } catch (RuntimeException e) {
+                LOG.debugf("run %s: cancel marker not readable now (%s)", runId, e.getMessage());
+            }
         }
 
         @Override
         public void onEpoch(EpochStats stats, int totalEpochs) {
+            checkCancelMarker();
             metrics.epoch(stats.seconds());
             handle.throughput(stats.imagesPerSecond());
             secondsThisProcess += stats.seconds();
@@ -478,6 +535,19 @@ public final class RunExecutor {
                 record.status());
         events.publish(Topics.TRAINING_STATE, record.runId(), EventCodec.decode(record.terminalEvent()));
         store.putJson(RunKeys.record(record.runId()), EventCodec.toJson(record.published()));
+    }
+
+    /**
+     * The consumer gave up on this request after its retry budget (an outage that outlasted it): publishes
+     * training.failed with the reason, so the study is told instead of waiting; its checkpoints stay, and a retry of
+     * the run resumes from them.
+     */
+    public void giveUp(TrainingRequested request, Correlation correlation, String reason) {
+        String runId = request.runId();
+        RunSpec spec = request.spec();
+        Correlation corr = Correlation.ofRun(correlation == null ? request.studyId() : correlation.studyId(), runId,
+                spec == null ? null : spec.datasetId());
+        fail(runId, corr, reason, List.of(), "failed");
     }
 
     private RejectedEventException fail(String runId, Correlation corr, String reason, List<FieldError> errors,

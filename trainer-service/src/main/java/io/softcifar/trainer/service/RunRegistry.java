@@ -70,6 +70,24 @@ public final class RunRegistry {
         }
     }
 
+    /**
+     * The process is shutting down (SIGTERM): every run still training stops after its current step, keeps its
+     * checkpoints in the bucket and gives up its lease, without an outcome; its request is read again (here after a
+     * restart, or by another replica), which resumes it.
+     *
+     * @return how many runs were asked to stop
+     */
+    public synchronized int suspendAll() {
+        int n = 0;
+        for (RunHandle handle : runs.values()) {
+            if (!handle.status().isTerminal()) {
+                handle.suspended.set(true);
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** One run of this process. Status and epoch are written by its training thread, read by anyone. */
     public static final class RunHandle {
         private final String runId;
@@ -77,6 +95,7 @@ public final class RunRegistry {
         private final int epochs;
         private final Instant startedAt = Instant.now();
         private final AtomicBoolean cancelled = new AtomicBoolean();
+        private final AtomicBoolean suspended = new AtomicBoolean();
         private volatile String cancelReason;
         private volatile RunStatus status = RunStatus.REQUESTED;
         private volatile int epoch;
@@ -98,6 +117,16 @@ public final class RunRegistry {
         /** Polled by the training loop after every step. */
         public boolean isCancelled() {
             return cancelled.get();
+        }
+
+        /** True once {@link RunRegistry#suspendAll} asked this run to stop for a shutdown. */
+        public boolean isSuspended() {
+            return suspended.get();
+        }
+
+        /** The training loop's stop signal: a cancel or a shutdown. */
+        public boolean shouldStop() {
+            return cancelled.get() || suspended.get();
         }
 
         public void update(RunStatus newStatus, int epochsCompleted, String newDetail) {

@@ -17,6 +17,7 @@ class DeviceStatusTest {
             @Override public Path workDir() { return Path.of("target/unused"); }
             @Override public java.time.Duration sessionTimeout() { return java.time.Duration.ofSeconds(45); }
             @Override public java.time.Duration leaseTtl() { return java.time.Duration.ofMinutes(2); }
+            @Override public java.time.Duration shutdownGrace() { return java.time.Duration.ofSeconds(60); }
             @Override public String consumerGroup() { return "g"; }
             @Override public String controlGroupPrefix() { return "c"; }
         };
