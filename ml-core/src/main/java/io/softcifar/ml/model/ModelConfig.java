@@ -96,27 +96,32 @@ public record ModelConfig(
 
     public ModelConfig withDepth(int newDepth) {
         return new ModelConfig(method, newDepth, classes, dropoutRate, mcSamples, spectralBound, gpFeatures,
-                gpKernelScale, gpRidge, gpMeanFieldFactor, duqEmbedding, duqLengthScale, duqMomentum, duqGradientPenalty, imageSize);
+                gpKernelScale, gpRidge, gpMeanFieldFactor, duqEmbedding, duqLengthScale, duqMomentum, duqGradientPenalty,
+                imageSize);
     }
 
     public ModelConfig withDropoutRate(double rate) {
         return new ModelConfig(method, depth, classes, rate, mcSamples, spectralBound, gpFeatures,
-                gpKernelScale, gpRidge, gpMeanFieldFactor, duqEmbedding, duqLengthScale, duqMomentum, duqGradientPenalty, imageSize);
+                gpKernelScale, gpRidge, gpMeanFieldFactor, duqEmbedding, duqLengthScale, duqMomentum, duqGradientPenalty,
+                imageSize);
     }
 
     public ModelConfig withMcSamples(int samples) {
         return new ModelConfig(method, depth, classes, dropoutRate, samples, spectralBound, gpFeatures,
-                gpKernelScale, gpRidge, gpMeanFieldFactor, duqEmbedding, duqLengthScale, duqMomentum, duqGradientPenalty, imageSize);
+                gpKernelScale, gpRidge, gpMeanFieldFactor, duqEmbedding, duqLengthScale, duqMomentum, duqGradientPenalty,
+                imageSize);
     }
 
     public ModelConfig withDuqEmbedding(int size) {
         return new ModelConfig(method, depth, classes, dropoutRate, mcSamples, spectralBound, gpFeatures,
-                gpKernelScale, gpRidge, gpMeanFieldFactor, size, duqLengthScale, duqMomentum, duqGradientPenalty, imageSize);
+                gpKernelScale, gpRidge, gpMeanFieldFactor, size, duqLengthScale, duqMomentum, duqGradientPenalty,
+                imageSize);
     }
 
     public ModelConfig withGpFeatures(int features) {
         return new ModelConfig(method, depth, classes, dropoutRate, mcSamples, spectralBound, features,
-                gpKernelScale, gpRidge, gpMeanFieldFactor, duqEmbedding, duqLengthScale, duqMomentum, duqGradientPenalty, imageSize);
+                gpKernelScale, gpRidge, gpMeanFieldFactor, duqEmbedding, duqLengthScale, duqMomentum, duqGradientPenalty,
+                imageSize);
     }
 
     public ModelConfig withImageSize(int size) {
