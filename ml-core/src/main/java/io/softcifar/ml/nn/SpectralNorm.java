@@ -212,11 +212,18 @@ abstract class SpectralNorm {
         NDArray applyTransposed(NDArray weight, NDArray y, NDManager manager) {
             NDArray z = dilate(dilate(y, 2, manager), 3, manager);
             int before = kernel - 1 - padding;
-            z = pad(z, 2, before, height + padding - stride * outHeight, manager);
-            z = pad(z, 3, before, width + padding - stride * outWidth, manager);
+            int afterRows = height + padding - stride * outHeight;
+            int afterColumns = width + padding - stride * outWidth;
+            int symmetric = 0;
+            if (afterRows == before && afterColumns == before) {
+                symmetric = before; // the usual case (stride 1, or even sizes): the convolution pads by itself
+            } else {
+                z = pad(z, 2, before, afterRows, manager);
+                z = pad(z, 3, before, afterColumns, manager);
+            }
             NDArray flipped = Module.scoped(weight.transpose(1, 0, 2, 3).flip(2, 3), manager);
             return z.getNDArrayInternal()
-                    .convolution(z, flipped, null, new Shape(1, 1), new Shape(0, 0), new Shape(1, 1), 1)
+                    .convolution(z, flipped, null, new Shape(1, 1), new Shape(symmetric, symmetric), new Shape(1, 1), 1)
                     .singletonOrThrow();
         }
 
