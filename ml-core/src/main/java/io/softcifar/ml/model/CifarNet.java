@@ -34,7 +34,8 @@ public final class CifarNet extends Module {
         this.config = config;
         this.manager = manager;
         Float sn = config.spectralBoundOrNull();
-        backbone = registerChild("backbone", new ResNet(manager, config.blocksPerStage(), config.effectiveDropout(), sn));
+        backbone = registerChild("backbone", new ResNet(manager, config.blocksPerStage(), config.effectiveDropout(), sn,
+                config.imageSize()));
         switch (config.method()) {
             case BASIC, DROPOUT -> {
                 softmaxHead = registerChild("head",

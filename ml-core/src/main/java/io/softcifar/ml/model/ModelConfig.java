@@ -17,6 +17,9 @@ package io.softcifar.ml.model;
  * @param duqLengthScale σ of the DUQ RBF kernel
  * @param duqMomentum γ, EMA momentum of the DUQ centroids
  * @param duqGradientPenalty λ of DUQ's two-sided gradient penalty
+ * @param imageSize height = width of the input images (32): SNGP's spectral normalization bounds each 3×3 conv's
+ *     operator norm on the shape that conv sees, and its power-iteration vectors have that shape. 0 (what a
+ *     checkpoint header written before the field existed yields) means 32.
  */
 public record ModelConfig(
         Method method,
@@ -32,9 +35,27 @@ public record ModelConfig(
         int duqEmbedding,
         double duqLengthScale,
         double duqMomentum,
-        double duqGradientPenalty) {
+        double duqGradientPenalty,
+        int imageSize) {
+
+    /** CIFAR's 32×32 images. */
+    public static final int DEFAULT_IMAGE_SIZE = 32;
+
+    /** The configuration for 32×32 images (the components before {@code imageSize} existed). */
+    public ModelConfig(Method method, int depth, int classes, double dropoutRate, int mcSamples, double spectralBound,
+            int gpFeatures, double gpKernelScale, double gpRidge, double gpMeanFieldFactor, int duqEmbedding,
+            double duqLengthScale, double duqMomentum, double duqGradientPenalty) {
+        this(method, depth, classes, dropoutRate, mcSamples, spectralBound, gpFeatures, gpKernelScale, gpRidge,
+                gpMeanFieldFactor, duqEmbedding, duqLengthScale, duqMomentum, duqGradientPenalty, DEFAULT_IMAGE_SIZE);
+    }
 
     public ModelConfig {
+        if (imageSize == 0) {
+            imageSize = DEFAULT_IMAGE_SIZE;
+        }
+        if (imageSize < 1) {
+            throw new IllegalArgumentException("image size: must be >= 1 pixel, got " + imageSize);
+        }
         if (method == null) {
             throw new IllegalArgumentException("method: required");
         }
@@ -75,27 +96,38 @@ public record ModelConfig(
 
     public ModelConfig withDepth(int newDepth) {
         return new ModelConfig(method, newDepth, classes, dropoutRate, mcSamples, spectralBound, gpFeatures,
-                gpKernelScale, gpRidge, gpMeanFieldFactor, duqEmbedding, duqLengthScale, duqMomentum, duqGradientPenalty);
+                gpKernelScale, gpRidge, gpMeanFieldFactor, duqEmbedding, duqLengthScale, duqMomentum, duqGradientPenalty,
+                imageSize);
     }
 
     public ModelConfig withDropoutRate(double rate) {
         return new ModelConfig(method, depth, classes, rate, mcSamples, spectralBound, gpFeatures,
-                gpKernelScale, gpRidge, gpMeanFieldFactor, duqEmbedding, duqLengthScale, duqMomentum, duqGradientPenalty);
+                gpKernelScale, gpRidge, gpMeanFieldFactor, duqEmbedding, duqLengthScale, duqMomentum, duqGradientPenalty,
+                imageSize);
     }
 
     public ModelConfig withMcSamples(int samples) {
         return new ModelConfig(method, depth, classes, dropoutRate, samples, spectralBound, gpFeatures,
-                gpKernelScale, gpRidge, gpMeanFieldFactor, duqEmbedding, duqLengthScale, duqMomentum, duqGradientPenalty);
+                gpKernelScale, gpRidge, gpMeanFieldFactor, duqEmbedding, duqLengthScale, duqMomentum, duqGradientPenalty,
+                imageSize);
     }
 
     public ModelConfig withDuqEmbedding(int size) {
         return new ModelConfig(method, depth, classes, dropoutRate, mcSamples, spectralBound, gpFeatures,
-                gpKernelScale, gpRidge, gpMeanFieldFactor, size, duqLengthScale, duqMomentum, duqGradientPenalty);
+                gpKernelScale, gpRidge, gpMeanFieldFactor, size, duqLengthScale, duqMomentum, duqGradientPenalty,
+                imageSize);
     }
 
     public ModelConfig withGpFeatures(int features) {
         return new ModelConfig(method, depth, classes, dropoutRate, mcSamples, spectralBound, features,
-                gpKernelScale, gpRidge, gpMeanFieldFactor, duqEmbedding, duqLengthScale, duqMomentum, duqGradientPenalty);
+                gpKernelScale, gpRidge, gpMeanFieldFactor, duqEmbedding, duqLengthScale, duqMomentum, duqGradientPenalty,
+                imageSize);
+    }
+
+    public ModelConfig withImageSize(int size) {
+        return new ModelConfig(method, depth, classes, dropoutRate, mcSamples, spectralBound, gpFeatures,
+                gpKernelScale, gpRidge, gpMeanFieldFactor, duqEmbedding, duqLengthScale, duqMomentum, duqGradientPenalty,
+                size);
     }
 
     /** Blocks per stage: depth = 6n + 2. */

@@ -24,18 +24,31 @@ public final class ResNet extends Module {
     private final List<ResidualBlock> blocks = new ArrayList<>();
     private final double dropout;
 
+    /** A ResNet for 32×32 images (CIFAR). */
     public ResNet(NDManager manager, int blocksPerStage, double dropout, Float spectralBound) {
+        this(manager, blocksPerStage, dropout, spectralBound, ModelConfig.DEFAULT_IMAGE_SIZE);
+    }
+
+    /**
+     * @param spectralBound c of SNGP's spectral normalization of every conv, or null
+     * @param imageSize height = width of the input images: spectral normalization of a 3×3 conv bounds the norm of
+     *     the convolution operator on the shape that conv sees
+     */
+    public ResNet(NDManager manager, int blocksPerStage, double dropout, Float spectralBound, int imageSize) {
         this.dropout = dropout;
-        stem = registerChild("stem", new Conv2d(manager, 3, 16, 3, 1, spectralBound));
+        stem = registerChild("stem", new Conv2d(manager, 3, 16, 3, 1, spectralBound, imageSize));
         stemBn = registerChild("stem_bn", new BatchNorm2d(manager, 16));
         int in = 16;
+        int size = imageSize;
         int[] widths = {16, 32, 64};
         for (int s = 0; s < widths.length; s++) {
             for (int b = 0; b < blocksPerStage; b++) {
                 int stride = (s > 0 && b == 0) ? 2 : 1;
                 String name = "stage" + (s + 1) + ".block" + b;
-                blocks.add(registerChild(name, new ResidualBlock(manager, in, widths[s], stride, dropout, spectralBound)));
+                blocks.add(registerChild(name,
+                        new ResidualBlock(manager, in, widths[s], stride, dropout, spectralBound, size)));
                 in = widths[s];
+                size = (size - 1) / stride + 1; // 3×3, padding 1
             }
         }
     }
@@ -59,14 +72,14 @@ public final class ResNet extends Module {
         private final BatchNorm2d shortcutBn;
         private final double dropout;
 
-        ResidualBlock(NDManager manager, int in, int out, int stride, double dropout, Float spectralBound) {
+        ResidualBlock(NDManager manager, int in, int out, int stride, double dropout, Float spectralBound, int size) {
             this.dropout = dropout;
-            conv1 = registerChild("conv1", new Conv2d(manager, in, out, 3, stride, spectralBound));
+            conv1 = registerChild("conv1", new Conv2d(manager, in, out, 3, stride, spectralBound, size));
             bn1 = registerChild("bn1", new BatchNorm2d(manager, out));
-            conv2 = registerChild("conv2", new Conv2d(manager, out, out, 3, 1, spectralBound));
+            conv2 = registerChild("conv2", new Conv2d(manager, out, out, 3, 1, spectralBound, (size - 1) / stride + 1));
             bn2 = registerChild("bn2", new BatchNorm2d(manager, out));
             if (stride != 1 || in != out) {
-                shortcut = registerChild("shortcut", new Conv2d(manager, in, out, 1, stride, spectralBound));
+                shortcut = registerChild("shortcut", new Conv2d(manager, in, out, 1, stride, spectralBound, size));
                 shortcutBn = registerChild("shortcut_bn", new BatchNorm2d(manager, out));
             } else {
                 shortcut = null;

@@ -4,24 +4,54 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
-/** 2-D convolution without bias (a BatchNorm always follows), Kaiming-normal (fan-out) initialized, optionally spectrally normalized. */
+/**
+ * 2-D convolution without bias (a BatchNorm always follows), Kaiming-normal (fan-out) initialized, zero padding k/2,
+ * optionally spectrally normalized: a 1×1 conv by the norm of its (out, in) matrix, a larger kernel by the norm of
+ * the convolution operator on its input shape, which must then be known at construction (the power-iteration vectors
+ * have that shape and are saved with the model).
+ */
 public final class Conv2d extends WeightLayer {
 
     private final Shape stride;
     private final Shape padding;
+    private final int inputSize;
+    private final boolean operatorNorm;
+
+    /** A convolution without spectral normalization, or a spectrally normalized 1×1 convolution. */
+    public Conv2d(NDManager manager, int in, int out, int kernel, int stride, Float spectralBound) {
+        this(manager, in, out, kernel, stride, spectralBound, 0);
+    }
 
     /**
      * @param spectralBound c of spectral normalization, or {@code null} for a plain convolution
+     * @param inputSize height = width of the inputs this layer sees (needed for a spectrally normalized k×k
+     *     convolution with k > 1; 0 = unknown)
      */
-    public Conv2d(NDManager manager, int in, int out, int kernel, int stride, Float spectralBound) {
+    public Conv2d(NDManager manager, int in, int out, int kernel, int stride, Float spectralBound, int inputSize) {
         double std = Math.sqrt(2.0 / (out * kernel * kernel));
-        registerWeight(manager.randomNormal(0f, (float) std, new Shape(out, in, kernel, kernel),
-                ai.djl.ndarray.types.DataType.FLOAT32), spectralBound);
+        NDArray weight = manager.randomNormal(0f, (float) std, new Shape(out, in, kernel, kernel),
+                ai.djl.ndarray.types.DataType.FLOAT32);
         this.stride = new Shape(stride, stride);
         this.padding = new Shape(kernel / 2, kernel / 2);
+        this.inputSize = inputSize;
+        this.operatorNorm = spectralBound != null && kernel > 1;
+        if (operatorNorm) {
+            if (inputSize < 1) {
+                throw new IllegalArgumentException("a spectrally normalized " + kernel + "×" + kernel
+                        + " convolution needs its input size (the norm is the convolution operator's on that shape)");
+            }
+            registerConvolutionWeight(weight, spectralBound, inputSize, inputSize, stride, kernel / 2);
+        } else {
+            registerWeight(weight, spectralBound);
+        }
     }
 
     public NDArray forward(NDArray x, Mode mode) {
+        if (operatorNorm && (x.getShape().get(2) != inputSize || x.getShape().get(3) != inputSize)) {
+            throw new IllegalArgumentException("input of " + x.getShape().get(2) + "×" + x.getShape().get(3)
+                    + " pixels at a spectrally normalized convolution built for " + inputSize + "×" + inputSize
+                    + " (set the model's image size to the size of the images)");
+        }
         NDArray w = appliedWeight(x.getManager(), mode.training());
         return x.getNDArrayInternal()
                 .convolution(x, w, null, stride, padding, new Shape(1, 1), 1)

@@ -8,10 +8,22 @@ public abstract class WeightLayer extends Module {
 
     private SpectralNorm spectralNorm;
 
-    /** Registers the weight and, with a non-null bound, its spectral normalization. */
+    /** Registers the weight and, with a non-null bound, its spectral normalization as a matrix (out, rest). */
     protected final NDArray registerWeight(NDArray weight, Float spectralBound) {
         registerParameter("weight", weight);
-        spectralNorm = spectralBound == null ? null : new SpectralNorm(this, weight, spectralBound);
+        spectralNorm = spectralBound == null ? null : SpectralNorm.matrix(this, weight, spectralBound);
+        return weight;
+    }
+
+    /**
+     * Registers a convolution weight and, with a non-null bound, the spectral normalization of the convolution
+     * operator on inputs of {@code height} × {@code width} pixels.
+     */
+    protected final NDArray registerConvolutionWeight(NDArray weight, Float spectralBound, int height, int width,
+            int stride, int padding) {
+        registerParameter("weight", weight);
+        spectralNorm = spectralBound == null ? null
+                : SpectralNorm.convolution(this, weight, spectralBound, height, width, stride, padding);
         return weight;
     }
 
@@ -30,5 +42,13 @@ public abstract class WeightLayer extends Module {
 
     public final boolean spectrallyNormalized() {
         return spectralNorm != null;
+    }
+
+    /**
+     * The spectral-norm estimate σ = ⟨u, A(W) v⟩ from the stored power-iteration vectors (what the layer divides by,
+     * before max(1, σ/c)), or NaN without spectral normalization.
+     */
+    public final double spectralNormEstimate() {
+        return spectralNorm == null ? Double.NaN : spectralNorm.estimate(parameter("weight"));
     }
 }

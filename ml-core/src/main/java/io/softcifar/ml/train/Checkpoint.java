@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.softcifar.ml.model.CifarNet;
+import io.softcifar.ml.model.Method;
 import io.softcifar.ml.model.ModelConfig;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -38,7 +39,10 @@ import java.util.zip.ZipOutputStream;
  *       epochs completed, the full {@link TrainConfig}, normalization mean/std, best validation loss and epoch, the
  *       per-epoch history, the RNG scheme, parameter count, creation time;
  *   <li>{@code model/<path>.npy}: every parameter and buffer of the model by dotted path (weights, BatchNorm running
- *       statistics, spectral-norm vectors, SNGP precision/covariance, DUQ centroids);
+ *       statistics, spectral-norm vectors, SNGP precision/covariance, DUQ centroids). Since version 2 the
+ *       spectral-norm vectors of SNGP's 3×3 convs have the conv's output shape (u) and input shape (v) with a batch
+ *       dimension of 1, for the model's image size; version-1 SNGP checkpoints (kernel-matrix vectors) are refused,
+ *       version-1 checkpoints of the other methods still load;
  *   <li>{@code optimizer/momentum/<path>.npy}: SGD momentum buffers ({@code epoch} checkpoints only).
  * </ul>
  *
@@ -49,7 +53,9 @@ import java.util.zip.ZipOutputStream;
 public final class Checkpoint {
 
     public static final String FORMAT = "softcifar-checkpoint";
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    /** Format 2 changed SNGP's spectral-norm vectors of 3×3 convs (kernel matrix → convolution operator). */
+    static final int FIRST_VERSION_WITH_OPERATOR_NORM = 2;
     public static final String HEADER_ENTRY = "checkpoint.json";
     public static final String MODEL_PREFIX = "model/";
     public static final String MOMENTUM_PREFIX = "optimizer/momentum/";
@@ -170,6 +176,7 @@ public final class Checkpoint {
                 byte[] bytes = zip.readAllBytes();
                 if (e.getName().equals(HEADER_ENTRY)) {
                     header = parseHeader(file, bytes);
+                    refuseKernelMatrixSngp(file, header);
                 } else if (e.getName().endsWith(".npy")) {
                     NDList decoded = NDList.decode(manager, bytes);
                     String name = e.getName().substring(0, e.getName().length() - ".npy".length());
@@ -215,6 +222,16 @@ public final class Checkpoint {
                     + VERSION + "); upgrade soft-cifar");
         }
         return h;
+    }
+
+    /** The header is the archive's first entry, so this fails before any tensor is decoded. */
+    private static void refuseKernelMatrixSngp(Path file, Header h) {
+        if (h.version() < FIRST_VERSION_WITH_OPERATOR_NORM && h.config() != null && h.config().model() != null
+                && h.config().model().method() == Method.SNGP) {
+            throw invalid(file, "is an SNGP checkpoint of format version " + h.version() + ", whose spectral norm of"
+                    + " 3×3 convs was the kernel matrix's; since version " + FIRST_VERSION_WITH_OPERATOR_NORM
+                    + " it is the convolution operator's, so this model must be trained again");
+        }
     }
 
     static IllegalArgumentException invalid(Path file, String problem) {

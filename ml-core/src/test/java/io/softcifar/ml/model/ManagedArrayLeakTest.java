@@ -40,7 +40,7 @@ class ManagedArrayLeakTest {
         Engine.getInstance().setRandomSeed(6);
         try (NDManager root = NDManager.newBaseManager()) {
             CifarNet net = new CifarNet(root, ModelConfig.defaults(method).withDepth(8).withGpFeatures(32)
-                    .withDuqEmbedding(8).withMcSamples(2), 6);
+                    .withDuqEmbedding(8).withMcSamples(2).withImageSize(8), 6);
             NesterovSgd optimizer = new NesterovSgd(net.namedParameters(), root, 0.9, 5e-4);
             net.startEpoch();
             step(net, optimizer, root); // first step: lazily created state may appear once

@@ -32,7 +32,7 @@ class SngpGaussianProcessTest {
         ModelConfig d = ModelConfig.defaults(Method.SNGP).withDepth(8);
         return new ModelConfig(d.method(), d.depth(), d.classes(), d.dropoutRate(), d.mcSamples(), d.spectralBound(),
                 features, kernelScale, ridge, d.gpMeanFieldFactor(), d.duqEmbedding(), d.duqLengthScale(),
-                d.duqMomentum(), d.duqGradientPenalty());
+                d.duqMomentum(), d.duqGradientPenalty(), 16);
     }
 
     /** φ = √(2/D) cos(h Wᵀ + b), in doubles (kernel scale 1). */
@@ -115,7 +115,7 @@ class SngpGaussianProcessTest {
             Engine.getInstance().setRandomSeed(seed);
             CifarNet net = new CifarNet(root, config(D, RIDGE, 1.0), seed);
             Engine.getInstance().setRandomSeed(seed);
-            ResNet twin = new ResNet(root, 1, 0.0, 3f);
+            ResNet twin = new ResNet(root, 1, 0.0, 3f, 16);
             Map<String, NDArray> netParams = net.namedParameters();
             twin.namedParameters().forEach((name, value) ->
                     assertThat(LinAlg.doubles(value)).as("twin %s", name).isEqualTo(LinAlg.doubles(netParams.get("backbone." + name))));
