@@ -2,6 +2,7 @@ package io.softcifar.ml.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.softcifar.ml.nn.Linear;
 import io.softcifar.ml.nn.Mode;
@@ -108,33 +109,46 @@ public final class SngpHead extends Module {
         }
     }
 
-    /** End of an epoch: C = (ridge·I + P)⁻¹ (reference) or Σ = ridge · P⁻¹ (Liu et al.). */
+    /**
+     * End of an epoch: C = (ridge·I + P)⁻¹ (reference) or Σ = ridge · P⁻¹ (Liu et al.), inverted in double: without
+     * the √(2/D) factor the reference's P reaches eigenvalues of order N·D/2 (millions) next to the ridge, a condition
+     * number float32 cannot invert accurately.
+     */
     public void updateCovariance() {
         NDArray p = buffer("precision");
         NDManager m = p.getManager();
         try (NDManager tmp = m.newSubManager()) {
             NDArray c = buffer("covariance");
+            NDArray p64 = p.toType(DataType.FLOAT64, true);
+            p64.attach(tmp);
             NDArray updated;
             if (formulation == GpFormulation.REFERENCE) {
-                NDArray regularized = p.add(identity(tmp, ridge).toType(p.getDataType(), false));
+                NDArray eye = tmp.eye(features).toType(DataType.FLOAT64, false).mul(ridge);
+                NDArray regularized = p64.add(eye);
                 regularized.attach(tmp);
                 updated = regularized.inverse();
             } else {
-                NDArray inverse = p.inverse();
+                NDArray inverse = p64.inverse();
                 inverse.attach(tmp);
-                updated = inverse.mul((float) ridge);
+                updated = inverse.mul(ridge);
             }
             updated.attach(tmp);
-            c.subi(c).addi(updated);
+            NDArray single = updated.toType(c.getDataType(), false);
+            single.attach(tmp);
+            c.subi(c).addi(single);
         }
     }
 
-    /** Predictive variance per row: ridge · diag(φ C φᵀ) (reference) or diag(φ Σ φᵀ) (Liu et al.). */
+    /**
+     * Predictive variance per row: ridge · diag(φ C φᵀ) (reference) or diag(φ Σ φᵀ) (Liu et al.), at least 0 (float
+     * rounding of a tiny in-distribution variance must not turn into a NaN standard deviation).
+     */
     public NDArray variance(NDArray phi) {
         NDArray cov = buffer("covariance");
         NDArray projected = phi.matMul(cov);
         NDArray v = projected.mul(phi).sum(new int[] {1});
-        return formulation == GpFormulation.REFERENCE && ridge != 1.0 ? Scalars.mul(v, ridge) : v;
+        NDArray scaled = formulation == GpFormulation.REFERENCE && ridge != 1.0 ? Scalars.mul(v, ridge) : v;
+        return Scalars.maximum(scaled, 0.0);
     }
 
     /**
