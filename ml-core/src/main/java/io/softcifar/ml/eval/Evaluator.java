@@ -55,8 +55,9 @@ import java.util.Map;
  *       MC Dropout = mean of S softmax passes (S = {@link EvaluationOptions#mcSamples()}, BatchNorm in inference
  *       mode, dropout on); SNGP = mean-field softmax(logits / √(1 + π/8·variance)), and on request also the
  *       Monte-Carlo distribution ({@code test_mc/*}: mean softmax over the logit draws) and the reference's
- *       Monte-Carlo prediction ({@code test_mc_logits/*}: softmax of the mean of the same drawn logits); DUQ = softmax of the kernel values (as the reference did — which
- *       is why DUQ's ECE is very high), its native OOD score the max kernel value.
+ *       Monte-Carlo prediction ({@code test_mc_logits/*}: softmax of the mean of the same drawn logits); DUQ =
+ *       softmax of the kernel values (as the reference did — which is why DUQ's ECE is very high), its native OOD
+ *       score the max kernel value.
  *   <li><b>OOD scores</b> (in-distribution = positive class, higher = more in-distribution, ties ½): max logit
  *       ({@code ood/<set>_auroc}, {@code _aupr}), max probability ({@code _auroc_max_prob}, {@code _aupr_max_prob})
  *       and the method's native score ({@code _auroc_native}, {@code _aupr_native}: max probability for basic and MC
