@@ -49,7 +49,8 @@ final class EvaluateCommand implements Callable<Integer> {
     int mcSamples;
 
     @Option(names = "--sngp-mc", defaultValue = "0", paramLabel = "N",
-            description = "SNGP: also evaluate the Monte-Carlo predictive distribution with N logit draws (test_mc/*);"
+            description = "SNGP: also evaluate the Monte-Carlo predictive distribution with N logit draws (test_mc/*:"
+                    + " mean softmax; test_mc_logits/*: softmax of the mean drawn logits, the reference's, N = 1000);"
                     + " 0 = mean-field only (default)")
     int sngpMc;
 

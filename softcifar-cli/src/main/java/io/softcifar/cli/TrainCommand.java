@@ -53,6 +53,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--dropout", defaultValue = "0.1", description = "MC Dropout rate p (method dropout; default ${DEFAULT-VALUE})")
     double dropout;
 
+    @Option(names = "--gp-formulation", defaultValue = "reference",
+            description = "SNGP random features and posterior: reference (the reference code's) or liu2020 (Liu et al. 2020)"
+                    + " (default ${DEFAULT-VALUE})")
+    String gpFormulation;
+
     @Option(names = "--depth", defaultValue = "20", description = "ResNet depth 6n+2 (default ${DEFAULT-VALUE})")
     int depth;
 
@@ -160,6 +165,7 @@ final class TrainCommand implements Callable<Integer> {
         if (m == Method.DROPOUT) {
             model = model.withDropoutRate(dropout);
         }
+        model = model.withGpFormulation(io.softcifar.ml.model.GpFormulation.parse(gpFormulation));
         Mixing mixing = mixup != null ? Mixing.parse(Mixing.Kind.MIXUP, mixup)
                 : cutmix != null ? Mixing.parse(Mixing.Kind.CUTMIX, cutmix) : Mixing.NONE;
         return new TrainConfig(model, LabelMode.parse(labels), mixing, entropyThreshold, !noAugment, epochs, batchSize,

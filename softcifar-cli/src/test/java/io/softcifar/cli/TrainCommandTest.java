@@ -118,6 +118,22 @@ class TrainCommandTest {
     }
 
     @Test
+    void sngpTrainsWithTheChosenGpFormulationRecordedInItsConfig(@TempDir Path out) throws IOException {
+        CliRunner.Result r = CliRunner.run(train(data, out, "--method", "sngp", "--labels", "soft", "--json",
+                "--gp-formulation", "liu2020"));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode json = Json.MAPPER.readTree(r.out().strip());
+        assertThat(json.at("/config/model/gpFormulation").asText()).isEqualTo("LIU2020");
+    }
+
+    @Test
+    void unknownGpFormulationIsOneLine(@TempDir Path tmp) {
+        CliRunner.Result r = CliRunner.run(train(data, tmp.resolve("out"), "--method", "sngp", "--labels", "soft",
+                "--gp-formulation", "edward"));
+        assertOneLineError(r, "gp-formulation", "edward", "reference, liu2020");
+    }
+
+    @Test
     void negativeLearningRateIsOneLine(@TempDir Path tmp) {
         CliRunner.Result r = CliRunner.run(train(data, tmp.resolve("out"), "--method", "basic", "--labels", "soft",
                 "--lr", "-0.1"));

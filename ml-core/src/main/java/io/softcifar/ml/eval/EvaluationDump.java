@@ -140,6 +140,8 @@ public final class EvaluationDump {
                 + " - np.log(np.maximum(p, 1e-12))), 0), axis=1))");
         if (result.testMcProbabilities() != null) {
             r.put("test_mc/*", "the test/* recipes with p = test_mc_probabilities.npy");
+            r.put("test_mc_logits/*", "the test/* recipes with p = softmax of the mean of the drawn logits (the"
+                    + " reference's SNGP prediction); the mean drawn logits are not dumped");
         }
         r.put("ood/<set>_auroc", "in = test max logit (np.load('test_logits.npy').max(1)), out = the same on"
                 + " ood_<set>_logits.npy; labels in = 1, out = 0; sklearn.metrics.roc_auc_score(labels, scores) — i.e."

@@ -14,7 +14,9 @@ import java.util.Set;
  * @param mcSamples S, stochastic passes averaged by MC Dropout (clean predictions <em>and</em> the attacked loss);
  *     ignored by the deterministic methods
  * @param sngpMcSamples SNGP only: if &gt; 0, also the Monte-Carlo predictive distribution with this many logit
- *     draws per image, reported under the split {@code test_mc} (the primary {@code test/*} metrics stay mean-field);
+ *     draws per image, reported under the split {@code test_mc} (mean softmax over the draws) and, as the reference
+ *     forms it, {@code test_mc_logits} (softmax of the mean drawn logits); the primary {@code test/*} metrics stay
+ *     mean-field;
  *     0 = off
  * @param device cpu, gpu or auto
  * @param batchSize images per inference batch (FGSM uses smaller batches, see {@link Evaluator})

@@ -12,7 +12,7 @@ import java.util.Map;
  * <p>Every metric is computed from exactly the float32 values held here (widened to double), so recomputing a metric
  * from the dump with NumPy in float64 reproduces it to round-off.
  *
- * @param metrics test/*, test_mc/* (SNGP Monte Carlo on request), ood/*, fgsm/* metrics and the 10-bin
+ * @param metrics test/*, test_mc/* and test_mc_logits/* (SNGP Monte Carlo on request), ood/*, fgsm/* metrics and the 10-bin
  *     reliability diagram of the test split (predicted confidence)
  * @param info what was evaluated and how
  * @param test model outputs on the test split, row i ↔ {@code testIndices[i]}

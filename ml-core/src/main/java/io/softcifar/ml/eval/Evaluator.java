@@ -54,13 +54,16 @@ import java.util.Map;
  *   <li><b>Predictions</b>: {@link CifarNet#predict(NDArray, int)} in batches, without gradient: basic = softmax;
  *       MC Dropout = mean of S softmax passes (S = {@link EvaluationOptions#mcSamples()}, BatchNorm in inference
  *       mode, dropout on); SNGP = mean-field softmax(logits / √(1 + π/8·variance)), and on request also the
- *       Monte-Carlo distribution ({@code test_mc/*}); DUQ = softmax of the kernel values (as the reference did — which
- *       is why DUQ's ECE is very high), its native OOD score the max kernel value.
+ *       Monte-Carlo distribution ({@code test_mc/*}: mean softmax over the logit draws) and the reference's
+ *       Monte-Carlo prediction ({@code test_mc_logits/*}: softmax of the mean of the same drawn logits); DUQ =
+ *       softmax of the kernel values (as the reference did — which is why DUQ's ECE is very high), its native OOD
+ *       score the max kernel value.
  *   <li><b>OOD scores</b> (in-distribution = positive class, higher = more in-distribution, ties ½): max logit
  *       ({@code ood/<set>_auroc}, {@code _aupr}), max probability ({@code _auroc_max_prob}, {@code _aupr_max_prob})
  *       and the method's native score ({@code _auroc_native}, {@code _aupr_native}: max probability for basic and MC
  *       Dropout, −predictive variance for SNGP, max kernel value for DUQ — for DUQ the "logits" are the kernel values,
- *       so its max-logit and native scores coincide). With SNGP Monte Carlo also {@code _auroc_mc_max_prob}.
+ *       so its max-logit and native scores coincide). With SNGP Monte Carlo also {@code _auroc_mc_max_prob} and
+ *       {@code _auroc_mc_logits_max_logit} (max of the mean drawn logits, the reference's score).
  *   <li><b>FGSM</b> ({@link Fgsm}): every test point classified correctly by the clean prediction is attacked in pixel
  *       space — pixels = uint8 / 255 of the test image, p = predict(normalize(pixels)) with gradient, loss = −ln p_y of
  *       the (averaged) predictive distribution, x' = clip(pixels + ε·sign ∇, 0, 1), then predict(normalize(x')) without
@@ -272,7 +275,8 @@ public final class Evaluator {
 
             long t = System.nanoTime();
             NDArray testX = upload(inputs.testImages());
-            float[][] testMc = info.sngpMcSamples() > 0 ? new float[1][] : null;
+            // [0]: mean softmax over the logit draws (test_mc), [1]: mean of the drawn logits (test_mc_logits)
+            float[][] testMc = info.sngpMcSamples() > 0 ? new float[2][] : null;
             EvaluationResult.Outputs test = predictAll(testX, "test", testMc);
             requireFinite(test, "test", inputs.testIndices());
             double testSeconds = seconds(t);
@@ -280,16 +284,18 @@ public final class Evaluator {
             t = System.nanoTime();
             Map<String, EvaluationResult.Outputs> oodOutputs = new LinkedHashMap<>();
             Map<String, float[]> oodMc = new LinkedHashMap<>();
+            Map<String, float[]> oodMcLogits = new LinkedHashMap<>();
             for (OodSubset s : inputs.ood().values()) {
                 try (NDManager sm = root.newSubManager()) {
                     NDArray x = upload(s.images());
                     x.attach(sm);
-                    float[][] mc = info.sngpMcSamples() > 0 ? new float[1][] : null;
+                    float[][] mc = info.sngpMcSamples() > 0 ? new float[2][] : null;
                     EvaluationResult.Outputs o = predictAll(x, "ood " + s.name(), mc);
                     requireFinite(o, "ood " + s.name(), s.indices());
                     oodOutputs.put(s.name(), o);
                     if (mc != null) {
                         oodMc.put(s.name(), mc[0]);
+                        oodMcLogits.put(s.name(), mc[1]);
                     }
                 }
             }
@@ -302,8 +308,11 @@ public final class Evaluator {
             MetricSet.Builder metrics = MetricSet.builder().putAll(testMetrics.metrics())
                     .reliability(testMetrics.reliability());
             if (testMc != null) {
-                metrics.putAll(ClassifierEvaluation.evaluate("test_mc", EvaluationResult.toMatrix(testMc[0], test.count(),
-                        classes), inputs.testLabels(), inputs.testSoftLabels()).metrics());
+                metrics.putAll(ClassifierEvaluation.evaluate(MetricNames.SPLIT_TEST_MC, EvaluationResult.toMatrix(testMc[0],
+                        test.count(), classes), inputs.testLabels(), inputs.testSoftLabels()).metrics());
+                metrics.putAll(ClassifierEvaluation.evaluate(MetricNames.SPLIT_TEST_MC_LOGITS,
+                        softmaxRows(EvaluationResult.toMatrix(testMc[1], test.count(), classes)), inputs.testLabels(),
+                        inputs.testSoftLabels()).metrics());
             }
             for (OodSubset s : inputs.ood().values()) {
                 EvaluationResult.Outputs o = oodOutputs.get(s.name());
@@ -313,9 +322,12 @@ public final class Evaluator {
                         Scores.maxProbability(o.probabilityMatrix()));
                 putOod(metrics, s.name(), MetricNames.SCORE_NATIVE, test.nativeScoreVector(), o.nativeScoreVector());
                 if (testMc != null) {
-                    putOod(metrics, s.name(), "mc_max_prob",
+                    putOod(metrics, s.name(), MetricNames.SCORE_MC_MAX_PROB,
                             Scores.maxProbability(EvaluationResult.toMatrix(testMc[0], test.count(), classes)),
                             Scores.maxProbability(EvaluationResult.toMatrix(oodMc.get(s.name()), o.count(), classes)));
+                    putOod(metrics, s.name(), MetricNames.SCORE_MC_LOGITS_MAX_LOGIT,
+                            Scores.maxLogit(EvaluationResult.toMatrix(testMc[1], test.count(), classes)),
+                            Scores.maxLogit(EvaluationResult.toMatrix(oodMcLogits.get(s.name()), o.count(), classes)));
                 }
             }
             double metricSeconds = seconds(t);
@@ -348,6 +360,27 @@ public final class Evaluator {
                     inputs.testSoftLabels(), testMc == null ? null : testMc[0], ood, fgsm, timing, List.copyOf(notes));
         }
 
+        /** Row-wise softmax in double (of the reference's mean of drawn logits). */
+        private static double[][] softmaxRows(double[][] logits) {
+            double[][] out = new double[logits.length][];
+            for (int i = 0; i < logits.length; i++) {
+                double max = Double.NEGATIVE_INFINITY;
+                for (double v : logits[i]) {
+                    max = Math.max(max, v);
+                }
+                double z = 0;
+                out[i] = new double[logits[i].length];
+                for (int k = 0; k < logits[i].length; k++) {
+                    out[i][k] = Math.exp(logits[i][k] - max);
+                    z += out[i][k];
+                }
+                for (int k = 0; k < logits[i].length; k++) {
+                    out[i][k] /= z;
+                }
+            }
+            return out;
+        }
+
         private static void putOod(MetricSet.Builder metrics, String set, String score, double[] in, double[] out) {
             metrics.put(MetricNames.oodAuroc(set, score), OodMetrics.auroc(in, out));
             metrics.put(MetricNames.oodAupr(set, score), OodMetrics.aupr(in, out));
@@ -364,6 +397,7 @@ public final class Evaluator {
             float[] logits = new float[n * classes];
             float[] scores = new float[n];
             float[] mc = mcOut == null ? null : new float[n * classes];
+            float[] mcLogits = mcOut == null ? null : new float[n * classes];
             int batch = options.batchSize();
             for (int from = 0; from < n; from += batch) {
                 int to = Math.min(n, from + batch);
@@ -378,7 +412,9 @@ public final class Evaluator {
                         copy(p.logits(), logits, at * classes);
                         copy(p.nativeScore(), scores, at);
                         if (mc != null) {
-                            copy(net.sngpMonteCarloProbabilities(x, info.sngpMcSamples()), mc, at * classes);
+                            CifarNet.SngpMonteCarlo draws = net.sngpMonteCarlo(x, info.sngpMcSamples());
+                            copy(draws.meanProbabilities(), mc, at * classes);
+                            copy(draws.meanLogits(), mcLogits, at * classes);
                         }
                     });
                 }
@@ -386,6 +422,7 @@ public final class Evaluator {
             }
             if (mcOut != null) {
                 mcOut[0] = mc;
+                mcOut[1] = mcLogits;
             }
             return new EvaluationResult.Outputs(n, classes, probs, logits, scores);
         }

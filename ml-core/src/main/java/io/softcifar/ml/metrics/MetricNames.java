@@ -13,6 +13,13 @@ public final class MetricNames {
 
     public static final String SPLIT_TEST = "test";
     public static final String SPLIT_VALIDATION = "val";
+    /** SNGP Monte Carlo: the mean softmax over S logit draws on the test split. */
+    public static final String SPLIT_TEST_MC = "test_mc";
+    /**
+     * SNGP Monte Carlo as the reference forms it: softmax of the mean of S drawn logits on the test split (the
+     * reference averages 1,000 draws).
+     */
+    public static final String SPLIT_TEST_MC_LOGITS = "test_mc_logits";
 
     // split-free suffixes
     /** Accuracy as a fraction in [0, 1] (the protocol's table shows percent; convert when presenting). */
@@ -46,6 +53,10 @@ public final class MetricNames {
     public static final String SCORE_MAX_PROB = "max_prob";
     /** Method-native score (SNGP: −predictive variance, DUQ: max kernel value). */
     public static final String SCORE_NATIVE = "native";
+    /** SNGP Monte Carlo: max of the mean softmax over the logit draws. */
+    public static final String SCORE_MC_MAX_PROB = "mc_max_prob";
+    /** SNGP Monte Carlo as the reference: max of the mean of the drawn logits. */
+    public static final String SCORE_MC_LOGITS_MAX_LOGIT = "mc_logits_max_logit";
 
     public static final String OOD_SVHN_AUROC = "ood/svhn_auroc";
     public static final String OOD_SVHN_AUPR = "ood/svhn_aupr";

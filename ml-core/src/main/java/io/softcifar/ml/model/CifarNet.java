@@ -201,6 +201,20 @@ public final class CifarNet extends Module {
 
     /** Monte-Carlo SNGP prediction: mean softmax over {@code samples} draws of logits ~ N(mean, variance). */
     public NDArray sngpMonteCarloProbabilities(NDArray x, int samples) {
+        return sngpMonteCarlo(x, samples).meanProbabilities();
+    }
+
+    /**
+     * Both Monte-Carlo summaries of the same S draws logitsₛ = mean + √variance · εₛ, εₛ ~ N(0, I) (B × C):
+     *
+     * @param meanProbabilities (1/S) Σₛ softmax(logitsₛ), the Monte-Carlo predictive distribution
+     * @param meanLogits (1/S) Σₛ logitsₛ, what the reference averages before its softmax (it reports
+     *     softmax(meanLogits))
+     */
+    public record SngpMonteCarlo(NDArray meanProbabilities, NDArray meanLogits) {}
+
+    /** {@link SngpMonteCarlo} of a batch, in inference mode. */
+    public SngpMonteCarlo sngpMonteCarlo(NDArray x, int samples) {
         if (sngpHead == null) {
             throw new IllegalStateException("Monte-Carlo GP prediction needs an SNGP model, this is " + config.method().id());
         }
@@ -210,6 +224,7 @@ public final class CifarNet extends Module {
         NDArray std = sngpHead.variance(phi).sqrt().expandDims(1).expandDims(0);
         NDArray noise = x.getManager().randomNormal(new ai.djl.ndarray.types.Shape(samples,
                 logits.getShape().get(0), logits.getShape().get(1)));
-        return noise.mul(std).add(logits.expandDims(0)).softmax(2).mean(new int[] {0});
+        NDArray draws = noise.mul(std).add(logits.expandDims(0));
+        return new SngpMonteCarlo(draws.softmax(2).mean(new int[] {0}), draws.mean(new int[] {0}));
     }
 }

@@ -13,6 +13,9 @@ package io.softcifar.ml.model;
  * @param gpKernelScale kernel length scale of the random features
  * @param gpRidge ridge penalty of the SNGP precision matrix
  * @param gpMeanFieldFactor λ of the mean-field approximation (π/8)
+ * @param gpFormulation how the GP layer draws and scales its random features ({@link GpFormulation}); a header
+ *     without this field (a checkpoint written before it existed) reads as {@link GpFormulation#LIU2020}, the
+ *     formulation those checkpoints were trained with
  * @param duqEmbedding embedding size of DUQ
  * @param duqLengthScale σ of the DUQ RBF kernel
  * @param duqMomentum γ, EMA momentum of the DUQ centroids
@@ -32,6 +35,7 @@ public record ModelConfig(
         double gpKernelScale,
         double gpRidge,
         double gpMeanFieldFactor,
+        GpFormulation gpFormulation,
         int duqEmbedding,
         double duqLengthScale,
         double duqMomentum,
@@ -41,20 +45,15 @@ public record ModelConfig(
     /** CIFAR's 32×32 images. */
     public static final int DEFAULT_IMAGE_SIZE = 32;
 
-    /** The configuration for 32×32 images (the components before {@code imageSize} existed). */
-    public ModelConfig(Method method, int depth, int classes, double dropoutRate, int mcSamples, double spectralBound,
-            int gpFeatures, double gpKernelScale, double gpRidge, double gpMeanFieldFactor, int duqEmbedding,
-            double duqLengthScale, double duqMomentum, double duqGradientPenalty) {
-        this(method, depth, classes, dropoutRate, mcSamples, spectralBound, gpFeatures, gpKernelScale, gpRidge,
-                gpMeanFieldFactor, duqEmbedding, duqLengthScale, duqMomentum, duqGradientPenalty, DEFAULT_IMAGE_SIZE);
-    }
-
     public ModelConfig {
         if (imageSize == 0) {
             imageSize = DEFAULT_IMAGE_SIZE;
         }
         if (imageSize < 1) {
             throw new IllegalArgumentException("image size: must be >= 1 pixel, got " + imageSize);
+        }
+        if (gpFormulation == null) {
+            gpFormulation = GpFormulation.LIU2020;
         }
         if (method == null) {
             throw new IllegalArgumentException("method: required");
@@ -88,46 +87,82 @@ public record ModelConfig(
         }
     }
 
+    /** The settings with the reference's GP formulation ({@link GpFormulation#REFERENCE}). */
+    public ModelConfig(Method method, int depth, int classes, double dropoutRate, int mcSamples, double spectralBound,
+            int gpFeatures, double gpKernelScale, double gpRidge, double gpMeanFieldFactor, int duqEmbedding,
+            double duqLengthScale, double duqMomentum, double duqGradientPenalty) {
+        this(method, depth, classes, dropoutRate, mcSamples, spectralBound, gpFeatures, gpKernelScale, gpRidge,
+                gpMeanFieldFactor, GpFormulation.REFERENCE, duqEmbedding, duqLengthScale, duqMomentum,
+                duqGradientPenalty, DEFAULT_IMAGE_SIZE);
+    }
+
+    /** The settings for 32×32 images (the components before {@code imageSize} existed). */
+    public ModelConfig(Method method, int depth, int classes, double dropoutRate, int mcSamples, double spectralBound,
+            int gpFeatures, double gpKernelScale, double gpRidge, double gpMeanFieldFactor,
+            GpFormulation gpFormulation, int duqEmbedding, double duqLengthScale, double duqMomentum,
+            double duqGradientPenalty) {
+        this(method, depth, classes, dropoutRate, mcSamples, spectralBound, gpFeatures, gpKernelScale, gpRidge,
+                gpMeanFieldFactor, gpFormulation, duqEmbedding, duqLengthScale, duqMomentum, duqGradientPenalty,
+                DEFAULT_IMAGE_SIZE);
+    }
+
+    /** The settings with the reference's GP formulation for images of {@code imageSize} pixels. */
+    public ModelConfig(Method method, int depth, int classes, double dropoutRate, int mcSamples, double spectralBound,
+            int gpFeatures, double gpKernelScale, double gpRidge, double gpMeanFieldFactor, int duqEmbedding,
+            double duqLengthScale, double duqMomentum, double duqGradientPenalty, int imageSize) {
+        this(method, depth, classes, dropoutRate, mcSamples, spectralBound, gpFeatures, gpKernelScale, gpRidge,
+                gpMeanFieldFactor, GpFormulation.REFERENCE, duqEmbedding, duqLengthScale, duqMomentum,
+                duqGradientPenalty, imageSize);
+    }
+
     /** The protocol's settings for a method (MC dropout rate 0.1 unless changed with {@link #withDropoutRate}). */
     public static ModelConfig defaults(Method method) {
         return new ModelConfig(method, 20, 10, method == Method.DROPOUT ? 0.1 : 0.0, 10,
-                3.0, 1024, 1.0, 1.0, Math.PI / 8, 1024, 0.1, 0.999, 0.1);
+                3.0, 1024, 1.0, 1.0, Math.PI / 8, GpFormulation.REFERENCE, 1024, 0.1, 0.999, 0.1,
+                DEFAULT_IMAGE_SIZE);
     }
 
     public ModelConfig withDepth(int newDepth) {
         return new ModelConfig(method, newDepth, classes, dropoutRate, mcSamples, spectralBound, gpFeatures,
-                gpKernelScale, gpRidge, gpMeanFieldFactor, duqEmbedding, duqLengthScale, duqMomentum, duqGradientPenalty,
+                gpKernelScale, gpRidge, gpMeanFieldFactor, gpFormulation, duqEmbedding, duqLengthScale, duqMomentum, duqGradientPenalty,
                 imageSize);
     }
 
     public ModelConfig withDropoutRate(double rate) {
         return new ModelConfig(method, depth, classes, rate, mcSamples, spectralBound, gpFeatures,
-                gpKernelScale, gpRidge, gpMeanFieldFactor, duqEmbedding, duqLengthScale, duqMomentum, duqGradientPenalty,
+                gpKernelScale, gpRidge, gpMeanFieldFactor, gpFormulation, duqEmbedding, duqLengthScale, duqMomentum, duqGradientPenalty,
                 imageSize);
     }
 
     public ModelConfig withMcSamples(int samples) {
         return new ModelConfig(method, depth, classes, dropoutRate, samples, spectralBound, gpFeatures,
-                gpKernelScale, gpRidge, gpMeanFieldFactor, duqEmbedding, duqLengthScale, duqMomentum, duqGradientPenalty,
+                gpKernelScale, gpRidge, gpMeanFieldFactor, gpFormulation, duqEmbedding, duqLengthScale, duqMomentum, duqGradientPenalty,
                 imageSize);
     }
 
     public ModelConfig withDuqEmbedding(int size) {
         return new ModelConfig(method, depth, classes, dropoutRate, mcSamples, spectralBound, gpFeatures,
-                gpKernelScale, gpRidge, gpMeanFieldFactor, size, duqLengthScale, duqMomentum, duqGradientPenalty,
+                gpKernelScale, gpRidge, gpMeanFieldFactor, gpFormulation, size, duqLengthScale, duqMomentum, duqGradientPenalty,
                 imageSize);
     }
 
     public ModelConfig withGpFeatures(int features) {
         return new ModelConfig(method, depth, classes, dropoutRate, mcSamples, spectralBound, features,
-                gpKernelScale, gpRidge, gpMeanFieldFactor, duqEmbedding, duqLengthScale, duqMomentum, duqGradientPenalty,
+                gpKernelScale, gpRidge, gpMeanFieldFactor, gpFormulation, duqEmbedding, duqLengthScale, duqMomentum, duqGradientPenalty,
                 imageSize);
     }
 
     public ModelConfig withImageSize(int size) {
         return new ModelConfig(method, depth, classes, dropoutRate, mcSamples, spectralBound, gpFeatures,
-                gpKernelScale, gpRidge, gpMeanFieldFactor, duqEmbedding, duqLengthScale, duqMomentum, duqGradientPenalty,
-                size);
+                gpKernelScale, gpRidge, gpMeanFieldFactor, gpFormulation, duqEmbedding, duqLengthScale, duqMomentum,
+                duqGradientPenalty, size);
+    }
+
+    public ModelConfig withGpFormulation(GpFormulation formulation) {
+        return new ModelConfig(method, depth, classes, dropoutRate, mcSamples, spectralBound, gpFeatures,
+                gpKernelScale, gpRidge, gpMeanFieldFactor, formulation, duqEmbedding, duqLengthScale, duqMomentum,
+                duqGradientPenalty,
+                imageSize);
     }
 
     /** Blocks per stage: depth = 6n + 2. */

@@ -67,7 +67,13 @@ class EvaluatorMethodsTest {
         assertThat(dump.resolve("test_mc_probabilities.npy")).exists();
         assertThat(dump.resolve("ood_svhn_mc_probabilities.npy")).exists();
         assertValid(r);
-        assertThat(r.metrics().metrics()).containsKeys("test_mc/accuracy", "test_mc/ece", "ood/svhn_auroc_mc_max_prob");
+        assertThat(r.metrics().metrics()).containsKeys("test_mc/accuracy", "test_mc/ece", "ood/svhn_auroc_mc_max_prob",
+                "test_mc_logits/accuracy", "test_mc_logits/ece", "test_mc_logits/nll",
+                "ood/svhn_auroc_mc_logits_max_logit", "ood/svhn_aupr_mc_logits_max_logit");
+        // every name passes the event contract's metric-name pattern [a-z0-9_]+/[a-z0-9_.]+ (results-service)
+        assertThat(r.metrics().metrics().keySet()).allMatch(k -> k.matches("[a-z0-9_]+/[a-z0-9_.]+"));
+        assertThat(r.metrics().get("test_mc_logits/accuracy")).isBetween(0.0, 1.0);
+        assertThat(r.metrics().get("ood/svhn_auroc_mc_logits_max_logit")).isBetween(0.0, 1.0);
         assertThat(r.testMcProbabilities()).hasSize(r.test().count() * 10);
         assertThat(r.metrics().get("fgsm/0_decrease")).isZero();
         // native score = −predictive variance ≤ 0
@@ -102,6 +108,6 @@ class EvaluatorMethodsTest {
                 .withFgsmEpsilons(List.of()));
         assertThat(r.notes()).anyMatch(n -> n.startsWith("sngp-mc ignored"));
         assertThat(r.testMcProbabilities()).isNull();
-        assertThat(r.metrics().metrics().keySet()).noneMatch(k -> k.startsWith("test_mc/"));
+        assertThat(r.metrics().metrics().keySet()).noneMatch(k -> k.startsWith("test_mc"));
     }
 }

@@ -13,12 +13,16 @@ import io.softcifar.ml.nn.Mode;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * SNGP's Gaussian-process layer: the precision matrix is ridge·I + Σ φᵢφᵢᵀ over the epoch's training passes, reset
- * at epoch start; the covariance is ridge·P⁻¹; the prediction is the mean-field softmax. The random features φ are
- * recomputed here in Java from the backbone output of an identically initialized twin ResNet (same engine seed, so
- * same weights, spectral-norm vectors and BatchNorm state) and the fixed random-feature buffers.
+ * SNGP's Gaussian-process layer in both formulations: the precision matrix is P₀ + Σ φᵢφᵢᵀ over the epoch's
+ * training passes, reset to P₀ at epoch start (P₀ = 0 for the reference, ridge·I for Liu et al.); the covariance
+ * buffer is (ridge·I + P)⁻¹ (reference, variance = ridge·φCφᵀ) or ridge·P⁻¹ (Liu et al., variance = φΣφᵀ); the
+ * prediction is the mean-field softmax. The random features φ are recomputed here in Java from the backbone output
+ * of an identically initialized twin ResNet (same engine seed, so same weights, spectral-norm vectors and BatchNorm
+ * state) and the fixed random-feature buffers.
  */
 class SngpGaussianProcessTest {
 
@@ -28,15 +32,16 @@ class SngpGaussianProcessTest {
     private static final double RIDGE = 2.5; // not 1, so that a missing or misplaced ridge factor shows
     private static final Shape X_SHAPE = new Shape(B, 3, 16, 16);
 
-    private static ModelConfig config(int features, double ridge, double kernelScale) {
+    static ModelConfig config(int features, double ridge, double kernelScale, GpFormulation formulation) {
         ModelConfig d = ModelConfig.defaults(Method.SNGP).withDepth(8);
         return new ModelConfig(d.method(), d.depth(), d.classes(), d.dropoutRate(), d.mcSamples(), d.spectralBound(),
-                features, kernelScale, ridge, d.gpMeanFieldFactor(), d.duqEmbedding(), d.duqLengthScale(),
+                features, kernelScale, ridge, d.gpMeanFieldFactor(), formulation, d.duqEmbedding(), d.duqLengthScale(),
                 d.duqMomentum(), d.duqGradientPenalty(), 16);
     }
 
-    /** φ = √(2/D) cos(h Wᵀ + b), in doubles (kernel scale 1). */
-    private static double[][] features(double[] h, double[] w, double[] b) {
+    /** φ = cos(h Wᵀ + b) (reference) or √(2/D) cos(h Wᵀ + b) (Liu et al.), in doubles (kernel scale 1). */
+    private static double[][] features(double[] h, double[] w, double[] b, GpFormulation formulation) {
+        double factor = formulation == GpFormulation.REFERENCE ? 1.0 : Math.sqrt(2.0 / D);
         int in = ResNet.FEATURES;
         int rows = h.length / in;
         double[][] phi = new double[rows][D];
@@ -46,7 +51,7 @@ class SngpGaussianProcessTest {
                 for (int k = 0; k < in; k++) {
                     z += h[i * in + k] * w[j * in + k];
                 }
-                phi[i][j] = Math.sqrt(2.0 / D) * Math.cos(z);
+                phi[i][j] = factor * Math.cos(z);
             }
         }
         return phi;
@@ -62,10 +67,10 @@ class SngpGaussianProcessTest {
         }
     }
 
-    private static double[] ridgeIdentity() {
+    private static double[] scaledIdentity(double scale) {
         double[] p = new double[D * D];
         for (int a = 0; a < D; a++) {
-            p[a * D + a] = RIDGE;
+            p[a * D + a] = scale;
         }
         return p;
     }
@@ -107,13 +112,18 @@ class SngpGaussianProcessTest {
         return x;
     }
 
-    @Test
-    void precisionAccumulatesFeatureOuterProductsAndResetsAtEpochStart() {
+    @ParameterizedTest
+    @EnumSource(GpFormulation.class)
+    void precisionAccumulatesFeatureOuterProductsAndResetsAtEpochStart(GpFormulation formulation) {
         int seed = 21;
         Random r = new Random(seed);
+        boolean reference = formulation == GpFormulation.REFERENCE;
+        double initialScale = reference ? 0.0 : RIDGE;
+        // the reference's φ are √(D/2) times larger: float32 errors scale with φ²
+        double tol = reference ? D / 2.0 : 1.0;
         try (NDManager root = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(seed);
-            CifarNet net = new CifarNet(root, config(D, RIDGE, 1.0), seed);
+            CifarNet net = new CifarNet(root, config(D, RIDGE, 1.0, formulation), seed);
             Engine.getInstance().setRandomSeed(seed);
             ResNet twin = new ResNet(root, 1, 0.0, 3f, 16);
             Map<String, NDArray> netParams = net.namedParameters();
@@ -124,17 +134,18 @@ class SngpGaussianProcessTest {
             double[] b = LinAlg.doubles(buffers.get("gp.rff_bias"));
             NDArray precision = buffers.get("gp.precision");
 
-            assertMatrixClose(LinAlg.doubles(precision), ridgeIdentity(), 0, "initial precision");
+            assertMatrixClose(LinAlg.doubles(precision), scaledIdentity(initialScale), 0, "initial precision");
             // a pass before the epoch starts leaves something to reset
             trainForward(net, twin, root, randomBatch(r));
-            assertThat(LinAlg.doubles(precision)).isNotEqualTo(ridgeIdentity());
+            assertThat(LinAlg.doubles(precision)).isNotEqualTo(scaledIdentity(initialScale));
             net.startEpoch();
-            assertThat(LinAlg.doubles(buffers.get("gp.precision"))).as("reset to ridge·I exactly").isEqualTo(ridgeIdentity());
+            assertThat(LinAlg.doubles(buffers.get("gp.precision"))).as("reset to %s·I exactly", initialScale)
+                    .isEqualTo(scaledIdentity(initialScale));
 
-            double[] expected = ridgeIdentity();
+            double[] expected = scaledIdentity(initialScale);
             double normsSquared = 0;
             for (int batch = 0; batch < 2; batch++) {
-                double[][] phi = features(trainForward(net, twin, root, randomBatch(r)), w, b);
+                double[][] phi = features(trainForward(net, twin, root, randomBatch(r)), w, b, formulation);
                 addOuterProducts(expected, phi);
                 for (double[] row : phi) {
                     for (double v : row) {
@@ -143,34 +154,41 @@ class SngpGaussianProcessTest {
                 }
             }
             double[] p = LinAlg.doubles(buffers.get("gp.precision"));
-            assertMatrixClose(p, expected, 2e-5, "precision after 2 batches");
+            assertMatrixClose(p, expected, 2e-5 * tol, "precision after 2 batches");
 
             // structural facts that do not need φ: symmetric, P − ridge·I PSD of rank ≤ 2B, trace = Σ‖φᵢ‖²
             double trace = 0;
             double[] centered = p.clone();
             for (int a = 0; a < D; a++) {
                 for (int c = 0; c < D; c++) {
-                    assertThat(p[a * D + c]).isCloseTo(p[c * D + a], within(1e-6));
+                    assertThat(p[a * D + c]).isCloseTo(p[c * D + a], within(1e-6 * tol));
                 }
-                centered[a * D + a] -= RIDGE;
+                centered[a * D + a] -= initialScale;
                 trace += centered[a * D + a];
             }
             assertThat(trace).isCloseTo(normsSquared, within(1e-4 * normsSquared));
             double[] eig = LinAlg.symmetricEigenvalues(centered, D);
-            assertThat(eig[0]).as("smallest eigenvalue of P − ridge·I").isGreaterThan(-1e-4);
-            assertThat(eig[D - 2 * B - 1]).as("rank ≤ 2B = %d", 2 * B).isLessThan(1e-4);
+            assertThat(eig[0]).as("smallest eigenvalue of P − P₀").isGreaterThan(-1e-4 * tol);
+            assertThat(eig[D - 2 * B - 1]).as("rank ≤ 2B = %d", 2 * B).isLessThan(1e-4 * tol);
             assertThat(eig[D - 1]).isGreaterThan(0.1);
 
-            // epoch end: Σ = ridge · P⁻¹, i.e. P Σ = ridge · I
+            // epoch end: reference C = (ridge·I + P)⁻¹, i.e. (ridge·I + P) C = I; Liu Σ = ridge · P⁻¹, i.e. P Σ = ridge·I
             net.endEpoch();
             double[] cov = LinAlg.doubles(buffers.get("gp.covariance"));
+            double[] left = p.clone();
+            if (reference) {
+                for (int a = 0; a < D; a++) {
+                    left[a * D + a] += RIDGE;
+                }
+            }
+            double rhs = reference ? 1.0 : RIDGE;
             for (int a = 0; a < D; a++) {
                 for (int c = 0; c < D; c++) {
                     double s = 0;
                     for (int k = 0; k < D; k++) {
-                        s += p[a * D + k] * cov[k * D + c];
+                        s += left[a * D + k] * cov[k * D + c];
                     }
-                    assertThat(s).as("(PΣ)[%d,%d]", a, c).isCloseTo(a == c ? RIDGE : 0, within(1e-4));
+                    assertThat(s).as("(P'C)[%d,%d]", a, c).isCloseTo(a == c ? rhs : 0, within(1e-4 * tol));
                 }
             }
 
@@ -183,7 +201,7 @@ class SngpGaussianProcessTest {
                 double[] probabilities = LinAlg.doubles(prediction.probabilities());
                 double[] logits = LinAlg.doubles(prediction.logits());
                 double[] score = LinAlg.doubles(prediction.nativeScore());
-                double[][] phi = features(LinAlg.doubles(twin.forward(x, Mode.EVAL)), w, b);
+                double[][] phi = features(LinAlg.doubles(twin.forward(x, Mode.EVAL)), w, b, formulation);
                 for (int i = 0; i < B; i++) {
                     double variance = 0;
                     for (int a = 0; a < D; a++) {
@@ -191,7 +209,10 @@ class SngpGaussianProcessTest {
                             variance += phi[i][a] * cov[a * D + c] * phi[i][c];
                         }
                     }
-                    assertThat(score[i]).as("native score = −variance").isCloseTo(-variance, within(1e-5));
+                    if (reference) {
+                        variance *= RIDGE;
+                    }
+                    assertThat(score[i]).as("native score = −variance").isCloseTo(-variance, within(1e-5 * tol));
                     double scale = Math.sqrt(1 + Math.PI / 8 * variance);
                     double[] l = new double[CLASSES];
                     double max = Double.NEGATIVE_INFINITY;
@@ -199,7 +220,7 @@ class SngpGaussianProcessTest {
                         for (int a = 0; a < D; a++) {
                             l[k] += phi[i][a] * beta[k * D + a];
                         }
-                        assertThat(logits[i * CLASSES + k]).isCloseTo(l[k], within(1e-5));
+                        assertThat(logits[i * CLASSES + k]).isCloseTo(l[k], within(1e-5 * Math.sqrt(tol)));
                         max = Math.max(max, l[k] / scale);
                     }
                     double z = 0;
@@ -214,16 +235,16 @@ class SngpGaussianProcessTest {
             // inference passes do not touch the precision; the next epoch start resets it again
             assertThat(LinAlg.doubles(buffers.get("gp.precision"))).isEqualTo(p);
             net.startEpoch();
-            assertThat(LinAlg.doubles(buffers.get("gp.precision"))).isEqualTo(ridgeIdentity());
+            assertThat(LinAlg.doubles(buffers.get("gp.precision"))).isEqualTo(scaledIdentity(initialScale));
         }
     }
 
     @Test
-    void randomFeaturesAreOrthogonalBlocksWithGaussianNorms() {
+    void liuRandomFeaturesAreOrthogonalBlocksWithGaussianNorms() {
         int features = 1024;
         try (NDManager root = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(1);
-            SngpHead head = new SngpHead(root, ResNet.FEATURES, CLASSES, config(features, 1.0, 1.0), 5);
+            SngpHead head = new SngpHead(root, ResNet.FEATURES, CLASSES, config(features, 1.0, 1.0, GpFormulation.LIU2020), 5);
             double[] w = LinAlg.doubles(head.namedBuffers().get("rff_weight"));
             double[] b = LinAlg.doubles(head.namedBuffers().get("rff_bias"));
             int in = ResNet.FEATURES;
@@ -254,12 +275,13 @@ class SngpGaussianProcessTest {
     }
 
     @Test
-    void randomFeaturesApproximateTheRbfKernelWithTheConfiguredLengthScale() {
+    void liuRandomFeaturesApproximateTheRbfKernelWithTheConfiguredLengthScale() {
         int features = 1024;
         for (double lengthScale : new double[] {1.0, 2.0}) {
             try (NDManager root = NDManager.newBaseManager()) {
                 Engine.getInstance().setRandomSeed(2);
-                SngpHead head = new SngpHead(root, ResNet.FEATURES, CLASSES, config(features, 1.0, lengthScale), 9);
+                SngpHead head = new SngpHead(root, ResNet.FEATURES, CLASSES,
+                        config(features, 1.0, lengthScale, GpFormulation.LIU2020), 9);
                 Random r = new Random(4);
                 int pairs = 40;
                 float[] points = new float[2 * pairs * ResNet.FEATURES];

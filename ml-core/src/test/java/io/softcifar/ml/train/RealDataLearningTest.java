@@ -11,6 +11,7 @@ import io.softcifar.ml.data.SoftLabelDataset;
 import io.softcifar.ml.data.Split;
 import io.softcifar.ml.data.Splits;
 import io.softcifar.ml.model.CifarNet;
+import io.softcifar.ml.model.GpFormulation;
 import io.softcifar.ml.model.Method;
 import io.softcifar.ml.nn.Autograd;
 import java.nio.file.Path;
@@ -47,8 +48,11 @@ class RealDataLearningTest {
     /**
      * Each method, on soft and on hard labels, drives the training loss on one fixed batch of 128 real images below
      * 10% of its first step's loss (ResNet-20, no augmentation, no weight decay, constant rate). The rate and step
-     * count per method were found by trial: SNGP's head sees random features of norm 1, so it learns slowly at the
-     * protocol's 0.05 (at 0.5 it plateaus just above the 10% bar on soft labels, whose floor is their entropy); dropout's loss is noisy; DUQ's step is the most expensive (double backprop).
+     * count per method were found by trial: SNGP's head (in its liu2020 formulation, which these settings were found
+     * with) sees random features of norm 1, so it learns slowly at the protocol's 0.05 (at 0.5 it plateaus just above
+     * the 10% bar on soft labels, whose floor is their entropy); dropout's loss is noisy; DUQ's step is the most
+     * expensive (double backprop). The reference formulation (features of norm √(D/2), the default) is not covered
+     * here: its rate and step count have not been found yet.
      */
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"BASIC, SOFT, 0.05, 60", "BASIC, HARD, 0.05, 60", "DROPOUT, SOFT, 0.1, 150", "DROPOUT, HARD, 0.1, 150",
@@ -58,8 +62,10 @@ class RealDataLearningTest {
         int[] batch = Arrays.copyOf(split.train(), 128);
         int[] val = Arrays.copyOf(split.val(), 16);
         // one step per "epoch": the same batch every time
-        TrainConfig config = TrainConfig.protocol(method, labels).withEpochs(steps).withBatchSize(128)
-                .withAugment(false).withWarmupEpochs(0).withWeightDecay(0).withLearningRate(lr);
+        TrainConfig protocol = TrainConfig.protocol(method, labels);
+        TrainConfig config = protocol.withModel(protocol.model().withGpFormulation(GpFormulation.LIU2020))
+                .withEpochs(steps).withBatchSize(128).withAugment(false).withWarmupEpochs(0).withWeightDecay(0)
+                .withLearningRate(lr);
         SoftLabelDataset targets = labels == LabelMode.HARD ? dataset.withHardTargets() : dataset;
         TrainingData data = new TrainingData(dataset.images().subset(batch),
                 targets.softLabels().subset(batch).toFloatArray(), dataset.images().subset(val),
