@@ -377,6 +377,16 @@ def check_sngp_extras(report, net, dump, mine_test, ckpt, seed):
 # ---------------------------------------------------------------------------------------------------------------
 
 
+def spectral_summary(net):
+    names = sorted(k[:-len(".sn_u")] for k in net.t if k.endswith(".sn_u"))
+    binding = 0
+    for prefix in names:
+        applied = [w for (p, _, _), w in net._weights.items() if p == prefix]
+        if applied and not torch.equal(applied[0], net.t[prefix + ".weight"]):
+            binding += 1
+    return f"{binding} of {len(names)} layers"
+
+
 def parameter_count(ckpt):
     """Trainable scalars: every tensor except the buffers (BatchNorm statistics, SN vectors, SNGP random features,
     precision and covariance, DUQ counts and centroid sums)."""
@@ -434,6 +444,8 @@ def crosscheck(checkpoint_path, dump_path, groups=8, seed=12345):
         report.rel(f"ood {name} native scores", out["native"], dump.load(f"ood_{name}_native_scores.npy"))
     if method == "sngp":
         check_sngp_extras(report, net, dump, mine_test, ckpt, seed)
+        report.add("info: spectral normalization binding (sigma > c)", True, spectral_summary(net), "-",
+                   "layers whose applied weight differs from the stored one; if none, SN is not exercised")
     check_metrics_deterministic(report, dump, mine_test, mine_ood, labels)
     my_correct = predicted_class(mine_test["probabilities"]) == labels
     check_fgsm_deterministic(report, net, dump, images, labels, mean, std, my_correct)
