@@ -4,6 +4,7 @@ import io.softcifar.ml.data.Cifar10hFolder;
 import io.softcifar.ml.data.LabeledImages;
 import io.softcifar.ml.data.SoftLabelDataset;
 import io.softcifar.ml.eval.EvaluationDump;
+import io.softcifar.ml.eval.EvaluationInputs;
 import io.softcifar.ml.eval.EvaluationOptions;
 import io.softcifar.ml.eval.EvaluationResult;
 import io.softcifar.ml.eval.Evaluator;
@@ -64,12 +65,19 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "also write the per-example outputs as .npy files with a dump.json index")
     Path dump;
 
+    @Option(names = "--dump-inputs", description = "with --dump: also write the evaluated images (uint8), one pass with"
+            + " dropout off and the normalization (inputs.json), so tools/crosscheck can recompute everything")
+    boolean dumpInputs;
+
     @Option(names = "--json", description = "print one JSON object instead of the table")
     boolean json;
 
     @Override
     public Integer call() {
         EvaluationOptions options = new EvaluationOptions(fgsm, mcSamples, sngpMc, device, batchSize);
+        if (dumpInputs && dump == null) {
+            throw new IllegalArgumentException("dump-inputs: needs --dump DIR (the inputs are written into the dump)");
+        }
         Map<String, Path> oodFiles = OodSets.parse(ood);
         Checkpoint.readHeader(checkpoint); // a missing or foreign file fails here, before the data are read
         SoftLabelDataset dataset = Cifar10hFolder.load(data);
@@ -83,6 +91,9 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         if (dump != null) {
             EvaluationDump.write(dump, result);
+            if (dumpInputs) {
+                EvaluationInputs.write(dump, checkpoint, dataset, oodImages, result);
+            }
         }
         if (json) {
             System.out.println(Json.write(result.summary()));
