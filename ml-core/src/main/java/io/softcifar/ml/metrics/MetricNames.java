@@ -13,6 +13,12 @@ public final class MetricNames {
 
     public static final String SPLIT_TEST = "test";
     public static final String SPLIT_VALIDATION = "val";
+    /**
+     * The test split under the reference code's predictive distribution where it differs from ours: MC Dropout =
+     * softmax of the logits averaged over the S passes (ours averages the probabilities); DUQ = softmax of
+     * sigmoid(ln(Kₖ / Σⱼ Kⱼ)) (ours: the normalized kernels). Absent for basic and SNGP.
+     */
+    public static final String SPLIT_TEST_REFERENCE = "test_ref";
 
     // split-free suffixes
     /** Accuracy as a fraction in [0, 1] (the protocol's table shows percent; convert when presenting). */
@@ -46,6 +52,8 @@ public final class MetricNames {
     public static final String SCORE_MAX_PROB = "max_prob";
     /** Method-native score (SNGP: −predictive variance, DUQ: max kernel value). */
     public static final String SCORE_NATIVE = "native";
+    /** Max probability of the reference variant's distribution ({@link #SPLIT_TEST_REFERENCE}). */
+    public static final String SCORE_REFERENCE_MAX_PROB = "ref_max_prob";
 
     public static final String OOD_SVHN_AUROC = "ood/svhn_auroc";
     public static final String OOD_SVHN_AUPR = "ood/svhn_aupr";
