@@ -54,6 +54,18 @@ class EvaluatorMethodsTest {
         // the reference's logit average from the same passes, under its own names
         assertThat(r.metrics().metrics()).containsKeys("test_ref/accuracy", "test_ref/ece", "test_ref/nll",
                 "ood/svhn_auroc_ref_max_prob");
+        // its accuracy is that of the argmax of the mean logits (the dumped test logits)
+        int correct = 0;
+        for (int i = 0; i < r.test().count(); i++) {
+            int best = 0;
+            for (int k = 1; k < 10; k++) {
+                if (r.test().logits()[i * 10 + k] > r.test().logits()[i * 10 + best]) {
+                    best = k;
+                }
+            }
+            correct += best == r.testLabels()[i] ? 1 : 0;
+        }
+        assertThat(r.metrics().get("test_ref/accuracy")).isCloseTo((double) correct / r.test().count(), within(1e-12));
         // stochastic passes: native score = max of the averaged probabilities
         for (int i = 0; i < r.test().count(); i++) {
             float max = 0;
@@ -117,6 +129,8 @@ class EvaluatorMethodsTest {
                 r.metrics().get("ood/svhn_auroc_ref_max_prob"), discordant, r.metrics().get("test/ece"),
                 r.metrics().get("test_ref/ece"));
         assertThat(discordant).isPositive();
+        // softmax(q / (1 + q)) keeps the argmax of q, so the reference variant's accuracy is ours
+        assertThat(r.metrics().get("test_ref/accuracy")).isEqualTo(r.metrics().get(MetricNames.TEST_ACCURACY));
         assertThat(r.metrics().get("ood/svhn_auroc_native")).isNotEqualTo(r.metrics().get(MetricNames.OOD_SVHN_AUROC));
     }
 
