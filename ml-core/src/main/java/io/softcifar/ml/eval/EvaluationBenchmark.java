@@ -154,7 +154,7 @@ public final class EvaluationBenchmark {
             NDArray pixels = Augmentation.toUnitRange(xb);
             NDArray oneHot = sm.zeros(new Shape(to - from, 10));
             oneHot.set(new NDIndex(":, 0"), 1f);
-            Fgsm.ProbabilityModel model = px -> net.predict(norm.normalize(px), passes).probabilities();
+            Fgsm.LogitModel model = px -> net.predict(norm.normalize(px), passes).predictiveLogits();
             NDArray adv = Fgsm.attack(pixels, oneHot, model, EvaluationOptions.DEFAULT_EPSILON);
             Autograd.noGrad(() -> net.predict(norm.normalize(adv), passes).probabilities().argMax(1).toLongArray());
         }

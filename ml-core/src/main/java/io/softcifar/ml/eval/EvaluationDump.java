@@ -55,10 +55,11 @@ public final class EvaluationDump {
         long n = test.count();
         long c = test.classes();
         float32(dir, files, "test_probabilities.npy", test.probabilities(), new long[] {n, c},
-                "predictive distribution on the test split (MC Dropout: mean of S passes; SNGP: mean-field; DUQ: softmax"
-                        + " of the kernel values); row i is the image test_indices[i]");
+                "predictive distribution on the test split (MC Dropout: mean of S passes; SNGP: mean-field; DUQ: the"
+                        + " class-normalized kernels K / sum(K)); row i is the image test_indices[i]");
         float32(dir, files, "test_logits.npy", test.logits(), new long[] {n, c},
-                "raw scores: logits (MC Dropout: mean over the passes; SNGP: GP mean logits; DUQ: kernel values)");
+                "raw scores: logits (MC Dropout: mean over the passes; SNGP: GP mean logits; DUQ: ln(K / sum(K)), the"
+                        + " log of the probabilities)");
         float32(dir, files, "test_native_scores.npy", test.nativeScores(), new long[] {n},
                 "method-native OOD score, higher = more in-distribution (max probability for basic/dropout,"
                         + " -predictive variance for SNGP, max kernel value for DUQ)");
@@ -142,6 +143,13 @@ public final class EvaluationDump {
             r.put("test_mc/*", "the test/* recipes with p = test_mc_probabilities.npy");
             r.put("test_mc_logits/*", "the test/* recipes with p = softmax of the mean of the drawn logits (the"
                     + " reference's SNGP prediction); the mean drawn logits are not dumped");
+        }
+        if (result.metrics().metrics().containsKey(MetricNames.SPLIT_TEST_REFERENCE + "/" + MetricNames.ACCURACY)) {
+            r.put(MetricNames.SPLIT_TEST_REFERENCE + "/*", "the test/* recipes with p = the reference's distribution:"
+                    + " MC Dropout: softmax(test_logits.npy) (the logits averaged over the passes); DUQ: with"
+                    + " q = test_probabilities.npy, softmax(q / (1 + q)) (softmax of sigmoid(ln q))");
+            r.put("ood/<set>_auroc_" + MetricNames.SCORE_REFERENCE_MAX_PROB, "score = max of that distribution, on the"
+                    + " test and the OOD files");
         }
         r.put("ood/<set>_auroc", "in = test max logit (np.load('test_logits.npy').max(1)), out = the same on"
                 + " ood_<set>_logits.npy; labels in = 1, out = 0; sklearn.metrics.roc_auc_score(labels, scores) — i.e."

@@ -55,18 +55,23 @@ import java.util.Map;
  *       MC Dropout = mean of S softmax passes (S = {@link EvaluationOptions#mcSamples()}, BatchNorm in inference
  *       mode, dropout on); SNGP = mean-field softmax(logits / √(1 + π/8·variance)), and on request also the
  *       Monte-Carlo distribution ({@code test_mc/*}: mean softmax over the logit draws) and the reference's
- *       Monte-Carlo prediction ({@code test_mc_logits/*}: softmax of the mean of the same drawn logits); DUQ =
- *       softmax of the kernel values (as the reference did — which is why DUQ's ECE is very high), its native OOD
- *       score the max kernel value.
+ *       Monte-Carlo prediction ({@code test_mc_logits/*}: softmax of the mean of the same drawn logits); DUQ = the
+ *       class-normalized kernels Kₖ / Σⱼ Kⱼ, its native OOD score the max kernel value.
+ *   <li><b>Reference variants</b> ({@code test_ref/*}, {@code ood/<set>_auroc_ref_max_prob}): the reference code's
+ *       predictive distribution where it differs from ours, from the same passes: MC Dropout = softmax of the mean
+ *       logits; DUQ = softmax of sigmoid(ln(Kₖ / Σⱼ Kⱼ)) (the softmax of its DUQ "logits" — which is why the
+ *       reference's DUQ ECE is about 0.69).
  *   <li><b>OOD scores</b> (in-distribution = positive class, higher = more in-distribution, ties ½): max logit
  *       ({@code ood/<set>_auroc}, {@code _aupr}), max probability ({@code _auroc_max_prob}, {@code _aupr_max_prob})
  *       and the method's native score ({@code _auroc_native}, {@code _aupr_native}: max probability for basic and MC
- *       Dropout, −predictive variance for SNGP, max kernel value for DUQ — for DUQ the "logits" are the kernel values,
- *       so its max-logit and native scores coincide). With SNGP Monte Carlo also {@code _auroc_mc_max_prob} and
- *       {@code _auroc_mc_logits_max_logit} (max of the mean drawn logits, the reference's score).
+ *       Dropout, −predictive variance for SNGP, max kernel value for DUQ; DUQ's logits are ln(Kₖ / Σⱼ Kⱼ), so its
+ *       max-logit and max-probability scores rank alike but differ from the native max kernel). With SNGP Monte
+ *       Carlo also {@code _auroc_mc_max_prob} and {@code _auroc_mc_logits_max_logit} (max of the mean drawn logits,
+ *       the reference's score).
  *   <li><b>FGSM</b> ({@link Fgsm}): every test point classified correctly by the clean prediction is attacked in pixel
- *       space — pixels = uint8 / 255 of the test image, p = predict(normalize(pixels)) with gradient, loss = −ln p_y of
- *       the (averaged) predictive distribution, x' = clip(pixels + ε·sign ∇, 0, 1), then predict(normalize(x')) without
+ *       space — pixels = uint8 / 255 of the test image, s = predict(normalize(pixels)).predictiveLogits() with gradient,
+ *       loss = cross-entropy of softmax(s) at the true class computed from s (never the log of a probability),
+ *       x' = clip(pixels + ε·sign ∇, 0, 1), then predict(normalize(x')) without
  *       gradient; {@code fgsm/<ε>_decrease} = fraction of the attacked points now wrong. One gradient per image serves
  *       every ε. For MC Dropout both the attacked loss and the re-prediction use S passes (so even ε = 0 can flip a
  *       point by sampling noise); for the deterministic methods ε = 0 gives exactly 0.
@@ -277,7 +282,8 @@ public final class Evaluator {
             NDArray testX = upload(inputs.testImages());
             // [0]: mean softmax over the logit draws (test_mc), [1]: mean of the drawn logits (test_mc_logits)
             float[][] testMc = info.sngpMcSamples() > 0 ? new float[2][] : null;
-            EvaluationResult.Outputs test = predictAll(testX, "test", testMc);
+            float[][] testRef = new float[1][];
+            EvaluationResult.Outputs test = predictAll(testX, "test", testMc, testRef);
             requireFinite(test, "test", inputs.testIndices());
             double testSeconds = seconds(t);
 
@@ -285,17 +291,22 @@ public final class Evaluator {
             Map<String, EvaluationResult.Outputs> oodOutputs = new LinkedHashMap<>();
             Map<String, float[]> oodMc = new LinkedHashMap<>();
             Map<String, float[]> oodMcLogits = new LinkedHashMap<>();
+            Map<String, float[]> oodRef = new LinkedHashMap<>();
             for (OodSubset s : inputs.ood().values()) {
                 try (NDManager sm = root.newSubManager()) {
                     NDArray x = upload(s.images());
                     x.attach(sm);
                     float[][] mc = info.sngpMcSamples() > 0 ? new float[2][] : null;
-                    EvaluationResult.Outputs o = predictAll(x, "ood " + s.name(), mc);
+                    float[][] ref = new float[1][];
+                    EvaluationResult.Outputs o = predictAll(x, "ood " + s.name(), mc, ref);
                     requireFinite(o, "ood " + s.name(), s.indices());
                     oodOutputs.put(s.name(), o);
                     if (mc != null) {
                         oodMc.put(s.name(), mc[0]);
                         oodMcLogits.put(s.name(), mc[1]);
+                    }
+                    if (ref[0] != null) {
+                        oodRef.put(s.name(), ref[0]);
                     }
                 }
             }
@@ -314,6 +325,11 @@ public final class Evaluator {
                         softmaxRows(EvaluationResult.toMatrix(testMc[1], test.count(), classes)), inputs.testLabels(),
                         inputs.testSoftLabels()).metrics());
             }
+            double[][] refProbs = testRef[0] == null ? null : EvaluationResult.toMatrix(testRef[0], test.count(), classes);
+            if (refProbs != null) {
+                metrics.putAll(ClassifierEvaluation.evaluate(MetricNames.SPLIT_TEST_REFERENCE, refProbs,
+                        inputs.testLabels(), inputs.testSoftLabels()).metrics());
+            }
             for (OodSubset s : inputs.ood().values()) {
                 EvaluationResult.Outputs o = oodOutputs.get(s.name());
                 putOod(metrics, s.name(), MetricNames.SCORE_MAX_LOGIT, Scores.maxLogit(test.logitMatrix()),
@@ -328,6 +344,10 @@ public final class Evaluator {
                     putOod(metrics, s.name(), MetricNames.SCORE_MC_LOGITS_MAX_LOGIT,
                             Scores.maxLogit(EvaluationResult.toMatrix(testMc[1], test.count(), classes)),
                             Scores.maxLogit(EvaluationResult.toMatrix(oodMcLogits.get(s.name()), o.count(), classes)));
+                }
+                if (refProbs != null) {
+                    putOod(metrics, s.name(), MetricNames.SCORE_REFERENCE_MAX_PROB, Scores.maxProbability(refProbs),
+                            Scores.maxProbability(EvaluationResult.toMatrix(oodRef.get(s.name()), o.count(), classes)));
                 }
             }
             double metricSeconds = seconds(t);
@@ -390,14 +410,18 @@ public final class Evaluator {
             return root.create(ByteBuffer.wrap(images.pixels()), new Shape(images.count(), 3, 32, 32), DataType.UINT8);
         }
 
-        /** Clean predictions of all images, in batches, without gradient. */
-        private EvaluationResult.Outputs predictAll(NDArray images, String phase, float[][] mcOut) {
+        /**
+         * Clean predictions of all images, in batches, without gradient; {@code refOut[0]} receives the reference
+         * variant's probabilities ({@link Prediction#referenceProbabilities()}) when the method has one.
+         */
+        private EvaluationResult.Outputs predictAll(NDArray images, String phase, float[][] mcOut, float[][] refOut) {
             int n = (int) images.getShape().get(0);
             float[] probs = new float[n * classes];
             float[] logits = new float[n * classes];
             float[] scores = new float[n];
             float[] mc = mcOut == null ? null : new float[n * classes];
             float[] mcLogits = mcOut == null ? null : new float[n * classes];
+            float[][] ref = new float[1][];
             int batch = options.batchSize();
             for (int from = 0; from < n; from += batch) {
                 int to = Math.min(n, from + batch);
@@ -411,6 +435,12 @@ public final class Evaluator {
                         copy(p.probabilities(), probs, at * classes);
                         copy(p.logits(), logits, at * classes);
                         copy(p.nativeScore(), scores, at);
+                        if (p.referenceProbabilities() != null) {
+                            if (ref[0] == null) {
+                                ref[0] = new float[n * classes];
+                            }
+                            copy(p.referenceProbabilities(), ref[0], at * classes);
+                        }
                         if (mc != null) {
                             CifarNet.SngpMonteCarlo draws = net.sngpMonteCarlo(x, info.sngpMcSamples());
                             copy(draws.meanProbabilities(), mc, at * classes);
@@ -424,6 +454,7 @@ public final class Evaluator {
                 mcOut[0] = mc;
                 mcOut[1] = mcLogits;
             }
+            refOut[0] = ref[0];
             return new EvaluationResult.Outputs(n, classes, probs, logits, scores);
         }
 
@@ -473,7 +504,7 @@ public final class Evaluator {
             }
             if (!epsilons.isEmpty()) {
                 int batch = Math.max(1, Math.min(options.batchSize(), FGSM_BATCH) / passes);
-                Fgsm.ProbabilityModel model = px -> net.predict(normalization.normalize(px), passes).probabilities();
+                Fgsm.LogitModel model = px -> net.predict(normalization.normalize(px), passes).predictiveLogits();
                 for (int from = 0; from < targets.size(); from += batch) {
                     int to = Math.min(targets.size(), from + batch);
                     long[] idx = new long[to - from];

@@ -20,6 +20,12 @@ public final class MetricNames {
      * reference averages 1,000 draws).
      */
     public static final String SPLIT_TEST_MC_LOGITS = "test_mc_logits";
+    /**
+     * The test split under the reference code's predictive distribution where it differs from ours: MC Dropout =
+     * softmax of the logits averaged over the S passes (ours averages the probabilities); DUQ = softmax of
+     * sigmoid(ln(Kₖ / Σⱼ Kⱼ)) (ours: the normalized kernels). Absent for basic and SNGP.
+     */
+    public static final String SPLIT_TEST_REFERENCE = "test_ref";
 
     // split-free suffixes
     /** Accuracy as a fraction in [0, 1] (the protocol's table shows percent; convert when presenting). */
@@ -57,6 +63,8 @@ public final class MetricNames {
     public static final String SCORE_MC_MAX_PROB = "mc_max_prob";
     /** SNGP Monte Carlo as the reference: max of the mean of the drawn logits. */
     public static final String SCORE_MC_LOGITS_MAX_LOGIT = "mc_logits_max_logit";
+    /** Max probability of the reference variant's distribution ({@link #SPLIT_TEST_REFERENCE}). */
+    public static final String SCORE_REFERENCE_MAX_PROB = "ref_max_prob";
 
     public static final String OOD_SVHN_AUROC = "ood/svhn_auroc";
     public static final String OOD_SVHN_AUPR = "ood/svhn_aupr";

@@ -149,7 +149,7 @@ public final class CifarNet extends Module {
 
     /**
      * The predictive distribution of a batch, in inference mode: differentiable in x when called under
-     * {@link Autograd#enable()} (FGSM attacks the loss of this averaged prediction).
+     * {@link Autograd#enable()} (FGSM attacks the cross-entropy of {@link Prediction#predictiveLogits()}).
      */
     public Prediction predict(NDArray x) {
         return predict(x, config.mcSamples());
@@ -160,19 +160,10 @@ public final class CifarNet extends Module {
             case BASIC -> {
                 NDArray logits = forward(x, Mode.EVAL);
                 NDArray p = logits.softmax(1);
-                return new Prediction(p, logits, p.max(new int[] {1}));
+                return new Prediction(p, logits, logits, p.max(new int[] {1}), null);
             }
             case DROPOUT -> {
-                List<NDArray> logits = new ArrayList<>();
-                List<NDArray> probs = new ArrayList<>();
-                for (int s = 0; s < mcSamples; s++) {
-                    NDArray l = forward(x, Mode.MC_DROPOUT);
-                    logits.add(l);
-                    probs.add(l.softmax(1));
-                }
-                NDArray meanLogits = NDArrays.stack(new ai.djl.ndarray.NDList(logits)).mean(new int[] {0});
-                NDArray meanProbs = NDArrays.stack(new ai.djl.ndarray.NDList(probs)).mean(new int[] {0});
-                return new Prediction(meanProbs, meanLogits, meanProbs.max(new int[] {1}));
+                return mcDropoutPrediction(x, mcSamples);
             }
             case SNGP -> {
                 NDArray f = backbone.forward(x, Mode.EVAL);
@@ -180,21 +171,64 @@ public final class CifarNet extends Module {
                 NDArray logits = sngpHead.forward(phi, Mode.EVAL);
                 NDArray variance = sngpHead.variance(phi);
                 NDArray scale = Scalars.add(Scalars.mul(variance, config.gpMeanFieldFactor()), 1).sqrt();
-                NDArray p = logits.div(scale.expandDims(1)).softmax(1);
-                return new Prediction(p, logits, variance.neg());
+                NDArray meanField = logits.div(scale.expandDims(1));
+                return new Prediction(meanField.softmax(1), logits, meanField, variance.neg(), null);
             }
             case DUQ -> {
-                NDArray kernel = forward(x, Mode.EVAL);
-                return new Prediction(kernel.softmax(1), kernel, kernel.max(new int[] {1}));
+                return duqPrediction(x);
             }
             default -> throw new IllegalStateException(config.method().toString());
         }
     }
 
-    /** Validation loss of a prediction: cross-entropy of the predictive distribution (DUQ: its BCE on kernel values). */
+    /**
+     * MC Dropout over S passes: the standard prediction averages the S softmaxes; the reference's variant (softmax of
+     * the averaged logits) comes from the same passes. ln(mean p) = logsumexp_s(log-softmax_s) − ln S, with the
+     * maximum over passes subtracted (without gradient) before the exponential.
+     */
+    private Prediction mcDropoutPrediction(NDArray x, int mcSamples) {
+        if (mcSamples < 1) {
+            throw new IllegalArgumentException("mcSamples must be >= 1, got " + mcSamples);
+        }
+        List<NDArray> logits = new ArrayList<>();
+        for (int s = 0; s < mcSamples; s++) {
+            logits.add(forward(x, Mode.MC_DROPOUT));
+        }
+        return averagePasses(logits);
+    }
+
+    /** The MC Dropout prediction from the logits (B × C) of S stochastic passes; see {@link #mcDropoutPrediction}. */
+    static Prediction averagePasses(List<NDArray> logits) {
+        NDArray stackedLogits = NDArrays.stack(new ai.djl.ndarray.NDList(logits)); // S × B × C
+        NDArray meanLogits = stackedLogits.mean(new int[] {0});
+        NDArray logProbs = stackedLogits.logSoftmax(2);
+        NDArray shift = logProbs.max(new int[] {0}).stopGradient();
+        NDArray logMean = Scalars.sub(logProbs.sub(shift.expandDims(0)).exp().sum(new int[] {0}).log().add(shift),
+                Math.log(logits.size()));
+        NDArray meanProbs = logProbs.exp().mean(new int[] {0});
+        return new Prediction(meanProbs, meanLogits, logMean, meanProbs.max(new int[] {1}), meanLogits.softmax(1));
+    }
+
+    /**
+     * DUQ: probabilities = class-normalized kernels Kₖ / Σⱼ Kⱼ = softmax(ln K); logits = their log (log-softmax of
+     * ln K, finite even where K underflows); native score = max K; the reference's distribution is the softmax of
+     * its "logits" sigmoid(ln(Kₖ / Σⱼ Kⱼ)) = pₖ / (1 + pₖ).
+     */
+    private Prediction duqPrediction(NDArray x) {
+        NDArray logKernel = duqHead.logKernel(duqHead.embed(backbone.forward(x, Mode.EVAL)));
+        NDArray p = logKernel.softmax(1);
+        NDArray referenceLogits = p.div(Scalars.add(p, 1));
+        return new Prediction(p, logKernel.logSoftmax(1), logKernel, logKernel.max(new int[] {1}).exp(),
+                referenceLogits.softmax(1));
+    }
+
+    /**
+     * Validation loss of a prediction: cross-entropy of the predictive distribution; DUQ: its training BCE on the
+     * kernel values K = exp(predictive logits), without the gradient penalty.
+     */
     public NDArray validationLoss(Prediction p, NDArray targets) {
         if (config.method() == Method.DUQ) {
-            return Losses.binaryCrossEntropy(p.logits(), targets);
+            return Losses.binaryCrossEntropy(p.predictiveLogits().exp(), targets);
         }
         return Losses.crossEntropyOfProbabilities(p.probabilities(), targets);
     }

@@ -13,11 +13,18 @@ import io.softcifar.ml.nn.Scalars;
  * Kₖ = exp(−mean_j (zₖⱼ − eₖⱼ)² / (2σ²)) to the class centroid eₖ = mₖ / Nₖ. Centroids are exponential moving
  * averages (momentum γ) of the embeddings of the class's samples, weighted by the (possibly soft) targets:
  * Nₖ ← γNₖ + (1−γ)Σᵢ yᵢₖ, mₖ ← γmₖ + (1−γ)Σᵢ yᵢₖ zᵢₖ; updated after each optimizer step, without gradient.
- * Initialization as in the reference code: W Kaiming-normal (fan-in = classes·features), N = 13, m = N · N(0, 0.05²).
+ *
+ * <p>Initialization as the reference ({@code wrappers/duq_wrapper.py} of sam-laing/soft_cifar, commit 934fb0b) does
+ * it: its weight has shape classes × embedding × features and is drawn with {@code kaiming_normal_(nonlinearity=relu)},
+ * whose fan-in for a 3-d tensor is size(1)·size(2) = embedding·features, so W ~ N(0, 2 / (embedding·features));
+ * N = 128 / classes (12.8 for CIFAR-10); m ~ N(0, 1) (not scaled by N), so the initial centroids m / N have standard
+ * deviation classes / 128. The entries are independent, so storing W as embedding × classes × features (this
+ * class's layout, which the checkpoint format fixes) draws the same distribution.
  */
 public final class DuqHead extends Module {
 
-    private static final float INITIAL_COUNT = 13f;
+    /** The reference's initial per-class count is this divided by the number of classes. */
+    static final float INITIAL_TOTAL_COUNT = 128f;
 
     private final float lengthScale;
     private final float momentum;
@@ -25,13 +32,11 @@ public final class DuqHead extends Module {
     public DuqHead(NDManager manager, int features, int classes, int embedding, double lengthScale, double momentum) {
         this.lengthScale = (float) lengthScale;
         this.momentum = (float) momentum;
-        float std = (float) Math.sqrt(2.0 / (classes * features));
+        float std = (float) Math.sqrt(2.0 / ((double) embedding * features));
         registerParameter("weight",
                 manager.randomNormal(0f, std, new Shape(embedding, classes, features), DataType.FLOAT32));
-        NDArray n = manager.full(new Shape(classes), INITIAL_COUNT);
-        registerBuffer("count", n);
-        NDArray m = manager.randomNormal(0f, 0.05f, new Shape(embedding, classes), DataType.FLOAT32).muli(INITIAL_COUNT);
-        registerBuffer("centroid_sum", m);
+        registerBuffer("count", manager.full(new Shape(classes), INITIAL_TOTAL_COUNT / classes));
+        registerBuffer("centroid_sum", manager.randomNormal(0f, 1f, new Shape(embedding, classes), DataType.FLOAT32));
     }
 
     /** Per-class embeddings z: B × embedding × classes. */
@@ -47,10 +52,19 @@ public final class DuqHead extends Module {
 
     /** Kernel values K (B × classes) in [0, 1]. */
     public NDArray kernel(NDArray z) {
+        return logKernel(z).exp();
+    }
+
+    /**
+     * ln K = −mean_j (zₖⱼ − eₖⱼ)² / (2σ²) (B × classes), computed directly rather than as the log of K, so that it
+     * stays finite and differentiable where K underflows to 0; its log-softmax over classes is the log of the
+     * class-normalized kernels Kₖ / Σⱼ Kⱼ.
+     */
+    public NDArray logKernel(NDArray z) {
         NDArray centroids = buffer("centroid_sum").div(buffer("count"));
         centroids = scoped(centroids, z.getManager());
         NDArray diff = z.sub(centroids.expandDims(0));
-        return Scalars.div(diff.square().mean(new int[] {1}), -2.0 * lengthScale * lengthScale).exp();
+        return Scalars.div(diff.square().mean(new int[] {1}), -2.0 * lengthScale * lengthScale);
     }
 
     /** The EMA centroid update with embeddings z (B × E × C) and targets y (B × C), without gradient. */

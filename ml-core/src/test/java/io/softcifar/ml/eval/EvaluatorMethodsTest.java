@@ -1,6 +1,7 @@
 package io.softcifar.ml.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.softcifar.ml.data.LabeledImages;
 import io.softcifar.ml.data.SoftLabelDataset;
@@ -50,6 +51,21 @@ class EvaluatorMethodsTest {
         assertValid(r);
         assertThat(r.info().passes()).isEqualTo(3);
         assertThat(r.info().method()).isEqualTo("dropout");
+        // the reference's logit average from the same passes, under its own names
+        assertThat(r.metrics().metrics()).containsKeys("test_ref/accuracy", "test_ref/ece", "test_ref/nll",
+                "ood/svhn_auroc_ref_max_prob");
+        // its accuracy is that of the argmax of the mean logits (the dumped test logits)
+        int correct = 0;
+        for (int i = 0; i < r.test().count(); i++) {
+            int best = 0;
+            for (int k = 1; k < 10; k++) {
+                if (r.test().logits()[i * 10 + k] > r.test().logits()[i * 10 + best]) {
+                    best = k;
+                }
+            }
+            correct += best == r.testLabels()[i] ? 1 : 0;
+        }
+        assertThat(r.metrics().get("test_ref/accuracy")).isCloseTo((double) correct / r.test().count(), within(1e-12));
         // stochastic passes: native score = max of the averaged probabilities
         for (int i = 0; i < r.test().count(); i++) {
             float max = 0;
@@ -83,23 +99,45 @@ class EvaluatorMethodsTest {
     }
 
     @Test
-    void duqUsesSoftmaxOfKernelsAndMaxKernelAsNativeScore() {
+    void duqUsesNormalizedKernelsAndMaxKernelAsNativeScore() {
         EvaluationResult r = evaluate(Method.DUQ, EvaluationOptions.defaults());
         assertValid(r);
         assertThat(r.metrics().get("fgsm/0_decrease")).isZero();
-        assertThat(r.metrics().get("ood/svhn_auroc_native")).isEqualTo(r.metrics().get(MetricNames.OOD_SVHN_AUROC));
-        for (int i = 0; i < r.test().count(); i++) {
-            double max = Double.NEGATIVE_INFINITY;
-            double z = 0;
+        assertThat(r.metrics().metrics()).containsKeys("test_ref/accuracy", "test_ref/ece", "test_ref/ece_true_class",
+                "ood/svhn_auroc_ref_max_prob");
+        int n = r.test().count();
+        double[] maxProb = new double[n];
+        for (int i = 0; i < n; i++) {
+            double maxLogit = Double.NEGATIVE_INFINITY;
             for (int k = 0; k < 10; k++) {
-                max = Math.max(max, r.test().logits()[i * 10 + k]);
-                z += Math.exp(r.test().logits()[i * 10 + k]);
+                maxLogit = Math.max(maxLogit, r.test().logits()[i * 10 + k]);
+                maxProb[i] = Math.max(maxProb[i], r.test().probabilities()[i * 10 + k]);
+                // logits are the log of the normalized kernels (the probabilities)
+                assertThat(Math.exp(r.test().logits()[i * 10 + k]))
+                        .isCloseTo(r.test().probabilities()[i * 10 + k], within(1e-6));
             }
-            assertThat((double) r.test().nativeScores()[i]).isEqualTo(max);
-            assertThat(max).isBetween(0.0, 1.0); // kernel values
-            assertThat((double) r.test().probabilities()[i * 10])
-                    .isCloseTo(Math.exp(r.test().logits()[i * 10]) / z, org.assertj.core.api.Assertions.within(1e-6));
+            assertThat(Math.exp(maxLogit)).isCloseTo(maxProb[i], within(1e-6));
+            assertThat((double) r.test().nativeScores()[i]).isBetween(0.0, 1.0); // a kernel value
         }
+        // the native max kernel ranks some pair of test points differently from the max normalized kernel
+        int discordant = 0;
+        float[] k = r.test().nativeScores();
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                if (k[i] > k[j] && maxProb[i] < maxProb[j]) {
+                    discordant++;
+                }
+            }
+        }
+        System.out.printf("DUQ svhn AUROC: max logit %.4f, max prob %.4f, native %.4f, reference max prob %.4f;"
+                + " %d discordant pairs; test ECE %.4f, reference ECE %.4f%n", r.metrics().get(MetricNames.OOD_SVHN_AUROC),
+                r.metrics().get("ood/svhn_auroc_max_prob"), r.metrics().get("ood/svhn_auroc_native"),
+                r.metrics().get("ood/svhn_auroc_ref_max_prob"), discordant, r.metrics().get("test/ece"),
+                r.metrics().get("test_ref/ece"));
+        assertThat(discordant).isPositive();
+        // softmax(q / (1 + q)) keeps the argmax of q, so the reference variant's accuracy is ours
+        assertThat(r.metrics().get("test_ref/accuracy")).isEqualTo(r.metrics().get(MetricNames.TEST_ACCURACY));
+        assertThat(r.metrics().get("ood/svhn_auroc_native")).isNotEqualTo(r.metrics().get(MetricNames.OOD_SVHN_AUROC));
     }
 
     @Test
@@ -109,5 +147,6 @@ class EvaluatorMethodsTest {
         assertThat(r.notes()).anyMatch(n -> n.startsWith("sngp-mc ignored"));
         assertThat(r.testMcProbabilities()).isNull();
         assertThat(r.metrics().metrics().keySet()).noneMatch(k -> k.startsWith("test_mc"));
+        assertThat(r.metrics().metrics().keySet()).noneMatch(k -> k.startsWith("test_ref/") || k.contains("ref_max"));
     }
 }

@@ -2,12 +2,14 @@ package io.softcifar.ml.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.softcifar.ml.nn.Autograd;
 import io.softcifar.ml.train.EngineSetup;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
@@ -50,14 +52,14 @@ class FgsmTest {
         return w;
     }
 
-    private static Fgsm.ProbabilityModel linear(float[][] w, float[] b) {
+    private static Fgsm.LogitModel linear(float[][] w, float[] b) {
         float[] flat = new float[2 * D];
         for (int k = 0; k < 2; k++) {
             System.arraycopy(w[k], 0, flat, k * D, D);
         }
         NDArray wt = manager.create(flat, new Shape(2, D)).transpose();
         NDArray bias = manager.create(b, new Shape(1, 2));
-        return x -> x.matMul(wt).add(bias).softmax(1);
+        return x -> x.matMul(wt).add(bias);
     }
 
     private static NDArray oneHot(int[] labels, int classes) {
@@ -101,8 +103,8 @@ class FgsmTest {
     void gradientSignIsSignOfWeightDifferenceAndAttackIsInPixelSpace() {
         // the model normalizes internally ((x − m) / s, s > 0): the pixel-space step keeps the sign of w_o − w_y
         float[][] w = weights(5);
-        Fgsm.ProbabilityModel inner = linear(w, new float[] {0f, 0f});
-        Fgsm.ProbabilityModel normalizing = px -> inner.probabilities(px.sub(0.45f).div(0.27f));
+        Fgsm.LogitModel inner = linear(w, new float[] {0f, 0f});
+        Fgsm.LogitModel normalizing = px -> inner.logits(px.sub(0.45f).div(0.27f));
         int n = 4;
         float[] x = interiorPixels(n, 9);
         int[] labels = {1, 0, 1, 0};
@@ -137,9 +139,9 @@ class FgsmTest {
             labels[i] = d >= 0 ? 0 : 1;
             margin[i] = Math.abs(d);
         }
-        Fgsm.ProbabilityModel model = linear(w, b);
+        Fgsm.LogitModel model = linear(w, b);
         NDArray adv = Fgsm.attack(manager.create(x, new Shape(n, D)), oneHot(labels, 2), model, eps);
-        long[] after = model.probabilities(adv).argMax(1).toLongArray();
+        long[] after = model.logits(adv).argMax(1).toLongArray();
         int checked = 0;
         int flips = 0;
         for (int i = 0; i < n; i++) {
@@ -169,7 +171,7 @@ class FgsmTest {
     void clipsToTheUnitInterval() {
         // one pixel, logits (0, x): for label 0 the step is +ε, for label 1 it is −ε
         NDArray wt = manager.create(new float[] {0f, 1f}, new Shape(1, 2));
-        Fgsm.ProbabilityModel model = x -> x.matMul(wt).softmax(1);
+        Fgsm.LogitModel model = x -> x.matMul(wt);
         NDArray adv = Fgsm.attack(manager.create(new float[] {0.995f, 0.5f}, new Shape(2, 1)),
                 oneHot(new int[] {0, 1}, 2), model, 0.01);
         // label 0 moves up (clipped at 1), label 1 moves down by ε
@@ -183,16 +185,100 @@ class FgsmTest {
     void pixelsWithZeroGradientDoNotMove() {
         // the model ignores the second pixel: sign(0) = 0 leaves it where it is
         NDArray wt = manager.create(new float[] {1f, -1f, 0f, 0f}, new Shape(2, 2));
-        Fgsm.ProbabilityModel model = x -> x.matMul(wt).softmax(1);
+        Fgsm.LogitModel model = x -> x.matMul(wt);
         NDArray adv = Fgsm.attack(manager.create(new float[] {0.5f, 0.3f}, new Shape(1, 2)),
                 oneHot(new int[] {0}, 2), model, 0.1);
         // −∇ ln p_0 ∝ (w_1 − w_0) = (−2, 0) → step (−0.1, 0)
         assertThat(adv.toFloatArray()).containsExactly(0.4f, 0.3f);
     }
 
+    /** −ln softmax(z)_y = ln(1 + Σ_{j≠y} exp(z_j − z_y)) in double, for logits z = W x + b (W: C × n). */
+    private static double crossEntropyInDouble(double[][] w, double[] b, double[] x, int y) {
+        double[] z = new double[w.length];
+        for (int k = 0; k < w.length; k++) {
+            z[k] = b[k];
+            for (int j = 0; j < x.length; j++) {
+                z[k] += w[k][j] * x[j];
+            }
+        }
+        double rest = 0;
+        for (int k = 0; k < w.length; k++) {
+            if (k != y) {
+                rest += Math.exp(z[k] - z[y]);
+            }
+        }
+        return Math.log1p(rest);
+    }
+
     @Test
-    void rejectsProbabilitiesOfTheWrongShape() {
-        Fgsm.ProbabilityModel wrong = x -> x.sum(new int[] {1}, true);
+    void gradientAtAPointWhoseProbabilityRoundsToOneIsNonZeroAndMatchesFiniteDifferences() {
+        // three classes, true class 0 with a logit margin of about 25: p_0 = 1 − O(1e-11) is 1.0f in float32
+        double[][] w = {{0.8, -0.5, 0.3, 0.6}, {-0.4, 0.9, 0.2, -0.7}, {0.1, -0.3, -0.6, 0.5}};
+        double[] b = {25, 0, 1};
+        double[] x = {0.3, 0.6, 0.45, 0.2};
+        float[] flat = new float[12];
+        for (int k = 0; k < 3; k++) {
+            for (int j = 0; j < 4; j++) {
+                flat[k * 4 + j] = (float) w[k][j];
+            }
+        }
+        NDArray wt = manager.create(flat, new Shape(3, 4)).transpose();
+        NDArray bias = manager.create(new float[] {25f, 0f, 1f}, new Shape(1, 3));
+        Fgsm.LogitModel model = px -> px.matMul(wt).add(bias);
+        NDArray pixels = manager.create(new float[] {0.3f, 0.6f, 0.45f, 0.2f}, new Shape(1, 4));
+        assertThat(model.logits(pixels).softmax(1).getFloat(0, 0)).as("p_y in float32").isEqualTo(1.0f);
+
+        float[] gradient = Fgsm.lossGradient(pixels, oneHot(new int[] {0}, 3), model).toFloatArray();
+        double h = 1e-3;
+        double largest = 0;
+        double[] expected = new double[4];
+        for (int j = 0; j < 4; j++) {
+            double[] up = x.clone();
+            double[] down = x.clone();
+            up[j] += h;
+            down[j] -= h;
+            expected[j] = (crossEntropyInDouble(w, b, up, 0) - crossEntropyInDouble(w, b, down, 0)) / (2 * h);
+            largest = Math.max(largest, Math.abs(expected[j]));
+        }
+        assertThat(largest).as("the true gradient is tiny but not zero").isBetween(1e-13, 1e-9);
+        for (int j = 0; j < 4; j++) {
+            assertThat((double) gradient[j]).as("∂L/∂x_%d", j).isCloseTo(expected[j], within(1e-4 * largest));
+            assertThat((double) Math.signum(gradient[j])).isEqualTo(Math.signum(expected[j]));
+        }
+        // control: the log-softmax route (−ln softmax(z)_y through PyTorch's log_softmax backward) loses the true
+        // class's share, p_y − 1 = 0 in float32, so its gradient is Σ_{j≠y} p_j w_j instead of Σ_{j≠y} p_j (w_j − w_y)
+        float[] naive = naiveLogSoftmaxGradient(pixels, model);
+        double worst = 0;
+        for (int j = 0; j < 4; j++) {
+            worst = Math.max(worst, Math.abs(naive[j] - expected[j]));
+        }
+        System.out.println("log-softmax route: " + java.util.Arrays.toString(naive) + " vs finite differences "
+                + java.util.Arrays.toString(expected));
+        assertThat(worst).as("the log-softmax route is off").isGreaterThan(0.1 * largest);
+    }
+
+    private static float[] naiveLogSoftmaxGradient(NDArray pixels, Fgsm.LogitModel model) {
+        NDArray leaf = pixels.duplicate();
+        leaf.setRequiresGradient(true);
+        try (Autograd ignored = Autograd.enable()) {
+            Autograd.backward(model.logits(leaf).logSoftmax(1).get(":, 0").sum().neg());
+        }
+        return Autograd.gradient(leaf).toFloatArray();
+    }
+
+    @Test
+    void crossEntropyValueMatchesItsDefinitionForCorrectAndWrongPredictions() {
+        // logits (2, 0, −1) and (−30, 40, 0): −ln softmax at the labels 0 and 0 (the second badly wrong)
+        NDArray logits = manager.create(new float[] {2f, 0f, -1f, -30f, 40f, 0f}, new Shape(2, 3));
+        double first = Math.log(Math.exp(2) + Math.exp(0) + Math.exp(-1)) - 2;
+        double second = 40 + Math.log1p(Math.exp(-70) + Math.exp(-40)) + 30;
+        assertThat((double) Fgsm.crossEntropy(logits, oneHot(new int[] {0, 0}, 3)).getFloat())
+                .isCloseTo(first + second, within(1e-4));
+    }
+
+    @Test
+    void rejectsLogitsOfTheWrongShape() {
+        Fgsm.LogitModel wrong = x -> x.sum(new int[] {1}, true);
         assertThatThrownBy(() -> Fgsm.gradientSign(manager.create(new float[] {0.5f, 0.5f}, new Shape(1, 2)),
                 oneHot(new int[] {0}, 2), wrong))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -31,7 +31,10 @@ class DuqHeadTest {
             assertThat(head.namedParameters().get("weight").getShape()).isEqualTo(new Shape(E, C, F));
             double[] count0 = LinAlg.doubles(head.namedBuffers().get("count"));
             double[] sum0 = LinAlg.doubles(head.namedBuffers().get("centroid_sum")); // E × C
-            assertThat(count0).containsOnly(13.0);
+            // the reference's N = 128 / classes
+            for (double n : count0) {
+                assertThat(n).isCloseTo(128.0 / C, within(1e-5));
+            }
 
             Random r = new Random(8);
             float[] fv = new float[B * F];
@@ -87,7 +90,7 @@ class DuqHeadTest {
                 for (int i = 0; i < B; i++) {
                     mass += yv[i * C + c];
                 }
-                assertThat(count1[c]).isCloseTo(GAMMA * 13 + (1 - GAMMA) * mass, within(1e-5));
+                assertThat(count1[c]).isCloseTo(GAMMA * 128.0 / C + (1 - GAMMA) * mass, within(1e-5));
                 for (int e = 0; e < E; e++) {
                     double weighted = 0;
                     for (int i = 0; i < B; i++) {
@@ -114,9 +117,115 @@ class DuqHeadTest {
             assertThat(LinAlg.doubles(net.namedBuffers().get("duq.centroid_sum"))).isNotEqualTo(sumBefore);
             assertThat(LinAlg.doubles(net.namedBuffers().get("backbone.stem_bn.running_mean"))).isEqualTo(meanBefore);
             double[] count = LinAlg.doubles(net.namedBuffers().get("duq.count"));
-            // classes 0..3 got one sample each, the others none: N = 0.999·13 (+ 0.001)
+            // classes 0..3 got one sample each, the others none: N = 0.999·12.8 (+ 0.001)
             for (int c = 0; c < 10; c++) {
-                assertThat(count[c]).isCloseTo(0.999 * 13 + (c < 4 ? 0.001 : 0), within(1e-5));
+                assertThat(count[c]).isCloseTo(0.999 * 12.8 + (c < 4 ? 0.001 : 0), within(1e-5));
+            }
+        }
+    }
+
+    private static double mean(double[] v) {
+        double sum = 0;
+        for (double x : v) {
+            sum += x;
+        }
+        return sum / v.length;
+    }
+
+    private static double std(double[] v) {
+        double m = mean(v);
+        double sum = 0;
+        for (double x : v) {
+            sum += (x - m) * (x - m);
+        }
+        return Math.sqrt(sum / (v.length - 1));
+    }
+
+    @Test
+    void initialWeightsCountsAndSumsFollowTheReferenceDistributions() {
+        // reference (wrappers/duq_wrapper.py): weight of shape C × L × F, kaiming_normal_(nonlinearity="relu") with
+        // PyTorch's fan-in of a 3-d tensor, size(1)·size(2) = L·F, so std = √2 / √(L·F); N = 128 / C; m ~ N(0, 1)
+        int features = 64;
+        int classes = 10;
+        int embedding = 256;
+        Engine.getInstance().setRandomSeed(12);
+        try (NDManager m = NDManager.newBaseManager()) {
+            DuqHead head = new DuqHead(m, features, classes, embedding, SIGMA, 0.999);
+            double[] w = LinAlg.doubles(head.namedParameters().get("weight"));
+            double[] count = LinAlg.doubles(head.namedBuffers().get("count"));
+            double[] sum = LinAlg.doubles(head.namedBuffers().get("centroid_sum"));
+            assertThat(w).hasSize(embedding * classes * features);
+            double wStd = Math.sqrt(2.0) / Math.sqrt((double) embedding * features); // 0.01105
+            // the sample std of n normals has relative standard error 1/√(2n) = 0.17 % here; 1 % is ~6 of those,
+            // and excludes the fan-in classes·features (std 0.0559) of the DUQ authors' layout
+            assertThat(std(w)).isCloseTo(wStd, within(0.01 * wStd));
+            assertThat(mean(w)).isCloseTo(0.0, within(6 * wStd / Math.sqrt(w.length)));
+            for (double n : count) {
+                assertThat(n).isCloseTo(12.8, within(1e-6));
+            }
+            assertThat(sum).hasSize(embedding * classes);
+            // 2,560 standard normals: std within 6 standard errors (1/√(2n) = 0.014), mean within 6/√n = 0.12
+            assertThat(std(sum)).isCloseTo(1.0, within(6 / Math.sqrt(2.0 * sum.length)));
+            assertThat(mean(sum)).isCloseTo(0.0, within(6 / Math.sqrt(sum.length)));
+        }
+    }
+
+    @Test
+    void predictionIsTheClassNormalizedKernelsAndItsScoresDifferFromTheMaxKernel() {
+        Engine.getInstance().setRandomSeed(13);
+        int n = 32;
+        try (NDManager root = NDManager.newBaseManager()) {
+            CifarNet net = new CifarNet(root, ModelConfig.defaults(Method.DUQ).withDepth(8).withDuqEmbedding(16), 13);
+            try (NDManager step = root.newSubManager()) {
+                NDArray x = step.randomNormal(0f, 1f, new Shape(n, 3, 8, 8), DataType.FLOAT32);
+                double[] k = LinAlg.doubles(net.forward(x, io.softcifar.ml.nn.Mode.EVAL)); // kernel values
+                Prediction p = net.predict(x);
+                double[] probs = LinAlg.doubles(p.probabilities());
+                double[] logits = LinAlg.doubles(p.logits());
+                double[] native_ = LinAlg.doubles(p.nativeScore());
+                double[] reference = LinAlg.doubles(p.referenceProbabilities());
+                double[] predictive = LinAlg.doubles(p.predictiveLogits());
+                double[] maxK = new double[n];
+                double[] maxP = new double[n];
+                for (int i = 0; i < n; i++) {
+                    double total = 0;
+                    for (int c = 0; c < 10; c++) {
+                        total += k[i * 10 + c];
+                        maxK[i] = Math.max(maxK[i], k[i * 10 + c]);
+                    }
+                    double refTotal = 0;
+                    for (int c = 0; c < 10; c++) {
+                        double q = k[i * 10 + c] / total;
+                        maxP[i] = Math.max(maxP[i], q);
+                        refTotal += Math.exp(q / (1 + q));
+                    }
+                    double maxLogit = Double.NEGATIVE_INFINITY;
+                    double maxProb = 0;
+                    for (int c = 0; c < 10; c++) {
+                        double q = k[i * 10 + c] / total;
+                        assertThat(probs[i * 10 + c]).isCloseTo(q, within(1e-6));
+                        assertThat(logits[i * 10 + c]).isCloseTo(Math.log(q), within(1e-5));
+                        assertThat(Math.exp(predictive[i * 10 + c])).isCloseTo(k[i * 10 + c], within(1e-6));
+                        // the reference: softmax of sigmoid(ln q) = q / (1 + q)
+                        assertThat(reference[i * 10 + c]).isCloseTo(Math.exp(q / (1 + q)) / refTotal, within(1e-6));
+                        maxLogit = Math.max(maxLogit, logits[i * 10 + c]);
+                        maxProb = Math.max(maxProb, probs[i * 10 + c]);
+                    }
+                    assertThat(maxProb).isCloseTo(maxP[i], within(1e-6));
+                    assertThat(maxLogit).isCloseTo(Math.log(maxP[i]), within(1e-5));
+                    assertThat(native_[i]).isCloseTo(maxK[i], within(1e-6));
+                    assertThat(maxLogit).isNotCloseTo(native_[i], within(1e-3));
+                }
+                // the normalized kernel ranks some pair of points differently from the max kernel (the native score)
+                int discordant = 0;
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < n; j++) {
+                        if (maxK[i] > maxK[j] + 1e-6 && maxP[i] < maxP[j] - 1e-6) {
+                            discordant++;
+                        }
+                    }
+                }
+                assertThat(discordant).isPositive();
             }
         }
     }

@@ -100,11 +100,18 @@ class McDropoutTest {
                 NDArray x = step.randomNormal(0f, 1f, X_SHAPE, DataType.FLOAT32);
                 int samples = 4;
                 Engine.getInstance().setRandomSeed(99);
-                double[] predicted = LinAlg.doubles(net.predict(x, samples).probabilities());
+                Prediction prediction = net.predict(x, samples);
+                double[] predicted = LinAlg.doubles(prediction.probabilities());
+                double[] logMean = LinAlg.doubles(prediction.predictiveLogits());
+                double[] reference = LinAlg.doubles(prediction.referenceProbabilities());
                 Engine.getInstance().setRandomSeed(99);
                 double[] expected = new double[60];
+                double[] meanLogits = new double[60];
                 for (int s = 0; s < samples; s++) {
                     double[] logits = LinAlg.doubles(net.forward(x, Mode.MC_DROPOUT));
+                    for (int i = 0; i < 60; i++) {
+                        meanLogits[i] += logits[i] / samples;
+                    }
                     for (int i = 0; i < 6; i++) {
                         double max = Double.NEGATIVE_INFINITY;
                         for (int k = 0; k < 10; k++) {
@@ -121,6 +128,18 @@ class McDropoutTest {
                 }
                 for (int i = 0; i < 60; i++) {
                     assertThat(predicted[i]).isCloseTo(expected[i], within(1e-6));
+                    // FGSM's logits: ln of the averaged probability
+                    assertThat(logMean[i]).isCloseTo(Math.log(expected[i]), within(1e-5));
+                }
+                // the reference's variant from the same passes: softmax of the mean logits
+                for (int i = 0; i < 6; i++) {
+                    double z = 0;
+                    for (int k = 0; k < 10; k++) {
+                        z += Math.exp(meanLogits[i * 10 + k]);
+                    }
+                    for (int k = 0; k < 10; k++) {
+                        assertThat(reference[i * 10 + k]).isCloseTo(Math.exp(meanLogits[i * 10 + k]) / z, within(1e-6));
+                    }
                 }
             }
         }
@@ -148,6 +167,27 @@ class McDropoutTest {
             for (String name : before.keySet()) {
                 assertThat(after.get(name)).as(name).isEqualTo(before.get(name));
             }
+        }
+    }
+
+    @Test
+    void probabilityAverageAndLogitAverageDifferOnAHandComputedCase() {
+        // two passes with logits (2, 0) and (0, 0) for one image of two classes:
+        // mean of softmaxes = ((e²/(e²+1) + 1/2) / 2, ...) = (0.690399, 0.309601);
+        // softmax of the mean logits (1, 0) = (e/(e+1), 1/(e+1)) = (0.731059, 0.268941)
+        double e2 = Math.exp(2);
+        double first = (e2 / (e2 + 1) + 0.5) / 2;
+        assertThat(first).isCloseTo(0.690399, within(1e-6));
+        assertThat(Math.E / (Math.E + 1)).isCloseTo(0.731059, within(1e-6));
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray passes = m.create(new float[] {2f, 0f, 0f, 0f}, new Shape(2, 1, 2)); // S × B × C
+            Prediction p = CifarNet.averagePasses(java.util.List.of(passes.get(0), passes.get(1)));
+            assertThat(LinAlg.doubles(p.probabilities())).containsExactly(new double[] {first, 1 - first}, within(1e-6));
+            assertThat(LinAlg.doubles(p.referenceProbabilities()))
+                    .containsExactly(new double[] {Math.E / (Math.E + 1), 1 / (Math.E + 1)}, within(1e-6));
+            assertThat(LinAlg.doubles(p.logits())).containsExactly(new double[] {1, 0}, within(1e-6));
+            assertThat(LinAlg.doubles(p.predictiveLogits()))
+                    .containsExactly(new double[] {Math.log(first), Math.log(1 - first)}, within(1e-6));
         }
     }
 }
