@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.softcifar.contracts.topics.Topics;
 import io.softcifar.results.service.ResultsView;
-import io.softcifar.results.study.StudyExpander;
+import io.softcifar.contracts.study.StudyExpander;
 import io.softcifar.service.kafka.TopicInitializer;
 import io.softcifar.testsupport.EmbeddedKafka;
 import java.net.ServerSocket;
