@@ -107,8 +107,11 @@ public final class StudyCommands {
         String status = run.path("status").asText();
         String reason = run.hasNonNull("reason") && ("FAILED".equals(status) || "CANCELLED".equals(status))
                 ? " — " + run.path("reason").asText() : "";
-        return String.format(Locale.ROOT, "%-28s seed %d  %-9s epoch %d%s%s%s%s", run.path("label").asText(),
+        // recoveries: how often the results-service watchdog re-requested the run (absent from older services)
+        int recoveries = run.path("recoveries").asInt(0);
+        return String.format(Locale.ROOT, "%-28s seed %d  %-9s epoch %d%s%s%s%s%s", run.path("label").asText(),
                 run.path("seed").asLong(), status, run.path("epoch").asInt(), epochs, eta,
-                run.path("evaluated").asBoolean() ? ", evaluated" : "", reason);
+                run.path("evaluated").asBoolean() ? ", evaluated" : "",
+                recoveries > 0 ? ", recovered " + recoveries + "x" : "", reason);
     }
 }

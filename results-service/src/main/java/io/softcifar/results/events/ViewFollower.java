@@ -21,6 +21,8 @@ import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
@@ -41,6 +43,9 @@ public final class ViewFollower implements AutoCloseable {
             Topics.EVALUATION_RESULTS);
 
     private static final Logger LOG = Logger.getLogger(ViewFollower.class);
+
+    /** The header of a record the watchdog published (value: the recovery's kind); same as StudyService's. */
+    public static final String RECOVERY_HEADER = "softcifar-recovery";
 
     private final String bootstrapServers;
     private final ResultsView view;
@@ -100,7 +105,13 @@ public final class ViewFollower implements AutoCloseable {
                         continue; // a tombstone
                     }
                     try {
-                        view.apply(EventCodec.decode(record.value()));
+                        EventEnvelope event = EventCodec.decode(record.value());
+                        view.apply(event);
+                        Header recovery = record.headers().lastHeader(RECOVERY_HEADER);
+                        if (recovery != null && event.correlation().runId() != null) {
+                            view.recovered(event.eventId(), event.correlation().runId(),
+                                    new String(recovery.value(), StandardCharsets.UTF_8), event.time());
+                        }
                         applied++;
                     } catch (EventDecodingException e) {
                         LOG.warnf("skipping %s-%d@%d: %s", record.topic(), record.partition(), record.offset(),

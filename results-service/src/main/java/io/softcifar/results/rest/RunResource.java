@@ -17,7 +17,7 @@ import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
-/** {@code /api/runs/{id}}: one run in full, and cancelling it. */
+/** {@code /api/runs/{id}}: one run in full, cancelling and retrying it. */
 @Path("/api/runs")
 @Produces(MediaType.APPLICATION_JSON)
 public class RunResource {
@@ -53,6 +53,32 @@ public class RunResource {
         }
         service.cancelRun(id, "cancelled via the results service");
         return Response.accepted(Map.of("runId", id, "status", phase.get().name(), "cancelRequested", true)).build();
+    }
+
+    @POST
+    @Path("{id}/retry")
+    @Blocking
+    @Operation(summary = "Retry a run", description = "A FAILED or CANCELLED run: training.requested again (it "
+            + "resumes from its checkpoints). A FINISHED run whose evaluation failed: its final best checkpoint.published "
+            + "again, so the evaluator evaluates it again.")
+    @APIResponse(responseCode = "202", description = "asked again")
+    @APIResponse(responseCode = "404", description = "no such run")
+    @APIResponse(responseCode = "409", description = "neither failed nor cancelled, nor a failed evaluation")
+    public Response retry(@PathParam("id") String id) {
+        Optional<RunPhase> phase = service.view().phase(id);
+        if (phase.isEmpty()) {
+            return notFound(id);
+        }
+        if (service.retryEvaluation(id)) {
+            return Response.accepted(Map.of("runId", id, "status", phase.get().name(), "retried", "evaluation"))
+                    .build();
+        }
+        if (service.retryRun(id)) {
+            return Response.accepted(Map.of("runId", id, "status", phase.get().name(), "retried", "training"))
+                    .build();
+        }
+        return ApiError.of(409, "run '" + id + "' is " + phase.get() + " and has no failed evaluation; only failed or"
+                + " cancelled runs and failed evaluations are retried").response();
     }
 
     private static Response notFound(String id) {

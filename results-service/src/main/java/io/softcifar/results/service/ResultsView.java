@@ -81,6 +81,7 @@ public final class ResultsView {
     /** dataset-failed events by request id (a study's dataset request id is its study id). */
     private final Map<String, DatasetFailed> datasetFailures = new LinkedHashMap<>();
     private final Set<String> seenRequests = new HashSet<>();
+    private final Set<String> seenRecoveries = new HashSet<>();
     private final List<java.util.function.Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
 
     public ResultsView(StudyExpander expander) {
@@ -336,7 +337,8 @@ public final class ResultsView {
                         ? StudyExpander.DATASET_PLACEHOLDER : datasetIdOf(s)) : null;
         return Optional.of(new RunDetail(r.runId, r.studyId, r.configKey, labelOf(r), r.seed, spec, r.phase,
                 r.epoch, r.epochs, r.eta, r.reason, r.attempts, r.statusTime,
-                List.copyOf(r.progress.values()), List.copyOf(r.checkpoints.values()), r.finished, r.evaluation));
+                List.copyOf(r.progress.values()), List.copyOf(r.checkpoints.values()), r.finished, r.evaluation,
+                Map.copyOf(r.recoveries)));
     }
 
     /** The input of the comparison: configurations in grid order, every run with its metrics if evaluated. */
@@ -443,6 +445,109 @@ public final class ResultsView {
         }
     }
 
+    // ---- the watchdog ------------------------------------------------------------------------------------------------
+
+    /** A RUNNING run whose trainer has been silent for the heartbeat timeout: its training is requested again. */
+    public static final String RECOVERY_HEARTBEAT = "heartbeat";
+    /** A FINISHED run with no evaluation after the evaluation timeout: its final best checkpoint is published again. */
+    public static final String RECOVERY_EVALUATION = "evaluation";
+    /** A PENDING run of a study whose dataset is there (its request was never published): it is requested. */
+    public static final String RECOVERY_PENDING = "pending";
+    /** A FINISHED run whose evaluation failed, retried by hand: its final best checkpoint is published again. */
+    public static final String RECOVERY_EVALUATION_RETRY = "evaluation-retry";
+
+    /**
+     * Something the watchdog should recover: a run to request again ({@code spec}) or a checkpoint to publish again
+     * ({@code checkpoint}, with the dataset id the evaluator needs).
+     */
+    public record Stuck(String kind, @Nullable String studyId, String runId, @Nullable RunSpec spec,
+            @Nullable CheckpointView checkpoint, @Nullable String datasetId, String why) {}
+
+    /** What the watchdog should recover now; a run recovered {@code maxRecoveries} times in a kind is left alone. */
+    public synchronized List<Stuck> stuck(Instant now, java.time.Duration heartbeatTimeout,
+            java.time.Duration evaluationTimeout, java.time.Duration pendingGrace, int maxRecoveries) {
+        List<Stuck> out = new ArrayList<>();
+        for (StudyEntry s : studies.values()) {
+            String datasetId = datasetIdOf(s);
+            boolean datasetThere = datasetId != null && (datasets.get(datasetId) == null
+                    ? s.expansion != null && s.expansion.datasetId() != null || s.runIds.stream()
+                            .anyMatch(id -> runs.get(id).requested)
+                    : datasets.get(datasetId).status == DatasetStatus.READY);
+            boolean pendingDue = !s.submittedAt.plus(pendingGrace).isAfter(now);
+            for (String id : s.runIds) {
+                RunEntry r = runs.get(id);
+                if (r.phase == RunPhase.RUNNING && r.recoveries(RECOVERY_HEARTBEAT) < maxRecoveries) {
+                    Instant last = newest(newest(r.statusTime, r.lastProgressTime), r.lastRecoveryAt);
+                    RunSpec spec = specToRequest(s, r);
+                    if (spec != null && last != null && !last.plus(heartbeatTimeout).isAfter(now)) {
+                        out.add(new Stuck(RECOVERY_HEARTBEAT, s.id, id, spec, null, spec.datasetId(),
+                                "RUNNING, no progress or status since " + last));
+                    }
+                } else if (r.phase == RunPhase.FINISHED && r.evaluation == null
+                        && r.recoveries(RECOVERY_EVALUATION) < maxRecoveries) {
+                    CheckpointView best = r.finalBest();
+                    if (best != null) {
+                        Instant last = newest(newest(r.statusTime, best.time()), r.lastRecoveryAt);
+                        if (!last.plus(evaluationTimeout).isAfter(now)) {
+                            out.add(new Stuck(RECOVERY_EVALUATION, s.id, id, null, best,
+                                    r.spec != null ? r.spec.datasetId() : datasetId,
+                                    "FINISHED, no evaluation since " + last));
+                        }
+                    }
+                } else if (r.phase == RunPhase.PENDING && r.planned != null && datasetThere && pendingDue
+                        && r.recoveries(RECOVERY_PENDING) < maxRecoveries) {
+                    out.add(new Stuck(RECOVERY_PENDING, s.id, id, r.planned.specFor(datasetId), null, datasetId,
+                            "PENDING since " + s.submittedAt + " although dataset " + datasetId + " is there"));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The run's final best checkpoint and the dataset id, if its evaluation failed (a retry evaluates again). */
+    public synchronized Optional<Stuck> failedEvaluation(String runId) {
+        RunEntry r = runs.get(runId);
+        if (r == null || r.phase != RunPhase.FINISHED || r.evaluation == null
+                || !"FAILED".equals(r.evaluation.status()) || r.finalBest() == null) {
+            return Optional.empty();
+        }
+        StudyEntry s = r.studyId == null ? null : studies.get(r.studyId);
+        String datasetId = r.spec != null ? r.spec.datasetId() : s == null ? null : datasetIdOf(s);
+        return Optional.of(new Stuck(RECOVERY_EVALUATION_RETRY, r.studyId, runId, null, r.finalBest(), datasetId,
+                "evaluation failed: " + r.evaluation.reason()));
+    }
+
+    /** Runs of the study whose evaluation failed (a study retry evaluates them again). */
+    public synchronized List<String> failedEvaluations(String studyId) {
+        StudyEntry s = studies.get(studyId);
+        return s == null ? List.of() : s.runIds.stream().filter(id -> failedEvaluation(id).isPresent()).toList();
+    }
+
+    /**
+     * Records a recovery (the watchdog's own publish, or its record read back from Kafka: the same event id counts
+     * once); true if it was new.
+     */
+    public synchronized boolean recovered(String eventId, String runId, String kind, Instant time) {
+        if (!seenRecoveries.add(eventId)) {
+            return false;
+        }
+        RunEntry r = runs.computeIfAbsent(runId, RunEntry::new);
+        r.recoveries.merge(kind, 1, Integer::sum);
+        r.lastRecoveryAt = newest(r.lastRecoveryAt, time);
+        return true;
+    }
+
+    /** Recoveries of every run, by kind (the status JSON and tests). */
+    public synchronized Map<String, Integer> recoveriesByKind() {
+        Map<String, Integer> m = new TreeMap<>();
+        runs.values().forEach(r -> r.recoveries.forEach((k, v) -> m.merge(k, v, Integer::sum)));
+        return m;
+    }
+
+    private static Instant newest(Instant a, Instant b) {
+        return a == null ? b : b == null ? a : a.isAfter(b) ? a : b;
+    }
+
     public synchronized Optional<DatasetView> dataset(String datasetId) {
         DatasetEntry d = datasets.get(datasetId);
         return d == null ? Optional.empty() : Optional.of(new DatasetView(d.id, d.status, d.summary, d.readyAt,
@@ -520,7 +625,8 @@ public final class ResultsView {
 
     private RunStatusView statusView(RunEntry r) {
         return new RunStatusView(r.runId, r.configKey, labelOf(r), r.seed == null ? -1 : r.seed, r.phase, r.epoch,
-                r.epochs, r.phase.isTerminal() ? null : r.eta, r.reason, r.isEvaluated(), r.attempts, r.statusTime);
+                r.epochs, r.phase.isTerminal() ? null : r.eta, r.reason, r.isEvaluated(), r.attempts, r.statusTime,
+                r.recoveries.values().stream().mapToInt(Integer::intValue).sum());
     }
 
     private static Map<RunPhase, Integer> byPhase(List<RunEntry> rs) {
@@ -570,6 +676,9 @@ public final class ResultsView {
         final Map<String, CheckpointView> checkpoints = new LinkedHashMap<>();
         FinishedView finished;
         EvaluationView evaluation;
+        /** The watchdog's recoveries of this run by kind, and the time of the newest. */
+        final Map<String, Integer> recoveries = new TreeMap<>();
+        Instant lastRecoveryAt;
 
         RunEntry(String runId) {
             this.runId = runId;
@@ -588,6 +697,22 @@ public final class ResultsView {
             statusTime = time;
             reason = why;
             return true;
+        }
+
+        int recoveries(String kind) {
+            return recoveries.getOrDefault(kind, 0);
+        }
+
+        /** The newest final checkpoint of kind best (what the evaluator evaluates). */
+        CheckpointView finalBest() {
+            CheckpointView best = null;
+            for (CheckpointView c : checkpoints.values()) {
+                if (c.isFinal() && CheckpointPublished.KIND_BEST.equals(c.kind())
+                        && (best == null || !c.time().isBefore(best.time()))) {
+                    best = c;
+                }
+            }
+            return best;
         }
 
         boolean isEvaluated() {

@@ -10,6 +10,7 @@ import io.softcifar.contracts.events.DatasetReady;
 import io.softcifar.contracts.events.DatasetRequested;
 import io.softcifar.contracts.events.DatasetStatus;
 import io.softcifar.contracts.events.EventCodec;
+import io.softcifar.contracts.events.CheckpointPublished;
 import io.softcifar.contracts.events.EventEnvelope;
 import io.softcifar.contracts.events.StudySubmitted;
 import io.softcifar.contracts.events.TrainingCancelRequested;
@@ -26,6 +27,8 @@ import io.softcifar.contracts.study.StudyRequest;
 import io.softcifar.service.events.EventPublisher;
 import io.softcifar.service.kafka.KafkaSettings;
 import io.softcifar.storage.ObjectStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -76,6 +79,12 @@ public class StudyService {
     @Inject
     ObjectStore store;
 
+    @Inject
+    MeterRegistry registry;
+
+    /** The Kafka header that marks a record published by a recovery; its value is the kind. */
+    public static final String RECOVERY_HEADER = ViewFollower.RECOVERY_HEADER;
+
     private ResultsView view;
     private StudyExpander expander;
     private ViewFollower follower;
@@ -90,6 +99,10 @@ public class StudyService {
     void start(@Observes @Priority(200) StartupEvent event) {
         expander = new StudyExpander(settings.maxRuns());
         view = new ResultsView(expander);
+        for (String kind : List.of(ResultsView.RECOVERY_HEARTBEAT, ResultsView.RECOVERY_EVALUATION,
+                ResultsView.RECOVERY_PENDING, ResultsView.RECOVERY_EVALUATION_RETRY)) {
+            recoveries(kind); // present at 0 from the start
+        }
         view.addListener(change -> {
             if (follower != null && follower.caughtUp().isDone()
                     && (change.type().equals(DatasetReady.TYPE) || change.type().equals(DatasetFailed.TYPE))) {
@@ -230,6 +243,37 @@ public class StudyService {
         view.apply(request);
     }
 
+    private Counter recoveries(String kind) {
+        return Counter.builder("softcifar.results.recoveries").tag("kind", kind)
+                .description("runs re-requested or re-evaluated by the watchdog (or a retry of an evaluation)")
+                .register(registry);
+    }
+
+    /**
+     * Recovers one stuck run: publishes its training request again, or its final best checkpoint (the evaluator
+     * evaluates it unless the run has metrics), with a {@value #RECOVERY_HEADER} header; logs, counts and records it.
+     */
+    public void recover(ResultsView.Stuck stuck) {
+        EventEnvelope event;
+        String topic;
+        if (stuck.checkpoint() != null) {
+            ViewModel.CheckpointView c = stuck.checkpoint();
+            event = EventEnvelope.of(new CheckpointPublished(stuck.runId(), c.epoch(), c.kind(), c.isFinal(), c.key(),
+                    c.sha256(), c.bytes()), Correlation.ofRun(stuck.studyId(), stuck.runId(), stuck.datasetId()));
+            topic = Topics.CHECKPOINTS;
+        } else {
+            event = EventEnvelope.of(new TrainingRequested(stuck.runId(), stuck.studyId(), stuck.spec()),
+                    Correlation.ofRun(stuck.studyId(), stuck.runId(), stuck.spec().datasetId()));
+            topic = Topics.TRAINING_REQUESTS;
+        }
+        publisher.publishRaw(topic, stuck.runId(), EventCodec.encode(event), Map.of(RECOVERY_HEADER, stuck.kind()));
+        view.apply(event);
+        view.recovered(event.eventId(), stuck.runId(), stuck.kind(), event.time());
+        recoveries(stuck.kind()).increment();
+        LOG.warnf("recovery %s of run %s (study %s): %s; published %s %s", stuck.kind(), stuck.runId(),
+                stuck.studyId(), stuck.why(), event.type(), event.eventId());
+    }
+
     /** Starts every waiting study whose dataset is ready now. Runs on the coordinator thread. */
     void startWaitingStudies() {
         try {
@@ -277,12 +321,23 @@ public class StudyService {
         }
     }
 
-    /** Re-publishes the failed or cancelled runs of a study (same run ids); asks again for a failed dataset. */
+    /**
+     * Re-publishes the failed or cancelled runs of a study (same run ids), the final checkpoints of runs whose
+     * evaluation failed; asks again for a failed dataset. Returns the runs retried.
+     */
     public List<String> retry(String studyId) {
         awaitView();
         Map<String, RunSpec> runs = view.retryable(studyId);
         for (Map.Entry<String, RunSpec> e : runs.entrySet()) {
             publishRequest(studyId, e.getKey(), e.getValue());
+        }
+        List<String> evaluations = view.failedEvaluations(studyId);
+        evaluations.forEach(this::retryEvaluation);
+        if (!evaluations.isEmpty()) {
+            List<String> all = new ArrayList<>(runs.keySet());
+            all.addAll(evaluations);
+            LOG.infof("study %s: retried %d runs and %d evaluations", studyId, runs.size(), evaluations.size());
+            return all;
         }
         if (runs.isEmpty() && view.datasetFailure(studyId).isPresent()
                 && view.pendingStudies().stream().anyMatch(p -> p.studyId().equals(studyId))) {
@@ -295,6 +350,23 @@ public class StudyService {
         }
         LOG.infof("study %s: retried %d runs", studyId, runs.size());
         return List.copyOf(runs.keySet());
+    }
+
+    /** Evaluates a run again whose evaluation failed; false if it has no failed evaluation. */
+    public boolean retryEvaluation(String runId) {
+        Optional<ResultsView.Stuck> failed = view.failedEvaluation(runId);
+        failed.ifPresent(this::recover);
+        return failed.isPresent();
+    }
+
+    /** Requests a FAILED or CANCELLED run again; false if it is in another phase or has no spec. */
+    public boolean retryRun(String runId) {
+        Optional<ViewModel.RunDetail> run = view.run(runId);
+        if (run.isEmpty() || !run.get().status().isRetryable() || run.get().spec() == null) {
+            return false;
+        }
+        publishRequest(run.get().studyId(), runId, run.get().spec());
+        return true;
     }
 
     /** Asks the trainer to stop a run. */

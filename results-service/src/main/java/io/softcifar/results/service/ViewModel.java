@@ -25,17 +25,17 @@ public final class ViewModel {
 
     public record ConfigurationView(String key, String label, List<String> runIds) {}
 
-    /** A run's line in a study: status, epoch, ETA. */
+    /** A run's line in a study: status, epoch, ETA; {@code recoveries}: how often the watchdog re-requested it. */
     public record RunStatusView(String runId, String configKey, String label, long seed, RunPhase status,
             int epoch, @Nullable Integer epochs, @Nullable Double etaSeconds, @Nullable String reason,
-            boolean evaluated, int attempts, @Nullable Instant updatedAt) {}
+            boolean evaluated, int attempts, @Nullable Instant updatedAt, int recoveries) {}
 
-    /** {@code GET /api/runs/{id}}. */
+    /** {@code GET /api/runs/{id}}; {@code recoveries}: the watchdog's re-requests by kind (see {@code Watchdog}). */
     public record RunDetail(String runId, @Nullable String studyId, @Nullable String configKey,
             @Nullable String label, @Nullable Long seed, @Nullable RunSpec spec, RunPhase status, int epoch,
             @Nullable Integer epochs, @Nullable Double etaSeconds, @Nullable String reason, int attempts,
             @Nullable Instant updatedAt, List<ProgressPoint> progress, List<CheckpointView> checkpoints,
-            @Nullable FinishedView finished, @Nullable EvaluationView evaluation) {}
+            @Nullable FinishedView finished, @Nullable EvaluationView evaluation, Map<String, Integer> recoveries) {}
 
     public record ProgressPoint(int epoch, int epochs, double trainLoss, double valLoss, double valAccuracy,
             double learningRate, double imagesPerSecond, double etaSeconds, Instant time) {}

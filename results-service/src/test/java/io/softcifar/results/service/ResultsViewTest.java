@@ -25,6 +25,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.tuple;
+import io.softcifar.contracts.events.CheckpointPublished;
+import io.softcifar.contracts.events.EvaluationFailed;
+import java.time.Duration;
 
 /** The fold of events into the view: order-independence where replays mix topics, idempotency. */
 class ResultsViewTest {
@@ -78,5 +82,77 @@ class ResultsViewTest {
             assertThat(EventCodec.toCanonicalJson(EventCodec.json().valueToTree(view.study("v1").orElseThrow())))
                     .isEqualTo(expected);
         }
+    }
+
+    private static Instant t(long second) {
+        return Instant.ofEpochSecond(1_800_000_000L + second);
+    }
+
+    /** The watchdog's rule by hand: stuck exactly when the newest sign of life is at least the timeout old. */
+    @Test
+    void theWatchdogRecoversSilentRunsAndUnevaluatedOnesAfterTheirTimeouts() {
+        Expansion e = expander.expand(EventCodec.fromJson(STUDY, StudyRequest.class)).expansion();
+        String r0 = e.runs().get(0).runId();
+        String r1 = e.runs().get(1).runId();
+        ResultsView view = new ResultsView(expander);
+        StudyRequest request = EventCodec.fromJson(STUDY, StudyRequest.class);
+        view.apply(at(0, new StudySubmitted("v1", "view", EventCodec.json().valueToTree(request), List.of(r0, r1)),
+                null));
+        view.apply(at(1, new TrainingRequested(r0, "v1", e.runs().get(0).specFor("ds-x")), r0));
+        view.apply(at(1, new TrainingRequested(r1, "v1", e.runs().get(1).specFor("ds-x")), r1));
+        view.apply(at(10, new TrainingProgress(r0, 1, 3, 1, 1, 0.5, 0.05, 100, 20), r0)); // r0 RUNNING since 10
+        view.apply(at(12, new CheckpointPublished(r1, 1, CheckpointPublished.KIND_BEST, true, "k1", "ab", 5), r1));
+        view.apply(at(20, new TrainingFinished(r1, 1, 1, 0.5, 1, 10, "k1"), r1)); // r1 FINISHED at 20, no evaluation
+        Duration timeout = Duration.ofSeconds(30);
+
+        // r0 silent since 10: not stuck at 39.999, stuck at 40; r1 since 20: stuck at 50
+        assertThat(view.stuck(t(40).minusMillis(1), timeout, timeout, timeout, 3)).isEmpty();
+        List<ResultsView.Stuck> at40 = view.stuck(t(40), timeout, timeout, timeout, 3);
+        assertThat(at40).extracting(ResultsView.Stuck::kind, ResultsView.Stuck::runId)
+                .containsExactly(tuple("heartbeat", r0));
+        assertThat(at40.get(0).spec()).isEqualTo(e.runs().get(0).specFor("ds-x"));
+        List<ResultsView.Stuck> at50 = view.stuck(t(50), timeout, timeout, timeout, 3);
+        assertThat(at50).extracting(ResultsView.Stuck::kind, ResultsView.Stuck::runId)
+                .containsExactly(tuple("heartbeat", r0), tuple("evaluation", r1));
+        assertThat(at50.get(1).checkpoint().key()).isEqualTo("k1");
+        assertThat(at50.get(1).datasetId()).isEqualTo("ds-x");
+
+        // a recovery of r1 at 50 (its record read back: the same event id counts once) restarts its clock
+        assertThat(view.recovered("ev-1", r1, "evaluation", t(50))).isTrue();
+        assertThat(view.recovered("ev-1", r1, "evaluation", t(50))).isFalse();
+        assertThat(view.run(r1).orElseThrow().recoveries()).isEqualTo(Map.of("evaluation", 1));
+        assertThat(view.stuck(t(79), timeout, timeout, timeout, 3)).extracting(ResultsView.Stuck::runId)
+                .containsExactly(r0);
+        // at most 1 recovery per kind: r1 is left alone then
+        assertThat(view.stuck(t(200), timeout, timeout, timeout, 1)).extracting(ResultsView.Stuck::runId)
+                .containsExactly(r0);
+        // an evaluation, even a failed one, ends the watch of r1 (a failed one is retried by hand)
+        view.apply(at(60, new EvaluationFailed(r1, "bad"), r1));
+        assertThat(view.stuck(t(200), timeout, timeout, timeout, 3)).extracting(ResultsView.Stuck::runId)
+                .containsExactly(r0);
+        assertThat(view.failedEvaluation(r1)).map(ResultsView.Stuck::kind).contains("evaluation-retry");
+        // r0 re-requested: REQUESTED, no longer watched
+        view.apply(at(41, new TrainingRequested(r0, "v1", e.runs().get(0).specFor("ds-x")), r0));
+        assertThat(view.stuck(t(200), timeout, timeout, timeout, 3)).isEmpty();
+    }
+
+    /** A study whose second request was never published: the PENDING run is due after the grace. */
+    @Test
+    void aPendingRunOfAStudyWhoseDatasetIsThereIsRequestedAfterTheGrace() {
+        Expansion e = expander.expand(EventCodec.fromJson(STUDY, StudyRequest.class)).expansion();
+        String r0 = e.runs().get(0).runId();
+        String r1 = e.runs().get(1).runId();
+        ResultsView view = new ResultsView(expander);
+        StudyRequest request = EventCodec.fromJson(STUDY, StudyRequest.class);
+        view.apply(at(0, new StudySubmitted("v1", "view", EventCodec.json().valueToTree(request), List.of(r0, r1)),
+                null));
+        view.apply(at(1, new TrainingRequested(r0, "v1", e.runs().get(0).specFor("ds-x")), r0));
+        Duration grace = Duration.ofSeconds(5);
+        Duration long_ = Duration.ofHours(1);
+        assertThat(view.stuck(t(5).minusMillis(1), long_, long_, grace, 3)).isEmpty();
+        List<ResultsView.Stuck> due = view.stuck(t(5), long_, long_, grace, 3);
+        assertThat(due).extracting(ResultsView.Stuck::kind, ResultsView.Stuck::runId)
+                .containsExactly(tuple("pending", r1));
+        assertThat(due.get(0).spec()).isEqualTo(e.runs().get(1).specFor("ds-x"));
     }
 }
