@@ -1,7 +1,6 @@
 package io.softcifar.cli.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.softcifar.cli.CliRunner;
 import io.softcifar.ml.data.SyntheticData;
@@ -30,7 +29,7 @@ class LocalStackIT {
     void upRunsTheDatasetServiceImportsThroughItAndRestartsItWhenItDies() throws Exception {
         Path root = Path.of("..").toAbsolutePath().normalize();
         Path jar = root.resolve("dataset-service/target/quarkus-app/quarkus-run.jar");
-        assumeThat(Files.isRegularFile(jar)).as("needs the dataset-service build (%s): run ./mvnw verify", jar).isTrue();
+        io.softcifar.testsupport.Required.present(Files.isRegularFile(jar), "needs " + jar + ": run ./mvnw verify");
 
         int port = freePort();
         StringWriter log = new StringWriter();

@@ -1,7 +1,6 @@
 package io.softcifar.cli.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -35,7 +34,7 @@ class StackEndToEndIT {
         Path root = Path.of("..").toAbsolutePath().normalize();
         for (LocalStack.ServiceDef def : LocalStack.SERVICES) {
             Path jar = root.resolve(def.module()).resolve("target/quarkus-app/quarkus-run.jar");
-            assumeThat(Files.isRegularFile(jar)).as("needs %s: run ./mvnw verify", jar).isTrue();
+            io.softcifar.testsupport.Required.present(Files.isRegularFile(jar), "needs " + jar + ": run ./mvnw verify");
         }
         List<LocalStack.ServiceDef> services = new ArrayList<>();
         for (LocalStack.ServiceDef def : LocalStack.SERVICES) {
