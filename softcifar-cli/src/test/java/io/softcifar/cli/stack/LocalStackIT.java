@@ -1,6 +1,7 @@
 package io.softcifar.cli.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.softcifar.cli.CliRunner;
 import io.softcifar.ml.data.SyntheticData;
@@ -10,8 +11,8 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,27 +46,28 @@ class LocalStackIT {
             assertThat(imported.out()).contains("READY").contains("images 200").contains("train 160, validation 10, test 30");
 
             // kill -9 the service: the supervisor restarts it and the dataset is still there (it lives in the bucket)
-            ProcessHandle child = ProcessHandle.allProcesses()
+            // (only among this JVM's descendants: the stack's children, never another build's process)
+            ProcessHandle child = ProcessHandle.current().descendants()
                     .filter(p -> p.info().commandLine().orElse("").contains(jar.toString()))
                     .findFirst().orElseThrow();
             child.destroyForcibly();
-            Instant end = Instant.now().plus(Duration.ofSeconds(120));
-            CliRunner.Result again = null;
-            while (Instant.now().isBefore(end)) {
-                Thread.sleep(2_000);
-                if (log.toString().contains("restarting")) {
-                    again = CliRunner.run("dataset", "import", "--data", data.toString(), "--url", "http://localhost:" + port);
-                    if (again.exitCode() == 0) {
-                        break;
-                    }
-                }
-            }
+            AtomicReference<CliRunner.Result> last = new AtomicReference<>();
+            await().alias("the restarted dataset-service imports again").atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofSeconds(2)).until(() -> {
+                        if (!log.toString().contains("restarting")) {
+                            return false;
+                        }
+                        last.set(CliRunner.run("dataset", "import", "--data", data.toString(),
+                                "--url", "http://localhost:" + port));
+                        return last.get().exitCode() == 0;
+                    });
+            CliRunner.Result again = last.get();
             assertThat(log.toString()).contains("dataset-service exited with code 137; restarting");
             assertThat(again).isNotNull();
             assertThat(again.exitCode()).as(again.err()).isZero();
             assertThat(again.out()).contains(imported.out().lines().findFirst().orElseThrow()); // same id, READY
         }
-        assertThat(ProcessHandle.allProcesses()
+        assertThat(ProcessHandle.current().descendants()
                 .anyMatch(p -> p.info().commandLine().orElse("").contains(jar.toString()))).isFalse();
     }
 
