@@ -30,20 +30,23 @@ class MemoryTest {
     /**
      * Upper bound on the slope of resident memory outside the JVM's committed heap and non-heap, KiB per epoch.
      *
-     * <p>Measured 2026-12-03 on the project's 2-core, 24 GiB VM while other builds ran (load average 17-21), each
-     * sample the first method (BASIC) of a fresh test JVM, presumably the worst case (in CI this test runs in the warm
-     * ml-core fork after the other tests): n = 4, slopes 2,775, 4,578, 8,040, 8,437 KiB/epoch (mean 5,958, max 8,437).
-     * Raw RSS gave the same slopes within 120 KiB/epoch in the three samples that recorded both. The growth is not a
-     * leak of arrays (their count stays exact); most likely (not verified) it is the young JVM touching committed heap
-     * pages for the first time, which subtracting the committed sizes cannot remove. n = 4 instead of the 20 planned:
-     * one method took 15 min of wall time on the loaded VM. The bound is about twice the largest sample.
+     * <p>Measured 2026-12-03 on the project's 2-core, 24 GiB VM while other builds ran (load average 17-21), in fresh
+     * test JVMs (4 JVMs; in CI this test runs in the warm ml-core fork after the other tests): n = 6, BASIC as the
+     * first method of each JVM 2,775, 4,578, 8,040, 8,437 KiB/epoch, DROPOUT as the second 8,221, 8,231 KiB/epoch (mean
+     * 6,714, max 8,437). Raw RSS gave the same slopes within 120 KiB/epoch in the samples that recorded both. n = 6
+     * instead of the 20 planned: one method took 12-15 min of wall time on the loaded VM. The bound is about twice the
+     * largest sample.
      *
-     * <p>What it still catches: a step's activations of the tiny ResNet-8 at batch 32 are about 30 MiB (estimate: 32 ×
-     * 16 × 32 × 32 float32 = 2 MiB per tensor of the first stage, some ten such tensors and the smaller later stages;
-     * the forward pass alone), 6 steps an epoch, so leaking one step's arrays would add well over 100 MiB per epoch. A
-     * leak of only the input batch (384 KiB a step, about 2.3 MiB an epoch) is below this bound; any leaked NDArray is
-     * caught exactly by the live-array count, which is the primary check; the slope is for native memory that no
-     * NDArray accounts for.
+     * <p>The growth is not a leak of NDArrays (their count stays exact), and its cause is not known: it goes on in the
+     * second method of the same JVM (24 epochs in all), so it is not only JVM warm-up. About 8 MiB an epoch is about
+     * 1.4 MiB a step: worth a longer run (glibc malloc vs tcmalloc) to tell a native leak from allocator growth.
+     *
+     * <p>What the bound still catches: a step's activations of the tiny ResNet-8 at batch 32 are about 30 MiB
+     * (estimate: 32 × 16 × 32 × 32 float32 = 2 MiB per tensor of the first stage, some ten such tensors and the smaller
+     * later stages; the forward pass alone), 6 steps an epoch, so leaking one step's arrays would add well over 100 MiB
+     * per epoch. A leak of only the input batch (384 KiB a step, about 2.3 MiB an epoch) is below this bound; any
+     * leaked NDArray is caught exactly by the live-array count, which is the primary check; the slope is for native
+     * memory that no NDArray accounts for.
      */
     static final double MAX_SLOPE_KIB_PER_EPOCH = 16 * 1024;
 
@@ -103,7 +106,7 @@ class MemoryTest {
     /**
      * Resident memory minus what the JVM has committed for its heap and non-heap pools (code cache, metaspace): the
      * native side, where PyTorch's tensors live, without the JVM's heap expansions and code-cache growth. Heap pages
-     * that were committed earlier and are touched for the first time still count (see the bound's measurement).
+     * that were committed earlier and are touched for the first time still count.
      */
     static long residentOutsideJvmKiB() {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
