@@ -17,7 +17,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** The Grafana dashboard, the compose stack's Prometheus config, and the services' ports and meters they rely on. */
@@ -61,7 +60,7 @@ class MonitoringTest {
     void portsAgreeWithEveryServicesQuarkusHttpPort() {
         KubernetesManifestsTest.SERVICES.forEach((service, port) -> {
             Path properties = RepoFiles.path(service + "/src/main/resources/application.properties");
-            Assumptions.assumeTrue(Files.exists(properties), properties + " is absent: port not checked");
+            Required.present(Files.exists(properties), properties + " is absent: port not checked");
             Properties config = new Properties();
             try (var in = Files.newInputStream(properties)) {
                 config.load(in);
@@ -90,7 +89,7 @@ class MonitoringTest {
         StringBuilder all = new StringBuilder();
         for (String service : KubernetesManifestsTest.SERVICES.keySet()) {
             Path sources = RepoFiles.path(service + "/src/main/java");
-            Assumptions.assumeTrue(Files.isDirectory(sources), sources + " is absent: meters not checked");
+            Required.present(Files.isDirectory(sources), sources + " is absent: meters not checked");
             try (Stream<Path> files = Files.walk(sources)) {
                 files.filter(f -> f.toString().endsWith(".java")).forEach(f -> all.append(RepoFiles.read(f)));
             } catch (IOException e) {

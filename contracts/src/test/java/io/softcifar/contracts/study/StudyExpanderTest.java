@@ -15,6 +15,18 @@ import org.junit.jupiter.api.Test;
 
 class StudyExpanderTest {
 
+    /** The protocol's configuration (PROTOCOL.md, "Training") for basic, soft labels, 1 epoch, as canonical JSON. */
+    private static final String BASIC_SOFT_1_EPOCH = "{\"augment\":true,\"batchSize\":64,"
+            + "\"datasetId\":\"study-dataset\",\"depth\":20,\"epochs\":1,\"gamma\":0.5,\"labelMode\":\"soft\","
+            + "\"learningRate\":0.05,\"method\":\"basic\",\"milestones\":[50,100,150,190,210,230],"
+            + "\"mixing\":\"none\",\"momentum\":0.9,\"warmupEpochs\":5,\"weightDecay\":5.0E-4}";
+    /** SNGP, hard labels, CutMix at the reference's α = 0.2 and q = 0.15, 230 epochs, as canonical JSON. */
+    private static final String SNGP_HARD_CUTMIX = "{\"augment\":true,\"batchSize\":64,"
+            + "\"datasetId\":\"study-dataset\",\"depth\":20,\"epochs\":230,\"gamma\":0.5,\"labelMode\":\"hard\","
+            + "\"learningRate\":0.05,\"method\":\"sngp\",\"milestones\":[50,100,150,190,210,230],"
+            + "\"mixAlpha\":0.2,\"mixProbability\":0.15,\"mixing\":\"cutmix\",\"momentum\":0.9,"
+            + "\"warmupEpochs\":5,\"weightDecay\":5.0E-4}";
+
     private final StudyExpander expander = new StudyExpander(10_000);
 
     private static StudyRequest request(String json) {
@@ -36,10 +48,13 @@ class StudyExpanderTest {
         Expansion e = result.expansion();
         assertThat(e.configurations()).extracting(Configuration::label).containsExactly("basic, soft", "basic, hard");
         assertThat(e.runs()).hasSize(4);
+        // golden ids, written down from an independent computation: the protocol's defaults with epochs 1, as the
+        // canonical JSON below (sorted keys, no spaces), hashed by hand:
+        //   printf '%s' '<BASIC_SOFT_1_EPOCH>' | sha256sum | cut -c1-12    ->    115395fe010f
         RunSpec soft = RunSpec.builder(StudyExpander.DATASET_PLACEHOLDER, "basic", "soft").epochs(1).build();
-        String softKey = soft.configurationKey();
-        assertThat(e.runs().get(0).runId()).isEqualTo("s1-" + softKey + "-s0");
-        assertThat(e.runs().get(1).runId()).isEqualTo("s1-" + softKey + "-s1");
+        assertThat(soft.configurationJson()).isEqualTo(BASIC_SOFT_1_EPOCH);
+        assertThat(e.runs().get(0).runId()).isEqualTo("s1-basic-soft-115395fe010f-s0");
+        assertThat(e.runs().get(1).runId()).isEqualTo("s1-basic-soft-115395fe010f-s1");
         assertThat(e.runs()).allSatisfy(run -> assertThat(ObjectKeys.isValidId(run.runId())).isTrue());
         // the spec a trainer gets: the real dataset, the seed, the overrides
         RunSpec spec = e.runs().get(3).specFor("ds-abc");
@@ -58,7 +73,10 @@ class StudyExpanderTest {
                 {"name": "Soft vs Hard!", "datasetId": "ds-abc", "grid": {"methods": ["basic"], "labelModes": ["soft"]}}""");
         StudyRequest b = request("""
                 {"name": "Soft vs Hard!", "datasetId": "ds-abc", "grid": {"methods": ["sngp"], "labelModes": ["soft"]}}""");
-        assertThat(StudyExpander.defaultStudyId(a)).matches("soft-vs-hard-[0-9a-f]{8}");
+        // the request without its id, canonical (sorted keys, no spaces), hashed by hand:
+        //   printf '%s' '{"datasetId":"ds-abc","grid":{"labelModes":["soft"],"methods":["basic"]},'\
+        //   '"name":"Soft vs Hard!"}' | sha256sum | cut -c1-8    ->    9616ed5e
+        assertThat(StudyExpander.defaultStudyId(a)).isEqualTo("soft-vs-hard-9616ed5e");
         assertThat(StudyExpander.defaultStudyId(a)).isEqualTo(StudyExpander.defaultStudyId(a));
         assertThat(StudyExpander.defaultStudyId(a)).isNotEqualTo(StudyExpander.defaultStudyId(b));
     }
@@ -206,12 +224,12 @@ class StudyExpanderTest {
         // the two dropout families have different keys, and say which is which
         assertThat(e.configurations().get(6).key()).matches("dropout-soft-noaug-[0-9a-f]{12}");
         assertThat(e.configurations().get(12).key()).matches("dropout-soft-[0-9a-f]{12}");
-        // a run id written out: seed 3 of "SNGP, hard, CutMix" (the 30th configuration)
+        // a run id written out: seed 3 of "SNGP, hard, CutMix" (the 30th configuration), hashed by hand:
+        //   printf '%s' '<SNGP_HARD_CUTMIX>' | sha256sum | cut -c1-12    ->    cfc0800442b3
         RunSpec sngpHardCutmix = RunSpec.builder(StudyExpander.DATASET_PLACEHOLDER, "sngp", "hard")
                 .mixing("cutmix", 0.2, 0.15).build();
-        assertThat(e.runs().get(29 * 5 + 3).runId())
-                .isEqualTo("paper-" + sngpHardCutmix.configurationKey() + "-s3")
-                .startsWith("paper-sngp-hard-cutmix-");
+        assertThat(sngpHardCutmix.configurationJson()).isEqualTo(SNGP_HARD_CUTMIX);
+        assertThat(e.runs().get(29 * 5 + 3).runId()).isEqualTo("paper-sngp-hard-cutmix-cfc0800442b3-s3");
     }
 
     @Test

@@ -10,18 +10,19 @@ import io.softcifar.contracts.dataset.SeedEntry;
 import io.softcifar.contracts.spec.DatasetSpec;
 import io.softcifar.contracts.spec.Sources;
 import io.softcifar.ml.data.Cifar10hFolder;
+import io.softcifar.testsupport.Required;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The protocol's dataset from the real CIFAR-10H development copy ({@code ../shared/data/cifar10h}), checked against the
  * published figures of its README: 10,000 images, 1,000 per official class, mean entropy 0.1545 nats, 56.07 % uncertain,
- * 99.21 % agreement with the official labels; and the 8,000 / 500 / 1,500 split. Skipped where the copy is absent.
+ * 99.21 % agreement with the official labels; and the 8,000 / 500 / 1,500 split. Skipped where the copy is absent
+ * (fails instead with {@code CI=true}).
  */
 class RealDataImportTest {
 
@@ -30,7 +31,7 @@ class RealDataImportTest {
     @Test
     void theProtocolDatasetHasThePublishedStatistics() {
         Optional<Path> shared = Cifar10hFolder.findSharedCopy();
-        Assumptions.assumeTrue(shared.isPresent(),
+        Required.present(shared.isPresent(),
                 "no ../shared/data/cifar10h (real CIFAR-10H copy) here: real-data import test skipped");
         DatasetSpec spec = DatasetSpec.protocol(Sources.fromDir(shared.get().toString()));
         ResolvedInputs inputs = new SourceResolver(tmp.resolve("cache")).resolve(spec);

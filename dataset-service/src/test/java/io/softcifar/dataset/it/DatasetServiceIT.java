@@ -304,7 +304,7 @@ class DatasetServiceIT {
     @Test
     void importsTheRealCifar10hFolderWithTheStatisticsOfItsReadme() {
         Path shared = io.softcifar.ml.data.Cifar10hFolder.findSharedCopy().orElse(null);
-        org.junit.jupiter.api.Assumptions.assumeTrue(shared != null,
+        io.softcifar.testsupport.Required.present(shared != null,
                 "../shared/data/cifar10h is absent: real-data import not checked");
         Response r = post(spec(shared));
         assertThat(r.statusCode()).as(r.asString()).isIn(200, 201);

@@ -3,15 +3,15 @@ package io.softcifar.ml.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.softcifar.ml.Required;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Checks the readers against the real CIFAR-10H development copy (see its README for the expected facts).
  * Looked up via system property {@code softcifar.data.cifar10h}, {@code ../../shared/data/cifar10h} or
- * {@code ../shared/data/cifar10h}; skipped when absent.
+ * {@code ../shared/data/cifar10h}; skipped when absent, failed when absent with CI=true.
  */
 class RealCifar10hTest {
 
@@ -21,7 +21,7 @@ class RealCifar10hTest {
     @BeforeAll
     static void load() {
         dir = Cifar10hFolder.findSharedCopy().orElse(null);
-        Assumptions.assumeTrue(dir != null,
+        Required.present(dir != null,
                 "real CIFAR-10H data not found (set -Dsoftcifar.data.cifar10h=<dir> or provide ../shared/data/cifar10h)"
                         + " — skipping real-data checks");
         data = Cifar10hFolder.load(dir);

@@ -8,6 +8,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.softcifar.ml.Required;
 import io.softcifar.ml.data.Cifar100Binary;
 import io.softcifar.ml.data.InvalidDataException;
 import io.softcifar.ml.data.LabeledImages;
@@ -31,7 +32,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -323,10 +323,10 @@ class EvaluatorTest {
     @Test
     void numpyRecomputesAccuracyEceAurocAndFgsmFromTheDump() throws Exception {
         Path python = Path.of("/usr/bin/python3");
-        Assumptions.assumeTrue(Files.isExecutable(python), "no /usr/bin/python3");
+        Required.present(Files.isExecutable(python), "no /usr/bin/python3");
         Process probe = new ProcessBuilder(python.toString(), "-c", "import numpy").redirectErrorStream(true).start();
         probe.getInputStream().readAllBytes();
-        Assumptions.assumeTrue(probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0, "numpy not importable");
+        Required.present(probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0, "numpy not importable");
 
         Path dir = tmp.resolve("dump-py");
         EvaluationDump.write(dir, result);

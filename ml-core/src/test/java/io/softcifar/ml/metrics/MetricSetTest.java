@@ -69,6 +69,17 @@ class MetricSetTest {
                 + (0.5 * Math.log(0.35) + 0.5 * Math.log(0.65)) + (0.6 * Math.log(0.4) + 0.4 * Math.log(0.6))
                 + Math.log(0.7)) / 5;
         assertThat(set.get(MetricNames.TEST_SOFT_CE)).isCloseTo(ce, within(1e-12));
+        // NLL of the hard labels [0,1,1,0,1] = −(ln .95 + ln .1 + ln .65 + ln .4 + ln .7)/5 = 0.811525395857…
+        // (python3: -(log(.95)+log(.1)+log(.65)+log(.4)+log(.7))/5)
+        assertThat(set.get(MetricNames.TEST_NLL)).isCloseTo(0.8115253958573876, within(1e-12));
+        // KL(q‖p) = mean of Σ q ln(q/p), 0·ln 0 = 0: ln(1/.95) + (.2 ln(.2/.9) + .8 ln(.8/.1))
+        // + (.5 ln(.5/.35) + .5 ln(.5/.65)) + (.6 ln(.6/.4) + .4 ln(.4/.6)) + ln(1/.7), over 5 = 0.379790870734…
+        assertThat(set.get(MetricNames.TEST_SOFT_KL)).isCloseTo(0.3797908707344301, within(1e-12));
+        // the two soft metrics differ by the labels' mean entropy (CE = H(q) + KL), so swapped wiring would show
+        double entropy = -(0.2 * Math.log(0.2) + 0.8 * Math.log(0.8) + Math.log(0.5) + 0.6 * Math.log(0.6)
+                + 0.4 * Math.log(0.4)) / 5;
+        assertThat(set.get(MetricNames.TEST_SOFT_CE) - set.get(MetricNames.TEST_SOFT_KL)).isCloseTo(entropy,
+                within(1e-12));
         assertThat(set.reliability()).hasSize(10);
         assertThat(ClassifierEvaluation.evaluate("val", CalibrationTest.P, CalibrationTest.Y, null).metrics())
                 .hasSize(8).containsKey("val/ece");

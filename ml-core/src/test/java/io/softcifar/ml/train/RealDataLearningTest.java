@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.softcifar.ml.Required;
 import io.softcifar.ml.data.Cifar10hFolder;
 import io.softcifar.ml.data.LabeledImages;
 import io.softcifar.ml.data.SoftLabelDataset;
@@ -17,7 +18,6 @@ import io.softcifar.ml.nn.Autograd;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -26,7 +26,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Learning on the real CIFAR-10H data in ../shared/data/cifar10h (skipped, with a message, where it is absent).
+ * Learning on the real CIFAR-10H data in ../shared/data/cifar10h (skipped, with a message, where it is absent; failed with CI=true).
  * Runs in CI; about five minutes on 2 cores.
  */
 @Tag("real-data")
@@ -40,7 +40,7 @@ class RealDataLearningTest {
     @BeforeAll
     static void load() {
         Optional<Path> folder = Cifar10hFolder.findSharedCopy();
-        Assumptions.assumeTrue(folder.isPresent(),
+        Required.present(folder.isPresent(),
                 "real data not found (../shared/data/cifar10h or -Dsoftcifar.data.cifar10h): skipping real-data tests");
         dataset = Cifar10hFolder.load(folder.get());
     }

@@ -1,7 +1,7 @@
 package io.softcifar.cli.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
 
 import io.softcifar.cli.CliRunner;
 import io.softcifar.ml.data.SyntheticData;
@@ -11,8 +11,8 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +30,7 @@ class LocalStackIT {
     void upRunsTheDatasetServiceImportsThroughItAndRestartsItWhenItDies() throws Exception {
         Path root = Path.of("..").toAbsolutePath().normalize();
         Path jar = root.resolve("dataset-service/target/quarkus-app/quarkus-run.jar");
-        assumeThat(Files.isRegularFile(jar)).as("needs the dataset-service build (%s): run ./mvnw verify", jar).isTrue();
+        io.softcifar.testsupport.Required.present(Files.isRegularFile(jar), "needs " + jar + ": run ./mvnw verify");
 
         int port = freePort();
         StringWriter log = new StringWriter();
@@ -49,17 +49,17 @@ class LocalStackIT {
             // the child this test started through the stack, by its id (never by name or jar path)
             ProcessHandle child = ProcessHandle.of(stack.servicePids().get(0)).orElseThrow();
             child.destroyForcibly();
-            Instant end = Instant.now().plus(Duration.ofSeconds(120));
-            CliRunner.Result again = null;
-            while (Instant.now().isBefore(end)) {
-                Thread.sleep(2_000);
-                if (log.toString().contains("restarting")) {
-                    again = CliRunner.run("dataset", "import", "--data", data.toString(), "--url", "http://localhost:" + port);
-                    if (again.exitCode() == 0) {
-                        break;
-                    }
-                }
-            }
+            AtomicReference<CliRunner.Result> last = new AtomicReference<>();
+            await().alias("the restarted dataset-service imports again").atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofSeconds(2)).until(() -> {
+                        if (!log.toString().contains("restarting")) {
+                            return false;
+                        }
+                        last.set(CliRunner.run("dataset", "import", "--data", data.toString(),
+                                "--url", "http://localhost:" + port));
+                        return last.get().exitCode() == 0;
+                    });
+            CliRunner.Result again = last.get();
             assertThat(log.toString()).contains("dataset-service exited with code 137; restarting");
             assertThat(again).isNotNull();
             assertThat(again.exitCode()).as(again.err()).isZero();

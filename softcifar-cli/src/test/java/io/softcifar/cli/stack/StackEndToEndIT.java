@@ -1,7 +1,7 @@
 package io.softcifar.cli.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,9 +13,10 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,7 +36,7 @@ class StackEndToEndIT {
         Path root = Path.of("..").toAbsolutePath().normalize();
         for (LocalStack.ServiceDef def : LocalStack.SERVICES) {
             Path jar = root.resolve(def.module()).resolve("target/quarkus-app/quarkus-run.jar");
-            assumeThat(Files.isRegularFile(jar)).as("needs %s: run ./mvnw verify", jar).isTrue();
+            io.softcifar.testsupport.Required.present(Files.isRegularFile(jar), "needs " + jar + ": run ./mvnw verify");
         }
         List<LocalStack.ServiceDef> services = new ArrayList<>();
         for (LocalStack.ServiceDef def : LocalStack.SERVICES) {
@@ -69,40 +70,41 @@ class StackEndToEndIT {
             String studyId = submitted.path("id").asText();
             assertThat(submitted.path("runs")).hasSize(4);
 
-            Instant end = Instant.now().plus(Duration.ofMinutes(12));
-            JsonNode comparison = null;
-            while (Instant.now().isBefore(end)) {
-                JsonNode detail = results.get("/api/studies/" + studyId);
-                long evaluated = 0;
-                for (JsonNode run : detail.path("runs")) {
-                    assertThat(run.path("status").asText()).as(run.toString()).isNotIn("FAILED", "CANCELLED");
-                    evaluated += run.path("evaluated").asBoolean() ? 1 : 0;
-                }
-                if (evaluated == 4) {
-                    comparison = results.get("/api/studies/" + studyId + "/comparison");
-                    break;
-                }
-                Thread.sleep(3_000);
+            try {
+                await().atMost(Duration.ofMinutes(12)).pollInterval(Duration.ofSeconds(3)).until(() -> {
+                    long evaluated = 0;
+                    for (JsonNode run : results.get("/api/studies/" + studyId).path("runs")) {
+                        assertThat(run.path("status").asText()).as(run.toString()).isNotIn("FAILED", "CANCELLED");
+                        evaluated += run.path("evaluated").asBoolean() ? 1 : 0;
+                    }
+                    return evaluated == 4;
+                });
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError("study not evaluated in time; stack log:\n" + log, e);
             }
-            assertThat(comparison).as("study not evaluated in time; stack log:\n%s", log).isNotNull();
+            JsonNode comparison = results.get("/api/studies/" + studyId + "/comparison");
             assertComparison(comparison);
             String before = comparison.toString();
 
             // kill the results-service: the supervisor restarts it and it rebuilds the same view from Kafka
             killService(root.resolve("results-service/target/quarkus-app/quarkus-run.jar"));
-            JsonNode after = null;
-            Instant restartEnd = Instant.now().plus(Duration.ofMinutes(3));
-            while (Instant.now().isBefore(restartEnd) && after == null) {
-                Thread.sleep(2_000);
-                try {
-                    if (log.toString().contains("results-service exited")) {
-                        after = results.get("/api/studies/" + studyId + "/comparison");
+            AtomicReference<JsonNode> restarted = new AtomicReference<>();
+            try {
+                await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+                    if (!log.toString().contains("results-service exited")) {
+                        return false;
                     }
-                } catch (RuntimeException notYet) {
-                    // still starting
-                }
+                    try {
+                        restarted.set(results.get("/api/studies/" + studyId + "/comparison"));
+                        return true;
+                    } catch (RuntimeException notYet) {
+                        return false; // still starting
+                    }
+                });
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError("results-service did not come back; log:\n" + log, e);
             }
-            assertThat(after).as("results-service did not come back; log:\n%s", log).isNotNull();
+            JsonNode after = restarted.get();
             assertThat(after.toString()).isEqualTo(before);
         }
     }
@@ -127,8 +129,9 @@ class StackEndToEndIT {
         }
     }
 
+    /** Kills the stack's child JVM running {@code jar}: only this JVM's descendants are candidates. */
     private static void killService(Path jar) {
-        ProcessHandle.allProcesses()
+        ProcessHandle.current().descendants()
                 .filter(p -> p.info().commandLine().orElse("").contains(jar.toString()))
                 .findFirst().orElseThrow()
                 .destroyForcibly();

@@ -16,6 +16,7 @@ import io.softcifar.ml.train.Checkpoint;
 import io.softcifar.service.kafka.TopicInitializer;
 import io.softcifar.storage.ObjectStore;
 import io.softcifar.storage.ObjectStoreConfig;
+import io.softcifar.testsupport.Required;
 import io.softcifar.testsupport.TestInfrastructure;
 import io.softcifar.testsupport.TopicProbe;
 import io.softcifar.testsupport.WithInfrastructure;
@@ -32,7 +33,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,7 +50,7 @@ class ProcessKillIT {
 
     @Test
     void aKilledTrainerJvmsRunIsResumedByTheNextOneWithTheSameWeights(TestInfrastructure infra) throws Exception {
-        Assumptions.assumeTrue(Files.exists(JAR), JAR + " is not built (run mvn verify, not just the test)");
+        Required.present(Files.exists(JAR), JAR + " is not built (run mvn verify, not just the test)");
         TopicInitializer.createMissing(infra.kafkaBootstrapServers(), Topics.all());
         String dataset = "ds-kill-" + UUID.randomUUID().toString().substring(0, 8);
         String runId = "run-killed-" + UUID.randomUUID().toString().substring(0, 8);

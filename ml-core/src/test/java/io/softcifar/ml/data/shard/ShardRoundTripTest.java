@@ -76,7 +76,11 @@ class ShardRoundTripTest {
         SoftLabelDataset d = data(12);
         int[] idx = java.util.stream.IntStream.range(0, 12).toArray();
         ShardInfo a = ShardWriter.write(tmp.resolve("a.npz"), d, idx);
-        Thread.sleep(2100); // a zip timestamp has 2-second resolution
+        // a zip timestamp has 2-second resolution: write the second file in a later 2-second slot, so a timestamp
+        // that leaked into the file would make the two differ
+        long slot = System.currentTimeMillis() / 2000;
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                .pollInterval(java.time.Duration.ofMillis(50)).until(() -> System.currentTimeMillis() / 2000 > slot);
         ShardInfo b = ShardWriter.write(tmp.resolve("b.npz"), d, idx);
         assertThat(Files.readAllBytes(tmp.resolve("a.npz"))).isEqualTo(Files.readAllBytes(tmp.resolve("b.npz")));
         String independent = HexFormat.of().formatHex(
