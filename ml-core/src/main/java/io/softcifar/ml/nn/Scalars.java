@@ -16,7 +16,8 @@ import ai.djl.pytorch.jni.JniUtils;
  * x·c is c, of max(x, c) needs c), so once the JVM's garbage collector frees the buffer and the memory is reused,
  * backward reads whatever is there: gradients that are wrong, differ from run to run, and are sometimes infinite.
  * It showed as SNGP runs that were not reproducible and, now and then, a NaN loss (spectral normalization's σ/c and
- * max(·, 1), the random-feature scale); {@code ScalarsTest} reproduces the fault with plain DJL.
+ * max(·, 1), the random-feature scale). {@code ScalarsTest} checks that the constants made here belong to the
+ * operand's manager and keep their value through garbage collections.
  *
  * <p>A constant made here is allocated by PyTorch ({@code torch.full}) in the manager of the array it combines
  * with, so the reference autograd saves keeps it alive for as long as the graph needs it.
