@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The independent cross-check of issue 12 (point 7) on every method: a 1-epoch ResNet-20 trained by
  * {@code ./softcifar train} on {@value #TRAIN_LIMIT} images of the seeded train split of the first {@value #IMAGES}
- * real CIFAR-10H images (the split gives 1,600 / 100 / 300, so 300 test images, all of them attacked by FGSM where
+ * real CIFAR-10H images (the split gives 800 / 50 / 150, so 150 test images, all of them attacked by FGSM where
  * correctly classified), evaluated with {@value #OOD_IMAGES}-image SVHN- and CIFAR-100-format OOD files and
  * {@code --dump DIR --dump-inputs}, then checked by {@code tools/crosscheck/crosscheck.py} — a plain PyTorch
  * re-implementation run by Debian's {@code python3-torch} that shares no code with the project. The script's report
@@ -47,7 +47,7 @@ class CrossCheckIT {
 
     private static final Path PYTHON = Path.of("/usr/bin/python3");
     private static final Path SCRIPT = Path.of("..", "tools", "crosscheck", "crosscheck.py").toAbsolutePath().normalize();
-    private static final int IMAGES = 2000;
+    private static final int IMAGES = 1000;
     /** Training images (of the 800 in the train split): one epoch only has to produce a non-trivial model. */
     private static final int TRAIN_LIMIT = 256;
     private static final int OOD_IMAGES = 100;
@@ -71,7 +71,7 @@ class CrossCheckIT {
 
         SoftLabelDataset all = Cifar10hFolder.load(real.get());
         int[] first = IntStream.range(0, IMAGES).toArray();
-        data = Files.createDirectories(tmp.resolve("cifar10h-subset"));
+        data = Files.createDirectories(tmp.resolve("cifar10h-1000"));
         Cifar10Binary.write(data.resolve(Cifar10hFolder.IMAGES_FILE), all.images().first(IMAGES));
         SoftLabels.write(data.resolve(Cifar10hFolder.PROBS_FILE), all.softLabels().subset(first).toArray());
         Cifar10hFolder.writeClassNames(data, Cifar10hFolder.CIFAR10_CLASS_NAMES);
