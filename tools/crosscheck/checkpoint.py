@@ -1,4 +1,4 @@
-"""Reads a soft-cifar checkpoint (format "softcifar-checkpoint", version 1) with the standard library and NumPy.
+"""Reads a soft-cifar checkpoint (format "softcifar-checkpoint", versions 1 and 2) with the standard library and NumPy.
 
 A checkpoint is a ZIP archive (so ``numpy.load(path)`` also opens it as an NPZ):
 
@@ -18,7 +18,7 @@ import zipfile
 import numpy as np
 
 FORMAT = "softcifar-checkpoint"
-MAX_VERSION = 1
+MAX_VERSION = 2
 HEADER_ENTRY = "checkpoint.json"
 MODEL_PREFIX = "model/"
 

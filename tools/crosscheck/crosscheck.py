@@ -22,8 +22,8 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import checkpoint as ckpt_io  # noqa: E402
 import metrics  # noqa: E402
-from model import Network, sngp_covariance_liu, sngp_covariance_reference, sngp_formulation  # noqa: E402
-from model import sngp_mc_probabilities_exact  # noqa: E402
+from model import Network, attack_loss, sngp_covariance_liu2020, sngp_covariance_reference  # noqa: E402
+from model import sngp_draw_logits, sngp_mc_logits_probabilities, sngp_mc_probabilities  # noqa: E402
 
 REL_TOL = 1e-4          # deterministic outputs: max |mine - project| / max |project|
 METRIC_TOL = 1e-4       # ECE / AUROC recomputed from deterministic outputs
@@ -32,6 +32,7 @@ FGSM_MAX_DIFFERING = 3  # FGSM: at most this many points (or 1% of the attacked)
 STAT_SIGMAS = 5.0       # stochastic metrics: allowed distance in replicate standard deviations
 FLOAT32_GRADIENT_FLOOR = 1e-30  # FGSM: an image whose whole gradient is this small has none in float32
 RATIO_RANGE = (0.5, 2.0)  # stochastic outputs: mean squared difference / its expectation
+SNGP_REPLICATES = 50    # SNGP draws are cheap (no network pass): replicates of an N-draw evaluation
 
 
 def as_stored(x):
@@ -146,13 +147,13 @@ def run_one_pass(net, images_u8, mean, std, batch=250):
 
 
 def fgsm_gradients(net, images_u8, labels, mean, std, passes, batch=100):
-    """d/dpixels of sum_i -log p(y_i | x_i) in pixel space [0, 1] (the loss of model.attack_log_probabilities)."""
+    """d/dpixels, in pixel space [0, 1], of model.attack_loss: the summed cross-entropy of each method's attacked
+    logits (basic z; MC Dropout ln mean p; SNGP mean-field logits; DUQ ln K)."""
     grads = []
     for a, b in batches(len(images_u8), batch):
         px = (torch.from_numpy(images_u8[a:b]).to(net.dtype) / 255.0).requires_grad_(True)
-        log_p = net.predict(normalize(px, mean, std), passes)["log_probs"]
-        y = torch.from_numpy(labels[a:b]).long()
-        loss = -log_p.gather(1, y.view(-1, 1)).sum()
+        attacked = net.predict(normalize(px, mean, std), passes)["attacked_logits"]
+        loss = attack_loss(attacked, torch.from_numpy(labels[a:b]).long())
         (g,) = torch.autograd.grad(loss, px)
         grads.append(g.detach())
     return torch.cat(grads)
@@ -289,7 +290,7 @@ def ratio_test(report, name, dump_mean, pass_values, dump_passes):
 def stat_compare(report, name, theirs, replicates, floor):
     mean = float(np.mean(replicates))
     sd = float(np.std(replicates, ddof=1)) if len(replicates) > 1 else 0.0
-    tol = STAT_SIGMAS * sd * math.sqrt(1 + 1 / len(replicates)) + floor
+    tol = STAT_SIGMAS * sd * math.sqrt(1 + 1 / len(replicates)) + floor + 1e-12  # 1e-12: round-off of k/n
     report.add(name, abs(theirs - mean) <= tol, f"{theirs:.6f} vs mine {mean:.6f} ± {sd:.6f}", tol,
                f"{len(replicates)} replicates of mine")
 
@@ -323,11 +324,15 @@ def check_dropout(report, dump, net32, images, ood_images, labels, mean, std, gr
         ood[name] = passes(imgs, total)
         ratio_test(report, f"dropout ood {name} probabilities (MC average)",
                    dump.load(f"ood_{name}_probabilities.npy"), ood[name][0], s)
-    reps = {"acc": [], "ece": []}
+    reps = {"acc": [], "ece": [], "ref_acc": [], "ref_ece": []}
     for g in range(groups):
         p = test_p[g * s:(g + 1) * s].mean(0)
         reps["acc"].append(metrics.accuracy(p, labels))
         reps["ece"].append(metrics.ece(p, labels))
+        # the reference's variant: softmax of the mean logits of the same passes
+        ref = torch.softmax(torch.from_numpy(test_l[g * s:(g + 1) * s].mean(0)), 1).numpy()
+        reps["ref_acc"].append(metrics.accuracy(ref, labels))
+        reps["ref_ece"].append(metrics.ece(ref, labels))
         for name in ood:
             l_in = test_l[g * s:(g + 1) * s].mean(0).max(1)
             l_out = ood[name][1][g * s:(g + 1) * s].mean(0).max(1)
@@ -335,6 +340,9 @@ def check_dropout(report, dump, net32, images, ood_images, labels, mean, std, gr
     n = len(labels)
     stat_compare(report, "test/accuracy (MC Dropout)", dump.metrics["test/accuracy"], reps["acc"], 1.0 / n)
     stat_compare(report, "test/ece (MC Dropout)", dump.metrics["test/ece"], reps["ece"], 1.0 / n)
+    for key, rep in (("test_ref/accuracy", "ref_acc"), ("test_ref/ece", "ref_ece")):
+        if key in dump.metrics:
+            stat_compare(report, f"{key} (softmax of mean logits)", dump.metrics[key], reps[rep], 1.0 / n)
     for name in ood:
         stat_compare(report, f"ood/{name}_auroc (MC Dropout)", dump.metrics[f"ood/{name}_auroc"], reps[name], 1.0 / n)
     # FGSM: attack the points the project attacked, with S fresh passes for the gradient and for the re-prediction
@@ -352,39 +360,60 @@ def check_dropout(report, dump, net32, images, ood_images, labels, mean, std, gr
                      1.0 / len(idx))
 
 
-def check_sngp_extras(report, net, dump, mine_test, ckpt, seed):
-    cfg = ckpt.model_config
-    precision = net.t["gp.precision"]
-    ridge = float(cfg.get("gpRidge", 1.0))
-    formula = sngp_covariance_reference if sngp_formulation(cfg) == "reference" else sngp_covariance_liu
-    report.rel(f"sngp stored covariance = {formula.__name__}(stored precision)", formula(precision, ridge).numpy(),
-               net.t["gp.covariance"].numpy(), 1e-3)
+def check_sngp_extras(report, net, dump, mine_test, labels, seed, groups):
+    """SNGP: the stored covariance against the formulation's inverse of the stored precision; the Monte-Carlo
+    probabilities (ratio test against 4,000 of my draws); test_mc/* and the reference's test_mc_logits/* (softmax of the
+    mean drawn logits) against `groups` replicates of my draws with the project's count."""
+    ridge = float(net.config.get("gpRidge", 1.0))
+    formula = sngp_covariance_reference if net.gp_formulation == "reference" else sngp_covariance_liu2020
+    report.rel(f"sngp stored covariance = {formula.__name__}(stored precision)",
+               formula(net.t["gp.precision"], ridge).numpy(), net.t["gp.covariance"].numpy(), 1e-3)
     mc = dump.optional("test_mc_probabilities.npy")
-    if mc is not None:
-        draws_dump = int(dump.evaluation.get("sngp_mc_samples", 0))
-        gen = torch.Generator().manual_seed(seed)
-        logits = torch.from_numpy(mine_test["logits"])
-        variance = torch.from_numpy(mine_test["variance"])
-        draws = 4000
-        mean, var = sngp_mc_probabilities_exact(logits, variance, draws, gen)
-        d = mc - mean.numpy()
-        expected = float(np.sum(var.numpy() * (1.0 / draws_dump + 1.0 / draws)))
-        ratio = float(np.sum(d ** 2)) / expected
-        report.add("sngp test Monte-Carlo probabilities", RATIO_RANGE[0] <= ratio <= RATIO_RANGE[1], ratio,
-                   list(RATIO_RANGE), f"sum (dump - mine)^2 / its expectation, {draws_dump} project draws vs {draws}")
+    if mc is None:
+        return
+    draws_dump = int(dump.evaluation.get("sngp_mc_samples", 0))
+    gen = torch.Generator().manual_seed(seed)
+    logits = torch.from_numpy(mine_test["logits"])
+    variance = torch.from_numpy(mine_test["variance"])
+    draws = 4000
+    p = torch.softmax(sngp_draw_logits(logits, variance, draws, gen), 2)
+    d = mc - p.mean(0).numpy()
+    expected = float(np.sum(p.var(0).numpy() * (1.0 / draws_dump + 1.0 / draws)))
+    ratio = float(np.sum(d ** 2)) / expected if expected > 0 else (0.0 if float(np.sum(d ** 2)) == 0 else math.inf)
+    report.add("sngp test Monte-Carlo probabilities", RATIO_RANGE[0] <= ratio <= RATIO_RANGE[1], ratio,
+               list(RATIO_RANGE), f"sum (dump - mine)^2 / its expectation, {draws_dump} project draws vs {draws}")
+    reps = {"test_mc": ([], []), "test_mc_logits": ([], [])}
+    for _ in range(max(groups, SNGP_REPLICATES)):
+        drawn = sngp_draw_logits(logits, variance, draws_dump, gen)
+        for key, probs in (("test_mc", sngp_mc_probabilities(drawn)), ("test_mc_logits",
+                                                                        sngp_mc_logits_probabilities(drawn))):
+            reps[key][0].append(metrics.accuracy(probs.numpy(), labels))
+            reps[key][1].append(metrics.ece(probs.numpy(), labels))
+    n = len(labels)
+    for key, (acc, ece) in reps.items():
+        if f"{key}/accuracy" in dump.metrics:
+            stat_compare(report, f"{key}/accuracy", dump.metrics[f"{key}/accuracy"], acc, 1.0 / n)
+            stat_compare(report, f"{key}/ece", dump.metrics[f"{key}/ece"], ece, 1.0 / n)
 
 
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def spectral_summary(net):
+def spectral_binding(net):
+    """(layers whose applied weight differs from the stored one, i.e. sigma > c, number of normalized layers, and
+    the largest sigma / c)."""
     names = sorted(k[:-len(".sn_u")] for k in net.t if k.endswith(".sn_u"))
-    binding = 0
+    binding, largest = 0, 0.0
     for prefix in names:
         applied = [w for (p, _, _), w in net._weights.items() if p == prefix]
-        if applied and not torch.equal(applied[0], net.t[prefix + ".weight"]):
+        if not applied:
+            continue
+        w = net.t[prefix + ".weight"]
+        ratio = float(w.abs().max() / applied[0].abs().max()) if float(applied[0].abs().max()) > 0 else 1.0
+        largest = max(largest, ratio)
+        if not torch.equal(applied[0], w):
             binding += 1
-    return f"{binding} of {len(names)} layers"
+    return binding, len(names), largest
 
 
 def parameter_count(ckpt):
@@ -395,7 +424,7 @@ def parameter_count(ckpt):
     return sum(int(v.size) for k, v in ckpt.tensors.items() if k.rsplit(".", 1)[-1] not in buffers)
 
 
-def crosscheck(checkpoint_path, dump_path, groups=8, seed=12345):
+def crosscheck(checkpoint_path, dump_path, groups=8, seed=12345, require_sn_binding=0):
     report = Report()
     ckpt = ckpt_io.load(checkpoint_path)
     dump = Dump(dump_path)
@@ -430,7 +459,7 @@ def crosscheck(checkpoint_path, dump_path, groups=8, seed=12345):
     # 2. deterministic methods: every output, every metric, FGSM point by point
     mine_test = run_predict(net, images, mean, std)
     mine_ood = {name: run_predict(net, imgs, mean, std) for name, imgs in ood_images.items()}
-    what = {"basic": "logits", "sngp": "GP mean logits", "duq": "logits (DUQ formulation)"}[method]
+    what = {"basic": "logits", "sngp": "GP mean logits", "duq": "logits ln(K / sum K)"}[method]
     report.rel(f"test {what}", mine_test["logits"], dump.load("test_logits.npy"))
     report.rel("test probabilities", mine_test["probabilities"], dump.load("test_probabilities.npy"))
     report.rel("test native scores", mine_test["native"], dump.load("test_native_scores.npy"))
@@ -443,9 +472,11 @@ def crosscheck(checkpoint_path, dump_path, groups=8, seed=12345):
         report.rel(f"ood {name} probabilities", out["probabilities"], dump.load(f"ood_{name}_probabilities.npy"))
         report.rel(f"ood {name} native scores", out["native"], dump.load(f"ood_{name}_native_scores.npy"))
     if method == "sngp":
-        check_sngp_extras(report, net, dump, mine_test, ckpt, seed)
-        report.add("info: spectral normalization binding (sigma > c)", True, spectral_summary(net), "-",
-                   "layers whose applied weight differs from the stored one; if none, SN is not exercised")
+        check_sngp_extras(report, net, dump, mine_test, labels, seed, groups)
+        binding, total, largest = spectral_binding(net)
+        report.add("spectral normalization binding (sigma > c)", binding >= require_sn_binding,
+                   f"{binding} of {total} layers", f">= {require_sn_binding}",
+                   f"layers whose applied weight is the stored one / (sigma / c); largest sigma / c = {largest:.3g}")
     check_metrics_deterministic(report, dump, mine_test, mine_ood, labels)
     my_correct = predicted_class(mine_test["probabilities"]) == labels
     check_fgsm_deterministic(report, net, dump, images, labels, mean, std, my_correct)
@@ -465,14 +496,16 @@ def main(argv=None):
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the report")
     parser.add_argument("--mc-groups", type=int, default=8,
                         help="MC Dropout: replicates of my S-pass evaluation (default 8)")
+    parser.add_argument("--require-sn-binding", type=int, default=0, metavar="N",
+                        help="SNGP: fail unless at least N spectrally normalized layers have sigma > c (default 0)")
     parser.add_argument("--seed", type=int, default=12345, help="seed of my stochastic passes")
     parser.add_argument("--threads", type=int, default=0, help="torch threads (0 = torch's default)")
     args = parser.parse_args(argv)
     if args.threads > 0:
         torch.set_num_threads(args.threads)
     try:
-        report, ckpt, dump = crosscheck(args.checkpoint, args.dump, args.mc_groups, args.seed)
-    except (InputError, ckpt_io.CheckpointError) as e:
+        report, ckpt, dump = crosscheck(args.checkpoint, args.dump, args.mc_groups, args.seed, args.require_sn_binding)
+    except (InputError, ckpt_io.CheckpointError, ValueError) as e:
         print(f"crosscheck: {e}", file=sys.stderr)
         return 2
     if args.json:

@@ -1,19 +1,22 @@
-"""A plain PyTorch re-implementation of the study's networks, written from the papers and PROTOCOL.md.
+"""A plain PyTorch re-implementation of the study's networks, written from the papers, PROTOCOL.md and the science
+pages (docs/science/*.md).
 
 Nothing here loads TorchScript or code the project ships: the network is a handful of functions over the checkpoint's
-tensors (functional style, so every formula is one visible line). Every formula the study may still change is one
-function with a clear name, selected from the checkpoint's configuration or from the shapes of its buffers:
+tensors (functional style, so every formula is one visible line). Each formula is one named function:
 
-* spectral normalization: ``spectral_sigma_matrix`` (u, v vectors) or ``spectral_sigma_operator`` (u, v of the
-  conv's output / input shape), chosen by the rank of the stored ``sn_u``;
-* SNGP random features: ``sngp_features_liu`` (sqrt(2/D) cos(W h / l + b), Liu et al. 2020) or
-  ``sngp_features_reference`` (cos(W h / sqrt(l) + b), the reference code), chosen by ``sngp_formulation``;
-* SNGP covariance from the precision: ``sngp_covariance_liu`` / ``sngp_covariance_reference`` (only used to check
-  the stored covariance; predictions use the stored covariance);
-* DUQ outputs: ``duq_outputs_kernel`` (logits = kernel values, probabilities = softmax of them) or
-  ``duq_outputs_class_normalized`` (logits = log of the kernels normalized over classes), chosen by
-  ``duq_formulation``;
-* the loss FGSM differentiates: ``attack_log_probabilities``.
+* spectral normalization (Miyato et al. 2018, SNGP's bound c): ``spectral_sigma_matrix`` (sigma = u^T W v, 1x1 convs
+  and linear layers; u, v vectors) and ``spectral_sigma_operator`` (sigma = <u, conv(v)>, k x k convs; u of the conv's
+  output shape 1 x C_out x H_out x W_out, v of its input shape 1 x C_in x H x W), then ``spectrally_normalized``
+  W / max(1, sigma / c);
+* SNGP random features, selected by ``config.model.gpFormulation``: ``sngp_features_reference`` cos(W h / sqrt(l) + b)
+  and ``sngp_features_liu2020`` sqrt(2/D) cos(W h / l + b);
+* SNGP covariance from the stored precision (checked against the stored covariance): ``sngp_covariance_reference``
+  (ridge I + P)^-1 and ``sngp_covariance_liu2020`` ridge P^-1; predictive variance: ``sngp_variance_reference``
+  ridge phi C phi^T and ``sngp_variance_liu2020`` phi Sigma phi^T; ``sngp_mean_field_logits`` z / sqrt(1 + lambda v);
+* DUQ (van Amersfoort et al. 2020): ``duq_log_kernels`` ln K_k = -mean_j (W_k f - e_k)_j^2 / (2 sigma^2) and
+  ``duq_outputs`` (probabilities K_k / sum K, logits their log, native max K);
+* MC Dropout: ``mc_dropout_outputs`` (mean of the softmaxes; logits = mean logits);
+* the FGSM loss: every method returns ``attacked_logits`` s, and the attack differentiates cross-entropy(softmax(s), y).
 """
 
 import math
@@ -22,21 +25,16 @@ import torch
 import torch.nn.functional as F
 
 BN_EPS = 1e-5
-
-# ---------------------------------------------------------------------------------------------------------------
-# formulation switches (read from the checkpoint's config.model; absent keys mean the formulation of the current code)
+GP_FORMULATIONS = ("reference", "liu2020")
 
 
 def sngp_formulation(model_config):
-    """'liu' (sqrt(2/D) factor, length scale l, covariance ridge * P^-1) or 'reference' (the reference code)."""
-    value = str(model_config.get("gpFormulation", "liu")).lower()
-    return "reference" if value.startswith("ref") else "liu"
-
-
-def duq_formulation(model_config):
-    """'kernel' (logits = kernel values) or 'class_normalized' (logits = log(K / sum K), the reference code)."""
-    value = str(model_config.get("duqLogits", model_config.get("duqFormulation", "kernel"))).lower()
-    return "class_normalized" if ("norm" in value or value.startswith("ref")) else "kernel"
+    """config.model.gpFormulation: 'reference' or 'liu2020' (any case); a header without it (written before the field
+    existed) means liu2020, the formulation those checkpoints were trained with (docs/checkpoint-format.md)."""
+    value = str(model_config.get("gpFormulation", "liu2020")).strip().lower()
+    if value not in GP_FORMULATIONS:
+        raise ValueError(f"config.model.gpFormulation: unknown '{value}' (expected one of {', '.join(GP_FORMULATIONS)})")
+    return value
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -44,22 +42,31 @@ def duq_formulation(model_config):
 
 
 def spectral_sigma_matrix(weight, u, v):
-    """sigma = u^T W v with W reshaped (out, in*kh*kw): the power-iteration estimate of the matrix norm."""
+    """sigma = u^T W v with W reshaped (out, in*kh*kw): the matrix-norm estimate (1x1 convs: a 1x1 conv applies the
+    same matrix at every pixel, so this is also its operator norm; linear layers)."""
     w2 = weight.reshape(weight.shape[0], -1)
-    return torch.dot(u, w2 @ v)
+    return torch.dot(u.reshape(-1), w2 @ v.reshape(-1))
 
 
 def spectral_sigma_operator(weight, u, v, stride, padding):
-    """sigma = <u, conv2d(v)>: the estimate of the norm of the convolution operator (u: out shape, v: in shape)."""
-    return (u * F.conv2d(v.unsqueeze(0), weight, stride=stride, padding=padding)[0]).sum()
+    """sigma = <u, conv2d(v; W)>: the estimate of the norm of the convolution as a linear operator on one image of
+    the layer's input shape (u: 1 x C_out x H_out x W_out, v: 1 x C_in x H x W)."""
+    out = F.conv2d(v, weight, stride=stride, padding=padding)
+    if out.shape != u.shape:
+        raise ValueError(f"sn_u has shape {tuple(u.shape)}, the conv of sn_v gives {tuple(out.shape)}")
+    return (u * out).sum()
 
 
 def spectrally_normalized(weight, u, v, bound, stride=1, padding=0):
-    """W / max(1, sigma / c) (Miyato et al. 2018 with SNGP's bound c; Liu et al. 2020)."""
-    if u.dim() == 1:
-        sigma = spectral_sigma_matrix(weight, u, v)
-    else:
+    """W / max(1, sigma / c) (Miyato et al. 2018 with SNGP's bound c; Liu et al. 2020). k x k convs (k > 1) use the
+    operator estimate (their u, v are 4-D), 1x1 convs and linear layers the matrix estimate (u, v vectors)."""
+    if weight.dim() == 4 and weight.shape[-1] > 1:
+        if u.dim() != 4 or v.dim() != 4:
+            raise ValueError(f"a {weight.shape[-2]}x{weight.shape[-1]} conv needs 4-D sn_u/sn_v (format version 2), "
+                             f"got {tuple(u.shape)} / {tuple(v.shape)}")
         sigma = spectral_sigma_operator(weight, u, v, stride, padding)
+    else:
+        sigma = spectral_sigma_matrix(weight, u, v)
     return weight / torch.clamp(sigma / bound, min=1.0)
 
 
@@ -79,6 +86,12 @@ class Network:
         self.bound = float(self.config.get("spectralBound", 3.0))
         self.dropout_rate = float(self.config.get("dropoutRate", 0.0)) if self.method == "dropout" else 0.0
         self.classes = int(self.config["classes"])
+        self.gp_formulation = sngp_formulation(self.config) if self.method == "sngp" else None
+        self.image_size = int(self.config.get("imageSize", 32))
+        stem_v = self.t.get("backbone.stem.sn_v")
+        if stem_v is not None and stem_v.dim() == 4 and tuple(stem_v.shape[-2:]) != (self.image_size, self.image_size):
+            raise ValueError(f"{ckpt.path}: backbone.stem.sn_v has shape {tuple(stem_v.shape)}, "
+                             f"config.model.imageSize is {self.image_size}")
         self._weights = {}
 
     def has(self, name):
@@ -142,24 +155,27 @@ class Network:
     def sngp_features(self, f):
         w, b = self.t["gp.rff_weight"], self.t["gp.rff_bias"]
         scale = float(self.config.get("gpKernelScale", 1.0))
-        if sngp_formulation(self.config) == "reference":
+        if self.gp_formulation == "reference":
             return sngp_features_reference(f, w, b, scale)
-        return sngp_features_liu(f, w, b, scale)
+        return sngp_features_liu2020(f, w, b, scale)
 
     def sngp(self, f):
-        """(GP mean logits, predictive variance) from the stored beta and covariance."""
+        """(GP mean logits, predictive variance) from the stored beta and covariance buffer."""
         phi = self.sngp_features(f)
         logits = phi @ self.t["gp.beta.weight"].T
-        variance = ((phi @ self.t["gp.covariance"]) * phi).sum(dim=1)
+        if self.has("gp.beta.bias"):
+            logits = logits + self.t["gp.beta.bias"]
+        covariance = self.t["gp.covariance"]
+        if self.gp_formulation == "reference":
+            variance = sngp_variance_reference(phi, covariance, float(self.config.get("gpRidge", 1.0)))
+        else:
+            variance = sngp_variance_liu2020(phi, covariance)
         return logits, variance
 
-    def duq_kernels(self, f):
-        """K_k = exp(-mean_j (W_k f - e_k)_j^2 / (2 sigma^2)), e_k = centroid_sum_k / count_k (van Amersfoort 2020)."""
+    def duq_log_kernels(self, f):
         w = self.t["duq.weight"]  # embedding x classes x features
-        z = torch.einsum("bf,ecf->bec", f, w)
         centroids = self.t["duq.centroid_sum"] / self.t["duq.count"].unsqueeze(0)  # embedding x classes
-        sigma = float(self.config.get("duqLengthScale", 0.1))
-        return torch.exp(-((z - centroids.unsqueeze(0)) ** 2).mean(dim=1) / (2 * sigma * sigma))
+        return duq_log_kernels(f, w, centroids, float(self.config.get("duqLengthScale", 0.1)))
 
     # --- whole-model outputs ----------------------------------------------------------------------------------
     def one_pass(self, x, mc_dropout=False):
@@ -170,47 +186,49 @@ class Network:
         if self.method == "sngp":
             return self.sngp(f)[0]
         if self.method == "duq":
-            return self.duq_kernels(f)
+            return torch.exp(self.duq_log_kernels(f))
         raise ValueError(f"unknown method {self.method}")
 
     def predict(self, x, passes=1):
-        """dict with probabilities, logits (the max-logit OOD score's input), native score, and for the attack the
-        log-probabilities of the predictive distribution (differentiable in x)."""
-        lam = float(self.config.get("gpMeanFieldFactor", math.pi / 8))
+        """dict with probabilities, logits (the max-logit OOD score's input), native score and attacked_logits (the
+        logits whose cross-entropy FGSM differentiates; differentiable in x)."""
         if self.method == "basic":
             logits = self.one_pass(x)
             p = torch.softmax(logits, 1)
-            return dict(probabilities=p, logits=logits, native=p.max(1).values, log_probs=torch.log_softmax(logits, 1))
+            return dict(probabilities=p, logits=logits, native=p.max(1).values, attacked_logits=logits)
         if self.method == "dropout":
-            logits = torch.stack([self.one_pass(x, mc_dropout=True) for _ in range(passes)])
-            log_p = torch.logsumexp(torch.log_softmax(logits, 2), 0) - math.log(passes)
-            p = torch.exp(log_p)
-            return dict(probabilities=p, logits=logits.mean(0), native=p.max(1).values, log_probs=log_p,
-                        pass_logits=logits)
+            return mc_dropout_outputs(torch.stack([self.one_pass(x, mc_dropout=True) for _ in range(passes)]))
         if self.method == "sngp":
             logits, variance = self.sngp(self.features(x))
+            lam = float(self.config.get("gpMeanFieldFactor", math.pi / 8))
             mean_field = sngp_mean_field_logits(logits, variance, lam)
             return dict(probabilities=torch.softmax(mean_field, 1), logits=logits, native=-variance,
-                        variance=variance, log_probs=torch.log_softmax(mean_field, 1))
+                        variance=variance, attacked_logits=mean_field)
         if self.method == "duq":
-            kernels = self.duq_kernels(self.features(x))
-            if duq_formulation(self.config) == "class_normalized":
-                out = duq_outputs_class_normalized(kernels)
-            else:
-                out = duq_outputs_kernel(kernels)
-            out.update(native=kernels.max(1).values, kernels=kernels)
-            return out
+            return duq_outputs(self.duq_log_kernels(self.features(x)))
         raise ValueError(f"unknown method {self.method}")
 
 
+def attack_loss(attacked_logits, labels):
+    """FGSM's loss: sum over the batch of the cross-entropy -ln softmax(s)_y of the attacked logits s."""
+    return -torch.log_softmax(attacked_logits, 1).gather(1, labels.view(-1, 1)).sum()
+
+
 # ---------------------------------------------------------------------------------------------------------------
-# SNGP formulas
+# MC Dropout
 
 
-def sngp_features_liu(h, w, b, kernel_scale):
-    """Random Fourier features of Liu et al. 2020 / Rahimi & Recht: sqrt(2/D) cos(W h / l + b)."""
-    d = w.shape[0]
-    return math.sqrt(2.0 / d) * torch.cos(h @ w.T / kernel_scale + b)
+def mc_dropout_outputs(pass_logits):
+    """S x B x C logits of S passes with masks: probabilities = mean over passes of softmax (Gal & Ghahramani 2016);
+    logits = mean logits (max-logit score); attacked logits = ln(mean p) = logsumexp_s(log-softmax_s) - ln S."""
+    log_p = torch.logsumexp(torch.log_softmax(pass_logits, 2), 0) - math.log(pass_logits.shape[0])
+    p = torch.softmax(pass_logits, 2).mean(0)
+    return dict(probabilities=p, logits=pass_logits.mean(0), native=p.max(1).values, attacked_logits=log_p,
+                reference_probabilities=torch.softmax(pass_logits.mean(0), 1))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# SNGP formulas (Liu et al. 2020; docs/science/sngp-gp-layer.md)
 
 
 def sngp_features_reference(h, w, b, kernel_scale):
@@ -218,39 +236,67 @@ def sngp_features_reference(h, w, b, kernel_scale):
     return torch.cos(h @ w.T / math.sqrt(kernel_scale) + b)
 
 
-def sngp_covariance_liu(precision, ridge):
-    """Covariance from a precision that includes the ridge term: ridge * P^-1 (the current code)."""
-    return ridge * torch.linalg.inv(precision)
+def sngp_features_liu2020(h, w, b, kernel_scale):
+    """Random Fourier features of Liu et al. 2020 / Rahimi & Recht: sqrt(2/D) cos(W h / l + b)."""
+    d = w.shape[0]
+    return math.sqrt(2.0 / d) * torch.cos(h @ w.T / kernel_scale + b)
 
 
 def sngp_covariance_reference(precision, ridge):
-    """Covariance from a precision accumulated from zero: (ridge I + P)^-1 (the reference code)."""
+    """Covariance buffer from a precision accumulated from 0: C = (ridge I + P)^-1."""
     return torch.linalg.inv(ridge * torch.eye(precision.shape[0], dtype=precision.dtype) + precision)
 
 
+def sngp_covariance_liu2020(precision, ridge):
+    """Covariance buffer from a precision that starts at ridge I: Sigma = ridge P^-1."""
+    return ridge * torch.linalg.inv(precision)
+
+
+def sngp_variance_reference(phi, covariance, ridge):
+    """Predictive variance ridge * phi C phi^T per row (at least 0)."""
+    return torch.clamp(ridge * ((phi @ covariance) * phi).sum(dim=1), min=0.0)
+
+
+def sngp_variance_liu2020(phi, covariance):
+    """Predictive variance phi Sigma phi^T per row (at least 0)."""
+    return torch.clamp(((phi @ covariance) * phi).sum(dim=1), min=0.0)
+
+
 def sngp_mean_field_logits(logits, variance, factor):
-    """Mean-field approximation of the softmax of a Gaussian: logits / sqrt(1 + lambda * variance)."""
+    """Mean-field approximation of the softmax of a Gaussian: logits / sqrt(1 + lambda * variance), lambda = pi/8."""
     return logits / torch.sqrt(1.0 + factor * variance).unsqueeze(1)
 
 
-def sngp_mc_probabilities_exact(logits, variance, draws, generator):
-    """Monte Carlo E[softmax(m + sqrt(v) eps)], eps ~ N(0, I) per class; returns per-entry mean and variance."""
+def sngp_draw_logits(logits, variance, draws, generator):
+    """draws x B x C logits m + sqrt(v) eps, eps ~ N(0, I) per image and class (one variance per image)."""
     eps = torch.randn((draws,) + tuple(logits.shape), dtype=logits.dtype, generator=generator)
-    p = torch.softmax(logits.unsqueeze(0) + variance.sqrt().view(1, -1, 1) * eps, 2)
-    return p.mean(0), p.var(0)
+    return logits.unsqueeze(0) + variance.sqrt().view(1, -1, 1) * eps
+
+
+def sngp_mc_probabilities(drawn_logits):
+    """The Monte-Carlo predictive distribution: mean over draws of softmax(drawn logits)."""
+    return torch.softmax(drawn_logits, 2).mean(0)
+
+
+def sngp_mc_logits_probabilities(drawn_logits):
+    """The reference's SNGP prediction: softmax of the mean of the drawn logits."""
+    return torch.softmax(drawn_logits.mean(0), 1)
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# DUQ formulas
+# DUQ formulas (van Amersfoort et al. 2020; docs/science/duq-fgsm-dropout.md)
 
 
-def duq_outputs_kernel(kernels):
-    """logits = kernel values; predictive distribution softmax(kernels) (what the current code reports)."""
-    return dict(probabilities=torch.softmax(kernels, 1), logits=kernels, log_probs=torch.log_softmax(kernels, 1))
+def duq_log_kernels(f, w, centroids, length_scale):
+    """ln K_k = -mean_j (z_kj - e_kj)^2 / (2 sigma^2), z_k = W_k f (W: embedding x classes x features), e_k the
+    centroid m_k / N_k (embedding x classes)."""
+    z = torch.einsum("bf,ecf->bec", f, w)
+    return -((z - centroids.unsqueeze(0)) ** 2).mean(dim=1) / (2 * length_scale * length_scale)
 
 
-def duq_outputs_class_normalized(kernels):
-    """logits = log(K / sum_k K) (the reference's class-normalized kernels); probabilities = K / sum_k K."""
-    tiny = torch.finfo(kernels.dtype).tiny
-    log_p = torch.log(torch.clamp(kernels, min=tiny)) - torch.log(torch.clamp(kernels.sum(1, keepdim=True), min=tiny))
-    return dict(probabilities=torch.exp(log_p), logits=log_p, log_probs=log_p)
+def duq_outputs(log_kernels):
+    """probabilities = K_k / sum_j K_j (= softmax(ln K)); logits = their log (log-softmax of ln K, finite where K
+    underflows); native = max_k K_k; attacked logits = ln K (its log-softmax is ln of the normalized kernels)."""
+    return dict(probabilities=torch.softmax(log_kernels, 1), logits=torch.log_softmax(log_kernels, 1),
+                native=torch.exp(log_kernels.max(1).values), kernels=torch.exp(log_kernels),
+                attacked_logits=log_kernels)
