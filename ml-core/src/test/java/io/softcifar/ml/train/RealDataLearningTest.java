@@ -53,11 +53,19 @@ class RealDataLearningTest {
      * the 10% bar on soft labels, whose floor is their entropy); dropout's loss is noisy; DUQ's step is the most
      * expensive (double backprop). The reference formulation (features of norm √(D/2), the default) is not covered
      * here: its rate and step count have not been found yet.
+     *
+     * <p>DUQ's bar is 20 %, not 10 %: with the reference's initialization (W ~ N(0, 2/(L·F)), five times smaller than
+     * the DUQ authors' init it replaced, and centroids that the 0.999 EMA barely moves in a few hundred steps) the loss
+     * falls more slowly and levels off. Measured on this batch (2026-12-03, the 2-core CI VM): soft labels 18.4 % after
+     * 120 steps at lr 0.2 and 12.9 % after 300 (13.2 % at 240, 13.1 % at 270: a plateau), 23.1 % after 150 steps at
+     * lr 0.5; hard labels 21.6 % after 120 steps at lr 0.2. With the old init the same batch reached 7.3 % / 4.9 % in
+     * 120 steps. A DUQ that does not learn stays near 100 %.
      */
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"BASIC, SOFT, 0.05, 60", "BASIC, HARD, 0.05, 60", "DROPOUT, SOFT, 0.1, 150", "DROPOUT, HARD, 0.1, 150",
-            "SNGP, SOFT, 1.0, 150", "SNGP, HARD, 1.0, 150", "DUQ, SOFT, 0.2, 120", "DUQ, HARD, 0.2, 120"})
+            "SNGP, SOFT, 1.0, 150", "SNGP, HARD, 1.0, 150", "DUQ, SOFT, 0.2, 300", "DUQ, HARD, 0.2, 300"})
     void overfitsAFixedBatchOf128RealImages(Method method, LabelMode labels, double lr, int steps) {
+        double bar = method == Method.DUQ ? 0.2 : 0.1;
         Split split = Splits.seeded(dataset.size(), 0);
         int[] batch = Arrays.copyOf(split.train(), 128);
         int[] val = Arrays.copyOf(split.val(), 16);
@@ -76,7 +84,7 @@ class RealDataLearningTest {
         double start = result.history().get(0).trainLoss();
         double end = result.history().get(result.history().size() - 1).trainLoss();
         System.out.printf("overfit %s %s: train loss %.4f -> %.4f (%.1f%%)%n", method, labels, start, end, 100 * end / start);
-        assertThat(end).as("final train loss vs 10%% of the first (%s)", start).isLessThan(0.1 * start);
+        assertThat(end).as("final train loss vs %.0f%% of the first (%s)", 100 * bar, start).isLessThan(bar * start);
     }
 
     /** Basic ResNet-20 on soft labels reaches at least 40% test accuracy after 5 epochs on the 8,000-image split (seed 0). */
