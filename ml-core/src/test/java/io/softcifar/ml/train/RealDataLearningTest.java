@@ -58,7 +58,7 @@ class RealDataLearningTest {
      * the DUQ authors' init it replaced, and centroids that the 0.999 EMA barely moves in a few hundred steps) the loss
      * falls more slowly and levels off. Measured on this batch (2026-12-03, the 2-core CI VM): soft labels 18.4 % after
      * 120 steps at lr 0.2 and 12.9 % after 300 (13.2 % at 240, 13.1 % at 270: a plateau), 23.1 % after 150 steps at
-     * lr 0.5; hard labels 21.6 % after 120 steps at lr 0.2. With the old init the same batch reached 7.3 % / 4.9 % in
+     * lr 0.5; hard labels 21.6 % after 120 steps and 16.7 % after 300 at lr 0.2. With the old init the same batch reached 7.3 % / 4.9 % in
      * 120 steps. A DUQ that does not learn stays near 100 %.
      */
     @ParameterizedTest(name = "{0} {1}")
