@@ -111,6 +111,8 @@ public final class EventConsumer implements AutoCloseable {
     /** Partitions this member owns now; a worker retrying a record of a partition that moved stops retrying. */
     private final Set<TopicPartition> owned = ConcurrentHashMap.newKeySet();
     private final Map<TopicPartition, OffsetAndMetadata> unconfirmed = new HashMap<>();
+    /** Offsets of records handled here whose partition was not assigned when they were to be committed. */
+    private final Map<TopicPartition, OffsetAndMetadata> homeless = new HashMap<>();
     private final AtomicInteger inProgress = new AtomicInteger();
     private final int maxAttempts;
     private final Duration initialBackoff;
@@ -196,6 +198,7 @@ public final class EventConsumer implements AutoCloseable {
                 @Override
                 public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                     owned.addAll(partitions);
+                    commitHomeless(partitions);
                     // a partition whose record is still being handled here stays paused
                     consumer.pause(partitions.stream().filter(busy::contains).toList());
                 }
@@ -385,12 +388,24 @@ public final class EventConsumer implements AutoCloseable {
             unconfirmed.merge(partition, new OffsetAndMetadata(record.offset() + 1),
                     (a, b) -> a.offset() >= b.offset() ? a : b);
             busy.remove(partition);
+            if (consumer.assignment().contains(partition)) {
+                // a partition handles one record at a time, so the next one to read is the one after it, even if
+                // the partition was lost and assigned again while the handler ran (its position then came from the
+                // committed offset, before this record)
+                consumer.seek(partition, record.offset() + 1);
+            }
         }
         if (unconfirmed.isEmpty()) {
             return;
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(unconfirmed);
-        offsets.keySet().retainAll(consumer.assignment());
+        Set<TopicPartition> assignment = consumer.assignment();
+        unconfirmed.forEach((partition, offset) -> {
+            if (!assignment.contains(partition)) {
+                homeless.merge(partition, offset, (a, b) -> a.offset() >= b.offset() ? a : b);
+            }
+        });
+        offsets.keySet().retainAll(assignment);
         unconfirmed.clear();
         if (offsets.isEmpty()) {
             return;
@@ -402,8 +417,46 @@ public final class EventConsumer implements AutoCloseable {
             LOG.warnf("%s: commit of %s failed (%s); trying again", groupId, offsets.keySet(), e.getMessage());
             offsets.forEach(unconfirmed::putIfAbsent);
         } catch (KafkaException e) {
-            // the partition moved to another member meanwhile: it will see the record again; handlers are idempotent
-            LOG.warnf("%s: commit of %s failed (%s); the records may be delivered again", groupId, offsets.keySet(),
+            // the group moved on (rebalance, or the coordinator came back with a new generation): if a partition
+            // comes back here its offset is committed then (commitHomeless); if it went to another member, that
+            // member sees the record again, and handlers are idempotent
+            LOG.warnf("%s: commit of %s failed (%s); kept for when the partitions come back", groupId,
+                    offsets.keySet(), e.getMessage());
+            offsets.forEach((partition, offset) -> homeless.merge(partition, offset,
+                    (a, b) -> a.offset() >= b.offset() ? a : b));
+        }
+    }
+
+    /**
+     * A partition that comes back to this member (typically after the broker or the group coordinator was away, when
+     * the member's partitions are "lost" rather than revoked) may carry records this member handled but could not
+     * commit. If nobody committed further meanwhile, those offsets are committed now and the position set after them,
+     * so the records are not handled a second time. A commit that fails here only means a redelivery, as before.
+     */
+    private void commitHomeless(Collection<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> ours = new HashMap<>();
+        for (TopicPartition partition : partitions) {
+            OffsetAndMetadata offset = homeless.remove(partition);
+            if (offset != null) {
+                ours.put(partition, offset);
+            }
+        }
+        if (ours.isEmpty()) {
+            return;
+        }
+        try {
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(ours.keySet(), COMMIT_TIMEOUT);
+            ours.entrySet().removeIf(e -> {
+                OffsetAndMetadata theirs = committed.get(e.getKey());
+                return theirs != null && theirs.offset() >= e.getValue().offset();
+            });
+            if (!ours.isEmpty()) {
+                consumer.commitSync(ours, COMMIT_TIMEOUT);
+                ours.forEach((partition, offset) -> consumer.seek(partition, offset.offset()));
+                LOG.infof("%s: committed %s, handled here before the partitions came back", groupId, ours);
+            }
+        } catch (KafkaException e) {
+            LOG.warnf("%s: late commit of %s failed (%s); the records may be delivered again", groupId, ours.keySet(),
                     e.getMessage());
         }
     }

@@ -29,6 +29,9 @@ public class EventPublisher {
     @Inject
     KafkaSettings settings;
 
+    /** How much longer than the delivery timeout {@link #send} waits for the producer's verdict. */
+    static final Duration VERDICT_GRACE = Duration.ofSeconds(5);
+
     private volatile KafkaProducer<String, String> producer;
 
     /** Publishes {@code event} to {@code topic} under {@code key} (the id the topic is keyed by). */
@@ -43,12 +46,22 @@ public class EventPublisher {
         send(record);
     }
 
+    /**
+     * Sends and waits for the producer's own verdict. The producer reports success or failure within
+     * {@code delivery.timeout.ms} (= the send timeout) of {@code send()}; the wait here is longer by
+     * {@link #VERDICT_GRACE}, so a failure this method reports is one the producer has reported too and the record can
+     * no longer arrive later behind the caller's retry (waiting exactly as long raced with a delivery that was just
+     * completing and published the event twice). If even the grace passes, the producer is closed at once, which
+     * fails whatever it still holds, and the next publish starts a new one.
+     */
     private void send(ProducerRecord<String, String> record) {
+        KafkaProducer<String, String> p = producer();
         try {
-            producer().send(record).get(settings.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            p.send(record).get(deliveryTimeoutMs() + VERDICT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new EventPublishException(record.topic(), e.getCause());
         } catch (TimeoutException e) {
+            discard(p);
             throw new EventPublishException(record.topic(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -66,7 +79,7 @@ public class EventPublisher {
                     props.put(ProducerConfig.ACKS_CONFIG, "all");
                     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
                     props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-                    int timeout = (int) Math.max(1_000, settings.sendTimeout().toMillis());
+                    int timeout = deliveryTimeoutMs();
                     // Kafka requires delivery.timeout.ms >= linger.ms + request.timeout.ms
                     props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeout);
                     props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(20_000, timeout - 5));
@@ -77,6 +90,17 @@ public class EventPublisher {
             }
         }
         return p;
+    }
+
+    private int deliveryTimeoutMs() {
+        return (int) Math.max(1_000, settings.sendTimeout().toMillis());
+    }
+
+    private synchronized void discard(KafkaProducer<String, String> p) {
+        if (producer == p) {
+            producer = null;
+        }
+        p.close(Duration.ZERO);
     }
 
     @PreDestroy

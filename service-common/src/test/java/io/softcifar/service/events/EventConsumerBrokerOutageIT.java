@@ -46,6 +46,7 @@ class EventConsumerBrokerOutageIT {
         String bootstrap = kafka.bootstrapServers();
         kafka.createTopics(TopicSpec.of("in", 1), TopicSpec.of("in.dlq", 1), TopicSpec.of("out", 1));
 
+        EventEnvelope sent = EventEnvelope.of(new TrainingCancelRequested("run-1", "test"), null);
         EventPublisher publisher = new EventPublisher();
         publisher.settings = KafkaSettings.of(bootstrap, false).withSendTimeout(Duration.ofMillis(1_500));
         CountDownLatch holding = new CountDownLatch(1);
@@ -68,8 +69,7 @@ class EventConsumerBrokerOutageIT {
         try {
             try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
                     new StringSerializer(), new StringSerializer())) {
-                producer.send(new ProducerRecord<>("in", "run-1", EventCodec.encode(
-                        EventEnvelope.of(new TrainingCancelRequested("run-1", "test"), null)))).get();
+                producer.send(new ProducerRecord<>("in", "run-1", EventCodec.encode(sent))).get();
             }
             assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
             kafka.close();
@@ -93,8 +93,15 @@ class EventConsumerBrokerOutageIT {
                 });
             }
             try (TopicProbe out = new TopicProbe(bootstrap, "out")) {
+                // At least once, and every copy the same event: a publish that timed out just as the broker came back
+                // may still have been appended (the producer expires an in-flight batch locally while the broker
+                // writes it; seen in CI as two records). The copies carry one event id, which is how readers tell a
+                // redelivery from a new event (docs/reliability.md, "Published once").
                 List<ConsumerRecord<String, String>> published = out.readFor(Duration.ofSeconds(3));
-                assertThat(published).extracting(ConsumerRecord::key).containsExactly("run-1");
+                assertThat(published).isNotEmpty().hasSizeLessThanOrEqualTo(calls.get());
+                assertThat(published).extracting(ConsumerRecord::key).containsOnly("run-1");
+                assertThat(published).extracting(r -> EventCodec.decode(r.value()).eventId()).containsOnly(sent.eventId());
+                System.out.printf("broker outage: %d record(s) on the output topic%n", published.size());
             }
             assertThat(successes.get()).isEqualTo(1);
             assertThat(calls.get()).isEqualTo(1 + (int) retries);
