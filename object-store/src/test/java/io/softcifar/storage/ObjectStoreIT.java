@@ -24,7 +24,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 
-import io.softcifar.testsupport.EmbeddedS3;
+import io.softcifar.infra.local.EmbeddedS3;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

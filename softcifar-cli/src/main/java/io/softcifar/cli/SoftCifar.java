@@ -49,7 +49,7 @@ public final class SoftCifar implements Runnable {
         String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
         if (ex instanceof java.io.UncheckedIOException || ex instanceof IllegalArgumentException
                 || ex instanceof IllegalStateException || ex instanceof io.softcifar.ml.data.InvalidDataException
-                || ex instanceof io.softcifar.testsupport.InfrastructureException) { // e.g. `up` on a port in use
+                || ex instanceof io.softcifar.infra.local.InfrastructureException) { // e.g. `up` on a port in use
             cl.getErr().println("softcifar: " + message);
         } else {
             cl.getErr().println("softcifar: internal error: " + ex.getClass().getSimpleName() + ": " + message

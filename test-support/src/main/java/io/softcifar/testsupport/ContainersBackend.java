@@ -1,5 +1,8 @@
 package io.softcifar.testsupport;
 
+import io.softcifar.infra.local.EmbeddedKafka;
+import io.softcifar.infra.local.InfrastructureException;
+
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -14,6 +17,10 @@ import org.testcontainers.kafka.KafkaContainer;
  */
 final class ContainersBackend implements InfrastructureBackend {
 
+    /** Test-only credentials of the S3 container (test-support is never on a production class path). */
+    static final String TEST_ACCESS_KEY = "softcifar-test";
+    static final String TEST_SECRET_KEY = "softcifar-test-secret";
+
     /** Same broker version as the kafka-clients of the Quarkus BOM and as {@link EmbeddedKafka}. */
     static final String KAFKA_IMAGE = "apache/kafka:4.1.2";
     /**
@@ -25,7 +32,7 @@ final class ContainersBackend implements InfrastructureBackend {
     static final int S3_PORT = 8333;
     /** One identity with every right: the tests create and delete their own buckets. */
     static final String S3_IDENTITIES = "{\"identities\": [{\"name\": \"softcifar-test\", \"credentials\": [{\"accessKey\": \""
-            + EmbeddedS3.DEFAULT_ACCESS_KEY + "\", \"secretKey\": \"" + EmbeddedS3.DEFAULT_SECRET_KEY
+            + TEST_ACCESS_KEY + "\", \"secretKey\": \"" + TEST_SECRET_KEY
             + "\"}], \"actions\": [\"Admin\", \"Read\", \"Write\", \"List\", \"Tagging\"]}]}";
 
     private final KafkaContainer kafka;
@@ -92,12 +99,12 @@ final class ContainersBackend implements InfrastructureBackend {
 
     @Override
     public String s3AccessKey() {
-        return EmbeddedS3.DEFAULT_ACCESS_KEY;
+        return TEST_ACCESS_KEY;
     }
 
     @Override
     public String s3SecretKey() {
-        return EmbeddedS3.DEFAULT_SECRET_KEY;
+        return TEST_SECRET_KEY;
     }
 
     @Override

@@ -1,5 +1,8 @@
 package io.softcifar.testsupport;
 
+import io.softcifar.infra.local.EmbeddedKafka;
+import io.softcifar.infra.local.EmbeddedS3;
+
 /** {@link EmbeddedKafka} and {@link EmbeddedS3} in this JVM, both in temporary storage. */
 final class EmbeddedBackend implements InfrastructureBackend {
 

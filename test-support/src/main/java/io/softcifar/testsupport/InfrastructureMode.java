@@ -1,5 +1,8 @@
 package io.softcifar.testsupport;
 
+import io.softcifar.infra.local.EmbeddedKafka;
+import io.softcifar.infra.local.EmbeddedS3;
+
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;

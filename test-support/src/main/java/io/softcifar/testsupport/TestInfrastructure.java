@@ -1,5 +1,9 @@
 package io.softcifar.testsupport;
 
+import io.softcifar.infra.local.InfrastructureException;
+import io.softcifar.infra.local.KafkaAdmin;
+import io.softcifar.infra.local.TopicSpec;
+
 import java.lang.reflect.InvocationTargetException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -1,5 +1,9 @@
 package io.softcifar.testsupport;
 
+import io.softcifar.infra.local.InfrastructureException;
+import io.softcifar.infra.local.KafkaAdmin;
+import io.softcifar.infra.local.TopicSpec;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
@@ -33,9 +37,11 @@ class ContainersInfrastructureIT {
 
         try (ContainersBackend backend = ContainersBackend.start()) {
             KafkaAdmin.createTopics(backend.kafkaBootstrapServers(), List.of(TopicSpec.of("it.containers", 1)));
-            KafkaClients.send(backend.kafkaBootstrapServers(), "it.containers", "k", "from a container");
-            assertThat(KafkaClients.read(backend.kafkaBootstrapServers(), "it.containers", 1, Duration.ofSeconds(30)))
-                    .extracting(ConsumerRecord::value).containsExactly("from a container");
+            TopicProbe.send(backend.kafkaBootstrapServers(), "it.containers", "k", "from a container");
+            try (TopicProbe probe = new TopicProbe(backend.kafkaBootstrapServers(), "it.containers")) {
+                assertThat(probe.await(r -> true, Duration.ofSeconds(30))).map(ConsumerRecord::value)
+                        .contains("from a container");
+            }
 
             assertThat(S3Clients.roundTrip(backend.s3Endpoint(), backend.s3AccessKey(), backend.s3SecretKey(),
                     "softcifar-test", "it/containers.txt", "stored in SeaweedFS")).isEqualTo("stored in SeaweedFS");

@@ -1,5 +1,7 @@
 package io.softcifar.testsupport;
 
+import io.softcifar.infra.local.TopicSpec;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URL;
@@ -27,10 +29,11 @@ class SharedInfrastructureIT {
     @Test
     void servesKafka(TestInfrastructure infra) throws Exception {
         infra.createTopics(TopicSpec.of("it.infra", 1));
-        KafkaClients.send(infra.kafkaBootstrapServers(), "it.infra", "k", "v");
+        TopicProbe.send(infra.kafkaBootstrapServers(), "it.infra", "k", "v");
 
-        assertThat(KafkaClients.read(infra.kafkaBootstrapServers(), "it.infra", 1, Duration.ofSeconds(20)))
-                .extracting(ConsumerRecord::value).containsExactly("v");
+        try (TopicProbe probe = new TopicProbe(infra.kafkaBootstrapServers(), "it.infra")) {
+            assertThat(probe.await(r -> true, Duration.ofSeconds(20))).map(ConsumerRecord::value).contains("v");
+        }
     }
 
     @Test
@@ -58,7 +61,8 @@ class SharedInfrastructureIT {
         assertThat(TestInfrastructure.class.getClassLoader()).as("precondition: tests run in the system class loader")
                 .isSameAs(ClassLoader.getSystemClassLoader());
         URL[] classpath = {
-            location(TestInfrastructure.class), location(LoggerFactory.class), location(SimpleLogger.class)};
+            location(TestInfrastructure.class), location(io.softcifar.infra.local.InfrastructureException.class),
+            location(LoggerFactory.class), location(SimpleLogger.class)};
         try (URLClassLoader isolated = new URLClassLoader(classpath, ClassLoader.getPlatformClassLoader())) {
             Class<?> copy = Class.forName(TestInfrastructure.class.getName(), true, isolated);
             assertThat(copy).isNotSameAs(TestInfrastructure.class);

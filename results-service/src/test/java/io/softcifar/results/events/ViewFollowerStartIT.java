@@ -7,7 +7,7 @@ import io.softcifar.contracts.topics.Topics;
 import io.softcifar.results.service.ResultsView;
 import io.softcifar.contracts.study.StudyExpander;
 import io.softcifar.service.kafka.TopicInitializer;
-import io.softcifar.testsupport.EmbeddedKafka;
+import io.softcifar.infra.local.EmbeddedKafka;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -9,7 +9,7 @@ import io.softcifar.storage.ObjectStore;
 import io.softcifar.storage.ObjectStoreConfig;
 import io.softcifar.storage.ObjectStoreException;
 import io.softcifar.storage.ObjectStorePolicy;
-import io.softcifar.testsupport.EmbeddedS3;
+import io.softcifar.infra.local.EmbeddedS3;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package io.softcifar.cli.stack;
 
-import io.softcifar.testsupport.EmbeddedKafka;
-import io.softcifar.testsupport.EmbeddedS3;
+import io.softcifar.infra.local.EmbeddedKafka;
+import io.softcifar.infra.local.EmbeddedS3;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,4 +1,6 @@
-package io.softcifar.testsupport;
+package io.softcifar.infra.local;
+
+import io.softcifar.infra.local.EmbeddedS3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -50,10 +52,15 @@ class EmbeddedS3IT {
     }
 
     @Test
-    void servesTheDefaultCredentialsOnLoopback() {
+    void servesRandomCredentialsOnLoopback() throws Exception {
         assertThat(s3.endpoint()).isEqualTo("http://127.0.0.1:" + s3.port());
-        assertThat(s3.accessKey()).isEqualTo("softcifar");
-        assertThat(s3.secretKey()).isEqualTo("softcifar-secret");
+        // no fixed credentials: a key of its own per server (hex, 16 + 40 characters), different for a second server
+        assertThat(s3.accessKey()).matches("local-[0-9a-f]{16}");
+        assertThat(s3.secretKey()).matches("[0-9a-f]{40}");
+        try (EmbeddedS3 other = EmbeddedS3.builder().start()) {
+            assertThat(other.accessKey()).isNotEqualTo(s3.accessKey());
+            assertThat(other.secretKey()).isNotEqualTo(s3.secretKey());
+        }
         assertThat(s3.dataDir()).isEmpty();
     }
 

@@ -1,4 +1,4 @@
-package io.softcifar.testsupport;
+package io.softcifar.infra.local;
 
 import java.io.IOException;
 import java.io.Writer;
@@ -57,7 +57,7 @@ final class BrokerSettings {
         Properties props = new Properties();
         props.putAll(settings);
         try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            props.store(out, "written by io.softcifar.testsupport.EmbeddedKafka on every start");
+            props.store(out, "written by io.softcifar.infra.local.EmbeddedKafka on every start");
             return file;
         } catch (IOException e) {
             throw new InfrastructureException("Cannot write the Kafka configuration " + file + ": "

@@ -1,4 +1,4 @@
-package io.softcifar.testsupport;
+package io.softcifar.infra.local;
 
 /**
  * The test infrastructure (Kafka broker, S3 server, containers) could not be started or used.
@@ -17,7 +17,7 @@ public class InfrastructureException extends RuntimeException {
     }
 
     /** The innermost message of a chain of exceptions, which is usually the one that says what went wrong. */
-    static String rootMessage(Throwable error) {
+    public static String rootMessage(Throwable error) {
         Throwable root = error;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

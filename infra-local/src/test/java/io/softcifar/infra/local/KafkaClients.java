@@ -1,4 +1,4 @@
-package io.softcifar.testsupport;
+package io.softcifar.infra.local;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.softcifar.testsupport;
+package io.softcifar.infra.local;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -26,9 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedS3 implements AutoCloseable {
 
-    /** The fixed test credentials; only ever served on the loopback interface. */
-    public static final String DEFAULT_ACCESS_KEY = "softcifar";
-    public static final String DEFAULT_SECRET_KEY = "softcifar-secret";
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedS3.class);
 
@@ -91,8 +89,9 @@ public final class EmbeddedS3 implements AutoCloseable {
 
         private Path dataDir;
         private int port;
-        private String accessKey = DEFAULT_ACCESS_KEY;
-        private String secretKey = DEFAULT_SECRET_KEY;
+        // no credential literals: unless given, each server gets its own random pair (up passes it to its children)
+        private String accessKey = "local-" + randomHex(8);
+        private String secretKey = randomHex(20);
 
         private Builder() {
         }
@@ -158,5 +157,11 @@ public final class EmbeddedS3 implements AutoCloseable {
         private static BlobStore blobStore(Path dir) {
             return dir == null ? new TransientNio2BlobStore() : new FilesystemNio2BlobStore(dir.toString());
         }
+    }
+
+    private static String randomHex(int bytes) {
+        byte[] b = new byte[bytes];
+        RANDOM.nextBytes(b);
+        return java.util.HexFormat.of().formatHex(b);
     }
 }

@@ -1,4 +1,4 @@
-package io.softcifar.testsupport;
+package io.softcifar.infra.local;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * The two admin operations the infrastructure needs, for the embedded broker and the container alike: wait until a
  * broker answers, and create topics.
  */
-final class KafkaAdmin {
+public final class KafkaAdmin {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaAdmin.class);
     private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(30);
@@ -34,7 +34,7 @@ final class KafkaAdmin {
      * producers, consumers and topic creation work, or until {@code deadline} ({@link System#nanoTime()}) has
      * passed; {@code timeout} is the whole wait, for the message.
      */
-    static void awaitReady(String bootstrapServers, long deadline, Duration timeout) {
+    public static void awaitReady(String bootstrapServers, long deadline, Duration timeout) {
         Throwable lastError = null;
         try (Admin admin = create(bootstrapServers, timeout)) {
             while (System.nanoTime() < deadline) {
@@ -63,7 +63,7 @@ final class KafkaAdmin {
      * Creates the topics that do not exist yet, all with replication factor 1. A topic that already exists is left
      * as it is (tests and service restarts call this again), even if its partition count differs.
      */
-    static void createTopics(String bootstrapServers, List<TopicSpec> topics) {
+    public static void createTopics(String bootstrapServers, List<TopicSpec> topics) {
         if (topics.isEmpty()) {
             return;
         }

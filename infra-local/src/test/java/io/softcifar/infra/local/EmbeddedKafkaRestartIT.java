@@ -1,4 +1,5 @@
-package io.softcifar.testsupport;
+package io.softcifar.infra.local;
+
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.softcifar.testsupport;
+package io.softcifar.infra.local;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
