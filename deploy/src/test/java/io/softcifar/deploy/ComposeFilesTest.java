@@ -1,5 +1,7 @@
 package io.softcifar.deploy;
 
+import io.softcifar.testsupport.Required;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

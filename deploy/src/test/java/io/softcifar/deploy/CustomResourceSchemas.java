@@ -1,5 +1,7 @@
 package io.softcifar.deploy;
 
+import io.softcifar.testsupport.Required;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.Error;
 import com.networknt.schema.InputFormat;

@@ -5,8 +5,8 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * A file or tool a test needs (the real CIFAR-10H copy in {@code ../shared}, python3 with numpy, a built jar, …).
  * Absent on a developer's machine, the test is skipped with a message naming it; absent in CI ({@code CI=true}), the
- * test fails, so a check that silently stopped running cannot let CI go green. Same rule as
- * {@code deploy/src/test/java/io/softcifar/deploy/Required.java} (kubectl, docker-compose).
+ * test fails, so a check that silently stopped running cannot let CI go green. The one copy: every module's tests
+ * use it (contracts, ml-core and deploy take test-support without its dependencies, for this class only).
  */
 public final class Required {
 

@@ -2,7 +2,7 @@ package io.softcifar.contracts.spec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.softcifar.contracts.Required;
+import io.softcifar.testsupport.Required;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

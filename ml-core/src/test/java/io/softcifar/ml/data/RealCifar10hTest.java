@@ -3,7 +3,7 @@ package io.softcifar.ml.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.softcifar.ml.Required;
+import io.softcifar.testsupport.Required;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -8,7 +8,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.softcifar.ml.Required;
+import io.softcifar.testsupport.Required;
 import io.softcifar.ml.data.Cifar100Binary;
 import io.softcifar.ml.data.InvalidDataException;
 import io.softcifar.ml.data.LabeledImages;

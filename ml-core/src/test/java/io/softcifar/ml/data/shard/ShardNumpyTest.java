@@ -2,7 +2,7 @@ package io.softcifar.ml.data.shard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.softcifar.ml.Required;
+import io.softcifar.testsupport.Required;
 import io.softcifar.ml.data.LabeledImages;
 import io.softcifar.ml.data.SoftLabelDataset;
 import io.softcifar.ml.data.SyntheticData;
