@@ -18,7 +18,13 @@ import io.softcifar.contracts.spec.InvalidSpecException;
 import io.softcifar.contracts.storage.ObjectKeys;
 import io.softcifar.contracts.topics.Topics;
 import io.softcifar.dataset.config.DatasetSettings;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigUtils;
+import io.softcifar.dataset.imports.ArchiveLimits;
 import io.softcifar.dataset.imports.DatasetBuilder;
+import io.softcifar.dataset.imports.ImportRoots;
+import io.softcifar.dataset.imports.SourcePolicy;
+import io.softcifar.dataset.imports.UrlPolicy;
 import io.softcifar.dataset.imports.DatasetIds;
 import io.softcifar.dataset.imports.LocalFiles;
 import io.softcifar.dataset.imports.ResolvedInputs;
@@ -30,6 +36,7 @@ import io.softcifar.storage.ObjectStore;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -95,11 +102,32 @@ public class DatasetService {
             t.setDaemon(true);
             return t;
         });
-        resolver = new SourceResolver(settings.workDir().resolve("cache"));
+        resolver = new SourceResolver(settings.workDir().resolve("cache"), sourcePolicy(settings));
         importTimer = Timer.builder("softcifar.dataset.import.seconds")
                 .description("wall time of dataset imports that built a dataset")
                 .register(registry);
         registry.gauge("softcifar.dataset.imports.active", active);
+    }
+
+    /** The source bounds of {@code softcifar.dataset.*}. */
+    static SourcePolicy sourcePolicy(DatasetSettings s) {
+        return new SourcePolicy(new ImportRoots(s.importRoots().orElse(List.of())),
+                new UrlPolicy(s.urlHosts(), s.allowLoopbackUrlsForTests()), s.maxDownloadBytes(), s.downloadTimeout(),
+                s.maxRedirects(), new ArchiveLimits(s.maxArchiveEntries(), s.maxArchiveBytes()));
+    }
+
+    /** Fails the start of the prod profile when the test-only loopback switch is on; logs the import roots. */
+    void checkSourcePolicy(@Observes StartupEvent event) {
+        SourcePolicy.requireAllowedInProfile(ConfigUtils.getProfiles(), settings.allowLoopbackUrlsForTests());
+        List<java.nio.file.Path> roots = settings.importRoots().orElse(List.of());
+        if (roots.isEmpty()) {
+            LOG.info("local dataset imports are off: no import root (softcifar.dataset.import-roots)");
+        } else {
+            LOG.infof("local dataset imports allowed under %s", roots);
+        }
+        if (settings.allowLoopbackUrlsForTests()) {
+            LOG.warn("softcifar.dataset.allow-loopback-urls-for-tests is on: URL sources may name loopback hosts");
+        }
     }
 
     @PreDestroy
@@ -117,7 +145,7 @@ public class DatasetService {
         if (!errors.isEmpty()) {
             throw new InvalidSpecException(errors);
         }
-        Optional<String> declared = DatasetIds.fromDeclaredChecksums(spec);
+        Optional<String> declared = DatasetIds.fromDeclaredChecksums(resolver, spec);
         ResolvedInputs resolved = declared.isPresent() ? null : resolver.resolve(spec); // local files: hashed now
         String id = declared.orElseGet(() -> DatasetIds.compute(spec, resolved));
 
@@ -150,7 +178,7 @@ public class DatasetService {
                 throw new IllegalStateException("dataset id " + id + " does not match its inputs (" + computed + ")");
             }
             LOG.infof("dataset %s: building (protocol %s, seeds %s)", id, entry.spec.protocol(), entry.spec.seeds());
-            DatasetManifest manifest = new DatasetBuilder(settings.shardSize()).build(entry.spec, inputs, id, staging);
+            DatasetManifest manifest = new DatasetBuilder(settings.shardSize(), resolver.archiveLimits()).build(entry.spec, inputs, id, staging);
             uploading = true;
             upload(id, staging);
             sample.stop(importTimer);
@@ -160,7 +188,8 @@ public class DatasetService {
             LOG.infof("dataset %s: ready, %d images, %d seed(s)", id, manifest.statistics().images(),
                     manifest.seeds().size());
             publishState(id, entry.requestId, new DatasetReady(id, ObjectKeys.manifest(id), DatasetSummary.of(manifest)));
-        } catch (Exception e) {
+        } catch (Exception | Error e) {
+            // an Error (out of memory, …) must not leave the import IMPORTING forever either
             Problem problem = Problem.of(e);
             if (!(e instanceof InvalidDataException || e instanceof InvalidSpecException)) {
                 LOG.errorf(e, "dataset %s: import failed", id);
@@ -174,6 +203,9 @@ public class DatasetService {
             counter("failed").increment();
             publishState(id, entry.requestId, new DatasetFailed(id, entry.requestId, problem.message(),
                     problem.field(), List.of()));
+            if (e instanceof Error error && !(e instanceof OutOfMemoryError)) {
+                throw error;
+            }
         } finally {
             active.decrementAndGet();
             LocalFiles.deleteTree(staging);
