@@ -105,7 +105,7 @@ final class NpyHeader {
     }
 
     private static long dimension(Path file, String d, String shown, String what) {
-        if (!d.matches("[0-9]{1,12}L?")) {
+        if (!d.matches("[0-9]{1,18}L?")) {
             throw bad(file, ".npy header declares shape " + shown + ", which is not a list of sizes", what);
         }
         return Long.parseLong(d.replace("L", ""));
