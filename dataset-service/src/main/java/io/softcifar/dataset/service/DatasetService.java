@@ -18,8 +18,6 @@ import io.softcifar.contracts.spec.InvalidSpecException;
 import io.softcifar.contracts.storage.ObjectKeys;
 import io.softcifar.contracts.topics.Topics;
 import io.softcifar.dataset.config.DatasetSettings;
-import io.quarkus.runtime.StartupEvent;
-import io.quarkus.runtime.configuration.ConfigUtils;
 import io.softcifar.dataset.imports.ArchiveLimits;
 import io.softcifar.dataset.imports.DatasetBuilder;
 import io.softcifar.dataset.imports.ImportRoots;
@@ -36,7 +34,6 @@ import io.softcifar.storage.ObjectStore;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -110,24 +107,10 @@ public class DatasetService {
     }
 
     /** The source bounds of {@code softcifar.dataset.*}. */
-    static SourcePolicy sourcePolicy(DatasetSettings s) {
+    private static SourcePolicy sourcePolicy(DatasetSettings s) {
         return new SourcePolicy(new ImportRoots(s.importRoots().orElse(List.of())),
                 new UrlPolicy(s.urlHosts(), s.allowLoopbackUrlsForTests()), s.maxDownloadBytes(), s.downloadTimeout(),
                 s.maxRedirects(), new ArchiveLimits(s.maxArchiveEntries(), s.maxArchiveBytes()));
-    }
-
-    /** Fails the start of the prod profile when the test-only loopback switch is on; logs the import roots. */
-    void checkSourcePolicy(@Observes StartupEvent event) {
-        SourcePolicy.requireAllowedInProfile(ConfigUtils.getProfiles(), settings.allowLoopbackUrlsForTests());
-        List<java.nio.file.Path> roots = settings.importRoots().orElse(List.of());
-        if (roots.isEmpty()) {
-            LOG.info("local dataset imports are off: no import root (softcifar.dataset.import-roots)");
-        } else {
-            LOG.infof("local dataset imports allowed under %s", roots);
-        }
-        if (settings.allowLoopbackUrlsForTests()) {
-            LOG.warn("softcifar.dataset.allow-loopback-urls-for-tests is on: URL sources may name loopback hosts");
-        }
     }
 
     @PreDestroy
