@@ -20,13 +20,13 @@ import io.softcifar.contracts.topics.Topics;
 import io.softcifar.dataset.config.DatasetSettings;
 import io.softcifar.dataset.imports.ArchiveLimits;
 import io.softcifar.dataset.imports.DatasetBuilder;
-import io.softcifar.dataset.imports.ImportRoots;
-import io.softcifar.dataset.imports.SourcePolicy;
-import io.softcifar.dataset.imports.UrlPolicy;
 import io.softcifar.dataset.imports.DatasetIds;
+import io.softcifar.dataset.imports.ImportRoots;
 import io.softcifar.dataset.imports.LocalFiles;
 import io.softcifar.dataset.imports.ResolvedInputs;
+import io.softcifar.dataset.imports.SourcePolicy;
 import io.softcifar.dataset.imports.SourceResolver;
+import io.softcifar.dataset.imports.UrlPolicy;
 import io.softcifar.ml.data.InvalidDataException;
 import io.softcifar.service.events.EventPublisher;
 import io.softcifar.storage.ObjectInfo;
@@ -161,7 +161,8 @@ public class DatasetService {
                 throw new IllegalStateException("dataset id " + id + " does not match its inputs (" + computed + ")");
             }
             LOG.infof("dataset %s: building (protocol %s, seeds %s)", id, entry.spec.protocol(), entry.spec.seeds());
-            DatasetManifest manifest = new DatasetBuilder(settings.shardSize(), resolver.archiveLimits()).build(entry.spec, inputs, id, staging);
+            DatasetManifest manifest = new DatasetBuilder(settings.shardSize(), resolver.archiveLimits())
+                    .build(entry.spec, inputs, id, staging);
             uploading = true;
             upload(id, staging);
             sample.stop(importTimer);
