@@ -70,6 +70,7 @@ public final class DatasetBuilder {
     private static final int NUM_CLASSES = SoftLabels.CIFAR10_CLASSES;
 
     private final int maxImagesPerShard;
+    private final ArchiveLimits archiveLimits;
 
     /** Shards of at most {@value ShardFormat#DEFAULT_MAX_IMAGES_PER_SHARD} images. */
     public DatasetBuilder() {
@@ -78,8 +79,14 @@ public final class DatasetBuilder {
 
     /** @throws InvalidDataException if {@code maxImagesPerShard} is not ≥ 1 */
     public DatasetBuilder(int maxImagesPerShard) {
+        this(maxImagesPerShard, ArchiveLimits.DEFAULT);
+    }
+
+    /** Archive members are read within {@code archiveLimits} (those the resolver checked the archives with). */
+    public DatasetBuilder(int maxImagesPerShard, ArchiveLimits archiveLimits) {
         ShardFormat.ranges(0, maxImagesPerShard); // validates
         this.maxImagesPerShard = maxImagesPerShard;
+        this.archiveLimits = java.util.Objects.requireNonNull(archiveLimits, "archiveLimits");
     }
 
     /**
@@ -167,7 +174,8 @@ public final class DatasetBuilder {
             SoftLabelDataset petersonTest = null;
             if (peterson) {
                 ResolvedInput archive = inputs.require(DatasetInput.CIFAR10_ARCHIVE);
-                LabeledImages train = CifarArchives.cifar10Train(archive.field(), archive.file(), scratch);
+                LabeledImages train = CifarArchives.cifar10Train(archive.field(), archive.file(), scratch,
+                        archiveLimits);
                 petersonTest = new SoftLabelDataset(train,
                         SoftLabels.oneHot(archive.location(), train.labels(), NUM_CLASSES));
                 log("read %d CIFAR-10 training images for the peterson test split (%s)", train.count(),
@@ -255,7 +263,7 @@ public final class DatasetBuilder {
                 images = SvhnMat.read(in.file());
             } else if (DatasetSpec.OOD_CIFAR100.equals(set)) {
                 ResolvedInput in = inputs.require(DatasetInput.CIFAR100_ARCHIVE);
-                images = CifarArchives.cifar100Test(in.field(), in.file(), scratch);
+                images = CifarArchives.cifar100Test(in.field(), in.file(), scratch, archiveLimits);
             } else {
                 throw InvalidDataException.forField("oodSets", "unknown OOD set '" + set + "'");
             }

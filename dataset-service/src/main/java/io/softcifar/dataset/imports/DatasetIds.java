@@ -49,13 +49,15 @@ public final class DatasetIds {
      * test images taken out of the archive must be resolved first ({@link #compute}). When present it equals what
      * {@link #compute} gives after resolution, since resolution verifies the declared checksums.
      *
-     * @throws io.softcifar.ml.data.InvalidDataException if a source is missing (as {@link SourceResolver#resolve})
+     * @param resolver the resolver (and so the source policy) the spec will be resolved with
+     * @throws io.softcifar.ml.data.InvalidDataException if a source is missing or not allowed (as
+     *     {@link SourceResolver#resolve})
      */
-    public static Optional<String> fromDeclaredChecksums(DatasetSpec spec) {
+    public static Optional<String> fromDeclaredChecksums(SourceResolver resolver, DatasetSpec spec) {
         Map<String, String> shas = new TreeMap<>();
         boolean haveTest = false;
         boolean peterson = DatasetSpec.PROTOCOL_PETERSON.equals(spec.withDefaults().protocol());
-        for (SourceResolver.Planned p : SourceResolver.plan(spec)) {
+        for (SourceResolver.Planned p : resolver.plan(spec)) {
             if (p.input() == DatasetInput.CIFAR10H_COUNTS) {
                 continue;
             }

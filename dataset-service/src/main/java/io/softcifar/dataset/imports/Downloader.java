@@ -26,18 +26,39 @@ import org.slf4j.LoggerFactory;
  * cache name only when the declared checksums match; otherwise it is deleted and the error says
  * {@code "<field>: checksum mismatch for <url>: expected md5 X, got Y"}. Progress (bytes, %, MB/s) is logged every
  * 10% or 5 seconds. A URL with no declared checksum cannot be verified: it is downloaded again each time.
+ *
+ * <p>Bounds: every URL, and every redirect target (at most {@code maxRedirects}, followed here, never by the client),
+ * passes {@link UrlPolicy} — scheme, host allow-list, public addresses only; a body larger than {@code maxBytes}
+ * (announced or streamed) is refused; the whole download, redirects included, must end within {@code timeout}
+ * (a stalled body is cut off).
  */
 final class Downloader {
 
     private static final Logger LOG = LoggerFactory.getLogger(Downloader.class);
     private static final long LOG_EVERY_NANOS = Duration.ofSeconds(5).toNanos();
 
+    private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "download-deadline");
+                t.setDaemon(true);
+                return t;
+            });
+
     private final HttpClient http;
     private final Path downloads;
+    private final UrlPolicy policy;
+    private final long maxBytes;
+    private final Duration timeout;
+    private final int maxRedirects;
 
-    Downloader(HttpClient http, Path cacheDir) {
-        this.http = http;
+    Downloader(Path cacheDir, UrlPolicy policy, long maxBytes, Duration timeout, int maxRedirects) {
+        this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(30)).build();
         this.downloads = cacheDir.resolve("downloads");
+        this.policy = policy;
+        this.maxBytes = maxBytes;
+        this.timeout = timeout;
+        this.maxRedirects = maxRedirects;
     }
 
     /** The cache file of a URL with these declared checksums (it may not exist yet). */
@@ -72,7 +93,7 @@ final class Downloader {
             Files.createDirectories(downloads);
             // a unique name: two imports may fetch the same file at once
             partial = Files.createTempFile(downloads, target.getFileName().toString(), ".partial");
-            got = download(field, url, partial);
+            got = download(field, url, md5, sha256, partial);
         } catch (IOException e) {
             deleteQuietly(partial);
             throw new InvalidDataException(field + ": cannot download " + url + ": " + describe(e)
@@ -106,38 +127,110 @@ final class Downloader {
     /** A verified local copy and its checksums. */
     record Fetched(Path file, Checksums checksums) {}
 
-    private Checksums download(String field, String url, Path partial) throws IOException, InterruptedException {
-        URI uri;
-        try {
-            uri = URI.create(url);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidDataException(field + ": " + url + " is not a valid URL", e);
-        }
+    private Checksums download(String field, String url, String md5, String sha256, Path partial)
+            throws IOException, InterruptedException {
+        URI uri = policy.check(field, url, md5, sha256);
+        long deadline = System.nanoTime() + timeout.toNanos();
         LOG.info("{}: downloading {}", field, url);
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(2)).GET().build();
-        HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream body = response.body()) {
+        for (int redirects = 0; ; redirects++) {
+            policy.checkAddresses(field, uri);
+            HttpRequest request = HttpRequest.newBuilder(uri).timeout(remaining(field, url, deadline)).GET().build();
+            HttpResponse<InputStream> response;
+            try {
+                response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            } catch (java.net.http.HttpTimeoutException e) {
+                throw tooSlow(field, url);
+            }
+            int status = response.statusCode();
+            if (status >= 300 && status < 400 && response.headers().firstValue("Location").isPresent()) {
+                response.body().close();
+                if (redirects == maxRedirects) {
+                    throw new InvalidDataException(field + ": download of " + url + " was redirected more than "
+                            + maxRedirects + " times (softcifar.dataset.max-redirects)");
+                }
+                String location = response.headers().firstValue("Location").get();
+                URI next;
+                try {
+                    next = uri.resolve(location);
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidDataException(field + ": download of " + url + " was redirected to an invalid"
+                            + " URL");
+                }
+                LOG.info("{}: redirected to {}", field, next);
+                uri = policy.check(field, next.toString(), md5, sha256);
+                continue;
+            }
+            return body(field, url, response, partial, deadline);
+        }
+    }
+
+    private Checksums body(String field, String url, HttpResponse<InputStream> response, Path partial, long deadline)
+            throws IOException {
+        InputStream body = response.body();
+        // a stalled body blocks read(): closing the stream at the deadline ends it
+        java.util.concurrent.ScheduledFuture<?> cutOff = WATCHDOG.schedule(() -> {
+            try {
+                body.close();
+            } catch (IOException e) {
+                LOG.debug("closing a timed-out download: {}", e.getMessage());
+            }
+        }, Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+        try (body) {
             if (response.statusCode() != 200) {
                 throw new InvalidDataException(field + ": download of " + url + " failed: HTTP " + response.statusCode()
                         + " (check the URL, or download the file yourself and set sources.dir)");
             }
             long total = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+            if (total > maxBytes) {
+                throw tooLarge(field, url, total + " bytes");
+            }
             Checksums.Hasher hasher = new Checksums.Hasher();
             Progress progress = new Progress(field, total);
             try (OutputStream out = Files.newOutputStream(partial)) {
                 byte[] buf = new byte[1 << 16];
                 for (int r = body.read(buf); r >= 0; r = body.read(buf)) {
+                    if (progress.bytes + r > maxBytes) {
+                        throw tooLarge(field, url, "more than " + maxBytes + " bytes");
+                    }
                     out.write(buf, 0, r);
                     hasher.update(buf, 0, r);
                     progress.add(r);
                 }
+            } catch (IOException e) {
+                if (System.nanoTime() - deadline >= 0) {
+                    throw tooSlow(field, url);
+                }
+                throw e;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                throw tooSlow(field, url);
             }
             if (total >= 0 && progress.bytes != total) {
                 throw new IOException("the body ended after " + progress.bytes + " of " + total + " bytes");
             }
             progress.done();
             return hasher.result();
+        } finally {
+            cutOff.cancel(false);
         }
+    }
+
+    private Duration remaining(String field, String url, long deadline) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw tooSlow(field, url);
+        }
+        return Duration.ofNanos(left);
+    }
+
+    private InvalidDataException tooLarge(String field, String url, String size) {
+        return new InvalidDataException(field + ": download of " + url + " is " + size + ", over the cap of "
+                + maxBytes + " bytes (softcifar.dataset.max-download-bytes)");
+    }
+
+    private InvalidDataException tooSlow(String field, String url) {
+        return new InvalidDataException(field + ": download of " + url + " took longer than " + timeout.toSeconds()
+                + " s (softcifar.dataset.download-timeout)");
     }
 
     /** Logs bytes, percentage and speed every 10% (when the length is known) or every 5 seconds. */

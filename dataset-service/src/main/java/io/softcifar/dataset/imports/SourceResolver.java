@@ -5,7 +5,6 @@ import io.softcifar.contracts.spec.DatasetSpec;
 import io.softcifar.contracts.spec.SourceRef;
 import io.softcifar.contracts.spec.Sources;
 import io.softcifar.ml.data.InvalidDataException;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,6 +28,13 @@ import org.slf4j.LoggerFactory;
  * are optional: used (to cross-check the probabilities) when given explicitly or present in {@code sources.dir}, never
  * downloaded on their own account.
  *
+ * <p>Where sources may come from is bounded by a {@link SourcePolicy}: local paths only under the import roots (checked
+ * after resolving {@code ..} and links, with one answer for missing and not allowed; the real path is what is read),
+ * URLs only as {@link UrlPolicy} allows (checked here before anything runs, and again by the {@link Downloader} for
+ * every redirect and resolved address). Every file is then checked against what it must hold before anything parses
+ * it: {@code .npy} and {@code .mat} headers against the expected dtype and shape ({@link NpyHeader},
+ * {@link MatHeader}), {@code test_batch.bin} by its length, archives by their entries ({@link CifarArchives#inspect}).
+ *
  * <p>Missing inputs are all reported at once, each naming its field and what to do, e.g. {@code "sources.cifar10hProbs:
  * no cifar10h-probs.npy in /data and no path or url; set sources.download=true to fetch the official file"}.
  */
@@ -36,23 +42,31 @@ public final class SourceResolver {
 
     private static final Logger LOG = LoggerFactory.getLogger(SourceResolver.class);
 
+    /** Most records of {@code test_batch.bin} (3,073 bytes each) accepted: all 60,000 CIFAR-10 images. */
+    static final long MAX_TEST_RECORDS = 60_000;
+    /** Most rows of a CIFAR-10H {@code .npy} accepted (it has 10,000; they must match the test images). */
+    static final long MAX_LABEL_ROWS = 60_000;
+    private static final int CIFAR_RECORD = 1 + 3072;
+
     private final Downloader downloader;
     private final Path extracted;
+    private final SourcePolicy policy;
 
     /**
      * Downloads are cached under {@code cacheDir/downloads}, the CIFAR-10 test images taken out of an archive under
      * {@code cacheDir/extracted/<archive sha256>/}.
      */
-    public SourceResolver(Path cacheDir) {
-        this(cacheDir, HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-                .connectTimeout(java.time.Duration.ofSeconds(30)).build());
+    public SourceResolver(Path cacheDir, SourcePolicy policy) {
+        Objects.requireNonNull(cacheDir, "cacheDir");
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.downloader = new Downloader(cacheDir, policy.urls(), policy.maxDownloadBytes(), policy.downloadTimeout(),
+                policy.maxRedirects());
+        this.extracted = cacheDir.resolve("extracted");
     }
 
-    /** With a given HTTP client (tests, proxies). */
-    public SourceResolver(Path cacheDir, HttpClient http) {
-        Objects.requireNonNull(cacheDir, "cacheDir");
-        this.downloader = new Downloader(http, cacheDir);
-        this.extracted = cacheDir.resolve("extracted");
+    /** The archive limits this resolver checks with (the builder reads archive members with the same). */
+    public ArchiveLimits archiveLimits() {
+        return policy.archives();
     }
 
     /** A chosen source that is not fetched or hashed yet. */
@@ -92,8 +106,9 @@ public final class SourceResolver {
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(target.getParent() + ": cannot create: " + e.getMessage(), e);
             }
-            member = CifarArchives.extractCifar10Test(archive.field(), archive.file(), target);
+            member = CifarArchives.extractCifar10Test(archive.field(), archive.file(), target, policy.archives());
         }
+        checkFormat(archive.field(), DatasetInput.CIFAR10_TEST, target);
         Checksums c = Checksums.of(target);
         String location = archive.location() + "!" + member;
         LOG.info("sources.{}: {} (sha256 {})", DatasetInput.CIFAR10_TEST.property(), location, c.sha256());
@@ -102,18 +117,19 @@ public final class SourceResolver {
     }
 
     /**
-     * Chooses the source of every input the spec needs, checking only that local files exist (no hashing, no
-     * download).
+     * Chooses the source of every input the spec needs, checking local paths against the import roots and URLs
+     * against the URL rules (no hashing, no download, no DNS lookup).
      */
-    static List<Planned> plan(DatasetSpec spec) {
+    List<Planned> plan(DatasetSpec spec) {
         DatasetSpec s = spec.withDefaults();
         Sources src = s.sources();
+        Path dir = folder(src);
         List<Planned> out = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         boolean peterson = DatasetSpec.PROTOCOL_PETERSON.equals(s.protocol());
 
-        Planned test = choose(DatasetInput.CIFAR10_TEST, src);
-        Planned archive = choose(DatasetInput.CIFAR10_ARCHIVE, src);
+        Planned test = choose(DatasetInput.CIFAR10_TEST, src, dir);
+        Planned archive = choose(DatasetInput.CIFAR10_ARCHIVE, src, dir);
         if (test != null) {
             out.add(test);
         }
@@ -127,16 +143,16 @@ public final class SourceResolver {
                 missing.add(missingTestImages(src));
             }
         }
-        add(out, missing, DatasetInput.CIFAR10H_PROBS, src);
-        Planned counts = chooseOptional(DatasetInput.CIFAR10H_COUNTS, src);
+        add(out, missing, DatasetInput.CIFAR10H_PROBS, src, dir);
+        Planned counts = chooseOptional(DatasetInput.CIFAR10H_COUNTS, src, dir);
         if (counts != null) {
             out.add(counts);
         }
         if (s.oodSets().contains(DatasetSpec.OOD_SVHN)) {
-            add(out, missing, DatasetInput.SVHN_TEST, src);
+            add(out, missing, DatasetInput.SVHN_TEST, src, dir);
         }
         if (s.oodSets().contains(DatasetSpec.OOD_CIFAR100)) {
-            add(out, missing, DatasetInput.CIFAR100_ARCHIVE, src);
+            add(out, missing, DatasetInput.CIFAR100_ARCHIVE, src, dir);
         }
         if (!missing.isEmpty()) {
             throw new InvalidDataException(String.join("; ", missing));
@@ -144,8 +160,21 @@ public final class SourceResolver {
         return out;
     }
 
-    private static void add(List<Planned> out, List<String> missing, DatasetInput input, Sources src) {
-        Planned p = choose(input, src);
+    /**
+     * The real path of {@code sources.dir}, or null if none is given; its class-name file must not lead out of the
+     * roots either (the builder reads it).
+     */
+    private Path folder(Sources src) {
+        if (src.dir() == null || src.dir().isBlank()) {
+            return null;
+        }
+        Path dir = policy.roots().requireFolder("sources.dir", src.dir());
+        policy.roots().fileInFolder("sources.dir", dir, io.softcifar.ml.data.Cifar10hFolder.CLASS_NAMES_FILE);
+        return dir;
+    }
+
+    private void add(List<Planned> out, List<String> missing, DatasetInput input, Sources src, Path dir) {
+        Planned p = choose(input, src, dir);
         if (p != null) {
             out.add(p);
         } else {
@@ -154,41 +183,46 @@ public final class SourceResolver {
     }
 
     /** Explicit ref, else dir/standard name if it exists, else the official URL if downloads are allowed; or null. */
-    private static Planned choose(DatasetInput input, Sources src) {
+    private Planned choose(DatasetInput input, Sources src, Path dir) {
+        String field = "sources." + input.property();
         SourceRef explicit = src.ref(input);
         if (explicit != null) {
             if (explicit.url() != null) {
+                policy.urls().check(field, explicit.url(), explicit.md5(), explicit.sha256());
                 return new Planned(input, explicit, ResolvedInput.Origin.URL);
             }
-            Path p = Path.of(explicit.path());
-            if (!Files.isRegularFile(p)) {
-                throw new InvalidDataException("sources." + input.property() + ".path: " + p
-                        + (Files.exists(p) ? " is not a regular file" : " not found"));
-            }
-            return new Planned(input, explicit, ResolvedInput.Origin.PATH);
+            Path real = policy.roots().requireFile(field + ".path", explicit.path());
+            return new Planned(input, new SourceRef(real.toString(), null, explicit.md5(), explicit.sha256()),
+                    ResolvedInput.Origin.PATH);
         }
-        Path inDir = inDir(input, src);
-        if (inDir != null && Files.isRegularFile(inDir)) {
-            return new Planned(input, SourceRef.ofPath(inDir.toString()), ResolvedInput.Origin.DIR);
+        Planned inDir = inDir(input, dir);
+        if (inDir != null) {
+            return inDir;
         }
         if (src.download() && input.official().isPresent()) {
-            return new Planned(input, input.official().get(), ResolvedInput.Origin.URL);
+            SourceRef official = input.official().get();
+            policy.urls().check(field, official.url(), official.md5(), official.sha256());
+            return new Planned(input, official, ResolvedInput.Origin.URL);
         }
         return null;
     }
 
     /** Optional inputs: explicit or in the folder; never downloaded unless explicitly asked for. */
-    private static Planned chooseOptional(DatasetInput input, Sources src) {
+    private Planned chooseOptional(DatasetInput input, Sources src, Path dir) {
         if (src.ref(input) != null) {
-            return choose(input, src);
+            return choose(input, src, dir);
         }
-        Path inDir = inDir(input, src);
-        return inDir != null && Files.isRegularFile(inDir)
-                ? new Planned(input, SourceRef.ofPath(inDir.toString()), ResolvedInput.Origin.DIR) : null;
+        return inDir(input, dir);
     }
 
-    private static Path inDir(DatasetInput input, Sources src) {
-        return src.dir() == null || src.dir().isBlank() ? null : Path.of(src.dir()).resolve(input.fileName());
+    /** The input under its standard name in the (accepted) folder, if there. */
+    private Planned inDir(DatasetInput input, Path dir) {
+        if (dir == null) {
+            return null;
+        }
+        return policy.roots().fileInFolder("sources.dir", dir, input.fileName())
+                .map(p -> new Planned(input, SourceRef.ofPath(p.toString()), ResolvedInput.Origin.DIR))
+                .orElse(null);
     }
 
     private static String missing(DatasetInput input, Sources src, String why) {
@@ -223,6 +257,12 @@ public final class SourceResolver {
         SourceRef ref = p.ref();
         if (p.origin() == ResolvedInput.Origin.URL) {
             Downloader.Fetched f = downloader.fetch(field, ref.url(), ref.md5(), ref.sha256());
+            try {
+                checkFormat(field, p.input(), f.file());
+            } catch (InvalidDataException e) {
+                LocalFiles.deleteTree(f.file()); // verified, but not what it must be: keep no copy
+                throw e;
+            }
             LOG.info("{}: {} (sha256 {})", field, ref.url(), f.checksums().sha256());
             return new ResolvedInput(p.input(), f.file(), f.checksums().sha256(), f.checksums().md5(), size(f.file()),
                     p.origin(), ref.url());
@@ -233,8 +273,38 @@ public final class SourceResolver {
         if (mismatch != null) {
             throw new InvalidDataException(field + ": checksum mismatch for " + file + ": " + mismatch);
         }
+        checkFormat(field, p.input(), file);
         LOG.info("{}: {} (sha256 {})", field, file, c.sha256());
         return new ResolvedInput(p.input(), file, c.sha256(), c.md5(), size(file), p.origin(), file.toString());
+    }
+
+    /**
+     * What the file must look like before anything parses it: header shape and dtype, length, archive entries.
+     *
+     * @throws InvalidDataException naming the field and the file
+     */
+    private void checkFormat(String field, DatasetInput input, Path file) {
+        try {
+            switch (input) {
+                case CIFAR10_TEST -> {
+                    long bytes = size(file);
+                    if (bytes == 0 || bytes % CIFAR_RECORD != 0 || bytes / CIFAR_RECORD > MAX_TEST_RECORDS) {
+                        throw InvalidDataException.forFile(file, "is " + bytes + " bytes, not 1 to " + MAX_TEST_RECORDS
+                                + " records of " + CIFAR_RECORD + " bytes (label + 32×32×3 pixels)");
+                    }
+                }
+                case CIFAR10H_PROBS -> NpyHeader.check(file, java.util.Map.of("<f8", 8, "<f4", 4), 10, MAX_LABEL_ROWS,
+                        "float64 or float32 probabilities of shape (N, 10), N ≤ " + MAX_LABEL_ROWS);
+                case CIFAR10H_COUNTS -> NpyHeader.check(file, java.util.Map.of("<i8", 8, "<i4", 4), 10, MAX_LABEL_ROWS,
+                        "int64 or int32 annotator counts of shape (N, 10), N ≤ " + MAX_LABEL_ROWS);
+                case SVHN_TEST -> MatHeader.check(file);
+                case CIFAR10_ARCHIVE -> CifarArchives.inspect(field, file, java.util.List.of(), "cifar-10-binary.tar.gz", policy.archives());
+                case CIFAR100_ARCHIVE -> CifarArchives.inspect(field, file, java.util.List.of(), "cifar-100-binary.tar.gz", policy.archives());
+                default -> { }
+            }
+        } catch (InvalidDataException e) {
+            throw e.getMessage().startsWith("sources.") ? e : new InvalidDataException(field + ": " + e.getMessage(), e);
+        }
     }
 
     private static long size(Path file) {

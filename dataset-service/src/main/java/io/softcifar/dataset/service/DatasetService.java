@@ -18,11 +18,15 @@ import io.softcifar.contracts.spec.InvalidSpecException;
 import io.softcifar.contracts.storage.ObjectKeys;
 import io.softcifar.contracts.topics.Topics;
 import io.softcifar.dataset.config.DatasetSettings;
+import io.softcifar.dataset.imports.ArchiveLimits;
 import io.softcifar.dataset.imports.DatasetBuilder;
 import io.softcifar.dataset.imports.DatasetIds;
+import io.softcifar.dataset.imports.ImportRoots;
 import io.softcifar.dataset.imports.LocalFiles;
 import io.softcifar.dataset.imports.ResolvedInputs;
+import io.softcifar.dataset.imports.SourcePolicy;
 import io.softcifar.dataset.imports.SourceResolver;
+import io.softcifar.dataset.imports.UrlPolicy;
 import io.softcifar.ml.data.InvalidDataException;
 import io.softcifar.service.events.EventPublisher;
 import io.softcifar.storage.ObjectInfo;
@@ -95,11 +99,18 @@ public class DatasetService {
             t.setDaemon(true);
             return t;
         });
-        resolver = new SourceResolver(settings.workDir().resolve("cache"));
+        resolver = new SourceResolver(settings.workDir().resolve("cache"), sourcePolicy(settings));
         importTimer = Timer.builder("softcifar.dataset.import.seconds")
                 .description("wall time of dataset imports that built a dataset")
                 .register(registry);
         registry.gauge("softcifar.dataset.imports.active", active);
+    }
+
+    /** The source bounds of {@code softcifar.dataset.*}. */
+    private static SourcePolicy sourcePolicy(DatasetSettings s) {
+        return new SourcePolicy(new ImportRoots(s.importRoots().orElse(List.of())),
+                new UrlPolicy(s.urlHosts(), s.allowLoopbackUrlsForTests()), s.maxDownloadBytes(), s.downloadTimeout(),
+                s.maxRedirects(), new ArchiveLimits(s.maxArchiveEntries(), s.maxArchiveBytes()));
     }
 
     @PreDestroy
@@ -117,7 +128,7 @@ public class DatasetService {
         if (!errors.isEmpty()) {
             throw new InvalidSpecException(errors);
         }
-        Optional<String> declared = DatasetIds.fromDeclaredChecksums(spec);
+        Optional<String> declared = DatasetIds.fromDeclaredChecksums(resolver, spec);
         ResolvedInputs resolved = declared.isPresent() ? null : resolver.resolve(spec); // local files: hashed now
         String id = declared.orElseGet(() -> DatasetIds.compute(spec, resolved));
 
@@ -150,7 +161,8 @@ public class DatasetService {
                 throw new IllegalStateException("dataset id " + id + " does not match its inputs (" + computed + ")");
             }
             LOG.infof("dataset %s: building (protocol %s, seeds %s)", id, entry.spec.protocol(), entry.spec.seeds());
-            DatasetManifest manifest = new DatasetBuilder(settings.shardSize()).build(entry.spec, inputs, id, staging);
+            DatasetManifest manifest = new DatasetBuilder(settings.shardSize(), resolver.archiveLimits())
+                    .build(entry.spec, inputs, id, staging);
             uploading = true;
             upload(id, staging);
             sample.stop(importTimer);
@@ -160,7 +172,8 @@ public class DatasetService {
             LOG.infof("dataset %s: ready, %d images, %d seed(s)", id, manifest.statistics().images(),
                     manifest.seeds().size());
             publishState(id, entry.requestId, new DatasetReady(id, ObjectKeys.manifest(id), DatasetSummary.of(manifest)));
-        } catch (Exception e) {
+        } catch (Exception | Error e) {
+            // an Error (out of memory, …) must not leave the import IMPORTING forever either
             Problem problem = Problem.of(e);
             if (!(e instanceof InvalidDataException || e instanceof InvalidSpecException)) {
                 LOG.errorf(e, "dataset %s: import failed", id);
@@ -174,6 +187,9 @@ public class DatasetService {
             counter("failed").increment();
             publishState(id, entry.requestId, new DatasetFailed(id, entry.requestId, problem.message(),
                     problem.field(), List.of()));
+            if (e instanceof Error error && !(e instanceof OutOfMemoryError)) {
+                throw error;
+            }
         } finally {
             active.decrementAndGet();
             LocalFiles.deleteTree(staging);

@@ -44,7 +44,7 @@ class DatasetBuilderTest {
     }
 
     private DatasetManifest build(DatasetSpec spec, Path out, int maxPerShard) {
-        ResolvedInputs inputs = new SourceResolver(tmp.resolve("cache")).resolve(spec);
+        ResolvedInputs inputs = ImportFixtures.resolver(tmp.resolve("cache")).resolve(spec);
         return new DatasetBuilder(maxPerShard).build(spec, inputs, DatasetIds.compute(spec, inputs), out);
     }
 
@@ -164,7 +164,7 @@ class DatasetBuilderTest {
     @Test
     void sameDataGiveTheSameIdFromAnyFolderAndOtherDataOrSpecsAnother() throws Exception {
         Path dir = data();
-        SourceResolver resolver = new SourceResolver(tmp.resolve("cache"));
+        SourceResolver resolver = ImportFixtures.resolver(tmp.resolve("cache"));
         DatasetSpec spec = spec(dir, 0L);
         String id = DatasetIds.compute(spec, resolver.resolve(spec));
         assertThat(DatasetIds.compute(spec, resolver.resolve(spec))).isEqualTo(id);
@@ -266,7 +266,7 @@ class DatasetBuilderTest {
         Path out = Files.createDirectories(tmp.resolve("out"));
         Files.writeString(out.resolve("keep.txt"), "mine");
         DatasetSpec spec = spec(dir, 0L);
-        ResolvedInputs inputs = new SourceResolver(tmp.resolve("cache")).resolve(spec);
+        ResolvedInputs inputs = ImportFixtures.resolver(tmp.resolve("cache")).resolve(spec);
         assertThatThrownBy(() -> new DatasetBuilder().build(spec, inputs, DatasetIds.compute(spec, inputs), out))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("outputDir: " + out + " is not empty (a build must start from an empty or absent folder)");

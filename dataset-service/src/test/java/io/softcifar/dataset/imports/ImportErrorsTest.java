@@ -36,7 +36,7 @@ class ImportErrorsTest {
         DatasetSpec spec = spec(dir, 0L, 1L);
         Path out = tmp.resolve("out");
         var result = assertThatThrownBy(() -> {
-            ResolvedInputs inputs = new SourceResolver(tmp.resolve("cache")).resolve(spec);
+            ResolvedInputs inputs = ImportFixtures.resolver(tmp.resolve("cache")).resolve(spec);
             new DatasetBuilder(16).build(spec, inputs, DatasetIds.compute(spec, inputs), out);
         }).isInstanceOf(InvalidDataException.class);
         result.message().doesNotContain("\n");
@@ -66,14 +66,16 @@ class ImportErrorsTest {
     void probabilitiesWithNineColumns() throws Exception {
         data();
         NpyFiles.writeFloat64(probs, new double[N * 9], N, 9);
-        failsToBuild().hasMessage(probs + ": shape (60, 9) has 9 columns (expected 10)");
+        failsToBuild().hasMessage("sources.cifar10hProbs: " + probs + ": .npy header declares shape (60, 9); expected"
+                + " float64 or float32 probabilities of shape (N, 10), N ≤ 60000");
     }
 
     @Test
     void probabilitiesOfTheWrongDtype() throws Exception {
         data();
         NpyFiles.writeInt64(probs, new long[N * 10], N, 10);
-        failsToBuild().hasMessage(probs + ": dtype int64 is not float64 or float32 (shape (60, 10))");
+        failsToBuild().hasMessage("sources.cifar10hProbs: " + probs + ": .npy header declares dtype '<i8'; expected"
+                + " float64 or float32 probabilities of shape (N, 10), N ≤ 60000");
     }
 
     @Test
@@ -105,7 +107,9 @@ class ImportErrorsTest {
     void aTruncatedImageFile() throws Exception {
         data();
         ImportFixtures.truncate(dir.resolve("test_batch.bin"), 0.501);
-        failsToBuild().hasMessageStartingWith(dir.resolve("test_batch.bin") + ": size 92374 is not a multiple of 3073 bytes (truncated?)");
+        // 0.501 · 60 · 3073 = 92,374 bytes: 30 records and a part of the 31st
+        failsToBuild().hasMessage("sources.cifar10Test: " + dir.resolve("test_batch.bin") + ": is 92374 bytes, not 1"
+                + " to 60000 records of 3073 bytes (label + 32×32×3 pixels)");
     }
 
     @Test
@@ -122,7 +126,7 @@ class ImportErrorsTest {
         NpyFiles.writeInt64(countsFile, counts, N, 10);
         // consistent counts pass
         DatasetSpec spec = spec(dir, 0L);
-        ResolvedInputs inputs = new SourceResolver(tmp.resolve("cache")).resolve(spec);
+        ResolvedInputs inputs = ImportFixtures.resolver(tmp.resolve("cache")).resolve(spec);
         assertThat(inputs.get(io.softcifar.contracts.spec.DatasetInput.CIFAR10H_COUNTS)).isPresent();
         new DatasetBuilder().build(spec, inputs, "ds-ok", tmp.resolve("ok"));
 

@@ -24,6 +24,23 @@ final class ImportFixtures {
 
     private ImportFixtures() {}
 
+    /**
+     * The source policy of the unit tests: local files under the temp folder (where {@code @TempDir} lives) and
+     * {@code extraRoots}, the official hosts, and loopback URLs (the tests' own HTTP server).
+     */
+    static SourcePolicy testPolicy(Path... extraRoots) {
+        List<Path> roots = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.io.tmpdir"))));
+        roots.addAll(List.of(extraRoots));
+        SourcePolicy official = SourcePolicy.of(roots);
+        return new SourcePolicy(official.roots(), new UrlPolicy(SourcePolicy.OFFICIAL_HOSTS, true),
+                official.maxDownloadBytes(), official.downloadTimeout(), official.maxRedirects(), official.archives());
+    }
+
+    /** A resolver with {@link #testPolicy}. */
+    static SourceResolver resolver(Path cacheDir, Path... extraRoots) {
+        return new SourceResolver(cacheDir, testPolicy(extraRoots));
+    }
+
     /** A CIFAR-10H-like folder: test_batch.bin, cifar10h-probs.npy, batches.meta.txt with {@code n} images. */
     static Path folder(Path dir, int n, long seed) {
         return SyntheticData.writeCifar10hFolder(dir, n, seed);

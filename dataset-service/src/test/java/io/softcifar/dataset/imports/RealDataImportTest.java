@@ -34,7 +34,7 @@ class RealDataImportTest {
         Required.present(shared.isPresent(),
                 "no ../shared/data/cifar10h (real CIFAR-10H copy) here: real-data import test skipped");
         DatasetSpec spec = DatasetSpec.protocol(Sources.fromDir(shared.get().toString()));
-        ResolvedInputs inputs = new SourceResolver(tmp.resolve("cache")).resolve(spec);
+        ResolvedInputs inputs = ImportFixtures.resolver(tmp.resolve("cache"), shared.get()).resolve(spec);
         DatasetManifest m = new DatasetBuilder().build(spec, inputs, DatasetIds.compute(spec, inputs), tmp.resolve("out"));
 
         DatasetStatistics s = m.statistics();

@@ -84,7 +84,7 @@ class SourceResolverTest {
     @Test
     void missingSourcesAreAllNamedWithWhatToDo() throws Exception {
         Path empty = Files.createDirectories(tmp.resolve("empty"));
-        assertThatThrownBy(() -> new SourceResolver(tmp.resolve("cache")).resolve(spec(empty, 0L)))
+        assertThatThrownBy(() -> ImportFixtures.resolver(tmp.resolve("cache")).resolve(spec(empty, 0L)))
                 .isInstanceOf(InvalidDataException.class)
                 .hasMessage("sources.cifar10Test: neither test_batch.bin nor cifar-10-binary.tar.gz in " + empty
                         + ", and no path or url; set sources.download=true to fetch the official archive, or put one of"
@@ -98,13 +98,16 @@ class SourceResolverTest {
         DatasetSpec spec = ImportFixtures.withOod(ImportFixtures.withSources(spec(tmp, 0L),
                 new Sources(null, false, SourceRef.ofPath(tmp.toString() + "/x.bin"), null, null, null, null, null)),
                 "svhn");
-        assertThatThrownBy(() -> new SourceResolver(tmp.resolve("cache")).resolve(spec))
-                .hasMessage("sources.cifar10Test.path: " + tmp + "/x.bin not found");
+        assertThatThrownBy(() -> ImportFixtures.resolver(tmp.resolve("cache")).resolve(spec))
+                .hasMessage("sources.cifar10Test.path: " + tmp + "/x.bin is not a file under an import root of this"
+                        + " service (missing, or outside every root; an absolute path is needed); start the stack with"
+                        + " --import-root DIR (./softcifar up --import-root DIR, or softcifar.dataset.import-roots)"
+                        + " naming the folder that holds your data");
         Path dir = folder(tmp.resolve("d"), 40, 1);
         DatasetSpec noSvhn = ImportFixtures.withSources(spec, new Sources(null, false,
                 SourceRef.ofPath(dir + "/test_batch.bin"), null, SourceRef.ofPath(dir + "/cifar10h-probs.npy"), null,
                 null, null));
-        assertThatThrownBy(() -> new SourceResolver(tmp.resolve("cache")).resolve(noSvhn))
+        assertThatThrownBy(() -> ImportFixtures.resolver(tmp.resolve("cache")).resolve(noSvhn))
                 .hasMessage("sources.svhnTest: no path or url and no sources.dir; set sources.download=true to fetch the"
                         + " official file, or set sources.dir to a folder holding test_32x32.mat, or give"
                         + " sources.svhnTest.path");
@@ -114,7 +117,7 @@ class SourceResolverTest {
     void localFilesAreHashedAndDeclaredChecksumsChecked() throws Exception {
         Path dir = folder(tmp.resolve("data"), 40, 1);
         byte[] probs = Files.readAllBytes(dir.resolve("cifar10h-probs.npy"));
-        ResolvedInputs in = new SourceResolver(tmp.resolve("cache")).resolve(spec(dir, 0L));
+        ResolvedInputs in = ImportFixtures.resolver(tmp.resolve("cache")).resolve(spec(dir, 0L));
         ResolvedInput p = in.get(DatasetInput.CIFAR10H_PROBS).orElseThrow();
         assertThat(p.sha256()).isEqualTo(hex("SHA-256", probs));
         assertThat(p.md5()).isEqualTo(hex("MD5", probs));
@@ -124,7 +127,7 @@ class SourceResolverTest {
         String wrong = "ab".repeat(32);
         Path file = dir.resolve("cifar10h-probs.npy");
         DatasetSpec spec = specWithProbs(dir, new SourceRef(file.toString(), null, null, wrong));
-        assertThatThrownBy(() -> new SourceResolver(tmp.resolve("cache")).resolve(spec))
+        assertThatThrownBy(() -> ImportFixtures.resolver(tmp.resolve("cache")).resolve(spec))
                 .hasMessage("sources.cifar10hProbs: checksum mismatch for " + file + ": expected sha256 " + wrong
                         + ", got " + hex("SHA-256", probs));
     }
@@ -138,7 +141,7 @@ class SourceResolverTest {
         DatasetSpec spec = specWithProbs(dir, SourceRef.ofUrlMd5(url, wrong));
         assertThat(spec.validate()).isEmpty();
         Path cache = tmp.resolve("cache");
-        assertThatThrownBy(() -> new SourceResolver(cache).resolve(spec))
+        assertThatThrownBy(() -> ImportFixtures.resolver(cache).resolve(spec))
                 .isInstanceOf(InvalidDataException.class)
                 .hasMessage("sources.cifar10hProbs: checksum mismatch for " + url + ": expected md5 " + wrong + ", got "
                         + hex("MD5", body));
@@ -154,21 +157,22 @@ class SourceResolverTest {
         DatasetSpec spec = specWithProbs(dir, SourceRef.ofUrlMd5(url, md5));
         Path cache = tmp.resolve("cache");
 
-        ResolvedInput first = new SourceResolver(cache).resolve(spec).get(DatasetInput.CIFAR10H_PROBS).orElseThrow();
+        ResolvedInput first = ImportFixtures.resolver(cache).resolve(spec).get(DatasetInput.CIFAR10H_PROBS)
+                .orElseThrow();
         assertThat(first.file()).isEqualTo(cache.resolve("downloads/" + md5 + "-cifar10h-probs.npy"));
         assertThat(Files.readAllBytes(first.file())).isEqualTo(body);
         assertThat(first.origin()).isEqualTo(ResolvedInput.Origin.URL);
         assertThat(first.location()).isEqualTo(url);
         assertThat(requests).hasValue(1);
 
-        ResolvedInputs again = new SourceResolver(cache).resolve(spec);
+        ResolvedInputs again = ImportFixtures.resolver(cache).resolve(spec);
         assertThat(requests).hasValue(1);
         assertThat(again.get(DatasetInput.CIFAR10H_PROBS).orElseThrow().sha256()).isEqualTo(first.sha256());
 
         // the same data from a local folder is the same dataset
         Path local = ImportFixtures.copyFolder(dir, tmp.resolve("local"));
         Files.copy(tmp.resolve("cifar10h-probs.npy"), local.resolve("cifar10h-probs.npy"));
-        assertThat(DatasetIds.compute(spec(local, 0L), new SourceResolver(cache).resolve(spec(local, 0L))))
+        assertThat(DatasetIds.compute(spec(local, 0L), ImportFixtures.resolver(cache).resolve(spec(local, 0L))))
                 .isEqualTo(DatasetIds.compute(spec, again));
         assertThat(files(cache)).hasSize(1);
     }
@@ -178,7 +182,7 @@ class SourceResolverTest {
         Path dir = folderWithoutProbs();
         String url = serve("cifar10h-probs.npy", new byte[] {1}).replace("cifar10h-probs.npy", "gone.npy");
         DatasetSpec spec = specWithProbs(dir, SourceRef.ofUrlMd5(url, "0123456789abcdef0123456789abcdef"));
-        assertThatThrownBy(() -> new SourceResolver(tmp.resolve("cache")).resolve(spec))
+        assertThatThrownBy(() -> ImportFixtures.resolver(tmp.resolve("cache")).resolve(spec))
                 .hasMessage("sources.cifar10hProbs: download of " + url + " failed: HTTP 404 (check the URL, or download"
                         + " the file yourself and set sources.dir)");
         assertThat(files(tmp.resolve("cache"))).isEmpty();
@@ -194,13 +198,13 @@ class SourceResolverTest {
                 new SourceRef(test.toString(), null, null, hex("SHA-256", Files.readAllBytes(test))), null,
                 SourceRef.ofUrlSha256(url, hex("SHA-256", body)), null, null, null);
         DatasetSpec spec = ImportFixtures.withSources(spec(dir, 0L), sources);
-        String declared = DatasetIds.fromDeclaredChecksums(spec).orElseThrow();
+        String declared = DatasetIds.fromDeclaredChecksums(ImportFixtures.resolver(tmp.resolve("cache")), spec).orElseThrow();
         assertThat(requests).hasValue(0);
-        assertThat(DatasetIds.compute(spec, new SourceResolver(tmp.resolve("cache")).resolve(spec))).isEqualTo(declared);
+        assertThat(DatasetIds.compute(spec, ImportFixtures.resolver(tmp.resolve("cache")).resolve(spec))).isEqualTo(declared);
 
         // an md5-only download, or a file found in a folder, has no declared SHA-256
         DatasetSpec md5Only = specWithProbs(dir, SourceRef.ofUrlMd5(url, hex("MD5", body)));
-        assertThat(DatasetIds.fromDeclaredChecksums(md5Only)).isEmpty();
+        assertThat(DatasetIds.fromDeclaredChecksums(ImportFixtures.resolver(tmp.resolve("cache")), md5Only)).isEmpty();
     }
 
     @Test
@@ -211,7 +215,7 @@ class SourceResolverTest {
         Files.copy(withTestBatch.resolve("cifar10h-probs.npy"), dir.resolve("cifar10h-probs.npy"));
         ImportFixtures.cifar10Archive(dir.resolve("cifar-10-binary.tar.gz"), 3, test, tmp.resolve("scratch"));
         Path cache = tmp.resolve("cache");
-        ResolvedInputs in = new SourceResolver(cache).resolve(spec(dir, 0L));
+        ResolvedInputs in = ImportFixtures.resolver(cache).resolve(spec(dir, 0L));
         ResolvedInput t = in.get(DatasetInput.CIFAR10_TEST).orElseThrow();
         assertThat(t.origin()).isEqualTo(ResolvedInput.Origin.ARCHIVE);
         assertThat(t.location()).isEqualTo(dir.resolve("cifar-10-binary.tar.gz") + "!cifar-10-batches-bin/test_batch.bin");
@@ -220,6 +224,6 @@ class SourceResolverTest {
         // same test images from the archive or from a folder: the same dataset
         assertThat(DatasetIds.compute(spec(dir, 0L), in))
                 .isEqualTo(DatasetIds.compute(spec(withTestBatch, 0L),
-                        new SourceResolver(cache).resolve(spec(withTestBatch, 0L))));
+                        ImportFixtures.resolver(cache).resolve(spec(withTestBatch, 0L))));
     }
 }

@@ -57,7 +57,8 @@ public final class DemoCommand implements Runnable {
         if (epochs < 1 || limit < 20) {
             throw new IllegalArgumentException("--epochs must be >= 1 and --limit >= 20");
         }
-        LocalStack stack = stackOptions.start(null, out);
+        // the demo imports --data, so the dataset-service may read it
+        LocalStack stack = stackOptions.start(null, data == null ? List.of() : List.of(data), out);
         try {
             Map<String, String> urls = stack.urls();
             String datasetId = importData(new StackClient(urls.get("dataset-service"), "dataset-service"), out);

@@ -33,11 +33,13 @@ public final class LocalStack implements AutoCloseable {
     private final EmbeddedKafka kafka;
     private final EmbeddedS3 s3;
     private final List<ServiceProcess> processes = new ArrayList<>();
+    private final List<Path> importRoots;
     private final Thread supervisor;
     private volatile boolean stopping;
 
-    private LocalStack(PrintWriter out, EmbeddedKafka kafka, EmbeddedS3 s3) {
+    private LocalStack(PrintWriter out, EmbeddedKafka kafka, EmbeddedS3 s3, List<Path> importRoots) {
         this.out = out;
+        this.importRoots = List.copyOf(importRoots);
         this.kafka = kafka;
         this.s3 = s3;
         this.supervisor = new Thread(this::supervise, "softcifar-up-supervisor");
@@ -52,7 +54,19 @@ public final class LocalStack implements AutoCloseable {
      */
     public static LocalStack start(Path root, Path home, int kafkaPort, int s3Port, List<ServiceDef> services,
             PrintWriter out) {
+        return start(root, home, kafkaPort, s3Port, services, List.of(), out);
+    }
+
+    /**
+     * As above; the dataset-service may import local files only under {@code importRoots} (none: no local imports).
+     */
+    public static LocalStack start(Path root, Path home, int kafkaPort, int s3Port, List<ServiceDef> services,
+            List<Path> importRoots, PrintWriter out) {
         out.printf("Starting Kafka (127.0.0.1:%d) and S3 (127.0.0.1:%d), data in %s%n", kafkaPort, s3Port, home);
+        out.println(importRoots.isEmpty()
+                ? "No --import-root: the dataset-service imports no local folder (only downloads)"
+                : "Local imports from: " + importRoots.stream().map(Path::toString)
+                        .collect(java.util.stream.Collectors.joining(", ")));
         out.flush();
         EmbeddedKafka kafka = EmbeddedKafka.builder().optDataDir(home.resolve("kafka")).optBrokerPort(kafkaPort).start();
         EmbeddedS3 s3;
@@ -62,7 +76,7 @@ public final class LocalStack implements AutoCloseable {
             kafka.close();
             throw e;
         }
-        LocalStack stack = new LocalStack(out, kafka, s3);
+        LocalStack stack = new LocalStack(out, kafka, s3, importRoots);
         try {
             for (ServiceDef def : services) {
                 stack.processes.add(stack.process(root, home, def));
@@ -96,10 +110,19 @@ public final class LocalStack implements AutoCloseable {
         env.put("SOFTCIFAR_WORK_DIR", work.toString());
         env.put("TRAINER_WORK_DIR", work.toString());
         env.put("EVALUATOR_WORK_DIR", work.toString());
+        if (!importRoots.isEmpty()) {
+            env.put("SOFTCIFAR_DATASET_IMPORT_ROOTS", importRootsValue(importRoots));
+        }
         List<String> jvm = List.of("-Dai.djl.offline=true", "-Xss4m");
         Path jar = root.resolve(def.module()).resolve("target/quarkus-app/quarkus-run.jar");
         return new ServiceProcess(def.name() + "-service", def.port(), jar, env, jvm,
                 home.resolve("logs").resolve(def.module() + ".log"));
+    }
+
+    /** A list value of Quarkus configuration: comma-separated, a comma inside a path escaped as {@code \\,}. */
+    static String importRootsValue(List<Path> roots) {
+        return String.join(",", roots.stream().map(p -> p.toString().replace("\\", "\\\\").replace(",", "\\,"))
+                .toList());
     }
 
     public String kafkaBootstrapServers() {

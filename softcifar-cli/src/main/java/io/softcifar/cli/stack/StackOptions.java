@@ -17,16 +17,39 @@ public final class StackOptions {
     @Option(names = "--s3-port", defaultValue = "9000", description = "S3 server port (default: ${DEFAULT-VALUE})")
     int s3Port;
 
+    @Option(names = "--import-root", paramLabel = "DIR",
+            description = "a folder the dataset-service may import from (its subfolders too); repeatable. Without one,"
+                    + " `dataset import --data DIR` is refused")
+    List<Path> importRoots = new java.util.ArrayList<>();
+
     @Option(names = "--port-offset", defaultValue = "0",
             description = "added to every service's HTTP port (8080-8083), e.g. to run a second stack (default: 0)")
     int portOffset;
 
     /** Starts the broker, the S3 server and {@code services} (null: every service in the repository). */
     LocalStack start(List<String> services, PrintWriter out) {
+        return start(services, List.of(), out);
+    }
+
+    /** As {@link #start(List, PrintWriter)}, with {@code moreRoots} added to the {@code --import-root} folders. */
+    LocalStack start(List<String> services, List<Path> moreRoots, PrintWriter out) {
         Path root = StackPaths.repositoryRoot();
         List<LocalStack.ServiceDef> selected = StackPaths.select(root, services).stream()
                 .map(s -> new LocalStack.ServiceDef(s.name(), s.module(), shifted(s.port()))).toList();
-        return LocalStack.start(root, StackPaths.home(home), kafkaPort, s3Port, selected, out);
+        return LocalStack.start(root, StackPaths.home(home), kafkaPort, s3Port, selected, importRoots(moreRoots), out);
+    }
+
+    /** The import roots: every {@code --import-root} and {@code moreRoots}, absolute; each must be a folder. */
+    List<Path> importRoots(List<Path> moreRoots) {
+        List<Path> all = new java.util.ArrayList<>();
+        for (Path p : importRoots) {
+            if (!java.nio.file.Files.isDirectory(p)) {
+                throw new IllegalArgumentException("--import-root: " + p + " is not a folder");
+            }
+            all.add(p.toAbsolutePath().normalize());
+        }
+        moreRoots.forEach(p -> all.add(p.toAbsolutePath().normalize()));
+        return all.stream().distinct().toList();
     }
 
     private int shifted(int port) {

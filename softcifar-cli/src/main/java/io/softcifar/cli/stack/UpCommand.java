@@ -12,7 +12,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "up", mixinStandardHelpOptions = true,
         description = {"Start the whole system on this machine, no Docker needed: a Kafka broker and an S3 server in "
                 + "this process, the services as child processes. Ctrl-C stops everything.",
-                "Services that die are restarted. Logs: <home>/logs/<service>.log."})
+                "Services that die are restarted. Logs: <home>/logs/<service>.log.",
+                "Local data can be imported only from folders given with --import-root DIR."})
 public final class UpCommand implements Runnable {
 
     @Spec

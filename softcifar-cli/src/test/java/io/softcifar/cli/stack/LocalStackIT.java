@@ -36,10 +36,18 @@ class LocalStackIT {
         StringWriter log = new StringWriter();
         PrintWriter out = new PrintWriter(log, true);
         try (LocalStack stack = LocalStack.start(root, tmp.resolve("home"), freePort(), freePort(),
-                List.of(new LocalStack.ServiceDef("dataset", "dataset-service", port)), out)) {
+                List.of(new LocalStack.ServiceDef("dataset", "dataset-service", port)), List.of(tmp.resolve("data")),
+                out)) {
             assertThat(stack.urls()).containsEntry("dataset-service", "http://localhost:" + port);
 
             Path data = SyntheticData.writeCifar10hFolder(Files.createDirectories(tmp.resolve("data")), 200, 7);
+            // a folder outside every --import-root: refused with the flag to use
+            Path outside = SyntheticData.writeCifar10hFolder(Files.createDirectories(tmp.resolve("elsewhere")), 40, 8);
+            CliRunner.Result refused = CliRunner.run("dataset", "import", "--data", outside.toString(),
+                    "--url", "http://localhost:" + port);
+            assertThat(refused.exitCode()).isEqualTo(1);
+            assertThat(refused.err()).contains("sources.dir: " + outside.toAbsolutePath().normalize()
+                    + " is not a folder under an import root of this service").contains("--import-root DIR");
             CliRunner.Result imported = CliRunner.run("dataset", "import", "--data", data.toString(),
                     "--url", "http://localhost:" + port);
             assertThat(imported.exitCode()).as(imported.err()).isZero();

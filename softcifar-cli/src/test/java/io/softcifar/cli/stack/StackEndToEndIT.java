@@ -44,7 +44,7 @@ class StackEndToEndIT {
         }
         StringWriter log = new StringWriter();
         try (LocalStack stack = LocalStack.start(root, tmp.resolve("home"), freePort(), freePort(), services,
-                new PrintWriter(log, true))) {
+                List.of(tmp), new PrintWriter(log, true))) {
             StackClient datasets = new StackClient(stack.urls().get("dataset-service"), "dataset-service");
             StackClient results = new StackClient(stack.urls().get("results-service"), "results-service");
 
