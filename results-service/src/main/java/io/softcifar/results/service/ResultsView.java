@@ -69,7 +69,9 @@ import org.jboss.logging.Logger;
  * <p>Fencing. The trainer stamps its events of a run (progress, state, checkpoints, the terminal events) with its
  * lease's fencing token; an event whose token is older than the newest seen for its run comes from a replica that
  * lost the run's lease (paused, cut off) and is ignored ({@link FencingTokens#isStale}; no token counts as 0), and
- * counted ({@link #fenced}). Without this rule, such an event, being the newest by time, would win.
+ * counted ({@link #fenced}). Without this rule, such an event, being the newest by time, would win. A run's events of
+ * one topic share a partition, so a replay sees them in the live order; across topics it may not, so a rebuilt view
+ * can keep a stale event that the live one dropped when no newer-token event preceded it on its own topic.
  *
  * <p>Thread-safe: every method locks the view; listeners are called under the lock and must return quickly.
  */
