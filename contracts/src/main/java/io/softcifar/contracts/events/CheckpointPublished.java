@@ -1,6 +1,7 @@
 package io.softcifar.contracts.events;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.softcifar.contracts.Nullable;
 import java.util.List;
 
 /**
@@ -13,9 +14,10 @@ import java.util.List;
  * @param key     object key
  * @param sha256  lower-case hex SHA-256 of the object
  * @param bytes   object size
+ * @param fencingToken the publishing lease's fencing token ({@link Fenced}); absent in older events
  */
 public record CheckpointPublished(String runId, int epoch, String kind, @JsonProperty("isFinal") boolean isFinal,
-        String key, String sha256, long bytes) implements Event {
+        String key, String sha256, long bytes, @Nullable Long fencingToken) implements Event, Fenced {
     public static final String TYPE = "checkpoint.published";
 
     public static final String KIND_EPOCH = "epoch";
@@ -26,5 +28,15 @@ public record CheckpointPublished(String runId, int epoch, String kind, @JsonPro
         if (kind != null && !KINDS.contains(kind)) {
             throw new IllegalArgumentException("kind: must be " + KIND_EPOCH + " or " + KIND_BEST + ", got '" + kind + "'");
         }
+    }
+
+    public CheckpointPublished(String runId, int epoch, String kind, boolean isFinal, String key, String sha256,
+            long bytes) {
+        this(runId, epoch, kind, isFinal, key, sha256, bytes, null);
+    }
+
+    @Override
+    public CheckpointPublished withFencingToken(long token) {
+        return new CheckpointPublished(runId, epoch, kind, isFinal, key, sha256, bytes, token);
     }
 }

@@ -14,9 +14,10 @@ import java.time.Instant;
  * @param epoch     epochs completed (0 before the first)
  * @param updatedAt when the status was last confirmed
  * @param reason    free text, e.g. "resumed after restart at epoch 12"
+ * @param fencingToken the publishing lease's fencing token ({@link Fenced}); absent in older events
  */
-public record RunState(String runId, RunStatus status, int epoch, Instant updatedAt, @Nullable String reason)
-        implements Event {
+public record RunState(String runId, RunStatus status, int epoch, Instant updatedAt, @Nullable String reason,
+        @Nullable Long fencingToken) implements Event, Fenced {
     public static final String TYPE = "training.state";
 
     /** The status an event on the training-state topic stands for; null for events that carry none. */
@@ -34,5 +35,14 @@ public record RunState(String runId, RunStatus status, int epoch, Instant update
             return RunStatus.CANCELLED;
         }
         return null;
+    }
+
+    public RunState(String runId, RunStatus status, int epoch, Instant updatedAt, @Nullable String reason) {
+        this(runId, status, epoch, updatedAt, reason, null);
+    }
+
+    @Override
+    public RunState withFencingToken(long token) {
+        return new RunState(runId, status, epoch, updatedAt, reason, token);
     }
 }

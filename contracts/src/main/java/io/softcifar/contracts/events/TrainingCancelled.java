@@ -8,7 +8,18 @@ import io.softcifar.contracts.Nullable;
  * @param runId   the run
  * @param atEpoch epochs completed when it stopped (0 if it never started)
  * @param reason  the request's reason
+ * @param fencingToken the publishing lease's fencing token ({@link Fenced}); absent in older events
  */
-public record TrainingCancelled(String runId, int atEpoch, @Nullable String reason) implements Event {
+public record TrainingCancelled(String runId, int atEpoch, @Nullable String reason, @Nullable Long fencingToken)
+        implements Event, Fenced {
     public static final String TYPE = "training.cancelled";
+
+    public TrainingCancelled(String runId, int atEpoch, @Nullable String reason) {
+        this(runId, atEpoch, reason, null);
+    }
+
+    @Override
+    public TrainingCancelled withFencingToken(long token) {
+        return new TrainingCancelled(runId, atEpoch, reason, token);
+    }
 }

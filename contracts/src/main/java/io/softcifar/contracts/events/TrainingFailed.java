@@ -10,8 +10,10 @@ import java.util.List;
  * @param runId  the run
  * @param reason one line a user can act on
  * @param errors every spec problem when the run spec was invalid; empty otherwise
+ * @param fencingToken the publishing lease's fencing token ({@link Fenced}); absent in older events
  */
-public record TrainingFailed(String runId, String reason, @Nullable List<FieldError> errors) implements Event {
+public record TrainingFailed(String runId, String reason, @Nullable List<FieldError> errors,
+        @Nullable Long fencingToken) implements Event, Fenced {
     public static final String TYPE = "training.failed";
 
     public TrainingFailed {
@@ -20,5 +22,14 @@ public record TrainingFailed(String runId, String reason, @Nullable List<FieldEr
 
     public TrainingFailed(String runId, String reason) {
         this(runId, reason, List.of());
+    }
+
+    public TrainingFailed(String runId, String reason, @Nullable List<FieldError> errors) {
+        this(runId, reason, errors, null);
+    }
+
+    @Override
+    public TrainingFailed withFencingToken(long token) {
+        return new TrainingFailed(runId, reason, errors, token);
     }
 }

@@ -1,5 +1,7 @@
 package io.softcifar.contracts.events;
 
+import io.softcifar.contracts.Nullable;
+
 /**
  * A run completed (all epochs, or stopped early); the terminal record of the run on the training-state topic. The
  * evaluator evaluates {@code bestCheckpointKey}.
@@ -11,8 +13,20 @@ package io.softcifar.contracts.events;
  * @param epochsRun         epochs actually trained
  * @param trainSeconds      wall time of training, excluding queueing
  * @param bestCheckpointKey object key of the best checkpoint
+ * @param fencingToken the publishing lease's fencing token ({@link Fenced}); absent in older events
  */
 public record TrainingFinished(String runId, int bestEpoch, double bestValLoss, double bestValAccuracy, int epochsRun,
-        double trainSeconds, String bestCheckpointKey) implements Event {
+        double trainSeconds, String bestCheckpointKey, @Nullable Long fencingToken) implements Event, Fenced {
     public static final String TYPE = "training.finished";
+
+    public TrainingFinished(String runId, int bestEpoch, double bestValLoss, double bestValAccuracy, int epochsRun,
+            double trainSeconds, String bestCheckpointKey) {
+        this(runId, bestEpoch, bestValLoss, bestValAccuracy, epochsRun, trainSeconds, bestCheckpointKey, null);
+    }
+
+    @Override
+    public TrainingFinished withFencingToken(long token) {
+        return new TrainingFinished(runId, bestEpoch, bestValLoss, bestValAccuracy, epochsRun, trainSeconds,
+                bestCheckpointKey, token);
+    }
 }

@@ -1,5 +1,7 @@
 package io.softcifar.contracts.events;
 
+import io.softcifar.contracts.Nullable;
+
 /**
  * One finished epoch of a run, for live dashboards (the deleting progress topic keeps a week of them).
  *
@@ -12,8 +14,20 @@ package io.softcifar.contracts.events;
  * @param learningRate    learning rate used in the epoch
  * @param imagesPerSecond training throughput of the epoch
  * @param etaSeconds      estimated time to the last epoch
+ * @param fencingToken the publishing lease's fencing token ({@link Fenced}); absent in older events
  */
 public record TrainingProgress(String runId, int epoch, int epochs, double trainLoss, double valLoss,
-        double valAccuracy, double learningRate, double imagesPerSecond, double etaSeconds) implements Event {
+        double valAccuracy, double learningRate, double imagesPerSecond, double etaSeconds, @Nullable Long fencingToken) implements Event, Fenced {
     public static final String TYPE = "training.progress";
+
+    public TrainingProgress(String runId, int epoch, int epochs, double trainLoss, double valLoss, double valAccuracy,
+            double learningRate, double imagesPerSecond, double etaSeconds) {
+        this(runId, epoch, epochs, trainLoss, valLoss, valAccuracy, learningRate, imagesPerSecond, etaSeconds, null);
+    }
+
+    @Override
+    public TrainingProgress withFencingToken(long token) {
+        return new TrainingProgress(runId, epoch, epochs, trainLoss, valLoss, valAccuracy, learningRate,
+                imagesPerSecond, etaSeconds, token);
+    }
 }

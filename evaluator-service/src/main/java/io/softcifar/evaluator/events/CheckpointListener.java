@@ -4,6 +4,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.softcifar.contracts.events.CheckpointPublished;
 import io.softcifar.contracts.events.EventEnvelope;
+import io.softcifar.contracts.events.FencingTokens;
 import io.softcifar.contracts.topics.Topics;
 import io.softcifar.evaluator.config.EvaluatorSettings;
 import io.softcifar.evaluator.service.EvaluationFailure;
@@ -28,11 +29,20 @@ import org.jboss.logging.Logger;
  * <p>The service-common consumer keeps polling while an evaluation runs (the partition is paused), commits the offset
  * only after the handler returns, and sends records the handler rejects to {@code softcifar.checkpoints.dlq}. So a
  * crash mid-evaluation re-delivers the event, and {@link EvaluationService} makes that harmless (one evaluation per run).
+ *
+ * <p>Fencing: every checkpoint event, final or not, carries the fencing token of the trainer lease it was published
+ * under; one whose token is older than the newest this replica has seen for its run comes from a trainer that lost
+ * the run's lease (paused, cut off) and is dropped and counted ({@code outcome="fenced"}) before anything else. The
+ * newest tokens are kept in memory for the last {@value #FENCE_RUNS} runs: a run's events share a partition, so they
+ * come in order to one replica; after a restart or a rebalance the first event of a run sets its token again.
  */
 @ApplicationScoped
 public class CheckpointListener {
 
     private static final Logger LOG = Logger.getLogger(CheckpointListener.class);
+    static final int FENCE_RUNS = 100_000;
+
+    private final FencingTokens.Newest newestTokens = new FencingTokens.Newest(FENCE_RUNS);
 
     @Inject
     EvaluationService service;
@@ -88,6 +98,14 @@ public class CheckpointListener {
         CheckpointPublished checkpoint = envelope.payloadAs(CheckpointPublished.class).orElseThrow(() ->
                 new RejectedEventException("expected " + CheckpointPublished.TYPE + " on " + record.topic() + ", got "
                         + envelope.type()));
+        if (!newestTokens.admit(checkpoint)) {
+            LOG.warnf("run %s: %s checkpoint of epoch %d (final: %s) with fencing token %d ignored: token %d was seen"
+                    + " (its trainer had lost the run's lease)", checkpoint.runId(), checkpoint.kind(),
+                    checkpoint.epoch(), checkpoint.isFinal(), FencingTokens.tokenOf(checkpoint),
+                    newestTokens.newest(checkpoint.runId()));
+            service.fenced();
+            return;
+        }
         if (!CheckpointPublished.KIND_BEST.equals(checkpoint.kind()) || !checkpoint.isFinal()) {
             LOG.debugf("run %s: %s checkpoint of epoch %d (final: %s) ignored", checkpoint.runId(), checkpoint.kind(),
                     checkpoint.epoch(), checkpoint.isFinal());

@@ -117,7 +117,7 @@ public class EvaluationService {
                 .description("wall time of evaluations that completed (download, evaluation, upload)")
                 .register(registry);
         registry.gauge("softcifar.evaluator.evaluations.active", active);
-        for (String outcome : List.of("completed", "failed", "skipped", "ignored")) {
+        for (String outcome : List.of("completed", "failed", "skipped", "ignored", "fenced")) {
             counter(outcome); // present at 0 from the start
         }
     }
@@ -125,6 +125,11 @@ public class EvaluationService {
     /** The options every evaluation uses (from {@code softcifar.evaluator.*}). */
     public EvaluationOptions options() {
         return options;
+    }
+
+    /** Counts a checkpoint event dropped for its stale fencing token (see {@code CheckpointListener}). */
+    public void fenced() {
+        counter("fenced").increment();
     }
 
     /** Counts a checkpoint event that is not a final best checkpoint. */
@@ -398,7 +403,7 @@ public class EvaluationService {
     private Counter counter(String outcome) {
         return Counter.builder("softcifar.evaluator.evaluations")
                 .description("checkpoint events by outcome: completed, failed, skipped (run already evaluated),"
-                        + " ignored (not a final best checkpoint)")
+                        + " ignored (not a final best checkpoint), fenced (stale fencing token)")
                 .tag("outcome", outcome)
                 .register(registry);
     }

@@ -256,6 +256,33 @@ class EvaluatorServiceIT {
         assertThat(store.exists(ObjectKeys.evaluationFile(runId, ObjectKeys.METRICS_FILE))).isFalse();
     }
 
+    /**
+     * Fencing (issue 13, point 4): the trainer that took the run over (lease 2) has published an epoch checkpoint; the
+     * paused former holder (lease 1) then publishes its final best checkpoint. It is dropped and counted, nothing is
+     * evaluated; the final best checkpoint of lease 2 is evaluated as usual.
+     */
+    @Test
+    void aFinalCheckpointWithAStaleFencingTokenIsIgnoredAndCounted() throws Exception {
+        String runId = run("fenced");
+        CheckpointPublished best = uploadCheckpoint(runId, fixture.checkpointBytes);
+        double fencedBefore = evaluations("fenced");
+        double ignoredBefore = evaluations("ignored");
+        send(runId, envelope(new CheckpointPublished(runId, 2, CheckpointPublished.KIND_EPOCH, false,
+                ObjectKeys.lastCheckpoint(runId), best.sha256(), best.bytes(), 2L), fixture.datasetId));
+        send(runId, envelope(best.withFencingToken(1L), fixture.datasetId));
+
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> evaluations("fenced") >= fencedBefore + 1);
+        assertThat(evaluations("fenced")).isEqualTo(fencedBefore + 1);
+        assertThat(evaluations("ignored")).as("the newer epoch checkpoint").isEqualTo(ignoredBefore + 1);
+        assertThat(results(runId, EvaluationCompleted.TYPE)).isEmpty();
+        assertThat(results(runId, EvaluationFailed.TYPE)).isEmpty();
+        assertThat(store.exists(ObjectKeys.evaluationFile(runId, ObjectKeys.METRICS_FILE))).isFalse();
+
+        send(runId, envelope(best.withFencingToken(2L), fixture.datasetId));
+        assertThat(awaitCompleted(runId).metrics()).containsKey("test/accuracy");
+        assertThat(evaluations("fenced")).isEqualTo(fencedBefore + 1);
+    }
+
     @Test
     void healthMetricsAndOpenApiAreServed() {
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))

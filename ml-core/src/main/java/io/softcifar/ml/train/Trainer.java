@@ -49,9 +49,19 @@ public final class Trainer {
      * @param resume continue from {@code outDir/last.ckpt} when it exists
      * @param stopAfterEpochs stop this process after this many epochs (0 = no limit); for tests of interruption
      * @param cancelled polled after every step; true stops the run (checkpoints are kept)
+     * @param fencingToken written into every checkpoint header when positive (trainer-service's lease token)
      */
     public record Options(Path outDir, String device, int checkpointEvery, boolean resume, int stopAfterEpochs,
-            BooleanSupplier cancelled) {
+            BooleanSupplier cancelled, long fencingToken) {
+
+        public Options(Path outDir, String device, int checkpointEvery, boolean resume, int stopAfterEpochs,
+                BooleanSupplier cancelled) {
+            this(outDir, device, checkpointEvery, resume, stopAfterEpochs, cancelled, 0L);
+        }
+
+        public Options withFencingToken(long token) {
+            return new Options(outDir, device, checkpointEvery, resume, stopAfterEpochs, cancelled, token);
+        }
 
         public Options {
             if (outDir == null) {
@@ -68,23 +78,23 @@ public final class Trainer {
         }
 
         public Options withDevice(String d) {
-            return new Options(outDir, d, checkpointEvery, resume, stopAfterEpochs, cancelled);
+            return new Options(outDir, d, checkpointEvery, resume, stopAfterEpochs, cancelled, fencingToken);
         }
 
         public Options withStopAfterEpochs(int n) {
-            return new Options(outDir, device, checkpointEvery, resume, n, cancelled);
+            return new Options(outDir, device, checkpointEvery, resume, n, cancelled, fencingToken);
         }
 
         public Options withResume(boolean r) {
-            return new Options(outDir, device, checkpointEvery, r, stopAfterEpochs, cancelled);
+            return new Options(outDir, device, checkpointEvery, r, stopAfterEpochs, cancelled, fencingToken);
         }
 
         public Options withCheckpointEvery(int n) {
-            return new Options(outDir, device, n, resume, stopAfterEpochs, cancelled);
+            return new Options(outDir, device, n, resume, stopAfterEpochs, cancelled, fencingToken);
         }
 
         public Options withCancel(BooleanSupplier c) {
-            return new Options(outDir, device, checkpointEvery, resume, stopAfterEpochs, c);
+            return new Options(outDir, device, checkpointEvery, resume, stopAfterEpochs, c, fencingToken);
         }
     }
 
@@ -238,7 +248,8 @@ public final class Trainer {
             model.putAll(net.namedBuffers());
             Checkpoint.Header header = new Checkpoint.Header(Checkpoint.FORMAT, Checkpoint.VERSION, kind,
                     epochsCompleted, config, data.mean(), data.std(), bestValLoss, bestEpoch, List.copyOf(history),
-                    Checkpoint.RNG_SCHEME, net.parameterCount(), Checkpoint.now());
+                    Checkpoint.RNG_SCHEME, net.parameterCount(), Checkpoint.now(),
+                    options.fencingToken() > 0 ? options.fencingToken() : null);
             Checkpoint.write(file, header, model, withOptimizer ? optimizer.state() : null);
         }
 

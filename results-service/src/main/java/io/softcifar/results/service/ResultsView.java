@@ -13,6 +13,8 @@ import io.softcifar.contracts.events.EvaluationFailed;
 import io.softcifar.contracts.events.Event;
 import io.softcifar.contracts.events.EventCodec;
 import io.softcifar.contracts.events.EventEnvelope;
+import io.softcifar.contracts.events.Fenced;
+import io.softcifar.contracts.events.FencingTokens;
 import io.softcifar.contracts.events.RunState;
 import io.softcifar.contracts.events.StudySubmitted;
 import io.softcifar.contracts.events.TrainingCancelRequested;
@@ -64,6 +66,13 @@ import org.jboss.logging.Logger;
  * {@code training.failed} is read after its new {@code training.requested} stays REQUESTED. Events of a run that
  * arrive before its study are kept and joined when the study arrives. Applying the same event twice changes nothing.
  *
+ * <p>Fencing. The trainer stamps its events of a run (progress, state, checkpoints, the terminal events) with its
+ * lease's fencing token; an event whose token is older than the newest seen for its run comes from a replica that
+ * lost the run's lease (paused, cut off) and is ignored ({@link FencingTokens#isStale}; no token counts as 0), and
+ * counted ({@link #fenced}). Without this rule, such an event, being the newest by time, would win. A run's events of
+ * one topic share a partition, so a replay sees them in the live order; across topics it may not, so a rebuilt view
+ * can keep a stale event that the live one dropped when no newer-token event preceded it on its own topic.
+ *
  * <p>Thread-safe: every method locks the view; listeners are called under the lock and must return quickly.
  */
 public final class ResultsView {
@@ -82,6 +91,8 @@ public final class ResultsView {
     private final Map<String, DatasetFailed> datasetFailures = new LinkedHashMap<>();
     private final Set<String> seenRequests = new HashSet<>();
     private final Set<String> seenRecoveries = new HashSet<>();
+    /** Stale lease-holder events ignored, by event type. */
+    private final Map<String, Long> fenced = new TreeMap<>();
     private final List<java.util.function.Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
 
     public ResultsView(StudyExpander expander) {
@@ -150,6 +161,16 @@ public final class ResultsView {
             return null;
         }
         RunEntry run = runs.computeIfAbsent(runId, RunEntry::new);
+        if (p instanceof Fenced) {
+            long token = FencingTokens.tokenOf(p);
+            if (FencingTokens.isStale(token, run.fencingToken)) {
+                fenced.merge(e.type(), 1L, Long::sum);
+                LOG.warnf("run %s: %s %s with fencing token %d ignored: token %d was seen (its publisher had lost"
+                        + " the run's lease)", runId, e.type(), e.eventId(), token, run.fencingToken);
+                return null;
+            }
+            run.fencingToken = token;
+        }
         if (run.studyId == null && e.correlation().studyId() != null) {
             run.studyId = e.correlation().studyId();
         }
@@ -195,7 +216,7 @@ public final class ResultsView {
             run.status(RunPhase.CANCELLED, t, c.reason() == null ? "cancelled" : c.reason());
         } else if (p instanceof CheckpointPublished c) {
             run.checkpoints.put(c.kind() + "/" + c.epoch() + "/" + c.key(), new CheckpointView(c.epoch(), c.kind(),
-                    c.isFinal(), c.key(), c.sha256(), c.bytes(), t));
+                    c.isFinal(), c.key(), c.sha256(), c.bytes(), t, c.fencingToken()));
         } else if (p instanceof EvaluationCompleted c) {
             if (run.evaluation == null || !t.isBefore(run.evaluation.time())) {
                 run.evaluation = new EvaluationView("COMPLETED", new TreeMap<>(c.metrics()), c.dumpKey(),
@@ -271,6 +292,11 @@ public final class ResultsView {
     }
 
     // ---- queries -------------------------------------------------------------------------------------------------
+
+    /** Stale lease-holder events ignored so far (see the class comment), by event type. */
+    public synchronized long fenced(String type) {
+        return fenced.getOrDefault(type, 0L);
+    }
 
     public synchronized boolean hasStudy(String studyId) {
         return studies.containsKey(studyId);
@@ -672,6 +698,8 @@ public final class ResultsView {
         Double eta;
         Instant lastProgressTime;
         Instant cancelRequestedAt;
+        /** The newest fencing token seen on the run's lease-holder events (0: none, or none stamped). */
+        long fencingToken;
         final Map<Integer, ProgressPoint> progress = new TreeMap<>();
         final Map<String, CheckpointView> checkpoints = new LinkedHashMap<>();
         FinishedView finished;

@@ -258,8 +258,10 @@ public class StudyService {
         String topic;
         if (stuck.checkpoint() != null) {
             ViewModel.CheckpointView c = stuck.checkpoint();
+            // with the checkpoint's own fencing token: the evaluator would take an untokened copy for a stale one
             event = EventEnvelope.of(new CheckpointPublished(stuck.runId(), c.epoch(), c.kind(), c.isFinal(), c.key(),
-                    c.sha256(), c.bytes()), Correlation.ofRun(stuck.studyId(), stuck.runId(), stuck.datasetId()));
+                    c.sha256(), c.bytes(), c.fencingToken()), Correlation.ofRun(stuck.studyId(), stuck.runId(),
+                    stuck.datasetId()));
             topic = Topics.CHECKPOINTS;
         } else {
             event = EventEnvelope.of(new TrainingRequested(stuck.runId(), stuck.studyId(), stuck.spec()),

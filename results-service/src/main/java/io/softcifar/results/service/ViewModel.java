@@ -40,8 +40,9 @@ public final class ViewModel {
     public record ProgressPoint(int epoch, int epochs, double trainLoss, double valLoss, double valAccuracy,
             double learningRate, double imagesPerSecond, double etaSeconds, Instant time) {}
 
+    /** {@code fencingToken}: the trainer lease's token the checkpoint event carried (null: none). */
     public record CheckpointView(int epoch, String kind, boolean isFinal, String key, String sha256, long bytes,
-            Instant time) {}
+            Instant time, @Nullable Long fencingToken) {}
 
     public record FinishedView(int bestEpoch, double bestValLoss, double bestValAccuracy, int epochsRun,
             double trainSeconds, String bestCheckpointKey) {}

@@ -6,6 +6,8 @@ import io.softcifar.contracts.events.Correlation;
 import io.softcifar.contracts.events.Event;
 import io.softcifar.contracts.events.EventCodec;
 import io.softcifar.contracts.events.EventEnvelope;
+import io.softcifar.contracts.events.RunState;
+import io.softcifar.contracts.events.RunStatus;
 import io.softcifar.contracts.events.EvaluationCompleted;
 import io.softcifar.contracts.events.StudySubmitted;
 import io.softcifar.contracts.events.TrainingFailed;
@@ -82,6 +84,68 @@ class ResultsViewTest {
             assertThat(EventCodec.toCanonicalJson(EventCodec.json().valueToTree(view.study("v1").orElseThrow())))
                     .isEqualTo(expected);
         }
+    }
+
+    /**
+     * Fencing, by hand: the trainer of lease 1 is paused, another replica takes the run over with lease 2, then the
+     * paused one wakes up and publishes progress, its final checkpoint and finished, all newer by time. The view
+     * must keep lease 2's story, count what it ignored, and have the watchdog re-publish lease 2's checkpoint.
+     */
+    @Test
+    void eventsWithAnOlderFencingTokenThanTheNewestSeenAreIgnoredAndCounted() {
+        Expansion e = expander.expand(EventCodec.fromJson(STUDY, StudyRequest.class)).expansion();
+        String r0 = e.runs().get(0).runId();
+        ResultsView view = new ResultsView(expander);
+        StudyRequest request = EventCodec.fromJson(STUDY, StudyRequest.class);
+        view.apply(at(0, new StudySubmitted("v1", "view", EventCodec.json().valueToTree(request),
+                List.of(r0, e.runs().get(1).runId())), null));
+        view.apply(at(1, new TrainingRequested(r0, "v1", e.runs().get(0).specFor("ds-x")), r0));
+        view.apply(at(2, new TrainingProgress(r0, 1, 3, 2.0, 1.9, 0.3, 0.05, 100, 20, 1L), r0));
+        // the takeover: lease 2 resumes from the epoch-1 checkpoint
+        view.apply(at(5, new RunState(r0, RunStatus.RUNNING, 1, t(5), "resumed from the epoch-1 checkpoint", 2L), r0));
+        view.apply(at(6, new TrainingProgress(r0, 2, 3, 1.5, 1.25, 0.5, 0.05, 100, 10, 2L), r0));
+        // the paused holder of lease 1 wakes up
+        view.apply(at(7, new TrainingProgress(r0, 2, 3, 9.0, 9.0, 0.1, 0.05, 100, 10, 1L), r0));
+        view.apply(at(8, new CheckpointPublished(r0, 2, CheckpointPublished.KIND_BEST, true, "stale-key", "00", 1,
+                1L), r0));
+        view.apply(at(9, new TrainingFinished(r0, 2, 9.0, 0.1, 2, 5, "stale-key", 1L), r0));
+        view.apply(at(10, new TrainingFinished(r0, 2, 9.0, 0.1, 2, 5, "untokened-key"), r0)); // counts as 0
+
+        ViewModel.RunDetail running = view.run(r0).orElseThrow();
+        assertThat(running.status()).isEqualTo(RunPhase.RUNNING);
+        assertThat(running.finished()).isNull();
+        assertThat(running.checkpoints()).isEmpty();
+        assertThat(running.progress()).extracting(ViewModel.ProgressPoint::epoch, ViewModel.ProgressPoint::valLoss)
+                .containsExactly(tuple(1, 1.9), tuple(2, 1.25));
+        assertThat(view.fenced(TrainingProgress.TYPE)).isEqualTo(1);
+        assertThat(view.fenced(CheckpointPublished.TYPE)).isEqualTo(1);
+        assertThat(view.fenced(TrainingFinished.TYPE)).isEqualTo(2);
+        assertThat(view.fenced(RunState.TYPE)).isZero();
+
+        // lease 2 ends the run; the same token again is not stale
+        view.apply(at(11, new TrainingProgress(r0, 3, 3, 1.0, 1.0, 0.625, 0.05, 100, 0, 2L), r0));
+        view.apply(at(12, new CheckpointPublished(r0, 3, CheckpointPublished.KIND_BEST, true, "k2", "ab", 7, 2L),
+                r0));
+        view.apply(at(13, new TrainingFinished(r0, 3, 1.0, 0.625, 3, 30, "k2", 2L), r0));
+        ViewModel.RunDetail done = view.run(r0).orElseThrow();
+        assertThat(done.status()).isEqualTo(RunPhase.FINISHED);
+        assertThat(done.finished().bestCheckpointKey()).isEqualTo("k2");
+        assertThat(done.checkpoints()).extracting(ViewModel.CheckpointView::key, ViewModel.CheckpointView::fencingToken)
+                .containsExactly(tuple("k2", 2L));
+        // a late stale terminal event does not undo it either
+        view.apply(at(14, new TrainingFailed(r0, "the old holder's verdict", List.of(), 1L), r0));
+        assertThat(view.run(r0).orElseThrow().status()).isEqualTo(RunPhase.FINISHED);
+        assertThat(view.fenced(TrainingFailed.TYPE)).isEqualTo(1);
+
+        // unevaluated: the watchdog re-publishes lease 2's checkpoint, with its token
+        List<ResultsView.Stuck> stuck = view.stuck(t(13).plusSeconds(30), Duration.ofSeconds(30),
+                Duration.ofSeconds(30), Duration.ofSeconds(30), 3);
+        assertThat(stuck).extracting(ResultsView.Stuck::kind, ResultsView.Stuck::runId)
+                .contains(tuple("evaluation", r0));
+        ResultsView.Stuck evaluation = stuck.stream().filter(x -> x.kind().equals("evaluation")).findFirst()
+                .orElseThrow();
+        assertThat(evaluation.checkpoint().key()).isEqualTo("k2");
+        assertThat(evaluation.checkpoint().fencingToken()).isEqualTo(2L);
     }
 
     private static Instant t(long second) {

@@ -9,6 +9,7 @@ import io.softcifar.contracts.events.Correlation;
 import io.softcifar.contracts.events.Event;
 import io.softcifar.contracts.events.EventCodec;
 import io.softcifar.contracts.events.EventEnvelope;
+import io.softcifar.contracts.events.Fenced;
 import io.softcifar.contracts.events.RunState;
 import io.softcifar.contracts.events.RunStatus;
 import io.softcifar.contracts.events.TrainingCancelled;
@@ -51,6 +52,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
@@ -82,7 +84,19 @@ public final class RunExecutor {
     private static final Logger LOG = Logger.getLogger(RunExecutor.class);
 
     /** What a request came to. Failures are thrown instead ({@link RejectedEventException}). */
-    public enum Outcome { FINISHED, CANCELLED, ALREADY_ENDED, ALREADY_RUNNING }
+    public enum Outcome { FINISHED, CANCELLED, ALREADY_ENDED, ALREADY_RUNNING, FENCED }
+
+    /**
+     * Another replica took the run's lease over while this one trained it (this process was paused or cut off for
+     * longer than the lease TTL): the run stops here without an outcome and without another checkpoint.
+     */
+    private static final class FencedOut extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        FencedOut(String runId) {
+            super("run " + runId + ": its lease was taken over by another replica", null, false, false);
+        }
+    }
 
     /** Test seams. Production uses {@link #NONE}. */
     public interface Hooks {
@@ -155,7 +169,7 @@ public final class RunExecutor {
         }
         if (!errors.isEmpty()) {
             throw fail(runId, corr, "invalid run spec: " + errors.stream().map(FieldError::toString)
-                    .collect(Collectors.joining("; ")), errors, "rejected");
+                    .collect(Collectors.joining("; ")), errors, "rejected", tokenOutsideLease(runId));
         }
         spec = spec.withDefaults();
 
@@ -185,14 +199,14 @@ public final class RunExecutor {
             // one that comes from here on finds the run's flag
             cancel = readCancel(runId).filter(c -> c.supersedes(requestedAt));
         }
-        boolean mine;
+        OptionalLong mine;
         try {
             mine = leases.acquire(runId, () -> store.exists(RunKeys.record(runId)));
         } catch (InterruptedException | RuntimeException e) {
             handle.update(RunStatus.FAILED, 0, "stopped while waiting for the run's lease: " + e.getMessage());
             throw e;
         }
-        if (!mine) { // another replica trained it to its end meanwhile
+        if (mine.isEmpty()) { // another replica trained it to its end meanwhile
             RunRecord record = readRecord(runId).orElseThrow();
             handle.update(record.status(), 0, "ended on another replica");
             finishDuplicate(record);
@@ -202,22 +216,33 @@ public final class RunExecutor {
             // cancelled after this request was made (e.g. a queued run of a cancelled study): it ends without training
             handle.requestCancel(cancel.get().reason() == null ? "cancel requested" : cancel.get().reason());
         }
-        RunLeases.Held lease = leases.hold(runId);
+        long token = mine.getAsLong();
+        handle.fencingToken(token);
+        RunLeases.Held lease = leases.hold(runId, token, handle::fence);
         Path runDir = workDir.resolve("runs").resolve(runId);
         boolean terminal = false;
         try {
-            Outcome outcome = train(runId, spec, corr, handle, runDir, requestedAt);
+            Outcome outcome = train(runId, spec, corr, handle, runDir, requestedAt, lease);
             terminal = true;
             return outcome;
+        } catch (FencedOut e) {
+            metrics.outcome("fenced");
+            LOG.warnf("run %s: fenced out (lease token %d, now held by %s; epochs reported: %d): stopped without"
+                    + " an outcome; the replica that took it over finishes it", runId, token, lease.lostTo(),
+                    handle.epoch());
+            handle.update(RunStatus.FAILED, handle.epoch(), "fenced out: its lease (token " + token
+                    + ") was taken over by " + lease.lostTo());
+            return Outcome.FENCED;
         } catch (RejectedEventException e) {
             terminal = true;
             throw e;
         } catch (InvalidSpecException e) {
             terminal = true;
-            throw fail(runId, corr, "invalid run spec: " + e.getMessage(), e.errors(), "rejected");
+            throw fail(runId, corr, "invalid run spec: " + e.getMessage(), e.errors(), "rejected", token);
         } catch (InvalidDataException e) {
             terminal = true;
-            throw fail(runId, corr, "bad dataset " + spec.datasetId() + ": " + e.getMessage(), List.of(), "failed");
+            throw fail(runId, corr, "bad dataset " + spec.datasetId() + ": " + e.getMessage(), List.of(), "failed",
+                    token);
         } catch (Exception e) {
             if (Failures.retryable(e)) {
                 // the object store or the broker is away: no verdict on the run. The consumer tries the request
@@ -233,33 +258,36 @@ public final class RunExecutor {
             }
             terminal = true;
             LOG.errorf(e, "run %s failed", runId);
-            throw fail(runId, corr, e.getClass().getSimpleName() + ": " + e.getMessage(), List.of(), "failed");
+            throw fail(runId, corr, e.getClass().getSimpleName() + ": " + e.getMessage(), List.of(), "failed",
+                    token);
         } finally {
-            if (handle.status() != RunStatus.FINISHED && handle.status() != RunStatus.CANCELLED) {
+            if (handle.status() != RunStatus.FINISHED && handle.status() != RunStatus.CANCELLED
+                    && !handle.isFenced()) {
                 handle.update(RunStatus.FAILED, handle.epoch(),
                         terminal ? handle.detail() : "stopped without an outcome");
             }
             // a crashed run's lease is left to expire, as if the process had died; a run stopped by a shutdown gives
-            // its lease up, so that whoever reads its request next resumes it at once
+            // its lease up, so that whoever reads its request next resumes it at once; a lost lease is another's
             lease.release(terminal || handle.isSuspended());
-            if (terminal) {
+            if (terminal || handle.isFenced()) {
                 deleteTree(runDir); // the checkpoints are in the bucket; a crash keeps the folder for a post-mortem
             }
         }
     }
 
     private Outcome train(String runId, RunSpec spec, Correlation corr, RunRegistry.RunHandle handle, Path runDir,
-            Instant requestedAt)
+            Instant requestedAt, RunLeases.Held lease)
             throws IOException, InterruptedException {
         if (handle.isCancelled()) { // cancelled before it started: no data is fetched, nothing is trained
-            return cancelled(runId, spec, corr, handle, 0);
+            return cancelled(runId, spec, corr, handle, 0, lease);
         }
         String datasetId = spec.datasetId();
         String manifestKey = ObjectKeys.manifest(datasetId);
         if (!store.exists(manifestKey)) {
             throw fail(runId, corr, "dataset " + datasetId + " does not exist (no " + manifestKey + " in bucket "
                     + store.bucket() + "); build it with the dataset-service first",
-                    List.of(new FieldError("datasetId", "dataset " + datasetId + " does not exist")), "rejected");
+                    List.of(new FieldError("datasetId", "dataset " + datasetId + " does not exist")), "rejected",
+                    lease.token());
         }
         DatasetManifest manifest = DatasetManifest.parse(
                 new String(store.getBytes(manifestKey), StandardCharsets.UTF_8));
@@ -268,7 +296,7 @@ public final class RunExecutor {
                 + " has no split for seed " + seed + " (it was built for seeds " + manifest.seeds().stream()
                         .map(s -> String.valueOf(s.seed())).collect(Collectors.joining(", ")) + ")",
                 List.of(new FieldError("seed", "dataset " + datasetId + " has no split for seed " + seed)),
-                "rejected"));
+                "rejected", lease.token()));
         SplitEntry train = split(seedEntry, DatasetManifest.SPLIT_TRAIN);
         TrainConfig config = RunSpecMapping.toTrainConfig(spec, train.meanEntropy(), manifest.numClasses());
 
@@ -278,34 +306,40 @@ public final class RunExecutor {
         String startedHow = resumeFrom > 0 ? "resumed from the epoch-" + resumeFrom + " checkpoint" : "started";
         handle.update(RunStatus.RUNNING, resumeFrom, startedHow);
         publish(Topics.TRAINING_STATE, runId, corr, new RunState(runId, RunStatus.RUNNING, resumeFrom, Instant.now(),
-                startedHow));
+                startedHow), lease.token());
         LOG.infof("run %s: %s (%s, dataset %s seed %d, device %s)", runId, startedHow, config, datasetId, seed,
                 deviceFor(spec));
 
         TrainingData data = loadData(manifest, seedEntry, runDir.resolve("data"), config);
+        if (handle.isFenced()) {
+            throw new FencedOut(runId);
+        }
         if (handle.isSuspended() && !handle.isCancelled()) {
             throw suspended(runId, handle);
         }
         if (handle.isCancelled()) {
-            return cancelled(runId, spec, corr, handle, resumeFrom);
+            return cancelled(runId, spec, corr, handle, resumeFrom, lease);
         }
         String runDevice = gpus().acquire(deviceFor(spec));
         TrainResult result;
         try {
             Trainer.Options options = new Trainer.Options(checkpoints, runDevice, spec.checkpointEvery(), true, 0,
-                    handle::shouldStop);
-            Progress progress = new Progress(runId, corr, handle, checkpoints, requestedAt);
+                    handle::shouldStop).withFencingToken(lease.token());
+            Progress progress = new Progress(runId, corr, handle, checkpoints, requestedAt, lease);
             result = Trainer.train(config, data, options, progress);
         } finally {
             gpus().release(runDevice);
+        }
+        if (handle.isFenced()) {
+            throw new FencedOut(runId);
         }
         if (result.cancelled() && handle.isSuspended() && !handle.isCancelled()) {
             throw suspended(runId, handle);
         }
         if (result.cancelled()) {
-            return cancelled(runId, spec, corr, handle, result.epochsRun());
+            return cancelled(runId, spec, corr, handle, result.epochsRun(), lease);
         }
-        return finished(runId, spec, corr, handle, result);
+        return finished(runId, spec, corr, handle, result, lease);
     }
 
     /**
@@ -383,11 +417,13 @@ public final class RunExecutor {
         private final RunRegistry.RunHandle handle;
         private final Path checkpoints;
         private final Instant requestedAt;
+        private final RunLeases.Held lease;
         private double secondsThisProcess;
         private int epochsThisProcess;
 
         Progress(String runId, Correlation corr, RunRegistry.RunHandle handle, Path checkpoints,
-                Instant requestedAt) {
+                Instant requestedAt, RunLeases.Held lease) {
+            this.lease = lease;
             this.runId = runId;
             this.corr = corr;
             this.handle = handle;
@@ -411,8 +447,18 @@ public final class RunExecutor {
             }
         }
 
+        /** The renewal thread found the lease taken over (no store call: checked before every upload and event). */
+        private void stopIfFenced() {
+            if (handle.isFenced() || lease.lost()) {
+                throw new FencedOut(runId);
+            }
+        }
+
         @Override
         public void onEpoch(EpochStats stats, int totalEpochs) {
+            if (!lease.verify()) { // taken over: not one more checkpoint or event from here
+                throw new FencedOut(runId);
+            }
             checkCancelMarker();
             metrics.epoch(stats.seconds());
             handle.throughput(stats.imagesPerSecond());
@@ -420,25 +466,28 @@ public final class RunExecutor {
             epochsThisProcess++;
             int epoch = stats.epoch();
             if (stats.best()) {
+                stopIfFenced();
                 Uploaded best = upload(checkpoints.resolve(Trainer.BEST), RunKeys.bestCheckpoint(runId), "best");
                 publish(Topics.CHECKPOINTS, runId, corr, new CheckpointPublished(runId, epoch,
-                        CheckpointPublished.KIND_BEST, false, best.key(), best.sha256(), best.bytes()));
+                        CheckpointPublished.KIND_BEST, false, best.key(), best.sha256(), best.bytes()), lease.token());
                 hooks.afterCheckpointUpload(runId, CheckpointPublished.KIND_BEST, epoch);
             }
             Path last = checkpoints.resolve(Trainer.LAST);
             if (Files.exists(last) && Checkpoint.readHeader(last).epochsCompleted() == epoch) {
+                stopIfFenced();
                 Uploaded up = upload(last, RunKeys.lastCheckpoint(runId), "epoch");
                 publish(Topics.CHECKPOINTS, runId, corr, new CheckpointPublished(runId, epoch,
-                        CheckpointPublished.KIND_EPOCH, false, up.key(), up.sha256(), up.bytes()));
+                        CheckpointPublished.KIND_EPOCH, false, up.key(), up.sha256(), up.bytes()), lease.token());
                 hooks.afterCheckpointUpload(runId, CheckpointPublished.KIND_EPOCH, epoch);
             }
             double eta = secondsThisProcess / epochsThisProcess * (totalEpochs - epoch);
+            stopIfFenced();
             publish(Topics.TRAINING_PROGRESS, runId, corr, new TrainingProgress(runId, epoch, totalEpochs,
                     stats.trainLoss(), stats.valLoss(), stats.valAccuracy(), stats.learningRate(),
-                    stats.imagesPerSecond(), eta));
+                    stats.imagesPerSecond(), eta), lease.token());
             handle.update(RunStatus.RUNNING, epoch, "training");
             publish(Topics.TRAINING_STATE, runId, corr, new RunState(runId, RunStatus.RUNNING, epoch, Instant.now(),
-                    null));
+                    null), lease.token());
             LOG.info(String.format(Locale.ROOT, "run %s: epoch %d/%d train loss %.4f val loss %.4f val acc %.2f%%"
                     + " lr %.4g %.0f img/s %.1f s%s, ETA %s", runId, epoch, totalEpochs, stats.trainLoss(),
                     stats.valLoss(), 100 * stats.valAccuracy(), stats.learningRate(), stats.imagesPerSecond(), stats.seconds(),
@@ -447,19 +496,22 @@ public final class RunExecutor {
     }
 
     private Outcome finished(String runId, RunSpec spec, Correlation corr, RunRegistry.RunHandle handle,
-            TrainResult result) {
+            TrainResult result, RunLeases.Held lease) {
+        if (!lease.verify()) {
+            throw new FencedOut(runId);
+        }
         Path best = result.bestCheckpoint();
         if (!Files.exists(best)) {
             throw new IllegalStateException("the trainer left no " + best + " after " + result.epochsRun() + " epochs");
         }
         Uploaded up = upload(best, RunKeys.bestCheckpoint(runId), "best");
         publish(Topics.CHECKPOINTS, runId, corr, new CheckpointPublished(runId, result.bestEpoch(),
-                CheckpointPublished.KIND_BEST, true, up.key(), up.sha256(), up.bytes()));
+                CheckpointPublished.KIND_BEST, true, up.key(), up.sha256(), up.bytes()), lease.token());
         hooks.afterCheckpointUpload(runId, "final", result.bestEpoch());
         double trainSeconds = result.history().stream().mapToDouble(EpochStats::seconds).sum();
         TrainingFinished summary = new TrainingFinished(runId, result.bestEpoch(), result.bestValLoss(),
                 result.bestValAccuracy(), result.epochsRun(), trainSeconds, up.key());
-        end(runId, spec, corr, RunStatus.FINISHED, summary);
+        end(runId, spec, corr, RunStatus.FINISHED, summary, lease);
         handle.update(RunStatus.FINISHED, result.epochsRun(), "best epoch " + result.bestEpoch());
         metrics.outcome("finished");
         LOG.info(String.format(Locale.ROOT,
@@ -468,9 +520,10 @@ public final class RunExecutor {
         return Outcome.FINISHED;
     }
 
-    private Outcome cancelled(String runId, RunSpec spec, Correlation corr, RunRegistry.RunHandle handle, int atEpoch) {
+    private Outcome cancelled(String runId, RunSpec spec, Correlation corr, RunRegistry.RunHandle handle, int atEpoch,
+            RunLeases.Held lease) {
         TrainingCancelled event = new TrainingCancelled(runId, atEpoch, handle.cancelReason());
-        end(runId, spec, corr, RunStatus.CANCELLED, event);
+        end(runId, spec, corr, RunStatus.CANCELLED, event, lease);
         handle.update(RunStatus.CANCELLED, atEpoch, handle.cancelReason());
         metrics.outcome("cancelled");
         LOG.infof("run %s: cancelled after %d epochs (%s); its checkpoints stay in the bucket", runId, atEpoch,
@@ -478,9 +531,16 @@ public final class RunExecutor {
         return Outcome.CANCELLED;
     }
 
-    /** Outcome record first, then the terminal event, then the record marked published (see {@link RunRecord}). */
-    private void end(String runId, RunSpec spec, Correlation corr, RunStatus status, Event terminal) {
-        EventEnvelope envelope = EventEnvelope.of(terminal, corr);
+    /**
+     * Outcome record first, then the terminal event, then the record marked published (see {@link RunRecord}). The
+     * lease is checked first: a holder that was fenced out writes no record and publishes nothing.
+     */
+    private void end(String runId, RunSpec spec, Correlation corr, RunStatus status, Event terminal,
+            RunLeases.Held lease) {
+        if (!lease.verify()) {
+            throw new FencedOut(runId);
+        }
+        EventEnvelope envelope = EventEnvelope.of(stamped(terminal, lease.token()), corr);
         RunRecord record = new RunRecord(runId, status, spec, EventCodec.encode(envelope), false, Instant.now());
         store.putJson(RunKeys.record(runId), EventCodec.toJson(record));
         events.publish(Topics.TRAINING_STATE, runId, envelope);
@@ -547,19 +607,44 @@ public final class RunExecutor {
         RunSpec spec = request.spec();
         Correlation corr = Correlation.ofRun(correlation == null ? request.studyId() : correlation.studyId(), runId,
                 spec == null ? null : spec.datasetId());
-        fail(runId, corr, reason, List.of(), "failed");
+        long token = registry.find(runId).map(RunRegistry.RunHandle::fencingToken).filter(t -> t > 0)
+                .orElseGet(() -> tokenOutsideLease(runId));
+        fail(runId, corr, reason, List.of(), "failed", token);
+    }
+
+    /**
+     * The token for an event published without holding the run's lease (a rejected request, a give-up): the one in
+     * the bucket now, so that readers do not take the event for a stale one; 0 if it cannot be read.
+     */
+    private long tokenOutsideLease(String runId) {
+        if (!ObjectKeys.isValidId(runId)) {
+            return 0L;
+        }
+        try {
+            return leases.currentToken(runId);
+        } catch (RuntimeException e) {
+            LOG.warnf("run %s: cannot read its lease's token (%s); the event goes out without one", runId,
+                    e.getMessage());
+            return 0L;
+        }
     }
 
     private RejectedEventException fail(String runId, Correlation corr, String reason, List<FieldError> errors,
-            String outcome) {
+            String outcome, long token) {
         LOG.warnf("run %s: %s", runId, reason);
         metrics.outcome(outcome);
-        publish(Topics.TRAINING_STATE, runId, corr, new TrainingFailed(runId == null ? "" : runId, reason, errors));
+        publish(Topics.TRAINING_STATE, runId, corr, new TrainingFailed(runId == null ? "" : runId, reason, errors),
+                token);
         return new RejectedEventException(reason);
     }
 
-    private void publish(String topic, String key, Correlation corr, Event event) {
-        events.publish(topic, key, EventEnvelope.of(event, corr));
+    /** Publishes the event stamped with the lease's fencing token (none when {@code token} is 0). */
+    private void publish(String topic, String key, Correlation corr, Event event, long token) {
+        events.publish(topic, key, EventEnvelope.of(stamped(event, token), corr));
+    }
+
+    private static Event stamped(Event event, long token) {
+        return token > 0 && event instanceof Fenced fenced ? fenced.withFencingToken(token) : event;
     }
 
     private record Uploaded(String key, String sha256, long bytes) {}

@@ -1,16 +1,19 @@
 package io.softcifar.trainer.service;
 
+import io.softcifar.contracts.Nullable;
 import io.softcifar.contracts.events.EventCodec;
 import io.softcifar.storage.ObjectStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
@@ -21,6 +24,14 @@ import org.jboss.logging.Logger;
  * waits while the lease is fresh, and takes over (resuming from the last checkpoint) only when it has gone stale —
  * the holder died — or returns when the run's outcome record appears.
  *
+ * <p><b>Fencing tokens.</b> Every lease carries a token: a new lease of a run gets the previous lease's token + 1, a
+ * renewal keeps it. A lease that ends is not deleted but marked released, so the next lease of the run (a retry)
+ * still counts on from it. The holder stamps the token into every event it publishes and every checkpoint it writes;
+ * the readers (evaluator, results-service) ignore events with an older token than the newest they have seen. Each
+ * renewal first reads the lease: if it now names another owner or token (this process was paused or cut off longer
+ * than the TTL and another replica took the run over), the holder is {@linkplain Held#lost() fenced out} and must stop
+ * without publishing an outcome or writing a checkpoint.
+ *
  * <p>S3 offers no compare-and-set here, so taking a lease is write, pause, read back: of two replicas that race for
  * a free lease, the one whose write came last wins and the other backs off. This narrows the window to writes that
  * land within the pause of each other; it does not close it (see the README).
@@ -29,8 +40,23 @@ public final class RunLeases {
 
     private static final Logger LOG = Logger.getLogger(RunLeases.class);
 
-    /** The stored lease. */
-    public record Lease(String runId, String owner, Instant renewedAt) {}
+    /**
+     * The stored lease.
+     *
+     * @param fencingToken the lease's token; null in leases written before fencing (counts as 0)
+     * @param releasedAt   set when the holder ended or gave up the run: nobody holds it, but the token stays
+     */
+    public record Lease(String runId, String owner, Instant renewedAt, @Nullable Long fencingToken,
+            @Nullable Instant releasedAt) {
+
+        public long token() {
+            return fencingToken == null ? 0L : fencingToken;
+        }
+
+        public boolean released() {
+            return releasedAt != null;
+        }
+    }
 
     private final ObjectStore store;
     private final String owner;
@@ -57,16 +83,16 @@ public final class RunLeases {
     }
 
     /**
-     * Blocks until this process holds the run's lease (true) or {@code ended} turns true while another holder
-     * trains it (false).
+     * Blocks until this process holds the run's lease (its fencing token) or {@code ended} turns true while another
+     * holder trains it (empty).
      */
-    public boolean acquire(String runId, BooleanSupplier ended) throws InterruptedException {
+    public OptionalLong acquire(String runId, BooleanSupplier ended) throws InterruptedException {
         long pause = Math.max(50, Math.min(1000, ttl.toMillis() / 10));
         boolean logged = false;
         while (true) {
             Optional<Lease> current = read(runId);
-            if (current.isPresent() && !current.get().owner().equals(owner) && !stale(current.get())) {
-                // a live holder: it publishes the outcome and only then deletes its lease
+            if (current.isPresent() && heldByAnotherLive(current.get())) {
+                // a live holder: it publishes the outcome and only then releases its lease
                 if (!logged) {
                     LOG.infof("run %s: training on %s (lease renewed %s); waiting until it ends or its lease expires",
                             runId, current.get().owner(), current.get().renewedAt());
@@ -76,17 +102,19 @@ public final class RunLeases {
                 continue;
             }
             if (ended.getAsBoolean()) {
-                return false;
+                return OptionalLong.empty();
             }
-            if (current.isPresent() && !current.get().owner().equals(owner)) {
-                LOG.infof("run %s: lease of %s is stale (renewed %s); taking the run over", runId,
-                        current.get().owner(), current.get().renewedAt());
+            if (current.isPresent() && !current.get().released() && !current.get().owner().equals(owner)) {
+                LOG.infof("run %s: lease of %s (token %d) is stale (renewed %s); taking the run over", runId,
+                        current.get().owner(), current.get().token(), current.get().renewedAt());
             }
-            write(runId);
+            long token = current.map(Lease::token).orElse(0L) + 1;
+            write(runId, token, null);
             Thread.sleep(pause);
             Optional<Lease> after = read(runId);
-            if (after.isPresent() && after.get().owner().equals(owner)) {
-                return true;
+            if (after.isPresent() && after.get().owner().equals(owner) && after.get().token() == token
+                    && !after.get().released()) {
+                return OptionalLong.of(token);
             }
             // another replica wrote after us: it has the run
         }
@@ -94,50 +122,126 @@ public final class RunLeases {
 
     /** Whether another process holds a fresh lease on the run (it is alive and will publish the outcome itself). */
     public boolean heldElsewhere(String runId) {
-        return read(runId).filter(l -> !l.owner().equals(owner) && !stale(l)).isPresent();
+        return read(runId).filter(this::heldByAnotherLive).isPresent();
     }
 
-    /** Renews the lease until {@link Held#release} is called. */
-    public Held hold(String runId) {
+    /** The token of the run's lease as stored now (0 without one), for events published outside a lease. */
+    public long currentToken(String runId) {
+        return read(runId).map(Lease::token).orElse(0L);
+    }
+
+    /**
+     * Renews the lease of {@code token} until {@link Held#release} is called; {@code onLost} runs (once, on the
+     * renewal thread or the caller's) when the lease turns out to belong to another holder.
+     */
+    public Held hold(String runId, long token, Runnable onLost) {
+        Held held = new Held(runId, token, onLost);
         long period = Math.max(100, ttl.toMillis() / 3);
-        ScheduledFuture<?> renewal = timer.scheduleAtFixedRate(() -> {
-            try {
-                write(runId);
-            } catch (RuntimeException e) {
-                LOG.warnf("run %s: could not renew its lease: %s", runId, e.getMessage());
-            }
-        }, period, period, TimeUnit.MILLISECONDS);
-        return new Held(runId, renewal);
+        held.renewal = timer.scheduleAtFixedRate(held::renew, period, period, TimeUnit.MILLISECONDS);
+        return held;
     }
 
     /** A lease being renewed. */
     public final class Held {
         private final String runId;
-        private final ScheduledFuture<?> renewal;
+        private final long token;
+        private final Runnable onLost;
+        private final AtomicBoolean lost = new AtomicBoolean();
+        private volatile String lostTo;
+        private volatile ScheduledFuture<?> renewal;
 
-        Held(String runId, ScheduledFuture<?> renewal) {
+        Held(String runId, long token, Runnable onLost) {
             this.runId = runId;
-            this.renewal = renewal;
+            this.token = token;
+            this.onLost = onLost;
         }
 
-        /** Stops renewing; deletes the lease when the run has ended (a crashed run's lease just expires). */
-        public void release(boolean delete) {
-            renewal.cancel(false);
-            if (delete) {
+        public long token() {
+            return token;
+        }
+
+        /** True once a renewal or {@link #verify} found the lease held by another owner or token. */
+        public boolean lost() {
+            return lost.get();
+        }
+
+        /** Who holds the lease instead (for the log), once {@link #lost}. */
+        public String lostTo() {
+            return lostTo;
+        }
+
+        /**
+         * Reads the lease now: false (and {@link #lost} from now on) if it no longer is this holder's. A read that
+         * fails (store away) is not a verdict: true.
+         */
+        public boolean verify() {
+            if (lost.get()) {
+                return false;
+            }
+            Optional<Lease> current;
+            try {
+                current = read(runId);
+            } catch (RuntimeException e) {
+                LOG.warnf("run %s: could not read its lease to check it: %s", runId, e.getMessage());
+                return true;
+            }
+            if (current.isPresent() && current.get().owner().equals(owner) && current.get().token() == token
+                    && !current.get().released()) {
+                return true;
+            }
+            if (lost.compareAndSet(false, true)) {
+                lostTo = current.map(l -> l.owner() + " with token " + l.token() + (l.released() ? " (released)" : ""))
+                        .orElse("nobody (the lease object is gone)");
+                if (renewal != null) {
+                    renewal.cancel(false);
+                }
+                LOG.warnf("run %s: FENCED OUT: its lease (token %d) is now held by %s; this replica was paused or cut"
+                        + " off longer than the lease TTL and the run was taken over. It stops now, publishes no"
+                        + " outcome and writes no more checkpoints", runId, token, lostTo);
+                onLost.run();
+            }
+            return false;
+        }
+
+        private void renew() {
+            try {
+                if (verify()) {
+                    write(runId, token, null);
+                }
+            } catch (RuntimeException e) {
+                LOG.warnf("run %s: could not renew its lease: %s", runId, e.getMessage());
+            }
+        }
+
+        /**
+         * Stops renewing. When the run has ended or was given up ({@code release} true), marks the lease released
+         * (keeping its token for the next lease); a crashed run's lease just expires. A lost lease is not touched:
+         * it is another holder's.
+         */
+        public void release(boolean release) {
+            if (renewal != null) {
+                renewal.cancel(false);
+            }
+            if (release && !lost.get()) {
                 try {
-                    store.delete(key(runId));
+                    write(runId, token, Instant.now());
                 } catch (RuntimeException e) {
-                    LOG.warnf("run %s: could not delete its lease (it expires by itself): %s", runId, e.getMessage());
+                    LOG.warnf("run %s: could not release its lease (it expires by itself): %s", runId, e.getMessage());
                 }
             }
         }
+    }
+
+    private boolean heldByAnotherLive(Lease lease) {
+        return !lease.released() && !lease.owner().equals(owner) && !stale(lease);
     }
 
     private boolean stale(Lease lease) {
         return lease.renewedAt().plus(ttl).isBefore(Instant.now());
     }
 
-    private Optional<Lease> read(String runId) {
+    /** The run's lease as stored, empty if there is none. */
+    public Optional<Lease> read(String runId) {
         String key = key(runId);
         if (!store.exists(key)) {
             return Optional.empty();
@@ -150,7 +254,8 @@ public final class RunLeases {
         }
     }
 
-    private void write(String runId) {
-        store.putJson(key(runId), EventCodec.toJson(new Lease(runId, owner, Instant.now())));
+    private void write(String runId, long token, Instant releasedAt) {
+        Instant now = Instant.now();
+        store.putJson(key(runId), EventCodec.toJson(new Lease(runId, owner, now, token, releasedAt)));
     }
 }

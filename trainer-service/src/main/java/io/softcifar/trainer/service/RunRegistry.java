@@ -96,12 +96,14 @@ public final class RunRegistry {
         private final Instant startedAt = Instant.now();
         private final AtomicBoolean cancelled = new AtomicBoolean();
         private final AtomicBoolean suspended = new AtomicBoolean();
+        private final AtomicBoolean fenced = new AtomicBoolean();
         private volatile String cancelReason;
         private volatile RunStatus status = RunStatus.REQUESTED;
         private volatile int epoch;
         private volatile double imagesPerSecond;
         private volatile Instant updatedAt = startedAt;
         private volatile String detail;
+        private volatile long fencingToken;
 
         RunHandle(String runId, String datasetId, int epochs) {
             this.runId = runId;
@@ -124,9 +126,18 @@ public final class RunRegistry {
             return suspended.get();
         }
 
-        /** The training loop's stop signal: a cancel or a shutdown. */
+        /** Another replica took the run's lease over ({@link RunLeases.Held#lost}): stop without an outcome. */
+        void fence() {
+            fenced.set(true);
+        }
+
+        public boolean isFenced() {
+            return fenced.get();
+        }
+
+        /** The training loop's stop signal: a cancel, a shutdown or a lost lease. */
         public boolean shouldStop() {
-            return cancelled.get() || suspended.get();
+            return cancelled.get() || suspended.get() || fenced.get();
         }
 
         public void update(RunStatus newStatus, int epochsCompleted, String newDetail) {
@@ -134,6 +145,15 @@ public final class RunRegistry {
             epoch = epochsCompleted;
             detail = newDetail;
             updatedAt = Instant.now();
+        }
+
+        void fencingToken(long token) {
+            fencingToken = token;
+        }
+
+        /** The token of the lease this run was last trained under here (0 before it got one). */
+        public long fencingToken() {
+            return fencingToken;
         }
 
         void throughput(double value) {

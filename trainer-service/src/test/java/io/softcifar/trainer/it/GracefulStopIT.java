@@ -99,7 +99,10 @@ class GracefulStopIT {
                 }
                 assertThat(exited).as("the trainer exits within its 60 s grace (+ JVM stop), see " + logs).isTrue();
             }
-            assertThat(store.exists(RunLeases.key(runId))).as("the lease is given up on SIGTERM").isFalse();
+            RunLeases.Lease given = EventCodec.fromJson(new String(store.getBytes(RunLeases.key(runId)),
+                    java.nio.charset.StandardCharsets.UTF_8), RunLeases.Lease.class);
+            assertThat(given.released()).as("the lease is given up (released, its token kept) on SIGTERM").isTrue();
+            assertThat(given.token()).isEqualTo(1L);
             Path lastAtStop = Files.createTempFile("last-at-stop", ".ckpt");
             store.download(ObjectKeys.lastCheckpoint(runId), lastAtStop);
             stoppedAfter = Checkpoint.readHeader(lastAtStop).epochsCompleted();

@@ -185,7 +185,12 @@ class RunResumeIT {
                     .filteredOn(r -> r.value().contains(TrainingFinished.TYPE)).hasSize(1);
             assertThat(progress.readFor(Duration.ofSeconds(1))).filteredOn(r -> runId.equals(r.key())).hasSize(2);
         }
-        assertThat(store.exists(io.softcifar.trainer.service.RunLeases.key(runId))).isFalse();
+        // the lease is released, not deleted: its token (1, the first lease of the run) stays for the next lease
+        io.softcifar.trainer.service.RunLeases.Lease lease = EventCodec.fromJson(new String(store.getBytes(
+                io.softcifar.trainer.service.RunLeases.key(runId)), java.nio.charset.StandardCharsets.UTF_8),
+                io.softcifar.trainer.service.RunLeases.Lease.class);
+        assertThat(lease.released()).isTrue();
+        assertThat(lease.token()).isEqualTo(1L);
     }
 
     @Test

@@ -32,6 +32,7 @@ import io.softcifar.testsupport.TestInfrastructure;
 import io.softcifar.testsupport.PrometheusText;
 import io.softcifar.testsupport.TopicProbe;
 import io.softcifar.trainer.service.RunKeys;
+import io.softcifar.trainer.service.RunLeases;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -210,6 +211,8 @@ class TrainerServiceIT {
                     .orElseThrow(), TrainingFailed.class);
             assertThat(unknownFailed.reason()).contains("dataset ds-does-not-exist does not exist");
             assertThat(unknownFailed.errors()).extracting(FieldError::field).containsExactly("datasetId");
+            assertThat(unknownFailed.fencingToken()).as("rejected under the run's first lease").isEqualTo(1L);
+            assertThat(invalidFailed.fencingToken()).as("rejected before any lease").isNull();
 
             assertThat(state.await(is(good, TrainingFinished.TYPE), RUN_TIMEOUT)).isPresent();
 
@@ -221,9 +224,15 @@ class TrainerServiceIT {
             assertThat(reason).startsWith("cannot decode");
             assertThat(dlq.readFor(Duration.ofMillis(500))).noneMatch(r -> good.equals(r.key()));
         }
-        // no partial state of the rejected runs
+        // no partial state of the rejected runs; the one that got as far as a lease leaves it released, with its
+        // fencing token, so that a later lease of the run counts on from it
         assertThat(store.list(ObjectKeys.runPrefix(invalid))).isEmpty();
-        assertThat(store.list(ObjectKeys.runPrefix(unknown))).isEmpty();
+        assertThat(store.list(ObjectKeys.runPrefix(unknown))).extracting(ObjectInfo::key)
+                .containsExactly(RunLeases.key(unknown));
+        RunLeases.Lease lease = EventCodec.fromJson(new String(store.getBytes(RunLeases.key(unknown)),
+                java.nio.charset.StandardCharsets.UTF_8), RunLeases.Lease.class);
+        assertThat(lease.released()).isTrue();
+        assertThat(lease.token()).isEqualTo(1L);
     }
 
     @Test
