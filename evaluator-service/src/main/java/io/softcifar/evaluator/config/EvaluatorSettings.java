@@ -32,6 +32,13 @@ public interface EvaluatorSettings {
     @WithDefault("10")
     int mcSamples();
 
+    /**
+     * SNGP only: logit draws of the reference's Monte-Carlo prediction (mean softmax of draws from the mean-field
+     * posterior), reported beside the mean-field metrics as {@code test_mc_logits/*}; 0 = not computed.
+     */
+    @WithDefault("1000")
+    int sngpMcSamples();
+
     /** Images per inference batch. */
     @WithDefault("250")
     int batchSize();

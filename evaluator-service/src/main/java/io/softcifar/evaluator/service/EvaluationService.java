@@ -111,8 +111,8 @@ public class EvaluationService {
     void init() {
         // natives come from the Maven jar (pytorch-native-cpu, or cu124 with -Pcuda): never download at run time
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
-        options = new EvaluationOptions(settings.fgsmEpsilons(), settings.mcSamples(), 0, settings.device(),
-                settings.batchSize());
+        options = new EvaluationOptions(settings.fgsmEpsilons(), settings.mcSamples(), settings.sngpMcSamples(),
+                settings.device(), settings.batchSize());
         evaluationTimer = Timer.builder("softcifar.evaluator.evaluation.seconds")
                 .description("wall time of evaluations that completed (download, evaluation, upload)")
                 .register(registry);

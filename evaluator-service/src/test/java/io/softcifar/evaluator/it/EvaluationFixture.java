@@ -55,6 +55,8 @@ final class EvaluationFixture {
     final Split split;
     final Path checkpoint;
     final byte[] checkpointBytes;
+    /** An SNGP ResNet-8 trained the same way: the service computes the reference's Monte-Carlo metrics for it. */
+    final byte[] sngpCheckpointBytes;
     final String datasetId;
     final DatasetManifest manifest;
 
@@ -63,9 +65,10 @@ final class EvaluationFixture {
         this.datasetId = datasetId;
         this.data = SyntheticData.dataset(IMAGES, DATA_SEED);
         this.split = Splits.seeded(IMAGES, RUN_SEED);
-        this.checkpoint = train();
+        this.checkpoint = train(Method.BASIC, "run");
         try {
             this.checkpointBytes = Files.readAllBytes(checkpoint);
+            this.sngpCheckpointBytes = Files.readAllBytes(train(Method.SNGP, "run-sngp"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -86,16 +89,16 @@ final class EvaluationFixture {
         return Arrays.stream(split.test()).map(i -> all[i]).toArray();
     }
 
-    private Path train() {
-        TrainConfig config = TrainConfig.protocol(Method.BASIC, LabelMode.SOFT)
-                .withModel(ModelConfig.defaults(Method.BASIC).withDepth(8))
+    private Path train(Method method, String dir) {
+        TrainConfig config = TrainConfig.protocol(method, LabelMode.SOFT)
+                .withModel(ModelConfig.defaults(method).withDepth(8))
                 .withEpochs(1)
                 .withBatchSize(32)
                 .withWarmupEpochs(0)
                 .withAugment(false)
                 .withSeed(RUN_SEED);
         TrainResult result = Trainer.train(config, TrainingData.of(data, split, config),
-                Trainer.Options.defaults(root.resolve("run")), null);
+                Trainer.Options.defaults(root.resolve(dir)), null);
         return result.bestCheckpoint();
     }
 

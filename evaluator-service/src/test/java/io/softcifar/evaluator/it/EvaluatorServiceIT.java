@@ -283,6 +283,28 @@ class EvaluatorServiceIT {
         assertThat(evaluations("fenced")).isEqualTo(fencedBefore + 1);
     }
 
+    /**
+     * An SNGP checkpoint gets, beside the mean-field metrics, the reference's Monte-Carlo prediction
+     * ({@code test_mc_logits/*}, {@code softcifar.evaluator.sngp-mc-samples} = 1,000 draws by default), so the study
+     * comparisons carry it; a basic checkpoint does not.
+     */
+    @Test
+    void anSngpCheckpointAlsoGetsTheReferencesMonteCarloMetrics() throws Exception {
+        String runId = run("sngp");
+        send(runId, envelope(uploadCheckpoint(runId, fixture.sngpCheckpointBytes), fixture.datasetId));
+
+        Map<String, Double> m = awaitCompleted(runId).metrics();
+        for (String fraction : List.of("test/accuracy", "test_mc_logits/accuracy", "test_mc_logits/ece")) {
+            assertThat(m).containsKey(fraction);
+            assertThat(m.get(fraction)).as(fraction).isBetween(0.0, 1.0);
+        }
+        var dump = EventCodec.json().readTree(store.getBytes(ObjectKeys.evaluationPrefix(runId) + "dump.json"));
+        assertThat(dump.findValue("sngp_mc_samples").asInt()).isEqualTo(1000);
+        String basic = run("basic-no-mc");
+        send(basic, envelope(uploadCheckpoint(basic, fixture.checkpointBytes), fixture.datasetId));
+        assertThat(awaitCompleted(basic).metrics().keySet()).noneMatch(k -> k.startsWith("test_mc_logits/"));
+    }
+
     @Test
     void healthMetricsAndOpenApiAreServed() {
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
