@@ -54,7 +54,9 @@ class ObjectStoreOutageIT {
     }
 
     private void restartServerOnSamePort() {
-        s3 = EmbeddedS3.builder().optDataDir(data).optPort(s3.port()).start();
+        // the same port and the same credentials: the clients already configured must reach it again
+        s3 = EmbeddedS3.builder().optDataDir(data).optPort(s3.port()).optCredentials(s3.accessKey(), s3.secretKey())
+                .start();
     }
 
     @Test
