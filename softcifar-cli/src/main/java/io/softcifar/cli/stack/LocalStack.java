@@ -27,6 +27,9 @@ public final class LocalStack implements AutoCloseable {
             new ServiceDef("evaluator", "evaluator-service", 8083));
 
     public static final String BUCKET = "softcifar";
+    /** Where the services listen unless {@code --bind} says otherwise. */
+    public static final String LOOPBACK = "127.0.0.1";
+
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
 
     private final PrintWriter out;
@@ -34,12 +37,14 @@ public final class LocalStack implements AutoCloseable {
     private final EmbeddedS3 s3;
     private final List<ServiceProcess> processes = new ArrayList<>();
     private final List<Path> importRoots;
+    private final String bind;
     private final Thread supervisor;
     private volatile boolean stopping;
 
-    private LocalStack(PrintWriter out, EmbeddedKafka kafka, EmbeddedS3 s3, List<Path> importRoots) {
+    private LocalStack(PrintWriter out, EmbeddedKafka kafka, EmbeddedS3 s3, List<Path> importRoots, String bind) {
         this.out = out;
         this.importRoots = List.copyOf(importRoots);
+        this.bind = bind;
         this.kafka = kafka;
         this.s3 = s3;
         this.supervisor = new Thread(this::supervise, "softcifar-up-supervisor");
@@ -62,6 +67,18 @@ public final class LocalStack implements AutoCloseable {
      */
     public static LocalStack start(Path root, Path home, int kafkaPort, int s3Port, List<ServiceDef> services,
             List<Path> importRoots, PrintWriter out) {
+        return start(root, home, kafkaPort, s3Port, services, importRoots, LOOPBACK, out);
+    }
+
+    /**
+     * As above, with the services' HTTP listening on {@code bind} ({@link #LOOPBACK} unless the user says otherwise;
+     * the broker and the S3 server always listen on 127.0.0.1 only).
+     */
+    public static LocalStack start(Path root, Path home, int kafkaPort, int s3Port, List<ServiceDef> services,
+            List<Path> importRoots, String bind, PrintWriter out) {
+        if (!LOOPBACK.equals(bind)) {
+            out.printf("The services listen on %s (--bind): anyone who reaches this address can use them%n", bind);
+        }
         out.printf("Starting Kafka (127.0.0.1:%d) and S3 (127.0.0.1:%d), data in %s%n", kafkaPort, s3Port, home);
         out.println(importRoots.isEmpty()
                 ? "No --import-root: the dataset-service imports no local folder (only downloads)"
@@ -76,7 +93,7 @@ public final class LocalStack implements AutoCloseable {
             kafka.close();
             throw e;
         }
-        LocalStack stack = new LocalStack(out, kafka, s3, importRoots);
+        LocalStack stack = new LocalStack(out, kafka, s3, importRoots, bind);
         try {
             for (ServiceDef def : services) {
                 stack.processes.add(stack.process(root, home, def));
@@ -105,6 +122,7 @@ public final class LocalStack implements AutoCloseable {
         env.put("S3_SECRET_KEY", s3.secretKey());
         env.put("S3_BUCKET", BUCKET);
         env.put("QUARKUS_HTTP_PORT", Integer.toString(def.port()));
+        env.put("QUARKUS_HTTP_HOST", bind);
         Path work = home.resolve("work").resolve(def.name());
         env.put("DATASET_WORK_DIR", work.toString());
         env.put("SOFTCIFAR_WORK_DIR", work.toString());
@@ -115,8 +133,16 @@ public final class LocalStack implements AutoCloseable {
         }
         List<String> jvm = List.of("-Dai.djl.offline=true", "-Xss4m");
         Path jar = root.resolve(def.module()).resolve("target/quarkus-app/quarkus-run.jar");
-        return new ServiceProcess(def.name() + "-service", def.port(), jar, env, jvm,
+        return new ServiceProcess(def.name() + "-service", probeHost(bind), def.port(), jar, env, jvm,
                 home.resolve("logs").resolve(def.module() + ".log"));
+    }
+
+    /** Where this process reaches a service listening on {@code bind}: a wildcard or loopback address via localhost. */
+    static String probeHost(String bind) {
+        return switch (bind) {
+            case "0.0.0.0", "::", "[::]", LOOPBACK, "localhost" -> "localhost";
+            default -> bind.contains(":") && !bind.startsWith("[") ? "[" + bind + "]" : bind;
+        };
     }
 
     /** A list value of Quarkus configuration: comma-separated, a comma inside a path escaped as {@code \\,}. */

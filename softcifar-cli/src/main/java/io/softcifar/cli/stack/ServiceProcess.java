@@ -23,6 +23,7 @@ final class ServiceProcess {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     final String name;
+    private final String host;
     final int port;
     private final Path jar;
     private final Map<String, String> env;
@@ -31,8 +32,10 @@ final class ServiceProcess {
     private volatile Process process;
     private volatile int restarts;
 
-    ServiceProcess(String name, int port, Path jar, Map<String, String> env, List<String> jvmArgs, Path log) {
+    ServiceProcess(String name, String host, int port, Path jar, Map<String, String> env, List<String> jvmArgs,
+            Path log) {
         this.name = name;
+        this.host = host;
         this.port = port;
         this.jar = jar;
         this.env = env;
@@ -41,7 +44,7 @@ final class ServiceProcess {
     }
 
     String url() {
-        return "http://localhost:" + port;
+        return "http://" + host + ":" + port;
     }
 
     Path log() {

@@ -22,6 +22,11 @@ public final class StackOptions {
                     + " `dataset import --data DIR` is refused")
     List<Path> importRoots = new java.util.ArrayList<>();
 
+    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = LocalStack.LOOPBACK,
+            description = "the address the services listen on (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0"
+                    + " = every interface). Kafka and S3 always stay on 127.0.0.1")
+    String bind;
+
     @Option(names = "--port-offset", defaultValue = "0",
             description = "added to every service's HTTP port (8080-8083), e.g. to run a second stack (default: 0)")
     int portOffset;
@@ -36,7 +41,8 @@ public final class StackOptions {
         Path root = StackPaths.repositoryRoot();
         List<LocalStack.ServiceDef> selected = StackPaths.select(root, services).stream()
                 .map(s -> new LocalStack.ServiceDef(s.name(), s.module(), shifted(s.port()))).toList();
-        return LocalStack.start(root, StackPaths.home(home), kafkaPort, s3Port, selected, importRoots(moreRoots), out);
+        return LocalStack.start(root, StackPaths.home(home), kafkaPort, s3Port, selected, importRoots(moreRoots),
+                bind == null ? LocalStack.LOOPBACK : bind, out);
     }
 
     /** The import roots: every {@code --import-root} and {@code moreRoots}, absolute; each must be a folder. */

@@ -39,6 +39,13 @@ class LocalStackIT {
                 List.of(new LocalStack.ServiceDef("dataset", "dataset-service", port)), List.of(tmp.resolve("data")),
                 out)) {
             assertThat(stack.urls()).containsEntry("dataset-service", "http://localhost:" + port);
+            // --bind defaults to loopback: the service answers on 127.0.0.1 and refuses this machine's other addresses
+            assertThat(reachable("127.0.0.1", port)).isTrue();
+            List<java.net.InetAddress> others = otherAddresses();
+            io.softcifar.testsupport.Required.present(!others.isEmpty(), "needs a non-loopback IPv4 address");
+            for (java.net.InetAddress other : others) {
+                assertThat(reachable(other.getHostAddress(), port)).as("port %d on %s", port, other).isFalse();
+            }
 
             Path data = SyntheticData.writeCifar10hFolder(Files.createDirectories(tmp.resolve("data")), 200, 7);
             // a folder outside every --import-root: refused with the flag to use
@@ -102,5 +109,26 @@ class LocalStackIT {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
+    }
+
+    private static boolean reachable(String host, int port) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(host, port), 2_000);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    /** This machine's IPv4 addresses other than loopback (e.g. eth0's). */
+    private static List<java.net.InetAddress> otherAddresses() throws java.net.SocketException {
+        return java.net.NetworkInterface.networkInterfaces().filter(n -> {
+            try {
+                return n.isUp() && !n.isLoopback();
+            } catch (java.net.SocketException e) {
+                return false;
+            }
+        }).flatMap(java.net.NetworkInterface::inetAddresses)
+                .filter(a -> a instanceof java.net.Inet4Address && !a.isLoopbackAddress()).toList();
     }
 }
