@@ -59,7 +59,7 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--id", description = "study id with --preset (default: the name as a slug + a request hash)")
     String id;
 
-    @Option(names = "--max-runs", defaultValue = "10000", hidden = true,
+    @Option(names = "--max-runs", defaultValue = "1000", hidden = true,
             description = "runs a study may have without allowLarge (the service's softcifar.results.max-runs)")
     int maxRuns;
 
