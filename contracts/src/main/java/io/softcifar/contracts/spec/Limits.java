@@ -46,6 +46,9 @@ public final class Limits {
      */
     public static final String MAX_BODY_SIZE = "256K";
 
+    /** {@link #MAX_BODY_SIZE} in bytes (Quarkus reads "K" as 1024), for clients that check before they send. */
+    public static final int MAX_BODY_BYTES = 256 * 1024;
+
     private Limits() {
     }
 

@@ -59,6 +59,13 @@ class LimitsTest {
                 .validate()).isEmpty();
     }
 
+    @Test
+    void theBodyLimitInBytesIsTheConfiguredSize() {
+        // Quarkus's MemorySize reads "256K" as 256 × 1024 bytes
+        assertThat(Limits.MAX_BODY_SIZE).isEqualTo("256K");
+        assertThat(Limits.MAX_BODY_BYTES).isEqualTo(262_144);
+    }
+
     private static DatasetSpec withSeeds(List<Long> seeds) {
         return new DatasetSpec(null, Sources.fromDir("/data"), null, seeds, null, null, null, null);
     }
