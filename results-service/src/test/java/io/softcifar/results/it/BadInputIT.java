@@ -18,6 +18,7 @@ import io.softcifar.contracts.storage.ObjectKeys;
 import io.softcifar.contracts.topics.Topics;
 import io.softcifar.testsupport.InfrastructureTestResource;
 import io.softcifar.testsupport.TestInfrastructure;
+import io.softcifar.testsupport.TopicProbe;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -29,7 +30,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,13 +38,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeAll;
@@ -266,8 +262,10 @@ class BadInputIT {
             given().get("/api/studies/" + id).then().statusCode(404);
         }
         for (String topic : List.of(Topics.STUDIES, Topics.DATASET_REQUESTS, Topics.TRAINING_REQUESTS)) {
-            assertThat(readToEnd(topic)).extracting(ConsumerRecord::key)
-                    .noneMatch(key -> key != null && IDS.stream().anyMatch(key::startsWith));
+            try (TopicProbe probe = new TopicProbe(TestInfrastructure.get().kafkaBootstrapServers(), topic)) {
+                assertThat(probe.readToEnd()).extracting(ConsumerRecord::key)
+                        .noneMatch(key -> key != null && IDS.stream().anyMatch(key::startsWith));
+            }
         }
     }
 
@@ -318,24 +316,5 @@ class BadInputIT {
         assertThat(raw.status()).as(raw.body()).isEqualTo(status);
         assertThat(raw.headers().toLowerCase()).contains("content-type: application/json");
         assertJson(raw.body(), status, error, field, message);
-    }
-
-    /** Every record of the topic up to its end offsets when called (what was published before the answers). */
-    private static List<ConsumerRecord<String, String>> readToEnd(String topic) {
-        List<ConsumerRecord<String, String>> records = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.get().kafkaBootstrapServers(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new StringDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(20)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                consumer.poll(Duration.ofMillis(100)).forEach(records::add);
-                return partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
-            });
-        }
-        return records;
     }
 }
