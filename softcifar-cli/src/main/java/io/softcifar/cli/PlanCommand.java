@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import io.softcifar.contracts.events.EventCodec;
 import io.softcifar.contracts.spec.FieldError;
+import io.softcifar.contracts.spec.Limits;
 import io.softcifar.contracts.study.PlanRow;
 import io.softcifar.contracts.study.StudyExpander;
 import io.softcifar.contracts.study.StudyPlan;
@@ -59,7 +60,7 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--id", description = "study id with --preset (default: the name as a slug + a request hash)")
     String id;
 
-    @Option(names = "--max-runs", defaultValue = "10000", hidden = true,
+    @Option(names = "--max-runs", defaultValue = "1000", hidden = true,
             description = "runs a study may have without allowLarge (the service's softcifar.results.max-runs)")
     int maxRuns;
 
@@ -93,21 +94,34 @@ final class PlanCommand implements Callable<Integer> {
             if (seeds != null || id != null) {
                 throw new IllegalArgumentException("--seeds and --id go with --preset; a STUDY.json has its own");
             }
-            String body;
-            try {
-                body = Files.readString(file);
-            } catch (IOException e) {
-                throw new IllegalArgumentException(file + ": cannot read: " + e.getMessage());
-            }
-            try {
-                return EventCodec.fromJson(body, StudyRequest.class);
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException(file + ": not a study definition: "
-                        + String.valueOf(e.getMessage()).split("\n")[0]);
-            }
+            return readStudy(file);
         }
         JsonNode seedCount = seeds == null ? null : IntNode.valueOf(seeds);
         return new StudyRequest(id, name, preset, null, datasetId, null, seedCount, null, null);
+    }
+
+    /**
+     * A study file as the service would take it: at most {@link Limits#MAX_BODY_BYTES} (checked before it is read),
+     * JSON of a {@link StudyRequest}.
+     */
+    static StudyRequest readStudy(Path file) {
+        String body;
+        try {
+            long size = Files.size(file);
+            if (size > Limits.MAX_BODY_BYTES) {
+                throw new IllegalArgumentException(file + ": " + Limits.atMost(Limits.MAX_BODY_BYTES, "bytes", size)
+                        + " (the services' request body limit, " + Limits.MAX_BODY_SIZE + ")");
+            }
+            body = Files.readString(file);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": cannot read: " + e.getMessage());
+        }
+        try {
+            return EventCodec.fromJson(body, StudyRequest.class);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(file + ": not a study definition: "
+                    + String.valueOf(e.getMessage()).split("\n")[0]);
+        }
     }
 
     static void printTable(StudyPlan plan, PrintWriter out) {

@@ -2,11 +2,15 @@ package io.softcifar.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.softcifar.cli.stack.StackClient;
+import io.softcifar.contracts.spec.FieldError;
+import io.softcifar.contracts.spec.Limits;
+import io.softcifar.contracts.study.StudyExpander;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,6 +39,13 @@ public final class StudyCommands {
 
         @Override
         public void run() {
+            // checked here as the service checks it (the same expander, the hard bounds only: the service applies
+            // its own allowLarge threshold and knows the datasets), so a bad study never leaves the machine
+            StudyExpander.Result checked = new StudyExpander(Limits.MAX_RUNS).expand(PlanCommand.readStudy(file));
+            if (!checked.isValid()) {
+                throw new IllegalArgumentException(file + ": invalid study, nothing submitted: "
+                        + checked.errors().stream().map(FieldError::toString).collect(Collectors.joining("; ")));
+            }
             String body;
             try {
                 body = Files.readString(file);

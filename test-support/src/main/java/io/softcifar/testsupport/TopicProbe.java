@@ -51,6 +51,22 @@ public final class TopicProbe implements AutoCloseable {
         return List.copyOf(seen);
     }
 
+    /**
+     * Everything read so far plus every record up to the topic's end offsets at the time of the call: what the
+     * broker had taken by then, with no fixed wait ("nothing was published" after a synchronous refusal).
+     */
+    public List<ConsumerRecord<String, String>> readToEnd() {
+        Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment(), Duration.ofSeconds(20));
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("cannot read " + consumer.assignment() + " to " + end);
+            }
+            consumer.poll(Duration.ofMillis(100)).forEach(seen::add);
+        }
+        return List.copyOf(seen);
+    }
+
     /** The first record (from the beginning) that matches, waiting up to {@code timeout} for it. */
     public Optional<ConsumerRecord<String, String>> await(Predicate<ConsumerRecord<String, String>> match,
             Duration timeout) {

@@ -17,7 +17,8 @@ import java.util.Set;
  *                         {@value #PROTOCOL_PETERSON} (train on all of them, test on the 50,000 CIFAR-10 training images)
  * @param sources          where the input files are
  * @param splitRatios      default {@link SplitRatios#PROTOCOL} (0.8/0.05/0.15), or {@link SplitRatios#PETERSON}
- * @param seeds            one split (and normalization) per seed; default [0]; distinct, ≥ 0
+ * @param seeds            one split (and normalization) per seed; default [0]; distinct, ≥ 0, at most
+ *                         {@link Limits#MAX_SEEDS} of them, each at most {@link Limits#MAX_SEED}
  * @param labelVariants    training targets to store: subset of soft, hard; default both (evaluation labels are always
  *                         stored: the argmax of the soft label)
  * @param entropyThreshold soft labels with lower entropy (natural log) are replaced by their hard label when the
@@ -166,7 +167,9 @@ public record DatasetSpec(
     }
 
     private static void checkSeeds(List<Long> seeds, Problems problems) {
-        if (!problems.check(!seeds.isEmpty(), "seeds", "must list at least one seed (leave it out for [0])")) {
+        if (!problems.check(!seeds.isEmpty(), "seeds", "must list at least one seed (leave it out for [0])")
+                || !problems.check(seeds.size() <= Limits.MAX_SEEDS, "seeds",
+                        Limits.atMost(Limits.MAX_SEEDS, "seeds", seeds.size()))) {
             return;
         }
         Set<Long> seen = new HashSet<>();
@@ -174,7 +177,8 @@ public record DatasetSpec(
             Long seed = seeds.get(i);
             String field = "seeds[" + i + "]";
             if (problems.check(seed != null, field, "must not be null")
-                    && problems.check(seed >= 0, field, "must be >= 0, got " + seed)) {
+                    && problems.check(seed >= 0, field, "must be >= 0, got " + seed)
+                    && problems.check(seed <= Limits.MAX_SEED, field, Limits.atMost(Limits.MAX_SEED, seed))) {
                 problems.check(seen.add(seed), field, "duplicate seed " + seed);
             }
         }

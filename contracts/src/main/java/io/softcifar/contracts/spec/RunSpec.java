@@ -14,7 +14,8 @@ import java.util.List;
  * every problem at once. Only {@code datasetId}, {@code method} and {@code labelMode} have no default.
  *
  * @param datasetId        the dataset (its manifest holds the split of every seed)
- * @param seed             split, initialization, batch order and augmentation seed; one of the dataset's seeds; default 0
+ * @param seed             split, initialization, batch order and augmentation seed; one of the dataset's seeds; default 0;
+ *                         at most {@link Limits#MAX_SEED}
  * @param method           basic, dropout (MC Dropout), sngp or duq
  * @param labelMode        training targets: soft (CIFAR-10H distributions) or hard (their argmax)
  * @param mixing           none, mixup or cutmix (one value: the two are never combined); default none
@@ -25,17 +26,18 @@ import java.util.List;
  *                         capped at 1) instead of a fixed q — this project's default before q = 0.15; mixProbability
  *                         must then be left out; default false
  * @param dropoutRate      MC Dropout rate p in [0, 1), &gt; 0 for method dropout; default 0.1 for dropout, else 0
- * @param depth            ResNet depth 6n+2 (20, 32, 44, 56, 110); default 20
- * @param epochs           default 230 (the best validation-loss epoch is kept)
- * @param batchSize        default 64, ≥ 2 (BatchNorm)
+ * @param depth            ResNet depth 6n+2 (20, 32, 44, 56, 110), at most {@link Limits#MAX_DEPTH}; default 20
+ * @param epochs           default 230 (the best validation-loss epoch is kept); at most {@link Limits#MAX_EPOCHS},
+ *                         which also bounds warmupEpochs, each milestone and checkpointEvery
+ * @param batchSize        default 64, ≥ 2 (BatchNorm), at most {@link Limits#MAX_BATCH_SIZE}
  * @param learningRate     base learning rate, default 0.05
  * @param momentum         SGD momentum μ in [0, 1), default 0.9
  * @param nesterov         Nesterov momentum instead of plain momentum; default false (plain, as the reference's
  *                         {@code torch.optim.SGD(momentum=0.9, weight_decay=5e-4)})
  * @param weightDecay      L2 weight decay ≥ 0, default 5e-4
  * @param warmupEpochs     linear warm-up length ≥ 0, default 5
- * @param milestones       epochs where the learning rate is multiplied by gamma, strictly increasing; default
- *                         50, 100, 150, 190, 210, 230
+ * @param milestones       epochs where the learning rate is multiplied by gamma, strictly increasing, at most
+ *                         {@link Limits#MAX_MILESTONES} of them; default 50, 100, 150, 190, 210, 230
  * @param gamma            decay factor in (0, 1], default 0.5
  * @param entropyThreshold soft labels with lower entropy become hard at training time; null = none
  * @param augment          the train-time augmentation chain; default true (the reference's "no aug" rows set false)
@@ -159,7 +161,9 @@ public record RunSpec(
         if (p.check(s.datasetId != null, "datasetId", "required")) {
             p.check(ObjectKeys.isValidId(s.datasetId), "datasetId", ObjectKeys.ID_RULE + ", got '" + s.datasetId + "'");
         }
-        p.check(s.seed >= 0, "seed", "must be >= 0, got " + s.seed);
+        if (p.check(s.seed >= 0, "seed", "must be >= 0, got " + s.seed)) {
+            p.check(s.seed <= Limits.MAX_SEED, "seed", Limits.atMost(Limits.MAX_SEED, s.seed));
+        }
         checkChoice("method", s.method, METHODS, p);
         checkChoice("labelMode", s.labelMode, LABEL_MODES, p);
         checkChoice("mixing", s.mixing, MIXINGS, p);
@@ -180,23 +184,36 @@ public record RunSpec(
                 "must be in [0, 1), got " + s.dropoutRate) && METHOD_DROPOUT.equals(s.method)) {
             p.check(s.dropoutRate > 0, "dropoutRate", "method dropout needs a rate > 0 (e.g. 0.1), got 0");
         }
-        p.check(s.depth >= 8 && (s.depth - 2) % 6 == 0, "depth",
-                "must be 6n+2 with n >= 1 (20, 32, 44, 56, 110), got " + s.depth);
-        p.check(s.epochs >= 1, "epochs", "must be >= 1, got " + s.epochs);
-        p.check(s.batchSize >= 2, "batchSize", "must be >= 2 (BatchNorm needs two samples), got " + s.batchSize);
+        if (p.check(s.depth <= Limits.MAX_DEPTH, "depth", Limits.atMost(Limits.MAX_DEPTH, s.depth))) {
+            p.check(s.depth >= 8 && (s.depth - 2) % 6 == 0, "depth",
+                    "must be 6n+2 with n >= 1 (20, 32, 44, 56, 110), got " + s.depth);
+        }
+        if (p.check(s.epochs >= 1, "epochs", "must be >= 1, got " + s.epochs)) {
+            p.check(s.epochs <= Limits.MAX_EPOCHS, "epochs", Limits.atMost(Limits.MAX_EPOCHS, s.epochs));
+        }
+        if (p.check(s.batchSize >= 2, "batchSize", "must be >= 2 (BatchNorm needs two samples), got " + s.batchSize)) {
+            p.check(s.batchSize <= Limits.MAX_BATCH_SIZE, "batchSize",
+                    Limits.atMost(Limits.MAX_BATCH_SIZE, s.batchSize));
+        }
         p.check(s.learningRate > 0 && Double.isFinite(s.learningRate), "learningRate",
                 "must be > 0, got " + s.learningRate);
         p.check(s.momentum >= 0 && s.momentum < 1, "momentum", "must be in [0, 1), got " + s.momentum);
         p.check(s.weightDecay >= 0 && Double.isFinite(s.weightDecay), "weightDecay",
                 "must be >= 0, got " + s.weightDecay);
-        p.check(s.warmupEpochs >= 0, "warmupEpochs", "must be >= 0, got " + s.warmupEpochs);
+        if (p.check(s.warmupEpochs >= 0, "warmupEpochs", "must be >= 0, got " + s.warmupEpochs)) {
+            p.check(s.warmupEpochs <= Limits.MAX_EPOCHS, "warmupEpochs",
+                    Limits.atMost(Limits.MAX_EPOCHS, s.warmupEpochs));
+        }
         checkMilestones(s.milestones, p);
         p.check(s.gamma > 0 && s.gamma <= 1, "gamma", "must be in (0, 1], got " + s.gamma);
         if (s.entropyThreshold != null) {
             p.check(s.entropyThreshold >= 0 && Double.isFinite(s.entropyThreshold), "entropyThreshold",
                     "must be >= 0 (natural log; leave it out for none), got " + s.entropyThreshold);
         }
-        p.check(s.checkpointEvery >= 1, "checkpointEvery", "must be >= 1 epoch, got " + s.checkpointEvery);
+        if (p.check(s.checkpointEvery >= 1, "checkpointEvery", "must be >= 1 epoch, got " + s.checkpointEvery)) {
+            p.check(s.checkpointEvery <= Limits.MAX_EPOCHS, "checkpointEvery",
+                    Limits.atMost(Limits.MAX_EPOCHS, s.checkpointEvery));
+        }
         checkChoice("device", s.device, DEVICES, p);
         return p.toList();
     }
@@ -258,11 +275,16 @@ public record RunSpec(
     }
 
     private static void checkMilestones(List<Integer> milestones, Problems p) {
+        if (!p.check(milestones.size() <= Limits.MAX_MILESTONES, "milestones",
+                Limits.atMost(Limits.MAX_MILESTONES, "milestones", milestones.size()))) {
+            return;
+        }
         Integer previous = null;
         for (int i = 0; i < milestones.size(); i++) {
             Integer m = milestones.get(i);
             String field = "milestones[" + i + "]";
-            if (!p.check(m != null, field, "must not be null") || !p.check(m > 0, field, "must be > 0, got " + m)) {
+            if (!p.check(m != null, field, "must not be null") || !p.check(m > 0, field, "must be > 0, got " + m)
+                    || !p.check(m <= Limits.MAX_EPOCHS, field, Limits.atMost(Limits.MAX_EPOCHS, m))) {
                 continue;
             }
             if (previous != null) {

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.softcifar.contracts.events.EventCodec;
 import io.softcifar.contracts.spec.DatasetSpec;
 import io.softcifar.contracts.spec.FieldError;
+import io.softcifar.contracts.spec.Limits;
 import io.softcifar.contracts.spec.RunSpec;
 import io.softcifar.contracts.storage.ObjectKeys;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -44,9 +46,6 @@ public final class StudyExpander {
     public static final String DATASET_PLACEHOLDER = "study-dataset";
     public static final int MAX_STUDY_ID_LENGTH = 64;
     public static final int MAX_NAME_LENGTH = 200;
-    /** Configurations expanded (and validated) at most, even with allowLarge. */
-    public static final int MAX_CONFIGURATIONS = 100_000;
-    public static final int MAX_SEED_COUNT = 1_000;
     public static final List<Long> PAPER_SEEDS = List.of(0L, 1L, 2L, 3L, 4L);
 
     /** Grid lists in expansion order (the first varies slowest), with the RunSpec field each one sets. */
@@ -79,7 +78,10 @@ public final class StudyExpander {
 
     private final int maxRuns;
 
-    /** @param maxRuns runs a study may have without {@code "allowLarge": true} */
+    /**
+     * @param maxRuns runs a study may have without {@code "allowLarge": true}; {@link Limits#MAX_RUNS} bounds every
+     *                study whatever this is
+     */
     public StudyExpander(int maxRuns) {
         this.maxRuns = maxRuns;
     }
@@ -126,13 +128,13 @@ public final class StudyExpander {
         boolean hasRequired = dimensions.stream().anyMatch(d -> d.specField.equals("method"))
                 && dimensions.stream().anyMatch(d -> d.specField.equals("labelMode"));
         if (paper || request.grid() != null && hasRequired) {
-            long product = 1;
+            BigInteger product = BigInteger.ONE;
             for (Dimension d : dimensions) {
-                product = Math.min(product * d.values.size(), (long) MAX_CONFIGURATIONS + 1);
+                product = product.multiply(BigInteger.valueOf(d.values.size()));
             }
-            if (product > MAX_CONFIGURATIONS) {
-                errors.add("grid", "the grid has more than " + fmt(MAX_CONFIGURATIONS)
-                        + " configurations, more than this service expands; split it into several studies");
+            if (product.compareTo(BigInteger.valueOf(Limits.MAX_CONFIGURATIONS)) > 0) {
+                errors.add("grid", Limits.atMost(Limits.MAX_CONFIGURATIONS, "configurations (the product of the "
+                        + "grid's list lengths)", product) + "; split it into several studies");
             } else {
                 List<Map<String, Object>> points = paper ? PaperPreset.points() : points(dimensions);
                 configurations = configurations(points, dimensions, overrides, paper, errors);
@@ -140,7 +142,11 @@ public final class StudyExpander {
         }
         if (!configurations.isEmpty() && !seeds.isEmpty()) {
             long runs = (long) configurations.size() * seeds.size();
-            if (runs > maxRuns && !Boolean.TRUE.equals(request.allowLarge())) {
+            if (runs > Limits.MAX_RUNS) {
+                errors.add("grid", Limits.atMost(Limits.MAX_RUNS, "runs per study, also with allowLarge", runs)
+                        + " (" + configurations.size() + " configurations × " + seeds.size()
+                        + " seeds); split it into several studies");
+            } else if (runs > maxRuns && !Boolean.TRUE.equals(request.allowLarge())) {
                 errors.add("grid", "the study expands to " + fmt(runs) + " runs (" + fmt(configurations.size())
                         + " configurations × " + seeds.size() + " seeds), more than " + fmt(maxRuns)
                         + ": set \"allowLarge\": true to submit it anyway");
@@ -220,9 +226,13 @@ public final class StudyExpander {
             return paper ? PAPER_SEEDS : List.of(0L);
         }
         if (node.isIntegralNumber()) {
+            if (!node.canConvertToLong() || node.asLong() > Limits.MAX_SEEDS) {
+                errors.add("seeds", Limits.atMost(Limits.MAX_SEEDS, "seeds per study", node));
+                return List.of();
+            }
             long count = node.asLong();
-            if (count < 1 || count > MAX_SEED_COUNT) {
-                errors.add("seeds", "a seed count must be between 1 and " + MAX_SEED_COUNT + ", got " + node);
+            if (count < 1) {
+                errors.add("seeds", "a seed count must be >= 1, got " + node);
                 return List.of();
             }
             List<Long> seeds = new ArrayList<>();
@@ -236,11 +246,17 @@ public final class StudyExpander {
                 errors.add("seeds", "must list at least one seed (or give a count, e.g. 5 for seeds 0..4)");
                 return List.of();
             }
+            if (node.size() > Limits.MAX_SEEDS) {
+                errors.add("seeds", Limits.atMost(Limits.MAX_SEEDS, "seeds per study", node.size()));
+                return List.of();
+            }
             List<Long> seeds = new ArrayList<>();
             for (int i = 0; i < node.size(); i++) {
                 JsonNode s = node.get(i);
-                if (!s.isIntegralNumber() || s.asLong() < 0) {
+                if (!s.isIntegralNumber() || !s.canConvertToLong() || s.asLong() < 0) {
                     errors.add("seeds[" + i + "]", "must be an integer >= 0, got " + s);
+                } else if (s.asLong() > Limits.MAX_SEED) {
+                    errors.add("seeds[" + i + "]", Limits.atMost(Limits.MAX_SEED, s));
                 } else if (seeds.contains(s.asLong())) {
                     errors.add("seeds[" + i + "]", "duplicate seed " + s.asLong());
                 } else {
@@ -312,6 +328,11 @@ public final class StudyExpander {
             String field = "grid." + f.getKey();
             if (list.isEmpty()) {
                 errors.add(field, "must list at least one value (leave it out for the run default)");
+                continue;
+            }
+            if (list.size() > Limits.MAX_CONFIGURATIONS) {
+                // refused before the values are compared with each other (quadratic in the list's length)
+                errors.add(field, Limits.atMost(Limits.MAX_CONFIGURATIONS, "values", list.size()));
                 continue;
             }
             List<Object> values = new ArrayList<>();

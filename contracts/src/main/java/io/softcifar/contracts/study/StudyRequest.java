@@ -18,11 +18,14 @@ import io.softcifar.contracts.spec.RunSpec;
  *                  must then be left out, seeds and overrides (of fields the preset does not set) may still be given
  * @param dataset   the dataset to build (a DatasetSpec); the study waits for it before training
  * @param datasetId an existing dataset instead (exactly one of dataset and datasetId)
- * @param grid      the configurations: every combination of its lists
- * @param seeds     a count n ≥ 1 (seeds 0..n−1) or an explicit list of distinct seeds ≥ 0; default 1 (paper: 5)
+ * @param grid      the configurations: every combination of its lists, at most
+ *                  {@link io.softcifar.contracts.spec.Limits#MAX_CONFIGURATIONS}
+ * @param seeds     a count n ≥ 1 (seeds 0..n−1) or an explicit list of distinct seeds ≥ 0; default 1 (paper: 5); at
+ *                  most {@link io.softcifar.contracts.spec.Limits#MAX_SEEDS}
  * @param overrides run settings applied to every run (a RunSpec without datasetId, seed, method, labelMode or
  *                  anything the grid varies), e.g. {@code {"epochs": 1, "device": "cpu"}}
- * @param allowLarge permit more than {@code softcifar.results.max-runs} (10,000) runs
+ * @param allowLarge permit more than {@code softcifar.results.max-runs} (1,000) runs, up to
+ *                  {@link io.softcifar.contracts.spec.Limits#MAX_RUNS} (2,560)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StudyRequest(

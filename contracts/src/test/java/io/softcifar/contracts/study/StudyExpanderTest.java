@@ -11,7 +11,12 @@ import io.softcifar.contracts.storage.ObjectKeys;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class StudyExpanderTest {
 
@@ -119,17 +124,69 @@ class StudyExpanderTest {
 
     @Test
     void aGridOverTheLimitNeedsAllowLarge() {
-        // 2 label modes × 11 learning rates = 22 configurations × 500 seeds = 11,000 runs > 10,000
+        // 2 label modes × 30 learning rates = 60 configurations × 20 seeds = 1,200 runs > 1,000 (the service default)
+        StudyExpander expander = new StudyExpander(1_000);
+        String rates = IntStream.rangeClosed(1, 30).mapToObj(i -> String.valueOf(i / 100.0))
+                .collect(Collectors.joining(", "));
         String study = """
-                {"name": "big", "datasetId": "ds-abc", %s "seeds": 500, "grid": {"methods": ["basic"],
-                 "labelModes": ["soft", "hard"],
-                 "learningRate": [0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.1, 0.11]}}""";
-        Map<String, String> errors = errors(expander.expand(request(study.formatted(""))));
-        assertThat(errors.get("grid")).contains("11,000 runs (22 configurations × 500 seeds)").contains("allowLarge");
-        StudyExpander.Result allowed = expander.expand(request(study.formatted("\"allowLarge\": true,")));
+                {"name": "big", "datasetId": "ds-abc", %s "seeds": 20, "grid": {"methods": ["basic"],
+                 "labelModes": ["soft", "hard"], "learningRate": [%s]}}""";
+        Map<String, String> errors = errors(expander.expand(request(study.formatted("", rates))));
+        assertThat(errors.get("grid")).contains("1,200 runs (60 configurations × 20 seeds)").contains("allowLarge");
+        StudyExpander.Result allowed = expander.expand(request(study.formatted("\"allowLarge\": true,", rates)));
         assertThat(allowed.errors()).isEmpty();
-        assertThat(allowed.expansion().runs()).hasSize(11_000);
+        assertThat(allowed.expansion().runs()).hasSize(1_200);
         assertThat(allowed.expansion().configurations().get(1).label()).isEqualTo("basic, soft, lr=0.02");
+    }
+
+    /** n values "1, 2, ..., n" scaled by {@code step}, for grid lists of a chosen length. */
+    private static String values(int n, double step) {
+        return IntStream.rangeClosed(1, n).mapToObj(i -> step == 1 ? String.valueOf(i) : String.valueOf(i * step))
+                .collect(Collectors.joining(", "));
+    }
+
+    static Stream<Arguments> studiesOverABound() {
+        String base = "{\"name\": \"x\", \"datasetId\": \"ds-abc\", \"allowLarge\": true, ";
+        String grid = "\"grid\": {\"methods\": [\"basic\"], \"labelModes\": [\"soft\", \"hard\"]";
+        return Stream.of(
+                Arguments.of(base + grid + "}, \"seeds\": 21}", "seeds: at most 20 seeds per study, got 21"),
+                Arguments.of(base + grid + "}, \"seeds\": 1000000000000000000000}",
+                        "seeds: at most 20 seeds per study, got 1000000000000000000000"),
+                Arguments.of(base + grid + "}, \"seeds\": [" + values(21, 1) + "]}",
+                        "seeds: at most 20 seeds per study, got 21"),
+                Arguments.of(base + grid + "}, \"seeds\": [0, 2147483648]}",
+                        "seeds[1]: at most 2147483647, got 2147483648"),
+                Arguments.of(base + "\"grid\": {\"methods\": [\"basic\", \"dropout\", \"sngp\", \"duq\"], "
+                                + "\"labelModes\": [\"soft\", \"hard\"], \"epochs\": [" + values(65, 1) + "]}}",
+                        "grid: at most 512 configurations (the product of the grid's list lengths), got 520; "
+                                + "split it into several studies"),
+                Arguments.of(base + grid + ", \"learningRate\": [" + values(513, 0.001) + "]}}",
+                        "grid.learningRate: at most 512 values, got 513"),
+                Arguments.of(base + grid + ", \"learningRate\": [" + values(65, 0.001) + "]}, \"seeds\": 20}",
+                        "grid: at most 2560 runs per study, also with allowLarge, got 2600 (130 configurations × 20 "
+                                + "seeds); split it into several studies"),
+                Arguments.of(base + grid + "}, \"overrides\": {\"epochs\": 5000}}",
+                        "overrides.epochs: at most 1000, got 5000"),
+                Arguments.of(base + grid + ", \"depth\": [20, 116]}}", "grid.depth[1]: at most 110, got 116"),
+                Arguments.of(base + grid + ", \"batchSize\": [64, 8192]}}",
+                        "grid.batchSize[1]: at most 4096, got 8192"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("studiesOverABound")
+    void aStudyOverABoundIsRefusedNamingTheFieldAndTheBound(String json, String error) {
+        StudyExpander.Result result = new StudyExpander(1_000).expand(request(json));
+        assertThat(result.errors()).extracting(FieldError::toString).containsExactly(error);
+        assertThat(result.expansion()).isNull();
+    }
+
+    @Test
+    void thePaperPresetFitsTheBoundsAtResNet110With20SeedsAnd230Epochs() {
+        StudyExpander.Result result = new StudyExpander(1_000).expand(request("""
+                {"name": "paper, deep", "preset": "paper", "datasetId": "ds-abc", "seeds": 20,
+                 "overrides": {"depth": 110, "epochs": 230}}"""));
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.expansion().runs()).hasSize(30 * 20);
     }
 
     @Test

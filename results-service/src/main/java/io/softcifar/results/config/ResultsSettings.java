@@ -8,7 +8,7 @@ import io.smallrye.config.WithDefault;
 public interface ResultsSettings {
 
     /** Runs a study may have without {@code "allowLarge": true}. */
-    @WithDefault("10000")
+    @WithDefault("1000")
     int maxRuns();
 
     /** How long the start-up waits for the view to catch up with Kafka before readiness says so. */

@@ -54,11 +54,21 @@ public class StudyResource {
     @APIResponse(responseCode = "200", description = "the same study was submitted before; nothing published. "
             + "With dryRun=true: the expanded runs (StudyPlan: run id, method, labelMode, mixing, augment, mixAlpha, "
             + "mixProbability, dropoutRate, seed), nothing published")
-    @APIResponse(responseCode = "400", description = "invalid study; one problem per field")
+    @APIResponse(responseCode = "400", description = "invalid study (one problem per field, bounds included: "
+            + "contracts Limits, e.g. 'epochs: at most 1000, got 5000'), a body that is not JSON, or dryRun not "
+            + "true/false")
+    @APIResponse(responseCode = "411", description = "a body without Content-Length (chunked)")
+    @APIResponse(responseCode = "413", description = "a body over quarkus.http.limits.max-body-size (256 KiB)")
+    @APIResponse(responseCode = "415", description = "a Content-Type other than application/json")
     @APIResponse(responseCode = "409", description = "the id belongs to a study with another definition")
-    public Response submit(StudyRequest request, @QueryParam("dryRun") @DefaultValue("false") boolean dryRun,
+    public Response submit(StudyRequest request, @QueryParam("dryRun") @DefaultValue("false") String dryRun,
             @Context UriInfo uri) {
-        if (dryRun) {
+        // parsed here, not as a boolean parameter: that would read "yes" or "1" as false and submit for real
+        if (!dryRun.equals("true") && !dryRun.equals("false")) {
+            return new ApiError(400, "invalid query parameter", List.of(new ApiError.Problem("dryRun",
+                    "must be true or false, got '" + dryRun + "'"))).response();
+        }
+        if (dryRun.equals("true")) {
             return Response.ok(StudyPlan.of(service.plan(request))).build();
         }
         StudyService.Submitted submitted = service.submit(request);

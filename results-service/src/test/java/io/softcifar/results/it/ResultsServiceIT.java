@@ -302,11 +302,11 @@ class ResultsServiceIT {
         assertThat(body.getString("problems.find { it.field == 'grid.methods[1]' }.message"))
                 .contains("unknown method 'resnet'");
 
-        // 11 configurations × 1,000 seeds = 11,000 runs > 10,000 without allowLarge
+        // 2 label modes × 30 learning rates = 60 configurations × 20 seeds = 1,200 runs > 1,000 without allowLarge
         String bigId = unique("big");
-        Map<String, Object> big = Map.of("id", bigId, "name", "big", "datasetId", datasetId, "seeds", 1000,
-                "grid", Map.of("methods", List.of("basic"), "labelModes", List.of("soft"), "learningRate",
-                        List.of(0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.10, 0.11)));
+        Map<String, Object> big = Map.of("id", bigId, "name", "big", "datasetId", datasetId, "seeds", 20,
+                "grid", Map.of("methods", List.of("basic"), "labelModes", List.of("soft", "hard"), "learningRate",
+                        java.util.stream.IntStream.rangeClosed(1, 30).mapToObj(i -> i / 100.0).toList()));
         given().contentType(ContentType.JSON).body(big).post("/api/studies").then().statusCode(400)
                 .body("problems[0].field", org.hamcrest.Matchers.equalTo("grid"))
                 .body("problems[0].message", org.hamcrest.Matchers.containsString("allowLarge"));
