@@ -59,6 +59,26 @@ class ComposeFilesTest {
                 .as("the CPU trainer has the fragment's environment").isNotBlank();
     }
 
+    /**
+     * Network exposure (issue 14): only the results API and Grafana are published, and only on 127.0.0.1; Kafka, the
+     * S3 server, Prometheus and the other services are reachable from the compose network alone.
+     */
+    @Test
+    void onlyTheResultsApiAndGrafanaArePublishedAndOnlyOnLoopback() {
+        for (List<String> files : List.of(List.of(BASE), List.of(BASE, CPU))) {
+            JsonNode services = resolved(files).path("services");
+            java.util.Map<String, List<String>> published = new java.util.TreeMap<>();
+            services.fields().forEachRemaining(e -> e.getValue().path("ports").forEach(port -> published
+                    .computeIfAbsent(e.getKey(), k -> new java.util.ArrayList<>())
+                    .add(port.isTextual() ? port.asText() : port.path("host_ip").asText("0.0.0.0") + ":"
+                            + port.path("published").asText() + ":" + port.path("target").asText())));
+            assertThat(published.keySet()).as("services with published ports, %s", files)
+                    .containsExactlyInAnyOrder("results-service", "grafana");
+            assertThat(published.get("results-service")).containsExactly("127.0.0.1:8080:8080/tcp");
+            assertThat(published.get("grafana")).containsExactly("127.0.0.1:3000:3000/tcp");
+        }
+    }
+
     @Test
     void credentialsAreRequiredNotDefaulted() {
         Path compose = RepoFiles.onPath("docker-compose").orElse(null);
