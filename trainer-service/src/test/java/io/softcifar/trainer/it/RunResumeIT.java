@@ -17,9 +17,7 @@ import io.softcifar.contracts.spec.RunSpec;
 import io.softcifar.contracts.storage.ObjectKeys;
 import io.softcifar.contracts.topics.Topics;
 import io.softcifar.ml.train.Checkpoint;
-import io.softcifar.service.kafka.TopicInitializer;
 import io.softcifar.storage.ObjectStore;
-import io.softcifar.storage.ObjectStoreConfig;
 import io.softcifar.testsupport.TestInfrastructure;
 import io.softcifar.testsupport.TopicProbe;
 import io.softcifar.testsupport.WithInfrastructure;
@@ -34,12 +32,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,7 +50,7 @@ class RunResumeIT {
 
     private static final String DATASET = "ds-resume-" + UUID.randomUUID().toString().substring(0, 8);
     private static ObjectStore store;
-    private static KafkaProducer<String, String> producer;
+    private static ExecutorBench bench;
     private static EventSink sink;
     private static Path work;
 
@@ -71,27 +65,15 @@ class RunResumeIT {
 
     @BeforeAll
     static void setUp(TestInfrastructure infra) throws Exception {
-        TopicInitializer.createMissing(infra.kafkaBootstrapServers(), Topics.all());
-        store = new ObjectStore(ObjectStoreConfig.of(infra.s3Endpoint(), infra.s3AccessKey(), infra.s3SecretKey(),
-                infra.bucket()));
-        store.ensureBucket();
-        producer = new KafkaProducer<>(Map.of("bootstrap.servers", infra.kafkaBootstrapServers(), "acks", "all"),
-                new StringSerializer(), new StringSerializer());
-        sink = (topic, key, event) -> {
-            try {
-                producer.send(new ProducerRecord<>(topic, key, EventCodec.encode(event))).get();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        };
-        work = Files.createTempDirectory("trainer-resume-it");
-        TestDatasets.upload(store, DATASET, 200, 0);
+        bench = ExecutorBench.open(infra, DATASET, "trainer-resume-it");
+        store = bench.store;
+        sink = bench.sink;
+        work = bench.work;
     }
 
     @AfterAll
     static void tearDown() {
-        producer.close();
-        store.close();
+        bench.close();
     }
 
     private static RunExecutor executor(String name, RunExecutor.Hooks hooks) {
