@@ -22,7 +22,6 @@ import io.softcifar.contracts.events.DatasetRequested;
 import io.softcifar.contracts.events.Event;
 import io.softcifar.contracts.events.EvaluationCompleted;
 import io.softcifar.contracts.events.EventCodec;
-import io.softcifar.contracts.events.EventEnvelope;
 import io.softcifar.contracts.events.TrainingCancelRequested;
 import io.softcifar.contracts.events.TrainingFailed;
 import io.softcifar.contracts.events.TrainingFinished;
@@ -52,13 +51,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,7 +68,7 @@ import org.junit.jupiter.api.Test;
 class ResultsServiceIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static KafkaProducer<String, String> producer;
+    private static EventWire wire;
     private static String bootstrap;
 
     @TestHTTPResource("/")
@@ -81,27 +76,21 @@ class ResultsServiceIT {
 
     @BeforeAll
     static void setUp() {
-        bootstrap = TestInfrastructure.get().kafkaBootstrapServers();
-        producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap), new StringSerializer(),
-                new StringSerializer());
+        wire = EventWire.open();
+        bootstrap = wire.bootstrap;
     }
 
     @AfterAll
     static void tearDown() {
-        producer.close(Duration.ofSeconds(5));
+        wire.close();
     }
 
     private static String unique(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+        return EventWire.unique(prefix);
     }
 
     private static void publish(String topic, String key, Event event, Correlation correlation) {
-        try {
-            producer.send(new ProducerRecord<>(topic, key, EventCodec.encode(EventEnvelope.of(event, correlation))))
-                    .get(20, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        wire.publish(topic, key, event, correlation);
     }
 
     /** The dataset service's answer: a ready dataset with seeds 0 and 1. */

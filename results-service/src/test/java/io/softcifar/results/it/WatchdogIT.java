@@ -31,22 +31,16 @@ import io.softcifar.contracts.study.StudyExpander;
 import io.softcifar.contracts.study.StudyRequest;
 import io.softcifar.contracts.topics.Topics;
 import io.softcifar.testsupport.InfrastructureTestResource;
-import io.softcifar.testsupport.TestInfrastructure;
 import io.softcifar.testsupport.TopicProbe;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,33 +67,26 @@ class WatchdogIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static KafkaProducer<String, String> producer;
+    private static EventWire wire;
     private static String bootstrap;
 
     @BeforeAll
     static void setUp() {
-        bootstrap = TestInfrastructure.get().kafkaBootstrapServers();
-        producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap), new StringSerializer(),
-                new StringSerializer());
+        wire = EventWire.open();
+        bootstrap = wire.bootstrap;
     }
 
     @AfterAll
     static void tearDown() {
-        producer.close(Duration.ofSeconds(5));
+        wire.close();
     }
 
     private static String unique(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+        return EventWire.unique(prefix);
     }
 
     private static EventEnvelope publish(String topic, String key, Event event, Correlation correlation) {
-        EventEnvelope envelope = EventEnvelope.of(event, correlation);
-        try {
-            producer.send(new ProducerRecord<>(topic, key, EventCodec.encode(envelope))).get(20, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-        return envelope;
+        return wire.publish(topic, key, event, correlation);
     }
 
     private static void datasetReady(String datasetId) {
