@@ -64,14 +64,6 @@ class FencingIT {
         wire.close();
     }
 
-    private static String unique(String prefix) {
-        return EventWire.unique(prefix);
-    }
-
-    private static void publish(String topic, String key, Event event, Correlation correlation) {
-        wire.publish(topic, key, event, correlation);
-    }
-
     /** {@code softcifar_results_fenced_total{type="..."}} from the Prometheus endpoint. */
     private static double fenced(String type) {
         String metrics = given().get("/q/metrics").asString();
@@ -88,9 +80,9 @@ class FencingIT {
 
     @Test
     void eventsOfAHolderThatLostItsLeaseAreIgnoredCountedAndNeverWin() {
-        String datasetId = unique("ds-fence");
-        String studyId = unique("fenced");
-        publish(Topics.DATASET_STATE, datasetId, new DatasetReady(datasetId, ObjectKeys.manifest(datasetId),
+        String datasetId = EventWire.unique("ds-fence");
+        String studyId = EventWire.unique("fenced");
+        wire.publish(Topics.DATASET_STATE, datasetId, new DatasetReady(datasetId, ObjectKeys.manifest(datasetId),
                 new DatasetSummary(400, List.of(40, 40, 40, 40, 40, 40, 40, 40, 40, 40), 0.15, List.of(0L),
                         Map.of("train", 320, "validation", 20, "test", 60))), Correlation.ofDataset(datasetId));
         Map<String, Object> body = Map.of("id", studyId, "name", "fencing " + studyId, "datasetId", datasetId,
@@ -109,25 +101,25 @@ class FencingIT {
         double finishedBefore = fenced(TrainingFinished.TYPE);
 
         // lease 1 trains epoch 1; lease 2 takes over, trains epoch 2 and finishes
-        publish(Topics.TRAINING_PROGRESS, runId, new TrainingProgress(runId, 1, 2, 2.0, 1.9, 0.3, 0.05, 100, 10, 1L),
+        wire.publish(Topics.TRAINING_PROGRESS, runId, new TrainingProgress(runId, 1, 2, 2.0, 1.9, 0.3, 0.05, 100, 10, 1L),
                 c);
-        publish(Topics.TRAINING_STATE, runId, new RunState(runId, RunStatus.RUNNING, 1, Instant.now(),
+        wire.publish(Topics.TRAINING_STATE, runId, new RunState(runId, RunStatus.RUNNING, 1, Instant.now(),
                 "resumed from the epoch-1 checkpoint", 2L), c);
-        publish(Topics.TRAINING_PROGRESS, runId, new TrainingProgress(runId, 2, 2, 1.5, 1.25, 0.5, 0.05, 100, 0, 2L),
+        wire.publish(Topics.TRAINING_PROGRESS, runId, new TrainingProgress(runId, 2, 2, 1.5, 1.25, 0.5, 0.05, 100, 0, 2L),
                 c);
         String best = ObjectKeys.bestCheckpoint(runId);
-        publish(Topics.CHECKPOINTS, runId, new CheckpointPublished(runId, 2, CheckpointPublished.KIND_BEST, true, best,
+        wire.publish(Topics.CHECKPOINTS, runId, new CheckpointPublished(runId, 2, CheckpointPublished.KIND_BEST, true, best,
                 "ab".repeat(32), 4321, 2L), c);
-        publish(Topics.TRAINING_STATE, runId, new TrainingFinished(runId, 2, 1.25, 0.5, 2, 20.0, best, 2L), c);
+        wire.publish(Topics.TRAINING_STATE, runId, new TrainingFinished(runId, 2, 1.25, 0.5, 2, 20.0, best, 2L), c);
         await().atMost(WAIT).until(() -> "FINISHED".equals(given().get("/api/runs/" + runId).jsonPath()
                 .getString("status")));
 
         // the paused holder of lease 1 wakes up and reports its own epoch 2 and its end
-        publish(Topics.TRAINING_PROGRESS, runId, new TrainingProgress(runId, 2, 2, 9.0, 9.0, 0.1, 0.05, 100, 0, 1L),
+        wire.publish(Topics.TRAINING_PROGRESS, runId, new TrainingProgress(runId, 2, 2, 9.0, 9.0, 0.1, 0.05, 100, 0, 1L),
                 c);
-        publish(Topics.CHECKPOINTS, runId, new CheckpointPublished(runId, 2, CheckpointPublished.KIND_BEST, true,
+        wire.publish(Topics.CHECKPOINTS, runId, new CheckpointPublished(runId, 2, CheckpointPublished.KIND_BEST, true,
                 best, "cd".repeat(32), 9999, 1L), c);
-        publish(Topics.TRAINING_STATE, runId, new TrainingFinished(runId, 2, 9.0, 0.1, 2, 25.0, best, 1L), c);
+        wire.publish(Topics.TRAINING_STATE, runId, new TrainingFinished(runId, 2, 9.0, 0.1, 2, 25.0, best, 1L), c);
 
         await().atMost(WAIT).untilAsserted(() -> {
             assertThat(fenced(TrainingProgress.TYPE) - progressBefore).isEqualTo(1.0);

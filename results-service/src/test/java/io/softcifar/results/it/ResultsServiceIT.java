@@ -85,17 +85,9 @@ class ResultsServiceIT {
         wire.close();
     }
 
-    private static String unique(String prefix) {
-        return EventWire.unique(prefix);
-    }
-
-    private static void publish(String topic, String key, Event event, Correlation correlation) {
-        wire.publish(topic, key, event, correlation);
-    }
-
     /** The dataset service's answer: a ready dataset with seeds 0 and 1. */
     private static void datasetReady(String datasetId) {
-        publish(Topics.DATASET_STATE, datasetId, new DatasetReady(datasetId, ObjectKeys.manifest(datasetId),
+        wire.publish(Topics.DATASET_STATE, datasetId, new DatasetReady(datasetId, ObjectKeys.manifest(datasetId),
                 new DatasetSummary(400, List.of(40, 40, 40, 40, 40, 40, 40, 40, 40, 40), 0.15, List.of(0L, 1L),
                         Map.of("train", 320, "validation", 20, "test", 60))), Correlation.ofDataset(datasetId));
     }
@@ -103,12 +95,12 @@ class ResultsServiceIT {
     /** What the trainer and the evaluator publish for a run that trains one epoch and is evaluated. */
     private static void trainAndEvaluate(String studyId, String runId, String datasetId, Map<String, Double> metrics) {
         Correlation c = Correlation.ofRun(studyId, runId, datasetId);
-        publish(Topics.TRAINING_PROGRESS, runId, new TrainingProgress(runId, 1, 1, 2.1, 2.0, 0.3, 0.05, 500, 0), c);
+        wire.publish(Topics.TRAINING_PROGRESS, runId, new TrainingProgress(runId, 1, 1, 2.1, 2.0, 0.3, 0.05, 500, 0), c);
         String best = ObjectKeys.bestCheckpoint(runId);
-        publish(Topics.CHECKPOINTS, runId, new CheckpointPublished(runId, 1, CheckpointPublished.KIND_BEST, true, best,
+        wire.publish(Topics.CHECKPOINTS, runId, new CheckpointPublished(runId, 1, CheckpointPublished.KIND_BEST, true, best,
                 "ab".repeat(32), 1234), c);
-        publish(Topics.TRAINING_STATE, runId, new TrainingFinished(runId, 1, 2.0, 0.3, 1, 12.5, best), c);
-        publish(Topics.EVALUATION_RESULTS, runId, new EvaluationCompleted(runId, datasetId, metrics,
+        wire.publish(Topics.TRAINING_STATE, runId, new TrainingFinished(runId, 1, 2.0, 0.3, 1, 12.5, best), c);
+        wire.publish(Topics.EVALUATION_RESULTS, runId, new EvaluationCompleted(runId, datasetId, metrics,
                 ObjectKeys.runPrefix(runId) + "evaluation/dump.json", List.of()), c);
     }
 
@@ -144,8 +136,8 @@ class ResultsServiceIT {
 
     @Test
     void submitFollowCompareAndRebuild() throws Exception {
-        String datasetId = unique("ds-it");
-        String studyId = unique("cmp");
+        String datasetId = EventWire.unique("ds-it");
+        String studyId = EventWire.unique("cmp");
         datasetReady(datasetId);
         JsonPath created = submit(study(studyId, datasetId, List.of("soft", "hard"), 2));
 
@@ -184,7 +176,7 @@ class ResultsServiceIT {
         trainAndEvaluate(studyId, hard0, datasetId, Map.of("test/accuracy", 0.70, "test/ece", 0.02,
                 "ood/svhn_auroc", 0.60, "fgsm/0.005_decrease", 0.40));
         // hard1 is still training: listed as missing, not dropped
-        publish(Topics.TRAINING_PROGRESS, hard1, new TrainingProgress(hard1, 1, 3, 2.2, 2.1, 0.25, 0.05, 480, 60),
+        wire.publish(Topics.TRAINING_PROGRESS, hard1, new TrainingProgress(hard1, 1, 3, 2.2, 2.1, 0.25, 0.05, 480, 60),
                 Correlation.ofRun(studyId, hard1, datasetId));
 
         await().atMost(WAIT).until(() -> given().get("/api/studies/" + studyId + "/comparison").jsonPath()
@@ -277,9 +269,9 @@ class ResultsServiceIT {
 
     @Test
     void invalidStudiesNameEachFieldAndPublishNothing() {
-        String datasetId = unique("ds-it");
+        String datasetId = EventWire.unique("ds-it");
         datasetReady(datasetId);
-        String badId = unique("bad");
+        String badId = EventWire.unique("bad");
         Map<String, Object> bad = Map.of("id", badId, "name", "bad", "datasetId", datasetId,
                 "grid", Map.of("methods", List.of("basic", "resnet"), "labelModes", List.of("soft"),
                         "mixing", List.of("none", "mixcut"), "learningRate", List.of(-0.1)),
@@ -292,7 +284,7 @@ class ResultsServiceIT {
                 .contains("unknown method 'resnet'");
 
         // 2 label modes × 30 learning rates = 60 configurations × 20 seeds = 1,200 runs > 1,000 without allowLarge
-        String bigId = unique("big");
+        String bigId = EventWire.unique("big");
         Map<String, Object> big = Map.of("id", bigId, "name", "big", "datasetId", datasetId, "seeds", 20,
                 "grid", Map.of("methods", List.of("basic"), "labelModes", List.of("soft", "hard"), "learningRate",
                         java.util.stream.IntStream.rangeClosed(1, 30).mapToObj(i -> i / 100.0).toList()));
@@ -300,7 +292,7 @@ class ResultsServiceIT {
                 .body("problems[0].field", org.hamcrest.Matchers.equalTo("grid"))
                 .body("problems[0].message", org.hamcrest.Matchers.containsString("allowLarge"));
 
-        String ghostId = unique("ghost");
+        String ghostId = EventWire.unique("ghost");
         given().contentType(ContentType.JSON).body(study(ghostId, "ds-does-not-exist", List.of("soft"), 1))
                 .post("/api/studies").then().statusCode(400)
                 .body("problems[0].field", org.hamcrest.Matchers.equalTo("datasetId"));
@@ -321,9 +313,9 @@ class ResultsServiceIT {
 
     @Test
     void aDryRunExpandsThePaperPresetAndPublishesNothing() {
-        String datasetId = unique("ds-it");
+        String datasetId = EventWire.unique("ds-it");
         datasetReady(datasetId);
-        String id = unique("dry");
+        String id = EventWire.unique("dry");
         Map<String, Object> paper = Map.of("id", id, "name", "paper, dry run", "preset", "paper",
                 "datasetId", datasetId, "seeds", 2, "overrides", Map.of("epochs", 1));
         Response[] dry = new Response[1];
@@ -372,8 +364,8 @@ class ResultsServiceIT {
 
     @Test
     void retryCancelAndServerSentEvents() throws Exception {
-        String datasetId = unique("ds-it");
-        String studyId = unique("rc");
+        String datasetId = EventWire.unique("ds-it");
+        String studyId = EventWire.unique("rc");
         datasetReady(datasetId);
         submit(study(studyId, datasetId, List.of("soft"), 2));
         String ok = runId(studyId, "soft", 0);
@@ -398,14 +390,14 @@ class ResultsServiceIT {
         reader.setDaemon(true);
         reader.start();
         assertThat(pollUntil(lines, "\"subscribed\"")).contains(studyId);
-        publish(Topics.TRAINING_PROGRESS, ok, new TrainingProgress(ok, 1, 2, 2.0, 1.9, 0.31, 0.05, 500, 30),
+        wire.publish(Topics.TRAINING_PROGRESS, ok, new TrainingProgress(ok, 1, 2, 2.0, 1.9, 0.31, 0.05, 500, 30),
                 Correlation.ofRun(studyId, ok, datasetId));
         String progress = pollUntil(lines, "training.progress");
         assertThat(progress).contains(ok).contains("\"epoch\":1").contains("\"etaSeconds\":30");
         stream.cancel(true);
 
         trainAndEvaluate(studyId, ok, datasetId, Map.of("test/accuracy", 0.5));
-        publish(Topics.TRAINING_STATE, failing, new TrainingFailed(failing, "out of memory"),
+        wire.publish(Topics.TRAINING_STATE, failing, new TrainingFailed(failing, "out of memory"),
                 Correlation.ofRun(studyId, failing, datasetId));
         await().atMost(WAIT).until(() -> "FAILED".equals(given().get("/api/runs/" + failing).jsonPath()
                 .getString("status")) && "FINISHED".equals(given().get("/api/runs/" + ok).jsonPath().getString("status")));
@@ -438,7 +430,7 @@ class ResultsServiceIT {
 
     @Test
     void aDatasetSpecIsRequestedAndTheRunsWaitForIt() {
-        String studyId = unique("spec");
+        String studyId = EventWire.unique("spec");
         Map<String, Object> dataset = Map.of("sources", Map.of("dir", "/data/cifar10h"), "seeds", List.of(0),
                 "limit", 400);
         DatasetSpec spec = EventCodec.json().convertValue(dataset, DatasetSpec.class);
@@ -460,7 +452,7 @@ class ResultsServiceIT {
             assertThat(requests.readFor(Duration.ofSeconds(1))).extracting(ConsumerRecord::key).doesNotContain(runId);
 
             // the dataset service builds it: manifest in the bucket, then dataset.ready
-            String datasetId = unique("ds-built");
+            String datasetId = EventWire.unique("ds-built");
             TestInfrastructure infra = TestInfrastructure.get();
             try (ObjectStore store = new ObjectStore(ObjectStoreConfig.of(infra.s3Endpoint(), infra.s3AccessKey(),
                     infra.s3SecretKey(), infra.bucket()))) {

@@ -81,16 +81,8 @@ class WatchdogIT {
         wire.close();
     }
 
-    private static String unique(String prefix) {
-        return EventWire.unique(prefix);
-    }
-
-    private static EventEnvelope publish(String topic, String key, Event event, Correlation correlation) {
-        return wire.publish(topic, key, event, correlation);
-    }
-
     private static void datasetReady(String datasetId) {
-        publish(Topics.DATASET_STATE, datasetId, new DatasetReady(datasetId, ObjectKeys.manifest(datasetId),
+        wire.publish(Topics.DATASET_STATE, datasetId, new DatasetReady(datasetId, ObjectKeys.manifest(datasetId),
                 new DatasetSummary(400, List.of(40, 40, 40, 40, 40, 40, 40, 40, 40, 40), 0.15, List.of(0L, 1L),
                         Map.of("train", 320, "validation", 20, "test", 60))), Correlation.ofDataset(datasetId));
     }
@@ -132,15 +124,15 @@ class WatchdogIT {
 
     @Test
     void aRunningRunWhoseTrainerFallsSilentIsRequestedAgain() {
-        String datasetId = unique("ds-wd");
-        String studyId = unique("silent");
+        String datasetId = EventWire.unique("ds-wd");
+        String studyId = EventWire.unique("silent");
         datasetReady(datasetId);
         JsonPath created = submit(study(studyId, datasetId, List.of("hard"), 1));
         String runId = created.getString("runs[0].runId");
         await().atMost(WAIT).until(() -> "REQUESTED".equals(runStatus(runId)));
 
         // the trainer reports epoch 1 of 3, then nothing more
-        EventEnvelope progress = publish(Topics.TRAINING_PROGRESS, runId,
+        EventEnvelope progress = wire.publish(Topics.TRAINING_PROGRESS, runId,
                 new TrainingProgress(runId, 1, 3, 2.2, 2.1, 0.25, 0.05, 480, 60),
                 Correlation.ofRun(studyId, runId, datasetId));
         await().atMost(WAIT).until(() -> "RUNNING".equals(runStatus(runId)));
@@ -174,8 +166,8 @@ class WatchdogIT {
 
     @Test
     void aFinishedRunWithoutEvaluationGetsItsCheckpointPublishedAgainAndAFailedEvaluationCanBeRetried() {
-        String datasetId = unique("ds-wd");
-        String studyId = unique("noeval");
+        String datasetId = EventWire.unique("ds-wd");
+        String studyId = EventWire.unique("noeval");
         datasetReady(datasetId);
         JsonPath created = submit(study(studyId, datasetId, List.of("hard", "soft"), 1));
         String silent = created.getString("runs[0].runId");
@@ -185,13 +177,13 @@ class WatchdogIT {
         EventEnvelope finished = null;
         for (String runId : List.of(silent, failed)) {
             Correlation c = Correlation.ofRun(studyId, runId, datasetId);
-            publish(Topics.CHECKPOINTS, runId, new CheckpointPublished(runId, 2, CheckpointPublished.KIND_BEST, true,
+            wire.publish(Topics.CHECKPOINTS, runId, new CheckpointPublished(runId, 2, CheckpointPublished.KIND_BEST, true,
                     ObjectKeys.bestCheckpoint(runId), "cd".repeat(32), 4321), c);
-            finished = publish(Topics.TRAINING_STATE, runId, new TrainingFinished(runId, 2, 1.9, 0.31, 3, 20.0,
+            finished = wire.publish(Topics.TRAINING_STATE, runId, new TrainingFinished(runId, 2, 1.9, 0.31, 3, 20.0,
                     ObjectKeys.bestCheckpoint(runId)), c);
         }
         // the second run's evaluation fails: the watchdog leaves it alone, a retry by hand evaluates it again
-        publish(Topics.EVALUATION_RESULTS, failed, new EvaluationFailed(failed, "checkpoint unreadable"),
+        wire.publish(Topics.EVALUATION_RESULTS, failed, new EvaluationFailed(failed, "checkpoint unreadable"),
                 Correlation.ofRun(studyId, failed, datasetId));
         await().atMost(WAIT).until(() -> "FAILED".equals(
                 given().get("/api/runs/" + failed).jsonPath().getString("evaluation.status")));
@@ -228,8 +220,8 @@ class WatchdogIT {
 
     @Test
     void aStudyWhoseRequestsWereNotAllPublishedGetsTheRestRequested() throws Exception {
-        String datasetId = unique("ds-wd");
-        String studyId = unique("partial");
+        String datasetId = EventWire.unique("ds-wd");
+        String studyId = EventWire.unique("partial");
         datasetReady(datasetId);
         StudyRequest request = EventCodec.json().convertValue(study(studyId, datasetId, List.of("hard", "soft"), 1),
                 StudyRequest.class);
@@ -240,9 +232,9 @@ class WatchdogIT {
         assertThat(planned).hasSize(2);
         // a submission cut short: the first run's request and the study are on Kafka, the second request is not
         RunSpec first = planned.get(0).specFor(datasetId);
-        publish(Topics.TRAINING_REQUESTS, planned.get(0).runId(), new TrainingRequested(planned.get(0).runId(),
+        wire.publish(Topics.TRAINING_REQUESTS, planned.get(0).runId(), new TrainingRequested(planned.get(0).runId(),
                 studyId, first), Correlation.ofRun(studyId, planned.get(0).runId(), datasetId));
-        Instant submittedAt = publish(Topics.STUDIES, studyId, new StudySubmitted(studyId, expansion.name(),
+        Instant submittedAt = wire.publish(Topics.STUDIES, studyId, new StudySubmitted(studyId, expansion.name(),
                 EventCodec.json().valueToTree(request), planned.stream().map(PlannedRun::runId).toList()),
                 new Correlation(studyId, null, datasetId)).time();
 
