@@ -525,6 +525,39 @@ class BadSourcesIT {
         return out.toByteArray();
     }
 
+    // ------------------------------------------------------------------------------------- the spec's other fields
+
+    /**
+     * The dataset spec's own fields (a valid folder source each time): the bounds of docs/security.md "Bounded
+     * requests" (20 seeds, seed ≤ 2³¹−1) and the spec's documented value rules, each one problem naming the field.
+     */
+    static Stream<Case> specFields() {
+        return Stream.of(
+                new Case("21 seeds", () -> new Outcome(with(folder(), "seeds",
+                        java.util.stream.LongStream.rangeClosed(0, 20).boxed().toList()),
+                        "seeds: at most 20 seeds, got 21", false)),
+                new Case("a negative seed", () -> new Outcome(with(folder(), "seeds", List.of(-1)),
+                        "seeds[0]: must be >= 0, got -1", false)),
+                new Case("a seed above 2^31-1", () -> new Outcome(with(folder(), "seeds", List.of(2147483648L)),
+                        "seeds[0]: at most 2147483647, got 2147483648", false)),
+                new Case("a seed twice", () -> new Outcome(with(folder(), "seeds", List.of(3, 3)),
+                        "seeds[1]: duplicate seed 3", false)),
+                new Case("an unknown protocol", () -> new Outcome(with(folder(), "protocol", "imagenet"),
+                        "protocol: unknown protocol 'imagenet' (expected cifar10h-split or peterson)", false)),
+                new Case("a limit below 20 images", () -> new Outcome(with(folder(), "limit", 5),
+                        "limit: must be between 20 and 10000 images (leave it out for all), got 5", false)),
+                new Case("a negative entropy threshold", () -> new Outcome(with(folder(), "entropyThreshold", -1.0),
+                        "entropyThreshold: must be >= 0 (natural log; leave it out for none), got -1.0", false)),
+                new Case("an unknown OOD set", () -> new Outcome(with(folder(), "oodSets", List.of("imagenet")),
+                        "oodSets[0]: unknown OOD set 'imagenet' (expected svhn or cifar100)", false)));
+    }
+
+    private static Map<String, Object> with(Path folder, String field, Object value) {
+        Map<String, Object> spec = dirSpec(folder.toString());
+        spec.put(field, value);
+        return spec;
+    }
+
     // ---------------------------------------------------------------------------------------------------- the test
 
     @ParameterizedTest(name = "path: {0}")
@@ -548,6 +581,12 @@ class BadSourcesIT {
     @ParameterizedTest(name = "npy: {0}")
     @MethodSource("npyFiles")
     void aBadNpyFileIsRefused(Case c) throws Exception {
+        check(c);
+    }
+
+    @ParameterizedTest(name = "spec field: {0}")
+    @MethodSource("specFields")
+    void aBadSpecFieldIsRefused(Case c) throws Exception {
         check(c);
     }
 
