@@ -33,6 +33,10 @@ class ComposeFilesTest {
     /** The one-shot container: it ends, so it has no healthcheck, and others wait for its success. */
     static final String INIT = "s3-init";
     private static final Pattern SECRET_LIKE = Pattern.compile("(?i).*(secret|password|access_key|root_user).*");
+    /** The variables write-identities.sh reads: the admin identity and one identity per service. */
+    static final List<String> S3_KEY_VARIABLES = List.of("S3_ADMIN_ACCESS_KEY", "S3_ADMIN_SECRET_KEY",
+            "S3_RESULTS_ACCESS_KEY", "S3_RESULTS_SECRET_KEY", "S3_DATASET_ACCESS_KEY", "S3_DATASET_SECRET_KEY",
+            "S3_TRAINER_ACCESS_KEY", "S3_TRAINER_SECRET_KEY", "S3_EVALUATOR_ACCESS_KEY", "S3_EVALUATOR_SECRET_KEY");
     private static final Pattern REQUIRED_VARIABLE = Pattern.compile("\\$\\{([A-Z0-9_]+):\\?");
 
     // ---- what docker-compose itself resolves
@@ -232,11 +236,45 @@ class ComposeFilesTest {
                 }
             }));
         }
-        assertThat(required).contains("S3_ACCESS_KEY", "S3_SECRET_KEY", "S3_ADMIN_ACCESS_KEY", "S3_ADMIN_SECRET_KEY");
+        assertThat(required).containsAll(S3_KEY_VARIABLES).doesNotContain("S3_ACCESS_KEY", "S3_SECRET_KEY");
         assertThat(example.keySet()).as(".env.example defines every required variable").containsAll(required);
         // the S3 identities file is JSON written by a shell script, which accepts only these characters
-        for (String key : List.of("S3_ACCESS_KEY", "S3_SECRET_KEY", "S3_ADMIN_ACCESS_KEY", "S3_ADMIN_SECRET_KEY")) {
+        for (String key : S3_KEY_VARIABLES) {
             assertThat(example.get(key)).as(key).matches("[A-Za-z0-9._-]{8,}");
+        }
+        assertThat(S3_KEY_VARIABLES.stream().filter(k -> k.endsWith("_ACCESS_KEY")).map(example::get).distinct())
+                .as("one access key per identity").hasSize(5);
+    }
+
+    /** Issue 14.5: every service container gets its own S3 key pair, and only the S3 server sees all of them. */
+    @Test
+    void eachServiceHasItsOwnS3Identity() {
+        for (List<String> files : List.of(List.of(BASE), List.of(BASE, CPU))) {
+            JsonNode services = resolved(files).path("services");
+            Map<String, String> example = envExample();
+            Map<String, String> accessKeys = new java.util.TreeMap<>();
+            services.fields().forEachRemaining(e -> {
+                JsonNode env = e.getValue().path("environment");
+                if (env.has("S3_ACCESS_KEY") && e.getValue().path("profiles").isEmpty()) {
+                    accessKeys.put(e.getKey(), env.path("S3_ACCESS_KEY").asText());
+                    String prefix = "S3_" + e.getKey().replaceAll("-service.*", "").toUpperCase();
+                    assertThat(env.path("S3_ACCESS_KEY").asText()).as("%s %s", files, e.getKey())
+                            .isEqualTo(example.get(prefix + "_ACCESS_KEY"));
+                    assertThat(env.path("S3_SECRET_KEY").asText()).as("%s %s", files, e.getKey())
+                            .isEqualTo(example.get(prefix + "_SECRET_KEY"));
+                }
+                if (!e.getKey().equals("s3")) {
+                    assertThat(env.has("S3_ADMIN_SECRET_KEY")).as("%s: only the S3 server has the admin key",
+                            e.getKey()).isFalse();
+                }
+            });
+            assertThat(accessKeys.keySet()).as("%s: the running services with S3 keys", files).hasSize(4)
+                    .contains("results-service", "dataset-service", "evaluator-service");
+            assertThat(accessKeys.values().stream().distinct()).as("%s: four different identities", files)
+                    .hasSize(4);
+            JsonNode s3 = services.path("s3").path("environment");
+            S3_KEY_VARIABLES.forEach(variable -> assertThat(s3.path(variable).asText()).as("s3 %s", variable)
+                    .isEqualTo(example.get(variable)));
         }
     }
 

@@ -119,12 +119,24 @@ class KubernetesManifestsTest {
                     .map(from -> from.path("configMapRef").path("name").asText()).collect(Collectors.toSet());
             assertThat(configMaps).as("%s reads its ConfigMaps", service).contains("softcifar-common", service);
             configMaps.forEach(name -> rendered.get("ConfigMap", name));
-            Set<String> secretEnv = elements(container.path("env"))
+            Map<String, String> secretEnv = elements(container.path("env"))
                     .filter(env -> env.path("valueFrom").has("secretKeyRef"))
-                    .map(env -> env.path("name").asText()).collect(Collectors.toSet());
-            assertThat(secretEnv).as("%s gets its S3 credentials from a Secret", service)
-                    .contains("S3_ACCESS_KEY", "S3_SECRET_KEY");
+                    .collect(Collectors.toMap(env -> env.path("name").asText(),
+                            env -> env.path("valueFrom").path("secretKeyRef").path("name").asText()));
+            assertThat(secretEnv).as("%s gets its own S3 identity from its own Secret", service)
+                    .containsEntry("S3_ACCESS_KEY", "softcifar-s3-" + service)
+                    .containsEntry("S3_SECRET_KEY", "softcifar-s3-" + service);
         }
+        // the S3 server's identities file is written from the admin Secret and every service's Secret
+        JsonNode identities = elements(podSpec(rendered.get("StatefulSet", "s3")).path("initContainers"))
+                .filter(c -> c.path("name").asText().equals("identities")).findFirst().orElseThrow();
+        Set<String> secrets = elements(identities.path("env"))
+                .map(env -> env.path("valueFrom").path("secretKeyRef").path("name").asText())
+                .filter(name -> !name.isEmpty()).collect(Collectors.toSet());
+        Set<String> expected = SERVICES.keySet().stream().map(s -> "softcifar-s3-" + s)
+                .collect(Collectors.toCollection(java.util.TreeSet::new));
+        expected.add("softcifar-s3-admin");
+        assertThat(secrets).containsExactlyInAnyOrderElementsOf(expected);
     }
 
     @Test
@@ -132,7 +144,8 @@ class KubernetesManifestsTest {
         RenderedOverlay dev = RenderedOverlay.of("dev");
         RenderedOverlay gpu = RenderedOverlay.of("gpu");
         Set<String> referenced = referencedSecrets(gpu);
-        assertThat(referenced).containsExactlyInAnyOrder("softcifar-s3", "softcifar-s3-admin");
+        assertThat(referenced).containsExactlyInAnyOrder("softcifar-s3-admin", "softcifar-s3-results-service",
+                "softcifar-s3-dataset-service", "softcifar-s3-trainer-service", "softcifar-s3-evaluator-service");
         assertThat(gpu.ofKind("Secret").toList()).as("the gpu overlay carries no Secret: create them first").isEmpty();
         assertThat(dev.ofKind("Secret").map(s -> s.path("metadata").path("name").asText()))
                 .containsExactlyInAnyOrderElementsOf(referencedSecrets(dev));
