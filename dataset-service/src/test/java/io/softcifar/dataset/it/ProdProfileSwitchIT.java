@@ -17,14 +17,34 @@ class ProdProfileSwitchIT {
 
     @Test
     void theProdProfileDoesNotStartWithTheLoopbackSwitch() throws Exception {
+        // credentials given, so the switch is what stops it
+        String out = startAndAwaitExit("-Dsoftcifar.dataset.allow-loopback-urls-for-tests=true",
+                "-Dsoftcifar.s3.access-key=some-key", "-Dsoftcifar.s3.secret-key=some-secret");
+        assertThat(out).contains("softcifar.dataset.allow-loopback-urls-for-tests=true is a test-only setting and the"
+                + " prod profile refuses to start with it");
+    }
+
+    /** No credential literal or fallback in the service: without S3 credentials it stops at once, naming them. */
+    @Test
+    void theProdProfileDoesNotStartWithoutObjectStoreCredentials() throws Exception {
+        String out = startAndAwaitExit();
+        assertThat(out).contains("softcifar.s3.access-key").contains("softcifar.s3.secret-key");
+    }
+
+    /** Starts the packaged service (no S3_* variables in its environment) and returns its output once it exited. */
+    private static String startAndAwaitExit(String... properties) throws Exception {
         Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
         assertThat(jar).as("the packaged service (failsafe runs after package)").exists();
         Path log = Files.createTempFile("prod-switch", ".log");
         Path work = Files.createTempDirectory("prod-switch-work");
-        Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dsoftcifar.dataset.allow-loopback-urls-for-tests=true", "-Dquarkus.http.port=0",
-                "-Dsoftcifar.dataset.work-dir=" + work, "-Dai.djl.offline=true", "-jar", jar.toString()))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dquarkus.http.port=0",
+                "-Dsoftcifar.dataset.work-dir=" + work, "-Dai.djl.offline=true"));
+        command.addAll(List.of(properties));
+        command.addAll(List.of("-jar", jar.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().keySet().removeIf(k -> k.startsWith("S3_"));
+        Process p = builder.start();
         try {
             assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("the service exits on its own").isTrue();
         } finally {
@@ -32,8 +52,7 @@ class ProdProfileSwitchIT {
         }
         String out = Files.readString(log, StandardCharsets.UTF_8);
         assertThat(p.exitValue()).as(out).isNotZero();
-        assertThat(out).contains("softcifar.dataset.allow-loopback-urls-for-tests=true is a test-only setting and the"
-                + " prod profile refuses to start with it");
         assertThat(out).doesNotContain("Listening on");
+        return out;
     }
 }
