@@ -44,12 +44,18 @@ class MetricCatalogueTest {
 
     @Test
     void parameterisedFamiliesAreFoundByTheirTemplate() {
-        assertThat(MetricCatalogue.require("ood/svhn_auroc").name()).isEqualTo("ood/<set>_auroc");
-        assertThat(MetricCatalogue.require("ood/cifar100_auroc").name()).isEqualTo("ood/<set>_auroc");
-        // a set name the evaluator does not know today is still the same family
-        assertThat(MetricCatalogue.require("ood/places365_aupr_max_prob").name()).isEqualTo("ood/<set>_aupr_max_prob");
-        assertThat(MetricCatalogue.require("fgsm/0.03_decrease").name()).isEqualTo("fgsm/<eps>_decrease");
-        assertThat(MetricCatalogue.require("fgsm/0.005_decrease").parameterised()).isTrue();
+        Map<String, String> familyOf = Map.of(
+                "ood/svhn_auroc", "ood/<set>_auroc",
+                "ood/cifar100_auroc", "ood/<set>_auroc",
+                // a set name the evaluator does not know today is still the same family
+                "ood/places365_aupr_max_prob", "ood/<set>_aupr_max_prob",
+                "fgsm/0.03_decrease", "fgsm/<eps>_decrease",
+                "fgsm/0.005_decrease", "fgsm/<eps>_decrease");
+        familyOf.forEach((name, family) -> {
+            MetricDefinition d = MetricCatalogue.require(name);
+            assertThat(d.name()).as(name).isEqualTo(family);
+            assertThat(d.parameterised()).as(name).isTrue();
+        });
         assertThat(MetricCatalogue.require("test/accuracy").parameterised()).isFalse();
     }
 
@@ -97,10 +103,9 @@ class MetricCatalogueTest {
 
     @Test
     void labelsAndDescriptionsAreFilledAndTemplatesFitTheEventNameRule() {
-        assertThat(MetricCatalogue.require("test/ece").label()).isEqualTo("ECE");
-        assertThat(MetricCatalogue.require("ood/svhn_auroc").label()).isEqualTo("OOD AUROC");
-        assertThat(MetricCatalogue.require("fgsm/0.005_decrease").label()).isEqualTo("FGSM attack decrease");
-        assertThat(MetricCatalogue.require("test_mc/accuracy").label()).isEqualTo("accuracy (SNGP MC)");
+        Map.of("test/ece", "ECE", "ood/svhn_auroc", "OOD AUROC", "fgsm/0.005_decrease", "FGSM attack decrease",
+                "test_mc/accuracy", "accuracy (SNGP MC)").forEach((name, label) ->
+                        assertThat(MetricCatalogue.require(name).label()).as(name).isEqualTo(label));
         for (MetricDefinition d : MetricCatalogue.all()) {
             assertThat(d.description()).as(d.name()).isNotBlank().doesNotContain("\n");
             String example = d.name().replace("<set>", "svhn").replace("<eps>", "0.005");
