@@ -41,6 +41,15 @@ class MetricMappingTest {
     }
 
     @Test
+    void aWellFormedNameTheCatalogueDoesNotKnowIsRefusedToo() {
+        MetricSet set = MetricSet.builder().put("test/accuracy", 0.5).put("test/sharpness", 0.25).build();
+        assertThatThrownBy(() -> MetricMapping.toEventMetrics(set))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("ml-core metric 'test/sharpness' is not in contracts' MetricCatalogue; add its entry there"
+                        + " (CONTRIBUTING.md, \"Adding a metric\")");
+    }
+
+    @Test
     void reliabilityBinsKeepEdgesCountsAndMeans() {
         MetricSet set = MetricSet.builder().reliability(List.of(
                 new io.softcifar.ml.metrics.ReliabilityBin(0, 0.0, 0.5, 2, 0.4375, 0.5),

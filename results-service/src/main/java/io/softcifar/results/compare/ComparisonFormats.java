@@ -1,11 +1,13 @@
 package io.softcifar.results.compare;
 
+import io.softcifar.contracts.metrics.MetricCatalogue;
+import io.softcifar.contracts.metrics.MetricDefinition;
+import io.softcifar.contracts.metrics.MetricFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -15,30 +17,41 @@ import java.util.stream.Collectors;
  */
 public final class ComparisonFormats {
 
-    /** A column of the reference table: header, the metric shown, the scale and the decimals of mean and SE. */
-    record Column(String header, String latexHeader, String metric, double scale, int meanDecimals, int seDecimals) {}
+    /**
+     * A column of the reference table: the metric shown, its header and its display format, both from the metric's
+     * entry in contracts' {@link MetricCatalogue} (header = label, then the unit: "accuracy %").
+     */
+    record Column(String header, String metric, MetricFormat format) {
 
-    private static final Pattern OOD_AUROC = Pattern.compile("ood/[a-z0-9]+_auroc");
-    private static final Pattern FGSM = Pattern.compile("fgsm/[0-9.]+_decrease");
+        static Column of(String metric) {
+            MetricDefinition d = MetricCatalogue.require(metric);
+            String unit = d.format().unit();
+            return new Column(unit.isEmpty() ? d.label() : d.label() + " " + unit, metric, d.format());
+        }
+
+        String latexHeader() {
+            return escape(header);
+        }
+    }
 
     private ComparisonFormats() {
     }
 
-    /** The four columns of the reference table, bound to the metrics this comparison has. */
+    /**
+     * The four columns of the reference table, bound to the metrics this comparison has: SVHN's max-logit AUROC and
+     * ε = 0.005 as in PROTOCOL.md, else the first name of the same catalogue family (another set, another ε).
+     */
     static List<Column> columns(Comparison c) {
         String ood = c.metrics().contains("ood/svhn_auroc") ? "ood/svhn_auroc"
-                : first(c, OOD_AUROC).orElse("ood/svhn_auroc");
+                : first(c, "ood/<set>_auroc").orElse("ood/svhn_auroc");
         String fgsm = c.metrics().contains("fgsm/0.005_decrease") ? "fgsm/0.005_decrease"
-                : first(c, FGSM).orElse("fgsm/0.005_decrease");
-        return List.of(
-                new Column("accuracy %", "accuracy \\%", "test/accuracy", 100, 3, 3),
-                new Column("OOD AUROC", "OOD AUROC", ood, 1, 3, 4),
-                new Column("ECE", "ECE", "test/ece", 1, 4, 4),
-                new Column("FGSM attack decrease", "FGSM attack decrease", fgsm, 1, 4, 4));
+                : first(c, "fgsm/<eps>_decrease").orElse("fgsm/0.005_decrease");
+        return List.of(Column.of("test/accuracy"), Column.of(ood), Column.of("test/ece"), Column.of(fgsm));
     }
 
-    private static Optional<String> first(Comparison c, Pattern p) {
-        return c.metrics().stream().filter(m -> p.matcher(m).matches()).findFirst();
+    private static Optional<String> first(Comparison c, String family) {
+        return c.metrics().stream()
+                .filter(m -> MetricCatalogue.lookup(m).filter(d -> d.name().equals(family)).isPresent()).findFirst();
     }
 
     public static String markdown(Comparison c) {
@@ -137,11 +150,11 @@ public final class ComparisonFormats {
         if (cell == null) {
             return "—";
         }
-        String mean = String.format(Locale.ROOT, "%." + col.meanDecimals() + "f", cell.mean() * col.scale());
+        String mean = col.format().value(cell.mean());
         if (cell.stdErr() == null) {
             return mean;
         }
-        return mean + pm + String.format(Locale.ROOT, "%." + col.seDecimals() + "f", cell.stdErr() * col.scale());
+        return mean + pm + col.format().error(cell.stdErr());
     }
 
     private static String num(double v) {

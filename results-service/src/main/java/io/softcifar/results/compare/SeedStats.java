@@ -7,8 +7,9 @@ import java.util.List;
  * {@code std} is the sample standard deviation (divisor n − 1) and {@code stdErr} = std / √n. With one value the
  * spread is undefined: both are reported as null (the JSON says so, rather than a misleading 0).
  *
- * <p>(ml-core's {@code SeedStatistics} computes the same, but ml-core brings DJL and the PyTorch natives; a service
- * that only averages numbers should not load a deep-learning engine.)
+ * <p>The project's only seed summary (ml-core had a second one, unused, removed with issue 17): it lives here, in
+ * plain Java, because the comparison is where seeds are summarised and a service that averages numbers should not
+ * load ml-core's deep-learning engine.
  */
 public record SeedStats(int n, double mean, Double std, Double stdErr) {
 
@@ -16,6 +17,12 @@ public record SeedStats(int n, double mean, Double std, Double stdErr) {
         int n = values.size();
         if (n == 0) {
             throw new IllegalArgumentException("values: at least one");
+        }
+        for (int i = 0; i < n; i++) {
+            Double v = values.get(i);
+            if (v == null || !Double.isFinite(v)) {
+                throw new IllegalArgumentException("values[" + i + "]: must be a finite number, got " + v);
+            }
         }
         double mean = 0;
         for (double v : values) {

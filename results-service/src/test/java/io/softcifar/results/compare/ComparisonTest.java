@@ -1,6 +1,7 @@
 package io.softcifar.results.compare;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
@@ -70,11 +71,21 @@ class ComparisonTest {
         SeedStats one = SeedStats.of(List.of(0.5));
         assertThat(one.n()).isEqualTo(1);
         assertThat(one.stdErr()).isNull();
+        // 1, 2, 3, 4: mean 2.5; squares 2.25 + 0.25 + 0.25 + 2.25 = 5; var 5/3; std 1.2909944; SE std/2 = 0.6454972
+        SeedStats four = SeedStats.of(List.of(1.0, 2.0, 3.0, 4.0));
+        assertThat(four.mean()).isCloseTo(2.5, within(1e-12));
+        assertThat(four.std()).isCloseTo(1.2909944487, within(1e-9));
+        assertThat(four.stdErr()).isCloseTo(0.6454972244, within(1e-9));
+        assertThatThrownBy(() -> SeedStats.of(List.of())).hasMessage("values: at least one");
+        assertThatThrownBy(() -> SeedStats.of(List.of(1.0, Double.NaN)))
+                .hasMessage("values[1]: must be a finite number, got NaN");
     }
 
     @Test
-    void directions() {
+    void directionsComeFromTheCatalogue() {
         assertThat(MetricDirection.of("test/accuracy")).isEqualTo(MetricDirection.HIGHER);
+        assertThat(MetricDirection.of("test_ref/accuracy")).isEqualTo(MetricDirection.HIGHER);
+        assertThat(MetricDirection.of("ood/cifar100_aupr_mc_logits_max_logit")).isEqualTo(MetricDirection.HIGHER);
         assertThat(MetricDirection.of("ood/svhn_auroc")).isEqualTo(MetricDirection.HIGHER);
         assertThat(MetricDirection.of("test/macro_precision")).isEqualTo(MetricDirection.HIGHER);
         assertThat(MetricDirection.of("test/ece")).isEqualTo(MetricDirection.LOWER);
@@ -83,7 +94,35 @@ class ComparisonTest {
         assertThat(MetricDirection.of("fgsm/0.005_decrease")).isEqualTo(MetricDirection.LOWER);
         assertThat(MetricDirection.of("test/overconfidence_error")).isEqualTo(MetricDirection.LOWER);
         assertThat(MetricDirection.of("test/soft_kl")).isEqualTo(MetricDirection.LOWER);
+        assertThat(MetricDirection.of("test_mc/ece_true_class")).isEqualTo(MetricDirection.LOWER);
+        // not in the catalogue: no direction, whatever the name suggests
         assertThat(MetricDirection.of("test/something")).isEqualTo(MetricDirection.UNKNOWN);
+        assertThat(MetricDirection.of("test/accuracy_of_something")).isEqualTo(MetricDirection.UNKNOWN);
+        assertThat(MetricDirection.of("val/loss")).isEqualTo(MetricDirection.UNKNOWN);
+    }
+
+    @Test
+    void anUnknownMetricIsComparedButNeverBest() {
+        Comparison c = Comparison.of(new ComparisonInput("st", "x", List.of(new ComparisonInput.Config("a", "a"),
+                new ComparisonInput.Config("b", "b")), List.of(
+                        new ComparisonInput.Run("a0", "a", 0, "FINISHED", null, Map.of("test/something", 1.0)),
+                        new ComparisonInput.Run("b0", "b", 0, "FINISHED", null, Map.of("test/something", 2.0)))));
+        assertThat(c.directions()).containsExactly(Map.entry("test/something", MetricDirection.UNKNOWN));
+        assertThat(c.best()).isEmpty();
+        assertThat(c.configurations().get(1).metrics().get("test/something").mean()).isEqualTo(2.0);
+        assertThat(ComparisonFormats.csv(c)).contains("a,a,test/something,unknown,1,1.0,,,false,");
+    }
+
+    @Test
+    void anotherOodSetAndEpsilonFillTheReferenceColumns() {
+        // no svhn and no ε = 0.005: the first name of each catalogue family, formatted like the default one
+        Comparison c = Comparison.of(new ComparisonInput("st", "x", List.of(new ComparisonInput.Config("a", "a")),
+                List.of(new ComparisonInput.Run("a0", "a", 0, "FINISHED", null, Map.of("test/accuracy", 0.5,
+                        "ood/cifar100_auroc", 0.625, "ood/cifar100_auroc_max_prob", 0.125, "test/ece", 0.25,
+                        "fgsm/0.01_decrease", 0.375)))));
+        assertThat(ComparisonFormats.markdown(c))
+                .contains("| configuration | accuracy % | OOD AUROC | ECE | FGSM attack decrease | n |")
+                .contains("| a | **50.000** | **0.625** | **0.2500** | **0.3750** | 1 |");
     }
 
     @Test
