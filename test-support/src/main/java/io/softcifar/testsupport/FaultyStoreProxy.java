@@ -15,6 +15,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -37,6 +38,7 @@ public final class FaultyStoreProxy {
     private static final Map<String, Map<String, Object>> RELAYS = new ConcurrentHashMap<>();
     private static final String ENDPOINT = "endpoint";
     private static final String FAULTS = "faults";
+    private static final String ALSO = "also";
 
     private final Map<String, Object> state;
 
@@ -85,6 +87,15 @@ public final class FaultyStoreProxy {
         return (String) state.get(ENDPOINT);
     }
 
+    /**
+     * From now on, also fail every request whose path contains {@code fragment} (for a key the test learns only
+     * while the service runs, such as a content-addressed dataset id).
+     */
+    @SuppressWarnings("unchecked")
+    public void failAlso(String fragment) {
+        ((Set<String>) state.get(ALSO)).add(fragment);
+    }
+
     /** Requests answered with 503 so far. */
     public long faults() {
         return ((AtomicLong) state.get(FAULTS)).get();
@@ -92,6 +103,7 @@ public final class FaultyStoreProxy {
 
     private static Map<String, Object> start(URI upstream, String marker) {
         AtomicLong faults = new AtomicLong();
+        Set<String> also = ConcurrentHashMap.newKeySet();
         ServerSocket server;
         try {
             server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -102,7 +114,7 @@ public final class FaultyStoreProxy {
             while (true) {
                 try {
                     Socket client = server.accept();
-                    Thread t = new Thread(() -> relay(client, upstream, marker, faults), "faulty-store-relay");
+                    Thread t = new Thread(() -> relay(client, upstream, marker, also, faults), "faulty-store-relay");
                     t.setDaemon(true);
                     t.start();
                 } catch (IOException e) {
@@ -115,10 +127,11 @@ public final class FaultyStoreProxy {
         Map<String, Object> state = new ConcurrentHashMap<>();
         state.put(ENDPOINT, "http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + server.getLocalPort());
         state.put(FAULTS, faults);
+        state.put(ALSO, also);
         return state;
     }
 
-    private static void relay(Socket client, URI upstream, String marker, AtomicLong faults) {
+    private static void relay(Socket client, URI upstream, String marker, Set<String> also, AtomicLong faults) {
         try (client; Socket server = new Socket()) {
             server.connect(new InetSocketAddress(upstream.getHost(), upstream.getPort()), 5_000);
             InputStream fromClient = new BufferedInputStream(client.getInputStream());
@@ -136,7 +149,7 @@ public final class FaultyStoreProxy {
                     throw new IOException("chunked request bodies are not relayed");
                 }
                 long length = Math.max(0, request.contentLength());
-                if (line.length > 1 && line[1].contains(marker)) {
+                if (line.length > 1 && (line[1].contains(marker) || also.stream().anyMatch(line[1]::contains))) {
                     fromClient.skipNBytes(length);
                     faults.incrementAndGet();
                     byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>ServiceUnavailable</Code>"
