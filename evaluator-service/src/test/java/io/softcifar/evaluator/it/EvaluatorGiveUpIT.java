@@ -16,7 +16,6 @@ import io.softcifar.contracts.events.EventEnvelope;
 import io.softcifar.contracts.storage.ObjectKeys;
 import io.softcifar.contracts.topics.Topics;
 import io.softcifar.storage.ObjectStore;
-import io.softcifar.storage.ObjectStoreConfig;
 import io.softcifar.testsupport.GiveUpScenario;
 import io.softcifar.testsupport.InfrastructureTestResource;
 import io.softcifar.testsupport.TestInfrastructure;
@@ -68,10 +67,7 @@ class EvaluatorGiveUpIT {
 
     @BeforeAll
     static void setUp() {
-        TestInfrastructure infra = TestInfrastructure.get();
-        store = new ObjectStore(ObjectStoreConfig.of(infra.s3Endpoint(), infra.s3AccessKey(), infra.s3SecretKey(),
-                infra.bucket()));
-        store.ensureBucket();
+        store = EvaluationFixture.openStore();
         fixture = EvaluationFixture.create(store, "ds-giveup-it-" + UUID.randomUUID().toString().substring(0, 8));
     }
 
