@@ -21,10 +21,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An HTTP/1.1 relay in front of the shared S3 server that answers <em>503 ServiceUnavailable</em>, as an overloaded or
- * half-down object store would, to every request whose path contains {@code marker}, and relays everything else
- * byte for byte (so the AWS V4 signatures, which cover the Host header, stay valid). A service pointed at it works
- * normally except for the keys a test names with the marker: a retryable store failure for one record, and only for
- * it, without stopping the shared server the other tests use.
+ * half-down object store would, to every request whose path contains {@code marker} (or a fragment named later with
+ * {@link #failAlso}), and relays everything else byte for byte (so the AWS V4 signatures, which cover the Host
+ * header, stay valid). A service pointed at it works normally except for the keys a test names with the marker: a
+ * retryable store failure for one record, and only for it, without stopping the shared server the other tests use.
  *
  * <p>One relay per marker and JVM ({@link #shared}): Quarkus builds the test profile, and so calls {@code shared},
  * in more than one class loader, and the test asks the same relay how many faults it injected. As with
