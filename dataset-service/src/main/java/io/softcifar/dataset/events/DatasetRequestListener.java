@@ -16,6 +16,7 @@ import io.softcifar.ml.data.InvalidDataException;
 import io.softcifar.service.events.EventConsumer;
 import io.softcifar.service.events.EventPublisher;
 import io.softcifar.service.events.RejectedEventException;
+import io.softcifar.service.kafka.ConsumerRetrySettings;
 import io.softcifar.service.kafka.KafkaSettings;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,12 +47,15 @@ public class DatasetRequestListener {
     KafkaSettings kafka;
 
     @Inject
+    ConsumerRetrySettings retry;
+
+    @Inject
     DatasetSettings settings;
 
     private EventConsumer consumer;
 
     void start(@Observes @Priority(100) StartupEvent event) {
-        consumer = EventConsumer.builder()
+        consumer = retry.applyTo(EventConsumer.builder())
                 .bootstrapServers(kafka.bootstrapServers())
                 .groupId(settings.consumerGroup())
                 .topics(List.of(Topics.DATASET_REQUESTS))

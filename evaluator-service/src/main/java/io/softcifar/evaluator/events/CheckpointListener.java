@@ -12,6 +12,7 @@ import io.softcifar.evaluator.service.EvaluationService;
 import io.softcifar.service.events.EventConsumer;
 import io.softcifar.service.events.EventPublisher;
 import io.softcifar.service.events.RejectedEventException;
+import io.softcifar.service.kafka.ConsumerRetrySettings;
 import io.softcifar.service.kafka.KafkaSettings;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -54,12 +55,15 @@ public class CheckpointListener {
     KafkaSettings kafka;
 
     @Inject
+    ConsumerRetrySettings retry;
+
+    @Inject
     EvaluatorSettings settings;
 
     private volatile EventConsumer consumer;
 
     void start(@Observes @Priority(100) StartupEvent event) {
-        consumer = EventConsumer.builder()
+        consumer = retry.applyTo(EventConsumer.builder())
                 .bootstrapServers(kafka.bootstrapServers())
                 .groupId(settings.consumerGroup())
                 .topics(List.of(Topics.CHECKPOINTS))

@@ -24,6 +24,8 @@ import io.softcifar.ml.train.TrainResult;
 import io.softcifar.ml.train.Trainer;
 import io.softcifar.ml.train.TrainingData;
 import io.softcifar.storage.ObjectStore;
+import io.softcifar.storage.ObjectStoreConfig;
+import io.softcifar.testsupport.TestInfrastructure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -73,6 +75,15 @@ final class EvaluationFixture {
             throw new UncheckedIOException(e);
         }
         this.manifest = writeDataset(store);
+    }
+
+    /** A client of the shared test store (the bucket created), for putting and checking objects directly. */
+    static ObjectStore openStore() {
+        TestInfrastructure infra = TestInfrastructure.get();
+        ObjectStore store = new ObjectStore(ObjectStoreConfig.of(infra.s3Endpoint(), infra.s3AccessKey(),
+                infra.s3SecretKey(), infra.bucket()));
+        store.ensureBucket();
+        return store;
     }
 
     static EvaluationFixture create(ObjectStore store, String datasetId) {

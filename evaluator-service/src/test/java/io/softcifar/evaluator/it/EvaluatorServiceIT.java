@@ -20,7 +20,6 @@ import io.softcifar.contracts.topics.Topics;
 import io.softcifar.service.events.EventConsumer;
 import io.softcifar.storage.ObjectInfo;
 import io.softcifar.storage.ObjectStore;
-import io.softcifar.storage.ObjectStoreConfig;
 import io.softcifar.testsupport.InfrastructureTestResource;
 import io.softcifar.testsupport.TestInfrastructure;
 import io.softcifar.testsupport.PrometheusText;
@@ -59,9 +58,7 @@ class EvaluatorServiceIT {
     @BeforeAll
     static void setUp() {
         TestInfrastructure infra = TestInfrastructure.get();
-        store = new ObjectStore(ObjectStoreConfig.of(infra.s3Endpoint(), infra.s3AccessKey(), infra.s3SecretKey(),
-                infra.bucket()));
-        store.ensureBucket();
+        store = EvaluationFixture.openStore();
         fixture = EvaluationFixture.create(store, "ds-evaluator-it-" + UUID.randomUUID().toString().substring(0, 8));
         producer = new KafkaProducer<>(Map.of("bootstrap.servers", infra.kafkaBootstrapServers()),
                 new StringSerializer(), new StringSerializer());

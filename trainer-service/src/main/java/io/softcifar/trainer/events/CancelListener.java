@@ -7,6 +7,7 @@ import io.softcifar.contracts.events.TrainingCancelRequested;
 import io.softcifar.contracts.topics.Topics;
 import io.softcifar.service.events.EventConsumer;
 import io.softcifar.service.events.EventPublisher;
+import io.softcifar.service.kafka.ConsumerRetrySettings;
 import io.softcifar.service.kafka.KafkaSettings;
 import io.softcifar.trainer.config.TrainerSettings;
 import io.softcifar.trainer.service.TrainerService;
@@ -45,6 +46,9 @@ public class CancelListener {
     KafkaSettings kafka;
 
     @Inject
+    ConsumerRetrySettings retry;
+
+    @Inject
     TrainerSettings settings;
 
     private EventConsumer consumer;
@@ -54,7 +58,7 @@ public class CancelListener {
         // durable: one group shared by all replicas, from the earliest record, offsets committed. A cancel published
         // while no trainer runs is read by the first one that starts, which writes the run's marker to the bucket,
         // so the run's queued request ends as cancelled and a run already training stops at its next epoch.
-        durable = EventConsumer.builder()
+        durable = retry.applyTo(EventConsumer.builder())
                 .bootstrapServers(kafka.bootstrapServers())
                 .groupId(settings.controlGroupPrefix() + "-markers")
                 .topics(List.of(Topics.TRAINING_CONTROL))
@@ -66,7 +70,7 @@ public class CancelListener {
                 .start();
         // broadcast: a group of its own per replica, from now on: every replica sees every cancel at once and
         // stops the run if it trains it here
-        consumer = EventConsumer.builder()
+        consumer = retry.applyTo(EventConsumer.builder())
                 .bootstrapServers(kafka.bootstrapServers())
                 .groupId(settings.controlGroupPrefix() + "-" + UUID.randomUUID())
                 .topics(List.of(Topics.TRAINING_CONTROL))

@@ -8,6 +8,7 @@ import io.softcifar.contracts.topics.Topics;
 import io.softcifar.service.events.EventConsumer;
 import io.softcifar.service.events.EventPublisher;
 import io.softcifar.service.events.RejectedEventException;
+import io.softcifar.service.kafka.ConsumerRetrySettings;
 import io.softcifar.service.kafka.KafkaSettings;
 import io.softcifar.trainer.config.TrainerSettings;
 import io.softcifar.trainer.service.DeviceStatus;
@@ -44,6 +45,9 @@ public class TrainingRequestListener {
     KafkaSettings kafka;
 
     @Inject
+    ConsumerRetrySettings retry;
+
+    @Inject
     TrainerSettings settings;
 
     @Inject
@@ -65,7 +69,7 @@ public class TrainingRequestListener {
         if (device.gpuCount() > 1 && slots > device.gpuCount()) {
             LOG.warnf("%d slots on %d GPUs: runs beyond the GPU count wait for a free GPU", slots, device.gpuCount());
         }
-        consumer = EventConsumer.builder()
+        consumer = retry.applyTo(EventConsumer.builder())
                 .bootstrapServers(kafka.bootstrapServers())
                 .groupId(settings.consumerGroup())
                 .topics(List.of(Topics.TRAINING_REQUESTS))
@@ -77,8 +81,8 @@ public class TrainingRequestListener {
                 .property("session.timeout.ms", (int) settings.sessionTimeout().toMillis())
                 .build()
                 .start();
-        LOG.infof("consuming %s in group %s with %d slot(s) on %s", Topics.TRAINING_REQUESTS,
-                settings.consumerGroup(), slots, device.device());
+        LOG.infof("consuming %s in group %s with %d slot(s) on %s; retry budget %s", Topics.TRAINING_REQUESTS,
+                settings.consumerGroup(), slots, device.device(), retry);
     }
 
     void stop(@Observes ShutdownEvent event) {
