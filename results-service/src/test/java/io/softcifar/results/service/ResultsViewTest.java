@@ -95,11 +95,7 @@ class ResultsViewTest {
     void eventsWithAnOlderFencingTokenThanTheNewestSeenAreIgnoredAndCounted() {
         Expansion e = expander.expand(EventCodec.fromJson(STUDY, StudyRequest.class)).expansion();
         String r0 = e.runs().get(0).runId();
-        ResultsView view = new ResultsView(expander);
-        StudyRequest request = EventCodec.fromJson(STUDY, StudyRequest.class);
-        view.apply(at(0, new StudySubmitted("v1", "view", EventCodec.json().valueToTree(request),
-                List.of(r0, e.runs().get(1).runId())), null));
-        view.apply(at(1, new TrainingRequested(r0, "v1", e.runs().get(0).specFor("ds-x")), r0));
+        ResultsView view = submittedWithFirstRunRequested(e);
         view.apply(at(2, new TrainingProgress(r0, 1, 3, 2.0, 1.9, 0.3, 0.05, 100, 20, 1L), r0));
         // the takeover: lease 2 resumes from the epoch-1 checkpoint
         view.apply(at(5, new RunState(r0, RunStatus.RUNNING, 1, t(5), "resumed from the epoch-1 checkpoint", 2L), r0));
@@ -148,6 +144,17 @@ class ResultsViewTest {
         assertThat(evaluation.checkpoint().fencingToken()).isEqualTo(2L);
     }
 
+    /** A view of study v1 (both runs of the expansion) submitted at t = 0, its first run requested at t = 1. */
+    private ResultsView submittedWithFirstRunRequested(Expansion e) {
+        String r0 = e.runs().get(0).runId();
+        ResultsView view = new ResultsView(expander);
+        StudyRequest request = EventCodec.fromJson(STUDY, StudyRequest.class);
+        view.apply(at(0, new StudySubmitted("v1", "view", EventCodec.json().valueToTree(request),
+                List.of(r0, e.runs().get(1).runId())), null));
+        view.apply(at(1, new TrainingRequested(r0, "v1", e.runs().get(0).specFor("ds-x")), r0));
+        return view;
+    }
+
     private static Instant t(long second) {
         return Instant.ofEpochSecond(1_800_000_000L + second);
     }
@@ -158,11 +165,7 @@ class ResultsViewTest {
         Expansion e = expander.expand(EventCodec.fromJson(STUDY, StudyRequest.class)).expansion();
         String r0 = e.runs().get(0).runId();
         String r1 = e.runs().get(1).runId();
-        ResultsView view = new ResultsView(expander);
-        StudyRequest request = EventCodec.fromJson(STUDY, StudyRequest.class);
-        view.apply(at(0, new StudySubmitted("v1", "view", EventCodec.json().valueToTree(request), List.of(r0, r1)),
-                null));
-        view.apply(at(1, new TrainingRequested(r0, "v1", e.runs().get(0).specFor("ds-x")), r0));
+        ResultsView view = submittedWithFirstRunRequested(e);
         view.apply(at(1, new TrainingRequested(r1, "v1", e.runs().get(1).specFor("ds-x")), r1));
         view.apply(at(10, new TrainingProgress(r0, 1, 3, 1, 1, 0.5, 0.05, 100, 20), r0)); // r0 RUNNING since 10
         view.apply(at(12, new CheckpointPublished(r1, 1, CheckpointPublished.KIND_BEST, true, "k1", "ab", 5), r1));
@@ -206,11 +209,7 @@ class ResultsViewTest {
         Expansion e = expander.expand(EventCodec.fromJson(STUDY, StudyRequest.class)).expansion();
         String r0 = e.runs().get(0).runId();
         String r1 = e.runs().get(1).runId();
-        ResultsView view = new ResultsView(expander);
-        StudyRequest request = EventCodec.fromJson(STUDY, StudyRequest.class);
-        view.apply(at(0, new StudySubmitted("v1", "view", EventCodec.json().valueToTree(request), List.of(r0, r1)),
-                null));
-        view.apply(at(1, new TrainingRequested(r0, "v1", e.runs().get(0).specFor("ds-x")), r0));
+        ResultsView view = submittedWithFirstRunRequested(e);
         Duration grace = Duration.ofSeconds(5);
         Duration long_ = Duration.ofHours(1);
         assertThat(view.stuck(t(5).minusMillis(1), long_, long_, grace, 3)).isEmpty();
