@@ -89,8 +89,15 @@ class BadSourcesIT {
             redirect(x, "/hop/" + (hop + 1));
         });
         server.createContext("/announced-large", x -> {
-            x.sendResponseHeaders(200, 3_000_000); // more than the cap, and never sent
-            x.close();
+            // more than the cap, announced and then held back: the refusal must come from the header alone. (Closing
+            // the connection at once raced the client, which then saw a truncated body instead of the header.)
+            x.sendResponseHeaders(200, 3_000_000);
+            try (OutputStream out = x.getResponseBody()) {
+                out.flush();
+                RELEASE_SLOW.await(60, TimeUnit.SECONDS);
+            } catch (IOException | InterruptedException e) {
+                // the client hung up
+            }
         });
         server.createContext("/streamed-large", x -> {
             x.sendResponseHeaders(200, 0); // chunked: no length announced
