@@ -56,7 +56,7 @@ public class DatasetRequestListener {
 
     void start(@Observes @Priority(100) StartupEvent event) {
         consumer = retry.applyTo(EventConsumer.builder())
-                .bootstrapServers(kafka.bootstrapServers())
+                .kafka(kafka)
                 .groupId(settings.consumerGroup())
                 .topics(List.of(Topics.DATASET_REQUESTS))
                 .handler(this::handle)

@@ -64,7 +64,7 @@ public class CheckpointListener {
 
     void start(@Observes @Priority(100) StartupEvent event) {
         consumer = retry.applyTo(EventConsumer.builder())
-                .bootstrapServers(kafka.bootstrapServers())
+                .kafka(kafka)
                 .groupId(settings.consumerGroup())
                 .topics(List.of(Topics.CHECKPOINTS))
                 .handler(this::handle)

@@ -47,7 +47,7 @@ public final class ViewFollower implements AutoCloseable {
     /** The header of a record the watchdog published (value: the recovery's kind); same as StudyService's. */
     public static final String RECOVERY_HEADER = "softcifar-recovery";
 
-    private final String bootstrapServers;
+    private final Map<String, Object> clientProperties;
     private final ResultsView view;
     private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
     private final Thread thread;
@@ -57,7 +57,12 @@ public final class ViewFollower implements AutoCloseable {
     private volatile long startAttempts;
 
     public ViewFollower(String bootstrapServers, ResultsView view, String name) {
-        this.bootstrapServers = bootstrapServers;
+        this(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), view, name);
+    }
+
+    /** {@code clientProperties}: bootstrap servers and security settings (KafkaSettings.clientProperties()). */
+    public ViewFollower(Map<String, Object> clientProperties, ResultsView view, String name) {
+        this.clientProperties = Map.copyOf(clientProperties);
         this.view = view;
         this.thread = new Thread(this::run, name);
         this.thread.setDaemon(true);
@@ -84,7 +89,7 @@ public final class ViewFollower implements AutoCloseable {
 
     private void run() {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.putAll(clientProperties);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);

@@ -109,7 +109,7 @@ public class StudyService {
                 coordinator.submit(this::startWaitingStudies);
             }
         });
-        follower = new ViewFollower(kafka.bootstrapServers(), view, "results-view").start();
+        follower = new ViewFollower(kafka.clientProperties(), view, "results-view").start();
         follower.caughtUp().thenRun(() -> coordinator.submit(this::startWaitingStudies));
     }
 

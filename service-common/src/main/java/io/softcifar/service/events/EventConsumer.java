@@ -4,6 +4,7 @@ import io.softcifar.contracts.events.EventCodec;
 import io.softcifar.contracts.events.EventDecodingException;
 import io.softcifar.contracts.events.EventEnvelope;
 import io.softcifar.contracts.topics.TopicSpec;
+import io.softcifar.service.kafka.KafkaSettings;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -542,6 +543,14 @@ public final class EventConsumer implements AutoCloseable {
         public Builder meterRegistry(MeterRegistry v) { this.registry = v; return this; }
 
         public Builder bootstrapServers(String v) { this.bootstrapServers = v; return this; }
+
+        /** Bootstrap servers and security settings (SASL, TLS) of {@code settings}. */
+        public Builder kafka(KafkaSettings settings) {
+            Map<String, Object> props = new HashMap<>(settings.clientProperties());
+            this.bootstrapServers = (String) props.remove(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG);
+            this.extra.putAll(props);
+            return this;
+        }
         public Builder groupId(String v) { this.groupId = v; return this; }
         public Builder topics(List<String> v) { this.topics = v; return this; }
         public Builder handler(Handler v) { this.handler = v; return this; }

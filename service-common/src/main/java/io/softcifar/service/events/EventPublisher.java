@@ -75,7 +75,7 @@ public class EventPublisher {
             synchronized (this) {
                 if (producer == null) {
                     Properties props = new Properties();
-                    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+                    props.putAll(settings.clientProperties());
                     props.put(ProducerConfig.ACKS_CONFIG, "all");
                     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
                     props.put(ProducerConfig.LINGER_MS_CONFIG, 5);

@@ -31,19 +31,28 @@ public class TopicInitializer {
             return;
         }
         try {
-            createMissing(settings.bootstrapServers(), Topics.all());
+            createMissing(settings.clientProperties(), Topics.all());
         } catch (RuntimeException e) {
             // the broker may come later (compose start order); consumers retry and readiness says why
             LOG.warnf("could not create topics on %s: %s", settings.bootstrapServers(), e.getMessage());
         }
     }
 
-    /** Creates the missing ones of {@code topics}; returns the names it created. */
+    /** Creates the missing ones of {@code topics} on a plaintext broker; returns the names it created. */
     public static List<String> createMissing(String bootstrapServers, List<TopicSpec> topics) {
-        try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000))) {
+        return createMissing(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topics);
+    }
+
+    /**
+     * Creates the missing ones of {@code topics}; returns the names it created. {@code clientProperties}: bootstrap
+     * servers and security settings ({@link KafkaSettings#clientProperties()}).
+     */
+    public static List<String> createMissing(Map<String, Object> clientProperties, List<TopicSpec> topics) {
+        Object bootstrapServers = clientProperties.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+        Map<String, Object> props = new java.util.HashMap<>(clientProperties);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000);
+        try (Admin admin = Admin.create(props)) {
             Set<String> existing = admin.listTopics().names().get(20, TimeUnit.SECONDS);
             List<NewTopic> missing = topics.stream()
                     .filter(t -> !existing.contains(t.name()))

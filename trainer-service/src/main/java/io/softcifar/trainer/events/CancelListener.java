@@ -59,7 +59,7 @@ public class CancelListener {
         // while no trainer runs is read by the first one that starts, which writes the run's marker to the bucket,
         // so the run's queued request ends as cancelled and a run already training stops at its next epoch.
         durable = retry.applyTo(EventConsumer.builder())
-                .bootstrapServers(kafka.bootstrapServers())
+                .kafka(kafka)
                 .groupId(settings.controlGroupPrefix() + "-markers")
                 .topics(List.of(Topics.TRAINING_CONTROL))
                 .handler(this::remember)
@@ -71,7 +71,7 @@ public class CancelListener {
         // broadcast: a group of its own per replica, from now on: every replica sees every cancel at once and
         // stops the run if it trains it here
         consumer = retry.applyTo(EventConsumer.builder())
-                .bootstrapServers(kafka.bootstrapServers())
+                .kafka(kafka)
                 .groupId(settings.controlGroupPrefix() + "-" + UUID.randomUUID())
                 .topics(List.of(Topics.TRAINING_CONTROL))
                 .handler(this::handle)

@@ -57,7 +57,7 @@ public class TrainingRequestListener {
     private RequestBacklog backlog;
 
     void start(@Observes @Priority(100) StartupEvent event) {
-        backlog = new RequestBacklog(kafka.bootstrapServers(), settings.consumerGroup(), Topics.TRAINING_REQUESTS);
+        backlog = new RequestBacklog(kafka.clientProperties(), settings.consumerGroup(), Topics.TRAINING_REQUESTS);
         service.metrics().backlog(backlog);
         service.metrics().gpuMemory(device.gpuCount());
         if (device.problem().isPresent()) {
@@ -70,7 +70,7 @@ public class TrainingRequestListener {
             LOG.warnf("%d slots on %d GPUs: runs beyond the GPU count wait for a free GPU", slots, device.gpuCount());
         }
         consumer = retry.applyTo(EventConsumer.builder())
-                .bootstrapServers(kafka.bootstrapServers())
+                .kafka(kafka)
                 .groupId(settings.consumerGroup())
                 .topics(List.of(Topics.TRAINING_REQUESTS))
                 .handler(this::handle)

@@ -33,9 +33,15 @@ public final class RequestBacklog implements AutoCloseable {
     private long readAt;
 
     public RequestBacklog(String bootstrapServers, String group, String topic) {
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT_MS,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT_MS));
+        this(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), group, topic);
+    }
+
+    /** {@code clientProperties}: bootstrap servers and security settings (KafkaSettings.clientProperties()). */
+    public RequestBacklog(Map<String, Object> clientProperties, String group, String topic) {
+        Map<String, Object> props = new HashMap<>(clientProperties);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT_MS);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT_MS);
+        this.admin = Admin.create(props);
         this.group = group;
         this.topic = topic;
     }
