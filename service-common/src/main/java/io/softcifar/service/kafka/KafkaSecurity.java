@@ -92,8 +92,8 @@ public record KafkaSecurity(String protocol, String mechanism, Optional<String> 
             requireCredential(username, USERNAME, "KAFKA_SASL_USERNAME");
             requireCredential(password, PASSWORD, "KAFKA_SASL_PASSWORD");
         } else {
-            refuseUnused(username.isPresent(), USERNAME, "a SASL user name");
-            refuseUnused(password.isPresent(), PASSWORD, "a SASL password");
+            refuseUnused(username.isPresent(), USERNAME, "SASL user name");
+            refuseUnused(password.isPresent(), PASSWORD, "SASL password");
         }
         if (truststore.isPresent()) {
             if (!usesTls()) {
