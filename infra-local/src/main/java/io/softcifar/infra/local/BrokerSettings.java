@@ -52,6 +52,27 @@ final class BrokerSettings {
         return s;
     }
 
+    /**
+     * The settings that add listener {@code SECURE} on 127.0.0.1:{@code port}, SASL_SSL with SCRAM-SHA-512 only, to
+     * {@code base} (the single-node settings); the broker's own traffic stays on the plaintext listeners.
+     */
+    static Map<String, String> scramTlsListener(Map<String, String> base, int port, BrokerTls tls) {
+        String address = "SECURE://" + LoopbackPorts.HOST + ":" + port;
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("listeners", base.get("listeners") + "," + address);
+        s.put("advertised.listeners", base.get("advertised.listeners") + "," + address);
+        s.put("listener.security.protocol.map", base.get("listener.security.protocol.map") + ",SECURE:SASL_SSL");
+        s.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
+        s.put("listener.name.secure.sasl.enabled.mechanisms", "SCRAM-SHA-512");
+        s.put("listener.name.secure.scram-sha-512.sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        s.put("listener.name.secure.ssl.keystore.type", "PKCS12");
+        s.put("listener.name.secure.ssl.keystore.location", tls.keystore().toString());
+        s.put("listener.name.secure.ssl.keystore.password", tls.keystorePassword());
+        s.put("listener.name.secure.ssl.key.password", tls.keystorePassword());
+        return s;
+    }
+
     /** Written next to the data so that a kept directory shows how its broker was configured. */
     static Path write(Path file, Map<String, String> settings) {
         Properties props = new Properties();

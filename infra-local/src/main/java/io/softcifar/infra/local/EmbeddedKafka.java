@@ -30,6 +30,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Without a data directory the broker lives in a temporary directory that {@link #close()} deletes. With one
  * ({@code softcifar up}), the directory is formatted on the first start only, so topics and offsets survive restarts.
+ *
+ * <p>Optionally ({@link Builder#optScramUser}) a second listener speaks SASL_SSL with SCRAM-SHA-512, as a Strimzi
+ * cluster's authenticated listener does: its TLS key store is generated at each start ({@link BrokerTls}), the SCRAM
+ * users are created through the admin API, and {@link #start()} returns once a client of the first user has been
+ * served over it. The plaintext listener stays (the broker's own and the admin tools' way in).
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -40,15 +45,19 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final boolean temporary;
     private final int brokerPort;
     private final int controllerPort;
+    private final int securePort;
+    private final BrokerTls tls;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private EmbeddedKafka(KafkaRaftServer server, Path dataDir, boolean temporary, int brokerPort,
-            int controllerPort) {
+            int controllerPort, int securePort, BrokerTls tls) {
         this.server = server;
         this.dataDir = dataDir;
         this.temporary = temporary;
         this.brokerPort = brokerPort;
         this.controllerPort = controllerPort;
+        this.securePort = securePort;
+        this.tls = tls;
     }
 
     public static Builder builder() {
@@ -66,6 +75,42 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     public int controllerPort() {
         return controllerPort;
+    }
+
+    /** Whether the SASL_SSL listener runs ({@link Builder#optScramUser}). */
+    public boolean hasSecureListener() {
+        return tls != null;
+    }
+
+    /** {@code 127.0.0.1:PORT} of the SASL_SSL (SCRAM-SHA-512) listener. */
+    public String secureBootstrapServers() {
+        requireSecure();
+        return LoopbackPorts.HOST + ":" + securePort;
+    }
+
+    /** The CA certificate (PEM) a client of the SASL_SSL listener trusts; the broker's certificate names 127.0.0.1. */
+    public Path caCertificate() {
+        requireSecure();
+        return tls.caCertificate();
+    }
+
+    /** The same CA certificate in a PKCS12 trust store, as Strimzi's {@code ca.p12}. */
+    public Path caTruststore() {
+        requireSecure();
+        return tls.caTruststore();
+    }
+
+    /** The password of {@link #caTruststore()}, random per start. */
+    public String caTruststorePassword() {
+        requireSecure();
+        return tls.caTruststorePassword();
+    }
+
+    private void requireSecure() {
+        if (tls == null) {
+            throw new IllegalStateException("this embedded Kafka broker has no SASL_SSL listener; add a SCRAM user "
+                    + "with EmbeddedKafka.builder().optScramUser(name, password)");
+        }
     }
 
     /** The broker's data directory: its {@code server.properties} and, under {@code logs/}, the partitions. */
@@ -121,6 +166,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         private boolean autoCreateTopics = true;
         private Duration startupTimeout = Duration.ofSeconds(30);
         private final Map<String, String> overrides = new LinkedHashMap<>();
+        private final Map<String, String> scramUsers = new LinkedHashMap<>();
+        private int securePort;
 
         private Builder() {
         }
@@ -163,6 +210,26 @@ public final class EmbeddedKafka implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Adds a SCRAM-SHA-512 user and with the first one a SASL_SSL listener on 127.0.0.1 (a TLS key store made
+         * at start with the JDK's {@code keytool}, about a second). Users are created (or their passwords set again
+         * on a kept data directory) through the admin API once the broker runs.
+         */
+        public Builder optScramUser(String name, String password) {
+            if (Objects.requireNonNull(name, "name").isEmpty() || Objects.requireNonNull(password, "password").isEmpty()) {
+                throw new IllegalArgumentException("SCRAM user name and password must not be empty");
+            }
+            scramUsers.put(name, password);
+            return this;
+        }
+
+        /** The SASL_SSL listener's port on 127.0.0.1 (default 0: a free port); only with {@link #optScramUser}. */
+        public Builder optSecurePort(int port) {
+            LoopbackPorts.requireValid(port, "Kafka SASL_SSL listener");
+            this.securePort = port;
+            return this;
+        }
+
         /** Any other broker setting, e.g. {@code log.retention.ms}; applied last, so it wins over the defaults. */
         public Builder optBrokerProperty(String key, String value) {
             overrides.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
@@ -181,12 +248,22 @@ public final class EmbeddedKafka implements AutoCloseable {
                 int broker = resolvePort(brokerPort, "Kafka broker", controllerPort);
                 int controller = resolvePort(controllerPort, "Kafka controller", broker);
                 Path logDir = dir.resolve("logs");
-                Map<String, String> settings =
-                        BrokerSettings.singleNode(logDir, broker, controller, autoCreateTopics, overrides);
+                Map<String, String> settings = new LinkedHashMap<>(
+                        BrokerSettings.singleNode(logDir, broker, controller, autoCreateTopics, Map.of()));
+                int secure = 0;
+                BrokerTls tls = null;
+                if (!scramUsers.isEmpty()) {
+                    secure = resolvePort(securePort, "Kafka SASL_SSL listener", broker, controller);
+                    tls = BrokerTls.generate(dir.resolve("tls"));
+                    settings.putAll(BrokerSettings.scramTlsListener(settings, secure, tls));
+                } else if (securePort != 0) {
+                    throw new IllegalArgumentException("optSecurePort needs a SCRAM user (optScramUser)");
+                }
+                settings.putAll(overrides);
                 Path configFile = BrokerSettings.write(dir.resolve("server.properties"), settings);
                 KafkaConfig config = validated(settings, configFile);
                 KRaftStorage.formatIfNeeded(configFile, logDir);
-                return launch(config, dir, temporary, broker, controller);
+                return launch(config, dir, temporary, broker, controller, secure, tls);
             } catch (RuntimeException e) {
                 if (temporary) {
                     Directories.deleteQuietly(dir);
@@ -205,7 +282,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
         }
 
-        private EmbeddedKafka launch(KafkaConfig config, Path dir, boolean temporary, int broker, int controller) {
+        private EmbeddedKafka launch(KafkaConfig config, Path dir, boolean temporary, int broker, int controller,
+                int secure, BrokerTls tls) {
             long start = System.nanoTime();
             long deadline = start + startupTimeout.toNanos();
             String where = LoopbackPorts.HOST + ":" + broker;
@@ -223,9 +301,15 @@ public final class EmbeddedKafka implements AutoCloseable {
                 throw new InfrastructureException("Kafka broker could not start on " + where + " (controller port "
                         + controller + ", data " + dir + "): " + InfrastructureException.rootMessage(e), e.getCause());
             }
-            EmbeddedKafka kafka = new EmbeddedKafka(server, dir, temporary, broker, controller);
+            EmbeddedKafka kafka = new EmbeddedKafka(server, dir, temporary, broker, controller, secure, tls);
             try {
                 KafkaAdmin.awaitReady(kafka.bootstrapServers(), deadline, startupTimeout);
+                if (tls != null) {
+                    KafkaAdmin.upsertScramUsers(kafka.bootstrapServers(), scramUsers);
+                    Map.Entry<String, String> first = scramUsers.entrySet().iterator().next();
+                    KafkaAdmin.awaitReady(kafka.secureBootstrapServers(),
+                            scramClient(first.getKey(), first.getValue(), tls), deadline, startupTimeout);
+                }
             } catch (RuntimeException e) {
                 kafka.close();
                 throw e;
@@ -234,21 +318,40 @@ public final class EmbeddedKafka implements AutoCloseable {
             return kafka;
         }
 
-        /** The requested port if it is free, or a free one other than {@code taken} when 0 was requested. */
-        private static int resolvePort(int requested, String what, int taken) {
+        /** The requested port if it is free, or a free one other than those {@code taken} when 0 was requested. */
+        private static int resolvePort(int requested, String what, int... taken) {
             if (requested != 0) {
-                if (requested == taken) {
-                    throw new IllegalArgumentException("Kafka broker and controller ports must differ, both are "
-                            + requested);
+                for (int t : taken) {
+                    if (requested == t) {
+                        throw new IllegalArgumentException("Kafka broker, controller and SASL_SSL ports must "
+                                + "differ, two are " + requested);
+                    }
                 }
                 LoopbackPorts.requireFree(requested, what);
                 return requested;
             }
-            int port = LoopbackPorts.pickFree();
-            while (port == taken) {
-                port = LoopbackPorts.pickFree();
+            while (true) {
+                int port = LoopbackPorts.pickFree();
+                if (Arrays.stream(taken).noneMatch(t -> t == port)) {
+                    return port;
+                }
             }
-            return port;
+        }
+
+        /** The client settings of a SCRAM user on the SASL_SSL listener (for the readiness check). */
+        private static Map<String, Object> scramClient(String user, String password, BrokerTls tls) {
+            Map<String, Object> props = new LinkedHashMap<>();
+            props.put("security.protocol", "SASL_SSL");
+            props.put("sasl.mechanism", "SCRAM-SHA-512");
+            props.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required "
+                    + "username=\"" + escapeJaas(user) + "\" password=\"" + escapeJaas(password) + "\";");
+            props.put("ssl.truststore.type", "PEM");
+            props.put("ssl.truststore.location", tls.caCertificate().toString());
+            return props;
+        }
+
+        private static String escapeJaas(String value) {
+            return value.replace("\\", "\\\\").replace("\"", "\\\"");
         }
 
         /**

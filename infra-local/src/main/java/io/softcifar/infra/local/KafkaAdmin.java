@@ -12,6 +12,10 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -35,8 +39,14 @@ public final class KafkaAdmin {
      * passed; {@code timeout} is the whole wait, for the message.
      */
     public static void awaitReady(String bootstrapServers, long deadline, Duration timeout) {
+        awaitReady(bootstrapServers, Map.of(), deadline, timeout);
+    }
+
+    /** The same with further client settings ({@code security.protocol}, SASL, truststore) for the listener. */
+    public static void awaitReady(String bootstrapServers, Map<String, Object> clientSettings, long deadline,
+            Duration timeout) {
         Throwable lastError = null;
-        try (Admin admin = create(bootstrapServers, timeout)) {
+        try (Admin admin = create(bootstrapServers, timeout, clientSettings)) {
             while (System.nanoTime() < deadline) {
                 long remainingMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
                 try {
@@ -103,8 +113,32 @@ public final class KafkaAdmin {
                 + InfrastructureException.rootMessage(cause), cause);
     }
 
+    /**
+     * Creates the SCRAM-SHA-512 users (or sets their passwords again), 4,096 iterations as Kafka's tools use; the
+     * broker authenticates them once the change has reached its metadata, which the caller waits for.
+     */
+    static void upsertScramUsers(String bootstrapServers, Map<String, String> users) {
+        List<UserScramCredentialAlteration> alterations = new ArrayList<>();
+        users.forEach((name, password) -> alterations.add(new UserScramCredentialUpsertion(name,
+                new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), password)));
+        try (Admin admin = create(bootstrapServers, TOPIC_TIMEOUT)) {
+            admin.alterUserScramCredentials(alterations).all().get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new InfrastructureException("Could not create the SCRAM users " + users.keySet() + " on "
+                    + bootstrapServers + ": " + InfrastructureException.rootMessage(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InfrastructureException("Interrupted while creating SCRAM users on " + bootstrapServers, e);
+        }
+    }
+
     private static Admin create(String bootstrapServers, Duration timeout) {
+        return create(bootstrapServers, timeout, Map.of());
+    }
+
+    private static Admin create(String bootstrapServers, Duration timeout, Map<String, Object> clientSettings) {
         Properties props = new Properties();
+        props.putAll(clientSettings);
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 5_000));
