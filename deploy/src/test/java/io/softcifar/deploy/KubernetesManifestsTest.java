@@ -143,12 +143,21 @@ class KubernetesManifestsTest {
     void onlyTheDevOverlayGeneratesSecretsTheGpuOverlayExpectsThemPreCreated() {
         RenderedOverlay dev = RenderedOverlay.of("dev");
         RenderedOverlay gpu = RenderedOverlay.of("gpu");
-        Set<String> referenced = referencedSecrets(gpu);
+        // the Kafka passwords come from the Secrets Strimzi's User Operator writes for the KafkaUsers, in both
+        Set<String> referenced = new java.util.TreeSet<>(referencedSecrets(gpu));
         assertThat(referenced).containsExactlyInAnyOrder("softcifar-s3-admin", "softcifar-s3-results-service",
-                "softcifar-s3-dataset-service", "softcifar-s3-trainer-service", "softcifar-s3-evaluator-service");
+                "softcifar-s3-dataset-service", "softcifar-s3-trainer-service", "softcifar-s3-evaluator-service",
+                "results-service", "dataset-service", "trainer-service", "evaluator-service");
+        for (RenderedOverlay overlay : List.of(dev, gpu)) {
+            Set<String> kafkaUsers = overlay.ofKind("KafkaUser").map(u -> u.path("metadata").path("name").asText())
+                    .collect(Collectors.toSet());
+            assertThat(kafkaUsers).containsExactlyInAnyOrderElementsOf(SERVICES.keySet());
+        }
         assertThat(gpu.ofKind("Secret").toList()).as("the gpu overlay carries no Secret: create them first").isEmpty();
+        Set<String> devExpected = new java.util.TreeSet<>(referencedSecrets(dev));
+        devExpected.removeAll(SERVICES.keySet());
         assertThat(dev.ofKind("Secret").map(s -> s.path("metadata").path("name").asText()))
-                .containsExactlyInAnyOrderElementsOf(referencedSecrets(dev));
+                .containsExactlyInAnyOrderElementsOf(devExpected);
     }
 
     @ParameterizedTest(name = "{0}: every workload has a PodDisruptionBudget")
@@ -179,7 +188,7 @@ class KubernetesManifestsTest {
                     });
         });
         JsonNode servicesEgress = rendered.get("NetworkPolicy", "services-egress");
-        assertThat(ports(servicesEgress.path("spec").path("egress"))).contains("9092", "8333", "53");
+        assertThat(ports(servicesEgress.path("spec").path("egress"))).contains("9093", "8333", "53");
         JsonNode resultsIngress = rendered.get("NetworkPolicy", "results-service-ingress");
         assertThat(resultsIngress.path("spec").path("podSelector").path("matchLabels")
                 .path("app.kubernetes.io/name").asText()).isEqualTo("results-service");
@@ -251,7 +260,7 @@ class KubernetesManifestsTest {
         assertThat(pools.stream().flatMap(p -> elements(p.path("spec").path("roles"))).map(JsonNode::asText))
                 .contains("controller", "broker");
         JsonNode common = rendered.get("ConfigMap", "softcifar-common").path("data");
-        assertThat(common.path("KAFKA_BOOTSTRAP_SERVERS").asText()).isEqualTo(KAFKA + "-kafka-bootstrap:9092");
+        assertThat(common.path("KAFKA_BOOTSTRAP_SERVERS").asText()).isEqualTo(KAFKA + "-kafka-bootstrap:9093");
         assertThat(common.path("SOFTCIFAR_KAFKA_CREATE_TOPICS").asText())
                 .as("Strimzi owns the topics, the services must not create them").isEqualTo("false");
     }
@@ -327,7 +336,7 @@ class KubernetesManifestsTest {
         assertThat(metadata.path("topic").asText()).isEqualTo(Topics.TRAINING_REQUESTS);
         assertThat(metadata.path("consumerGroup").asText()).isEqualTo(Service.TRAINER.id());
         assertThat(metadata.path("bootstrapServers").asText())
-                .startsWith(KAFKA + "-kafka-bootstrap.").endsWith(":9092");
+                .startsWith(KAFKA + "-kafka-bootstrap.").endsWith(":9093");
         assertThat(metadata.path("lagThreshold").asInt()).isPositive();
     }
 

@@ -29,8 +29,9 @@ class ManifestSchemasTest {
         CustomResourceSchemas.requirePresent();
         List<JsonNode> custom = rendered.resources().stream().filter(CustomResourceSchemas::isCustom).toList();
         Set<String> kinds = custom.stream().map(r -> r.path("kind").asText()).collect(Collectors.toSet());
-        Set<String> expected = overlay.equals("gpu") ? Set.of("Kafka", "KafkaNodePool", "KafkaTopic", "ScaledObject")
-                : Set.of("Kafka", "KafkaNodePool", "KafkaTopic");
+        Set<String> expected = overlay.equals("gpu")
+                ? Set.of("Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser", "ScaledObject", "TriggerAuthentication")
+                : Set.of("Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser");
         assertThat(kinds).as("custom resource kinds of %s", overlay).isEqualTo(expected);
         List<String> problems = new ArrayList<>();
         custom.forEach(resource -> problems.addAll(CustomResourceSchemas.problems(resource)));

@@ -26,9 +26,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <li>The Kafka broker pods carry the labels Strimzi 1.0 gives them ({@code strimzi.io/cluster: softcifar},
  * {@code strimzi.io/kind: Kafka}, {@code strimzi.io/name: softcifar-kafka}, {@code strimzi.io/pool-name}); Strimzi
  * writes a NetworkPolicy selecting them with, per listener, one ingress rule for its port whose peers are the
- * listener's {@code networkPolicyPeers} (no peers: open to all). Only the listener rules are modelled: Strimzi's own
- * rules for the replication and control-plane ports (9090/9091) admit Strimzi's pods only and are not soft-cifar's
- * design.</li>
+ * listener's {@code networkPolicyPeers} (no peers: open to all), and one for the control-plane and replication ports
+ * (9090/9091) from the Kafka nodes; Strimzi's further peers there (its operators, the exporter) are not
+ * modelled.</li>
  * <li>Pods that are not ours: an unlabelled pod in {@code softcifar}, Prometheus and Grafana in {@code monitoring},
  * KEDA's operator in {@code keda}, a pod in {@code default}; pod IPs in 10.244.0.0/16, the internet 93.184.216.34.</li>
  * <li>Namespaces carry {@code kubernetes.io/metadata.name} (Kubernetes ≥ 1.22 sets it).</li>
@@ -39,7 +39,7 @@ class NetworkPolicyMatrixTest {
     static final String NAMESPACE = "softcifar";
     static final List<String> SERVICES = List.of("results-service", "dataset-service", "trainer-service",
             "evaluator-service");
-    static final int KAFKA_PORT = 9092;
+    static final int KAFKA_PORT = 9093;
     static final int S3_PORT = 8333;
     /** weed shell's master and filer ports, HTTP and gRPC: what the bucket-init Job needs. */
     static final List<Integer> S3_ADMIN_PORTS = List.of(9333, 19333, 8888, 18888);
@@ -58,7 +58,7 @@ class NetworkPolicyMatrixTest {
         Set<String> services = new TreeSet<>(SERVICES);
         Set<String> kafkaClients = new TreeSet<>(services);
         kafkaClients.add("keda-operator"); // networkPolicyPeers: the ScaledObject's lag polling (gpu overlay)
-        assertThat(matrix.get("kafka:9092")).as("%s: who reaches the Kafka listener", overlay)
+        assertThat(matrix.get("kafka:" + KAFKA_PORT)).as("%s: who reaches the Kafka listener", overlay)
                 .containsExactlyInAnyOrderElementsOf(kafkaClients);
         assertThat(matrix.get("s3:8333")).as("%s: who reaches the S3 API", overlay)
                 .containsExactlyInAnyOrderElementsOf(services);
@@ -66,9 +66,11 @@ class NetworkPolicyMatrixTest {
             assertThat(matrix.get("s3:" + port)).as("%s: who reaches the S3 server's admin port %d", overlay, port)
                     .containsExactly("s3-bucket-init");
         }
-        // the broker too: Strimzi's policy isolates ingress only, and the deny-all does not select the broker
+        // not the broker: kafka-egress lets it reach its cluster's pods and DNS only
         assertThat(matrix.get("internet:443")).as("%s: which of our pods reach the internet", overlay)
-                .containsExactlyInAnyOrder("dataset-service", "softcifar-combined-0");
+                .containsExactly("dataset-service");
+        assertThat(matrix.get("broker-peer:9091")).as("%s: who reaches another node of the cluster", overlay)
+                .containsExactlyInAnyOrder("softcifar-combined-0", "kafka-broker-egress-check");
         // every pod of the rendered overlay was in the matrix: nothing ours was left out
         assertThat(pods(rendered).stream().map(Pod::name)).containsAll(services)
                 .contains("s3", "s3-bucket-init", "softcifar-combined-0");
@@ -80,6 +82,9 @@ class NetworkPolicyMatrixTest {
         RenderedOverlay rendered = RenderedOverlay.of(overlay);
         List<JsonNode> policies = policies(rendered);
 
+        // without kafka-egress the broker reaches the internet again (Strimzi's policy isolates ingress only)
+        assertThat(matrix(rendered, without(policies, "kafka-egress")).get("internet:443"))
+                .containsExactlyInAnyOrder("dataset-service", "softcifar-combined-0");
         // without the deny-all, the S3 server (which no other policy isolates for egress) reaches the internet
         assertThat(matrix(rendered, without(policies, "default-deny")).get("internet:443"))
                 .contains("dataset-service", "s3");
@@ -94,11 +99,11 @@ class NetworkPolicyMatrixTest {
                     listener.remove("networkPolicyPeers");
                     return listener;
                 })));
-        assertThat(openKafka.get("kafka:9092")).contains("unlabelled", "prometheus", "grafana", "default-app")
+        assertThat(openKafka.get("kafka:" + KAFKA_PORT)).contains("unlabelled", "prometheus", "grafana", "default-app")
                 .as("the S3 pods stay shut in by the deny-all's egress").doesNotContain("s3", "s3-bucket-init");
         // without services-egress the services reach neither Kafka nor S3
         Map<String, Set<String>> noEgress = matrix(rendered, without(policies, "services-egress"));
-        assertThat(noEgress.get("kafka:9092")).doesNotContainAnyElementsOf(SERVICES);
+        assertThat(noEgress.get("kafka:" + KAFKA_PORT)).doesNotContainAnyElementsOf(SERVICES);
         assertThat(noEgress.get("s3:8333")).isEmpty();
     }
 
@@ -119,6 +124,9 @@ class NetworkPolicyMatrixTest {
         for (int port : S3_ADMIN_PORTS) {
             matrix.put("s3:" + port, reaching(evaluator, sources, s3, port));
         }
+        // a second Kafka node (as a node pool with more replicas would run), for the brokers' egress among themselves
+        Pod peer = new Pod("broker-peer", kafka.namespace(), kafka.labels(), "10.244.9.10", Map.of());
+        matrix.put("broker-peer:9091", reaching(evaluator, sources, peer, 9091));
         // the internet row for our own pods only: pods of other namespaces are not under our policies
         matrix.put("internet:443", reaching(evaluator, pods(rendered), INTERNET, 443));
         return matrix;
@@ -188,6 +196,12 @@ class NetworkPolicyMatrixTest {
                 rule.set("from", listener.path("networkPolicyPeers").deepCopy());
             }
         }
+        // the nodes among themselves: KRaft quorum and replication (Strimzi also admits its operators here)
+        ObjectNode nodes = ingress.addObject();
+        nodes.putArray("ports").addObject().put("protocol", "TCP").put("port", 9090);
+        ((ArrayNode) nodes.path("ports")).addObject().put("protocol", "TCP").put("port", 9091);
+        nodes.putArray("from").addObject().putObject("podSelector").putObject("matchLabels")
+                .put("strimzi.io/name", cluster + "-kafka");
         return policy;
     }
 
