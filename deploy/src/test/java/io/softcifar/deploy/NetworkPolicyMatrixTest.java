@@ -88,10 +88,14 @@ class NetworkPolicyMatrixTest {
         // without the deny-all, the S3 server (which no other policy isolates for egress) reaches the internet
         assertThat(matrix(rendered, without(policies, "default-deny")).get("internet:443"))
                 .contains("dataset-service", "s3");
-        // without the deny-all and s3-ingress, any pod of the namespace reaches the S3 API and its admin ports
+        // without the deny-all and s3-ingress, any pod of the namespace reaches the S3 API and its admin ports; not the
+        // broker, whose egress kafka-egress limits, unless that goes too
         Map<String, Set<String>> openS3 = matrix(rendered, without(without(policies, "default-deny"), "s3-ingress"));
-        assertThat(openS3.get("s3:8333")).contains("unlabelled", "prometheus", "kafka-broker-egress-check")
+        assertThat(openS3.get("s3:8333")).contains("unlabelled", "prometheus")
+                .doesNotContain("kafka-broker-egress-check")
                 .isNotEqualTo(matrix(rendered, policies).get("s3:8333"));
+        assertThat(matrix(rendered, without(without(without(policies, "default-deny"), "s3-ingress"), "kafka-egress"))
+                .get("s3:8333")).contains("kafka-broker-egress-check");
         assertThat(openS3.get("s3:9333")).contains("unlabelled", "prometheus");
         // a Kafka listener without networkPolicyPeers is open to every pod (Strimzi's rule)
         Map<String, Set<String>> openKafka = matrix(rendered,
