@@ -31,7 +31,26 @@ class ProdProfileSwitchIT {
         assertThat(out).contains("softcifar.s3.access-key").contains("softcifar.s3.secret-key");
     }
 
-    /** Starts the packaged service (no S3_* variables in its environment) and returns its output once it exited. */
+    /**
+     * Kafka: SASL without a user name, or a truststore file that is not there, stops the start with one line naming
+     * the property — before any client is made (no credential default to fall back on).
+     */
+    @Test
+    void theServiceDoesNotStartWithAnIncompleteKafkaSecuritySetting() throws Exception {
+        String password = "pw-" + java.util.UUID.randomUUID();
+        String noUser = startAndAwaitExit("-Dsoftcifar.s3.access-key=some-key", "-Dsoftcifar.s3.secret-key=some-secret",
+                "-Dsoftcifar.kafka.security-protocol=SASL_SSL", "-Dsoftcifar.kafka.sasl.password=" + password);
+        assertThat(noUser).contains("softcifar.kafka.sasl.username is not set but softcifar.kafka.security-protocol is "
+                + "SASL_SSL; set it (environment variable KAFKA_SASL_USERNAME, in Kubernetes from the KafkaUser's "
+                + "Secret)").doesNotContain(password);
+        Path missing = Path.of(System.getProperty("java.io.tmpdir"), "no-such-dir-" + System.nanoTime(), "ca.crt");
+        String noCa = startAndAwaitExit("-Dsoftcifar.s3.access-key=some-key", "-Dsoftcifar.s3.secret-key=some-secret",
+                "-Dsoftcifar.kafka.security-protocol=SASL_SSL", "-Dsoftcifar.kafka.sasl.username=dataset-service",
+                "-Dsoftcifar.kafka.sasl.password=pw", "-Dsoftcifar.kafka.truststore.file=" + missing);
+        assertThat(noCa).contains("softcifar.kafka.truststore.file: " + missing + " is not a readable file");
+    }
+
+    /** Starts the packaged service (no S3_* or KAFKA_* variables in its environment) and returns its output once it exited. */
     private static String startAndAwaitExit(String... properties) throws Exception {
         Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
         assertThat(jar).as("the packaged service (failsafe runs after package)").exists();
@@ -43,7 +62,7 @@ class ProdProfileSwitchIT {
         command.addAll(List.of(properties));
         command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().keySet().removeIf(k -> k.startsWith("S3_"));
+        builder.environment().keySet().removeIf(k -> k.startsWith("S3_") || k.startsWith("KAFKA_"));
         Process p = builder.start();
         try {
             assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("the service exits on its own").isTrue();

@@ -41,7 +41,10 @@ class KafkaScramTlsIT {
 
     @BeforeAll
     static void startBroker() {
+        long t0 = System.nanoTime();
         kafka = EmbeddedKafka.builder().optAutoCreateTopics(false).optScramUser(USER, PASSWORD).start();
+        System.out.printf("embedded broker with a SASL_SSL listener ready in %d ms%n",
+                (System.nanoTime() - t0) / 1_000_000);
     }
 
     @AfterAll
