@@ -34,6 +34,13 @@ public class KafkaHealthCheck implements HealthCheck {
 
     private volatile Admin admin;
 
+    /** A check outside CDI (tests); close it with {@link #close()}. */
+    public static KafkaHealthCheck of(KafkaSettings settings) {
+        KafkaHealthCheck check = new KafkaHealthCheck();
+        check.settings = settings;
+        return check;
+    }
+
     @Override
     public HealthCheckResponse call() {
         try {
@@ -44,15 +51,27 @@ public class KafkaHealthCheck implements HealthCheck {
             }
             return HealthCheckResponse.named(NAME).up().withData("nodes", list.toString()).build();
         } catch (ExecutionException e) {
-            return down(String.valueOf(e.getCause().getMessage()));
+            return down(e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException ? noAnswer()
+                    : String.valueOf(e.getCause().getMessage()));
         } catch (TimeoutException e) {
-            return down("no answer from " + settings.bootstrapServers() + " within " + TIMEOUT_MS + " ms");
+            return down(noAnswer());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return down("interrupted");
         } catch (RuntimeException e) {
             return down(String.valueOf(e.getMessage()));
         }
+    }
+
+    /**
+     * A TLS listener closes a plaintext client's connections without an error the client could report, so a
+     * protocol mismatch looks like silence: say so when this service does not use TLS.
+     */
+    private String noAnswer() {
+        KafkaSecurity security = settings.security();
+        return "no answer from " + settings.bootstrapServers() + " within " + TIMEOUT_MS + " ms"
+                + (security.usesTls() ? "" : " (" + KafkaSecurity.PROTOCOL + " is " + security.protocol()
+                        + ": if the listener uses TLS, it drops this service's connections without an error)");
     }
 
     private static HealthCheckResponse down(String reason) {
@@ -76,7 +95,7 @@ public class KafkaHealthCheck implements HealthCheck {
     }
 
     @PreDestroy
-    void close() {
+    public void close() {
         Admin a = admin;
         if (a != null) {
             a.close(java.time.Duration.ofSeconds(2));

@@ -88,6 +88,8 @@ public class KafkaSettings {
     /** Fails the start, before the topics are created and the consumers start, when the security settings clash. */
     void checkOnStart(@Observes @Priority(5) StartupEvent event) {
         security().validated();
+        // toString shows no password
+        org.jboss.logging.Logger.getLogger(KafkaSettings.class).infof("Kafka at %s: %s", bootstrapServers, security());
     }
 
     /** The security settings, read once from the configuration. */

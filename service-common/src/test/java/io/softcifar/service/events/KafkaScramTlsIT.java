@@ -9,6 +9,7 @@ import io.softcifar.contracts.events.TrainingCancelRequested;
 import io.softcifar.contracts.topics.CleanupPolicy;
 import io.softcifar.contracts.topics.TopicSpec;
 import io.softcifar.infra.local.EmbeddedKafka;
+import io.softcifar.service.kafka.KafkaHealthCheck;
 import io.softcifar.service.kafka.KafkaSecurity;
 import io.softcifar.service.kafka.KafkaSettings;
 import io.softcifar.service.kafka.TopicInitializer;
@@ -21,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
+import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -118,6 +120,16 @@ class KafkaScramTlsIT {
         }
         // an authentication failure is final for the request, not retried until the send timeout
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(SEND_TIMEOUT);
+        // and readiness says why
+        KafkaHealthCheck health = KafkaHealthCheck.of(settings(scram(PASSWORD + "x")));
+        try {
+            HealthCheckResponse response = health.call();
+            assertThat(response.getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
+            assertThat(response.getData().orElseThrow().get("reason").toString())
+                    .contains("invalid credentials with SASL mechanism SCRAM-SHA-512");
+        } finally {
+            health.close();
+        }
     }
 
     @Test
@@ -161,6 +173,17 @@ class KafkaScramTlsIT {
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
             assertThat(took).as(withoutTls.protocol()).isGreaterThanOrEqualTo(SEND_TIMEOUT)
                     .isLessThan(SEND_TIMEOUT.plusSeconds(3));
+        }
+        // readiness gives up after its own 5 s and names the likely cause
+        KafkaHealthCheck health = KafkaHealthCheck.of(settings(KafkaSecurity.PLAINTEXT));
+        try {
+            HealthCheckResponse response = health.call();
+            assertThat(response.getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
+            assertThat(response.getData().orElseThrow().get("reason").toString()).isEqualTo("no answer from "
+                    + kafka.secureBootstrapServers() + " within 5000 ms (softcifar.kafka.security-protocol is "
+                    + "PLAINTEXT: if the listener uses TLS, it drops this service's connections without an error)");
+        } finally {
+            health.close();
         }
     }
 }
