@@ -223,6 +223,22 @@ public final class EmbeddedKafka implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Enforces ACLs, as a Strimzi cluster with {@code authorization: simple} does: Kafka's
+         * {@code StandardAuthorizer}, and a principal without an allowing ACL is refused. The plaintext listeners'
+         * principal ({@code User:ANONYMOUS}: the node itself, the admin calls of this class, any loopback client) and
+         * the SCRAM users named here are super users; other SCRAM users get only the ACLs a test creates.
+         */
+        public Builder optAclAuthorizer(String... superUsers) {
+            StringBuilder users = new StringBuilder("User:ANONYMOUS");
+            for (String user : superUsers) {
+                users.append(";User:").append(Objects.requireNonNull(user, "superUser"));
+            }
+            overrides.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+            overrides.put("super.users", users.toString());
+            return this;
+        }
+
         /** The SASL_SSL listener's port on 127.0.0.1 (default 0: a free port); only with {@link #optScramUser}. */
         public Builder optSecurePort(int port) {
             LoopbackPorts.requireValid(port, "Kafka SASL_SSL listener");
