@@ -212,8 +212,9 @@ public final class EmbeddedKafka implements AutoCloseable {
 
         /**
          * Adds a SCRAM-SHA-512 user and with the first one a SASL_SSL listener on 127.0.0.1 (a TLS key store made
-         * at start with the JDK's {@code keytool}, about a second). Users are created (or their passwords set again
-         * on a kept data directory) through the admin API once the broker runs.
+         * at start with the JDK's {@code keytool}, about 2 s). Users are created (or their passwords set again on a
+         * kept data directory) through the admin API once the broker runs; {@link #start()} checks the listener as
+         * the first user (a cluster description, which needs no ACL under {@link #optAclAuthorizer}).
          */
         public Builder optScramUser(String name, String password) {
             if (Objects.requireNonNull(name, "name").isEmpty() || Objects.requireNonNull(password, "password").isEmpty()) {
