@@ -278,4 +278,39 @@ class WebPagesIT {
         new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("f-method"))).selectByValue("basic");
         element(By.cssSelector("tr[data-study='" + studyId + "']"));
     }
+
+    @Test
+    void theSubmitPagePreviewsTheRunsNamesTheBadFieldAndStartsTheStudy() {
+        String datasetId = EventWire.unique("ds-submit");
+        datasetReady(datasetId);
+        await().atMost(WAIT).until(() -> given().contentType(ContentType.JSON)
+                .body(Map.of("name", "probe", "datasetId", datasetId, "grid", Map.of("methods", List.of("basic"),
+                        "labelModes", List.of("soft"))))
+                .post("/api/studies?dryRun=true").statusCode() == 200); // the view has seen the dataset
+
+        browser.get(base + "submit.html");
+        element(By.id("request"));
+        browser.findElement(By.id("dataset")).sendKeys(datasetId);
+        // no name: the service's answer, naming the field, shown on the page; nothing submitted
+        browser.findElement(By.id("preview")).click();
+        awaitText(By.id("notice"), "name");
+        assertThat(browser.findElement(By.id("notice")).getText()).startsWith("400");
+
+        browser.findElement(By.id("name")).sendKeys("ui submit " + datasetId);
+        browser.findElement(By.cssSelector("input[name=methods][value=sngp]")).click();
+        browser.findElement(By.id("seeds")).clear();
+        browser.findElement(By.id("seeds")).sendKeys("2");
+        browser.findElement(By.id("epochs")).sendKeys("2");
+        browser.findElement(By.id("preview")).click();
+        // basic and SNGP × soft and hard = 4 configurations, × seeds 0 and 1 = 8 runs
+        awaitText(By.id("plan-summary"), "8 runs: 4 configurations × 2 seeds (0, 1)");
+        assertThat(browser.findElements(By.cssSelector("#plan-table tbody tr"))).hasSize(8);
+        assertThat(given().get("/api/studies").jsonPath().getList("name", String.class))
+                .doesNotContain("ui submit " + datasetId); // a preview submits nothing
+
+        browser.findElement(By.id("submit")).click();
+        new WebDriverWait(browser, WAIT).until(ExpectedConditions.urlContains("/study.html?id="));
+        new WebDriverWait(browser, WAIT).until(d -> d.findElements(By.cssSelector("#runs-table tbody tr")).size() == 8);
+        assertThat(browser.findElement(By.id("title")).getText()).isEqualTo("ui submit " + datasetId);
+    }
 }
