@@ -220,6 +220,7 @@ class WebPagesIT {
                 .contains("seed 2");
         assertThat(browser.findElements(By.cssSelector(".message.error"))).isEmpty();
         screenshot("study");
+        accessible("study page");
         browser.get(base + "run.html?id=" + runId(studyId, "soft", 1));
         awaitText(By.id("metrics-table"), "test/accuracy");
         assertThat(browser.findElement(By.id("metrics-table")).getText()).contains("0.840000");
@@ -230,6 +231,21 @@ class WebPagesIT {
         assertThat(settings).contains("batchSize\n64").contains("depth\n20").contains("momentum\n0.9")
                 .contains("seed\n1");
         screenshot("run");
+        accessible("run page");
+    }
+
+    /**
+     * axe-core (Deque's engine, the script bundled in its jar) on the page as it is now: no violation of WCAG 2.1 A/AA
+     * rules. Each violation is listed with its rule, impact and the first elements it names.
+     */
+    private static void accessible(String page) {
+        com.deque.html.axecore.results.Results results = new com.deque.html.axecore.selenium.AxeBuilder()
+                .withTags(List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")).analyze(browser);
+        assertThat(results.getViolations()).as(page + ": " + results.getViolations().stream()
+                .map(v -> v.getId() + " (" + v.getImpact() + "): " + v.getNodes().stream().limit(3)
+                        .map(n -> String.valueOf(n.getTarget())).toList())
+                .toList()).isEmpty();
+        assertThat(results.getPasses()).as(page + ": axe ran its rules").isNotEmpty();
     }
 
     /** Keeps what the browser showed in target/web-pages/ (for a person looking at a failure or a change). */
@@ -271,6 +287,7 @@ class WebPagesIT {
         // the list: filters by name and method
         browser.get(base.toString());
         element(By.cssSelector("tr[data-study='" + studyId + "']"));
+        accessible("study list");
         browser.findElement(By.id("f-name")).sendKeys(studyId);
         assertThat(browser.findElements(By.cssSelector("#studies tbody tr"))).hasSize(1);
         new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("f-method"))).selectByValue("sngp");
@@ -305,6 +322,7 @@ class WebPagesIT {
         // basic and SNGP × soft and hard = 4 configurations, × seeds 0 and 1 = 8 runs
         awaitText(By.id("plan-summary"), "8 runs: 4 configurations × 2 seeds (0, 1)");
         assertThat(browser.findElements(By.cssSelector("#plan-table tbody tr"))).hasSize(8);
+        accessible("submit page");
         assertThat(given().get("/api/studies").jsonPath().getList("name", String.class))
                 .doesNotContain("ui submit " + datasetId); // a preview submits nothing
 
