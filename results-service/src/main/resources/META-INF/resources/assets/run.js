@@ -42,21 +42,31 @@ function render(run) {
   }
   if (!box.children.length) box.append(el('p', { class: 'muted', text: 'No epoch finished yet.' }));
 
-  $('checkpoints').replaceChildren(run.checkpoints.length ? el('table', {},
-    el('thead', {}, el('tr', {}, ['Epoch', 'Kind', 'Final', 'Size (bytes)', 'SHA-256', 'Key']
-      .map(h => el('th', { scope: 'col', text: h })))),
-    el('tbody', {}, run.checkpoints.map(c => el('tr', {}, el('td', { class: 'num', text: String(c.epoch) }),
-      el('td', { text: c.kind }), el('td', { text: c.isFinal ? 'yes' : '' }),
-      el('td', { class: 'num', text: c.bytes.toLocaleString('en') }), el('td', { text: c.sha256 }), el('td', { text: c.key })))))
-    : el('p', { class: 'muted', text: 'None yet.' }));
-
   const settings = run.effectiveSpec || run.spec || {}; // every setting, defaults filled in
   $('settings').replaceChildren(...Object.entries(settings).flatMap(([k, v]) =>
     [el('dt', { text: k }), el('dd', { text: v === null ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v) })]));
 }
 
+function renderArtifacts(list) {
+  const q = encodeURIComponent(id);
+  $('artifacts').replaceChildren(list.artifacts.length ? el('table', { id: 'artifacts-table' },
+    el('thead', {}, el('tr', {}, ['File', 'Kind', 'Epoch', 'Size (bytes)', 'SHA-256']
+      .map(h => el('th', { scope: 'col', text: h })))),
+    el('tbody', {}, list.artifacts.map(a => el('tr', {},
+      el('td', {}, el('a', { href: `/api/runs/${q}/artifacts/${a.name.split('/').map(encodeURIComponent).join('/')}`,
+        download: '', text: a.name })),
+      el('td', { text: a.kind }), el('td', { class: 'num', text: a.epoch === null ? '' : String(a.epoch) }),
+      el('td', { class: 'num', text: a.bytes.toLocaleString('en') }), el('td', { text: a.sha256 })))))
+    : el('p', { class: 'muted', text: 'None yet.' }));
+}
+
 async function load() {
-  try { render(await api(`/api/runs/${encodeURIComponent(id)}`)); } catch (e) { showError($('notice'), e); }
+  try {
+    const [run, list] = await Promise.all([api(`/api/runs/${encodeURIComponent(id)}`),
+      api(`/api/runs/${encodeURIComponent(id)}/artifacts`)]);
+    render(run);
+    renderArtifacts(list);
+  } catch (e) { showError($('notice'), e); }
 }
 
 async function act(path, what) {

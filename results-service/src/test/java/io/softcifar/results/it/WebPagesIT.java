@@ -225,7 +225,10 @@ class WebPagesIT {
         awaitText(By.id("metrics-table"), "test/accuracy");
         assertThat(browser.findElement(By.id("metrics-table")).getText()).contains("0.840000");
         assertThat(browser.findElements(By.cssSelector("#curves .chart canvas"))).hasSize(3); // loss, accuracy, reliability
-        assertThat(browser.findElement(By.id("checkpoints")).getText()).contains("4,321").contains("cd".repeat(32));
+        awaitText(By.id("artifacts"), "checkpoints/best.ckpt");
+        assertThat(browser.findElement(By.id("artifacts")).getText()).contains("4,321").contains("cd".repeat(32));
+        assertThat(browser.findElement(By.linkText("checkpoints/best.ckpt")).getAttribute("href"))
+                .endsWith("/api/runs/" + runId(studyId, "soft", 1) + "/artifacts/checkpoints/best.ckpt");
         // every setting, defaults filled in (PROTOCOL.md: batch size 64, depth 20, SGD momentum 0.9)
         String settings = browser.findElement(By.id("settings")).getText();
         assertThat(settings).contains("batchSize\n64").contains("depth\n20").contains("momentum\n0.9")
