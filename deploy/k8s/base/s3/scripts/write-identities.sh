@@ -50,7 +50,8 @@ cat > "$out" <<JSON
     {
       "name": "softcifar-results-service",
       "credentials": [{"accessKey": "$S3_RESULTS_ACCESS_KEY", "secretKey": "$S3_RESULTS_SECRET_KEY"}],
-      "actions": ["Read:$bucket_only", "Read:$b/datasets/*/manifest.json"]
+      "actions": ["Read:$bucket_only", "Read:$b/datasets/*/manifest.json", "Read:$b/runs/*/checkpoints/*",
+                  "Read:$b/runs/*/evaluation/*", "List:$b/runs/*/evaluation/*"]
     },
     {
       "name": "softcifar-dataset-service",

@@ -84,7 +84,9 @@ class S3ScriptsTest {
         String bucket = "softcifar";
 
         Map<String, List<Request>> allowed = Map.of(
-                "results-service", List.of(Request.read(""), Request.read(manifest)),
+                // the artifacts it streams (GET /api/runs/{id}/artifacts): checkpoints and evaluation files
+                "results-service", List.of(Request.read(""), Request.read(manifest), Request.read(best),
+                        Request.read(last), Request.read(metrics), Request.list(evaluation)),
                 "dataset-service", List.of(Request.read(""), Request.read(manifest), Request.write(manifest),
                         Request.write(shard), Request.write(ood), Request.read(shard), Request.list("datasets/"),
                         Request.list(ObjectKeys.datasetPrefix("d1"))),
@@ -96,8 +98,9 @@ class S3ScriptsTest {
                         Request.read(ood), Request.read(best), Request.write(metrics), Request.read(metrics),
                         Request.list(evaluation), Request.write(ObjectKeys.evaluationFile("r1", "test_logits.npy"))));
         Map<String, List<Request>> denied = Map.of(
-                "results-service", List.of(Request.read(shard), Request.read(best), Request.read(metrics),
-                        Request.write(manifest), Request.list("datasets/"), Request.list("")),
+                "results-service", List.of(Request.read(shard), Request.read(lease), Request.read(record),
+                        Request.read(cancel), Request.write(best), Request.write(metrics), Request.write(manifest),
+                        Request.list("datasets/"), Request.list(""), Request.list("runs/")),
                 "dataset-service", List.of(Request.read(best), Request.write(last), Request.write(metrics),
                         Request.list(""), Request.list("runs/")),
                 "trainer-service", List.of(Request.write(manifest), Request.write(shard), Request.write(metrics),

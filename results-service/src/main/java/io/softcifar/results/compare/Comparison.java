@@ -21,9 +21,13 @@ import java.util.TreeSet;
  * @param missing        runs not (yet) in the numbers, with their status and why
  * @param runs           runs of the study
  * @param evaluated      runs in the numbers
+ * @param softVsHard     per pair of configurations differing only in the label mode: soft − hard per metric, paired
+ *                       by seed, with a t-test from {@value PairedDifference#MIN_SEEDS} common seeds on
+ * @param display        metric → how pages show it (label, description, scale and decimals; metric catalogue)
  */
 public record Comparison(String studyId, String name, List<String> metrics, Map<String, MetricDirection> directions,
-        List<Row> configurations, Map<String, String> best, List<MissingRun> missing, int runs, int evaluated) {
+        List<Row> configurations, Map<String, String> best, List<MissingRun> missing, int runs, int evaluated,
+        List<SoftVsHard> softVsHard, Map<String, MetricDisplay> display) {
 
     /** One configuration. {@code n} = evaluated runs (seeds) in it. */
     public record Row(String key, String label, int n, List<Long> seeds, List<String> runIds,
@@ -94,7 +98,29 @@ public record Comparison(String studyId, String name, List<String> metrics, Map<
                     done.stream().map(ComparisonInput.Run::seed).sorted().toList(),
                     runs.stream().map(ComparisonInput.Run::runId).toList(), cells));
         }
+        List<SoftVsHard> pairs = new ArrayList<>();
+        for (ComparisonInput.Pair pair : input.pairs()) {
+            List<PairedDifference> differences = new ArrayList<>();
+            for (String metric : metricNames) {
+                differences.add(PairedDifference.of(metric, bySeed(input, pair.softKey(), metric),
+                        bySeed(input, pair.hardKey(), metric)));
+            }
+            pairs.add(new SoftVsHard(pair.label(), pair.softKey(), pair.hardKey(), differences));
+        }
         return new Comparison(input.studyId(), input.name(), List.copyOf(metricNames), directions, rows, best,
-                missing, input.runs().size(), evaluated);
+                missing, input.runs().size(), evaluated, pairs, display(metricNames));
+    }
+
+    private static Map<String, MetricDisplay> display(Iterable<String> metrics) {
+        Map<String, MetricDisplay> display = new LinkedHashMap<>();
+        metrics.forEach(m -> display.put(m, MetricDisplay.of(m)));
+        return display;
+    }
+
+    private static Map<Long, Double> bySeed(ComparisonInput input, String configKey, String metric) {
+        Map<Long, Double> values = new LinkedHashMap<>();
+        input.runs().stream().filter(r -> r.configKey().equals(configKey) && r.metrics() != null
+                && r.metrics().get(metric) != null).forEach(r -> values.put(r.seed(), r.metrics().get(metric)));
+        return values;
     }
 }

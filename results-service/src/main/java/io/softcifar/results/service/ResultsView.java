@@ -328,7 +328,9 @@ public final class ResultsView {
         for (StudyEntry s : studies.values()) {
             List<RunEntry> rs = s.runIds.stream().map(runs::get).toList();
             list.add(new StudySummary(s.id, s.name, s.submittedAt, datasetIdOf(s), datasetStatusOf(s), rs.size(),
-                    byPhase(rs), (int) rs.stream().filter(RunEntry::isEvaluated).count()));
+                    byPhase(rs), (int) rs.stream().filter(RunEntry::isEvaluated).count(),
+                    s.expansion == null ? List.of() : s.expansion.configurations().stream()
+                            .map(c -> c.spec().method()).distinct().toList()));
         }
         list.sort(Comparator.comparing(StudySummary::submittedAt).reversed());
         return list;
@@ -364,7 +366,7 @@ public final class ResultsView {
         return Optional.of(new RunDetail(r.runId, r.studyId, r.configKey, labelOf(r), r.seed, spec, r.phase,
                 r.epoch, r.epochs, r.eta, r.reason, r.attempts, r.statusTime,
                 List.copyOf(r.progress.values()), List.copyOf(r.checkpoints.values()), r.finished, r.evaluation,
-                Map.copyOf(r.recoveries)));
+                Map.copyOf(r.recoveries), spec == null ? null : spec.withDefaults()));
     }
 
     /** The input of the comparison: configurations in grid order, every run with its metrics if evaluated. */
@@ -390,7 +392,34 @@ public final class ResultsView {
                     r.seed == null ? -1 : r.seed, r.phase.name(), reason,
                     r.isEvaluated() ? r.evaluation.metrics() : null));
         }
-        return Optional.of(new ComparisonInput(s.id, s.name, configs, rs));
+        return Optional.of(new ComparisonInput(s.id, s.name, configs, rs, softHardPairs(s)));
+    }
+
+    /** Configurations of the study that differ only in the label mode: each soft one with its hard twin. */
+    private static List<ComparisonInput.Pair> softHardPairs(StudyEntry s) {
+        List<ComparisonInput.Pair> pairs = new ArrayList<>();
+        if (s.expansion == null) {
+            return pairs;
+        }
+        Map<String, Configuration> byKey = new java.util.HashMap<>();
+        s.expansion.configurations().forEach(c -> byKey.put(c.key(), c));
+        for (Configuration c : s.expansion.configurations()) {
+            if (RunSpec.LABELS_SOFT.equals(c.spec().labelMode())) {
+                String hardKey = c.spec().toBuilder().labelMode(RunSpec.LABELS_HARD).build().configurationKey();
+                Configuration hard = byKey.get(hardKey);
+                if (hard != null) {
+                    pairs.add(new ComparisonInput.Pair(withoutLabelMode(c.label()), c.key(), hard.key()));
+                }
+            }
+        }
+        return pairs;
+    }
+
+    /** "sngp, soft, mixup" → "sngp, mixup" (labels are comma-separated parts, see StudyExpander). */
+    private static String withoutLabelMode(String label) {
+        List<String> parts = new ArrayList<>(List.of(label.split(",\\s*")));
+        parts.remove(RunSpec.LABELS_SOFT);
+        return String.join(", ", parts);
     }
 
     public synchronized Optional<Comparison> comparison(String studyId) {

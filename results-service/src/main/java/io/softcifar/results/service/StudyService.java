@@ -82,6 +82,11 @@ public class StudyService {
     @Inject
     MeterRegistry registry;
 
+    /** The object store (read-only use: dataset manifests, a run's artifacts). */
+    public ObjectStore store() {
+        return store;
+    }
+
     /** The Kafka header that marks a record published by a recovery; its value is the kind. */
     public static final String RECOVERY_HEADER = ViewFollower.RECOVERY_HEADER;
 

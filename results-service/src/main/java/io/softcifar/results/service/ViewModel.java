@@ -14,9 +14,9 @@ public final class ViewModel {
     private ViewModel() {
     }
 
-    /** One line of {@code GET /api/studies}. */
+    /** One line of {@code GET /api/studies}; {@code methods}: the uncertainty methods its grid runs. */
     public record StudySummary(String id, String name, Instant submittedAt, @Nullable String datasetId,
-            String datasetStatus, int runs, Map<RunPhase, Integer> runsByStatus, int evaluated) {}
+            String datasetStatus, int runs, Map<RunPhase, Integer> runsByStatus, int evaluated, List<String> methods) {}
 
     /** {@code GET /api/studies/{id}}. */
     public record StudyDetail(String id, String name, Instant submittedAt, @Nullable String datasetId,
@@ -30,12 +30,16 @@ public final class ViewModel {
             int epoch, @Nullable Integer epochs, @Nullable Double etaSeconds, @Nullable String reason,
             boolean evaluated, int attempts, @Nullable Instant updatedAt, int recoveries) {}
 
-    /** {@code GET /api/runs/{id}}; {@code recoveries}: the watchdog's re-requests by kind (see {@code Watchdog}). */
+    /**
+     * {@code GET /api/runs/{id}}; {@code spec}: as requested; {@code effectiveSpec}: the same with every default filled
+     * in (what the trainer runs); {@code recoveries}: the watchdog's re-requests by kind (see {@code Watchdog}).
+     */
     public record RunDetail(String runId, @Nullable String studyId, @Nullable String configKey,
             @Nullable String label, @Nullable Long seed, @Nullable RunSpec spec, RunPhase status, int epoch,
             @Nullable Integer epochs, @Nullable Double etaSeconds, @Nullable String reason, int attempts,
             @Nullable Instant updatedAt, List<ProgressPoint> progress, List<CheckpointView> checkpoints,
-            @Nullable FinishedView finished, @Nullable EvaluationView evaluation, Map<String, Integer> recoveries) {}
+            @Nullable FinishedView finished, @Nullable EvaluationView evaluation, Map<String, Integer> recoveries,
+            @Nullable RunSpec effectiveSpec) {}
 
     public record ProgressPoint(int epoch, int epochs, double trainLoss, double valLoss, double valAccuracy,
             double learningRate, double imagesPerSecond, double etaSeconds, Instant time) {}

@@ -1,0 +1,28 @@
+// Charts with uPlot (served from its webjar): training curves and reliability diagrams.
+import { COLOURS, el } from './common.js';
+
+const WIDTH = 420;
+const HEIGHT = 260;
+
+/** One line per series over a shared x; series: [{label, points: [[x, y], ...]}]. */
+export function lineChart(target, title, xLabel, yLabel, series, extra = {}) {
+  const xs = [...new Set(series.flatMap(s => s.points.map(p => p[0])))].sort((a, b) => a - b);
+  const data = [xs, ...series.map(s => {
+    const byX = new Map(s.points);
+    return xs.map(x => (byX.has(x) ? byX.get(x) : null));
+  })];
+  const box = el('div', { class: 'chart', role: 'figure', 'aria-label': title, 'data-chart': title },
+    el('h3', { text: title }));
+  target.append(box);
+  const opts = {
+    width: WIDTH, height: HEIGHT,
+    scales: { x: { time: false }, ...(extra.scales || {}) },
+    axes: [{ label: xLabel }, { label: yLabel }],
+    series: [{ label: xLabel }, ...series.map((s, i) => ({
+      label: s.label, stroke: s.colour || COLOURS[i % COLOURS.length], width: 2, spanGaps: true,
+      dash: s.dash, points: { show: xs.length < 30 },
+    }))],
+  };
+  // eslint-disable-next-line no-undef
+  return new uPlot(opts, data, box);
+}
