@@ -4,6 +4,22 @@ import { COLOURS, el } from './common.js';
 const WIDTH = 420;
 const HEIGHT = 260;
 
+const drawn = []; // [chart, target]: resized with the window
+
+function widthFor(target) {
+  return Math.max(240, Math.min(WIDTH, (target.clientWidth || WIDTH) - 24));
+}
+
+let resizing = null;
+window.addEventListener('resize', () => {
+  clearTimeout(resizing);
+  resizing = setTimeout(() => drawn.filter(([chart]) => chart.root.isConnected)
+    .forEach(([chart, target]) => chart.setSize({ width: widthFor(target), height: HEIGHT })), 100);
+});
+
+// every chart on the page by its title, with the data it plots ([xs, ys per series]) — tests read them back
+window.softcifarCharts = window.softcifarCharts || {};
+
 /** One line per series over a shared x; series: [{label, points: [[x, y], ...]}]. */
 export function lineChart(target, title, xLabel, yLabel, series, extra = {}) {
   const xs = [...new Set(series.flatMap(s => s.points.map(p => p[0])))].sort((a, b) => a - b);
@@ -14,8 +30,9 @@ export function lineChart(target, title, xLabel, yLabel, series, extra = {}) {
   const box = el('div', { class: 'chart', role: 'figure', 'aria-label': title, 'data-chart': title },
     el('h3', { text: title }));
   target.append(box);
+  const width = widthFor(target);
   const opts = {
-    width: WIDTH, height: HEIGHT,
+    width, height: HEIGHT,
     scales: { x: { time: false }, ...(extra.scales || {}) },
     axes: [{ label: xLabel }, { label: yLabel }],
     series: [{ label: xLabel }, ...series.map((s, i) => ({
@@ -24,5 +41,8 @@ export function lineChart(target, title, xLabel, yLabel, series, extra = {}) {
     }))],
   };
   // eslint-disable-next-line no-undef
-  return new uPlot(opts, data, box);
+  const chart = new uPlot(opts, data, box);
+  drawn.push([chart, target]);
+  window.softcifarCharts[`${target.id}/${title}`] = { series: series.map(s => s.label), data: chart.data };
+  return chart;
 }

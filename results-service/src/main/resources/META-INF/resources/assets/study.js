@@ -139,6 +139,7 @@ function renderCurves() {
   const label = { valLoss: 'validation loss', trainLoss: 'training loss', valAccuracy: 'validation accuracy' }[metric];
   const box = $('curves');
   box.replaceChildren();
+  Object.keys(window.softcifarCharts || {}).filter(k => k.startsWith('curves/')).forEach(k => delete window.softcifarCharts[k]);
   for (const c of study.configurations) {
     const series = c.runIds.map(rid => runDetails.get(rid)).filter(d => d && d.progress.length)
       .map(d => ({ label: `seed ${d.seed}`, points: d.progress.map(p => [p.epoch, p[metric]]) }));
@@ -150,6 +151,7 @@ function renderCurves() {
 function renderReliability() {
   const box = $('reliability');
   box.replaceChildren();
+  Object.keys(window.softcifarCharts || {}).filter(k => k.startsWith('reliability/')).forEach(k => delete window.softcifarCharts[k]);
   for (const c of study.configurations) {
     const series = c.runIds.map(rid => runDetails.get(rid))
       .filter(d => d && d.evaluation && d.evaluation.reliability && d.evaluation.reliability.length)

@@ -72,9 +72,20 @@ class WebPagesIT {
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                 "--window-size=1400,2400");
+        org.openqa.selenium.logging.LoggingPreferences logs = new org.openqa.selenium.logging.LoggingPreferences();
+        logs.enable(org.openqa.selenium.logging.LogType.BROWSER, java.util.logging.Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
                 .usingAnyFreePort().withLogFile(new File("target/chromedriver.log")).build();
         browser = new ChromeDriver(service, options);
+    }
+
+    /** No page wrote an error to the browser console (script errors, failed requests, …) since the last call. */
+    private static void noConsoleErrors(String page) {
+        List<String> errors = browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll()
+                .stream().filter(e -> e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
+                .map(e -> e.getMessage()).toList();
+        assertThat(errors).as(page + ": console errors").isEmpty();
     }
 
     @AfterAll
@@ -141,7 +152,7 @@ class WebPagesIT {
     }
 
     @Test
-    void theStudyPageShowsTheComparisonTheSoftHardTestCurvesAndFollowsRunsLive() {
+    void theStudyPageShowsTheComparisonTheSoftHardTestCurvesAndFollowsRunsLive() throws Exception {
         String datasetId = EventWire.unique("ds-web");
         datasetReady(datasetId);
         String studyId = submit(EventWire.unique("web"), datasetId, List.of("soft", "hard"), 3);
@@ -219,7 +230,52 @@ class WebPagesIT {
         assertThat(browser.findElement(By.cssSelector("#curves .chart")).getText()).contains("seed 0")
                 .contains("seed 2");
         assertThat(browser.findElements(By.cssSelector(".message.error"))).isEmpty();
+        // each chart plots exactly the API's series: validation loss per epoch of every seed of the configuration
+        for (String labelMode : List.of("soft", "hard")) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> chart = (Map<String, Object>) ((JavascriptExecutor) browser).executeScript(
+                    "return window.softcifarCharts['curves/basic, " + labelMode + "'];");
+            assertThat(chart).as("chart of basic, " + labelMode).isNotNull();
+            assertThat((List<Object>) chart.get("series")).containsExactly("seed 0", "seed 1", "seed 2");
+            List<?> data = (List<?>) chart.get("data");
+            for (int seed = 0; seed < 3; seed++) {
+                com.fasterxml.jackson.databind.JsonNode progress = io.softcifar.contracts.events.EventCodec.json()
+                        .readTree(given().get("/api/runs/" + runId(studyId, labelMode, seed)).asString())
+                        .path("progress");
+                List<Integer> epochs = new java.util.ArrayList<>();
+                List<Double> valLoss = new java.util.ArrayList<>();
+                progress.forEach(p -> {
+                    epochs.add(p.path("epoch").asInt());
+                    valLoss.add(p.path("valLoss").asDouble());
+                });
+                assertThat(((List<?>) data.get(0)).stream().map(x -> ((Number) x).intValue()).toList())
+                        .isEqualTo(epochs);
+                assertThat(((List<?>) data.get(seed + 1)).stream().map(x -> ((Number) x).doubleValue()).toList())
+                        .as("seed " + seed).isEqualTo(valLoss);
+            }
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> reliability = (Map<String, Object>) ((JavascriptExecutor) browser).executeScript(
+                "return window.softcifarCharts['reliability/basic, soft'];");
+        // the two published bins: (mean confidence 0.5, accuracy 0.45) and (0.9, 0.85); the diagonal at 0 and 1
+        List<?> rel = (List<?>) reliability.get("data");
+        assertThat(((List<?>) rel.get(0)).stream().map(x -> ((Number) x).doubleValue()).toList())
+                .containsExactly(0.0, 0.5, 0.9, 1.0);
+        assertThat(((List<?>) rel.get(1)).stream().map(x -> x == null ? null : ((Number) x).doubleValue()).toList())
+                .containsExactly(null, 0.45, 0.85, null);
+        noConsoleErrors("study page");
         screenshot("study");
+        // a phone's width: nothing wider than the screen (tables scroll inside their box)
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+        new WebDriverWait(browser, WAIT).withMessage(() -> "page wider than the screen: " + ((JavascriptExecutor) browser)
+                .executeScript("return document.documentElement.scrollWidth + ' > ' + window.innerWidth + ', widest: '"
+                        + " + [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right"
+                        + " > window.innerWidth).slice(0, 5).map(e => e.tagName + '#' + e.id + '.' + e.className)"
+                        + ".join(' ');"))
+                .until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
+                        "return document.documentElement.scrollWidth <= window.innerWidth;"));
+        screenshot("study-phone");
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 2400));
         accessible("study page");
         browser.get(base + "run.html?id=" + runId(studyId, "soft", 1));
         awaitText(By.id("metrics-table"), "test/accuracy");
@@ -235,6 +291,7 @@ class WebPagesIT {
                 .contains("seed\n1");
         screenshot("run");
         accessible("run page");
+        noConsoleErrors("run page");
     }
 
     /**
@@ -315,6 +372,11 @@ class WebPagesIT {
         browser.findElement(By.id("preview")).click();
         awaitText(By.id("notice"), "name");
         assertThat(browser.findElement(By.id("notice")).getText()).startsWith("400");
+        // the browser logs the refused request itself; that one line is expected, nothing else
+        assertThat(browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
+                .map(e -> e.getMessage()).toList())
+                .singleElement().asString().contains("/api/studies?dryRun=true").contains("400");
 
         browser.findElement(By.id("name")).sendKeys("ui submit " + datasetId);
         browser.findElement(By.cssSelector("input[name=methods][value=sngp]")).click();
@@ -326,6 +388,7 @@ class WebPagesIT {
         awaitText(By.id("plan-summary"), "8 runs: 4 configurations × 2 seeds (0, 1)");
         assertThat(browser.findElements(By.cssSelector("#plan-table tbody tr"))).hasSize(8);
         accessible("submit page");
+        noConsoleErrors("submit page");
         assertThat(given().get("/api/studies").jsonPath().getList("name", String.class))
                 .doesNotContain("ui submit " + datasetId); // a preview submits nothing
 
