@@ -10,7 +10,9 @@ import picocli.CommandLine.Command;
                 + "services on this machine (up) and talk to them (dataset import).",
         subcommands = {TrainCommand.class, EvaluateCommand.class, BenchCommand.class,
                 io.softcifar.cli.stack.UpCommand.class, io.softcifar.cli.stack.DemoCommand.class, DatasetCommand.class,
-                PlanCommand.class, StudyCommands.Submit.class, StudyCommands.Status.class, DlqCommand.class,
+                PlanCommand.class, StudyCommands.Submit.class, StudyCommands.Status.class,
+                ResultsCommands.Compare.class, ResultsCommands.Runs.class, ResultsCommands.Fetch.class,
+                ResultsCommands.Open.class, DlqCommand.class,
                 CommandLine.HelpCommand.class})
 public final class SoftCifar implements Runnable {
 

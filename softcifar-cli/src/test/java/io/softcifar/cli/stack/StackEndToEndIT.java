@@ -85,6 +85,7 @@ class StackEndToEndIT {
             JsonNode comparison = results.get("/api/studies/" + studyId + "/comparison");
             assertComparison(comparison);
             String before = comparison.toString();
+            cliParity(stack.urls().get("results-service"), studyId, comparison, results);
 
             // kill the results-service: the supervisor restarts it and it rebuilds the same view from Kafka
             killService(root.resolve("results-service/target/quarkus-app/quarkus-run.jar"));
@@ -107,6 +108,74 @@ class StackEndToEndIT {
             JsonNode after = restarted.get();
             assertThat(after.toString()).isEqualTo(before);
         }
+    }
+
+    /**
+     * {@code compare}, {@code fetch}, {@code runs retry} and {@code open} against the running results-service: the
+     * numbers the CLI prints are the API's, formatted here from the JSON by hand; a fetched checkpoint's SHA-256,
+     * computed here from the file, is the one the trainer published.
+     */
+    private void cliParity(String url, String studyId, JsonNode comparison, StackClient results) throws Exception {
+        io.softcifar.cli.CliRunner.Result md = io.softcifar.cli.CliRunner.run("compare", studyId, "--metric",
+                "test/accuracy", "--url", url);
+        assertThat(md.exitCode()).as(md.err()).isZero();
+        String[] lines = md.out().strip().split("\\R");
+        assertThat(lines[0]).isEqualTo("| configuration | accuracy % ↑ | n |");
+        assertThat(lines).hasSize(4);
+        for (JsonNode row : comparison.path("configurations")) {
+            JsonNode cell = row.path("metrics").path("test/accuracy");
+            String value = String.format(java.util.Locale.ROOT, "%.3f ± %.3f", 100 * cell.path("mean").asDouble(),
+                    100 * cell.path("stdErr").asDouble());
+            assertThat(md.out()).contains("| " + row.path("label").asText() + " | "
+                    + (cell.path("best").asBoolean() ? "**" + value + "**" : value) + " | 2 |");
+        }
+        io.softcifar.cli.CliRunner.Result csv = io.softcifar.cli.CliRunner.run("compare", studyId, "--format", "csv",
+                "--metric", "test/ece", "--url", url);
+        assertThat(csv.exitCode()).as(csv.err()).isZero();
+        List<org.apache.commons.csv.CSVRecord> records = org.apache.commons.csv.CSVFormat.RFC4180.builder()
+                .setHeader().setSkipHeaderRecord(true).get().parse(new java.io.StringReader(csv.out())).getRecords();
+        assertThat(records).hasSize(2).allSatisfy(r -> assertThat(r.get("metric")).isEqualTo("test/ece"));
+        io.softcifar.cli.CliRunner.Result unknown = io.softcifar.cli.CliRunner.run("compare", studyId, "--metric",
+                "test/nope", "--url", url);
+        assertThat(unknown.exitCode()).isEqualTo(1);
+        assertThat(unknown.errLines()).singleElement().asString()
+                .startsWith("softcifar: --metric: study " + studyId + " has no metric 'test/nope'");
+
+        String runId = comparison.path("configurations").get(0).path("runIds").get(0).asText();
+        Path into = Files.createDirectories(tmp.resolve("fetched"));
+        io.softcifar.cli.CliRunner.Result fetch = io.softcifar.cli.CliRunner.run("fetch", runId, "-o", into.toString(),
+                "--url", url);
+        assertThat(fetch.exitCode()).as(fetch.err()).isZero();
+        Path file = into.resolve(runId + "-checkpoints-best.ckpt");
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(Files.readAllBytes(file)));
+        JsonNode best = null;
+        for (JsonNode c : results.get("/api/runs/" + runId).path("checkpoints")) {
+            if (c.path("key").asText().endsWith("best.ckpt")) {
+                best = c;
+            }
+        }
+        assertThat(best).isNotNull();
+        assertThat(sha).isEqualTo(best.path("sha256").asText());
+        assertThat(Files.size(file)).isEqualTo(best.path("bytes").asLong());
+        assertThat(fetch.out()).contains(file.toString()).contains(sha);
+        io.softcifar.cli.CliRunner.Result dump = io.softcifar.cli.CliRunner.run("fetch", runId, "--dump", "-o",
+                into.toString(), "--url", url);
+        assertThat(dump.exitCode()).as(dump.err()).isZero();
+        assertThat(into.resolve(runId + "-evaluation-metrics.json")).isRegularFile();
+
+        io.softcifar.cli.CliRunner.Result retry = io.softcifar.cli.CliRunner.run("runs", "retry", runId, "--url", url);
+        assertThat(retry.exitCode()).isEqualTo(1);
+        assertThat(retry.errLines()).singleElement().asString().contains("is FINISHED and has no failed evaluation");
+        io.softcifar.cli.CliRunner.Result open = io.softcifar.cli.CliRunner.run("open", studyId, "--no-browser",
+                "--url", url);
+        assertThat(open.exitCode()).as(open.err()).isZero();
+        assertThat(open.out().strip()).isEqualTo(url.replaceAll("/+$", "") + "/study.html?id=" + studyId);
+        java.net.http.HttpResponse<String> page = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(open.out().strip())).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<script type=\"module\" src=\"/assets/study.js\">");
     }
 
     /** Both configurations, n = 2 each, every metric in its range, standard errors present. */
