@@ -165,13 +165,34 @@ function renderReliability() {
   if (!box.children.length) box.append(el('p', { class: 'muted', text: 'No run evaluated yet.' }));
 }
 
+/** fgsm/<eps>_decrease metrics of the comparison as [eps, metric name], by ε. */
+function fgsmMetrics() {
+  return comparison.metrics.map(m => { const x = /^fgsm\/([0-9.]+)_decrease$/.exec(m); return x ? [Number(x[1]), m] : null; })
+    .filter(Boolean).sort((a, b) => a[0] - b[0]);
+}
+
+function renderFgsm() {
+  const box = $('fgsm');
+  box.replaceChildren();
+  Object.keys(window.softcifarCharts || {}).filter(k => k.startsWith('fgsm/')).forEach(k => delete window.softcifarCharts[k]);
+  const eps = fgsmMetrics();
+  const series = comparison.configurations.filter(row => eps.some(([, m]) => row.metrics[m]))
+    .map(row => ({ label: row.label, points: eps.filter(([, m]) => row.metrics[m]).map(([e, m]) => [e, row.metrics[m].mean]) }));
+  if (eps.length < 2 || !series.length) {
+    box.append(el('p', { class: 'muted', text: eps.length < 2
+      ? 'The evaluations have fewer than two FGSM step sizes (softcifar.evaluator.fgsm-epsilons).' : 'No run evaluated yet.' }));
+    return;
+  }
+  lineChart(box, 'accuracy decrease by ε', 'ε', 'accuracy decrease', series);
+}
+
 async function loadAll() {
   [study, comparison] = await Promise.all([api(`/api/studies/${encodeURIComponent(id)}`),
     api(`/api/studies/${encodeURIComponent(id)}/comparison`)]);
   if (chosen === null || !chosen.every(m => comparison.metrics.includes(m))) {
     chosen = chooseDefaultColumns(comparison.metrics);
   }
-  renderHeader(); renderColumns(); renderComparison(); renderPairs(); renderRuns();
+  renderHeader(); renderColumns(); renderComparison(); renderPairs(); renderRuns(); renderFgsm();
   await loadRunDetails();
   renderCurves(); renderReliability();
 }

@@ -137,7 +137,9 @@ class WebPagesIT {
                 best, "cd".repeat(32), 4321), c);
         wire.publish(Topics.TRAINING_STATE, runId, new TrainingFinished(runId, 3, 1.2, 0.5, 3, 12.5, best), c);
         wire.publish(Topics.EVALUATION_RESULTS, runId, new EvaluationCompleted(runId, datasetId,
-                Map.of("test/accuracy", accuracy, "test/ece", ece, "ood/svhn_auroc", 0.7),
+                Map.of("test/accuracy", accuracy, "test/ece", ece, "ood/svhn_auroc", 0.7,
+                        "fgsm/0.002_decrease", 0.1 + seed / 100.0, "fgsm/0.005_decrease", 0.2 + seed / 100.0,
+                        "fgsm/0.01_decrease", accuracy / 2),
                 ObjectKeys.runPrefix(runId) + "evaluation/dump.json",
                 List.of(new ReliabilityBin(0.4, 0.6, 10, 0.5, 0.45), new ReliabilityBin(0.8, 1.0, 20, 0.9, 0.85))), c);
     }
@@ -211,7 +213,7 @@ class WebPagesIT {
         // the columns in the headline order, also after switching one off and on
         assertThat(browser.findElements(By.cssSelector("#comparison-table thead th[data-metric]")))
                 .extracting(e -> e.getAttribute("data-metric"))
-                .containsExactly("test/accuracy", "test/ece", "ood/svhn_auroc");
+                .containsExactly("test/accuracy", "test/ece", "ood/svhn_auroc", "fgsm/0.005_decrease");
         assertThat(browser.findElement(By.id("comparison")).getText()).doesNotContain("null");
 
         // columns are switchable: ECE off, then on again
@@ -221,7 +223,7 @@ class WebPagesIT {
         browser.findElement(By.cssSelector("#columns input[value='test/ece']")).click();
         assertThat(browser.findElements(By.cssSelector("#comparison-table thead th[data-metric]")))
                 .extracting(e -> e.getAttribute("data-metric"))
-                .containsExactly("test/accuracy", "test/ece", "ood/svhn_auroc");
+                .containsExactly("test/accuracy", "test/ece", "ood/svhn_auroc", "fgsm/0.005_decrease");
 
         // charts drawn by uPlot (a canvas each): one curve chart and one reliability diagram per configuration
         element(By.cssSelector("#curves .chart canvas"));
@@ -263,6 +265,21 @@ class WebPagesIT {
                 .containsExactly(0.0, 0.5, 0.9, 1.0);
         assertThat(((List<?>) rel.get(1)).stream().map(x -> x == null ? null : ((Number) x).doubleValue()).toList())
                 .containsExactly(null, 0.45, 0.85, null);
+        // the FGSM sweep: per configuration the comparison's mean decrease at ε = 0.002, 0.005, 0.01
+        // (by hand: 0.002 → 0.1 + mean seed/100 = 0.11, 0.005 → 0.21, 0.01 → mean accuracy / 2)
+        @SuppressWarnings("unchecked")
+        Map<String, Object> fgsm = (Map<String, Object>) ((JavascriptExecutor) browser).executeScript(
+                "return window.softcifarCharts['fgsm/accuracy decrease by ε'];");
+        assertThat((List<Object>) fgsm.get("series")).containsExactly("basic, soft", "basic, hard");
+        List<?> sweep = (List<?>) fgsm.get("data");
+        assertThat(((List<?>) sweep.get(0)).stream().map(x -> ((Number) x).doubleValue()).toList())
+                .containsExactly(0.002, 0.005, 0.01);
+        assertThat(((List<?>) sweep.get(1)).stream().map(x -> ((Number) x).doubleValue()).toList())
+                .usingElementComparator((a, b) -> Math.abs(a - b) < 1e-12 ? 0 : 1)
+                .containsExactly(0.11, 0.21, (0.80 + 0.84 + 0.86) / 6);
+        assertThat(((List<?>) sweep.get(2)).stream().map(x -> ((Number) x).doubleValue()).toList())
+                .usingElementComparator((a, b) -> Math.abs(a - b) < 1e-12 ? 0 : 1)
+                .containsExactly(0.11, 0.21, (0.70 + 0.76 + 0.78) / 6);
         noConsoleErrors("study page");
         screenshot("study");
         // a phone's width: nothing wider than the screen (tables scroll inside their box)
