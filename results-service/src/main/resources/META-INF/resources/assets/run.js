@@ -2,6 +2,7 @@ import { api, el, fmtSeconds, param, showError } from './common.js';
 import { lineChart } from './charts.js';
 
 const id = param('id');
+let timer = null;
 const $ = x => document.getElementById(x);
 
 function render(run) {
@@ -60,12 +61,28 @@ function renderArtifacts(list) {
     : el('p', { class: 'muted', text: 'None yet.' }));
 }
 
+function renderOod(ood) {
+  const box = $('ood');
+  box.replaceChildren();
+  for (const h of ood.sets) {
+    const centers = h.edges.slice(1).map((e, i) => (e + h.edges[i]) / 2);
+    const fractions = (counts, n) => counts.map(c => (n ? c / n : 0));
+    lineChart(box, `OOD scores: ${h.set}`, 'score', 'fraction of images', [
+      { label: `test (${h.inCount})`, points: centers.map((x, i) => [x, fractions(h.inDistribution, h.inCount)[i]]) },
+      { label: `${h.set} (${h.outCount})`, points: centers.map((x, i) => [x, fractions(h.outOfDistribution, h.outCount)[i]]) }]);
+  }
+  if (!box.children.length) box.append(el('p', { class: 'muted', text: 'No OOD set in this run\'s evaluation.' }));
+}
+
 async function load() {
   try {
-    const [run, list] = await Promise.all([api(`/api/runs/${encodeURIComponent(id)}`),
-      api(`/api/runs/${encodeURIComponent(id)}/artifacts`)]);
+    const [run, list, ood] = await Promise.all([api(`/api/runs/${encodeURIComponent(id)}`),
+      api(`/api/runs/${encodeURIComponent(id)}/artifacts`), api(`/api/runs/${encodeURIComponent(id)}/ood-scores`)]);
     render(run);
     renderArtifacts(list);
+    renderOod(ood);
+    const settled = ['FINISHED', 'FAILED', 'CANCELLED'].includes(run.status) && (run.status !== 'FINISHED' || run.evaluation);
+    if (settled) clearInterval(timer); // nothing more will change
   } catch (e) { showError($('notice'), e); }
 }
 
@@ -83,6 +100,6 @@ if (!id) {
 } else {
   $('cancel').addEventListener('click', () => act(`/api/runs/${encodeURIComponent(id)}/cancel`, 'Cancel the run'));
   $('retry').addEventListener('click', () => act(`/api/runs/${encodeURIComponent(id)}/retry`, 'Retry the run'));
+  timer = setInterval(load, 5000);
   load();
-  setInterval(load, 5000);
 }

@@ -124,6 +124,25 @@ class RunArtifactsIT {
                 .get("/api/runs/" + runId + "/artifacts/evaluation/%2E%2E/%2E%2E/" + otherRun + "/evaluation/metrics.json");
         assertThat(encoded.statusCode()).isEqualTo(404);
         assertThat(encoded.asString()).doesNotContain("test/accuracy");
+        // OOD score histograms from the dump's native scores (files written here per the .npy format)
+        store.putBytes(ObjectKeys.evaluationFile(runId, "test_native_scores.npy"),
+                io.softcifar.results.artifacts.OodScoresTest.npy("<f4", "(4,)",
+                        io.softcifar.results.artifacts.OodScoresTest.floats(0f, 0.1f, 0.5f, 1f)), "application/octet-stream");
+        store.putBytes(ObjectKeys.evaluationFile(runId, "ood_svhn_native_scores.npy"),
+                io.softcifar.results.artifacts.OodScoresTest.npy("<f4", "(3,)",
+                        io.softcifar.results.artifacts.OodScoresTest.floats(0.2f, 0.3f, 0.9f)), "application/octet-stream");
+        JsonPath ood = given().get("/api/runs/" + runId + "/ood-scores?bins=4").then().statusCode(200).extract()
+                .jsonPath();
+        // by hand (OodScoresTest): edges 0, 0.25, …, 1; test 2, 0, 1, 1; SVHN 1, 1, 0, 1
+        assertThat(ood.getList("sets.set", String.class)).containsExactly("svhn");
+        assertThat(ood.getList("sets[0].inDistribution", Integer.class)).containsExactly(2, 0, 1, 1);
+        assertThat(ood.getList("sets[0].outOfDistribution", Integer.class)).containsExactly(1, 1, 0, 1);
+        assertThat(ood.getList("sets[0].edges", Float.class)).containsExactly(0f, 0.25f, 0.5f, 0.75f, 1f);
+        Response badBins = given().get("/api/runs/" + runId + "/ood-scores?bins=1");
+        assertThat(badBins.statusCode()).isEqualTo(400);
+        assertThat(badBins.jsonPath().getString("problems[0].field")).isEqualTo("bins");
+        assertThat(badBins.jsonPath().getString("problems[0].message")).isEqualTo("must be an integer from 2 to 200, got '1'");
+
         Response noRun = given().get("/api/runs/nope/artifacts");
         assertThat(noRun.statusCode()).isEqualTo(404);
         assertThat(noRun.jsonPath().getString("error")).isEqualTo("no run with id 'nope'");

@@ -294,10 +294,41 @@ class WebPagesIT {
         screenshot("study-phone");
         browser.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 2400));
         accessible("study page");
+        // the run's OOD scores (the dump's .npy files, written here): test 0, 0.1, 0.5, 1; SVHN 0.2, 0.3, 0.9
+        String soft1 = runId(studyId, "soft", 1);
+        io.softcifar.testsupport.TestInfrastructure infra = io.softcifar.testsupport.TestInfrastructure.get();
+        try (io.softcifar.storage.ObjectStore store = new io.softcifar.storage.ObjectStore(
+                io.softcifar.storage.ObjectStoreConfig.of(infra.s3Endpoint(), infra.s3AccessKey(), infra.s3SecretKey(),
+                        infra.bucket()))) {
+            store.putBytes(ObjectKeys.evaluationFile(soft1, "test_native_scores.npy"),
+                    io.softcifar.results.artifacts.OodScoresTest.npy("<f4", "(4,)",
+                            io.softcifar.results.artifacts.OodScoresTest.floats(0f, 0.1f, 0.5f, 1f)), "application/octet-stream");
+            store.putBytes(ObjectKeys.evaluationFile(soft1, "ood_svhn_native_scores.npy"),
+                    io.softcifar.results.artifacts.OodScoresTest.npy("<f4", "(3,)",
+                            io.softcifar.results.artifacts.OodScoresTest.floats(0.2f, 0.3f, 0.9f)), "application/octet-stream");
+        }
         browser.get(base + "run.html?id=" + runId(studyId, "soft", 1));
         awaitText(By.id("metrics-table"), "test/accuracy");
         assertThat(browser.findElement(By.id("metrics-table")).getText()).contains("0.840000");
         assertThat(browser.findElements(By.cssSelector("#curves .chart canvas"))).hasSize(3); // loss, accuracy, reliability
+        // the OOD histogram (30 bins of 1/30 over [0, 1]), fractions per bin; by hand, score × 30 rounded down:
+        // test 0 → bin 0, 0.1 → bin 3, 0.5 → bin 15, 1 → bin 29 (last, upper edge included), each 1/4
+        element(By.cssSelector("#ood .chart canvas"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> ood = (Map<String, Object>) ((JavascriptExecutor) browser).executeScript(
+                "return window.softcifarCharts['ood/OOD scores: svhn'];");
+        assertThat((List<Object>) ood.get("series")).containsExactly("test (4)", "svhn (3)");
+        List<?> oodData = (List<?>) ood.get("data");
+        List<Double> test = ((List<?>) oodData.get(1)).stream().map(x -> ((Number) x).doubleValue()).toList();
+        List<Double> svhn = ((List<?>) oodData.get(2)).stream().map(x -> ((Number) x).doubleValue()).toList();
+        assertThat(test).hasSize(30);
+        for (int bin = 0; bin < 30; bin++) {
+            // float32 scores: 0.1f = 0.1000000015 → bin 3; 0.2f → 6; 0.3f = 0.3000000119 → 9; 0.9f = 0.8999999762 → 26
+            double expectedTest = bin == 0 || bin == 3 || bin == 15 || bin == 29 ? 0.25 : 0.0;
+            double expectedSvhn = bin == 6 || bin == 9 || bin == 26 ? 1.0 / 3 : 0.0;
+            assertThat(test.get(bin)).as("test bin " + bin).isCloseTo(expectedTest, within(1e-12));
+            assertThat(svhn.get(bin)).as("svhn bin " + bin).isCloseTo(expectedSvhn, within(1e-12));
+        }
         awaitText(By.id("artifacts"), "checkpoints/best.ckpt");
         assertThat(browser.findElement(By.id("artifacts")).getText()).contains("4,321").contains("cd".repeat(32));
         assertThat(browser.findElement(By.linkText("checkpoints/best.ckpt")).getAttribute("href"))
