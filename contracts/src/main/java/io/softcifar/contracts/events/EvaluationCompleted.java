@@ -1,5 +1,6 @@
 package io.softcifar.contracts.events;
 
+import io.softcifar.contracts.Nullable;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -14,9 +15,11 @@ import java.util.regex.Pattern;
  *                    "fgsm/0.005_decrease"
  * @param dumpKey     object key of the dump index (dump.json) beside the per-example .npy files
  * @param reliability the reliability diagram of the test split
+ * @param provenance  what evaluated the run (code, libraries, device, dataset manifest; no configuration: the run's
+ *                    is in its {@code training.finished}); absent in older events
  */
 public record EvaluationCompleted(String runId, String datasetId, Map<String, Double> metrics, String dumpKey,
-        List<ReliabilityBin> reliability) implements Event {
+        List<ReliabilityBin> reliability, @Nullable Provenance provenance) implements Event {
     public static final String TYPE = "evaluation.completed";
 
     /** "split/metric": lower-case words, digits, '_' and '.' on both sides of one '/'. */
@@ -33,5 +36,10 @@ public record EvaluationCompleted(String runId, String datasetId, Map<String, Do
             metrics = Map.copyOf(metrics);
         }
         reliability = reliability == null ? null : List.copyOf(reliability);
+    }
+
+    public EvaluationCompleted(String runId, String datasetId, Map<String, Double> metrics, String dumpKey,
+            List<ReliabilityBin> reliability) {
+        this(runId, datasetId, metrics, dumpKey, reliability, null);
     }
 }

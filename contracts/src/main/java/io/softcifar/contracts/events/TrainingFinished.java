@@ -14,19 +14,28 @@ import io.softcifar.contracts.Nullable;
  * @param trainSeconds      wall time of training, excluding queueing
  * @param bestCheckpointKey object key of the best checkpoint
  * @param fencingToken the publishing lease's fencing token ({@link Fenced}); absent in older events
+ * @param provenance   what trained the run (code, libraries, device, resolved configuration, dataset manifest);
+ *                     absent in older events
  */
 public record TrainingFinished(String runId, int bestEpoch, double bestValLoss, double bestValAccuracy, int epochsRun,
-        double trainSeconds, String bestCheckpointKey, @Nullable Long fencingToken) implements Event, Fenced {
+        double trainSeconds, String bestCheckpointKey, @Nullable Long fencingToken, @Nullable Provenance provenance)
+        implements Event, Fenced {
     public static final String TYPE = "training.finished";
 
     public TrainingFinished(String runId, int bestEpoch, double bestValLoss, double bestValAccuracy, int epochsRun,
             double trainSeconds, String bestCheckpointKey) {
-        this(runId, bestEpoch, bestValLoss, bestValAccuracy, epochsRun, trainSeconds, bestCheckpointKey, null);
+        this(runId, bestEpoch, bestValLoss, bestValAccuracy, epochsRun, trainSeconds, bestCheckpointKey, null, null);
+    }
+
+    public TrainingFinished(String runId, int bestEpoch, double bestValLoss, double bestValAccuracy, int epochsRun,
+            double trainSeconds, String bestCheckpointKey, @Nullable Long fencingToken) {
+        this(runId, bestEpoch, bestValLoss, bestValAccuracy, epochsRun, trainSeconds, bestCheckpointKey, fencingToken,
+                null);
     }
 
     @Override
     public TrainingFinished withFencingToken(long token) {
         return new TrainingFinished(runId, bestEpoch, bestValLoss, bestValAccuracy, epochsRun, trainSeconds,
-                bestCheckpointKey, token);
+                bestCheckpointKey, token, provenance);
     }
 }

@@ -63,8 +63,12 @@ public class EvaluationInputs {
         return file;
     }
 
+    /** The dataset's manifest as read, and its bytes (whose SHA-256 goes into the evaluation's provenance). */
+    public record ReadManifest(DatasetManifest manifest, byte[] bytes) {
+    }
+
     /** The dataset's manifest; a dataset without one does not exist (or is still being built). */
-    public DatasetManifest manifest(String datasetId) {
+    public ReadManifest manifest(String datasetId) {
         String key = ObjectKeys.manifest(datasetId);
         byte[] bytes;
         try {
@@ -74,7 +78,7 @@ public class EvaluationInputs {
                     + store.bucket() + ")", e);
         }
         try {
-            return DatasetManifest.parse(new String(bytes, StandardCharsets.UTF_8));
+            return new ReadManifest(DatasetManifest.parse(new String(bytes, StandardCharsets.UTF_8)), bytes);
         } catch (JsonDecodingException e) {
             throw EvaluationFailure.badInput(key + ": not a readable dataset manifest: " + e.getMessage(), e);
         }

@@ -1,5 +1,7 @@
 package io.softcifar.evaluator.service;
 
+import io.softcifar.contracts.Nullable;
+import io.softcifar.contracts.events.Provenance;
 import io.softcifar.contracts.events.ReliabilityBin;
 import java.time.Instant;
 import java.util.List;
@@ -27,11 +29,12 @@ import java.util.Map;
  * @param evaluation        what ml-core evaluated (method, depth, labels, seed, epochs, sizes, device)
  * @param timing            wall-clock seconds per phase
  * @param notes             things a reader should know (an OOD set smaller than the test split, ...)
+ * @param provenance        what evaluated it (versions, device, dataset manifest SHA-256); absent in older records
  */
 public record EvaluationRecord(String format, int version, String runId, String datasetId, long seed,
         String checkpointKey, String checkpointSha256, int checkpointEpoch, String eventId, Instant evaluatedAt,
         Map<String, Double> metrics, List<ReliabilityBin> reliability, String dumpKey, Map<String, Object> evaluation,
-        Map<String, Object> timing, List<String> notes) {
+        Map<String, Object> timing, List<String> notes, @Nullable Provenance provenance) {
 
     public static final String FORMAT = "softcifar-evaluation";
     public static final int VERSION = 1;

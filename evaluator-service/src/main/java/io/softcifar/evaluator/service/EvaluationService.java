@@ -14,6 +14,7 @@ import io.softcifar.contracts.events.EvaluationCompleted;
 import io.softcifar.contracts.events.EvaluationFailed;
 import io.softcifar.contracts.events.EventCodec;
 import io.softcifar.contracts.events.EventEnvelope;
+import io.softcifar.contracts.events.Provenance;
 import io.softcifar.contracts.storage.ObjectKeys;
 import io.softcifar.contracts.topics.Topics;
 import io.softcifar.evaluator.config.EvaluatorSettings;
@@ -30,6 +31,7 @@ import io.softcifar.ml.train.DeviceSelection;
 import io.softcifar.ml.train.EngineSetup;
 import io.softcifar.service.events.Failures;
 import io.softcifar.service.events.EventPublisher;
+import io.softcifar.service.provenance.ProvenanceSource;
 import io.softcifar.storage.NoSuchObjectException;
 import io.softcifar.storage.ObjectStore;
 import jakarta.annotation.PostConstruct;
@@ -199,14 +201,17 @@ public class EvaluationService {
         }
         LOG.infof("run %s: evaluating %s (epoch %d) on dataset %s", runId, checkpoint.key(), checkpoint.epoch(),
                 datasetId);
+        Device device;
         try {
-            DeviceSelection.resolve(settings.device()); // a misconfigured device is the service's fault, not the event's
+            device = DeviceSelection.resolve(settings.device()); // a misconfigured device is the service's fault
         } catch (IllegalArgumentException e) {
             throw new EvaluationFailure(e.getMessage(), false, e);
         }
         Path checkpointFile = inputs.checkpoint(checkpoint, staging);
-        DatasetManifest manifest = inputs.manifest(datasetId);
+        EvaluationInputs.ReadManifest read = inputs.manifest(datasetId);
+        DatasetManifest manifest = read.manifest();
         EngineSetup.engine();
+        Provenance provenance = ProvenanceSource.current(device).withDatasetManifest(read.bytes());
         EvaluationResult result;
         try (NDManager cpu = NDManager.newBaseManager(Device.cpu())) {
             Checkpoint.Loaded loaded;
@@ -234,12 +239,12 @@ public class EvaluationService {
                         result.fgsm(), result.timing(), List.copyOf(all));
             }
         }
-        store(checkpoint, datasetId, correlation, result, staging);
+        store(checkpoint, datasetId, correlation, result, staging, provenance);
     }
 
     /** Uploads dump, reliability.json, then metrics.json; then publishes evaluation.completed and published.json. */
     private void store(CheckpointPublished checkpoint, String datasetId, Correlation correlation,
-            EvaluationResult result, Path staging) {
+            EvaluationResult result, Path staging, Provenance provenance) {
         String runId = checkpoint.runId();
         Path dumpDir = staging.resolve("evaluation");
         EvaluationDump.write(dumpDir, result);
@@ -269,11 +274,11 @@ public class EvaluationService {
 
         Correlation out = Correlation.ofRun(correlation.studyId(), runId, datasetId);
         EventEnvelope completed = EventEnvelope.of(new EvaluationCompleted(runId, datasetId, metrics, dumpKey,
-                reliability), out);
+                reliability, provenance), out);
         EvaluationRecord record = new EvaluationRecord(EvaluationRecord.FORMAT, EvaluationRecord.VERSION, runId,
                 datasetId, result.info().seed(), checkpoint.key(), checkpoint.sha256().toLowerCase(Locale.ROOT),
                 checkpoint.epoch(), completed.eventId(), completed.time(), metrics, reliability, dumpKey,
-                result.infoMap(), timing(result.timing()), result.notes());
+                result.infoMap(), timing(result.timing()), result.notes(), provenance);
         store.putJson(ObjectKeys.evaluationFile(runId, ObjectKeys.METRICS_FILE), EventCodec.toPrettyJson(record));
         publishCompleted(runId, completed);
         LOG.infof("run %s: evaluated in %.1f s: test/accuracy %.4f, test/ece %.4f%s", runId,
@@ -302,7 +307,7 @@ public class EvaluationService {
         EvaluationRecord record = EventCodec.fromJson(new String(store.getBytes(metricsKey), StandardCharsets.UTF_8),
                 EvaluationRecord.class);
         EvaluationCompleted payload = new EvaluationCompleted(record.runId(), record.datasetId(), record.metrics(),
-                record.dumpKey(), record.reliability());
+                record.dumpKey(), record.reliability(), record.provenance());
         EventEnvelope again = new EventEnvelope(record.eventId(), EvaluationCompleted.TYPE,
                 EventEnvelope.SCHEMA_VERSION, record.evaluatedAt(),
                 Correlation.ofRun(null, record.runId(), record.datasetId()), payload);

@@ -11,6 +11,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.softcifar.contracts.events.CheckpointPublished;
 import io.softcifar.contracts.events.Correlation;
 import io.softcifar.contracts.events.EvaluationCompleted;
+import io.softcifar.contracts.events.Provenance;
 import io.softcifar.contracts.events.EvaluationFailed;
 import io.softcifar.contracts.events.EventCodec;
 import io.softcifar.contracts.events.EventEnvelope;
@@ -20,6 +21,7 @@ import io.softcifar.contracts.topics.Topics;
 import io.softcifar.service.events.EventConsumer;
 import io.softcifar.storage.ObjectInfo;
 import io.softcifar.storage.ObjectStore;
+import io.softcifar.testsupport.IndependentProvenance;
 import io.softcifar.testsupport.InfrastructureTestResource;
 import io.softcifar.testsupport.TestInfrastructure;
 import io.softcifar.testsupport.PrometheusText;
@@ -96,6 +98,22 @@ class EvaluatorServiceIT {
         assertThat(completed.reliability()).hasSize(10);
         assertThat(completed.reliability().stream().mapToInt(ReliabilityBin::count).sum())
                 .isEqualTo(fixture.split.test().length);
+
+        // provenance: versions, commit, CPU and threads from other sources; the manifest's SHA-256 from its bytes
+        // read back from S3; no configuration (the run's is in its training.finished)
+        Provenance p = completed.provenance();
+        IndependentProvenance.Expected expected = IndependentProvenance.expectedOnCpu(ai.djl.engine.Engine.class);
+        System.out.printf("provenance: %s; expected %s%n", p.environmentLine(), expected);
+        assertThat(List.of(p.djlVersion(), p.pytorchVersion(), p.gitCommit(), p.deviceName()))
+                .containsExactly(expected.djl(), expected.pytorch(), expected.commit().orElse(Provenance.UNKNOWN),
+                        expected.cpu());
+        assertThat(p.threads()).isEqualTo(expected.threads());
+        assertThat(p.device()).isEqualTo(Provenance.DEVICE_CPU);
+        assertThat(p.projectVersion()).isEqualTo("0.1.0-SNAPSHOT");
+        assertThat(p.configuration()).isNull();
+        assertThat(p.configurationSha256()).isNull();
+        assertThat(p.datasetManifestSha256()).isEqualTo(IndependentProvenance.sha256(
+                store.getBytes(ObjectKeys.manifest(fixture.datasetId))));
 
         // the files: dump first, metrics.json last (all present once the event is out)
         String prefix = ObjectKeys.evaluationPrefix(runId);

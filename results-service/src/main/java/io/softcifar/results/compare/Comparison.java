@@ -24,10 +24,12 @@ import java.util.TreeSet;
  * @param softVsHard     per pair of configurations differing only in the label mode: soft − hard per metric, paired
  *                       by seed, with a t-test from {@value PairedDifference#MIN_SEEDS} common seeds on
  * @param display        metric → how pages show it (label, description, scale and decimals; metric catalogue)
+ * @param provenance     each distinct environment (code, libraries, device, threads, dataset manifest) that trained
+ *                       or evaluated the runs in the numbers, with the runs it covers
  */
 public record Comparison(String studyId, String name, List<String> metrics, Map<String, MetricDirection> directions,
         List<Row> configurations, Map<String, String> best, List<MissingRun> missing, int runs, int evaluated,
-        List<SoftVsHard> softVsHard, Map<String, MetricDisplay> display) {
+        List<SoftVsHard> softVsHard, Map<String, MetricDisplay> display, List<ProvenanceGroup> provenance) {
 
     /** One configuration. {@code n} = evaluated runs (seeds) in it. */
     public record Row(String key, String label, int n, List<Long> seeds, List<String> runIds,
@@ -108,7 +110,8 @@ public record Comparison(String studyId, String name, List<String> metrics, Map<
             pairs.add(new SoftVsHard(pair.label(), pair.softKey(), pair.hardKey(), differences));
         }
         return new Comparison(input.studyId(), input.name(), List.copyOf(metricNames), directions, rows, best,
-                missing, input.runs().size(), evaluated, pairs, display(metricNames));
+                missing, input.runs().size(), evaluated, pairs, display(metricNames),
+                ProvenanceGroup.of(input.runs()));
     }
 
     private static Map<String, MetricDisplay> display(Iterable<String> metrics) {

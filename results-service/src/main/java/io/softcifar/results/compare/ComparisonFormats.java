@@ -3,17 +3,23 @@ package io.softcifar.results.compare;
 import io.softcifar.contracts.metrics.MetricCatalogue;
 import io.softcifar.contracts.metrics.MetricDefinition;
 import io.softcifar.contracts.metrics.MetricFormat;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
 
 /**
  * A {@link Comparison} as text: Markdown and LaTeX in the layout of PROTOCOL.md's reference table
  * (configuration | accuracy % | OOD AUROC | ECE | FGSM attack decrease, plus n), and CSV with every metric.
- * The best value of each column is bold; missing runs are listed under the tables.
+ * The best value of each column is bold; missing runs are listed under the tables, then the provenance: each distinct
+ * environment that trained or evaluated the runs (Markdown list, LaTeX comment lines; CSV columns).
  */
 public final class ComparisonFormats {
 
@@ -85,6 +91,15 @@ public final class ComparisonFormats {
                 sb.append('\n');
             }
         }
+        if (!c.provenance().isEmpty()) {
+            sb.append("\nProvenance (").append(c.provenance().size()).append(c.provenance().size() == 1
+                    ? " environment" : " environments").append("):\n\n");
+            for (ProvenanceGroup g : c.provenance()) {
+                sb.append("- ").append(g.footnote()).append(": ")
+                        .append(g.runIds().stream().map(id -> "`" + id + "`").collect(Collectors.joining(", ")))
+                        .append('\n');
+            }
+        }
         return sb.toString();
     }
 
@@ -116,33 +131,76 @@ public final class ComparisonFormats {
                     .append(c.missing().stream().map(m -> m.runId() + " " + m.status()).collect(Collectors.joining(", ")))
                     .append('\n');
         }
+        for (ProvenanceGroup g : c.provenance()) {
+            sb.append("% provenance, ").append(escape(g.footnote()).replace("\n", " ")).append(": ")
+                    .append(escape(String.join(", ", g.runIds()))).append('\n');
+        }
         return sb.toString();
     }
 
+    /** The CSV header: the table's columns, then the provenance of the configuration's evaluated runs. */
+    static final List<String> CSV_HEADER = List.of("configuration", "configKey", "metric", "direction", "n", "mean",
+            "std", "stdErr", "best", "missingRuns", "gitCommit", "djlVersion", "pytorchVersion", "device", "threads",
+            "datasetManifestSha256", "configurationSha256");
+
     /**
-     * Long format, one line per configuration and metric (a configuration without evaluated runs gets one line with
-     * an empty metric); {@code missingRuns} lists the configuration's runs not in the numbers, space-separated.
+     * Long format (RFC 4180, written by commons-csv: fields with commas, quotes or line breaks quoted, quotes doubled,
+     * CRLF line ends), one record per configuration and metric (a configuration without evaluated runs gets one with
+     * an empty metric); {@code missingRuns} lists the configuration's runs not in the numbers, space-separated. The
+     * provenance columns hold the distinct values over the configuration's evaluated runs, training and evaluation
+     * ({@code " | "}-separated when they differ; empty for runs from services without provenance):
+     * {@code device} is "cpu MODEL" or "gpu NAME CUDA x.y"; {@code configurationSha256} is per run
+     * ({@code runId=hash}, space-separated), as each seed's resolved configuration differs.
      */
     public static String csv(Comparison c) {
-        StringBuilder sb = new StringBuilder("configuration,configKey,metric,direction,n,mean,std,stdErr,best,missingRuns\n");
-        for (Comparison.Row row : c.configurations()) {
-            String missing = c.missing().stream().filter(m -> m.configKey().equals(row.key()))
-                    .map(Comparison.MissingRun::runId).collect(Collectors.joining(" "));
-            if (row.metrics().isEmpty()) {
-                sb.append(csvField(row.label())).append(',').append(row.key()).append(",,,0,,,,,")
-                        .append(missing).append('\n');
-                continue;
+        StringBuilder sb = new StringBuilder();
+        try (CSVPrinter out = new CSVPrinter(sb, CSVFormat.RFC4180)) {
+            out.printRecord(CSV_HEADER);
+            for (Comparison.Row row : c.configurations()) {
+                String missing = c.missing().stream().filter(m -> m.configKey().equals(row.key()))
+                        .map(Comparison.MissingRun::runId).collect(Collectors.joining(" "));
+                List<String> provenance = provenanceFields(c, row);
+                if (row.metrics().isEmpty()) {
+                    List<String> f = new ArrayList<>(List.of(row.label(), row.key(), "", "", "0", "", "", "", "",
+                            missing));
+                    f.addAll(provenance);
+                    out.printRecord(f);
+                    continue;
+                }
+                for (Map.Entry<String, Comparison.Cell> e : row.metrics().entrySet()) {
+                    Comparison.Cell cell = e.getValue();
+                    List<String> f = new ArrayList<>(List.of(row.label(), row.key(), e.getKey(),
+                            c.directions().get(e.getKey()).name().toLowerCase(Locale.ROOT),
+                            Integer.toString(cell.n()), num(cell.mean()), cell.std() == null ? "" : num(cell.std()),
+                            cell.stdErr() == null ? "" : num(cell.stdErr()), Boolean.toString(cell.best()), missing));
+                    f.addAll(provenance);
+                    out.printRecord(f);
+                }
             }
-            for (Map.Entry<String, Comparison.Cell> e : row.metrics().entrySet()) {
-                Comparison.Cell cell = e.getValue();
-                List<String> f = new ArrayList<>(List.of(csvField(row.label()), row.key(), e.getKey(),
-                        c.directions().get(e.getKey()).name().toLowerCase(Locale.ROOT), Integer.toString(cell.n()),
-                        num(cell.mean()), cell.std() == null ? "" : num(cell.std()),
-                        cell.stdErr() == null ? "" : num(cell.stdErr()), Boolean.toString(cell.best()), missing));
-                sb.append(String.join(",", f)).append('\n');
-            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("a StringBuilder does not fail", e);
         }
         return sb.toString();
+    }
+
+    /** The provenance columns of a row (see {@link #csv}). */
+    private static List<String> provenanceFields(Comparison c, Comparison.Row row) {
+        List<ProvenanceGroup> groups = c.provenance().stream()
+                .filter(g -> g.runIds().stream().anyMatch(row.runIds()::contains)).toList();
+        String hashes = groups.stream().flatMap(g -> g.configurationSha256().entrySet().stream())
+                .filter(e -> row.runIds().contains(e.getKey()))
+                .sorted(Map.Entry.comparingByKey(java.util.Comparator.comparingInt(row.runIds()::indexOf)))
+                .map(e -> e.getKey() + "=" + e.getValue()).distinct().collect(Collectors.joining(" "));
+        return List.of(distinct(groups, g -> g.gitCommit() + (Boolean.TRUE.equals(g.gitDirty()) ? "-dirty" : "")),
+                distinct(groups, ProvenanceGroup::djlVersion), distinct(groups, ProvenanceGroup::pytorchVersion),
+                distinct(groups, g -> g.device() + " " + g.deviceName()
+                        + (g.cudaVersion() == null ? "" : " CUDA " + g.cudaVersion())),
+                distinct(groups, g -> Integer.toString(g.threads())),
+                distinct(groups, g -> g.datasetManifestSha256() == null ? "" : g.datasetManifestSha256()), hashes);
+    }
+
+    private static String distinct(List<ProvenanceGroup> groups, Function<ProvenanceGroup, String> field) {
+        return groups.stream().map(field).filter(v -> !v.isEmpty()).distinct().collect(Collectors.joining(" | "));
     }
 
     private static String cell(Comparison.Row row, Column col, String pm) {
@@ -159,10 +217,6 @@ public final class ComparisonFormats {
 
     private static String num(double v) {
         return Double.toString(v);
-    }
-
-    private static String csvField(String s) {
-        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 
     static String escape(String s) {

@@ -1,6 +1,7 @@
 package io.softcifar.results.compare;
 
 import io.softcifar.contracts.Nullable;
+import io.softcifar.contracts.events.Provenance;
 import java.util.List;
 import java.util.Map;
 
@@ -25,6 +26,13 @@ public record ComparisonInput(String studyId, String name, List<Config> configur
     /** A soft-label configuration and its hard-label twin; {@code label} names them without the label mode. */
     public record Pair(String label, String softKey, String hardKey) {}
 
+    /** {@code training}, {@code evaluation}: the provenance of its training.finished and evaluation.completed. */
     public record Run(String runId, String configKey, long seed, String status, @Nullable String reason,
-            @Nullable Map<String, Double> metrics) {}
+            @Nullable Map<String, Double> metrics, @Nullable Provenance training, @Nullable Provenance evaluation) {
+
+        public Run(String runId, String configKey, long seed, String status, @Nullable String reason,
+                @Nullable Map<String, Double> metrics) {
+            this(runId, configKey, seed, status, reason, metrics, null, null);
+        }
+    }
 }

@@ -9,6 +9,7 @@ import io.softcifar.contracts.events.DatasetReady;
 import io.softcifar.contracts.events.DatasetState;
 import io.softcifar.contracts.events.DatasetStatus;
 import io.softcifar.contracts.events.EvaluationCompleted;
+import io.softcifar.contracts.events.Provenance;
 import io.softcifar.contracts.events.EvaluationFailed;
 import io.softcifar.contracts.events.Event;
 import io.softcifar.contracts.events.EventCodec;
@@ -206,6 +207,7 @@ public final class ResultsView {
         } else if (p instanceof TrainingFinished f) {
             run.finished = new FinishedView(f.bestEpoch(), f.bestValLoss(), f.bestValAccuracy(), f.epochsRun(),
                     f.trainSeconds(), f.bestCheckpointKey());
+            run.trainingProvenance = f.provenance();
             if (run.status(RunPhase.FINISHED, t, null)) {
                 run.epoch = Math.max(run.epoch, f.epochsRun());
                 run.eta = 0.0;
@@ -221,6 +223,7 @@ public final class ResultsView {
             if (run.evaluation == null || !t.isBefore(run.evaluation.time())) {
                 run.evaluation = new EvaluationView("COMPLETED", new TreeMap<>(c.metrics()), c.dumpKey(),
                         c.reliability(), null, t);
+                run.evaluationProvenance = c.provenance();
             }
         } else if (p instanceof EvaluationFailed f) {
             if (run.evaluation == null || !t.isBefore(run.evaluation.time())) {
@@ -366,7 +369,9 @@ public final class ResultsView {
         return Optional.of(new RunDetail(r.runId, r.studyId, r.configKey, labelOf(r), r.seed, spec, r.phase,
                 r.epoch, r.epochs, r.eta, r.reason, r.attempts, r.statusTime,
                 List.copyOf(r.progress.values()), List.copyOf(r.checkpoints.values()), r.finished, r.evaluation,
-                Map.copyOf(r.recoveries), spec == null ? null : spec.withDefaults()));
+                Map.copyOf(r.recoveries), spec == null ? null : spec.withDefaults(),
+                new ViewModel.ProvenanceView(r.trainingProvenance,
+                        r.isEvaluated() ? r.evaluationProvenance : null)));
     }
 
     /** The input of the comparison: configurations in grid order, every run with its metrics if evaluated. */
@@ -390,7 +395,8 @@ public final class ResultsView {
             }
             rs.add(new ComparisonInput.Run(r.runId, r.configKey == null ? "unknown" : r.configKey,
                     r.seed == null ? -1 : r.seed, r.phase.name(), reason,
-                    r.isEvaluated() ? r.evaluation.metrics() : null));
+                    r.isEvaluated() ? r.evaluation.metrics() : null, r.trainingProvenance,
+                    r.isEvaluated() ? r.evaluationProvenance : null));
         }
         return Optional.of(new ComparisonInput(s.id, s.name, configs, rs, softHardPairs(s)));
     }
@@ -733,6 +739,8 @@ public final class ResultsView {
         final Map<String, CheckpointView> checkpoints = new LinkedHashMap<>();
         FinishedView finished;
         EvaluationView evaluation;
+        Provenance trainingProvenance;
+        Provenance evaluationProvenance;
         /** The watchdog's recoveries of this run by kind, and the time of the newest. */
         final Map<String, Integer> recoveries = new TreeMap<>();
         Instant lastRecoveryAt;

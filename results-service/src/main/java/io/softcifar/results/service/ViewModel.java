@@ -2,6 +2,7 @@ package io.softcifar.results.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.softcifar.contracts.Nullable;
+import io.softcifar.contracts.events.Provenance;
 import io.softcifar.contracts.events.ReliabilityBin;
 import io.softcifar.contracts.spec.RunSpec;
 import java.time.Instant;
@@ -32,14 +33,21 @@ public final class ViewModel {
 
     /**
      * {@code GET /api/runs/{id}}; {@code spec}: as requested; {@code effectiveSpec}: the same with every default filled
-     * in (what the trainer runs); {@code recoveries}: the watchdog's re-requests by kind (see {@code Watchdog}).
+     * in (what the trainer runs); {@code recoveries}: the watchdog's re-requests by kind (see {@code Watchdog});
+     * {@code provenance}: what trained and what evaluated it.
      */
     public record RunDetail(String runId, @Nullable String studyId, @Nullable String configKey,
             @Nullable String label, @Nullable Long seed, @Nullable RunSpec spec, RunPhase status, int epoch,
             @Nullable Integer epochs, @Nullable Double etaSeconds, @Nullable String reason, int attempts,
             @Nullable Instant updatedAt, List<ProgressPoint> progress, List<CheckpointView> checkpoints,
             @Nullable FinishedView finished, @Nullable EvaluationView evaluation, Map<String, Integer> recoveries,
-            @Nullable RunSpec effectiveSpec) {}
+            @Nullable RunSpec effectiveSpec, ProvenanceView provenance) {}
+
+    /**
+     * The provenance the trainer put on training.finished and the evaluator on evaluation.completed (each null until
+     * that event, or when it came from a service older than provenance).
+     */
+    public record ProvenanceView(@Nullable Provenance training, @Nullable Provenance evaluation) {}
 
     public record ProgressPoint(int epoch, int epochs, double trainLoss, double valLoss, double valAccuracy,
             double learningRate, double imagesPerSecond, double etaSeconds, Instant time) {}

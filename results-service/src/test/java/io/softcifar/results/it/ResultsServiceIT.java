@@ -21,6 +21,7 @@ import io.softcifar.contracts.events.DatasetReady;
 import io.softcifar.contracts.events.DatasetRequested;
 import io.softcifar.contracts.events.Event;
 import io.softcifar.contracts.events.EvaluationCompleted;
+import io.softcifar.contracts.events.Provenance;
 import io.softcifar.contracts.events.EventCodec;
 import io.softcifar.contracts.events.TrainingCancelRequested;
 import io.softcifar.contracts.events.TrainingFailed;
@@ -99,10 +100,17 @@ class ResultsServiceIT {
         String best = ObjectKeys.bestCheckpoint(runId);
         wire.publish(Topics.CHECKPOINTS, runId, new CheckpointPublished(runId, 1, CheckpointPublished.KIND_BEST, true, best,
                 "ab".repeat(32), 1234), c);
-        wire.publish(Topics.TRAINING_STATE, runId, new TrainingFinished(runId, 1, 2.0, 0.3, 1, 12.5, best), c);
+        wire.publish(Topics.TRAINING_STATE, runId, new TrainingFinished(runId, 1, 2.0, 0.3, 1, 12.5, best, null,
+                TRAINED_ON), c);
         wire.publish(Topics.EVALUATION_RESULTS, runId, new EvaluationCompleted(runId, datasetId, metrics,
-                ObjectKeys.runPrefix(runId) + "evaluation/dump.json", List.of()), c);
+                ObjectKeys.runPrefix(runId) + "evaluation/dump.json", List.of(), EVALUATED_ON), c);
     }
+
+    /** The provenance the trainer and the evaluator of {@link #trainAndEvaluate} report. */
+    static final Provenance TRAINED_ON = new Provenance("0.1.0", "1234567890abcdef1234567890abcdef12345678", false,
+            "0.33.0", "2.5.1", "gpu", "NVIDIA A100-SXM4-40GB", "12.4", 8, "17.0.13", "Linux", null, null, "ee".repeat(32));
+    static final Provenance EVALUATED_ON = new Provenance("0.1.0", "1234567890abcdef1234567890abcdef12345678", false,
+            "0.33.0", "2.5.1", "cpu", "AMD EPYC 7B13", null, 2, "17.0.13", "Linux", null, null, "ee".repeat(32));
 
     private static Map<String, Object> study(String id, String datasetId, List<String> labelModes, int seeds) {
         return Map.of("id", id, "name", "IT " + id, "datasetId", datasetId,
@@ -231,6 +239,12 @@ class ResultsServiceIT {
         assertThat(csv.contentType()).startsWith("text/csv");
         assertThat(csv.asString()).startsWith("configuration,configKey,metric,direction,n,mean,std,stdErr,best")
                 .contains("basic, soft\",");
+        assertThat(csv.asString().lines().skip(1)).allSatisfy(l -> assertThat(l).contains(
+                ",1234567890abcdef1234567890abcdef12345678,0.33.0,2.5.1,gpu NVIDIA A100-SXM4-40GB CUDA 12.4 | cpu AMD EPYC 7B13,8 | 2,"));
+        assertThat(md).contains("\nProvenance (2 environments):\n\n- training: 0.1.0 (git 1234567890ab), DJL 0.33.0,"
+                + " PyTorch 2.5.1, gpu NVIDIA A100-SXM4-40GB, CUDA 12.4, 8 threads, dataset manifest sha256 eeeeeeeeeeee: `");
+        assertThat(c.getList("provenance.stage")).containsExactly("training", "evaluation");
+        assertThat(c.getList("provenance[0].runIds")).hasSize(4);
         String tex = given().queryParam("format", "latex").get("/api/studies/" + studyId + "/comparison").asString();
         assertThat(tex).contains("\\begin{tabular}").contains("basic, soft & $\\mathbf{82.000 \\pm 2.000}$");
         given().queryParam("format", "xml").get("/api/studies/" + studyId + "/comparison").then().statusCode(400);
@@ -242,6 +256,10 @@ class ResultsServiceIT {
         assertThat(run.getString("checkpoints[0].key")).isEqualTo(ObjectKeys.bestCheckpoint(soft0));
         assertThat(run.getDouble("evaluation.metrics.'test/accuracy'")).isEqualTo(0.80);
         assertThat(run.getInt("finished.bestEpoch")).isEqualTo(1);
+        assertThat(run.getString("provenance.training.gitCommit")).isEqualTo(TRAINED_ON.gitCommit());
+        assertThat(run.getString("provenance.training.cudaVersion")).isEqualTo("12.4");
+        assertThat(run.getString("provenance.evaluation.deviceName")).isEqualTo("AMD EPYC 7B13");
+        assertThat(run.getInt("provenance.evaluation.threads")).isEqualTo(2);
         given().get("/api/studies").then().statusCode(200);
         given().get("/api/runs/nope").then().statusCode(404);
         given().get("/api/studies/nope").then().statusCode(404);

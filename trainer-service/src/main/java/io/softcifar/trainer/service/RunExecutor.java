@@ -10,6 +10,7 @@ import io.softcifar.contracts.events.Event;
 import io.softcifar.contracts.events.EventCodec;
 import io.softcifar.contracts.events.EventEnvelope;
 import io.softcifar.contracts.events.Fenced;
+import io.softcifar.contracts.events.Provenance;
 import io.softcifar.contracts.events.RunState;
 import io.softcifar.contracts.events.RunStatus;
 import io.softcifar.contracts.events.TrainingCancelled;
@@ -27,6 +28,7 @@ import io.softcifar.ml.data.shard.LabeledShard;
 import io.softcifar.ml.data.shard.ShardFile;
 import io.softcifar.ml.data.shard.ShardedSplit;
 import io.softcifar.ml.train.Checkpoint;
+import io.softcifar.ml.train.DeviceSelection;
 import io.softcifar.ml.train.EpochStats;
 import io.softcifar.ml.train.TrainConfig;
 import io.softcifar.ml.train.TrainResult;
@@ -36,6 +38,7 @@ import io.softcifar.ml.train.TrainingListener;
 import io.softcifar.service.events.Failures;
 import io.softcifar.service.events.RejectedEventException;
 import io.softcifar.service.events.RetryableEventException;
+import io.softcifar.service.provenance.ProvenanceSource;
 import io.softcifar.storage.ObjectStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -289,8 +292,8 @@ public final class RunExecutor {
                     List.of(new FieldError("datasetId", "dataset " + datasetId + " does not exist")), "rejected",
                     lease.token());
         }
-        DatasetManifest manifest = DatasetManifest.parse(
-                new String(store.getBytes(manifestKey), StandardCharsets.UTF_8));
+        byte[] manifestBytes = store.getBytes(manifestKey);
+        DatasetManifest manifest = DatasetManifest.parse(new String(manifestBytes, StandardCharsets.UTF_8));
         long seed = spec.seed();
         SeedEntry seedEntry = manifest.forSeed(seed).orElseThrow(() -> fail(runId, corr, "dataset " + datasetId
                 + " has no split for seed " + seed + " (it was built for seeds " + manifest.seeds().stream()
@@ -322,11 +325,14 @@ public final class RunExecutor {
         }
         String runDevice = gpus().acquire(deviceFor(spec));
         TrainResult result;
+        Provenance provenance;
         try {
             Trainer.Options options = new Trainer.Options(checkpoints, runDevice, spec.checkpointEvery(), true, 0,
                     handle::shouldStop).withFencingToken(lease.token());
             Progress progress = new Progress(runId, corr, handle, checkpoints, requestedAt, lease);
             result = Trainer.train(config, data, options, progress);
+            provenance = ProvenanceSource.current(DeviceSelection.resolve(runDevice))
+                    .withConfiguration(spec.withDefaults()).withDatasetManifest(manifestBytes);
         } finally {
             gpus().release(runDevice);
         }
@@ -339,7 +345,7 @@ public final class RunExecutor {
         if (result.cancelled()) {
             return cancelled(runId, spec, corr, handle, result.epochsRun(), lease);
         }
-        return finished(runId, spec, corr, handle, result, lease);
+        return finished(runId, spec, corr, handle, result, lease, provenance);
     }
 
     /**
@@ -496,7 +502,7 @@ public final class RunExecutor {
     }
 
     private Outcome finished(String runId, RunSpec spec, Correlation corr, RunRegistry.RunHandle handle,
-            TrainResult result, RunLeases.Held lease) {
+            TrainResult result, RunLeases.Held lease, Provenance provenance) {
         if (!lease.verify()) {
             throw new FencedOut(runId);
         }
@@ -510,7 +516,7 @@ public final class RunExecutor {
         hooks.afterCheckpointUpload(runId, "final", result.bestEpoch());
         double trainSeconds = result.history().stream().mapToDouble(EpochStats::seconds).sum();
         TrainingFinished summary = new TrainingFinished(runId, result.bestEpoch(), result.bestValLoss(),
-                result.bestValAccuracy(), result.epochsRun(), trainSeconds, up.key());
+                result.bestValAccuracy(), result.epochsRun(), trainSeconds, up.key(), null, provenance);
         end(runId, spec, corr, RunStatus.FINISHED, summary, lease);
         handle.update(RunStatus.FINISHED, result.epochsRun(), "best epoch " + result.bestEpoch());
         metrics.outcome("finished");

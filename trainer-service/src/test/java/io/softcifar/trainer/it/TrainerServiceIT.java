@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.softcifar.contracts.events.CheckpointPublished;
 import io.softcifar.contracts.events.Event;
 import io.softcifar.contracts.events.EventCodec;
 import io.softcifar.contracts.events.EventEnvelope;
+import io.softcifar.contracts.events.Provenance;
 import io.softcifar.contracts.events.RunState;
 import io.softcifar.contracts.events.RunStatus;
 import io.softcifar.contracts.events.TrainingCancelRequested;
@@ -27,6 +29,7 @@ import io.softcifar.ml.train.Checkpoint;
 import io.softcifar.storage.ObjectInfo;
 import io.softcifar.storage.ObjectStore;
 import io.softcifar.storage.ObjectStoreConfig;
+import io.softcifar.testsupport.IndependentProvenance;
 import io.softcifar.testsupport.InfrastructureTestResource;
 import io.softcifar.testsupport.TestInfrastructure;
 import io.softcifar.testsupport.PrometheusText;
@@ -118,6 +121,54 @@ class TrainerServiceIT {
                 .flatMap(java.util.Optional::stream).toList();
     }
 
+    /**
+     * The provenance of training.finished against other sources: DJL's jar manifest, the PyTorch native jar's
+     * properties, {@code git rev-parse HEAD}, /proc/cpuinfo, the softcifar.threads rule of EngineSetup, the
+     * configuration hash recomputed here from the spec's JSON (keys sorted by this test, no whitespace), the manifest's
+     * SHA-256 from its bytes read back from S3.
+     */
+    private static void assertProvenance(Provenance p, RunSpec requested) throws Exception {
+        assertThat(p).as("provenance of training.finished").isNotNull();
+        IndependentProvenance.Expected expected = IndependentProvenance.expectedOnCpu(ai.djl.engine.Engine.class);
+        System.out.printf("provenance: %s; expected %s%n", p.environmentLine(), expected);
+        assertThat(p.djlVersion()).isEqualTo(expected.djl()).isEqualTo("0.33.0");
+        assertThat(p.pytorchVersion()).isEqualTo(expected.pytorch()).isEqualTo("2.5.1");
+        assertThat(p.gitCommit()).isEqualTo(expected.commit().orElse(Provenance.UNKNOWN));
+        assertThat(p.gitDirty() != null).isEqualTo(expected.commit().isPresent());
+        assertThat(p.projectVersion()).isEqualTo("0.1.0-SNAPSHOT");
+        assertThat(p.device()).isEqualTo(Provenance.DEVICE_CPU);
+        assertThat(p.cudaVersion()).isNull();
+        assertThat(p.deviceName()).isEqualTo(expected.cpu());
+        assertThat(p.threads()).isEqualTo(expected.threads());
+        assertThat(p.javaVersion()).isEqualTo(System.getProperty("java.version"));
+        assertThat(p.os()).startsWith(System.getProperty("os.name")).doesNotContain(
+                java.net.InetAddress.getLocalHost().getHostName());
+
+        assertThat(p.configuration()).isEqualTo(requested.withDefaults());
+        assertThat(p.configuration().depth()).isEqualTo(8);
+        assertThat(p.configuration().momentum()).isEqualTo(RunSpec.DEFAULT_MOMENTUM);
+        String json = new ObjectMapper().writeValueAsString(sortedKeys(new ObjectMapper().readValue(
+                EventCodec.toJson(requested.withDefaults()), Object.class)));
+        assertThat(json).startsWith("{\"augment\":true,\"batchSize\":32,").doesNotContain(" ", "null");
+        assertThat(p.configurationSha256()).isEqualTo(IndependentProvenance.sha256(
+                json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(p.datasetManifestSha256()).isEqualTo(IndependentProvenance.sha256(
+                store.getBytes(ObjectKeys.manifest(DATASET))));
+    }
+
+    /** Maps with their keys sorted, all the way down (lists keep their order). */
+    private static Object sortedKeys(Object json) {
+        if (json instanceof Map<?, ?> map) {
+            java.util.TreeMap<String, Object> sorted = new java.util.TreeMap<>();
+            map.forEach((k, v) -> sorted.put((String) k, sortedKeys(v)));
+            return sorted;
+        }
+        if (json instanceof List<?> list) {
+            return list.stream().map(TrainerServiceIT::sortedKeys).toList();
+        }
+        return json;
+    }
+
     @Test
     void aTinyRunPublishesProgressItsBestCheckpointAndOneFinishedEventAndADuplicateTrainsNothing() throws Exception {
         String runId = runId("tiny");
@@ -134,6 +185,7 @@ class TrainerServiceIT {
             assertThat(finished.bestCheckpointKey()).isEqualTo("runs/" + runId + "/checkpoints/best.ckpt");
             assertThat(finished.bestValAccuracy()).isBetween(0.0, 1.0);
             assertThat(finished.trainSeconds()).isPositive();
+            assertProvenance(finished.provenance(), tiny(2).build());
 
             List<TrainingProgress> epochs = all(progress.readFor(Duration.ofSeconds(1)), runId, TrainingProgress.class);
             assertThat(epochs).extracting(TrainingProgress::epoch).containsExactly(1, 2);
