@@ -12,7 +12,7 @@ import java.util.List;
 record FaultTimings(Duration brokerOutage, Duration storeOutage, Duration trainerStop) {
 
     /** Kafka publish timeout of every service ({@code softcifar.kafka.send-timeout}). */
-    static final Duration SEND_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration SEND_TIMEOUT = Duration.ofSeconds(3);
     /** Object-store client: tries per call, and the connect timeout of each. */
     static final int STORE_ATTEMPTS = 3;
     static final Duration STORE_CONNECT_TIMEOUT = Duration.ofSeconds(1);
@@ -22,8 +22,8 @@ record FaultTimings(Duration brokerOutage, Duration storeOutage, Duration traine
     static final Duration TRAINER_SESSION_TIMEOUT = Duration.ofSeconds(10);
     /** results-service watchdog. */
     static final Duration WATCHDOG_INTERVAL = Duration.ofSeconds(1);
-    static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(25);
-    static final Duration EVALUATION_TIMEOUT = Duration.ofSeconds(40);
+    static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(15);
+    static final Duration EVALUATION_TIMEOUT = Duration.ofSeconds(25);
     /** Consumer retry budget: 60 tries, 0.5 s doubling to 3 s (about 3 minutes: longer than any outage here). */
     static final int CONSUMER_ATTEMPTS = 60;
     static final Duration CONSUMER_MAX_BACKOFF = Duration.ofSeconds(3);
@@ -31,7 +31,7 @@ record FaultTimings(Duration brokerOutage, Duration storeOutage, Duration traine
     static FaultTimings fromSystemProperties() {
         return Boolean.getBoolean("softcifar.faults.full")
                 ? new FaultTimings(Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(90))
-                : new FaultTimings(Duration.ofSeconds(12), Duration.ofSeconds(12), Duration.ofSeconds(30));
+                : new FaultTimings(Duration.ofSeconds(8), Duration.ofSeconds(8), Duration.ofSeconds(20));
     }
 
     /** The object-store client's own budget for one call while the server is away (tries × (connect + backoff)). */
