@@ -34,6 +34,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * Issue 13 point 7: faults injected into the whole stack as {@code softcifar up} runs it (the in-process Kafka broker
@@ -116,10 +119,31 @@ class FaultInjectionIT {
         return started;
     }
 
+    private volatile boolean failed;
+
+    /** On a failure the services' logs are printed before the temporary folder goes (CI keeps only the output). */
+    @RegisterExtension
+    final TestWatcher failures = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            failed = true;
+        }
+    };
+
     @AfterAll
     void stopStack() throws IOException {
         if (stack != null) {
             stack.close();
+        }
+        if (failed && Files.isDirectory(home.resolve("logs"))) {
+            System.out.println("stack log:\n" + stackLog);
+            try (var logs = Files.list(home.resolve("logs"))) {
+                for (Path log : logs.sorted().toList()) {
+                    List<String> lines = Files.readAllLines(log);
+                    System.out.println("---- last 80 lines of " + log + "\n" + String.join("\n",
+                            lines.subList(Math.max(0, lines.size() - 80), lines.size())));
+                }
+            }
         }
         System.out.println("Fault-injection figures:\n  " + String.join("\n  ", report));
         try (var files = Files.walk(tmp)) {
@@ -303,6 +327,11 @@ class FaultInjectionIT {
                         && counter(TRAINER, "softcifar_trainer_runs_total", "outcome", "duplicate") >= duplicates + 2
                         && counter(EVALUATOR, "softcifar_evaluator_evaluations_total", "outcome", "skipped")
                                 > skipped);
+        // each poison record went to the dead-letter topic once, at once (no retries)
+        assertThat(counter(TRAINER, "softcifar_consumer_dead_letters_total", "kind", "poison"))
+                .isEqualTo(trainerPoison + 1);
+        assertThat(counter(EVALUATOR, "softcifar_consumer_dead_letters_total", "kind", "poison"))
+                .isEqualTo(evaluatorPoison + 1);
         assertBitEqual(assertOneResult(study), "the run with poison and duplicate events");
         record("2 poison records, request sent again mid-run and after the end, checkpoints sent again",
                 "dead letters (poison) trainer +1, evaluator +1; trainer duplicates +" + (long) (counter(TRAINER,
