@@ -33,11 +33,14 @@ public final class LocalStack implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
 
     private final PrintWriter out;
-    private final EmbeddedKafka kafka;
-    private final EmbeddedS3 s3;
-    private final List<ServiceProcess> processes = new ArrayList<>();
+    private volatile EmbeddedKafka kafka;
+    private volatile EmbeddedS3 s3;
+    private final List<ServiceProcess> processes = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Path> importRoots;
     private final String bind;
+    private Map<String, List<String>> extraJvmArgs = Map.of();
+    private Path root;
+    private Path home;
     private final Thread supervisor;
     private volatile boolean stopping;
 
@@ -76,6 +79,15 @@ public final class LocalStack implements AutoCloseable {
      */
     public static LocalStack start(Path root, Path home, int kafkaPort, int s3Port, List<ServiceDef> services,
             List<Path> importRoots, String bind, PrintWriter out) {
+        return start(root, home, kafkaPort, s3Port, services, importRoots, bind, Map.of(), out);
+    }
+
+    /**
+     * As above, with extra JVM arguments per service ({@link ServiceDef#name()} → arguments, e.g. {@code -D} settings
+     * that a fault-injection test lowers so that an outage outlasts them).
+     */
+    public static LocalStack start(Path root, Path home, int kafkaPort, int s3Port, List<ServiceDef> services,
+            List<Path> importRoots, String bind, Map<String, List<String>> extraJvmArgs, PrintWriter out) {
         if (!LOOPBACK.equals(bind)) {
             out.printf("The services listen on %s (--bind): anyone who reaches this address can use them%n", bind);
         }
@@ -94,6 +106,9 @@ public final class LocalStack implements AutoCloseable {
             throw e;
         }
         LocalStack stack = new LocalStack(out, kafka, s3, importRoots, bind);
+        stack.extraJvmArgs = Map.copyOf(extraJvmArgs);
+        stack.root = root;
+        stack.home = home;
         try {
             for (ServiceDef def : services) {
                 stack.processes.add(stack.process(root, home, def));
@@ -131,10 +146,71 @@ public final class LocalStack implements AutoCloseable {
         if (!importRoots.isEmpty()) {
             env.put("SOFTCIFAR_DATASET_IMPORT_ROOTS", importRootsValue(importRoots));
         }
-        List<String> jvm = List.of("-Dai.djl.offline=true", "-Xss4m");
+        List<String> jvm = new ArrayList<>(List.of("-Dai.djl.offline=true", "-Xss4m"));
+        jvm.addAll(extraJvmArgs.getOrDefault(def.name(), List.of()));
         Path jar = root.resolve(def.module()).resolve("target/quarkus-app/quarkus-run.jar");
+        boolean standard = SERVICES.stream().anyMatch(s -> s.name().equals(def.name())
+                && s.module().equals(def.module()));
+        // a second replica of a module (tests) gets its own log; the standard names stay as they were
+        String logName = standard ? def.module() : def.module() + "-" + def.name();
         return new ServiceProcess(def.name() + "-service", probeHost(bind), def.port(), jar, env, jvm,
-                home.resolve("logs").resolve(def.module() + ".log"));
+                home.resolve("logs").resolve(logName + ".log"));
+    }
+
+    /**
+     * Starts one more service (e.g. a second trainer replica, {@code ServiceDef("trainer2", "trainer-service", port)})
+     * with the stack's wiring and the extra JVM arguments given for its name, waits until it is ready, and puts it
+     * under the supervisor like the others.
+     */
+    public void addService(ServiceDef def) {
+        ServiceProcess p = process(root, home, def);
+        p.start();
+        processes.add(p);
+        p.awaitReady(READY_TIMEOUT);
+    }
+
+    /** The process id of service {@code name} (e.g. {@code trainer-service}) now, or -1 when it does not run. */
+    public long pid(String name) {
+        return service(name).pid();
+    }
+
+    /** How often the supervisor restarted service {@code name}. */
+    public int restarts(String name) {
+        return service(name).restarts();
+    }
+
+    /** The log file of service {@code name}. */
+    public Path log(String name) {
+        return service(name).log();
+    }
+
+    private ServiceProcess service(String name) {
+        return processes.stream().filter(p -> p.name.equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no service " + name + " in this stack"));
+    }
+
+    /** Stops the broker (tests: an outage); {@link #startKafka()} starts it again on the same ports and data. */
+    public synchronized void stopKafka() {
+        kafka.close();
+    }
+
+    /** Starts the broker stopped by {@link #stopKafka()} again: same broker and controller port, same data. */
+    public synchronized void startKafka() {
+        EmbeddedKafka old = kafka;
+        kafka = EmbeddedKafka.builder().optDataDir(home.resolve("kafka")).optBrokerPort(old.brokerPort())
+                .optControllerPort(old.controllerPort()).start();
+    }
+
+    /** Stops the S3 server (tests: an outage); {@link #startS3()} starts it again on the same port and data. */
+    public synchronized void stopS3() {
+        s3.close();
+    }
+
+    /** Starts the S3 server stopped by {@link #stopS3()} again: same port, data and credentials. */
+    public synchronized void startS3() {
+        EmbeddedS3 old = s3;
+        s3 = EmbeddedS3.builder().optDataDir(home.resolve("s3")).optPort(old.port())
+                .optCredentials(old.accessKey(), old.secretKey()).start();
     }
 
     /** Where this process reaches a service listening on {@code bind}: a wildcard or loopback address via localhost. */
