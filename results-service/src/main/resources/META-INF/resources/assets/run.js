@@ -48,6 +48,25 @@ function render(run) {
     [el('dt', { text: k }), el('dd', { text: v === null ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v) })]));
 }
 
+const PROVENANCE = [['projectVersion', 'project version'], ['gitCommit', 'git commit'], ['gitDirty', 'uncommitted changes'],
+  ['djlVersion', 'DJL'], ['pytorchVersion', 'PyTorch'], ['device', 'device'], ['deviceName', 'device name'],
+  ['cudaVersion', 'CUDA'], ['threads', 'threads'], ['javaVersion', 'Java'], ['os', 'OS'],
+  ['configurationSha256', 'configuration SHA-256'], ['datasetManifestSha256', 'dataset manifest SHA-256']];
+
+function renderProvenance(run) {
+  const p = run.provenance || {};
+  if (!p.training && !p.evaluation) {
+    $('provenance').replaceChildren(el('p', { class: 'muted', text: 'Not recorded (the run has not finished, or an older trainer and evaluator ran it).' }));
+    return;
+  }
+  const show = v => (v === null || v === undefined ? '—' : typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v));
+  $('provenance').replaceChildren(el('table', { id: 'provenance-table' },
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: '' }), el('th', { scope: 'col', text: 'training' }),
+      el('th', { scope: 'col', text: 'evaluation' }))),
+    el('tbody', {}, PROVENANCE.map(([k, label]) => el('tr', { 'data-field': k }, el('th', { scope: 'row', text: label }),
+      el('td', { text: show(p.training && p.training[k]) }), el('td', { text: show(p.evaluation && p.evaluation[k]) }))))));
+}
+
 function renderArtifacts(list) {
   const q = encodeURIComponent(id);
   $('artifacts').replaceChildren(list.artifacts.length ? el('table', { id: 'artifacts-table' },
@@ -79,6 +98,7 @@ async function load() {
     const [run, list, ood] = await Promise.all([api(`/api/runs/${encodeURIComponent(id)}`),
       api(`/api/runs/${encodeURIComponent(id)}/artifacts`), api(`/api/runs/${encodeURIComponent(id)}/ood-scores`)]);
     render(run);
+    renderProvenance(run);
     renderArtifacts(list);
     renderOod(ood);
     const settled = ['FINISHED', 'FAILED', 'CANCELLED'].includes(run.status) && (run.status !== 'FINISHED' || run.evaluation);

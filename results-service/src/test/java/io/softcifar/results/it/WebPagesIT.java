@@ -135,7 +135,10 @@ class WebPagesIT {
         String best = ObjectKeys.bestCheckpoint(runId);
         wire.publish(Topics.CHECKPOINTS, runId, new CheckpointPublished(runId, 3, CheckpointPublished.KIND_BEST, true,
                 best, "cd".repeat(32), 4321), c);
-        wire.publish(Topics.TRAINING_STATE, runId, new TrainingFinished(runId, 3, 1.2, 0.5, 3, 12.5, best), c);
+        wire.publish(Topics.TRAINING_STATE, runId, new TrainingFinished(runId, 3, 1.2, 0.5, 3, 12.5, best, null,
+                new io.softcifar.contracts.events.Provenance("0.1.0-web", "0123456789abcdef0123456789abcdef01234567",
+                        false, "0.33.0", "2.5.1", "cpu", "Web Test CPU", null, 2, "17.0.15", "Linux 6.1 amd64", null,
+                        "f".repeat(64), "e".repeat(64))), c);
         wire.publish(Topics.EVALUATION_RESULTS, runId, new EvaluationCompleted(runId, datasetId,
                 Map.of("test/accuracy", accuracy, "test/ece", ece, "ood/svhn_auroc", 0.7,
                         "fgsm/0.002_decrease", 0.1 + seed / 100.0, "fgsm/0.005_decrease", 0.2 + seed / 100.0,
@@ -333,6 +336,13 @@ class WebPagesIT {
         assertThat(browser.findElement(By.id("artifacts")).getText()).contains("4,321").contains("cd".repeat(32));
         assertThat(browser.findElement(By.linkText("checkpoints/best.ckpt")).getAttribute("href"))
                 .endsWith("/api/runs/" + runId(studyId, "soft", 1) + "/artifacts/checkpoints/best.ckpt");
+        // provenance as the trainer recorded it; the evaluator's (not published here) is "—"
+        assertThat(browser.findElement(By.cssSelector("#provenance-table tr[data-field=gitCommit]")).getText())
+                .isEqualTo("git commit 0123456789abcdef0123456789abcdef01234567 —");
+        assertThat(browser.findElement(By.cssSelector("#provenance-table tr[data-field=deviceName]")).getText())
+                .isEqualTo("device name Web Test CPU —");
+        assertThat(browser.findElement(By.cssSelector("#provenance-table tr[data-field=gitDirty]")).getText())
+                .isEqualTo("uncommitted changes no —");
         // every setting, defaults filled in (PROTOCOL.md: batch size 64, depth 20, SGD momentum 0.9)
         String settings = browser.findElement(By.id("settings")).getText();
         assertThat(settings).contains("batchSize\n64").contains("depth\n20").contains("momentum\n0.9")
