@@ -161,11 +161,9 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--mixup and --cutmix: choose one (they are never combined in a run)");
         }
         Method m = Method.parse(method);
-        ModelConfig model = ModelConfig.defaults(m).withDepth(depth);
-        if (m == Method.DROPOUT) {
-            model = model.withDropoutRate(dropout);
-        }
-        model = model.withGpFormulation(io.softcifar.ml.model.GpFormulation.parse(gpFormulation));
+        // --dropout and --gp-formulation change only the method they belong to (ModelConfig's with* leave the others)
+        ModelConfig model = ModelConfig.defaults(m).withDepth(depth).withDropoutRate(dropout)
+                .withGpFormulation(io.softcifar.ml.model.GpFormulation.parse(gpFormulation));
         Mixing mixing = mixup != null ? Mixing.parse(Mixing.Kind.MIXUP, mixup)
                 : cutmix != null ? Mixing.parse(Mixing.Kind.CUTMIX, cutmix) : Mixing.NONE;
         return new TrainConfig(model, LabelMode.parse(labels), mixing, entropyThreshold, !noAugment, epochs, batchSize,

@@ -19,9 +19,10 @@ import io.softcifar.ml.metrics.OodMetrics;
 import io.softcifar.ml.metrics.RobustnessMetrics;
 import io.softcifar.ml.metrics.Scores;
 import io.softcifar.ml.model.CifarNet;
-import io.softcifar.ml.model.Method;
 import io.softcifar.ml.model.ModelConfig;
 import io.softcifar.ml.model.Prediction;
+import io.softcifar.ml.model.SngpConfig;
+import io.softcifar.ml.model.sngp.SngpHead;
 import io.softcifar.ml.nn.Autograd;
 import io.softcifar.ml.train.Augmentation;
 import io.softcifar.ml.train.Checkpoint;
@@ -167,11 +168,11 @@ public final class Evaluator {
     }
 
     static int passes(ModelConfig model, EvaluationOptions options) {
-        return model.method() == Method.DROPOUT ? options.mcSamples() : 1;
+        return model.methodConfig().predictionPasses(options.mcSamples());
     }
 
     static int sngpSamples(ModelConfig model, EvaluationOptions options, List<String> notes) {
-        if (options.sngpMcSamples() > 0 && model.method() != Method.SNGP) {
+        if (options.sngpMcSamples() > 0 && !(model.methodConfig() instanceof SngpConfig)) {
             notes.add("sngp-mc ignored: the checkpoint holds a " + model.method().id() + " model, not SNGP");
             return 0;
         }
@@ -442,7 +443,7 @@ public final class Evaluator {
                             copy(p.referenceProbabilities(), ref[0], at * classes);
                         }
                         if (mc != null) {
-                            CifarNet.SngpMonteCarlo draws = net.sngpMonteCarlo(x, info.sngpMcSamples());
+                            SngpHead.MonteCarlo draws = net.head(SngpHead.class).monteCarlo(x, info.sngpMcSamples());
                             copy(draws.meanProbabilities(), mc, at * classes);
                             copy(draws.meanLogits(), mcLogits, at * classes);
                         }

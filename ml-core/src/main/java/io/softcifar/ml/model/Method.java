@@ -1,24 +1,60 @@
 package io.softcifar.ml.model;
 
+import io.softcifar.ml.model.basic.BasicHead;
+import io.softcifar.ml.model.dropout.DropoutHead;
+import io.softcifar.ml.model.duq.DuqHead;
+import io.softcifar.ml.model.sngp.SngpHead;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 
-/** The four uncertainty methods of the study (PROTOCOL.md, "Uncertainty methods"). */
+/**
+ * The catalogue of uncertainty methods (PROTOCOL.md, "Uncertainty methods"): each entry maps the method's name to
+ * its settings ({@link MethodConfig}, with the protocol's defaults) and to its {@link UncertaintyHead}. Adding a
+ * method = its package with the head, its config record (next to {@link MethodConfig}, which lists it), and one
+ * entry here; see CONTRIBUTING.md, "How to add a method".
+ */
 public enum Method {
-    BASIC("basic"),
-    DROPOUT("dropout"),
-    SNGP("sngp"),
-    DUQ("duq");
+    BASIC("basic", BasicConfig.class, BasicConfig.DEFAULTS, BasicHead::new),
+    DROPOUT("dropout", DropoutConfig.class, DropoutConfig.DEFAULTS, DropoutHead::new),
+    SNGP("sngp", SngpConfig.class, SngpConfig.DEFAULTS, SngpHead::new),
+    DUQ("duq", DuqConfig.class, DuqConfig.DEFAULTS, DuqHead::new);
 
     private final String id;
+    private final Class<? extends MethodConfig> configType;
+    private final MethodConfig defaults;
+    private final BiFunction<MethodConfig, HeadContext, UncertaintyHead> heads;
 
-    Method(String id) {
+    <C extends MethodConfig> Method(String id, Class<C> configType, C defaults,
+            BiFunction<C, HeadContext, UncertaintyHead> heads) {
         this.id = id;
+        this.configType = configType;
+        this.defaults = defaults;
+        this.heads = (config, context) -> heads.apply(configType.cast(config), context);
     }
 
     public String id() {
         return id;
+    }
+
+    /** The protocol's settings of this method. */
+    public MethodConfig defaults() {
+        return defaults;
+    }
+
+    /** The record type of this method's settings. */
+    public Class<? extends MethodConfig> configType() {
+        return configType;
+    }
+
+    /** Builds the method's head for one network; {@code config} must be this method's. */
+    public UncertaintyHead newHead(MethodConfig config, HeadContext context) {
+        if (!configType.isInstance(config)) {
+            throw new IllegalArgumentException("method " + id + ": needs a " + configType.getSimpleName() + ", got "
+                    + (config == null ? "null" : config.getClass().getSimpleName()));
+        }
+        return heads.apply(config, context);
     }
 
     public static Method parse(String text) {

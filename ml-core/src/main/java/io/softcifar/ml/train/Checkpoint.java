@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.softcifar.ml.model.CifarNet;
-import io.softcifar.ml.model.Method;
 import io.softcifar.ml.model.ModelConfig;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -240,7 +239,7 @@ public final class Checkpoint {
     /** The header is the archive's first entry, so this fails before any tensor is decoded. */
     private static void refuseKernelMatrixSngp(Path file, Header h) {
         if (h.version() < FIRST_VERSION_WITH_OPERATOR_NORM && h.config() != null && h.config().model() != null
-                && h.config().model().method() == Method.SNGP) {
+                && h.config().model().methodConfig().backboneSpectralBound() != null) {
             throw invalid(file, "is an SNGP checkpoint of format version " + h.version() + ", whose spectral norm of"
                     + " 3×3 convs was the kernel matrix's; since version " + FIRST_VERSION_WITH_OPERATOR_NORM
                     + " it is the convolution operator's, so this model must be trained again");

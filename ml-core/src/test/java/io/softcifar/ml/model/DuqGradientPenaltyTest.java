@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.softcifar.ml.model.duq.DuqHead;
 import io.softcifar.ml.nn.Autograd;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -80,7 +81,7 @@ class DuqGradientPenaltyTest {
         NDArray of(CifarNet net, NDArray x, NDArray y);
     }
 
-    private static final Loss PENALTY = (n, x, y) -> n.duqLoss(x, y).penalty();
+    private static final Loss PENALTY = (n, x, y) -> n.head(DuqHead.class).loss(x, y).penalty();
     private static final Loss TOTAL = CifarNet::trainingLoss;
 
     /** The loss value on a fresh copy of the batch (the penalty needs x to be a fresh leaf). */
@@ -215,10 +216,10 @@ class DuqGradientPenaltyTest {
 
     @Test
     void lossIsBcePlusLambdaTimesPenalty() {
-        double lambda = net.config().duqGradientPenalty();
+        double lambda = net.config().methodConfig(DuqConfig.class).gradientPenalty();
         assertThat(lambda).isEqualTo(0.1);
         double total = value(TOTAL);
-        double bce = value((n, x, y) -> n.duqLoss(x, y).bce());
+        double bce = value((n, x, y) -> n.head(DuqHead.class).loss(x, y).bce());
         double penalty = value(PENALTY);
         // λ is applied as a float32 scalar (0.1f = 0.10000000149…): agreement to 1e-7 relative, not 1e-12
         assertThat(total).isCloseTo(bce + lambda * penalty, org.assertj.core.api.Assertions.within(1e-7 * total));
@@ -290,8 +291,8 @@ class DuqGradientPenaltyTest {
             double first;
             double second;
             try (Autograd g = Autograd.enable()) {
-                first = net.duqLoss(x, y).penalty().getDouble();
-                second = net.duqLoss(x, y).penalty().getDouble();
+                first = net.head(DuqHead.class).loss(x, y).penalty().getDouble();
+                second = net.head(DuqHead.class).loss(x, y).penalty().getDouble();
             }
             assertThat(second).isCloseTo(first, org.assertj.core.api.Assertions.within(1e-12 * Math.max(1, first)));
         }

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.softcifar.ml.model.duq.DuqLayer;
 import io.softcifar.ml.nn.Autograd;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,7 @@ class DuqHeadTest {
     void embeddingKernelAndCentroidUpdateFollowTheFormulas() {
         Engine.getInstance().setRandomSeed(8);
         try (NDManager m = NDManager.newBaseManager()) {
-            DuqHead head = new DuqHead(m, F, C, E, SIGMA, GAMMA);
+            DuqLayer head = new DuqLayer(m, F, C, E, SIGMA, GAMMA);
             double[] w = LinAlg.doubles(head.namedParameters().get("weight")); // E × C × F
             assertThat(head.namedParameters().get("weight").getShape()).isEqualTo(new Shape(E, C, F));
             double[] count0 = LinAlg.doubles(head.namedBuffers().get("count"));
@@ -150,7 +151,7 @@ class DuqHeadTest {
         int embedding = 256;
         Engine.getInstance().setRandomSeed(12);
         try (NDManager m = NDManager.newBaseManager()) {
-            DuqHead head = new DuqHead(m, features, classes, embedding, SIGMA, 0.999);
+            DuqLayer head = new DuqLayer(m, features, classes, embedding, SIGMA, 0.999);
             double[] w = LinAlg.doubles(head.namedParameters().get("weight"));
             double[] count = LinAlg.doubles(head.namedBuffers().get("count"));
             double[] sum = LinAlg.doubles(head.namedBuffers().get("centroid_sum"));

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.softcifar.ml.model.dropout.DropoutHead;
 import io.softcifar.ml.nn.Autograd;
 import io.softcifar.ml.nn.Mode;
 import io.softcifar.ml.train.NesterovSgd;
@@ -181,7 +182,7 @@ class McDropoutTest {
         assertThat(Math.E / (Math.E + 1)).isCloseTo(0.731059, within(1e-6));
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray passes = m.create(new float[] {2f, 0f, 0f, 0f}, new Shape(2, 1, 2)); // S × B × C
-            Prediction p = CifarNet.averagePasses(java.util.List.of(passes.get(0), passes.get(1)));
+            Prediction p = DropoutHead.averagePasses(java.util.List.of(passes.get(0), passes.get(1)));
             assertThat(LinAlg.doubles(p.probabilities())).containsExactly(new double[] {first, 1 - first}, within(1e-6));
             assertThat(LinAlg.doubles(p.referenceProbabilities()))
                     .containsExactly(new double[] {Math.E / (Math.E + 1), 1 / (Math.E + 1)}, within(1e-6));

@@ -7,6 +7,8 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.softcifar.ml.model.sngp.GpLayer;
+import io.softcifar.ml.model.sngp.SngpHead;
 import io.softcifar.ml.nn.Mode;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -27,12 +29,8 @@ class SngpFormulationTest {
 
     @Test
     void theReferenceFormulationIsTheDefault() {
-        assertThat(ModelConfig.defaults(Method.SNGP).gpFormulation()).isEqualTo(GpFormulation.REFERENCE);
-        ModelConfig d = ModelConfig.defaults(Method.SNGP);
-        ModelConfig old = new ModelConfig(d.method(), d.depth(), d.classes(), d.dropoutRate(), d.mcSamples(),
-                d.spectralBound(), d.gpFeatures(), d.gpKernelScale(), d.gpRidge(), d.gpMeanFieldFactor(),
-                d.duqEmbedding(), d.duqLengthScale(), d.duqMomentum(), d.duqGradientPenalty());
-        assertThat(old.gpFormulation()).isEqualTo(GpFormulation.REFERENCE);
+        assertThat(ModelConfig.defaults(Method.SNGP).methodConfig(SngpConfig.class).formulation())
+                .isEqualTo(GpFormulation.REFERENCE);
         assertThat(GpFormulation.parse(" Liu2020 ")).isEqualTo(GpFormulation.LIU2020);
         assertThat(GpFormulation.parse("reference")).isEqualTo(GpFormulation.REFERENCE);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> GpFormulation.parse("edward"))
@@ -121,8 +119,8 @@ class SngpFormulationTest {
         int features = 16;
         int in = 40;
         try (NDManager root = NDManager.newBaseManager()) {
-            SngpHead head = new SngpHead(root, in, CLASSES,
-                    SngpGaussianProcessTest.config(features, 1.0, 1.0, GpFormulation.REFERENCE), 11);
+            GpLayer head = new GpLayer(root, in, CLASSES,
+                    SngpGaussianProcessTest.gp(features, 1.0, 1.0, GpFormulation.REFERENCE), 11);
             double[] w = LinAlg.doubles(head.namedBuffers().get("rff_weight"));
             double[][] col = new double[in][features];
             for (int i = 0; i < features; i++) {
@@ -155,10 +153,10 @@ class SngpFormulationTest {
         int rows = 40;
         Random r = new Random(5);
         try (NDManager root = NDManager.newBaseManager()) {
-            SngpHead reference = new SngpHead(root, IN, CLASSES,
-                    SngpGaussianProcessTest.config(features, 1.0, kernelScale, GpFormulation.REFERENCE), 13);
-            SngpHead liu = new SngpHead(root, IN, CLASSES,
-                    SngpGaussianProcessTest.config(features, 1.0, kernelScale, GpFormulation.LIU2020), 13);
+            GpLayer reference = new GpLayer(root, IN, CLASSES,
+                    SngpGaussianProcessTest.gp(features, 1.0, kernelScale, GpFormulation.REFERENCE), 13);
+            GpLayer liu = new GpLayer(root, IN, CLASSES,
+                    SngpGaussianProcessTest.gp(features, 1.0, kernelScale, GpFormulation.LIU2020), 13);
             float[] h = new float[rows * IN];
             for (int i = 0; i < h.length; i++) {
                 h[i] = (float) (10 * r.nextGaussian());
@@ -202,8 +200,8 @@ class SngpFormulationTest {
         for (double kernelScale : new double[] {1.0, 4.0}) {
             double length = 20 * Math.sqrt(kernelScale);
             try (NDManager root = NDManager.newBaseManager()) {
-                SngpHead head = new SngpHead(root, IN, CLASSES,
-                        SngpGaussianProcessTest.config(features, 1.0, kernelScale, GpFormulation.REFERENCE), 17);
+                GpLayer head = new GpLayer(root, IN, CLASSES,
+                        SngpGaussianProcessTest.gp(features, 1.0, kernelScale, GpFormulation.REFERENCE), 17);
                 Random r = new Random(6);
                 int pairs = 40;
                 float[] points = new float[2 * pairs * IN];
@@ -244,8 +242,8 @@ class SngpFormulationTest {
         double ridge = 2.5;
         Random r = new Random(8);
         try (NDManager root = NDManager.newBaseManager()) {
-            SngpHead head = new SngpHead(root, in, CLASSES,
-                    SngpGaussianProcessTest.config(features, ridge, 1.0, formulation), 19);
+            GpLayer head = new GpLayer(root, in, CLASSES,
+                    SngpGaussianProcessTest.gp(features, ridge, 1.0, formulation), 19);
             // epoch 1 on one set of rows, epoch 2 on another: the posterior must be that of epoch 2 only
             double[] phiTest = null;
             double[] phiTrain = null;
@@ -298,7 +296,7 @@ class SngpFormulationTest {
             Prediction p = net.predict(x);
             double[] logits = LinAlg.doubles(p.logits());
             double[] variance = LinAlg.doubles(p.nativeScore().neg());
-            CifarNet.SngpMonteCarlo mc = net.sngpMonteCarlo(x, samples);
+            SngpHead.MonteCarlo mc = net.head(SngpHead.class).monteCarlo(x, samples);
             double[] meanLogits = LinAlg.doubles(mc.meanLogits());
             double[] meanProbs = LinAlg.doubles(mc.meanProbabilities());
             // (mean of S draws − logit) / √(v/S) ~ N(0, 1) for each of the 80 entries

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.softcifar.ml.model.sngp.GpLayer;
 import io.softcifar.ml.nn.Autograd;
 import io.softcifar.ml.nn.Mode;
 import java.util.Map;
@@ -32,11 +33,16 @@ class SngpGaussianProcessTest {
     private static final double RIDGE = 2.5; // not 1, so that a missing or misplaced ridge factor shows
     private static final Shape X_SHAPE = new Shape(B, 3, 16, 16);
 
+    /** ResNet-8 SNGP on 16×16 images with these GP settings. */
     static ModelConfig config(int features, double ridge, double kernelScale, GpFormulation formulation) {
-        ModelConfig d = ModelConfig.defaults(Method.SNGP).withDepth(8);
-        return new ModelConfig(d.method(), d.depth(), d.classes(), d.dropoutRate(), d.mcSamples(), d.spectralBound(),
-                features, kernelScale, ridge, d.gpMeanFieldFactor(), formulation, d.duqEmbedding(), d.duqLengthScale(),
-                d.duqMomentum(), d.duqGradientPenalty(), 16);
+        return ModelConfig.defaults(Method.SNGP).withDepth(8).withImageSize(16)
+                .withMethodConfig(gp(features, ridge, kernelScale, formulation));
+    }
+
+    /** The protocol's SNGP settings with these GP settings. */
+    static SngpConfig gp(int features, double ridge, double kernelScale, GpFormulation formulation) {
+        return SngpConfig.DEFAULTS.withFeatures(features).withRidge(ridge).withKernelScale(kernelScale)
+                .withFormulation(formulation);
     }
 
     /** φ = cos(h Wᵀ + b) (reference) or √(2/D) cos(h Wᵀ + b) (Liu et al.), in doubles (kernel scale 1). */
@@ -244,7 +250,7 @@ class SngpGaussianProcessTest {
         int features = 1024;
         try (NDManager root = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(1);
-            SngpHead head = new SngpHead(root, ResNet.FEATURES, CLASSES, config(features, 1.0, 1.0, GpFormulation.LIU2020), 5);
+            GpLayer head = new GpLayer(root, ResNet.FEATURES, CLASSES, gp(features, 1.0, 1.0, GpFormulation.LIU2020), 5);
             double[] w = LinAlg.doubles(head.namedBuffers().get("rff_weight"));
             double[] b = LinAlg.doubles(head.namedBuffers().get("rff_bias"));
             int in = ResNet.FEATURES;
@@ -280,8 +286,8 @@ class SngpGaussianProcessTest {
         for (double lengthScale : new double[] {1.0, 2.0}) {
             try (NDManager root = NDManager.newBaseManager()) {
                 Engine.getInstance().setRandomSeed(2);
-                SngpHead head = new SngpHead(root, ResNet.FEATURES, CLASSES,
-                        config(features, 1.0, lengthScale, GpFormulation.LIU2020), 9);
+                GpLayer head = new GpLayer(root, ResNet.FEATURES, CLASSES,
+                        gp(features, 1.0, lengthScale, GpFormulation.LIU2020), 9);
                 Random r = new Random(4);
                 int pairs = 40;
                 float[] points = new float[2 * pairs * ResNet.FEATURES];

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.softcifar.ml.model.GpFormulation;
 import io.softcifar.ml.model.Method;
+import io.softcifar.ml.model.SngpConfig;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,11 +25,11 @@ class GpFormulationHeaderTest {
             assertThat(Checkpoint.JSON.readValue(json, TrainConfig.class)).isEqualTo(config);
         }
         TrainConfig current = TrainConfig.protocol(Method.SNGP, LabelMode.SOFT);
-        assertThat(current.model().gpFormulation()).isEqualTo(GpFormulation.REFERENCE);
+        assertThat(current.model().methodConfig(SngpConfig.class).formulation()).isEqualTo(GpFormulation.REFERENCE);
         ObjectNode tree = Checkpoint.JSON.valueToTree(current);
         ((ObjectNode) tree.get("model")).remove("gpFormulation");
         TrainConfig old = Checkpoint.JSON.treeToValue(tree, TrainConfig.class);
-        assertThat(old.model().gpFormulation()).isEqualTo(GpFormulation.LIU2020);
+        assertThat(old.model().methodConfig(SngpConfig.class).formulation()).isEqualTo(GpFormulation.LIU2020);
         assertThat(old.model().withGpFormulation(GpFormulation.REFERENCE)).isEqualTo(current.model());
     }
 }

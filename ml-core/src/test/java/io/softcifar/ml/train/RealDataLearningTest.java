@@ -47,7 +47,7 @@ class RealDataLearningTest {
 
     /**
      * Each method, on soft and on hard labels, drives the training loss on one fixed batch of 128 real images below
-     * 10% of its first step's loss (ResNet-20, no augmentation, no weight decay, constant rate). The rate and step
+     * a bar, a fraction of its first step's loss: 10 % (DUQ 20 %, MC Dropout on soft labels 12 %, see below) (ResNet-20, no augmentation, no weight decay, constant rate). The rate and step
      * count per method were found by trial: SNGP's head (in its liu2020 formulation, which these settings were found
      * with) sees random features of norm 1, so it learns slowly at the protocol's 0.05 (at 0.5 it plateaus just above
      * the 10% bar on soft labels, whose floor is their entropy); dropout's loss is noisy; DUQ's step is the most
@@ -60,12 +60,32 @@ class RealDataLearningTest {
      * 120 steps at lr 0.2 and 12.9 % after 300 (13.2 % at 240, 13.1 % at 270: a plateau), 23.1 % after 150 steps at
      * lr 0.5; hard labels 21.6 % after 120 steps and 16.7 % after 300 at lr 0.2. With the old init the same batch reached 7.3 % / 4.9 % in
      * 120 steps. A DUQ that does not learn stays near 100 %.
+     *
+     * <p>MC Dropout on soft labels has a bar of 12 %: the 10 % it had was passed by seed 0 alone (9.6 %). Measured over
+     * run seeds 0–3 (2026-12-03, 2-core VM under load, {@link OverfitSeedDistribution}, about 5–15 min per seed there):
+     * 9.62 %, 10.22 %, 10.19 %, 9.08 % (mean 9.78 %, sd 0.54 %, max 10.22 %); bar = mean + 4 sd = 11.9 %, rounded up.
+     * The last loss hardly varies (0.2330–0.2397: the batch's soft labels, whose entropy is the floor) while the first
+     * loss, set by the random initialization, does (2.31–2.57), and that drives the ratio. Four seeds are few: rerun
+     * {@code -Dsoftcifar.overfit.seeds=50} on an idle machine and replace these figures.
      */
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({"BASIC, SOFT, 0.05, 60", "BASIC, HARD, 0.05, 60", "DROPOUT, SOFT, 0.1, 150", "DROPOUT, HARD, 0.1, 150",
-            "SNGP, SOFT, 1.0, 150", "SNGP, HARD, 1.0, 150", "DUQ, SOFT, 0.2, 300", "DUQ, HARD, 0.2, 300"})
-    void overfitsAFixedBatchOf128RealImages(Method method, LabelMode labels, double lr, int steps) {
-        double bar = method == Method.DUQ ? 0.2 : 0.1;
+    @CsvSource({"BASIC, SOFT, 0.05, 60, 0.1", "BASIC, HARD, 0.05, 60, 0.1", "DROPOUT, SOFT, 0.1, 150, 0.12",
+            "DROPOUT, HARD, 0.1, 150, 0.1", "SNGP, SOFT, 1.0, 150, 0.1", "SNGP, HARD, 1.0, 150, 0.1",
+            "DUQ, SOFT, 0.2, 300, 0.2", "DUQ, HARD, 0.2, 300, 0.2"})
+    void overfitsAFixedBatchOf128RealImages(Method method, LabelMode labels, double lr, int steps, double bar) {
+        double[] loss = overfit(dataset, dir, method, labels, lr, steps, 0);
+        double start = loss[0];
+        double end = loss[1];
+        System.out.printf("overfit %s %s: train loss %.4f -> %.4f (%.1f%%)%n", method, labels, start, end, 100 * end / start);
+        assertThat(end).as("final train loss vs %.0f%% of the first (%s)", 100 * bar, start).isLessThan(bar * start);
+    }
+
+    /**
+     * {first, last} training loss of {@code steps} steps on the fixed batch of 128 images (train split of seed 0),
+     * with the run seed {@code seed} (initialization, batch order, dropout masks).
+     */
+    static double[] overfit(SoftLabelDataset dataset, Path dir, Method method, LabelMode labels, double lr, int steps,
+            long seed) {
         Split split = Splits.seeded(dataset.size(), 0);
         int[] batch = Arrays.copyOf(split.train(), 128);
         int[] val = Arrays.copyOf(split.val(), 16);
@@ -73,18 +93,16 @@ class RealDataLearningTest {
         TrainConfig protocol = TrainConfig.protocol(method, labels);
         TrainConfig config = protocol.withModel(protocol.model().withGpFormulation(GpFormulation.LIU2020))
                 .withEpochs(steps).withBatchSize(128).withAugment(false).withWarmupEpochs(0).withWeightDecay(0)
-                .withLearningRate(lr);
+                .withLearningRate(lr).withSeed(seed);
         SoftLabelDataset targets = labels == LabelMode.HARD ? dataset.withHardTargets() : dataset;
         TrainingData data = new TrainingData(dataset.images().subset(batch),
                 targets.softLabels().subset(batch).toFloatArray(), dataset.images().subset(val),
-                targets.softLabels().subset(val).toFloatArray(), hard(val), new float[] {0.49f, 0.48f, 0.45f},
+                targets.softLabels().subset(val).toFloatArray(), hard(dataset, val), new float[] {0.49f, 0.48f, 0.45f},
                 new float[] {0.25f, 0.24f, 0.26f}, 10);
-        Trainer.Options options = Trainer.Options.defaults(dir.resolve("overfit")).withCheckpointEvery(steps);
+        Trainer.Options options = Trainer.Options.defaults(dir.resolve("overfit-" + seed)).withCheckpointEvery(steps);
         TrainResult result = Trainer.train(config, data, options, null);
-        double start = result.history().get(0).trainLoss();
-        double end = result.history().get(result.history().size() - 1).trainLoss();
-        System.out.printf("overfit %s %s: train loss %.4f -> %.4f (%.1f%%)%n", method, labels, start, end, 100 * end / start);
-        assertThat(end).as("final train loss vs %.0f%% of the first (%s)", 100 * bar, start).isLessThan(bar * start);
+        return new double[] {result.history().get(0).trainLoss(),
+                result.history().get(result.history().size() - 1).trainLoss()};
     }
 
     /** Basic ResNet-20 on soft labels reaches at least 40% test accuracy after 5 epochs on the 8,000-image split (seed 0). */
@@ -103,7 +121,7 @@ class RealDataLearningTest {
         assertThat(accuracy).isGreaterThanOrEqualTo(0.40);
     }
 
-    private int[] hard(int[] indices) {
+    private static int[] hard(SoftLabelDataset dataset, int[] indices) {
         int[] all = dataset.hardLabels();
         return Arrays.stream(indices).map(i -> all[i]).toArray();
     }
@@ -111,7 +129,7 @@ class RealDataLearningTest {
     /** Accuracy on the 1,500 test images against hard labels, counted here from the model's argmax. */
     private double testAccuracy(Path checkpoint, Split split, TrainingData data) {
         LabeledImages test = dataset.images().subset(split.test());
-        int[] labels = hard(split.test());
+        int[] labels = hard(dataset, split.test());
         try (NDManager m = NDManager.newBaseManager()) {
             Checkpoint.Loaded loaded = Checkpoint.read(checkpoint, m);
             CifarNet net = new CifarNet(m, loaded.modelConfig(), 0);

@@ -1,8 +1,8 @@
 package io.softcifar.trainer.service;
 
 import io.softcifar.contracts.Nullable;
-import io.softcifar.contracts.spec.InvalidSpecException;
 import io.softcifar.contracts.spec.FieldError;
+import io.softcifar.contracts.spec.InvalidSpecException;
 import io.softcifar.contracts.spec.RunSpec;
 import io.softcifar.ml.model.Method;
 import io.softcifar.ml.model.ModelConfig;
@@ -35,11 +35,8 @@ public final class RunSpecMapping {
         }
         RunSpec s = requested.withDefaults();
         Method method = Method.parse(s.method());
-        ModelConfig defaults = ModelConfig.defaults(method);
-        ModelConfig model = new ModelConfig(method, s.depth(), classes, s.dropoutRate(), defaults.mcSamples(),
-                defaults.spectralBound(), defaults.gpFeatures(), defaults.gpKernelScale(), defaults.gpRidge(),
-                defaults.gpMeanFieldFactor(), defaults.duqEmbedding(), defaults.duqLengthScale(),
-                defaults.duqMomentum(), defaults.duqGradientPenalty());
+        ModelConfig model = ModelConfig.defaults(method).withDepth(s.depth()).withClasses(classes)
+                .withDropoutRate(s.dropoutRate());
         return new TrainConfig(model, LabelMode.parse(s.labelMode()), mixing(s, trainMeanEntropy),
                 s.entropyThreshold() == null ? 0.0 : s.entropyThreshold(), s.augment(), s.epochs(), s.batchSize(),
                 s.learningRate(), s.momentum(), s.nesterov(), s.weightDecay(), s.warmupEpochs(), s.milestones(), s.gamma(),

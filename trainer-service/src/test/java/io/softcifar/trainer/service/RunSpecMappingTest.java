@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.softcifar.contracts.spec.FieldError;
 import io.softcifar.contracts.spec.InvalidSpecException;
 import io.softcifar.contracts.spec.RunSpec;
+import io.softcifar.ml.model.DropoutConfig;
 import io.softcifar.ml.model.Method;
 import io.softcifar.ml.train.LabelMode;
 import io.softcifar.ml.train.Mixing;
@@ -23,7 +24,7 @@ class RunSpecMappingTest {
         assertThat(c.model().method()).isEqualTo(Method.BASIC);
         assertThat(c.model().depth()).isEqualTo(20);
         assertThat(c.model().classes()).isEqualTo(10);
-        assertThat(c.model().dropoutRate()).isEqualTo(0.0);
+        assertThat(c.model().methodConfig().backboneDropout()).isEqualTo(0.0);
         assertThat(c.labels()).isEqualTo(LabelMode.SOFT);
         assertThat(c.mixing()).isEqualTo(Mixing.NONE);
         assertThat(c.entropyThreshold()).isEqualTo(0.0);
@@ -52,9 +53,9 @@ class RunSpecMappingTest {
         TrainConfig c = RunSpecMapping.toTrainConfig(spec, null, 10);
 
         assertThat(c.model().method()).isEqualTo(Method.DROPOUT);
-        assertThat(c.model().dropoutRate()).isEqualTo(0.25);
+        assertThat(c.model().methodConfig(DropoutConfig.class).rate()).isEqualTo(0.25);
         assertThat(c.model().depth()).isEqualTo(32);
-        assertThat(c.model().mcSamples()).isEqualTo(10); // PROTOCOL: S = 10, not in the spec
+        assertThat(c.model().methodConfig(DropoutConfig.class).mcSamples()).isEqualTo(10); // PROTOCOL: S = 10, not in the spec
         assertThat(c.labels()).isEqualTo(LabelMode.HARD);
         assertThat(c.seed()).isEqualTo(3L);
         assertThat(c.epochs()).isEqualTo(7);
@@ -73,7 +74,7 @@ class RunSpecMappingTest {
     @Test
     void dropoutDefaultsToRateOneTenth() {
         TrainConfig c = RunSpecMapping.toTrainConfig(RunSpec.builder("ds-1", "dropout", "soft").build(), null, 10);
-        assertThat(c.model().dropoutRate()).isEqualTo(0.1);
+        assertThat(c.model().methodConfig(DropoutConfig.class).rate()).isEqualTo(0.1);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.softcifar.ml.model;
+package io.softcifar.ml.model.duq;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -21,7 +21,7 @@ import io.softcifar.ml.nn.Scalars;
  * deviation classes / 128. The entries are independent, so storing W as embedding × classes × features (this
  * class's layout, which the checkpoint format fixes) draws the same distribution.
  */
-public final class DuqHead extends Module {
+public final class DuqLayer extends Module {
 
     /** The reference's initial per-class count is this divided by the number of classes. */
     static final float INITIAL_TOTAL_COUNT = 128f;
@@ -29,7 +29,7 @@ public final class DuqHead extends Module {
     private final float lengthScale;
     private final float momentum;
 
-    public DuqHead(NDManager manager, int features, int classes, int embedding, double lengthScale, double momentum) {
+    public DuqLayer(NDManager manager, int features, int classes, int embedding, double lengthScale, double momentum) {
         this.lengthScale = (float) lengthScale;
         this.momentum = (float) momentum;
         float std = (float) Math.sqrt(2.0 / ((double) embedding * features));

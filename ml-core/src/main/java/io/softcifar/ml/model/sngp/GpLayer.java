@@ -1,9 +1,11 @@
-package io.softcifar.ml.model;
+package io.softcifar.ml.model.sngp;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.softcifar.ml.model.GpFormulation;
+import io.softcifar.ml.model.SngpConfig;
 import io.softcifar.ml.nn.Linear;
 import io.softcifar.ml.nn.Mode;
 import io.softcifar.ml.nn.Module;
@@ -29,7 +31,7 @@ import java.util.SplittableRandom;
  * exact sum) and inverted at epoch end, and both give the same posterior for the same φ:
  * v = ridge · φ (ridge·I + ΦᵀΦ)⁻¹ φᵀ. Mean-field probabilities are softmax(logits / √(1 + λ vᵢ)), λ = π/8.
  */
-public final class SngpHead extends Module {
+public final class GpLayer extends Module {
 
     /** The reference's {@code std} of its orthogonal random-feature initializer (gain of the orthogonal matrix). */
     public static final double REFERENCE_GAIN = 0.05;
@@ -40,11 +42,11 @@ public final class SngpHead extends Module {
     private final double kernelScale;
     private final GpFormulation formulation;
 
-    public SngpHead(NDManager manager, int in, int classes, ModelConfig config, long seed) {
-        this.features = config.gpFeatures();
-        this.ridge = config.gpRidge();
-        this.kernelScale = config.gpKernelScale();
-        this.formulation = config.gpFormulation();
+    public GpLayer(NDManager manager, int in, int classes, SngpConfig config, long seed) {
+        this.features = config.features();
+        this.ridge = config.ridge();
+        this.kernelScale = config.kernelScale();
+        this.formulation = config.formulation();
         SplittableRandom random = new SplittableRandom(seed ^ 0x5A6E_4750L);
         float[] w = formulation == GpFormulation.REFERENCE
                 ? referenceRandomFeatures(features, in, REFERENCE_GAIN, random)
