@@ -56,9 +56,8 @@ public final class ResultsCommands {
         }
     }
 
-    @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Ask runs to stop (their checkpoints "
-            + "stay; retry resumes from them).")
-    static final class Cancel implements Runnable {
+    /** A command that posts one action per run id and prints one line per run. */
+    abstract static class RunAction implements Runnable {
         @Spec
         CommandSpec spec;
 
@@ -68,38 +67,36 @@ public final class ResultsCommands {
         @Option(names = "--url", defaultValue = StudyCommands.RESULTS_URL, description = "results-service (default: ${DEFAULT-VALUE})")
         String url;
 
+        /** Posts the action for {@code run} and returns the line to print. */
+        abstract String act(StackClient client, String run);
+
         @Override
         public void run() {
             StackClient client = new StackClient(url, "results-service");
             for (String run : runs) {
-                client.post("/api/runs/" + enc(run) + "/cancel", "");
-                spec.commandLine().getOut().printf("%s: asked to stop%n", run);
+                spec.commandLine().getOut().println(act(client, run));
             }
             spec.commandLine().getOut().flush();
         }
     }
 
+    @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Ask runs to stop (their checkpoints "
+            + "stay; retry resumes from them).")
+    static final class Cancel extends RunAction {
+        @Override
+        String act(StackClient client, String run) {
+            client.post("/api/runs/" + enc(run) + "/cancel", "");
+            return run + ": asked to stop";
+        }
+    }
+
     @Command(name = "retry", mixinStandardHelpOptions = true, description = "Request failed or cancelled runs again "
             + "(they resume from their last checkpoint), or evaluate again a run whose evaluation failed.")
-    static final class Retry implements Runnable {
-        @Spec
-        CommandSpec spec;
-
-        @Parameters(paramLabel = "RUN", arity = "1..*", description = "run ids")
-        List<String> runs;
-
-        @Option(names = "--url", defaultValue = StudyCommands.RESULTS_URL, description = "results-service (default: ${DEFAULT-VALUE})")
-        String url;
-
+    static final class Retry extends RunAction {
         @Override
-        public void run() {
-            StackClient client = new StackClient(url, "results-service");
-            for (String run : runs) {
-                JsonNode answer = client.post("/api/runs/" + enc(run) + "/retry", "").body();
-                spec.commandLine().getOut().printf("%s: %s requested again%n", run,
-                        answer == null ? "run" : answer.path("retried").asText("run"));
-            }
-            spec.commandLine().getOut().flush();
+        String act(StackClient client, String run) {
+            JsonNode answer = client.post("/api/runs/" + enc(run) + "/retry", "").body();
+            return run + ": " + (answer == null ? "run" : answer.path("retried").asText("run")) + " requested again";
         }
     }
 

@@ -74,7 +74,21 @@ class BadArgumentsTest {
                                 + "expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false') "
                                 + "(line 1, column 1)"),
                 Arguments.of(List.of("submit", "--url", NOWHERE, missing.toString()), 1,
-                        "softcifar: " + missing + ": cannot read: " + missing));
+                        "softcifar: " + missing + ": cannot read: " + missing),
+                // the results commands: arguments parsed, then the one line of an unreachable service
+                Arguments.of(List.of("runs", "cancel", "r1", "--url", NOWHERE), 1, "softcifar: cannot reach the "
+                        + "results-service at " + NOWHERE + "; start the stack with ./softcifar up (or pass --url)"),
+                Arguments.of(List.of("runs", "retry", "--url", NOWHERE, "r1", "r2"), 1, "softcifar: cannot reach "
+                        + "the results-service at " + NOWHERE + "; start the stack with ./softcifar up (or pass --url)"),
+                Arguments.of(List.of("runs", "retry"), 2, "softcifar: Missing required parameter: 'RUN'"),
+                Arguments.of(List.of("compare", "s1", "--format", "xml", "--url", NOWHERE), 1,
+                        "softcifar: --format: expected md, csv or latex, got 'xml'"),
+                Arguments.of(List.of("compare", "s1", "--format", "latex", "--metric", "test/ece", "--url", NOWHERE),
+                        1, "softcifar: --metric: only with --format md or csv (the LaTeX table has the paper's columns)"),
+                Arguments.of(List.of("fetch", "r1", "--checkpoint", "--dump"), 2,
+                        "softcifar: Error: --checkpoint, --dump are mutually exclusive (specify only one)"),
+                Arguments.of(List.of("fetch", "r1", "--url", NOWHERE), 1, "softcifar: cannot reach the "
+                        + "results-service at " + NOWHERE + "; start the stack with ./softcifar up (or pass --url)"));
     }
 
     @ParameterizedTest

@@ -29,6 +29,14 @@ public class OodScoresTest {
         return out.toByteArray();
     }
 
+    /** The dump's score files of {@code runId} for the hand-worked example: test 0, 0.1, 0.5, 1; SVHN 0.2, 0.3, 0.9. */
+    public static void putExampleScores(io.softcifar.storage.ObjectStore store, String runId) {
+        store.putBytes(io.softcifar.contracts.storage.ObjectKeys.evaluationFile(runId, "test_native_scores.npy"),
+                npy("<f4", "(4,)", floats(0f, 0.1f, 0.5f, 1f)), "application/octet-stream");
+        store.putBytes(io.softcifar.contracts.storage.ObjectKeys.evaluationFile(runId, "ood_svhn_native_scores.npy"),
+                npy("<f4", "(3,)", floats(0.2f, 0.3f, 0.9f)), "application/octet-stream");
+    }
+
     public static byte[] floats(float... values) {
         ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         for (float v : values) {

@@ -125,12 +125,7 @@ class RunArtifactsIT {
         assertThat(encoded.statusCode()).isEqualTo(404);
         assertThat(encoded.asString()).doesNotContain("test/accuracy");
         // OOD score histograms from the dump's native scores (files written here per the .npy format)
-        store.putBytes(ObjectKeys.evaluationFile(runId, "test_native_scores.npy"),
-                io.softcifar.results.artifacts.OodScoresTest.npy("<f4", "(4,)",
-                        io.softcifar.results.artifacts.OodScoresTest.floats(0f, 0.1f, 0.5f, 1f)), "application/octet-stream");
-        store.putBytes(ObjectKeys.evaluationFile(runId, "ood_svhn_native_scores.npy"),
-                io.softcifar.results.artifacts.OodScoresTest.npy("<f4", "(3,)",
-                        io.softcifar.results.artifacts.OodScoresTest.floats(0.2f, 0.3f, 0.9f)), "application/octet-stream");
+        io.softcifar.results.artifacts.OodScoresTest.putExampleScores(store, runId);
         JsonPath ood = given().get("/api/runs/" + runId + "/ood-scores?bins=4").then().statusCode(200).extract()
                 .jsonPath();
         // by hand (OodScoresTest): edges 0, 0.25, …, 1; test 2, 0, 1, 1; SVHN 1, 1, 0, 1

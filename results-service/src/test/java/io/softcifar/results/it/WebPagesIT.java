@@ -303,12 +303,7 @@ class WebPagesIT {
         try (io.softcifar.storage.ObjectStore store = new io.softcifar.storage.ObjectStore(
                 io.softcifar.storage.ObjectStoreConfig.of(infra.s3Endpoint(), infra.s3AccessKey(), infra.s3SecretKey(),
                         infra.bucket()))) {
-            store.putBytes(ObjectKeys.evaluationFile(soft1, "test_native_scores.npy"),
-                    io.softcifar.results.artifacts.OodScoresTest.npy("<f4", "(4,)",
-                            io.softcifar.results.artifacts.OodScoresTest.floats(0f, 0.1f, 0.5f, 1f)), "application/octet-stream");
-            store.putBytes(ObjectKeys.evaluationFile(soft1, "ood_svhn_native_scores.npy"),
-                    io.softcifar.results.artifacts.OodScoresTest.npy("<f4", "(3,)",
-                            io.softcifar.results.artifacts.OodScoresTest.floats(0.2f, 0.3f, 0.9f)), "application/octet-stream");
+            io.softcifar.results.artifacts.OodScoresTest.putExampleScores(store, soft1);
         }
         browser.get(base + "run.html?id=" + runId(studyId, "soft", 1));
         awaitText(By.id("metrics-table"), "test/accuracy");
