@@ -69,7 +69,10 @@ public record ProvenanceGroup(String stage, String environment, String projectVe
         ProvenanceGroup build() {
             return new ProvenanceGroup(stage, p.environmentLine(), p.projectVersion(), p.gitCommit(), p.gitDirty(),
                     p.djlVersion(), p.pytorchVersion(), p.device(), p.deviceName(), p.cudaVersion(), p.threads(),
-                    p.datasetManifestSha256(), List.copyOf(runIds), Map.copyOf(hashes));
+                    p.datasetManifestSha256(), List.copyOf(runIds),
+                    // in run order: Map.copyOf's order changes from one JVM to the next, and the comparison's JSON
+                    // must be the same after a restart (StackEndToEndIT compares it byte for byte)
+                    java.util.Collections.unmodifiableMap(new LinkedHashMap<>(hashes)));
         }
     }
 }

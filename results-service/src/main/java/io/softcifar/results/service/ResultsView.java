@@ -369,7 +369,8 @@ public final class ResultsView {
         return Optional.of(new RunDetail(r.runId, r.studyId, r.configKey, labelOf(r), r.seed, spec, r.phase,
                 r.epoch, r.epochs, r.eta, r.reason, r.attempts, r.statusTime,
                 List.copyOf(r.progress.values()), List.copyOf(r.checkpoints.values()), r.finished, r.evaluation,
-                Map.copyOf(r.recoveries), spec == null ? null : spec.withDefaults(),
+                java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(r.recoveries)),
+                spec == null ? null : spec.withDefaults(),
                 new ViewModel.ProvenanceView(r.trainingProvenance,
                         r.isEvaluated() ? r.evaluationProvenance : null)));
     }

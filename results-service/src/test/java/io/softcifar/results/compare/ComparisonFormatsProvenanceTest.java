@@ -43,6 +43,23 @@ class ComparisonFormatsProvenanceTest {
     }
 
     @Test
+    void theConfigurationHashesAreListedInRunOrderSoTheJsonIsTheSameAfterARestart() {
+        // 12 runs: an order that depended on the JVM (Map.copyOf) would match this one by chance once in 12!
+        List<ComparisonInput.Run> runs = new java.util.ArrayList<>();
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            String id = "r" + (char) ('a' + (i * 7) % 12); // ra, rh, rc, rj, … (not sorted)
+            ids.add(id);
+            runs.add(new ComparisonInput.Run(id, "a", i, "FINISHED", null, Map.of("test/accuracy", 0.5),
+                    cpu("hash-" + id), null));
+        }
+        Comparison c = Comparison.of(new ComparisonInput("st", "order", List.of(new ComparisonInput.Config("a", "a")),
+                runs));
+        assertThat(c.provenance()).singleElement().satisfies(g ->
+                assertThat(List.copyOf(g.configurationSha256().keySet())).isEqualTo(ids));
+    }
+
+    @Test
     void csvIsRfc4180ByHand() {
         String prov = "9c5e61a8b29d5d0ad832435b0562316ece42a208,0.33.0,2.5.1,\"cpu Xeon, \"\"Gold\"\" 6230\",2,"
                 + MANIFEST + ",";
