@@ -4,7 +4,7 @@ import { COLOURS, el } from './common.js';
 const WIDTH = 420;
 const HEIGHT = 260;
 
-const drawn = []; // [chart, target]: resized with the window
+let drawn = []; // [chart, target]: resized with the window
 
 function widthFor(target) {
   return Math.max(240, Math.min(WIDTH, (target.clientWidth || WIDTH) - 24));
@@ -13,12 +13,20 @@ function widthFor(target) {
 let resizing = null;
 window.addEventListener('resize', () => {
   clearTimeout(resizing);
-  resizing = setTimeout(() => drawn.filter(([chart]) => chart.root.isConnected)
-    .forEach(([chart, target]) => chart.setSize({ width: widthFor(target), height: HEIGHT })), 100);
+  resizing = setTimeout(() => drawn.forEach(([chart, target]) => chart.setSize({ width: widthFor(target), height: HEIGHT })), 100);
 });
 
 // every chart on the page by its title, with the data it plots ([xs, ys per series]) — tests read them back
 window.softcifarCharts = window.softcifarCharts || {};
+
+/** Empties a chart box before it is drawn again: its uPlot instances destroyed, forgotten by resizing and tests. */
+export function resetCharts(target) {
+  drawn.filter(([, t]) => t === target).forEach(([chart]) => chart.destroy());
+  drawn = drawn.filter(([, t]) => t !== target);
+  Object.keys(window.softcifarCharts).filter(k => k.startsWith(`${target.id}/`))
+    .forEach(k => delete window.softcifarCharts[k]);
+  target.replaceChildren();
+}
 
 /** One line per series over a shared x; series: [{label, points: [[x, y], ...]}]. */
 export function lineChart(target, title, xLabel, yLabel, series, extra = {}) {

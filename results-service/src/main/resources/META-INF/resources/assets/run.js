@@ -1,5 +1,5 @@
 import { api, el, fmtSeconds, param, showError } from './common.js';
-import { lineChart } from './charts.js';
+import { lineChart, resetCharts } from './charts.js';
 
 const id = param('id');
 let timer = null;
@@ -27,7 +27,7 @@ function render(run) {
   }
 
   const box = $('curves');
-  box.replaceChildren();
+  resetCharts(box);
   if (run.progress.length) {
     lineChart(box, 'Loss', 'epoch', 'loss', [
       { label: 'training', points: run.progress.map(p => [p.epoch, p.trainLoss]) },
@@ -82,7 +82,7 @@ function renderArtifacts(list) {
 
 function renderOod(ood) {
   const box = $('ood');
-  box.replaceChildren();
+  resetCharts(box);
   for (const h of ood.sets) {
     const centers = h.edges.slice(1).map((e, i) => (e + h.edges[i]) / 2);
     const fractions = (counts, n) => counts.map(c => (n ? c / n : 0));

@@ -1,5 +1,5 @@
 import { api, el, fmt, fmtSeconds, param, showError, studyStatus } from './common.js';
-import { lineChart } from './charts.js';
+import { lineChart, resetCharts } from './charts.js';
 
 const id = param('id');
 const $ = x => document.getElementById(x);
@@ -138,8 +138,7 @@ function renderCurves() {
   const metric = $('curve-metric').value;
   const label = { valLoss: 'validation loss', trainLoss: 'training loss', valAccuracy: 'validation accuracy' }[metric];
   const box = $('curves');
-  box.replaceChildren();
-  Object.keys(window.softcifarCharts || {}).filter(k => k.startsWith('curves/')).forEach(k => delete window.softcifarCharts[k]);
+  resetCharts(box);
   for (const c of study.configurations) {
     const series = c.runIds.map(rid => runDetails.get(rid)).filter(d => d && d.progress.length)
       .map(d => ({ label: `seed ${d.seed}`, points: d.progress.map(p => [p.epoch, p[metric]]) }));
@@ -150,8 +149,7 @@ function renderCurves() {
 
 function renderReliability() {
   const box = $('reliability');
-  box.replaceChildren();
-  Object.keys(window.softcifarCharts || {}).filter(k => k.startsWith('reliability/')).forEach(k => delete window.softcifarCharts[k]);
+  resetCharts(box);
   for (const c of study.configurations) {
     const series = c.runIds.map(rid => runDetails.get(rid))
       .filter(d => d && d.evaluation && d.evaluation.reliability && d.evaluation.reliability.length)
@@ -173,8 +171,7 @@ function fgsmMetrics() {
 
 function renderFgsm() {
   const box = $('fgsm');
-  box.replaceChildren();
-  Object.keys(window.softcifarCharts || {}).filter(k => k.startsWith('fgsm/')).forEach(k => delete window.softcifarCharts[k]);
+  resetCharts(box);
   const eps = fgsmMetrics();
   const series = comparison.configurations.filter(row => eps.some(([, m]) => row.metrics[m]))
     .map(row => ({ label: row.label, points: eps.filter(([, m]) => row.metrics[m]).map(([e, m]) => [e, row.metrics[m].mean]) }));
