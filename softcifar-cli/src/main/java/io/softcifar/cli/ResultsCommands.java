@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -39,6 +40,16 @@ import picocli.CommandLine.Spec;
 public final class ResultsCommands {
 
     private ResultsCommands() {}
+
+    /** {@code --url}: where the results-service answers; shared by every command here. */
+    static final class ResultsUrl {
+        @Option(names = "--url", defaultValue = StudyCommands.RESULTS_URL, description = "results-service (default: ${DEFAULT-VALUE})")
+        String url;
+
+        StackClient client() {
+            return new StackClient(url, "results-service");
+        }
+    }
 
     private static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
@@ -64,15 +75,15 @@ public final class ResultsCommands {
         @Parameters(paramLabel = "RUN", arity = "1..*", description = "run ids")
         List<String> runs;
 
-        @Option(names = "--url", defaultValue = StudyCommands.RESULTS_URL, description = "results-service (default: ${DEFAULT-VALUE})")
-        String url;
+        @Mixin
+        ResultsUrl results;
 
         /** Posts the action for {@code run} and returns the line to print. */
         abstract String act(StackClient client, String run);
 
         @Override
         public void run() {
-            StackClient client = new StackClient(url, "results-service");
+            StackClient client = results.client();
             for (String run : runs) {
                 spec.commandLine().getOut().println(act(client, run));
             }
@@ -116,8 +127,8 @@ public final class ResultsCommands {
                 + "test/accuracy, test/ece, ood/svhn_auroc, fgsm/0.005_decrease; md and csv only")
         List<String> metrics = new ArrayList<>();
 
-        @Option(names = "--url", defaultValue = StudyCommands.RESULTS_URL, description = "results-service (default: ${DEFAULT-VALUE})")
-        String url;
+        @Mixin
+        ResultsUrl results;
 
         @Override
         public void run() {
@@ -132,7 +143,7 @@ public final class ResultsCommands {
                 throw new IllegalArgumentException("--metric: only with --format md or csv (the LaTeX table has the "
                         + "paper's columns)");
             }
-            StackClient client = new StackClient(url, "results-service");
+            StackClient client = results.client();
             PrintWriter out = spec.commandLine().getOut();
             if (metrics.isEmpty()) {
                 out.println(client.getText("/api/studies/" + enc(study) + "/comparison?format=" + server).strip());
@@ -233,12 +244,12 @@ public final class ResultsCommands {
                 + "(default: the current folder)")
         Path output;
 
-        @Option(names = "--url", defaultValue = StudyCommands.RESULTS_URL, description = "results-service (default: ${DEFAULT-VALUE})")
-        String url;
+        @Mixin
+        ResultsUrl results;
 
         @Override
         public void run() {
-            StackClient client = new StackClient(url, "results-service");
+            StackClient client = results.client();
             JsonNode list = client.get("/api/runs/" + enc(run) + "/artifacts").path("artifacts");
             List<JsonNode> chosen = new ArrayList<>();
             for (JsonNode a : list) {
@@ -255,7 +266,7 @@ public final class ResultsCommands {
             for (JsonNode a : chosen) {
                 String name = a.path("name").asText();
                 Path target = output.resolve(run + "-" + name.replace('/', '-'));
-                String sha = download(url, "/api/runs/" + enc(run) + "/artifacts/" + name, target);
+                String sha = download(results.url, "/api/runs/" + enc(run) + "/artifacts/" + name, target);
                 if (!sha.equals(a.path("sha256").asText())) {
                     throw new IllegalStateException(target + ": SHA-256 " + sha + " differs from the published "
                             + a.path("sha256").asText() + "; the file was removed");
@@ -323,13 +334,13 @@ public final class ResultsCommands {
         @Option(names = "--no-browser", description = "only print the URL")
         boolean noBrowser;
 
-        @Option(names = "--url", defaultValue = StudyCommands.RESULTS_URL, description = "results-service (default: ${DEFAULT-VALUE})")
-        String url;
+        @Mixin
+        ResultsUrl results;
 
         @Override
         public void run() {
-            new StackClient(url, "results-service").get("/api/studies/" + enc(study)); // exists? (clear 404 if not)
-            String page = url.replaceAll("/+$", "") + "/study.html?id=" + enc(study);
+            results.client().get("/api/studies/" + enc(study)); // exists? (clear 404 if not)
+            String page = results.url.replaceAll("/+$", "") + "/study.html?id=" + enc(study);
             PrintWriter out = spec.commandLine().getOut();
             out.println(page);
             out.flush();
