@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,16 +19,23 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"ResNet-20 training images/s of the project's own training step (batch 128, fp32, warm-up"
-                + " excluded) on the current device, and, side by side in the same run, the PyTorch eager peer"
-                + " (bench/pytorch_resnet20_train.py) when a python3 with torch is available."})
+        description = {"ResNet-20 training images/s of the project's own training step (fp32, warm-up excluded) on the"
+                + " current device and, interleaved with it in the same run, of the PyTorch eager peer"
+                + " (bench/pytorch_resnet20_train.py: the same step for each method, same thread count, same allocator)"
+                + " when a python3 with torch is available. Each (method, batch) cell is measured --rounds times,"
+                + " alternating ours and the peer's; the median and the spread (min-max) are reported."})
 final class BenchTrainCommand implements Callable<Integer> {
 
-    @Option(names = "--method", defaultValue = "basic", description = "basic, dropout, sngp or duq (default ${DEFAULT-VALUE})")
-    String method;
+    @Option(names = "--method", defaultValue = "basic", split = ",",
+            description = "basic, dropout, sngp, duq, a comma list, or all (default ${DEFAULT-VALUE})")
+    List<String> methods;
 
-    @Option(names = "--batch", defaultValue = "128")
-    int batch;
+    @Option(names = "--batch", defaultValue = "128", split = ",",
+            description = "batch size(s), e.g. 64,128 (default ${DEFAULT-VALUE})")
+    List<Integer> batches;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "alternating measurements per cell (default ${DEFAULT-VALUE})")
+    int rounds;
 
     @Option(names = "--warmup", defaultValue = "20", description = "untimed steps first (default ${DEFAULT-VALUE}: the JIT needs them)")
     int warmup;
@@ -35,10 +43,15 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "30", description = "timed steps (default ${DEFAULT-VALUE})")
     int steps;
 
+    @Option(names = "--precision", defaultValue = "fp32",
+            description = "fp32 or bf16 (bf16: the peer runs torch.autocast(bfloat16); the project's own bf16 mode does"
+                    + " not exist yet, so only the peer's figure is measured)")
+    String precision;
+
     @Option(names = "--device", defaultValue = "cpu")
     String device;
 
-    @Option(names = "--augment", description = "also time the step with the on-device augmentation chain")
+    @Option(names = "--augment", description = "also time our step with the on-device augmentation chain")
     boolean augment;
 
     @Option(names = "--no-peer", description = "skip the PyTorch eager peer")
@@ -50,66 +63,133 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
 
+    /** Median, minimum and maximum of one side's images/s over the rounds. */
+    record Figures(double imagesPerSecond, double min, double max, List<Double> rounds) {
+        static Figures of(List<Double> values) {
+            if (values.isEmpty()) {
+                return null;
+            }
+            double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            int n = sorted.length;
+            double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+            return new Figures(median, sorted[0], sorted[n - 1], List.copyOf(values));
+        }
+    }
+
+    /** One (method, batch) cell. */
+    record Cell(String method, int batch, String precision, Figures softcifar, Figures pytorch, Double ratio_vs_pytorch,
+            String peerError, Figures softcifarWithAugmentation) {}
+
     @Override
     public Integer call() throws Exception {
-        if (batch < 2 || steps < 1 || warmup < 0) {
-            throw new IllegalArgumentException("--batch must be >= 2, --steps >= 1, --warmup >= 0");
+        if (steps < 1 || warmup < 0 || rounds < 1) {
+            throw new IllegalArgumentException("--steps must be >= 1, --warmup >= 0, --rounds >= 1");
         }
-        Method m = Method.parse(method);
+        if (batches.stream().anyMatch(b -> b < 2)) {
+            throw new IllegalArgumentException("--batch: every batch size must be >= 2, got " + batches);
+        }
+        if (!precision.equals("fp32") && !precision.equals("bf16")) {
+            throw new IllegalArgumentException("--precision must be fp32 or bf16, got " + precision);
+        }
+        boolean bf16 = precision.equals("bf16");
+        if (bf16 && noPeer) {
+            throw new IllegalArgumentException("--precision bf16 measures only the peer (no bf16 mode of our own yet);"
+                    + " drop --no-peer");
+        }
+        List<Method> selected = methods.size() == 1 && methods.get(0).equals("all") ? Arrays.asList(Method.values())
+                : methods.stream().map(Method::parse).toList();
+        String preload = System.getenv("LD_PRELOAD");
+        List<Cell> cells = new ArrayList<>();
+        int threads = 0;
+        for (Method m : selected) {
+            for (int batch : batches) {
+                List<Double> own = new ArrayList<>();
+                List<Double> peer = new ArrayList<>();
+                List<Double> augmented = new ArrayList<>();
+                String peerError = noPeer ? "not run (--no-peer)" : null;
+                for (int r = 0; r < rounds; r++) {
+                    if (!bf16) {
+                        TrainingBenchmark.Result result = TrainingBenchmark.run(
+                                new TrainingBenchmark.Settings(m, batch, warmup, steps, false, device));
+                        threads = result.threads();
+                        own.add(result.imagesPerSecond());
+                        if (augment) {
+                            augmented.add(TrainingBenchmark.run(
+                                    new TrainingBenchmark.Settings(m, batch, warmup, steps, true, device)).imagesPerSecond());
+                        }
+                    }
+                    if (peerError == null) {
+                        Map<String, Object> p = runPeer(m, batch, threads, preload);
+                        if (p.get("images_per_second") instanceof Number n) {
+                            peer.add(n.doubleValue());
+                        } else {
+                            peerError = String.valueOf(p.get("error"));
+                        }
+                    }
+                    progress("%s batch %d round %d/%d: ours %s, peer %s", m.id(), batch, r + 1, rounds,
+                            own.isEmpty() ? "-" : String.format(Locale.ROOT, "%.1f", own.get(own.size() - 1)),
+                            peer.size() == r + 1 ? String.format(Locale.ROOT, "%.1f", peer.get(r)) : "-");
+                }
+                Figures ours = Figures.of(own);
+                Figures theirs = Figures.of(peer);
+                Double ratio = ours != null && theirs != null ? ours.imagesPerSecond() / theirs.imagesPerSecond() : null;
+                cells.add(new Cell(m.id(), batch, precision, ours, theirs, ratio, peerError, Figures.of(augmented)));
+            }
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("date", LocalDate.now().toString());
         out.put("machine", machine());
-        TrainingBenchmark.Result own = TrainingBenchmark.run(new TrainingBenchmark.Settings(m, batch, warmup, steps, false, device));
-        out.put("softcifar", own);
-        if (augment) {
-            out.put("softcifar_with_augmentation",
-                    TrainingBenchmark.run(new TrainingBenchmark.Settings(m, batch, warmup, steps, true, device)));
-        }
-        Double peer = null;
-        Double peerFast = null;
-        String preload = System.getenv("LD_PRELOAD");
-        if (!noPeer && m == Method.BASIC) {
-            // the peer as Debian's python3 runs it (glibc malloc), and with the same allocator as ours
-            Map<String, Object> peerResult = runPeer(null);
-            out.put("pytorch_eager", peerResult);
-            if (peerResult.get("images_per_second") instanceof Number n) {
-                peer = n.doubleValue();
-                out.put("ratio_vs_pytorch_eager", own.imagesPerSecond() / peer);
-            }
-            if (preload != null && !preload.isBlank()) {
-                Map<String, Object> fast = runPeer(preload);
-                out.put("pytorch_eager_same_allocator", fast);
-                if (fast.get("images_per_second") instanceof Number n) {
-                    peerFast = n.doubleValue();
-                    out.put("ratio_vs_pytorch_eager_same_allocator", own.imagesPerSecond() / peerFast);
-                }
-            }
-        }
+        out.put("threads", threads);
+        out.put("allocator", preload == null || preload.isBlank() ? "glibc" : preload);
+        out.put("bf16Accelerated", bf16Accelerated());
+        out.put("rounds", rounds);
+        out.put("cells", cells);
         if (json) {
             System.out.println(Json.write(out));
-        } else {
-            System.out.printf(Locale.ROOT, "soft-cifar %s train step: %.1f images/s (batch %d, %d threads, %s, allocator %s)%n",
-                    m.id(), own.imagesPerSecond(), batch, own.threads(), own.device(),
-                    own.fastAllocator() ? "tcmalloc/jemalloc" : "glibc (slow: see README)");
-            if (out.get("softcifar_with_augmentation") instanceof TrainingBenchmark.Result a) {
-                System.out.printf(Locale.ROOT, "  with on-device augmentation: %.1f images/s%n", a.imagesPerSecond());
-            }
-            if (peer != null) {
-                System.out.printf(Locale.ROOT, "PyTorch eager peer (glibc malloc): %.1f images/s; ratio soft-cifar / PyTorch = %.2f%n",
-                        peer, own.imagesPerSecond() / peer);
-                if (peerFast != null) {
-                    System.out.printf(Locale.ROOT, "PyTorch eager peer (LD_PRELOAD=%s): %.1f images/s; ratio = %.2f%n",
-                            preload, peerFast, own.imagesPerSecond() / peerFast);
-                }
-            } else if (out.get("pytorch_eager") instanceof Map<?, ?> p) {
-                System.out.println("PyTorch eager peer: not run (" + p.get("error") + ")");
+            return 0;
+        }
+        System.out.printf(Locale.ROOT, "%s; %d threads; allocator %s; %d rounds, alternating; images/s median [min-max]%n",
+                machine(), threads, out.get("allocator"), rounds);
+        if (bf16) {
+            System.out.println("bf16: " + (bf16Accelerated() ? "this CPU has AVX-512 BF16/AMX" : "this CPU has no"
+                    + " AVX-512 BF16/AMX: bf16 is emulated here, not accelerated") + "; soft-cifar has no bf16 mode yet");
+        }
+        System.out.printf(Locale.ROOT, "%-8s %5s  %-26s %-26s %s%n", "method", "batch", "soft-cifar", "PyTorch eager", "ratio");
+        for (Cell c : cells) {
+            System.out.printf(Locale.ROOT, "%-8s %5d  %-26s %-26s %s%n", c.method(), c.batch(), format(c.softcifar()),
+                    c.pytorch() == null ? c.peerError() : format(c.pytorch()),
+                    c.ratio_vs_pytorch() == null ? "-" : String.format(Locale.ROOT, "%.2f", c.ratio_vs_pytorch()));
+            if (c.softcifarWithAugmentation() != null) {
+                System.out.printf(Locale.ROOT, "%-8s %5s  with on-device augmentation: %s%n", "", "",
+                        format(c.softcifarWithAugmentation()));
             }
         }
         return 0;
     }
 
-    /** Runs the peer script; {@code preload} is its LD_PRELOAD (null: none, whatever this JVM has). */
-    private Map<String, Object> runPeer(String preload) {
+    private static String format(Figures f) {
+        return f == null ? "-" : String.format(Locale.ROOT, "%.1f [%.1f-%.1f]", f.imagesPerSecond(), f.min(), f.max());
+    }
+
+    private static void progress(String format, Object... args) {
+        System.err.printf(Locale.ROOT, format + "%n", args);
+    }
+
+    /** True when /proc/cpuinfo lists avx512_bf16 or amx_bf16. */
+    static boolean bf16Accelerated() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("flags"))
+                    .findFirst().map(l -> l.contains(" avx512_bf16") || l.contains(" amx_bf16")).orElse(false);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Runs the peer script once with the same method, batch, steps and thread count as ours ({@code threads} 0: let
+     * it choose), and the same allocator ({@code preload}, this JVM's LD_PRELOAD).
+     */
+    private Map<String, Object> runPeer(Method m, int batch, int threads, String preload) {
         Map<String, Object> result = new LinkedHashMap<>();
         Path script = Path.of(System.getProperty("softcifar.home", "."), "bench", "pytorch_resnet20_train.py");
         if (!Files.isRegularFile(script)) {
@@ -119,11 +199,15 @@ final class BenchTrainCommand implements Callable<Integer> {
         if (python == null) {
             python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
         }
-        List<String> cmd = new ArrayList<>(List.of(python, script.toString(), "--batch", Integer.toString(batch),
-                "--warmup", Integer.toString(warmup), "--steps", Integer.toString(steps)));
+        List<String> cmd = new ArrayList<>(List.of(python, script.toString(), "--method", m.id(), "--precision",
+                precision, "--batch", Integer.toString(batch), "--warmup", Integer.toString(warmup), "--steps",
+                Integer.toString(steps)));
+        if (threads > 0) {
+            cmd.addAll(List.of("--threads", Integer.toString(threads)));
+        }
         try {
             ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(false);
-            if (preload == null) {
+            if (preload == null || preload.isBlank()) {
                 builder.environment().remove("LD_PRELOAD");
             } else {
                 builder.environment().put("LD_PRELOAD", preload);
