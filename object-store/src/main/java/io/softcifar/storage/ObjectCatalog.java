@@ -20,30 +20,20 @@ import org.slf4j.LoggerFactory;
  * One try of each operation on keys rather than bytes: look up an object's metadata, list a prefix, delete a key
  * or every key under a folder prefix; {@link ObjectStore} retries.
  */
-final class ObjectCatalog {
+final class ObjectCatalog extends BucketOperations {
 
     private static final Logger LOG = LoggerFactory.getLogger(ObjectCatalog.class);
 
-    private final Bucket bucket;
-    private final MinioClient client;
-    private final S3Failures failures;
-
-    ObjectCatalog(Bucket bucket) {
-        this.bucket = bucket;
-        this.client = bucket.client();
-        this.failures = bucket.failures();
-    }
-
-    private String bucket() {
-        return bucket.name();
+    ObjectCatalog(MinioClient client, String bucket, S3Failures failures, Runnable openCheck) {
+        super(client, bucket, failures, openCheck);
     }
 
     Optional<ObjectInfo> stat(String key) {
         KeyRules.requireKey(key);
-        bucket.ensureOpen();
+        ensureOpen();
         try {
             StatObjectResponse stat = client.statObject(StatObjectArgs.builder().bucket(bucket()).object(key).build());
-            return Optional.of(new ObjectInfo(key, stat.size(), Bucket.unquote(stat.etag()),
+            return Optional.of(new ObjectInfo(key, stat.size(), unquote(stat.etag()),
                     stat.lastModified().toInstant()));
         } catch (Exception e) {
             ObjectStoreException failure = failures.forKey("look up", key, e);
@@ -56,14 +46,14 @@ final class ObjectCatalog {
 
     List<ObjectInfo> list(String prefix) {
         KeyRules.requirePrefix(prefix);
-        bucket.ensureOpen();
+        ensureOpen();
         List<ObjectInfo> objects = new ArrayList<>();
         try {
             for (Result<Item> result : client.listObjects(ListObjectsArgs.builder().bucket(bucket()).prefix(prefix)
                     .recursive(true).build())) {
                 Item item = result.get();
                 if (!item.isDir()) {
-                    objects.add(new ObjectInfo(item.objectName(), item.size(), Bucket.unquote(item.etag()),
+                    objects.add(new ObjectInfo(item.objectName(), item.size(), unquote(item.etag()),
                             item.lastModified().toInstant()));
                 }
             }
@@ -75,7 +65,7 @@ final class ObjectCatalog {
 
     void delete(String key) {
         KeyRules.requireKey(key);
-        bucket.ensureOpen();
+        ensureOpen();
         try {
             client.removeObject(RemoveObjectArgs.builder().bucket(bucket()).object(key).build());
         } catch (Exception e) {

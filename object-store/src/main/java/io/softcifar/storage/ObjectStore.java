@@ -72,9 +72,8 @@ public final class ObjectStore implements AutoCloseable {
                 .build();
         client.setTimeout(policy.connectTimeout().toMillis(), policy.readWriteTimeout().toMillis(),
                 policy.readWriteTimeout().toMillis());
-        Bucket bucket = new Bucket(client, config.bucket(), failures, this::ensureOpen);
-        this.transfers = new ObjectTransfers(bucket);
-        this.catalog = new ObjectCatalog(bucket);
+        this.transfers = new ObjectTransfers(client, config.bucket(), failures, this::ensureOpen);
+        this.catalog = new ObjectCatalog(client, config.bucket(), failures, this::ensureOpen);
     }
 
     public ObjectStorePolicy policy() {

@@ -19,33 +19,23 @@ import org.slf4j.LoggerFactory;
  * One try of each transfer of object bytes (uploads of files and bytes; reads whole, by range, as a stream, to a
  * file replaced atomically), its failures turned into {@link ObjectStoreException}s; {@link ObjectStore} retries.
  */
-final class ObjectTransfers {
+final class ObjectTransfers extends BucketOperations {
 
     private static final Logger LOG = LoggerFactory.getLogger(ObjectTransfers.class);
     private static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
 
-    private final Bucket bucket;
-    private final MinioClient client;
-    private final S3Failures failures;
-
-    ObjectTransfers(Bucket bucket) {
-        this.bucket = bucket;
-        this.client = bucket.client();
-        this.failures = bucket.failures();
-    }
-
-    private String bucket() {
-        return bucket.name();
+    ObjectTransfers(MinioClient client, String bucket, S3Failures failures, Runnable openCheck) {
+        super(client, bucket, failures, openCheck);
     }
 
     String putFile(String key, Path file, String contentType) {
         KeyRules.requireKey(key);
-        bucket.ensureOpen();
+        ensureOpen();
         if (!Files.isRegularFile(file)) {
             throw new ObjectStoreException("Cannot upload '" + key + "' from " + file + ": no such file");
         }
         try {
-            return Bucket.unquote(client.uploadObject(UploadObjectArgs.builder().bucket(bucket()).object(key)
+            return unquote(client.uploadObject(UploadObjectArgs.builder().bucket(bucket()).object(key)
                     .filename(file.toString()).contentType(contentTypeOrDefault(contentType)).build()).etag());
         } catch (Exception e) {
             throw failures.forKey("upload", key, "from " + file, e);
@@ -54,9 +44,9 @@ final class ObjectTransfers {
 
     String putBytes(String key, byte[] data, String contentType) {
         KeyRules.requireKey(key);
-        bucket.ensureOpen();
+        ensureOpen();
         try (InputStream in = new ByteArrayInputStream(data)) {
-            return Bucket.unquote(client.putObject(PutObjectArgs.builder().bucket(bucket()).object(key)
+            return unquote(client.putObject(PutObjectArgs.builder().bucket(bucket()).object(key)
                     .stream(in, data.length, -1).contentType(contentTypeOrDefault(contentType)).build()).etag());
         } catch (Exception e) {
             throw failures.forKey("upload", key, e);
@@ -77,7 +67,7 @@ final class ObjectTransfers {
             throw new IllegalArgumentException("Byte range of '" + key + "' needs offset >= 0 and length >= 1, got "
                     + offset + " and " + length);
         }
-        bucket.ensureOpen();
+        ensureOpen();
         String action = "read bytes " + offset + ".." + (offset + length - 1) + " of";
         InputStream in;
         try {
@@ -95,7 +85,7 @@ final class ObjectTransfers {
 
     InputStream openStream(String key) {
         KeyRules.requireKey(key);
-        bucket.ensureOpen();
+        ensureOpen();
         try {
             return client.getObject(GetObjectArgs.builder().bucket(bucket()).object(key).build());
         } catch (Exception e) {
@@ -105,7 +95,7 @@ final class ObjectTransfers {
 
     long download(String key, Path target) {
         KeyRules.requireKey(key);
-        bucket.ensureOpen();
+        ensureOpen();
         Path absolute = target.toAbsolutePath();
         InputStream in;
         try {

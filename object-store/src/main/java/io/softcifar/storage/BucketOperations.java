@@ -6,9 +6,25 @@ import io.minio.MinioClient;
  * What every operation on the store's bucket needs: the client, the bucket's name, the failure messages, and the
  * check that the store is still open.
  */
-record Bucket(MinioClient client, String name, S3Failures failures, Runnable openCheck) {
+abstract class BucketOperations {
 
-    void ensureOpen() {
+    final MinioClient client;
+    final S3Failures failures;
+    private final String bucket;
+    private final Runnable openCheck;
+
+    BucketOperations(MinioClient client, String bucket, S3Failures failures, Runnable openCheck) {
+        this.client = client;
+        this.bucket = bucket;
+        this.failures = failures;
+        this.openCheck = openCheck;
+    }
+
+    final String bucket() {
+        return bucket;
+    }
+
+    final void ensureOpen() {
         openCheck.run();
     }
 
