@@ -1,17 +1,11 @@
 package io.softcifar.storage;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -20,23 +14,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import io.minio.BucketExistsArgs;
-import io.minio.GetObjectArgs;
 import io.minio.GetPresignedObjectUrlArgs;
-import io.minio.ListObjectsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
-import io.minio.PutObjectArgs;
-import io.minio.RemoveObjectArgs;
-import io.minio.RemoveObjectsArgs;
-import io.minio.Result;
-import io.minio.StatObjectArgs;
-import io.minio.StatObjectResponse;
-import io.minio.UploadObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import io.minio.http.Method;
-import io.minio.messages.DeleteError;
-import io.minio.messages.DeleteObject;
-import io.minio.messages.Item;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * key is either {@link Optional#empty()} ({@link #stat}) or a {@link NoSuchObjectException}. Large files are uploaded
  * in parts by the SDK. Thread-safe: one instance per service, closed on shutdown.
  *
+ * <p>This class is the client's lifecycle and the retry policy; one try of each call is in {@link ObjectTransfers}
+ * (bytes in and out) or {@link ObjectCatalog} (metadata, listing, deletion).
+ *
  * <p>Keys are relative to the bucket ({@code runs/42/model.params}), never start with {@code /}, and are at most
  * 1024 bytes long.
  */
@@ -55,7 +40,6 @@ public final class ObjectStore implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ObjectStore.class);
 
-    private static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
     /** S3's limit for presigned URLs. */
     private static final Duration MAX_PRESIGN = Duration.ofDays(7);
     private final ObjectStoreConfig config;
@@ -64,6 +48,8 @@ public final class ObjectStore implements AutoCloseable {
     private final S3Failures failures;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong retries = new AtomicLong();
+    private final ObjectTransfers transfers;
+    private final ObjectCatalog catalog;
 
     /** Creates the client with {@link ObjectStorePolicy#DEFAULT}; nothing is sent until the first call. */
     public ObjectStore(ObjectStoreConfig config) {
@@ -86,6 +72,8 @@ public final class ObjectStore implements AutoCloseable {
                 .build();
         client.setTimeout(policy.connectTimeout().toMillis(), policy.readWriteTimeout().toMillis(),
                 policy.readWriteTimeout().toMillis());
+        this.transfers = new ObjectTransfers(client, config.bucket(), failures, this::ensureOpen);
+        this.catalog = new ObjectCatalog(client, config.bucket(), failures, this::ensureOpen);
     }
 
     public ObjectStorePolicy policy() {
@@ -161,22 +149,9 @@ public final class ObjectStore implements AutoCloseable {
      * @return the stored object's entity tag
      */
     public String putFile(String key, Path file, String contentType) {
-        return withRetries("putFile", () -> putFileOnce(key, file, contentType));
+        return withRetries("putFile", () -> transfers.putFile(key, file, contentType));
     }
 
-    private String putFileOnce(String key, Path file, String contentType) {
-        KeyRules.requireKey(key);
-        ensureOpen();
-        if (!Files.isRegularFile(file)) {
-            throw new ObjectStoreException("Cannot upload '" + key + "' from " + file + ": no such file");
-        }
-        try {
-            return unquote(client.uploadObject(UploadObjectArgs.builder().bucket(bucket()).object(key)
-                    .filename(file.toString()).contentType(contentTypeOrDefault(contentType)).build()).etag());
-        } catch (Exception e) {
-            throw failures.forKey("upload", key, "from " + file, e);
-        }
-    }
 
     /**
      * Stores {@code data} under {@code key}, replacing what was there.
@@ -185,19 +160,9 @@ public final class ObjectStore implements AutoCloseable {
      * @return the stored object's entity tag
      */
     public String putBytes(String key, byte[] data, String contentType) {
-        return withRetries("putBytes", () -> putBytesOnce(key, data, contentType));
+        return withRetries("putBytes", () -> transfers.putBytes(key, data, contentType));
     }
 
-    private String putBytesOnce(String key, byte[] data, String contentType) {
-        KeyRules.requireKey(key);
-        ensureOpen();
-        try (InputStream in = new ByteArrayInputStream(data)) {
-            return unquote(client.putObject(PutObjectArgs.builder().bucket(bucket()).object(key)
-                    .stream(in, data.length, -1).contentType(contentTypeOrDefault(contentType)).build()).etag());
-        } catch (Exception e) {
-            throw failures.forKey("upload", key, e);
-        }
-    }
 
     /** Stores a JSON document (already encoded, e.g. by the contracts codec) as UTF-8 {@code application/json}. */
     public String putJson(String key, String json) {
@@ -211,16 +176,9 @@ public final class ObjectStore implements AutoCloseable {
      * @throws NoSuchObjectException when the key does not exist
      */
     public byte[] getBytes(String key) {
-        return withRetries("getBytes", () -> getBytesOnce(key));
+        return withRetries("getBytes", () -> transfers.getBytes(key));
     }
 
-    private byte[] getBytesOnce(String key) {
-        try (InputStream in = openStreamOnce(key)) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw failures.forTransfer("read", key, "", e);
-        }
-    }
 
     /**
      * {@code length} bytes of the object starting at byte {@code offset} (fewer if the object ends before).
@@ -228,30 +186,9 @@ public final class ObjectStore implements AutoCloseable {
      * @throws NoSuchObjectException when the key does not exist
      */
     public byte[] getRange(String key, long offset, long length) {
-        return withRetries("getRange", () -> getRangeOnce(key, offset, length));
+        return withRetries("getRange", () -> transfers.getRange(key, offset, length));
     }
 
-    private byte[] getRangeOnce(String key, long offset, long length) {
-        KeyRules.requireKey(key);
-        if (offset < 0 || length < 1) {
-            throw new IllegalArgumentException("Byte range of '" + key + "' needs offset >= 0 and length >= 1, got "
-                    + offset + " and " + length);
-        }
-        ensureOpen();
-        String action = "read bytes " + offset + ".." + (offset + length - 1) + " of";
-        InputStream in;
-        try {
-            in = client.getObject(GetObjectArgs.builder().bucket(bucket()).object(key)
-                    .offset(offset).length(length).build());
-        } catch (Exception e) {
-            throw failures.forKey(action, key, e);
-        }
-        try (in) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw failures.forTransfer(action, key, "", e);
-        }
-    }
 
     /**
      * Streams the object. The caller closes the stream; an I/O error while reading it surfaces as the
@@ -260,18 +197,9 @@ public final class ObjectStore implements AutoCloseable {
      * @throws NoSuchObjectException when the key does not exist
      */
     public InputStream openStream(String key) {
-        return withRetries("openStream", () -> openStreamOnce(key));
+        return withRetries("openStream", () -> transfers.openStream(key));
     }
 
-    private InputStream openStreamOnce(String key) {
-        KeyRules.requireKey(key);
-        ensureOpen();
-        try {
-            return client.getObject(GetObjectArgs.builder().bucket(bucket()).object(key).build());
-        } catch (Exception e) {
-            throw failures.forKey("read", key, e);
-        }
-    }
 
     /**
      * Writes the object to {@code target}, replacing it. The bytes go to a temporary file next to it that is then
@@ -281,55 +209,15 @@ public final class ObjectStore implements AutoCloseable {
      * @throws NoSuchObjectException when the key does not exist
      */
     public long download(String key, Path target) {
-        return withRetries("download", () -> downloadOnce(key, target));
+        return withRetries("download", () -> transfers.download(key, target));
     }
 
-    private long downloadOnce(String key, Path target) {
-        KeyRules.requireKey(key);
-        ensureOpen();
-        Path absolute = target.toAbsolutePath();
-        InputStream in;
-        try {
-            in = client.getObject(GetObjectArgs.builder().bucket(bucket()).object(key).build());
-        } catch (Exception e) {
-            throw failures.forKey("download", key, "to " + absolute, e);
-        }
-        Path temp = null;
-        try (in) {
-            Files.createDirectories(absolute.getParent());
-            temp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".part");
-            long bytes;
-            try (OutputStream out = Files.newOutputStream(temp)) {
-                bytes = in.transferTo(out);
-            }
-            moveIntoPlace(temp, absolute);
-            return bytes;
-        } catch (IOException e) {
-            throw failures.forTransfer("download", key, "to " + absolute, e);
-        } finally {
-            deleteIfLeft(temp);
-        }
-    }
 
     /** Size, entity tag and modification time of the object, or empty when the key does not exist. */
     public Optional<ObjectInfo> stat(String key) {
-        return withRetries("stat", () -> statOnce(key));
+        return withRetries("stat", () -> catalog.stat(key));
     }
 
-    private Optional<ObjectInfo> statOnce(String key) {
-        KeyRules.requireKey(key);
-        ensureOpen();
-        try {
-            StatObjectResponse stat = client.statObject(StatObjectArgs.builder().bucket(bucket()).object(key).build());
-            return Optional.of(new ObjectInfo(key, stat.size(), unquote(stat.etag()), stat.lastModified().toInstant()));
-        } catch (Exception e) {
-            ObjectStoreException failure = failures.forKey("look up", key, e);
-            if (failure instanceof NoSuchObjectException) {
-                return Optional.empty();
-            }
-            throw failure;
-        }
-    }
 
     public boolean exists(String key) {
         return stat(key).isPresent();
@@ -340,27 +228,9 @@ public final class ObjectStore implements AutoCloseable {
      * bucket. The whole listing is read into memory; S3 pages of 1000 are followed.
      */
     public List<ObjectInfo> list(String prefix) {
-        return withRetries("list", () -> listOnce(prefix));
+        return withRetries("list", () -> catalog.list(prefix));
     }
 
-    private List<ObjectInfo> listOnce(String prefix) {
-        KeyRules.requirePrefix(prefix);
-        ensureOpen();
-        List<ObjectInfo> objects = new ArrayList<>();
-        try {
-            for (Result<Item> result : client.listObjects(ListObjectsArgs.builder().bucket(bucket()).prefix(prefix)
-                    .recursive(true).build())) {
-                Item item = result.get();
-                if (!item.isDir()) {
-                    objects.add(new ObjectInfo(item.objectName(), item.size(), unquote(item.etag()),
-                            item.lastModified().toInstant()));
-                }
-            }
-            return objects;
-        } catch (Exception e) {
-            throw failures.forBucket("list prefix '" + prefix + "' in", e);
-        }
-    }
 
     /**
      * Deletes the object; deleting a key that does not exist is not an error (S3 semantics), so a retried delete
@@ -368,20 +238,11 @@ public final class ObjectStore implements AutoCloseable {
      */
     public void delete(String key) {
         withRetries("delete", () -> {
-            deleteOnce(key);
+            catalog.delete(key);
             return null;
         });
     }
 
-    private void deleteOnce(String key) {
-        KeyRules.requireKey(key);
-        ensureOpen();
-        try {
-            client.removeObject(RemoveObjectArgs.builder().bucket(bucket()).object(key).build());
-        } catch (Exception e) {
-            throw failures.forKey("delete", key, e);
-        }
-    }
 
     /**
      * Deletes every object under the "folder" {@code prefix}, which must end with {@code /}: that way
@@ -391,34 +252,9 @@ public final class ObjectStore implements AutoCloseable {
      * @throws ObjectStoreException naming the first keys that could not be deleted
      */
     public int deletePrefix(String prefix) {
-        return withRetries("deletePrefix", () -> deletePrefixOnce(prefix));
+        return withRetries("deletePrefix", () -> catalog.deletePrefix(prefix));
     }
 
-    private int deletePrefixOnce(String prefix) {
-        KeyRules.requireFolderPrefix(prefix);
-        List<DeleteObject> targets = listOnce(prefix).stream().map(info -> new DeleteObject(info.key())).toList();
-        if (targets.isEmpty()) {
-            return 0;
-        }
-        List<String> errors = new ArrayList<>();
-        try {
-            // the SDK sends the delete requests (1000 keys each) only while the results are iterated
-            for (Result<DeleteError> result : client.removeObjects(RemoveObjectsArgs.builder().bucket(bucket())
-                    .objects(targets).build())) {
-                DeleteError error = result.get();
-                errors.add(error.objectName() + ": " + error.code() + " " + error.message());
-            }
-        } catch (Exception e) {
-            throw failures.forBucket("delete prefix '" + prefix + "' in", e);
-        }
-        if (!errors.isEmpty()) {
-            throw new ObjectStoreException(failures.bucketMessage("delete prefix '" + prefix + "' in", errors.size()
-                    + " of " + targets.size() + " objects were not deleted, e.g. "
-                    + String.join("; ", errors.subList(0, Math.min(3, errors.size())))));
-        }
-        LOG.debug("Deleted {} objects under '{}' in bucket '{}'", targets.size(), prefix, bucket());
-        return targets.size();
-    }
 
     /**
      * A URL that lets anyone holding it GET the object for {@code validity} (at most 7 days), without credentials:
@@ -491,34 +327,7 @@ public final class ObjectStore implements AutoCloseable {
         }
     }
 
-    private static void moveIntoPlace(Path temp, Path target) throws IOException {
-        try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
 
-    private static void deleteIfLeft(Path temp) {
-        if (temp == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(temp);
-        } catch (IOException e) {
-            LOG.warn("Could not delete the partial download {}: {}", temp, e.toString());
-        }
-    }
 
-    private static String contentTypeOrDefault(String contentType) {
-        return contentType == null || contentType.isBlank() ? DEFAULT_CONTENT_TYPE : contentType;
-    }
 
-    /** S3 sends entity tags in quotes; MinIO passes them on as they came. */
-    private static String unquote(String etag) {
-        if (etag != null && etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")) {
-            return etag.substring(1, etag.length() - 1);
-        }
-        return etag;
-    }
 }

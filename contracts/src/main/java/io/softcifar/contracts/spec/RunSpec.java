@@ -1,9 +1,6 @@
 package io.softcifar.contracts.spec;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.softcifar.contracts.Nullable;
-import io.softcifar.contracts.events.EventCodec;
-import io.softcifar.contracts.storage.ObjectKeys;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -128,128 +125,23 @@ public record RunSpec(
      * mixProbability when mixProbabilityFromEntropy is true (q comes from the dataset).
      */
     public RunSpec withDefaults() {
-        return new RunSpec(datasetId,
-                or(seed, DEFAULT_SEED),
-                method,
-                labelMode,
-                or(mixing, MIXING_NONE),
-                or(mixAlpha, DEFAULT_MIX_ALPHA),
-                Boolean.TRUE.equals(mixProbabilityFromEntropy) ? mixProbability
-                        : or(mixProbability, DEFAULT_MIX_PROBABILITY),
-                or(mixProbabilityFromEntropy, Boolean.FALSE),
-                or(dropoutRate, METHOD_DROPOUT.equals(method) ? DEFAULT_DROPOUT_RATE : 0.0),
-                or(depth, DEFAULT_DEPTH),
-                or(epochs, DEFAULT_EPOCHS),
-                or(batchSize, DEFAULT_BATCH_SIZE),
-                or(learningRate, DEFAULT_LEARNING_RATE),
-                or(momentum, DEFAULT_MOMENTUM),
-                or(nesterov, Boolean.FALSE),
-                or(weightDecay, DEFAULT_WEIGHT_DECAY),
-                or(warmupEpochs, DEFAULT_WARMUP_EPOCHS),
-                or(milestones, DEFAULT_MILESTONES),
-                or(gamma, DEFAULT_GAMMA),
-                entropyThreshold,
-                or(augment, Boolean.TRUE),
-                or(checkpointEvery, DEFAULT_CHECKPOINT_EVERY),
-                or(device, DEVICE_AUTO));
+        return RunSpecDefaults.apply(this);
     }
 
     @Override
     public List<FieldError> validate() {
-        RunSpec s = withDefaults();
-        Problems p = new Problems();
-        if (p.check(s.datasetId != null, "datasetId", "required")) {
-            p.check(ObjectKeys.isValidId(s.datasetId), "datasetId", ObjectKeys.ID_RULE + ", got '" + s.datasetId + "'");
-        }
-        if (p.check(s.seed >= 0, "seed", "must be >= 0, got " + s.seed)) {
-            p.check(s.seed <= Limits.MAX_SEED, "seed", Limits.atMost(Limits.MAX_SEED, s.seed));
-        }
-        checkChoice("method", s.method, METHODS, p);
-        checkChoice("labelMode", s.labelMode, LABEL_MODES, p);
-        checkChoice("mixing", s.mixing, MIXINGS, p);
-        if (!MIXING_NONE.equals(s.mixing)) {
-            p.check(s.mixAlpha > 0 && Double.isFinite(s.mixAlpha), "mixAlpha",
-                    "must be > 0 for " + s.mixing + ", got " + s.mixAlpha);
-        }
-        if (s.mixProbability != null) {
-            p.check(s.mixProbability >= 0 && s.mixProbability <= 1, "mixProbability",
-                    "must be in [0, 1] (default " + DEFAULT_MIX_PROBABILITY + "), got " + s.mixProbability);
-        }
-        if (s.mixProbabilityFromEntropy) {
-            p.check(mixProbability == null, "mixProbabilityFromEntropy",
-                    "true takes q from the dataset's mean entropy: leave mixProbability out (it is "
-                            + mixProbability + ")");
-        }
-        if (p.check(s.dropoutRate >= 0 && s.dropoutRate < 1, "dropoutRate",
-                "must be in [0, 1), got " + s.dropoutRate) && METHOD_DROPOUT.equals(s.method)) {
-            p.check(s.dropoutRate > 0, "dropoutRate", "method dropout needs a rate > 0 (e.g. 0.1), got 0");
-        }
-        if (p.check(s.depth <= Limits.MAX_DEPTH, "depth", Limits.atMost(Limits.MAX_DEPTH, s.depth))) {
-            p.check(s.depth >= 8 && (s.depth - 2) % 6 == 0, "depth",
-                    "must be 6n+2 with n >= 1 (20, 32, 44, 56, 110), got " + s.depth);
-        }
-        if (p.check(s.epochs >= 1, "epochs", "must be >= 1, got " + s.epochs)) {
-            p.check(s.epochs <= Limits.MAX_EPOCHS, "epochs", Limits.atMost(Limits.MAX_EPOCHS, s.epochs));
-        }
-        if (p.check(s.batchSize >= 2, "batchSize", "must be >= 2 (BatchNorm needs two samples), got " + s.batchSize)) {
-            p.check(s.batchSize <= Limits.MAX_BATCH_SIZE, "batchSize",
-                    Limits.atMost(Limits.MAX_BATCH_SIZE, s.batchSize));
-        }
-        p.check(s.learningRate > 0 && Double.isFinite(s.learningRate), "learningRate",
-                "must be > 0, got " + s.learningRate);
-        p.check(s.momentum >= 0 && s.momentum < 1, "momentum", "must be in [0, 1), got " + s.momentum);
-        p.check(s.weightDecay >= 0 && Double.isFinite(s.weightDecay), "weightDecay",
-                "must be >= 0, got " + s.weightDecay);
-        if (p.check(s.warmupEpochs >= 0, "warmupEpochs", "must be >= 0, got " + s.warmupEpochs)) {
-            p.check(s.warmupEpochs <= Limits.MAX_EPOCHS, "warmupEpochs",
-                    Limits.atMost(Limits.MAX_EPOCHS, s.warmupEpochs));
-        }
-        checkMilestones(s.milestones, p);
-        p.check(s.gamma > 0 && s.gamma <= 1, "gamma", "must be in (0, 1], got " + s.gamma);
-        if (s.entropyThreshold != null) {
-            p.check(s.entropyThreshold >= 0 && Double.isFinite(s.entropyThreshold), "entropyThreshold",
-                    "must be >= 0 (natural log; leave it out for none), got " + s.entropyThreshold);
-        }
-        if (p.check(s.checkpointEvery >= 1, "checkpointEvery", "must be >= 1 epoch, got " + s.checkpointEvery)) {
-            p.check(s.checkpointEvery <= Limits.MAX_EPOCHS, "checkpointEvery",
-                    Limits.atMost(Limits.MAX_EPOCHS, s.checkpointEvery));
-        }
-        checkChoice("device", s.device, DEVICES, p);
-        return p.toList();
+        return RunSpecValidation.validate(this);
     }
 
     /**
      * The configuration as canonical JSON (sorted keys, defaults applied) without what does not change the model a
-     * run learns: the seed (runs of one configuration differ only in it), the device and the checkpoint interval,
-     * plus settings the chosen method or mixing ignores (mixAlpha/mixProbability without mixing, dropoutRate
-     * outside method dropout), an entropyThreshold of 0, which is the same as none, and nesterov and
-     * mixProbabilityFromEntropy when false.
+     * run learns (see {@link ConfigurationIdentity}): the seed, the device, the checkpoint interval, settings the
+     * method or mixing ignores, an entropyThreshold of 0, and nesterov and mixProbabilityFromEntropy when false.
      *
      * @throws InvalidSpecException if the spec is invalid
      */
     public String configurationJson() {
-        requireValid();
-        RunSpec s = withDefaults();
-        ObjectNode tree = EventCodec.json().valueToTree(s);
-        tree.remove(List.of("seed", "device", "checkpointEvery"));
-        if (MIXING_NONE.equals(s.mixing)) {
-            tree.remove(List.of("mixAlpha", "mixProbability", "mixProbabilityFromEntropy"));
-        }
-        // options added later are left out at their default, so the keys of configurations that existed before them
-        // do not change (a run resumed under such a key continues with plain momentum: the buffer is the same)
-        if (!s.nesterov) {
-            tree.remove("nesterov");
-        }
-        if (!s.mixProbabilityFromEntropy) {
-            tree.remove("mixProbabilityFromEntropy");
-        }
-        if (!METHOD_DROPOUT.equals(s.method)) {
-            tree.remove("dropoutRate");
-        }
-        if (s.entropyThreshold != null && s.entropyThreshold == 0) {
-            tree.remove("entropyThreshold"); // replaces no label: the same as none
-        }
-        return EventCodec.toCanonicalJson(tree);
+        return ConfigurationIdentity.json(this);
     }
 
     /**
@@ -261,41 +153,7 @@ public record RunSpec(
      * @throws InvalidSpecException if the spec is invalid
      */
     public String configurationKey() {
-        RunSpec s = withDefaults();
-        String hash = Sha256.hex(configurationJson()).substring(0, 12);
-        return s.method + "-" + s.labelMode + (MIXING_NONE.equals(s.mixing) ? "" : "-" + s.mixing)
-                + (s.augment ? "" : "-noaug") + "-" + hash;
-    }
-
-    private static void checkChoice(String field, String value, List<String> allowed, Problems p) {
-        if (p.check(value != null, field, "required (" + String.join(", ", allowed) + ")")) {
-            p.check(allowed.contains(value), field,
-                    "unknown " + field + " '" + value + "' (expected one of " + String.join(", ", allowed) + ")");
-        }
-    }
-
-    private static void checkMilestones(List<Integer> milestones, Problems p) {
-        if (!p.check(milestones.size() <= Limits.MAX_MILESTONES, "milestones",
-                Limits.atMost(Limits.MAX_MILESTONES, "milestones", milestones.size()))) {
-            return;
-        }
-        Integer previous = null;
-        for (int i = 0; i < milestones.size(); i++) {
-            Integer m = milestones.get(i);
-            String field = "milestones[" + i + "]";
-            if (!p.check(m != null, field, "must not be null") || !p.check(m > 0, field, "must be > 0, got " + m)
-                    || !p.check(m <= Limits.MAX_EPOCHS, field, Limits.atMost(Limits.MAX_EPOCHS, m))) {
-                continue;
-            }
-            if (previous != null) {
-                p.check(m > previous, field, "must be greater than the previous milestone " + previous + ", got " + m);
-            }
-            previous = m;
-        }
-    }
-
-    private static <T> T or(T value, T fallback) {
-        return value != null ? value : fallback;
+        return ConfigurationIdentity.key(this);
     }
 
     /** Fluent construction of a {@link RunSpec}; unset fields stay null (= default). Does not validate. */

@@ -5,7 +5,6 @@ import io.softcifar.contracts.dataset.DatasetStatistics;
 import io.softcifar.contracts.dataset.InputFile;
 import io.softcifar.contracts.dataset.OodEntry;
 import io.softcifar.contracts.dataset.SeedEntry;
-import io.softcifar.contracts.dataset.Shard;
 import io.softcifar.contracts.dataset.SplitEntry;
 import io.softcifar.contracts.spec.DatasetInput;
 import io.softcifar.contracts.spec.DatasetSpec;
@@ -22,8 +21,6 @@ import io.softcifar.ml.data.Split;
 import io.softcifar.ml.data.Splits;
 import io.softcifar.ml.data.SvhnMat;
 import io.softcifar.ml.data.shard.ShardFormat;
-import io.softcifar.ml.data.shard.ShardInfo;
-import io.softcifar.ml.data.shard.ShardWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -63,6 +60,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Per split, {@code meanEntropy} is that of the stored soft labels (after the threshold; null for peterson's test
  * split, which has no human labels); the dataset {@code statistics} describe the human labels before the threshold.
+ * {@link ShardOutput} writes the shards.
  */
 public final class DatasetBuilder {
 
@@ -135,6 +133,7 @@ public final class DatasetBuilder {
         private final Path out;
         private final Path scratch;
         private final long start = System.nanoTime();
+        private final ShardOutput shards;
 
         Build(DatasetSpec spec, ResolvedInputs inputs, String id, Path out, Path scratch) {
             this.spec = spec;
@@ -142,6 +141,7 @@ public final class DatasetBuilder {
             this.id = id;
             this.out = out;
             this.scratch = scratch;
+            this.shards = new ShardOutput(id, out, maxImagesPerShard, this::log);
         }
 
         DatasetManifest run() {
@@ -216,15 +216,15 @@ public final class DatasetBuilder {
             }
             ChannelStats stats = ChannelStats.of(data.images(), split.train());
             Map<String, SplitEntry> splits = new LinkedHashMap<>();
-            splits.put(DatasetManifest.SPLIT_TRAIN, split(seed, DatasetManifest.SPLIT_TRAIN,
+            splits.put(DatasetManifest.SPLIT_TRAIN, shards.split(seed, DatasetManifest.SPLIT_TRAIN,
                     targets.subset(split.train()), split.train(), true));
-            splits.put(DatasetManifest.SPLIT_VALIDATION, split(seed, DatasetManifest.SPLIT_VALIDATION,
+            splits.put(DatasetManifest.SPLIT_VALIDATION, shards.split(seed, DatasetManifest.SPLIT_VALIDATION,
                     targets.subset(split.val()), split.val(), true));
             if (petersonTest == null) {
-                splits.put(DatasetManifest.SPLIT_TEST, split(seed, DatasetManifest.SPLIT_TEST,
+                splits.put(DatasetManifest.SPLIT_TEST, shards.split(seed, DatasetManifest.SPLIT_TEST,
                         targets.subset(split.test()), split.test(), true));
             } else {
-                splits.put(DatasetManifest.SPLIT_TEST, split(seed, DatasetManifest.SPLIT_TEST, petersonTest,
+                splits.put(DatasetManifest.SPLIT_TEST, shards.split(seed, DatasetManifest.SPLIT_TEST, petersonTest,
                         IntStream.range(0, petersonTest.size()).toArray(), false));
             }
             log("seed %d: train %d / validation %d / test %d images; train mean %s std %s", seed,
@@ -232,28 +232,6 @@ public final class DatasetBuilder {
                     splits.get(DatasetManifest.SPLIT_TEST).count(), Arrays.toString(stats.mean()),
                     Arrays.toString(stats.std()));
             return new SeedEntry(seed, boxed(stats.mean()), boxed(stats.std()), splits);
-        }
-
-        /** Writes one split's shards; {@code items} is in split order, {@code indices} its source indices. */
-        private SplitEntry split(long seed, String name, SoftLabelDataset items, int[] indices, boolean humanLabels) {
-            List<Shard> shards = new ArrayList<>();
-            List<ShardFormat.Range> ranges = ShardFormat.ranges(items.size(), maxImagesPerShard);
-            for (int s = 0; s < ranges.size(); s++) {
-                ShardFormat.Range range = ranges.get(s);
-                int[] pos = IntStream.range(range.from(), range.to()).toArray();
-                String key = ObjectKeys.shard(id, seed, name, s);
-                ShardInfo info = ShardWriter.write(out.resolve(key), items.subset(pos),
-                        Arrays.copyOfRange(indices, range.from(), range.to()));
-                shards.add(new Shard(key, info.sha256(), info.bytes(), info.count()));
-                logShard(key, s, ranges.size(), info);
-            }
-            int[] hard = items.hardLabels();
-            int[] classCounts = new int[NUM_CLASSES];
-            for (int h : hard) {
-                classCounts[h]++;
-            }
-            Double meanEntropy = humanLabels ? items.meanEntropy() : null;
-            return new SplitEntry(items.size(), boxed(classCounts), meanEntropy, shards);
         }
 
         private OodEntry ood(String set) {
@@ -267,21 +245,7 @@ public final class DatasetBuilder {
             } else {
                 throw InvalidDataException.forField("oodSets", "unknown OOD set '" + set + "'");
             }
-            List<Shard> shards = new ArrayList<>();
-            List<ShardFormat.Range> ranges = ShardFormat.ranges(images.count(), maxImagesPerShard);
-            for (int s = 0; s < ranges.size(); s++) {
-                ShardFormat.Range range = ranges.get(s);
-                int[] pos = IntStream.range(range.from(), range.to()).toArray();
-                String key = ObjectKeys.oodShard(id, set, s);
-                ShardInfo info = ShardWriter.writeOod(out.resolve(key), images.subset(pos), pos);
-                shards.add(new Shard(key, info.sha256(), info.bytes(), info.count()));
-                logShard(key, s, ranges.size(), info);
-            }
-            return new OodEntry(images.count(), shards);
-        }
-
-        private void logShard(String key, int index, int of, ShardInfo info) {
-            log("wrote %s (%d/%d, %d images, %.1f MB)", key, index + 1, of, info.count(), info.bytes() / 1e6);
+            return shards.ood(set, images);
         }
 
         private void log(String format, Object... args) {

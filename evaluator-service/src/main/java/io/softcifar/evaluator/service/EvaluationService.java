@@ -1,55 +1,35 @@
 package io.softcifar.evaluator.service;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.Startup;
-import io.softcifar.contracts.dataset.DatasetManifest;
-import io.softcifar.contracts.dataset.SeedEntry;
 import io.softcifar.contracts.events.CheckpointPublished;
 import io.softcifar.contracts.events.Correlation;
-import io.softcifar.contracts.events.EvaluationCompleted;
 import io.softcifar.contracts.events.EvaluationFailed;
-import io.softcifar.contracts.events.EventCodec;
 import io.softcifar.contracts.events.EventEnvelope;
 import io.softcifar.contracts.events.Provenance;
 import io.softcifar.contracts.storage.ObjectKeys;
 import io.softcifar.contracts.topics.Topics;
 import io.softcifar.evaluator.config.EvaluatorSettings;
-import io.softcifar.ml.data.InvalidDataException;
-import io.softcifar.ml.data.LabeledImages;
-import io.softcifar.ml.data.shard.LabeledShard;
-import io.softcifar.ml.eval.EvaluationDump;
 import io.softcifar.ml.eval.EvaluationOptions;
 import io.softcifar.ml.eval.EvaluationResult;
-import io.softcifar.ml.eval.Evaluator;
 import io.softcifar.ml.eval.ShardEvaluator;
-import io.softcifar.ml.train.Checkpoint;
 import io.softcifar.ml.train.DeviceSelection;
 import io.softcifar.ml.train.EngineSetup;
 import io.softcifar.service.events.Failures;
 import io.softcifar.service.events.EventPublisher;
 import io.softcifar.service.provenance.ProvenanceSource;
-import io.softcifar.storage.NoSuchObjectException;
 import io.softcifar.storage.ObjectStore;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -77,6 +57,9 @@ import org.jboss.logging.Logger;
  * is rethrown, so the consumer tries the event again with backoff. Anything wrong with the inputs publishes {@code evaluation.failed} with a one-line reason,
  * removes the partial files and throws an {@link EvaluationFailure} (bad input), which the listener turns into a
  * dead letter. No metrics.json is left, so a corrected event for the run is evaluated normally.
+ *
+ * <p>This class is the outcome and failure policy with its meters; {@link CheckpointEvaluation} computes the result,
+ * {@link EvaluationStore} writes and publishes it.
  */
 @ApplicationScoped
 @Startup // meters at 0 and the offline switch for DJL before the first event
@@ -95,6 +78,9 @@ public class EvaluationService {
 
     @Inject
     EvaluationInputs inputs;
+
+    @Inject
+    EvaluationStore results;
 
     @Inject
     EventPublisher events;
@@ -122,6 +108,11 @@ public class EvaluationService {
         for (String outcome : List.of("completed", "failed", "skipped", "ignored", "fenced")) {
             counter(outcome); // present at 0 from the start
         }
+    }
+
+    /** The stored metrics.json of a run, if it has a complete evaluation. */
+    public Optional<String> metricsJson(String runId) {
+        return results.metricsJson(runId);
     }
 
     /** The options every evaluation uses (from {@code softcifar.evaluator.*}). */
@@ -152,7 +143,7 @@ public class EvaluationService {
                     false);
         }
         String metricsKey = ObjectKeys.evaluationFile(runId, ObjectKeys.METRICS_FILE);
-        Optional<Outcome> done = alreadyEvaluated(runId, metricsKey);
+        Optional<Outcome> done = results.alreadyEvaluated(runId, metricsKey);
         if (done.isPresent()) {
             counter("skipped").increment();
             return done.get();
@@ -209,112 +200,11 @@ public class EvaluationService {
         }
         Path checkpointFile = inputs.checkpoint(checkpoint, staging);
         EvaluationInputs.ReadManifest read = inputs.manifest(datasetId);
-        DatasetManifest manifest = read.manifest();
         EngineSetup.engine();
         Provenance provenance = ProvenanceSource.current(device).withDatasetManifest(read.bytes());
-        EvaluationResult result;
-        try (NDManager cpu = NDManager.newBaseManager(Device.cpu())) {
-            Checkpoint.Loaded loaded;
-            try {
-                loaded = Checkpoint.read(checkpointFile, cpu);
-            } catch (IllegalArgumentException e) {
-                throw EvaluationFailure.badInput(EvaluationInputs.relative(e.getMessage(), staging), e);
-            }
-            long seed = loaded.header().config().seed();
-            SeedEntry seedEntry = EvaluationInputs.seedEntry(manifest, seed);
-            List<String> notes = new ArrayList<>();
-            normalizationNote(loaded.header(), seedEntry).ifPresent(notes::add);
-            LabeledShard test = inputs.testSplit(manifest, seedEntry, staging);
-            Map<String, LabeledImages> ood = inputs.oodSets(manifest, staging, notes);
-            try {
-                result = ShardEvaluator.evaluate(loaded, checkpoint.key(), test, ood, options, Evaluator.Listener.NONE);
-            } catch (InvalidDataException | IllegalArgumentException e) {
-                throw EvaluationFailure.badInput(EvaluationInputs.relative(e.getMessage(), staging), e);
-            }
-            if (!notes.isEmpty()) {
-                List<String> all = new ArrayList<>(notes);
-                all.addAll(result.notes());
-                result = new EvaluationResult(result.metrics(), result.info(), result.test(), result.testIndices(),
-                        result.testLabels(), result.testSoftLabels(), result.testMcProbabilities(), result.ood(),
-                        result.fgsm(), result.timing(), List.copyOf(all));
-            }
-        }
-        store(checkpoint, datasetId, correlation, result, staging, provenance);
-    }
-
-    /** Uploads dump, reliability.json, then metrics.json; then publishes evaluation.completed and published.json. */
-    private void store(CheckpointPublished checkpoint, String datasetId, Correlation correlation,
-            EvaluationResult result, Path staging, Provenance provenance) {
-        String runId = checkpoint.runId();
-        Path dumpDir = staging.resolve("evaluation");
-        EvaluationDump.write(dumpDir, result);
-        List<Path> files;
-        try (Stream<Path> list = Files.list(dumpDir)) {
-            files = list.filter(Files::isRegularFile).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        for (Path f : files) {
-            String name = f.getFileName().toString();
-            if (!name.equals(EvaluationDump.INDEX_FILE)) {
-                store.putFile(ObjectKeys.evaluationFile(runId, name), f, "application/octet-stream");
-            }
-        }
-        String dumpKey = ObjectKeys.evaluationFile(runId, ObjectKeys.DUMP_INDEX_FILE);
-        store.putFile(dumpKey, dumpDir.resolve(EvaluationDump.INDEX_FILE), "application/json");
-
-        Map<String, Double> metrics = MetricMapping.toEventMetrics(result.metrics());
-        var reliability = MetricMapping.toEventReliability(result.metrics());
-        Map<String, Object> reliabilityFile = new LinkedHashMap<>();
-        reliabilityFile.put("runId", runId);
-        reliabilityFile.put("split", "test");
-        reliabilityFile.put("confidence", "predicted confidence (max probability), 10 equal-width bins (lower, upper]");
-        reliabilityFile.put("bins", reliability);
-        store.putJson(ObjectKeys.evaluationFile(runId, ObjectKeys.RELIABILITY_FILE), EventCodec.toPrettyJson(reliabilityFile));
-
-        Correlation out = Correlation.ofRun(correlation.studyId(), runId, datasetId);
-        EventEnvelope completed = EventEnvelope.of(new EvaluationCompleted(runId, datasetId, metrics, dumpKey,
-                reliability, provenance), out);
-        EvaluationRecord record = new EvaluationRecord(EvaluationRecord.FORMAT, EvaluationRecord.VERSION, runId,
-                datasetId, result.info().seed(), checkpoint.key(), checkpoint.sha256().toLowerCase(Locale.ROOT),
-                checkpoint.epoch(), completed.eventId(), completed.time(), metrics, reliability, dumpKey,
-                result.infoMap(), timing(result.timing()), result.notes(), provenance);
-        store.putJson(ObjectKeys.evaluationFile(runId, ObjectKeys.METRICS_FILE), EventCodec.toPrettyJson(record));
-        publishCompleted(runId, completed);
-        LOG.infof("run %s: evaluated in %.1f s: test/accuracy %.4f, test/ece %.4f%s", runId,
-                result.timing().totalSeconds(), metrics.get("test/accuracy"), metrics.get("test/ece"),
-                result.notes().isEmpty() ? "" : " (notes: " + String.join("; ", result.notes()) + ")");
-    }
-
-    private void publishCompleted(String runId, EventEnvelope completed) {
-        events.publish(Topics.EVALUATION_RESULTS, runId, completed);
-        Map<String, Object> marker = new LinkedHashMap<>();
-        marker.put("eventId", completed.eventId());
-        marker.put("topic", Topics.EVALUATION_RESULTS);
-        marker.put("publishedAt", Instant.now().toString());
-        store.putJson(ObjectKeys.evaluationFile(runId, PUBLISHED_FILE), EventCodec.toPrettyJson(marker));
-    }
-
-    /** Present if the run has a complete evaluation: skip it, or re-send its event if that never got out. */
-    private Optional<Outcome> alreadyEvaluated(String runId, String metricsKey) {
-        if (!store.exists(metricsKey)) {
-            return Optional.empty();
-        }
-        if (store.exists(ObjectKeys.evaluationFile(runId, PUBLISHED_FILE))) {
-            LOG.infof("run %s: already evaluated (%s exists); event acknowledged and skipped", runId, metricsKey);
-            return Optional.of(Outcome.ALREADY_EVALUATED);
-        }
-        EvaluationRecord record = EventCodec.fromJson(new String(store.getBytes(metricsKey), StandardCharsets.UTF_8),
-                EvaluationRecord.class);
-        EvaluationCompleted payload = new EvaluationCompleted(record.runId(), record.datasetId(), record.metrics(),
-                record.dumpKey(), record.reliability(), record.provenance());
-        EventEnvelope again = new EventEnvelope(record.eventId(), EvaluationCompleted.TYPE,
-                EventEnvelope.SCHEMA_VERSION, record.evaluatedAt(),
-                Correlation.ofRun(null, record.runId(), record.datasetId()), payload);
-        LOG.warnf("run %s: evaluated before, but its evaluation.completed may not have been published; sending it"
-                + " again under its original id %s", runId, record.eventId());
-        publishCompleted(runId, again);
-        return Optional.of(Outcome.REPUBLISHED);
+        EvaluationResult result = CheckpointEvaluation.evaluate(checkpoint, checkpointFile, read.manifest(), inputs,
+                options, staging);
+        results.write(checkpoint, datasetId, correlation, result, staging, provenance);
     }
 
     /**
@@ -341,7 +231,7 @@ public class EvaluationService {
         counter("failed").increment();
         LOG.warnf("run %s: evaluation failed: %s", runId, failure.getMessage());
         if (cleanUp) {
-            removePartialFiles(runId);
+            results.removePartialFiles(runId);
         }
         String key = runId == null ? "" : runId;
         try {
@@ -351,58 +241,6 @@ public class EvaluationService {
             LOG.errorf("run %s: could not publish evaluation.failed: %s", runId, e.getMessage());
         }
         return failure;
-    }
-
-    private void removePartialFiles(String runId) {
-        try {
-            if (!store.exists(ObjectKeys.evaluationFile(runId, ObjectKeys.METRICS_FILE))) {
-                store.deletePrefix(ObjectKeys.evaluationPrefix(runId));
-            }
-        } catch (RuntimeException e) {
-            LOG.warnf("run %s: could not remove partial evaluation files: %s", runId, e.getMessage());
-        }
-    }
-
-    /** The stored metrics.json of a run, if it has a complete evaluation. */
-    public Optional<String> metricsJson(String runId) {
-        if (!ObjectKeys.isValidId(runId)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(new String(store.getBytes(ObjectKeys.evaluationFile(runId, ObjectKeys.METRICS_FILE)),
-                    StandardCharsets.UTF_8));
-        } catch (NoSuchObjectException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** A note when the checkpoint was normalized with other statistics than the manifest's train split of its seed. */
-    static Optional<String> normalizationNote(Checkpoint.Header header, SeedEntry seed) {
-        if (seed.trainMean() == null || seed.trainStd() == null || header.mean() == null || header.std() == null
-                || seed.trainMean().size() != header.mean().length || seed.trainStd().size() != header.std().length) {
-            return Optional.empty();
-        }
-        for (int c = 0; c < header.mean().length; c++) {
-            if (Math.abs(seed.trainMean().get(c) - header.mean()[c]) > 1e-4
-                    || Math.abs(seed.trainStd().get(c) - header.std()[c]) > 1e-4) {
-                return Optional.of(String.format(Locale.ROOT, "the checkpoint was normalized with mean %s / std %s but"
-                        + " the dataset's train split of seed %d has %s / %s: was it trained on this dataset (or with a"
-                        + " limit)?", Arrays.toString(header.mean()), Arrays.toString(header.std()), seed.seed(),
-                        seed.trainMean(), seed.trainStd()));
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static Map<String, Object> timing(EvaluationResult.Timing t) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("setupSeconds", t.setupSeconds());
-        m.put("testSeconds", t.testSeconds());
-        m.put("oodSeconds", t.oodSeconds());
-        m.put("fgsmSeconds", t.fgsmSeconds());
-        m.put("metricSeconds", t.metricSeconds());
-        m.put("totalSeconds", t.totalSeconds());
-        return m;
     }
 
     private Counter counter(String outcome) {

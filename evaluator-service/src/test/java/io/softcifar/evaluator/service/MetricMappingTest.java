@@ -68,9 +68,9 @@ class MetricMappingTest {
     @Test
     void aCheckpointNormalizedWithOtherStatisticsThanTheManifestsTrainSplitGetsANote() {
         SeedEntry seed = new SeedEntry(3, List.of(0.5, 0.25, 0.125), List.of(0.25, 0.25, 0.25), Map.of());
-        assertThat(EvaluationService.normalizationNote(header(new float[] {0.5f, 0.25f, 0.125f},
+        assertThat(CheckpointEvaluation.normalizationNote(header(new float[] {0.5f, 0.25f, 0.125f},
                 new float[] {0.25f, 0.25f, 0.25f}), seed)).isEmpty();
-        assertThat(EvaluationService.normalizationNote(header(new float[] {0.5f, 0.3f, 0.125f},
+        assertThat(CheckpointEvaluation.normalizationNote(header(new float[] {0.5f, 0.3f, 0.125f},
                 new float[] {0.25f, 0.25f, 0.25f}), seed)).get().asString().contains("seed 3");
     }
 

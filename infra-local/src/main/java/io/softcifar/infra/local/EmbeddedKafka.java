@@ -7,15 +7,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
-import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,20 +130,11 @@ public final class EmbeddedKafka implements AutoCloseable {
             return;
         }
         long start = System.nanoTime();
-        stopQuietly(server);
+        BrokerLifecycle.stopQuietly(server);
         if (temporary) {
             Directories.deleteQuietly(dataDir);
         }
         LOG.info("Kafka broker on {} stopped in {} ms", bootstrapServers(), millisSince(start));
-    }
-
-    private static void stopQuietly(KafkaRaftServer server) {
-        try {
-            server.shutdown();
-            server.awaitShutdown();
-        } catch (RuntimeException e) {
-            LOG.warn("Kafka broker did not shut down cleanly: {}", InfrastructureException.rootMessage(e));
-        }
     }
 
     private static long millisSince(long startNanos) {
@@ -278,7 +265,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 }
                 settings.putAll(overrides);
                 Path configFile = BrokerSettings.write(dir.resolve("server.properties"), settings);
-                KafkaConfig config = validated(settings, configFile);
+                KafkaConfig config = BrokerLifecycle.validated(settings, configFile);
                 KRaftStorage.formatIfNeeded(configFile, logDir);
                 return launch(config, dir, temporary, broker, controller, secure, tls);
             } catch (RuntimeException e) {
@@ -289,44 +276,15 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
         }
 
-        /** Kafka's own check of the settings, so that a bad override is reported as such, before formatting. */
-        private static KafkaConfig validated(Map<String, String> settings, Path configFile) {
-            try {
-                return new KafkaConfig(settings, false);
-            } catch (RuntimeException e) {
-                throw new InfrastructureException("Kafka refused the broker settings (written to " + configFile + "): "
-                        + InfrastructureException.rootMessage(e), e);
-            }
-        }
-
         private EmbeddedKafka launch(KafkaConfig config, Path dir, boolean temporary, int broker, int controller,
                 int secure, BrokerTls tls) {
             long start = System.nanoTime();
             long deadline = start + startupTimeout.toNanos();
             String where = LoopbackPorts.HOST + ":" + broker;
-            KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
-            try {
-                runWithTimeout(server::startup, startupTimeout);
-            } catch (TimeoutException e) {
-                // best effort: startup() may still be running on its thread; shutdown() stops what it has started
-                stopQuietly(server);
-                throw new InfrastructureException("Kafka broker did not become ready on " + where + " within "
-                        + startupTimeout.toSeconds() + " s: startup did not finish (controller port " + controller
-                        + ", data " + dir + ")", e);
-            } catch (ExecutionException e) {
-                stopQuietly(server);
-                throw new InfrastructureException("Kafka broker could not start on " + where + " (controller port "
-                        + controller + ", data " + dir + "): " + InfrastructureException.rootMessage(e), e.getCause());
-            }
+            KafkaRaftServer server = BrokerLifecycle.startup(config, startupTimeout, where, controller, dir);
             EmbeddedKafka kafka = new EmbeddedKafka(server, dir, temporary, broker, controller, secure, tls);
             try {
-                KafkaAdmin.awaitReady(kafka.bootstrapServers(), deadline, startupTimeout);
-                if (tls != null) {
-                    KafkaAdmin.upsertScramUsers(kafka.bootstrapServers(), scramUsers);
-                    Map.Entry<String, String> first = scramUsers.entrySet().iterator().next();
-                    KafkaAdmin.awaitReady(kafka.secureBootstrapServers(),
-                            scramClient(first.getKey(), first.getValue(), tls), deadline, startupTimeout);
-                }
+                BrokerLifecycle.awaitReady(kafka, scramUsers, tls, deadline, startupTimeout);
             } catch (RuntimeException e) {
                 kafka.close();
                 throw e;
@@ -352,51 +310,6 @@ public final class EmbeddedKafka implements AutoCloseable {
                 if (Arrays.stream(taken).noneMatch(t -> t == port)) {
                     return port;
                 }
-            }
-        }
-
-        /** The client settings of a SCRAM user on the SASL_SSL listener (for the readiness check). */
-        private static Map<String, Object> scramClient(String user, String password, BrokerTls tls) {
-            Map<String, Object> props = new LinkedHashMap<>();
-            props.put("security.protocol", "SASL_SSL");
-            props.put("sasl.mechanism", "SCRAM-SHA-512");
-            props.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required "
-                    + "username=\"" + escapeJaas(user) + "\" password=\"" + escapeJaas(password) + "\";");
-            props.put("ssl.truststore.type", "PEM");
-            props.put("ssl.truststore.location", tls.caCertificate().toString());
-            return props;
-        }
-
-        private static String escapeJaas(String value) {
-            return value.replace("\\", "\\\\").replace("\"", "\\\"");
-        }
-
-        /**
-         * Runs the blocking {@code KafkaRaftServer.startup()} on its own thread, so that a broker that never comes
-         * up (e.g. a controller without quorum) fails the caller after the timeout instead of hanging it.
-         */
-        private static void runWithTimeout(Runnable task, Duration timeout)
-                throws ExecutionException, TimeoutException {
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            Thread thread = new Thread(() -> {
-                try {
-                    task.run();
-                    done.complete(null);
-                } catch (Throwable t) {
-                    done.completeExceptionally(t);
-                }
-            }, "softcifar-kafka-startup");
-            // Kafka instantiates plugins by class name through the context class loader, and the threads it starts
-            // inherit this one's. Under a Quarkus test that loader is Quarkus's, which has its own copies of the Kafka
-            // classes: the broker then fails with NoSuchMethodException on DefaultStatePersister. Use ours.
-            thread.setContextClassLoader(EmbeddedKafka.class.getClassLoader());
-            thread.setDaemon(true);
-            thread.start();
-            try {
-                done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InfrastructureException("Interrupted while the Kafka broker was starting", e);
             }
         }
     }

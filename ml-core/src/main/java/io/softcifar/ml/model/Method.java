@@ -1,5 +1,6 @@
 package io.softcifar.ml.model;
 
+import io.softcifar.contracts.spec.RunSpec;
 import io.softcifar.ml.model.basic.BasicHead;
 import io.softcifar.ml.model.dropout.DropoutHead;
 import io.softcifar.ml.model.duq.DuqHead;
@@ -14,12 +15,15 @@ import java.util.stream.Collectors;
  * its settings ({@link MethodConfig}, with the protocol's defaults) and to its {@link UncertaintyHead}. Adding a
  * method = its package with the head, its config record (next to {@link MethodConfig}, which lists it), and one
  * entry here; see CONTRIBUTING.md, "How to add a method".
+ *
+ * <p>The names are those of contracts' {@link RunSpec#METHODS}, the list a run request is validated against (contracts
+ * cannot see this module); {@code MethodCatalogueTest} checks that the two lists hold the same names in the same order.
  */
 public enum Method {
-    BASIC("basic", BasicConfig.class, BasicConfig.DEFAULTS, BasicHead::new),
-    DROPOUT("dropout", DropoutConfig.class, DropoutConfig.DEFAULTS, DropoutHead::new),
-    SNGP("sngp", SngpConfig.class, SngpConfig.DEFAULTS, SngpHead::new),
-    DUQ("duq", DuqConfig.class, DuqConfig.DEFAULTS, DuqHead::new);
+    BASIC(RunSpec.METHOD_BASIC, BasicConfig.class, BasicConfig.DEFAULTS, BasicHead::new),
+    DROPOUT(RunSpec.METHOD_DROPOUT, DropoutConfig.class, DropoutConfig.DEFAULTS, DropoutHead::new),
+    SNGP(RunSpec.METHOD_SNGP, SngpConfig.class, SngpConfig.DEFAULTS, SngpHead::new),
+    DUQ(RunSpec.METHOD_DUQ, DuqConfig.class, DuqConfig.DEFAULTS, DuqHead::new);
 
     private final String id;
     private final Class<? extends MethodConfig> configType;

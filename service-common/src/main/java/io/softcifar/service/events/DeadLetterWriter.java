@@ -1,0 +1,89 @@
+package io.softcifar.service.events;
+
+import static io.softcifar.service.events.EventConsumer.DLQ_ATTEMPTS_HEADER;
+import static io.softcifar.service.events.EventConsumer.DLQ_GROUP_HEADER;
+import static io.softcifar.service.events.EventConsumer.DLQ_KIND_HEADER;
+import static io.softcifar.service.events.EventConsumer.DLQ_OFFSET_HEADER;
+import static io.softcifar.service.events.EventConsumer.DLQ_PARTITION_HEADER;
+import static io.softcifar.service.events.EventConsumer.DLQ_REASON_HEADER;
+import static io.softcifar.service.events.EventConsumer.DLQ_SOURCE_HEADER;
+import static io.softcifar.service.events.EventConsumer.DLQ_TOPIC_HEADER;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.softcifar.contracts.topics.TopicSpec;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.jboss.logging.Logger;
+
+/**
+ * Sends a record to its topic's dead-letter topic with the reason and the original coordinates in headers, trying
+ * again (with backoff) while the broker does not take it, and counts {@code softcifar.consumer.dead_letters}.
+ */
+final class DeadLetterWriter {
+
+    private static final Logger LOG = Logger.getLogger(EventConsumer.class);
+
+    private final String groupId;
+    private final EventPublisher publisher;
+    private final MeterRegistry registry;
+    private final Backoff backoff;
+    private final BooleanSupplier running;
+    private final AtomicLong written = new AtomicLong();
+
+    DeadLetterWriter(String groupId, EventPublisher publisher, MeterRegistry registry, Backoff backoff,
+            BooleanSupplier running) {
+        this.groupId = groupId;
+        this.publisher = publisher;
+        this.registry = registry;
+        this.backoff = backoff;
+        this.running = running;
+    }
+
+    /** Records sent to the dead-letter topic so far. */
+    long written() {
+        return written.get();
+    }
+
+    /**
+     * Writes the dead letter: a record whose dead letter is not written must not be committed. False when the
+     * consumer closed first.
+     */
+    boolean write(ConsumerRecord<String, String> record, String reason, String kind, int attempts) {
+        LOG.warnf("%s: %s goes to the dead-letter topic (%s): %s", groupId, source(record), kind, reason);
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(DLQ_REASON_HEADER, reason);
+        headers.put(DLQ_SOURCE_HEADER, source(record));
+        headers.put(DLQ_KIND_HEADER, kind);
+        headers.put(DLQ_ATTEMPTS_HEADER, Integer.toString(attempts));
+        headers.put(DLQ_GROUP_HEADER, groupId);
+        headers.put(DLQ_TOPIC_HEADER, record.topic());
+        headers.put(DLQ_PARTITION_HEADER, Integer.toString(record.partition()));
+        headers.put(DLQ_OFFSET_HEADER, Long.toString(record.offset()));
+        for (int tries = 1;; tries++) {
+            try {
+                publisher.publishRaw(record.topic() + TopicSpec.DEAD_LETTER_SUFFIX, record.key(),
+                        Objects.requireNonNullElse(record.value(), ""), headers);
+                written.incrementAndGet();
+                Counter.builder("softcifar.consumer.dead_letters").tag("group", groupId).tag("topic", record.topic())
+                        .tag("kind", kind).register(registry).increment();
+                return true;
+            } catch (RuntimeException e) {
+                LOG.errorf("%s: could not write the dead letter for %s (try %d): %s", groupId, source(record), tries,
+                        e.getMessage());
+                if (!running.getAsBoolean() || !Backoff.pause(backoff.after(tries), running)) {
+                    return false;
+                }
+            }
+        }
+    }
+
+    /** {@code topic/partition@offset}, as logs and the dead-letter source header name a record. */
+    static String source(ConsumerRecord<?, ?> record) {
+        return record.topic() + "/" + record.partition() + "@" + record.offset();
+    }
+}
