@@ -136,12 +136,16 @@ async function loadRunDetails() {
 
 function renderCurves() {
   const metric = $('curve-metric').value;
-  const label = { valLoss: 'validation loss', trainLoss: 'training loss', valAccuracy: 'validation accuracy' }[metric];
+  const label = { valLoss: 'validation loss', trainLoss: 'training loss', accuracy: 'accuracy',
+    valAccuracy: 'validation accuracy', trainAccuracy: 'training accuracy' }[metric];
+  // "accuracy": per seed its validation line and, dashed, its training line
+  const lines = metric === 'accuracy' ? [['valAccuracy', ''], ['trainAccuracy', ' training']] : [[metric, '']];
   const box = $('curves');
   resetCharts(box);
   for (const c of study.configurations) {
     const series = c.runIds.map(rid => runDetails.get(rid)).filter(d => d && d.progress.length)
-      .map(d => ({ label: `seed ${d.seed}`, points: d.progress.map(p => [p.epoch, p[metric]]) }));
+      .flatMap(d => lines.map(([field, suffix], i) => ({ label: `seed ${d.seed}${suffix}`, dash: i ? [6, 3] : undefined,
+        points: d.progress.map(p => [p.epoch, p[field]]) })));
     if (series.length) lineChart(box, c.label, 'epoch', label, series);
   }
   if (!box.children.length) box.append(el('p', { class: 'muted', text: 'No epoch finished yet.' }));
