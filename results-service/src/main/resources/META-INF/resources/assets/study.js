@@ -7,6 +7,7 @@ const DEFAULT_COLUMNS = [/^test\/accuracy$/, /^test\/ece$/, /^ood\/[a-z0-9]+_aur
 let study = null;
 let comparison = null;
 let chosen = null; // metric names shown as columns, in the order of ordered()
+let columnsTouched = false;
 const runDetails = new Map();
 
 const ARROW = { HIGHER: '↑', LOWER: '↓', UNKNOWN: '' };
@@ -42,6 +43,7 @@ function renderColumns() {
   const box = $('columns');
   box.replaceChildren(el('legend', { text: 'Columns' }), ...ordered(comparison.metrics).map(m => el('label', {},
     el('input', { type: 'checkbox', value: m, checked: chosen.includes(m), onchange: e => {
+      columnsTouched = true;
       chosen = e.target.checked ? ordered(comparison.metrics).filter(x => x === m || chosen.includes(x)) : chosen.filter(x => x !== m);
       renderComparison(); renderPairs();
     } }), `${comparison.display[m].label} ${ARROW[comparison.directions[m]]}`)));
@@ -190,7 +192,9 @@ function renderFgsm() {
 async function loadAll() {
   [study, comparison] = await Promise.all([api(`/api/studies/${encodeURIComponent(id)}`),
     api(`/api/studies/${encodeURIComponent(id)}/comparison`)]);
-  if (chosen === null || !chosen.every(m => comparison.metrics.includes(m))) {
+  // no columns yet (the page opened before any evaluation) are filled in once metrics exist, unless the reader
+  // unticked them all
+  if (chosen === null || (!chosen.length && !columnsTouched) || !chosen.every(m => comparison.metrics.includes(m))) {
     chosen = chooseDefaultColumns(comparison.metrics);
   }
   renderHeader(); renderColumns(); renderComparison(); renderPairs(); renderRuns(); renderFgsm();
