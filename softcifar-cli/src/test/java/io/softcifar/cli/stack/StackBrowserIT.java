@@ -9,7 +9,6 @@ import io.softcifar.testsupport.Required;
 import java.io.File;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -62,22 +61,15 @@ class StackBrowserIT {
     @Test
     void theStudyPagesFollowAStackThatTrains() throws Exception {
         Path root = Path.of("..").toAbsolutePath().normalize();
-        for (LocalStack.ServiceDef def : LocalStack.SERVICES) {
-            Path jar = root.resolve(def.module()).resolve("target/quarkus-app/quarkus-run.jar");
-            Required.present(Files.isRegularFile(jar), "needs " + jar + ": ./mvnw -DskipTests package");
-        }
+        List<LocalStack.ServiceDef> services = TestStacks.packagedServicesOnFreePorts(root);
         Required.present(Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER), "the browser test needs "
                 + CHROMIUM + " and " + DRIVER + " (apt-get install chromium chromium-driver)");
         Optional<Path> real = Cifar10hFolder.findSharedCopy();
         Required.present(real.isPresent(), "real data not found (../shared/data/cifar10h or -Dsoftcifar.data.cifar10h)");
-        List<LocalStack.ServiceDef> services = new ArrayList<>();
-        for (LocalStack.ServiceDef def : LocalStack.SERVICES) {
-            services.add(new LocalStack.ServiceDef(def.name(), def.module(), freePort()));
-        }
         StringWriter log = new StringWriter();
         Path home = tmp.resolve("home");
         WebDriver browser = null;
-        try (LocalStack stack = LocalStack.start(root, home, freePort(), freePort(), services,
+        try (LocalStack stack = LocalStack.start(root, home, TestStacks.freePort(), TestStacks.freePort(), services,
                 List.of(real.get()), new PrintWriter(log, true))) {
             Stack http = new Stack(stack.urls());
             String datasetId = importRealSubset(http, real.get());
@@ -124,9 +116,7 @@ class StackBrowserIT {
         http.open(browser, "/submit.html");
         wait(browser).until(ExpectedConditions.presenceOfElementLocated(By.id("request")));
         String name = "browser " + datasetId;
-        String request = "{\"name\": \"" + name + "\", \"datasetId\": \"" + datasetId + "\", \"grid\": {\"methods\": "
-                + "[\"basic\"], \"labelModes\": [\"soft\"], \"depth\": [8]}, \"seeds\": 1, \"overrides\": "
-                + "{\"epochs\": 3, \"warmupEpochs\": 0, \"batchSize\": 32}}";
+        String request = studyRequest(name, datasetId, 3);
         browser.findElement(By.id("request")).clear();
         browser.findElement(By.id("request")).sendKeys(request);
         JsonNode dryRun = http.call("results-service", "POST", "/api/studies?dryRun=true",
@@ -261,16 +251,8 @@ class StackBrowserIT {
 
     /** A second study of one long run; once it runs, the page's cancel button stops it, as the API then says. */
     private static void cancelThroughThePage(WebDriver browser, Stack http, String datasetId) throws Exception {
-        ObjectNode study = StackClient.json().createObjectNode();
-        study.put("name", "cancel " + datasetId);
-        study.put("datasetId", datasetId);
-        ObjectNode grid = study.putObject("grid");
-        grid.putArray("methods").add("basic");
-        grid.putArray("labelModes").add("soft");
-        grid.putArray("depth").add(8);
-        study.put("seeds", 1);
-        study.putObject("overrides").put("epochs", 200).put("warmupEpochs", 0).put("batchSize", 32);
-        String studyId = http.call("results-service", "POST", "/api/studies", study).path("id").asText();
+        String studyId = http.call("results-service", "POST", "/api/studies",
+                StackClient.json().readTree(studyRequest("cancel " + datasetId, datasetId, 200))).path("id").asText();
         awaitTrue("the long run running", Duration.ofMinutes(1), () -> http.call("results-service", "GET",
                 "/api/studies/" + studyId, null).path("runs").get(0).path("status").asText().equals("RUNNING"));
         browser.get(browser.getCurrentUrl().replaceFirst("/run\\.html.*$", "/study.html?id=" + studyId));
@@ -284,6 +266,13 @@ class StackBrowserIT {
         wait(browser).until(ExpectedConditions.textToBePresentInElementLocated(
                 By.cssSelector("#runs-table td[data-field='status']"), "CANCELLED"));
         screenshot(browser, "study-cancelled");
+    }
+
+    /** One configuration (basic, soft labels, depth 8), one seed, batch 32, no warm-up. */
+    private static String studyRequest(String name, String datasetId, int epochs) {
+        return "{\"name\": \"" + name + "\", \"datasetId\": \"" + datasetId + "\", \"grid\": {\"methods\": "
+                + "[\"basic\"], \"labelModes\": [\"soft\"], \"depth\": [8]}, \"seeds\": 1, \"overrides\": "
+                + "{\"epochs\": " + epochs + ", \"warmupEpochs\": 0, \"batchSize\": 32}}";
     }
 
     /**
@@ -343,12 +332,6 @@ class StackBrowserIT {
             Files.write(dir.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 }
