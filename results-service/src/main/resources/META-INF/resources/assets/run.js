@@ -32,8 +32,9 @@ function render(run) {
     lineChart(box, 'Loss', 'epoch', 'loss', [
       { label: 'training', points: run.progress.map(p => [p.epoch, p.trainLoss]) },
       { label: 'validation', points: run.progress.map(p => [p.epoch, p.valLoss]) }]);
-    lineChart(box, 'Validation accuracy', 'epoch', 'accuracy',
-      [{ label: 'validation', points: run.progress.map(p => [p.epoch, p.valAccuracy]) }]);
+    lineChart(box, 'Accuracy', 'epoch', 'accuracy', [
+      { label: 'training', points: run.progress.map(p => [p.epoch, p.trainAccuracy]) },
+      { label: 'validation', points: run.progress.map(p => [p.epoch, p.valAccuracy]) }]);
   }
   if (ev && ev.reliability && ev.reliability.length) {
     lineChart(box, 'Reliability', 'confidence', 'accuracy', [

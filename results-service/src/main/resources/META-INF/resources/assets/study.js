@@ -7,6 +7,7 @@ const DEFAULT_COLUMNS = [/^test\/accuracy$/, /^test\/ece$/, /^ood\/[a-z0-9]+_aur
 let study = null;
 let comparison = null;
 let chosen = null; // metric names shown as columns, in the order of ordered()
+let columnsTouched = false;
 const runDetails = new Map();
 
 const ARROW = { HIGHER: '↑', LOWER: '↓', UNKNOWN: '' };
@@ -42,6 +43,7 @@ function renderColumns() {
   const box = $('columns');
   box.replaceChildren(el('legend', { text: 'Columns' }), ...ordered(comparison.metrics).map(m => el('label', {},
     el('input', { type: 'checkbox', value: m, checked: chosen.includes(m), onchange: e => {
+      columnsTouched = true;
       chosen = e.target.checked ? ordered(comparison.metrics).filter(x => x === m || chosen.includes(x)) : chosen.filter(x => x !== m);
       renderComparison(); renderPairs();
     } }), `${comparison.display[m].label} ${ARROW[comparison.directions[m]]}`)));
@@ -136,12 +138,16 @@ async function loadRunDetails() {
 
 function renderCurves() {
   const metric = $('curve-metric').value;
-  const label = { valLoss: 'validation loss', trainLoss: 'training loss', valAccuracy: 'validation accuracy' }[metric];
+  const label = { valLoss: 'validation loss', trainLoss: 'training loss', accuracy: 'accuracy',
+    valAccuracy: 'validation accuracy', trainAccuracy: 'training accuracy' }[metric];
+  // "accuracy": per seed its validation line and, dashed, its training line
+  const lines = metric === 'accuracy' ? [['valAccuracy', ''], ['trainAccuracy', ' training']] : [[metric, '']];
   const box = $('curves');
   resetCharts(box);
   for (const c of study.configurations) {
     const series = c.runIds.map(rid => runDetails.get(rid)).filter(d => d && d.progress.length)
-      .map(d => ({ label: `seed ${d.seed}`, points: d.progress.map(p => [p.epoch, p[metric]]) }));
+      .flatMap(d => lines.map(([field, suffix], i) => ({ label: `seed ${d.seed}${suffix}`, dash: i ? [6, 3] : undefined,
+        points: d.progress.map(p => [p.epoch, p[field]]) })));
     if (series.length) lineChart(box, c.label, 'epoch', label, series);
   }
   if (!box.children.length) box.append(el('p', { class: 'muted', text: 'No epoch finished yet.' }));
@@ -186,7 +192,9 @@ function renderFgsm() {
 async function loadAll() {
   [study, comparison] = await Promise.all([api(`/api/studies/${encodeURIComponent(id)}`),
     api(`/api/studies/${encodeURIComponent(id)}/comparison`)]);
-  if (chosen === null || !chosen.every(m => comparison.metrics.includes(m))) {
+  // no columns yet (the page opened before any evaluation) are filled in once metrics exist, unless the reader
+  // unticked them all
+  if (chosen === null || (!chosen.length && !columnsTouched) || !chosen.every(m => comparison.metrics.includes(m))) {
     chosen = chooseDefaultColumns(comparison.metrics);
   }
   renderHeader(); renderColumns(); renderComparison(); renderPairs(); renderRuns(); renderFgsm();

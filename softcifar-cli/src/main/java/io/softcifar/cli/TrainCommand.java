@@ -126,9 +126,10 @@ final class TrainCommand implements Callable<Integer> {
             @Override
             public void onEpoch(EpochStats s, int total) {
                 bar.line(String.format(Locale.ROOT,
-                        "epoch %d/%d  train loss %.4f  val loss %.4f  val acc %.2f%%  lr %.4g  %.0f img/s  %.1fs%s",
-                        s.epoch(), total, s.trainLoss(), s.valLoss(), 100 * s.valAccuracy(), s.learningRate(),
-                        s.imagesPerSecond(), s.seconds(), s.best() ? "  *best" : ""));
+                        "epoch %d/%d  train loss %.4f  train acc %.2f%%  val loss %.4f  val acc %.2f%%  lr %.4g"
+                        + "  %.0f img/s  %.1fs%s", s.epoch(), total, s.trainLoss(), 100 * s.trainAccuracy(),
+                        s.valLoss(), 100 * s.valAccuracy(), s.learningRate(), s.imagesPerSecond(), s.seconds(),
+                        s.best() ? "  *best" : ""));
             }
         };
         Trainer.Options options = new Trainer.Options(outDir, device, checkpointEvery, !fresh, 0, null);

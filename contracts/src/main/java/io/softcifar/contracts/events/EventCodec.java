@@ -73,7 +73,8 @@ public final class EventCodec {
      * Reads an envelope and its payload, choosing the payload class by {@code type}. Unknown fields are ignored.
      *
      * @throws EventDecodingException if the text is not JSON, not an envelope, of an unknown type, of a newer schema
-     *     version than {@value EventEnvelope#SCHEMA_VERSION}, or its payload lacks a required field or has a bad value
+     *     version than its type's ({@link EventTypes#schemaVersionOf}), or its payload lacks a required field or has
+     *     a bad value
      */
     public static EventEnvelope decode(String json) {
         try {
@@ -128,15 +129,16 @@ public final class EventCodec {
             throw new EventDecodingException("envelope: schemaVersion must be an integer, got " + brief(versionNode));
         }
         int schemaVersion = versionNode.intValue();
-        if (schemaVersion > EventEnvelope.SCHEMA_VERSION) {
-            throw new EventDecodingException("event " + eventId + " (" + type + "): schemaVersion " + schemaVersion
-                    + " is newer than the supported " + EventEnvelope.SCHEMA_VERSION + "; update this service");
-        }
         if (schemaVersion < 1) {
             throw new EventDecodingException("envelope: schemaVersion must be >= 1, got " + schemaVersion);
         }
         Class<? extends Event> payloadClass = EventTypes.classOf(type).orElseThrow(
                 () -> new EventDecodingException("event type '" + type + "' is unknown"));
+        int supported = EventTypes.schemaVersionOf(type);
+        if (schemaVersion > supported) {
+            throw new EventDecodingException("event " + eventId + " (" + type + "): schemaVersion " + schemaVersion
+                    + " is newer than the supported " + supported + "; update this service");
+        }
         Instant time = convert(requiredField(root, "time"), Instant.class, "envelope: field time");
         JsonNode correlationNode = root.get("correlation");
         Correlation correlation = correlationNode == null || correlationNode.isNull() ? Correlation.NONE

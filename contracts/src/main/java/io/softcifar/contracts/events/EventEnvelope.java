@@ -13,7 +13,9 @@ import java.util.UUID;
  *
  * @param eventId       random UUID; consumers use it to drop redeliveries
  * @param type          the payload's {@code TYPE}, e.g. "dataset.requested"
- * @param schemaVersion {@value #SCHEMA_VERSION}; raised on incompatible payload changes, and consumers refuse newer
+ * @param schemaVersion the payload type's version ({@link EventTypes#schemaVersionOf}: {@value #SCHEMA_VERSION} unless
+ *                      the record declares its own {@code SCHEMA_VERSION}); raised when a type's payload changes, and
+ *                      consumers refuse versions newer than theirs and read older ones (new fields are then null)
  * @param time          when the producer created the event (ISO-8601 in JSON)
  * @param correlation   the study, run and dataset it belongs to
  * @param payload       the event
@@ -21,6 +23,7 @@ import java.util.UUID;
 public record EventEnvelope(String eventId, String type, int schemaVersion, Instant time, Correlation correlation,
         Event payload) {
 
+    /** The version of every type that declares none. */
     public static final int SCHEMA_VERSION = 1;
 
     public EventEnvelope {
@@ -44,7 +47,8 @@ public record EventEnvelope(String eventId, String type, int schemaVersion, Inst
 
     /** A new event at the clock's time with the given id: deterministic, for tests. */
     public static EventEnvelope of(Event payload, Correlation correlation, Clock clock, UUID eventId) {
-        return new EventEnvelope(eventId.toString(), EventTypes.typeOf(payload), SCHEMA_VERSION, clock.instant(),
+        String type = EventTypes.typeOf(payload);
+        return new EventEnvelope(eventId.toString(), type, EventTypes.schemaVersionOf(type), clock.instant(),
                 correlation, payload);
     }
 

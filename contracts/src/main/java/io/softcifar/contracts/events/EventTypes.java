@@ -11,16 +11,19 @@ import java.util.TreeMap;
 
 /**
  * The registry of event types, built from the permitted subclasses of the sealed {@link Event} and their
- * {@code TYPE} constants, so there is no second list to keep in step.
+ * {@code TYPE} constants, so there is no second list to keep in step. Each type has its own schema version: its
+ * optional {@code public static final int SCHEMA_VERSION}, else {@link EventEnvelope#SCHEMA_VERSION} (1).
  */
 public final class EventTypes {
 
     private static final Map<String, Class<? extends Event>> BY_TYPE;
     private static final Map<Class<? extends Event>, String> BY_CLASS;
+    private static final Map<String, Integer> VERSIONS;
 
     static {
         Map<String, Class<? extends Event>> byType = new TreeMap<>();
         Map<Class<? extends Event>, String> byClass = new HashMap<>();
+        Map<String, Integer> versions = new HashMap<>();
         for (Class<?> permitted : Event.class.getPermittedSubclasses()) {
             Class<? extends Event> eventClass = permitted.asSubclass(Event.class);
             String type = typeConstant(eventClass);
@@ -30,7 +33,9 @@ public final class EventTypes {
                         + previous.getSimpleName() + " and " + eventClass.getSimpleName());
             }
             byClass.put(eventClass, type);
+            versions.put(type, versionConstant(eventClass));
         }
+        VERSIONS = Map.copyOf(versions);
         BY_TYPE = Collections.unmodifiableMap(byType);
         BY_CLASS = Map.copyOf(byClass);
     }
@@ -59,6 +64,30 @@ public final class EventTypes {
 
     public static String typeOf(Event event) {
         return typeOf(event.getClass());
+    }
+
+    /** The schema version this code writes for a type, and the newest it reads. */
+    public static int schemaVersionOf(String type) {
+        Integer version = VERSIONS.get(type);
+        if (version == null) {
+            throw new IllegalArgumentException("event type '" + type + "' is unknown");
+        }
+        return version;
+    }
+
+    private static int versionConstant(Class<? extends Event> eventClass) {
+        try {
+            Field field = eventClass.getField("SCHEMA_VERSION");
+            if (!Modifier.isStatic(field.getModifiers()) || field.getType() != int.class) {
+                throw new IllegalStateException(eventClass.getSimpleName()
+                        + ".SCHEMA_VERSION must be a public static final int");
+            }
+            return field.getInt(null);
+        } catch (NoSuchFieldException e) {
+            return EventEnvelope.SCHEMA_VERSION;
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(eventClass.getSimpleName() + ".SCHEMA_VERSION must be public", e);
+        }
     }
 
     private static String typeConstant(Class<? extends Event> eventClass) {

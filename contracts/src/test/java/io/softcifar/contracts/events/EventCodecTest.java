@@ -144,12 +144,12 @@ class EventCodecTest {
     @Test
     void newerSchemaVersionIsRefused() throws IOException {
         ObjectNode tree = golden(PROGRESS_TYPE);
-        tree.put("schemaVersion", 2);
+        tree.put("schemaVersion", 3);
 
         assertThatThrownBy(() -> EventCodec.decode(tree.toString()))
                 .isInstanceOf(EventDecodingException.class)
-                .hasMessage("event 00000000-0000-4000-8000-000000000007 (training.progress): schemaVersion 2 is "
-                        + "newer than the supported 1; update this service");
+                .hasMessage("event 00000000-0000-4000-8000-000000000007 (training.progress): schemaVersion 3 is "
+                        + "newer than the supported 2; update this service");
     }
 
     @Test
@@ -248,7 +248,7 @@ class EventCodecTest {
     void stateTopicsFoldToStatuses() {
         assertThat(RunState.statusOf(new TrainingFinished("r", 1, 0.5, 0.5, 1, 1.0, "k"))).isEqualTo(RunStatus.FINISHED);
         assertThat(RunState.statusOf(new TrainingCancelled("r", 1, null))).isEqualTo(RunStatus.CANCELLED);
-        assertThat(RunState.statusOf(new TrainingProgress("r", 1, 2, 0, 0, 0, 0, 0, 0))).isNull();
+        assertThat(RunState.statusOf(new TrainingProgress("r", 1, 2, 0, null, 0, 0, 0, 0, 0))).isNull();
         assertThat(RunStatus.FAILED.isTerminal()).isTrue();
         assertThat(RunStatus.RUNNING.isTerminal()).isFalse();
         assertThat(DatasetState.statusOf(new DatasetFailed(null, "q", "x", null, null))).isEqualTo(DatasetStatus.FAILED);

@@ -59,7 +59,7 @@ final class Examples {
         put(examples, "00000000-0000-4000-8000-000000000006", Correlation.ofRun(STUDY, RUN, DATASET),
                 new RunState(RUN, RunStatus.RUNNING, 12, Instant.parse("2026-11-28T10:15:29Z"), null));
         put(examples, "00000000-0000-4000-8000-000000000007", Correlation.ofRun(STUDY, RUN, DATASET),
-                new TrainingProgress(RUN, 12, 230, 0.8125, 0.6875, 0.75, 0.05, 1536.5, 5400.0));
+                new TrainingProgress(RUN, 12, 230, 0.8125, 0.703125, 0.6875, 0.75, 0.05, 1536.5, 5400.0));
         put(examples, "00000000-0000-4000-8000-000000000008", Correlation.ofRun(STUDY, RUN, DATASET),
                 new CheckpointPublished(RUN, 12, "best", false, "runs/run-7f3a/checkpoints/best.ckpt",
                         "9b36b4550349af56c79083356312eb4af856cc5fd3caf1f669d40b9d0bbb69ff", 1103872L));
@@ -89,7 +89,9 @@ final class Examples {
     }
 
     private static void put(Map<String, EventEnvelope> examples, String id, Correlation correlation, Event payload) {
-        EventEnvelope envelope = new EventEnvelope(id, EventTypes.typeOf(payload), 1, TIME, correlation, payload);
+        String type = EventTypes.typeOf(payload);
+        EventEnvelope envelope = new EventEnvelope(id, type, EventTypes.schemaVersionOf(type), TIME, correlation,
+                payload);
         examples.put(envelope.type(), envelope);
     }
 }

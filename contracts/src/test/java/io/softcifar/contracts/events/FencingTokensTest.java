@@ -115,7 +115,7 @@ class FencingTokensTest {
     }
 
     private static TrainingProgress progress(String run, Long token) {
-        return new TrainingProgress(run, 1, 2, 1.0, 1.0, 0.5, 0.1, 10.0, 1.0, token);
+        return new TrainingProgress(run, 1, 2, 1.0, null, 1.0, 0.5, 0.1, 10.0, 1.0, token);
     }
 
     private static TrainingFinished finished(String run, Long token) {

@@ -69,6 +69,11 @@ public final class CifarNet extends Module {
         return head.trainingLoss(x, targets);
     }
 
+    /** The training loss and the raw output of the same pass (TRAIN mode); inside {@link Autograd#enable()}. */
+    public UncertaintyHead.TrainingPass trainingPass(NDArray x, NDArray targets) {
+        return head.trainingPass(x, targets);
+    }
+
     /** After each optimizer step (DUQ: centroid update from an inference-mode pass, without gradient). */
     public void afterOptimizerStep(NDArray x, NDArray targets) {
         head.afterOptimizerStep(x, targets);

@@ -32,8 +32,25 @@ public interface UncertaintyHead {
      * {@link Autograd#enable()}. Default: soft cross-entropy of the logits.
      */
     default NDArray trainingLoss(NDArray x, NDArray targets) {
-        return Losses.softCrossEntropy(forward(x, Mode.TRAIN), targets);
+        return trainingPass(x, targets).loss();
     }
+
+    /**
+     * The training loss and the raw output of the same TRAIN-mode pass (the trainer counts training accuracy on
+     * it, without a second pass). Default: soft cross-entropy of the logits.
+     */
+    default TrainingPass trainingPass(NDArray x, NDArray targets) {
+        NDArray logits = forward(x, Mode.TRAIN);
+        return new TrainingPass(Losses.softCrossEntropy(logits, targets), logits);
+    }
+
+    /**
+     * One training forward pass.
+     *
+     * @param loss the differentiable training loss
+     * @param output the pass's raw output (logits or DUQ's kernel values), B × classes
+     */
+    record TrainingPass(NDArray loss, NDArray output) {}
 
     /** After each optimizer step, with the step's (mixed) batch. Default: nothing. */
     default void afterOptimizerStep(NDArray x, NDArray targets) {}

@@ -3,6 +3,7 @@ package io.softcifar.ml.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.softcifar.ml.model.CifarNet;
+import io.softcifar.ml.model.UncertaintyHead;
 import io.softcifar.ml.nn.Autograd;
 
 /**
@@ -29,19 +30,29 @@ public final class TrainStep {
      *
      * @param images uint8 N×3×32×32 batch
      * @param targets float N×C targets
-     * @return the loss of the step, detached (in {@code stepManager})
+     * @return the loss of the step and its count of correct training predictions ({@link TrainingAccuracy}), both
+     *     detached 1-element arrays in {@code stepManager}
      */
-    public NDArray run(NDManager stepManager, NDArray images, NDArray targets, BatchMixer mixer, double lr) {
+    public Outcome run(NDManager stepManager, NDArray images, NDArray targets, BatchMixer mixer, double lr) {
         NDArray x = augment ? augmentation.augment(images)
                 : augmentation.normalize(Augmentation.toUnitRange(images));
         BatchMixer.Mixed mixed = mixer.apply(x, targets);
-        NDArray loss;
+        UncertaintyHead.TrainingPass pass;
         try (Autograd ignored = Autograd.enable()) {
-            loss = net.trainingLoss(mixed.images(), mixed.targets());
-            Autograd.backward(loss);
+            pass = net.trainingPass(mixed.images(), mixed.targets());
+            Autograd.backward(pass.loss());
         }
+        NDArray correct = TrainingAccuracy.correct(pass.output(), mixed.targets());
         optimizer.step(lr, stepManager);
         net.afterOptimizerStep(mixed.images(), mixed.targets());
-        return loss.stopGradient();
+        return new Outcome(pass.loss().stopGradient(), correct);
     }
+
+    /**
+     * What a step reports.
+     *
+     * @param loss the step's loss
+     * @param correct how many of the batch's images the pass predicted as the argmax of their (mixed) target
+     */
+    public record Outcome(NDArray loss, NDArray correct) {}
 }

@@ -194,7 +194,7 @@ public final class Trainer {
                 }
                 double lr = schedule.rate(epoch, stepsPerEpoch - 1);
                 double seconds = (System.nanoTime() - start) / 1e9;
-                EpochStats stats = new EpochStats(epoch + 1, outcome.meanLoss(), val[0], val[1], lr,
+                EpochStats stats = new EpochStats(epoch + 1, outcome.meanLoss(), outcome.accuracy(), val[0], val[1], lr,
                         outcome.imagesPerSecond(), seconds, improved);
                 history.add(stats);
                 if (improved) {
@@ -253,7 +253,7 @@ public final class Trainer {
             Checkpoint.write(file, header, model, withOptimizer ? optimizer.state() : null);
         }
 
-        private record EpochOutcome(double meanLoss, double imagesPerSecond, boolean cancelled) {}
+        private record EpochOutcome(double meanLoss, double accuracy, double imagesPerSecond, boolean cancelled) {}
 
         private EpochOutcome trainEpoch(int epoch) {
             long epochSeed = EngineSetup.mix(config.seed() * 1_000_003L + epoch);
@@ -267,6 +267,7 @@ public final class Trainer {
             try (NDManager epochManager = root.newSubManager()) {
                 NDArray order = epochManager.randomPermutation(n);
                 NDArray lossSum = epochManager.zeros(new Shape(1));
+                NDArray correctSum = epochManager.zeros(new Shape(1));
                 int steps = 0;
                 for (int step = 0; step < stepsPerEpoch; step++) {
                     int from = step * batch;
@@ -278,18 +279,21 @@ public final class Trainer {
                         NDArray idx = scoped(order.get(new NDIndex(from + ":" + to)), sm);
                         NDArray xb = scoped(trainX.get(idx), sm);
                         NDArray yb = scoped(trainY.get(idx), sm);
-                        lossSum.addi(trainStep.run(sm, xb, yb, mixer, schedule.rate(epoch, step)));
+                        TrainStep.Outcome stepOutcome = trainStep.run(sm, xb, yb, mixer, schedule.rate(epoch, step));
+                        lossSum.addi(stepOutcome.loss());
+                        correctSum.addi(stepOutcome.correct());
                     }
                     steps++;
                     images += to - from;
                     listener.onStep(epoch + 1, step + 1, stepsPerEpoch);
                     if (options.cancelled().getAsBoolean()) {
-                        return new EpochOutcome(Double.NaN, 0, true);
+                        return new EpochOutcome(Double.NaN, Double.NaN, 0, true);
                     }
                 }
                 double meanLoss = lossSum.getFloat(0) / Math.max(1, steps);
+                double accuracy = correctSum.getFloat(0) / Math.max(1, images);
                 double seconds = (System.nanoTime() - start) / 1e9;
-                return new EpochOutcome(meanLoss, images / seconds, false);
+                return new EpochOutcome(meanLoss, accuracy, images / seconds, false);
             }
         }
 

@@ -56,7 +56,7 @@ public final class TrainingBenchmark {
                     x.attach(sm);
                     NDArray y = targets.duplicate();
                     y.attach(sm);
-                    NDArray loss = step.run(sm, x, y, mixer, 0.05);
+                    NDArray loss = step.run(sm, x, y, mixer, 0.05).loss();
                     if (i == s.warmup() + s.steps() - 1) {
                         loss.getFloat(); // synchronize the device before stopping the clock
                     }

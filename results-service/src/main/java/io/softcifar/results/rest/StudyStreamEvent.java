@@ -13,11 +13,11 @@ import java.time.Instant;
  */
 public record StudyStreamEvent(String type, String studyId, @Nullable String runId, @Nullable String status,
         @Nullable Integer epoch, @Nullable Integer epochs, @Nullable Double etaSeconds, @Nullable Double trainLoss,
-        @Nullable Double valLoss, @Nullable Double valAccuracy, Instant time) {
+        @Nullable Double trainAccuracy, @Nullable Double valLoss, @Nullable Double valAccuracy, Instant time) {
 
     static StudyStreamEvent subscribed(String studyId) {
         return new StudyStreamEvent("subscribed", studyId, null, null, null, null, null, null, null, null,
-                Instant.now());
+                null, Instant.now());
     }
 
     static StudyStreamEvent of(ResultsView.Change change) {
@@ -25,11 +25,11 @@ public record StudyStreamEvent(String type, String studyId, @Nullable String run
         if (change.event().payload() instanceof TrainingProgress p) {
             return new StudyStreamEvent(change.type(), change.studyId(), change.runId(),
                     run == null ? null : run.status().name(), p.epoch(), p.epochs(), p.etaSeconds(), p.trainLoss(),
-                    p.valLoss(), p.valAccuracy(), change.event().time());
+                    p.trainAccuracy(), p.valLoss(), p.valAccuracy(), change.event().time());
         }
         return new StudyStreamEvent(change.type(), change.studyId(), change.runId(),
                 run == null ? null : run.status().name(), run == null ? null : run.epoch(),
                 run == null ? null : run.epochs(), run == null ? null : run.etaSeconds(), null, null, null,
-                change.event().time());
+                null, change.event().time());
     }
 }

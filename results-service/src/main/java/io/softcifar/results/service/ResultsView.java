@@ -195,8 +195,8 @@ public final class ResultsView {
                 run.epoch = Math.max(run.epoch, s.epoch());
             }
         } else if (p instanceof TrainingProgress g) {
-            run.progress.put(g.epoch(), new ProgressPoint(g.epoch(), g.epochs(), g.trainLoss(), g.valLoss(),
-                    g.valAccuracy(), g.learningRate(), g.imagesPerSecond(), g.etaSeconds(), t));
+            run.progress.put(g.epoch(), new ProgressPoint(g.epoch(), g.epochs(), g.trainLoss(),
+                    g.trainAccuracy(), g.valLoss(), g.valAccuracy(), g.learningRate(), g.imagesPerSecond(), g.etaSeconds(), t));
             if (run.lastProgressTime == null || !t.isBefore(run.lastProgressTime)) {
                 run.lastProgressTime = t;
                 run.epoch = g.epoch();

@@ -49,8 +49,10 @@ public final class ViewModel {
      */
     public record ProvenanceView(@Nullable Provenance training, @Nullable Provenance evaluation) {}
 
-    public record ProgressPoint(int epoch, int epochs, double trainLoss, double valLoss, double valAccuracy,
-            double learningRate, double imagesPerSecond, double etaSeconds, Instant time) {}
+    /** {@code trainAccuracy}: null when the trainer published a version-1 progress event (before it existed). */
+    public record ProgressPoint(int epoch, int epochs, double trainLoss, @Nullable Double trainAccuracy,
+            double valLoss, double valAccuracy, double learningRate, double imagesPerSecond, double etaSeconds,
+            Instant time) {}
 
     /** {@code fencingToken}: the trainer lease's token the checkpoint event carried (null: none). */
     public record CheckpointView(int epoch, String kind, boolean isFinal, String key, String sha256, long bytes,

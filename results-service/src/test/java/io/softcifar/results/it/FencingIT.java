@@ -101,11 +101,11 @@ class FencingIT {
         double finishedBefore = fenced(TrainingFinished.TYPE);
 
         // lease 1 trains epoch 1; lease 2 takes over, trains epoch 2 and finishes
-        wire.publish(Topics.TRAINING_PROGRESS, runId, new TrainingProgress(runId, 1, 2, 2.0, 1.9, 0.3, 0.05, 100, 10, 1L),
+        wire.publish(Topics.TRAINING_PROGRESS, runId, new TrainingProgress(runId, 1, 2, 2.0, null, 1.9, 0.3, 0.05, 100, 10, 1L),
                 c);
         wire.publish(Topics.TRAINING_STATE, runId, new RunState(runId, RunStatus.RUNNING, 1, Instant.now(),
                 "resumed from the epoch-1 checkpoint", 2L), c);
-        wire.publish(Topics.TRAINING_PROGRESS, runId, new TrainingProgress(runId, 2, 2, 1.5, 1.25, 0.5, 0.05, 100, 0, 2L),
+        wire.publish(Topics.TRAINING_PROGRESS, runId, new TrainingProgress(runId, 2, 2, 1.5, null, 1.25, 0.5, 0.05, 100, 0, 2L),
                 c);
         String best = ObjectKeys.bestCheckpoint(runId);
         wire.publish(Topics.CHECKPOINTS, runId, new CheckpointPublished(runId, 2, CheckpointPublished.KIND_BEST, true, best,
@@ -115,7 +115,7 @@ class FencingIT {
                 .getString("status")));
 
         // the paused holder of lease 1 wakes up and reports its own epoch 2 and its end
-        wire.publish(Topics.TRAINING_PROGRESS, runId, new TrainingProgress(runId, 2, 2, 9.0, 9.0, 0.1, 0.05, 100, 0, 1L),
+        wire.publish(Topics.TRAINING_PROGRESS, runId, new TrainingProgress(runId, 2, 2, 9.0, null, 9.0, 0.1, 0.05, 100, 0, 1L),
                 c);
         wire.publish(Topics.CHECKPOINTS, runId, new CheckpointPublished(runId, 2, CheckpointPublished.KIND_BEST, true,
                 best, "cd".repeat(32), 9999, 1L), c);

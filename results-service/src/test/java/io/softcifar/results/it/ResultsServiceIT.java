@@ -96,7 +96,7 @@ class ResultsServiceIT {
     /** What the trainer and the evaluator publish for a run that trains one epoch and is evaluated. */
     private static void trainAndEvaluate(String studyId, String runId, String datasetId, Map<String, Double> metrics) {
         Correlation c = Correlation.ofRun(studyId, runId, datasetId);
-        wire.publish(Topics.TRAINING_PROGRESS, runId, new TrainingProgress(runId, 1, 1, 2.1, 2.0, 0.3, 0.05, 500, 0), c);
+        wire.publish(Topics.TRAINING_PROGRESS, runId, new TrainingProgress(runId, 1, 1, 2.1, null, 2.0, 0.3, 0.05, 500, 0), c);
         String best = ObjectKeys.bestCheckpoint(runId);
         wire.publish(Topics.CHECKPOINTS, runId, new CheckpointPublished(runId, 1, CheckpointPublished.KIND_BEST, true, best,
                 "ab".repeat(32), 1234), c);
@@ -184,7 +184,7 @@ class ResultsServiceIT {
         trainAndEvaluate(studyId, hard0, datasetId, Map.of("test/accuracy", 0.70, "test/ece", 0.02,
                 "ood/svhn_auroc", 0.60, "fgsm/0.005_decrease", 0.40));
         // hard1 is still training: listed as missing, not dropped
-        wire.publish(Topics.TRAINING_PROGRESS, hard1, new TrainingProgress(hard1, 1, 3, 2.2, 2.1, 0.25, 0.05, 480, 60),
+        wire.publish(Topics.TRAINING_PROGRESS, hard1, new TrainingProgress(hard1, 1, 3, 2.2, null, 2.1, 0.25, 0.05, 480, 60),
                 Correlation.ofRun(studyId, hard1, datasetId));
 
         await().atMost(WAIT).until(() -> given().get("/api/studies/" + studyId + "/comparison").jsonPath()
@@ -408,7 +408,7 @@ class ResultsServiceIT {
         reader.setDaemon(true);
         reader.start();
         assertThat(pollUntil(lines, "\"subscribed\"")).contains(studyId);
-        wire.publish(Topics.TRAINING_PROGRESS, ok, new TrainingProgress(ok, 1, 2, 2.0, 1.9, 0.31, 0.05, 500, 30),
+        wire.publish(Topics.TRAINING_PROGRESS, ok, new TrainingProgress(ok, 1, 2, 2.0, null, 1.9, 0.31, 0.05, 500, 30),
                 Correlation.ofRun(studyId, ok, datasetId));
         String progress = pollUntil(lines, "training.progress");
         assertThat(progress).contains(ok).contains("\"epoch\":1").contains("\"etaSeconds\":30");

@@ -133,7 +133,7 @@ class WatchdogIT {
 
         // the trainer reports epoch 1 of 3, then nothing more
         EventEnvelope progress = wire.publish(Topics.TRAINING_PROGRESS, runId,
-                new TrainingProgress(runId, 1, 3, 2.2, 2.1, 0.25, 0.05, 480, 60),
+                new TrainingProgress(runId, 1, 3, 2.2, null, 2.1, 0.25, 0.05, 480, 60),
                 Correlation.ofRun(studyId, runId, datasetId));
         await().atMost(WAIT).until(() -> "RUNNING".equals(runStatus(runId)));
 

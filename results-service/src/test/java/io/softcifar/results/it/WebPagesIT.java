@@ -130,7 +130,7 @@ class WebPagesIT {
         double[] val = {2.0, 1.5 + seed / 10.0, 1.2};
         for (int epoch = 1; epoch <= 3; epoch++) {
             wire.publish(Topics.TRAINING_PROGRESS, runId, new TrainingProgress(runId, epoch, 3, val[epoch - 1] + 0.1,
-                    val[epoch - 1], 0.3 + 0.1 * epoch, 0.05, 500, 3 - epoch), c);
+                    trainAccuracy(seed, epoch), val[epoch - 1], 0.3 + 0.1 * epoch, 0.05, 500, 3 - epoch), c);
         }
         String best = ObjectKeys.bestCheckpoint(runId);
         wire.publish(Topics.CHECKPOINTS, runId, new CheckpointPublished(runId, 3, CheckpointPublished.KIND_BEST, true,
@@ -145,6 +145,11 @@ class WebPagesIT {
                         "fgsm/0.01_decrease", accuracy / 2),
                 ObjectKeys.runPrefix(runId) + "evaluation/dump.json",
                 List.of(new ReliabilityBin(0.4, 0.6, 10, 0.5, 0.45), new ReliabilityBin(0.8, 1.0, 20, 0.9, 0.85))), c);
+    }
+
+    /** The training accuracy published for a seed's epoch: 0.2 + epoch/10 + seed/100. */
+    private static double trainAccuracy(long seed, int epoch) {
+        return 0.2 + epoch / 10.0 + seed / 100.0;
     }
 
     private WebElement element(By by) {
@@ -259,6 +264,28 @@ class WebPagesIT {
                         .as("seed " + seed).isEqualTo(valLoss);
             }
         }
+        // "accuracy" plots per seed the validation accuracy (0.3 + epoch/10) and the training accuracy (published
+        // above as 0.2 + epoch/10 + seed/100), beside each other
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("curve-metric"))).selectByValue("accuracy");
+        new WebDriverWait(browser, WAIT).until(d -> ((JavascriptExecutor) d).executeScript(
+                "const c = window.softcifarCharts['curves/basic, soft']; return c && c.series.length === 6;"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> accuracy = (Map<String, Object>) ((JavascriptExecutor) browser).executeScript(
+                "return window.softcifarCharts['curves/basic, soft'];");
+        assertThat((List<Object>) accuracy.get("series")).containsExactly("seed 0", "seed 0 training", "seed 1",
+                "seed 1 training", "seed 2", "seed 2 training");
+        List<?> accuracyData = (List<?>) accuracy.get("data");
+        for (int seed = 0; seed < 3; seed++) {
+            for (int epoch = 1; epoch <= 3; epoch++) {
+                assertThat(((Number) ((List<?>) accuracyData.get(1 + 2 * seed)).get(epoch - 1)).doubleValue())
+                        .as("seed %d epoch %d validation", seed, epoch).isCloseTo(0.3 + 0.1 * epoch, within(1e-12));
+                assertThat(((Number) ((List<?>) accuracyData.get(2 + 2 * seed)).get(epoch - 1)).doubleValue())
+                        .as("seed %d epoch %d training", seed, epoch).isCloseTo(0.2 + epoch / 10.0 + seed / 100.0,
+                                within(1e-12));
+            }
+        }
+        screenshot("study-accuracy-curves");
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("curve-metric"))).selectByValue("valLoss");
         @SuppressWarnings("unchecked")
         Map<String, Object> reliability = (Map<String, Object>) ((JavascriptExecutor) browser).executeScript(
                 "return window.softcifarCharts['reliability/basic, soft'];");
@@ -309,6 +336,13 @@ class WebPagesIT {
         awaitText(By.id("metrics-table"), "test/accuracy");
         assertThat(browser.findElement(By.id("metrics-table")).getText()).contains("0.840000");
         assertThat(browser.findElements(By.cssSelector("#curves .chart canvas"))).hasSize(3); // loss, accuracy, reliability
+        @SuppressWarnings("unchecked")
+        Map<String, Object> runAccuracy = (Map<String, Object>) ((JavascriptExecutor) browser).executeScript(
+                "return window.softcifarCharts['curves/Accuracy'];");
+        assertThat((List<Object>) runAccuracy.get("series")).containsExactly("training", "validation");
+        assertThat(((List<?>) ((List<?>) runAccuracy.get("data")).get(1)).stream()
+                .map(x -> ((Number) x).doubleValue()).toList()).as("seed 1's training accuracy")
+                .containsExactly(trainAccuracy(1, 1), trainAccuracy(1, 2), trainAccuracy(1, 3));
         // the OOD histogram (30 bins of 1/30 over [0, 1]), fractions per bin; by hand, score × 30 rounded down:
         // test 0 → bin 0, 0.1 → bin 3, 0.5 → bin 15, 1 → bin 29 (last, upper edge included), each 1/4
         element(By.cssSelector("#ood .chart canvas"));
@@ -379,14 +413,14 @@ class WebPagesIT {
         String studyId = submit(EventWire.unique("live"), datasetId, List.of("soft"), 1);
         String run = runId(studyId, "soft", 0);
         Correlation c = Correlation.ofRun(studyId, run, datasetId);
-        wire.publish(Topics.TRAINING_PROGRESS, run, new TrainingProgress(run, 1, 3, 2.1, 2.0, 0.3, 0.05, 500, 120), c);
+        wire.publish(Topics.TRAINING_PROGRESS, run, new TrainingProgress(run, 1, 3, 2.1, null, 2.0, 0.3, 0.05, 500, 120), c);
         await().atMost(WAIT).until(() -> given().get("/api/runs/" + run).jsonPath().getInt("epoch") == 1);
 
         browser.get(base + "study.html?id=" + studyId);
         By epoch = By.cssSelector("tr[data-run='" + run + "'] td[data-field='epoch']");
         awaitText(epoch, "1/3");
         ((JavascriptExecutor) browser).executeScript("window.__sameDocument = 'yes';");
-        wire.publish(Topics.TRAINING_PROGRESS, run, new TrainingProgress(run, 2, 3, 1.9, 1.8, 0.4, 0.05, 500, 60), c);
+        wire.publish(Topics.TRAINING_PROGRESS, run, new TrainingProgress(run, 2, 3, 1.9, null, 1.8, 0.4, 0.05, 500, 60), c);
         awaitText(epoch, "2/3");
         assertThat(browser.findElement(By.cssSelector("tr[data-run='" + run + "'] td[data-field='eta']")).getText())
                 .isEqualTo("60 s");

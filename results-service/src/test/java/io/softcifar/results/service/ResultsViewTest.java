@@ -55,7 +55,7 @@ class ResultsViewTest {
                 List.of(r0, r1)), null));
         events.add(at(1, new TrainingRequested(r0, "v1", e.runs().get(0).specFor("ds-x")), r0));
         events.add(at(1, new TrainingRequested(r1, "v1", e.runs().get(1).specFor("ds-x")), r1));
-        events.add(at(2, new TrainingProgress(r0, 1, 1, 1, 1, 0.5, 0.05, 100, 0), r0));
+        events.add(at(2, new TrainingProgress(r0, 1, 1, 1, null, 1, 0.5, 0.05, 100, 0), r0));
         events.add(at(3, new TrainingFinished(r0, 1, 1, 0.5, 1, 10, "k"), r0));
         events.add(at(4, new EvaluationCompleted(r0, "ds-x", Map.of("test/accuracy", 0.5), "d", List.of()), r0));
         events.add(at(5, new TrainingFailed(r1, "boom"), r1));
@@ -96,12 +96,12 @@ class ResultsViewTest {
         Expansion e = expander.expand(EventCodec.fromJson(STUDY, StudyRequest.class)).expansion();
         String r0 = e.runs().get(0).runId();
         ResultsView view = submittedWithFirstRunRequested(e);
-        view.apply(at(2, new TrainingProgress(r0, 1, 3, 2.0, 1.9, 0.3, 0.05, 100, 20, 1L), r0));
+        view.apply(at(2, new TrainingProgress(r0, 1, 3, 2.0, null, 1.9, 0.3, 0.05, 100, 20, 1L), r0));
         // the takeover: lease 2 resumes from the epoch-1 checkpoint
         view.apply(at(5, new RunState(r0, RunStatus.RUNNING, 1, t(5), "resumed from the epoch-1 checkpoint", 2L), r0));
-        view.apply(at(6, new TrainingProgress(r0, 2, 3, 1.5, 1.25, 0.5, 0.05, 100, 10, 2L), r0));
+        view.apply(at(6, new TrainingProgress(r0, 2, 3, 1.5, null, 1.25, 0.5, 0.05, 100, 10, 2L), r0));
         // the paused holder of lease 1 wakes up
-        view.apply(at(7, new TrainingProgress(r0, 2, 3, 9.0, 9.0, 0.1, 0.05, 100, 10, 1L), r0));
+        view.apply(at(7, new TrainingProgress(r0, 2, 3, 9.0, null, 9.0, 0.1, 0.05, 100, 10, 1L), r0));
         view.apply(at(8, new CheckpointPublished(r0, 2, CheckpointPublished.KIND_BEST, true, "stale-key", "00", 1,
                 1L), r0));
         view.apply(at(9, new TrainingFinished(r0, 2, 9.0, 0.1, 2, 5, "stale-key", 1L), r0));
@@ -119,7 +119,7 @@ class ResultsViewTest {
         assertThat(view.fenced(RunState.TYPE)).isZero();
 
         // lease 2 ends the run; the same token again is not stale
-        view.apply(at(11, new TrainingProgress(r0, 3, 3, 1.0, 1.0, 0.625, 0.05, 100, 0, 2L), r0));
+        view.apply(at(11, new TrainingProgress(r0, 3, 3, 1.0, null, 1.0, 0.625, 0.05, 100, 0, 2L), r0));
         view.apply(at(12, new CheckpointPublished(r0, 3, CheckpointPublished.KIND_BEST, true, "k2", "ab", 7, 2L),
                 r0));
         view.apply(at(13, new TrainingFinished(r0, 3, 1.0, 0.625, 3, 30, "k2", 2L), r0));
@@ -167,7 +167,7 @@ class ResultsViewTest {
         String r1 = e.runs().get(1).runId();
         ResultsView view = submittedWithFirstRunRequested(e);
         view.apply(at(1, new TrainingRequested(r1, "v1", e.runs().get(1).specFor("ds-x")), r1));
-        view.apply(at(10, new TrainingProgress(r0, 1, 3, 1, 1, 0.5, 0.05, 100, 20), r0)); // r0 RUNNING since 10
+        view.apply(at(10, new TrainingProgress(r0, 1, 3, 1, null, 1, 0.5, 0.05, 100, 20), r0)); // r0 RUNNING since 10
         view.apply(at(12, new CheckpointPublished(r1, 1, CheckpointPublished.KIND_BEST, true, "k1", "ab", 5), r1));
         view.apply(at(20, new TrainingFinished(r1, 1, 1, 0.5, 1, 10, "k1"), r1)); // r1 FINISHED at 20, no evaluation
         Duration timeout = Duration.ofSeconds(30);

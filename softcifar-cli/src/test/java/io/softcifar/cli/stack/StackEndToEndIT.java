@@ -9,11 +9,9 @@ import io.softcifar.cli.DatasetCommand;
 import io.softcifar.ml.data.SyntheticData;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.core.ConditionTimeoutException;
@@ -34,16 +32,9 @@ class StackEndToEndIT {
     @Test
     void aStudyGoesFromSubmissionToAComparisonThatSurvivesARestart() throws Exception {
         Path root = Path.of("..").toAbsolutePath().normalize();
-        for (LocalStack.ServiceDef def : LocalStack.SERVICES) {
-            Path jar = root.resolve(def.module()).resolve("target/quarkus-app/quarkus-run.jar");
-            io.softcifar.testsupport.Required.present(Files.isRegularFile(jar), "needs " + jar + ": run ./mvnw verify");
-        }
-        List<LocalStack.ServiceDef> services = new ArrayList<>();
-        for (LocalStack.ServiceDef def : LocalStack.SERVICES) {
-            services.add(new LocalStack.ServiceDef(def.name(), def.module(), freePort()));
-        }
+        List<LocalStack.ServiceDef> services = TestStacks.packagedServicesOnFreePorts(root);
         StringWriter log = new StringWriter();
-        try (LocalStack stack = LocalStack.start(root, tmp.resolve("home"), freePort(), freePort(), services,
+        try (LocalStack stack = LocalStack.start(root, tmp.resolve("home"), TestStacks.freePort(), TestStacks.freePort(), services,
                 List.of(tmp), new PrintWriter(log, true))) {
             StackClient datasets = new StackClient(stack.urls().get("dataset-service"), "dataset-service");
             StackClient results = new StackClient(stack.urls().get("results-service"), "results-service");
@@ -204,11 +195,5 @@ class StackEndToEndIT {
                 .filter(p -> p.info().commandLine().orElse("").contains(jar.toString()))
                 .findFirst().orElseThrow()
                 .destroyForcibly();
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -489,14 +489,15 @@ public final class RunExecutor {
             double eta = secondsThisProcess / epochsThisProcess * (totalEpochs - epoch);
             stopIfFenced();
             publish(Topics.TRAINING_PROGRESS, runId, corr, new TrainingProgress(runId, epoch, totalEpochs,
-                    stats.trainLoss(), stats.valLoss(), stats.valAccuracy(), stats.learningRate(),
-                    stats.imagesPerSecond(), eta), lease.token());
+                    stats.trainLoss(), stats.trainAccuracy(), stats.valLoss(), stats.valAccuracy(),
+                    stats.learningRate(), stats.imagesPerSecond(), eta), lease.token());
             handle.update(RunStatus.RUNNING, epoch, "training");
             publish(Topics.TRAINING_STATE, runId, corr, new RunState(runId, RunStatus.RUNNING, epoch, Instant.now(),
                     null), lease.token());
-            LOG.info(String.format(Locale.ROOT, "run %s: epoch %d/%d train loss %.4f val loss %.4f val acc %.2f%%"
-                    + " lr %.4g %.0f img/s %.1f s%s, ETA %s", runId, epoch, totalEpochs, stats.trainLoss(),
-                    stats.valLoss(), 100 * stats.valAccuracy(), stats.learningRate(), stats.imagesPerSecond(), stats.seconds(),
+            LOG.info(String.format(Locale.ROOT, "run %s: epoch %d/%d train loss %.4f train acc %.2f%% val loss %.4f"
+                    + " val acc %.2f%% lr %.4g %.0f img/s %.1f s%s, ETA %s", runId, epoch, totalEpochs,
+                    stats.trainLoss(), 100 * stats.trainAccuracy(), stats.valLoss(), 100 * stats.valAccuracy(),
+                    stats.learningRate(), stats.imagesPerSecond(), stats.seconds(),
                     stats.best() ? " (best)" : "", duration(eta)));
         }
     }

@@ -219,6 +219,12 @@ class TrainerServiceIT {
                     .extracting(CheckpointPublished::epoch).containsExactly(1, 2);
             assertThat(store.exists(ObjectKeys.lastCheckpoint(runId))).isTrue();
             assertThat(store.exists(RunKeys.record(runId))).isTrue();
+            // the training accuracy of each epoch is published as the trainer's history (in last.ckpt) has it
+            Path last = Files.createTempFile("last", ".ckpt");
+            Files.write(last, store.getBytes(ObjectKeys.lastCheckpoint(runId)));
+            assertThat(epochs).extracting(TrainingProgress::trainAccuracy).allSatisfy(a -> assertThat(a).isBetween(0.0,
+                    1.0)).containsExactlyElementsOf(Checkpoint.readHeader(last).history().stream()
+                    .map(io.softcifar.ml.train.EpochStats::trainAccuracy).toList());
 
             given().get("/api/runs/" + runId).then().statusCode(200).body("status", equalTo("FINISHED"))
                     .body("epoch", equalTo(2));

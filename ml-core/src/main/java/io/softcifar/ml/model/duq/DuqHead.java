@@ -56,10 +56,11 @@ public final class DuqHead implements UncertaintyHead {
      * {@code backward(loss)} yields the full gradient. Must run inside {@link Autograd#enable()}.
      */
     @Override
-    public NDArray trainingLoss(NDArray x, NDArray targets) {
+    public TrainingPass trainingPass(NDArray x, NDArray targets) {
         Loss terms = loss(x, targets);
-        return terms.penalty() == null ? terms.bce()
+        NDArray total = terms.penalty() == null ? terms.bce()
                 : terms.bce().add(Scalars.mul(terms.penalty(), config.gradientPenalty()));
+        return new TrainingPass(total, terms.kernel());
     }
 
     /**
@@ -67,8 +68,9 @@ public final class DuqHead implements UncertaintyHead {
      *
      * @param bce binary cross-entropy between kernel values and targets
      * @param penalty mean((‖∇ₓ Σₖ Kₖ‖₂ − 1)²) before multiplying by λ, differentiable in the parameters (null when λ = 0)
+     * @param kernel the kernel values K of the pass (B × classes)
      */
-    public record Loss(NDArray bce, NDArray penalty) {}
+    public record Loss(NDArray bce, NDArray penalty, NDArray kernel) {}
 
     /** The loss terms in TRAIN mode; see {@link #trainingLoss}. Must run inside {@link Autograd#enable()}. */
     public Loss loss(NDArray x, NDArray targets) {
@@ -79,11 +81,11 @@ public final class DuqHead implements UncertaintyHead {
         NDArray kernel = forward(x, Mode.TRAIN);
         NDArray bce = Losses.binaryCrossEntropy(kernel, targets);
         if (!penalize) {
-            return new Loss(bce, null);
+            return new Loss(bce, null, kernel);
         }
         NDArray gradient = inputGradient().of(kernel, x);
         NDArray norms = gradient.reshape(gradient.getShape().get(0), -1).norm(new int[] {1});
-        return new Loss(bce, Scalars.sub(norms, 1).square().mean());
+        return new Loss(bce, Scalars.sub(norms, 1).square().mean(), kernel);
     }
 
     private InputGradient inputGradient() {

@@ -1,0 +1,32 @@
+package io.softcifar.cli.stack;
+
+import io.softcifar.testsupport.Required;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Start-up helpers of the stack tests: the packaged services (required) on free ports. */
+final class TestStacks {
+
+    private TestStacks() {}
+
+    /** Every service of {@code softcifar up}, each on a free port; its packaged jar is {@link Required}. */
+    static List<LocalStack.ServiceDef> packagedServicesOnFreePorts(Path root) throws Exception {
+        List<LocalStack.ServiceDef> services = new ArrayList<>();
+        for (LocalStack.ServiceDef def : LocalStack.SERVICES) {
+            Path jar = root.resolve(def.module()).resolve("target/quarkus-app/quarkus-run.jar");
+            Required.present(Files.isRegularFile(jar), "needs " + jar + ": ./mvnw -DskipTests package -pl "
+                    + "dataset-service,trainer-service,evaluator-service,results-service -am");
+            services.add(new LocalStack.ServiceDef(def.name(), def.module(), freePort()));
+        }
+        return services;
+    }
+
+    static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
