@@ -41,7 +41,7 @@ public class WebSessions {
 
     private final Map<String, Pending> codes = new ConcurrentHashMap<>();
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
-    Clock clock = Clock.systemUTC();
+    private volatile Clock clock = Clock.systemUTC();
     private AuthSettings settings;
 
     void install(Router router, Authentication authentication) {
@@ -90,6 +90,11 @@ public class WebSessions {
                 .setSameSite(CookieSameSite.STRICT).setMaxAge(maxAge));
         ctx.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION, next)
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end();
+    }
+
+    /** The clock codes and sessions expire by (a test moves it past a code's lifetime). */
+    public void useClock(Clock clock) {
+        this.clock = clock;
     }
 
     /** The caller of the request's session cookie, or null (no cookie, unknown or expired session). */

@@ -41,6 +41,7 @@ public final class LocalStack implements AutoCloseable {
     private Map<String, List<String>> extraJvmArgs = Map.of();
     private Path root;
     private Path home;
+    private Path keysFile;
     private final Thread supervisor;
     private volatile boolean stopping;
 
@@ -110,6 +111,9 @@ public final class LocalStack implements AutoCloseable {
         stack.root = root;
         stack.home = home;
         try {
+            stack.keysFile = ApiToken.ensure(home);
+            out.printf("API token (submit role) in %s; the CLI and ./softcifar open use it%n",
+                    home.resolve(ApiToken.FILE_NAME));
             for (ServiceDef def : services) {
                 stack.processes.add(stack.process(root, home, def));
             }
@@ -138,6 +142,10 @@ public final class LocalStack implements AutoCloseable {
         env.put("S3_BUCKET", BUCKET);
         env.put("QUARKUS_HTTP_PORT", Integer.toString(def.port()));
         env.put("QUARKUS_HTTP_HOST", bind);
+        // health and metrics on the management interface, unauthenticated: the HTTP port + 1000 (8080 → 9080)
+        env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort(def.port())));
+        env.put("QUARKUS_MANAGEMENT_HOST", bind);
+        env.put("SOFTCIFAR_AUTH_KEYS_FILE", keysFile.toString());
         Path work = home.resolve("work").resolve(def.name());
         env.put("DATASET_WORK_DIR", work.toString());
         env.put("SOFTCIFAR_WORK_DIR", work.toString());
@@ -153,8 +161,14 @@ public final class LocalStack implements AutoCloseable {
                 && s.module().equals(def.module()));
         // a second replica of a module (tests) gets its own log; the standard names stay as they were
         String logName = standard ? def.module() : def.module() + "-" + def.name();
-        return new ServiceProcess(def.name() + "-service", probeHost(bind), def.port(), jar, env, jvm,
+        return new ServiceProcess(def.name() + "-service", probeHost(bind), def.port(), managementPort(def.port()),
+                jar, env, jvm,
                 home.resolve("logs").resolve(logName + ".log"));
+    }
+
+    /** A service's management port (health, metrics): its HTTP port + 1000, or − 1000 above 64535. */
+    public static int managementPort(int httpPort) {
+        return httpPort + 1000 <= 65535 ? httpPort + 1000 : httpPort - 1000;
     }
 
     /**
@@ -248,7 +262,10 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public void printUrls(PrintWriter out) {
-        urls().forEach((name, url) -> out.printf("  %-18s %s  (Swagger UI: %s/q/swagger-ui)%n", name, url, url));
+        processes.forEach(p -> out.printf("  %-18s %s  (Swagger UI: %s/q/swagger-ui; health and metrics: :%d/q/)%n",
+                p.name, p.url(), p.url(), managementPort(p.port)));
+        out.printf("  %-18s %s (sent by the CLI; web pages: ./softcifar open STUDY)%n", "API token",
+                home.resolve(ApiToken.FILE_NAME));
         out.printf("  %-18s %s%n  %-18s %s%n", "kafka", kafkaBootstrapServers(), "s3", s3Endpoint());
         out.flush();
     }
