@@ -88,9 +88,9 @@ class AuthenticationIT {
         assertThat(csrf).isNotBlank().isNotEqualTo(session);
         List<String> cookies = signIn.headers().getValues("Set-Cookie");
         assertThat(cookies).filteredOn(c -> c.startsWith(WebSessions.SESSION_COOKIE + "=")).singleElement()
-                .asString().contains("HttpOnly").contains("SameSite=Strict").contains("Path=/");
+                .asString().containsIgnoringCase("; HttpOnly").contains("SameSite=Strict").contains("Path=/");
         assertThat(cookies).filteredOn(c -> c.startsWith(WebSessions.CSRF_COOKIE + "=")).singleElement()
-                .asString().doesNotContain("HttpOnly").contains("SameSite=Strict").contains("Path=/");
+                .asString().doesNotContainIgnoringCase("HttpOnly").contains("SameSite=Strict").contains("Path=/");
 
         // the code is spent
         Response again = TestCredentials.withoutCredential().redirects().follow(false)
