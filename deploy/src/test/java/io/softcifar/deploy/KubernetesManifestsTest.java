@@ -155,7 +155,9 @@ class KubernetesManifestsTest {
         RenderedOverlay gpu = RenderedOverlay.of("gpu");
         // the Kafka passwords come from the Secrets Strimzi's User Operator writes for the KafkaUsers, in both
         Set<String> referenced = new java.util.TreeSet<>(referencedSecrets(gpu));
-        assertThat(referenced).containsExactlyInAnyOrder("softcifar-s3-admin", "softcifar-s3-results-service",
+        assertThat(referenced).containsExactlyInAnyOrder("softcifar-api-keys", "softcifar-cluster-ca-cert",
+                "softcifar-s3-admin",
+                "softcifar-s3-results-service",
                 "softcifar-s3-dataset-service", "softcifar-s3-trainer-service", "softcifar-s3-evaluator-service",
                 "results-service", "dataset-service", "trainer-service", "evaluator-service");
         for (RenderedOverlay overlay : List.of(dev, gpu)) {
@@ -166,6 +168,7 @@ class KubernetesManifestsTest {
         assertThat(gpu.ofKind("Secret").toList()).as("the gpu overlay carries no Secret: create them first").isEmpty();
         Set<String> devExpected = new java.util.TreeSet<>(referencedSecrets(dev));
         devExpected.removeAll(SERVICES.keySet());
+        devExpected.remove("softcifar-cluster-ca-cert"); // Strimzi's Cluster Operator writes it
         assertThat(dev.ofKind("Secret").map(s -> s.path("metadata").path("name").asText()))
                 .containsExactlyInAnyOrderElementsOf(devExpected);
     }
@@ -354,10 +357,15 @@ class KubernetesManifestsTest {
     }
 
     private static Set<String> referencedSecrets(RenderedOverlay rendered) {
-        return rendered.workloads().flatMap(w -> containers(w).stream())
+        Set<String> names = rendered.workloads().flatMap(w -> containers(w).stream())
                 .flatMap(c -> elements(c.path("env")))
                 .map(env -> env.path("valueFrom").path("secretKeyRef").path("name").asText())
-                .filter(name -> !name.isEmpty()).collect(Collectors.toSet());
+                .filter(name -> !name.isEmpty()).collect(Collectors.toCollection(java.util.TreeSet::new));
+        // and the Secrets mounted as files (the API keys; Strimzi's cluster CA)
+        rendered.workloads().flatMap(w -> elements(w.path("spec").path("template").path("spec").path("volumes")))
+                .map(v -> v.path("secret").path("secretName").asText()).filter(name -> !name.isEmpty())
+                .forEach(names::add);
+        return names;
     }
 
     private static JsonNode podLabels(JsonNode workload) {
