@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The whole system on one machine without Docker: a real Kafka broker (KRaft) and a real S3 server (s3proxy), both
@@ -146,6 +147,10 @@ public final class LocalStack implements AutoCloseable {
         env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort(def.port())));
         env.put("QUARKUS_MANAGEMENT_HOST", bind);
         env.put("SOFTCIFAR_AUTH_KEYS_FILE", keysFile.toString());
+        if (System.getenv("SOFTCIFAR_AUTH_ALLOWED_HOSTS") == null && Set.of("0.0.0.0", "::", "[::]").contains(bind)) {
+            // every interface: the Host names a client may use are this machine's name and addresses too
+            env.put("SOFTCIFAR_AUTH_ALLOWED_HOSTS", wildcardHosts());
+        }
         Path work = home.resolve("work").resolve(def.name());
         env.put("DATASET_WORK_DIR", work.toString());
         env.put("SOFTCIFAR_WORK_DIR", work.toString());
@@ -228,6 +233,23 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** Where this process reaches a service listening on {@code bind}: a wildcard or loopback address via localhost. */
+    /** localhost, the loopback addresses, this machine's host name and every address of its interfaces. */
+    static String wildcardHosts() {
+        java.util.Set<String> hosts = new java.util.LinkedHashSet<>(List.of("localhost", "127.0.0.1", "[::1]"));
+        try {
+            hosts.add(java.net.InetAddress.getLocalHost().getHostName());
+            for (var nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+                for (var address : java.util.Collections.list(nic.getInetAddresses())) {
+                    String a = address.getHostAddress().replaceAll("%.*$", "");
+                    hosts.add(a.contains(":") ? "[" + a + "]" : a);
+                }
+            }
+        } catch (java.io.IOException e) {
+            // the loopback names only; SOFTCIFAR_AUTH_ALLOWED_HOSTS sets them explicitly
+        }
+        return String.join(",", hosts);
+    }
+
     static String probeHost(String bind) {
         return switch (bind) {
             case "0.0.0.0", "::", "[::]", LOOPBACK, "localhost" -> "localhost";
