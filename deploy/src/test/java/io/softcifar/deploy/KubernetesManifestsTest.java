@@ -27,6 +27,9 @@ class KubernetesManifestsTest {
     /** The soft-cifar services and their HTTP ports (each service's quarkus.http.port; ServicePortsTest checks). */
     static final Map<String, Integer> SERVICES = Map.of("results-service", 8080, "dataset-service", 8081,
             "trainer-service", 8082, "evaluator-service", 8083);
+    /** Each service's management port (health, metrics; no credential): quarkus.management.port. */
+    static final Map<String, Integer> MANAGEMENT = Map.of("results-service", 9080, "dataset-service", 9081,
+            "trainer-service", 9082, "evaluator-service", 9083);
     static final String KAFKA = TopicManifests.KAFKA_CLUSTER;
     private static final Pattern SECRET_LIKE = Pattern.compile("(?i).*(secret|password|passwd|token|credential"
             + "|access[_-]?key|root[_-]?user|api[_-]?key).*");
@@ -61,6 +64,13 @@ class KubernetesManifestsTest {
             assertThat(container.path("startupProbe").path("httpGet").path("path").asText()).isEqualTo("/q/health/started");
             assertThat(container.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/q/health/ready");
             assertThat(container.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/q/health/live");
+            // on the management port: the HTTP port needs a credential
+            for (String probe : List.of("startupProbe", "readinessProbe", "livenessProbe")) {
+                assertThat(container.path(probe).path("httpGet").path("port").asText()).as(service + " " + probe)
+                        .isEqualTo("management");
+            }
+            assertThat(elements(container.path("ports")).filter(p -> p.path("name").asText().equals("management"))
+                    .map(p -> p.path("containerPort").asInt())).as(service).containsExactly(MANAGEMENT.get(service));
         }
     }
 
@@ -145,7 +155,9 @@ class KubernetesManifestsTest {
         RenderedOverlay gpu = RenderedOverlay.of("gpu");
         // the Kafka passwords come from the Secrets Strimzi's User Operator writes for the KafkaUsers, in both
         Set<String> referenced = new java.util.TreeSet<>(referencedSecrets(gpu));
-        assertThat(referenced).containsExactlyInAnyOrder("softcifar-s3-admin", "softcifar-s3-results-service",
+        assertThat(referenced).containsExactlyInAnyOrder("softcifar-api-keys", "softcifar-cluster-ca-cert",
+                "softcifar-s3-admin",
+                "softcifar-s3-results-service",
                 "softcifar-s3-dataset-service", "softcifar-s3-trainer-service", "softcifar-s3-evaluator-service",
                 "results-service", "dataset-service", "trainer-service", "evaluator-service");
         for (RenderedOverlay overlay : List.of(dev, gpu)) {
@@ -156,6 +168,7 @@ class KubernetesManifestsTest {
         assertThat(gpu.ofKind("Secret").toList()).as("the gpu overlay carries no Secret: create them first").isEmpty();
         Set<String> devExpected = new java.util.TreeSet<>(referencedSecrets(dev));
         devExpected.removeAll(SERVICES.keySet());
+        devExpected.remove("softcifar-cluster-ca-cert"); // Strimzi's Cluster Operator writes it
         assertThat(dev.ofKind("Secret").map(s -> s.path("metadata").path("name").asText()))
                 .containsExactlyInAnyOrderElementsOf(devExpected);
     }
@@ -203,6 +216,9 @@ class KubernetesManifestsTest {
                         .map(from -> from.path("namespaceSelector").path("matchLabels")
                                 .path("kubernetes.io/metadata.name").asText()))
                         .as("%s admits only the monitoring namespace", describe(p)).containsOnly("monitoring"));
+        // and Prometheus only to the management port (health, metrics), not to the API
+        assertThat(ports(rendered.get("NetworkPolicy", "prometheus-scrape").path("spec").path("ingress")))
+                .containsExactly("management");
     }
 
     @ParameterizedTest(name = "{0}: Prometheus scrapes every service")
@@ -214,7 +230,7 @@ class KubernetesManifestsTest {
             JsonNode annotations = deployment.path("spec").path("template").path("metadata").path("annotations");
             assertThat(annotations.path("prometheus.io/scrape").asText()).isEqualTo("true");
             assertThat(annotations.path("prometheus.io/path").asText()).isEqualTo("/q/metrics");
-            assertThat(annotations.path("prometheus.io/port").asText()).isEqualTo(port.toString());
+            assertThat(annotations.path("prometheus.io/port").asText()).isEqualTo(MANAGEMENT.get(service).toString());
             assertThat(containers(deployment).get(0).path("ports").get(0).path("containerPort").asInt())
                     .isEqualTo(port);
             assertThat(rendered.get("Service", service).path("spec").path("ports").get(0).path("port").asInt())
@@ -341,10 +357,15 @@ class KubernetesManifestsTest {
     }
 
     private static Set<String> referencedSecrets(RenderedOverlay rendered) {
-        return rendered.workloads().flatMap(w -> containers(w).stream())
+        Set<String> names = rendered.workloads().flatMap(w -> containers(w).stream())
                 .flatMap(c -> elements(c.path("env")))
                 .map(env -> env.path("valueFrom").path("secretKeyRef").path("name").asText())
-                .filter(name -> !name.isEmpty()).collect(Collectors.toSet());
+                .filter(name -> !name.isEmpty()).collect(Collectors.toCollection(java.util.TreeSet::new));
+        // and the Secrets mounted as files (the API keys; Strimzi's cluster CA)
+        rendered.workloads().flatMap(w -> elements(w.path("spec").path("template").path("spec").path("volumes")))
+                .map(v -> v.path("secret").path("secretName").asText()).filter(name -> !name.isEmpty())
+                .forEach(names::add);
+        return names;
     }
 
     private static JsonNode podLabels(JsonNode workload) {

@@ -70,6 +70,9 @@ class MonitoringTest {
                 throw new UncheckedIOException(e);
             }
             assertThat(config.getProperty("quarkus.http.port")).as(service).isEqualTo(port.toString());
+            assertThat(config.getProperty("quarkus.management.enabled")).as(service).isEqualTo("true");
+            assertThat(config.getProperty("quarkus.management.port")).as(service)
+                    .isEqualTo(KubernetesManifestsTest.MANAGEMENT.get(service).toString());
         });
     }
 
@@ -80,9 +83,10 @@ class MonitoringTest {
         Set<String> targets = jobs.stream().flatMap(job -> RenderedOverlay.elements(job.path("static_configs")))
                 .flatMap(config -> RenderedOverlay.elements(config.path("targets"))).map(JsonNode::asText)
                 .collect(Collectors.toSet());
-        KubernetesManifestsTest.SERVICES.forEach((service, port) ->
+        // the management ports: the HTTP ports need a credential
+        KubernetesManifestsTest.MANAGEMENT.forEach((service, port) ->
                 assertThat(targets).contains(service + ":" + port));
-        assertThat(targets).contains("trainer-service-cpu:8082", "kafka-exporter:9308");
+        assertThat(targets).contains("trainer-service-cpu:9082", "kafka-exporter:9308");
         assertThat(jobs).filteredOn(job -> job.path("job_name").asText().equals("softcifar-services"))
                 .singleElement().satisfies(job -> assertThat(job.path("metrics_path").asText()).isEqualTo("/q/metrics"));
     }

@@ -1,6 +1,10 @@
 // Shared helpers of the results pages: fetching the API, formatting numbers, building elements.
+// A state-changing call repeats the session's CSRF token (cookie softcifar_csrf, set at sign-in) in X-CSRF-Token.
 export async function api(path, options = {}) {
-  const response = await fetch(path, { headers: { Accept: 'application/json' }, ...options });
+  const headers = { Accept: 'application/json', ...(options.headers || {}) };
+  const csrf = document.cookie.split('; ').find(c => c.startsWith('softcifar_csrf='));
+  if (csrf && (options.method || 'GET') !== 'GET') headers['X-CSRF-Token'] = decodeURIComponent(csrf.slice(15));
+  const response = await fetch(path, { ...options, headers });
   const text = await response.text();
   let body = null;
   try { body = text ? JSON.parse(text) : null; } catch (e) { body = { error: text }; }

@@ -3,6 +3,7 @@ package io.softcifar.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.softcifar.cli.stack.ApiToken;
 import io.softcifar.cli.stack.StackClient;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -71,6 +72,10 @@ public final class DatasetCommand implements Runnable {
                 description = "dataset-service (default: ${DEFAULT-VALUE})")
         String url;
 
+        @Option(names = "--token-file", paramLabel = "FILE", description = "the API token to send (default: $"
+                + ApiToken.ENV_FILE + ", else ~/.softcifar/" + ApiToken.FILE_NAME + " written by up)")
+        Path tokenFile;
+
         @Option(names = "--json", description = "print the whole dataset (with its manifest) as JSON")
         boolean json;
 
@@ -107,7 +112,7 @@ public final class DatasetCommand implements Runnable {
         }
 
         private JsonNode importAndWait(ObjectNode body) {
-            return importDataset(new StackClient(url, "dataset-service"), body);
+            return importDataset(new StackClient(url, "dataset-service", tokenFile), body);
         }
     }
 }

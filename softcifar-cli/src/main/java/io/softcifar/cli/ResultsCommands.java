@@ -1,6 +1,7 @@
 package io.softcifar.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.softcifar.cli.stack.ApiToken;
 import io.softcifar.cli.stack.StackClient;
 import java.awt.Desktop;
 import java.io.IOException;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,8 +48,12 @@ public final class ResultsCommands {
         @Option(names = "--url", defaultValue = StudyCommands.RESULTS_URL, description = "results-service (default: ${DEFAULT-VALUE})")
         String url;
 
+        @Option(names = "--token-file", paramLabel = "FILE", description = "the API token to send (default: $"
+                + ApiToken.ENV_FILE + ", else ~/.softcifar/" + ApiToken.FILE_NAME + " written by up)")
+        Path tokenFile;
+
         StackClient client() {
-            return new StackClient(url, "results-service");
+            return new StackClient(url, "results-service", tokenFile);
         }
     }
 
@@ -266,7 +272,7 @@ public final class ResultsCommands {
             for (JsonNode a : chosen) {
                 String name = a.path("name").asText();
                 Path target = output.resolve(run + "-" + name.replace('/', '-'));
-                String sha = download(results.url, "/api/runs/" + enc(run) + "/artifacts/" + name, target);
+                String sha = download(results.client(), "/api/runs/" + enc(run) + "/artifacts/" + name, target);
                 if (!sha.equals(a.path("sha256").asText())) {
                     throw new IllegalStateException(target + ": SHA-256 " + sha + " differs from the published "
                             + a.path("sha256").asText() + "; the file was removed");
@@ -278,12 +284,13 @@ public final class ResultsCommands {
     }
 
     /** Streams {@code path} to {@code target} (through a partial file) and returns the SHA-256 of what came. */
-    static String download(String base, String path, Path target) {
+    static String download(StackClient client, String path, Path target) {
+        String base = client.baseUrl();
         Path partial = target.resolveSibling(target.getFileName() + ".part");
         try {
             Files.createDirectories(target.toAbsolutePath().getParent());
             HttpResponse<InputStream> response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
-                    .send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
+                    .send(client.authorize(HttpRequest.newBuilder(URI.create(base + path))).GET().build(),
                             HttpResponse.BodyHandlers.ofInputStream());
             if (response.statusCode() != 200) {
                 String text;
@@ -323,7 +330,8 @@ public final class ResultsCommands {
     }
 
     @Command(name = "open", mixinStandardHelpOptions = true, description = "Print a study's page URL and open it "
-            + "in the browser where a desktop exists.")
+            + "in the browser where a desktop exists. The URL signs the browser in once (a one-time code, valid two "
+            + "minutes); run open again for a new one.")
     static final class Open implements Runnable {
         @Spec
         CommandSpec spec;
@@ -339,8 +347,11 @@ public final class ResultsCommands {
 
         @Override
         public void run() {
-            results.client().get("/api/studies/" + enc(study)); // exists? (clear 404 if not)
-            String page = results.url.replaceAll("/+$", "") + "/study.html?id=" + enc(study);
+            StackClient client = results.client();
+            client.get("/api/studies/" + enc(study)); // exists? (clear 404 if not)
+            // a one-time sign-in link: the browser spends the code for a session cookie and lands on the page
+            String link = client.post("/api/auth/sign-in-codes", Map.of()).body().path("path").asText();
+            String page = client.baseUrl() + link + "&next=" + enc("/study.html?id=" + enc(study));
             PrintWriter out = spec.commandLine().getOut();
             out.println(page);
             out.flush();

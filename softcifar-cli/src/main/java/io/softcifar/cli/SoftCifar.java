@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
                 io.softcifar.cli.stack.UpCommand.class, io.softcifar.cli.stack.DemoCommand.class, DatasetCommand.class,
                 PlanCommand.class, StudyCommands.Submit.class, StudyCommands.Status.class,
                 ResultsCommands.Compare.class, ResultsCommands.Runs.class, ResultsCommands.Fetch.class,
-                ResultsCommands.Open.class, DlqCommand.class,
+                ResultsCommands.Open.class, DlqCommand.class, io.softcifar.cli.stack.ApiKeyCommand.class,
                 CommandLine.HelpCommand.class})
 public final class SoftCifar implements Runnable {
 

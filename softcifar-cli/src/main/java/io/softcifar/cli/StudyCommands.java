@@ -1,6 +1,7 @@
 package io.softcifar.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.softcifar.cli.stack.ApiToken;
 import io.softcifar.cli.stack.StackClient;
 import io.softcifar.contracts.spec.FieldError;
 import io.softcifar.contracts.spec.Limits;
@@ -37,6 +38,10 @@ public final class StudyCommands {
         @Option(names = "--url", defaultValue = RESULTS_URL, description = "results-service (default: ${DEFAULT-VALUE})")
         String url;
 
+        @Option(names = "--token-file", paramLabel = "FILE", description = "the API token to send (default: $"
+                + ApiToken.ENV_FILE + ", else ~/.softcifar/" + ApiToken.FILE_NAME + " written by up)")
+        Path tokenFile;
+
         @Override
         public void run() {
             // checked here as the service checks it (the same expander, the hard bounds only: the service applies
@@ -52,7 +57,7 @@ public final class StudyCommands {
             } catch (IOException e) {
                 throw new IllegalArgumentException(file + ": cannot read: " + e.getMessage());
             }
-            StackClient.Answer answer = new StackClient(url, "results-service").post("/api/studies", body);
+            StackClient.Answer answer = new StackClient(url, "results-service", tokenFile).post("/api/studies", body);
             PrintWriter out = spec.commandLine().getOut();
             JsonNode study = answer.body();
             out.printf("study %s: %d run(s)%s%n", study.path("id").asText(), study.path("runs").size(),
@@ -79,9 +84,13 @@ public final class StudyCommands {
         @Option(names = "--url", defaultValue = RESULTS_URL, description = "results-service (default: ${DEFAULT-VALUE})")
         String url;
 
+        @Option(names = "--token-file", paramLabel = "FILE", description = "the API token to send (default: $"
+                + ApiToken.ENV_FILE + ", else ~/.softcifar/" + ApiToken.FILE_NAME + " written by up)")
+        Path tokenFile;
+
         @Override
         public void run() {
-            StackClient client = new StackClient(url, "results-service");
+            StackClient client = new StackClient(url, "results-service", tokenFile);
             PrintWriter out = spec.commandLine().getOut();
             if (study == null) {
                 JsonNode studies = client.get("/api/studies");

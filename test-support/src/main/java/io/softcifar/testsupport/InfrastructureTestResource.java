@@ -22,8 +22,12 @@ public class InfrastructureTestResource implements QuarkusTestResourceLifecycleM
     public static final String S3_SECRET_KEY = "softcifar.s3.secret-key";
     public static final String S3_BUCKET = "softcifar.s3.bucket";
 
+    /** The API keys file every service under test reads (service-common {@code Authentication}). */
+    public static final String KEYS_FILE = "softcifar.auth.keys-file";
+
     @Override
     public Map<String, String> start() {
+        TestCredentials.useSubmitKeyByDefault();
         return serviceConfig(TestInfrastructure.get());
     }
 
@@ -43,6 +47,7 @@ public class InfrastructureTestResource implements QuarkusTestResourceLifecycleM
         config.put(S3_ACCESS_KEY, infra.s3AccessKey());
         config.put(S3_SECRET_KEY, infra.s3SecretKey());
         config.put(S3_BUCKET, infra.bucket());
+        config.put(KEYS_FILE, TestCredentials.keysFile().toString());
         config.put("quarkus.devservices.enabled", "false");
         config.put("quarkus.kafka.devservices.enabled", "false");
         return config;

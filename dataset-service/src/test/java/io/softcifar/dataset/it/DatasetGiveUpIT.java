@@ -8,6 +8,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
+import io.softcifar.testsupport.ManagementPort;
 import io.softcifar.contracts.events.DatasetFailed;
 import io.softcifar.contracts.events.DatasetReady;
 import io.softcifar.contracts.events.DatasetRequested;
@@ -77,7 +78,7 @@ class DatasetGiveUpIT {
         String goodRequest = "req-after-giveup-" + UUID.randomUUID().toString().substring(0, 8);
         GiveUpScenario scenario = GiveUpScenario.start(MARKER, ConfigProvider.getConfig().getValue(
                 "softcifar.s3.endpoint", String.class), Topics.DATASET_REQUESTS,
-                () -> given().get("/q/metrics").asString());
+                () -> given().get(ManagementPort.url("/q/metrics")).asString());
         scenario.send(badRequest, request(badRequest, badDir, 7), goodRequest, request(goodRequest, goodDir, 8));
         long t0 = System.nanoTime();
 

@@ -10,6 +10,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
+import io.softcifar.testsupport.ManagementPort;
 import io.softcifar.contracts.events.DatasetFailed;
 import io.softcifar.contracts.events.DatasetReady;
 import io.softcifar.contracts.events.DatasetRequested;
@@ -319,16 +320,16 @@ class DatasetServiceIT {
 
     @Test
     void healthMetricsAndOpenApiAreServed() {
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+        given().get(ManagementPort.url("/q/health/ready")).then().statusCode(200).body("status", equalTo("UP"))
                 .body("checks.name", hasItem("object-store"));
-        given().get("/q/health/live").then().statusCode(200);
+        given().get(ManagementPort.url("/q/health/live")).then().statusCode(200);
         assertThat(given().get("/q/openapi").asString()).contains("/api/datasets");
         given().get("/api/datasets/ds-00000000000000000000").then().statusCode(404)
                 .body("error", org.hamcrest.Matchers.containsString("no dataset"));
     }
 
     private static double importCount(String outcome) {
-        return PrometheusText.sum(given().get("/q/metrics").asString(), "softcifar_dataset_imports_total", "outcome",
+        return PrometheusText.sum(given().get(ManagementPort.url("/q/metrics")).asString(), "softcifar_dataset_imports_total", "outcome",
                 outcome).orElse(0);
     }
 

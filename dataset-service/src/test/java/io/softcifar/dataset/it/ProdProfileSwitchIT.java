@@ -50,19 +50,45 @@ class ProdProfileSwitchIT {
         assertThat(noCa).contains("softcifar.kafka.truststore.file: " + missing + " is not a readable file");
     }
 
-    /** Starts the packaged service (no S3_* or KAFKA_* variables in its environment) and returns its output once it exited. */
+    /**
+     * Authentication has no off switch: with S3 credentials but neither an API keys file nor an OIDC issuer the
+     * service stops at once naming both settings; a keys file with a bad line stops it naming the file and line.
+     */
+    @Test
+    void theServiceDoesNotStartWithoutACredentialSource() throws Exception {
+        String out = startWithoutKeys("-Dsoftcifar.s3.access-key=some-key", "-Dsoftcifar.s3.secret-key=some-secret");
+        assertThat(out).contains("no credential source: set softcifar.auth.keys-file (env SOFTCIFAR_AUTH_KEYS_FILE,"
+                + " an API keys file) or quarkus.oidc.auth-server-url (OIDC bearer tokens)");
+        Path bad = Files.createTempFile("bad-keys", ".txt");
+        Files.writeString(bad, "# a comment\nci submit not-a-hash\n");
+        String badOut = startWithoutKeys("-Dsoftcifar.s3.access-key=some-key", "-Dsoftcifar.s3.secret-key=some-secret",
+                "-Dsoftcifar.auth.keys-file=" + bad);
+        assertThat(badOut).contains("softcifar.auth.keys-file " + bad + " line 2: the SHA-256 must be 64 lower-case"
+                + " hex digits");
+    }
+
+    /** As below, with a valid API keys file, so that the check under test is what stops the start. */
     private static String startAndAwaitExit(String... properties) throws Exception {
+        List<String> all = new java.util.ArrayList<>(List.of(properties));
+        all.add("-Dsoftcifar.auth.keys-file=" + io.softcifar.testsupport.TestCredentials.keysFile());
+        return startWithoutKeys(all.toArray(String[]::new));
+    }
+
+    /** Starts the packaged service (no S3_*, KAFKA_* or SOFTCIFAR_* variables in its environment) and returns its output once it exited. */
+    private static String startWithoutKeys(String... properties) throws Exception {
         Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
         assertThat(jar).as("the packaged service (failsafe runs after package)").exists();
         Path log = Files.createTempFile("prod-switch", ".log");
         Path work = Files.createTempDirectory("prod-switch-work");
         List<String> command = new java.util.ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dquarkus.http.port=0",
+                "-Dquarkus.management.port=0",
                 "-Dsoftcifar.dataset.work-dir=" + work, "-Dai.djl.offline=true"));
         command.addAll(List.of(properties));
         command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().keySet().removeIf(k -> k.startsWith("S3_") || k.startsWith("KAFKA_"));
+        builder.environment().keySet().removeIf(k -> k.startsWith("S3_") || k.startsWith("KAFKA_")
+                || k.startsWith("SOFTCIFAR_") || k.startsWith("QUARKUS_OIDC"));
         Process p = builder.start();
         try {
             assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("the service exits on its own").isTrue();

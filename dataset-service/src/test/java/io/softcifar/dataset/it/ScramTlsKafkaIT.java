@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.hasItem;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
+import io.softcifar.testsupport.ManagementPort;
 import io.softcifar.contracts.events.DatasetReady;
 import io.softcifar.contracts.events.DatasetRequested;
 import io.softcifar.contracts.events.EventCodec;
@@ -153,7 +154,7 @@ class ScramTlsKafkaIT {
 
     @Test
     void theServiceWorksOverSaslSslWithExactlyItsAcls() throws Exception {
-        given().get("/q/health/ready").then().statusCode(200)
+        given().get(ManagementPort.url("/q/health/ready")).then().statusCode(200)
                 .body("checks.find { it.name == 'Kafka connection health check' }.status", equalTo("UP"))
                 .body("checks.name", hasItem("object-store"));
 

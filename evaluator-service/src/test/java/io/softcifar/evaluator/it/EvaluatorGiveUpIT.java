@@ -7,6 +7,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.softcifar.testsupport.ManagementPort;
 import io.softcifar.contracts.events.CheckpointPublished;
 import io.softcifar.contracts.events.Correlation;
 import io.softcifar.contracts.events.EvaluationCompleted;
@@ -87,7 +88,7 @@ class EvaluatorGiveUpIT {
         store.putBytes(ObjectKeys.bestCheckpoint(good), bytes, "application/octet-stream");
         String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         GiveUpScenario scenario = GiveUpScenario.start(MARKER, ConfigProvider.getConfig().getValue(
-                "softcifar.s3.endpoint", String.class), Topics.CHECKPOINTS, () -> given().get("/q/metrics").asString());
+                "softcifar.s3.endpoint", String.class), Topics.CHECKPOINTS, () -> given().get(ManagementPort.url("/q/metrics")).asString());
         scenario.send(bad, envelope(new CheckpointPublished(bad, 1, CheckpointPublished.KIND_BEST, true, badKey, sha,
                 bytes.length)), good, envelope(new CheckpointPublished(good, 1, CheckpointPublished.KIND_BEST, true,
                 ObjectKeys.bestCheckpoint(good), sha, bytes.length)));

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.hasItem;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.softcifar.testsupport.ManagementPort;
 import io.softcifar.contracts.events.CheckpointPublished;
 import io.softcifar.contracts.events.Correlation;
 import io.softcifar.contracts.events.EvaluationCompleted;
@@ -322,12 +323,12 @@ class EvaluatorServiceIT {
 
     @Test
     void healthMetricsAndOpenApiAreServed() {
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+        given().get(ManagementPort.url("/q/health/ready")).then().statusCode(200).body("status", equalTo("UP"))
                 .body("checks.name", hasItem("object-store"))
                 .body("checks.name", hasItem("device"));
-        given().get("/q/health/live").then().statusCode(200).body("checks.name", hasItem("checkpoint-consumer"));
+        given().get(ManagementPort.url("/q/health/live")).then().statusCode(200).body("checks.name", hasItem("checkpoint-consumer"));
         assertThat(given().get("/q/openapi").asString()).contains("/api/evaluations/{runId}");
-        String metrics = given().get("/q/metrics").asString();
+        String metrics = given().get(ManagementPort.url("/q/metrics")).asString();
         assertThat(metrics).contains("softcifar_evaluator_evaluations_total", "softcifar_evaluator_evaluations_active",
                 "softcifar_evaluator_evaluation_seconds");
     }
@@ -384,7 +385,7 @@ class EvaluatorServiceIT {
     }
 
     private static double evaluations(String outcome) {
-        return PrometheusText.sum(given().get("/q/metrics").asString(), "softcifar_evaluator_evaluations_total",
+        return PrometheusText.sum(given().get(ManagementPort.url("/q/metrics")).asString(), "softcifar_evaluator_evaluations_total",
                 "outcome", outcome).orElse(0);
     }
 

@@ -17,6 +17,7 @@ import io.softcifar.contracts.spec.Limits;
 import io.softcifar.contracts.storage.ObjectKeys;
 import io.softcifar.contracts.topics.Topics;
 import io.softcifar.testsupport.InfrastructureTestResource;
+import io.softcifar.testsupport.TestCredentials;
 import io.softcifar.testsupport.TestInfrastructure;
 import io.softcifar.testsupport.TopicProbe;
 import java.io.ByteArrayInputStream;
@@ -223,6 +224,7 @@ class BadInputIT {
             IDS.add(body.substring(8, body.indexOf('"', 8)));
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(base.toURI().resolve(path))
+                .header("Authorization", TestCredentials.authorization())
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {
@@ -240,6 +242,7 @@ class BadInputIT {
         IDS.add("h-chunked");
         byte[] body = study("h-chunked", "").getBytes(StandardCharsets.UTF_8);
         HttpRequest chunked = HttpRequest.newBuilder(base.toURI().resolve("/api/studies"))
+                .header("Authorization", TestCredentials.authorization())
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build();
         assertError(HTTP.send(chunked, HttpResponse.BodyHandlers.ofString()), 411, "length required",
@@ -273,6 +276,7 @@ class BadInputIT {
 
     private HttpResponse<String> post(String path, String contentType, String body) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(base.toURI().resolve(path)).header("Content-Type", contentType)
+                .header("Authorization", TestCredentials.authorization())
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -297,7 +301,9 @@ class BadInputIT {
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {
             socket.setSoTimeout(20_000);
             OutputStream out = socket.getOutputStream();
-            out.write(request.getBytes(StandardCharsets.UTF_8));
+            int line = request.indexOf("\r\n") + 2; // the API key after the request line
+            out.write((request.substring(0, line) + "Authorization: " + TestCredentials.authorization() + "\r\n"
+                    + request.substring(line)).getBytes(StandardCharsets.UTF_8));
             out.flush();
             InputStream in = socket.getInputStream();
             StringBuilder head = new StringBuilder();

@@ -10,6 +10,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
+import io.softcifar.testsupport.ManagementPort;
 import io.softcifar.contracts.dataset.DatasetSummary;
 import io.softcifar.contracts.events.CheckpointPublished;
 import io.softcifar.contracts.events.Correlation;
@@ -66,7 +67,7 @@ class FencingIT {
 
     /** {@code softcifar_results_fenced_total{type="..."}} from the Prometheus endpoint. */
     private static double fenced(String type) {
-        String metrics = given().get("/q/metrics").asString();
+        String metrics = given().get(ManagementPort.url("/q/metrics")).asString();
         Matcher m = Pattern.compile("(?m)^softcifar_results_fenced_total\\{[^}]*type=\"" + Pattern.quote(type)
                 + "\"[^}]*} ([0-9.Ee+-]+)$").matcher(metrics);
         assertThat(m.find()).as("counter for type %s in\n%s", type, metrics).isTrue();

@@ -12,6 +12,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
+import io.softcifar.testsupport.ManagementPort;
+import io.softcifar.testsupport.TestCredentials;
 import io.softcifar.contracts.dataset.DatasetManifest;
 import io.softcifar.contracts.dataset.DatasetStatistics;
 import io.softcifar.contracts.dataset.DatasetSummary;
@@ -265,9 +267,9 @@ class ResultsServiceIT {
         given().get("/api/studies/nope").then().statusCode(404);
 
         // operations: readiness (Kafka, object store, the rebuilt view), the gauges, OpenAPI
-        given().get("/q/health/ready").then().statusCode(200)
+        given().get(ManagementPort.url("/q/health/ready")).then().statusCode(200)
                 .body("checks.name", org.hamcrest.Matchers.hasItem("results-view"));
-        String metrics = given().get("/q/metrics").asString();
+        String metrics = given().get(ManagementPort.url("/q/metrics")).asString();
         assertThat(metrics).contains("softcifar_results_studies").contains("softcifar_results_runs{state=\"finished\"");
         assertThat(given().get("/q/openapi").asString()).contains("/api/studies/{id}/comparison");
 
@@ -393,7 +395,7 @@ class ResultsServiceIT {
         LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest sse = HttpRequest.newBuilder(URI.create(base + "api/studies/" + studyId + "/events"))
-                .header("Accept", "text/event-stream").build();
+                .header("Accept", "text/event-stream").header("Authorization", TestCredentials.authorization()).build();
         var stream = http.sendAsync(sse, HttpResponse.BodyHandlers.ofInputStream());
         Thread reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(stream.get().body(),

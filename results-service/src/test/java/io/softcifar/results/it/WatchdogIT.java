@@ -11,6 +11,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
+import io.softcifar.testsupport.ManagementPort;
 import io.softcifar.contracts.dataset.DatasetSummary;
 import io.softcifar.contracts.events.CheckpointPublished;
 import io.softcifar.contracts.events.Correlation;
@@ -111,7 +112,7 @@ class WatchdogIT {
 
     /** {@code softcifar_results_recoveries_total{kind="..."}} from the Prometheus endpoint. */
     private static double recoveries(String kind) {
-        String metrics = given().get("/q/metrics").asString();
+        String metrics = given().get(ManagementPort.url("/q/metrics")).asString();
         Matcher m = Pattern.compile("(?m)^softcifar_results_recoveries_total\\{[^}]*kind=\"" + Pattern.quote(kind)
                 + "\"[^}]*} ([0-9.Ee+-]+)$").matcher(metrics);
         assertThat(m.find()).as("counter for kind %s in\n%s", kind, metrics).isTrue();

@@ -80,6 +80,17 @@ class WebPagesIT {
         browser = new ChromeDriver(service, options);
     }
 
+    /**
+     * Opens a page the way {@code ./softcifar open} does: a one-time sign-in code issued to the API key, the browser
+     * sent to the sign-in link, which sets the session cookie and redirects to {@code path}.
+     */
+    private void open(String path) {
+        String link = given().post("/api/auth/sign-in-codes").then().statusCode(201).extract().path("path");
+        browser.get(base.toString().replaceAll("/$", "") + link + "&next="
+                + java.net.URLEncoder.encode(path, java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(browser.getCurrentUrl()).endsWith(path);
+    }
+
     /** No page wrote an error to the browser console (script errors, failed requests, …) since the last call. */
     private static void noConsoleErrors(String page) {
         List<String> errors = browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll()
@@ -194,7 +205,7 @@ class WebPagesIT {
         assertThat(((Number) acc.get("pValue")).doubleValue()).isCloseTo(1 - 13 / Math.sqrt(171), within(1e-6));
         assertThat(c.getString("display.'test/accuracy'.label")).isEqualTo("accuracy");
 
-        browser.get(base + "study.html?id=" + studyId);
+        open("/study.html?id=" + studyId);
         awaitText(By.cssSelector("#comparison-table tbody"), "83.333 ± 1.764");
         WebElement soft = browser.findElement(By.cssSelector("#comparison-table tbody tr:nth-child(1)"));
         WebElement hard = browser.findElement(By.cssSelector("#comparison-table tbody tr:nth-child(2)"));
@@ -332,7 +343,7 @@ class WebPagesIT {
                         infra.bucket()))) {
             io.softcifar.results.artifacts.OodScoresTest.putExampleScores(store, soft1);
         }
-        browser.get(base + "run.html?id=" + runId(studyId, "soft", 1));
+        open("/run.html?id=" + runId(studyId, "soft", 1));
         awaitText(By.id("metrics-table"), "test/accuracy");
         assertThat(browser.findElement(By.id("metrics-table")).getText()).contains("0.840000");
         assertThat(browser.findElements(By.cssSelector("#curves .chart canvas"))).hasSize(3); // loss, accuracy, reliability
@@ -416,7 +427,7 @@ class WebPagesIT {
         wire.publish(Topics.TRAINING_PROGRESS, run, new TrainingProgress(run, 1, 3, 2.1, null, 2.0, 0.3, 0.05, 500, 120), c);
         await().atMost(WAIT).until(() -> given().get("/api/runs/" + run).jsonPath().getInt("epoch") == 1);
 
-        browser.get(base + "study.html?id=" + studyId);
+        open("/study.html?id=" + studyId);
         By epoch = By.cssSelector("tr[data-run='" + run + "'] td[data-field='epoch']");
         awaitText(epoch, "1/3");
         ((JavascriptExecutor) browser).executeScript("window.__sameDocument = 'yes';");
@@ -432,7 +443,7 @@ class WebPagesIT {
         awaitText(By.id("notice"), "Cancel the study: 1 run(s).");
 
         // the list: filters by name and method
-        browser.get(base.toString());
+        open("/");
         element(By.cssSelector("tr[data-study='" + studyId + "']"));
         accessible("study list");
         browser.findElement(By.id("f-name")).sendKeys(studyId);
@@ -452,7 +463,7 @@ class WebPagesIT {
                         "labelModes", List.of("soft"))))
                 .post("/api/studies?dryRun=true").statusCode() == 200); // the view has seen the dataset
 
-        browser.get(base + "submit.html");
+        open("/submit.html");
         element(By.id("request"));
         browser.findElement(By.id("dataset")).sendKeys(datasetId);
         // no name: the service's answer, naming the field, shown on the page; nothing submitted

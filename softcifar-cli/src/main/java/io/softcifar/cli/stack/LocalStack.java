@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The whole system on one machine without Docker: a real Kafka broker (KRaft) and a real S3 server (s3proxy), both
@@ -41,6 +42,7 @@ public final class LocalStack implements AutoCloseable {
     private Map<String, List<String>> extraJvmArgs = Map.of();
     private Path root;
     private Path home;
+    private Path keysFile;
     private final Thread supervisor;
     private volatile boolean stopping;
 
@@ -110,6 +112,9 @@ public final class LocalStack implements AutoCloseable {
         stack.root = root;
         stack.home = home;
         try {
+            stack.keysFile = ApiToken.ensure(home);
+            out.printf("API token (submit role) in %s; the CLI and ./softcifar open use it%n",
+                    home.resolve(ApiToken.FILE_NAME));
             for (ServiceDef def : services) {
                 stack.processes.add(stack.process(root, home, def));
             }
@@ -138,6 +143,14 @@ public final class LocalStack implements AutoCloseable {
         env.put("S3_BUCKET", BUCKET);
         env.put("QUARKUS_HTTP_PORT", Integer.toString(def.port()));
         env.put("QUARKUS_HTTP_HOST", bind);
+        // health and metrics on the management interface, unauthenticated: the HTTP port + 1000 (8080 → 9080)
+        env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort(def.port())));
+        env.put("QUARKUS_MANAGEMENT_HOST", bind);
+        env.put("SOFTCIFAR_AUTH_KEYS_FILE", keysFile.toString());
+        if (System.getenv("SOFTCIFAR_AUTH_ALLOWED_HOSTS") == null && Set.of("0.0.0.0", "::", "[::]").contains(bind)) {
+            // every interface: the Host names a client may use are this machine's name and addresses too
+            env.put("SOFTCIFAR_AUTH_ALLOWED_HOSTS", wildcardHosts());
+        }
         Path work = home.resolve("work").resolve(def.name());
         env.put("DATASET_WORK_DIR", work.toString());
         env.put("SOFTCIFAR_WORK_DIR", work.toString());
@@ -153,8 +166,14 @@ public final class LocalStack implements AutoCloseable {
                 && s.module().equals(def.module()));
         // a second replica of a module (tests) gets its own log; the standard names stay as they were
         String logName = standard ? def.module() : def.module() + "-" + def.name();
-        return new ServiceProcess(def.name() + "-service", probeHost(bind), def.port(), jar, env, jvm,
+        return new ServiceProcess(def.name() + "-service", probeHost(bind), def.port(), managementPort(def.port()),
+                jar, env, jvm,
                 home.resolve("logs").resolve(logName + ".log"));
+    }
+
+    /** A service's management port (health, metrics): its HTTP port + 1000, or − 1000 above 64535. */
+    public static int managementPort(int httpPort) {
+        return httpPort + 1000 <= 65535 ? httpPort + 1000 : httpPort - 1000;
     }
 
     /**
@@ -214,6 +233,23 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** Where this process reaches a service listening on {@code bind}: a wildcard or loopback address via localhost. */
+    /** localhost, the loopback addresses, this machine's host name and every address of its interfaces. */
+    static String wildcardHosts() {
+        java.util.Set<String> hosts = new java.util.LinkedHashSet<>(List.of("localhost", "127.0.0.1", "[::1]"));
+        try {
+            hosts.add(java.net.InetAddress.getLocalHost().getHostName());
+            for (var nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+                for (var address : java.util.Collections.list(nic.getInetAddresses())) {
+                    String a = address.getHostAddress().replaceAll("%.*$", "");
+                    hosts.add(a.contains(":") ? "[" + a + "]" : a);
+                }
+            }
+        } catch (java.io.IOException e) {
+            // the loopback names only; SOFTCIFAR_AUTH_ALLOWED_HOSTS sets them explicitly
+        }
+        return String.join(",", hosts);
+    }
+
     static String probeHost(String bind) {
         return switch (bind) {
             case "0.0.0.0", "::", "[::]", LOOPBACK, "localhost" -> "localhost";
@@ -248,7 +284,10 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public void printUrls(PrintWriter out) {
-        urls().forEach((name, url) -> out.printf("  %-18s %s  (Swagger UI: %s/q/swagger-ui)%n", name, url, url));
+        processes.forEach(p -> out.printf("  %-18s %s  (Swagger UI: %s/q/swagger-ui; health and metrics: :%d/q/)%n",
+                p.name, p.url(), p.url(), managementPort(p.port)));
+        out.printf("  %-18s %s (sent by the CLI; web pages: ./softcifar open STUDY)%n", "API token",
+                home.resolve(ApiToken.FILE_NAME));
         out.printf("  %-18s %s%n  %-18s %s%n", "kafka", kafkaBootstrapServers(), "s3", s3Endpoint());
         out.flush();
     }

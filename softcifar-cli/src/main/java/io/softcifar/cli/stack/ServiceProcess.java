@@ -25,6 +25,7 @@ final class ServiceProcess {
     final String name;
     private final String host;
     final int port;
+    private final int managementPort;
     private final Path jar;
     private final Map<String, String> env;
     private final List<String> jvmArgs;
@@ -32,11 +33,12 @@ final class ServiceProcess {
     private volatile Process process;
     private volatile int restarts;
 
-    ServiceProcess(String name, String host, int port, Path jar, Map<String, String> env, List<String> jvmArgs,
-            Path log) {
+    ServiceProcess(String name, String host, int port, int managementPort, Path jar, Map<String, String> env,
+            List<String> jvmArgs, Path log) {
         this.name = name;
         this.host = host;
         this.port = port;
+        this.managementPort = managementPort;
         this.jar = jar;
         this.env = env;
         this.jvmArgs = jvmArgs;
@@ -102,10 +104,11 @@ final class ServiceProcess {
         return p == null ? -1 : p.pid();
     }
 
-    /** True when {@code /q/health/ready} answers UP. */
+    /** True when {@code /q/health/ready} on the management port answers UP. */
     boolean isReady() {
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/q/health/ready"))
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(
+                    "http://" + host + ":" + managementPort + "/q/health/ready"))
                     .timeout(Duration.ofSeconds(3)).GET().build(), HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200;
         } catch (IOException e) {

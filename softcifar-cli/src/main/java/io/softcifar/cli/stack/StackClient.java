@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -21,11 +22,27 @@ public final class StackClient {
 
     private final String base;
     private final String service;
+    private final String token;
 
-    /** {@code service} names the service in messages, e.g. "results-service". */
+    /** {@code service} names the service in messages, e.g. "results-service"; the token is {@link ApiToken#find}'s. */
     public StackClient(String baseUrl, String service) {
+        this(baseUrl, service, (Path) null);
+    }
+
+    /** As above, the token read from {@code tokenFile} (null: {@link ApiToken#find}'s usual places). */
+    public StackClient(String baseUrl, String service, Path tokenFile) {
         this.base = baseUrl.replaceAll("/+$", "");
         this.service = service;
+        this.token = ApiToken.find(tokenFile);
+    }
+
+    /** {@code Authorization: Bearer <token>} on {@code request} when there is a token. */
+    public HttpRequest.Builder authorize(HttpRequest.Builder request) {
+        return token == null ? request : request.header("Authorization", "Bearer " + token);
+    }
+
+    public String baseUrl() {
+        return base;
     }
 
     public static ObjectMapper json() {
@@ -57,11 +74,14 @@ public final class StackClient {
 
     private Answer send(HttpRequest.Builder request, String path) {
         try {
-            HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofMinutes(2)).build(),
+            HttpResponse<String> response = HTTP.send(authorize(request).timeout(Duration.ofMinutes(2)).build(),
                     HttpResponse.BodyHandlers.ofString());
             JsonNode body = parse(response.body());
             if (response.statusCode() >= 400) {
-                throw new IllegalArgumentException(service + ": " + problems(response.statusCode(), body, response.body()));
+                throw new IllegalArgumentException(service + ": " + problems(response.statusCode(), body, response.body())
+                        + (response.statusCode() == 401 ? " (the CLI sends the token of --token-file, $"
+                        + ApiToken.ENV_FILE + " or ~/.softcifar/" + ApiToken.FILE_NAME + ", written by ./softcifar up)"
+                        : ""));
             }
             return new Answer(response.statusCode(), body, response.body());
         } catch (ConnectException e) {

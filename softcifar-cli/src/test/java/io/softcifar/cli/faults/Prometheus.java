@@ -32,7 +32,11 @@ final class Prometheus {
         }
     }
 
-    private static String scrape(String baseUrl) {
+    private static String scrape(String serviceUrl) {
+        // the metrics are on the service's management port (LocalStack: the HTTP port + 1000), unauthenticated
+        URI service = URI.create(serviceUrl);
+        String baseUrl = service.getScheme() + "://" + service.getHost() + ":"
+                + io.softcifar.cli.stack.LocalStack.managementPort(service.getPort());
         try {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/q/metrics"))
                     .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());

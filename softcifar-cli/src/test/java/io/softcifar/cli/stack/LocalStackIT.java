@@ -47,6 +47,21 @@ class LocalStackIT {
                 assertThat(reachable(other.getHostAddress(), port)).as("port %d on %s", port, other).isFalse();
             }
 
+            // the stack's token: private, and the child refuses a request with another one (401, named)
+            Path token = tmp.resolve("home").resolve("api-token");
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(token)))
+                    .isEqualTo("rw-------");
+            Path wrong = Files.writeString(tmp.resolve("wrong-token"), "not-the-token");
+            CliRunner.Result unauthorized = CliRunner.run("dataset", "import", "--data", tmp.toString(),
+                    "--url", "http://localhost:" + port, "--token-file", wrong.toString());
+            assertThat(unauthorized.exitCode()).isEqualTo(1);
+            assertThat(unauthorized.err()).contains("dataset-service: unauthorized; Authorization: the bearer token is"
+                    + " not valid (the CLI sends the token of --token-file");
+            // health on the management port (HTTP port + 1000) without any credential
+            assertThat(java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + LocalStack.managementPort(port) + "/q/health/ready"))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+
             Path data = SyntheticData.writeCifar10hFolder(Files.createDirectories(tmp.resolve("data")), 200, 7);
             // a folder outside every --import-root: refused with the flag to use
             Path outside = SyntheticData.writeCifar10hFolder(Files.createDirectories(tmp.resolve("elsewhere")), 40, 8);

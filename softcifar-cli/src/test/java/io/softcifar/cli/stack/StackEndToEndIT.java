@@ -161,8 +161,12 @@ class StackEndToEndIT {
         io.softcifar.cli.CliRunner.Result open = io.softcifar.cli.CliRunner.run("open", studyId, "--no-browser",
                 "--url", url);
         assertThat(open.exitCode()).as(open.err()).isZero();
-        assertThat(open.out().strip()).isEqualTo(url.replaceAll("/+$", "") + "/study.html?id=" + studyId);
-        java.net.http.HttpResponse<String> page = java.net.http.HttpClient.newHttpClient().send(
+        // a one-time sign-in link that lands on the study page with a session cookie
+        assertThat(open.out().strip()).startsWith(url.replaceAll("/+$", "") + "/auth/sign-in?code=")
+                .endsWith("&next=%2Fstudy.html%3Fid%3D" + studyId);
+        java.net.http.HttpResponse<String> page = java.net.http.HttpClient.newBuilder()
+                .followRedirects(java.net.http.HttpClient.Redirect.NORMAL)
+                .cookieHandler(new java.net.CookieManager()).build().send(
                 java.net.http.HttpRequest.newBuilder(java.net.URI.create(open.out().strip())).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(page.statusCode()).isEqualTo(200);

@@ -163,6 +163,8 @@ class GracefulStopIT {
         env.put("S3_SECRET_KEY", infra.s3SecretKey());
         env.put("S3_BUCKET", infra.bucket());
         env.put("QUARKUS_HTTP_PORT", "0");
+        env.put("QUARKUS_MANAGEMENT_PORT", "0");
+        env.put("SOFTCIFAR_AUTH_KEYS_FILE", io.softcifar.testsupport.TestCredentials.keysFile().toString());
         env.put("TRAINER_DEVICE", "cpu");
         env.put("TRAINER_WORK_DIR", work.toAbsolutePath().toString());
         env.put("SOFTCIFAR_TRAINER_LEASE_TTL", "PT10M"); // a lease left behind would block the second JVM

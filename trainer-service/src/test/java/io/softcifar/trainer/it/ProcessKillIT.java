@@ -151,6 +151,8 @@ class ProcessKillIT {
         env.put("S3_SECRET_KEY", infra.s3SecretKey());
         env.put("S3_BUCKET", infra.bucket());
         env.put("QUARKUS_HTTP_PORT", "0");
+        env.put("QUARKUS_MANAGEMENT_PORT", "0");
+        env.put("SOFTCIFAR_AUTH_KEYS_FILE", io.softcifar.testsupport.TestCredentials.keysFile().toString());
         env.put("TRAINER_DEVICE", "cpu");
         env.put("TRAINER_WORK_DIR", work.toAbsolutePath().toString());
         env.put("SOFTCIFAR_TRAINER_SESSION_TIMEOUT", "PT10S"); // the dead member's partitions move after 10 s

@@ -7,6 +7,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.softcifar.testsupport.ManagementPort;
 import io.softcifar.contracts.events.EventCodec;
 import io.softcifar.contracts.events.EventEnvelope;
 import io.softcifar.contracts.events.TrainingFailed;
@@ -78,7 +79,7 @@ class TrainerGiveUpIT {
         String unreadable = "ds-" + MARKER + "-" + UUID.randomUUID().toString().substring(0, 8);
         GiveUpScenario scenario = GiveUpScenario.start(MARKER, ConfigProvider.getConfig().getValue(
                 "softcifar.s3.endpoint", String.class), Topics.TRAINING_REQUESTS,
-                () -> given().get("/q/metrics").asString());
+                () -> given().get(ManagementPort.url("/q/metrics")).asString());
         scenario.send(bad, request(bad, unreadable), good, request(good, DATASET));
         long t0 = System.nanoTime();
 

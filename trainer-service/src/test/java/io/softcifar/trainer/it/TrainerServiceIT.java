@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.hasItem;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.softcifar.testsupport.ManagementPort;
 import io.softcifar.contracts.events.CheckpointPublished;
 import io.softcifar.contracts.events.Event;
 import io.softcifar.contracts.events.EventCodec;
@@ -360,7 +361,7 @@ class TrainerServiceIT {
 
     /** {@code softcifar_trainer_requests_backlog} as /q/metrics shows it (NaN if absent). */
     private static double backlog() {
-        String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String text = given().get(ManagementPort.url("/q/metrics")).then().statusCode(200).extract().asString();
         return PrometheusText.sum(text, "softcifar_trainer_requests_backlog").orElse(Double.NaN);
     }
 
@@ -371,18 +372,18 @@ class TrainerServiceIT {
 
     @Test
     void healthMetricsAndOpenApiAreServed() {
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+        given().get(ManagementPort.url("/q/health/ready")).then().statusCode(200).body("status", equalTo("UP"))
                 .body("checks.name", hasItem("object-store"))
                 .body("checks.name", hasItem("training-device"));
-        given().get("/q/health/live").then().statusCode(200);
-        String metrics = given().get("/q/metrics").asString();
+        given().get(ManagementPort.url("/q/health/live")).then().statusCode(200);
+        String metrics = given().get(ManagementPort.url("/q/metrics")).asString();
         assertThat(metrics).contains("softcifar_trainer_runs_active").contains("softcifar_trainer_images_per_second");
         assertThat(given().get("/q/openapi").asString()).contains("/api/runs");
         given().get("/api/runs/run-that-never-was").then().statusCode(404);
     }
 
     private static double counter(String outcome) {
-        return PrometheusText.sum(given().get("/q/metrics").asString(), "softcifar_trainer_runs_total", "outcome",
+        return PrometheusText.sum(given().get(ManagementPort.url("/q/metrics")).asString(), "softcifar_trainer_runs_total", "outcome",
                 outcome).orElse(0);
     }
 }
