@@ -71,7 +71,9 @@ class StackBrowserIT {
         WebDriver browser = null;
         try (LocalStack stack = LocalStack.start(root, home, TestStacks.freePort(), TestStacks.freePort(), services,
                 List.of(real.get()), new PrintWriter(log, true))) {
-            Stack http = new Stack(stack.urls());
+            String token = ApiToken.find(home.resolve(ApiToken.FILE_NAME));
+            assertThat(token).as("the API token up wrote into " + home).isNotBlank();
+            Stack http = new Stack(stack.urls(), token);
             String datasetId = importRealSubset(http, real.get());
             browser = chromium();
             try {
@@ -276,14 +278,16 @@ class StackBrowserIT {
     }
 
     /**
-     * Every HTTP call of this test and the browser's first page: the one place that will add the stack's
-     * credential (the API token file and the pages' sign-in link) once the services require one.
+     * Every HTTP call of this test and the browser's first page: the one place that adds the stack's credential —
+     * the API token `up` wrote into the home ({@code api-token}) as a bearer header, and for the browser the
+     * one-time sign-in link a user gets from {@code ./softcifar open} (a code spent for a session cookie).
      */
-    private record Stack(Map<String, String> urls) {
+    private record Stack(Map<String, String> urls, String token) {
 
         JsonNode call(String service, String method, String path, JsonNode body) throws Exception {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(urls.get(service).replaceAll("/+$", "")
-                    + path)).timeout(Duration.ofSeconds(30)).header("Accept", "application/json");
+                    + path)).timeout(Duration.ofSeconds(30)).header("Accept", "application/json")
+                    .header("Authorization", "Bearer " + token);
             request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofString(body.toString()));
             if (body != null) {
@@ -295,8 +299,11 @@ class StackBrowserIT {
             return StackClient.json().readTree(answer.body());
         }
 
-        void open(WebDriver browser, String page) {
-            browser.get(urls.get("results-service").replaceAll("/+$", "") + page);
+        /** Signs the browser in through a one-time link (as {@code ./softcifar open} prints it) landing on {@code page}. */
+        void open(WebDriver browser, String page) throws Exception {
+            String link = call("results-service", "POST", "/api/auth/sign-in-codes", null).path("path").asText();
+            browser.get(urls.get("results-service").replaceAll("/+$", "") + link + "&next="
+                    + java.net.URLEncoder.encode(page, java.nio.charset.StandardCharsets.UTF_8));
         }
     }
 
