@@ -42,12 +42,27 @@ class AuthenticationIT {
                 .contains("POST /api/studies", "GET /api/studies/{id}/comparison", "POST /api/runs/{id}/cancel");
         int requests = AuthorizationMatrix.check(endpoints);
         assertThat(requests).isEqualTo(5 * endpoints.size());
-        // the pages and their scripts too (served by Quarkus's static handler, not JAX-RS)
-        for (String page : List.of("/", "/study.html", "/run.html", "/submit.html", "/assets/common.js")) {
+        // the pages and their assets too (served by Quarkus's static handler, not JAX-RS): every file of the static
+        // route's folder, listed here from the folder, so a new page cannot be forgotten either
+        List<String> pages = staticFiles();
+        assertThat(pages).contains("/", "/study.html", "/assets/common.js");
+        for (String page : pages) {
             Response none = TestCredentials.withoutCredential().get(page);
             assertThat(none.statusCode()).as(page).isEqualTo(401);
             assertThat(none.jsonPath().getString("error")).isEqualTo("unauthorized");
             given().header("Authorization", "Bearer " + TestCredentials.readKey()).get(page).then().statusCode(200);
+        }
+    }
+
+    /** The paths of every file Quarkus serves from META-INF/resources ("/" for index.html). */
+    private static List<String> staticFiles() {
+        java.nio.file.Path folder = java.nio.file.Path.of("src/main/resources/META-INF/resources");
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(folder)) {
+            return files.filter(java.nio.file.Files::isRegularFile)
+                    .map(f -> "/" + folder.relativize(f).toString().replace('\\', '/'))
+                    .map(path -> path.equals("/index.html") ? "/" : path).sorted().toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
