@@ -11,6 +11,7 @@ class InfrastructureTestResourceTest {
 
     @Test
     void mapsTheInfrastructureToExactlyTheServiceKeys() {
+        // the API keys file the services read (a generated file of test keys, docs/security.md "Authentication")
         TestInfrastructure infra = new TestInfrastructure(Map.of(
                 "mode", "EMBEDDED",
                 "kafka.bootstrap.servers", "127.0.0.1:19092",
@@ -25,6 +26,7 @@ class InfrastructureTestResourceTest {
                 entry("softcifar.s3.access-key", "ak"),
                 entry("softcifar.s3.secret-key", "sk"),
                 entry("softcifar.s3.bucket", "softcifar-test"),
+                entry("softcifar.auth.keys-file", TestCredentials.keysFile().toString()),
                 entry("quarkus.devservices.enabled", "false"),
                 entry("quarkus.kafka.devservices.enabled", "false"));
     }
