@@ -5,29 +5,16 @@ import io.softcifar.cli.stack.ApiToken;
 import io.softcifar.cli.stack.StackClient;
 import java.awt.Desktop;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,7 +23,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * What the web pages do, from the terminal: {@code runs cancel|retry}, {@code compare}, {@code fetch}, {@code open}.
+ * What the web pages do, from the terminal: {@code runs cancel|retry}, {@code compare}, {@code open} ({@code fetch}
+ * is {@link FetchCommand}).
  * Thin clients of the results-service's HTTP API.
  */
 public final class ResultsCommands {
@@ -57,7 +45,7 @@ public final class ResultsCommands {
         }
     }
 
-    private static String enc(String s) {
+    static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
@@ -223,109 +211,6 @@ public final class ResultsCommands {
                 sb.append(' ').append(row.path("n").asInt()).append(" |\n");
             }
             return sb.toString().strip();
-        }
-    }
-
-    @Command(name = "fetch", mixinStandardHelpOptions = true, description = "Download a run's best checkpoint "
-            + "(default) or its evaluation files through the results-service, checking each file's SHA-256.")
-    static final class Fetch implements Runnable {
-        @Spec
-        CommandSpec spec;
-
-        @Parameters(paramLabel = "RUN", description = "a run id")
-        String run;
-
-        @ArgGroup(exclusive = true)
-        What what = new What();
-
-        static final class What {
-            @Option(names = "--checkpoint", description = "the final best checkpoint (default)")
-            boolean checkpoint;
-
-            @Option(names = "--dump", description = "every file of the evaluation (dump, metrics, reliability)")
-            boolean dump;
-        }
-
-        @Option(names = {"-o", "--output"}, paramLabel = "DIR", defaultValue = ".", description = "where the files go "
-                + "(default: the current folder)")
-        Path output;
-
-        @Mixin
-        ResultsUrl results;
-
-        @Override
-        public void run() {
-            StackClient client = results.client();
-            JsonNode list = client.get("/api/runs/" + enc(run) + "/artifacts").path("artifacts");
-            List<JsonNode> chosen = new ArrayList<>();
-            for (JsonNode a : list) {
-                boolean isCheckpoint = "checkpoint".equals(a.path("kind").asText());
-                if (what.dump ? !isCheckpoint : isCheckpoint && a.path("name").asText().endsWith("best.ckpt")) {
-                    chosen.add(a);
-                }
-            }
-            if (chosen.isEmpty()) {
-                throw new IllegalArgumentException(run + ": no " + (what.dump ? "evaluation files" : "best checkpoint")
-                        + " yet (./softcifar status shows where the run is)");
-            }
-            PrintWriter out = spec.commandLine().getOut();
-            for (JsonNode a : chosen) {
-                String name = a.path("name").asText();
-                Path target = output.resolve(run + "-" + name.replace('/', '-'));
-                String sha = download(results.client(), "/api/runs/" + enc(run) + "/artifacts/" + name, target);
-                if (!sha.equals(a.path("sha256").asText())) {
-                    throw new IllegalStateException(target + ": SHA-256 " + sha + " differs from the published "
-                            + a.path("sha256").asText() + "; the file was removed");
-                }
-                out.printf("%s  %,d bytes  sha256 %s%n", target, a.path("bytes").asLong(), sha);
-            }
-            out.flush();
-        }
-    }
-
-    /** Streams {@code path} to {@code target} (through a partial file) and returns the SHA-256 of what came. */
-    static String download(StackClient client, String path, Path target) {
-        String base = client.baseUrl();
-        Path partial = target.resolveSibling(target.getFileName() + ".part");
-        try {
-            Files.createDirectories(target.toAbsolutePath().getParent());
-            HttpResponse<InputStream> response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
-                    .send(client.authorize(HttpRequest.newBuilder(URI.create(base + path))).GET().build(),
-                            HttpResponse.BodyHandlers.ofInputStream());
-            if (response.statusCode() != 200) {
-                String text;
-                try (InputStream in = response.body()) {
-                    text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                }
-                throw new IllegalArgumentException("results-service: HTTP " + response.statusCode() + ": " + text);
-            }
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            try (InputStream in = response.body(); OutputStream file = Files.newOutputStream(partial)) {
-                byte[] buffer = new byte[1 << 16];
-                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                    digest.update(buffer, 0, n);
-                    file.write(buffer, 0, n);
-                }
-            }
-            String sha = HexFormat.of().formatHex(digest.digest());
-            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
-            return sha;
-        } catch (ConnectException e) {
-            throw new IllegalStateException("cannot reach the results-service at " + base
-                    + "; start the stack with ./softcifar up (or pass --url)");
-        } catch (IOException e) {
-            throw new UncheckedIOException(target + ": download failed: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JVM", e);
-        } finally {
-            try {
-                Files.deleteIfExists(partial);
-            } catch (IOException e) {
-                // best effort: a partial file is named .part
-            }
         }
     }
 

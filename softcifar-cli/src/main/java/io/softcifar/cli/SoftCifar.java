@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         subcommands = {TrainCommand.class, EvaluateCommand.class, BenchCommand.class,
                 io.softcifar.cli.stack.UpCommand.class, io.softcifar.cli.stack.DemoCommand.class, DatasetCommand.class,
                 PlanCommand.class, StudyCommands.Submit.class, StudyCommands.Status.class,
-                ResultsCommands.Compare.class, ResultsCommands.Runs.class, ResultsCommands.Fetch.class,
+                ResultsCommands.Compare.class, ResultsCommands.Runs.class, FetchCommand.class,
                 ResultsCommands.Open.class, DlqCommand.class, io.softcifar.cli.stack.ApiKeyCommand.class,
                 CommandLine.HelpCommand.class})
 public final class SoftCifar implements Runnable {

@@ -3,7 +3,6 @@ package io.softcifar.results.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.softcifar.contracts.dataset.DatasetManifest;
 import io.softcifar.contracts.events.Correlation;
 import io.softcifar.contracts.events.DatasetFailed;
 import io.softcifar.contracts.events.DatasetReady;
@@ -17,7 +16,6 @@ import io.softcifar.contracts.events.TrainingCancelRequested;
 import io.softcifar.contracts.events.TrainingRequested;
 import io.softcifar.contracts.spec.FieldError;
 import io.softcifar.contracts.spec.RunSpec;
-import io.softcifar.contracts.storage.ObjectKeys;
 import io.softcifar.contracts.topics.Topics;
 import io.softcifar.results.config.ResultsSettings;
 import io.softcifar.results.events.ViewFollower;
@@ -33,12 +31,10 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -61,6 +57,9 @@ import org.jboss.logging.Logger;
  * against the ready datasets, so a dataset that became ready while no instance was up still starts the study.
  * Several replicas may do this at the same moment and publish the same training requests twice; the trainer
  * ignores a request for a run it is training or has ended, so the duplicate costs nothing.
+ *
+ * <p>Parts: {@link StudyValidator} checks a request before anything is published; {@link DatasetMatcher} finds a
+ * waiting study's ready dataset.
  */
 @ApplicationScoped
 public class StudyService {
@@ -93,17 +92,19 @@ public class StudyService {
     private ResultsView view;
     private StudyExpander expander;
     private ViewFollower follower;
+    private StudyValidator validator;
+    private DatasetMatcher datasets;
     private final ExecutorService coordinator = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "results-dataset-coordinator");
         t.setDaemon(true);
         return t;
     });
-    /** datasetId → canonical spec JSON of its manifest (manifests never change). */
-    private final Map<String, String> manifestSpecs = new ConcurrentHashMap<>();
 
     void start(@Observes @Priority(200) StartupEvent event) {
         expander = new StudyExpander(settings.maxRuns());
         view = new ResultsView(expander);
+        validator = new StudyValidator(expander, view, store);
+        datasets = new DatasetMatcher(view, store);
         for (String kind : List.of(ResultsView.RECOVERY_HEARTBEAT, ResultsView.RECOVERY_EVALUATION,
                 ResultsView.RECOVERY_PENDING, ResultsView.RECOVERY_EVALUATION_RETRY)) {
             recoveries(kind); // present at 0 from the start
@@ -144,20 +145,7 @@ public class StudyService {
      */
     public Expansion plan(StudyRequest request) {
         awaitView();
-        return validated(request);
-    }
-
-    private Expansion validated(StudyRequest request) {
-        StudyExpander.Result result = expander.expand(request);
-        List<FieldError> errors = new ArrayList<>(result.errors());
-        if (request != null && request.datasetId() != null && request.dataset() == null
-                && ObjectKeys.isValidId(request.datasetId())) {
-            errors.addAll(checkDatasetId(request.datasetId(), result.expansion()));
-        }
-        if (!errors.isEmpty()) {
-            throw new StudyValidationException(400, errors);
-        }
-        return result.expansion();
+        return validator.validated(request);
     }
 
     /**
@@ -167,7 +155,7 @@ public class StudyService {
      */
     public Submitted submit(StudyRequest request) {
         awaitView();
-        Expansion expansion = validated(request);
+        Expansion expansion = validator.validated(request);
         JsonNode definition = EventCodec.json().valueToTree(request);
         Optional<JsonNode> existing = view.definition(expansion.studyId());
         if (existing.isPresent()) {
@@ -195,40 +183,6 @@ public class StudyService {
             requestRuns(expansion.studyId(), expansion.datasetId());
         }
         return new Submitted(expansion.studyId(), true);
-    }
-
-    /** A datasetId must be known: on the dataset-state topic, or as a manifest in the bucket. */
-    private List<FieldError> checkDatasetId(String datasetId, Expansion expansion) {
-        Optional<ResultsView.DatasetView> known = view.dataset(datasetId);
-        if (known.isPresent() && known.get().status() == DatasetStatus.FAILED) {
-            return List.of(new FieldError("datasetId", "dataset '" + datasetId + "' failed to build: "
-                    + known.get().reason() + "; submit its spec again in \"dataset\""));
-        }
-        if (known.isEmpty()) {
-            boolean inBucket;
-            try {
-                inBucket = store.exists(ObjectKeys.manifest(datasetId));
-            } catch (RuntimeException e) {
-                inBucket = false;
-                LOG.warnf("cannot ask the object store for dataset %s: %s", datasetId, e.getMessage());
-            }
-            if (!inBucket) {
-                return List.of(new FieldError("datasetId", "no dataset '" + datasetId + "' (not on "
-                        + Topics.DATASET_STATE + ", no manifest in the bucket): import it first (POST /api/datasets "
-                        + "on the dataset-service) or give its spec in \"dataset\""));
-            }
-            return List.of();
-        }
-        if (expansion != null && known.get().summary() != null && known.get().summary().seeds() != null) {
-            List<Long> missing = expansion.seeds().stream()
-                    .filter(s -> !known.get().summary().seeds().contains(s)).toList();
-            if (!missing.isEmpty()) {
-                return List.of(new FieldError("seeds", "dataset '" + datasetId + "' was built for seeds "
-                        + known.get().summary().seeds() + ", not " + missing
-                        + ": use those seeds or build a dataset with them"));
-            }
-        }
-        return List.of();
     }
 
     /** Publishes a training request for every PENDING run of the study. */
@@ -285,46 +239,10 @@ public class StudyService {
     void startWaitingStudies() {
         try {
             for (ResultsView.PendingStudy study : view.pendingStudies()) {
-                if (study.datasetId() != null) {
-                    boolean ready = view.dataset(study.datasetId()).map(d -> d.status() == DatasetStatus.READY)
-                            .orElse(false);
-                    if (ready) {
-                        requestRuns(study.studyId(), study.datasetId());
-                    }
-                    continue;
-                }
-                String wanted = study.datasetSpec().canonicalJson();
-                for (ResultsView.DatasetView d : view.readyDatasets()) {
-                    if (d.readyAt() == null || d.readyAt().isBefore(study.submittedAt())) {
-                        break; // newest first: the rest are older than the study
-                    }
-                    if (wanted.equals(manifestSpec(d.id()))) {
-                        requestRuns(study.studyId(), d.id());
-                        break;
-                    }
-                }
+                datasets.readyDatasetOf(study).ifPresent(datasetId -> requestRuns(study.studyId(), datasetId));
             }
         } catch (RuntimeException e) {
             LOG.errorf(e, "starting waiting studies failed: %s", e.getMessage());
-        }
-    }
-
-    /** The dataset's spec as canonical JSON; "" while its manifest cannot be read (not cached: asked again later). */
-    private String manifestSpec(String datasetId) {
-        String known = manifestSpecs.get(datasetId);
-        if (known != null) {
-            return known;
-        }
-        try {
-            DatasetManifest manifest = DatasetManifest.parse(new String(store.getBytes(ObjectKeys.manifest(datasetId)),
-                    StandardCharsets.UTF_8));
-            String spec = manifest.spec().canonicalJson();
-            manifestSpecs.put(datasetId, spec); // a manifest never changes once written
-            return spec;
-        } catch (RuntimeException e) {
-            // e.g. the object store is down for a moment: caching "" would leave the studies waiting for good
-            LOG.warnf("manifest of dataset %s unreadable for now: %s", datasetId, e.getMessage());
-            return "";
         }
     }
 
