@@ -23,12 +23,12 @@ public final class TopicManifests {
 
     /** The Strimzi {@code Kafka} resource the topics belong to (label {@code strimzi.io/cluster}). */
     public static final String KAFKA_CLUSTER = "softcifar";
+
     public static final String DEFAULT_OUTPUT = "deploy/k8s/base/kafka/topics.yaml";
     /** Strimzi 1.0 serves only {@code v1} (v1beta2 was removed); the topic operator reads it since Strimzi 0.49. */
     public static final String API_VERSION = "kafka.strimzi.io/v1";
 
-    private TopicManifests() {
-    }
+    private TopicManifests() {}
 
     public static void main(String[] args) throws IOException {
         Path out = Path.of(args.length > 0 ? args[0] : DEFAULT_OUTPUT);
@@ -40,8 +40,10 @@ public final class TopicManifests {
     /** The whole file: a banner, then one YAML document per topic in the contracts' order. */
     public static String render(List<TopicSpec> topics) {
         StringBuilder yaml = new StringBuilder()
-                .append("# GENERATED — DO NOT EDIT. Source: contracts/src/main/java/io/softcifar/contracts/topics/Topics.java\n")
-                .append("# Regenerate with: ./mvnw -q -pl deploy exec:java   (TopicManifestsTest fails while this file is stale)\n");
+                .append(
+                        "# GENERATED — DO NOT EDIT. Source: contracts/src/main/java/io/softcifar/contracts/topics/Topics.java\n")
+                .append(
+                        "# Regenerate with: ./mvnw -q -pl deploy exec:java   (TopicManifestsTest fails while this file is stale)\n");
         for (TopicSpec topic : topics) {
             yaml.append(document(topic));
         }
@@ -52,7 +54,8 @@ public final class TopicManifests {
         return "---\n"
                 + "# key: " + topic.key() + "\n"
                 + "# events: " + String.join(", ", topic.eventTypes()) + "\n"
-                + "# producers: " + serviceIds(topic.producers()) + "; consumers: " + serviceIds(topic.consumers()) + "\n"
+                + "# producers: " + serviceIds(topic.producers()) + "; consumers: " + serviceIds(topic.consumers())
+                + "\n"
                 + "apiVersion: " + API_VERSION + "\n"
                 + "kind: KafkaTopic\n"
                 + "metadata:\n"
@@ -73,7 +76,9 @@ public final class TopicManifests {
         if (services.isEmpty()) {
             return "none";
         }
-        return services.stream().sorted(Comparator.naturalOrder())
-                .map(Service::id).collect(Collectors.joining(", "));
+        return services.stream()
+                .sorted(Comparator.naturalOrder())
+                .map(Service::id)
+                .collect(Collectors.joining(", "));
     }
 }

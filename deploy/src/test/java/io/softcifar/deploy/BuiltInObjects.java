@@ -26,20 +26,26 @@ final class BuiltInObjects {
      * batch/v1beta1, autoscaling/v2beta* were removed in 1.16 to 1.26).
      */
     static final Map<String, String> SERVED = Map.ofEntries(
-            Map.entry("Namespace", "v1"), Map.entry("ConfigMap", "v1"), Map.entry("Secret", "v1"),
-            Map.entry("Service", "v1"), Map.entry("ServiceAccount", "v1"),
+            Map.entry("Namespace", "v1"),
+            Map.entry("ConfigMap", "v1"),
+            Map.entry("Secret", "v1"),
+            Map.entry("Service", "v1"),
+            Map.entry("ServiceAccount", "v1"),
             Map.entry("PersistentVolumeClaim", "v1"),
-            Map.entry("Deployment", "apps/v1"), Map.entry("StatefulSet", "apps/v1"),
-            Map.entry("DaemonSet", "apps/v1"), Map.entry("Job", "batch/v1"), Map.entry("CronJob", "batch/v1"),
+            Map.entry("Deployment", "apps/v1"),
+            Map.entry("StatefulSet", "apps/v1"),
+            Map.entry("DaemonSet", "apps/v1"),
+            Map.entry("Job", "batch/v1"),
+            Map.entry("CronJob", "batch/v1"),
             Map.entry("PodDisruptionBudget", "policy/v1"),
-            Map.entry("NetworkPolicy", "networking.k8s.io/v1"), Map.entry("Ingress", "networking.k8s.io/v1"),
+            Map.entry("NetworkPolicy", "networking.k8s.io/v1"),
+            Map.entry("Ingress", "networking.k8s.io/v1"),
             Map.entry("HorizontalPodAutoscaler", "autoscaling/v2"));
 
     /** fabric8 8 is built on Jackson 3; the rendered YAML is handed over as JSON text. */
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
-    private BuiltInObjects() {
-    }
+    private BuiltInObjects() {}
 
     /** Every problem of one built-in object, one line each; empty when it parses cleanly. */
     static List<String> problems(JsonNode resource) {
@@ -52,8 +58,7 @@ final class BuiltInObjects {
                     + " (BuiltInObjects.SERVED)");
         }
         if (!served.equals(apiVersion)) {
-            return List.of(name + ": apiVersion " + apiVersion + " is not served by current Kubernetes; use "
-                    + served);
+            return List.of(name + ": apiVersion " + apiVersion + " is not served by current Kubernetes; use " + served);
         }
         KubernetesResource parsed;
         try {
@@ -89,8 +94,10 @@ final class BuiltInObjects {
             return;
         }
         for (Method getter : value.getClass().getMethods()) {
-            if (getter.getParameterCount() != 0 || Modifier.isStatic(getter.getModifiers())
-                    || !getter.getName().startsWith("get") || getter.getDeclaringClass() == Object.class) {
+            if (getter.getParameterCount() != 0
+                    || Modifier.isStatic(getter.getModifiers())
+                    || !getter.getName().startsWith("get")
+                    || getter.getDeclaringClass() == Object.class) {
                 continue;
             }
             Object child;
@@ -105,7 +112,8 @@ final class BuiltInObjects {
                 }
                 continue;
             }
-            String field = Character.toLowerCase(getter.getName().charAt(3)) + getter.getName().substring(4);
+            String field = Character.toLowerCase(getter.getName().charAt(3))
+                    + getter.getName().substring(4);
             unknownFields(child, path + "." + field, problems);
         }
     }

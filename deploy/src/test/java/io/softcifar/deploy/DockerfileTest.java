@@ -15,16 +15,27 @@ class DockerfileTest {
     @Test
     void baseImagesArePinnedAndNativesMatchThePom() {
         String text = RepoFiles.read(RepoFiles.path(DOCKERFILE));
-        List<String> bases = text.lines().filter(l -> l.startsWith("FROM "))
-                .map(l -> l.split("\\s+")[1]).toList();
-        assertThat(bases).hasSize(2).allSatisfy(image -> assertThat(Images.isPinned(image)).as(image).isTrue());
+        List<String> bases = text.lines()
+                .filter(l -> l.startsWith("FROM "))
+                .map(l -> l.split("\\s+")[1])
+                .toList();
+        assertThat(bases)
+                .hasSize(2)
+                .allSatisfy(
+                        image -> assertThat(Images.isPinned(image)).as(image).isTrue());
         String pom = RepoFiles.read(RepoFiles.path("pom.xml"));
-        assertThat(bases).as("the runtime base is the Jib images' base")
+        assertThat(bases)
+                .as("the runtime base is the Jib images' base")
                 .contains(property(pom, "quarkus.jib.base-jvm-image"));
         String pytorch = property(pom, "pytorch.version");
         assertThat(text).contains("ARG PYTORCH_VERSION=" + pytorch + "\n");
-        String cudaArtifact = Pattern.compile("<id>cuda</id>.*?<pytorch.native.artifact>pytorch-native-(\\w+)<",
-                Pattern.DOTALL).matcher(pom).results().findFirst().orElseThrow().group(1);
+        String cudaArtifact = Pattern.compile(
+                        "<id>cuda</id>.*?<pytorch.native.artifact>pytorch-native-(\\w+)<", Pattern.DOTALL)
+                .matcher(pom)
+                .results()
+                .findFirst()
+                .orElseThrow()
+                .group(1);
         assertThat(text).contains("ARG PYTORCH_FLAVOR=" + cudaArtifact + "\n");
         assertThat(text).contains("ENV PYTORCH_LIBRARY_PATH=/opt/djl/pytorch").contains("USER 185");
     }

@@ -3,8 +3,7 @@ package io.softcifar.deploy;
 /** Image references: pinned means an explicit tag other than "latest", or a digest. */
 final class Images {
 
-    private Images() {
-    }
+    private Images() {}
 
     static boolean isPinned(String image) {
         if (image == null || image.isBlank() || image.contains("${")) {

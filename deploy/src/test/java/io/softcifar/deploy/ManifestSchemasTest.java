@@ -7,9 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Every rendered object against the API a current cluster serves: custom resources against their CRDs' JSON schemas
@@ -27,7 +27,9 @@ class ManifestSchemasTest {
     void everyCustomResourceMatchesItsSchema(String overlay) {
         RenderedOverlay rendered = RenderedOverlay.of(overlay);
         CustomResourceSchemas.requirePresent();
-        List<JsonNode> custom = rendered.resources().stream().filter(CustomResourceSchemas::isCustom).toList();
+        List<JsonNode> custom = rendered.resources().stream()
+                .filter(CustomResourceSchemas::isCustom)
+                .toList();
         Set<String> kinds = custom.stream().map(r -> r.path("kind").asText()).collect(Collectors.toSet());
         Set<String> expected = overlay.equals("gpu")
                 ? Set.of("Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser", "ScaledObject", "TriggerAuthentication")
@@ -36,7 +38,8 @@ class ManifestSchemasTest {
         List<String> problems = new ArrayList<>();
         custom.forEach(resource -> problems.addAll(CustomResourceSchemas.problems(resource)));
         assertThat(problems).as("schema violations in %s", overlay).isEmpty();
-        assertThat(custom).filteredOn(r -> r.path("apiVersion").asText().startsWith("kafka.strimzi.io/"))
+        assertThat(custom)
+                .filteredOn(r -> r.path("apiVersion").asText().startsWith("kafka.strimzi.io/"))
                 .allSatisfy(r -> assertThat(r.path("apiVersion").asText()).isEqualTo("kafka.strimzi.io/v1"));
     }
 
@@ -44,7 +47,9 @@ class ManifestSchemasTest {
     @MethodSource("overlays")
     void everyBuiltInObjectParsesWithTheKubernetesModel(String overlay) {
         RenderedOverlay rendered = RenderedOverlay.of(overlay);
-        List<JsonNode> builtIn = rendered.resources().stream().filter(r -> !CustomResourceSchemas.isCustom(r)).toList();
+        List<JsonNode> builtIn = rendered.resources().stream()
+                .filter(r -> !CustomResourceSchemas.isCustom(r))
+                .toList();
         assertThat(builtIn).hasSizeGreaterThan(20);
         List<String> problems = new ArrayList<>();
         builtIn.forEach(resource -> problems.addAll(BuiltInObjects.problems(resource)));
@@ -62,8 +67,11 @@ class ManifestSchemasTest {
                 metadata: {name: t}
                 spec: {partitions: 1, replicas: 1}
                 """);
-        assertThat(CustomResourceSchemas.problems(topic)).singleElement().asString()
-                .contains("no schema").contains("kafka.strimzi.io/v1beta2");
+        assertThat(CustomResourceSchemas.problems(topic))
+                .singleElement()
+                .asString()
+                .contains("no schema")
+                .contains("kafka.strimzi.io/v1beta2");
     }
 
     @Test
@@ -79,14 +87,16 @@ class ManifestSchemasTest {
                     listeners: [{name: plain, port: 9092, type: internal, tls: false}]
                   zookeeper: {replicas: 1, storage: {type: ephemeral}}
                 """);
-        assertThat(CustomResourceSchemas.problems(kafka)).anySatisfy(p -> assertThat(p).contains("zookeeper"));
+        assertThat(CustomResourceSchemas.problems(kafka))
+                .anySatisfy(p -> assertThat(p).contains("zookeeper"));
         JsonNode topic = yaml("""
                 apiVersion: kafka.strimzi.io/v1
                 kind: KafkaTopic
                 metadata: {name: t}
                 spec: {partitons: 3}
                 """);
-        assertThat(CustomResourceSchemas.problems(topic)).anySatisfy(p -> assertThat(p).contains("partitons"));
+        assertThat(CustomResourceSchemas.problems(topic))
+                .anySatisfy(p -> assertThat(p).contains("partitons"));
         JsonNode valid = yaml("""
                 apiVersion: kafka.strimzi.io/v1
                 kind: KafkaTopic
@@ -104,7 +114,10 @@ class ManifestSchemasTest {
                 metadata: {name: p}
                 spec: {maxUnavailable: 1}
                 """);
-        assertThat(BuiltInObjects.problems(oldBudget)).singleElement().asString().contains("policy/v1beta1");
+        assertThat(BuiltInObjects.problems(oldBudget))
+                .singleElement()
+                .asString()
+                .contains("policy/v1beta1");
         JsonNode typo = yaml("""
                 apiVersion: apps/v1
                 kind: Deployment
@@ -119,8 +132,11 @@ class ManifestSchemasTest {
                           image: i:1
                           resource: {limits: {cpu: "1"}}
                 """);
-        assertThat(BuiltInObjects.problems(typo)).singleElement().asString()
-                .contains("containers[0]").contains("resource");
+        assertThat(BuiltInObjects.problems(typo))
+                .singleElement()
+                .asString()
+                .contains("containers[0]")
+                .contains("resource");
         JsonNode clean = yaml("""
                 apiVersion: apps/v1
                 kind: Deployment

@@ -1,11 +1,10 @@
 package io.softcifar.deploy;
 
-import io.softcifar.testsupport.Required;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.softcifar.testsupport.Required;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -33,12 +32,16 @@ class MonitoringTest {
     @Test
     void dashboardHasThePanelsOfIssue7() throws IOException {
         JsonNode dashboard = new ObjectMapper().readTree(RepoFiles.read(RepoFiles.path(DASHBOARD)));
-        Map<String, String> exprByPanel = RenderedOverlay.elements(dashboard.path("panels")).collect(Collectors.toMap(
-                panel -> panel.path("title").asText(),
-                panel -> RenderedOverlay.elements(panel.path("targets")).map(t -> t.path("expr").asText())
-                        .collect(Collectors.joining("\n"))));
+        Map<String, String> exprByPanel = RenderedOverlay.elements(dashboard.path("panels"))
+                .collect(Collectors.toMap(
+                        panel -> panel.path("title").asText(),
+                        panel -> RenderedOverlay.elements(panel.path("targets"))
+                                .map(t -> t.path("expr").asText())
+                                .collect(Collectors.joining("\n"))));
         assertThat(exprByPanel.get("Training images/s")).contains("softcifar_trainer_images_per_second");
-        assertThat(exprByPanel.get("Runs by state")).contains("softcifar_results_runs").contains("by (state)");
+        assertThat(exprByPanel.get("Runs by state"))
+                .contains("softcifar_results_runs")
+                .contains("by (state)");
         assertThat(exprByPanel.get("Consumer lag")).contains("kafka_consumergroup_lag");
         assertThat(exprByPanel.get("Evaluation time")).contains("softcifar_evaluator_evaluation_seconds");
         assertThat(exprByPanel.values()).allSatisfy(expr -> assertThat(expr).isNotBlank());
@@ -54,8 +57,11 @@ class MonitoringTest {
             meters.add(SERIES_SUFFIX.matcher(matcher.group()).replaceFirst("").replace('_', '.'));
         }
         String sources = serviceSources();
-        assertThat(meters).isNotEmpty().allSatisfy(meter -> assertThat(sources)
-                .as("a service registers the meter \"%s\"", meter).contains("\"" + meter + "\""));
+        assertThat(meters)
+                .isNotEmpty()
+                .allSatisfy(meter -> assertThat(sources)
+                        .as("a service registers the meter \"%s\"", meter)
+                        .contains("\"" + meter + "\""));
     }
 
     @Test
@@ -70,8 +76,11 @@ class MonitoringTest {
                 throw new UncheckedIOException(e);
             }
             assertThat(config.getProperty("quarkus.http.port")).as(service).isEqualTo(port.toString());
-            assertThat(config.getProperty("quarkus.management.enabled")).as(service).isEqualTo("true");
-            assertThat(config.getProperty("quarkus.management.port")).as(service)
+            assertThat(config.getProperty("quarkus.management.enabled"))
+                    .as(service)
+                    .isEqualTo("true");
+            assertThat(config.getProperty("quarkus.management.port"))
+                    .as(service)
                     .isEqualTo(KubernetesManifestsTest.MANAGEMENT.get(service).toString());
         });
     }
@@ -79,16 +88,21 @@ class MonitoringTest {
     @Test
     void composePrometheusScrapesEveryServiceAndTheKafkaExporter() {
         JsonNode prometheus = RepoFiles.document(RepoFiles.path(PROMETHEUS));
-        List<JsonNode> jobs = RenderedOverlay.elements(prometheus.path("scrape_configs")).toList();
-        Set<String> targets = jobs.stream().flatMap(job -> RenderedOverlay.elements(job.path("static_configs")))
-                .flatMap(config -> RenderedOverlay.elements(config.path("targets"))).map(JsonNode::asText)
+        List<JsonNode> jobs =
+                RenderedOverlay.elements(prometheus.path("scrape_configs")).toList();
+        Set<String> targets = jobs.stream()
+                .flatMap(job -> RenderedOverlay.elements(job.path("static_configs")))
+                .flatMap(config -> RenderedOverlay.elements(config.path("targets")))
+                .map(JsonNode::asText)
                 .collect(Collectors.toSet());
         // the management ports: the HTTP ports need a credential
-        KubernetesManifestsTest.MANAGEMENT.forEach((service, port) ->
-                assertThat(targets).contains(service + ":" + port));
+        KubernetesManifestsTest.MANAGEMENT.forEach(
+                (service, port) -> assertThat(targets).contains(service + ":" + port));
         assertThat(targets).contains("trainer-service-cpu:9082", "kafka-exporter:9308");
-        assertThat(jobs).filteredOn(job -> job.path("job_name").asText().equals("softcifar-services"))
-                .singleElement().satisfies(job -> assertThat(job.path("metrics_path").asText()).isEqualTo("/q/metrics"));
+        assertThat(jobs)
+                .filteredOn(job -> job.path("job_name").asText().equals("softcifar-services"))
+                .singleElement()
+                .satisfies(job -> assertThat(job.path("metrics_path").asText()).isEqualTo("/q/metrics"));
     }
 
     private static String serviceSources() {

@@ -50,18 +50,26 @@ final class NetworkPolicyEvaluator {
         static Pod ofWorkload(JsonNode workload, String ip) {
             JsonNode template = workload.path("spec").path("template");
             Map<String, String> labels = new HashMap<>();
-            template.path("metadata").path("labels").fields()
+            template.path("metadata")
+                    .path("labels")
+                    .fields()
                     .forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
             Map<String, Integer> ports = new HashMap<>();
             for (JsonNode container : RenderedOverlay.containers(workload)) {
                 for (JsonNode port : container.path("ports")) {
                     if (port.has("name")) {
-                        ports.put(port.path("name").asText(), port.path("containerPort").asInt());
+                        ports.put(
+                                port.path("name").asText(),
+                                port.path("containerPort").asInt());
                     }
                 }
             }
-            return new Pod(workload.path("metadata").path("name").asText(),
-                    workload.path("metadata").path("namespace").asText("default"), labels, ip, ports);
+            return new Pod(
+                    workload.path("metadata").path("name").asText(),
+                    workload.path("metadata").path("namespace").asText("default"),
+                    labels,
+                    ip,
+                    ports);
         }
     }
 
@@ -101,8 +109,15 @@ final class NetworkPolicyEvaluator {
     }
 
     /** Not isolated in this direction, or some rule of an isolating policy admits the peer and the port. */
-    private boolean directionAllows(Pod selected, String direction, String rulesField, String peersField, Pod peer,
-            Pod destination, int port, String protocol) {
+    private boolean directionAllows(
+            Pod selected,
+            String direction,
+            String rulesField,
+            String peersField,
+            Pod peer,
+            Pod destination,
+            int port,
+            String protocol) {
         List<JsonNode> isolating = isolating(selected, direction);
         if (isolating.isEmpty()) {
             return true;
@@ -122,7 +137,8 @@ final class NetworkPolicyEvaluator {
     List<JsonNode> isolating(Pod pod, String direction) {
         List<JsonNode> result = new ArrayList<>();
         for (JsonNode policy : policies) {
-            if (pod.namespace() != null && namespace(policy).equals(pod.namespace())
+            if (pod.namespace() != null
+                    && namespace(policy).equals(pod.namespace())
                     && selects(policy.path("spec").path("podSelector"), pod.labels())
                     && policyTypes(policy).contains(direction)) {
                 result.add(policy);
@@ -156,14 +172,15 @@ final class NetworkPolicyEvaluator {
             return false; // outside the cluster: pod and namespace selectors never match it
         }
         boolean namespaceMatches = peer.has("namespaceSelector")
-                ? selects(peer.path("namespaceSelector"),
-                        namespaceLabels.getOrDefault(pod.namespace(), Map.of("kubernetes.io/metadata.name",
-                                pod.namespace())))
+                ? selects(
+                        peer.path("namespaceSelector"),
+                        namespaceLabels.getOrDefault(
+                                pod.namespace(), Map.of("kubernetes.io/metadata.name", pod.namespace())))
                 : pod.namespace().equals(namespace(policy));
         boolean podMatches = !peer.has("podSelector") || selects(peer.path("podSelector"), pod.labels());
         if (!peer.has("namespaceSelector") && !peer.has("podSelector")) {
-            throw new IllegalArgumentException("a NetworkPolicy peer needs podSelector, namespaceSelector or ipBlock: "
-                    + peer);
+            throw new IllegalArgumentException(
+                    "a NetworkPolicy peer needs podSelector, namespaceSelector or ipBlock: " + peer);
         }
         return namespaceMatches && podMatches;
     }
@@ -180,9 +197,11 @@ final class NetworkPolicyEvaluator {
                 return true; // every port of this protocol
             }
             JsonNode value = entry.path("port");
-            Optional<Integer> number = value.isInt() ? Optional.of(value.asInt())
-                    : value.asText().matches("\\d+") ? Optional.of(Integer.parseInt(value.asText()))
-                    : Optional.ofNullable(destination.namedPorts().get(value.asText()));
+            Optional<Integer> number = value.isInt()
+                    ? Optional.of(value.asInt())
+                    : value.asText().matches("\\d+")
+                            ? Optional.of(Integer.parseInt(value.asText()))
+                            : Optional.ofNullable(destination.namedPorts().get(value.asText()));
             if (number.isEmpty()) {
                 return false; // a named port the destination does not have admits nothing there
             }
@@ -202,7 +221,8 @@ final class NetworkPolicyEvaluator {
         }
         for (JsonNode expression : selector.path("matchExpressions")) {
             String value = labels.get(expression.path("key").asText());
-            List<String> values = elements(expression.path("values")).map(JsonNode::asText).toList();
+            List<String> values =
+                    elements(expression.path("values")).map(JsonNode::asText).toList();
             boolean holds = switch (expression.path("operator").asText()) {
                 case "In" -> value != null && values.contains(value);
                 case "NotIn" -> value == null || !values.contains(value);
@@ -227,8 +247,7 @@ final class NetworkPolicyEvaluator {
 
     /** IPv4 CIDR membership. */
     static final class Cidr {
-        private Cidr() {
-        }
+        private Cidr() {}
 
         static boolean contains(String cidr, String ip) {
             String[] parts = cidr.split("/");

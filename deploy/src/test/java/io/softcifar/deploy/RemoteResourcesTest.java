@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 class RemoteResourcesTest {
 
     /** Every remote resource of deploy/k8s, by the kustomization that names it. */
-    static final Map<String, String> PINNED = Map.of("deploy/k8s/operators/strimzi",
+    static final Map<String, String> PINNED = Map.of(
+            "deploy/k8s/operators/strimzi",
             "https://github.com/strimzi/strimzi-kafka-operator/releases/download/1.0.1/strimzi-cluster-operator-1.0.1.yaml");
 
     @Test
@@ -30,8 +31,12 @@ class RemoteResourcesTest {
         for (Path kustomization : kustomizations()) {
             for (String entry : entries(kustomization)) {
                 if (isRemote(entry)) {
-                    String dir = RepoFiles.root().relativize(kustomization.getParent()).toString();
-                    assertThat(found.put(dir, entry)).as("one remote resource per kustomization").isNull();
+                    String dir = RepoFiles.root()
+                            .relativize(kustomization.getParent())
+                            .toString();
+                    assertThat(found.put(dir, entry))
+                            .as("one remote resource per kustomization")
+                            .isNull();
                 }
             }
         }
@@ -48,7 +53,9 @@ class RemoteResourcesTest {
         for (String overlay : RenderedOverlay.OVERLAYS) {
             List<String> remote = new ArrayList<>();
             collectRemote(RepoFiles.path("deploy/k8s/overlays/" + overlay), remote);
-            assertThat(remote).as("remote resources reachable from overlay %s", overlay).isEmpty();
+            assertThat(remote)
+                    .as("remote resources reachable from overlay %s", overlay)
+                    .isEmpty();
         }
     }
 
@@ -81,7 +88,9 @@ class RemoteResourcesTest {
 
     private static List<Path> kustomizations() {
         try (Stream<Path> files = Files.walk(RepoFiles.path("deploy/k8s"))) {
-            return files.filter(f -> f.getFileName().toString().equals("kustomization.yaml")).sorted().toList();
+            return files.filter(f -> f.getFileName().toString().equals("kustomization.yaml"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -24,8 +24,7 @@ final class RepoFiles {
 
     static final YAMLMapper YAML = new YAMLMapper();
 
-    private RepoFiles() {
-    }
+    private RepoFiles() {}
 
     /** The repository root: set by the pom (Maven's multi-module directory), else the deploy module's parent. */
     static Path root() {
@@ -88,8 +87,7 @@ final class RepoFiles {
         return Optional.empty();
     }
 
-    record Result(int exitCode, String stdout, String stderr) {
-    }
+    record Result(int exitCode, String stdout, String stderr) {}
 
     /** Runs a command in the repository root, stdout and stderr kept apart (warnings go to stderr). */
     static Result run(List<String> command) {
@@ -102,8 +100,10 @@ final class RepoFiles {
             Path out = Files.createTempFile("softcifar-deploy-", ".out");
             Path err = Files.createTempFile("softcifar-deploy-", ".err");
             try {
-                ProcessBuilder builder = new ProcessBuilder(command).directory(root().toFile())
-                        .redirectOutput(out.toFile()).redirectError(err.toFile());
+                ProcessBuilder builder = new ProcessBuilder(command)
+                        .directory(root().toFile())
+                        .redirectOutput(out.toFile())
+                        .redirectError(err.toFile());
                 unsetVariables.forEach(builder.environment()::remove);
                 Process process = builder.start();
                 if (!process.waitFor(120, TimeUnit.SECONDS)) {

@@ -19,8 +19,7 @@ import java.util.regex.Pattern;
  */
 final class SeaweedRights {
 
-    private SeaweedRights() {
-    }
+    private SeaweedRights() {}
 
     static boolean allows(List<String> actions, String verb, String bucket, String key) {
         if (actions.contains("Admin") || actions.contains(verb)) {

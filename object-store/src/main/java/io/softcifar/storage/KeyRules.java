@@ -8,8 +8,7 @@ final class KeyRules {
     /** S3's limit, in UTF-8 bytes. */
     static final int MAX_KEY_BYTES = 1024;
 
-    private KeyRules() {
-    }
+    private KeyRules() {}
 
     static void requireKey(String key) {
         if (key == null || key.isBlank()) {
@@ -17,8 +16,8 @@ final class KeyRules {
         }
         requireRelative(key, "Object key");
         if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
-            throw new IllegalArgumentException("Object key is longer than " + MAX_KEY_BYTES + " bytes: '"
-                    + key.substring(0, 40) + "…'");
+            throw new IllegalArgumentException(
+                    "Object key is longer than " + MAX_KEY_BYTES + " bytes: '" + key.substring(0, 40) + "…'");
         }
     }
 
@@ -40,8 +39,8 @@ final class KeyRules {
 
     private static void requireRelative(String value, String what) {
         if (value.startsWith("/")) {
-            throw new IllegalArgumentException(what + " must not start with '/' (keys are relative to the bucket): '"
-                    + value + "'");
+            throw new IllegalArgumentException(
+                    what + " must not start with '/' (keys are relative to the bucket): '" + value + "'");
         }
     }
 }

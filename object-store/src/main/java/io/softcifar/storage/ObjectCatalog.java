@@ -32,9 +32,10 @@ final class ObjectCatalog extends BucketOperations {
         KeyRules.requireKey(key);
         ensureOpen();
         try {
-            StatObjectResponse stat = client.statObject(StatObjectArgs.builder().bucket(bucket()).object(key).build());
-            return Optional.of(new ObjectInfo(key, stat.size(), unquote(stat.etag()),
-                    stat.lastModified().toInstant()));
+            StatObjectResponse stat = client.statObject(
+                    StatObjectArgs.builder().bucket(bucket()).object(key).build());
+            return Optional.of(new ObjectInfo(
+                    key, stat.size(), unquote(stat.etag()), stat.lastModified().toInstant()));
         } catch (Exception e) {
             ObjectStoreException failure = failures.forKey("look up", key, e);
             if (failure instanceof NoSuchObjectException) {
@@ -49,11 +50,17 @@ final class ObjectCatalog extends BucketOperations {
         ensureOpen();
         List<ObjectInfo> objects = new ArrayList<>();
         try {
-            for (Result<Item> result : client.listObjects(ListObjectsArgs.builder().bucket(bucket()).prefix(prefix)
-                    .recursive(true).build())) {
+            for (Result<Item> result : client.listObjects(ListObjectsArgs.builder()
+                    .bucket(bucket())
+                    .prefix(prefix)
+                    .recursive(true)
+                    .build())) {
                 Item item = result.get();
                 if (!item.isDir()) {
-                    objects.add(new ObjectInfo(item.objectName(), item.size(), unquote(item.etag()),
+                    objects.add(new ObjectInfo(
+                            item.objectName(),
+                            item.size(),
+                            unquote(item.etag()),
                             item.lastModified().toInstant()));
                 }
             }
@@ -67,7 +74,8 @@ final class ObjectCatalog extends BucketOperations {
         KeyRules.requireKey(key);
         ensureOpen();
         try {
-            client.removeObject(RemoveObjectArgs.builder().bucket(bucket()).object(key).build());
+            client.removeObject(
+                    RemoveObjectArgs.builder().bucket(bucket()).object(key).build());
         } catch (Exception e) {
             throw failures.forKey("delete", key, e);
         }
@@ -75,15 +83,18 @@ final class ObjectCatalog extends BucketOperations {
 
     int deletePrefix(String prefix) {
         KeyRules.requireFolderPrefix(prefix);
-        List<DeleteObject> targets = list(prefix).stream().map(info -> new DeleteObject(info.key())).toList();
+        List<DeleteObject> targets =
+                list(prefix).stream().map(info -> new DeleteObject(info.key())).toList();
         if (targets.isEmpty()) {
             return 0;
         }
         List<String> errors = new ArrayList<>();
         try {
             // the SDK sends the delete requests (1000 keys each) only while the results are iterated
-            for (Result<DeleteError> result : client.removeObjects(RemoveObjectsArgs.builder().bucket(bucket())
-                    .objects(targets).build())) {
+            for (Result<DeleteError> result : client.removeObjects(RemoveObjectsArgs.builder()
+                    .bucket(bucket())
+                    .objects(targets)
+                    .build())) {
                 DeleteError error = result.get();
                 errors.add(error.objectName() + ": " + error.code() + " " + error.message());
             }
@@ -91,9 +102,11 @@ final class ObjectCatalog extends BucketOperations {
             throw failures.forBucket("delete prefix '" + prefix + "' in", e);
         }
         if (!errors.isEmpty()) {
-            throw new ObjectStoreException(failures.bucketMessage("delete prefix '" + prefix + "' in", errors.size()
-                    + " of " + targets.size() + " objects were not deleted, e.g. "
-                    + String.join("; ", errors.subList(0, Math.min(3, errors.size())))));
+            throw new ObjectStoreException(failures.bucketMessage(
+                    "delete prefix '" + prefix + "' in",
+                    errors.size()
+                            + " of " + targets.size() + " objects were not deleted, e.g. "
+                            + String.join("; ", errors.subList(0, Math.min(3, errors.size())))));
         }
         LOG.debug("Deleted {} objects under '{}' in bucket '{}'", targets.size(), prefix, bucket());
         return targets.size();

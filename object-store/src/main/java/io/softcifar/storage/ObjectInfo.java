@@ -12,5 +12,4 @@ import java.time.Instant;
  *                     to compare with a local file
  * @param lastModified when it was last written
  */
-public record ObjectInfo(String key, long size, String etag, Instant lastModified) {
-}
+public record ObjectInfo(String key, long size, String etag, Instant lastModified) {}

@@ -1,5 +1,11 @@
 package io.softcifar.storage;
 
+import io.minio.BucketExistsArgs;
+import io.minio.GetPresignedObjectUrlArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.errors.ErrorResponseException;
+import io.minio.http.Method;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -12,13 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-
-import io.minio.BucketExistsArgs;
-import io.minio.GetPresignedObjectUrlArgs;
-import io.minio.MakeBucketArgs;
-import io.minio.MinioClient;
-import io.minio.errors.ErrorResponseException;
-import io.minio.http.Method;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +41,7 @@ public final class ObjectStore implements AutoCloseable {
 
     /** S3's limit for presigned URLs. */
     private static final Duration MAX_PRESIGN = Duration.ofDays(7);
+
     private final ObjectStoreConfig config;
     private final ObjectStorePolicy policy;
     private final MinioClient client;
@@ -70,7 +70,9 @@ public final class ObjectStore implements AutoCloseable {
                 .credentials(config.accessKey(), config.secretKey())
                 .region(config.region())
                 .build();
-        client.setTimeout(policy.connectTimeout().toMillis(), policy.readWriteTimeout().toMillis(),
+        client.setTimeout(
+                policy.connectTimeout().toMillis(),
+                policy.readWriteTimeout().toMillis(),
                 policy.readWriteTimeout().toMillis());
         this.transfers = new ObjectTransfers(client, config.bucket(), failures, this::ensureOpen);
         this.catalog = new ObjectCatalog(client, config.bucket(), failures, this::ensureOpen);
@@ -133,7 +135,8 @@ public final class ObjectStore implements AutoCloseable {
         ensureOpen();
         boolean exists;
         try {
-            exists = client.bucketExists(BucketExistsArgs.builder().bucket(bucket()).build());
+            exists = client.bucketExists(
+                    BucketExistsArgs.builder().bucket(bucket()).build());
         } catch (Exception e) {
             throw failures.forBucket("reach", e);
         }
@@ -152,7 +155,6 @@ public final class ObjectStore implements AutoCloseable {
         return withRetries("putFile", () -> transfers.putFile(key, file, contentType));
     }
 
-
     /**
      * Stores {@code data} under {@code key}, replacing what was there.
      *
@@ -162,7 +164,6 @@ public final class ObjectStore implements AutoCloseable {
     public String putBytes(String key, byte[] data, String contentType) {
         return withRetries("putBytes", () -> transfers.putBytes(key, data, contentType));
     }
-
 
     /** Stores a JSON document (already encoded, e.g. by the contracts codec) as UTF-8 {@code application/json}. */
     public String putJson(String key, String json) {
@@ -179,7 +180,6 @@ public final class ObjectStore implements AutoCloseable {
         return withRetries("getBytes", () -> transfers.getBytes(key));
     }
 
-
     /**
      * {@code length} bytes of the object starting at byte {@code offset} (fewer if the object ends before).
      *
@@ -188,7 +188,6 @@ public final class ObjectStore implements AutoCloseable {
     public byte[] getRange(String key, long offset, long length) {
         return withRetries("getRange", () -> transfers.getRange(key, offset, length));
     }
-
 
     /**
      * Streams the object. The caller closes the stream; an I/O error while reading it surfaces as the
@@ -199,7 +198,6 @@ public final class ObjectStore implements AutoCloseable {
     public InputStream openStream(String key) {
         return withRetries("openStream", () -> transfers.openStream(key));
     }
-
 
     /**
      * Writes the object to {@code target}, replacing it. The bytes go to a temporary file next to it that is then
@@ -212,12 +210,10 @@ public final class ObjectStore implements AutoCloseable {
         return withRetries("download", () -> transfers.download(key, target));
     }
 
-
     /** Size, entity tag and modification time of the object, or empty when the key does not exist. */
     public Optional<ObjectInfo> stat(String key) {
         return withRetries("stat", () -> catalog.stat(key));
     }
-
 
     public boolean exists(String key) {
         return stat(key).isPresent();
@@ -231,7 +227,6 @@ public final class ObjectStore implements AutoCloseable {
         return withRetries("list", () -> catalog.list(prefix));
     }
 
-
     /**
      * Deletes the object; deleting a key that does not exist is not an error (S3 semantics), so a retried delete
      * is harmless.
@@ -242,7 +237,6 @@ public final class ObjectStore implements AutoCloseable {
             return null;
         });
     }
-
 
     /**
      * Deletes every object under the "folder" {@code prefix}, which must end with {@code /}: that way
@@ -255,7 +249,6 @@ public final class ObjectStore implements AutoCloseable {
         return withRetries("deletePrefix", () -> catalog.deletePrefix(prefix));
     }
 
-
     /**
      * A URL that lets anyone holding it GET the object for {@code validity} (at most 7 days), without credentials:
      * for browsers and tools outside the services. No request is made; the key need not exist yet.
@@ -263,13 +256,17 @@ public final class ObjectStore implements AutoCloseable {
     public URI presignedGetUrl(String key, Duration validity) {
         KeyRules.requireKey(key);
         if (validity.compareTo(Duration.ofSeconds(1)) < 0 || validity.compareTo(MAX_PRESIGN) > 0) {
-            throw new IllegalArgumentException("Presigned URL validity for '" + key
-                    + "' must be between 1 second and 7 days, got " + validity);
+            throw new IllegalArgumentException(
+                    "Presigned URL validity for '" + key + "' must be between 1 second and 7 days, got " + validity);
         }
         ensureOpen();
         try {
-            return URI.create(client.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder().method(Method.GET)
-                    .bucket(bucket()).object(key).expiry((int) validity.toSeconds(), TimeUnit.SECONDS).build()));
+            return URI.create(client.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder()
+                    .method(Method.GET)
+                    .bucket(bucket())
+                    .object(key)
+                    .expiry((int) validity.toSeconds(), TimeUnit.SECONDS)
+                    .build()));
         } catch (Exception e) {
             throw failures.forKey("presign a URL for", key, e);
         }
@@ -299,7 +296,7 @@ public final class ObjectStore implements AutoCloseable {
      * lost (the store did it, then the connection broke) is harmless to repeat.
      */
     private <T> T withRetries(String operation, Supplier<T> call) {
-        for (int tries = 1;; tries++) {
+        for (int tries = 1; ; tries++) {
             try {
                 return call.get();
             } catch (ObjectStoreException e) {
@@ -308,8 +305,13 @@ public final class ObjectStore implements AutoCloseable {
                 }
                 Duration wait = policy.backoff(tries);
                 retries.incrementAndGet();
-                LOG.warn("Object store {} failed (try {} of {}), again in {} ms: {}", operation, tries,
-                        policy.attempts(), wait.toMillis(), e.getMessage());
+                LOG.warn(
+                        "Object store {} failed (try {} of {}), again in {} ms: {}",
+                        operation,
+                        tries,
+                        policy.attempts(),
+                        wait.toMillis(),
+                        e.getMessage());
                 try {
                     Thread.sleep(wait.toMillis());
                 } catch (InterruptedException interrupted) {
@@ -322,12 +324,8 @@ public final class ObjectStore implements AutoCloseable {
 
     private void ensureOpen() {
         if (closed.get()) {
-            throw new ObjectStoreException("The object store client for bucket '" + bucket() + "' at "
-                    + config.endpoint() + " is closed");
+            throw new ObjectStoreException(
+                    "The object store client for bucket '" + bucket() + "' at " + config.endpoint() + " is closed");
         }
     }
-
-
-
-
 }

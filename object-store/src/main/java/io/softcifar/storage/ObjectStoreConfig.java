@@ -56,12 +56,12 @@ public record ObjectStoreConfig(String endpoint, String accessKey, String secret
             throw new IllegalArgumentException("S3 endpoint is not a URL: '" + value + "' (" + e.getReason() + ")");
         }
         if ((!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) || uri.getHost() == null) {
-            throw new IllegalArgumentException("S3 endpoint must look like http://host:port or https://host, got '"
-                    + value + "'");
+            throw new IllegalArgumentException(
+                    "S3 endpoint must look like http://host:port or https://host, got '" + value + "'");
         }
         if (uri.getPath() != null && !uri.getPath().isEmpty() && !"/".equals(uri.getPath())) {
-            throw new IllegalArgumentException("S3 endpoint must not have a path (the bucket is set separately), got '"
-                    + value + "'");
+            throw new IllegalArgumentException(
+                    "S3 endpoint must not have a path (the bucket is set separately), got '" + value + "'");
         }
         return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
     }

@@ -16,7 +16,11 @@ import java.time.Duration;
  * @param connectTimeout   how long to wait for a TCP connection
  * @param readWriteTimeout how long a read or write on the connection may stall
  */
-public record ObjectStorePolicy(int attempts, Duration initialBackoff, Duration maxBackoff, Duration connectTimeout,
+public record ObjectStorePolicy(
+        int attempts,
+        Duration initialBackoff,
+        Duration maxBackoff,
+        Duration connectTimeout,
         Duration readWriteTimeout) {
 
     /**
@@ -24,8 +28,8 @@ public record ObjectStorePolicy(int attempts, Duration initialBackoff, Duration 
      * noticed beyond the delay; longer outages surface as a retryable {@link ObjectStoreException}, which the
      * services' event consumers retry again with their own, longer budget.
      */
-    public static final ObjectStorePolicy DEFAULT = new ObjectStorePolicy(5, Duration.ofMillis(500),
-            Duration.ofSeconds(8), Duration.ofSeconds(10), Duration.ofSeconds(60));
+    public static final ObjectStorePolicy DEFAULT = new ObjectStorePolicy(
+            5, Duration.ofMillis(500), Duration.ofSeconds(8), Duration.ofSeconds(10), Duration.ofSeconds(60));
 
     public ObjectStorePolicy {
         if (attempts < 1) {

@@ -35,8 +35,13 @@ final class ObjectTransfers extends BucketOperations {
             throw new ObjectStoreException("Cannot upload '" + key + "' from " + file + ": no such file");
         }
         try {
-            return unquote(client.uploadObject(UploadObjectArgs.builder().bucket(bucket()).object(key)
-                    .filename(file.toString()).contentType(contentTypeOrDefault(contentType)).build()).etag());
+            return unquote(client.uploadObject(UploadObjectArgs.builder()
+                            .bucket(bucket())
+                            .object(key)
+                            .filename(file.toString())
+                            .contentType(contentTypeOrDefault(contentType))
+                            .build())
+                    .etag());
         } catch (Exception e) {
             throw failures.forKey("upload", key, "from " + file, e);
         }
@@ -46,8 +51,11 @@ final class ObjectTransfers extends BucketOperations {
         KeyRules.requireKey(key);
         ensureOpen();
         try (InputStream in = new ByteArrayInputStream(data)) {
-            return unquote(client.putObject(PutObjectArgs.builder().bucket(bucket()).object(key)
-                    .stream(in, data.length, -1).contentType(contentTypeOrDefault(contentType)).build()).etag());
+            return unquote(
+                    client.putObject(PutObjectArgs.builder().bucket(bucket()).object(key).stream(in, data.length, -1)
+                                    .contentType(contentTypeOrDefault(contentType))
+                                    .build())
+                            .etag());
         } catch (Exception e) {
             throw failures.forKey("upload", key, e);
         }
@@ -64,15 +72,19 @@ final class ObjectTransfers extends BucketOperations {
     byte[] getRange(String key, long offset, long length) {
         KeyRules.requireKey(key);
         if (offset < 0 || length < 1) {
-            throw new IllegalArgumentException("Byte range of '" + key + "' needs offset >= 0 and length >= 1, got "
-                    + offset + " and " + length);
+            throw new IllegalArgumentException(
+                    "Byte range of '" + key + "' needs offset >= 0 and length >= 1, got " + offset + " and " + length);
         }
         ensureOpen();
         String action = "read bytes " + offset + ".." + (offset + length - 1) + " of";
         InputStream in;
         try {
-            in = client.getObject(GetObjectArgs.builder().bucket(bucket()).object(key)
-                    .offset(offset).length(length).build());
+            in = client.getObject(GetObjectArgs.builder()
+                    .bucket(bucket())
+                    .object(key)
+                    .offset(offset)
+                    .length(length)
+                    .build());
         } catch (Exception e) {
             throw failures.forKey(action, key, e);
         }
@@ -87,7 +99,8 @@ final class ObjectTransfers extends BucketOperations {
         KeyRules.requireKey(key);
         ensureOpen();
         try {
-            return client.getObject(GetObjectArgs.builder().bucket(bucket()).object(key).build());
+            return client.getObject(
+                    GetObjectArgs.builder().bucket(bucket()).object(key).build());
         } catch (Exception e) {
             throw failures.forKey("read", key, e);
         }
@@ -99,7 +112,8 @@ final class ObjectTransfers extends BucketOperations {
         Path absolute = target.toAbsolutePath();
         InputStream in;
         try {
-            in = client.getObject(GetObjectArgs.builder().bucket(bucket()).object(key).build());
+            in = client.getObject(
+                    GetObjectArgs.builder().bucket(bucket()).object(key).build());
         } catch (Exception e) {
             throw failures.forKey("download", key, "to " + absolute, e);
         }

@@ -1,14 +1,13 @@
 package io.softcifar.storage;
 
+import io.minio.errors.ErrorResponseException;
+import io.minio.errors.InvalidResponseException;
+import io.minio.errors.ServerException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.util.Set;
-
-import io.minio.errors.ErrorResponseException;
-import io.minio.errors.InvalidResponseException;
-import io.minio.errors.ServerException;
 
 /**
  * Turns what the MinIO SDK throws into an {@link ObjectStoreException} whose message says, in words, what went wrong
@@ -53,8 +52,10 @@ final class S3Failures {
      * accepted, so no hint about endpoint or credentials, just what happened.
      */
     ObjectStoreException forTransfer(String action, String key, String localSide, IOException error) {
-        return new ObjectStoreException(keyPrefix(action, key, localSide) + error.getClass().getSimpleName() + ": "
-                + error.getMessage(), error, transientFailure(error));
+        return new ObjectStoreException(
+                keyPrefix(action, key, localSide) + error.getClass().getSimpleName() + ": " + error.getMessage(),
+                error,
+                transientFailure(error));
     }
 
     /**
@@ -101,7 +102,8 @@ final class S3Failures {
 
     private String problem(Exception error) {
         if (error instanceof ErrorResponseException response) {
-            return serverRefusal(response.errorResponse().code(), response.errorResponse().message());
+            return serverRefusal(
+                    response.errorResponse().code(), response.errorResponse().message());
         }
         if (error instanceof InvalidResponseException) {
             return "the endpoint did not answer like an S3 server (is softcifar.s3.endpoint the S3 API port?): "

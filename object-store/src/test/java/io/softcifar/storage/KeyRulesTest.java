@@ -16,7 +16,8 @@ class KeyRulesTest {
     @Test
     void rejectsAbsoluteKeysNamingThem() {
         assertThatThrownBy(() -> KeyRules.requireKey("/runs/42"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'/runs/42'");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'/runs/42'");
     }
 
     @Test
@@ -29,7 +30,8 @@ class KeyRulesTest {
     @Test
     void deletePrefixNeedsAFolder() {
         assertThatThrownBy(() -> KeyRules.requireFolderPrefix("runs/4"))
-                .hasMessageContaining("'runs/4'").hasMessageContaining("ending with '/'");
+                .hasMessageContaining("'runs/4'")
+                .hasMessageContaining("ending with '/'");
         assertThatThrownBy(() -> KeyRules.requireFolderPrefix("/")).hasMessageContaining("'/'");
         assertThatCode(() -> KeyRules.requireFolderPrefix("runs/4/")).doesNotThrowAnyException();
     }

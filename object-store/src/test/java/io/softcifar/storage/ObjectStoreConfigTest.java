@@ -17,8 +17,11 @@ class ObjectStoreConfigTest {
 
     @Test
     void neverShowsTheSecretKey() {
-        assertThat(ObjectStoreConfig.of("http://minio:9000", "ak", "top-secret", "softcifar").toString())
-                .doesNotContain("top-secret").contains("secretKey=***").contains("bucket=softcifar");
+        assertThat(ObjectStoreConfig.of("http://minio:9000", "ak", "top-secret", "softcifar")
+                        .toString())
+                .doesNotContain("top-secret")
+                .contains("secretKey=***")
+                .contains("bucket=softcifar");
     }
 
     @Test
@@ -38,9 +41,11 @@ class ObjectStoreConfigTest {
     void rejectsBucketNamesThatS3Refuses() {
         for (String bad : new String[] {"ab", "Softcifar", "soft_cifar", "-softcifar", "soft..cifar", "x".repeat(64)}) {
             assertThatThrownBy(() -> ObjectStoreConfig.of("http://minio:9000", "ak", "sk", bad))
-                    .as(bad).hasMessageContaining("'" + bad + "' is not valid");
+                    .as(bad)
+                    .hasMessageContaining("'" + bad + "' is not valid");
         }
-        assertThat(ObjectStoreConfig.of("http://minio:9000", "ak", "sk", "soft-cifar.v1").bucket())
+        assertThat(ObjectStoreConfig.of("http://minio:9000", "ak", "sk", "soft-cifar.v1")
+                        .bucket())
                 .isEqualTo("soft-cifar.v1");
     }
 

@@ -3,6 +3,7 @@ package io.softcifar.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.softcifar.infra.local.EmbeddedS3;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -23,8 +24,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
-
-import io.softcifar.infra.local.EmbeddedS3;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,7 +77,8 @@ class ObjectStoreIT {
         assertThat(info.key()).isEqualTo("it/bytes/hello.txt");
         assertThat(info.size()).isEqualTo(11);
         assertThat(info.etag()).isEqualTo(etag);
-        assertThat(info.lastModified()).isBetween(before.minusSeconds(1), Instant.now().plusSeconds(1));
+        assertThat(info.lastModified())
+                .isBetween(before.minusSeconds(1), Instant.now().plusSeconds(1));
         assertThat(store.getBytes("it/bytes/hello.txt")).isEqualTo(data);
         assertThat(store.exists("it/bytes/hello.txt")).isTrue();
     }
@@ -144,7 +144,8 @@ class ObjectStoreIT {
 
         List<ObjectInfo> listed = store.list("it/list/");
 
-        assertThat(listed).extracting(ObjectInfo::key)
+        assertThat(listed)
+                .extracting(ObjectInfo::key)
                 .containsExactly("it/list/a.txt", "it/list/a/deep/c.txt", "it/list/b.txt");
         assertThat(listed).extracting(ObjectInfo::size).containsExactly(1L, 3L, 2L);
         assertThat(store.list("it/list/nothing-here/")).isEmpty();
@@ -157,8 +158,8 @@ class ObjectStoreIT {
 
         var url = store.presignedGetUrl("it/presign/p.txt", Duration.ofMinutes(5));
 
-        HttpResponse<byte[]> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(url).GET().build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response = HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(url).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo(data);
         assertThatThrownBy(() -> store.presignedGetUrl("it/presign/p.txt", Duration.ofDays(8)))
@@ -196,12 +197,14 @@ class ObjectStoreIT {
         assertThat(store.stat("it/missing.bin")).isEmpty();
 
         assertThatThrownBy(() -> store.getBytes("it/missing.bin"))
-                .isInstanceOfSatisfying(NoSuchObjectException.class, e -> assertThat(e.key()).isEqualTo("it/missing.bin"))
+                .isInstanceOfSatisfying(
+                        NoSuchObjectException.class, e -> assertThat(e.key()).isEqualTo("it/missing.bin"))
                 .hasMessage("Cannot read 'it/missing.bin' (bucket '" + BUCKET + "' at " + s3.endpoint()
                         + "): no such object");
         assertThatThrownBy(() -> store.getRange("it/missing.bin", 0, 10)).isInstanceOf(NoSuchObjectException.class);
         assertThatThrownBy(() -> store.download("it/missing.bin", dir.resolve("out.bin")))
-                .isInstanceOf(NoSuchObjectException.class).hasMessageContaining("to " + dir.resolve("out.bin"));
+                .isInstanceOf(NoSuchObjectException.class)
+                .hasMessageContaining("to " + dir.resolve("out.bin"));
         assertThat(filesIn(dir)).as("no partial file left behind").isEmpty();
     }
 
@@ -241,7 +244,8 @@ class ObjectStoreIT {
     void aMissingBucketIsReportedAsSuch() {
         try (ObjectStore other = open("no-such-bucket-here", s3.secretKey())) {
             assertThatThrownBy(other::ping)
-                    .hasMessageContaining("bucket 'no-such-bucket-here'").hasMessageContaining("does not exist");
+                    .hasMessageContaining("bucket 'no-such-bucket-here'")
+                    .hasMessageContaining("does not exist");
             assertThatThrownBy(() -> other.getBytes("a.txt"))
                     .isNotInstanceOf(NoSuchObjectException.class)
                     .hasMessageContaining("the bucket does not exist");
@@ -270,7 +274,8 @@ class ObjectStoreIT {
         closed.close();
 
         assertThatThrownBy(() -> closed.getBytes("it/bytes/hello.txt"))
-                .isInstanceOf(ObjectStoreException.class).hasMessageContaining("is closed");
+                .isInstanceOf(ObjectStoreException.class)
+                .hasMessageContaining("is closed");
     }
 
     private static ObjectStore open(String bucket, String secretKey) {

@@ -2,7 +2,10 @@ package io.softcifar.cli;
 
 import picocli.CommandLine.Command;
 
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (images/s) on the current device.",
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = "Benchmarks (images/s) on the current device.",
         subcommands = {BenchTrainCommand.class, BenchEvaluateCommand.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec

@@ -10,25 +10,39 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Evaluation speed of ResNet-20 (random weights, synthetic images) on the current device:"
-                + " images/s of plain inference, MC Dropout (S passes) and FGSM, and the wall time of the full metric set"
-                + " (./softcifar evaluate's computation) for --test test + --ood OOD images."})
+@Command(
+        name = "evaluate",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Evaluation speed of ResNet-20 (random weights, synthetic images) on the current device:"
+                    + " images/s of plain inference, MC Dropout (S passes) and FGSM, and the wall time of the full metric set"
+                    + " (./softcifar evaluate's computation) for --test test + --ood OOD images."
+        })
 final class BenchEvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or auto (default ${DEFAULT-VALUE})")
     String device;
 
-    @Option(names = "--test", defaultValue = "1500", description = "test images of the full-metric-set run (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--test",
+            defaultValue = "1500",
+            description = "test images of the full-metric-set run (default ${DEFAULT-VALUE})")
     int test;
 
     @Option(names = "--ood", defaultValue = "1500", description = "OOD images of that run (default ${DEFAULT-VALUE})")
     int ood;
 
-    @Option(names = "--images", defaultValue = "1500", description = "images timed for inference (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--images",
+            defaultValue = "1500",
+            description = "images timed for inference (default ${DEFAULT-VALUE})")
     int images;
 
-    @Option(names = "--fgsm-images", defaultValue = "512", description = "images timed for FGSM (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--fgsm-images",
+            defaultValue = "512",
+            description = "images timed for FGSM (default ${DEFAULT-VALUE})")
     int fgsmImages;
 
     @Option(names = "--batch", defaultValue = "250", description = "inference batch size (default ${DEFAULT-VALUE})")
@@ -52,17 +66,42 @@ final class BenchEvaluateCommand implements Callable<Integer> {
             System.out.println(Json.write(out));
             return 0;
         }
-        System.out.printf(Locale.ROOT, "ResNet-20 evaluation on %s (%d threads, allocator %s)%n", r.device(), r.threads(),
+        System.out.printf(
+                Locale.ROOT,
+                "ResNet-20 evaluation on %s (%d threads, allocator %s)%n",
+                r.device(),
+                r.threads(),
                 r.fastAllocator() ? "tcmalloc/jemalloc" : "glibc (slow: see README)");
-        System.out.printf(Locale.ROOT, "  plain inference        %8.1f images/s (batch %d)%n", r.inferenceImagesPerSecond(), batch);
-        System.out.printf(Locale.ROOT, "  MC Dropout, S = %-3d    %8.1f images/s%n", mcSamples, r.mcDropoutImagesPerSecond());
-        System.out.printf(Locale.ROOT, "  FGSM (basic)           %8.1f images/s (gradient + attack + re-prediction)%n",
+        System.out.printf(
+                Locale.ROOT,
+                "  plain inference        %8.1f images/s (batch %d)%n",
+                r.inferenceImagesPerSecond(),
+                batch);
+        System.out.printf(
+                Locale.ROOT, "  MC Dropout, S = %-3d    %8.1f images/s%n", mcSamples, r.mcDropoutImagesPerSecond());
+        System.out.printf(
+                Locale.ROOT,
+                "  FGSM (basic)           %8.1f images/s (gradient + attack + re-prediction)%n",
                 r.fgsmImagesPerSecond());
-        System.out.printf(Locale.ROOT, "  FGSM (MC Dropout, S = %d) %5.1f images/s%n", mcSamples, r.fgsmMcDropoutImagesPerSecond());
+        System.out.printf(
+                Locale.ROOT,
+                "  FGSM (MC Dropout, S = %d) %5.1f images/s%n",
+                mcSamples,
+                r.fgsmMcDropoutImagesPerSecond());
         EvaluationResult.Timing t = r.fullMetricSetTiming();
-        System.out.printf(Locale.ROOT, "  full metric set        %8.1f s for %d test + %d OOD images (%d metrics; test %.1f s,"
-                + " OOD %.1f s, FGSM %.1f s on all %d test points, metrics %.2f s)%n", r.fullMetricSetSeconds(), test, ood,
-                r.metricCount(), t.testSeconds(), t.oodSeconds(), t.fgsmSeconds(), test, t.metricSeconds());
+        System.out.printf(
+                Locale.ROOT,
+                "  full metric set        %8.1f s for %d test + %d OOD images (%d metrics; test %.1f s,"
+                        + " OOD %.1f s, FGSM %.1f s on all %d test points, metrics %.2f s)%n",
+                r.fullMetricSetSeconds(),
+                test,
+                ood,
+                r.metricCount(),
+                t.testSeconds(),
+                t.oodSeconds(),
+                t.fgsmSeconds(),
+                test,
+                t.metricSeconds());
         return 0;
     }
 }

@@ -18,32 +18,51 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"ResNet-20 training images/s of the project's own training step (fp32, warm-up excluded) on the"
-                + " current device and, interleaved with it in the same run, of the PyTorch eager peer"
-                + " (bench/pytorch_resnet20_train.py: the same step for each method, same thread count, same allocator)"
-                + " when a python3 with torch is available. Each (method, batch) cell is measured --rounds times,"
-                + " alternating ours and the peer's; the median and the spread (min-max) are reported."})
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "ResNet-20 training images/s of the project's own training step (fp32, warm-up excluded) on the"
+                    + " current device and, interleaved with it in the same run, of the PyTorch eager peer"
+                    + " (bench/pytorch_resnet20_train.py: the same step for each method, same thread count, same allocator)"
+                    + " when a python3 with torch is available. Each (method, batch) cell is measured --rounds times,"
+                    + " alternating ours and the peer's; the median and the spread (min-max) are reported."
+        })
 final class BenchTrainCommand implements Callable<Integer> {
 
-    @Option(names = "--method", defaultValue = "basic", split = ",",
+    @Option(
+            names = "--method",
+            defaultValue = "basic",
+            split = ",",
             description = "basic, dropout, sngp, duq, a comma list, or all (default ${DEFAULT-VALUE})")
     List<String> methods;
 
-    @Option(names = "--batch", defaultValue = "128", split = ",",
+    @Option(
+            names = "--batch",
+            defaultValue = "128",
+            split = ",",
             description = "batch size(s), e.g. 64,128 (default ${DEFAULT-VALUE})")
     List<Integer> batches;
 
-    @Option(names = "--rounds", defaultValue = "3", description = "alternating measurements per cell (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--rounds",
+            defaultValue = "3",
+            description = "alternating measurements per cell (default ${DEFAULT-VALUE})")
     int rounds;
 
-    @Option(names = "--warmup", defaultValue = "20", description = "untimed steps first (default ${DEFAULT-VALUE}: the JIT needs them)")
+    @Option(
+            names = "--warmup",
+            defaultValue = "20",
+            description = "untimed steps first (default ${DEFAULT-VALUE}: the JIT needs them)")
     int warmup;
 
     @Option(names = "--steps", defaultValue = "30", description = "timed steps (default ${DEFAULT-VALUE})")
     int steps;
 
-    @Option(names = "--precision", defaultValue = "fp32",
+    @Option(
+            names = "--precision",
+            defaultValue = "fp32",
             description = "fp32 or bf16 (bf16: the peer runs torch.autocast(bfloat16); the project's own bf16 mode does"
                     + " not exist yet, so only the peer's figure is measured)")
     String precision;
@@ -57,7 +76,9 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--no-peer", description = "skip the PyTorch eager peer")
     boolean noPeer;
 
-    @Option(names = "--python", description = "python with torch for the peer (default: /usr/bin/python3 if present, else python3)")
+    @Option(
+            names = "--python",
+            description = "python with torch for the peer (default: /usr/bin/python3 if present, else python3)")
     String python;
 
     @Option(names = "--json", description = "print one JSON object")
@@ -69,7 +90,8 @@ final class BenchTrainCommand implements Callable<Integer> {
             if (values.isEmpty()) {
                 return null;
             }
-            double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            double[] sorted =
+                    values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
             int n = sorted.length;
             double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
             return new Figures(median, sorted[0], sorted[n - 1], List.copyOf(values));
@@ -77,8 +99,15 @@ final class BenchTrainCommand implements Callable<Integer> {
     }
 
     /** One (method, batch) cell. */
-    record Cell(String method, int batch, String precision, Figures softcifar, Figures pytorch, Double ratio_vs_pytorch,
-            String peerError, Figures softcifarWithAugmentation) {}
+    record Cell(
+            String method,
+            int batch,
+            String precision,
+            Figures softcifar,
+            Figures pytorch,
+            Double ratio_vs_pytorch,
+            String peerError,
+            Figures softcifarWithAugmentation) {}
 
     @Override
     public Integer call() throws Exception {
@@ -93,10 +122,11 @@ final class BenchTrainCommand implements Callable<Integer> {
         }
         boolean bf16 = precision.equals("bf16");
         if (bf16 && noPeer) {
-            throw new IllegalArgumentException("--precision bf16 measures only the peer (no bf16 mode of our own yet);"
-                    + " drop --no-peer");
+            throw new IllegalArgumentException(
+                    "--precision bf16 measures only the peer (no bf16 mode of our own yet);" + " drop --no-peer");
         }
-        List<Method> selected = methods.size() == 1 && methods.get(0).equals("all") ? Arrays.asList(Method.values())
+        List<Method> selected = methods.size() == 1 && methods.get(0).equals("all")
+                ? Arrays.asList(Method.values())
                 : methods.stream().map(Method::parse).toList();
         String preload = System.getenv("LD_PRELOAD");
         List<Cell> cells = new ArrayList<>();
@@ -115,7 +145,8 @@ final class BenchTrainCommand implements Callable<Integer> {
                         own.add(result.imagesPerSecond());
                         if (augment) {
                             augmented.add(TrainingBenchmark.run(
-                                    new TrainingBenchmark.Settings(m, batch, warmup, steps, true, device)).imagesPerSecond());
+                                            new TrainingBenchmark.Settings(m, batch, warmup, steps, true, device))
+                                    .imagesPerSecond());
                         }
                     }
                     if (peerError == null) {
@@ -126,13 +157,19 @@ final class BenchTrainCommand implements Callable<Integer> {
                             peerError = String.valueOf(p.get("error"));
                         }
                     }
-                    progress("%s batch %d round %d/%d: ours %s, peer %s", m.id(), batch, r + 1, rounds,
+                    progress(
+                            "%s batch %d round %d/%d: ours %s, peer %s",
+                            m.id(),
+                            batch,
+                            r + 1,
+                            rounds,
                             own.isEmpty() ? "-" : String.format(Locale.ROOT, "%.1f", own.get(own.size() - 1)),
                             peer.size() == r + 1 ? String.format(Locale.ROOT, "%.1f", peer.get(r)) : "-");
                 }
                 Figures ours = Figures.of(own);
                 Figures theirs = Figures.of(peer);
-                Double ratio = ours != null && theirs != null ? ours.imagesPerSecond() / theirs.imagesPerSecond() : null;
+                Double ratio =
+                        ours != null && theirs != null ? ours.imagesPerSecond() / theirs.imagesPerSecond() : null;
                 cells.add(new Cell(m.id(), batch, precision, ours, theirs, ratio, peerError, Figures.of(augmented)));
             }
         }
@@ -148,19 +185,37 @@ final class BenchTrainCommand implements Callable<Integer> {
             System.out.println(Json.write(out));
             return 0;
         }
-        System.out.printf(Locale.ROOT, "%s; %d threads; allocator %s; %d rounds, alternating; images/s median [min-max]%n",
-                machine(), threads, out.get("allocator"), rounds);
+        System.out.printf(
+                Locale.ROOT,
+                "%s; %d threads; allocator %s; %d rounds, alternating; images/s median [min-max]%n",
+                machine(),
+                threads,
+                out.get("allocator"),
+                rounds);
         if (bf16) {
-            System.out.println("bf16: " + (bf16Accelerated() ? "this CPU has AVX-512 BF16/AMX" : "this CPU has no"
-                    + " AVX-512 BF16/AMX: bf16 is emulated here, not accelerated") + "; soft-cifar has no bf16 mode yet");
+            System.out.println("bf16: "
+                    + (bf16Accelerated()
+                            ? "this CPU has AVX-512 BF16/AMX"
+                            : "this CPU has no" + " AVX-512 BF16/AMX: bf16 is emulated here, not accelerated")
+                    + "; soft-cifar has no bf16 mode yet");
         }
-        System.out.printf(Locale.ROOT, "%-8s %5s  %-26s %-26s %s%n", "method", "batch", "soft-cifar", "PyTorch eager", "ratio");
+        System.out.printf(
+                Locale.ROOT, "%-8s %5s  %-26s %-26s %s%n", "method", "batch", "soft-cifar", "PyTorch eager", "ratio");
         for (Cell c : cells) {
-            System.out.printf(Locale.ROOT, "%-8s %5d  %-26s %-26s %s%n", c.method(), c.batch(), format(c.softcifar()),
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-8s %5d  %-26s %-26s %s%n",
+                    c.method(),
+                    c.batch(),
+                    format(c.softcifar()),
                     c.pytorch() == null ? c.peerError() : format(c.pytorch()),
                     c.ratio_vs_pytorch() == null ? "-" : String.format(Locale.ROOT, "%.2f", c.ratio_vs_pytorch()));
             if (c.softcifarWithAugmentation() != null) {
-                System.out.printf(Locale.ROOT, "%-8s %5s  with on-device augmentation: %s%n", "", "",
+                System.out.printf(
+                        Locale.ROOT,
+                        "%-8s %5s  with on-device augmentation: %s%n",
+                        "",
+                        "",
                         format(c.softcifarWithAugmentation()));
             }
         }
@@ -178,8 +233,11 @@ final class BenchTrainCommand implements Callable<Integer> {
     /** True when /proc/cpuinfo lists avx512_bf16 or amx_bf16. */
     static boolean bf16Accelerated() {
         try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("flags"))
-                    .findFirst().map(l -> l.contains(" avx512_bf16") || l.contains(" amx_bf16")).orElse(false);
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("flags"))
+                    .findFirst()
+                    .map(l -> l.contains(" avx512_bf16") || l.contains(" amx_bf16"))
+                    .orElse(false);
         } catch (IOException | RuntimeException e) {
             return false;
         }
@@ -199,8 +257,18 @@ final class BenchTrainCommand implements Callable<Integer> {
         if (python == null) {
             python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
         }
-        List<String> cmd = new ArrayList<>(List.of(python, script.toString(), "--method", m.id(), "--precision",
-                precision, "--batch", Integer.toString(batch), "--warmup", Integer.toString(warmup), "--steps",
+        List<String> cmd = new ArrayList<>(List.of(
+                python,
+                script.toString(),
+                "--method",
+                m.id(),
+                "--precision",
+                precision,
+                "--batch",
+                Integer.toString(batch),
+                "--warmup",
+                Integer.toString(warmup),
+                "--steps",
                 Integer.toString(steps)));
         if (threads > 0) {
             cmd.addAll(List.of("--threads", Integer.toString(threads)));
@@ -216,12 +284,15 @@ final class BenchTrainCommand implements Callable<Integer> {
             String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
-                String last = stderr.isEmpty() ? "exit " + p.exitValue() : stderr.lines().reduce((a, b) -> b).orElse("");
+                String last = stderr.isEmpty()
+                        ? "exit " + p.exitValue()
+                        : stderr.lines().reduce((a, b) -> b).orElse("");
                 result.put("error", python + " failed: " + last + " (install python3-torch, or pass --python)");
                 return result;
             }
             @SuppressWarnings("unchecked")
-            Map<String, Object> parsed = Json.MAPPER.readValue(stdout.lines().reduce((a, b) -> b).orElse("{}"), Map.class);
+            Map<String, Object> parsed =
+                    Json.MAPPER.readValue(stdout.lines().reduce((a, b) -> b).orElse("{}"), Map.class);
             return parsed;
         } catch (IOException e) {
             result.put("error", "cannot run " + python + ": " + e.getMessage());
@@ -236,8 +307,11 @@ final class BenchTrainCommand implements Callable<Integer> {
     static String machine() {
         String cpu = "unknown CPU";
         try {
-            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse(cpu);
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("model name"))
+                    .findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .orElse(cpu);
         } catch (IOException | RuntimeException ignored) {
             // not Linux: keep the generic name
         }

@@ -10,12 +10,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code softcifar dataset import}: a thin client of the running dataset-service. */
-@Command(name = "dataset", mixinStandardHelpOptions = true, description = "Datasets of the running stack.",
+@Command(
+        name = "dataset",
+        mixinStandardHelpOptions = true,
+        description = "Datasets of the running stack.",
         subcommands = {DatasetCommand.Import.class})
 public final class DatasetCommand implements Runnable {
 
@@ -49,7 +52,9 @@ public final class DatasetCommand implements Runnable {
         }
     }
 
-    @Command(name = "import", mixinStandardHelpOptions = true,
+    @Command(
+            name = "import",
+            mixinStandardHelpOptions = true,
             description = "Import a folder laid out like ../shared/data/cifar10h (test_batch.bin, cifar10h-probs.npy) "
                     + "through the dataset-service and print its manifest summary.")
     static final class Import implements Runnable {
@@ -62,18 +67,27 @@ public final class DatasetCommand implements Runnable {
         @Option(names = "--data", required = true, paramLabel = "DIR", description = "the data folder")
         Path data;
 
-        @Option(names = "--seeds", split = ",", defaultValue = "0", description = "split seeds (default: ${DEFAULT-VALUE})")
+        @Option(
+                names = "--seeds",
+                split = ",",
+                defaultValue = "0",
+                description = "split seeds (default: ${DEFAULT-VALUE})")
         List<Long> seeds;
 
         @Option(names = "--limit", description = "use only the first N images")
         Integer limit;
 
-        @Option(names = "--url", defaultValue = "${env:SOFTCIFAR_DATASET_URL:-http://localhost:8081}",
+        @Option(
+                names = "--url",
+                defaultValue = "${env:SOFTCIFAR_DATASET_URL:-http://localhost:8081}",
                 description = "dataset-service (default: ${DEFAULT-VALUE})")
         String url;
 
-        @Option(names = "--token-file", paramLabel = "FILE", description = "the API token to send (default: $"
-                + ApiToken.ENV_FILE + ", else ~/.softcifar/" + ApiToken.FILE_NAME + " written by up)")
+        @Option(
+                names = "--token-file",
+                paramLabel = "FILE",
+                description = "the API token to send (default: $" + ApiToken.ENV_FILE + ", else ~/.softcifar/"
+                        + ApiToken.FILE_NAME + " written by up)")
         Path tokenFile;
 
         @Option(names = "--json", description = "print the whole dataset (with its manifest) as JSON")
@@ -85,7 +99,8 @@ public final class DatasetCommand implements Runnable {
                 throw new IllegalArgumentException("--data: " + data + " is not a folder");
             }
             ObjectNode body = JSON.createObjectNode();
-            body.putObject("sources").put("dir", data.toAbsolutePath().normalize().toString());
+            body.putObject("sources")
+                    .put("dir", data.toAbsolutePath().normalize().toString());
             body.putPOJO("seeds", seeds);
             if (limit != null) {
                 body.put("limit", limit);
@@ -96,15 +111,22 @@ public final class DatasetCommand implements Runnable {
                 out.println(dataset.toPrettyString());
             } else {
                 JsonNode stats = dataset.path("statistics");
-                out.printf("dataset %s: %s%n", dataset.path("id").asText(), dataset.path("status").asText());
-                out.printf("  images %d, mean soft-label entropy %.4f nats, %.2f%% not one-hot%n",
-                        stats.path("images").asInt(), stats.path("meanEntropy").asDouble(),
+                out.printf(
+                        "dataset %s: %s%n",
+                        dataset.path("id").asText(), dataset.path("status").asText());
+                out.printf(
+                        "  images %d, mean soft-label entropy %.4f nats, %.2f%% not one-hot%n",
+                        stats.path("images").asInt(),
+                        stats.path("meanEntropy").asDouble(),
                         100 * stats.path("fractionUncertain").asDouble());
                 out.printf("  per class (official labels): %s%n", stats.path("officialClassCounts"));
                 for (JsonNode seed : dataset.path("manifest").path("seeds")) {
                     JsonNode splits = seed.path("splits");
-                    out.printf("  seed %d: train %d, validation %d, test %d%n", seed.path("seed").asLong(),
-                            splits.path("train").path("count").asInt(), splits.path("validation").path("count").asInt(),
+                    out.printf(
+                            "  seed %d: train %d, validation %d, test %d%n",
+                            seed.path("seed").asLong(),
+                            splits.path("train").path("count").asInt(),
+                            splits.path("validation").path("count").asInt(),
                             splits.path("test").path("count").asInt());
                 }
             }

@@ -27,19 +27,24 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code softcifar dlq}: what the services dead-lettered and why, and {@code dlq replay ID} to send one record back to
  * the topic it came from (after the cause was fixed). The headers read here are the ones service-common's
  * EventConsumer writes ({@code softcifar-dlq-*}).
  */
-@Command(name = "dlq", mixinStandardHelpOptions = true,
-        description = {"List the dead-letter topics' records: id, source topic/partition/offset, kind (poison or "
-                + "retries-exhausted), tries and the reason.", "dlq replay ID sends one back to its topic."},
+@Command(
+        name = "dlq",
+        mixinStandardHelpOptions = true,
+        description = {
+            "List the dead-letter topics' records: id, source topic/partition/offset, kind (poison or "
+                    + "retries-exhausted), tries and the reason.",
+            "dlq replay ID sends one back to its topic."
+        },
         subcommands = DlqCommand.Replay.class)
 public final class DlqCommand implements Runnable {
 
@@ -50,10 +55,16 @@ public final class DlqCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--kafka", defaultValue = "127.0.0.1:9092", description = "bootstrap servers (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--kafka",
+            defaultValue = "127.0.0.1:9092",
+            description = "bootstrap servers (default: ${DEFAULT-VALUE})")
     String kafka;
 
-    @Option(names = "--topic", paramLabel = "DLQ_TOPIC", description = "only this dead-letter topic (default: all *.dlq)")
+    @Option(
+            names = "--topic",
+            paramLabel = "DLQ_TOPIC",
+            description = "only this dead-letter topic (default: all *.dlq)")
     String topic;
 
     @Override
@@ -65,25 +76,35 @@ public final class DlqCommand implements Runnable {
             if (n++ == 0) {
                 out.printf("%-52s %-42s %-17s %5s  %s%n", "ID", "SOURCE", "KIND", "TRIES", "REASON");
             }
-            out.printf("%-52s %-42s %-17s %5s  %s%n", id(r), header(r, "softcifar-dlq-source", "?"),
-                    header(r, "softcifar-dlq-kind", "poison"), header(r, "softcifar-dlq-attempts", "1"),
+            out.printf(
+                    "%-52s %-42s %-17s %5s  %s%n",
+                    id(r),
+                    header(r, "softcifar-dlq-source", "?"),
+                    header(r, "softcifar-dlq-kind", "poison"),
+                    header(r, "softcifar-dlq-attempts", "1"),
                     header(r, "softcifar-dlq-reason", "(no reason recorded)"));
         }
         if (n == 0) {
-            out.println("No dead letters in " + (topics.isEmpty() ? "any *.dlq topic" : String.join(", ", topics)) + ".");
+            out.println(
+                    "No dead letters in " + (topics.isEmpty() ? "any *.dlq topic" : String.join(", ", topics)) + ".");
         }
         out.flush();
     }
 
     /** {@code softcifar dlq replay ID}. */
-    @Command(name = "replay", mixinStandardHelpOptions = true,
+    @Command(
+            name = "replay",
+            mixinStandardHelpOptions = true,
             description = "Send the dead letter ID (as listed by 'softcifar dlq') back to the topic it came from.")
     static final class Replay implements Runnable {
 
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--kafka", defaultValue = "127.0.0.1:9092", description = "bootstrap servers (default: ${DEFAULT-VALUE})")
+        @Option(
+                names = "--kafka",
+                defaultValue = "127.0.0.1:9092",
+                description = "bootstrap servers (default: ${DEFAULT-VALUE})")
         String kafka;
 
         @Parameters(paramLabel = "ID", description = "TOPIC.dlq/PARTITION@OFFSET")
@@ -93,13 +114,15 @@ public final class DlqCommand implements Runnable {
         public void run() {
             Matcher m = ID.matcher(id);
             if (!m.matches()) {
-                throw new IllegalArgumentException("ID: expected TOPIC.dlq/PARTITION@OFFSET as 'softcifar dlq' lists"
-                        + " it, got '" + id + "'");
+                throw new IllegalArgumentException(
+                        "ID: expected TOPIC.dlq/PARTITION@OFFSET as 'softcifar dlq' lists" + " it, got '" + id + "'");
             }
             TopicPartition partition = new TopicPartition(m.group(1), Integer.parseInt(m.group(2)));
             long offset = Long.parseLong(m.group(3));
             ConsumerRecord<String, String> dead = readOne(kafka, partition, offset);
-            String target = header(dead, "softcifar-dlq-topic",
+            String target = header(
+                    dead,
+                    "softcifar-dlq-topic",
                     dead.topic().substring(0, dead.topic().length() - SUFFIX.length()));
             ProducerRecord<String, String> again = new ProducerRecord<>(target, dead.key(), dead.value());
             again.headers().add("softcifar-replayed-from", id.getBytes(StandardCharsets.UTF_8));
@@ -109,14 +132,19 @@ public final class DlqCommand implements Runnable {
             props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TIMEOUT.toMillis());
             props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
             props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis() - 1_000);
-            try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
-                    new StringSerializer())) {
+            try (KafkaProducer<String, String> producer =
+                    new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
                 var meta = producer.send(again).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                spec.commandLine().getOut().printf("Replayed %s to %s/%d@%d (key %s)%n", id, meta.topic(),
-                        meta.partition(), meta.offset(), dead.key());
+                spec.commandLine()
+                        .getOut()
+                        .printf(
+                                "Replayed %s to %s/%d@%d (key %s)%n",
+                                id, meta.topic(), meta.partition(), meta.offset(), dead.key());
             } catch (ExecutionException | TimeoutException e) {
-                throw new IllegalStateException("cannot publish to " + target + " at " + kafka + ": "
-                        + (e.getCause() == null ? e : e.getCause()).getMessage(), e);
+                throw new IllegalStateException(
+                        "cannot publish to " + target + " at " + kafka + ": "
+                                + (e.getCause() == null ? e : e.getCause()).getMessage(),
+                        e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted", e);
@@ -134,15 +162,22 @@ public final class DlqCommand implements Runnable {
     }
 
     private static List<String> deadLetterTopics(String kafka) {
-        Map<String, Object> conf = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+        Map<String, Object> conf = Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                (int) TIMEOUT.toMillis(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                (int) TIMEOUT.toMillis());
         try (Admin admin = Admin.create(conf)) {
             return admin.listTopics().names().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).stream()
-                    .filter(t -> t.endsWith(SUFFIX)).sorted().toList();
+                    .filter(t -> t.endsWith(SUFFIX))
+                    .sorted()
+                    .toList();
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot reach Kafka at " + kafka + " (is './softcifar up' running? "
-                    + "--kafka sets the address)", e);
+            throw new IllegalStateException(
+                    "cannot reach Kafka at " + kafka + " (is './softcifar up' running? " + "--kafka sets the address)",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -174,8 +209,8 @@ public final class DlqCommand implements Runnable {
             Instant deadline = Instant.now().plus(TIMEOUT);
             while (partitions.stream().anyMatch(p -> consumer.position(p, TIMEOUT) < end.get(p))) {
                 if (Instant.now().isAfter(deadline)) {
-                    throw new IllegalStateException("reading " + topics + " from " + kafka + " took over "
-                            + TIMEOUT.toSeconds() + " s");
+                    throw new IllegalStateException(
+                            "reading " + topics + " from " + kafka + " took over " + TIMEOUT.toSeconds() + " s");
                 }
                 consumer.poll(Duration.ofMillis(200)).forEach(all::add);
             }
@@ -206,7 +241,7 @@ public final class DlqCommand implements Runnable {
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
             throw new IllegalStateException("cannot reach Kafka at " + kafka + " (is './softcifar up' running?)", e);
         }
-        throw new IllegalArgumentException("ID: no dead letter at " + partition + "@" + offset
-                + " (list them with 'softcifar dlq')");
+        throw new IllegalArgumentException(
+                "ID: no dead letter at " + partition + "@" + offset + " (list them with 'softcifar dlq')");
     }
 }

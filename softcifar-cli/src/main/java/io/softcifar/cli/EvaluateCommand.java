@@ -20,36 +20,59 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Evaluate a checkpoint on its run's test split (the seeded 80/5/15 split of --data, hard labels ="
-                + " argmax of the soft label): accuracy, ECE (10 bins on the predicted confidence; the reference"
-                + " code's true-class variant as test/ece_true_class), overconfidence error, NLL, Brier, macro"
-                + " precision/recall, cross-entropy and KL to the human labels, the reliability diagram, OOD AUROC/AUPR"
-                + " (max logit, max probability, native score) and the FGSM attack decrease.",
-                "OOD files are used in their official formats: SVHN test_32x32.mat, CIFAR-100 binary test.bin; a"
-                        + " seeded random subset of the test split's size is drawn from each."})
+@Command(
+        name = "evaluate",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Evaluate a checkpoint on its run's test split (the seeded 80/5/15 split of --data, hard labels ="
+                    + " argmax of the soft label): accuracy, ECE (10 bins on the predicted confidence; the reference"
+                    + " code's true-class variant as test/ece_true_class), overconfidence error, NLL, Brier, macro"
+                    + " precision/recall, cross-entropy and KL to the human labels, the reliability diagram, OOD AUROC/AUPR"
+                    + " (max logit, max probability, native score) and the FGSM attack decrease.",
+            "OOD files are used in their official formats: SVHN test_32x32.mat, CIFAR-100 binary test.bin; a"
+                    + " seeded random subset of the test split's size is drawn from each."
+        })
 final class EvaluateCommand implements Callable<Integer> {
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "best.ckpt or last.ckpt of a run")
+    @Option(
+            names = "--checkpoint",
+            required = true,
+            paramLabel = "FILE",
+            description = "best.ckpt or last.ckpt of a run")
     Path checkpoint;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR",
+    @Option(
+            names = "--data",
+            required = true,
+            paramLabel = "DIR",
             description = "the CIFAR-10H folder the model was trained on (test_batch.bin + cifar10h-probs.npy)")
     Path data;
 
-    @Option(names = "--ood", paramLabel = "NAME=FILE[,NAME=FILE]",
+    @Option(
+            names = "--ood",
+            paramLabel = "NAME=FILE[,NAME=FILE]",
             description = "OOD sets: svhn=test_32x32.mat and/or cifar100=test.bin")
     String ood;
 
-    @Option(names = "--fgsm", split = ",", paramLabel = "EPS",
+    @Option(
+            names = "--fgsm",
+            split = ",",
+            paramLabel = "EPS",
             description = "FGSM step sizes in pixel scale [0, 1] (default 0.005)")
     List<Double> fgsm;
 
-    @Option(names = "--mc-samples", defaultValue = "10", paramLabel = "S",
+    @Option(
+            names = "--mc-samples",
+            defaultValue = "10",
+            paramLabel = "S",
             description = "MC Dropout passes per prediction, also in the attacked loss (default ${DEFAULT-VALUE})")
     int mcSamples;
 
-    @Option(names = "--sngp-mc", defaultValue = "0", paramLabel = "N",
+    @Option(
+            names = "--sngp-mc",
+            defaultValue = "0",
+            paramLabel = "N",
             description = "SNGP: also evaluate the Monte-Carlo predictive distribution with N logit draws (test_mc/*:"
                     + " mean softmax; test_mc_logits/*: softmax of the mean drawn logits, the reference's, N = 1000);"
                     + " 0 = mean-field only (default)")
@@ -58,15 +81,22 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or auto (default ${DEFAULT-VALUE})")
     String device;
 
-    @Option(names = "--batch-size", defaultValue = "250", description = "inference batch size (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--batch-size",
+            defaultValue = "250",
+            description = "inference batch size (default ${DEFAULT-VALUE})")
     int batchSize;
 
-    @Option(names = "--dump", paramLabel = "DIR",
+    @Option(
+            names = "--dump",
+            paramLabel = "DIR",
             description = "also write the per-example outputs as .npy files with a dump.json index")
     Path dump;
 
-    @Option(names = "--dump-inputs", description = "with --dump: also write the evaluated images (uint8), one pass with"
-            + " dropout off and the normalization (inputs.json), so tools/crosscheck can recompute everything")
+    @Option(
+            names = "--dump-inputs",
+            description = "with --dump: also write the evaluated images (uint8), one pass with"
+                    + " dropout off and the normalization (inputs.json), so tools/crosscheck can recompute everything")
     boolean dumpInputs;
 
     @Option(names = "--json", description = "print one JSON object instead of the table")
@@ -83,8 +113,8 @@ final class EvaluateCommand implements Callable<Integer> {
         SoftLabelDataset dataset = Cifar10hFolder.load(data);
         Map<String, LabeledImages> oodImages = OodSets.loadAll(oodFiles);
         ProgressBar bar = new ProgressBar(System.err);
-        EvaluationResult result = Evaluator.evaluate(checkpoint, dataset, oodImages, options,
-                (phase, done, total) -> bar.step(phase, done, total, null));
+        EvaluationResult result = Evaluator.evaluate(
+                checkpoint, dataset, oodImages, options, (phase, done, total) -> bar.step(phase, done, total, null));
         if (System.console() != null) {
             System.err.print("\r\u001b[K"); // erase the progress bar
             System.err.flush();
@@ -106,29 +136,47 @@ final class EvaluateCommand implements Callable<Integer> {
     static void printTable(PrintStream out, EvaluationResult r, Path dump) {
         EvaluationResult.Info i = r.info();
         out.printf(Locale.ROOT, "checkpoint  %s%n", i.checkpoint());
-        out.printf(Locale.ROOT, "model       %s, depth %d, trained on %s labels, seed %d, %d epochs (best %d)%n",
-                i.method(), i.depth(), i.trainedOn(), i.seed(), i.epochsCompleted(), i.bestEpoch());
+        out.printf(
+                Locale.ROOT,
+                "model       %s, depth %d, trained on %s labels, seed %d, %d epochs (best %d)%n",
+                i.method(),
+                i.depth(),
+                i.trainedOn(),
+                i.seed(),
+                i.epochsCompleted(),
+                i.bestEpoch());
         StringBuilder sets = new StringBuilder();
-        r.ood().forEach((name, o) -> sets.append(String.format(Locale.ROOT, ", %s %d of %d", name, o.indices().length,
-                o.available())));
+        r.ood()
+                .forEach((name, o) -> sets.append(
+                        String.format(Locale.ROOT, ", %s %d of %d", name, o.indices().length, o.available())));
         out.printf(Locale.ROOT, "images      test %d%s%n", i.testCount(), sets);
         if (i.passes() > 1) {
             out.printf(Locale.ROOT, "passes      %d (MC Dropout)%n", i.passes());
         }
         for (EvaluationResult.FgsmOutcome f : r.fgsm()) {
-            out.printf(Locale.ROOT, "fgsm        eps %s: %d correctly classified points attacked, %d flipped%n",
-                    java.math.BigDecimal.valueOf(f.epsilon()).stripTrailingZeros().toPlainString(), f.attacked(),
+            out.printf(
+                    Locale.ROOT,
+                    "fgsm        eps %s: %d correctly classified points attacked, %d flipped%n",
+                    java.math.BigDecimal.valueOf(f.epsilon())
+                            .stripTrailingZeros()
+                            .toPlainString(),
+                    f.attacked(),
                     f.flipped());
         }
         out.println();
-        int width = r.metrics().metrics().keySet().stream().mapToInt(String::length).max().orElse(10) + 2;
+        int width = r.metrics().metrics().keySet().stream()
+                        .mapToInt(String::length)
+                        .max()
+                        .orElse(10)
+                + 2;
         out.printf(Locale.ROOT, "%-" + width + "s%s%n", "metric", "value");
         r.metrics().metrics().forEach((name, v) -> out.printf(Locale.ROOT, "%-" + width + "s%.6f%n", name, v));
         out.println();
         out.println("reliability (test, predicted confidence)");
         out.printf(Locale.ROOT, "%-12s %6s %11s %9s%n", "bin", "count", "confidence", "accuracy");
         for (ReliabilityBin b : r.metrics().reliability()) {
-            String range = String.format(Locale.ROOT, "%s%.1f, %.1f]", b.index() == 0 ? "[" : "(", b.lower(), b.upper());
+            String range =
+                    String.format(Locale.ROOT, "%s%.1f, %.1f]", b.index() == 0 ? "[" : "(", b.lower(), b.upper());
             if (b.count() == 0) {
                 out.printf(Locale.ROOT, "%-12s %6d %11s %9s%n", range, 0, "-", "-");
             } else {
@@ -137,8 +185,15 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         EvaluationResult.Timing t = r.timing();
         out.println();
-        out.printf(Locale.ROOT, "time        %.1f s (test %.1f s at %.0f images/s, OOD %.1f s, FGSM %.1f s), device %s%n",
-                t.totalSeconds(), t.testSeconds(), t.testImagesPerSecond(), t.oodSeconds(), t.fgsmSeconds(), i.device());
+        out.printf(
+                Locale.ROOT,
+                "time        %.1f s (test %.1f s at %.0f images/s, OOD %.1f s, FGSM %.1f s), device %s%n",
+                t.totalSeconds(),
+                t.testSeconds(),
+                t.testImagesPerSecond(),
+                t.oodSeconds(),
+                t.fgsmSeconds(),
+                i.device());
         if (dump != null) {
             out.printf(Locale.ROOT, "dump        %s (see %s)%n", dump, dump.resolve(EvaluationDump.INDEX_FILE));
         }

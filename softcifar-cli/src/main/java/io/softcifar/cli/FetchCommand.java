@@ -35,8 +35,11 @@ import picocli.CommandLine.Spec;
  * to a partial file and checking its SHA-256 against the published one (moved out of {@link ResultsCommands}, whose
  * other commands only call the API).
  */
-@Command(name = "fetch", mixinStandardHelpOptions = true, description = "Download a run's best checkpoint "
-        + "(default) or its evaluation files through the results-service, checking each file's SHA-256.")
+@Command(
+        name = "fetch",
+        mixinStandardHelpOptions = true,
+        description = "Download a run's best checkpoint "
+                + "(default) or its evaluation files through the results-service, checking each file's SHA-256.")
 final class FetchCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -55,8 +58,11 @@ final class FetchCommand implements Runnable {
         boolean dump;
     }
 
-    @Option(names = {"-o", "--output"}, paramLabel = "DIR", defaultValue = ".", description = "where the files go "
-            + "(default: the current folder)")
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "DIR",
+            defaultValue = ".",
+            description = "where the files go " + "(default: the current folder)")
     Path output;
 
     @Mixin
@@ -65,11 +71,14 @@ final class FetchCommand implements Runnable {
     @Override
     public void run() {
         StackClient client = results.client();
-        JsonNode list = client.get("/api/runs/" + ResultsCommands.enc(run) + "/artifacts").path("artifacts");
+        JsonNode list = client.get("/api/runs/" + ResultsCommands.enc(run) + "/artifacts")
+                .path("artifacts");
         List<JsonNode> chosen = new ArrayList<>();
         for (JsonNode a : list) {
             boolean isCheckpoint = "checkpoint".equals(a.path("kind").asText());
-            if (what.dump ? !isCheckpoint : isCheckpoint && a.path("name").asText().endsWith("best.ckpt")) {
+            if (what.dump
+                    ? !isCheckpoint
+                    : isCheckpoint && a.path("name").asText().endsWith("best.ckpt")) {
                 chosen.add(a);
             }
         }
@@ -81,7 +90,8 @@ final class FetchCommand implements Runnable {
         for (JsonNode a : chosen) {
             String name = a.path("name").asText();
             Path target = output.resolve(run + "-" + name.replace('/', '-'));
-            String sha = download(results.client(), "/api/runs/" + ResultsCommands.enc(run) + "/artifacts/" + name, target);
+            String sha =
+                    download(results.client(), "/api/runs/" + ResultsCommands.enc(run) + "/artifacts/" + name, target);
             if (!sha.equals(a.path("sha256").asText())) {
                 throw new IllegalStateException(target + ": SHA-256 " + sha + " differs from the published "
                         + a.path("sha256").asText() + "; the file was removed");
@@ -97,8 +107,13 @@ final class FetchCommand implements Runnable {
         Path partial = target.resolveSibling(target.getFileName() + ".part");
         try {
             Files.createDirectories(target.toAbsolutePath().getParent());
-            HttpResponse<InputStream> response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
-                    .send(client.authorize(HttpRequest.newBuilder(URI.create(base + path))).GET().build(),
+            HttpResponse<InputStream> response = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build()
+                    .send(
+                            client.authorize(HttpRequest.newBuilder(URI.create(base + path)))
+                                    .GET()
+                                    .build(),
                             HttpResponse.BodyHandlers.ofInputStream());
             if (response.statusCode() != 200) {
                 String text;
@@ -108,7 +123,8 @@ final class FetchCommand implements Runnable {
                 throw new IllegalArgumentException("results-service: HTTP " + response.statusCode() + ": " + text);
             }
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            try (InputStream in = response.body(); OutputStream file = Files.newOutputStream(partial)) {
+            try (InputStream in = response.body();
+                    OutputStream file = Files.newOutputStream(partial)) {
                 byte[] buffer = new byte[1 << 16];
                 for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
                     digest.update(buffer, 0, n);

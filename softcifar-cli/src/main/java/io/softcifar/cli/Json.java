@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 
 /** The CLI's one JSON writer. */
 final class Json {
-    static final ObjectMapper MAPPER = new ObjectMapper().findAndRegisterModules()
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    static final ObjectMapper MAPPER =
+            new ObjectMapper().findAndRegisterModules().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     private Json() {}
 

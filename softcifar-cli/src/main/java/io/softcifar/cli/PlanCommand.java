@@ -26,11 +26,16 @@ import picocli.CommandLine.Spec;
  * {@code softcifar plan}: a study expanded here, with the results-service's own expander (contracts), so no stack
  * has to run and nothing is submitted. The JSON is what {@code POST /api/studies?dryRun=true} answers.
  */
-@Command(name = "plan", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Show the runs of a study without submitting it and without a running stack: "
-                + "--preset paper (the reference's 30 configurations) or a STUDY.json as POST /api/studies takes it."
-                + " Prints one row per run (method, labels, mixing, augment, α, q, dropout rate, seed, run id);"
-                + " --json prints what POST /api/studies?dryRun=true answers."})
+@Command(
+        name = "plan",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Show the runs of a study without submitting it and without a running stack: "
+                    + "--preset paper (the reference's 30 configurations) or a STUDY.json as POST /api/studies takes it."
+                    + " Prints one row per run (method, labels, mixing, augment, α, q, dropout rate, seed, run id);"
+                    + " --json prints what POST /api/studies?dryRun=true answers."
+        })
 final class PlanCommand implements Callable<Integer> {
 
     /** The dataset a preset plan names when none is given (run ids depend on it through the study id). */
@@ -48,11 +53,15 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--seeds", paramLabel = "N", description = "seeds 0..N-1 (with --preset; default: the preset's 5)")
     Integer seeds;
 
-    @Option(names = "--name", defaultValue = "paper",
+    @Option(
+            names = "--name",
+            defaultValue = "paper",
             description = "study name with --preset (default ${DEFAULT-VALUE})")
     String name;
 
-    @Option(names = "--dataset-id", defaultValue = NO_DATASET,
+    @Option(
+            names = "--dataset-id",
+            defaultValue = NO_DATASET,
             description = "dataset id with --preset (default '${DEFAULT-VALUE}'); the study id, and so the run ids, "
                     + "are those the service gives the same name, dataset and seeds")
     String datasetId;
@@ -60,7 +69,10 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--id", description = "study id with --preset (default: the name as a slug + a request hash)")
     String id;
 
-    @Option(names = "--max-runs", defaultValue = "1000", hidden = true,
+    @Option(
+            names = "--max-runs",
+            defaultValue = "1000",
+            hidden = true,
             description = "runs a study may have without allowLarge (the service's softcifar.results.max-runs)")
     int maxRuns;
 
@@ -72,8 +84,8 @@ final class PlanCommand implements Callable<Integer> {
         StudyRequest request = request();
         StudyExpander.Result result = new StudyExpander(maxRuns).expand(request);
         if (!result.isValid()) {
-            throw new IllegalArgumentException("invalid study: " + result.errors().stream().map(FieldError::toString)
-                    .collect(Collectors.joining("; ")));
+            throw new IllegalArgumentException("invalid study: "
+                    + result.errors().stream().map(FieldError::toString).collect(Collectors.joining("; ")));
         }
         StudyPlan plan = StudyPlan.of(result.expansion());
         PrintWriter out = spec.commandLine().getOut();
@@ -125,21 +137,50 @@ final class PlanCommand implements Callable<Integer> {
     }
 
     static void printTable(StudyPlan plan, PrintWriter out) {
-        out.printf(Locale.ROOT, "%-4s %-30s %-8s %-6s %-7s %-7s %-5s %-5s %-5s %4s  %s%n", "#", "configuration",
-                "method", "labels", "mixing", "augment", "α", "q", "p", "seed", "run id");
+        out.printf(
+                Locale.ROOT,
+                "%-4s %-30s %-8s %-6s %-7s %-7s %-5s %-5s %-5s %4s  %s%n",
+                "#",
+                "configuration",
+                "method",
+                "labels",
+                "mixing",
+                "augment",
+                "α",
+                "q",
+                "p",
+                "seed",
+                "run id");
         int i = 1;
         for (PlanRow r : plan.runs()) {
-            out.printf(Locale.ROOT, "%-4d %-30s %-8s %-6s %-7s %-7s %-5s %-5s %-5s %4d  %s%n", i++, r.label(),
-                    r.method(), r.labelMode(), r.mixing(), r.augment() ? "yes" : "no", number(r.mixAlpha()),
+            out.printf(
+                    Locale.ROOT,
+                    "%-4d %-30s %-8s %-6s %-7s %-7s %-5s %-5s %-5s %4d  %s%n",
+                    i++,
+                    r.label(),
+                    r.method(),
+                    r.labelMode(),
+                    r.mixing(),
+                    r.augment() ? "yes" : "no",
+                    number(r.mixAlpha()),
                     r.mixing().equals("none") ? "-" : r.mixProbability() == null ? "H" : number(r.mixProbability()),
-                    number(r.dropoutRate()), r.seed(), r.runId());
+                    number(r.dropoutRate()),
+                    r.seed(),
+                    r.runId());
         }
-        out.printf(Locale.ROOT, "%d configurations × %d seeds = %d runs of study %s; nothing submitted "
-                + "(./softcifar submit STUDY.json runs them)%n", plan.configurations(), plan.seeds().size(),
-                plan.runs().size(), plan.studyId());
+        out.printf(
+                Locale.ROOT,
+                "%d configurations × %d seeds = %d runs of study %s; nothing submitted "
+                        + "(./softcifar submit STUDY.json runs them)%n",
+                plan.configurations(),
+                plan.seeds().size(),
+                plan.runs().size(),
+                plan.studyId());
     }
 
     private static String number(Double value) {
-        return value == null ? "-" : java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+        return value == null
+                ? "-"
+                : java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
     }
 }

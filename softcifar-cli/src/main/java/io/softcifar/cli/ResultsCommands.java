@@ -33,11 +33,17 @@ public final class ResultsCommands {
 
     /** {@code --url}: where the results-service answers; shared by every command here. */
     static final class ResultsUrl {
-        @Option(names = "--url", defaultValue = StudyCommands.RESULTS_URL, description = "results-service (default: ${DEFAULT-VALUE})")
+        @Option(
+                names = "--url",
+                defaultValue = StudyCommands.RESULTS_URL,
+                description = "results-service (default: ${DEFAULT-VALUE})")
         String url;
 
-        @Option(names = "--token-file", paramLabel = "FILE", description = "the API token to send (default: $"
-                + ApiToken.ENV_FILE + ", else ~/.softcifar/" + ApiToken.FILE_NAME + " written by up)")
+        @Option(
+                names = "--token-file",
+                paramLabel = "FILE",
+                description = "the API token to send (default: $" + ApiToken.ENV_FILE + ", else ~/.softcifar/"
+                        + ApiToken.FILE_NAME + " written by up)")
         Path tokenFile;
 
         StackClient client() {
@@ -49,7 +55,10 @@ public final class ResultsCommands {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    @Command(name = "runs", mixinStandardHelpOptions = true, description = "Act on single runs.",
+    @Command(
+            name = "runs",
+            mixinStandardHelpOptions = true,
+            description = "Act on single runs.",
             subcommands = {Cancel.class, Retry.class})
     static final class Runs implements Runnable {
         @Spec
@@ -85,8 +94,10 @@ public final class ResultsCommands {
         }
     }
 
-    @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Ask runs to stop (their checkpoints "
-            + "stay; retry resumes from them).")
+    @Command(
+            name = "cancel",
+            mixinStandardHelpOptions = true,
+            description = "Ask runs to stop (their checkpoints " + "stay; retry resumes from them).")
     static final class Cancel extends RunAction {
         @Override
         String act(StackClient client, String run) {
@@ -95,18 +106,25 @@ public final class ResultsCommands {
         }
     }
 
-    @Command(name = "retry", mixinStandardHelpOptions = true, description = "Request failed or cancelled runs again "
-            + "(they resume from their last checkpoint), or evaluate again a run whose evaluation failed.")
+    @Command(
+            name = "retry",
+            mixinStandardHelpOptions = true,
+            description = "Request failed or cancelled runs again "
+                    + "(they resume from their last checkpoint), or evaluate again a run whose evaluation failed.")
     static final class Retry extends RunAction {
         @Override
         String act(StackClient client, String run) {
-            JsonNode answer = client.post("/api/runs/" + enc(run) + "/retry", "").body();
+            JsonNode answer =
+                    client.post("/api/runs/" + enc(run) + "/retry", "").body();
             return run + ": " + (answer == null ? "run" : answer.path("retried").asText("run")) + " requested again";
         }
     }
 
-    @Command(name = "compare", mixinStandardHelpOptions = true, description = "A study's comparison table: mean ± "
-            + "standard error over seeds per configuration, best per metric in bold.")
+    @Command(
+            name = "compare",
+            mixinStandardHelpOptions = true,
+            description = "A study's comparison table: mean ± "
+                    + "standard error over seeds per configuration, best per metric in bold.")
     static final class Compare implements Runnable {
         @Spec
         CommandSpec spec;
@@ -117,8 +135,11 @@ public final class ResultsCommands {
         @Option(names = "--format", defaultValue = "md", description = "md, csv or latex (default: ${DEFAULT-VALUE})")
         String format;
 
-        @Option(names = "--metric", paramLabel = "NAME", description = "only these metrics (repeatable), e.g. "
-                + "test/accuracy, test/ece, ood/svhn_auroc, fgsm/0.005_decrease; md and csv only")
+        @Option(
+                names = "--metric",
+                paramLabel = "NAME",
+                description = "only these metrics (repeatable), e.g. "
+                        + "test/accuracy, test/ece, ood/svhn_auroc, fgsm/0.005_decrease; md and csv only")
         List<String> metrics = new ArrayList<>();
 
         @Mixin
@@ -130,17 +151,18 @@ public final class ResultsCommands {
                 case "md", "markdown" -> "markdown";
                 case "csv" -> "csv";
                 case "latex", "tex" -> "latex";
-                default -> throw new IllegalArgumentException("--format: expected md, csv or latex, got '" + format
-                        + "'");
+                default ->
+                    throw new IllegalArgumentException("--format: expected md, csv or latex, got '" + format + "'");
             };
             if (!metrics.isEmpty() && server.equals("latex")) {
-                throw new IllegalArgumentException("--metric: only with --format md or csv (the LaTeX table has the "
-                        + "paper's columns)");
+                throw new IllegalArgumentException(
+                        "--metric: only with --format md or csv (the LaTeX table has the " + "paper's columns)");
             }
             StackClient client = results.client();
             PrintWriter out = spec.commandLine().getOut();
             if (metrics.isEmpty()) {
-                out.println(client.getText("/api/studies/" + enc(study) + "/comparison?format=" + server).strip());
+                out.println(client.getText("/api/studies/" + enc(study) + "/comparison?format=" + server)
+                        .strip());
             } else {
                 JsonNode c = client.get("/api/studies/" + enc(study) + "/comparison");
                 List<String> known = new ArrayList<>();
@@ -151,20 +173,31 @@ public final class ResultsCommands {
                                 + "' (it has: " + String.join(", ", known) + ")");
                     }
                 }
-                out.println(server.equals("csv") ? csvRows(client.getText("/api/studies/" + enc(study)
-                        + "/comparison?format=csv"), metrics) : markdown(c, metrics));
+                out.println(
+                        server.equals("csv")
+                                ? csvRows(
+                                        client.getText("/api/studies/" + enc(study) + "/comparison?format=csv"),
+                                        metrics)
+                                : markdown(c, metrics));
             }
             out.flush();
         }
 
         /** The service's CSV, keeping the header and the rows of the chosen metrics (column "metric"). */
         static String csvRows(String csv, List<String> metrics) {
-            try (org.apache.commons.csv.CSVParser parser = org.apache.commons.csv.CSVFormat.RFC4180.builder()
-                    .setHeader().setSkipHeaderRecord(true).get().parse(new java.io.StringReader(csv));
+            try (org.apache.commons.csv.CSVParser parser = org.apache.commons.csv.CSVFormat.RFC4180
+                            .builder()
+                            .setHeader()
+                            .setSkipHeaderRecord(true)
+                            .get()
+                            .parse(new java.io.StringReader(csv));
                     java.io.StringWriter text = new java.io.StringWriter();
-                    org.apache.commons.csv.CSVPrinter printer = new org.apache.commons.csv.CSVPrinter(text,
-                            org.apache.commons.csv.CSVFormat.RFC4180.builder()
-                                    .setHeader(parser.getHeaderNames().toArray(String[]::new)).get())) {
+                    org.apache.commons.csv.CSVPrinter printer = new org.apache.commons.csv.CSVPrinter(
+                            text,
+                            org.apache.commons.csv.CSVFormat.RFC4180
+                                    .builder()
+                                    .setHeader(parser.getHeaderNames().toArray(String[]::new))
+                                    .get())) {
                 for (org.apache.commons.csv.CSVRecord r : parser) {
                     if (metrics.contains(r.get("metric"))) {
                         printer.printRecord(r.values());
@@ -186,8 +219,14 @@ public final class ResultsCommands {
                     case "LOWER" -> " ↓";
                     default -> "";
                 };
-                sb.append(' ').append(d.path("label").asText(m)).append(d.path("unit").asText().isEmpty() ? ""
-                        : " " + d.path("unit").asText()).append(dir).append(" |");
+                sb.append(' ')
+                        .append(d.path("label").asText(m))
+                        .append(
+                                d.path("unit").asText().isEmpty()
+                                        ? ""
+                                        : " " + d.path("unit").asText())
+                        .append(dir)
+                        .append(" |");
             }
             sb.append(" n |\n|").append(" --- |".repeat(metrics.size() + 2)).append('\n');
             for (JsonNode row : c.path("configurations")) {
@@ -200,13 +239,19 @@ public final class ResultsCommands {
                         continue;
                     }
                     double scale = d.path("scale").asDouble(1);
-                    String value = String.format(Locale.ROOT, "%." + d.path("decimals").asInt(4) + "f",
+                    String value = String.format(
+                            Locale.ROOT,
+                            "%." + d.path("decimals").asInt(4) + "f",
                             cell.path("mean").asDouble() * scale);
                     if (cell.hasNonNull("stdErr")) {
-                        value += String.format(Locale.ROOT, " ± %." + d.path("errorDecimals").asInt(4) + "f",
+                        value += String.format(
+                                Locale.ROOT,
+                                " ± %." + d.path("errorDecimals").asInt(4) + "f",
                                 cell.path("stdErr").asDouble() * scale);
                     }
-                    sb.append(' ').append(cell.path("best").asBoolean() ? "**" + value + "**" : value).append(" |");
+                    sb.append(' ')
+                            .append(cell.path("best").asBoolean() ? "**" + value + "**" : value)
+                            .append(" |");
                 }
                 sb.append(' ').append(row.path("n").asInt()).append(" |\n");
             }
@@ -214,9 +259,12 @@ public final class ResultsCommands {
         }
     }
 
-    @Command(name = "open", mixinStandardHelpOptions = true, description = "Print a study's page URL and open it "
-            + "in the browser where a desktop exists. The URL signs the browser in once (a one-time code, valid two "
-            + "minutes); run open again for a new one.")
+    @Command(
+            name = "open",
+            mixinStandardHelpOptions = true,
+            description = "Print a study's page URL and open it "
+                    + "in the browser where a desktop exists. The URL signs the browser in once (a one-time code, valid two "
+                    + "minutes); run open again for a new one.")
     static final class Open implements Runnable {
         @Spec
         CommandSpec spec;
@@ -235,7 +283,10 @@ public final class ResultsCommands {
             StackClient client = results.client();
             client.get("/api/studies/" + enc(study)); // exists? (clear 404 if not)
             // a one-time sign-in link: the browser spends the code for a session cookie and lands on the page
-            String link = client.post("/api/auth/sign-in-codes", Map.of()).body().path("path").asText();
+            String link = client.post("/api/auth/sign-in-codes", Map.of())
+                    .body()
+                    .path("path")
+                    .asText();
             String page = client.baseUrl() + link + "&next=" + enc("/study.html?id=" + enc(study));
             PrintWriter out = spec.commandLine().getOut();
             out.println(page);
@@ -244,16 +295,23 @@ public final class ResultsCommands {
                 try {
                     Desktop.getDesktop().browse(URI.create(page));
                 } catch (IOException | UnsupportedOperationException e) {
-                    spec.commandLine().getErr().println("softcifar: could not open a browser (" + e.getMessage()
-                            + "); open the URL above");
+                    spec.commandLine()
+                            .getErr()
+                            .println(
+                                    "softcifar: could not open a browser (" + e.getMessage() + "); open the URL above");
                 }
             }
         }
 
         private static boolean hasDesktop() {
-            boolean display = System.getenv("DISPLAY") != null || System.getenv("WAYLAND_DISPLAY") != null
-                    || !System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux");
-            return display && !java.awt.GraphicsEnvironment.isHeadless() && Desktop.isDesktopSupported()
+            boolean display = System.getenv("DISPLAY") != null
+                    || System.getenv("WAYLAND_DISPLAY") != null
+                    || !System.getProperty("os.name", "")
+                            .toLowerCase(Locale.ROOT)
+                            .contains("linux");
+            return display
+                    && !java.awt.GraphicsEnvironment.isHeadless()
+                    && Desktop.isDesktopSupported()
                     && Desktop.getDesktop().isSupported(Desktop.Action.BROWSE);
         }
     }

@@ -5,15 +5,31 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code ./softcifar}: the command line of soft-cifar. */
-@Command(name = "softcifar", mixinStandardHelpOptions = true, version = "soft-cifar 0.1.0",
-        description = "Soft-label vs hard-label training on CIFAR-10H: train, evaluate and benchmark ResNet models; run the "
-                + "services on this machine (up) and talk to them (dataset import).",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, BenchCommand.class,
-                io.softcifar.cli.stack.UpCommand.class, io.softcifar.cli.stack.DemoCommand.class, DatasetCommand.class,
-                PlanCommand.class, StudyCommands.Submit.class, StudyCommands.Status.class,
-                ResultsCommands.Compare.class, ResultsCommands.Runs.class, FetchCommand.class,
-                ResultsCommands.Open.class, DlqCommand.class, io.softcifar.cli.stack.ApiKeyCommand.class,
-                CommandLine.HelpCommand.class})
+@Command(
+        name = "softcifar",
+        mixinStandardHelpOptions = true,
+        version = "soft-cifar 0.1.0",
+        description =
+                "Soft-label vs hard-label training on CIFAR-10H: train, evaluate and benchmark ResNet models; run the "
+                        + "services on this machine (up) and talk to them (dataset import).",
+        subcommands = {
+            TrainCommand.class,
+            EvaluateCommand.class,
+            BenchCommand.class,
+            io.softcifar.cli.stack.UpCommand.class,
+            io.softcifar.cli.stack.DemoCommand.class,
+            DatasetCommand.class,
+            PlanCommand.class,
+            StudyCommands.Submit.class,
+            StudyCommands.Status.class,
+            ResultsCommands.Compare.class,
+            ResultsCommands.Runs.class,
+            FetchCommand.class,
+            ResultsCommands.Open.class,
+            DlqCommand.class,
+            io.softcifar.cli.stack.ApiKeyCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class SoftCifar implements Runnable {
 
     @CommandLine.Spec
@@ -40,7 +56,8 @@ public final class SoftCifar implements Runnable {
         cl.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             err.println("softcifar: " + ex.getMessage());
-            err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
+            err.println(
+                    "Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
             return 2;
         });
         return cl;
@@ -49,13 +66,18 @@ public final class SoftCifar implements Runnable {
     /** Every error a user can cause ends as one line on stderr and exit code 1; never a stack trace. */
     private static int handleError(Exception ex, CommandLine cl, CommandLine.ParseResult parseResult) {
         String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-        if (ex instanceof java.io.UncheckedIOException || ex instanceof IllegalArgumentException
-                || ex instanceof IllegalStateException || ex instanceof io.softcifar.ml.data.InvalidDataException
+        if (ex instanceof java.io.UncheckedIOException
+                || ex instanceof IllegalArgumentException
+                || ex instanceof IllegalStateException
+                || ex instanceof io.softcifar.ml.data.InvalidDataException
                 || ex instanceof io.softcifar.infra.local.InfrastructureException) { // e.g. `up` on a port in use
             cl.getErr().println("softcifar: " + message);
         } else {
-            cl.getErr().println("softcifar: internal error: " + ex.getClass().getSimpleName() + ": " + message
-                    + (Boolean.getBoolean("softcifar.debug") ? "" : " (run with -Dsoftcifar.debug=true for details)"));
+            cl.getErr()
+                    .println("softcifar: internal error: " + ex.getClass().getSimpleName() + ": " + message
+                            + (Boolean.getBoolean("softcifar.debug")
+                                    ? ""
+                                    : " (run with -Dsoftcifar.debug=true for details)"));
             if (Boolean.getBoolean("softcifar.debug")) {
                 ex.printStackTrace(cl.getErr());
             }

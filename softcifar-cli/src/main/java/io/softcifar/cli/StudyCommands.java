@@ -13,10 +13,10 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code softcifar submit} and {@code softcifar status}: thin clients of the results-service. */
 public final class StudyCommands {
@@ -25,7 +25,9 @@ public final class StudyCommands {
 
     private StudyCommands() {}
 
-    @Command(name = "submit", mixinStandardHelpOptions = true,
+    @Command(
+            name = "submit",
+            mixinStandardHelpOptions = true,
             description = "Submit a study (JSON, as POST /api/studies takes it; see results-service/README.md).")
     static final class Submit implements Runnable {
 
@@ -35,11 +37,17 @@ public final class StudyCommands {
         @Parameters(paramLabel = "STUDY.json", description = "the study definition")
         Path file;
 
-        @Option(names = "--url", defaultValue = RESULTS_URL, description = "results-service (default: ${DEFAULT-VALUE})")
+        @Option(
+                names = "--url",
+                defaultValue = RESULTS_URL,
+                description = "results-service (default: ${DEFAULT-VALUE})")
         String url;
 
-        @Option(names = "--token-file", paramLabel = "FILE", description = "the API token to send (default: $"
-                + ApiToken.ENV_FILE + ", else ~/.softcifar/" + ApiToken.FILE_NAME + " written by up)")
+        @Option(
+                names = "--token-file",
+                paramLabel = "FILE",
+                description = "the API token to send (default: $" + ApiToken.ENV_FILE + ", else ~/.softcifar/"
+                        + ApiToken.FILE_NAME + " written by up)")
         Path tokenFile;
 
         @Override
@@ -60,17 +68,24 @@ public final class StudyCommands {
             StackClient.Answer answer = new StackClient(url, "results-service", tokenFile).post("/api/studies", body);
             PrintWriter out = spec.commandLine().getOut();
             JsonNode study = answer.body();
-            out.printf("study %s: %d run(s)%s%n", study.path("id").asText(), study.path("runs").size(),
+            out.printf(
+                    "study %s: %d run(s)%s%n",
+                    study.path("id").asText(),
+                    study.path("runs").size(),
                     answer.status() == 200 ? " (already submitted; nothing published again)" : "");
             for (JsonNode run : study.path("runs")) {
-                out.printf("  %s  %s%n", run.path("runId").asText(), run.path("status").asText());
+                out.printf(
+                        "  %s  %s%n",
+                        run.path("runId").asText(), run.path("status").asText());
             }
             out.printf("follow: ./softcifar status %s%n", study.path("id").asText());
             out.flush();
         }
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true,
+    @Command(
+            name = "status",
+            mixinStandardHelpOptions = true,
             description = "Without STUDY: every study with its runs by status. With STUDY: each run (status, epoch, "
                     + "ETA) and the comparison of what has finished.")
     static final class Status implements Runnable {
@@ -81,11 +96,17 @@ public final class StudyCommands {
         @Parameters(paramLabel = "STUDY", arity = "0..1", description = "a study id")
         String study;
 
-        @Option(names = "--url", defaultValue = RESULTS_URL, description = "results-service (default: ${DEFAULT-VALUE})")
+        @Option(
+                names = "--url",
+                defaultValue = RESULTS_URL,
+                description = "results-service (default: ${DEFAULT-VALUE})")
         String url;
 
-        @Option(names = "--token-file", paramLabel = "FILE", description = "the API token to send (default: $"
-                + ApiToken.ENV_FILE + ", else ~/.softcifar/" + ApiToken.FILE_NAME + " written by up)")
+        @Option(
+                names = "--token-file",
+                paramLabel = "FILE",
+                description = "the API token to send (default: $" + ApiToken.ENV_FILE + ", else ~/.softcifar/"
+                        + ApiToken.FILE_NAME + " written by up)")
         Path tokenFile;
 
         @Override
@@ -98,8 +119,13 @@ public final class StudyCommands {
                     out.println("no studies yet: ./softcifar submit STUDY.json");
                 }
                 for (JsonNode s : studies) {
-                    out.printf("%s  %s  %d run(s) %s, %d evaluated%n", s.path("id").asText(), s.path("name").asText(),
-                            s.path("runs").asInt(), s.path("runsByStatus"), s.path("evaluated").asInt());
+                    out.printf(
+                            "%s  %s  %d run(s) %s, %d evaluated%n",
+                            s.path("id").asText(),
+                            s.path("name").asText(),
+                            s.path("runs").asInt(),
+                            s.path("runsByStatus"),
+                            s.path("evaluated").asInt());
                 }
             } else {
                 printStudy(client, study, out);
@@ -111,27 +137,44 @@ public final class StudyCommands {
     /** The runs of a study, one line each, then the Markdown comparison. */
     static void printStudy(StackClient client, String studyId, PrintWriter out) {
         JsonNode detail = client.get("/api/studies/" + studyId);
-        out.printf("study %s (%s), dataset %s %s%n", detail.path("id").asText(), detail.path("name").asText(),
-                detail.path("datasetId").asText("-"), detail.path("datasetStatus").asText());
+        out.printf(
+                "study %s (%s), dataset %s %s%n",
+                detail.path("id").asText(),
+                detail.path("name").asText(),
+                detail.path("datasetId").asText("-"),
+                detail.path("datasetStatus").asText());
         for (JsonNode run : detail.path("runs")) {
             out.println("  " + runLine(run));
         }
         out.println();
-        out.println(client.getText("/api/studies/" + studyId + "/comparison?format=markdown").strip());
+        out.println(client.getText("/api/studies/" + studyId + "/comparison?format=markdown")
+                .strip());
     }
 
     public static String runLine(JsonNode run) {
         String epochs = run.hasNonNull("epochs") ? "/" + run.path("epochs").asText() : "";
-        String eta = run.hasNonNull("etaSeconds") && !"FINISHED".equals(run.path("status").asText())
-                ? String.format(Locale.ROOT, ", ETA %.0f s", run.path("etaSeconds").asDouble()) : "";
+        String eta = run.hasNonNull("etaSeconds")
+                        && !"FINISHED".equals(run.path("status").asText())
+                ? String.format(
+                        Locale.ROOT, ", ETA %.0f s", run.path("etaSeconds").asDouble())
+                : "";
         String status = run.path("status").asText();
         String reason = run.hasNonNull("reason") && ("FAILED".equals(status) || "CANCELLED".equals(status))
-                ? " — " + run.path("reason").asText() : "";
+                ? " — " + run.path("reason").asText()
+                : "";
         // recoveries: how often the results-service watchdog re-requested the run (absent from older services)
         int recoveries = run.path("recoveries").asInt(0);
-        return String.format(Locale.ROOT, "%-28s seed %d  %-9s epoch %d%s%s%s%s%s", run.path("label").asText(),
-                run.path("seed").asLong(), status, run.path("epoch").asInt(), epochs, eta,
+        return String.format(
+                Locale.ROOT,
+                "%-28s seed %d  %-9s epoch %d%s%s%s%s%s",
+                run.path("label").asText(),
+                run.path("seed").asLong(),
+                status,
+                run.path("epoch").asInt(),
+                epochs,
+                eta,
                 run.path("evaluated").asBoolean() ? ", evaluated" : "",
-                recoveries > 0 ? ", recovered " + recoveries + "x" : "", reason);
+                recoveries > 0 ? ", recovered " + recoveries + "x" : "",
+                reason);
     }
 }

@@ -22,16 +22,25 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train one model on a CIFAR-10H folder (test_batch.bin + cifar10h-probs.npy) with the seeded"
-                + " 80/5/15 split. Defaults are the protocol's (PROTOCOL.md). Checkpoints go to --out: last.ckpt"
-                + " (resume point) and best.ckpt (lowest validation loss). Re-running with the same --out resumes."})
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Train one model on a CIFAR-10H folder (test_batch.bin + cifar10h-probs.npy) with the seeded"
+                    + " 80/5/15 split. Defaults are the protocol's (PROTOCOL.md). Checkpoints go to --out: last.ckpt"
+                    + " (resume point) and best.ckpt (lowest validation loss). Re-running with the same --out resumes."
+        })
 final class TrainCommand implements Callable<Integer> {
 
     /** α = 0.2 and q = 0.15, the reference's Mixup/CutMix settings (PROTOCOL.md "Training"). */
     static final String REFERENCE_MIX = "0.2:0.15";
 
-    @Option(names = "--data", required = true, paramLabel = "DIR", description = "folder laid out like shared/data/cifar10h")
+    @Option(
+            names = "--data",
+            required = true,
+            paramLabel = "DIR",
+            description = "folder laid out like shared/data/cifar10h")
     Path data;
 
     @Option(names = "--method", required = true, description = "basic, dropout, sngp or duq")
@@ -40,22 +49,36 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--labels", required = true, description = "soft or hard training targets")
     String labels;
 
-    @Option(names = "--mixup", paramLabel = "α:q", arity = "0..1", fallbackValue = REFERENCE_MIX,
+    @Option(
+            names = "--mixup",
+            paramLabel = "α:q",
+            arity = "0..1",
+            fallbackValue = REFERENCE_MIX,
             description = "Mixup with Beta(α, α), applied to a batch with probability q (alone: the reference's "
                     + REFERENCE_MIX + ")")
     String mixup;
 
-    @Option(names = "--cutmix", paramLabel = "α:q", arity = "0..1", fallbackValue = REFERENCE_MIX,
+    @Option(
+            names = "--cutmix",
+            paramLabel = "α:q",
+            arity = "0..1",
+            fallbackValue = REFERENCE_MIX,
             description = "CutMix with Beta(α, α), applied to a batch with probability q (alone: the reference's "
                     + REFERENCE_MIX + ")")
     String cutmix;
 
-    @Option(names = "--dropout", defaultValue = "0.1", description = "MC Dropout rate p (method dropout; default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--dropout",
+            defaultValue = "0.1",
+            description = "MC Dropout rate p (method dropout; default ${DEFAULT-VALUE})")
     double dropout;
 
-    @Option(names = "--gp-formulation", defaultValue = "reference",
-            description = "SNGP random features and posterior: reference (the reference code's) or liu2020 (Liu et al. 2020)"
-                    + " (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--gp-formulation",
+            defaultValue = "reference",
+            description =
+                    "SNGP random features and posterior: reference (the reference code's) or liu2020 (Liu et al. 2020)"
+                            + " (default ${DEFAULT-VALUE})")
     String gpFormulation;
 
     @Option(names = "--depth", defaultValue = "20", description = "ResNet depth 6n+2 (default ${DEFAULT-VALUE})")
@@ -64,10 +87,16 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "230", description = "epochs (default ${DEFAULT-VALUE})")
     int epochs;
 
-    @Option(names = "--limit", defaultValue = "0", description = "train on the first N images of the train split only (0 = all)")
+    @Option(
+            names = "--limit",
+            defaultValue = "0",
+            description = "train on the first N images of the train split only (0 = all)")
     int limit;
 
-    @Option(names = "--seed", defaultValue = "0", description = "split, initialization and augmentation seed (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--seed",
+            defaultValue = "0",
+            description = "split, initialization and augmentation seed (default ${DEFAULT-VALUE})")
     long seed;
 
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or auto (default ${DEFAULT-VALUE})")
@@ -91,13 +120,19 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "5", description = "linear warm-up epochs (default ${DEFAULT-VALUE})")
     int warmup;
 
-    @Option(names = "--entropy-threshold", defaultValue = "0", description = "soft labels with lower entropy become hard (default off)")
+    @Option(
+            names = "--entropy-threshold",
+            defaultValue = "0",
+            description = "soft labels with lower entropy become hard (default off)")
     double entropyThreshold;
 
     @Option(names = "--no-augment", description = "switch off the augmentation chain")
     boolean noAugment;
 
-    @Option(names = "--checkpoint-every", defaultValue = "1", description = "write last.ckpt every N epochs (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--checkpoint-every",
+            defaultValue = "1",
+            description = "write last.ckpt every N epochs (default ${DEFAULT-VALUE})")
     int checkpointEvery;
 
     @Option(names = "--fresh", description = "ignore an existing last.ckpt in --out and start from epoch 0")
@@ -110,13 +145,24 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         TrainConfig config = config();
         io.softcifar.ml.train.DeviceSelection.resolve(device); // fail before any work when the device is unusable
-        Path outDir = out != null ? out : Path.of("runs", config.model().method().id() + "-" + config.labels().id() + "-seed" + seed);
+        Path outDir = out != null
+                ? out
+                : Path.of(
+                        "runs",
+                        config.model().method().id() + "-" + config.labels().id() + "-seed" + seed);
         SoftLabelDataset dataset = Cifar10hFolder.load(data);
         Split split = Splits.seeded(dataset.size(), seed);
         TrainingData prepared = TrainingData.of(dataset, split, config);
         ProgressBar bar = new ProgressBar(System.err);
-        bar.line(String.format(Locale.ROOT, "training %s on %d images (val %d), %d epochs, device %s → %s",
-                config, prepared.trainSize(), prepared.valImages().count(), config.epochs(), device, outDir));
+        bar.line(String.format(
+                Locale.ROOT,
+                "training %s on %d images (val %d), %d epochs, device %s → %s",
+                config,
+                prepared.trainSize(),
+                prepared.valImages().count(),
+                config.epochs(),
+                device,
+                outDir));
         TrainingListener listener = new TrainingListener() {
             @Override
             public void onStep(int epoch, int step, int steps) {
@@ -125,10 +171,19 @@ final class TrainCommand implements Callable<Integer> {
 
             @Override
             public void onEpoch(EpochStats s, int total) {
-                bar.line(String.format(Locale.ROOT,
+                bar.line(String.format(
+                        Locale.ROOT,
                         "epoch %d/%d  train loss %.4f  train acc %.2f%%  val loss %.4f  val acc %.2f%%  lr %.4g"
-                        + "  %.0f img/s  %.1fs%s", s.epoch(), total, s.trainLoss(), 100 * s.trainAccuracy(),
-                        s.valLoss(), 100 * s.valAccuracy(), s.learningRate(), s.imagesPerSecond(), s.seconds(),
+                                + "  %.0f img/s  %.1fs%s",
+                        s.epoch(),
+                        total,
+                        s.trainLoss(),
+                        100 * s.trainAccuracy(),
+                        s.valLoss(),
+                        100 * s.valAccuracy(),
+                        s.learningRate(),
+                        s.imagesPerSecond(),
+                        s.seconds(),
                         s.best() ? "  *best" : ""));
             }
         };
@@ -150,8 +205,13 @@ final class TrainCommand implements Callable<Integer> {
             summary.put("config", config);
             System.out.println(Json.write(summary));
         } else {
-            bar.line(String.format(Locale.ROOT, "done: best val loss %.4f at epoch %d (val acc %.2f%%), %.0f img/s; %s",
-                    result.bestValLoss(), result.bestEpoch(), 100 * result.bestValAccuracy(), result.imagesPerSecond(),
+            bar.line(String.format(
+                    Locale.ROOT,
+                    "done: best val loss %.4f at epoch %d (val acc %.2f%%), %.0f img/s; %s",
+                    result.bestValLoss(),
+                    result.bestEpoch(),
+                    100 * result.bestValAccuracy(),
+                    result.imagesPerSecond(),
                     result.bestCheckpoint()));
         }
         return 0;
@@ -163,11 +223,29 @@ final class TrainCommand implements Callable<Integer> {
         }
         Method m = Method.parse(method);
         // --dropout and --gp-formulation change only the method they belong to (ModelConfig's with* leave the others)
-        ModelConfig model = ModelConfig.defaults(m).withDepth(depth).withDropoutRate(dropout)
+        ModelConfig model = ModelConfig.defaults(m)
+                .withDepth(depth)
+                .withDropoutRate(dropout)
                 .withGpFormulation(io.softcifar.ml.model.GpFormulation.parse(gpFormulation));
-        Mixing mixing = mixup != null ? Mixing.parse(Mixing.Kind.MIXUP, mixup)
+        Mixing mixing = mixup != null
+                ? Mixing.parse(Mixing.Kind.MIXUP, mixup)
                 : cutmix != null ? Mixing.parse(Mixing.Kind.CUTMIX, cutmix) : Mixing.NONE;
-        return new TrainConfig(model, LabelMode.parse(labels), mixing, entropyThreshold, !noAugment, epochs, batchSize,
-                lr, 0.9, nesterov, weightDecay, warmup, TrainConfig.PROTOCOL_MILESTONES, 0.5, seed, limit);
+        return new TrainConfig(
+                model,
+                LabelMode.parse(labels),
+                mixing,
+                entropyThreshold,
+                !noAugment,
+                epochs,
+                batchSize,
+                lr,
+                0.9,
+                nesterov,
+                weightDecay,
+                warmup,
+                TrainConfig.PROTOCOL_MILESTONES,
+                0.5,
+                seed,
+                limit);
     }
 }

@@ -27,8 +27,8 @@ class BadArgumentsTest {
     @TempDir
     static Path dir;
 
-    private static final String GRID = "\"datasetId\": \"ds-1\", \"grid\": {\"methods\": [\"basic\"], "
-            + "\"labelModes\": [\"soft\"]";
+    private static final String GRID =
+            "\"datasetId\": \"ds-1\", \"grid\": {\"methods\": [\"basic\"], " + "\"labelModes\": [\"soft\"]";
 
     /** A study file in the temp folder; {@code %s} in the returned args is replaced by its path. */
     private static Path file(String name, String content) {
@@ -48,47 +48,85 @@ class BadArgumentsTest {
         Path notJson = file("not.json", "name = x");
         Path missing = dir.resolve("missing.json");
         return Stream.of(
-                Arguments.of(List.of("plan", "--preset", "paper", "--seeds", "21"), 1,
+                Arguments.of(
+                        List.of("plan", "--preset", "paper", "--seeds", "21"),
+                        1,
                         "softcifar: invalid study: seeds: at most 20 seeds per study, got 21"),
-                Arguments.of(List.of("plan", "--preset", "paper", "--seeds", "0"), 1,
+                Arguments.of(
+                        List.of("plan", "--preset", "paper", "--seeds", "0"),
+                        1,
                         "softcifar: invalid study: seeds: a seed count must be >= 1, got 0"),
-                Arguments.of(List.of("plan", "--preset", "paper", "--seeds", "many"), 2,
+                Arguments.of(
+                        List.of("plan", "--preset", "paper", "--seeds", "many"),
+                        2,
                         "softcifar: Invalid value for option '--seeds': 'many' is not an int"),
-                Arguments.of(List.of("plan", "--preset", "papers"), 1, "softcifar: invalid study: preset: unknown "
-                        + "preset 'papers' (expected paper, or leave it out and give a grid)"),
-                Arguments.of(List.of("plan", depth.toString()), 1,
+                Arguments.of(
+                        List.of("plan", "--preset", "papers"),
+                        1,
+                        "softcifar: invalid study: preset: unknown "
+                                + "preset 'papers' (expected paper, or leave it out and give a grid)"),
+                Arguments.of(
+                        List.of("plan", depth.toString()),
+                        1,
                         "softcifar: invalid study: grid.depth[1]: at most 110, got 116"),
-                Arguments.of(List.of("plan", seeds.toString()), 1,
+                Arguments.of(
+                        List.of("plan", seeds.toString()),
+                        1,
                         "softcifar: invalid study: seeds: at most 20 seeds per study, got 25"),
-                Arguments.of(List.of("submit", "--url", NOWHERE, epochs.toString()), 1,
+                Arguments.of(
+                        List.of("submit", "--url", NOWHERE, epochs.toString()),
+                        1,
                         "softcifar: " + epochs + ": invalid study, nothing submitted: overrides.epochs: at most 1000, "
                                 + "got 5000"),
-                Arguments.of(List.of("submit", "--url", NOWHERE, big.toString()), 1,
+                Arguments.of(
+                        List.of("submit", "--url", NOWHERE, big.toString()),
+                        1,
                         "softcifar: " + big + ": at most 262144 bytes, got " + (300_000 + 89)
                                 + " (the services' request body limit, 256K)"),
-                Arguments.of(List.of("plan", big.toString()), 1,
+                Arguments.of(
+                        List.of("plan", big.toString()),
+                        1,
                         "softcifar: " + big + ": at most 262144 bytes, got " + (300_000 + 89)
                                 + " (the services' request body limit, 256K)"),
-                Arguments.of(List.of("submit", "--url", NOWHERE, notJson.toString()), 1,
+                Arguments.of(
+                        List.of("submit", "--url", NOWHERE, notJson.toString()),
+                        1,
                         "softcifar: " + notJson + ": not a study definition: not JSON: Unrecognized token 'name': was "
                                 + "expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false') "
                                 + "(line 1, column 1)"),
-                Arguments.of(List.of("submit", "--url", NOWHERE, missing.toString()), 1,
+                Arguments.of(
+                        List.of("submit", "--url", NOWHERE, missing.toString()),
+                        1,
                         "softcifar: " + missing + ": cannot read: " + missing),
                 // the results commands: arguments parsed, then the one line of an unreachable service
-                Arguments.of(List.of("runs", "cancel", "r1", "--url", NOWHERE), 1, "softcifar: cannot reach the "
-                        + "results-service at " + NOWHERE + "; start the stack with ./softcifar up (or pass --url)"),
-                Arguments.of(List.of("runs", "retry", "--url", NOWHERE, "r1", "r2"), 1, "softcifar: cannot reach "
-                        + "the results-service at " + NOWHERE + "; start the stack with ./softcifar up (or pass --url)"),
+                Arguments.of(
+                        List.of("runs", "cancel", "r1", "--url", NOWHERE),
+                        1,
+                        "softcifar: cannot reach the " + "results-service at " + NOWHERE
+                                + "; start the stack with ./softcifar up (or pass --url)"),
+                Arguments.of(
+                        List.of("runs", "retry", "--url", NOWHERE, "r1", "r2"),
+                        1,
+                        "softcifar: cannot reach " + "the results-service at " + NOWHERE
+                                + "; start the stack with ./softcifar up (or pass --url)"),
                 Arguments.of(List.of("runs", "retry"), 2, "softcifar: Missing required parameter: 'RUN'"),
-                Arguments.of(List.of("compare", "s1", "--format", "xml", "--url", NOWHERE), 1,
+                Arguments.of(
+                        List.of("compare", "s1", "--format", "xml", "--url", NOWHERE),
+                        1,
                         "softcifar: --format: expected md, csv or latex, got 'xml'"),
-                Arguments.of(List.of("compare", "s1", "--format", "latex", "--metric", "test/ece", "--url", NOWHERE),
-                        1, "softcifar: --metric: only with --format md or csv (the LaTeX table has the paper's columns)"),
-                Arguments.of(List.of("fetch", "r1", "--checkpoint", "--dump"), 2,
+                Arguments.of(
+                        List.of("compare", "s1", "--format", "latex", "--metric", "test/ece", "--url", NOWHERE),
+                        1,
+                        "softcifar: --metric: only with --format md or csv (the LaTeX table has the paper's columns)"),
+                Arguments.of(
+                        List.of("fetch", "r1", "--checkpoint", "--dump"),
+                        2,
                         "softcifar: Error: --checkpoint, --dump are mutually exclusive (specify only one)"),
-                Arguments.of(List.of("fetch", "r1", "--url", NOWHERE), 1, "softcifar: cannot reach the "
-                        + "results-service at " + NOWHERE + "; start the stack with ./softcifar up (or pass --url)"));
+                Arguments.of(
+                        List.of("fetch", "r1", "--url", NOWHERE),
+                        1,
+                        "softcifar: cannot reach the " + "results-service at " + NOWHERE
+                                + "; start the stack with ./softcifar up (or pass --url)"));
     }
 
     @ParameterizedTest

@@ -24,9 +24,9 @@ import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The independent cross-check of issue 12 (point 7) on every method: a 1-epoch ResNet-20 trained by
@@ -46,16 +46,20 @@ import org.junit.jupiter.api.io.TempDir;
 class CrossCheckIT {
 
     private static final Path PYTHON = Path.of("/usr/bin/python3");
-    private static final Path SCRIPT = Path.of("..", "tools", "crosscheck", "crosscheck.py").toAbsolutePath().normalize();
+    private static final Path SCRIPT = Path.of("..", "tools", "crosscheck", "crosscheck.py")
+            .toAbsolutePath()
+            .normalize();
     private static final int IMAGES = 1000;
     /** Training images (of the 800 in the train split): one epoch only has to produce a non-trivial model. */
     private static final int TRAIN_LIMIT = 256;
+
     private static final int OOD_IMAGES = 100;
     /** MC Dropout passes in the evaluation (the script replicates S-pass evaluations, so its cost scales with S). */
     private static final int DROPOUT_PASSES = 4;
 
     @TempDir
     static Path tmp;
+
     private static Path data;
     private static String ood;
 
@@ -65,15 +69,19 @@ class CrossCheckIT {
         requireOrSkip(real.isPresent(), "real data not found (../shared/data/cifar10h or -Dsoftcifar.data.cifar10h)");
         requireOrSkip(Files.isExecutable(PYTHON), PYTHON + " is missing (Debian: apt-get install python3-torch)");
         ProcessResult probe = run(List.of(PYTHON.toString(), "-c", "import torch, numpy"), 120);
-        requireOrSkip(probe.exitCode == 0, PYTHON + " cannot import torch and numpy (Debian: python3-torch): "
-                + probe.output.strip());
+        requireOrSkip(
+                probe.exitCode == 0,
+                PYTHON + " cannot import torch and numpy (Debian: python3-torch): " + probe.output.strip());
         assertThat(SCRIPT).as("the cross-check script").isRegularFile();
 
         SoftLabelDataset all = Cifar10hFolder.load(real.get());
         int[] first = IntStream.range(0, IMAGES).toArray();
         data = Files.createDirectories(tmp.resolve("cifar10h-1000"));
-        Cifar10Binary.write(data.resolve(Cifar10hFolder.IMAGES_FILE), all.images().first(IMAGES));
-        SoftLabels.write(data.resolve(Cifar10hFolder.PROBS_FILE), all.softLabels().subset(first).toArray());
+        Cifar10Binary.write(
+                data.resolve(Cifar10hFolder.IMAGES_FILE), all.images().first(IMAGES));
+        SoftLabels.write(
+                data.resolve(Cifar10hFolder.PROBS_FILE),
+                all.softLabels().subset(first).toArray());
         Cifar10hFolder.writeClassNames(data, Cifar10hFolder.CIFAR10_CLASS_NAMES);
         Path svhn = SyntheticData.writeSvhnTest(tmp.resolve("test_32x32.mat"), OOD_IMAGES, 12);
         Path cifar100 = SyntheticData.writeCifar100Test(tmp.resolve("test.bin"), OOD_IMAGES, 11);
@@ -93,9 +101,25 @@ class CrossCheckIT {
     void theIndependentReimplementationAgreesWithTheEvaluation(String method) throws Exception {
         long t0 = System.nanoTime();
         Path run = tmp.resolve("run-" + method);
-        var train = CliRunner.run("train", "--data", data.toString(), "--method", method, "--labels", "soft",
-                "--epochs", "1", "--warmup", "0", "--no-augment", "--limit", String.valueOf(TRAIN_LIMIT), "--seed", "0",
-                "--out", run.toString());
+        var train = CliRunner.run(
+                "train",
+                "--data",
+                data.toString(),
+                "--method",
+                method,
+                "--labels",
+                "soft",
+                "--epochs",
+                "1",
+                "--warmup",
+                "0",
+                "--no-augment",
+                "--limit",
+                String.valueOf(TRAIN_LIMIT),
+                "--seed",
+                "0",
+                "--out",
+                run.toString());
         assertThat(train.exitCode()).as(train.err()).isZero();
         Path checkpoint = run.resolve("best.ckpt");
         if (method.equals("sngp")) {
@@ -103,8 +127,19 @@ class CrossCheckIT {
         }
         long t1 = System.nanoTime();
         Path dump = tmp.resolve("dump-" + method);
-        List<String> evaluate = new ArrayList<>(List.of("evaluate", "--checkpoint", checkpoint.toString(), "--data",
-                data.toString(), "--ood", ood, "--fgsm", "0.005", "--dump", dump.toString(), "--dump-inputs"));
+        List<String> evaluate = new ArrayList<>(List.of(
+                "evaluate",
+                "--checkpoint",
+                checkpoint.toString(),
+                "--data",
+                data.toString(),
+                "--ood",
+                ood,
+                "--fgsm",
+                "0.005",
+                "--dump",
+                dump.toString(),
+                "--dump-inputs"));
         if (method.equals("sngp")) {
             evaluate.addAll(List.of("--sngp-mc", "200"));
         }
@@ -116,18 +151,28 @@ class CrossCheckIT {
         assertThat(dump.resolve("test_images.npy")).exists();
         long t2 = System.nanoTime();
 
-        List<String> script = new ArrayList<>(List.of(PYTHON.toString(), SCRIPT.toString(), "--checkpoint",
-                checkpoint.toString(), "--dump", dump.toString(), "--mc-groups", "4"));
+        List<String> script = new ArrayList<>(List.of(
+                PYTHON.toString(),
+                SCRIPT.toString(),
+                "--checkpoint",
+                checkpoint.toString(),
+                "--dump",
+                dump.toString(),
+                "--mc-groups",
+                "4"));
         if (method.equals("sngp")) {
             script.addAll(List.of("--require-sn-binding", "1"));
         }
         ProcessResult check = run(script, 600);
         long t3 = System.nanoTime();
         System.out.println(check.output);
-        System.out.printf("CrossCheckIT %s: train %.1f s, evaluate %.1f s, crosscheck.py %.1f s%n", method,
-                (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
+        System.out.printf(
+                "CrossCheckIT %s: train %.1f s, evaluate %.1f s, crosscheck.py %.1f s%n",
+                method, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
         keep(method, checkpoint, dump);
-        assertThat(check.exitCode).as("crosscheck.py exit code; its report:%n%s", check.output).isZero();
+        assertThat(check.exitCode)
+                .as("crosscheck.py exit code; its report:%n%s", check.output)
+                .isZero();
         assertThat(check.output).contains("checks passed").doesNotContain("FAIL");
     }
 
@@ -177,9 +222,13 @@ class CrossCheckIT {
 
     private record ProcessResult(int exitCode, String output) {}
 
-    private static ProcessResult run(List<String> command, int timeoutSeconds) throws IOException, InterruptedException {
+    private static ProcessResult run(List<String> command, int timeoutSeconds)
+            throws IOException, InterruptedException {
         Path log = Files.createTempFile(tmp, "process", ".log");
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             fail(String.join(" ", command) + " did not finish in " + timeoutSeconds + " s; output so far:\n"

@@ -2,9 +2,9 @@ package io.softcifar.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.softcifar.infra.local.TopicSpec;
 import io.softcifar.testsupport.TestInfrastructure;
 import io.softcifar.testsupport.TopicProbe;
-import io.softcifar.infra.local.TopicSpec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -26,7 +26,8 @@ class DlqCommandIT {
         String dlq = topic + ".dlq";
         infra.createTopics(TopicSpec.of(topic, 1), TopicSpec.of(dlq, 1));
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(
-                Map.of("bootstrap.servers", infra.kafkaBootstrapServers()), new StringSerializer(),
+                Map.of("bootstrap.servers", infra.kafkaBootstrapServers()),
+                new StringSerializer(),
                 new StringSerializer())) {
             ProducerRecord<String, String> poison = new ProducerRecord<>(dlq, "run-1", "{\"eventId\": 3");
             header(poison, "softcifar-dlq-reason", "cannot decode: unexpected end of input");
@@ -47,28 +48,36 @@ class DlqCommandIT {
         CliRunner.Result list = CliRunner.run("dlq", "--kafka", infra.kafkaBootstrapServers(), "--topic", dlq);
         assertThat(list.exitCode()).as(list.err()).isZero();
         assertThat(list.out().lines()).hasSize(3); // header + 2
-        assertThat(list.out()).contains(dlq + "/0@0").contains(topic + "/0@7").contains("poison")
+        assertThat(list.out())
+                .contains(dlq + "/0@0")
+                .contains(topic + "/0@7")
+                .contains("poison")
                 .contains("cannot decode: unexpected end of input");
-        assertThat(list.out()).contains(dlq + "/0@1").contains("retries-exhausted").contains("12")
+        assertThat(list.out())
+                .contains(dlq + "/0@1")
+                .contains("retries-exhausted")
+                .contains("12")
                 .contains("retries exhausted after 12 tries: ObjectStoreException: down");
 
-        CliRunner.Result replay = CliRunner.run("dlq", "replay", "--kafka", infra.kafkaBootstrapServers(),
-                dlq + "/0@1");
+        CliRunner.Result replay =
+                CliRunner.run("dlq", "replay", "--kafka", infra.kafkaBootstrapServers(), dlq + "/0@1");
         assertThat(replay.exitCode()).as(replay.err()).isZero();
         assertThat(replay.out()).startsWith("Replayed " + dlq + "/0@1 to " + topic + "/0@0");
         try (TopicProbe original = new TopicProbe(infra.kafkaBootstrapServers(), topic)) {
-            ConsumerRecord<String, String> back = original.await(r -> true, Duration.ofSeconds(20)).orElseThrow();
+            ConsumerRecord<String, String> back =
+                    original.await(r -> true, Duration.ofSeconds(20)).orElseThrow();
             assertThat(back.key()).isEqualTo("run-2");
             assertThat(back.value()).isEqualTo("{\"ok\":true}");
-            assertThat(new String(back.headers().lastHeader("softcifar-replayed-from").value(),
-                    StandardCharsets.UTF_8)).isEqualTo(dlq + "/0@1");
+            assertThat(new String(
+                            back.headers().lastHeader("softcifar-replayed-from").value(), StandardCharsets.UTF_8))
+                    .isEqualTo(dlq + "/0@1");
         }
 
         CliRunner.Result bad = CliRunner.run("dlq", "replay", "--kafka", infra.kafkaBootstrapServers(), "run-2");
         assertThat(bad.exitCode()).isEqualTo(1);
         assertThat(bad.err()).startsWith("softcifar: ID: expected TOPIC.dlq/PARTITION@OFFSET");
-        CliRunner.Result missing = CliRunner.run("dlq", "replay", "--kafka", infra.kafkaBootstrapServers(),
-                dlq + "/0@9");
+        CliRunner.Result missing =
+                CliRunner.run("dlq", "replay", "--kafka", infra.kafkaBootstrapServers(), dlq + "/0@9");
         assertThat(missing.exitCode()).isEqualTo(1);
         assertThat(missing.err()).contains("no dead letter at " + dlq + "-0@9");
     }

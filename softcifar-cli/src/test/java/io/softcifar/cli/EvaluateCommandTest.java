@@ -24,6 +24,7 @@ class EvaluateCommandTest {
 
     @TempDir
     static Path tmp;
+
     private static Path data;
     private static Path checkpoint;
     private static Path cifar100;
@@ -35,8 +36,26 @@ class EvaluateCommandTest {
         cifar100 = SyntheticData.writeCifar100Test(tmp.resolve("test.bin"), 80, 11);
         svhn = SyntheticData.writeSvhnTest(tmp.resolve("test_32x32.mat"), 80, 12);
         Path out = tmp.resolve("run");
-        var train = run("train", "--data", data.toString(), "--method", "basic", "--labels", "soft", "--depth", "8",
-                "--epochs", "1", "--batch-size", "32", "--warmup", "0", "--no-augment", "--seed", "3", "--out",
+        var train = run(
+                "train",
+                "--data",
+                data.toString(),
+                "--method",
+                "basic",
+                "--labels",
+                "soft",
+                "--depth",
+                "8",
+                "--epochs",
+                "1",
+                "--batch-size",
+                "32",
+                "--warmup",
+                "0",
+                "--no-augment",
+                "--seed",
+                "3",
+                "--out",
                 out.toString());
         assertThat(train.exitCode()).as(train.err()).isZero();
         checkpoint = out.resolve("best.ckpt");
@@ -53,29 +72,63 @@ class EvaluateCommandTest {
 
     @Test
     void printsATableOfEveryMetric() {
-        var r = run("evaluate", "--checkpoint", checkpoint.toString(), "--data", data.toString(), "--ood", oodSpec(),
-                "--fgsm", "0.005,0.01");
+        var r = run(
+                "evaluate",
+                "--checkpoint",
+                checkpoint.toString(),
+                "--data",
+                data.toString(),
+                "--ood",
+                oodSpec(),
+                "--fgsm",
+                "0.005,0.01");
         assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(r.out()).contains("test/accuracy", "test/ece ", "test/ece_true_class", "test/overconfidence_error",
-                "test/nll", "test/brier", "test/macro_precision", "test/macro_recall", "test/soft_cross_entropy",
-                "test/soft_kl", "ood/svhn_auroc ", "ood/svhn_aupr ", "ood/svhn_auroc_max_prob", "ood/svhn_auroc_native",
-                "ood/cifar100_auroc ", "fgsm/0.005_decrease", "fgsm/0.01_decrease", "reliability", "images      test 60,"
-                        + " svhn 60 of 80, cifar100 60 of 80");
+        assertThat(r.out())
+                .contains(
+                        "test/accuracy",
+                        "test/ece ",
+                        "test/ece_true_class",
+                        "test/overconfidence_error",
+                        "test/nll",
+                        "test/brier",
+                        "test/macro_precision",
+                        "test/macro_recall",
+                        "test/soft_cross_entropy",
+                        "test/soft_kl",
+                        "ood/svhn_auroc ",
+                        "ood/svhn_aupr ",
+                        "ood/svhn_auroc_max_prob",
+                        "ood/svhn_auroc_native",
+                        "ood/cifar100_auroc ",
+                        "fgsm/0.005_decrease",
+                        "fgsm/0.01_decrease",
+                        "reliability",
+                        "images      test 60," + " svhn 60 of 80, cifar100 60 of 80");
     }
 
     @Test
     void printsOneJsonObjectAndWritesTheDump() throws Exception {
         Path dump = tmp.resolve("dump");
-        var r = run("evaluate", "--checkpoint", checkpoint.toString(), "--data", data.toString(), "--ood", oodSpec(),
-                "--json", "--dump", dump.toString());
+        var r = run(
+                "evaluate",
+                "--checkpoint",
+                checkpoint.toString(),
+                "--data",
+                data.toString(),
+                "--ood",
+                oodSpec(),
+                "--json",
+                "--dump",
+                dump.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out().strip().lines()).hasSize(1);
         @SuppressWarnings("unchecked")
         Map<String, Object> json = Json.MAPPER.readValue(r.out(), Map.class);
         @SuppressWarnings("unchecked")
         Map<String, Double> metrics = (Map<String, Double>) json.get("metrics");
-        assertThat(metrics).containsKeys("test/accuracy", "test/ece", "ood/svhn_auroc", "ood/cifar100_auroc",
-                "fgsm/0.005_decrease");
+        assertThat(metrics)
+                .containsKeys(
+                        "test/accuracy", "test/ece", "ood/svhn_auroc", "ood/cifar100_auroc", "fgsm/0.005_decrease");
         assertThat(metrics.get("test/accuracy")).isBetween(0.0, 1.0);
         assertThat(json.get("method")).isEqualTo("basic");
         assertThat((List<?>) json.get("reliability")).hasSize(10);
@@ -120,8 +173,8 @@ class EvaluateCommandTest {
 
     @Test
     void unknownOodNameIsOneLine() {
-        var r = run("evaluate", "--checkpoint", checkpoint.toString(), "--data", data.toString(), "--ood",
-                "mnist=" + svhn);
+        var r = run(
+                "evaluate", "--checkpoint", checkpoint.toString(), "--data", data.toString(), "--ood", "mnist=" + svhn);
         assertOneLineError(r, "ood: unknown OOD set 'mnist' (expected svhn or cifar100)");
     }
 
@@ -129,11 +182,23 @@ class EvaluateCommandTest {
     void oodFileOfTheWrongShapeIsOneLineNamingTheFile() throws Exception {
         Path truncated = tmp.resolve("short.bin");
         Files.write(truncated, new byte[Cifar100Binary.RECORD_BYTES * 3 + 100]);
-        var r = run("evaluate", "--checkpoint", checkpoint.toString(), "--data", data.toString(), "--ood",
+        var r = run(
+                "evaluate",
+                "--checkpoint",
+                checkpoint.toString(),
+                "--data",
+                data.toString(),
+                "--ood",
                 "cifar100=" + truncated);
         assertOneLineError(r, truncated + ": size", "not a multiple of 3074");
         // a CIFAR-100 file given as SVHN
-        var swapped = run("evaluate", "--checkpoint", checkpoint.toString(), "--data", data.toString(), "--ood",
+        var swapped = run(
+                "evaluate",
+                "--checkpoint",
+                checkpoint.toString(),
+                "--data",
+                data.toString(),
+                "--ood",
                 "svhn=" + cifar100);
         assertOneLineError(swapped, cifar100.toString());
     }
@@ -141,18 +206,29 @@ class EvaluateCommandTest {
     @Test
     void missingOodFileAndMissingDataAreOneLine() {
         Path gone = tmp.resolve("gone.mat");
-        assertOneLineError(run("evaluate", "--checkpoint", checkpoint.toString(), "--data", data.toString(), "--ood",
-                "svhn=" + gone), gone + ": not found");
+        assertOneLineError(
+                run(
+                        "evaluate",
+                        "--checkpoint",
+                        checkpoint.toString(),
+                        "--data",
+                        data.toString(),
+                        "--ood",
+                        "svhn=" + gone),
+                gone + ": not found");
         Path noData = tmp.resolve("no-data");
-        assertOneLineError(run("evaluate", "--checkpoint", checkpoint.toString(), "--data", noData.toString()),
+        assertOneLineError(
+                run("evaluate", "--checkpoint", checkpoint.toString(), "--data", noData.toString()),
                 noData + ": not found");
     }
 
     @Test
     void badOptionValuesAreOneLine() {
-        assertOneLineError(run("evaluate", "--checkpoint", checkpoint.toString(), "--data", data.toString(),
-                "--fgsm=2"), "fgsm: epsilon must be in [0, 1]");
-        assertOneLineError(run("evaluate", "--checkpoint", checkpoint.toString(), "--data", data.toString(),
-                "--mc-samples", "0"), "mc-samples: must be >= 1");
+        assertOneLineError(
+                run("evaluate", "--checkpoint", checkpoint.toString(), "--data", data.toString(), "--fgsm=2"),
+                "fgsm: epsilon must be in [0, 1]");
+        assertOneLineError(
+                run("evaluate", "--checkpoint", checkpoint.toString(), "--data", data.toString(), "--mc-samples", "0"),
+                "mc-samples: must be >= 1");
     }
 }

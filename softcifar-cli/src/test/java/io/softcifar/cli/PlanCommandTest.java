@@ -33,8 +33,17 @@ class PlanCommandTest {
         // run 33 = configuration 7 ("dropout, no aug, soft"), seed 2
         assertRow(runs.get(6 * 5 + 2), "dropout, no aug, soft", "dropout", "soft", "none", false, null, null, 0.1, 2);
         // run 60 = configuration 12 ("dropout, no aug, hard, CutMix"), seed 4
-        assertRow(runs.get(11 * 5 + 4), "dropout, no aug, hard, CutMix", "dropout", "hard", "cutmix", false, 0.2, 0.15,
-                0.1, 4);
+        assertRow(
+                runs.get(11 * 5 + 4),
+                "dropout, no aug, hard, CutMix",
+                "dropout",
+                "hard",
+                "cutmix",
+                false,
+                0.2,
+                0.15,
+                0.1,
+                4);
         // run 76 = configuration 16 ("dropout, hard, Mixup"), seed 0
         assertRow(runs.get(15 * 5), "dropout, hard, Mixup", "dropout", "hard", "mixup", true, 0.2, 0.15, 0.1, 0);
         // run 111 = configuration 23 ("DUQ, soft, CutMix"), seed 0
@@ -45,21 +54,41 @@ class PlanCommandTest {
         String studyId = plan.get("studyId").asText();
         assertThat(studyId).matches("paper-[0-9a-f]{8}");
         for (JsonNode run : runs) {
-            assertThat(run.get("runId").asText()).startsWith(studyId + "-").endsWith("-s" + run.get("seed").asLong());
+            assertThat(run.get("runId").asText())
+                    .startsWith(studyId + "-")
+                    .endsWith("-s" + run.get("seed").asLong());
         }
         assertThat(runs.get(6 * 5).get("runId").asText()).contains("-dropout-soft-noaug-");
     }
 
-    private static void assertRow(JsonNode row, String label, String method, String labels, String mixing,
-            boolean augment, Double alpha, Double q, Double p, long seed) {
+    private static void assertRow(
+            JsonNode row,
+            String label,
+            String method,
+            String labels,
+            String mixing,
+            boolean augment,
+            Double alpha,
+            Double q,
+            Double p,
+            long seed) {
         assertThat(row.get("label").asText()).isEqualTo(label);
         assertThat(row.get("method").asText()).isEqualTo(method);
         assertThat(row.get("labelMode").asText()).isEqualTo(labels);
         assertThat(row.get("mixing").asText()).isEqualTo(mixing);
         assertThat(row.get("augment").asBoolean()).isEqualTo(augment);
-        assertThat(row.get("mixAlpha").isNull() ? null : row.get("mixAlpha").asDouble()).isEqualTo(alpha);
-        assertThat(row.get("mixProbability").isNull() ? null : row.get("mixProbability").asDouble()).isEqualTo(q);
-        assertThat(row.get("dropoutRate").isNull() ? null : row.get("dropoutRate").asDouble()).isEqualTo(p);
+        assertThat(row.get("mixAlpha").isNull() ? null : row.get("mixAlpha").asDouble())
+                .isEqualTo(alpha);
+        assertThat(
+                        row.get("mixProbability").isNull()
+                                ? null
+                                : row.get("mixProbability").asDouble())
+                .isEqualTo(q);
+        assertThat(
+                        row.get("dropoutRate").isNull()
+                                ? null
+                                : row.get("dropoutRate").asDouble())
+                .isEqualTo(p);
         assertThat(row.get("seed").asLong()).isEqualTo(seed);
     }
 
@@ -71,13 +100,16 @@ class PlanCommandTest {
         assertThat(lines).hasSize(1 + 150 + 1);
         assertThat(lines[0]).startsWith("#").contains("configuration", "method", "α", "q", "seed", "run id");
         // row 60: configuration 12, seed 4
-        assertThat(lines[60]).startsWith("60   dropout, no aug, hard, CutMix  ")
+        assertThat(lines[60])
+                .startsWith("60   dropout, no aug, hard, CutMix  ")
                 .matches(".*dropout\\s+hard\\s+cutmix\\s+no\\s+0\\.2\\s+0\\.15\\s+0\\.1\\s+4\\s+paper-.*-s4");
         assertThat(lines[1])
                 .matches("1\\s+basic, soft\\s+basic\\s+soft\\s+none\\s+yes\\s+-\\s+-\\s+-\\s+0\\s+paper-.*-s0");
-        assertThat(lines[151]).startsWith("30 configurations × 5 seeds = 150 runs of study paper-")
+        assertThat(lines[151])
+                .startsWith("30 configurations × 5 seeds = 150 runs of study paper-")
                 .contains("nothing submitted");
-        assertThat(Arrays.stream(lines).filter(l -> l.contains("SNGP, hard, CutMix"))).hasSize(5);
+        assertThat(Arrays.stream(lines).filter(l -> l.contains("SNGP, hard, CutMix")))
+                .hasSize(5);
     }
 
     @Test
@@ -87,7 +119,9 @@ class PlanCommandTest {
         JsonNode plan = Json.MAPPER.readTree(r.out().strip());
         assertThat(plan.get("runs")).hasSize(30);
         assertThat(plan.get("studyId").asText()).isEqualTo("p1");
-        assertThat(plan.at("/runs/29/runId").asText()).startsWith("p1-sngp-hard-cutmix-").endsWith("-s0");
+        assertThat(plan.at("/runs/29/runId").asText())
+                .startsWith("p1-sngp-hard-cutmix-")
+                .endsWith("-s0");
     }
 
     @Test
@@ -116,8 +150,10 @@ class PlanCommandTest {
         assertThat(neither.err()).startsWith("softcifar: give either --preset paper or a STUDY.json file");
 
         Path bad = tmp.resolve("bad.json");
-        Files.writeString(bad, "{\"name\": \"x\", \"datasetId\": \"d\", \"grid\": {\"methods\": [\"resnet\"], "
-                + "\"labelModes\": [\"soft\"]}}");
+        Files.writeString(
+                bad,
+                "{\"name\": \"x\", \"datasetId\": \"d\", \"grid\": {\"methods\": [\"resnet\"], "
+                        + "\"labelModes\": [\"soft\"]}}");
         CliRunner.Result invalid = CliRunner.run("plan", bad.toString());
         assertThat(invalid.exitCode()).isEqualTo(1);
         assertThat(invalid.errLines()).hasSize(1);

@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Test;
 class RunLineTest {
 
     private static JsonNode run(String extra) throws Exception {
-        return new ObjectMapper().readTree("{\"runId\":\"r1\",\"label\":\"basic, hard\",\"seed\":0,"
-                + "\"status\":\"REQUESTED\",\"epoch\":1,\"epochs\":3,\"evaluated\":false" + extra + "}");
+        return new ObjectMapper()
+                .readTree("{\"runId\":\"r1\",\"label\":\"basic, hard\",\"seed\":0,"
+                        + "\"status\":\"REQUESTED\",\"epoch\":1,\"epochs\":3,\"evaluated\":false" + extra + "}");
     }
 
     @Test

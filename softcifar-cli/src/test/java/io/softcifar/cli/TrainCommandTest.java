@@ -28,8 +28,20 @@ class TrainCommandTest {
     }
 
     private static String[] train(Path dataDir, Path out, String... extra) {
-        List<String> args = new ArrayList<>(List.of("train", "--data", dataDir.toString(), "--out", out.toString(),
-                "--depth", "8", "--epochs", "1", "--batch-size", "32", "--limit", "64"));
+        List<String> args = new ArrayList<>(List.of(
+                "train",
+                "--data",
+                dataDir.toString(),
+                "--out",
+                out.toString(),
+                "--depth",
+                "8",
+                "--epochs",
+                "1",
+                "--batch-size",
+                "32",
+                "--limit",
+                "64"));
         args.addAll(List.of(extra));
         return args.toArray(String[]::new);
     }
@@ -62,8 +74,8 @@ class TrainCommandTest {
 
     @Test
     void nesterovIsAnOptionAndABareMixupFlagIsTheReferences(@TempDir Path out) throws IOException {
-        CliRunner.Result r = CliRunner.run(train(data, out, "--method", "basic", "--labels", "hard", "--nesterov",
-                "--mixup", "--json"));
+        CliRunner.Result r = CliRunner.run(
+                train(data, out, "--method", "basic", "--labels", "hard", "--nesterov", "--mixup", "--json"));
         assertThat(r.exitCode()).as(r.err()).isZero();
         JsonNode config = Json.MAPPER.readTree(r.out().strip()).get("config");
         assertThat(config.get("nesterov").asBoolean()).isTrue();
@@ -96,7 +108,9 @@ class TrainCommandTest {
         Path dir = copyData(tmp);
         double[][] rows = SoftLabels.read(dir.resolve("cifar10h-probs.npy")).toArray();
         rows[5][0] += 0.2;
-        double[] flat = java.util.Arrays.stream(rows).flatMapToDouble(java.util.Arrays::stream).toArray();
+        double[] flat = java.util.Arrays.stream(rows)
+                .flatMapToDouble(java.util.Arrays::stream)
+                .toArray();
         io.softcifar.ml.data.NpyFiles.writeFloat64(dir.resolve("cifar10h-probs.npy"), flat, rows.length, 10);
         CliRunner.Result r = CliRunner.run(train(dir, tmp.resolve("out"), "--method", "basic", "--labels", "soft"));
         assertOneLineError(r, "cifar10h-probs.npy", "row 5");
@@ -119,8 +133,8 @@ class TrainCommandTest {
 
     @Test
     void sngpTrainsWithTheChosenGpFormulationRecordedInItsConfig(@TempDir Path out) throws IOException {
-        CliRunner.Result r = CliRunner.run(train(data, out, "--method", "sngp", "--labels", "soft", "--json",
-                "--gp-formulation", "liu2020"));
+        CliRunner.Result r = CliRunner.run(
+                train(data, out, "--method", "sngp", "--labels", "soft", "--json", "--gp-formulation", "liu2020"));
         assertThat(r.exitCode()).as(r.err()).isZero();
         JsonNode json = Json.MAPPER.readTree(r.out().strip());
         assertThat(json.at("/config/model/gpFormulation").asText()).isEqualTo("LIU2020");
@@ -128,39 +142,52 @@ class TrainCommandTest {
 
     @Test
     void unknownGpFormulationIsOneLine(@TempDir Path tmp) {
-        CliRunner.Result r = CliRunner.run(train(data, tmp.resolve("out"), "--method", "sngp", "--labels", "soft",
-                "--gp-formulation", "edward"));
+        CliRunner.Result r = CliRunner.run(
+                train(data, tmp.resolve("out"), "--method", "sngp", "--labels", "soft", "--gp-formulation", "edward"));
         assertOneLineError(r, "gp-formulation", "edward", "reference, liu2020");
     }
 
     @Test
     void negativeLearningRateIsOneLine(@TempDir Path tmp) {
-        CliRunner.Result r = CliRunner.run(train(data, tmp.resolve("out"), "--method", "basic", "--labels", "soft",
-                "--lr", "-0.1"));
+        CliRunner.Result r =
+                CliRunner.run(train(data, tmp.resolve("out"), "--method", "basic", "--labels", "soft", "--lr", "-0.1"));
         assertOneLineError(r, "lr", "-0.1");
     }
 
     @Test
     void mixupAndCutmixTogetherIsOneLine(@TempDir Path tmp) {
-        CliRunner.Result r = CliRunner.run(train(data, tmp.resolve("out"), "--method", "basic", "--labels", "hard",
-                "--mixup", "1:0.2", "--cutmix", "1:0.2"));
+        CliRunner.Result r = CliRunner.run(train(
+                data,
+                tmp.resolve("out"),
+                "--method",
+                "basic",
+                "--labels",
+                "hard",
+                "--mixup",
+                "1:0.2",
+                "--cutmix",
+                "1:0.2"));
         assertOneLineError(r, "--mixup", "--cutmix");
     }
 
     @Test
     void unknownLabelModeAndBadMixSpecAreOneLine(@TempDir Path tmp) {
-        assertOneLineError(CliRunner.run(train(data, tmp.resolve("o1"), "--method", "basic", "--labels", "fuzzy")),
+        assertOneLineError(
+                CliRunner.run(train(data, tmp.resolve("o1"), "--method", "basic", "--labels", "fuzzy")),
                 "label mode 'fuzzy'");
-        assertOneLineError(CliRunner.run(train(data, tmp.resolve("o2"), "--method", "basic", "--labels", "hard",
-                "--mixup", "abc")), "--mixup", "α:q");
+        assertOneLineError(
+                CliRunner.run(
+                        train(data, tmp.resolve("o2"), "--method", "basic", "--labels", "hard", "--mixup", "abc")),
+                "--mixup",
+                "α:q");
     }
 
     @Test
     void gpuWithoutGpuIsAnErrorNotASilentCpuRun(@TempDir Path tmp) {
-        org.junit.jupiter.api.Assumptions.assumeTrue(io.softcifar.ml.train.EngineSetup.engine().getGpuCount() == 0,
-                "a GPU is visible here");
-        CliRunner.Result r = CliRunner.run(train(data, tmp.resolve("out"), "--method", "basic", "--labels", "soft",
-                "--device", "gpu"));
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                io.softcifar.ml.train.EngineSetup.engine().getGpuCount() == 0, "a GPU is visible here");
+        CliRunner.Result r = CliRunner.run(
+                train(data, tmp.resolve("out"), "--method", "basic", "--labels", "soft", "--device", "gpu"));
         assertOneLineError(r, "gpu", "no CUDA device");
     }
 

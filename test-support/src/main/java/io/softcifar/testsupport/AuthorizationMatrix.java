@@ -60,7 +60,8 @@ public final class AuthorizationMatrix {
                 }
                 Path sub = m.getAnnotation(Path.class);
                 String template = "/" + root.value() + (sub == null ? "" : "/" + sub.value());
-                endpoints.add(new Endpoint(method, template.replaceAll("/+", "/").replaceAll("(.)/$", "$1")));
+                endpoints.add(
+                        new Endpoint(method, template.replaceAll("/+", "/").replaceAll("(.)/$", "$1")));
             }
         }
         endpoints.sort(Comparator.comparing(Endpoint::template).thenComparing(Endpoint::method));
@@ -90,12 +91,16 @@ public final class AuthorizationMatrix {
             refused(send(e, "Basic dXNlcjpwYXNz"), e, 401, "not a bearer credential");
             Response read = send(e, "Bearer " + TestCredentials.readKey());
             if (e.safe()) {
-                assertThat(read.statusCode()).as(e + " with the read key: " + read.asString()).isNotIn(401, 403);
+                assertThat(read.statusCode())
+                        .as(e + " with the read key: " + read.asString())
+                        .isNotIn(401, 403);
             } else {
                 refused(read, e, 403, "read key");
             }
             Response submit = send(e, "Bearer " + TestCredentials.submitKey());
-            assertThat(submit.statusCode()).as(e + " with the submit key: " + submit.asString()).isNotIn(401, 403);
+            assertThat(submit.statusCode())
+                    .as(e + " with the submit key: " + submit.asString())
+                    .isNotIn(401, 403);
             requests += 5;
         }
         return requests;
@@ -112,13 +117,16 @@ public final class AuthorizationMatrix {
         assertThat(check(endpoints)).isEqualTo(5 * endpoints.size());
         for (String path : List.of("/q/health/ready", "/q/health/live", "/q/metrics")) {
             Response r = RestAssured.given().noFilters().get(ManagementPort.url(path));
-            assertThat(r.statusCode()).as("management " + path + ": " + r.asString()).isEqualTo(200);
+            assertThat(r.statusCode())
+                    .as("management " + path + ": " + r.asString())
+                    .isEqualTo(200);
         }
         return endpoints;
     }
 
     private static Response send(Endpoint e, String authorization) {
-        var request = RestAssured.given().noFilters().contentType("application/json").accept("application/json");
+        var request =
+                RestAssured.given().noFilters().contentType("application/json").accept("application/json");
         if (authorization != null) {
             request.header("Authorization", authorization);
         }

@@ -2,7 +2,6 @@ package io.softcifar.testsupport;
 
 import io.softcifar.infra.local.EmbeddedKafka;
 import io.softcifar.infra.local.InfrastructureException;
-
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -19,6 +18,7 @@ final class ContainersBackend implements InfrastructureBackend {
 
     /** Test-only credentials of the S3 container (test-support is never on a production class path). */
     static final String TEST_ACCESS_KEY = "softcifar-test";
+
     static final String TEST_SECRET_KEY = "softcifar-test-secret";
 
     /** Same broker version as the kafka-clients of the Quarkus BOM and as {@link EmbeddedKafka}. */
@@ -29,11 +29,13 @@ final class ContainersBackend implements InfrastructureBackend {
      */
     static final String S3_IMAGE =
             "chrislusf/seaweedfs:4.48@sha256:4e61d15fd35994cb1e43e1e553dff106794841fd9a99ade2fc8c8bfce4d7872d";
+
     static final int S3_PORT = 8333;
     /** One identity with every right: the tests create and delete their own buckets. */
-    static final String S3_IDENTITIES = "{\"identities\": [{\"name\": \"softcifar-test\", \"credentials\": [{\"accessKey\": \""
-            + TEST_ACCESS_KEY + "\", \"secretKey\": \"" + TEST_SECRET_KEY
-            + "\"}], \"actions\": [\"Admin\", \"Read\", \"Write\", \"List\", \"Tagging\"]}]}";
+    static final String S3_IDENTITIES =
+            "{\"identities\": [{\"name\": \"softcifar-test\", \"credentials\": [{\"accessKey\": \""
+                    + TEST_ACCESS_KEY + "\", \"secretKey\": \"" + TEST_SECRET_KEY
+                    + "\"}], \"actions\": [\"Admin\", \"Read\", \"Write\", \"List\", \"Tagging\"]}]}";
 
     private final KafkaContainer kafka;
     private final GenericContainer<?> s3;
@@ -65,8 +67,10 @@ final class ContainersBackend implements InfrastructureBackend {
         } catch (RuntimeException e) {
             s3.stop();
             kafka.stop();
-            throw new InfrastructureException("Could not start the test containers " + KAFKA_IMAGE + " and "
-                    + S3_IMAGE + ": " + InfrastructureException.rootMessage(e), e);
+            throw new InfrastructureException(
+                    "Could not start the test containers " + KAFKA_IMAGE + " and " + S3_IMAGE + ": "
+                            + InfrastructureException.rootMessage(e),
+                    e);
         }
     }
 
@@ -75,9 +79,17 @@ final class ContainersBackend implements InfrastructureBackend {
     static GenericContainer<?> seaweedfs() {
         return new GenericContainer<>(S3_IMAGE)
                 .withCopyToContainer(Transferable.of(S3_IDENTITIES), "/etc/seaweedfs/s3.json")
-                .withCreateContainerCmdModifier(cmd -> cmd.withEntrypoint("/usr/bin/weed").withWorkingDir("/data"))
-                .withCommand("server", "-dir=/data", "-ip.bind=0.0.0.0", "-s3", "-s3.port=" + S3_PORT,
-                        "-s3.config=/etc/seaweedfs/s3.json", "-volume.max=0", "-master.volumeSizeLimitMB=64")
+                .withCreateContainerCmdModifier(
+                        cmd -> cmd.withEntrypoint("/usr/bin/weed").withWorkingDir("/data"))
+                .withCommand(
+                        "server",
+                        "-dir=/data",
+                        "-ip.bind=0.0.0.0",
+                        "-s3",
+                        "-s3.port=" + S3_PORT,
+                        "-s3.config=/etc/seaweedfs/s3.json",
+                        "-volume.max=0",
+                        "-master.volumeSizeLimitMB=64")
                 .withExposedPorts(S3_PORT)
                 .waitingFor(Wait.forHttp("/healthz").forPort(S3_PORT));
     }

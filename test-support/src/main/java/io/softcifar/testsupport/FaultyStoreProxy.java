@@ -54,8 +54,8 @@ public final class FaultyStoreProxy {
             return new FaultyStoreProxy(sharedState(marker));
         }
         try {
-            return new FaultyStoreProxy((Map<String, Object>) owner.getMethod("sharedState", String.class)
-                    .invoke(null, marker));
+            return new FaultyStoreProxy((Map<String, Object>)
+                    owner.getMethod("sharedState", String.class).invoke(null, marker));
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("Cannot reach " + owner + " in the system class loader", e);
         }
@@ -66,7 +66,8 @@ public final class FaultyStoreProxy {
      * can call it reflectively. Not meant for tests: use {@link #shared}.
      */
     public static synchronized Map<String, Object> sharedState(String marker) {
-        return RELAYS.computeIfAbsent(marker, m -> start(URI.create(TestInfrastructure.get().s3Endpoint()), m));
+        return RELAYS.computeIfAbsent(
+                marker, m -> start(URI.create(TestInfrastructure.get().s3Endpoint()), m));
     }
 
     /** This class as the system class loader sees it, or this very class when the system loader cannot see it. */
@@ -110,29 +111,34 @@ public final class FaultyStoreProxy {
         } catch (IOException e) {
             throw new IllegalStateException("FaultyStoreProxy: cannot listen on the loopback address: " + e, e);
         }
-        Thread acceptor = new Thread(() -> {
-            while (true) {
-                try {
-                    Socket client = server.accept();
-                    Thread t = new Thread(() -> relay(client, upstream, marker, also, faults), "faulty-store-relay");
-                    t.setDaemon(true);
-                    t.start();
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        }, "faulty-store-proxy");
+        Thread acceptor = new Thread(
+                () -> {
+                    while (true) {
+                        try {
+                            Socket client = server.accept();
+                            Thread t = new Thread(
+                                    () -> relay(client, upstream, marker, also, faults), "faulty-store-relay");
+                            t.setDaemon(true);
+                            t.start();
+                        } catch (IOException e) {
+                            return;
+                        }
+                    }
+                },
+                "faulty-store-proxy");
         acceptor.setDaemon(true);
         acceptor.start();
         Map<String, Object> state = new ConcurrentHashMap<>();
-        state.put(ENDPOINT, "http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + server.getLocalPort());
+        state.put(
+                ENDPOINT, "http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + server.getLocalPort());
         state.put(FAULTS, faults);
         state.put(ALSO, also);
         return state;
     }
 
     private static void relay(Socket client, URI upstream, String marker, Set<String> also, AtomicLong faults) {
-        try (client; Socket server = new Socket()) {
+        try (client;
+                Socket server = new Socket()) {
             server.connect(new InetSocketAddress(upstream.getHost(), upstream.getPort()), 5_000);
             InputStream fromClient = new BufferedInputStream(client.getInputStream());
             OutputStream toClient = new BufferedOutputStream(client.getOutputStream());
@@ -149,14 +155,17 @@ public final class FaultyStoreProxy {
                     throw new IOException("chunked request bodies are not relayed");
                 }
                 long length = Math.max(0, request.contentLength());
-                if (line.length > 1 && (line[1].contains(marker) || also.stream().anyMatch(line[1]::contains))) {
+                if (line.length > 1
+                        && (line[1].contains(marker) || also.stream().anyMatch(line[1]::contains))) {
                     fromClient.skipNBytes(length);
                     faults.incrementAndGet();
                     byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>ServiceUnavailable</Code>"
-                            + "<Message>injected by FaultyStoreProxy</Message><Resource>" + line[1]
-                            + "</Resource><RequestId>faulty</RequestId></Error>").getBytes(StandardCharsets.UTF_8);
+                                    + "<Message>injected by FaultyStoreProxy</Message><Resource>" + line[1]
+                                    + "</Resource><RequestId>faulty</RequestId></Error>")
+                            .getBytes(StandardCharsets.UTF_8);
                     toClient.write(("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/xml\r\n"
-                            + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                                    + "Content-Length: " + body.length + "\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
                     if (!method.equals("HEAD")) {
                         toClient.write(body);
                     }
@@ -272,7 +281,8 @@ public final class FaultyStoreProxy {
                 }
                 int colon = header.indexOf(':');
                 if (colon > 0) {
-                    headers.put(header.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                    headers.put(
+                            header.substring(0, colon).trim().toLowerCase(Locale.ROOT),
                             header.substring(colon + 1).trim());
                 }
             }

@@ -50,13 +50,21 @@ public final class GiveUpScenario {
      * {@value #STORE_TRIES} times 50 ms apart.
      */
     public static Map<String, String> profile(String marker) {
-        return Map.of("softcifar.s3.endpoint", FaultyStoreProxy.shared(marker).endpoint(),
-                "softcifar.s3.attempts", Integer.toString(STORE_TRIES),
-                "softcifar.s3.initial-backoff", "50ms",
-                "softcifar.s3.max-backoff", "50ms",
-                "softcifar.consumer.retry.max-attempts", Integer.toString(TRIES),
-                "softcifar.consumer.retry.initial-backoff", "100ms",
-                "softcifar.consumer.retry.max-backoff", "100ms");
+        return Map.of(
+                "softcifar.s3.endpoint",
+                FaultyStoreProxy.shared(marker).endpoint(),
+                "softcifar.s3.attempts",
+                Integer.toString(STORE_TRIES),
+                "softcifar.s3.initial-backoff",
+                "50ms",
+                "softcifar.s3.max-backoff",
+                "50ms",
+                "softcifar.consumer.retry.max-attempts",
+                Integer.toString(TRIES),
+                "softcifar.consumer.retry.initial-backoff",
+                "100ms",
+                "softcifar.consumer.retry.max-backoff",
+                "100ms");
     }
 
     /**
@@ -75,11 +83,16 @@ public final class GiveUpScenario {
 
     /** Writes the bad record, then the good one, both to partition 0 of the topic: the good one waits behind it. */
     public void send(String badKey, String badValue, String goodKey, String goodValue) throws Exception {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
-                TestInfrastructure.get().kafkaBootstrapServers(), "acks", "all"), new StringSerializer(),
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", TestInfrastructure.get().kafkaBootstrapServers(), "acks", "all"),
+                new StringSerializer(),
                 new StringSerializer())) {
-            badOffset = producer.send(new ProducerRecord<>(topic, 0, badKey, badValue)).get().offset();
-            long goodOffset = producer.send(new ProducerRecord<>(topic, 0, goodKey, goodValue)).get().offset();
+            badOffset = producer.send(new ProducerRecord<>(topic, 0, badKey, badValue))
+                    .get()
+                    .offset();
+            long goodOffset = producer.send(new ProducerRecord<>(topic, 0, goodKey, goodValue))
+                    .get()
+                    .offset();
             assertTrue(goodOffset > badOffset, "the good record is after the bad one");
         }
     }
@@ -101,9 +114,12 @@ public final class GiveUpScenario {
         String reason = header(dead, "softcifar-dlq-reason");
         assertTrue(reason.startsWith("retries exhausted after " + TRIES + " tries: ObjectStoreException: "), reason);
         assertTrue(reason.contains("ServiceUnavailable") || reason.contains("HTTP status code 503"), reason);
-        assertTrue(dlq.readFor(Duration.ZERO).stream().noneMatch(r -> goodKey.equals(r.key())),
+        assertTrue(
+                dlq.readFor(Duration.ZERO).stream().noneMatch(r -> goodKey.equals(r.key())),
                 "the record after the exhausted one was handled, not dead-lettered");
-        assertEquals((long) TRIES * STORE_TRIES, proxy.faults() - faultsBefore,
+        assertEquals(
+                (long) TRIES * STORE_TRIES,
+                proxy.faults() - faultsBefore,
                 "503s injected: consumer tries × store tries");
         assertEquals(TRIES - 1, retries() - retriesBefore, "softcifar_consumer_retries_total");
         assertEquals(1.0, exhausted() - exhaustedBefore, "softcifar_consumer_dead_letters_total{retries-exhausted}");
@@ -116,12 +132,19 @@ public final class GiveUpScenario {
     }
 
     private double retries() {
-        return PrometheusText.sum(metrics.get(), "softcifar_consumer_retries_total", "topic", topic).orElse(0);
+        return PrometheusText.sum(metrics.get(), "softcifar_consumer_retries_total", "topic", topic)
+                .orElse(0);
     }
 
     private double exhausted() {
-        return PrometheusText.sum(metrics.get(), "softcifar_consumer_dead_letters_total", "topic", topic,
-                "kind", "retries-exhausted").orElse(0);
+        return PrometheusText.sum(
+                        metrics.get(),
+                        "softcifar_consumer_dead_letters_total",
+                        "topic",
+                        topic,
+                        "kind",
+                        "retries-exhausted")
+                .orElse(0);
     }
 
     private static String header(ConsumerRecord<String, String> record, String name) {

@@ -23,8 +23,7 @@ import java.util.jar.JarFile;
  */
 public final class IndependentProvenance {
 
-    private IndependentProvenance() {
-    }
+    private IndependentProvenance() {}
 
     /**
      * What the provenance of work done on the CPU in this JVM should say.
@@ -35,8 +34,7 @@ public final class IndependentProvenance {
      * @param cpu     the CPU model from /proc/cpuinfo, else os.arch
      * @param threads the intra-op threads ml-core's EngineSetup sets: -Dsoftcifar.threads, else the processors
      */
-    public record Expected(String djl, String pytorch, Optional<String> commit, String cpu, int threads) {
-    }
+    public record Expected(String djl, String pytorch, Optional<String> commit, String cpu, int threads) {}
 
     /**
      * The expected provenance of CPU work in a service whose module folder is the working directory.
@@ -45,7 +43,10 @@ public final class IndependentProvenance {
      */
     public static Expected expectedOnCpu(Class<?> djlClass) throws IOException, InterruptedException {
         Path root = Path.of("").toAbsolutePath().getParent();
-        return new Expected(djlVersionOfJar(djlClass), pytorchVersionOfNativeJar(), gitHead(root),
+        return new Expected(
+                djlVersionOfJar(djlClass),
+                pytorchVersionOfNativeJar(),
+                gitHead(root),
                 cpuModelName().orElse(System.getProperty("os.arch")),
                 Integer.getInteger("softcifar.threads", Runtime.getRuntime().availableProcessors()));
     }
@@ -65,8 +66,8 @@ public final class IndependentProvenance {
 
     /** The version in the PyTorch native jar's {@code native/lib/pytorch.properties}, build date cut: "2.5.1". */
     public static String pytorchVersionOfNativeJar() throws IOException {
-        try (InputStream in = Thread.currentThread().getContextClassLoader()
-                .getResourceAsStream("native/lib/pytorch.properties")) {
+        try (InputStream in =
+                Thread.currentThread().getContextClassLoader().getResourceAsStream("native/lib/pytorch.properties")) {
             if (in == null) {
                 throw new IllegalStateException("no native/lib/pytorch.properties on the class path");
             }
@@ -83,8 +84,10 @@ public final class IndependentProvenance {
         if (!Files.exists(dir.resolve(".git"))) {
             return Optional.empty();
         }
-        Process git = new ProcessBuilder("git", "rev-parse", "HEAD").directory(dir.toFile())
-                .redirectErrorStream(true).start();
+        Process git = new ProcessBuilder("git", "rev-parse", "HEAD")
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         if (!git.waitFor(30, TimeUnit.SECONDS) || git.exitValue() != 0) {
             throw new IllegalStateException("git rev-parse HEAD in " + dir + " failed: " + out);
@@ -98,8 +101,10 @@ public final class IndependentProvenance {
         if (!Files.isReadable(cpuinfo)) {
             return Optional.empty();
         }
-        return Files.readAllLines(cpuinfo).stream().filter(l -> l.startsWith("model name"))
-                .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst();
+        return Files.readAllLines(cpuinfo).stream()
+                .filter(l -> l.startsWith("model name"))
+                .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                .findFirst();
     }
 
     /** SHA-256 of bytes, lower-case hex. */

@@ -2,7 +2,6 @@ package io.softcifar.testsupport;
 
 import io.softcifar.infra.local.EmbeddedKafka;
 import io.softcifar.infra.local.EmbeddedS3;
-
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -46,7 +45,8 @@ public enum InfrastructureMode {
                 return mode;
             }
         }
-        String allowed = Arrays.stream(values()).map(m -> m.name().toLowerCase(Locale.ROOT))
+        String allowed = Arrays.stream(values())
+                .map(m -> m.name().toLowerCase(Locale.ROOT))
                 .collect(Collectors.joining(", "));
         throw new IllegalArgumentException(source + " is '" + value + "'; use one of " + allowed);
     }

@@ -1,9 +1,8 @@
 package io.softcifar.testsupport;
 
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * Points a Quarkus service under test at the shared {@link TestInfrastructure}:
@@ -17,6 +16,7 @@ public class InfrastructureTestResource implements QuarkusTestResourceLifecycleM
 
     /** Read by the SmallRye Kafka connector for every channel without its own {@code bootstrap.servers}. */
     public static final String KAFKA_BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
+
     public static final String S3_ENDPOINT = "softcifar.s3.endpoint";
     public static final String S3_ACCESS_KEY = "softcifar.s3.access-key";
     public static final String S3_SECRET_KEY = "softcifar.s3.secret-key";
@@ -36,8 +36,7 @@ public class InfrastructureTestResource implements QuarkusTestResourceLifecycleM
      * started after this one stops, and a shutdown hook stops them at the end.
      */
     @Override
-    public void stop() {
-    }
+    public void stop() {}
 
     /** The service settings for {@code infra}, in the project's configuration keys. */
     public static Map<String, String> serviceConfig(TestInfrastructure infra) {

@@ -35,7 +35,8 @@ public final class PrometheusText {
                 matches &= line.contains(labels[i] + "=\"" + labels[i + 1] + "\"");
             }
             if (matches) {
-                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1).trim());
+                sum += Double.parseDouble(
+                        line.substring(line.lastIndexOf(' ') + 1).trim());
                 found = true;
             }
         }

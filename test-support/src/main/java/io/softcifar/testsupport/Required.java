@@ -10,8 +10,7 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class Required {
 
-    private Required() {
-    }
+    private Required() {}
 
     /** Skips (developer machine) or fails ({@code CI=true}) with {@code message} unless {@code present}. */
     public static void present(boolean present, String message) {

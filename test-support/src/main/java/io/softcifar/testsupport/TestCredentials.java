@@ -47,9 +47,12 @@ public final class TestCredentials {
             try {
                 Path file = Files.createTempFile("softcifar-test-keys", ".txt");
                 file.toFile().deleteOnExit();
-                Files.writeString(file, "# written by test-support TestCredentials\n"
-                        + "test-submit submit " + sha256(SUBMIT) + "\n"
-                        + "test-read read " + sha256(READ) + "\n", StandardCharsets.UTF_8);
+                Files.writeString(
+                        file,
+                        "# written by test-support TestCredentials\n"
+                                + "test-submit submit " + sha256(SUBMIT) + "\n"
+                                + "test-read read " + sha256(READ) + "\n",
+                        StandardCharsets.UTF_8);
                 keysFile = file;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -70,7 +73,8 @@ public final class TestCredentials {
 
     private static final class DefaultKey implements io.restassured.filter.Filter {
         @Override
-        public io.restassured.response.Response filter(io.restassured.specification.FilterableRequestSpecification request,
+        public io.restassured.response.Response filter(
+                io.restassured.specification.FilterableRequestSpecification request,
                 io.restassured.specification.FilterableResponseSpecification response,
                 io.restassured.filter.FilterContext ctx) {
             if (!request.getHeaders().hasHeaderWithName("Authorization")) {
@@ -88,8 +92,8 @@ public final class TestCredentials {
     /** The lower-case hex SHA-256 of a key, as the keys file holds it (computed here, not by the code under test). */
     public static String sha256(String key) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(key.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

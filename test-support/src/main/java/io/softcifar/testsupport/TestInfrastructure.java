@@ -3,14 +3,12 @@ package io.softcifar.testsupport;
 import io.softcifar.infra.local.InfrastructureException;
 import io.softcifar.infra.local.KafkaAdmin;
 import io.softcifar.infra.local.TopicSpec;
-
 import java.lang.reflect.InvocationTargetException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,8 +48,8 @@ public final class TestInfrastructure {
     TestInfrastructure(Map<String, String> coordinates) {
         for (String key : List.of(MODE, KAFKA, S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY, S3_BUCKET)) {
             if (coordinates.get(key) == null) {
-                throw new IllegalArgumentException("Test infrastructure coordinates lack '" + key + "': "
-                        + coordinates);
+                throw new IllegalArgumentException(
+                        "Test infrastructure coordinates lack '" + key + "': " + coordinates);
             }
         }
         this.coordinates = Map.copyOf(coordinates);
@@ -64,8 +62,9 @@ public final class TestInfrastructure {
      */
     public static synchronized TestInfrastructure get() {
         if (startFailure != null) {
-            throw new InfrastructureException("The test infrastructure failed to start earlier in this JVM: "
-                    + startFailure.getMessage(), startFailure);
+            throw new InfrastructureException(
+                    "The test infrastructure failed to start earlier in this JVM: " + startFailure.getMessage(),
+                    startFailure);
         }
         if (shared == null) {
             try {
@@ -132,7 +131,8 @@ public final class TestInfrastructure {
         }
         try {
             @SuppressWarnings("unchecked")
-            Map<String, String> coordinates = (Map<String, String>) owner.getMethod("sharedCoordinates").invoke(null);
+            Map<String, String> coordinates =
+                    (Map<String, String>) owner.getMethod("sharedCoordinates").invoke(null);
             LOG.debug("Using the test infrastructure of the system class loader: {}", coordinates);
             return new TestInfrastructure(coordinates);
         } catch (InvocationTargetException e) {
@@ -140,8 +140,8 @@ public final class TestInfrastructure {
             if (cause instanceof RuntimeException runtime) {
                 throw runtime;
             }
-            throw new InfrastructureException("Test infrastructure failed: "
-                    + InfrastructureException.rootMessage(cause), cause);
+            throw new InfrastructureException(
+                    "Test infrastructure failed: " + InfrastructureException.rootMessage(cause), cause);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("Cannot reach " + owner + " in the system class loader", e);
         }
@@ -183,8 +183,8 @@ public final class TestInfrastructure {
         if (requested == InfrastructureMode.AUTO) {
             mode = ContainersBackend.dockerAvailable() ? InfrastructureMode.CONTAINERS : InfrastructureMode.EMBEDDED;
         }
-        InfrastructureBackend backend = mode == InfrastructureMode.CONTAINERS ? ContainersBackend.start()
-                : EmbeddedBackend.start();
+        InfrastructureBackend backend =
+                mode == InfrastructureMode.CONTAINERS ? ContainersBackend.start() : EmbeddedBackend.start();
         Runtime.getRuntime().addShutdownHook(new Thread(backend::close, "softcifar-test-infrastructure-stop"));
 
         Map<String, String> coordinates = new LinkedHashMap<>();
@@ -194,9 +194,12 @@ public final class TestInfrastructure {
         coordinates.put(S3_ACCESS_KEY, backend.s3AccessKey());
         coordinates.put(S3_SECRET_KEY, backend.s3SecretKey());
         coordinates.put(S3_BUCKET, BUCKET);
-        LOG.info("Test infrastructure ({}{}) ready in {} ms: Kafka {}, S3 {}", backend.mode(),
+        LOG.info(
+                "Test infrastructure ({}{}) ready in {} ms: Kafka {}, S3 {}",
+                backend.mode(),
                 requested == InfrastructureMode.AUTO ? ", chosen by auto" : "",
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), backend.kafkaBootstrapServers(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+                backend.kafkaBootstrapServers(),
                 backend.s3Endpoint());
         return coordinates;
     }

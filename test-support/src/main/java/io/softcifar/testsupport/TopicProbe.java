@@ -30,11 +30,16 @@ public final class TopicProbe implements AutoCloseable {
 
     /** Starts reading {@code topic} from its beginning. */
     public TopicProbe(String bootstrapServers, String topic) {
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, "probe-" + UUID.randomUUID(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                new StringDeserializer(), new StringDeserializer());
+        consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers,
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "probe-" + UUID.randomUUID(),
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false),
+                new StringDeserializer(),
+                new StringDeserializer());
         List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(20)).stream()
                 .map(p -> new TopicPartition(topic, p.partition()))
                 .toList();
@@ -68,11 +73,12 @@ public final class TopicProbe implements AutoCloseable {
     }
 
     /** The first record (from the beginning) that matches, waiting up to {@code timeout} for it. */
-    public Optional<ConsumerRecord<String, String>> await(Predicate<ConsumerRecord<String, String>> match,
-            Duration timeout) {
+    public Optional<ConsumerRecord<String, String>> await(
+            Predicate<ConsumerRecord<String, String>> match, Duration timeout) {
         Instant end = Instant.now().plus(timeout);
         while (true) {
-            Optional<ConsumerRecord<String, String>> hit = seen.stream().filter(match).findFirst();
+            Optional<ConsumerRecord<String, String>> hit =
+                    seen.stream().filter(match).findFirst();
             if (hit.isPresent() || Instant.now().isAfter(end)) {
                 return hit;
             }
@@ -83,9 +89,12 @@ public final class TopicProbe implements AutoCloseable {
     /** Sends one record (acks=all) and waits until the broker has it: the other side of a probe. */
     public static void send(String bootstrapServers, String topic, String key, String value) throws Exception {
         Map<String, Object> config = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                15_000);
         try (KafkaProducer<String, String> producer =
                 new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
             producer.send(new ProducerRecord<>(topic, key, value)).get(15, TimeUnit.SECONDS);

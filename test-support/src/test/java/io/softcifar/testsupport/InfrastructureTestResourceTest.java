@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 class InfrastructureTestResourceTest {
@@ -20,14 +19,17 @@ class InfrastructureTestResourceTest {
                 "s3.secret-key", "sk",
                 "s3.bucket", "softcifar-test"));
 
-        assertThat(InfrastructureTestResource.serviceConfig(infra)).containsExactly(
-                entry("kafka.bootstrap.servers", "127.0.0.1:19092"),
-                entry("softcifar.s3.endpoint", "http://127.0.0.1:19000"),
-                entry("softcifar.s3.access-key", "ak"),
-                entry("softcifar.s3.secret-key", "sk"),
-                entry("softcifar.s3.bucket", "softcifar-test"),
-                entry("softcifar.auth.keys-file", TestCredentials.keysFile().toString()),
-                entry("quarkus.devservices.enabled", "false"),
-                entry("quarkus.kafka.devservices.enabled", "false"));
+        assertThat(InfrastructureTestResource.serviceConfig(infra))
+                .containsExactly(
+                        entry("kafka.bootstrap.servers", "127.0.0.1:19092"),
+                        entry("softcifar.s3.endpoint", "http://127.0.0.1:19000"),
+                        entry("softcifar.s3.access-key", "ak"),
+                        entry("softcifar.s3.secret-key", "sk"),
+                        entry("softcifar.s3.bucket", "softcifar-test"),
+                        entry(
+                                "softcifar.auth.keys-file",
+                                TestCredentials.keysFile().toString()),
+                        entry("quarkus.devservices.enabled", "false"),
+                        entry("quarkus.kafka.devservices.enabled", "false"));
     }
 }

@@ -22,17 +22,21 @@ class PrometheusTextTest {
     void sumsTheSamplesWithTheGivenLabels() {
         assertThat(PrometheusText.sum(EXPOSITION, "softcifar_trainer_runs_total", "outcome", "finished"))
                 .hasValue(5.0);
-        assertThat(PrometheusText.sum(EXPOSITION, "softcifar_trainer_runs_total")).hasValue(6.0);
-        assertThat(PrometheusText.sum(EXPOSITION, "softcifar_trainer_runs_total", "outcome", "failed",
-                "replica", "a")).hasValue(1.0);
-        assertThat(PrometheusText.sum(EXPOSITION, "softcifar_trainer_requests_backlog")).hasValue(4.0);
+        assertThat(PrometheusText.sum(EXPOSITION, "softcifar_trainer_runs_total"))
+                .hasValue(6.0);
+        assertThat(PrometheusText.sum(EXPOSITION, "softcifar_trainer_runs_total", "outcome", "failed", "replica", "a"))
+                .hasValue(1.0);
+        assertThat(PrometheusText.sum(EXPOSITION, "softcifar_trainer_requests_backlog"))
+                .hasValue(4.0);
     }
 
     @Test
     void noMatchingSampleIsEmptyNotZero() {
-        assertThat(PrometheusText.sum(EXPOSITION, "softcifar_trainer_runs_total", "outcome", "cancelled")).isEmpty();
+        assertThat(PrometheusText.sum(EXPOSITION, "softcifar_trainer_runs_total", "outcome", "cancelled"))
+                .isEmpty();
         assertThat(PrometheusText.sum(EXPOSITION, "softcifar_trainer_runs")).isEmpty();
         assertThatThrownBy(() -> PrometheusText.sum(EXPOSITION, "softcifar_trainer_runs_total", "outcome"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pairs");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("pairs");
     }
 }

@@ -13,8 +13,8 @@ import java.util.Map;
  * @param seeds       the seeds it was built for
  * @param splits      split name → image count (the same for every seed)
  */
-public record DatasetSummary(int images, List<Integer> classCounts, double meanEntropy, List<Long> seeds,
-        Map<String, Integer> splits) {
+public record DatasetSummary(
+        int images, List<Integer> classCounts, double meanEntropy, List<Long> seeds, Map<String, Integer> splits) {
 
     public DatasetSummary {
         classCounts = classCounts == null ? null : List.copyOf(classCounts);
@@ -29,7 +29,11 @@ public record DatasetSummary(int images, List<Integer> classCounts, double meanE
             manifest.seeds().get(0).splits().forEach((name, split) -> splitCounts.put(name, split.count()));
         }
         DatasetStatistics stats = manifest.statistics();
-        return new DatasetSummary(stats.images(), stats.hardClassCounts(), stats.meanEntropy(),
-                manifest.seeds().stream().map(SeedEntry::seed).toList(), splitCounts);
+        return new DatasetSummary(
+                stats.images(),
+                stats.hardClassCounts(),
+                stats.meanEntropy(),
+                manifest.seeds().stream().map(SeedEntry::seed).toList(),
+                splitCounts);
     }
 }

@@ -9,5 +9,4 @@ package io.softcifar.contracts.dataset;
  * @param bytes  file size
  * @param origin where it came from: the download URL, or the local path it was read from
  */
-public record InputFile(String name, String sha256, long bytes, String origin) {
-}
+public record InputFile(String name, String sha256, long bytes, String origin) {}

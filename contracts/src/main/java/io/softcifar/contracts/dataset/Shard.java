@@ -9,5 +9,4 @@ package io.softcifar.contracts.dataset;
  * @param bytes  object size
  * @param count  images in the shard
  */
-public record Shard(String key, String sha256, long bytes, int count) {
-}
+public record Shard(String key, String sha256, long bytes, int count) {}

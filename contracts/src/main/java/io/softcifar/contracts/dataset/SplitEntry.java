@@ -11,7 +11,8 @@ import java.util.List;
  * @param meanEntropy mean entropy (natural log) of the soft labels; null where there are none (peterson's test split)
  * @param shards      the .npz files holding the split, in order (format: ml-core's {@code io.softcifar.ml.data.shard})
  */
-public record SplitEntry(int count, List<Integer> classCounts, @Nullable Double meanEntropy, List<Shard> shards) {
+public record SplitEntry(
+        int count, List<Integer> classCounts, @Nullable Double meanEntropy, List<Shard> shards) {
 
     public SplitEntry {
         classCounts = classCounts == null ? null : List.copyOf(classCounts);

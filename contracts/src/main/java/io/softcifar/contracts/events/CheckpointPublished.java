@@ -16,8 +16,16 @@ import java.util.List;
  * @param bytes   object size
  * @param fencingToken the publishing lease's fencing token ({@link Fenced}); absent in older events
  */
-public record CheckpointPublished(String runId, int epoch, String kind, @JsonProperty("isFinal") boolean isFinal,
-        String key, String sha256, long bytes, @Nullable Long fencingToken) implements Event, Fenced {
+public record CheckpointPublished(
+        String runId,
+        int epoch,
+        String kind,
+        @JsonProperty("isFinal") boolean isFinal,
+        String key,
+        String sha256,
+        long bytes,
+        @Nullable Long fencingToken)
+        implements Event, Fenced {
     public static final String TYPE = "checkpoint.published";
 
     public static final String KIND_EPOCH = "epoch";
@@ -26,12 +34,13 @@ public record CheckpointPublished(String runId, int epoch, String kind, @JsonPro
 
     public CheckpointPublished {
         if (kind != null && !KINDS.contains(kind)) {
-            throw new IllegalArgumentException("kind: must be " + KIND_EPOCH + " or " + KIND_BEST + ", got '" + kind + "'");
+            throw new IllegalArgumentException(
+                    "kind: must be " + KIND_EPOCH + " or " + KIND_BEST + ", got '" + kind + "'");
         }
     }
 
-    public CheckpointPublished(String runId, int epoch, String kind, boolean isFinal, String key, String sha256,
-            long bytes) {
+    public CheckpointPublished(
+            String runId, int epoch, String kind, boolean isFinal, String key, String sha256, long bytes) {
         this(runId, epoch, kind, isFinal, key, sha256, bytes, null);
     }
 

@@ -6,7 +6,10 @@ import io.softcifar.contracts.Nullable;
  * The ids an event belongs to, repeated in every envelope so that logs, traces and the results service can join
  * events without knowing each payload's fields. Each id is null where it does not apply (a dataset event has no run).
  */
-public record Correlation(@Nullable String studyId, @Nullable String runId, @Nullable String datasetId) {
+public record Correlation(
+        @Nullable String studyId,
+        @Nullable String runId,
+        @Nullable String datasetId) {
 
     public static final Correlation NONE = new Correlation(null, null, null);
 

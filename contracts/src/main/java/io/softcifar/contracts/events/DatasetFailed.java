@@ -13,8 +13,13 @@ import java.util.List;
  * @param field     the spec field path or input file name the failure is about, if one
  * @param errors    every spec problem when the spec was invalid; empty otherwise
  */
-public record DatasetFailed(@Nullable String datasetId, String requestId, String reason, @Nullable String field,
-        @Nullable List<FieldError> errors) implements Event {
+public record DatasetFailed(
+        @Nullable String datasetId,
+        String requestId,
+        String reason,
+        @Nullable String field,
+        @Nullable List<FieldError> errors)
+        implements Event {
     public static final String TYPE = "dataset.failed";
 
     public DatasetFailed {

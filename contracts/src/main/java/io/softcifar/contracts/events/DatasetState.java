@@ -12,7 +12,10 @@ import io.softcifar.contracts.Nullable;
  * @param manifestKey where the manifest is (READY only)
  * @param reason      why it failed (FAILED only)
  */
-public record DatasetState(String datasetId, DatasetStatus status, @Nullable String manifestKey,
+public record DatasetState(
+        String datasetId,
+        DatasetStatus status,
+        @Nullable String manifestKey,
         @Nullable String reason) implements Event {
     public static final String TYPE = "dataset.state";
 

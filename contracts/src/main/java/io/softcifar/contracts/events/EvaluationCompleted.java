@@ -18,8 +18,14 @@ import java.util.regex.Pattern;
  * @param provenance  what evaluated the run (code, libraries, device, dataset manifest; no configuration: the run's
  *                    is in its {@code training.finished}); absent in older events
  */
-public record EvaluationCompleted(String runId, String datasetId, Map<String, Double> metrics, String dumpKey,
-        List<ReliabilityBin> reliability, @Nullable Provenance provenance) implements Event {
+public record EvaluationCompleted(
+        String runId,
+        String datasetId,
+        Map<String, Double> metrics,
+        String dumpKey,
+        List<ReliabilityBin> reliability,
+        @Nullable Provenance provenance)
+        implements Event {
     public static final String TYPE = "evaluation.completed";
 
     /** "split/metric": lower-case words, digits, '_' and '.' on both sides of one '/'. */
@@ -29,8 +35,8 @@ public record EvaluationCompleted(String runId, String datasetId, Map<String, Do
         if (metrics != null) {
             for (String name : metrics.keySet()) {
                 if (!METRIC_NAME.matcher(name).matches()) {
-                    throw new IllegalArgumentException("metrics: name '" + name
-                            + "' is not split/metric (e.g. test/accuracy, ood/svhn_auroc)");
+                    throw new IllegalArgumentException(
+                            "metrics: name '" + name + "' is not split/metric (e.g. test/accuracy, ood/svhn_auroc)");
                 }
             }
             metrics = Map.copyOf(metrics);
@@ -38,7 +44,11 @@ public record EvaluationCompleted(String runId, String datasetId, Map<String, Do
         reliability = reliability == null ? null : List.copyOf(reliability);
     }
 
-    public EvaluationCompleted(String runId, String datasetId, Map<String, Double> metrics, String dumpKey,
+    public EvaluationCompleted(
+            String runId,
+            String datasetId,
+            Map<String, Double> metrics,
+            String dumpKey,
             List<ReliabilityBin> reliability) {
         this(runId, datasetId, metrics, dumpKey, reliability, null);
     }

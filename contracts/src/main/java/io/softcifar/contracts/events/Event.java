@@ -6,10 +6,19 @@ package io.softcifar.contracts.events;
  * {@link EventTypes} builds the type registry of the codec from this list. Adding an event = adding a record here,
  * a golden file in the tests, and the topic that carries it in {@code Topics}.
  */
-public sealed interface Event permits
-        DatasetRequested, DatasetState, DatasetReady, DatasetFailed,
-        TrainingRequested, RunState, TrainingProgress, CheckpointPublished,
-        TrainingFinished, TrainingFailed, TrainingCancelRequested, TrainingCancelled,
-        EvaluationCompleted, EvaluationFailed,
-        StudySubmitted {
-}
+public sealed interface Event
+        permits DatasetRequested,
+                DatasetState,
+                DatasetReady,
+                DatasetFailed,
+                TrainingRequested,
+                RunState,
+                TrainingProgress,
+                CheckpointPublished,
+                TrainingFinished,
+                TrainingFailed,
+                TrainingCancelRequested,
+                TrainingCancelled,
+                EvaluationCompleted,
+                EvaluationFailed,
+                StudySubmitted {}

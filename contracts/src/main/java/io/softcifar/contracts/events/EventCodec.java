@@ -35,8 +35,7 @@ public final class EventCodec {
     private static final ObjectWriter PRETTY = MAPPER.writerWithDefaultPrettyPrinter();
     private static final int MAX_VALUE_IN_MESSAGE = 80;
 
-    private EventCodec() {
-    }
+    private EventCodec() {}
 
     /** Applies the contract settings to {@code mapper} and returns it. */
     public static ObjectMapper configure(ObjectMapper mapper) {
@@ -46,8 +45,8 @@ public final class EventCodec {
                 .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .setDefaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL,
-                        JsonInclude.Include.USE_DEFAULTS));
+                .setDefaultPropertyInclusion(
+                        JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.USE_DEFAULTS));
     }
 
     /** The shared, configured mapper. Thread-safe for reading and writing; do not reconfigure it (copy it instead). */
@@ -62,10 +61,11 @@ public final class EventCodec {
      */
     public static String encode(EventEnvelope envelope) {
         ObjectNode tree = MAPPER.valueToTree(envelope);
-        RequiredFields.firstMissing(tree.get("payload"), envelope.payload().getClass()).ifPresent(field -> {
-            throw new IllegalArgumentException(
-                    "cannot encode " + envelope.type() + ": payload: missing field " + field);
-        });
+        RequiredFields.firstMissing(tree.get("payload"), envelope.payload().getClass())
+                .ifPresent(field -> {
+                    throw new IllegalArgumentException(
+                            "cannot encode " + envelope.type() + ": payload: missing field " + field);
+                });
         return write(tree);
     }
 
@@ -96,8 +96,8 @@ public final class EventCodec {
         try {
             return PRETTY.writeValueAsString(value);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot write " + value.getClass().getSimpleName() + " as JSON: "
-                    + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(
+                    "cannot write " + value.getClass().getSimpleName() + " as JSON: " + e.getOriginalMessage(), e);
         }
     }
 
@@ -132,8 +132,8 @@ public final class EventCodec {
         if (schemaVersion < 1) {
             throw new EventDecodingException("envelope: schemaVersion must be >= 1, got " + schemaVersion);
         }
-        Class<? extends Event> payloadClass = EventTypes.classOf(type).orElseThrow(
-                () -> new EventDecodingException("event type '" + type + "' is unknown"));
+        Class<? extends Event> payloadClass = EventTypes.classOf(type)
+                .orElseThrow(() -> new EventDecodingException("event type '" + type + "' is unknown"));
         int supported = EventTypes.schemaVersionOf(type);
         if (schemaVersion > supported) {
             throw new EventDecodingException("event " + eventId + " (" + type + "): schemaVersion " + schemaVersion
@@ -141,7 +141,8 @@ public final class EventCodec {
         }
         Instant time = convert(requiredField(root, "time"), Instant.class, "envelope: field time");
         JsonNode correlationNode = root.get("correlation");
-        Correlation correlation = correlationNode == null || correlationNode.isNull() ? Correlation.NONE
+        Correlation correlation = correlationNode == null || correlationNode.isNull()
+                ? Correlation.NONE
                 : convert(correlationNode, Correlation.class, "envelope: field correlation");
         JsonNode payloadNode = requiredField(root, "payload");
         if (!payloadNode.isObject()) {
@@ -224,13 +225,14 @@ public final class EventCodec {
             return MAPPER.treeToValue(node, type);
         } catch (ValueInstantiationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            String problem = cause.getMessage() != null ? firstLine(cause.getMessage())
+            String problem = cause.getMessage() != null
+                    ? firstLine(cause.getMessage())
                     : "invalid value (" + cause.getClass().getSimpleName() + ")";
             throw new JsonDecodingException(context + ": " + problem, e);
         } catch (JsonMappingException e) {
             String path = path(e);
-            throw new JsonDecodingException(context + (path.isEmpty() ? "" : ": field " + path) + ": "
-                    + firstLine(e.getOriginalMessage()), e);
+            throw new JsonDecodingException(
+                    context + (path.isEmpty() ? "" : ": field " + path) + ": " + firstLine(e.getOriginalMessage()), e);
         } catch (JsonProcessingException e) {
             throw new JsonDecodingException(context + ": " + firstLine(e.getOriginalMessage()), e);
         } catch (IllegalArgumentException e) {
@@ -251,7 +253,8 @@ public final class EventCodec {
     }
 
     private static String at(JsonLocation location) {
-        return location == null || location.getLineNr() < 1 ? ""
+        return location == null || location.getLineNr() < 1
+                ? ""
                 : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
     }
 
@@ -264,8 +267,8 @@ public final class EventCodec {
     }
 
     private static String brief(JsonNode node) {
-        String text = node.isContainerNode() ? node.getNodeType().name().toLowerCase(java.util.Locale.ROOT)
-                : node.toString();
+        String text =
+                node.isContainerNode() ? node.getNodeType().name().toLowerCase(java.util.Locale.ROOT) : node.toString();
         return text.length() > MAX_VALUE_IN_MESSAGE ? text.substring(0, MAX_VALUE_IN_MESSAGE) + "…" : text;
     }
 }

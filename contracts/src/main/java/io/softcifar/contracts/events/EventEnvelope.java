@@ -20,8 +20,8 @@ import java.util.UUID;
  * @param correlation   the study, run and dataset it belongs to
  * @param payload       the event
  */
-public record EventEnvelope(String eventId, String type, int schemaVersion, Instant time, Correlation correlation,
-        Event payload) {
+public record EventEnvelope(
+        String eventId, String type, int schemaVersion, Instant time, Correlation correlation, Event payload) {
 
     /** The version of every type that declares none. */
     public static final int SCHEMA_VERSION = 1;
@@ -48,8 +48,8 @@ public record EventEnvelope(String eventId, String type, int schemaVersion, Inst
     /** A new event at the clock's time with the given id: deterministic, for tests. */
     public static EventEnvelope of(Event payload, Correlation correlation, Clock clock, UUID eventId) {
         String type = EventTypes.typeOf(payload);
-        return new EventEnvelope(eventId.toString(), type, EventTypes.schemaVersionOf(type), clock.instant(),
-                correlation, payload);
+        return new EventEnvelope(
+                eventId.toString(), type, EventTypes.schemaVersionOf(type), clock.instant(), correlation, payload);
     }
 
     /** The payload if it is of the given class. */

@@ -40,8 +40,7 @@ public final class EventTypes {
         BY_CLASS = Map.copyOf(byClass);
     }
 
-    private EventTypes() {
-    }
+    private EventTypes() {}
 
     /** Every known type name, sorted. */
     public static Set<String> all() {
@@ -79,8 +78,8 @@ public final class EventTypes {
         try {
             Field field = eventClass.getField("SCHEMA_VERSION");
             if (!Modifier.isStatic(field.getModifiers()) || field.getType() != int.class) {
-                throw new IllegalStateException(eventClass.getSimpleName()
-                        + ".SCHEMA_VERSION must be a public static final int");
+                throw new IllegalStateException(
+                        eventClass.getSimpleName() + ".SCHEMA_VERSION must be a public static final int");
             }
             return field.getInt(null);
         } catch (NoSuchFieldException e) {
@@ -98,7 +97,8 @@ public final class EventTypes {
             }
             return (String) field.get(null);
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(eventClass.getSimpleName() + " must declare public static final String TYPE");
+            throw new IllegalStateException(
+                    eventClass.getSimpleName() + " must declare public static final String TYPE");
         }
     }
 }

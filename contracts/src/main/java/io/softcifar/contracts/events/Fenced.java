@@ -17,7 +17,8 @@ public interface Fenced {
     String runId();
 
     /** The publishing lease's token; null when the event was published without one. */
-    @Nullable Long fencingToken();
+    @Nullable
+    Long fencingToken();
 
     /** The same event stamped with {@code token}. */
     Event withFencingToken(long token);

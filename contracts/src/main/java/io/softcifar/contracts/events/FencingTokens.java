@@ -10,8 +10,7 @@ import java.util.Map;
  */
 public final class FencingTokens {
 
-    private FencingTokens() {
-    }
+    private FencingTokens() {}
 
     /** The event's token; 0 for an event without one or of a type that carries none. */
     public static long tokenOf(Event event) {

@@ -30,9 +30,20 @@ import java.util.HexFormat;
  * @param configurationSha256   {@link #sha256Of(RunSpec)} of {@code configuration}; null with it
  * @param datasetManifestSha256 SHA-256 of the dataset manifest's bytes as read from the object store
  */
-public record Provenance(String projectVersion, String gitCommit, @Nullable Boolean gitDirty, String djlVersion,
-        String pytorchVersion, String device, String deviceName, @Nullable String cudaVersion, int threads,
-        String javaVersion, String os, @Nullable RunSpec configuration, @Nullable String configurationSha256,
+public record Provenance(
+        String projectVersion,
+        String gitCommit,
+        @Nullable Boolean gitDirty,
+        String djlVersion,
+        String pytorchVersion,
+        String device,
+        String deviceName,
+        @Nullable String cudaVersion,
+        int threads,
+        String javaVersion,
+        String os,
+        @Nullable RunSpec configuration,
+        @Nullable String configurationSha256,
         @Nullable String datasetManifestSha256) {
 
     public static final String UNKNOWN = "unknown";
@@ -58,14 +69,40 @@ public record Provenance(String projectVersion, String gitCommit, @Nullable Bool
 
     /** This provenance with the run's resolved configuration and its hash. */
     public Provenance withConfiguration(RunSpec resolved) {
-        return new Provenance(projectVersion, gitCommit, gitDirty, djlVersion, pytorchVersion, device, deviceName,
-                cudaVersion, threads, javaVersion, os, resolved, sha256Of(resolved), datasetManifestSha256);
+        return new Provenance(
+                projectVersion,
+                gitCommit,
+                gitDirty,
+                djlVersion,
+                pytorchVersion,
+                device,
+                deviceName,
+                cudaVersion,
+                threads,
+                javaVersion,
+                os,
+                resolved,
+                sha256Of(resolved),
+                datasetManifestSha256);
     }
 
     /** This provenance with the SHA-256 of the dataset manifest bytes that were read. */
     public Provenance withDatasetManifest(byte[] manifestBytes) {
-        return new Provenance(projectVersion, gitCommit, gitDirty, djlVersion, pytorchVersion, device, deviceName,
-                cudaVersion, threads, javaVersion, os, configuration, configurationSha256, sha256Hex(manifestBytes));
+        return new Provenance(
+                projectVersion,
+                gitCommit,
+                gitDirty,
+                djlVersion,
+                pytorchVersion,
+                device,
+                deviceName,
+                cudaVersion,
+                threads,
+                javaVersion,
+                os,
+                configuration,
+                configurationSha256,
+                sha256Hex(manifestBytes));
     }
 
     /**
@@ -74,9 +111,10 @@ public record Provenance(String projectVersion, String gitCommit, @Nullable Bool
      * environment.
      */
     public String environmentLine() {
-        String commit = gitCommit == null || UNKNOWN.equals(gitCommit) ? UNKNOWN
-                : gitCommit.substring(0, Math.min(12, gitCommit.length())) + (Boolean.TRUE.equals(gitDirty)
-                        ? "-dirty" : "");
+        String commit = gitCommit == null || UNKNOWN.equals(gitCommit)
+                ? UNKNOWN
+                : gitCommit.substring(0, Math.min(12, gitCommit.length()))
+                        + (Boolean.TRUE.equals(gitDirty) ? "-dirty" : "");
         return projectVersion + " (git " + commit + "), DJL " + djlVersion + ", PyTorch " + pytorchVersion + ", "
                 + device + " " + deviceName + (cudaVersion == null ? "" : ", CUDA " + cudaVersion) + ", "
                 + threads + (threads == 1 ? " thread" : " threads");

@@ -10,5 +10,4 @@ package io.softcifar.contracts.events;
  * @param meanConfidence their mean confidence
  * @param accuracy       fraction of them classified correctly
  */
-public record ReliabilityBin(double lower, double upper, int count, double meanConfidence, double accuracy) {
-}
+public record ReliabilityBin(double lower, double upper, int count, double meanConfidence, double accuracy) {}

@@ -17,8 +17,7 @@ import java.util.Optional;
  */
 final class RequiredFields {
 
-    private RequiredFields() {
-    }
+    private RequiredFields() {}
 
     /** Path of the first missing field ("runId", "summary.images", "reliability[2].count"), or empty. */
     static Optional<String> firstMissing(JsonNode tree, Class<?> recordType) {
@@ -50,7 +49,8 @@ final class RequiredFields {
         if (type instanceof Class<?> c) {
             return checkRecord(value, c, path);
         }
-        if (!(type instanceof ParameterizedType parameterized) || !(parameterized.getRawType() instanceof Class<?> raw)) {
+        if (!(type instanceof ParameterizedType parameterized)
+                || !(parameterized.getRawType() instanceof Class<?> raw)) {
             return Optional.empty();
         }
         Type[] arguments = parameterized.getActualTypeArguments();

@@ -16,8 +16,14 @@ import java.time.Instant;
  * @param reason    free text, e.g. "resumed after restart at epoch 12"
  * @param fencingToken the publishing lease's fencing token ({@link Fenced}); absent in older events
  */
-public record RunState(String runId, RunStatus status, int epoch, Instant updatedAt, @Nullable String reason,
-        @Nullable Long fencingToken) implements Event, Fenced {
+public record RunState(
+        String runId,
+        RunStatus status,
+        int epoch,
+        Instant updatedAt,
+        @Nullable String reason,
+        @Nullable Long fencingToken)
+        implements Event, Fenced {
     public static final String TYPE = "training.state";
 
     /** The status an event on the training-state topic stands for; null for events that carry none. */

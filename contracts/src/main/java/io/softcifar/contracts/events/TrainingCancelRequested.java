@@ -9,6 +9,7 @@ import io.softcifar.contracts.Nullable;
  * @param runId  the run
  * @param reason why, for the record
  */
-public record TrainingCancelRequested(String runId, @Nullable String reason) implements Event {
+public record TrainingCancelRequested(
+        String runId, @Nullable String reason) implements Event {
     public static final String TYPE = "training.cancel_requested";
 }

@@ -10,8 +10,11 @@ import io.softcifar.contracts.Nullable;
  * @param reason  the request's reason
  * @param fencingToken the publishing lease's fencing token ({@link Fenced}); absent in older events
  */
-public record TrainingCancelled(String runId, int atEpoch, @Nullable String reason, @Nullable Long fencingToken)
-        implements Event, Fenced {
+public record TrainingCancelled(
+        String runId,
+        int atEpoch,
+        @Nullable String reason,
+        @Nullable Long fencingToken) implements Event, Fenced {
     public static final String TYPE = "training.cancelled";
 
     public TrainingCancelled(String runId, int atEpoch, @Nullable String reason) {

@@ -12,7 +12,10 @@ import java.util.List;
  * @param errors every spec problem when the run spec was invalid; empty otherwise
  * @param fencingToken the publishing lease's fencing token ({@link Fenced}); absent in older events
  */
-public record TrainingFailed(String runId, String reason, @Nullable List<FieldError> errors,
+public record TrainingFailed(
+        String runId,
+        String reason,
+        @Nullable List<FieldError> errors,
         @Nullable Long fencingToken) implements Event, Fenced {
     public static final String TYPE = "training.failed";
 

@@ -17,25 +17,62 @@ import io.softcifar.contracts.Nullable;
  * @param provenance   what trained the run (code, libraries, device, resolved configuration, dataset manifest);
  *                     absent in older events
  */
-public record TrainingFinished(String runId, int bestEpoch, double bestValLoss, double bestValAccuracy, int epochsRun,
-        double trainSeconds, String bestCheckpointKey, @Nullable Long fencingToken, @Nullable Provenance provenance)
+public record TrainingFinished(
+        String runId,
+        int bestEpoch,
+        double bestValLoss,
+        double bestValAccuracy,
+        int epochsRun,
+        double trainSeconds,
+        String bestCheckpointKey,
+        @Nullable Long fencingToken,
+        @Nullable Provenance provenance)
         implements Event, Fenced {
     public static final String TYPE = "training.finished";
 
-    public TrainingFinished(String runId, int bestEpoch, double bestValLoss, double bestValAccuracy, int epochsRun,
-            double trainSeconds, String bestCheckpointKey) {
+    public TrainingFinished(
+            String runId,
+            int bestEpoch,
+            double bestValLoss,
+            double bestValAccuracy,
+            int epochsRun,
+            double trainSeconds,
+            String bestCheckpointKey) {
         this(runId, bestEpoch, bestValLoss, bestValAccuracy, epochsRun, trainSeconds, bestCheckpointKey, null, null);
     }
 
-    public TrainingFinished(String runId, int bestEpoch, double bestValLoss, double bestValAccuracy, int epochsRun,
-            double trainSeconds, String bestCheckpointKey, @Nullable Long fencingToken) {
-        this(runId, bestEpoch, bestValLoss, bestValAccuracy, epochsRun, trainSeconds, bestCheckpointKey, fencingToken,
+    public TrainingFinished(
+            String runId,
+            int bestEpoch,
+            double bestValLoss,
+            double bestValAccuracy,
+            int epochsRun,
+            double trainSeconds,
+            String bestCheckpointKey,
+            @Nullable Long fencingToken) {
+        this(
+                runId,
+                bestEpoch,
+                bestValLoss,
+                bestValAccuracy,
+                epochsRun,
+                trainSeconds,
+                bestCheckpointKey,
+                fencingToken,
                 null);
     }
 
     @Override
     public TrainingFinished withFencingToken(long token) {
-        return new TrainingFinished(runId, bestEpoch, bestValLoss, bestValAccuracy, epochsRun, trainSeconds,
-                bestCheckpointKey, token, provenance);
+        return new TrainingFinished(
+                runId,
+                bestEpoch,
+                bestValLoss,
+                bestValAccuracy,
+                epochsRun,
+                trainSeconds,
+                bestCheckpointKey,
+                token,
+                provenance);
     }
 }

@@ -19,22 +19,61 @@ import io.softcifar.contracts.Nullable;
  * @param etaSeconds      estimated time to the last epoch
  * @param fencingToken the publishing lease's fencing token ({@link Fenced}); absent in older events
  */
-public record TrainingProgress(String runId, int epoch, int epochs, double trainLoss,
-        @Nullable Double trainAccuracy, double valLoss, double valAccuracy, double learningRate,
-        double imagesPerSecond, double etaSeconds, @Nullable Long fencingToken) implements Event, Fenced {
+public record TrainingProgress(
+        String runId,
+        int epoch,
+        int epochs,
+        double trainLoss,
+        @Nullable Double trainAccuracy,
+        double valLoss,
+        double valAccuracy,
+        double learningRate,
+        double imagesPerSecond,
+        double etaSeconds,
+        @Nullable Long fencingToken)
+        implements Event, Fenced {
     public static final String TYPE = "training.progress";
     /** Version 2 added {@code trainAccuracy}. */
     public static final int SCHEMA_VERSION = 2;
 
-    public TrainingProgress(String runId, int epoch, int epochs, double trainLoss, @Nullable Double trainAccuracy,
-            double valLoss, double valAccuracy, double learningRate, double imagesPerSecond, double etaSeconds) {
-        this(runId, epoch, epochs, trainLoss, trainAccuracy, valLoss, valAccuracy, learningRate, imagesPerSecond,
-                etaSeconds, null);
+    public TrainingProgress(
+            String runId,
+            int epoch,
+            int epochs,
+            double trainLoss,
+            @Nullable Double trainAccuracy,
+            double valLoss,
+            double valAccuracy,
+            double learningRate,
+            double imagesPerSecond,
+            double etaSeconds) {
+        this(
+                runId,
+                epoch,
+                epochs,
+                trainLoss,
+                trainAccuracy,
+                valLoss,
+                valAccuracy,
+                learningRate,
+                imagesPerSecond,
+                etaSeconds,
+                null);
     }
 
     @Override
     public TrainingProgress withFencingToken(long token) {
-        return new TrainingProgress(runId, epoch, epochs, trainLoss, trainAccuracy, valLoss, valAccuracy,
-                learningRate, imagesPerSecond, etaSeconds, token);
+        return new TrainingProgress(
+                runId,
+                epoch,
+                epochs,
+                trainLoss,
+                trainAccuracy,
+                valLoss,
+                valAccuracy,
+                learningRate,
+                imagesPerSecond,
+                etaSeconds,
+                token);
     }
 }

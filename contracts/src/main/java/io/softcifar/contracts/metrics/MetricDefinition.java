@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
  * @param description one line: what the number is
  * @param format      how to show it
  */
-public record MetricDefinition(String name, String label, Direction direction, String description,
-        MetricFormat format) {
+public record MetricDefinition(
+        String name, String label, Direction direction, String description, MetricFormat format) {
 
     static final String SET = "<set>";
     static final String EPS = "<eps>";

@@ -11,8 +11,7 @@ import java.util.List;
  */
 final class ConfigurationIdentity {
 
-    private ConfigurationIdentity() {
-    }
+    private ConfigurationIdentity() {}
 
     /**
      * The configuration as canonical JSON (sorted keys, defaults applied) without what does not change the model a

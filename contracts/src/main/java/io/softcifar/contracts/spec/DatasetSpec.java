@@ -34,7 +34,8 @@ public record DatasetSpec(
         @Nullable List<String> labelVariants,
         @Nullable Double entropyThreshold,
         @Nullable List<String> oodSets,
-        @Nullable Integer limit) implements Spec {
+        @Nullable Integer limit)
+        implements Spec {
 
     public static final String PROTOCOL_SPLIT = "cifar10h-split";
     public static final String PROTOCOL_PETERSON = "peterson";
@@ -71,7 +72,9 @@ public record DatasetSpec(
         return new DatasetSpec(
                 p,
                 sources == null ? Sources.NONE : sources,
-                splitRatios != null ? splitRatios : PROTOCOL_PETERSON.equals(p) ? SplitRatios.PETERSON : SplitRatios.PROTOCOL,
+                splitRatios != null
+                        ? splitRatios
+                        : PROTOCOL_PETERSON.equals(p) ? SplitRatios.PETERSON : SplitRatios.PROTOCOL,
                 seeds == null ? List.of(0L) : seeds,
                 labelVariants == null ? LABEL_VARIANTS : labelVariants,
                 entropyThreshold,
@@ -83,7 +86,9 @@ public record DatasetSpec(
     public List<FieldError> validate() {
         DatasetSpec s = withDefaults();
         Problems problems = new Problems();
-        boolean knownProtocol = problems.check(PROTOCOLS.contains(s.protocol), "protocol",
+        boolean knownProtocol = problems.check(
+                PROTOCOLS.contains(s.protocol),
+                "protocol",
                 "unknown protocol '" + s.protocol + "' (expected " + String.join(" or ", PROTOCOLS) + ")");
         s.sources.validate("sources", problems);
         checkInputsAvailable(s, problems);
@@ -95,13 +100,18 @@ public record DatasetSpec(
         checkSeeds(s.seeds, problems);
         checkSubset("labelVariants", "label variant", s.labelVariants, LABEL_VARIANTS, true, problems);
         if (s.entropyThreshold != null) {
-            problems.check(s.entropyThreshold >= 0 && Double.isFinite(s.entropyThreshold), "entropyThreshold",
+            problems.check(
+                    s.entropyThreshold >= 0 && Double.isFinite(s.entropyThreshold),
+                    "entropyThreshold",
                     "must be >= 0 (natural log; leave it out for none), got " + s.entropyThreshold);
         }
         checkSubset("oodSets", "OOD set", s.oodSets, OOD_SETS, false, problems);
-        boolean limitOk = s.limit == null || problems.check(s.limit >= MIN_LIMIT && s.limit <= CIFAR10H_IMAGES,
-                "limit", "must be between " + MIN_LIMIT + " and " + CIFAR10H_IMAGES
-                        + " images (leave it out for all), got " + s.limit);
+        boolean limitOk = s.limit == null
+                || problems.check(
+                        s.limit >= MIN_LIMIT && s.limit <= CIFAR10H_IMAGES,
+                        "limit",
+                        "must be between " + MIN_LIMIT + " and " + CIFAR10H_IMAGES
+                                + " images (leave it out for all), got " + s.limit);
         if (ratiosOk && limitOk) {
             checkSplitsNotEmpty(s, problems);
         }
@@ -142,8 +152,15 @@ public record DatasetSpec(
         // a threshold of 0 replaces no label, and a limit of all images limits nothing: both mean "none"
         Double threshold = s.entropyThreshold != null && s.entropyThreshold == 0 ? null : s.entropyThreshold;
         Integer limit = s.limit != null && s.limit == CIFAR10H_IMAGES ? null : s.limit;
-        DatasetSpec canonical = new DatasetSpec(s.protocol, null, s.splitRatios, sorted(s.seeds),
-                sorted(s.labelVariants), threshold, sorted(s.oodSets), limit);
+        DatasetSpec canonical = new DatasetSpec(
+                s.protocol,
+                null,
+                s.splitRatios,
+                sorted(s.seeds),
+                sorted(s.labelVariants),
+                threshold,
+                sorted(s.oodSets),
+                limit);
         ObjectNode tree = EventCodec.json().valueToTree(canonical);
         return EventCodec.toCanonicalJson(tree);
     }
@@ -157,18 +174,26 @@ public record DatasetSpec(
         for (DatasetInput input : s.requiredInputs()) {
             boolean available = !s.sources.candidates(input).isEmpty()
                     || input == DatasetInput.CIFAR10_TEST
-                    && !s.sources.candidates(DatasetInput.CIFAR10_ARCHIVE).isEmpty();
+                            && !s.sources
+                                    .candidates(DatasetInput.CIFAR10_ARCHIVE)
+                                    .isEmpty();
             String official = input.official().map(r -> " from " + r.url()).orElse("");
-            problems.check(available, "sources." + input.property(), "no source for " + input.fileName()
-                    + ": give a path or url, set sources.dir to a folder holding it, or set sources.download to true"
-                    + (official.isEmpty() ? " (it is taken from " + DatasetInput.CIFAR10_ARCHIVE.fileName() + ")"
-                    : " to fetch it" + official));
+            problems.check(
+                    available,
+                    "sources." + input.property(),
+                    "no source for " + input.fileName()
+                            + ": give a path or url, set sources.dir to a folder holding it, or set sources.download to true"
+                            + (official.isEmpty()
+                                    ? " (it is taken from " + DatasetInput.CIFAR10_ARCHIVE.fileName() + ")"
+                                    : " to fetch it" + official));
         }
     }
 
     private static void checkSeeds(List<Long> seeds, Problems problems) {
         if (!problems.check(!seeds.isEmpty(), "seeds", "must list at least one seed (leave it out for [0])")
-                || !problems.check(seeds.size() <= Limits.MAX_SEEDS, "seeds",
+                || !problems.check(
+                        seeds.size() <= Limits.MAX_SEEDS,
+                        "seeds",
                         Limits.atMost(Limits.MAX_SEEDS, "seeds", seeds.size()))) {
             return;
         }
@@ -184,17 +209,22 @@ public record DatasetSpec(
         }
     }
 
-    private static void checkSubset(String field, String what, List<String> values, List<String> allowed,
-            boolean nonEmpty, Problems problems) {
-        if (nonEmpty && !problems.check(!values.isEmpty(), field,
-                "must list at least one of " + String.join(", ", allowed) + " (leave it out for all)")) {
+    private static void checkSubset(
+            String field, String what, List<String> values, List<String> allowed, boolean nonEmpty, Problems problems) {
+        if (nonEmpty
+                && !problems.check(
+                        !values.isEmpty(),
+                        field,
+                        "must list at least one of " + String.join(", ", allowed) + " (leave it out for all)")) {
             return;
         }
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < values.size(); i++) {
             String value = values.get(i);
             String element = field + "[" + i + "]";
-            if (problems.check(allowed.contains(value), element,
+            if (problems.check(
+                    allowed.contains(value),
+                    element,
                     "unknown " + what + " '" + value + "' (expected " + String.join(" or ", allowed) + ")")) {
                 problems.check(seen.add(value), element, "duplicate " + what + " '" + value + "'");
             }
@@ -206,7 +236,8 @@ public record DatasetSpec(
         int images = s.limit == null ? CIFAR10H_IMAGES : s.limit;
         int[] sizes = s.splitRatios.sizes(images);
         boolean testNeeded = PROTOCOL_SPLIT.equals(s.protocol);
-        problems.check(sizes[0] > 0 && sizes[1] > 0 && (sizes[2] > 0 || !testNeeded),
+        problems.check(
+                sizes[0] > 0 && sizes[1] > 0 && (sizes[2] > 0 || !testNeeded),
                 s.limit == null ? "splitRatios" : "limit",
                 images + " images are too few for split ratios " + Problems.fmt(s.splitRatios.train()) + "/"
                         + Problems.fmt(s.splitRatios.validation()) + "/" + Problems.fmt(s.splitRatios.test())

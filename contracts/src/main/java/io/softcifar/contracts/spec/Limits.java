@@ -49,8 +49,7 @@ public final class Limits {
     /** {@link #MAX_BODY_SIZE} in bytes (Quarkus reads "K" as 1024), for clients that check before they send. */
     public static final int MAX_BODY_BYTES = 256 * 1024;
 
-    private Limits() {
-    }
+    private Limits() {}
 
     /** "at most 1000, got 5000": the message of every bound, so all of them read the same. */
     public static String atMost(long bound, Object got) {

@@ -19,6 +19,7 @@ public final class OfficialSources {
     /** Served over plain http only; the MD5 check is what protects it. */
     public static final SourceRef SVHN_TEST = SourceRef.ofUrlMd5(
             "http://ufldl.stanford.edu/housenumbers/test_32x32.mat", "eb5a983be6a315427106f1b1f3ec1b1d");
+
     public static final SourceRef CIFAR10H_PROBS = SourceRef.ofUrlSha256(
             "https://github.com/jcpeterson/cifar-10h/raw/master/data/cifar10h-probs.npy",
             "436ae98620e00073f9d08585ac870573b588853e7af9f54eb1647408114af77d");
@@ -33,8 +34,7 @@ public final class OfficialSources {
             DatasetInput.CIFAR10H_PROBS, CIFAR10H_PROBS,
             DatasetInput.CIFAR10H_COUNTS, CIFAR10H_COUNTS);
 
-    private OfficialSources() {
-    }
+    private OfficialSources() {}
 
     /** The official source of an input; empty for {@link DatasetInput#CIFAR10_TEST} (take it from the archive). */
     public static Optional<SourceRef> of(DatasetInput input) {

@@ -30,6 +30,8 @@ final class Problems {
 
     /** "1.2" for doubles that print plainly, Java's form otherwise: values in messages look like the input. */
     static String fmt(double value) {
-        return value == Math.rint(value) && Math.abs(value) < 1e15 ? String.valueOf((long) value) : String.valueOf(value);
+        return value == Math.rint(value) && Math.abs(value) < 1e15
+                ? String.valueOf((long) value)
+                : String.valueOf(value);
     }
 }

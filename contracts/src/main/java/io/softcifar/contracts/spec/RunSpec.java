@@ -64,7 +64,8 @@ public record RunSpec(
         @Nullable Double entropyThreshold,
         @Nullable Boolean augment,
         @Nullable Integer checkpointEvery,
-        @Nullable String device) implements Spec {
+        @Nullable String device)
+        implements Spec {
 
     public static final String METHOD_BASIC = "basic";
     public static final String METHOD_DROPOUT = "dropout";
@@ -182,8 +183,7 @@ public record RunSpec(
         private Integer checkpointEvery;
         private String device;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(RunSpec s) {
             datasetId = s.datasetId;
@@ -321,9 +321,30 @@ public record RunSpec(
         }
 
         public RunSpec build() {
-            return new RunSpec(datasetId, seed, method, labelMode, mixing, mixAlpha, mixProbability,
-                    mixProbabilityFromEntropy, dropoutRate, depth, epochs, batchSize, learningRate, momentum, nesterov,
-                    weightDecay, warmupEpochs, milestones, gamma, entropyThreshold, augment, checkpointEvery, device);
+            return new RunSpec(
+                    datasetId,
+                    seed,
+                    method,
+                    labelMode,
+                    mixing,
+                    mixAlpha,
+                    mixProbability,
+                    mixProbabilityFromEntropy,
+                    dropoutRate,
+                    depth,
+                    epochs,
+                    batchSize,
+                    learningRate,
+                    momentum,
+                    nesterov,
+                    weightDecay,
+                    warmupEpochs,
+                    milestones,
+                    gamma,
+                    entropyThreshold,
+                    augment,
+                    checkpointEvery,
+                    device);
         }
     }
 }

@@ -3,17 +3,18 @@ package io.softcifar.contracts.spec;
 /** The protocol's defaults (PROTOCOL.md, "Training") filled into the null fields of a {@link RunSpec}. */
 final class RunSpecDefaults {
 
-    private RunSpecDefaults() {
-    }
+    private RunSpecDefaults() {}
 
     static RunSpec apply(RunSpec s) {
-        return new RunSpec(s.datasetId(),
+        return new RunSpec(
+                s.datasetId(),
                 or(s.seed(), RunSpec.DEFAULT_SEED),
                 s.method(),
                 s.labelMode(),
                 or(s.mixing(), RunSpec.MIXING_NONE),
                 or(s.mixAlpha(), RunSpec.DEFAULT_MIX_ALPHA),
-                Boolean.TRUE.equals(s.mixProbabilityFromEntropy()) ? s.mixProbability()
+                Boolean.TRUE.equals(s.mixProbabilityFromEntropy())
+                        ? s.mixProbability()
                         : or(s.mixProbability(), RunSpec.DEFAULT_MIX_PROBABILITY),
                 or(s.mixProbabilityFromEntropy(), Boolean.FALSE),
                 or(s.dropoutRate(), RunSpec.METHOD_DROPOUT.equals(s.method()) ? RunSpec.DEFAULT_DROPOUT_RATE : 0.0),

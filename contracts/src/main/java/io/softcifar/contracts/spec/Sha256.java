@@ -8,8 +8,7 @@ import java.util.HexFormat;
 /** SHA-256 of text, for the content addresses of specs. */
 public final class Sha256 {
 
-    private Sha256() {
-    }
+    private Sha256() {}
 
     public static String hex(String text) {
         try {

@@ -18,7 +18,11 @@ import java.util.regex.Pattern;
  * @param md5    32 hex digits
  * @param sha256 64 hex digits
  */
-public record SourceRef(@Nullable String path, @Nullable String url, @Nullable String md5, @Nullable String sha256) {
+public record SourceRef(
+        @Nullable String path,
+        @Nullable String url,
+        @Nullable String md5,
+        @Nullable String sha256) {
 
     private static final Pattern HEX = Pattern.compile("[0-9a-fA-F]+");
     private static final Set<String> LOOPBACK_HOSTS = Set.of("127.0.0.1", "localhost", "[::1]");
@@ -52,7 +56,9 @@ public record SourceRef(@Nullable String path, @Nullable String url, @Nullable S
         }
         if (hasUrl) {
             checkUrl(prefix + ".url", problems);
-            problems.check(md5 != null || sha256 != null, prefix + ".url",
+            problems.check(
+                    md5 != null || sha256 != null,
+                    prefix + ".url",
                     "a download needs md5 or sha256 so the file can be verified, got none for '" + url + "'");
         }
         checkHex(prefix + ".md5", md5, 32, problems);
@@ -70,7 +76,8 @@ public record SourceRef(@Nullable String path, @Nullable String url, @Nullable S
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
             problems.add(field, "must be an https URL with a host, got '" + url + "'");
-        } else if (scheme.equals("http") && !LOOPBACK_HOSTS.contains(uri.getHost().toLowerCase(Locale.ROOT))
+        } else if (scheme.equals("http")
+                && !LOOPBACK_HOSTS.contains(uri.getHost().toLowerCase(Locale.ROOT))
                 && !OfficialSources.isOfficialUrl(url)) {
             problems.add(field, "must be https (plain http only for 127.0.0.1 or localhost), got '" + url + "'");
         }
@@ -78,8 +85,9 @@ public record SourceRef(@Nullable String path, @Nullable String url, @Nullable S
 
     private static void checkHex(String field, String value, int digits, Problems problems) {
         if (value != null && (value.length() != digits || !HEX.matcher(value).matches())) {
-            problems.add(field, "must be " + digits + " hex digits, got '" + value + "' (" + value.length()
-                    + " characters)");
+            problems.add(
+                    field,
+                    "must be " + digits + " hex digits, got '" + value + "' (" + value.length() + " characters)");
         }
     }
 }

@@ -42,7 +42,9 @@ public record Sources(
 
     /** This with the explicit source of one input replaced. */
     public Sources with(DatasetInput input, SourceRef ref) {
-        return new Sources(dir, download,
+        return new Sources(
+                dir,
+                download,
                 input == DatasetInput.CIFAR10_TEST ? ref : cifar10Test,
                 input == DatasetInput.CIFAR10_ARCHIVE ? ref : cifar10Archive,
                 input == DatasetInput.CIFAR10H_PROBS ? ref : cifar10hProbs,

@@ -33,18 +33,23 @@ public record SplitRatios(double train, double validation, double test) {
             return;
         }
         problems.check(train > 0, prefix + ".train", "must be > 0, got 0");
-        problems.check(validation > 0, prefix + ".validation",
-                "must be > 0 (early stopping needs a validation split), got 0");
+        problems.check(
+                validation > 0, prefix + ".validation", "must be > 0 (early stopping needs a validation split), got 0");
         if (testMustBeZero) {
-            problems.check(test == 0, prefix + ".test", "must be 0 for protocol " + DatasetSpec.PROTOCOL_PETERSON
-                    + " (its test set is the 50,000 CIFAR-10 training images), got " + Problems.fmt(test));
+            problems.check(
+                    test == 0,
+                    prefix + ".test",
+                    "must be 0 for protocol " + DatasetSpec.PROTOCOL_PETERSON
+                            + " (its test set is the 50,000 CIFAR-10 training images), got " + Problems.fmt(test));
         } else {
-            problems.check(test > 0, prefix + ".test", "must be > 0 for protocol " + DatasetSpec.PROTOCOL_SPLIT
-                    + " (evaluation uses the test split), got 0");
+            problems.check(
+                    test > 0,
+                    prefix + ".test",
+                    "must be > 0 for protocol " + DatasetSpec.PROTOCOL_SPLIT
+                            + " (evaluation uses the test split), got 0");
         }
         double sum = train + validation + test;
-        problems.check(Math.abs(sum - 1) <= SUM_TOLERANCE, prefix,
-                "train + validation + test must be 1, got " + sum);
+        problems.check(Math.abs(sum - 1) <= SUM_TOLERANCE, prefix, "train + validation + test must be 1, got " + sum);
     }
 
     private static boolean checkFraction(String field, double value, Problems problems) {

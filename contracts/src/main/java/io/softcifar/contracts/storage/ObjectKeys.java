@@ -30,20 +30,19 @@ public final class ObjectKeys {
     public static final String BEST_CHECKPOINT_FILE = "best.ckpt";
     /** The evaluation dump's index: what each .npy file is, and a NumPy recipe per metric. */
     public static final String DUMP_INDEX_FILE = "dump.json";
+
     public static final String RELIABILITY_FILE = "reliability.json";
     public static final String METRICS_FILE = "metrics.json";
 
     /** What {@link #isValidId} accepts, phrased for error messages. */
-    public static final String ID_RULE =
-            "must be 1-128 characters of letters, digits, '.', '_' and '-', without '..'";
+    public static final String ID_RULE = "must be 1-128 characters of letters, digits, '.', '_' and '-', without '..'";
 
     public static final int MAX_SHARD_INDEX = 99_999;
     public static final int MAX_EPOCH = 9_999;
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
-    private ObjectKeys() {
-    }
+    private ObjectKeys() {}
 
     /** Whether {@code id} may appear as one segment of a key: no '/', no "..", not "." alone. */
     public static boolean isValidId(String id) {
@@ -57,7 +56,8 @@ public final class ObjectKeys {
      */
     public static String requireId(String what, String id) {
         if (!isValidId(id)) {
-            throw new IllegalArgumentException(what + ": " + ID_RULE + ", got " + (id == null ? "null" : "'" + id + "'"));
+            throw new IllegalArgumentException(
+                    what + ": " + ID_RULE + ", got " + (id == null ? "null" : "'" + id + "'"));
         }
         return id;
     }
@@ -77,8 +77,8 @@ public final class ObjectKeys {
             throw new IllegalArgumentException("seed: must be >= 0, got " + seed);
         }
         if (!DatasetManifest.SPLITS.contains(split)) {
-            throw new IllegalArgumentException("split: must be one of " + String.join(", ", DatasetManifest.SPLITS)
-                    + ", got '" + split + "'");
+            throw new IllegalArgumentException(
+                    "split: must be one of " + String.join(", ", DatasetManifest.SPLITS) + ", got '" + split + "'");
         }
         return datasetPrefix(datasetId) + "seed-" + seed + "/" + split + "-" + shardIndex(index) + ".npz";
     }

@@ -12,5 +12,4 @@ import io.softcifar.contracts.spec.RunSpec;
  *              {@code name=value} for every other setting the grid varies
  * @param spec  the spec without seed, on the placeholder dataset
  */
-public record Configuration(String key, String label, RunSpec spec) {
-}
+public record Configuration(String key, String label, RunSpec spec) {}

@@ -20,14 +20,17 @@ import java.util.Set;
 final class Configurations {
 
     /** What a label calls a varied setting. */
-    private static final Map<String, String> LABEL_NAMES = Map.of("dropoutRate", "p", "mixAlpha", "α",
-            "mixProbability", "q", "learningRate", "lr", "entropyThreshold", "H");
+    private static final Map<String, String> LABEL_NAMES = Map.of(
+            "dropoutRate", "p", "mixAlpha", "α", "mixProbability", "q", "learningRate", "lr", "entropyThreshold", "H");
 
-    private Configurations() {
-    }
+    private Configurations() {}
 
-    static List<Configuration> of(List<Map<String, Object>> points, List<Dimension> dimensions,
-            Map<String, Object> overrides, boolean paper, StudyErrors errors) {
+    static List<Configuration> of(
+            List<Map<String, Object>> points,
+            List<Dimension> dimensions,
+            Map<String, Object> overrides,
+            boolean paper,
+            StudyErrors errors) {
         Map<String, RunSpec> byKey = new LinkedHashMap<>();
         for (Map<String, Object> point : points) {
             Map<String, Object> settings = new LinkedHashMap<>(overrides);
@@ -47,8 +50,10 @@ final class Configurations {
             try {
                 spec = EventCodec.json().convertValue(settings, RunSpec.class);
             } catch (IllegalArgumentException e) {
-                errors.add(paper ? "overrides" : "grid", "cannot build a run from " + settings + ": "
-                        + e.getMessage().split("\n")[0]);
+                errors.add(
+                        paper ? "overrides" : "grid",
+                        "cannot build a run from " + settings + ": "
+                                + e.getMessage().split("\n")[0]);
                 continue;
             }
             List<FieldError> problems = spec.validate();
@@ -80,8 +85,12 @@ final class Configurations {
     }
 
     /** The request field behind a RunSpec validation error of one grid point. */
-    private static String mapField(String specField, Map<String, Object> point, List<Dimension> dimensions,
-            Map<String, Object> overrides, boolean paper) {
+    private static String mapField(
+            String specField,
+            Map<String, Object> point,
+            List<Dimension> dimensions,
+            Map<String, Object> overrides,
+            boolean paper) {
         int bracket = specField.indexOf('[');
         String base = bracket < 0 ? specField : specField.substring(0, bracket);
         for (Dimension d : dimensions) {
@@ -106,11 +115,12 @@ final class Configurations {
     static String label(RunSpec spec, List<Dimension> dimensions) {
         RunSpec s = spec.withDefaults();
         List<String> parts = new ArrayList<>();
-        parts.add(switch (s.method()) {
-            case RunSpec.METHOD_SNGP -> "SNGP";
-            case RunSpec.METHOD_DUQ -> "DUQ";
-            default -> s.method();
-        });
+        parts.add(
+                switch (s.method()) {
+                    case RunSpec.METHOD_SNGP -> "SNGP";
+                    case RunSpec.METHOD_DUQ -> "DUQ";
+                    default -> s.method();
+                });
         if (!s.augment()) {
             parts.add("no aug");
         }
@@ -122,7 +132,8 @@ final class Configurations {
         }
         ObjectNode tree = EventCodec.json().valueToTree(spec);
         for (Dimension d : dimensions) {
-            if (Set.of("method", "labelMode", "mixing", "augment").contains(d.specField()) || d.values().size() < 2) {
+            if (Set.of("method", "labelMode", "mixing", "augment").contains(d.specField())
+                    || d.values().size() < 2) {
                 continue;
             }
             JsonNode value = tree.get(d.specField());

@@ -17,8 +17,14 @@ import java.util.Map;
  * @param seeds          the seeds, in the order given
  * @param runs           configuration-major, seed-minor
  */
-public record Expansion(String studyId, String name, @Nullable String datasetId, @Nullable DatasetSpec datasetSpec,
-        List<Configuration> configurations, List<Long> seeds, List<PlannedRun> runs) {
+public record Expansion(
+        String studyId,
+        String name,
+        @Nullable String datasetId,
+        @Nullable DatasetSpec datasetSpec,
+        List<Configuration> configurations,
+        List<Long> seeds,
+        List<PlannedRun> runs) {
 
     public Expansion {
         configurations = List.copyOf(configurations);

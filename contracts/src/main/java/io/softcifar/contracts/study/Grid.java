@@ -30,5 +30,4 @@ public record Grid(
         @Nullable List<Double> weightDecay,
         @Nullable List<Integer> warmupEpochs,
         @Nullable List<Double> gamma,
-        @Nullable List<Double> entropyThreshold) {
-}
+        @Nullable List<Double> entropyThreshold) {}

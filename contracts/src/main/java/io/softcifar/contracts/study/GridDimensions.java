@@ -42,8 +42,7 @@ final class GridDimensions {
         GRID_FIELDS.put("entropyThreshold", "entropyThreshold");
     }
 
-    private GridDimensions() {
-    }
+    private GridDimensions() {}
 
     static List<Dimension> dimensions(Grid grid, StudyErrors errors) {
         if (grid == null) {
@@ -99,16 +98,20 @@ final class GridDimensions {
         List<?> mixing = values(dimensions, "mixing", overrides);
         if (methods != null && !methods.contains(RunSpec.METHOD_DROPOUT)) {
             if (varies(dimensions, "dropoutRate")) {
-                errors.add("grid.dropoutRates", "only method dropout uses a dropout rate, and grid.methods has no "
-                        + "dropout: add it or leave dropoutRates out");
+                errors.add(
+                        "grid.dropoutRates",
+                        "only method dropout uses a dropout rate, and grid.methods has no "
+                                + "dropout: add it or leave dropoutRates out");
             }
         }
         boolean anyMixing = mixing != null && mixing.stream().anyMatch(m -> !RunSpec.MIXING_NONE.equals(m));
         if (!anyMixing) {
             for (String f : List.of("mixAlpha", "mixProbability")) {
                 if (varies(dimensions, f)) {
-                    errors.add("grid." + f, "only runs with mixing (mixup, cutmix) use " + f
-                            + ", and the grid has none: add grid.mixing or leave " + f + " out");
+                    errors.add(
+                            "grid." + f,
+                            "only runs with mixing (mixup, cutmix) use " + f
+                                    + ", and the grid has none: add grid.mixing or leave " + f + " out");
                 }
             }
         }
@@ -135,7 +138,9 @@ final class GridDimensions {
         while (true) {
             Map<String, Object> point = new LinkedHashMap<>();
             for (int d = 0; d < dimensions.size(); d++) {
-                point.put(dimensions.get(d).specField(), dimensions.get(d).values().get(index[d]));
+                point.put(
+                        dimensions.get(d).specField(),
+                        dimensions.get(d).values().get(index[d]));
             }
             points.add(point);
             int d = dimensions.size() - 1;

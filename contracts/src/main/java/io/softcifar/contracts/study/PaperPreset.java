@@ -41,11 +41,17 @@ public final class PaperPreset {
     public static final double MIX_PROBABILITY = 0.15;
 
     /** RunSpec fields the preset sets: a study's overrides may not set them too. */
-    public static final Set<String> OWNED_FIELDS = Set.of("method", "labelMode", "mixing", "augment", "dropoutRate",
-            "mixAlpha", "mixProbability", "mixProbabilityFromEntropy");
+    public static final Set<String> OWNED_FIELDS = Set.of(
+            "method",
+            "labelMode",
+            "mixing",
+            "augment",
+            "dropoutRate",
+            "mixAlpha",
+            "mixProbability",
+            "mixProbabilityFromEntropy");
 
-    private PaperPreset() {
-    }
+    private PaperPreset() {}
 
     /** The 30 grid points in order: method, labelMode, mixing, augment, and the rate, α and q where they apply. */
     public static List<Map<String, Object>> points() {

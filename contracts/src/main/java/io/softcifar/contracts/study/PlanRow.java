@@ -21,15 +21,33 @@ import io.softcifar.contracts.spec.RunSpec;
  * @param seed           the run's seed
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
-public record PlanRow(String runId, String configKey, String label, String method, String labelMode, String mixing,
-        boolean augment, @Nullable Double mixAlpha, @Nullable Double mixProbability, @Nullable Double dropoutRate,
+public record PlanRow(
+        String runId,
+        String configKey,
+        String label,
+        String method,
+        String labelMode,
+        String mixing,
+        boolean augment,
+        @Nullable Double mixAlpha,
+        @Nullable Double mixProbability,
+        @Nullable Double dropoutRate,
         long seed) {
 
     static PlanRow of(PlannedRun run, Configuration configuration) {
         RunSpec s = run.specTemplate().withDefaults();
         boolean mixing = !RunSpec.MIXING_NONE.equals(s.mixing());
-        return new PlanRow(run.runId(), run.configKey(), configuration.label(), s.method(), s.labelMode(),
-                s.mixing(), s.augment(), mixing ? s.mixAlpha() : null, mixing ? s.mixProbability() : null,
-                RunSpec.METHOD_DROPOUT.equals(s.method()) ? s.dropoutRate() : null, run.seed());
+        return new PlanRow(
+                run.runId(),
+                run.configKey(),
+                configuration.label(),
+                s.method(),
+                s.labelMode(),
+                s.mixing(),
+                s.augment(),
+                mixing ? s.mixAlpha() : null,
+                mixing ? s.mixProbability() : null,
+                RunSpec.METHOD_DROPOUT.equals(s.method()) ? s.dropoutRate() : null,
+                run.seed());
     }
 }

@@ -79,24 +79,32 @@ public final class StudyExpander {
         }
         for (String field : overrides.keySet()) {
             if (gridSpecFields.contains(field)) {
-                errors.add("overrides." + field, paper
-                        ? "set by the preset '" + StudyRequest.PRESET_PAPER + "'; leave it out of overrides"
-                        : "also varied by grid." + GridDimensions.gridFieldOf(field) + "; give it in one place");
+                errors.add(
+                        "overrides." + field,
+                        paper
+                                ? "set by the preset '" + StudyRequest.PRESET_PAPER + "'; leave it out of overrides"
+                                : "also varied by grid." + GridDimensions.gridFieldOf(field)
+                                        + "; give it in one place");
             }
         }
         GridDimensions.checkUnused(dimensions, overrides, errors);
 
         List<Configuration> configurations = List.of();
-        boolean hasRequired = GridDimensions.varies(dimensions, "method")
-                && GridDimensions.varies(dimensions, "labelMode");
+        boolean hasRequired =
+                GridDimensions.varies(dimensions, "method") && GridDimensions.varies(dimensions, "labelMode");
         if (paper || request.grid() != null && hasRequired) {
             BigInteger product = BigInteger.ONE;
             for (Dimension d : dimensions) {
                 product = product.multiply(BigInteger.valueOf(d.values().size()));
             }
             if (product.compareTo(BigInteger.valueOf(Limits.MAX_CONFIGURATIONS)) > 0) {
-                errors.add("grid", Limits.atMost(Limits.MAX_CONFIGURATIONS, "configurations (the product of the "
-                        + "grid's list lengths)", product) + "; split it into several studies");
+                errors.add(
+                        "grid",
+                        Limits.atMost(
+                                        Limits.MAX_CONFIGURATIONS,
+                                        "configurations (the product of the " + "grid's list lengths)",
+                                        product)
+                                + "; split it into several studies");
             } else {
                 List<Map<String, Object>> points = paper ? PaperPreset.points() : GridDimensions.points(dimensions);
                 configurations = Configurations.of(points, dimensions, overrides, paper, errors);
@@ -105,13 +113,17 @@ public final class StudyExpander {
         if (!configurations.isEmpty() && !seeds.isEmpty()) {
             long runs = (long) configurations.size() * seeds.size();
             if (runs > Limits.MAX_RUNS) {
-                errors.add("grid", Limits.atMost(Limits.MAX_RUNS, "runs per study, also with allowLarge", runs)
-                        + " (" + configurations.size() + " configurations × " + seeds.size()
-                        + " seeds); split it into several studies");
+                errors.add(
+                        "grid",
+                        Limits.atMost(Limits.MAX_RUNS, "runs per study, also with allowLarge", runs)
+                                + " (" + configurations.size() + " configurations × " + seeds.size()
+                                + " seeds); split it into several studies");
             } else if (runs > maxRuns && !Boolean.TRUE.equals(request.allowLarge())) {
-                errors.add("grid", "the study expands to " + fmt(runs) + " runs (" + fmt(configurations.size())
-                        + " configurations × " + seeds.size() + " seeds), more than " + fmt(maxRuns)
-                        + ": set \"allowLarge\": true to submit it anyway");
+                errors.add(
+                        "grid",
+                        "the study expands to " + fmt(runs) + " runs (" + fmt(configurations.size())
+                                + " configurations × " + seeds.size() + " seeds), more than " + fmt(maxRuns)
+                                + ": set \"allowLarge\": true to submit it anyway");
             }
         }
         if (!errors.list().isEmpty()) {
@@ -120,18 +132,33 @@ public final class StudyExpander {
         List<PlannedRun> runs = new ArrayList<>();
         for (Configuration c : configurations) {
             for (long seed : seeds) {
-                runs.add(new PlannedRun(studyId + "-" + c.key() + "-s" + seed, c.key(), seed,
+                runs.add(new PlannedRun(
+                        studyId + "-" + c.key() + "-s" + seed,
+                        c.key(),
+                        seed,
                         c.spec().toBuilder().seed(seed).build()));
             }
         }
-        return new Result(List.of(), new Expansion(studyId, request.name().strip(), request.datasetId(),
-                request.dataset(), configurations, seeds, runs));
+        return new Result(
+                List.of(),
+                new Expansion(
+                        studyId,
+                        request.name().strip(),
+                        request.datasetId(),
+                        request.dataset(),
+                        configurations,
+                        seeds,
+                        runs));
     }
 
     /** The study id a request gets: its own, or the name as a slug plus 8 hex digits of the request's SHA-256. */
     public static String defaultStudyId(StudyRequest request) {
-        String slug = request.name() == null ? "study"
-                : request.name().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-+|-+$)", "");
+        String slug = request.name() == null
+                ? "study"
+                : request.name()
+                        .toLowerCase(Locale.ROOT)
+                        .replaceAll("[^a-z0-9]+", "-")
+                        .replaceAll("(^-+|-+$)", "");
         if (slug.isEmpty()) {
             slug = "study";
         }

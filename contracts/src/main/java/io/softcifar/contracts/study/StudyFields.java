@@ -23,15 +23,16 @@ final class StudyFields {
     /** RunSpec fields that the study itself sets: never in overrides. */
     private static final Set<String> STUDY_OWNED = Set.of("datasetId", "seed");
 
-    private StudyFields() {
-    }
+    private StudyFields() {}
 
     static void checkName(StudyRequest request, StudyErrors errors) {
         if (request.name() == null || request.name().isBlank()) {
             errors.add("name", "required: a human name for the study, e.g. \"soft vs hard, ResNet-20\"");
         } else if (request.name().length() > StudyExpander.MAX_NAME_LENGTH) {
-            errors.add("name", "at most " + StudyExpander.MAX_NAME_LENGTH + " characters, got "
-                    + request.name().length());
+            errors.add(
+                    "name",
+                    "at most " + StudyExpander.MAX_NAME_LENGTH + " characters, got "
+                            + request.name().length());
         }
     }
 
@@ -40,9 +41,11 @@ final class StudyFields {
             return StudyExpander.defaultStudyId(request);
         }
         if (!ObjectKeys.isValidId(request.id()) || request.id().length() > StudyExpander.MAX_STUDY_ID_LENGTH) {
-            errors.add("id", "must be 1-" + StudyExpander.MAX_STUDY_ID_LENGTH
-                    + " characters of letters, digits, '.', '_' and '-', without '..' (leave it out for one made "
-                    + "from the name), got '" + request.id() + "'");
+            errors.add(
+                    "id",
+                    "must be 1-" + StudyExpander.MAX_STUDY_ID_LENGTH
+                            + " characters of letters, digits, '.', '_' and '-', without '..' (leave it out for one made "
+                            + "from the name), got '" + request.id() + "'");
         }
         return request.id();
     }
@@ -51,19 +54,25 @@ final class StudyFields {
     static boolean checkPreset(StudyRequest request, StudyErrors errors) {
         if (request.preset() == null) {
             if (request.grid() == null) {
-                errors.add("grid", "required: the configurations to run (grid.methods, grid.labelModes, ...), "
-                        + "or \"preset\": \"" + StudyRequest.PRESET_PAPER + "\" for the reference grid");
+                errors.add(
+                        "grid",
+                        "required: the configurations to run (grid.methods, grid.labelModes, ...), "
+                                + "or \"preset\": \"" + StudyRequest.PRESET_PAPER + "\" for the reference grid");
             }
             return false;
         }
         if (!StudyRequest.PRESET_PAPER.equals(request.preset())) {
-            errors.add("preset", "unknown preset '" + request.preset() + "' (expected " + StudyRequest.PRESET_PAPER
-                    + ", or leave it out and give a grid)");
+            errors.add(
+                    "preset",
+                    "unknown preset '" + request.preset() + "' (expected " + StudyRequest.PRESET_PAPER
+                            + ", or leave it out and give a grid)");
             return false;
         }
         if (request.grid() != null) {
-            errors.add("grid", "the preset '" + StudyRequest.PRESET_PAPER
-                    + "' is a grid already: leave grid out (or the preset, to give your own grid)");
+            errors.add(
+                    "grid",
+                    "the preset '" + StudyRequest.PRESET_PAPER
+                            + "' is a grid already: leave grid out (or the preset, to give your own grid)");
         }
         return true;
     }
@@ -137,8 +146,10 @@ final class StudyFields {
             Set<Long> built = new TreeSet<>(request.dataset().withDefaults().seeds());
             List<Long> missing = seeds.stream().filter(s -> !built.contains(s)).toList();
             if (!missing.isEmpty()) {
-                errors.add("dataset.seeds", "must include every seed of the study (the split of a seed is built "
-                        + "with the dataset); missing " + missing + ", the dataset has " + built);
+                errors.add(
+                        "dataset.seeds",
+                        "must include every seed of the study (the split of a seed is built "
+                                + "with the dataset); missing " + missing + ", the dataset has " + built);
             }
         }
     }
@@ -152,9 +163,11 @@ final class StudyFields {
         ObjectNode tree = EventCodec.json().valueToTree(overrides);
         tree.fields().forEachRemaining(e -> {
             if (STUDY_OWNED.contains(e.getKey())) {
-                errors.add("overrides." + e.getKey(), e.getKey().equals("seed")
-                        ? "set by the study: give the seeds in \"seeds\""
-                        : "set by the study: give the dataset in \"datasetId\" or \"dataset\"");
+                errors.add(
+                        "overrides." + e.getKey(),
+                        e.getKey().equals("seed")
+                                ? "set by the study: give the seeds in \"seeds\""
+                                : "set by the study: give the dataset in \"datasetId\" or \"dataset\"");
             } else {
                 map.put(e.getKey(), EventCodec.json().convertValue(e.getValue(), Object.class));
             }

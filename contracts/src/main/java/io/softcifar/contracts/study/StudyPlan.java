@@ -14,8 +14,13 @@ import java.util.List;
  * @param seeds          the seeds
  * @param runs           every run, configuration-major, seed-minor
  */
-public record StudyPlan(String studyId, String name, @Nullable String datasetId, int configurations,
-        List<Long> seeds, List<PlanRow> runs) {
+public record StudyPlan(
+        String studyId,
+        String name,
+        @Nullable String datasetId,
+        int configurations,
+        List<Long> seeds,
+        List<PlanRow> runs) {
 
     public StudyPlan {
         seeds = List.copyOf(seeds);
@@ -23,6 +28,7 @@ public record StudyPlan(String studyId, String name, @Nullable String datasetId,
     }
 
     public static StudyPlan of(Expansion e) {
-        return new StudyPlan(e.studyId(), e.name(), e.datasetId(), e.configurations().size(), e.seeds(), e.plan());
+        return new StudyPlan(
+                e.studyId(), e.name(), e.datasetId(), e.configurations().size(), e.seeds(), e.plan());
     }
 }

@@ -18,8 +18,16 @@ import java.util.regex.Pattern;
  * @param producers     who writes it
  * @param consumers     who reads it (each of those topics has a dead-letter topic)
  */
-public record TopicSpec(String name, int partitions, int replication, CleanupPolicy cleanupPolicy, long retentionMs,
-        String key, List<String> eventTypes, Set<Service> producers, Set<Service> consumers) {
+public record TopicSpec(
+        String name,
+        int partitions,
+        int replication,
+        CleanupPolicy cleanupPolicy,
+        long retentionMs,
+        String key,
+        List<String> eventTypes,
+        Set<Service> producers,
+        Set<Service> consumers) {
 
     public static final String DEAD_LETTER_SUFFIX = ".dlq";
     public static final long RETENTION_FOREVER = -1;
@@ -59,7 +67,7 @@ public record TopicSpec(String name, int partitions, int replication, CleanupPol
     }
 
     public TopicSpec withReplication(int factor) {
-        return new TopicSpec(name, partitions, factor, cleanupPolicy, retentionMs, key, eventTypes, producers,
-                consumers);
+        return new TopicSpec(
+                name, partitions, factor, cleanupPolicy, retentionMs, key, eventTypes, producers, consumers);
     }
 }

@@ -51,6 +51,7 @@ public final class Topics {
 
     /** Partitions of every topic keyed by run id: the most trainers that can work in parallel. */
     public static final int RUN_PARTITIONS = 12;
+
     public static final int DEFAULT_PARTITIONS = 3;
     public static final long WEEK_MS = Duration.ofDays(7).toMillis();
     /** Training requests wait behind long runs: a 150-run grid can queue for weeks. */
@@ -60,39 +61,77 @@ public final class Topics {
     private static final Map<String, TopicSpec> ALL = new LinkedHashMap<>();
 
     static {
-        add(deleting(DATASET_REQUESTS, DEFAULT_PARTITIONS, WEEK_MS,
+        add(deleting(
+                DATASET_REQUESTS,
+                DEFAULT_PARTITIONS,
+                WEEK_MS,
                 "request id (DatasetRequested.requestId)",
-                List.of(DatasetRequested.TYPE), Set.of(RESULTS, CLI), Set.of(DATASET)));
-        add(compacted(DATASET_STATE, DEFAULT_PARTITIONS,
+                List.of(DatasetRequested.TYPE),
+                Set.of(RESULTS, CLI),
+                Set.of(DATASET)));
+        add(compacted(
+                DATASET_STATE,
+                DEFAULT_PARTITIONS,
                 "dataset id; a request rejected before it had a dataset id is keyed by its request id",
-                List.of(DatasetState.TYPE, DatasetReady.TYPE, DatasetFailed.TYPE), Set.of(DATASET),
+                List.of(DatasetState.TYPE, DatasetReady.TYPE, DatasetFailed.TYPE),
+                Set.of(DATASET),
                 Set.of(TRAINER, RESULTS)));
-        add(deleting(TRAINING_REQUESTS, RUN_PARTITIONS, MONTH_MS,
+        add(deleting(
+                TRAINING_REQUESTS,
+                RUN_PARTITIONS,
+                MONTH_MS,
                 "run id",
-                List.of(TrainingRequested.TYPE), Set.of(RESULTS, CLI), Set.of(TRAINER)));
-        add(deleting(TRAINING_CONTROL, RUN_PARTITIONS, WEEK_MS,
+                List.of(TrainingRequested.TYPE),
+                Set.of(RESULTS, CLI),
+                Set.of(TRAINER)));
+        add(deleting(
+                TRAINING_CONTROL,
+                RUN_PARTITIONS,
+                WEEK_MS,
                 "run id; every trainer instance reads all partitions and acts on the runs it holds",
-                List.of(TrainingCancelRequested.TYPE), Set.of(RESULTS, CLI), Set.of(TRAINER)));
-        add(deleting(TRAINING_PROGRESS, RUN_PARTITIONS, WEEK_MS,
+                List.of(TrainingCancelRequested.TYPE),
+                Set.of(RESULTS, CLI),
+                Set.of(TRAINER)));
+        add(deleting(
+                TRAINING_PROGRESS,
+                RUN_PARTITIONS,
+                WEEK_MS,
                 "run id (keeps a run's epochs in order)",
-                List.of(TrainingProgress.TYPE), Set.of(TRAINER), Set.of(RESULTS)));
-        add(compacted(TRAINING_STATE, RUN_PARTITIONS,
+                List.of(TrainingProgress.TYPE),
+                Set.of(TRAINER),
+                Set.of(RESULTS)));
+        add(compacted(
+                TRAINING_STATE,
+                RUN_PARTITIONS,
                 "run id; RunState while live, then exactly one terminal event (finished, failed, cancelled) last",
                 List.of(RunState.TYPE, TrainingFinished.TYPE, TrainingFailed.TYPE, TrainingCancelled.TYPE),
-                Set.of(TRAINER), Set.of(EVALUATOR, RESULTS)));
-        add(deleting(CHECKPOINTS, RUN_PARTITIONS, WEEK_MS,
+                Set.of(TRAINER),
+                Set.of(EVALUATOR, RESULTS)));
+        add(deleting(
+                CHECKPOINTS,
+                RUN_PARTITIONS,
+                WEEK_MS,
                 "run id (the objects themselves stay in the bucket)",
-                List.of(CheckpointPublished.TYPE), Set.of(TRAINER), Set.of(EVALUATOR, RESULTS)));
-        add(compacted(EVALUATION_RESULTS, RUN_PARTITIONS,
+                List.of(CheckpointPublished.TYPE),
+                Set.of(TRAINER),
+                Set.of(EVALUATOR, RESULTS)));
+        add(compacted(
+                EVALUATION_RESULTS,
+                RUN_PARTITIONS,
                 "run id; the latest evaluation of the run",
-                List.of(EvaluationCompleted.TYPE, EvaluationFailed.TYPE), Set.of(EVALUATOR), Set.of(RESULTS)));
-        add(compacted(STUDIES, DEFAULT_PARTITIONS,
+                List.of(EvaluationCompleted.TYPE, EvaluationFailed.TYPE),
+                Set.of(EVALUATOR),
+                Set.of(RESULTS)));
+        add(compacted(
+                STUDIES,
+                DEFAULT_PARTITIONS,
                 "study id",
-                List.of(StudySubmitted.TYPE), Set.of(RESULTS), Set.of(RESULTS)));
+                List.of(StudySubmitted.TYPE),
+                Set.of(RESULTS),
+                Set.of(RESULTS)));
     }
 
-    private Topics() {
-    }
+    private Topics() {}
 
     /** The primary topics, without dead-letter topics, in pipeline order. */
     public static List<TopicSpec> primary() {
@@ -118,19 +157,46 @@ public final class Topics {
      * consumers, carrying whatever the topic carries (or garbage).
      */
     private static TopicSpec deadLetter(TopicSpec topic) {
-        return new TopicSpec(deadLetterOf(topic.name()), 1, topic.replication(), CleanupPolicy.DELETE, MONTH_MS,
-                "the key of the failed record", topic.eventTypes(), topic.consumers(), Set.of());
+        return new TopicSpec(
+                deadLetterOf(topic.name()),
+                1,
+                topic.replication(),
+                CleanupPolicy.DELETE,
+                MONTH_MS,
+                "the key of the failed record",
+                topic.eventTypes(),
+                topic.consumers(),
+                Set.of());
     }
 
-    private static TopicSpec deleting(String name, int partitions, long retentionMs, String key, List<String> types,
-            Set<Service> producers, Set<Service> consumers) {
+    private static TopicSpec deleting(
+            String name,
+            int partitions,
+            long retentionMs,
+            String key,
+            List<String> types,
+            Set<Service> producers,
+            Set<Service> consumers) {
         return new TopicSpec(name, partitions, 1, CleanupPolicy.DELETE, retentionMs, key, types, producers, consumers);
     }
 
-    private static TopicSpec compacted(String name, int partitions, String key, List<String> types,
-            Set<Service> producers, Set<Service> consumers) {
-        return new TopicSpec(name, partitions, 1, CleanupPolicy.COMPACT, TopicSpec.RETENTION_FOREVER, key, types,
-                producers, consumers);
+    private static TopicSpec compacted(
+            String name,
+            int partitions,
+            String key,
+            List<String> types,
+            Set<Service> producers,
+            Set<Service> consumers) {
+        return new TopicSpec(
+                name,
+                partitions,
+                1,
+                CleanupPolicy.COMPACT,
+                TopicSpec.RETENTION_FOREVER,
+                key,
+                types,
+                producers,
+                consumers);
     }
 
     private static void add(TopicSpec topic) {

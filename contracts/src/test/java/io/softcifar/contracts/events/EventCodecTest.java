@@ -44,8 +44,11 @@ class EventCodecTest {
 
     @Test
     void timeIsAnIsoStringAndNullsAreLeftOut() throws IOException {
-        EventEnvelope envelope = EventEnvelope.of(new TrainingCancelRequested("r1", null), Correlation.NONE,
-                Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC), new UUID(0, 1));
+        EventEnvelope envelope = EventEnvelope.of(
+                new TrainingCancelRequested("r1", null),
+                Correlation.NONE,
+                Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC),
+                new UUID(0, 1));
 
         ObjectNode tree = (ObjectNode) EventCodec.json().readTree(EventCodec.encode(envelope));
 
@@ -56,8 +59,8 @@ class EventCodecTest {
 
     @Test
     void mapEntriesAreWrittenInKeyOrder() {
-        EvaluationCompleted payload = new EvaluationCompleted("r", "d",
-                Map.of("test/nll", 1.0, "ood/svhn_auroc", 0.5, "test/accuracy", 0.25), "k", List.of());
+        EvaluationCompleted payload = new EvaluationCompleted(
+                "r", "d", Map.of("test/nll", 1.0, "ood/svhn_auroc", 0.5, "test/accuracy", 0.25), "k", List.of());
 
         String json = EventCodec.toJson(payload);
 
@@ -73,7 +76,8 @@ class EventCodecTest {
                 .hasMessageNotContaining("\n");
         assertThatThrownBy(() -> EventCodec.decode("")).hasMessage("not JSON: the input is empty");
         assertThatThrownBy(() -> EventCodec.decode("{\"a\":1} trailing"))
-                .isInstanceOf(EventDecodingException.class).hasMessageStartingWith("not JSON: ");
+                .isInstanceOf(EventDecodingException.class)
+                .hasMessageStartingWith("not JSON: ");
         assertThatThrownBy(() -> EventCodec.decode("[1,2]"))
                 .isInstanceOf(EventDecodingException.class)
                 .hasMessage("not an event: expected a JSON object, got array");
@@ -206,8 +210,8 @@ class EventCodecTest {
 
     @Test
     void envelopeTypeMustMatchThePayload() {
-        assertThatThrownBy(() -> new EventEnvelope("id", "training.failed", 1, Instant.EPOCH, Correlation.NONE,
-                new EvaluationFailed("r", "x")))
+        assertThatThrownBy(() -> new EventEnvelope(
+                        "id", "training.failed", 1, Instant.EPOCH, Correlation.NONE, new EvaluationFailed("r", "x")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("type 'training.failed' does not match the payload, a evaluation.failed");
     }
@@ -215,7 +219,8 @@ class EventCodecTest {
     @Test
     void plainRecordsRoundTripAndReportMissingFields() {
         ReliabilityBin bin = new ReliabilityBin(0.25, 0.5, 3, 0.375, 0.5);
-        assertThat(EventCodec.fromJson(EventCodec.toJson(bin), ReliabilityBin.class)).isEqualTo(bin);
+        assertThat(EventCodec.fromJson(EventCodec.toJson(bin), ReliabilityBin.class))
+                .isEqualTo(bin);
 
         assertThatThrownBy(() -> EventCodec.fromJson("{\"lower\":0.0}", ReliabilityBin.class))
                 .isInstanceOf(JsonDecodingException.class)
@@ -227,31 +232,49 @@ class EventCodecTest {
 
     @Test
     void canonicalJsonSortsKeysAtEveryLevelAndDropsNulls() throws IOException {
-        String a = EventCodec.toCanonicalJson(EventCodec.json().readTree("{\"b\":{\"y\":1,\"x\":[{\"q\":1,\"p\":2}]},\"a\":null,\"c\":0.5}"));
-        String b = EventCodec.toCanonicalJson(EventCodec.json().readTree("{\"c\":0.5,\"b\":{\"x\":[{\"p\":2,\"q\":1}],\"y\":1}}"));
+        String a = EventCodec.toCanonicalJson(
+                EventCodec.json().readTree("{\"b\":{\"y\":1,\"x\":[{\"q\":1,\"p\":2}]},\"a\":null,\"c\":0.5}"));
+        String b = EventCodec.toCanonicalJson(
+                EventCodec.json().readTree("{\"c\":0.5,\"b\":{\"x\":[{\"p\":2,\"q\":1}],\"y\":1}}"));
 
         assertThat(a).isEqualTo(b).isEqualTo("{\"b\":{\"x\":[{\"p\":2,\"q\":1}],\"y\":1},\"c\":0.5}");
     }
 
     @Test
     void registryKnowsEveryPermittedEvent() {
-        assertThat(EventTypes.all()).hasSize(Event.class.getPermittedSubclasses().length).contains(
-                "dataset.requested", "dataset.state", "dataset.ready", "dataset.failed", "training.requested",
-                "training.state", "training.progress", "checkpoint.published", "training.finished",
-                "training.failed", "training.cancel_requested", "training.cancelled", "evaluation.completed",
-                "evaluation.failed", "study.submitted");
+        assertThat(EventTypes.all())
+                .hasSize(Event.class.getPermittedSubclasses().length)
+                .contains(
+                        "dataset.requested",
+                        "dataset.state",
+                        "dataset.ready",
+                        "dataset.failed",
+                        "training.requested",
+                        "training.state",
+                        "training.progress",
+                        "checkpoint.published",
+                        "training.finished",
+                        "training.failed",
+                        "training.cancel_requested",
+                        "training.cancelled",
+                        "evaluation.completed",
+                        "evaluation.failed",
+                        "study.submitted");
         assertThat(EventTypes.classOf("training.progress")).contains(TrainingProgress.class);
         assertThat(EventTypes.classOf("nope")).isEmpty();
     }
 
     @Test
     void stateTopicsFoldToStatuses() {
-        assertThat(RunState.statusOf(new TrainingFinished("r", 1, 0.5, 0.5, 1, 1.0, "k"))).isEqualTo(RunStatus.FINISHED);
+        assertThat(RunState.statusOf(new TrainingFinished("r", 1, 0.5, 0.5, 1, 1.0, "k")))
+                .isEqualTo(RunStatus.FINISHED);
         assertThat(RunState.statusOf(new TrainingCancelled("r", 1, null))).isEqualTo(RunStatus.CANCELLED);
-        assertThat(RunState.statusOf(new TrainingProgress("r", 1, 2, 0, null, 0, 0, 0, 0, 0))).isNull();
+        assertThat(RunState.statusOf(new TrainingProgress("r", 1, 2, 0, null, 0, 0, 0, 0, 0)))
+                .isNull();
         assertThat(RunStatus.FAILED.isTerminal()).isTrue();
         assertThat(RunStatus.RUNNING.isTerminal()).isFalse();
-        assertThat(DatasetState.statusOf(new DatasetFailed(null, "q", "x", null, null))).isEqualTo(DatasetStatus.FAILED);
+        assertThat(DatasetState.statusOf(new DatasetFailed(null, "q", "x", null, null)))
+                .isEqualTo(DatasetStatus.FAILED);
     }
 
     private static ObjectNode golden(String type) throws IOException {

@@ -21,9 +21,19 @@ import org.junit.jupiter.params.provider.MethodSource;
 class FencingTokensTest {
 
     /** The tokens written into the golden/fenced files by hand. */
-    private static final Map<String, Long> GOLDEN_TOKENS = Map.of(TrainingProgress.TYPE, 3L, RunState.TYPE, 3L,
-            CheckpointPublished.TYPE, 3L, TrainingFinished.TYPE, 4L, TrainingFailed.TYPE, 1L,
-            TrainingCancelled.TYPE, 2L);
+    private static final Map<String, Long> GOLDEN_TOKENS = Map.of(
+            TrainingProgress.TYPE,
+            3L,
+            RunState.TYPE,
+            3L,
+            CheckpointPublished.TYPE,
+            3L,
+            TrainingFinished.TYPE,
+            4L,
+            TrainingFailed.TYPE,
+            1L,
+            TrainingCancelled.TYPE,
+            2L);
 
     static Stream<String> fencedTypes() {
         return GOLDEN_TOKENS.keySet().stream().sorted();
@@ -58,14 +68,21 @@ class FencingTokensTest {
 
         assertThat(((Fenced) decoded.payload()).fencingToken()).isNull();
         assertThat(FencingTokens.tokenOf(decoded.payload())).isZero();
-        assertThat(EventCodec.json().readTree(EventCodec.encode(decoded)).get("payload").has("fencingToken"))
+        assertThat(EventCodec.json()
+                        .readTree(EventCodec.encode(decoded))
+                        .get("payload")
+                        .has("fencingToken"))
                 .isFalse();
     }
 
     @Test
     void otherEventsHaveNoToken() {
-        assertThat(FencingTokens.tokenOf(Examples.all().get(EvaluationCompleted.TYPE).payload())).isZero();
-        assertThat(FencingTokens.tokenOf(Examples.all().get(TrainingRequested.TYPE).payload())).isZero();
+        assertThat(FencingTokens.tokenOf(
+                        Examples.all().get(EvaluationCompleted.TYPE).payload()))
+                .isZero();
+        assertThat(FencingTokens.tokenOf(
+                        Examples.all().get(TrainingRequested.TYPE).payload()))
+                .isZero();
     }
 
     @Test
@@ -75,7 +92,9 @@ class FencingTokensTest {
         assertThat(newest.admit(progress("a", 1L))).isTrue();
         assertThat(newest.admit(progress("a", 1L))).isTrue(); // a renewal keeps the token
         assertThat(newest.admit(progress("a", 2L))).isTrue();
-        assertThat(newest.admit(finished("a", 1L))).as("the old holder's finished event").isFalse();
+        assertThat(newest.admit(finished("a", 1L)))
+                .as("the old holder's finished event")
+                .isFalse();
         assertThat(newest.admit(progress("a", 2L))).isTrue();
         assertThat(newest.admit(finished("a", 2L))).isTrue();
         assertThat(newest.newest("a")).isEqualTo(2L);
@@ -84,7 +103,9 @@ class FencingTokensTest {
         assertThat(newest.admit(progress("b", 5L))).isTrue();
         assertThat(newest.admit(finished("b", null))).isFalse();
         assertThat(newest.admit(progress("b", 4L))).isFalse();
-        assertThat(newest.admit(finished("b", 7L))).as("tokens may jump (leases whose events were lost)").isTrue();
+        assertThat(newest.admit(finished("b", 7L)))
+                .as("tokens may jump (leases whose events were lost)")
+                .isTrue();
         // runs are independent, and events that carry no token are never fenced
         assertThat(newest.admit(progress("c", 1L))).isTrue();
         assertThat(newest.admit(new EvaluationFailed("b", "boom"))).isTrue();
@@ -124,7 +145,12 @@ class FencingTokensTest {
 
     private static EventEnvelope stamped(String type, long token) {
         EventEnvelope e = Examples.all().get(type);
-        return new EventEnvelope(e.eventId(), e.type(), e.schemaVersion(), e.time(), e.correlation(),
+        return new EventEnvelope(
+                e.eventId(),
+                e.type(),
+                e.schemaVersion(),
+                e.time(),
+                e.correlation(),
                 ((Fenced) e.payload()).withFencingToken(token));
     }
 

@@ -26,7 +26,9 @@ class GoldenEventsTest {
     void everyEventTypeHasAnExampleAndAGoldenFile() {
         assertThat(Examples.all().keySet()).containsExactlyInAnyOrderElementsOf(EventTypes.all());
         for (String type : EventTypes.all()) {
-            assertThat(GoldenEventsTest.class.getResource("/golden/" + type + ".json")).as(type).isNotNull();
+            assertThat(GoldenEventsTest.class.getResource("/golden/" + type + ".json"))
+                    .as(type)
+                    .isNotNull();
         }
     }
 

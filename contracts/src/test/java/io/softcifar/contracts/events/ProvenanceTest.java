@@ -16,32 +16,80 @@ import org.junit.jupiter.api.Test;
  */
 class ProvenanceTest {
 
-    static final RunSpec CONFIGURATION = RunSpec.builder(Examples.DATASET, "sngp", "hard").seed(3L)
-            .mixing("cutmix", 0.2, 0.15).epochs(230).build().withDefaults();
+    static final RunSpec CONFIGURATION = RunSpec.builder(Examples.DATASET, "sngp", "hard")
+            .seed(3L)
+            .mixing("cutmix", 0.2, 0.15)
+            .epochs(230)
+            .build()
+            .withDefaults();
     /** sha256sum of golden/manifest.json. */
     static final String MANIFEST_SHA256 = "10d6ebbe040c66f02c09e3952ca8e9190cf5094576abe155c2e2d87b04822377";
 
     static EventEnvelope trainingExample() throws IOException {
-        Provenance provenance = new Provenance("0.1.0-SNAPSHOT", "8b4d6ae0c1f2e3d4b5a6978877665544332211ff", false,
-                "0.33.0", "2.5.1", Provenance.DEVICE_GPU, "NVIDIA A100-SXM4-40GB", "12.4", 8, "17.0.13",
-                "Linux 6.1.0 amd64", null, null, null)
-                .withConfiguration(CONFIGURATION).withDatasetManifest(resource("/golden/manifest.json"));
+        Provenance provenance = new Provenance(
+                        "0.1.0-SNAPSHOT",
+                        "8b4d6ae0c1f2e3d4b5a6978877665544332211ff",
+                        false,
+                        "0.33.0",
+                        "2.5.1",
+                        Provenance.DEVICE_GPU,
+                        "NVIDIA A100-SXM4-40GB",
+                        "12.4",
+                        8,
+                        "17.0.13",
+                        "Linux 6.1.0 amd64",
+                        null,
+                        null,
+                        null)
+                .withConfiguration(CONFIGURATION)
+                .withDatasetManifest(resource("/golden/manifest.json"));
         EventEnvelope plain = Examples.all().get(TrainingFinished.TYPE);
         TrainingFinished f = (TrainingFinished) plain.payload();
-        return new EventEnvelope(plain.eventId(), plain.type(), plain.schemaVersion(), plain.time(),
-                plain.correlation(), new TrainingFinished(f.runId(), f.bestEpoch(), f.bestValLoss(),
-                        f.bestValAccuracy(), f.epochsRun(), f.trainSeconds(), f.bestCheckpointKey(), 4L, provenance));
+        return new EventEnvelope(
+                plain.eventId(),
+                plain.type(),
+                plain.schemaVersion(),
+                plain.time(),
+                plain.correlation(),
+                new TrainingFinished(
+                        f.runId(),
+                        f.bestEpoch(),
+                        f.bestValLoss(),
+                        f.bestValAccuracy(),
+                        f.epochsRun(),
+                        f.trainSeconds(),
+                        f.bestCheckpointKey(),
+                        4L,
+                        provenance));
     }
 
     static EventEnvelope evaluationExample() throws IOException {
-        Provenance provenance = new Provenance("0.1.0", Provenance.UNKNOWN, null, "0.33.0", "2.5.1",
-                Provenance.DEVICE_CPU, "Intel(R) Xeon(R) Gold 6230 CPU @ 2.10GHz", null, 2, "17.0.13",
-                "Linux 6.1.0 amd64", null, null, null).withDatasetManifest(resource("/golden/manifest.json"));
+        Provenance provenance = new Provenance(
+                        "0.1.0",
+                        Provenance.UNKNOWN,
+                        null,
+                        "0.33.0",
+                        "2.5.1",
+                        Provenance.DEVICE_CPU,
+                        "Intel(R) Xeon(R) Gold 6230 CPU @ 2.10GHz",
+                        null,
+                        2,
+                        "17.0.13",
+                        "Linux 6.1.0 amd64",
+                        null,
+                        null,
+                        null)
+                .withDatasetManifest(resource("/golden/manifest.json"));
         EventEnvelope plain = Examples.all().get(EvaluationCompleted.TYPE);
         EvaluationCompleted e = (EvaluationCompleted) plain.payload();
-        return new EventEnvelope(plain.eventId(), plain.type(), plain.schemaVersion(), plain.time(),
-                plain.correlation(), new EvaluationCompleted(e.runId(), e.datasetId(), e.metrics(), e.dumpKey(),
-                        e.reliability(), provenance));
+        return new EventEnvelope(
+                plain.eventId(),
+                plain.type(),
+                plain.schemaVersion(),
+                plain.time(),
+                plain.correlation(),
+                new EvaluationCompleted(
+                        e.runId(), e.datasetId(), e.metrics(), e.dumpKey(), e.reliability(), provenance));
     }
 
     @Test
@@ -69,12 +117,13 @@ class ProvenanceTest {
     void eventsWithoutProvenanceStillDecodeWithNull() throws IOException {
         for (String type : List.of(TrainingFinished.TYPE, EvaluationCompleted.TYPE)) {
             Event payload = EventCodec.decode(text("/golden/" + type + ".json")).payload();
-            Provenance p = payload instanceof TrainingFinished f ? f.provenance()
+            Provenance p = payload instanceof TrainingFinished f
+                    ? f.provenance()
                     : ((EvaluationCompleted) payload).provenance();
             assertThat(p).as(type).isNull();
         }
-        TrainingFinished fenced = (TrainingFinished) EventCodec.decode(text("/golden/fenced/training.finished.json"))
-                .payload();
+        TrainingFinished fenced = (TrainingFinished)
+                EventCodec.decode(text("/golden/fenced/training.finished.json")).payload();
         assertThat(fenced.fencingToken()).isEqualTo(4L);
         assertThat(fenced.provenance()).isNull();
     }
@@ -91,14 +140,29 @@ class ProvenanceTest {
         Provenance gpu = ((TrainingFinished) trainingExample().payload()).provenance();
         Provenance cpu = ((EvaluationCompleted) evaluationExample().payload()).provenance();
 
-        assertThat(gpu.environmentLine()).isEqualTo("0.1.0-SNAPSHOT (git 8b4d6ae0c1f2), DJL 0.33.0, PyTorch 2.5.1,"
-                + " gpu NVIDIA A100-SXM4-40GB, CUDA 12.4, 8 threads");
-        assertThat(cpu.environmentLine()).isEqualTo("0.1.0 (git unknown), DJL 0.33.0, PyTorch 2.5.1,"
-                + " cpu Intel(R) Xeon(R) Gold 6230 CPU @ 2.10GHz, 2 threads");
-        Provenance dirty = new Provenance("0.1.0", "abcdef0123456789", true, "0.33.0", "2.5.1", "cpu", "x86_64",
-                null, 1, "17", "Linux", null, null, null);
-        assertThat(dirty.environmentLine()).isEqualTo(
-                "0.1.0 (git abcdef012345-dirty), DJL 0.33.0, PyTorch 2.5.1, cpu x86_64, 1 thread");
+        assertThat(gpu.environmentLine())
+                .isEqualTo("0.1.0-SNAPSHOT (git 8b4d6ae0c1f2), DJL 0.33.0, PyTorch 2.5.1,"
+                        + " gpu NVIDIA A100-SXM4-40GB, CUDA 12.4, 8 threads");
+        assertThat(cpu.environmentLine())
+                .isEqualTo("0.1.0 (git unknown), DJL 0.33.0, PyTorch 2.5.1,"
+                        + " cpu Intel(R) Xeon(R) Gold 6230 CPU @ 2.10GHz, 2 threads");
+        Provenance dirty = new Provenance(
+                "0.1.0",
+                "abcdef0123456789",
+                true,
+                "0.33.0",
+                "2.5.1",
+                "cpu",
+                "x86_64",
+                null,
+                1,
+                "17",
+                "Linux",
+                null,
+                null,
+                null);
+        assertThat(dirty.environmentLine())
+                .isEqualTo("0.1.0 (git abcdef012345-dirty), DJL 0.33.0, PyTorch 2.5.1, cpu x86_64, 1 thread");
     }
 
     private static byte[] resource(String name) throws IOException {

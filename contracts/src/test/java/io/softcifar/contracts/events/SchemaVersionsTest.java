@@ -18,8 +18,7 @@ class SchemaVersionsTest {
     @Test
     void trainingProgressIsAtVersionTwoAndEveryOtherTypeAtOne() {
         for (String type : EventTypes.all()) {
-            assertThat(EventTypes.schemaVersionOf(type)).as(type)
-                    .isEqualTo(type.equals("training.progress") ? 2 : 1);
+            assertThat(EventTypes.schemaVersionOf(type)).as(type).isEqualTo(type.equals("training.progress") ? 2 : 1);
         }
         assertThat(Examples.all().get(TrainingProgress.TYPE).schemaVersion()).isEqualTo(2);
     }
@@ -29,8 +28,8 @@ class SchemaVersionsTest {
         EventEnvelope decoded = EventCodec.decode(text("/golden/v1/training.progress.json"));
 
         assertThat(decoded.schemaVersion()).isEqualTo(1);
-        assertThat(decoded.payload()).isEqualTo(new TrainingProgress("run-7f3a", 12, 230, 0.8125, null, 0.6875, 0.75,
-                0.05, 1536.5, 5400.0));
+        assertThat(decoded.payload())
+                .isEqualTo(new TrainingProgress("run-7f3a", 12, 230, 0.8125, null, 0.6875, 0.75, 0.05, 1536.5, 5400.0));
     }
 
     @Test

@@ -37,9 +37,11 @@ class MetricCatalogueTest {
                 Map.entry("fgsm/0.005_decrease", Direction.LOWER),
                 Map.entry("fgsm/0_decrease", Direction.LOWER),
                 Map.entry("fgsm/1_decrease", Direction.LOWER));
-        expected.forEach((name, direction) ->
-                assertThat(MetricCatalogue.lookup(name)).as(name).get().extracting(MetricDefinition::direction)
-                        .isEqualTo(direction));
+        expected.forEach((name, direction) -> assertThat(MetricCatalogue.lookup(name))
+                .as(name)
+                .get()
+                .extracting(MetricDefinition::direction)
+                .isEqualTo(direction));
     }
 
     @Test
@@ -61,9 +63,16 @@ class MetricCatalogueTest {
 
     @Test
     void everyReportedNameHasExactlyOneEntry() {
-        for (String name : List.of("test/accuracy", "test/ece", "test/ece_true_class", "ood/svhn_auroc",
-                "ood/svhn_auroc_max_prob", "ood/svhn_auroc_mc_max_prob", "ood/svhn_auroc_mc_logits_max_logit",
-                "ood/svhn_aupr_ref_max_prob", "fgsm/0.005_decrease")) {
+        for (String name : List.of(
+                "test/accuracy",
+                "test/ece",
+                "test/ece_true_class",
+                "ood/svhn_auroc",
+                "ood/svhn_auroc_max_prob",
+                "ood/svhn_auroc_mc_max_prob",
+                "ood/svhn_auroc_mc_logits_max_logit",
+                "ood/svhn_aupr_ref_max_prob",
+                "fgsm/0.005_decrease")) {
             assertThat(MetricCatalogue.matching(name)).as(name).hasSize(1);
         }
         // 4 splits × 10 classifier metrics + 2 OOD measures × 6 scores + FGSM
@@ -73,9 +82,18 @@ class MetricCatalogueTest {
 
     @Test
     void unknownAndMalformedNamesAreNotFound() {
-        for (String name : List.of("test/something", "test/accuracy_x", "val/accuracy", "ood/svhn_auroc_typo",
-                "ood/svhn_x_auroc", "ood/_auroc", "fgsm/abc_decrease", "fgsm/0._decrease", "fgsm/-1_decrease",
-                "accuracy", "")) {
+        for (String name : List.of(
+                "test/something",
+                "test/accuracy_x",
+                "val/accuracy",
+                "ood/svhn_auroc_typo",
+                "ood/svhn_x_auroc",
+                "ood/_auroc",
+                "fgsm/abc_decrease",
+                "fgsm/0._decrease",
+                "fgsm/-1_decrease",
+                "accuracy",
+                "")) {
             assertThat(MetricCatalogue.lookup(name)).as(name).isEmpty();
         }
         assertThat(MetricCatalogue.lookup(null)).isEmpty();
@@ -96,20 +114,33 @@ class MetricCatalogueTest {
         assertThat(auroc.value(0.72)).isEqualTo("0.720");
         assertThat(auroc.error(0.02)).isEqualTo("0.0200");
         assertThat(MetricCatalogue.require("test/ece").format().value(0.06)).isEqualTo("0.0600");
-        assertThat(MetricCatalogue.require("fgsm/0.005_decrease").format().error(0.01)).isEqualTo("0.0100");
+        assertThat(MetricCatalogue.require("fgsm/0.005_decrease").format().error(0.01))
+                .isEqualTo("0.0100");
         assertThat(MetricCatalogue.require("test/nll").format()).isEqualTo(new MetricFormat(1, "", 4, 4));
         assertThatThrownBy(() -> new MetricFormat(0, "", 3, 3)).hasMessageContaining("scale");
     }
 
     @Test
     void labelsAndDescriptionsAreFilledAndTemplatesFitTheEventNameRule() {
-        Map.of("test/ece", "ECE", "ood/svhn_auroc", "OOD AUROC", "fgsm/0.005_decrease", "FGSM attack decrease",
-                "test_mc/accuracy", "accuracy (SNGP MC)").forEach((name, label) ->
-                        assertThat(MetricCatalogue.require(name).label()).as(name).isEqualTo(label));
+        Map.of(
+                        "test/ece",
+                        "ECE",
+                        "ood/svhn_auroc",
+                        "OOD AUROC",
+                        "fgsm/0.005_decrease",
+                        "FGSM attack decrease",
+                        "test_mc/accuracy",
+                        "accuracy (SNGP MC)")
+                .forEach((name, label) -> assertThat(
+                                MetricCatalogue.require(name).label())
+                        .as(name)
+                        .isEqualTo(label));
         for (MetricDefinition d : MetricCatalogue.all()) {
             assertThat(d.description()).as(d.name()).isNotBlank().doesNotContain("\n");
             String example = d.name().replace("<set>", "svhn").replace("<eps>", "0.005");
-            assertThat(EvaluationCompleted.METRIC_NAME.matcher(example).matches()).as(example).isTrue();
+            assertThat(EvaluationCompleted.METRIC_NAME.matcher(example).matches())
+                    .as(example)
+                    .isTrue();
             assertThat(MetricCatalogue.lookup(example)).as(example).contains(d);
         }
     }

@@ -26,37 +26,53 @@ class LimitsTest {
     static Stream<Arguments> runSpecsOverABound() {
         return Stream.of(
                 Arguments.of((UnaryOperator<RunSpec.Builder>) b -> b.epochs(5000), "epochs: at most 1000, got 5000"),
-                Arguments.of((UnaryOperator<RunSpec.Builder>) b -> b.epochs(1_000_000_000),
+                Arguments.of(
+                        (UnaryOperator<RunSpec.Builder>) b -> b.epochs(1_000_000_000),
                         "epochs: at most 1000, got 1000000000"),
                 Arguments.of((UnaryOperator<RunSpec.Builder>) b -> b.depth(116), "depth: at most 110, got 116"),
                 Arguments.of((UnaryOperator<RunSpec.Builder>) b -> b.depth(1000), "depth: at most 110, got 1000"),
-                Arguments.of((UnaryOperator<RunSpec.Builder>) b -> b.batchSize(4097),
-                        "batchSize: at most 4096, got 4097"),
-                Arguments.of((UnaryOperator<RunSpec.Builder>) b -> b.seed(2_147_483_648L),
+                Arguments.of(
+                        (UnaryOperator<RunSpec.Builder>) b -> b.batchSize(4097), "batchSize: at most 4096, got 4097"),
+                Arguments.of(
+                        (UnaryOperator<RunSpec.Builder>) b -> b.seed(2_147_483_648L),
                         "seed: at most 2147483647, got 2147483648"),
-                Arguments.of((UnaryOperator<RunSpec.Builder>) b -> b.warmupEpochs(1001),
+                Arguments.of(
+                        (UnaryOperator<RunSpec.Builder>) b -> b.warmupEpochs(1001),
                         "warmupEpochs: at most 1000, got 1001"),
-                Arguments.of((UnaryOperator<RunSpec.Builder>) b -> b.checkpointEvery(1001),
+                Arguments.of(
+                        (UnaryOperator<RunSpec.Builder>) b -> b.checkpointEvery(1001),
                         "checkpointEvery: at most 1000, got 1001"),
-                Arguments.of((UnaryOperator<RunSpec.Builder>) b -> b.milestones(List.of(50, 100_000)),
+                Arguments.of(
+                        (UnaryOperator<RunSpec.Builder>) b -> b.milestones(List.of(50, 100_000)),
                         "milestones[1]: at most 1000, got 100000"),
-                Arguments.of((UnaryOperator<RunSpec.Builder>) b -> b.milestones(
-                        IntStream.rangeClosed(1, 65).boxed().toList()), "milestones: at most 64 milestones, got 65"));
+                Arguments.of(
+                        (UnaryOperator<RunSpec.Builder>) b -> b.milestones(
+                                IntStream.rangeClosed(1, 65).boxed().toList()),
+                        "milestones: at most 64 milestones, got 65"));
     }
 
     @ParameterizedTest
     @MethodSource("runSpecsOverABound")
     void aRunSpecOverABoundIsRefusedNamingTheFieldAndTheBound(UnaryOperator<RunSpec.Builder> change, String error) {
-        assertThat(change.apply(basicSoft()).build().validate()).extracting(FieldError::toString)
+        assertThat(change.apply(basicSoft()).build().validate())
+                .extracting(FieldError::toString)
                 .containsExactly(error);
     }
 
     @Test
     void thePapersSettingsAtTheirLargestAreWithinTheBounds() {
         assertThat(basicSoft().depth(110).epochs(230).build().validate()).isEmpty();
-        assertThat(basicSoft().depth(110).epochs(1000).batchSize(4096).seed(2_147_483_647L).warmupEpochs(1000)
-                .checkpointEvery(1000).milestones(IntStream.rangeClosed(937, 1000).boxed().toList()).build()
-                .validate()).isEmpty();
+        assertThat(basicSoft()
+                        .depth(110)
+                        .epochs(1000)
+                        .batchSize(4096)
+                        .seed(2_147_483_647L)
+                        .warmupEpochs(1000)
+                        .checkpointEvery(1000)
+                        .milestones(IntStream.rangeClosed(937, 1000).boxed().toList())
+                        .build()
+                        .validate())
+                .isEmpty();
     }
 
     @Test
@@ -72,13 +88,19 @@ class LimitsTest {
 
     @Test
     void aDatasetSpecHasAtMostTwentySeedsEachAnInt() {
-        assertThat(withSeeds(IntStream.range(0, 20).mapToObj(i -> (long) i).toList()).validate()).isEmpty();
-        assertThat(withSeeds(IntStream.range(0, 21).mapToObj(i -> (long) i).toList()).validate())
-                .extracting(FieldError::toString).containsExactly("seeds: at most 20 seeds, got 21");
-        assertThat(withSeeds(List.of(0L, 2_147_483_648L)).validate()).extracting(FieldError::toString)
+        assertThat(withSeeds(IntStream.range(0, 20).mapToObj(i -> (long) i).toList())
+                        .validate())
+                .isEmpty();
+        assertThat(withSeeds(IntStream.range(0, 21).mapToObj(i -> (long) i).toList())
+                        .validate())
+                .extracting(FieldError::toString)
+                .containsExactly("seeds: at most 20 seeds, got 21");
+        assertThat(withSeeds(List.of(0L, 2_147_483_648L)).validate())
+                .extracting(FieldError::toString)
                 .containsExactly("seeds[1]: at most 2147483647, got 2147483648");
         // refused by its length before any element is looked at: one error, not 100,000 duplicates
-        assertThat(withSeeds(Collections.nCopies(100_000, 1L)).validate()).extracting(FieldError::toString)
+        assertThat(withSeeds(Collections.nCopies(100_000, 1L)).validate())
+                .extracting(FieldError::toString)
                 .containsExactly("seeds: at most 20 seeds, got 100000");
     }
 }

@@ -14,7 +14,8 @@ class ObjectKeysTest {
         assertThat(ObjectKeys.DEFAULT_BUCKET).isEqualTo("softcifar");
         assertThat(ObjectKeys.manifest("ds-1")).isEqualTo("datasets/ds-1/manifest.json");
         assertThat(ObjectKeys.shard("ds-1", 3, "train", 0)).isEqualTo("datasets/ds-1/seed-3/train-00000.npz");
-        assertThat(ObjectKeys.shard("ds-1", 0, "validation", 12)).isEqualTo("datasets/ds-1/seed-0/validation-00012.npz");
+        assertThat(ObjectKeys.shard("ds-1", 0, "validation", 12))
+                .isEqualTo("datasets/ds-1/seed-0/validation-00012.npz");
         assertThat(ObjectKeys.oodShard("ds-1", "svhn", 7)).isEqualTo("datasets/ds-1/ood/svhn-00007.npz");
     }
 
@@ -24,9 +25,11 @@ class ObjectKeysTest {
         assertThat(ObjectKeys.epochCheckpoint("run-1", 230)).isEqualTo("runs/run-1/checkpoints/epoch-0230.ckpt");
         assertThat(ObjectKeys.lastCheckpoint("run-1")).isEqualTo("runs/run-1/checkpoints/last.ckpt");
         assertThat(ObjectKeys.bestCheckpoint("run-1")).isEqualTo("runs/run-1/checkpoints/best.ckpt");
-        assertThat(ObjectKeys.evaluationFile("run-1", ObjectKeys.METRICS_FILE)).isEqualTo("runs/run-1/evaluation/metrics.json");
+        assertThat(ObjectKeys.evaluationFile("run-1", ObjectKeys.METRICS_FILE))
+                .isEqualTo("runs/run-1/evaluation/metrics.json");
         assertThat(ObjectKeys.evaluationFile("run-1", "probs.npy")).isEqualTo("runs/run-1/evaluation/probs.npy");
-        assertThat(ObjectKeys.evaluationFile("run-1", ObjectKeys.DUMP_INDEX_FILE)).startsWith(ObjectKeys.evaluationPrefix("run-1"));
+        assertThat(ObjectKeys.evaluationFile("run-1", ObjectKeys.DUMP_INDEX_FILE))
+                .startsWith(ObjectKeys.evaluationPrefix("run-1"));
     }
 
     @ParameterizedTest
@@ -42,8 +45,10 @@ class ObjectKeysTest {
     void idsAreCheckedInEveryKey() {
         assertThatThrownBy(() -> ObjectKeys.manifest("../x")).hasMessageStartingWith("datasetId: ");
         assertThatThrownBy(() -> ObjectKeys.oodShard("ds", "../svhn", 0)).hasMessageStartingWith("oodSet: ");
-        assertThatThrownBy(() -> ObjectKeys.evaluationFile("r", "../../datasets/x")).hasMessageStartingWith("file: ");
-        assertThatThrownBy(() -> ObjectKeys.manifest(null)).hasMessage("datasetId: " + ObjectKeys.ID_RULE + ", got null");
+        assertThatThrownBy(() -> ObjectKeys.evaluationFile("r", "../../datasets/x"))
+                .hasMessageStartingWith("file: ");
+        assertThatThrownBy(() -> ObjectKeys.manifest(null))
+                .hasMessage("datasetId: " + ObjectKeys.ID_RULE + ", got null");
         assertThat(ObjectKeys.isValidId("x".repeat(128))).isTrue();
         assertThat(ObjectKeys.isValidId("x".repeat(129))).isFalse();
         assertThat(ObjectKeys.isValidId("Run_1.v2-a")).isTrue();

@@ -30,26 +30,34 @@ class TopicsTest {
 
     @Test
     void compactedTopicsKeepStateForever() {
-        List<TopicSpec> compacted = Topics.all().stream().filter(TopicSpec::isCompacted).toList();
+        List<TopicSpec> compacted =
+                Topics.all().stream().filter(TopicSpec::isCompacted).toList();
 
-        assertThat(compacted).extracting(TopicSpec::name).containsExactlyInAnyOrder(Topics.DATASET_STATE,
-                Topics.TRAINING_STATE, Topics.EVALUATION_RESULTS, Topics.STUDIES);
+        assertThat(compacted)
+                .extracting(TopicSpec::name)
+                .containsExactlyInAnyOrder(
+                        Topics.DATASET_STATE, Topics.TRAINING_STATE, Topics.EVALUATION_RESULTS, Topics.STUDIES);
         assertThat(compacted).allSatisfy(t -> {
             assertThat(t.retentionMs()).isEqualTo(-1);
-            assertThat(t.kafkaConfig()).containsEntry("cleanup.policy", "compact").containsEntry("retention.ms", "-1");
+            assertThat(t.kafkaConfig())
+                    .containsEntry("cleanup.policy", "compact")
+                    .containsEntry("retention.ms", "-1");
         });
-        assertThat(Topics.all()).filteredOn(t -> !t.isCompacted()).allSatisfy(t -> assertThat(t.retentionMs()).isPositive());
+        assertThat(Topics.all())
+                .filteredOn(t -> !t.isCompacted())
+                .allSatisfy(t -> assertThat(t.retentionMs()).isPositive());
     }
 
     @Test
     void everyEventTypeTravelsOnExactlyOnePrimaryTopic() {
         Map<String, List<String>> topicsByType = Topics.primary().stream()
                 .flatMap(t -> t.eventTypes().stream().map(type -> Map.entry(type, t.name())))
-                .collect(Collectors.groupingBy(Map.Entry::getKey,
-                        Collectors.mapping(Map.Entry::getValue, Collectors.toList())));
+                .collect(Collectors.groupingBy(
+                        Map.Entry::getKey, Collectors.mapping(Map.Entry::getValue, Collectors.toList())));
 
         assertThat(topicsByType.keySet()).isEqualTo(EventTypes.all());
-        assertThat(topicsByType).allSatisfy((type, topics) -> assertThat(topics).as(type).hasSize(1));
+        assertThat(topicsByType)
+                .allSatisfy((type, topics) -> assertThat(topics).as(type).hasSize(1));
     }
 
     @Test
@@ -63,10 +71,16 @@ class TopicsTest {
 
     @Test
     void runKeyedTopicsShareOnePartitionCount() {
-        Set<String> runKeyed = Set.of(Topics.TRAINING_REQUESTS, Topics.TRAINING_CONTROL, Topics.TRAINING_PROGRESS,
-                Topics.TRAINING_STATE, Topics.CHECKPOINTS, Topics.EVALUATION_RESULTS);
+        Set<String> runKeyed = Set.of(
+                Topics.TRAINING_REQUESTS,
+                Topics.TRAINING_CONTROL,
+                Topics.TRAINING_PROGRESS,
+                Topics.TRAINING_STATE,
+                Topics.CHECKPOINTS,
+                Topics.EVALUATION_RESULTS);
 
-        assertThat(Topics.primary()).filteredOn(t -> runKeyed.contains(t.name()))
+        assertThat(Topics.primary())
+                .filteredOn(t -> runKeyed.contains(t.name()))
                 .hasSize(runKeyed.size())
                 .allSatisfy(t -> assertThat(t.partitions()).isEqualTo(Topics.RUN_PARTITIONS));
     }
@@ -89,9 +103,11 @@ class TopicsTest {
 
     @Test
     void aCompactedTopicWithRetentionIsRefused() {
-        assertThatThrownBy(() -> new TopicSpec("softcifar.x", 1, 1, CleanupPolicy.COMPACT, 1000, "k", List.of(),
-                Set.of(), Set.of())).hasMessage("softcifar.x: a compacted topic keeps its state forever (retentionMs -1)");
-        assertThatThrownBy(() -> new TopicSpec("Soft/Cifar", 1, 1, CleanupPolicy.DELETE, 1000, "k", List.of(),
-                Set.of(), Set.of())).hasMessageStartingWith("topic name: ");
+        assertThatThrownBy(() -> new TopicSpec(
+                        "softcifar.x", 1, 1, CleanupPolicy.COMPACT, 1000, "k", List.of(), Set.of(), Set.of()))
+                .hasMessage("softcifar.x: a compacted topic keeps its state forever (retentionMs -1)");
+        assertThatThrownBy(() -> new TopicSpec(
+                        "Soft/Cifar", 1, 1, CleanupPolicy.DELETE, 1000, "k", List.of(), Set.of(), Set.of()))
+                .hasMessageStartingWith("topic name: ");
     }
 }

@@ -79,9 +79,9 @@ public class DatasetRequestListener {
     }
 
     void handle(EventEnvelope envelope, ConsumerRecord<String, String> record) throws Exception {
-        DatasetRequested request = envelope.payloadAs(DatasetRequested.class).orElseThrow(() ->
-                new RejectedEventException("expected " + DatasetRequested.TYPE + " on " + record.topic()
-                        + ", got " + envelope.type()));
+        DatasetRequested request = envelope.payloadAs(DatasetRequested.class)
+                .orElseThrow(() -> new RejectedEventException(
+                        "expected " + DatasetRequested.TYPE + " on " + record.topic() + ", got " + envelope.type()));
         DatasetService.Submission submission;
         try {
             submission = service.submit(request.spec(), request.requestId());
@@ -107,19 +107,25 @@ public class DatasetRequestListener {
      */
     void giveUp(EventEnvelope envelope, ConsumerRecord<String, String> record, String reason) {
         envelope.payloadAs(DatasetRequested.class).ifPresent(request -> {
-            Correlation correlation = envelope.correlation() != null ? envelope.correlation()
-                    : new Correlation(null, null, null);
-            publisher.publish(Topics.DATASET_STATE, request.requestId(), EventEnvelope.of(
-                    new DatasetFailed(null, request.requestId(), reason, null, List.of()), correlation));
+            Correlation correlation =
+                    envelope.correlation() != null ? envelope.correlation() : new Correlation(null, null, null);
+            publisher.publish(
+                    Topics.DATASET_STATE,
+                    request.requestId(),
+                    EventEnvelope.of(
+                            new DatasetFailed(null, request.requestId(), reason, null, List.of()), correlation));
         });
     }
 
     private void reject(EventEnvelope envelope, DatasetRequested request, String reason, String field, Exception e) {
         List<io.softcifar.contracts.spec.FieldError> errors =
                 e instanceof InvalidSpecException s ? s.errors() : List.of();
-        Correlation correlation = envelope.correlation() != null ? envelope.correlation() : new Correlation(null, null, null);
-        publisher.publish(Topics.DATASET_STATE, request.requestId(), EventEnvelope.of(
-                new DatasetFailed(null, request.requestId(), reason, field, errors), correlation));
+        Correlation correlation =
+                envelope.correlation() != null ? envelope.correlation() : new Correlation(null, null, null);
+        publisher.publish(
+                Topics.DATASET_STATE,
+                request.requestId(),
+                EventEnvelope.of(new DatasetFailed(null, request.requestId(), reason, field, errors), correlation));
         throw new RejectedEventException(reason, e);
     }
 }

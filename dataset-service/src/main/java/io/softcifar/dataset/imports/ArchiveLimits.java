@@ -10,8 +10,8 @@ public record ArchiveLimits(int maxEntries, long maxBytes) {
 
     public ArchiveLimits {
         if (maxEntries < 1 || maxBytes < 1) {
-            throw new IllegalArgumentException("archive limits must be positive: " + maxEntries + " entries, "
-                    + maxBytes + " bytes");
+            throw new IllegalArgumentException(
+                    "archive limits must be positive: " + maxEntries + " entries, " + maxBytes + " bytes");
         }
     }
 

@@ -64,15 +64,17 @@ record Checksums(String md5, String sha256) {
         }
 
         Checksums result() {
-            return new Checksums(HexFormat.of().formatHex(md5.digest()), HexFormat.of().formatHex(sha256.digest()));
+            return new Checksums(
+                    HexFormat.of().formatHex(md5.digest()), HexFormat.of().formatHex(sha256.digest()));
         }
     }
 
     /** SHA-256 of a string's UTF-8 bytes, hex. */
     static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256")
+                            .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }

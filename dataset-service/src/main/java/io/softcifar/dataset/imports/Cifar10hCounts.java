@@ -39,20 +39,25 @@ final class Cifar10hCounts {
             try {
                 list = NDList.decode(m, in);
             } catch (RuntimeException e) {
-                throw InvalidDataException.forFile(countsFile, "cannot decode .npy (truncated or unsupported dtype?): "
-                        + e.getMessage(), e);
+                throw InvalidDataException.forFile(
+                        countsFile, "cannot decode .npy (truncated or unsupported dtype?): " + e.getMessage(), e);
             }
             if (list.size() != 1) {
-                throw InvalidDataException.forFile(countsFile, "holds " + list.size() + " arrays (expected 1 .npy array)");
+                throw InvalidDataException.forFile(
+                        countsFile, "holds " + list.size() + " arrays (expected 1 .npy array)");
             }
             NDArray a = list.get(0);
             DataType t = a.getDataType();
             shape = a.getShape().getShape();
             if (t != DataType.INT64 && t != DataType.INT32) {
-                throw InvalidDataException.forFile(countsFile, "dtype " + t.name().toLowerCase(Locale.ROOT)
-                        + " is not int64 (annotator counts) (shape " + shape(shape) + ")");
+                throw InvalidDataException.forFile(
+                        countsFile,
+                        "dtype " + t.name().toLowerCase(Locale.ROOT) + " is not int64 (annotator counts) (shape "
+                                + shape(shape) + ")");
             }
-            counts = t == DataType.INT64 ? a.toLongArray() : Arrays.stream(a.toIntArray()).asLongStream().toArray();
+            counts = t == DataType.INT64
+                    ? a.toLongArray()
+                    : Arrays.stream(a.toIntArray()).asLongStream().toArray();
         } catch (IOException e) {
             throw new UncheckedIOException(countsFile + ": cannot read: " + e.getMessage(), e);
         }
@@ -61,16 +66,16 @@ final class Cifar10hCounts {
             throw InvalidDataException.forFile(countsFile, "shape " + shape(shape) + " is not (N, " + k + ")");
         }
         if (shape[0] != probs.count()) {
-            throw InvalidDataException.forFile(countsFile, shape[0] + " rows but " + probs.source() + " has "
-                    + probs.count());
+            throw InvalidDataException.forFile(
+                    countsFile, shape[0] + " rows but " + probs.source() + " has " + probs.count());
         }
         for (int i = 0; i < probs.count(); i++) {
             long sum = 0;
             for (int j = 0; j < k; j++) {
                 long c = counts[i * k + j];
                 if (c < 0) {
-                    throw InvalidDataException.forFile(countsFile, "row " + i + " column " + j + " is " + c
-                            + " (expected a count ≥ 0)");
+                    throw InvalidDataException.forFile(
+                            countsFile, "row " + i + " column " + j + " is " + c + " (expected a count ≥ 0)");
                 }
                 sum += c;
             }
@@ -81,9 +86,11 @@ final class Cifar10hCounts {
                 double expected = (double) counts[i * k + j] / sum;
                 double p = probs.get(i, j);
                 if (Math.abs(expected - p) > SoftLabels.SUM_TOLERANCE) {
-                    throw InvalidDataException.forFile(countsFile, "row " + i + " gives " + counts[i * k + j] + "/" + sum
-                            + " = " + expected + " for class " + j + " but " + probs.source() + " has " + p
-                            + " (they must agree within 1e-6)");
+                    throw InvalidDataException.forFile(
+                            countsFile,
+                            "row " + i + " gives " + counts[i * k + j] + "/" + sum
+                                    + " = " + expected + " for class " + j + " but " + probs.source() + " has " + p
+                                    + " (they must agree within 1e-6)");
                 }
             }
         }

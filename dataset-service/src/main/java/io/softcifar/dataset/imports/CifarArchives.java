@@ -39,8 +39,8 @@ final class CifarArchives {
 
     private static final Logger LOG = LoggerFactory.getLogger(CifarArchives.class);
 
-    static final List<String> CIFAR10_TRAIN_MEMBERS = List.of(
-            "data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin");
+    static final List<String> CIFAR10_TRAIN_MEMBERS =
+            List.of("data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin");
     static final String CIFAR10_TEST_MEMBER = "test_batch.bin";
     static final String CIFAR100_TEST_MEMBER = "test.bin";
 
@@ -48,8 +48,8 @@ final class CifarArchives {
 
     /** The 50,000 CIFAR-10 training images (the five batches concatenated in order, official labels). */
     static LabeledImages cifar10Train(String field, Path archive, Path scratch, ArchiveLimits limits) {
-        return read(field, archive, scratch, CIFAR10_TRAIN_MEMBERS, Cifar10Binary::read, "cifar-10-binary.tar.gz",
-                limits);
+        return read(
+                field, archive, scratch, CIFAR10_TRAIN_MEMBERS, Cifar10Binary::read, "cifar-10-binary.tar.gz", limits);
     }
 
     /**
@@ -58,8 +58,8 @@ final class CifarArchives {
      */
     static String extractCifar10Test(String field, Path archive, Path target, ArchiveLimits limits) {
         Path dir = target.toAbsolutePath().getParent();
-        Map<String, Path> extracted = extract(field, archive, dir, List.of(CIFAR10_TEST_MEMBER), "cifar-10-binary.tar.gz",
-                limits);
+        Map<String, Path> extracted =
+                extract(field, archive, dir, List.of(CIFAR10_TEST_MEMBER), "cifar-10-binary.tar.gz", limits);
         Map.Entry<String, Path> e = extracted.entrySet().iterator().next();
         try {
             Files.move(e.getValue(), target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -72,22 +72,34 @@ final class CifarArchives {
 
     /** The 10,000 CIFAR-100 test images ({@code test.bin}; fine labels). */
     static LabeledImages cifar100Test(String field, Path archive, Path scratch, ArchiveLimits limits) {
-        return read(field, archive, scratch, List.of(CIFAR100_TEST_MEMBER), Cifar100Binary::read,
-                "cifar-100-binary.tar.gz", limits);
+        return read(
+                field,
+                archive,
+                scratch,
+                List.of(CIFAR100_TEST_MEMBER),
+                Cifar100Binary::read,
+                "cifar-100-binary.tar.gz",
+                limits);
     }
 
     /**
      * Reads the whole archive once, extracting nothing, and refuses it if it breaks {@code limits}, holds an entry
      * that is not a folder or regular file, or names one outside its own tree, or lacks {@code members}.
      */
-    static void inspect(String field, Path archive, List<String> members, String expectedArchive,
-            ArchiveLimits limits) {
+    static void inspect(
+            String field, Path archive, List<String> members, String expectedArchive, ArchiveLimits limits) {
         Map<String, Path> none = extract(field, archive, null, members, expectedArchive, limits);
         none.values().forEach(CifarArchives::deleteQuietly);
     }
 
-    private static LabeledImages read(String field, Path archive, Path scratch, List<String> members,
-            Function<Path, LabeledImages> reader, String expectedArchive, ArchiveLimits limits) {
+    private static LabeledImages read(
+            String field,
+            Path archive,
+            Path scratch,
+            List<String> members,
+            Function<Path, LabeledImages> reader,
+            String expectedArchive,
+            ArchiveLimits limits) {
         Map<String, Path> extracted = extract(field, archive, scratch, members, expectedArchive, limits);
         List<LabeledImages> parts = new ArrayList<>();
         try {
@@ -95,8 +107,9 @@ final class CifarArchives {
                 try {
                     parts.add(reader.apply(e.getValue()));
                 } catch (InvalidDataException ex) {
-                    throw new InvalidDataException(field + ": " + ex.getMessage().replace(e.getValue().toString(),
-                            archive + "!" + e.getKey()), ex);
+                    throw new InvalidDataException(
+                            field + ": " + ex.getMessage().replace(e.getValue().toString(), archive + "!" + e.getKey()),
+                            ex);
                 }
             }
         } finally {
@@ -109,8 +122,13 @@ final class CifarArchives {
      * Copies the members (by file name) to {@code scratch} (null: only checks that they are there); returns member
      * path in archive order of {@code names}.
      */
-    private static Map<String, Path> extract(String field, Path archive, Path scratch, List<String> names,
-            String expectedArchive, ArchiveLimits limits) {
+    private static Map<String, Path> extract(
+            String field,
+            Path archive,
+            Path scratch,
+            List<String> names,
+            String expectedArchive,
+            ArchiveLimits limits) {
         if (!Files.isRegularFile(archive)) {
             throw new InvalidDataException(field + ": " + archive + " not found");
         }
@@ -119,9 +137,14 @@ final class CifarArchives {
         LOG.info("{}: reading {} from {}", field, String.join(", ", names), archive);
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(archive), 1 << 16);
                 GzipCompressorInputStream gzip = new GzipCompressorInputStream(raw);
-                InputStream gz = new CappedInputStream(gzip, limits.maxStreamBytes(),
-                        () -> refused(field, archive, "decompresses to more than " + limits.maxStreamBytes()
-                                + " bytes (softcifar.dataset.max-archive-bytes " + limits.maxBytes() + ")"));
+                InputStream gz = new CappedInputStream(
+                        gzip,
+                        limits.maxStreamBytes(),
+                        () -> refused(
+                                field,
+                                archive,
+                                "decompresses to more than " + limits.maxStreamBytes()
+                                        + " bytes (softcifar.dataset.max-archive-bytes " + limits.maxBytes() + ")"));
                 TarArchiveInputStream tar = new TarArchiveInputStream(gz)) {
             if (scratch != null) {
                 Files.createDirectories(scratch);
@@ -130,8 +153,11 @@ final class CifarArchives {
             long total = 0;
             for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
                 if (++entries > limits.maxEntries()) {
-                    throw refused(field, archive, "has more than " + limits.maxEntries()
-                            + " entries (softcifar.dataset.max-archive-entries)");
+                    throw refused(
+                            field,
+                            archive,
+                            "has more than " + limits.maxEntries()
+                                    + " entries (softcifar.dataset.max-archive-entries)");
                 }
                 checkEntry(field, archive, e);
                 if (!e.isFile()) {
@@ -139,8 +165,11 @@ final class CifarArchives {
                 }
                 total += e.getSize();
                 if (total > limits.maxBytes()) {
-                    throw refused(field, archive, "holds more than " + limits.maxBytes()
-                            + " bytes of files (softcifar.dataset.max-archive-bytes)");
+                    throw refused(
+                            field,
+                            archive,
+                            "holds more than " + limits.maxBytes()
+                                    + " bytes of files (softcifar.dataset.max-archive-bytes)");
                 }
                 String base = e.getName().substring(e.getName().lastIndexOf('/') + 1);
                 if (names.contains(base) && !found.containsKey(base)) {
@@ -167,8 +196,10 @@ final class CifarArchives {
             if (e instanceof java.nio.file.FileSystemException) {
                 throw new UncheckedIOException(e.getMessage(), e);
             }
-            throw new InvalidDataException(field + ": " + archive + " is truncated or corrupt (" + message(e)
-                    + "); delete it and download " + expectedArchive + " again", e);
+            throw new InvalidDataException(
+                    field + ": " + archive + " is truncated or corrupt (" + message(e) + "); delete it and download "
+                            + expectedArchive + " again",
+                    e);
         }
         List<String> missing = names.stream().filter(n -> !found.containsKey(n)).toList();
         if (!missing.isEmpty()) {
@@ -187,8 +218,11 @@ final class CifarArchives {
     private static void checkEntry(String field, Path archive, TarArchiveEntry e) {
         String name = e.getName();
         if (e.isSymbolicLink() || e.isLink()) {
-            throw refused(field, archive, "entry '" + name + "' is a " + (e.isSymbolicLink() ? "symbolic" : "hard")
-                    + " link (links are refused)");
+            throw refused(
+                    field,
+                    archive,
+                    "entry '" + name + "' is a " + (e.isSymbolicLink() ? "symbolic" : "hard")
+                            + " link (links are refused)");
         }
         if (e.isCharacterDevice() || e.isBlockDevice() || e.isFIFO()) {
             throw refused(field, archive, "entry '" + name + "' is a device file or FIFO (refused)");
@@ -200,8 +234,11 @@ final class CifarArchives {
         boolean absolute = slashes.startsWith("/") || slashes.matches("^[A-Za-z]:.*");
         boolean climbs = java.util.Arrays.asList(slashes.split("/")).contains("..");
         if (absolute || climbs) {
-            throw refused(field, archive, "entry '" + name + "' has " + (absolute ? "an absolute" : "a '..'")
-                    + " path (path traversal is refused)");
+            throw refused(
+                    field,
+                    archive,
+                    "entry '" + name + "' has " + (absolute ? "an absolute" : "a '..'")
+                            + " path (path traversal is refused)");
         }
     }
 

@@ -150,36 +150,39 @@ public final class DatasetBuilder {
             LabeledImages allImages = located(testIn, () -> Cifar10Binary.read(testIn.file()));
             SoftLabels allSoft = SoftLabels.read(probsIn.file());
             if (allSoft.count() != allImages.count()) {
-                throw InvalidDataException.forFile(probsIn.file(), allSoft.count() + " rows but " + testIn.location()
-                        + " has " + allImages.count() + " images");
+                throw InvalidDataException.forFile(
+                        probsIn.file(),
+                        allSoft.count() + " rows but " + testIn.location() + " has " + allImages.count() + " images");
             }
             inputs.get(DatasetInput.CIFAR10H_COUNTS).ifPresent(c -> Cifar10hCounts.checkAgainst(c.file(), allSoft));
             int n = allImages.count();
             if (spec.limit() != null) {
                 if (spec.limit() > n) {
-                    throw InvalidDataException.forField("limit", spec.limit() + " is more than the " + n + " images of "
-                            + testIn.location());
+                    throw InvalidDataException.forField(
+                            "limit", spec.limit() + " is more than the " + n + " images of " + testIn.location());
                 }
                 n = spec.limit();
             }
             int[] firstN = IntStream.range(0, n).toArray();
             SoftLabelDataset data = new SoftLabelDataset(allImages.first(n), allSoft.subset(firstN));
             DatasetStatistics statistics = statistics(data);
-            SoftLabelDataset targets = spec.entropyThreshold() != null
-                    ? data.withEntropyThreshold(spec.entropyThreshold()) : data;
-            log("read %d images and soft labels (%s, %s); mean entropy %.4f nats", n, testIn.location(),
-                    probsIn.location(), statistics.meanEntropy());
+            SoftLabelDataset targets =
+                    spec.entropyThreshold() != null ? data.withEntropyThreshold(spec.entropyThreshold()) : data;
+            log(
+                    "read %d images and soft labels (%s, %s); mean entropy %.4f nats",
+                    n, testIn.location(), probsIn.location(), statistics.meanEntropy());
 
             boolean peterson = DatasetSpec.PROTOCOL_PETERSON.equals(spec.protocol());
             SoftLabelDataset petersonTest = null;
             if (peterson) {
                 ResolvedInput archive = inputs.require(DatasetInput.CIFAR10_ARCHIVE);
-                LabeledImages train = CifarArchives.cifar10Train(archive.field(), archive.file(), scratch,
-                        archiveLimits);
-                petersonTest = new SoftLabelDataset(train,
-                        SoftLabels.oneHot(archive.location(), train.labels(), NUM_CLASSES));
-                log("read %d CIFAR-10 training images for the peterson test split (%s)", train.count(),
-                        archive.location());
+                LabeledImages train =
+                        CifarArchives.cifar10Train(archive.field(), archive.file(), scratch, archiveLimits);
+                petersonTest =
+                        new SoftLabelDataset(train, SoftLabels.oneHot(archive.location(), train.labels(), NUM_CLASSES));
+                log(
+                        "read %d CIFAR-10 training images for the peterson test split (%s)",
+                        train.count(), archive.location());
             }
 
             List<SeedEntry> seeds = new ArrayList<>();
@@ -190,15 +193,28 @@ public final class DatasetBuilder {
             for (String set : spec.oodSets()) {
                 ood.put(set, ood(set));
             }
-            List<InputFile> inputFiles = inputs.all().stream().map(ResolvedInput::toInputFile).toList();
-            List<String> classNames = spec.sources().dir() == null ? Cifar10hFolder.CIFAR10_CLASS_NAMES
+            List<InputFile> inputFiles =
+                    inputs.all().stream().map(ResolvedInput::toInputFile).toList();
+            List<String> classNames = spec.sources().dir() == null
+                    ? Cifar10hFolder.CIFAR10_CLASS_NAMES
                     : Cifar10hFolder.classNames(Path.of(spec.sources().dir()));
             log("built %d seed(s), %d OOD set(s)", seeds.size(), ood.size());
-            return new DatasetManifest(DatasetManifest.FORMAT_VERSION, id, Instant.now(), spec, inputFiles, classNames,
-                    NUM_CLASSES, DatasetManifest.IMAGE_SHAPE, seeds, ood, statistics);
+            return new DatasetManifest(
+                    DatasetManifest.FORMAT_VERSION,
+                    id,
+                    Instant.now(),
+                    spec,
+                    inputFiles,
+                    classNames,
+                    NUM_CLASSES,
+                    DatasetManifest.IMAGE_SHAPE,
+                    seeds,
+                    ood,
+                    statistics);
         }
 
-        private SeedEntry seed(long seed, SoftLabelDataset data, SoftLabelDataset targets, SoftLabelDataset petersonTest) {
+        private SeedEntry seed(
+                long seed, SoftLabelDataset data, SoftLabelDataset targets, SoftLabelDataset petersonTest) {
             int n = data.size();
             SplitRatios r = spec.splitRatios();
             Split split;
@@ -207,29 +223,49 @@ public final class DatasetBuilder {
             } else {
                 int[] perm = Splits.permutation(n, seed);
                 int[] sizes = r.sizes(n);
-                split = new Split(Arrays.copyOfRange(perm, 0, sizes[0]),
-                        Arrays.copyOfRange(perm, sizes[0], sizes[0] + sizes[1]), new int[0]);
+                split = new Split(
+                        Arrays.copyOfRange(perm, 0, sizes[0]),
+                        Arrays.copyOfRange(perm, sizes[0], sizes[0] + sizes[1]),
+                        new int[0]);
             }
             if (split.train().length == 0 || split.val().length == 0) {
-                throw InvalidDataException.forField("splitRatios", n + " images give " + split.train().length
-                        + " train and " + split.val().length + " validation images (each split needs at least one)");
+                throw InvalidDataException.forField(
+                        "splitRatios",
+                        n + " images give " + split.train().length + " train and " + split.val().length
+                                + " validation images (each split needs at least one)");
             }
             ChannelStats stats = ChannelStats.of(data.images(), split.train());
             Map<String, SplitEntry> splits = new LinkedHashMap<>();
-            splits.put(DatasetManifest.SPLIT_TRAIN, shards.split(seed, DatasetManifest.SPLIT_TRAIN,
-                    targets.subset(split.train()), split.train(), true));
-            splits.put(DatasetManifest.SPLIT_VALIDATION, shards.split(seed, DatasetManifest.SPLIT_VALIDATION,
-                    targets.subset(split.val()), split.val(), true));
+            splits.put(
+                    DatasetManifest.SPLIT_TRAIN,
+                    shards.split(
+                            seed, DatasetManifest.SPLIT_TRAIN, targets.subset(split.train()), split.train(), true));
+            splits.put(
+                    DatasetManifest.SPLIT_VALIDATION,
+                    shards.split(
+                            seed, DatasetManifest.SPLIT_VALIDATION, targets.subset(split.val()), split.val(), true));
             if (petersonTest == null) {
-                splits.put(DatasetManifest.SPLIT_TEST, shards.split(seed, DatasetManifest.SPLIT_TEST,
-                        targets.subset(split.test()), split.test(), true));
+                splits.put(
+                        DatasetManifest.SPLIT_TEST,
+                        shards.split(
+                                seed, DatasetManifest.SPLIT_TEST, targets.subset(split.test()), split.test(), true));
             } else {
-                splits.put(DatasetManifest.SPLIT_TEST, shards.split(seed, DatasetManifest.SPLIT_TEST, petersonTest,
-                        IntStream.range(0, petersonTest.size()).toArray(), false));
+                splits.put(
+                        DatasetManifest.SPLIT_TEST,
+                        shards.split(
+                                seed,
+                                DatasetManifest.SPLIT_TEST,
+                                petersonTest,
+                                IntStream.range(0, petersonTest.size()).toArray(),
+                                false));
             }
-            log("seed %d: train %d / validation %d / test %d images; train mean %s std %s", seed,
-                    splits.get(DatasetManifest.SPLIT_TRAIN).count(), splits.get(DatasetManifest.SPLIT_VALIDATION).count(),
-                    splits.get(DatasetManifest.SPLIT_TEST).count(), Arrays.toString(stats.mean()),
+            log(
+                    "seed %d: train %d / validation %d / test %d images; train mean %s std %s",
+                    seed,
+                    splits.get(DatasetManifest.SPLIT_TRAIN).count(),
+                    splits.get(DatasetManifest.SPLIT_VALIDATION).count(),
+                    splits.get(DatasetManifest.SPLIT_TEST).count(),
+                    Arrays.toString(stats.mean()),
                     Arrays.toString(stats.std()));
             return new SeedEntry(seed, boxed(stats.mean()), boxed(stats.std()), splits);
         }
@@ -250,7 +286,10 @@ public final class DatasetBuilder {
 
         private void log(String format, Object... args) {
             if (LOG.isInfoEnabled()) {
-                LOG.info("{} [{}s]: {}", id, String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9),
+                LOG.info(
+                        "{} [{}s]: {}",
+                        id,
+                        String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9),
                         String.format(java.util.Locale.ROOT, format, args));
             }
         }
@@ -262,8 +301,13 @@ public final class DatasetBuilder {
         for (int h : data.hardLabels()) {
             hardCounts[h]++;
         }
-        return new DatasetStatistics(data.size(), boxed(data.images().classCounts(NUM_CLASSES)), boxed(hardCounts),
-                data.meanEntropy(), data.fractionUncertain(), data.agreementWithOfficialLabels());
+        return new DatasetStatistics(
+                data.size(),
+                boxed(data.images().classCounts(NUM_CLASSES)),
+                boxed(hardCounts),
+                data.meanEntropy(),
+                data.fractionUncertain(),
+                data.agreementWithOfficialLabels());
     }
 
     /** Runs a reader; an error naming the local copy of an extracted member names its archive location instead. */

@@ -56,7 +56,8 @@ public final class DatasetIds {
     public static Optional<String> fromDeclaredChecksums(SourceResolver resolver, DatasetSpec spec) {
         Map<String, String> shas = new TreeMap<>();
         boolean haveTest = false;
-        boolean peterson = DatasetSpec.PROTOCOL_PETERSON.equals(spec.withDefaults().protocol());
+        boolean peterson =
+                DatasetSpec.PROTOCOL_PETERSON.equals(spec.withDefaults().protocol());
         for (SourceResolver.Planned p : resolver.plan(spec)) {
             if (p.input() == DatasetInput.CIFAR10H_COUNTS) {
                 continue;
@@ -79,7 +80,9 @@ public final class DatasetIds {
     /** The id of a canonical spec JSON and (file name → SHA-256) of its inputs. */
     static String of(String canonicalSpecJson, Map<String, String> inputShas) {
         StringBuilder text = new StringBuilder(canonicalSpecJson).append('\n');
-        new TreeMap<>(inputShas).forEach((name, sha) -> text.append(name).append(' ').append(sha).append('\n'));
+        new TreeMap<>(inputShas)
+                .forEach(
+                        (name, sha) -> text.append(name).append(' ').append(sha).append('\n'));
         return PREFIX + Checksums.sha256(text.toString()).substring(0, HEX_DIGITS);
     }
 }

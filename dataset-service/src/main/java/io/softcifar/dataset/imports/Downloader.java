@@ -52,8 +52,10 @@ final class Downloader {
     private final int maxRedirects;
 
     Downloader(Path cacheDir, UrlPolicy policy, long maxBytes, Duration timeout, int maxRedirects) {
-        this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(30)).build();
+        this.http = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(30))
+                .build();
         this.downloads = cacheDir.resolve("downloads");
         this.policy = policy;
         this.maxBytes = maxBytes;
@@ -63,9 +65,11 @@ final class Downloader {
 
     /** The cache file of a URL with these declared checksums (it may not exist yet). */
     Path cacheFile(String url, String md5, String sha256) {
-        String key = Checksums.isSet(sha256) ? sha256.strip().toLowerCase(Locale.ROOT)
-                : Checksums.isSet(md5) ? md5.strip().toLowerCase(Locale.ROOT)
-                : "unverified-" + Checksums.sha256(url).substring(0, 16);
+        String key = Checksums.isSet(sha256)
+                ? sha256.strip().toLowerCase(Locale.ROOT)
+                : Checksums.isSet(md5)
+                        ? md5.strip().toLowerCase(Locale.ROOT)
+                        : "unverified-" + Checksums.sha256(url).substring(0, 16);
         return downloads.resolve(key + "-" + fileName(url));
     }
 
@@ -96,8 +100,10 @@ final class Downloader {
             got = download(field, url, md5, sha256, partial);
         } catch (IOException e) {
             deleteQuietly(partial);
-            throw new InvalidDataException(field + ": cannot download " + url + ": " + describe(e)
-                    + " (check the network, or download the file yourself and give its path or folder)", e);
+            throw new InvalidDataException(
+                    field + ": cannot download " + url + ": " + describe(e)
+                            + " (check the network, or download the file yourself and give its path or folder)",
+                    e);
         } catch (InterruptedException e) {
             deleteQuietly(partial);
             Thread.currentThread().interrupt();
@@ -118,7 +124,10 @@ final class Downloader {
             throw new UncheckedIOException(target + ": cannot write: " + e.getMessage(), e);
         }
         if (!verifiable) {
-            LOG.warn("{}: {} has no declared md5 or sha256, so it cannot be verified (sha256 {})", field, url,
+            LOG.warn(
+                    "{}: {} has no declared md5 or sha256, so it cannot be verified (sha256 {})",
+                    field,
+                    url,
                     got.sha256());
         }
         return new Fetched(target, got);
@@ -134,7 +143,10 @@ final class Downloader {
         LOG.info("{}: downloading {}", field, url);
         for (int redirects = 0; ; redirects++) {
             policy.checkAddresses(field, uri);
-            HttpRequest request = HttpRequest.newBuilder(uri).timeout(remaining(field, url, deadline)).GET().build();
+            HttpRequest request = HttpRequest.newBuilder(uri)
+                    .timeout(remaining(field, url, deadline))
+                    .GET()
+                    .build();
             HttpResponse<InputStream> response;
             try {
                 response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -142,7 +154,9 @@ final class Downloader {
                 throw tooSlow(field, url);
             }
             int status = response.statusCode();
-            if (status >= 300 && status < 400 && response.headers().firstValue("Location").isPresent()) {
+            if (status >= 300
+                    && status < 400
+                    && response.headers().firstValue("Location").isPresent()) {
                 response.body().close();
                 if (redirects == maxRedirects) {
                     throw new InvalidDataException(field + ": download of " + url + " was redirected more than "
@@ -153,8 +167,8 @@ final class Downloader {
                 try {
                     next = uri.resolve(location);
                 } catch (IllegalArgumentException e) {
-                    throw new InvalidDataException(field + ": download of " + url + " was redirected to an invalid"
-                            + " URL");
+                    throw new InvalidDataException(
+                            field + ": download of " + url + " was redirected to an invalid" + " URL");
                 }
                 LOG.info("{}: redirected to {}", field, next);
                 uri = policy.check(field, next.toString(), md5, sha256);
@@ -168,13 +182,16 @@ final class Downloader {
             throws IOException {
         InputStream body = response.body();
         // a stalled body blocks read(): closing the stream at the deadline ends it
-        java.util.concurrent.ScheduledFuture<?> cutOff = WATCHDOG.schedule(() -> {
-            try {
-                body.close();
-            } catch (IOException e) {
-                LOG.debug("closing a timed-out download: {}", e.getMessage());
-            }
-        }, Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+        java.util.concurrent.ScheduledFuture<?> cutOff = WATCHDOG.schedule(
+                () -> {
+                    try {
+                        body.close();
+                    } catch (IOException e) {
+                        LOG.debug("closing a timed-out download: {}", e.getMessage());
+                    }
+                },
+                Math.max(0, deadline - System.nanoTime()),
+                java.util.concurrent.TimeUnit.NANOSECONDS);
         try (body) {
             if (response.statusCode() != 200) {
                 throw new InvalidDataException(field + ": download of " + url + " failed: HTTP " + response.statusCode()
@@ -224,8 +241,8 @@ final class Downloader {
     }
 
     private InvalidDataException tooLarge(String field, String url, String size) {
-        return new InvalidDataException(field + ": download of " + url + " is " + size + ", over the cap of "
-                + maxBytes + " bytes (softcifar.dataset.max-download-bytes)");
+        return new InvalidDataException(field + ": download of " + url + " is " + size + ", over the cap of " + maxBytes
+                + " bytes (softcifar.dataset.max-download-bytes)");
     }
 
     private InvalidDataException tooSlow(String field, String url) {
@@ -265,7 +282,8 @@ final class Downloader {
         private String line(long now) {
             double seconds = Math.max(1e-9, (now - start) / 1e9);
             double mb = bytes / 1e6;
-            String of = total > 0 ? String.format(Locale.ROOT, " of %.1f MB (%d%%)", total / 1e6, bytes * 100 / total) : "";
+            String of =
+                    total > 0 ? String.format(Locale.ROOT, " of %.1f MB (%d%%)", total / 1e6, bytes * 100 / total) : "";
             return String.format(Locale.ROOT, "%.1f MB%s, %.1f MB/s", mb, of, mb / seconds);
         }
     }

@@ -45,6 +45,7 @@ final class MatHeader {
     private static final int MX_UINT64 = 15;
     /** Bytes per element of mxDOUBLE … mxUINT64 (classes 6..15). */
     private static final int[] ITEM_BYTES = {8, 4, 1, 1, 2, 2, 4, 4, 8, 8};
+
     private static final String EXPECTED = "MAT v5 with X uint8 32×32×3×N and y N×1, N ≤ " + MAX_IMAGES;
 
     private MatHeader() {}
@@ -65,7 +66,8 @@ final class MatHeader {
             }
             char e0 = (char) header.get(126);
             char e1 = (char) header.get(127);
-            ByteOrder order = e0 == 'I' && e1 == 'M' ? ByteOrder.LITTLE_ENDIAN
+            ByteOrder order = e0 == 'I' && e1 == 'M'
+                    ? ByteOrder.LITTLE_ENDIAN
                     : e0 == 'M' && e1 == 'I' ? ByteOrder.BIG_ENDIAN : null;
             if (!text.startsWith("MATLAB 5.0 MAT-file") || order == null) {
                 throw bad(file, "is not a MAT v5 file (no 'MATLAB 5.0 MAT-file' header with an endian indicator)");
@@ -80,17 +82,21 @@ final class MatHeader {
                 int type = tag.getInt(0);
                 long bytes = Integer.toUnsignedLong(tag.getInt(4));
                 if (pos + 8 + bytes > size) {
-                    throw bad(file, "declares an element of " + bytes + " bytes at byte " + pos + " but the file has "
-                            + size + " (truncated, or a forged size)");
+                    throw bad(
+                            file,
+                            "declares an element of " + bytes + " bytes at byte " + pos + " but the file has " + size
+                                    + " (truncated, or a forged size)");
                 }
                 Variable v;
                 if (type == MI_COMPRESSED) {
                     v = compressed(file, ch, pos + 8, bytes, order);
                 } else if (type == MI_MATRIX) {
-                    v = matrix(file, read(ch, pos + 8, (int) Math.min(bytes, 512)).order(order), bytes);
+                    v = matrix(
+                            file, read(ch, pos + 8, (int) Math.min(bytes, 512)).order(order), bytes);
                 } else {
-                    throw bad(file, "holds a top-level element of type " + type + " at byte " + pos
-                            + " (expected variables)");
+                    throw bad(
+                            file,
+                            "holds a top-level element of type " + type + " at byte " + pos + " (expected variables)");
                 }
                 checkVariable(file, v);
                 if (vars.put(v.name(), v) != null) {
@@ -117,19 +123,22 @@ final class MatHeader {
             throws IOException {
         ByteBuffer deflated = read(ch, start, (int) Math.min(bytes, 4096));
         byte[] head;
-        try (InputStream in = new InflaterInputStream(new java.io.ByteArrayInputStream(deflated.array(), 0,
-                deflated.limit()), new Inflater())) {
+        try (InputStream in = new InflaterInputStream(
+                new java.io.ByteArrayInputStream(deflated.array(), 0, deflated.limit()), new Inflater())) {
             head = in.readNBytes(8 + 512);
         } catch (IOException e) {
-            throw bad(file, "holds a compressed element at byte " + (start - 8) + " that does not inflate ("
-                    + e.getMessage() + ")");
+            throw bad(
+                    file,
+                    "holds a compressed element at byte " + (start - 8) + " that does not inflate (" + e.getMessage()
+                            + ")");
         }
         ByteBuffer b = ByteBuffer.wrap(head).order(order);
         if (head.length < 8 || b.getInt(0) != MI_MATRIX) {
             throw bad(file, "holds a compressed element at byte " + (start - 8) + " that is not a variable");
         }
         long declared = Integer.toUnsignedLong(b.getInt(4));
-        return matrix(file, ByteBuffer.wrap(Arrays.copyOfRange(head, 8, head.length)).order(order), declared);
+        return matrix(
+                file, ByteBuffer.wrap(Arrays.copyOfRange(head, 8, head.length)).order(order), declared);
     }
 
     /** Parses array flags, dimensions and name from the first bytes of an miMATRIX's data. */
@@ -182,8 +191,10 @@ final class MatHeader {
             throw bad(file, "holds unexpected variable '" + v.name() + "' (" + dims + ")");
         }
         if (v.mxClass() < MX_DOUBLE || v.mxClass() > MX_UINT64 || v.complex()) {
-            throw bad(file, "variable '" + v.name() + "' has class " + v.mxClass()
-                    + (v.complex() ? " (complex)" : "") + ", not a real numeric array");
+            throw bad(
+                    file,
+                    "variable '" + v.name() + "' has class " + v.mxClass() + (v.complex() ? " (complex)" : "")
+                            + ", not a real numeric array");
         }
         long[] d = v.dims();
         long n;
@@ -203,14 +214,18 @@ final class MatHeader {
             n = d[0] * d[1];
         }
         if (n < 1 || n > MAX_IMAGES) {
-            throw bad(file, "variable '" + v.name() + "' declares shape " + dims + ": " + n + " images, more than the "
-                    + MAX_IMAGES + " allowed or none");
+            throw bad(
+                    file,
+                    "variable '" + v.name() + "' declares shape " + dims + ": " + n + " images, more than the "
+                            + MAX_IMAGES + " allowed or none");
         }
         long elements = Arrays.stream(d).reduce(1, (a, b) -> a * b);
         long needed = 16 + 8 + align8(4L * d.length) + 8 + 64 + 8 + align8(elements * ITEM_BYTES[v.mxClass() - 6]);
         if (v.declared() > needed) {
-            throw bad(file, "variable '" + v.name() + "' declares " + v.declared() + " bytes, more than its shape "
-                    + dims + " needs (" + needed + ")");
+            throw bad(
+                    file,
+                    "variable '" + v.name() + "' declares " + v.declared() + " bytes, more than its shape " + dims
+                            + " needs (" + needed + ")");
         }
     }
 

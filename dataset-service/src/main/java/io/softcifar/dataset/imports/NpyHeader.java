@@ -61,8 +61,10 @@ final class NpyHeader {
                 prefix = 12;
             }
             if (headerLen > MAX_HEADER || prefix + headerLen > size) {
-                throw bad(file, ".npy header length " + headerLen + " is implausible for a file of " + size
-                        + " bytes", what);
+                throw bad(
+                        file,
+                        ".npy header length " + headerLen + " is implausible for a file of " + size + " bytes",
+                        what);
             }
             String header = new String(in.readNBytes((int) headerLen), StandardCharsets.ISO_8859_1);
             checkDict(file, header, prefix + headerLen, size, dtypes, columns, maxRows, what);
@@ -71,8 +73,15 @@ final class NpyHeader {
         }
     }
 
-    private static void checkDict(Path file, String header, long dataStart, long size, Map<String, Integer> dtypes,
-            int columns, long maxRows, String what) {
+    private static void checkDict(
+            Path file,
+            String header,
+            long dataStart,
+            long size,
+            Map<String, Integer> dtypes,
+            int columns,
+            long maxRows,
+            String what) {
         Matcher descr = DESCR.matcher(header);
         Matcher fortran = FORTRAN.matcher(header);
         Matcher shape = SHAPE.matcher(header);
@@ -86,7 +95,9 @@ final class NpyHeader {
         if (fortran.group(1).equals("True")) {
             throw bad(file, ".npy header declares Fortran order", what);
         }
-        String[] dims = Arrays.stream(shape.group(1).split(",")).map(String::strip).filter(d -> !d.isEmpty())
+        String[] dims = Arrays.stream(shape.group(1).split(","))
+                .map(String::strip)
+                .filter(d -> !d.isEmpty())
                 .toArray(String[]::new);
         String shown = "(" + shape.group(1).strip() + ")";
         if (dims.length != 2) {
@@ -99,8 +110,11 @@ final class NpyHeader {
         }
         long expected = dataStart + rows * cols * itemSize;
         if (size != expected) {
-            throw bad(file, "is " + size + " bytes but its .npy header declares " + shown + " " + descr.group(1)
-                    + ", which takes " + expected + (size < expected ? " (truncated)" : " (trailing bytes)"), what);
+            throw bad(
+                    file,
+                    "is " + size + " bytes but its .npy header declares " + shown + " " + descr.group(1)
+                            + ", which takes " + expected + (size < expected ? " (truncated)" : " (trailing bytes)"),
+                    what);
         }
     }
 

@@ -17,14 +17,19 @@ import java.util.Objects;
  * @param origin   how it was found
  * @param location where it came from: the URL of a download, the local path, or {@code <archive>!<member>}
  */
-public record ResolvedInput(DatasetInput input, Path file, String sha256, String md5, long bytes, Origin origin,
-        String location) {
+public record ResolvedInput(
+        DatasetInput input, Path file, String sha256, String md5, long bytes, Origin origin, String location) {
 
     /**
      * How an input was found: an explicit {@code path}, its standard name in {@code sources.dir}, a download, or taken
      * out of an archive (the CIFAR-10 test images out of {@code cifar-10-binary.tar.gz}).
      */
-    public enum Origin { PATH, DIR, URL, ARCHIVE }
+    public enum Origin {
+        PATH,
+        DIR,
+        URL,
+        ARCHIVE
+    }
 
     public ResolvedInput {
         Objects.requireNonNull(input, "input");

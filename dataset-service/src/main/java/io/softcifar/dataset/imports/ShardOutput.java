@@ -49,8 +49,8 @@ final class ShardOutput {
             ShardFormat.Range range = ranges.get(s);
             int[] pos = IntStream.range(range.from(), range.to()).toArray();
             String key = ObjectKeys.shard(id, seed, name, s);
-            ShardInfo info = ShardWriter.write(out.resolve(key), items.subset(pos),
-                    Arrays.copyOfRange(indices, range.from(), range.to()));
+            ShardInfo info = ShardWriter.write(
+                    out.resolve(key), items.subset(pos), Arrays.copyOfRange(indices, range.from(), range.to()));
             shards.add(new Shard(key, info.sha256(), info.bytes(), info.count()));
             logShard(key, s, ranges.size(), info);
         }

@@ -8,8 +8,13 @@ import java.util.Objects;
  * Everything that bounds where a dataset's sources may come from and how large they may be: the local import roots,
  * the URL rules, the download caps and the archive limits ({@code softcifar.dataset.*}).
  */
-public record SourcePolicy(ImportRoots roots, UrlPolicy urls, long maxDownloadBytes, Duration downloadTimeout,
-        int maxRedirects, ArchiveLimits archives) {
+public record SourcePolicy(
+        ImportRoots roots,
+        UrlPolicy urls,
+        long maxDownloadBytes,
+        Duration downloadTimeout,
+        int maxRedirects,
+        ArchiveLimits archives) {
 
     /** The official download hosts (CIFAR-10H's GitHub URLs redirect to raw.githubusercontent.com). */
     public static final List<String> OFFICIAL_HOSTS =
@@ -27,8 +32,13 @@ public record SourcePolicy(ImportRoots roots, UrlPolicy urls, long maxDownloadBy
 
     /** Local files under {@code roots} only, the official hosts, 512 MiB and 15 minutes per download, 3 redirects. */
     public static SourcePolicy of(List<java.nio.file.Path> roots) {
-        return new SourcePolicy(new ImportRoots(roots), new UrlPolicy(OFFICIAL_HOSTS, false), 512L << 20,
-                Duration.ofMinutes(15), 3, ArchiveLimits.DEFAULT);
+        return new SourcePolicy(
+                new ImportRoots(roots),
+                new UrlPolicy(OFFICIAL_HOSTS, false),
+                512L << 20,
+                Duration.ofMinutes(15),
+                3,
+                ArchiveLimits.DEFAULT);
     }
 
     /**

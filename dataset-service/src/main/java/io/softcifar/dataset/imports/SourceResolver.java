@@ -46,6 +46,7 @@ public final class SourceResolver {
     static final long MAX_TEST_RECORDS = 60_000;
     /** Most rows of a CIFAR-10H {@code .npy} accepted (it has 10,000; they must match the test images). */
     static final long MAX_LABEL_ROWS = 60_000;
+
     private static final int CIFAR_RECORD = 1 + 3072;
 
     private final Downloader downloader;
@@ -59,8 +60,8 @@ public final class SourceResolver {
     public SourceResolver(Path cacheDir, SourcePolicy policy) {
         Objects.requireNonNull(cacheDir, "cacheDir");
         this.policy = Objects.requireNonNull(policy, "policy");
-        this.downloader = new Downloader(cacheDir, policy.urls(), policy.maxDownloadBytes(), policy.downloadTimeout(),
-                policy.maxRedirects());
+        this.downloader = new Downloader(
+                cacheDir, policy.urls(), policy.maxDownloadBytes(), policy.downloadTimeout(), policy.maxRedirects());
         this.extracted = cacheDir.resolve("extracted");
     }
 
@@ -80,7 +81,8 @@ public final class SourceResolver {
      */
     public ResolvedInputs resolve(DatasetSpec spec) {
         List<Planned> plan = plan(spec);
-        boolean peterson = DatasetSpec.PROTOCOL_PETERSON.equals(spec.withDefaults().protocol());
+        boolean peterson =
+                DatasetSpec.PROTOCOL_PETERSON.equals(spec.withDefaults().protocol());
         List<ResolvedInput> out = new ArrayList<>();
         boolean haveTest = plan.stream().anyMatch(p -> p.input() == DatasetInput.CIFAR10_TEST);
         for (Planned p : plan) {
@@ -112,8 +114,14 @@ public final class SourceResolver {
         Checksums c = Checksums.of(target);
         String location = archive.location() + "!" + member;
         LOG.info("sources.{}: {} (sha256 {})", DatasetInput.CIFAR10_TEST.property(), location, c.sha256());
-        return new ResolvedInput(DatasetInput.CIFAR10_TEST, target, c.sha256(), c.md5(), size(target),
-                ResolvedInput.Origin.ARCHIVE, location);
+        return new ResolvedInput(
+                DatasetInput.CIFAR10_TEST,
+                target,
+                c.sha256(),
+                c.md5(),
+                size(target),
+                ResolvedInput.Origin.ARCHIVE,
+                location);
     }
 
     /**
@@ -137,8 +145,10 @@ public final class SourceResolver {
             if (archive != null) {
                 out.add(archive);
             } else if (peterson) {
-                missing.add(missing(DatasetInput.CIFAR10_ARCHIVE, src, " (protocol peterson tests on its 50,000"
-                        + " training images)"));
+                missing.add(missing(
+                        DatasetInput.CIFAR10_ARCHIVE,
+                        src,
+                        " (protocol peterson tests on its 50,000" + " training images)"));
             } else {
                 missing.add(missingTestImages(src));
             }
@@ -192,7 +202,9 @@ public final class SourceResolver {
                 return new Planned(input, explicit, ResolvedInput.Origin.URL);
             }
             Path real = policy.roots().requireFile(field + ".path", explicit.path());
-            return new Planned(input, new SourceRef(real.toString(), null, explicit.md5(), explicit.sha256()),
+            return new Planned(
+                    input,
+                    new SourceRef(real.toString(), null, explicit.md5(), explicit.sha256()),
                     ResolvedInput.Origin.PATH);
         }
         Planned inDir = inDir(input, dir);
@@ -220,20 +232,25 @@ public final class SourceResolver {
         if (dir == null) {
             return null;
         }
-        return policy.roots().fileInFolder("sources.dir", dir, input.fileName())
+        return policy.roots()
+                .fileInFolder("sources.dir", dir, input.fileName())
                 .map(p -> new Planned(input, SourceRef.ofPath(p.toString()), ResolvedInput.Origin.DIR))
                 .orElse(null);
     }
 
     private static String missing(DatasetInput input, Sources src, String why) {
         boolean hasDir = src.dir() != null && !src.dir().isBlank();
-        String problem = hasDir ? "no " + input.fileName() + " in " + src.dir() + " and no path or url"
+        String problem = hasDir
+                ? "no " + input.fileName() + " in " + src.dir() + " and no path or url"
                 : "no path or url and no sources.dir";
         List<String> fixes = new ArrayList<>();
         if (input.official().isPresent() && !src.download()) {
             fixes.add("set sources.download=true to fetch the official file");
         }
-        fixes.add(hasDir ? "put " + input.fileName() + " there" : "set sources.dir to a folder holding " + input.fileName());
+        fixes.add(
+                hasDir
+                        ? "put " + input.fileName() + " there"
+                        : "set sources.dir to a folder holding " + input.fileName());
         fixes.add("give sources." + input.property() + ".path");
         return "sources." + input.property() + ": " + problem + why + "; " + String.join(", or ", fixes);
     }
@@ -242,7 +259,8 @@ public final class SourceResolver {
         String test = DatasetInput.CIFAR10_TEST.fileName();
         String archive = DatasetInput.CIFAR10_ARCHIVE.fileName();
         boolean hasDir = src.dir() != null && !src.dir().isBlank();
-        String problem = hasDir ? "neither " + test + " nor " + archive + " in " + src.dir() + ", and no path or url"
+        String problem = hasDir
+                ? "neither " + test + " nor " + archive + " in " + src.dir() + ", and no path or url"
                 : "no path or url for " + test + " or " + archive + ", and no sources.dir";
         List<String> fixes = new ArrayList<>();
         if (!src.download()) {
@@ -264,8 +282,14 @@ public final class SourceResolver {
                 throw e;
             }
             LOG.info("{}: {} (sha256 {})", field, ref.url(), f.checksums().sha256());
-            return new ResolvedInput(p.input(), f.file(), f.checksums().sha256(), f.checksums().md5(), size(f.file()),
-                    p.origin(), ref.url());
+            return new ResolvedInput(
+                    p.input(),
+                    f.file(),
+                    f.checksums().sha256(),
+                    f.checksums().md5(),
+                    size(f.file()),
+                    p.origin(),
+                    ref.url());
         }
         Path file = Path.of(ref.path());
         Checksums c = Checksums.of(file);
@@ -289,21 +313,39 @@ public final class SourceResolver {
                 case CIFAR10_TEST -> {
                     long bytes = size(file);
                     if (bytes == 0 || bytes % CIFAR_RECORD != 0 || bytes / CIFAR_RECORD > MAX_TEST_RECORDS) {
-                        throw InvalidDataException.forFile(file, "is " + bytes + " bytes, not 1 to " + MAX_TEST_RECORDS
-                                + " records of " + CIFAR_RECORD + " bytes (label + 32×32×3 pixels)");
+                        throw InvalidDataException.forFile(
+                                file,
+                                "is " + bytes + " bytes, not 1 to " + MAX_TEST_RECORDS + " records of " + CIFAR_RECORD
+                                        + " bytes (label + 32×32×3 pixels)");
                     }
                 }
-                case CIFAR10H_PROBS -> NpyHeader.check(file, java.util.Map.of("<f8", 8, "<f4", 4), 10, MAX_LABEL_ROWS,
-                        "float64 or float32 probabilities of shape (N, 10), N ≤ " + MAX_LABEL_ROWS);
-                case CIFAR10H_COUNTS -> NpyHeader.check(file, java.util.Map.of("<i8", 8, "<i4", 4), 10, MAX_LABEL_ROWS,
-                        "int64 or int32 annotator counts of shape (N, 10), N ≤ " + MAX_LABEL_ROWS);
+                case CIFAR10H_PROBS ->
+                    NpyHeader.check(
+                            file,
+                            java.util.Map.of("<f8", 8, "<f4", 4),
+                            10,
+                            MAX_LABEL_ROWS,
+                            "float64 or float32 probabilities of shape (N, 10), N ≤ " + MAX_LABEL_ROWS);
+                case CIFAR10H_COUNTS ->
+                    NpyHeader.check(
+                            file,
+                            java.util.Map.of("<i8", 8, "<i4", 4),
+                            10,
+                            MAX_LABEL_ROWS,
+                            "int64 or int32 annotator counts of shape (N, 10), N ≤ " + MAX_LABEL_ROWS);
                 case SVHN_TEST -> MatHeader.check(file);
-                case CIFAR10_ARCHIVE -> CifarArchives.inspect(field, file, java.util.List.of(), "cifar-10-binary.tar.gz", policy.archives());
-                case CIFAR100_ARCHIVE -> CifarArchives.inspect(field, file, java.util.List.of(), "cifar-100-binary.tar.gz", policy.archives());
-                default -> { }
+                case CIFAR10_ARCHIVE ->
+                    CifarArchives.inspect(
+                            field, file, java.util.List.of(), "cifar-10-binary.tar.gz", policy.archives());
+                case CIFAR100_ARCHIVE ->
+                    CifarArchives.inspect(
+                            field, file, java.util.List.of(), "cifar-100-binary.tar.gz", policy.archives());
+                default -> {}
             }
         } catch (InvalidDataException e) {
-            throw e.getMessage().startsWith("sources.") ? e : new InvalidDataException(field + ": " + e.getMessage(), e);
+            throw e.getMessage().startsWith("sources.")
+                    ? e
+                    : new InvalidDataException(field + ": " + e.getMessage(), e);
         }
     }
 

@@ -38,7 +38,9 @@ public final class UrlPolicy {
     private final boolean allowLoopbackForTests;
 
     public UrlPolicy(Collection<String> hosts, boolean allowLoopbackForTests) {
-        this.hosts = hosts.stream().map(h -> h.strip().toLowerCase(Locale.ROOT)).filter(h -> !h.isEmpty())
+        this.hosts = hosts.stream()
+                .map(h -> h.strip().toLowerCase(Locale.ROOT))
+                .filter(h -> !h.isEmpty())
                 .collect(Collectors.toUnmodifiableSet());
         this.allowLoopbackForTests = allowLoopbackForTests;
     }
@@ -65,12 +67,12 @@ public final class UrlPolicy {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         String host = uri.getHost() == null ? null : uri.getHost().toLowerCase(Locale.ROOT);
         if (!scheme.equals("https") && !scheme.equals("http")) {
-            throw new InvalidDataException(field + ": " + url + " is not an https URL (only https downloads are"
-                    + " allowed)");
+            throw new InvalidDataException(
+                    field + ": " + url + " is not an https URL (only https downloads are" + " allowed)");
         }
         if (host == null || uri.getRawUserInfo() != null) {
-            throw new InvalidDataException(field + ": " + url + " has no plain host name (user info and"
-                    + " host-less URLs are refused)");
+            throw new InvalidDataException(
+                    field + ": " + url + " has no plain host name (user info and" + " host-less URLs are refused)");
         }
         boolean testLoopback = allowLoopbackForTests && isLoopbackName(host);
         if (scheme.equals("http") && !testLoopback && !officialWithPinnedChecksum(url, md5, sha256)) {
@@ -130,8 +132,12 @@ public final class UrlPolicy {
     }
 
     private static List<SourceRef> officialRefs() {
-        return List.of(OfficialSources.CIFAR10_ARCHIVE, OfficialSources.CIFAR100_ARCHIVE, OfficialSources.SVHN_TEST,
-                OfficialSources.CIFAR10H_PROBS, OfficialSources.CIFAR10H_COUNTS);
+        return List.of(
+                OfficialSources.CIFAR10_ARCHIVE,
+                OfficialSources.CIFAR100_ARCHIVE,
+                OfficialSources.SVHN_TEST,
+                OfficialSources.CIFAR10H_PROBS,
+                OfficialSources.CIFAR10H_COUNTS);
     }
 
     private static String strip(String s) {
@@ -236,7 +242,8 @@ public final class UrlPolicy {
         if (a0 >= 240) {
             return "reserved"; // 240.0.0.0/4 and 255.255.255.255
         }
-        if (a0 == 192 && a1 == 0 && (a2 == 0 || a2 == 2) || a0 == 198 && a1 == 51 && a2 == 100
+        if (a0 == 192 && a1 == 0 && (a2 == 0 || a2 == 2)
+                || a0 == 198 && a1 == 51 && a2 == 100
                 || a0 == 203 && a1 == 0 && a2 == 113) {
             return a2 == 0 ? "reserved" : "documentation";
         }

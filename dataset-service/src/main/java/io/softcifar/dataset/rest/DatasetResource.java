@@ -1,12 +1,12 @@
 package io.softcifar.dataset.rest;
 
+import io.smallrye.common.annotation.Blocking;
 import io.softcifar.contracts.events.DatasetStatus;
 import io.softcifar.contracts.spec.DatasetSpec;
 import io.softcifar.dataset.config.DatasetSettings;
 import io.softcifar.dataset.service.DatasetService;
 import io.softcifar.dataset.service.DatasetView;
 import io.softcifar.service.rest.ApiError;
-import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -41,33 +41,47 @@ public class DatasetResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Import a dataset", description = "Validates the spec, then builds the dataset (or finds it "
-            + "already built: ids are content-addressed). Answers with the outcome if the import ends within "
-            + "softcifar.dataset.answer-within, else 202 with the id to poll.")
+    @Operation(
+            summary = "Import a dataset",
+            description = "Validates the spec, then builds the dataset (or finds it "
+                    + "already built: ids are content-addressed). Answers with the outcome if the import ends within "
+                    + "softcifar.dataset.answer-within, else 202 with the id to poll.")
     @APIResponse(responseCode = "201", description = "built now; body has the manifest")
     @APIResponse(responseCode = "200", description = "was already built")
     @APIResponse(responseCode = "202", description = "importing; poll the Location")
     @APIResponse(responseCode = "400", description = "invalid spec or data; body names each field or file")
     public Response create(DatasetSpec spec, @Context UriInfo uri) throws InterruptedException {
         if (spec == null) {
-            return Response.status(400).entity(ApiError.of(400, "request body: a dataset spec (JSON) is required")).build();
+            return Response.status(400)
+                    .entity(ApiError.of(400, "request body: a dataset spec (JSON) is required"))
+                    .build();
         }
-        DatasetService.Submission submission = service.submit(spec, UUID.randomUUID().toString());
+        DatasetService.Submission submission =
+                service.submit(spec, UUID.randomUUID().toString());
         URI location = uri.getAbsolutePathBuilder().path(submission.datasetId()).build();
         DatasetView view;
         try {
             view = submission.outcome().get(settings.answerWithin().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            return Response.accepted(service.find(submission.datasetId()).orElseThrow()).location(location).build();
+            return Response.accepted(service.find(submission.datasetId()).orElseThrow())
+                    .location(location)
+                    .build();
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         }
         if (view.status() == DatasetStatus.FAILED) {
             int status = Boolean.TRUE.equals(view.badInput()) ? 400 : 502;
-            return Response.status(status).entity(new ApiError(status, "dataset import failed",
-                    List.of(new ApiError.Problem(view.failedField(), view.reason())))).build();
+            return Response.status(status)
+                    .entity(new ApiError(
+                            status,
+                            "dataset import failed",
+                            List.of(new ApiError.Problem(view.failedField(), view.reason()))))
+                    .build();
         }
-        return Response.status(submission.started() ? 201 : 200).location(location).entity(view).build();
+        return Response.status(submission.started() ? 201 : 200)
+                .location(location)
+                .entity(view)
+                .build();
     }
 
     @GET
@@ -83,6 +97,8 @@ public class DatasetResource {
     public Response get(@PathParam("id") String id) {
         return service.find(id)
                 .map(v -> Response.ok(v).build())
-                .orElseGet(() -> Response.status(404).entity(ApiError.of(404, "no dataset with id '" + id + "'")).build());
+                .orElseGet(() -> Response.status(404)
+                        .entity(ApiError.of(404, "no dataset with id '" + id + "'"))
+                        .build());
     }
 }

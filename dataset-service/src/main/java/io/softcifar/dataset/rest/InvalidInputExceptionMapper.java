@@ -26,8 +26,11 @@ public class InvalidInputExceptionMapper {
         String message = e.getMessage();
         int colon = message.indexOf(": ");
         String field = colon > 0 ? message.substring(0, colon) : null;
-        return new ApiError(400, "invalid dataset source",
-                List.of(new ApiError.Problem(field, colon > 0 ? message.substring(colon + 2) : message))).response();
+        return new ApiError(
+                        400,
+                        "invalid dataset source",
+                        List.of(new ApiError.Problem(field, colon > 0 ? message.substring(colon + 2) : message)))
+                .response();
     }
 
     /** The object store is down or refuses us: not the caller's fault, and worth retrying. */

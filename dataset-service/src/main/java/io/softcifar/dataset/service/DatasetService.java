@@ -108,9 +108,13 @@ public class DatasetService {
 
     /** The source bounds of {@code softcifar.dataset.*}. */
     private static SourcePolicy sourcePolicy(DatasetSettings s) {
-        return new SourcePolicy(new ImportRoots(s.importRoots().orElse(List.of())),
-                new UrlPolicy(s.urlHosts(), s.allowLoopbackUrlsForTests()), s.maxDownloadBytes(), s.downloadTimeout(),
-                s.maxRedirects(), new ArchiveLimits(s.maxArchiveEntries(), s.maxArchiveBytes()));
+        return new SourcePolicy(
+                new ImportRoots(s.importRoots().orElse(List.of())),
+                new UrlPolicy(s.urlHosts(), s.allowLoopbackUrlsForTests()),
+                s.maxDownloadBytes(),
+                s.downloadTimeout(),
+                s.maxRedirects(),
+                new ArchiveLimits(s.maxArchiveEntries(), s.maxArchiveBytes()));
     }
 
     @PreDestroy
@@ -137,8 +141,9 @@ public class DatasetService {
             return new Submission(id, CompletableFuture.completedFuture(readyView(id)), false);
         }
         Entry fresh = new Entry(id, spec, requestId);
-        Entry entry = entries.compute(id, (key, existing) ->
-                existing != null && existing.status == DatasetStatus.IMPORTING ? existing : fresh);
+        Entry entry = entries.compute(
+                id,
+                (key, existing) -> existing != null && existing.status == DatasetStatus.IMPORTING ? existing : fresh);
         if (entry != fresh) {
             LOG.infof("dataset %s: request %s joins the import already running", id, requestId);
             return new Submission(id, entry.future, false);
@@ -169,9 +174,11 @@ public class DatasetService {
             DatasetView view = DatasetView.ready(id, manifest, entry.requestedAt, Instant.now());
             entry.finish(DatasetStatus.READY, view);
             counter("ready").increment();
-            LOG.infof("dataset %s: ready, %d images, %d seed(s)", id, manifest.statistics().images(),
-                    manifest.seeds().size());
-            publishState(id, entry.requestId, new DatasetReady(id, ObjectKeys.manifest(id), DatasetSummary.of(manifest)));
+            LOG.infof(
+                    "dataset %s: ready, %d images, %d seed(s)",
+                    id, manifest.statistics().images(), manifest.seeds().size());
+            publishState(
+                    id, entry.requestId, new DatasetReady(id, ObjectKeys.manifest(id), DatasetSummary.of(manifest)));
         } catch (Exception | Error e) {
             // an Error (out of memory, …) must not leave the import IMPORTING forever either
             Problem problem = Problem.of(e);
@@ -185,8 +192,10 @@ public class DatasetService {
             }
             entry.finish(DatasetStatus.FAILED, DatasetView.failed(id, problem, entry.requestedAt, Instant.now()));
             counter("failed").increment();
-            publishState(id, entry.requestId, new DatasetFailed(id, entry.requestId, problem.message(),
-                    problem.field(), List.of()));
+            publishState(
+                    id,
+                    entry.requestId,
+                    new DatasetFailed(id, entry.requestId, problem.message(), problem.field(), List.of()));
             if (e instanceof Error error && !(e instanceof OutOfMemoryError)) {
                 throw error;
             }
@@ -248,8 +257,9 @@ public class DatasetService {
         Map<String, DatasetView> byId = new LinkedHashMap<>();
         for (ObjectInfo info : store.list(DATASETS_PREFIX)) {
             if (info.key().endsWith("/" + ObjectKeys.MANIFEST_FILE)) {
-                String id = info.key().substring(DATASETS_PREFIX.length(),
-                        info.key().length() - ObjectKeys.MANIFEST_FILE.length() - 1);
+                String id = info.key()
+                        .substring(
+                                DATASETS_PREFIX.length(), info.key().length() - ObjectKeys.MANIFEST_FILE.length() - 1);
                 byId.put(id, readyView(id).summaryOnly());
             }
         }
@@ -262,8 +272,8 @@ public class DatasetService {
     }
 
     private DatasetView readyView(String id) {
-        DatasetManifest manifest = DatasetManifest.parse(new String(store.getBytes(ObjectKeys.manifest(id)),
-                java.nio.charset.StandardCharsets.UTF_8));
+        DatasetManifest manifest = DatasetManifest.parse(
+                new String(store.getBytes(ObjectKeys.manifest(id)), java.nio.charset.StandardCharsets.UTF_8));
         return DatasetView.ready(id, manifest, manifest.createdAt(), manifest.createdAt());
     }
 
@@ -272,8 +282,9 @@ public class DatasetService {
             events.publish(Topics.DATASET_STATE, id, EventEnvelope.of(event, new Correlation(null, null, id)));
         } catch (RuntimeException e) {
             // the HTTP view still answers; consumers that missed the event can ask again and get it re-published
-            LOG.warnf("dataset %s (request %s): could not publish %s: %s", id, requestId, event.getClass().getSimpleName(),
-                    e.getMessage());
+            LOG.warnf(
+                    "dataset %s (request %s): could not publish %s: %s",
+                    id, requestId, event.getClass().getSimpleName(), e.getMessage());
         }
     }
 

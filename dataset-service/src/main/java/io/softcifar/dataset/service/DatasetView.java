@@ -14,28 +14,71 @@ import java.time.Instant;
  * view) the whole manifest; when FAILED the field or file at fault and the reason.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record DatasetView(String id, DatasetStatus status, String manifestKey, DatasetSummary summary,
-        DatasetStatistics statistics, String failedField, String reason, Boolean badInput, DatasetSpec spec, Instant requestedAt,
-        Instant updatedAt, DatasetManifest manifest) {
+public record DatasetView(
+        String id,
+        DatasetStatus status,
+        String manifestKey,
+        DatasetSummary summary,
+        DatasetStatistics statistics,
+        String failedField,
+        String reason,
+        Boolean badInput,
+        DatasetSpec spec,
+        Instant requestedAt,
+        Instant updatedAt,
+        DatasetManifest manifest) {
 
     static DatasetView ready(String id, DatasetManifest manifest, Instant requestedAt, Instant updatedAt) {
-        return new DatasetView(id, DatasetStatus.READY, ObjectKeys.manifest(id), DatasetSummary.of(manifest),
-                manifest.statistics(), null, null, null, manifest.spec(), requestedAt, updatedAt, manifest);
+        return new DatasetView(
+                id,
+                DatasetStatus.READY,
+                ObjectKeys.manifest(id),
+                DatasetSummary.of(manifest),
+                manifest.statistics(),
+                null,
+                null,
+                null,
+                manifest.spec(),
+                requestedAt,
+                updatedAt,
+                manifest);
     }
 
     static DatasetView importing(String id, DatasetSpec spec, Instant requestedAt) {
-        return new DatasetView(id, DatasetStatus.IMPORTING, null, null, null, null, null, null, spec, requestedAt,
-                requestedAt, null);
+        return new DatasetView(
+                id, DatasetStatus.IMPORTING, null, null, null, null, null, null, spec, requestedAt, requestedAt, null);
     }
 
     static DatasetView failed(String id, Problem problem, Instant requestedAt, Instant updatedAt) {
-        return new DatasetView(id, DatasetStatus.FAILED, null, null, null, problem.field(), problem.message(), problem.badInput(), null,
-                requestedAt, updatedAt, null);
+        return new DatasetView(
+                id,
+                DatasetStatus.FAILED,
+                null,
+                null,
+                null,
+                problem.field(),
+                problem.message(),
+                problem.badInput(),
+                null,
+                requestedAt,
+                updatedAt,
+                null);
     }
 
     /** The list view: everything but the manifest. */
     DatasetView summaryOnly() {
-        return new DatasetView(id, status, manifestKey, summary, statistics, failedField, reason, badInput, spec, requestedAt,
-                updatedAt, null);
+        return new DatasetView(
+                id,
+                status,
+                manifestKey,
+                summary,
+                statistics,
+                failedField,
+                reason,
+                badInput,
+                spec,
+                requestedAt,
+                updatedAt,
+                null);
     }
 }

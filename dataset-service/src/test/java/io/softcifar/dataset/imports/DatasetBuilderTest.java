@@ -14,12 +14,12 @@ import io.softcifar.contracts.spec.DatasetSpec;
 import io.softcifar.ml.data.Cifar10Binary;
 import io.softcifar.ml.data.LabeledImages;
 import io.softcifar.ml.data.SoftLabels;
+import io.softcifar.ml.data.SvhnMat;
+import io.softcifar.ml.data.SyntheticData;
 import io.softcifar.ml.data.shard.LabeledShard;
 import io.softcifar.ml.data.shard.OodShard;
 import io.softcifar.ml.data.shard.ShardFile;
 import io.softcifar.ml.data.shard.ShardedSplit;
-import io.softcifar.ml.data.SvhnMat;
-import io.softcifar.ml.data.SyntheticData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -37,7 +37,8 @@ class DatasetBuilderTest {
 
     private static final int N = 200;
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     private Path data() {
         return folder(tmp.resolve("data"), N, 11);
@@ -49,7 +50,9 @@ class DatasetBuilderTest {
     }
 
     static LabeledShard load(Path out, SplitEntry split) {
-        return ShardedSplit.load(split.shards().stream().map(s -> new ShardFile(out.resolve(s.key()), s.sha256())).toList());
+        return ShardedSplit.load(split.shards().stream()
+                .map(s -> new ShardFile(out.resolve(s.key()), s.sha256()))
+                .toList());
     }
 
     /** Entropy in nats, written out here rather than taken from the code under test. */
@@ -73,7 +76,9 @@ class DatasetBuilderTest {
         assertThat(m.seeds()).extracting(SeedEntry::seed).containsExactly(0L, 7L);
         assertThat(m.numClasses()).isEqualTo(10);
         assertThat(m.imageShape()).containsExactly(3, 32, 32);
-        assertThat(m.inputs()).extracting(i -> i.name()).containsExactlyInAnyOrder("test_batch.bin", "cifar10h-probs.npy");
+        assertThat(m.inputs())
+                .extracting(i -> i.name())
+                .containsExactlyInAnyOrder("test_batch.bin", "cifar10h-probs.npy");
         List<Set<Integer>> trainSets = new ArrayList<>();
         for (SeedEntry seed : m.seeds()) {
             SplitEntry train = seed.split("train").orElseThrow();
@@ -88,7 +93,9 @@ class DatasetBuilderTest {
                 for (Shard s : split.shards()) {
                     byte[] bytes = Files.readAllBytes(out.resolve(s.key()));
                     assertThat(bytes.length).isEqualTo(s.bytes());
-                    assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)))
+                    assertThat(HexFormat.of()
+                                    .formatHex(
+                                            MessageDigest.getInstance("SHA-256").digest(bytes)))
                             .isEqualTo(s.sha256());
                 }
                 LabeledShard back = load(out, split);
@@ -98,11 +105,16 @@ class DatasetBuilderTest {
                     int i = back.indices()[j];
                     assertThat(all.add(i)).as("index %d in two splits", i).isTrue();
                     assertThat(back.data().images().image(j)).isEqualTo(source.image(i));
-                    assertThat(back.data().softLabels().row(j)).containsExactly(
-                            Arrays.stream(probs.row(i)).map(p -> (float) p).toArray(), within(0.0));
+                    assertThat(back.data().softLabels().row(j))
+                            .containsExactly(
+                                    Arrays.stream(probs.row(i))
+                                            .map(p -> (float) p)
+                                            .toArray(),
+                                    within(0.0));
                     hardCounts[back.data().hardLabel(j)]++;
                 }
-                assertThat(split.classCounts()).containsExactly(Arrays.stream(hardCounts).boxed().toArray(Integer[]::new));
+                assertThat(split.classCounts())
+                        .containsExactly(Arrays.stream(hardCounts).boxed().toArray(Integer[]::new));
             }
             assertThat(all).hasSize(N);
             Set<Integer> trainIdx = new HashSet<>();
@@ -154,8 +166,10 @@ class DatasetBuilderTest {
         }
         var s = m.statistics();
         assertThat(s.images()).isEqualTo(N);
-        assertThat(s.officialClassCounts()).containsExactly(Arrays.stream(official).boxed().toArray(Integer[]::new));
-        assertThat(s.hardClassCounts()).containsExactly(Arrays.stream(hard).boxed().toArray(Integer[]::new));
+        assertThat(s.officialClassCounts())
+                .containsExactly(Arrays.stream(official).boxed().toArray(Integer[]::new));
+        assertThat(s.hardClassCounts())
+                .containsExactly(Arrays.stream(hard).boxed().toArray(Integer[]::new));
         assertThat(s.meanEntropy()).isCloseTo(entropy / N, within(1e-12));
         assertThat(s.fractionUncertain()).isEqualTo(uncertain / (double) N);
         assertThat(s.agreementWithOfficial()).isEqualTo(agree / (double) N);
@@ -170,18 +184,21 @@ class DatasetBuilderTest {
         assertThat(DatasetIds.compute(spec, resolver.resolve(spec))).isEqualTo(id);
 
         Path copy = ImportFixtures.copyFolder(dir, tmp.resolve("elsewhere/copy"));
-        assertThat(DatasetIds.compute(spec(copy, 0L), resolver.resolve(spec(copy, 0L)))).isEqualTo(id);
+        assertThat(DatasetIds.compute(spec(copy, 0L), resolver.resolve(spec(copy, 0L))))
+                .isEqualTo(id);
 
         Path other = folder(tmp.resolve("other"), N, 12);
-        assertThat(DatasetIds.compute(spec(other, 0L), resolver.resolve(spec(other, 0L)))).isNotEqualTo(id);
-        assertThat(DatasetIds.compute(spec(dir, 1L), resolver.resolve(spec(dir, 1L)))).isNotEqualTo(id);
+        assertThat(DatasetIds.compute(spec(other, 0L), resolver.resolve(spec(other, 0L))))
+                .isNotEqualTo(id);
+        assertThat(DatasetIds.compute(spec(dir, 1L), resolver.resolve(spec(dir, 1L))))
+                .isNotEqualTo(id);
         DatasetSpec limited = ImportFixtures.withLimit(spec, 100);
         assertThat(DatasetIds.compute(limited, resolver.resolve(limited))).isNotEqualTo(id);
 
         // and building twice gives the same shards, byte for byte
         DatasetManifest a = new DatasetBuilder().build(spec, resolver.resolve(spec), id, tmp.resolve("a"));
-        DatasetManifest b = new DatasetBuilder().build(spec(copy, 0L), resolver.resolve(spec(copy, 0L)), id,
-                tmp.resolve("b"));
+        DatasetManifest b =
+                new DatasetBuilder().build(spec(copy, 0L), resolver.resolve(spec(copy, 0L)), id, tmp.resolve("b"));
         assertThat(a.seeds()).isEqualTo(b.seeds());
     }
 
@@ -191,11 +208,16 @@ class DatasetBuilderTest {
         DatasetManifest m = build(ImportFixtures.withLimit(spec(dir, 3L), 40), tmp.resolve("out"), 5000);
         assertThat(m.statistics().images()).isEqualTo(40);
         SeedEntry seed = m.seeds().get(0);
-        assertThat(List.of(seed.split("train").orElseThrow().count(), seed.split("validation").orElseThrow().count(),
-                seed.split("test").orElseThrow().count())).containsExactly(32, 2, 6);
+        assertThat(List.of(
+                        seed.split("train").orElseThrow().count(),
+                        seed.split("validation").orElseThrow().count(),
+                        seed.split("test").orElseThrow().count()))
+                .containsExactly(32, 2, 6);
         Set<Integer> all = new HashSet<>();
         for (String name : DatasetManifest.SPLITS) {
-            Arrays.stream(load(tmp.resolve("out"), seed.split(name).orElseThrow()).indices()).forEach(all::add);
+            Arrays.stream(load(tmp.resolve("out"), seed.split(name).orElseThrow())
+                            .indices())
+                    .forEach(all::add);
         }
         assertThat(all).isEqualTo(new HashSet<>(IntStream.range(0, 40).boxed().toList()));
     }
@@ -225,7 +247,9 @@ class DatasetBuilderTest {
                 assertThat(got).containsExactly(oneHot, within(0.0));
                 replaced += entropy(human) > 0 ? 1 : 0;
             } else {
-                assertThat(got).containsExactly(Arrays.stream(human).map(x -> (float) x).toArray(), within(0.0));
+                assertThat(got)
+                        .containsExactly(
+                                Arrays.stream(human).map(x -> (float) x).toArray(), within(0.0));
                 kept++;
             }
         }
@@ -240,22 +264,28 @@ class DatasetBuilderTest {
     void oodSetsAreStoredCompleteFromTheFolder() throws Exception {
         Path dir = data();
         SyntheticData.writeSvhnTest(dir.resolve("test_32x32.mat"), 70, 5);
-        LabeledImages cifar100 = ImportFixtures.cifar100Archive(dir.resolve("cifar-100-binary.tar.gz"), 45,
-                tmp.resolve("scratch"));
+        LabeledImages cifar100 =
+                ImportFixtures.cifar100Archive(dir.resolve("cifar-100-binary.tar.gz"), 45, tmp.resolve("scratch"));
         Path out = tmp.resolve("out");
         DatasetManifest m = build(ImportFixtures.withOod(spec(dir, 0L), "svhn", "cifar100"), out, 32);
 
         assertThat(m.ood()).containsOnlyKeys("svhn", "cifar100");
         assertThat(m.ood().get("svhn").count()).isEqualTo(70);
-        assertThat(m.ood().get("svhn").shards()).extracting(Shard::key).containsExactly(
-                "datasets/" + m.datasetId() + "/ood/svhn-00000.npz", "datasets/" + m.datasetId() + "/ood/svhn-00001.npz",
-                "datasets/" + m.datasetId() + "/ood/svhn-00002.npz");
+        assertThat(m.ood().get("svhn").shards())
+                .extracting(Shard::key)
+                .containsExactly(
+                        "datasets/" + m.datasetId() + "/ood/svhn-00000.npz",
+                        "datasets/" + m.datasetId() + "/ood/svhn-00001.npz",
+                        "datasets/" + m.datasetId() + "/ood/svhn-00002.npz");
         OodShard svhn = ShardedSplit.loadOod(m.ood().get("svhn").shards().stream()
-                .map(s -> new ShardFile(out.resolve(s.key()), s.sha256())).toList());
-        assertThat(svhn.images().pixels()).isEqualTo(SvhnMat.read(dir.resolve("test_32x32.mat")).pixels());
+                .map(s -> new ShardFile(out.resolve(s.key()), s.sha256()))
+                .toList());
+        assertThat(svhn.images().pixels())
+                .isEqualTo(SvhnMat.read(dir.resolve("test_32x32.mat")).pixels());
         assertThat(svhn.indices()).containsExactly(IntStream.range(0, 70).toArray());
         OodShard c100 = ShardedSplit.loadOod(m.ood().get("cifar100").shards().stream()
-                .map(s -> new ShardFile(out.resolve(s.key()), s.sha256())).toList());
+                .map(s -> new ShardFile(out.resolve(s.key()), s.sha256()))
+                .toList());
         assertThat(c100.images().pixels()).isEqualTo(cifar100.pixels());
         assertThat(m.inputs()).extracting(i -> i.name()).contains("test_32x32.mat", "cifar-100-binary.tar.gz");
     }

@@ -20,7 +20,8 @@ class ImportErrorsTest {
 
     private static final int N = 60;
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     private Path dir;
     private Path probs;
@@ -36,11 +37,15 @@ class ImportErrorsTest {
         DatasetSpec spec = spec(dir, 0L, 1L);
         Path out = tmp.resolve("out");
         var result = assertThatThrownBy(() -> {
-            ResolvedInputs inputs = ImportFixtures.resolver(tmp.resolve("cache")).resolve(spec);
-            new DatasetBuilder(16).build(spec, inputs, DatasetIds.compute(spec, inputs), out);
-        }).isInstanceOf(InvalidDataException.class);
+                    ResolvedInputs inputs =
+                            ImportFixtures.resolver(tmp.resolve("cache")).resolve(spec);
+                    new DatasetBuilder(16).build(spec, inputs, DatasetIds.compute(spec, inputs), out);
+                })
+                .isInstanceOf(InvalidDataException.class);
         result.message().doesNotContain("\n");
-        assertThat(ImportFixtures.absentOrEmpty(out)).as("output folder after a failed build").isTrue();
+        assertThat(ImportFixtures.absentOrEmpty(out))
+                .as("output folder after a failed build")
+                .isTrue();
         return result;
     }
 
@@ -66,16 +71,18 @@ class ImportErrorsTest {
     void probabilitiesWithNineColumns() throws Exception {
         data();
         NpyFiles.writeFloat64(probs, new double[N * 9], N, 9);
-        failsToBuild().hasMessage("sources.cifar10hProbs: " + probs + ": .npy header declares shape (60, 9); expected"
-                + " float64 or float32 probabilities of shape (N, 10), N ≤ 60000");
+        failsToBuild()
+                .hasMessage("sources.cifar10hProbs: " + probs + ": .npy header declares shape (60, 9); expected"
+                        + " float64 or float32 probabilities of shape (N, 10), N ≤ 60000");
     }
 
     @Test
     void probabilitiesOfTheWrongDtype() throws Exception {
         data();
         NpyFiles.writeInt64(probs, new long[N * 10], N, 10);
-        failsToBuild().hasMessage("sources.cifar10hProbs: " + probs + ": .npy header declares dtype '<i8'; expected"
-                + " float64 or float32 probabilities of shape (N, 10), N ≤ 60000");
+        failsToBuild()
+                .hasMessage("sources.cifar10hProbs: " + probs + ": .npy header declares dtype '<i8'; expected"
+                        + " float64 or float32 probabilities of shape (N, 10), N ≤ 60000");
     }
 
     @Test
@@ -108,8 +115,9 @@ class ImportErrorsTest {
         data();
         ImportFixtures.truncate(dir.resolve("test_batch.bin"), 0.501);
         // 0.501 · 60 · 3073 = 92,374 bytes: 30 records and a part of the 31st
-        failsToBuild().hasMessage("sources.cifar10Test: " + dir.resolve("test_batch.bin") + ": is 92374 bytes, not 1"
-                + " to 60000 records of 3073 bytes (label + 32×32×3 pixels)");
+        failsToBuild()
+                .hasMessage("sources.cifar10Test: " + dir.resolve("test_batch.bin") + ": is 92374 bytes, not 1"
+                        + " to 60000 records of 3073 bytes (label + 32×32×3 pixels)");
     }
 
     @Test
@@ -127,7 +135,8 @@ class ImportErrorsTest {
         // consistent counts pass
         DatasetSpec spec = spec(dir, 0L);
         ResolvedInputs inputs = ImportFixtures.resolver(tmp.resolve("cache")).resolve(spec);
-        assertThat(inputs.get(io.softcifar.contracts.spec.DatasetInput.CIFAR10H_COUNTS)).isPresent();
+        assertThat(inputs.get(io.softcifar.contracts.spec.DatasetInput.CIFAR10H_COUNTS))
+                .isPresent();
         new DatasetBuilder().build(spec, inputs, "ds-ok", tmp.resolve("ok"));
 
         int k = 0;
@@ -136,15 +145,23 @@ class ImportErrorsTest {
         }
         counts[4 * 10 + k]++; // one more annotator for a class nobody chose: every ratio of row 4 changes
         NpyFiles.writeInt64(countsFile, counts, N, 10);
-        failsToBuild().hasMessageStartingWith(countsFile + ": row 4 gives ")
+        failsToBuild()
+                .hasMessageStartingWith(countsFile + ": row 4 gives ")
                 .hasMessageEndingWith(" (they must agree within 1e-6)");
     }
 
     @Test
     void aValidationProblemOfTheSpecIsReportedBeforeAnythingIsWritten() throws Exception {
         data();
-        DatasetSpec bad = new DatasetSpec("cifar10h-split", io.softcifar.contracts.spec.Sources.fromDir(dir.toString()),
-                null, java.util.List.of(-1L), null, null, null, null);
+        DatasetSpec bad = new DatasetSpec(
+                "cifar10h-split",
+                io.softcifar.contracts.spec.Sources.fromDir(dir.toString()),
+                null,
+                java.util.List.of(-1L),
+                null,
+                null,
+                null,
+                null);
         Path out = tmp.resolve("out");
         assertThatThrownBy(() -> new DatasetBuilder().build(bad, ResolvedInputs.of(java.util.List.of()), "ds-x", out))
                 .hasMessageContaining("seeds[0]");

@@ -32,8 +32,13 @@ final class ImportFixtures {
         List<Path> roots = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.io.tmpdir"))));
         roots.addAll(List.of(extraRoots));
         SourcePolicy official = SourcePolicy.of(roots);
-        return new SourcePolicy(official.roots(), new UrlPolicy(SourcePolicy.OFFICIAL_HOSTS, true),
-                official.maxDownloadBytes(), official.downloadTimeout(), official.maxRedirects(), official.archives());
+        return new SourcePolicy(
+                official.roots(),
+                new UrlPolicy(SourcePolicy.OFFICIAL_HOSTS, true),
+                official.maxDownloadBytes(),
+                official.downloadTimeout(),
+                official.maxRedirects(),
+                official.archives());
     }
 
     /** A resolver with {@link #testPolicy}. */
@@ -52,34 +57,73 @@ final class ImportFixtures {
     }
 
     static DatasetSpec withLimit(DatasetSpec s, Integer limit) {
-        return new DatasetSpec(s.protocol(), s.sources(), s.splitRatios(), s.seeds(), s.labelVariants(),
-                s.entropyThreshold(), s.oodSets(), limit);
+        return new DatasetSpec(
+                s.protocol(),
+                s.sources(),
+                s.splitRatios(),
+                s.seeds(),
+                s.labelVariants(),
+                s.entropyThreshold(),
+                s.oodSets(),
+                limit);
     }
 
     static DatasetSpec withThreshold(DatasetSpec s, Double threshold) {
-        return new DatasetSpec(s.protocol(), s.sources(), s.splitRatios(), s.seeds(), s.labelVariants(), threshold,
-                s.oodSets(), s.limit());
+        return new DatasetSpec(
+                s.protocol(),
+                s.sources(),
+                s.splitRatios(),
+                s.seeds(),
+                s.labelVariants(),
+                threshold,
+                s.oodSets(),
+                s.limit());
     }
 
     static DatasetSpec withOod(DatasetSpec s, String... sets) {
-        return new DatasetSpec(s.protocol(), s.sources(), s.splitRatios(), s.seeds(), s.labelVariants(),
-                s.entropyThreshold(), List.of(sets), s.limit());
+        return new DatasetSpec(
+                s.protocol(),
+                s.sources(),
+                s.splitRatios(),
+                s.seeds(),
+                s.labelVariants(),
+                s.entropyThreshold(),
+                List.of(sets),
+                s.limit());
     }
 
     static DatasetSpec withProtocol(DatasetSpec s, String protocol) {
-        return new DatasetSpec(protocol, s.sources(), s.splitRatios(), s.seeds(), s.labelVariants(),
-                s.entropyThreshold(), s.oodSets(), s.limit());
+        return new DatasetSpec(
+                protocol,
+                s.sources(),
+                s.splitRatios(),
+                s.seeds(),
+                s.labelVariants(),
+                s.entropyThreshold(),
+                s.oodSets(),
+                s.limit());
     }
 
     static DatasetSpec withSources(DatasetSpec s, Sources sources) {
-        return new DatasetSpec(s.protocol(), sources, s.splitRatios(), s.seeds(), s.labelVariants(),
-                s.entropyThreshold(), s.oodSets(), s.limit());
+        return new DatasetSpec(
+                s.protocol(),
+                sources,
+                s.splitRatios(),
+                s.seeds(),
+                s.labelVariants(),
+                s.entropyThreshold(),
+                s.oodSets(),
+                s.limit());
     }
 
     static Sources dirWith(Path dir, String property, SourceRef ref) {
         Sources s = Sources.fromDir(dir.toString());
-        return s.with(java.util.Arrays.stream(io.softcifar.contracts.spec.DatasetInput.values())
-                .filter(i -> i.property().equals(property)).findFirst().orElseThrow(), ref);
+        return s.with(
+                java.util.Arrays.stream(io.softcifar.contracts.spec.DatasetInput.values())
+                        .filter(i -> i.property().equals(property))
+                        .findFirst()
+                        .orElseThrow(),
+                ref);
     }
 
     /**
@@ -87,9 +131,11 @@ final class ImportFixtures {
      * batches of {@code perBatch} images (labels = generating class), {@code test_batch.bin} (the given images) and
      * {@code batches.meta.txt}.
      */
-    static LabeledImages cifar10Archive(Path archive, int perBatch, LabeledImages test, Path scratch) throws IOException {
+    static LabeledImages cifar10Archive(Path archive, int perBatch, LabeledImages test, Path scratch)
+            throws IOException {
         Map<String, byte[]> members = new LinkedHashMap<>();
-        members.put("cifar-10-batches-bin/batches.meta.txt",
+        members.put(
+                "cifar-10-batches-bin/batches.meta.txt",
                 (String.join("\n", io.softcifar.ml.data.Cifar10hFolder.CIFAR10_CLASS_NAMES) + "\n").getBytes());
         LabeledImages[] batches = new LabeledImages[5];
         for (int b = 0; b < 5; b++) {

@@ -24,14 +24,15 @@ class PetersonImportTest {
     private static final int N = 100;
     private static final int PER_BATCH = 12;
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     /** A folder with only the probabilities and the archive: the test images come out of the archive. */
     private LabeledImages[] folderWithArchive(Path dir) throws Exception {
         LabeledImages test = SyntheticData.images(N, 21);
         SoftLabels.write(dir.resolve("cifar10h-probs.npy"), SyntheticData.softLabels(test.labels(), 22));
-        LabeledImages train = ImportFixtures.cifar10Archive(dir.resolve("cifar-10-binary.tar.gz"), PER_BATCH, test,
-                tmp.resolve("scratch"));
+        LabeledImages train = ImportFixtures.cifar10Archive(
+                dir.resolve("cifar-10-binary.tar.gz"), PER_BATCH, test, tmp.resolve("scratch"));
         return new LabeledImages[] {test, train};
     }
 
@@ -45,10 +46,14 @@ class PetersonImportTest {
         DatasetManifest m = new DatasetBuilder(25).build(spec, inputs, DatasetIds.compute(spec, inputs), out);
 
         assertThat(m.spec().splitRatios().test()).isZero();
-        assertThat(m.inputs()).extracting(InputFile::name)
+        assertThat(m.inputs())
+                .extracting(InputFile::name)
                 .containsExactlyInAnyOrder("test_batch.bin", "cifar-10-binary.tar.gz", "cifar10h-probs.npy");
-        assertThat(m.inputs()).filteredOn(i -> i.name().equals("test_batch.bin")).singleElement()
-                .extracting(InputFile::origin).asString()
+        assertThat(m.inputs())
+                .filteredOn(i -> i.name().equals("test_batch.bin"))
+                .singleElement()
+                .extracting(InputFile::origin)
+                .asString()
                 .endsWith("cifar-10-binary.tar.gz!cifar-10-batches-bin/test_batch.bin");
         for (SeedEntry seed : m.seeds()) {
             assertThat(seed.split("train").orElseThrow().count()).isEqualTo(95);
@@ -58,13 +63,15 @@ class PetersonImportTest {
             assertThat(testSplit.meanEntropy()).isNull();
             assertThat(testSplit.shards()).hasSize(3);
             LabeledShard test = DatasetBuilderTest.load(out, testSplit);
-            assertThat(test.indices()).containsExactly(IntStream.range(0, 5 * PER_BATCH).toArray());
+            assertThat(test.indices())
+                    .containsExactly(IntStream.range(0, 5 * PER_BATCH).toArray());
             assertThat(test.data().images().pixels()).isEqualTo(images[1].pixels()); // batches 1..5 in order
             assertThat(test.data().hardLabels()).containsExactly(images[1].labels()); // official labels
             for (int i = 0; i < test.count(); i++) {
                 assertThat(test.data().softLabels().get(i, images[1].label(i))).isEqualTo(1.0);
             }
-            LabeledShard train = DatasetBuilderTest.load(out, seed.split("train").orElseThrow());
+            LabeledShard train =
+                    DatasetBuilderTest.load(out, seed.split("train").orElseThrow());
             for (int j = 0; j < train.count(); j++) {
                 assertThat(train.data().images().image(j)).isEqualTo(images[0].image(train.indices()[j]));
             }
@@ -84,7 +91,8 @@ class PetersonImportTest {
                 .isInstanceOf(InvalidDataException.class)
                 .hasMessageStartingWith("sources.cifar10Archive: " + archive + " is truncated or corrupt (")
                 .hasMessageEndingWith("); delete it and download cifar-10-binary.tar.gz again")
-                .message().doesNotContain("\n");
+                .message()
+                .doesNotContain("\n");
     }
 
     @Test
@@ -97,7 +105,9 @@ class PetersonImportTest {
         assertThatThrownBy(() -> ImportFixtures.resolver(tmp.resolve("cache")).resolve(spec))
                 .isInstanceOf(InvalidDataException.class)
                 .hasMessageStartingWith("sources.cifar10Archive: " + archive + " is truncated or corrupt (");
-        assertThat(ImportFixtures.absentOrEmpty(tmp.resolve("cache"))).as("files left in the cache").isTrue();
+        assertThat(ImportFixtures.absentOrEmpty(tmp.resolve("cache")))
+                .as("files left in the cache")
+                .isTrue();
     }
 
     @Test

@@ -26,16 +26,20 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RealDataImportTest {
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @Test
     void theProtocolDatasetHasThePublishedStatistics() {
         Optional<Path> shared = Cifar10hFolder.findSharedCopy();
-        Required.present(shared.isPresent(),
+        Required.present(
+                shared.isPresent(),
                 "no ../shared/data/cifar10h (real CIFAR-10H copy) here: real-data import test skipped");
         DatasetSpec spec = DatasetSpec.protocol(Sources.fromDir(shared.get().toString()));
-        ResolvedInputs inputs = ImportFixtures.resolver(tmp.resolve("cache"), shared.get()).resolve(spec);
-        DatasetManifest m = new DatasetBuilder().build(spec, inputs, DatasetIds.compute(spec, inputs), tmp.resolve("out"));
+        ResolvedInputs inputs =
+                ImportFixtures.resolver(tmp.resolve("cache"), shared.get()).resolve(spec);
+        DatasetManifest m =
+                new DatasetBuilder().build(spec, inputs, DatasetIds.compute(spec, inputs), tmp.resolve("out"));
 
         DatasetStatistics s = m.statistics();
         assertThat(s.images()).isEqualTo(10_000);
@@ -43,10 +47,14 @@ class RealDataImportTest {
         assertThat(s.meanEntropy()).isCloseTo(0.1545, within(5e-5));
         assertThat(s.fractionUncertain()).isCloseTo(0.5607, within(5e-5));
         assertThat(s.agreementWithOfficial()).isCloseTo(0.9921, within(5e-5));
-        assertThat(s.hardClassCounts().stream().mapToInt(Integer::intValue).sum()).isEqualTo(10_000);
+        assertThat(s.hardClassCounts().stream().mapToInt(Integer::intValue).sum())
+                .isEqualTo(10_000);
         SeedEntry seed = m.seeds().get(0);
-        assertThat(List.of(seed.split("train").orElseThrow().count(), seed.split("validation").orElseThrow().count(),
-                seed.split("test").orElseThrow().count())).containsExactly(8_000, 500, 1_500);
+        assertThat(List.of(
+                        seed.split("train").orElseThrow().count(),
+                        seed.split("validation").orElseThrow().count(),
+                        seed.split("test").orElseThrow().count()))
+                .containsExactly(8_000, 500, 1_500);
         assertThat(seed.split("train").orElseThrow().shards()).hasSize(2);
         // the counts file of the copy was found and agreed with the probabilities
         assertThat(m.inputs()).extracting(InputFile::name).contains("cifar10h-counts.npy");

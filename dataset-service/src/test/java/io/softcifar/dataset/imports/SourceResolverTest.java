@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SourceResolverTest {
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     private HttpServer server;
     private final AtomicInteger requests = new AtomicInteger();
@@ -88,15 +89,26 @@ class SourceResolverTest {
                 .isInstanceOf(InvalidDataException.class)
                 .hasMessage("sources.cifar10Test: neither test_batch.bin nor cifar-10-binary.tar.gz in " + empty
                         + ", and no path or url; set sources.download=true to fetch the official archive, or put one of"
-                        + " them there; sources.cifar10hProbs: no cifar10h-probs.npy in " + empty + " and no path or url;"
+                        + " them there; sources.cifar10hProbs: no cifar10h-probs.npy in " + empty
+                        + " and no path or url;"
                         + " set sources.download=true to fetch the official file, or put cifar10h-probs.npy there, or"
                         + " give sources.cifar10hProbs.path");
     }
 
     @Test
     void missingSourceWithoutAFolder() {
-        DatasetSpec spec = ImportFixtures.withOod(ImportFixtures.withSources(spec(tmp, 0L),
-                new Sources(null, false, SourceRef.ofPath(tmp.toString() + "/x.bin"), null, null, null, null, null)),
+        DatasetSpec spec = ImportFixtures.withOod(
+                ImportFixtures.withSources(
+                        spec(tmp, 0L),
+                        new Sources(
+                                null,
+                                false,
+                                SourceRef.ofPath(tmp.toString() + "/x.bin"),
+                                null,
+                                null,
+                                null,
+                                null,
+                                null)),
                 "svhn");
         assertThatThrownBy(() -> ImportFixtures.resolver(tmp.resolve("cache")).resolve(spec))
                 .hasMessage("sources.cifar10Test.path: " + tmp + "/x.bin is not a file under an import root of this"
@@ -104,13 +116,22 @@ class SourceResolverTest {
                         + " --import-root DIR (./softcifar up --import-root DIR, or softcifar.dataset.import-roots)"
                         + " naming the folder that holds your data");
         Path dir = folder(tmp.resolve("d"), 40, 1);
-        DatasetSpec noSvhn = ImportFixtures.withSources(spec, new Sources(null, false,
-                SourceRef.ofPath(dir + "/test_batch.bin"), null, SourceRef.ofPath(dir + "/cifar10h-probs.npy"), null,
-                null, null));
+        DatasetSpec noSvhn = ImportFixtures.withSources(
+                spec,
+                new Sources(
+                        null,
+                        false,
+                        SourceRef.ofPath(dir + "/test_batch.bin"),
+                        null,
+                        SourceRef.ofPath(dir + "/cifar10h-probs.npy"),
+                        null,
+                        null,
+                        null));
         assertThatThrownBy(() -> ImportFixtures.resolver(tmp.resolve("cache")).resolve(noSvhn))
-                .hasMessage("sources.svhnTest: no path or url and no sources.dir; set sources.download=true to fetch the"
-                        + " official file, or set sources.dir to a folder holding test_32x32.mat, or give"
-                        + " sources.svhnTest.path");
+                .hasMessage(
+                        "sources.svhnTest: no path or url and no sources.dir; set sources.download=true to fetch the"
+                                + " official file, or set sources.dir to a folder holding test_32x32.mat, or give"
+                                + " sources.svhnTest.path");
     }
 
     @Test
@@ -157,7 +178,9 @@ class SourceResolverTest {
         DatasetSpec spec = specWithProbs(dir, SourceRef.ofUrlMd5(url, md5));
         Path cache = tmp.resolve("cache");
 
-        ResolvedInput first = ImportFixtures.resolver(cache).resolve(spec).get(DatasetInput.CIFAR10H_PROBS)
+        ResolvedInput first = ImportFixtures.resolver(cache)
+                .resolve(spec)
+                .get(DatasetInput.CIFAR10H_PROBS)
                 .orElseThrow();
         assertThat(first.file()).isEqualTo(cache.resolve("downloads/" + md5 + "-cifar10h-probs.npy"));
         assertThat(Files.readAllBytes(first.file())).isEqualTo(body);
@@ -167,12 +190,14 @@ class SourceResolverTest {
 
         ResolvedInputs again = ImportFixtures.resolver(cache).resolve(spec);
         assertThat(requests).hasValue(1);
-        assertThat(again.get(DatasetInput.CIFAR10H_PROBS).orElseThrow().sha256()).isEqualTo(first.sha256());
+        assertThat(again.get(DatasetInput.CIFAR10H_PROBS).orElseThrow().sha256())
+                .isEqualTo(first.sha256());
 
         // the same data from a local folder is the same dataset
         Path local = ImportFixtures.copyFolder(dir, tmp.resolve("local"));
         Files.copy(tmp.resolve("cifar10h-probs.npy"), local.resolve("cifar10h-probs.npy"));
-        assertThat(DatasetIds.compute(spec(local, 0L), ImportFixtures.resolver(cache).resolve(spec(local, 0L))))
+        assertThat(DatasetIds.compute(
+                        spec(local, 0L), ImportFixtures.resolver(cache).resolve(spec(local, 0L))))
                 .isEqualTo(DatasetIds.compute(spec, again));
         assertThat(files(cache)).hasSize(1);
     }
@@ -183,8 +208,8 @@ class SourceResolverTest {
         String url = serve("cifar10h-probs.npy", new byte[] {1}).replace("cifar10h-probs.npy", "gone.npy");
         DatasetSpec spec = specWithProbs(dir, SourceRef.ofUrlMd5(url, "0123456789abcdef0123456789abcdef"));
         assertThatThrownBy(() -> ImportFixtures.resolver(tmp.resolve("cache")).resolve(spec))
-                .hasMessage("sources.cifar10hProbs: download of " + url + " failed: HTTP 404 (check the URL, or download"
-                        + " the file yourself and set sources.dir)");
+                .hasMessage("sources.cifar10hProbs: download of " + url
+                        + " failed: HTTP 404 (check the URL, or download" + " the file yourself and set sources.dir)");
         assertThat(files(tmp.resolve("cache"))).isEmpty();
     }
 
@@ -194,17 +219,27 @@ class SourceResolverTest {
         byte[] body = Files.readAllBytes(tmp.resolve("cifar10h-probs.npy"));
         String url = serve("cifar10h-probs.npy", body);
         Path test = dir.resolve("test_batch.bin");
-        Sources sources = new Sources(null, false,
-                new SourceRef(test.toString(), null, null, hex("SHA-256", Files.readAllBytes(test))), null,
-                SourceRef.ofUrlSha256(url, hex("SHA-256", body)), null, null, null);
+        Sources sources = new Sources(
+                null,
+                false,
+                new SourceRef(test.toString(), null, null, hex("SHA-256", Files.readAllBytes(test))),
+                null,
+                SourceRef.ofUrlSha256(url, hex("SHA-256", body)),
+                null,
+                null,
+                null);
         DatasetSpec spec = ImportFixtures.withSources(spec(dir, 0L), sources);
-        String declared = DatasetIds.fromDeclaredChecksums(ImportFixtures.resolver(tmp.resolve("cache")), spec).orElseThrow();
+        String declared = DatasetIds.fromDeclaredChecksums(ImportFixtures.resolver(tmp.resolve("cache")), spec)
+                .orElseThrow();
         assertThat(requests).hasValue(0);
-        assertThat(DatasetIds.compute(spec, ImportFixtures.resolver(tmp.resolve("cache")).resolve(spec))).isEqualTo(declared);
+        assertThat(DatasetIds.compute(
+                        spec, ImportFixtures.resolver(tmp.resolve("cache")).resolve(spec)))
+                .isEqualTo(declared);
 
         // an md5-only download, or a file found in a folder, has no declared SHA-256
         DatasetSpec md5Only = specWithProbs(dir, SourceRef.ofUrlMd5(url, hex("MD5", body)));
-        assertThat(DatasetIds.fromDeclaredChecksums(ImportFixtures.resolver(tmp.resolve("cache")), md5Only)).isEmpty();
+        assertThat(DatasetIds.fromDeclaredChecksums(ImportFixtures.resolver(tmp.resolve("cache")), md5Only))
+                .isEmpty();
     }
 
     @Test
@@ -218,12 +253,13 @@ class SourceResolverTest {
         ResolvedInputs in = ImportFixtures.resolver(cache).resolve(spec(dir, 0L));
         ResolvedInput t = in.get(DatasetInput.CIFAR10_TEST).orElseThrow();
         assertThat(t.origin()).isEqualTo(ResolvedInput.Origin.ARCHIVE);
-        assertThat(t.location()).isEqualTo(dir.resolve("cifar-10-binary.tar.gz") + "!cifar-10-batches-bin/test_batch.bin");
+        assertThat(t.location())
+                .isEqualTo(dir.resolve("cifar-10-binary.tar.gz") + "!cifar-10-batches-bin/test_batch.bin");
         assertThat(Files.readAllBytes(t.file())).isEqualTo(Files.readAllBytes(withTestBatch.resolve("test_batch.bin")));
         assertThat(in.get(DatasetInput.CIFAR10_ARCHIVE)).isEmpty(); // only its test_batch.bin is used
         // same test images from the archive or from a folder: the same dataset
         assertThat(DatasetIds.compute(spec(dir, 0L), in))
-                .isEqualTo(DatasetIds.compute(spec(withTestBatch, 0L),
-                        ImportFixtures.resolver(cache).resolve(spec(withTestBatch, 0L))));
+                .isEqualTo(DatasetIds.compute(
+                        spec(withTestBatch, 0L), ImportFixtures.resolver(cache).resolve(spec(withTestBatch, 0L))));
     }
 }

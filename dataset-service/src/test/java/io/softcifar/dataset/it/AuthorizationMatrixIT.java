@@ -18,6 +18,7 @@ class AuthorizationMatrixIT {
 
     @Test
     void everyEndpointNeedsACredentialAndTheSubmitRoleToChangeState() {
-        assertThat(AuthorizationMatrix.verify("GET /api/datasets/{id}", "POST /api/datasets")).isNotEmpty();
+        assertThat(AuthorizationMatrix.verify("GET /api/datasets/{id}", "POST /api/datasets"))
+                .isNotEmpty();
     }
 }

@@ -63,8 +63,8 @@ class BadSourcesIT {
     private static final int N = 60;
     private static final String HINT = "; start the stack with --import-root DIR (./softcifar up --import-root DIR, or"
             + " softcifar.dataset.import-roots) naming the folder that holds your data";
-    private static final String NPY_EXPECTED = "; expected float64 or float32 probabilities of shape (N, 10),"
-            + " N ≤ 60000";
+    private static final String NPY_EXPECTED =
+            "; expected float64 or float32 probabilities of shape (N, 10)," + " N ≤ 60000";
     private static final String MAT_EXPECTED = "; expected MAT v5 with X uint8 32×32×3×N and y N×1, N ≤ 100000";
     private static final AtomicInteger FOLDERS = new AtomicInteger();
 
@@ -78,8 +78,8 @@ class BadSourcesIT {
     static void setUp() throws IOException {
         root = Files.createTempDirectory("bad-sources-it").toRealPath();
         TestInfrastructure infra = TestInfrastructure.get();
-        store = new ObjectStore(ObjectStoreConfig.of(infra.s3Endpoint(), infra.s3AccessKey(), infra.s3SecretKey(),
-                infra.bucket()));
+        store = new ObjectStore(
+                ObjectStoreConfig.of(infra.s3Endpoint(), infra.s3AccessKey(), infra.s3SecretKey(), infra.bucket()));
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         serverThreads = Executors.newCachedThreadPool();
         server.setExecutor(serverThreads);
@@ -161,11 +161,15 @@ class BadSourcesIT {
 
     static Stream<Case> paths() {
         return Stream.of(
-                new Case("an existing folder outside every root", () ->
-                        new Outcome(dirSpec("/etc"), refusedFolder("sources.dir", "/etc"), false)),
-                new Case("a missing folder outside every root: the same answer", () ->
-                        new Outcome(dirSpec("/no-such-folder-softcifar"),
-                                refusedFolder("sources.dir", "/no-such-folder-softcifar"), false)),
+                new Case(
+                        "an existing folder outside every root",
+                        () -> new Outcome(dirSpec("/etc"), refusedFolder("sources.dir", "/etc"), false)),
+                new Case(
+                        "a missing folder outside every root: the same answer",
+                        () -> new Outcome(
+                                dirSpec("/no-such-folder-softcifar"),
+                                refusedFolder("sources.dir", "/no-such-folder-softcifar"),
+                                false)),
                 new Case("a missing folder inside a root: the same answer", () -> {
                     String given = root.resolve("absent").toString();
                     return new Outcome(dirSpec(given), refusedFolder("sources.dir", given), false);
@@ -175,12 +179,13 @@ class BadSourcesIT {
                     return new Outcome(dirSpec(given), refusedFolder("sources.dir", given), false);
                 }),
                 new Case("a symbolic link in a root pointing outside", () -> {
-                    Path link = Files.createSymbolicLink(root.resolve("link-" + FOLDERS.incrementAndGet()),
-                            Path.of("/etc"));
+                    Path link = Files.createSymbolicLink(
+                            root.resolve("link-" + FOLDERS.incrementAndGet()), Path.of("/etc"));
                     return new Outcome(dirSpec(link.toString()), refusedFolder("sources.dir", link.toString()), false);
                 }),
-                new Case("a relative path", () ->
-                        new Outcome(dirSpec("data"), refusedFolder("sources.dir", "data"), false)),
+                new Case(
+                        "a relative path",
+                        () -> new Outcome(dirSpec("data"), refusedFolder("sources.dir", "data"), false)),
                 new Case("an explicit file path outside every root", () -> {
                     Path dir = folder();
                     Files.delete(dir.resolve("cifar10h-probs.npy"));
@@ -192,8 +197,12 @@ class BadSourcesIT {
                     Path dir = folder();
                     Files.delete(dir.resolve("cifar10h-probs.npy"));
                     Files.createSymbolicLink(dir.resolve("cifar10h-probs.npy"), Path.of("/etc/passwd"));
-                    return new Outcome(dirSpec(dir.toString()),
-                            refusedFile("sources.dir", dir.resolve("cifar10h-probs.npy").toString()), false);
+                    return new Outcome(
+                            dirSpec(dir.toString()),
+                            refusedFile(
+                                    "sources.dir",
+                                    dir.resolve("cifar10h-probs.npy").toString()),
+                            false);
                 }),
                 new Case("a regular file given as the folder", () -> {
                     String given = folder().resolve("test_batch.bin").toString();
@@ -216,49 +225,100 @@ class BadSourcesIT {
     static Stream<Case> urls() {
         String probs = "sources.cifar10hProbs";
         return Stream.of(
-                new Case("a host that is not on the list", () -> url("https://example.org/cifar10h-probs.npy",
-                        probs + ": host example.org of https://example.org/cifar10h-probs.npy is not on the"
-                                + " allow-list (softcifar.dataset.url-hosts)", false)),
-                new Case("a port other than the scheme's", () -> url("https://github.com:8443/p.npy",
-                        probs + ": https://github.com:8443/p.npy names port 8443 (only the scheme's default port is"
-                                + " allowed)", false)),
-                new Case("user info before the host", () -> url("https://user@github.com/p.npy",
-                        probs + ": https://user@github.com/p.npy has no plain host name (user info and host-less URLs"
-                                + " are refused)", false)),
+                new Case(
+                        "a host that is not on the list",
+                        () -> url(
+                                "https://example.org/cifar10h-probs.npy",
+                                probs + ": host example.org of https://example.org/cifar10h-probs.npy is not on the"
+                                        + " allow-list (softcifar.dataset.url-hosts)",
+                                false)),
+                new Case(
+                        "a port other than the scheme's",
+                        () -> url(
+                                "https://github.com:8443/p.npy",
+                                probs
+                                        + ": https://github.com:8443/p.npy names port 8443 (only the scheme's default port is"
+                                        + " allowed)",
+                                false)),
+                new Case(
+                        "user info before the host",
+                        () -> url(
+                                "https://user@github.com/p.npy",
+                                probs
+                                        + ": https://user@github.com/p.npy has no plain host name (user info and host-less URLs"
+                                        + " are refused)",
+                                false)),
                 new Case("the official http URL with another checksum", () -> {
                     Map<String, Object> spec = dirSpec(folder().toString());
-                    sources(spec).put("svhnTest", Map.of("url", "http://ufldl.stanford.edu/housenumbers/test_32x32.mat",
-                            "md5", "00000000000000000000000000000000"));
+                    sources(spec)
+                            .put(
+                                    "svhnTest",
+                                    Map.of(
+                                            "url",
+                                            "http://ufldl.stanford.edu/housenumbers/test_32x32.mat",
+                                            "md5",
+                                            "00000000000000000000000000000000"));
                     spec.put("oodSets", List.of("svhn"));
-                    return new Outcome(spec, "sources.svhnTest: http://ufldl.stanford.edu/housenumbers/test_32x32.mat"
-                            + " is plain http; only https URLs are allowed (plain http only for the official SVHN URL"
-                            + " with its pinned md5)", false);
+                    return new Outcome(
+                            spec,
+                            "sources.svhnTest: http://ufldl.stanford.edu/housenumbers/test_32x32.mat"
+                                    + " is plain http; only https URLs are allowed (plain http only for the official SVHN URL"
+                                    + " with its pinned md5)",
+                            false);
                 }),
-                new Case("a listed host with a private address", () -> declared("https://10.0.0.1/p.npy",
-                        probs + ": host 10.0.0.1 of https://10.0.0.1/p.npy resolves to 10.0.0.1, a private address"
-                                + " (downloads may reach public addresses only)")),
-                new Case("a listed host with a link-local address (cloud metadata)", () -> declared(
-                        "https://169.254.169.254/latest/meta-data", probs + ": host 169.254.169.254 of"
-                                + " https://169.254.169.254/latest/meta-data resolves to 169.254.169.254, a link-local"
-                                + " address (downloads may reach public addresses only)")),
-                new Case("a listed host with an IPv6 unique-local address", () -> declared("https://[fd00::1]/p.npy",
-                        probs + ": host [fd00::1] of https://[fd00::1]/p.npy resolves to fd00:0:0:0:0:0:0:1, a private"
-                                + " address (downloads may reach public addresses only)")),
-                new Case("a redirect to a private address", () -> declared(local("/to-private"),
-                        probs + ": host 10.0.0.1 of https://10.0.0.1/cifar10h-probs.npy resolves to 10.0.0.1, a"
-                                + " private address (downloads may reach public addresses only)")),
-                new Case("more than 3 redirects", () -> declared(local("/hop/0"),
-                        probs + ": download of " + local("/hop/0") + " was redirected more than 3 times"
-                                + " (softcifar.dataset.max-redirects)")),
-                new Case("a body announced larger than the cap", () -> declared(local("/announced-large"),
-                        probs + ": download of " + local("/announced-large") + " is 3000000 bytes, over the cap of"
-                                + " 2000000 bytes (softcifar.dataset.max-download-bytes)")),
-                new Case("a streamed body larger than the cap", () -> declared(local("/streamed-large"),
-                        probs + ": download of " + local("/streamed-large") + " is more than 2000000 bytes, over the"
-                                + " cap of 2000000 bytes (softcifar.dataset.max-download-bytes)")),
-                new Case("a body that stalls past the time cap", () -> declared(local("/stalls"),
-                        probs + ": download of " + local("/stalls") + " took longer than 3 s"
-                                + " (softcifar.dataset.download-timeout)")));
+                new Case(
+                        "a listed host with a private address",
+                        () -> declared(
+                                "https://10.0.0.1/p.npy",
+                                probs
+                                        + ": host 10.0.0.1 of https://10.0.0.1/p.npy resolves to 10.0.0.1, a private address"
+                                        + " (downloads may reach public addresses only)")),
+                new Case(
+                        "a listed host with a link-local address (cloud metadata)",
+                        () -> declared(
+                                "https://169.254.169.254/latest/meta-data",
+                                probs + ": host 169.254.169.254 of"
+                                        + " https://169.254.169.254/latest/meta-data resolves to 169.254.169.254, a link-local"
+                                        + " address (downloads may reach public addresses only)")),
+                new Case(
+                        "a listed host with an IPv6 unique-local address",
+                        () -> declared(
+                                "https://[fd00::1]/p.npy",
+                                probs
+                                        + ": host [fd00::1] of https://[fd00::1]/p.npy resolves to fd00:0:0:0:0:0:0:1, a private"
+                                        + " address (downloads may reach public addresses only)")),
+                new Case(
+                        "a redirect to a private address",
+                        () -> declared(
+                                local("/to-private"),
+                                probs + ": host 10.0.0.1 of https://10.0.0.1/cifar10h-probs.npy resolves to 10.0.0.1, a"
+                                        + " private address (downloads may reach public addresses only)")),
+                new Case(
+                        "more than 3 redirects",
+                        () -> declared(
+                                local("/hop/0"),
+                                probs + ": download of " + local("/hop/0") + " was redirected more than 3 times"
+                                        + " (softcifar.dataset.max-redirects)")),
+                new Case(
+                        "a body announced larger than the cap",
+                        () -> declared(
+                                local("/announced-large"),
+                                probs + ": download of " + local("/announced-large")
+                                        + " is 3000000 bytes, over the cap of"
+                                        + " 2000000 bytes (softcifar.dataset.max-download-bytes)")),
+                new Case(
+                        "a streamed body larger than the cap",
+                        () -> declared(
+                                local("/streamed-large"),
+                                probs + ": download of " + local("/streamed-large")
+                                        + " is more than 2000000 bytes, over the"
+                                        + " cap of 2000000 bytes (softcifar.dataset.max-download-bytes)")),
+                new Case(
+                        "a body that stalls past the time cap",
+                        () -> declared(
+                                local("/stalls"),
+                                probs + ": download of " + local("/stalls") + " took longer than 3 s"
+                                        + " (softcifar.dataset.download-timeout)")));
     }
 
     /** The folder's images and the probabilities from {@code url}: resolved (and refused) when submitted. */
@@ -289,32 +349,50 @@ class BadSourcesIT {
 
     static Stream<Case> archives() {
         return Stream.of(
-                new Case("an entry climbing out with '..'", () -> archive(
-                        List.of(file("cifar-10-batches-bin/../../evil.bin", 10)),
-                        "entry 'cifar-10-batches-bin/../../evil.bin' has a '..' path (path traversal is refused)")),
-                new Case("an entry with an absolute path", () -> archive(
-                        List.of(absolute("/etc/cron.d/evil")),
-                        "entry '/etc/cron.d/evil' has an absolute path (path traversal is refused)")),
-                new Case("a symbolic link", () -> archive(
-                        List.of(link("cifar-10-batches-bin/test_batch.bin", TarConstants.LF_SYMLINK)),
-                        "entry 'cifar-10-batches-bin/test_batch.bin' is a symbolic link (links are refused)")),
-                new Case("a hard link", () -> archive(
-                        List.of(link("cifar-10-batches-bin/test_batch.bin", TarConstants.LF_LINK)),
-                        "entry 'cifar-10-batches-bin/test_batch.bin' is a hard link (links are refused)")),
-                new Case("a character device", () -> archive(
-                        List.of(special("cifar-10-batches-bin/tty", TarConstants.LF_CHR)),
-                        "entry 'cifar-10-batches-bin/tty' is a device file or FIFO (refused)")),
-                new Case("a FIFO", () -> archive(
-                        List.of(special("cifar-10-batches-bin/pipe", TarConstants.LF_FIFO)),
-                        "entry 'cifar-10-batches-bin/pipe' is a device file or FIFO (refused)")),
-                new Case("more entries than the cap (51 > 50)", () -> archive(
-                        java.util.stream.IntStream.range(0, 50).mapToObj(i -> file("cifar-10-batches-bin/f" + i, 1))
-                                .toList(), // + the folder entry = 51
-                        "has more than 50 entries (softcifar.dataset.max-archive-entries)")),
-                new Case("more bytes than the cap (5 × 1,000,000 > 4,000,000)", () -> archive(
-                        java.util.stream.IntStream.range(0, 5).mapToObj(i -> file("cifar-10-batches-bin/z" + i,
-                                1_000_000)).toList(),
-                        "holds more than 4000000 bytes of files (softcifar.dataset.max-archive-bytes)")));
+                new Case(
+                        "an entry climbing out with '..'",
+                        () -> archive(
+                                List.of(file("cifar-10-batches-bin/../../evil.bin", 10)),
+                                "entry 'cifar-10-batches-bin/../../evil.bin' has a '..' path (path traversal is refused)")),
+                new Case(
+                        "an entry with an absolute path",
+                        () -> archive(
+                                List.of(absolute("/etc/cron.d/evil")),
+                                "entry '/etc/cron.d/evil' has an absolute path (path traversal is refused)")),
+                new Case(
+                        "a symbolic link",
+                        () -> archive(
+                                List.of(link("cifar-10-batches-bin/test_batch.bin", TarConstants.LF_SYMLINK)),
+                                "entry 'cifar-10-batches-bin/test_batch.bin' is a symbolic link (links are refused)")),
+                new Case(
+                        "a hard link",
+                        () -> archive(
+                                List.of(link("cifar-10-batches-bin/test_batch.bin", TarConstants.LF_LINK)),
+                                "entry 'cifar-10-batches-bin/test_batch.bin' is a hard link (links are refused)")),
+                new Case(
+                        "a character device",
+                        () -> archive(
+                                List.of(special("cifar-10-batches-bin/tty", TarConstants.LF_CHR)),
+                                "entry 'cifar-10-batches-bin/tty' is a device file or FIFO (refused)")),
+                new Case(
+                        "a FIFO",
+                        () -> archive(
+                                List.of(special("cifar-10-batches-bin/pipe", TarConstants.LF_FIFO)),
+                                "entry 'cifar-10-batches-bin/pipe' is a device file or FIFO (refused)")),
+                new Case(
+                        "more entries than the cap (51 > 50)",
+                        () -> archive(
+                                java.util.stream.IntStream.range(0, 50)
+                                        .mapToObj(i -> file("cifar-10-batches-bin/f" + i, 1))
+                                        .toList(), // + the folder entry = 51
+                                "has more than 50 entries (softcifar.dataset.max-archive-entries)")),
+                new Case(
+                        "more bytes than the cap (5 × 1,000,000 > 4,000,000)",
+                        () -> archive(
+                                java.util.stream.IntStream.range(0, 5)
+                                        .mapToObj(i -> file("cifar-10-batches-bin/z" + i, 1_000_000))
+                                        .toList(),
+                                "holds more than 4000000 bytes of files (softcifar.dataset.max-archive-bytes)")));
     }
 
     /** A folder with the probabilities and a cifar-10-binary.tar.gz (no test_batch.bin: it is read from the archive). */
@@ -365,25 +443,50 @@ class BadSourcesIT {
 
     static Stream<Case> npyFiles() {
         return Stream.of(
-                new Case("a header claiming 10^12 rows", () -> npy(npyBytes(1, "<f8", false, "(1000000000000, 10)", 80),
-                        ".npy header declares shape (1000000000000, 10)" + NPY_EXPECTED)),
-                new Case("another dtype (int64)", () -> npy(npyBytes(1, "<i8", false, "(60, 10)", N * 80),
-                        ".npy header declares dtype '<i8'" + NPY_EXPECTED)),
-                new Case("big-endian float64", () -> npy(npyBytes(1, ">f8", false, "(60, 10)", N * 80),
-                        ".npy header declares dtype '>f8'" + NPY_EXPECTED)),
-                new Case("Fortran order", () -> npy(npyBytes(1, "<f8", true, "(60, 10)", N * 80),
-                        ".npy header declares Fortran order" + NPY_EXPECTED)),
-                new Case("three dimensions", () -> npy(npyBytes(1, "<f8", false, "(60, 10, 1)", N * 80),
-                        ".npy header declares shape (60, 10, 1), not 2-D" + NPY_EXPECTED)),
-                new Case("a truncated body", () -> npy(npyBytes(1, "<f8", false, "(60, 10)", N * 80 - 8),
-                        // header 128 bytes (10 + 118, padded to 64) + 60 · 10 · 8 = 4,928
-                        "is 4920 bytes but its .npy header declares (60, 10) <f8, which takes 4928 (truncated)"
-                                + NPY_EXPECTED)),
-                new Case("trailing bytes", () -> npy(npyBytes(1, "<f8", false, "(60, 10)", N * 80 + 8),
-                        "is 4936 bytes but its .npy header declares (60, 10) <f8, which takes 4928 (trailing bytes)"
-                                + NPY_EXPECTED)),
-                new Case("no NumPy magic", () -> npy("not a numpy file at all".getBytes(StandardCharsets.US_ASCII),
-                        "is not a NumPy .npy file (no \\x93NUMPY magic and version at the start)" + NPY_EXPECTED)),
+                new Case(
+                        "a header claiming 10^12 rows",
+                        () -> npy(
+                                npyBytes(1, "<f8", false, "(1000000000000, 10)", 80),
+                                ".npy header declares shape (1000000000000, 10)" + NPY_EXPECTED)),
+                new Case(
+                        "another dtype (int64)",
+                        () -> npy(
+                                npyBytes(1, "<i8", false, "(60, 10)", N * 80),
+                                ".npy header declares dtype '<i8'" + NPY_EXPECTED)),
+                new Case(
+                        "big-endian float64",
+                        () -> npy(
+                                npyBytes(1, ">f8", false, "(60, 10)", N * 80),
+                                ".npy header declares dtype '>f8'" + NPY_EXPECTED)),
+                new Case(
+                        "Fortran order",
+                        () -> npy(
+                                npyBytes(1, "<f8", true, "(60, 10)", N * 80),
+                                ".npy header declares Fortran order" + NPY_EXPECTED)),
+                new Case(
+                        "three dimensions",
+                        () -> npy(
+                                npyBytes(1, "<f8", false, "(60, 10, 1)", N * 80),
+                                ".npy header declares shape (60, 10, 1), not 2-D" + NPY_EXPECTED)),
+                new Case(
+                        "a truncated body",
+                        () -> npy(
+                                npyBytes(1, "<f8", false, "(60, 10)", N * 80 - 8),
+                                // header 128 bytes (10 + 118, padded to 64) + 60 · 10 · 8 = 4,928
+                                "is 4920 bytes but its .npy header declares (60, 10) <f8, which takes 4928 (truncated)"
+                                        + NPY_EXPECTED)),
+                new Case(
+                        "trailing bytes",
+                        () -> npy(
+                                npyBytes(1, "<f8", false, "(60, 10)", N * 80 + 8),
+                                "is 4936 bytes but its .npy header declares (60, 10) <f8, which takes 4928 (trailing bytes)"
+                                        + NPY_EXPECTED)),
+                new Case(
+                        "no NumPy magic",
+                        () -> npy(
+                                "not a numpy file at all".getBytes(StandardCharsets.US_ASCII),
+                                "is not a NumPy .npy file (no \\x93NUMPY magic and version at the start)"
+                                        + NPY_EXPECTED)),
                 new Case("a header length beyond the file", () -> {
                     byte[] b = npyBytes(1, "<f8", false, "(60, 10)", 0);
                     b[8] = (byte) 0xFF;
@@ -424,42 +527,87 @@ class BadSourcesIT {
     static Stream<Case> matFiles() {
         byte[] y2 = matrix("y", 6, new int[] {2, 1}, 9, new byte[16], -1);
         return Stream.of(
-                new Case("X claiming 10^9 images", () -> mat(concat(matHeader("MATLAB 5.0 MAT-file"),
-                        matrix("X", 9, new int[] {32, 32, 3, 1_000_000_000}, 2, new byte[0], -1), y2),
-                        "variable 'X' declares shape 32×32×3×1000000000: 1000000000 images, more than the 100000"
-                                + " allowed or none" + MAT_EXPECTED)),
-                new Case("X claiming 10^9 images, compressed", () -> mat(concat(matHeader("MATLAB 5.0 MAT-file"),
-                        compressed(matrix("X", 9, new int[] {32, 32, 3, 1_000_000_000}, 2, new byte[0], -1)), y2),
-                        "variable 'X' declares shape 32×32×3×1000000000: 1000000000 images, more than the 100000"
-                                + " allowed or none" + MAT_EXPECTED)),
-                new Case("X declaring more bytes than its shape needs", () -> mat(concat(
-                        matHeader("MATLAB 5.0 MAT-file"),
-                        compressed(matrix("X", 9, new int[] {32, 32, 3, 2}, 2, new byte[0], 500_000_000)), y2),
-                        // flags 16 + dims tag and 4·4 bytes 24 + name up to 8 + 64 + data tag 8 + 2 · 3072 = 6264
-                        "variable 'X' declares 500000000 bytes, more than its shape 32×32×3×2 needs (6264)"
-                                + MAT_EXPECTED)),
-                new Case("X of class double", () -> mat(concat(matHeader("MATLAB 5.0 MAT-file"),
-                        matrix("X", 6, new int[] {32, 32, 3, 2}, 9, new byte[2 * 3072 * 8], -1), y2),
-                        "variable 'X' has class 6 (expected uint8, class 9)" + MAT_EXPECTED)),
-                new Case("X of 28×28×3 images", () -> mat(concat(matHeader("MATLAB 5.0 MAT-file"),
-                        matrix("X", 9, new int[] {28, 28, 3, 2}, 2, new byte[2 * 28 * 28 * 3], -1), y2),
-                        "variable 'X' declares shape 28×28×3×2 (expected 32×32×3×N)" + MAT_EXPECTED)),
-                new Case("no y", () -> mat(concat(matHeader("MATLAB 5.0 MAT-file"),
-                        matrix("X", 9, new int[] {32, 32, 3, 2}, 2, new byte[2 * 3072], -1)),
-                        "has no variable 'y'" + MAT_EXPECTED)),
-                new Case("an unexpected variable", () -> mat(concat(matHeader("MATLAB 5.0 MAT-file"),
-                        matrix("Z", 6, new int[] {1, 1}, 9, new byte[8], -1)),
-                        "holds unexpected variable 'Z' (1×1)" + MAT_EXPECTED)),
-                new Case("a MAT v7.3 (HDF5) file", () -> mat(matHeader("MATLAB 7.3 MAT-file"),
-                        "is a MAT v7.3 (HDF5) file, which is not supported" + MAT_EXPECTED)),
-                new Case("not a MAT file", () -> mat(new byte[200],
-                        "is not a MAT v5 file (no 'MATLAB 5.0 MAT-file' header with an endian indicator)"
-                                + MAT_EXPECTED)),
-                new Case("an element larger than the file", () -> mat(concat(matHeader("MATLAB 5.0 MAT-file"),
-                        matrix("X", 9, new int[] {32, 32, 3, 2}, 2, new byte[0], 1 << 30)),
-                        // 128 header + 8 tag + 16 flags + 24 dims + 8 name + 8 data tag
-                        "declares an element of 1073741824 bytes at byte 128 but the file has 192 (truncated, or a"
-                                + " forged size)" + MAT_EXPECTED)));
+                new Case(
+                        "X claiming 10^9 images",
+                        () -> mat(
+                                concat(
+                                        matHeader("MATLAB 5.0 MAT-file"),
+                                        matrix("X", 9, new int[] {32, 32, 3, 1_000_000_000}, 2, new byte[0], -1),
+                                        y2),
+                                "variable 'X' declares shape 32×32×3×1000000000: 1000000000 images, more than the 100000"
+                                        + " allowed or none" + MAT_EXPECTED)),
+                new Case(
+                        "X claiming 10^9 images, compressed",
+                        () -> mat(
+                                concat(
+                                        matHeader("MATLAB 5.0 MAT-file"),
+                                        compressed(matrix(
+                                                "X", 9, new int[] {32, 32, 3, 1_000_000_000}, 2, new byte[0], -1)),
+                                        y2),
+                                "variable 'X' declares shape 32×32×3×1000000000: 1000000000 images, more than the 100000"
+                                        + " allowed or none" + MAT_EXPECTED)),
+                new Case(
+                        "X declaring more bytes than its shape needs",
+                        () -> mat(
+                                concat(
+                                        matHeader("MATLAB 5.0 MAT-file"),
+                                        compressed(
+                                                matrix("X", 9, new int[] {32, 32, 3, 2}, 2, new byte[0], 500_000_000)),
+                                        y2),
+                                // flags 16 + dims tag and 4·4 bytes 24 + name up to 8 + 64 + data tag 8 + 2 · 3072 =
+                                // 6264
+                                "variable 'X' declares 500000000 bytes, more than its shape 32×32×3×2 needs (6264)"
+                                        + MAT_EXPECTED)),
+                new Case(
+                        "X of class double",
+                        () -> mat(
+                                concat(
+                                        matHeader("MATLAB 5.0 MAT-file"),
+                                        matrix("X", 6, new int[] {32, 32, 3, 2}, 9, new byte[2 * 3072 * 8], -1),
+                                        y2),
+                                "variable 'X' has class 6 (expected uint8, class 9)" + MAT_EXPECTED)),
+                new Case(
+                        "X of 28×28×3 images",
+                        () -> mat(
+                                concat(
+                                        matHeader("MATLAB 5.0 MAT-file"),
+                                        matrix("X", 9, new int[] {28, 28, 3, 2}, 2, new byte[2 * 28 * 28 * 3], -1),
+                                        y2),
+                                "variable 'X' declares shape 28×28×3×2 (expected 32×32×3×N)" + MAT_EXPECTED)),
+                new Case(
+                        "no y",
+                        () -> mat(
+                                concat(
+                                        matHeader("MATLAB 5.0 MAT-file"),
+                                        matrix("X", 9, new int[] {32, 32, 3, 2}, 2, new byte[2 * 3072], -1)),
+                                "has no variable 'y'" + MAT_EXPECTED)),
+                new Case(
+                        "an unexpected variable",
+                        () -> mat(
+                                concat(
+                                        matHeader("MATLAB 5.0 MAT-file"),
+                                        matrix("Z", 6, new int[] {1, 1}, 9, new byte[8], -1)),
+                                "holds unexpected variable 'Z' (1×1)" + MAT_EXPECTED)),
+                new Case(
+                        "a MAT v7.3 (HDF5) file",
+                        () -> mat(
+                                matHeader("MATLAB 7.3 MAT-file"),
+                                "is a MAT v7.3 (HDF5) file, which is not supported" + MAT_EXPECTED)),
+                new Case(
+                        "not a MAT file",
+                        () -> mat(
+                                new byte[200],
+                                "is not a MAT v5 file (no 'MATLAB 5.0 MAT-file' header with an endian indicator)"
+                                        + MAT_EXPECTED)),
+                new Case(
+                        "an element larger than the file",
+                        () -> mat(
+                                concat(
+                                        matHeader("MATLAB 5.0 MAT-file"),
+                                        matrix("X", 9, new int[] {32, 32, 3, 2}, 2, new byte[0], 1 << 30)),
+                                // 128 header + 8 tag + 16 flags + 24 dims + 8 name + 8 data tag
+                                "declares an element of 1073741824 bytes at byte 128 but the file has 192 (truncated, or a"
+                                        + " forged size)" + MAT_EXPECTED)));
     }
 
     private static Outcome mat(byte[] content, String problem) throws IOException {
@@ -540,23 +688,54 @@ class BadSourcesIT {
      */
     static Stream<Case> specFields() {
         return Stream.of(
-                new Case("21 seeds", () -> new Outcome(with(folder(), "seeds",
-                        java.util.stream.LongStream.rangeClosed(0, 20).boxed().toList()),
-                        "seeds: at most 20 seeds, got 21", false)),
-                new Case("a negative seed", () -> new Outcome(with(folder(), "seeds", List.of(-1)),
-                        "seeds[0]: must be >= 0, got -1", false)),
-                new Case("a seed above 2^31-1", () -> new Outcome(with(folder(), "seeds", List.of(2147483648L)),
-                        "seeds[0]: at most 2147483647, got 2147483648", false)),
-                new Case("a seed twice", () -> new Outcome(with(folder(), "seeds", List.of(3, 3)),
-                        "seeds[1]: duplicate seed 3", false)),
-                new Case("an unknown protocol", () -> new Outcome(with(folder(), "protocol", "imagenet"),
-                        "protocol: unknown protocol 'imagenet' (expected cifar10h-split or peterson)", false)),
-                new Case("a limit below 20 images", () -> new Outcome(with(folder(), "limit", 5),
-                        "limit: must be between 20 and 10000 images (leave it out for all), got 5", false)),
-                new Case("a negative entropy threshold", () -> new Outcome(with(folder(), "entropyThreshold", -1.0),
-                        "entropyThreshold: must be >= 0 (natural log; leave it out for none), got -1.0", false)),
-                new Case("an unknown OOD set", () -> new Outcome(with(folder(), "oodSets", List.of("imagenet")),
-                        "oodSets[0]: unknown OOD set 'imagenet' (expected svhn or cifar100)", false)));
+                new Case(
+                        "21 seeds",
+                        () -> new Outcome(
+                                with(
+                                        folder(),
+                                        "seeds",
+                                        java.util.stream.LongStream.rangeClosed(0, 20)
+                                                .boxed()
+                                                .toList()),
+                                "seeds: at most 20 seeds, got 21",
+                                false)),
+                new Case(
+                        "a negative seed",
+                        () -> new Outcome(
+                                with(folder(), "seeds", List.of(-1)), "seeds[0]: must be >= 0, got -1", false)),
+                new Case(
+                        "a seed above 2^31-1",
+                        () -> new Outcome(
+                                with(folder(), "seeds", List.of(2147483648L)),
+                                "seeds[0]: at most 2147483647, got 2147483648",
+                                false)),
+                new Case(
+                        "a seed twice",
+                        () -> new Outcome(with(folder(), "seeds", List.of(3, 3)), "seeds[1]: duplicate seed 3", false)),
+                new Case(
+                        "an unknown protocol",
+                        () -> new Outcome(
+                                with(folder(), "protocol", "imagenet"),
+                                "protocol: unknown protocol 'imagenet' (expected cifar10h-split or peterson)",
+                                false)),
+                new Case(
+                        "a limit below 20 images",
+                        () -> new Outcome(
+                                with(folder(), "limit", 5),
+                                "limit: must be between 20 and 10000 images (leave it out for all), got 5",
+                                false)),
+                new Case(
+                        "a negative entropy threshold",
+                        () -> new Outcome(
+                                with(folder(), "entropyThreshold", -1.0),
+                                "entropyThreshold: must be >= 0 (natural log; leave it out for none), got -1.0",
+                                false)),
+                new Case(
+                        "an unknown OOD set",
+                        () -> new Outcome(
+                                with(folder(), "oodSets", List.of("imagenet")),
+                                "oodSets[0]: unknown OOD set 'imagenet' (expected svhn or cifar100)",
+                                false)));
     }
 
     private static Map<String, Object> with(Path folder, String field, Object value) {
@@ -621,20 +800,31 @@ class BadSourcesIT {
         assertThat(r.asString()).doesNotContain("Exception").doesNotContain("\tat ");
 
         assertThat(datasetKeys()).as("objects under datasets/").isEqualTo(before);
-        List<Map<String, Object>> views = given().get("/api/datasets").then().statusCode(200).extract().jsonPath()
+        List<Map<String, Object>> views = given().get("/api/datasets")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
                 .getList("$");
         assertThat(views).noneMatch(v -> "IMPORTING".equals(v.get("status")));
-        List<Map<String, Object>> failed = views.stream().filter(v -> o.expected().equals(v.get("reason"))).toList();
+        List<Map<String, Object>> failed =
+                views.stream().filter(v -> o.expected().equals(v.get("reason"))).toList();
         if (o.duringImport()) {
             assertThat(failed).as("the FAILED import with this reason").hasSize(1);
             String id = (String) failed.get(0).get("id");
             assertThat(failed.get(0).get("status")).isEqualTo("FAILED");
-            given().get("/api/datasets/" + id).then().statusCode(200)
+            given().get("/api/datasets/" + id)
+                    .then()
+                    .statusCode(200)
                     .body("status", org.hamcrest.Matchers.equalTo("FAILED"))
                     .body("reason", org.hamcrest.Matchers.equalTo(o.expected()));
-            assertThat(store.list("datasets/" + id + "/")).as("objects under datasets/" + id + "/").isEmpty();
+            assertThat(store.list("datasets/" + id + "/"))
+                    .as("objects under datasets/" + id + "/")
+                    .isEmpty();
         } else {
-            assertThat(failed).as("a request refused on arrival creates no dataset").isEmpty();
+            assertThat(failed)
+                    .as("a request refused on arrival creates no dataset")
+                    .isEmpty();
         }
     }
 

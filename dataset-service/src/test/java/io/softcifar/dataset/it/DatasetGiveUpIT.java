@@ -8,7 +8,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
-import io.softcifar.testsupport.ManagementPort;
 import io.softcifar.contracts.events.DatasetFailed;
 import io.softcifar.contracts.events.DatasetReady;
 import io.softcifar.contracts.events.DatasetRequested;
@@ -21,6 +20,7 @@ import io.softcifar.ml.data.SyntheticData;
 import io.softcifar.testsupport.FaultyStoreProxy;
 import io.softcifar.testsupport.GiveUpScenario;
 import io.softcifar.testsupport.InfrastructureTestResource;
+import io.softcifar.testsupport.ManagementPort;
 import io.softcifar.testsupport.TestInfrastructure;
 import io.softcifar.testsupport.TopicProbe;
 import java.nio.file.Files;
@@ -71,21 +71,35 @@ class DatasetGiveUpIT {
         Path goodDir = SyntheticData.writeCifar10hFolder(Files.createDirectories(root.resolve("good")), 120, 902);
         String badId = given().contentType(ContentType.JSON)
                 .body(Map.of("sources", Map.of("dir", badDir.toString()), "seeds", List.of(7)))
-                .post("/api/datasets").then().statusCode(201).extract().jsonPath().getString("id");
+                .post("/api/datasets")
+                .then()
+                .statusCode(201)
+                .extract()
+                .jsonPath()
+                .getString("id");
         FaultyStoreProxy.shared(MARKER).failAlso("/datasets/" + badId + "/");
 
         String badRequest = "req-giveup-" + UUID.randomUUID().toString().substring(0, 8);
         String goodRequest = "req-after-giveup-" + UUID.randomUUID().toString().substring(0, 8);
-        GiveUpScenario scenario = GiveUpScenario.start(MARKER, ConfigProvider.getConfig().getValue(
-                "softcifar.s3.endpoint", String.class), Topics.DATASET_REQUESTS,
+        GiveUpScenario scenario = GiveUpScenario.start(
+                MARKER,
+                ConfigProvider.getConfig().getValue("softcifar.s3.endpoint", String.class),
+                Topics.DATASET_REQUESTS,
                 () -> given().get(ManagementPort.url("/q/metrics")).asString());
         scenario.send(badRequest, request(badRequest, badDir, 7), goodRequest, request(goodRequest, goodDir, 8));
         long t0 = System.nanoTime();
 
-        try (TopicProbe state = probe(Topics.DATASET_STATE); TopicProbe dlq = probe(Topics.DATASET_REQUESTS + ".dlq")) {
-            ConsumerRecord<String, String> ready = state.await(r -> r.value().contains(DatasetReady.TYPE)
-                    && EventCodec.decode(r.value()).payloadAs(DatasetReady.class).orElseThrow().summary().seeds()
-                            .equals(List.of(8L)), WAIT)
+        try (TopicProbe state = probe(Topics.DATASET_STATE);
+                TopicProbe dlq = probe(Topics.DATASET_REQUESTS + ".dlq")) {
+            ConsumerRecord<String, String> ready = state.await(
+                            r -> r.value().contains(DatasetReady.TYPE)
+                                    && EventCodec.decode(r.value())
+                                            .payloadAs(DatasetReady.class)
+                                            .orElseThrow()
+                                            .summary()
+                                            .seeds()
+                                            .equals(List.of(8L)),
+                            WAIT)
                     .orElseThrow(() -> new AssertionError("the request after the exhausted one was not imported"));
             double seconds = (System.nanoTime() - t0) / 1e9;
             assertThat(ready.key()).isNotEqualTo(badId).startsWith("ds-");
@@ -93,21 +107,32 @@ class DatasetGiveUpIT {
             List<DatasetFailed> failed = state.readFor(Duration.ofSeconds(1)).stream()
                     .filter(r -> badRequest.equals(r.key()))
                     .map(r -> EventCodec.decode(r.value()).payloadAs(DatasetFailed.class))
-                    .flatMap(java.util.Optional::stream).toList();
-            assertThat(failed).as("one dataset.failed for the exhausted request").hasSize(1);
+                    .flatMap(java.util.Optional::stream)
+                    .toList();
+            assertThat(failed)
+                    .as("one dataset.failed for the exhausted request")
+                    .hasSize(1);
             assertThat(failed.get(0).requestId()).isEqualTo(badRequest);
             // one failing store call per try (the manifest's HEAD), each tried twice by the store client
             String reason = scenario.assertGaveUp(dlq, badRequest, goodRequest);
             assertThat(failed.get(0).reason()).isEqualTo(reason);
             assertThat(reason).contains("'datasets/" + badId + "/manifest.json'");
-            System.out.printf("dataset give-up: reason '%s'; %d faults; both records settled in %.1f s%n", reason,
-                    scenario.faults(), seconds);
+            System.out.printf(
+                    "dataset give-up: reason '%s'; %d faults; both records settled in %.1f s%n",
+                    reason, scenario.faults(), seconds);
         }
     }
 
     private static String request(String requestId, Path dir, long seed) {
-        DatasetSpec spec = new DatasetSpec(null, new Sources(dir.toString(), false, null, null, null, null, null, null),
-                null, List.of(seed), null, null, null, null);
+        DatasetSpec spec = new DatasetSpec(
+                null,
+                new Sources(dir.toString(), false, null, null, null, null, null, null),
+                null,
+                List.of(seed),
+                null,
+                null,
+                null,
+                null);
         return EventCodec.encode(EventEnvelope.of(new DatasetRequested(requestId, spec), null));
     }
 

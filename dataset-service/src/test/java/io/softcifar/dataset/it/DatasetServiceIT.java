@@ -10,7 +10,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
-import io.softcifar.testsupport.ManagementPort;
 import io.softcifar.contracts.events.DatasetFailed;
 import io.softcifar.contracts.events.DatasetReady;
 import io.softcifar.contracts.events.DatasetRequested;
@@ -25,8 +24,9 @@ import io.softcifar.storage.ObjectInfo;
 import io.softcifar.storage.ObjectStore;
 import io.softcifar.storage.ObjectStoreConfig;
 import io.softcifar.testsupport.InfrastructureTestResource;
-import io.softcifar.testsupport.TestInfrastructure;
+import io.softcifar.testsupport.ManagementPort;
 import io.softcifar.testsupport.PrometheusText;
+import io.softcifar.testsupport.TestInfrastructure;
 import io.softcifar.testsupport.TopicProbe;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -63,8 +63,8 @@ class DatasetServiceIT {
     static void setUp() throws IOException {
         root = Files.createTempDirectory("dataset-service-it");
         TestInfrastructure infra = TestInfrastructure.get();
-        store = new ObjectStore(ObjectStoreConfig.of(infra.s3Endpoint(), infra.s3AccessKey(), infra.s3SecretKey(),
-                infra.bucket()));
+        store = new ObjectStore(
+                ObjectStoreConfig.of(infra.s3Endpoint(), infra.s3AccessKey(), infra.s3SecretKey(), infra.bucket()));
     }
 
     @AfterAll
@@ -107,9 +107,12 @@ class DatasetServiceIT {
 
         // 400 images, 80/5/15 per seed — computed by hand: 320 / 20 / 60
         for (int s = 0; s < 2; s++) {
-            assertThat(body.getInt("manifest.seeds[" + s + "].splits.train.count")).isEqualTo(320);
-            assertThat(body.getInt("manifest.seeds[" + s + "].splits.validation.count")).isEqualTo(20);
-            assertThat(body.getInt("manifest.seeds[" + s + "].splits.test.count")).isEqualTo(60);
+            assertThat(body.getInt("manifest.seeds[" + s + "].splits.train.count"))
+                    .isEqualTo(320);
+            assertThat(body.getInt("manifest.seeds[" + s + "].splits.validation.count"))
+                    .isEqualTo(20);
+            assertThat(body.getInt("manifest.seeds[" + s + "].splits.test.count"))
+                    .isEqualTo(60);
         }
         // every shard the manifest lists is in the bucket with the SHA-256 it claims (recomputed here from the bytes)
         List<Map<String, Object>> shards = new java.util.ArrayList<>();
@@ -126,16 +129,21 @@ class DatasetServiceIT {
         }
         assertThat(store.exists("datasets/" + id + "/manifest.json")).isTrue();
 
-        given().get("/api/datasets/" + id).then().statusCode(200)
+        given().get("/api/datasets/" + id)
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("READY"))
                 .body("statistics.images", equalTo(400))
                 .body("manifest.datasetId", equalTo(id));
         given().get("/api/datasets").then().statusCode(200).body("id", hasItem(id));
 
         try (TopicProbe probe = probe(Topics.DATASET_STATE)) {
-            ConsumerRecord<String, String> ready = probe.await(r -> id.equals(r.key())
-                    && r.value().contains(DatasetReady.TYPE), Duration.ofSeconds(20)).orElseThrow();
-            DatasetReady event = EventCodec.decode(ready.value()).payloadAs(DatasetReady.class).orElseThrow();
+            ConsumerRecord<String, String> ready = probe.await(
+                            r -> id.equals(r.key()) && r.value().contains(DatasetReady.TYPE), Duration.ofSeconds(20))
+                    .orElseThrow();
+            DatasetReady event = EventCodec.decode(ready.value())
+                    .payloadAs(DatasetReady.class)
+                    .orElseThrow();
             assertThat(event.summary().images()).isEqualTo(400);
             assertThat(event.manifestKey()).isEqualTo("datasets/" + id + "/manifest.json");
         }
@@ -181,12 +189,22 @@ class DatasetServiceIT {
         List<String> before = datasetKeys();
 
         post(spec(dir, "splitRatios", Map.of("train", 0.8, "validation", 0.1, "test", 0.2)))
-                .then().statusCode(400).body("problems.field", hasItem(org.hamcrest.Matchers.startsWith("splitRatios")));
+                .then()
+                .statusCode(400)
+                .body("problems.field", hasItem(org.hamcrest.Matchers.startsWith("splitRatios")));
         post(spec(dir, "protocol", "imagenet")).then().statusCode(400).body("problems.field", hasItem("protocol"));
         post(Map.of("sources", Map.of("dir", dir.toString()), "protocl", "peterson"))
-                .then().statusCode(400).body("problems[0].message", equalTo("unknown field 'protocl'"));
-        given().contentType(ContentType.JSON).body("{not json").post("/api/datasets").then().statusCode(400);
-        post(spec(root.resolve("no-such-folder"))).then().statusCode(400)
+                .then()
+                .statusCode(400)
+                .body("problems[0].message", equalTo("unknown field 'protocl'"));
+        given().contentType(ContentType.JSON)
+                .body("{not json")
+                .post("/api/datasets")
+                .then()
+                .statusCode(400);
+        post(spec(root.resolve("no-such-folder")))
+                .then()
+                .statusCode(400)
                 .body("problems[0].field", org.hamcrest.Matchers.containsString("sources"));
 
         assertThat(datasetKeys()).isEqualTo(before);
@@ -233,7 +251,8 @@ class DatasetServiceIT {
     private static void expectBadFile(Path dir, String file) {
         Response r = post(spec(dir));
         assertThat(r.statusCode()).as(r.asString()).isEqualTo(400);
-        String problem = r.jsonPath().getString("problems[0].field") + ": " + r.jsonPath().getString("problems[0].message");
+        String problem = r.jsonPath().getString("problems[0].field") + ": "
+                + r.jsonPath().getString("problems[0].message");
         assertThat(problem).contains(file);
         assertThat(r.asString()).doesNotContain("Exception").doesNotContain("\tat ");
     }
@@ -263,21 +282,41 @@ class DatasetServiceIT {
         String poisonKey = "poison-" + UUID.randomUUID();
         String invalidRequest = "req-invalid-" + UUID.randomUUID();
         String goodRequest = "req-good-" + UUID.randomUUID();
-        DatasetSpec good = new DatasetSpec(null, new Sources(dir.toString(), false, null, null, null, null, null, null),
-                null, List.of(5L), null, null, null, null);
+        DatasetSpec good = new DatasetSpec(
+                null,
+                new Sources(dir.toString(), false, null, null, null, null, null, null),
+                null,
+                List.of(5L),
+                null,
+                null,
+                null,
+                null);
         DatasetSpec invalid = new DatasetSpec("imagenet", good.sources(), null, null, null, null, null, null);
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                "bootstrap.servers", infra.kafkaBootstrapServers()), new StringSerializer(), new StringSerializer())) {
-            producer.send(new ProducerRecord<>(Topics.DATASET_REQUESTS, poisonKey, "{this is not an event")).get();
-            producer.send(new ProducerRecord<>(Topics.DATASET_REQUESTS, invalidRequest, EventCodec.encode(
-                    EventEnvelope.of(new DatasetRequested(invalidRequest, invalid), null)))).get();
-            producer.send(new ProducerRecord<>(Topics.DATASET_REQUESTS, goodRequest, EventCodec.encode(
-                    EventEnvelope.of(new DatasetRequested(goodRequest, good), null)))).get();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", infra.kafkaBootstrapServers()),
+                new StringSerializer(),
+                new StringSerializer())) {
+            producer.send(new ProducerRecord<>(Topics.DATASET_REQUESTS, poisonKey, "{this is not an event"))
+                    .get();
+            producer.send(new ProducerRecord<>(
+                            Topics.DATASET_REQUESTS,
+                            invalidRequest,
+                            EventCodec.encode(EventEnvelope.of(new DatasetRequested(invalidRequest, invalid), null))))
+                    .get();
+            producer.send(new ProducerRecord<>(
+                            Topics.DATASET_REQUESTS,
+                            goodRequest,
+                            EventCodec.encode(EventEnvelope.of(new DatasetRequested(goodRequest, good), null))))
+                    .get();
         }
-        try (TopicProbe state = probe(Topics.DATASET_STATE); TopicProbe dlq = probe(Topics.DATASET_REQUESTS + ".dlq")) {
-            ConsumerRecord<String, String> failed = state.await(r -> invalidRequest.equals(r.key()),
-                    Duration.ofSeconds(60)).orElseThrow();
-            DatasetFailed f = EventCodec.decode(failed.value()).payloadAs(DatasetFailed.class).orElseThrow();
+        try (TopicProbe state = probe(Topics.DATASET_STATE);
+                TopicProbe dlq = probe(Topics.DATASET_REQUESTS + ".dlq")) {
+            ConsumerRecord<String, String> failed = state.await(
+                            r -> invalidRequest.equals(r.key()), Duration.ofSeconds(60))
+                    .orElseThrow();
+            DatasetFailed f = EventCodec.decode(failed.value())
+                    .payloadAs(DatasetFailed.class)
+                    .orElseThrow();
             assertThat(f.field()).isEqualTo("protocol");
             assertThat(f.reason()).contains("imagenet");
 
@@ -285,10 +324,15 @@ class DatasetServiceIT {
                     .orElseThrow();
             assertThat(ready.key()).startsWith("ds-");
 
-            assertThat(dlq.await(r -> poisonKey.equals(r.key()), Duration.ofSeconds(30))).isPresent();
-            assertThat(dlq.await(r -> invalidRequest.equals(r.key()), Duration.ofSeconds(30))).isPresent();
-            String reason = new String(dlq.await(r -> poisonKey.equals(r.key()), Duration.ZERO).orElseThrow()
-                    .headers().lastHeader("softcifar-dlq-reason").value());
+            assertThat(dlq.await(r -> poisonKey.equals(r.key()), Duration.ofSeconds(30)))
+                    .isPresent();
+            assertThat(dlq.await(r -> invalidRequest.equals(r.key()), Duration.ofSeconds(30)))
+                    .isPresent();
+            String reason = new String(dlq.await(r -> poisonKey.equals(r.key()), Duration.ZERO)
+                    .orElseThrow()
+                    .headers()
+                    .lastHeader("softcifar-dlq-reason")
+                    .value());
             assertThat(reason).startsWith("cannot decode");
         }
     }
@@ -297,7 +341,8 @@ class DatasetServiceIT {
         if (!r.value().contains(DatasetReady.TYPE)) {
             return false;
         }
-        DatasetReady ready = EventCodec.decode(r.value()).payloadAs(DatasetReady.class).orElseThrow();
+        DatasetReady ready =
+                EventCodec.decode(r.value()).payloadAs(DatasetReady.class).orElseThrow();
         return ready.summary().images() == images && ready.summary().seeds().equals(List.of(seed));
     }
 
@@ -305,14 +350,17 @@ class DatasetServiceIT {
     @Test
     void importsTheRealCifar10hFolderWithTheStatisticsOfItsReadme() {
         Path shared = io.softcifar.ml.data.Cifar10hFolder.findSharedCopy().orElse(null);
-        io.softcifar.testsupport.Required.present(shared != null,
-                "../shared/data/cifar10h is absent: real-data import not checked");
+        io.softcifar.testsupport.Required.present(
+                shared != null, "../shared/data/cifar10h is absent: real-data import not checked");
         Response r = post(spec(shared));
         assertThat(r.statusCode()).as(r.asString()).isIn(200, 201);
         JsonPath body = r.jsonPath();
         assertThat(body.getInt("statistics.images")).isEqualTo(10_000);
-        assertThat(body.getList("statistics.officialClassCounts", Integer.class)).containsOnly(1000).hasSize(10);
-        assertThat(body.getDouble("statistics.meanEntropy")).isCloseTo(0.1545, org.assertj.core.data.Offset.offset(5e-5));
+        assertThat(body.getList("statistics.officialClassCounts", Integer.class))
+                .containsOnly(1000)
+                .hasSize(10);
+        assertThat(body.getDouble("statistics.meanEntropy"))
+                .isCloseTo(0.1545, org.assertj.core.data.Offset.offset(5e-5));
         assertThat(body.getInt("manifest.seeds[0].splits.train.count")).isEqualTo(8000);
         assertThat(body.getInt("manifest.seeds[0].splits.validation.count")).isEqualTo(500);
         assertThat(body.getInt("manifest.seeds[0].splits.test.count")).isEqualTo(1500);
@@ -320,17 +368,26 @@ class DatasetServiceIT {
 
     @Test
     void healthMetricsAndOpenApiAreServed() {
-        given().get(ManagementPort.url("/q/health/ready")).then().statusCode(200).body("status", equalTo("UP"))
+        given().get(ManagementPort.url("/q/health/ready"))
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("UP"))
                 .body("checks.name", hasItem("object-store"));
         given().get(ManagementPort.url("/q/health/live")).then().statusCode(200);
         assertThat(given().get("/q/openapi").asString()).contains("/api/datasets");
-        given().get("/api/datasets/ds-00000000000000000000").then().statusCode(404)
+        given().get("/api/datasets/ds-00000000000000000000")
+                .then()
+                .statusCode(404)
                 .body("error", org.hamcrest.Matchers.containsString("no dataset"));
     }
 
     private static double importCount(String outcome) {
-        return PrometheusText.sum(given().get(ManagementPort.url("/q/metrics")).asString(), "softcifar_dataset_imports_total", "outcome",
-                outcome).orElse(0);
+        return PrometheusText.sum(
+                        given().get(ManagementPort.url("/q/metrics")).asString(),
+                        "softcifar_dataset_imports_total",
+                        "outcome",
+                        outcome)
+                .orElse(0);
     }
 
     private static TopicProbe probe(String topic) {

@@ -6,10 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
-import io.softcifar.testsupport.ManagementPort;
 import io.softcifar.contracts.events.DatasetReady;
 import io.softcifar.contracts.events.DatasetRequested;
 import io.softcifar.contracts.events.EventCodec;
@@ -21,6 +22,7 @@ import io.softcifar.infra.local.EmbeddedKafka;
 import io.softcifar.ml.data.SyntheticData;
 import io.softcifar.service.kafka.TopicInitializer;
 import io.softcifar.testsupport.InfrastructureTestResource;
+import io.softcifar.testsupport.ManagementPort;
 import io.softcifar.testsupport.TestInfrastructure;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +33,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
@@ -41,11 +46,6 @@ import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.Config;
@@ -79,15 +79,20 @@ class ScramTlsKafkaIT {
             String password = UUID.randomUUID().toString();
             String testPassword = UUID.randomUUID().toString();
             // the first user is the one start() checks the listener with
-            kafka = EmbeddedKafka.builder().optAutoCreateTopics(false).optAclAuthorizer(TEST_USER)
-                    .optScramUser(TEST_USER, testPassword).optScramUser(SERVICE_USER, password).start();
+            kafka = EmbeddedKafka.builder()
+                    .optAutoCreateTopics(false)
+                    .optAclAuthorizer(TEST_USER)
+                    .optScramUser(TEST_USER, testPassword)
+                    .optScramUser(SERVICE_USER, password)
+                    .start();
             TopicInitializer.createMissing(kafka.bootstrapServers(), Topics.all());
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
                 admin.createAcls(manifestAcls(SERVICE_USER)).all().get(30, TimeUnit.SECONDS);
             } catch (Exception e) {
                 throw new IllegalStateException("could not create the ACLs of " + SERVICE_USER + ": " + e, e);
             }
-            Map<String, String> config = new HashMap<>(InfrastructureTestResource.serviceConfig(TestInfrastructure.get()));
+            Map<String, String> config =
+                    new HashMap<>(InfrastructureTestResource.serviceConfig(TestInfrastructure.get()));
             config.put("kafka.bootstrap.servers", kafka.secureBootstrapServers());
             config.put("softcifar.kafka.security-protocol", "SASL_SSL");
             config.put("softcifar.kafka.sasl.mechanism", "SCRAM-SHA-512");
@@ -120,12 +125,19 @@ class ScramTlsKafkaIT {
                 for (JsonNode acl : doc.path("spec").path("authorization").path("acls")) {
                     JsonNode resource = acl.path("resource");
                     ResourcePattern pattern = new ResourcePattern(
-                            ResourceType.fromString(resource.path("type").asText()), resource.path("name").asText(),
-                            "prefix".equals(resource.path("patternType").asText()) ? PatternType.PREFIXED
+                            ResourceType.fromString(resource.path("type").asText()),
+                            resource.path("name").asText(),
+                            "prefix".equals(resource.path("patternType").asText())
+                                    ? PatternType.PREFIXED
                                     : PatternType.LITERAL);
                     for (JsonNode operation : acl.path("operations")) {
-                        bindings.add(new AclBinding(pattern, new AccessControlEntry("User:" + user, "*",
-                                AclOperation.fromString(operation.asText()), AclPermissionType.ALLOW)));
+                        bindings.add(new AclBinding(
+                                pattern,
+                                new AccessControlEntry(
+                                        "User:" + user,
+                                        "*",
+                                        AclOperation.fromString(operation.asText()),
+                                        AclPermissionType.ALLOW)));
                     }
                 }
             }
@@ -141,8 +153,10 @@ class ScramTlsKafkaIT {
         props.put("bootstrap.servers", config.getValue("kafka.bootstrap.servers", String.class));
         props.put("security.protocol", "SASL_SSL");
         props.put("sasl.mechanism", "SCRAM-SHA-512");
-        props.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
-                + user + "\" password=\"" + password + "\";");
+        props.put(
+                "sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user + "\" password=\""
+                        + password + "\";");
         props.put("ssl.truststore.type", "PEM");
         props.put("ssl.truststore.location", config.getValue("softcifar.kafka.truststore.file", String.class));
         return props;
@@ -154,20 +168,33 @@ class ScramTlsKafkaIT {
 
     @Test
     void theServiceWorksOverSaslSslWithExactlyItsAcls() throws Exception {
-        given().get(ManagementPort.url("/q/health/ready")).then().statusCode(200)
+        given().get(ManagementPort.url("/q/health/ready"))
+                .then()
+                .statusCode(200)
                 .body("checks.find { it.name == 'Kafka connection health check' }.status", equalTo("UP"))
                 .body("checks.name", hasItem("object-store"));
 
         Path dir = SyntheticData.writeCifar10hFolder(Files.createTempDirectory("dataset-scram-it"), 120, 4242);
         String requestId = "req-scram-" + UUID.randomUUID();
         String poisonKey = "poison-scram-" + UUID.randomUUID();
-        DatasetSpec spec = new DatasetSpec(null, new Sources(dir.toString(), false, null, null, null, null, null, null),
-                null, List.of(3L), null, null, null, null);
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(testClient(), new StringSerializer(),
-                new StringSerializer())) {
-            producer.send(new ProducerRecord<>(Topics.DATASET_REQUESTS, poisonKey, "{not an event")).get();
-            producer.send(new ProducerRecord<>(Topics.DATASET_REQUESTS, requestId,
-                    EventCodec.encode(EventEnvelope.of(new DatasetRequested(requestId, spec), null)))).get();
+        DatasetSpec spec = new DatasetSpec(
+                null,
+                new Sources(dir.toString(), false, null, null, null, null, null, null),
+                null,
+                List.of(3L),
+                null,
+                null,
+                null,
+                null);
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(testClient(), new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(Topics.DATASET_REQUESTS, poisonKey, "{not an event"))
+                    .get();
+            producer.send(new ProducerRecord<>(
+                            Topics.DATASET_REQUESTS,
+                            requestId,
+                            EventCodec.encode(EventEnvelope.of(new DatasetRequested(requestId, spec), null))))
+                    .get();
         }
 
         // dataset.ready on the state topic (Write), the poison record on the dead-letter topic (Write), read as it
@@ -175,8 +202,8 @@ class ScramTlsKafkaIT {
         Map<String, Object> props = testClient();
         props.put("group.id", "it-scram-" + UUID.randomUUID());
         props.put("auto.offset.reset", "earliest");
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer =
+                new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(Topics.DATASET_STATE, Topics.DATASET_REQUESTS + ".dlq"));
             Optional<DatasetReady> ready = Optional.empty();
             boolean deadLettered = false;
@@ -189,13 +216,15 @@ class ScramTlsKafkaIT {
                     deadLettered |= r.topic().endsWith(".dlq") && poisonKey.equals(r.key());
                 }
             }
-            DatasetReady got = ready.orElseThrow(() -> new AssertionError(
-                    "no dataset.ready on " + Topics.DATASET_STATE + " within 60 s over SASL_SSL"));
+            DatasetReady got = ready.orElseThrow(() ->
+                    new AssertionError("no dataset.ready on " + Topics.DATASET_STATE + " within 60 s over SASL_SSL"));
             // 120 images, one seed: the request's
             assertThat(got.summary().images()).isEqualTo(120);
             assertThat(got.summary().seeds()).containsExactly(3L);
             assertThat(got.datasetId()).startsWith("ds-");
-            assertThat(deadLettered).as("the poison record reached the dead-letter topic").isTrue();
+            assertThat(deadLettered)
+                    .as("the poison record reached the dead-letter topic")
+                    .isTrue();
         }
     }
 
@@ -203,12 +232,13 @@ class ScramTlsKafkaIT {
     @Test
     void theServicesUserIsRefusedATopicItHasNoAclFor() {
         Config config = ConfigProvider.getConfig();
-        Map<String, Object> props = client(SERVICE_USER, config.getValue("softcifar.kafka.sasl.password", String.class));
+        Map<String, Object> props =
+                client(SERVICE_USER, config.getValue("softcifar.kafka.sasl.password", String.class));
         props.put("max.block.ms", 10_000);
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
-                new StringSerializer())) {
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
             assertThatThrownBy(() -> producer.send(new ProducerRecord<>(Topics.TRAINING_REQUESTS, "run-x", "{}"))
-                    .get(20, TimeUnit.SECONDS))
+                            .get(20, TimeUnit.SECONDS))
                     .hasCauseInstanceOf(TopicAuthorizationException.class)
                     .hasMessageContaining(Topics.TRAINING_REQUESTS);
         }

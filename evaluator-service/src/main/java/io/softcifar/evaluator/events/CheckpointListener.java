@@ -99,20 +99,26 @@ public class CheckpointListener {
     }
 
     void handle(EventEnvelope envelope, ConsumerRecord<String, String> record) {
-        CheckpointPublished checkpoint = envelope.payloadAs(CheckpointPublished.class).orElseThrow(() ->
-                new RejectedEventException("expected " + CheckpointPublished.TYPE + " on " + record.topic() + ", got "
-                        + envelope.type()));
+        CheckpointPublished checkpoint = envelope.payloadAs(CheckpointPublished.class)
+                .orElseThrow(() -> new RejectedEventException(
+                        "expected " + CheckpointPublished.TYPE + " on " + record.topic() + ", got " + envelope.type()));
         if (!newestTokens.admit(checkpoint)) {
-            LOG.warnf("run %s: %s checkpoint of epoch %d (final: %s) with fencing token %d ignored: token %d was seen"
-                    + " (its trainer had lost the run's lease)", checkpoint.runId(), checkpoint.kind(),
-                    checkpoint.epoch(), checkpoint.isFinal(), FencingTokens.tokenOf(checkpoint),
+            LOG.warnf(
+                    "run %s: %s checkpoint of epoch %d (final: %s) with fencing token %d ignored: token %d was seen"
+                            + " (its trainer had lost the run's lease)",
+                    checkpoint.runId(),
+                    checkpoint.kind(),
+                    checkpoint.epoch(),
+                    checkpoint.isFinal(),
+                    FencingTokens.tokenOf(checkpoint),
                     newestTokens.newest(checkpoint.runId()));
             service.fenced();
             return;
         }
         if (!CheckpointPublished.KIND_BEST.equals(checkpoint.kind()) || !checkpoint.isFinal()) {
-            LOG.debugf("run %s: %s checkpoint of epoch %d (final: %s) ignored", checkpoint.runId(), checkpoint.kind(),
-                    checkpoint.epoch(), checkpoint.isFinal());
+            LOG.debugf(
+                    "run %s: %s checkpoint of epoch %d (final: %s) ignored",
+                    checkpoint.runId(), checkpoint.kind(), checkpoint.epoch(), checkpoint.isFinal());
             service.ignored();
             return;
         }

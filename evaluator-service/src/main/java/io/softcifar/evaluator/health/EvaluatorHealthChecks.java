@@ -44,11 +44,17 @@ public class EvaluatorHealthChecks {
             if (known == null) { // resolving loads the PyTorch natives once; the answer cannot change while we run
                 try {
                     String name = DeviceSelection.resolve(settings.device()).toString();
-                    known = HealthCheckResponse.named("device").up().withData("configured", settings.device())
-                            .withData("device", name).build();
+                    known = HealthCheckResponse.named("device")
+                            .up()
+                            .withData("configured", settings.device())
+                            .withData("device", name)
+                            .build();
                 } catch (RuntimeException e) {
-                    known = HealthCheckResponse.named("device").down().withData("configured", settings.device())
-                            .withData("reason", String.valueOf(e.getMessage())).build();
+                    known = HealthCheckResponse.named("device")
+                            .down()
+                            .withData("configured", settings.device())
+                            .withData("reason", String.valueOf(e.getMessage()))
+                            .build();
                 }
                 device = known;
             }

@@ -1,7 +1,7 @@
 package io.softcifar.evaluator.rest;
 
-import io.softcifar.evaluator.service.EvaluationService;
 import io.smallrye.common.annotation.Blocking;
+import io.softcifar.evaluator.service.EvaluationService;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -24,15 +24,20 @@ public class EvaluationResource {
 
     @GET
     @Path("{runId}")
-    @Operation(summary = "Show a run's evaluation", description = "The run's metrics.json: metrics named split/metric"
-            + " (test/accuracy as a fraction, test/ece, ood/svhn_auroc, fgsm/0.005_decrease, ...), the reliability"
-            + " diagram, the dump's key, what was evaluated and how long it took.")
+    @Operation(
+            summary = "Show a run's evaluation",
+            description = "The run's metrics.json: metrics named split/metric"
+                    + " (test/accuracy as a fraction, test/ece, ood/svhn_auroc, fgsm/0.005_decrease, ...), the reliability"
+                    + " diagram, the dump's key, what was evaluated and how long it took.")
     @APIResponse(responseCode = "200", description = "the evaluation is complete")
-    @APIResponse(responseCode = "404", description = "no complete evaluation of this run (not evaluated yet, failed, or no such run)")
+    @APIResponse(
+            responseCode = "404",
+            description = "no complete evaluation of this run (not evaluated yet, failed, or no such run)")
     public Response get(@PathParam("runId") String runId) {
         return service.metricsJson(runId)
                 .map(json -> Response.ok(json, MediaType.APPLICATION_JSON_TYPE).build())
-                .orElseGet(() -> Response.status(404).type(MediaType.APPLICATION_JSON_TYPE)
+                .orElseGet(() -> Response.status(404)
+                        .type(MediaType.APPLICATION_JSON_TYPE)
                         .entity(Map.of("status", 404, "error", "no complete evaluation of run '" + runId + "'"))
                         .build());
     }

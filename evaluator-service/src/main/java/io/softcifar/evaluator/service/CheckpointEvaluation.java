@@ -28,11 +28,15 @@ import java.util.Optional;
  */
 final class CheckpointEvaluation {
 
-    private CheckpointEvaluation() {
-    }
+    private CheckpointEvaluation() {}
 
-    static EvaluationResult evaluate(CheckpointPublished checkpoint, Path checkpointFile, DatasetManifest manifest,
-            EvaluationInputs inputs, EvaluationOptions options, Path staging) {
+    static EvaluationResult evaluate(
+            CheckpointPublished checkpoint,
+            Path checkpointFile,
+            DatasetManifest manifest,
+            EvaluationInputs inputs,
+            EvaluationOptions options,
+            Path staging) {
         try (NDManager cpu = NDManager.newBaseManager(Device.cpu())) {
             Checkpoint.Loaded loaded;
             try {
@@ -57,25 +61,44 @@ final class CheckpointEvaluation {
             }
             List<String> all = new ArrayList<>(notes);
             all.addAll(result.notes());
-            return new EvaluationResult(result.metrics(), result.info(), result.test(), result.testIndices(),
-                    result.testLabels(), result.testSoftLabels(), result.testMcProbabilities(), result.ood(),
-                    result.fgsm(), result.timing(), List.copyOf(all));
+            return new EvaluationResult(
+                    result.metrics(),
+                    result.info(),
+                    result.test(),
+                    result.testIndices(),
+                    result.testLabels(),
+                    result.testSoftLabels(),
+                    result.testMcProbabilities(),
+                    result.ood(),
+                    result.fgsm(),
+                    result.timing(),
+                    List.copyOf(all));
         }
     }
 
     /** A note when the checkpoint was normalized with other statistics than the manifest's train split of its seed. */
     static Optional<String> normalizationNote(Checkpoint.Header header, SeedEntry seed) {
-        if (seed.trainMean() == null || seed.trainStd() == null || header.mean() == null || header.std() == null
-                || seed.trainMean().size() != header.mean().length || seed.trainStd().size() != header.std().length) {
+        if (seed.trainMean() == null
+                || seed.trainStd() == null
+                || header.mean() == null
+                || header.std() == null
+                || seed.trainMean().size() != header.mean().length
+                || seed.trainStd().size() != header.std().length) {
             return Optional.empty();
         }
         for (int c = 0; c < header.mean().length; c++) {
             if (Math.abs(seed.trainMean().get(c) - header.mean()[c]) > 1e-4
                     || Math.abs(seed.trainStd().get(c) - header.std()[c]) > 1e-4) {
-                return Optional.of(String.format(Locale.ROOT, "the checkpoint was normalized with mean %s / std %s but"
-                        + " the dataset's train split of seed %d has %s / %s: was it trained on this dataset (or with a"
-                        + " limit)?", Arrays.toString(header.mean()), Arrays.toString(header.std()), seed.seed(),
-                        seed.trainMean(), seed.trainStd()));
+                return Optional.of(String.format(
+                        Locale.ROOT,
+                        "the checkpoint was normalized with mean %s / std %s but"
+                                + " the dataset's train split of seed %d has %s / %s: was it trained on this dataset (or with a"
+                                + " limit)?",
+                        Arrays.toString(header.mean()),
+                        Arrays.toString(header.std()),
+                        seed.seed(),
+                        seed.trainMean(),
+                        seed.trainStd()));
             }
         }
         return Optional.empty();

@@ -57,15 +57,14 @@ public class EvaluationInputs {
         }
         long size = size(file);
         if (size != event.bytes()) {
-            throw EvaluationFailure.badInput("checkpoint " + key + ": " + size + " bytes but the event announced "
-                    + event.bytes());
+            throw EvaluationFailure.badInput(
+                    "checkpoint " + key + ": " + size + " bytes but the event announced " + event.bytes());
         }
         return file;
     }
 
     /** The dataset's manifest as read, and its bytes (whose SHA-256 goes into the evaluation's provenance). */
-    public record ReadManifest(DatasetManifest manifest, byte[] bytes) {
-    }
+    public record ReadManifest(DatasetManifest manifest, byte[] bytes) {}
 
     /** The dataset's manifest; a dataset without one does not exist (or is still being built). */
     public ReadManifest manifest(String datasetId) {
@@ -74,8 +73,8 @@ public class EvaluationInputs {
         try {
             bytes = store.getBytes(key);
         } catch (NoSuchObjectException e) {
-            throw EvaluationFailure.badInput("dataset " + datasetId + " does not exist (no " + key + " in bucket "
-                    + store.bucket() + ")", e);
+            throw EvaluationFailure.badInput(
+                    "dataset " + datasetId + " does not exist (no " + key + " in bucket " + store.bucket() + ")", e);
         }
         try {
             return new ReadManifest(DatasetManifest.parse(new String(bytes, StandardCharsets.UTF_8)), bytes);
@@ -86,18 +85,20 @@ public class EvaluationInputs {
 
     /** The seed's entry of the manifest. */
     public static SeedEntry seedEntry(DatasetManifest manifest, long seed) {
-        return manifest.forSeed(seed).orElseThrow(() -> EvaluationFailure.badInput("dataset " + manifest.datasetId()
-                + " has no split for seed " + seed + " (the checkpoint's run seed; the dataset has seeds "
-                + manifest.seeds().stream().map(SeedEntry::seed).toList() + ")"));
+        return manifest.forSeed(seed)
+                .orElseThrow(() -> EvaluationFailure.badInput("dataset " + manifest.datasetId()
+                        + " has no split for seed " + seed + " (the checkpoint's run seed; the dataset has seeds "
+                        + manifest.seeds().stream().map(SeedEntry::seed).toList() + ")"));
     }
 
     /** Downloads and reads the seed's test split, every shard verified against the manifest's SHA-256. */
     public LabeledShard testSplit(DatasetManifest manifest, SeedEntry seed, Path staging) {
-        SplitEntry test = seed.split(DatasetManifest.SPLIT_TEST).orElseThrow(() -> EvaluationFailure.badInput(
-                "dataset " + manifest.datasetId() + ", seed " + seed.seed() + ": the manifest lists no test split"));
+        SplitEntry test = seed.split(DatasetManifest.SPLIT_TEST)
+                .orElseThrow(() -> EvaluationFailure.badInput("dataset " + manifest.datasetId() + ", seed "
+                        + seed.seed() + ": the manifest lists no test split"));
         if (test.shards() == null || test.shards().isEmpty()) {
-            throw EvaluationFailure.badInput("dataset " + manifest.datasetId() + ", seed " + seed.seed()
-                    + ": the test split has no shards");
+            throw EvaluationFailure.badInput(
+                    "dataset " + manifest.datasetId() + ", seed " + seed.seed() + ": the test split has no shards");
         }
         List<ShardFile> files = fetchShards(test.shards(), staging);
         try {
@@ -121,8 +122,8 @@ public class EvaluationInputs {
                 continue;
             }
             if (entry.shards() == null || entry.shards().isEmpty()) {
-                throw EvaluationFailure.badInput("dataset " + manifest.datasetId() + ": OOD set " + name
-                        + " has no shards");
+                throw EvaluationFailure.badInput(
+                        "dataset " + manifest.datasetId() + ": OOD set " + name + " has no shards");
             }
             List<ShardFile> files = fetchShards(entry.shards(), staging);
             try {
@@ -134,8 +135,9 @@ public class EvaluationInputs {
         List<String> unknown = new ArrayList<>(ood.keySet());
         unknown.removeAll(OodSets.NAMES);
         if (!unknown.isEmpty()) {
-            notes.add("OOD sets " + unknown.stream().sorted().toList() + " of the dataset are not known to the evaluator"
-                    + " (it knows " + OodSets.NAMES + ") and were skipped");
+            notes.add(
+                    "OOD sets " + unknown.stream().sorted().toList() + " of the dataset are not known to the evaluator"
+                            + " (it knows " + OodSets.NAMES + ") and were skipped");
         }
         if (out.isEmpty()) {
             notes.add("the dataset has no OOD set: no ood/* metrics");
@@ -187,7 +189,8 @@ public class EvaluationInputs {
     private static String sha256(Path file) {
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha())) {
             in.transferTo(java.io.OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+            return HexFormat.of()
+                    .formatHex(((DigestInputStream) in).getMessageDigest().digest());
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot read: " + e.getMessage(), e);
         }

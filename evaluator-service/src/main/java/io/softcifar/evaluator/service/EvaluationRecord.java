@@ -31,10 +31,24 @@ import java.util.Map;
  * @param notes             things a reader should know (an OOD set smaller than the test split, ...)
  * @param provenance        what evaluated it (versions, device, dataset manifest SHA-256); absent in older records
  */
-public record EvaluationRecord(String format, int version, String runId, String datasetId, long seed,
-        String checkpointKey, String checkpointSha256, int checkpointEpoch, String eventId, Instant evaluatedAt,
-        Map<String, Double> metrics, List<ReliabilityBin> reliability, String dumpKey, Map<String, Object> evaluation,
-        Map<String, Object> timing, List<String> notes, @Nullable Provenance provenance) {
+public record EvaluationRecord(
+        String format,
+        int version,
+        String runId,
+        String datasetId,
+        long seed,
+        String checkpointKey,
+        String checkpointSha256,
+        int checkpointEpoch,
+        String eventId,
+        Instant evaluatedAt,
+        Map<String, Double> metrics,
+        List<ReliabilityBin> reliability,
+        String dumpKey,
+        Map<String, Object> evaluation,
+        Map<String, Object> timing,
+        List<String> notes,
+        @Nullable Provenance provenance) {
 
     public static final String FORMAT = "softcifar-evaluation";
     public static final int VERSION = 1;

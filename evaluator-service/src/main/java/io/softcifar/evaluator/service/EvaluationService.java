@@ -18,8 +18,8 @@ import io.softcifar.ml.eval.EvaluationResult;
 import io.softcifar.ml.eval.ShardEvaluator;
 import io.softcifar.ml.train.DeviceSelection;
 import io.softcifar.ml.train.EngineSetup;
-import io.softcifar.service.events.Failures;
 import io.softcifar.service.events.EventPublisher;
+import io.softcifar.service.events.Failures;
 import io.softcifar.service.provenance.ProvenanceSource;
 import io.softcifar.storage.ObjectStore;
 import jakarta.annotation.PostConstruct;
@@ -71,7 +71,11 @@ public class EvaluationService {
     public static final String PUBLISHED_FILE = "published.json";
 
     /** Outcome of one checkpoint event. */
-    public enum Outcome { COMPLETED, ALREADY_EVALUATED, REPUBLISHED }
+    public enum Outcome {
+        COMPLETED,
+        ALREADY_EVALUATED,
+        REPUBLISHED
+    }
 
     @Inject
     ObjectStore store;
@@ -99,8 +103,12 @@ public class EvaluationService {
     void init() {
         // natives come from the Maven jar (pytorch-native-cpu, or cu124 with -Pcuda): never download at run time
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
-        options = new EvaluationOptions(settings.fgsmEpsilons(), settings.mcSamples(), settings.sngpMcSamples(),
-                settings.device(), settings.batchSize());
+        options = new EvaluationOptions(
+                settings.fgsmEpsilons(),
+                settings.mcSamples(),
+                settings.sngpMcSamples(),
+                settings.device(),
+                settings.batchSize());
         evaluationTimer = Timer.builder("softcifar.evaluator.evaluation.seconds")
                 .description("wall time of evaluations that completed (download, evaluation, upload)")
                 .register(registry);
@@ -139,7 +147,10 @@ public class EvaluationService {
         String runId = checkpoint.runId();
         Correlation corr = correlation == null ? Correlation.NONE : correlation;
         if (!ObjectKeys.isValidId(runId)) {
-            throw fail(runId, corr, EvaluationFailure.badInput("runId: " + ObjectKeys.ID_RULE + ", got '" + runId + "'"),
+            throw fail(
+                    runId,
+                    corr,
+                    EvaluationFailure.badInput("runId: " + ObjectKeys.ID_RULE + ", got '" + runId + "'"),
                     false);
         }
         String metricsKey = ObjectKeys.evaluationFile(runId, ObjectKeys.METRICS_FILE);
@@ -188,10 +199,12 @@ public class EvaluationService {
                     + " trainer must set it to the run's dataset id)");
         }
         if (!ObjectKeys.isValidId(datasetId)) {
-            throw EvaluationFailure.badInput("correlation.datasetId: " + ObjectKeys.ID_RULE + ", got '" + datasetId + "'");
+            throw EvaluationFailure.badInput(
+                    "correlation.datasetId: " + ObjectKeys.ID_RULE + ", got '" + datasetId + "'");
         }
-        LOG.infof("run %s: evaluating %s (epoch %d) on dataset %s", runId, checkpoint.key(), checkpoint.epoch(),
-                datasetId);
+        LOG.infof(
+                "run %s: evaluating %s (epoch %d) on dataset %s",
+                runId, checkpoint.key(), checkpoint.epoch(), datasetId);
         Device device;
         try {
             device = DeviceSelection.resolve(settings.device()); // a misconfigured device is the service's fault
@@ -202,8 +215,8 @@ public class EvaluationService {
         EvaluationInputs.ReadManifest read = inputs.manifest(datasetId);
         EngineSetup.engine();
         Provenance provenance = ProvenanceSource.current(device).withDatasetManifest(read.bytes());
-        EvaluationResult result = CheckpointEvaluation.evaluate(checkpoint, checkpointFile, read.manifest(), inputs,
-                options, staging);
+        EvaluationResult result =
+                CheckpointEvaluation.evaluate(checkpoint, checkpointFile, read.manifest(), inputs, options, staging);
         results.write(checkpoint, datasetId, correlation, result, staging, provenance);
     }
 
@@ -222,8 +235,11 @@ public class EvaluationService {
      * evaluation.failed with the reason, so the study is told instead of waiting; a retry of the run evaluates again.
      */
     public void giveUp(CheckpointPublished checkpoint, Correlation correlation, String reason) {
-        fail(checkpoint.runId(), correlation == null ? Correlation.NONE : correlation,
-                new EvaluationFailure(reason, false, null), true);
+        fail(
+                checkpoint.runId(),
+                correlation == null ? Correlation.NONE : correlation,
+                new EvaluationFailure(reason, false, null),
+                true);
     }
 
     /** Publishes evaluation.failed, removes partial files, counts; returns the failure to throw. */
@@ -235,8 +251,12 @@ public class EvaluationService {
         }
         String key = runId == null ? "" : runId;
         try {
-            events.publish(Topics.EVALUATION_RESULTS, key, EventEnvelope.of(new EvaluationFailed(key,
-                    failure.getMessage()), Correlation.ofRun(correlation.studyId(), runId, correlation.datasetId())));
+            events.publish(
+                    Topics.EVALUATION_RESULTS,
+                    key,
+                    EventEnvelope.of(
+                            new EvaluationFailed(key, failure.getMessage()),
+                            Correlation.ofRun(correlation.studyId(), runId, correlation.datasetId())));
         } catch (RuntimeException e) {
             LOG.errorf("run %s: could not publish evaluation.failed: %s", runId, e.getMessage());
         }

@@ -48,8 +48,13 @@ public class EvaluationStore {
     EventPublisher events;
 
     /** Uploads dump, reliability.json, then metrics.json; then publishes evaluation.completed and published.json. */
-    void write(CheckpointPublished checkpoint, String datasetId, Correlation correlation,
-            EvaluationResult result, Path staging, Provenance provenance) {
+    void write(
+            CheckpointPublished checkpoint,
+            String datasetId,
+            Correlation correlation,
+            EvaluationResult result,
+            Path staging,
+            Provenance provenance) {
         String runId = checkpoint.runId();
         Path dumpDir = staging.resolve("evaluation");
         EvaluationDump.write(dumpDir, result);
@@ -75,19 +80,39 @@ public class EvaluationStore {
         reliabilityFile.put("split", "test");
         reliabilityFile.put("confidence", "predicted confidence (max probability), 10 equal-width bins (lower, upper]");
         reliabilityFile.put("bins", reliability);
-        store.putJson(ObjectKeys.evaluationFile(runId, ObjectKeys.RELIABILITY_FILE), EventCodec.toPrettyJson(reliabilityFile));
+        store.putJson(
+                ObjectKeys.evaluationFile(runId, ObjectKeys.RELIABILITY_FILE),
+                EventCodec.toPrettyJson(reliabilityFile));
 
         Correlation out = Correlation.ofRun(correlation.studyId(), runId, datasetId);
-        EventEnvelope completed = EventEnvelope.of(new EvaluationCompleted(runId, datasetId, metrics, dumpKey,
-                reliability, provenance), out);
-        EvaluationRecord record = new EvaluationRecord(EvaluationRecord.FORMAT, EvaluationRecord.VERSION, runId,
-                datasetId, result.info().seed(), checkpoint.key(), checkpoint.sha256().toLowerCase(Locale.ROOT),
-                checkpoint.epoch(), completed.eventId(), completed.time(), metrics, reliability, dumpKey,
-                result.infoMap(), timing(result.timing()), result.notes(), provenance);
+        EventEnvelope completed = EventEnvelope.of(
+                new EvaluationCompleted(runId, datasetId, metrics, dumpKey, reliability, provenance), out);
+        EvaluationRecord record = new EvaluationRecord(
+                EvaluationRecord.FORMAT,
+                EvaluationRecord.VERSION,
+                runId,
+                datasetId,
+                result.info().seed(),
+                checkpoint.key(),
+                checkpoint.sha256().toLowerCase(Locale.ROOT),
+                checkpoint.epoch(),
+                completed.eventId(),
+                completed.time(),
+                metrics,
+                reliability,
+                dumpKey,
+                result.infoMap(),
+                timing(result.timing()),
+                result.notes(),
+                provenance);
         store.putJson(ObjectKeys.evaluationFile(runId, ObjectKeys.METRICS_FILE), EventCodec.toPrettyJson(record));
         publishCompleted(runId, completed);
-        LOG.infof("run %s: evaluated in %.1f s: test/accuracy %.4f, test/ece %.4f%s", runId,
-                result.timing().totalSeconds(), metrics.get("test/accuracy"), metrics.get("test/ece"),
+        LOG.infof(
+                "run %s: evaluated in %.1f s: test/accuracy %.4f, test/ece %.4f%s",
+                runId,
+                result.timing().totalSeconds(),
+                metrics.get("test/accuracy"),
+                metrics.get("test/ece"),
                 result.notes().isEmpty() ? "" : " (notes: " + String.join("; ", result.notes()) + ")");
     }
 
@@ -97,8 +122,8 @@ public class EvaluationStore {
         marker.put("eventId", completed.eventId());
         marker.put("topic", Topics.EVALUATION_RESULTS);
         marker.put("publishedAt", Instant.now().toString());
-        store.putJson(ObjectKeys.evaluationFile(runId, EvaluationService.PUBLISHED_FILE),
-                EventCodec.toPrettyJson(marker));
+        store.putJson(
+                ObjectKeys.evaluationFile(runId, EvaluationService.PUBLISHED_FILE), EventCodec.toPrettyJson(marker));
     }
 
     /** Present if the run has a complete evaluation: skip it, or re-send its event if that never got out. */
@@ -110,15 +135,26 @@ public class EvaluationStore {
             LOG.infof("run %s: already evaluated (%s exists); event acknowledged and skipped", runId, metricsKey);
             return Optional.of(Outcome.ALREADY_EVALUATED);
         }
-        EvaluationRecord record = EventCodec.fromJson(new String(store.getBytes(metricsKey), StandardCharsets.UTF_8),
-                EvaluationRecord.class);
-        EvaluationCompleted payload = new EvaluationCompleted(record.runId(), record.datasetId(), record.metrics(),
-                record.dumpKey(), record.reliability(), record.provenance());
-        EventEnvelope again = new EventEnvelope(record.eventId(), EvaluationCompleted.TYPE,
-                EventEnvelope.SCHEMA_VERSION, record.evaluatedAt(),
-                Correlation.ofRun(null, record.runId(), record.datasetId()), payload);
-        LOG.warnf("run %s: evaluated before, but its evaluation.completed may not have been published; sending it"
-                + " again under its original id %s", runId, record.eventId());
+        EvaluationRecord record = EventCodec.fromJson(
+                new String(store.getBytes(metricsKey), StandardCharsets.UTF_8), EvaluationRecord.class);
+        EvaluationCompleted payload = new EvaluationCompleted(
+                record.runId(),
+                record.datasetId(),
+                record.metrics(),
+                record.dumpKey(),
+                record.reliability(),
+                record.provenance());
+        EventEnvelope again = new EventEnvelope(
+                record.eventId(),
+                EvaluationCompleted.TYPE,
+                EventEnvelope.SCHEMA_VERSION,
+                record.evaluatedAt(),
+                Correlation.ofRun(null, record.runId(), record.datasetId()),
+                payload);
+        LOG.warnf(
+                "run %s: evaluated before, but its evaluation.completed may not have been published; sending it"
+                        + " again under its original id %s",
+                runId, record.eventId());
         publishCompleted(runId, again);
         return Optional.of(Outcome.REPUBLISHED);
     }
@@ -139,8 +175,8 @@ public class EvaluationStore {
             return Optional.empty();
         }
         try {
-            return Optional.of(new String(store.getBytes(ObjectKeys.evaluationFile(runId, ObjectKeys.METRICS_FILE)),
-                    StandardCharsets.UTF_8));
+            return Optional.of(new String(
+                    store.getBytes(ObjectKeys.evaluationFile(runId, ObjectKeys.METRICS_FILE)), StandardCharsets.UTF_8));
         } catch (NoSuchObjectException e) {
             return Optional.empty();
         }

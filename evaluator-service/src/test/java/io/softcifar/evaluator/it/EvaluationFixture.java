@@ -59,6 +59,7 @@ final class EvaluationFixture {
     final byte[] checkpointBytes;
     /** An SNGP ResNet-8 trained the same way: the service computes the reference's Monte-Carlo metrics for it. */
     final byte[] sngpCheckpointBytes;
+
     final String datasetId;
     final DatasetManifest manifest;
 
@@ -80,8 +81,8 @@ final class EvaluationFixture {
     /** A client of the shared test store (the bucket created), for putting and checking objects directly. */
     static ObjectStore openStore() {
         TestInfrastructure infra = TestInfrastructure.get();
-        ObjectStore store = new ObjectStore(ObjectStoreConfig.of(infra.s3Endpoint(), infra.s3AccessKey(),
-                infra.s3SecretKey(), infra.bucket()));
+        ObjectStore store = new ObjectStore(
+                ObjectStoreConfig.of(infra.s3Endpoint(), infra.s3AccessKey(), infra.s3SecretKey(), infra.bucket()));
         store.ensureBucket();
         return store;
     }
@@ -108,8 +109,8 @@ final class EvaluationFixture {
                 .withWarmupEpochs(0)
                 .withAugment(false)
                 .withSeed(RUN_SEED);
-        TrainResult result = Trainer.train(config, TrainingData.of(data, split, config),
-                Trainer.Options.defaults(root.resolve(dir)), null);
+        TrainResult result = Trainer.train(
+                config, TrainingData.of(data, split, config), Trainer.Options.defaults(root.resolve(dir)), null);
         return result.bestCheckpoint();
     }
 
@@ -124,10 +125,17 @@ final class EvaluationFixture {
         ood.put("svhn", ood(store, "svhn", SyntheticData.svhnLikeImages(SVHN_IMAGES, 31)));
         ood.put("cifar100", ood(store, "cifar100", SyntheticData.cifar100LikeImages(CIFAR100_IMAGES, 32)));
         List<Integer> tens = List.of(40, 40, 40, 40, 40, 40, 40, 40, 40, 40);
-        DatasetManifest m = new DatasetManifest(DatasetManifest.FORMAT_VERSION, datasetId, Instant.now(),
+        DatasetManifest m = new DatasetManifest(
+                DatasetManifest.FORMAT_VERSION,
+                datasetId,
+                Instant.now(),
                 new DatasetSpec(null, null, null, List.of(RUN_SEED), null, null, List.of("svhn", "cifar100"), null),
-                List.of(), List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship",
-                        "truck"), 10, DatasetManifest.IMAGE_SHAPE, List.of(seed), ood,
+                List.of(),
+                List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"),
+                10,
+                DatasetManifest.IMAGE_SHAPE,
+                List.of(seed),
+                ood,
                 new DatasetStatistics(IMAGES, tens, tens, 0.5, 0.5, 1.0));
         store.putJson(ObjectKeys.manifest(datasetId), m.toJson());
         return m;
@@ -138,15 +146,27 @@ final class EvaluationFixture {
         SeedEntry seed = manifest.seeds().get(0);
         SplitEntry test = seed.split(DatasetManifest.SPLIT_TEST).orElseThrow();
         Shard real = test.shards().get(0);
-        Shard gone = new Shard(ObjectKeys.shard(otherId, RUN_SEED, DatasetManifest.SPLIT_TEST, 0), real.sha256(),
-                real.bytes(), real.count());
+        Shard gone = new Shard(
+                ObjectKeys.shard(otherId, RUN_SEED, DatasetManifest.SPLIT_TEST, 0),
+                real.sha256(),
+                real.bytes(),
+                real.count());
         Map<String, SplitEntry> splits = new LinkedHashMap<>(seed.splits());
-        splits.put(DatasetManifest.SPLIT_TEST, new SplitEntry(test.count(), test.classCounts(), test.meanEntropy(),
-                List.of(gone)));
-        DatasetManifest m = new DatasetManifest(manifest.formatVersion(), otherId, manifest.createdAt(),
-                manifest.spec(), manifest.inputs(), manifest.classNames(), manifest.numClasses(),
-                manifest.imageShape(), List.of(new SeedEntry(seed.seed(), seed.trainMean(), seed.trainStd(), splits)),
-                manifest.ood(), manifest.statistics());
+        splits.put(
+                DatasetManifest.SPLIT_TEST,
+                new SplitEntry(test.count(), test.classCounts(), test.meanEntropy(), List.of(gone)));
+        DatasetManifest m = new DatasetManifest(
+                manifest.formatVersion(),
+                otherId,
+                manifest.createdAt(),
+                manifest.spec(),
+                manifest.inputs(),
+                manifest.classNames(),
+                manifest.numClasses(),
+                manifest.imageShape(),
+                List.of(new SeedEntry(seed.seed(), seed.trainMean(), seed.trainStd(), splits)),
+                manifest.ood(),
+                manifest.statistics());
         store.putJson(ObjectKeys.manifest(otherId), m.toJson());
         return m;
     }
@@ -159,13 +179,18 @@ final class EvaluationFixture {
         for (int i : indices) {
             counts[data.hardLabel(i)]++;
         }
-        return new SplitEntry(indices.length, Arrays.stream(counts).boxed().toList(), 0.5,
+        return new SplitEntry(
+                indices.length,
+                Arrays.stream(counts).boxed().toList(),
+                0.5,
                 List.of(new Shard(key, info.sha256(), info.bytes(), info.count())));
     }
 
     private OodEntry ood(ObjectStore store, String name, LabeledImages images) {
         String key = ObjectKeys.oodShard(datasetId, name, 0);
-        ShardInfo info = ShardWriter.writeOod(root.resolve(name + ".npz"), images,
+        ShardInfo info = ShardWriter.writeOod(
+                root.resolve(name + ".npz"),
+                images,
                 IntStream.range(0, images.count()).toArray());
         store.putFile(key, info.file(), "application/octet-stream");
         return new OodEntry(images.count(), List.of(new Shard(key, info.sha256(), info.bytes(), info.count())));

@@ -7,7 +7,6 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.softcifar.testsupport.ManagementPort;
 import io.softcifar.contracts.events.CheckpointPublished;
 import io.softcifar.contracts.events.Correlation;
 import io.softcifar.contracts.events.EvaluationCompleted;
@@ -19,6 +18,7 @@ import io.softcifar.contracts.topics.Topics;
 import io.softcifar.storage.ObjectStore;
 import io.softcifar.testsupport.GiveUpScenario;
 import io.softcifar.testsupport.InfrastructureTestResource;
+import io.softcifar.testsupport.ManagementPort;
 import io.softcifar.testsupport.TestInfrastructure;
 import io.softcifar.testsupport.TopicProbe;
 import java.security.MessageDigest;
@@ -69,7 +69,8 @@ class EvaluatorGiveUpIT {
     @BeforeAll
     static void setUp() {
         store = EvaluationFixture.openStore();
-        fixture = EvaluationFixture.create(store, "ds-giveup-it-" + UUID.randomUUID().toString().substring(0, 8));
+        fixture = EvaluationFixture.create(
+                store, "ds-giveup-it-" + UUID.randomUUID().toString().substring(0, 8));
     }
 
     @AfterAll
@@ -86,35 +87,59 @@ class EvaluatorGiveUpIT {
         String badKey = ObjectKeys.runPrefix(bad) + MARKER + "/best.ckpt";
         store.putBytes(badKey, bytes, "application/octet-stream"); // it exists: only the store's answer is bad
         store.putBytes(ObjectKeys.bestCheckpoint(good), bytes, "application/octet-stream");
-        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        GiveUpScenario scenario = GiveUpScenario.start(MARKER, ConfigProvider.getConfig().getValue(
-                "softcifar.s3.endpoint", String.class), Topics.CHECKPOINTS, () -> given().get(ManagementPort.url("/q/metrics")).asString());
-        scenario.send(bad, envelope(new CheckpointPublished(bad, 1, CheckpointPublished.KIND_BEST, true, badKey, sha,
-                bytes.length)), good, envelope(new CheckpointPublished(good, 1, CheckpointPublished.KIND_BEST, true,
-                ObjectKeys.bestCheckpoint(good), sha, bytes.length)));
+        String sha =
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        GiveUpScenario scenario = GiveUpScenario.start(
+                MARKER,
+                ConfigProvider.getConfig().getValue("softcifar.s3.endpoint", String.class),
+                Topics.CHECKPOINTS,
+                () -> given().get(ManagementPort.url("/q/metrics")).asString());
+        scenario.send(
+                bad,
+                envelope(new CheckpointPublished(
+                        bad, 1, CheckpointPublished.KIND_BEST, true, badKey, sha, bytes.length)),
+                good,
+                envelope(new CheckpointPublished(
+                        good,
+                        1,
+                        CheckpointPublished.KIND_BEST,
+                        true,
+                        ObjectKeys.bestCheckpoint(good),
+                        sha,
+                        bytes.length)));
         long t0 = System.nanoTime();
 
-        try (TopicProbe results = probe(Topics.EVALUATION_RESULTS); TopicProbe dlq = probe(Topics.CHECKPOINTS + ".dlq")) {
-            ConsumerRecord<String, String> completed = results.await(r -> good.equals(r.key())
-                    && r.value().contains(EvaluationCompleted.TYPE), WAIT).orElseThrow(() -> new AssertionError(
-                            "the checkpoint after the exhausted one was not evaluated"));
+        try (TopicProbe results = probe(Topics.EVALUATION_RESULTS);
+                TopicProbe dlq = probe(Topics.CHECKPOINTS + ".dlq")) {
+            ConsumerRecord<String, String> completed = results.await(
+                            r -> good.equals(r.key()) && r.value().contains(EvaluationCompleted.TYPE), WAIT)
+                    .orElseThrow(() -> new AssertionError("the checkpoint after the exhausted one was not evaluated"));
             double seconds = (System.nanoTime() - t0) / 1e9;
-            assertThat(EventCodec.decode(completed.value()).payloadAs(EvaluationCompleted.class).orElseThrow()
-                    .metrics()).containsKey("test/accuracy");
+            assertThat(EventCodec.decode(completed.value())
+                            .payloadAs(EvaluationCompleted.class)
+                            .orElseThrow()
+                            .metrics())
+                    .containsKey("test/accuracy");
 
             List<EvaluationFailed> failed = results.readFor(Duration.ofSeconds(1)).stream()
                     .filter(r -> bad.equals(r.key()))
                     .map(r -> EventCodec.decode(r.value()).payloadAs(EvaluationFailed.class))
-                    .flatMap(java.util.Optional::stream).toList();
-            assertThat(failed).as("one evaluation.failed for the exhausted checkpoint").hasSize(1);
+                    .flatMap(java.util.Optional::stream)
+                    .toList();
+            assertThat(failed)
+                    .as("one evaluation.failed for the exhausted checkpoint")
+                    .hasSize(1);
             String reason = scenario.assertGaveUp(dlq, bad, good);
             assertThat(failed.get(0).reason()).isEqualTo(reason);
             assertThat(reason).contains("Cannot download '" + badKey + "'");
-            assertThat(results.readFor(Duration.ZERO)).filteredOn(r -> bad.equals(r.key()))
+            assertThat(results.readFor(Duration.ZERO))
+                    .filteredOn(r -> bad.equals(r.key()))
                     .noneMatch(r -> r.value().contains(EvaluationCompleted.TYPE));
-            assertThat(store.exists(ObjectKeys.evaluationFile(bad, ObjectKeys.METRICS_FILE))).isFalse();
-            System.out.printf("evaluator give-up: reason '%s'; %d faults; both records settled in %.1f s%n", reason,
-                    scenario.faults(), seconds);
+            assertThat(store.exists(ObjectKeys.evaluationFile(bad, ObjectKeys.METRICS_FILE)))
+                    .isFalse();
+            System.out.printf(
+                    "evaluator give-up: reason '%s'; %d faults; both records settled in %.1f s%n",
+                    reason, scenario.faults(), seconds);
         }
     }
 

@@ -8,14 +8,13 @@ import static org.hamcrest.Matchers.hasItem;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.softcifar.testsupport.ManagementPort;
 import io.softcifar.contracts.events.CheckpointPublished;
 import io.softcifar.contracts.events.Correlation;
 import io.softcifar.contracts.events.EvaluationCompleted;
-import io.softcifar.contracts.events.Provenance;
 import io.softcifar.contracts.events.EvaluationFailed;
 import io.softcifar.contracts.events.EventCodec;
 import io.softcifar.contracts.events.EventEnvelope;
+import io.softcifar.contracts.events.Provenance;
 import io.softcifar.contracts.events.ReliabilityBin;
 import io.softcifar.contracts.storage.ObjectKeys;
 import io.softcifar.contracts.topics.Topics;
@@ -24,8 +23,9 @@ import io.softcifar.storage.ObjectInfo;
 import io.softcifar.storage.ObjectStore;
 import io.softcifar.testsupport.IndependentProvenance;
 import io.softcifar.testsupport.InfrastructureTestResource;
-import io.softcifar.testsupport.TestInfrastructure;
+import io.softcifar.testsupport.ManagementPort;
 import io.softcifar.testsupport.PrometheusText;
+import io.softcifar.testsupport.TestInfrastructure;
 import io.softcifar.testsupport.TopicProbe;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -62,9 +62,12 @@ class EvaluatorServiceIT {
     static void setUp() {
         TestInfrastructure infra = TestInfrastructure.get();
         store = EvaluationFixture.openStore();
-        fixture = EvaluationFixture.create(store, "ds-evaluator-it-" + UUID.randomUUID().toString().substring(0, 8));
-        producer = new KafkaProducer<>(Map.of("bootstrap.servers", infra.kafkaBootstrapServers()),
-                new StringSerializer(), new StringSerializer());
+        fixture = EvaluationFixture.create(
+                store, "ds-evaluator-it-" + UUID.randomUUID().toString().substring(0, 8));
+        producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", infra.kafkaBootstrapServers()),
+                new StringSerializer(),
+                new StringSerializer());
     }
 
     @AfterAll
@@ -85,9 +88,17 @@ class EvaluatorServiceIT {
         Map<String, Double> m = completed.metrics();
         assertThat(completed.datasetId()).isEqualTo(fixture.datasetId);
         // accuracy is a fraction (ml-core's unit, as the contract says), not percent
-        for (String fraction : List.of("test/accuracy", "test/ece", "test/overconfidence_error", "test/macro_precision",
-                "test/macro_recall", "ood/svhn_auroc", "ood/svhn_auroc_max_prob", "ood/svhn_auroc_native",
-                "ood/cifar100_auroc", "fgsm/0.005_decrease")) {
+        for (String fraction : List.of(
+                "test/accuracy",
+                "test/ece",
+                "test/overconfidence_error",
+                "test/macro_precision",
+                "test/macro_recall",
+                "ood/svhn_auroc",
+                "ood/svhn_auroc_max_prob",
+                "ood/svhn_auroc_native",
+                "ood/cifar100_auroc",
+                "fgsm/0.005_decrease")) {
             assertThat(m).containsKey(fraction);
             assertThat(m.get(fraction)).as(fraction).isBetween(0.0, 1.0);
         }
@@ -95,9 +106,12 @@ class EvaluatorServiceIT {
         assertThat(m.get("test/nll")).isGreaterThanOrEqualTo(0.0);
         assertThat(m.get("test/soft_cross_entropy")).isGreaterThanOrEqualTo(0.0);
         assertThat(m.get("test/soft_kl")).isGreaterThanOrEqualTo(-1e-9);
-        assertThat(m.keySet()).allMatch(k -> EvaluationCompleted.METRIC_NAME.matcher(k).matches());
+        assertThat(m.keySet())
+                .allMatch(k -> EvaluationCompleted.METRIC_NAME.matcher(k).matches());
         assertThat(completed.reliability()).hasSize(10);
-        assertThat(completed.reliability().stream().mapToInt(ReliabilityBin::count).sum())
+        assertThat(completed.reliability().stream()
+                        .mapToInt(ReliabilityBin::count)
+                        .sum())
                 .isEqualTo(fixture.split.test().length);
 
         // provenance: versions, commit, CPU and threads from other sources; the manifest's SHA-256 from its bytes
@@ -106,22 +120,32 @@ class EvaluatorServiceIT {
         IndependentProvenance.Expected expected = IndependentProvenance.expectedOnCpu(ai.djl.engine.Engine.class);
         System.out.printf("provenance: %s; expected %s%n", p.environmentLine(), expected);
         assertThat(List.of(p.djlVersion(), p.pytorchVersion(), p.gitCommit(), p.deviceName()))
-                .containsExactly(expected.djl(), expected.pytorch(), expected.commit().orElse(Provenance.UNKNOWN),
+                .containsExactly(
+                        expected.djl(),
+                        expected.pytorch(),
+                        expected.commit().orElse(Provenance.UNKNOWN),
                         expected.cpu());
         assertThat(p.threads()).isEqualTo(expected.threads());
         assertThat(p.device()).isEqualTo(Provenance.DEVICE_CPU);
         assertThat(p.projectVersion()).isEqualTo("0.1.0-SNAPSHOT");
         assertThat(p.configuration()).isNull();
         assertThat(p.configurationSha256()).isNull();
-        assertThat(p.datasetManifestSha256()).isEqualTo(IndependentProvenance.sha256(
-                store.getBytes(ObjectKeys.manifest(fixture.datasetId))));
+        assertThat(p.datasetManifestSha256())
+                .isEqualTo(IndependentProvenance.sha256(store.getBytes(ObjectKeys.manifest(fixture.datasetId))));
 
         // the files: dump first, metrics.json last (all present once the event is out)
         String prefix = ObjectKeys.evaluationPrefix(runId);
         List<String> keys = store.list(prefix).stream().map(ObjectInfo::key).toList();
-        assertThat(keys).contains(prefix + "dump.json", prefix + "reliability.json", prefix + "metrics.json",
-                prefix + "test_probabilities.npy", prefix + "test_labels.npy", prefix + "test_indices.npy",
-                prefix + "ood_svhn_logits.npy", prefix + "fgsm_0.005_predictions.npy");
+        assertThat(keys)
+                .contains(
+                        prefix + "dump.json",
+                        prefix + "reliability.json",
+                        prefix + "metrics.json",
+                        prefix + "test_probabilities.npy",
+                        prefix + "test_labels.npy",
+                        prefix + "test_indices.npy",
+                        prefix + "ood_svhn_logits.npy",
+                        prefix + "fgsm_0.005_predictions.npy");
         assertThat(completed.dumpKey()).isEqualTo(prefix + "dump.json");
         assertThat(store.stat(prefix + "metrics.json").orElseThrow().lastModified())
                 .isAfterOrEqualTo(store.stat(prefix + "dump.json").orElseThrow().lastModified());
@@ -130,7 +154,10 @@ class EvaluatorServiceIT {
         float[] probs = Npy.float32(store.getBytes(prefix + "test_probabilities.npy"), 10);
         long[] indices = Npy.int64(store.getBytes(prefix + "test_indices.npy"));
         int[] truth = fixture.testLabels();
-        assertThat(indices).containsExactly(java.util.Arrays.stream(fixture.split.test()).asLongStream().toArray());
+        assertThat(indices)
+                .containsExactly(java.util.Arrays.stream(fixture.split.test())
+                        .asLongStream()
+                        .toArray());
         int correct = 0;
         for (int i = 0; i < truth.length; i++) {
             int best = 0;
@@ -153,7 +180,9 @@ class EvaluatorServiceIT {
         var reliabilityJson = EventCodec.json().readTree(store.getBytes(prefix + "reliability.json"));
         assertThat(reliabilityJson.get("bins")).hasSize(10);
 
-        given().get("/api/evaluations/" + runId).then().statusCode(200)
+        given().get("/api/evaluations/" + runId)
+                .then()
+                .statusCode(200)
                 .body("runId", equalTo(runId))
                 .body("datasetId", equalTo(fixture.datasetId));
         given().get("/api/evaluations/no-such-run").then().statusCode(404);
@@ -181,12 +210,17 @@ class EvaluatorServiceIT {
         // under its original id (consumers drop it by id), and nothing is evaluated again
         store.delete(ObjectKeys.evaluationFile(runId, "published.json"));
         send(runId, envelope);
-        Awaitility.await().atMost(EVALUATION).until(() -> results(runId, EvaluationCompleted.TYPE).size() == 2);
+        Awaitility.await()
+                .atMost(EVALUATION)
+                .until(() -> results(runId, EvaluationCompleted.TYPE).size() == 2);
         List<ConsumerRecord<String, String>> both = results(runId, EvaluationCompleted.TYPE);
-        assertThat(EventCodec.decode(both.get(1).value()).eventId()).isEqualTo(EventCodec.decode(both.get(0).value()).eventId());
-        assertThat(EventCodec.decode(both.get(1).value()).payload()).isEqualTo(EventCodec.decode(both.get(0).value()).payload());
+        assertThat(EventCodec.decode(both.get(1).value()).eventId())
+                .isEqualTo(EventCodec.decode(both.get(0).value()).eventId());
+        assertThat(EventCodec.decode(both.get(1).value()).payload())
+                .isEqualTo(EventCodec.decode(both.get(0).value()).payload());
         assertThat(store.stat(metricsKey).orElseThrow().etag()).isEqualTo(etag);
-        Awaitility.await().atMost(Duration.ofSeconds(30))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> store.exists(ObjectKeys.evaluationFile(runId, "published.json")));
     }
 
@@ -204,8 +238,11 @@ class EvaluatorServiceIT {
 
         // a checkpoint whose announced SHA-256 is right, but which is not a checkpoint at all
         String unreadable = run("unreadable");
-        send(unreadable, envelope(uploadCheckpoint(unreadable, "not a checkpoint".getBytes(StandardCharsets.UTF_8)),
-                fixture.datasetId));
+        send(
+                unreadable,
+                envelope(
+                        uploadCheckpoint(unreadable, "not a checkpoint".getBytes(StandardCharsets.UTF_8)),
+                        fixture.datasetId));
 
         // the test split's shard is missing from the bucket
         String missingShard = run("missing-shard");
@@ -224,14 +261,17 @@ class EvaluatorServiceIT {
 
         // not an event at all
         String poisonKey = run("poison");
-        producer.send(new ProducerRecord<>(Topics.CHECKPOINTS, poisonKey, "{this is not an event")).get();
+        producer.send(new ProducerRecord<>(Topics.CHECKPOINTS, poisonKey, "{this is not an event"))
+                .get();
 
         // ... and a good one after all of them is still evaluated
         String good = run("after-failures");
         send(good, envelope(uploadCheckpoint(good, fixture.checkpointBytes), fixture.datasetId));
 
         assertThat(awaitFailed(changed)).contains("SHA-256").contains(announced.key());
-        assertThat(awaitFailed(unreadable)).contains(ObjectKeys.bestCheckpoint(unreadable)).doesNotContain("/tmp/");
+        assertThat(awaitFailed(unreadable))
+                .contains(ObjectKeys.bestCheckpoint(unreadable))
+                .doesNotContain("/tmp/");
         assertThat(awaitFailed(missingShard)).contains("missing").contains(brokenDataset + "/seed-3/test-00000.npz");
         assertThat(awaitFailed(missingDataset)).contains("ds-does-not-exist").contains("does not exist");
         assertThat(awaitFailed(noDataset)).contains("correlation.datasetId is missing");
@@ -239,15 +279,23 @@ class EvaluatorServiceIT {
 
         try (TopicProbe dlq = probe(Topics.CHECKPOINTS + ".dlq")) {
             for (String key : List.of(changed, unreadable, missingShard, missingDataset, noDataset, poisonKey)) {
-                Optional<ConsumerRecord<String, String>> dead = dlq.await(r -> key.equals(r.key()), Duration.ofSeconds(30));
+                Optional<ConsumerRecord<String, String>> dead =
+                        dlq.await(r -> key.equals(r.key()), Duration.ofSeconds(30));
                 assertThat(dead).as("dead letter of " + key).isPresent();
             }
-            String reason = new String(dlq.await(r -> poisonKey.equals(r.key()), Duration.ZERO).orElseThrow().headers()
-                    .lastHeader(EventConsumer.DLQ_REASON_HEADER).value(), StandardCharsets.UTF_8);
+            String reason = new String(
+                    dlq.await(r -> poisonKey.equals(r.key()), Duration.ZERO)
+                            .orElseThrow()
+                            .headers()
+                            .lastHeader(EventConsumer.DLQ_REASON_HEADER)
+                            .value(),
+                    StandardCharsets.UTF_8);
             assertThat(reason).startsWith("cannot decode");
         }
         for (String runId : List.of(changed, unreadable, missingShard, missingDataset, noDataset)) {
-            assertThat(store.list(ObjectKeys.evaluationPrefix(runId))).as("files left for " + runId).isEmpty();
+            assertThat(store.list(ObjectKeys.evaluationPrefix(runId)))
+                    .as("files left for " + runId)
+                    .isEmpty();
             given().get("/api/evaluations/" + runId).then().statusCode(404);
         }
     }
@@ -259,17 +307,24 @@ class EvaluatorServiceIT {
         String runId = run("not-final");
         CheckpointPublished best = uploadCheckpoint(runId, fixture.checkpointBytes);
         double ignoredBefore = evaluations("ignored");
-        CheckpointPublished epoch = new CheckpointPublished(runId, 1, CheckpointPublished.KIND_EPOCH, true,
-                ObjectKeys.epochCheckpoint(runId, 1), best.sha256(), best.bytes());
-        CheckpointPublished intermediate = new CheckpointPublished(runId, 1, CheckpointPublished.KIND_BEST, false,
-                best.key(), best.sha256(), best.bytes());
+        CheckpointPublished epoch = new CheckpointPublished(
+                runId,
+                1,
+                CheckpointPublished.KIND_EPOCH,
+                true,
+                ObjectKeys.epochCheckpoint(runId, 1),
+                best.sha256(),
+                best.bytes());
+        CheckpointPublished intermediate = new CheckpointPublished(
+                runId, 1, CheckpointPublished.KIND_BEST, false, best.key(), best.sha256(), best.bytes());
         send(runId, envelope(epoch, fixture.datasetId));
         send(runId, envelope(intermediate, fixture.datasetId));
 
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> evaluations("ignored") >= ignoredBefore + 2);
         assertThat(results(runId, EvaluationCompleted.TYPE)).isEmpty();
         assertThat(results(runId, EvaluationFailed.TYPE)).isEmpty();
-        assertThat(store.exists(ObjectKeys.evaluationFile(runId, ObjectKeys.METRICS_FILE))).isFalse();
+        assertThat(store.exists(ObjectKeys.evaluationFile(runId, ObjectKeys.METRICS_FILE)))
+                .isFalse();
     }
 
     /**
@@ -283,8 +338,19 @@ class EvaluatorServiceIT {
         CheckpointPublished best = uploadCheckpoint(runId, fixture.checkpointBytes);
         double fencedBefore = evaluations("fenced");
         double ignoredBefore = evaluations("ignored");
-        send(runId, envelope(new CheckpointPublished(runId, 2, CheckpointPublished.KIND_EPOCH, false,
-                ObjectKeys.lastCheckpoint(runId), best.sha256(), best.bytes(), 2L), fixture.datasetId));
+        send(
+                runId,
+                envelope(
+                        new CheckpointPublished(
+                                runId,
+                                2,
+                                CheckpointPublished.KIND_EPOCH,
+                                false,
+                                ObjectKeys.lastCheckpoint(runId),
+                                best.sha256(),
+                                best.bytes(),
+                                2L),
+                        fixture.datasetId));
         send(runId, envelope(best.withFencingToken(1L), fixture.datasetId));
 
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> evaluations("fenced") >= fencedBefore + 1);
@@ -292,7 +358,8 @@ class EvaluatorServiceIT {
         assertThat(evaluations("ignored")).as("the newer epoch checkpoint").isEqualTo(ignoredBefore + 1);
         assertThat(results(runId, EvaluationCompleted.TYPE)).isEmpty();
         assertThat(results(runId, EvaluationFailed.TYPE)).isEmpty();
-        assertThat(store.exists(ObjectKeys.evaluationFile(runId, ObjectKeys.METRICS_FILE))).isFalse();
+        assertThat(store.exists(ObjectKeys.evaluationFile(runId, ObjectKeys.METRICS_FILE)))
+                .isFalse();
 
         send(runId, envelope(best.withFencingToken(2L), fixture.datasetId));
         assertThat(awaitCompleted(runId).metrics()).containsKey("test/accuracy");
@@ -323,14 +390,23 @@ class EvaluatorServiceIT {
 
     @Test
     void healthMetricsAndOpenApiAreServed() {
-        given().get(ManagementPort.url("/q/health/ready")).then().statusCode(200).body("status", equalTo("UP"))
+        given().get(ManagementPort.url("/q/health/ready"))
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("UP"))
                 .body("checks.name", hasItem("object-store"))
                 .body("checks.name", hasItem("device"));
-        given().get(ManagementPort.url("/q/health/live")).then().statusCode(200).body("checks.name", hasItem("checkpoint-consumer"));
+        given().get(ManagementPort.url("/q/health/live"))
+                .then()
+                .statusCode(200)
+                .body("checks.name", hasItem("checkpoint-consumer"));
         assertThat(given().get("/q/openapi").asString()).contains("/api/evaluations/{runId}");
         String metrics = given().get(ManagementPort.url("/q/metrics")).asString();
-        assertThat(metrics).contains("softcifar_evaluator_evaluations_total", "softcifar_evaluator_evaluations_active",
-                "softcifar_evaluator_evaluation_seconds");
+        assertThat(metrics)
+                .contains(
+                        "softcifar_evaluator_evaluations_total",
+                        "softcifar_evaluator_evaluations_active",
+                        "softcifar_evaluator_evaluation_seconds");
     }
 
     // ------------------------------------------------------------------------------------------------------ helpers
@@ -356,20 +432,28 @@ class EvaluatorServiceIT {
 
     private static EvaluationCompleted awaitCompleted(String runId) {
         try (TopicProbe probe = probe(Topics.EVALUATION_RESULTS)) {
-            ConsumerRecord<String, String> r = probe.await(rec -> runId.equals(rec.key())
-                    && rec.value().contains(EvaluationCompleted.TYPE), EVALUATION)
+            ConsumerRecord<String, String> r = probe.await(
+                            rec -> runId.equals(rec.key()) && rec.value().contains(EvaluationCompleted.TYPE),
+                            EVALUATION)
                     .orElseThrow(() -> new AssertionError("no evaluation.completed for " + runId + "; failed: "
-                            + results(runId, EvaluationFailed.TYPE).stream().map(ConsumerRecord::value).toList()));
-            return EventCodec.decode(r.value()).payloadAs(EvaluationCompleted.class).orElseThrow();
+                            + results(runId, EvaluationFailed.TYPE).stream()
+                                    .map(ConsumerRecord::value)
+                                    .toList()));
+            return EventCodec.decode(r.value())
+                    .payloadAs(EvaluationCompleted.class)
+                    .orElseThrow();
         }
     }
 
     private static String awaitFailed(String runId) {
         try (TopicProbe probe = probe(Topics.EVALUATION_RESULTS)) {
-            ConsumerRecord<String, String> r = probe.await(rec -> runId.equals(rec.key())
-                    && rec.value().contains(EvaluationFailed.TYPE), EVALUATION)
+            ConsumerRecord<String, String> r = probe.await(
+                            rec -> runId.equals(rec.key()) && rec.value().contains(EvaluationFailed.TYPE), EVALUATION)
                     .orElseThrow(() -> new AssertionError("no evaluation.failed for " + runId));
-            String reason = EventCodec.decode(r.value()).payloadAs(EvaluationFailed.class).orElseThrow().reason();
+            String reason = EventCodec.decode(r.value())
+                    .payloadAs(EvaluationFailed.class)
+                    .orElseThrow()
+                    .reason();
             assertThat(reason).doesNotContain("\n");
             return reason;
         }
@@ -379,14 +463,19 @@ class EvaluatorServiceIT {
     private static List<ConsumerRecord<String, String>> results(String runId, String type) {
         try (TopicProbe probe = probe(Topics.EVALUATION_RESULTS)) {
             return probe.readFor(Duration.ofSeconds(2)).stream()
-                    .filter(r -> runId.equals(r.key()) && type.equals(EventCodec.decode(r.value()).type()))
+                    .filter(r -> runId.equals(r.key())
+                            && type.equals(EventCodec.decode(r.value()).type()))
                     .toList();
         }
     }
 
     private static double evaluations(String outcome) {
-        return PrometheusText.sum(given().get(ManagementPort.url("/q/metrics")).asString(), "softcifar_evaluator_evaluations_total",
-                "outcome", outcome).orElse(0);
+        return PrometheusText.sum(
+                        given().get(ManagementPort.url("/q/metrics")).asString(),
+                        "softcifar_evaluator_evaluations_total",
+                        "outcome",
+                        outcome)
+                .orElse(0);
     }
 
     private static TopicProbe probe(String topic) {

@@ -38,7 +38,8 @@ final class Npy {
         if (!header.contains("'descr': '" + dtype + "'") || header.contains("'fortran_order': True")) {
             throw new AssertionError("unexpected .npy header " + header + " (expected " + dtype + ", C order)");
         }
-        return ByteBuffer.wrap(file, start + headerLength, file.length - start - headerLength).slice()
+        return ByteBuffer.wrap(file, start + headerLength, file.length - start - headerLength)
+                .slice()
                 .order(ByteOrder.LITTLE_ENDIAN);
     }
 }

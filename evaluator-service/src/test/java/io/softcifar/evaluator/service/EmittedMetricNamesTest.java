@@ -36,8 +36,17 @@ class EmittedMetricNamesTest {
 
     private static final int IMAGES = 200;
     private static final long RUN_SEED = 3;
-    private static final List<String> CLASSIFIER = List.of("accuracy", "ece", "ece_true_class",
-            "overconfidence_error", "nll", "brier", "macro_precision", "macro_recall", "soft_cross_entropy", "soft_kl");
+    private static final List<String> CLASSIFIER = List.of(
+            "accuracy",
+            "ece",
+            "ece_true_class",
+            "overconfidence_error",
+            "nll",
+            "brier",
+            "macro_precision",
+            "macro_recall",
+            "soft_cross_entropy",
+            "soft_kl");
     private static final List<String> SETS = List.of("svhn", "cifar100");
     private static final List<Double> EPSILONS = List.of(0.0, 0.005, 0.01);
 
@@ -56,17 +65,29 @@ class EmittedMetricNamesTest {
                 .withWarmupEpochs(0)
                 .withAugment(false)
                 .withSeed(RUN_SEED);
-        Path checkpoint = Trainer.train(config, TrainingData.of(data, Splits.seeded(IMAGES, RUN_SEED), config),
-                Trainer.Options.defaults(root.resolve(method.id())), null).bestCheckpoint();
+        Path checkpoint = Trainer.train(
+                        config,
+                        TrainingData.of(data, Splits.seeded(IMAGES, RUN_SEED), config),
+                        Trainer.Options.defaults(root.resolve(method.id())),
+                        null)
+                .bestCheckpoint();
         Map<String, LabeledImages> ood = new LinkedHashMap<>();
         ood.put("svhn", SyntheticData.svhnLikeImages(20, 31));
         ood.put("cifar100", SyntheticData.cifar100LikeImages(20, 32));
-        EvaluationResult result = Evaluator.evaluate(checkpoint, data, ood, EvaluationOptions.defaults()
-                .withFgsmEpsilons(EPSILONS).withMcSamples(2).withSngpMcSamples(method == Method.SNGP ? 4 : 0));
+        EvaluationResult result = Evaluator.evaluate(
+                checkpoint,
+                data,
+                ood,
+                EvaluationOptions.defaults()
+                        .withFgsmEpsilons(EPSILONS)
+                        .withMcSamples(2)
+                        .withSngpMcSamples(method == Method.SNGP ? 4 : 0));
 
         Map<String, Double> reported = result.metrics().metrics();
-        assertThat(reported.keySet()).allSatisfy(name ->
-                assertThat(MetricCatalogue.lookup(name)).as("catalogue entry of %s", name).isPresent());
+        assertThat(reported.keySet())
+                .allSatisfy(name -> assertThat(MetricCatalogue.lookup(name))
+                        .as("catalogue entry of %s", name)
+                        .isPresent());
         assertThat(reported.keySet()).containsAll(expected(method));
         // and the service publishes exactly these names
         assertThat(MetricMapping.toEventMetrics(result.metrics())).isEqualTo(reported);
@@ -85,7 +106,7 @@ class EmittedMetricNamesTest {
                 splits.addAll(List.of("test_mc", "test_mc_logits"));
                 scores.addAll(List.of("_mc_max_prob", "_mc_logits_max_logit"));
             }
-            default -> { }
+            default -> {}
         }
         List<String> out = new ArrayList<>();
         splits.forEach(split -> CLASSIFIER.forEach(m -> out.add(split + "/" + m)));

@@ -23,16 +23,17 @@ final class BrokerLifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
 
-    private BrokerLifecycle() {
-    }
+    private BrokerLifecycle() {}
 
     /** Kafka's own check of the settings, so that a bad override is reported as such, before formatting. */
     static KafkaConfig validated(Map<String, String> settings, Path configFile) {
         try {
             return new KafkaConfig(settings, false);
         } catch (RuntimeException e) {
-            throw new InfrastructureException("Kafka refused the broker settings (written to " + configFile + "): "
-                    + InfrastructureException.rootMessage(e), e);
+            throw new InfrastructureException(
+                    "Kafka refused the broker settings (written to " + configFile + "): "
+                            + InfrastructureException.rootMessage(e),
+                    e);
         }
     }
 
@@ -44,13 +45,17 @@ final class BrokerLifecycle {
         } catch (TimeoutException e) {
             // best effort: startup() may still be running on its thread; shutdown() stops what it has started
             stopQuietly(server);
-            throw new InfrastructureException("Kafka broker did not become ready on " + where + " within "
-                    + timeout.toSeconds() + " s: startup did not finish (controller port " + controller
-                    + ", data " + dir + ")", e);
+            throw new InfrastructureException(
+                    "Kafka broker did not become ready on " + where + " within "
+                            + timeout.toSeconds() + " s: startup did not finish (controller port " + controller
+                            + ", data " + dir + ")",
+                    e);
         } catch (ExecutionException e) {
             stopQuietly(server);
-            throw new InfrastructureException("Kafka broker could not start on " + where + " (controller port "
-                    + controller + ", data " + dir + "): " + InfrastructureException.rootMessage(e), e.getCause());
+            throw new InfrastructureException(
+                    "Kafka broker could not start on " + where + " (controller port " + controller + ", data " + dir
+                            + "): " + InfrastructureException.rootMessage(e),
+                    e.getCause());
         }
         return server;
     }
@@ -59,14 +64,17 @@ final class BrokerLifecycle {
      * Waits until the node serves clients; with SCRAM users, creates them and waits until the first one is served
      * over the SASL_SSL listener.
      */
-    static void awaitReady(EmbeddedKafka kafka, Map<String, String> scramUsers, BrokerTls tls, long deadline,
-            Duration timeout) {
+    static void awaitReady(
+            EmbeddedKafka kafka, Map<String, String> scramUsers, BrokerTls tls, long deadline, Duration timeout) {
         KafkaAdmin.awaitReady(kafka.bootstrapServers(), deadline, timeout);
         if (tls != null) {
             KafkaAdmin.upsertScramUsers(kafka.bootstrapServers(), scramUsers);
             Map.Entry<String, String> first = scramUsers.entrySet().iterator().next();
-            KafkaAdmin.awaitReady(kafka.secureBootstrapServers(), scramClient(first.getKey(), first.getValue(), tls),
-                    deadline, timeout);
+            KafkaAdmin.awaitReady(
+                    kafka.secureBootstrapServers(),
+                    scramClient(first.getKey(), first.getValue(), tls),
+                    deadline,
+                    timeout);
         }
     }
 
@@ -84,8 +92,10 @@ final class BrokerLifecycle {
         Map<String, Object> props = new LinkedHashMap<>();
         props.put("security.protocol", "SASL_SSL");
         props.put("sasl.mechanism", "SCRAM-SHA-512");
-        props.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required "
-                + "username=\"" + escapeJaas(user) + "\" password=\"" + escapeJaas(password) + "\";");
+        props.put(
+                "sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required " + "username=\"" + escapeJaas(user)
+                        + "\" password=\"" + escapeJaas(password) + "\";");
         props.put("ssl.truststore.type", "PEM");
         props.put("ssl.truststore.location", tls.caCertificate().toString());
         return props;
@@ -99,17 +109,18 @@ final class BrokerLifecycle {
      * Runs the blocking {@code KafkaRaftServer.startup()} on its own thread, so that a broker that never comes
      * up (e.g. a controller without quorum) fails the caller after the timeout instead of hanging it.
      */
-    private static void runWithTimeout(Runnable task, Duration timeout)
-            throws ExecutionException, TimeoutException {
+    private static void runWithTimeout(Runnable task, Duration timeout) throws ExecutionException, TimeoutException {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        Thread thread = new Thread(() -> {
-            try {
-                task.run();
-                done.complete(null);
-            } catch (Throwable t) {
-                done.completeExceptionally(t);
-            }
-        }, "softcifar-kafka-startup");
+        Thread thread = new Thread(
+                () -> {
+                    try {
+                        task.run();
+                        done.complete(null);
+                    } catch (Throwable t) {
+                        done.completeExceptionally(t);
+                    }
+                },
+                "softcifar-kafka-startup");
         // Kafka instantiates plugins by class name through the context class loader, and the threads it starts
         // inherit this one's. Under a Quarkus test that loader is Quarkus's, which has its own copies of the Kafka
         // classes: the broker then fails with NoSuchMethodException on DefaultStatePersister. Use ours.

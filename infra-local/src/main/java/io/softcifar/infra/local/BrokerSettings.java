@@ -12,15 +12,14 @@ import java.util.Properties;
 /** The configuration of the single-node KRaft broker of {@link EmbeddedKafka}. */
 final class BrokerSettings {
 
-    private BrokerSettings() {
-    }
+    private BrokerSettings() {}
 
     /**
      * Node 1 as broker and controller on 127.0.0.1, with a static one-voter quorum. The settings a production
      * cluster would not use are commented; {@code overrides} are applied last.
      */
-    static Map<String, String> singleNode(Path logDir, int brokerPort, int controllerPort, boolean autoCreateTopics,
-            Map<String, String> overrides) {
+    static Map<String, String> singleNode(
+            Path logDir, int brokerPort, int controllerPort, boolean autoCreateTopics, Map<String, String> overrides) {
         String host = LoopbackPorts.HOST;
         Map<String, String> s = new LinkedHashMap<>();
         s.put("process.roles", "broker,controller");
@@ -64,7 +63,8 @@ final class BrokerSettings {
         s.put("listener.security.protocol.map", base.get("listener.security.protocol.map") + ",SECURE:SASL_SSL");
         s.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
         s.put("listener.name.secure.sasl.enabled.mechanisms", "SCRAM-SHA-512");
-        s.put("listener.name.secure.scram-sha-512.sasl.jaas.config",
+        s.put(
+                "listener.name.secure.scram-sha-512.sasl.jaas.config",
                 "org.apache.kafka.common.security.scram.ScramLoginModule required;");
         s.put("listener.name.secure.ssl.keystore.type", "PKCS12");
         s.put("listener.name.secure.ssl.keystore.location", tls.keystore().toString());
@@ -81,8 +81,8 @@ final class BrokerSettings {
             props.store(out, "written by io.softcifar.infra.local.EmbeddedKafka on every start");
             return file;
         } catch (IOException e) {
-            throw new InfrastructureException("Cannot write the Kafka configuration " + file + ": "
-                    + InfrastructureException.rootMessage(e), e);
+            throw new InfrastructureException(
+                    "Cannot write the Kafka configuration " + file + ": " + InfrastructureException.rootMessage(e), e);
         }
     }
 }

@@ -26,8 +26,8 @@ import java.util.concurrent.TimeUnit;
  * @param caTruststore the certificate in a PKCS12 trust store
  * @param caTruststorePassword that store's password
  */
-record BrokerTls(Path keystore, String keystorePassword, Path caCertificate, Path caTruststore,
-        String caTruststorePassword) {
+record BrokerTls(
+        Path keystore, String keystorePassword, Path caCertificate, Path caTruststore, String caTruststorePassword) {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final long KEYTOOL_TIMEOUT_S = 60;
@@ -42,11 +42,31 @@ record BrokerTls(Path keystore, String keystorePassword, Path caCertificate, Pat
                 Files.deleteIfExists(old);
             }
             String keyPassword = randomPassword();
-            keytool(dir, "-genkeypair", "-alias", "broker", "-keyalg", "EC", "-groupname", "secp256r1",
-                    "-sigalg", "SHA256withECDSA", "-dname", "CN=localhost,O=softcifar embedded Kafka",
-                    "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "30",
-                    "-keystore", keystore.toString(), "-storetype", "PKCS12",
-                    "-storepass:env", "SOFTCIFAR_KEYTOOL_PASSWORD", "-keypass:env", "SOFTCIFAR_KEYTOOL_PASSWORD",
+            keytool(
+                    dir,
+                    "-genkeypair",
+                    "-alias",
+                    "broker",
+                    "-keyalg",
+                    "EC",
+                    "-groupname",
+                    "secp256r1",
+                    "-sigalg",
+                    "SHA256withECDSA",
+                    "-dname",
+                    "CN=localhost,O=softcifar embedded Kafka",
+                    "-ext",
+                    "SAN=ip:127.0.0.1,dns:localhost",
+                    "-validity",
+                    "30",
+                    "-keystore",
+                    keystore.toString(),
+                    "-storetype",
+                    "PKCS12",
+                    "-storepass:env",
+                    "SOFTCIFAR_KEYTOOL_PASSWORD",
+                    "-keypass:env",
+                    "SOFTCIFAR_KEYTOOL_PASSWORD",
                     keyPassword);
             Certificate certificate = brokerCertificate(keystore, keyPassword);
             Files.writeString(ca, pem(certificate), StandardCharsets.US_ASCII);
@@ -59,8 +79,10 @@ record BrokerTls(Path keystore, String keystorePassword, Path caCertificate, Pat
             }
             return new BrokerTls(keystore, keyPassword, ca, caStore, caPassword);
         } catch (IOException | GeneralSecurityException e) {
-            throw new InfrastructureException("Could not generate the TLS key store of the embedded Kafka broker in "
-                    + dir + ": " + InfrastructureException.rootMessage(e), e);
+            throw new InfrastructureException(
+                    "Could not generate the TLS key store of the embedded Kafka broker in " + dir + ": "
+                            + InfrastructureException.rootMessage(e),
+                    e);
         }
     }
 
@@ -69,7 +91,8 @@ record BrokerTls(Path keystore, String keystorePassword, Path caCertificate, Pat
         List<String> command = new java.util.ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
         command.addAll(List.of(argsThenPassword).subList(0, argsThenPassword.length - 1));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
         builder.environment().put("SOFTCIFAR_KEYTOOL_PASSWORD", argsThenPassword[argsThenPassword.length - 1]);
         Process process = builder.start();
         try (InputStream output = process.getInputStream()) {

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,15 +14,15 @@ final class Directories {
 
     private static final Logger LOG = LoggerFactory.getLogger(Directories.class);
 
-    private Directories() {
-    }
+    private Directories() {}
 
     static Path createTemp(String prefix) {
         try {
             return Files.createTempDirectory(prefix);
         } catch (IOException e) {
-            throw new InfrastructureException("Cannot create a temporary directory for " + prefix + ": "
-                    + InfrastructureException.rootMessage(e), e);
+            throw new InfrastructureException(
+                    "Cannot create a temporary directory for " + prefix + ": " + InfrastructureException.rootMessage(e),
+                    e);
         }
     }
 
@@ -31,8 +30,10 @@ final class Directories {
         try {
             return Files.createDirectories(dir).toAbsolutePath();
         } catch (IOException e) {
-            throw new InfrastructureException("Cannot create the " + what + " data directory " + dir + ": "
-                    + InfrastructureException.rootMessage(e), e);
+            throw new InfrastructureException(
+                    "Cannot create the " + what + " data directory " + dir + ": "
+                            + InfrastructureException.rootMessage(e),
+                    e);
         }
     }
 

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.slf4j.Logger;
@@ -45,8 +44,14 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final BrokerTls tls;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedKafka(KafkaRaftServer server, Path dataDir, boolean temporary, int brokerPort,
-            int controllerPort, int securePort, BrokerTls tls) {
+    private EmbeddedKafka(
+            KafkaRaftServer server,
+            Path dataDir,
+            boolean temporary,
+            int brokerPort,
+            int controllerPort,
+            int securePort,
+            BrokerTls tls) {
         this.server = server;
         this.dataDir = dataDir;
         this.temporary = temporary;
@@ -156,8 +161,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         private final Map<String, String> scramUsers = new LinkedHashMap<>();
         private int securePort;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Keep the broker's data here, formatted on the first start only (default: a temporary directory). */
         public Builder optDataDir(Path dir) {
@@ -204,7 +208,8 @@ public final class EmbeddedKafka implements AutoCloseable {
          * the first user (a cluster description, which needs no ACL under {@link #optAclAuthorizer}).
          */
         public Builder optScramUser(String name, String password) {
-            if (Objects.requireNonNull(name, "name").isEmpty() || Objects.requireNonNull(password, "password").isEmpty()) {
+            if (Objects.requireNonNull(name, "name").isEmpty()
+                    || Objects.requireNonNull(password, "password").isEmpty()) {
                 throw new IllegalArgumentException("SCRAM user name and password must not be empty");
             }
             scramUsers.put(name, password);
@@ -247,7 +252,8 @@ public final class EmbeddedKafka implements AutoCloseable {
          */
         public EmbeddedKafka start() {
             boolean temporary = dataDir == null;
-            Path dir = temporary ? Directories.createTemp("softcifar-kafka-") : Directories.createKept(dataDir, "Kafka");
+            Path dir =
+                    temporary ? Directories.createTemp("softcifar-kafka-") : Directories.createKept(dataDir, "Kafka");
             try {
                 int broker = resolvePort(brokerPort, "Kafka broker", controllerPort);
                 int controller = resolvePort(controllerPort, "Kafka controller", broker);
@@ -276,8 +282,14 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
         }
 
-        private EmbeddedKafka launch(KafkaConfig config, Path dir, boolean temporary, int broker, int controller,
-                int secure, BrokerTls tls) {
+        private EmbeddedKafka launch(
+                KafkaConfig config,
+                Path dir,
+                boolean temporary,
+                int broker,
+                int controller,
+                int secure,
+                BrokerTls tls) {
             long start = System.nanoTime();
             long deadline = start + startupTimeout.toNanos();
             String where = LoopbackPorts.HOST + ":" + broker;
@@ -298,8 +310,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             if (requested != 0) {
                 for (int t : taken) {
                     if (requested == t) {
-                        throw new IllegalArgumentException("Kafka broker, controller and SASL_SSL ports must "
-                                + "differ, two are " + requested);
+                        throw new IllegalArgumentException(
+                                "Kafka broker, controller and SASL_SSL ports must " + "differ, two are " + requested);
                     }
                 }
                 LoopbackPorts.requireFree(requested, what);

@@ -6,7 +6,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
@@ -93,8 +92,7 @@ public final class EmbeddedS3 implements AutoCloseable {
         private String accessKey = "local-" + randomHex(8);
         private String secretKey = randomHex(20);
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Keep the objects in this directory (default: in memory, gone on close). */
         public Builder optDataDir(Path dir) {
@@ -136,13 +134,18 @@ public final class EmbeddedS3 implements AutoCloseable {
                 proxy.start();
             } catch (Exception e) {
                 stopQuietly(proxy);
-                throw new InfrastructureException("S3 server could not start on " + LoopbackPorts.HOST + ":"
-                        + (port == 0 ? "<free port>" : port) + (dir == null ? "" : " (data " + dir + ")") + ": "
-                        + InfrastructureException.rootMessage(e), e);
+                throw new InfrastructureException(
+                        "S3 server could not start on " + LoopbackPorts.HOST + ":"
+                                + (port == 0 ? "<free port>" : port) + (dir == null ? "" : " (data " + dir + ")") + ": "
+                                + InfrastructureException.rootMessage(e),
+                        e);
             }
             EmbeddedS3 s3 = new EmbeddedS3(proxy, accessKey, secretKey, dir);
-            LOG.info("S3 server ready on {} in {} ms ({})", s3.endpoint(),
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), dir == null ? "in memory" : "data " + dir);
+            LOG.info(
+                    "S3 server ready on {} in {} ms ({})",
+                    s3.endpoint(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+                    dir == null ? "in memory" : "data " + dir);
             return s3;
         }
 

@@ -5,7 +5,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import kafka.tools.StorageTool;
 import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
@@ -19,8 +18,7 @@ final class KRaftStorage {
 
     private static final Logger LOG = LoggerFactory.getLogger(KRaftStorage.class);
 
-    private KRaftStorage() {
-    }
+    private KRaftStorage() {}
 
     static boolean isFormatted(Path logDir) {
         return Files.isRegularFile(logDir.resolve("meta.properties"));
@@ -39,8 +37,8 @@ final class KRaftStorage {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         int exitCode;
         try (PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-            exitCode = StorageTool.execute(new String[] {
-                "format", "--config", configFile.toString(), "--cluster-id", clusterId}, out);
+            exitCode = StorageTool.execute(
+                    new String[] {"format", "--config", configFile.toString(), "--cluster-id", clusterId}, out);
         } catch (RuntimeException e) {
             throw failure(logDir, InfrastructureException.rootMessage(e) + tail(output), e);
         }
@@ -51,8 +49,10 @@ final class KRaftStorage {
     }
 
     private static InfrastructureException failure(Path logDir, String problem, Throwable cause) {
-        return new InfrastructureException("Could not format the Kafka log directory " + logDir + ": " + problem
-                + ". If it holds data of another broker, delete it or choose another data directory.", cause);
+        return new InfrastructureException(
+                "Could not format the Kafka log directory " + logDir + ": " + problem
+                        + ". If it holds data of another broker, delete it or choose another data directory.",
+                cause);
     }
 
     private static String tail(ByteArrayOutputStream output) {

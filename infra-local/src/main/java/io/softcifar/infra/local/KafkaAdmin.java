@@ -8,7 +8,6 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -30,8 +29,7 @@ public final class KafkaAdmin {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaAdmin.class);
     private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(30);
 
-    private KafkaAdmin() {
-    }
+    private KafkaAdmin() {}
 
     /**
      * Blocks until the broker at {@code bootstrapServers} lists itself in the cluster metadata, which is when
@@ -43,29 +41,33 @@ public final class KafkaAdmin {
     }
 
     /** The same with further client settings ({@code security.protocol}, SASL, truststore) for the listener. */
-    public static void awaitReady(String bootstrapServers, Map<String, Object> clientSettings, long deadline,
-            Duration timeout) {
+    public static void awaitReady(
+            String bootstrapServers, Map<String, Object> clientSettings, long deadline, Duration timeout) {
         Throwable lastError = null;
         try (Admin admin = create(bootstrapServers, timeout, clientSettings)) {
             while (System.nanoTime() < deadline) {
                 long remainingMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
                 try {
-                    if (!admin.describeCluster().nodes().get(remainingMs, TimeUnit.MILLISECONDS).isEmpty()) {
+                    if (!admin.describeCluster()
+                            .nodes()
+                            .get(remainingMs, TimeUnit.MILLISECONDS)
+                            .isEmpty()) {
                         return;
                     }
                 } catch (ExecutionException | TimeoutException e) {
                     lastError = e;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new InfrastructureException("Interrupted while waiting for the Kafka broker on "
-                            + bootstrapServers, e);
+                    throw new InfrastructureException(
+                            "Interrupted while waiting for the Kafka broker on " + bootstrapServers, e);
                 }
                 sleep(100);
             }
         }
-        throw new InfrastructureException("Kafka broker did not become ready on " + bootstrapServers + " within "
-                + timeout.toSeconds() + " s: "
-                + (lastError == null ? "it lists no brokers" : InfrastructureException.rootMessage(lastError)),
+        throw new InfrastructureException(
+                "Kafka broker did not become ready on " + bootstrapServers + " within "
+                        + timeout.toSeconds() + " s: "
+                        + (lastError == null ? "it lists no brokers" : InfrastructureException.rootMessage(lastError)),
                 lastError);
     }
 
@@ -82,15 +84,15 @@ public final class KafkaAdmin {
             requests.add(new NewTopic(topic.name(), topic.partitions(), (short) 1).configs(topic.configs()));
         }
         try (Admin admin = create(bootstrapServers, TOPIC_TIMEOUT)) {
-            Map<String, KafkaFuture<Void>> results = admin.createTopics(requests).values();
+            Map<String, KafkaFuture<Void>> results =
+                    admin.createTopics(requests).values();
             for (TopicSpec topic : topics) {
                 awaitCreated(topic, results.get(topic.name()), bootstrapServers);
             }
         }
     }
 
-    private static void awaitCreated(TopicSpec topic, KafkaFuture<Void> result,
-            String bootstrapServers) {
+    private static void awaitCreated(TopicSpec topic, KafkaFuture<Void> result, String bootstrapServers) {
         try {
             result.get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             LOG.debug("Created topic {} on {}", topic, bootstrapServers);
@@ -108,9 +110,11 @@ public final class KafkaAdmin {
     }
 
     private static InfrastructureException topicFailure(TopicSpec topic, String bootstrapServers, Throwable cause) {
-        return new InfrastructureException("Could not create Kafka topic '" + topic.name() + "' (" + topic.partitions()
-                + " partitions, configs " + topic.configs() + ") on " + bootstrapServers + ": "
-                + InfrastructureException.rootMessage(cause), cause);
+        return new InfrastructureException(
+                "Could not create Kafka topic '" + topic.name() + "' (" + topic.partitions()
+                        + " partitions, configs " + topic.configs() + ") on " + bootstrapServers + ": "
+                        + InfrastructureException.rootMessage(cause),
+                cause);
     }
 
     /**
@@ -119,13 +123,15 @@ public final class KafkaAdmin {
      */
     static void upsertScramUsers(String bootstrapServers, Map<String, String> users) {
         List<UserScramCredentialAlteration> alterations = new ArrayList<>();
-        users.forEach((name, password) -> alterations.add(new UserScramCredentialUpsertion(name,
-                new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), password)));
+        users.forEach((name, password) -> alterations.add(new UserScramCredentialUpsertion(
+                name, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), password)));
         try (Admin admin = create(bootstrapServers, TOPIC_TIMEOUT)) {
             admin.alterUserScramCredentials(alterations).all().get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            throw new InfrastructureException("Could not create the SCRAM users " + users.keySet() + " on "
-                    + bootstrapServers + ": " + InfrastructureException.rootMessage(e), e);
+            throw new InfrastructureException(
+                    "Could not create the SCRAM users " + users.keySet() + " on " + bootstrapServers + ": "
+                            + InfrastructureException.rootMessage(e),
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InfrastructureException("Interrupted while creating SCRAM users on " + bootstrapServers, e);

@@ -15,8 +15,7 @@ final class LoopbackPorts {
 
     static final String HOST = "127.0.0.1";
 
-    private LoopbackPorts() {
-    }
+    private LoopbackPorts() {}
 
     /**
      * A port that was free a moment ago. The kernel hands out ephemeral ports in a random order, so the window in
@@ -29,8 +28,8 @@ final class LoopbackPorts {
             socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), 0));
             return socket.getLocalPort();
         } catch (IOException e) {
-            throw new InfrastructureException("No free port on " + HOST + ": "
-                    + InfrastructureException.rootMessage(e), e);
+            throw new InfrastructureException(
+                    "No free port on " + HOST + ": " + InfrastructureException.rootMessage(e), e);
         }
     }
 
@@ -40,9 +39,11 @@ final class LoopbackPorts {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));
         } catch (IOException e) {
-            throw new InfrastructureException(what + " port " + HOST + ":" + port
-                    + " is already in use (is another broker or `softcifar up` running?): "
-                    + InfrastructureException.rootMessage(e), e);
+            throw new InfrastructureException(
+                    what + " port " + HOST + ":" + port
+                            + " is already in use (is another broker or `softcifar up` running?): "
+                            + InfrastructureException.rootMessage(e),
+                    e);
         }
     }
 

@@ -1,6 +1,5 @@
 package io.softcifar.infra.local;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,7 +9,6 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
@@ -68,9 +66,11 @@ class EmbeddedKafkaIT {
 
     @Test
     void createsACompactedTopicWithItsPartitionsAndConfig() throws Exception {
-        kafka.createTopics(new TopicSpec("it.state", 3, Map.of("cleanup.policy", "compact", "retention.ms", "3600000")));
+        kafka.createTopics(
+                new TopicSpec("it.state", 3, Map.of("cleanup.policy", "compact", "retention.ms", "3600000")));
 
-        TopicDescription description = admin.describeTopics(List.of("it.state")).allTopicNames().get().get("it.state");
+        TopicDescription description =
+                admin.describeTopics(List.of("it.state")).allTopicNames().get().get("it.state");
         assertThat(description.partitions()).hasSize(3);
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, "it.state");
         Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
@@ -84,8 +84,10 @@ class EmbeddedKafkaIT {
         kafka.createTopics(TopicSpec.of("it.twice", 2), TopicSpec.of("it.twice-sibling", 1));
 
         // the broker's metadata follows the controller's a moment later (seen once: the sibling not yet listed)
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(admin.listTopics().names().get()).contains("it.twice", "it.twice-sibling"));
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(10))
+                .untilAsserted(
+                        () -> assertThat(admin.listTopics().names().get()).contains("it.twice", "it.twice-sibling"));
     }
 
     @Test
@@ -97,7 +99,9 @@ class EmbeddedKafkaIT {
 
     @Test
     void aBadBrokerSettingIsReportedBeforeAnythingStarts() {
-        assertThatThrownBy(() -> EmbeddedKafka.builder().optBrokerProperty("num.partitions", "many").start())
+        assertThatThrownBy(() -> EmbeddedKafka.builder()
+                        .optBrokerProperty("num.partitions", "many")
+                        .start())
                 .isInstanceOf(InfrastructureException.class)
                 .hasMessageContaining("Kafka refused the broker settings")
                 .hasMessageContaining("num.partitions");

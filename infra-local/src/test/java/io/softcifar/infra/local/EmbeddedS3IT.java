@@ -1,15 +1,7 @@
 package io.softcifar.infra.local;
 
-import io.softcifar.infra.local.EmbeddedS3;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
@@ -20,6 +12,11 @@ import io.minio.PutObjectArgs;
 import io.minio.Result;
 import io.minio.errors.ErrorResponseException;
 import io.minio.messages.Item;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,8 +72,12 @@ class EmbeddedS3IT {
     void servesAByteRange() throws Exception {
         put(client, "it-bucket", "range.txt", "0123456789");
 
-        try (var in = client.getObject(GetObjectArgs.builder().bucket("it-bucket").object("range.txt")
-                .offset(3L).length(4L).build())) {
+        try (var in = client.getObject(GetObjectArgs.builder()
+                .bucket("it-bucket")
+                .object("range.txt")
+                .offset(3L)
+                .length(4L)
+                .build())) {
             assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("3456");
         }
     }
@@ -87,8 +88,11 @@ class EmbeddedS3IT {
         put(client, "it-bucket", "tree/x/y/2", "2");
 
         List<String> names = new ArrayList<>();
-        for (Result<Item> item : client.listObjects(ListObjectsArgs.builder().bucket("it-bucket").prefix("tree/")
-                .recursive(true).build())) {
+        for (Result<Item> item : client.listObjects(ListObjectsArgs.builder()
+                .bucket("it-bucket")
+                .prefix("tree/")
+                .recursive(true)
+                .build())) {
             names.add(item.get().objectName());
         }
         assertThat(names).containsExactly("tree/x/1", "tree/x/y/2");
@@ -97,7 +101,8 @@ class EmbeddedS3IT {
     @Test
     void refusesAWrongSecretKey() throws Exception {
         try (MinioClient wrong = clientFor(s3, "not-the-secret")) {
-            assertThatThrownBy(() -> wrong.bucketExists(BucketExistsArgs.builder().bucket("it-bucket").build()))
+            assertThatThrownBy(() -> wrong.bucketExists(
+                            BucketExistsArgs.builder().bucket("it-bucket").build()))
                     .isInstanceOf(ErrorResponseException.class);
         }
     }
@@ -119,18 +124,23 @@ class EmbeddedS3IT {
     }
 
     private static MinioClient clientFor(EmbeddedS3 server, String secretKey) {
-        return MinioClient.builder().endpoint(server.endpoint()).credentials(server.accessKey(), secretKey)
-                .region("us-east-1").build();
+        return MinioClient.builder()
+                .endpoint(server.endpoint())
+                .credentials(server.accessKey(), secretKey)
+                .region("us-east-1")
+                .build();
     }
 
     private static void put(MinioClient c, String bucket, String key, String text) throws Exception {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        c.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
-                .stream(new ByteArrayInputStream(bytes), bytes.length, -1).build());
+        c.putObject(PutObjectArgs.builder().bucket(bucket).object(key).stream(
+                        new ByteArrayInputStream(bytes), bytes.length, -1)
+                .build());
     }
 
     private static String get(MinioClient c, String bucket, String key) throws Exception {
-        try (var in = c.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+        try (var in =
+                c.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }

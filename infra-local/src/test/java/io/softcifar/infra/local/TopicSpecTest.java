@@ -1,12 +1,10 @@
 package io.softcifar.infra.local;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HashMap;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 class TopicSpecTest {
@@ -29,7 +27,8 @@ class TopicSpecTest {
     void rejectsZeroPartitionsNamingTheTopic() {
         assertThatThrownBy(() -> TopicSpec.of("events", 0))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'events'").hasMessageContaining("got 0");
+                .hasMessageContaining("'events'")
+                .hasMessageContaining("got 0");
     }
 
     @Test

@@ -44,8 +44,8 @@ public final class Cifar100Binary {
     /** Writes {@code images} (labels = fine labels 0..99) with the given coarse labels 0..19. */
     public static void write(Path file, LabeledImages images, int[] coarseLabels) {
         if (coarseLabels.length != images.count()) {
-            throw InvalidDataException.forField("coarseLabels",
-                    coarseLabels.length + " coarse labels for " + images.count() + " images");
+            throw InvalidDataException.forField(
+                    "coarseLabels", coarseLabels.length + " coarse labels for " + images.count() + " images");
         }
         CifarBinaryFormat.write(file, images, new int[][] {coarseLabels, images.labels()}, RANGES, NAMES);
     }

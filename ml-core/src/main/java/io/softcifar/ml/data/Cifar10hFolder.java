@@ -20,8 +20,8 @@ public final class Cifar10hFolder {
     public static final String CLASS_NAMES_FILE = "batches.meta.txt";
 
     /** The CIFAR-10 class names in label order. */
-    public static final List<String> CIFAR10_CLASS_NAMES = List.of(
-            "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck");
+    public static final List<String> CIFAR10_CLASS_NAMES =
+            List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck");
 
     /** System property that points at a CIFAR-10H folder (overrides the shared development copy). */
     public static final String DATA_DIR_PROPERTY = "softcifar.data.cifar10h";
@@ -48,8 +48,8 @@ public final class Cifar10hFolder {
         LabeledImages images = Cifar10Binary.read(imagesFile);
         SoftLabels soft = SoftLabels.read(probsFile);
         if (soft.count() != images.count()) {
-            throw InvalidDataException.forFile(probsFile,
-                    soft.count() + " rows but " + imagesFile + " has " + images.count() + " images");
+            throw InvalidDataException.forFile(
+                    probsFile, soft.count() + " rows but " + imagesFile + " has " + images.count() + " images");
         }
         return new SoftLabelDataset(images, soft);
     }
@@ -80,8 +80,8 @@ public final class Cifar10hFolder {
 
     /** Writes {@code batches.meta.txt}: the names one per line, each ending with a newline. */
     public static void writeClassNames(Path dir, List<String> names) {
-        DataFiles.writeAllBytes(dir.resolve(CLASS_NAMES_FILE),
-                (String.join("\n", names) + "\n").getBytes(StandardCharsets.UTF_8));
+        DataFiles.writeAllBytes(
+                dir.resolve(CLASS_NAMES_FILE), (String.join("\n", names) + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     /**

@@ -25,8 +25,8 @@ final class CifarBinaryFormat {
             throw InvalidDataException.forFile(file, "is empty (expected records of " + recordBytes + " bytes)");
         }
         if (size % recordBytes != 0) {
-            throw InvalidDataException.forFile(file,
-                    "size " + size + " is not a multiple of " + recordBytes + " bytes (truncated?)");
+            throw InvalidDataException.forFile(
+                    file, "size " + size + " is not a multiple of " + recordBytes + " bytes (truncated?)");
         }
         long records = size / recordBytes;
         if (records * LabeledImages.IMAGE_BYTES > Integer.MAX_VALUE - 8) {
@@ -44,8 +44,10 @@ final class CifarBinaryFormat {
             for (int b = 0; b < labelBytes; b++) {
                 int v = raw[base + b] & 0xFF;
                 if (v >= labelRanges[b]) {
-                    throw InvalidDataException.forFile(file, "record " + i + " has " + labelNames[b] + " " + v
-                            + " (expected 0.." + (labelRanges[b] - 1) + ")");
+                    throw InvalidDataException.forFile(
+                            file,
+                            "record " + i + " has " + labelNames[b] + " " + v + " (expected 0.." + (labelRanges[b] - 1)
+                                    + ")");
                 }
             }
             labels[i] = raw[base + labelIndex] & 0xFF;
@@ -65,13 +67,15 @@ final class CifarBinaryFormat {
             for (int b = 0; b < labelBytes; b++) {
                 int v = labels[b][i];
                 if (v < 0 || v >= labelRanges[b]) {
-                    throw InvalidDataException.forFile(file, "cannot write " + labelNames[b] + " " + v + " of image " + i
-                            + " (expected 0.." + (labelRanges[b] - 1) + ")");
+                    throw InvalidDataException.forFile(
+                            file,
+                            "cannot write " + labelNames[b] + " " + v + " of image " + i + " (expected 0.."
+                                    + (labelRanges[b] - 1) + ")");
                 }
                 out[base + b] = (byte) v;
             }
-            System.arraycopy(images.pixels(), i * LabeledImages.IMAGE_BYTES, out, base + labelBytes,
-                    LabeledImages.IMAGE_BYTES);
+            System.arraycopy(
+                    images.pixels(), i * LabeledImages.IMAGE_BYTES, out, base + labelBytes, LabeledImages.IMAGE_BYTES);
         }
         DataFiles.writeAllBytes(file, out);
     }

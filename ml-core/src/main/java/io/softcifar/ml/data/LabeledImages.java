@@ -31,7 +31,8 @@ public record LabeledImages(byte[] pixels, int[] labels, int count) {
         }
         if (pixels.length != (long) count * IMAGE_BYTES) {
             throw InvalidDataException.forField(
-                    "pixels", pixels.length + " bytes for " + count + " images (expected " + (long) count * IMAGE_BYTES + ")");
+                    "pixels",
+                    pixels.length + " bytes for " + count + " images (expected " + (long) count * IMAGE_BYTES + ")");
         }
     }
 
@@ -76,8 +77,7 @@ public record LabeledImages(byte[] pixels, int[] labels, int count) {
     /** The first {@code min(n, count)} images. */
     public LabeledImages first(int n) {
         int m = Math.max(0, Math.min(n, count));
-        return new LabeledImages(
-                Arrays.copyOf(pixels, m * IMAGE_BYTES), Arrays.copyOf(labels, m), m);
+        return new LabeledImages(Arrays.copyOf(pixels, m * IMAGE_BYTES), Arrays.copyOf(labels, m), m);
     }
 
     /** All parts one after the other (e.g. the five CIFAR-10 training batches). */

@@ -83,8 +83,8 @@ final class Npy {
                 try {
                     list = NDList.decode(manager, in);
                 } catch (RuntimeException e) {
-                    throw InvalidDataException.forFile(file,
-                            "cannot decode .npy (truncated or unsupported dtype?): " + e.getMessage(), e);
+                    throw InvalidDataException.forFile(
+                            file, "cannot decode .npy (truncated or unsupported dtype?): " + e.getMessage(), e);
                 }
                 if (list.size() != 1) {
                     throw InvalidDataException.forFile(file, "holds " + list.size() + " arrays (expected 1)");
@@ -94,8 +94,9 @@ final class Npy {
                 long[] shape = a.getShape().getShape();
                 String dtype = numpyName(type);
                 if (!allowed.contains(type)) {
-                    throw InvalidDataException.forFile(file, "dtype " + dtype + " is not " + allowedText
-                            + " (shape " + Array.shapeString(shape) + ")");
+                    throw InvalidDataException.forFile(
+                            file,
+                            "dtype " + dtype + " is not " + allowedText + " (shape " + Array.shapeString(shape) + ")");
                 }
                 double[] data;
                 if (type == DataType.FLOAT64) {
@@ -104,8 +105,8 @@ final class Npy {
                     data = a.toType(DataType.FLOAT64, false).toDoubleArray();
                 }
                 if (in.read() != -1) {
-                    throw InvalidDataException.forFile(file, "has trailing bytes after the "
-                            + Array.shapeString(shape) + " " + dtype + " array");
+                    throw InvalidDataException.forFile(
+                            file, "has trailing bytes after the " + Array.shapeString(shape) + " " + dtype + " array");
                 }
                 return new Array(dtype, shape, data);
             }
@@ -141,12 +142,16 @@ final class Npy {
         in.reset();
         Matcher descr = DESCR.matcher(header);
         if (descr.find() && descr.group(1).startsWith(">")) {
-            throw InvalidDataException.forFile(file, "dtype " + descr.group(1) + " is big-endian, which DJL 0.33 decodes"
-                    + " as little-endian (re-save it little-endian, e.g. numpy: a.astype('<f8'))");
+            throw InvalidDataException.forFile(
+                    file,
+                    "dtype " + descr.group(1) + " is big-endian, which DJL 0.33 decodes"
+                            + " as little-endian (re-save it little-endian, e.g. numpy: a.astype('<f8'))");
         }
         if (FORTRAN.matcher(header).find()) {
-            throw InvalidDataException.forFile(file, "is in Fortran order ('fortran_order': True), which DJL 0.33 cannot"
-                    + " decode (re-save it in C order, e.g. numpy.ascontiguousarray)");
+            throw InvalidDataException.forFile(
+                    file,
+                    "is in Fortran order ('fortran_order': True), which DJL 0.33 cannot"
+                            + " decode (re-save it in C order, e.g. numpy.ascontiguousarray)");
         }
     }
 
@@ -154,8 +159,8 @@ final class Npy {
     static void writeFloat64(Path file, double[] data, long... shape) {
         long size = Arrays.stream(shape).reduce(1, Math::multiplyExact);
         if (size != data.length) {
-            throw InvalidDataException.forFile(file,
-                    data.length + " values do not fill shape " + Array.shapeString(shape));
+            throw InvalidDataException.forFile(
+                    file, data.length + " values do not fill shape " + Array.shapeString(shape));
         }
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             write(file, manager.create(data, new Shape(shape)));

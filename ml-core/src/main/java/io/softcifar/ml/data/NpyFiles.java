@@ -59,7 +59,8 @@ public final class NpyFiles {
             size = Math.multiplyExact(size, d);
         }
         if (size != length) {
-            throw InvalidDataException.forFile(file, length + " values do not fill shape " + Npy.Array.shapeString(shape));
+            throw InvalidDataException.forFile(
+                    file, length + " values do not fill shape " + Npy.Array.shapeString(shape));
         }
     }
 }

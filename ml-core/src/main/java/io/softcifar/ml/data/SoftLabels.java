@@ -48,12 +48,12 @@ public final class SoftLabels {
         Npy.Array a = Npy.read(file, FLOAT_TYPES, "float64 or float32");
         long[] shape = a.shape();
         if (shape.length != 2) {
-            throw InvalidDataException.forFile(file, "shape " + a.shapeString() + " is not 2-D (expected (N, "
-                    + numClasses + "))");
+            throw InvalidDataException.forFile(
+                    file, "shape " + a.shapeString() + " is not 2-D (expected (N, " + numClasses + "))");
         }
         if (shape[1] != numClasses) {
-            throw InvalidDataException.forFile(file, "shape " + a.shapeString() + " has " + shape[1]
-                    + " columns (expected " + numClasses + ")");
+            throw InvalidDataException.forFile(
+                    file, "shape " + a.shapeString() + " has " + shape[1] + " columns (expected " + numClasses + ")");
         }
         if (shape[0] == 0) {
             throw InvalidDataException.forFile(file, "shape " + a.shapeString() + " has no rows");
@@ -74,8 +74,8 @@ public final class SoftLabels {
         double[] flat = new double[Math.multiplyExact(rows.length, k)];
         for (int i = 0; i < rows.length; i++) {
             if (rows[i].length != k) {
-                throw new InvalidDataException(source + ": row " + i + " has " + rows[i].length
-                        + " columns but row 0 has " + k);
+                throw new InvalidDataException(
+                        source + ": row " + i + " has " + rows[i].length + " columns but row 0 has " + k);
             }
             System.arraycopy(rows[i], 0, flat, i * k, k);
         }
@@ -103,18 +103,18 @@ public final class SoftLabels {
             for (int j = 0; j < k; j++) {
                 double p = flat[i * k + j];
                 if (Double.isNaN(p) || Double.isInfinite(p)) {
-                    throw new InvalidDataException(source + ": row " + i + " column " + j + " is " + p
-                            + " (expected a finite probability)");
+                    throw new InvalidDataException(
+                            source + ": row " + i + " column " + j + " is " + p + " (expected a finite probability)");
                 }
                 if (p < 0) {
-                    throw new InvalidDataException(source + ": row " + i + " column " + j + " is "
-                            + DataFiles.fmt(p) + " (expected ≥ 0)");
+                    throw new InvalidDataException(
+                            source + ": row " + i + " column " + j + " is " + DataFiles.fmt(p) + " (expected ≥ 0)");
                 }
                 sum += p;
             }
             if (Math.abs(sum - 1) > SUM_TOLERANCE) {
-                throw new InvalidDataException(source + ": row " + i + " sums to " + DataFiles.fmt(sum)
-                        + " (expected 1 ± 1e-6)");
+                throw new InvalidDataException(
+                        source + ": row " + i + " sums to " + DataFiles.fmt(sum) + " (expected 1 ± 1e-6)");
             }
         }
         return new SoftLabels(source, n, k, flat);
@@ -257,8 +257,8 @@ public final class SoftLabels {
         for (int i = 0; i < labels.length; i++) {
             int l = labels[i];
             if (l < 0 || l >= numClasses) {
-                throw new InvalidDataException(source + ": label " + l + " of row " + i + " is not in 0.."
-                        + (numClasses - 1));
+                throw new InvalidDataException(
+                        source + ": label " + l + " of row " + i + " is not in 0.." + (numClasses - 1));
             }
             out[i * numClasses + l] = 1.0;
         }

@@ -27,8 +27,8 @@ public record Split(int[] train, int[] val, int[] test) {
      * @throws InvalidDataException if a limit is negative
      */
     public Split limit(int maxTrain, int maxVal, int maxTest) {
-        return new Split(prefix("maxTrain", train, maxTrain), prefix("maxVal", val, maxVal),
-                prefix("maxTest", test, maxTest));
+        return new Split(
+                prefix("maxTrain", train, maxTrain), prefix("maxVal", val, maxVal), prefix("maxTest", test, maxTest));
     }
 
     private static int[] prefix(String field, int[] a, int max) {

@@ -43,8 +43,8 @@ public final class Splits {
         checkFraction("testFrac", testFrac);
         double sum = trainFrac + valFrac + testFrac;
         if (Math.abs(sum - 1) > FRACTION_SUM_TOLERANCE) {
-            throw InvalidDataException.forField("trainFrac + valFrac + testFrac",
-                    "sums to " + DataFiles.fmt(sum) + " (expected 1 ± 1e-9)");
+            throw InvalidDataException.forField(
+                    "trainFrac + valFrac + testFrac", "sums to " + DataFiles.fmt(sum) + " (expected 1 ± 1e-9)");
         }
         if (n < 1) {
             throw InvalidDataException.forField("n", n + " is not ≥ 1");
@@ -53,9 +53,12 @@ public final class Splits {
         int nVal = (int) Math.floor(n * valFrac + 1e-9);
         int nTest = n - nTrain - nVal;
         if (nTrain < 1 || nVal < 1 || nTest < 1) {
-            throw InvalidDataException.forField("n", n + " items are too few for fractions " + DataFiles.fmt(trainFrac)
-                    + "/" + DataFiles.fmt(valFrac) + "/" + DataFiles.fmt(testFrac) + " (sizes " + nTrain + "/" + nVal
-                    + "/" + nTest + "; every part must be non-empty)");
+            throw InvalidDataException.forField(
+                    "n",
+                    n + " items are too few for fractions " + DataFiles.fmt(trainFrac)
+                            + "/" + DataFiles.fmt(valFrac) + "/" + DataFiles.fmt(testFrac) + " (sizes " + nTrain + "/"
+                            + nVal
+                            + "/" + nTest + "; every part must be non-empty)");
         }
         int[] perm = permutation(n, seed);
         return new Split(

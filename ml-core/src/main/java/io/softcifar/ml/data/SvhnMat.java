@@ -64,8 +64,8 @@ public final class SvhnMat {
         try (mat) {
             Matrix x = numeric(file, mat, IMAGES_VAR, "uint8 32×32×3×N images");
             if (x.getType() != MatlabType.UInt8) {
-                throw InvalidDataException.forFile(file, "variable 'X' has class " + className(x.getType())
-                        + " (expected uint8)");
+                throw InvalidDataException.forFile(
+                        file, "variable 'X' has class " + className(x.getType()) + " (expected uint8)");
             }
             int[] d = x.getDimensions();
             boolean fourD = d.length == 4 && d[0] == H && d[1] == W && d[2] == C;
@@ -82,15 +82,15 @@ public final class SvhnMat {
                 throw InvalidDataException.forFile(file, "variable 'y' has shape " + dims(yd) + " (expected N×1)");
             }
             if (y.getNumElements() != n) {
-                throw InvalidDataException.forFile(file, "variable 'y' has " + y.getNumElements()
-                        + " labels but 'X' has " + n + " images");
+                throw InvalidDataException.forFile(
+                        file, "variable 'y' has " + y.getNumElements() + " labels but 'X' has " + n + " images");
             }
             int[] labels = new int[n];
             for (int i = 0; i < n; i++) {
                 double v = y.getDouble(i);
                 if (!(v >= 1 && v <= 10 && v == Math.rint(v))) {
-                    throw InvalidDataException.forFile(file, "variable 'y' row " + i + " is " + DataFiles.fmt(v)
-                            + " (expected 1..10)");
+                    throw InvalidDataException.forFile(
+                            file, "variable 'y' row " + i + " is " + DataFiles.fmt(v) + " (expected 1..10)");
                 }
                 labels[i] = (int) v == 10 ? 0 : (int) v;
             }
@@ -123,7 +123,8 @@ public final class SvhnMat {
         for (int i = 0; i < n; i++) {
             int l = images.label(i);
             if (l < 0 || l >= NUM_CLASSES) {
-                throw InvalidDataException.forFile(file, "cannot write label " + l + " of image " + i + " (expected 0..9)");
+                throw InvalidDataException.forFile(
+                        file, "cannot write label " + l + " of image " + i + " (expected 0..9)");
             }
         }
         try (MatFile mat = Mat5.newMatFile()) {
@@ -166,9 +167,11 @@ public final class SvhnMat {
             throw InvalidDataException.forFile(file, "variable '" + name + "' not found (expected " + expected + ")");
         }
         if (!(found instanceof Matrix m) || m.isComplex() || m.isLogical()) {
-            throw InvalidDataException.forFile(file, "variable '" + name + "' has class " + className(found.getType())
-                    + (found instanceof Matrix m2 && m2.isComplex() ? " (complex)" : "")
-                    + " (expected " + expected + ")");
+            throw InvalidDataException.forFile(
+                    file,
+                    "variable '" + name + "' has class " + className(found.getType())
+                            + (found instanceof Matrix m2 && m2.isComplex() ? " (complex)" : "")
+                            + " (expected " + expected + ")");
         }
         return m;
     }
@@ -178,7 +181,8 @@ public final class SvhnMat {
         try (InputStream in = Files.newInputStream(file)) {
             String header = new String(in.readNBytes(116), StandardCharsets.ISO_8859_1);
             if (header.startsWith("MATLAB 7.3 MAT-file")) {
-                throw InvalidDataException.forFile(file,
+                throw InvalidDataException.forFile(
+                        file,
                         "is a MAT v7.3 (HDF5) file, which is not supported (expected MAT v5 as in the official SVHN files)");
             }
         } catch (IOException e) {

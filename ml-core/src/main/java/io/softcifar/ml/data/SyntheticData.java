@@ -107,7 +107,8 @@ public final class SyntheticData {
     /** In-memory dataset: {@link #images} with {@link #softLabels} of their classes. */
     public static SoftLabelDataset dataset(int n, long seed) {
         LabeledImages images = images(n, seed);
-        return new SoftLabelDataset(images, SoftLabels.of("synthetic soft labels", softLabels(images.labels(), seed + 1)));
+        return new SoftLabelDataset(
+                images, SoftLabels.of("synthetic soft labels", softLabels(images.labels(), seed + 1)));
     }
 
     /**

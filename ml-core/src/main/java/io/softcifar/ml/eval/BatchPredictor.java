@@ -27,8 +27,13 @@ final class BatchPredictor {
     private final Evaluator.Listener listener;
     private final int classes;
 
-    BatchPredictor(CifarNet net, NDManager root, Augmentation normalization, EvaluationResult.Info info,
-            int batchSize, Evaluator.Listener listener) {
+    BatchPredictor(
+            CifarNet net,
+            NDManager root,
+            Augmentation normalization,
+            EvaluationResult.Info info,
+            int batchSize,
+            Evaluator.Listener listener) {
         this.net = net;
         this.root = root;
         this.normalization = normalization;
@@ -103,19 +108,29 @@ final class BatchPredictor {
             for (int i = 0; i < v.length; i++) {
                 if (!Float.isFinite(v[i])) {
                     int row = i / classes;
-                    throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    throw new IllegalArgumentException(String.format(
+                            Locale.ROOT,
                             "%s: the model's output is not finite (%s of class %d is %s for %s image %d, index %d"
                                     + " of its file): the weights are probably diverged",
-                            info.checkpoint() == null ? "model" : info.checkpoint(), what[a], i % classes, v[i],
-                            phase, row, indices[row]));
+                            info.checkpoint() == null ? "model" : info.checkpoint(),
+                            what[a],
+                            i % classes,
+                            v[i],
+                            phase,
+                            row,
+                            indices[row]));
                 }
             }
         }
         for (int i = 0; i < o.count(); i++) {
             if (!Float.isFinite(o.nativeScores()[i])) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT,
+                throw new IllegalArgumentException(String.format(
+                        Locale.ROOT,
                         "%s: the model's native score is %s for %s image %d: the weights are probably diverged",
-                        info.checkpoint() == null ? "model" : info.checkpoint(), o.nativeScores()[i], phase, i));
+                        info.checkpoint() == null ? "model" : info.checkpoint(),
+                        o.nativeScores()[i],
+                        phase,
+                        i));
             }
         }
     }

@@ -52,17 +52,34 @@ public final class EvaluationBenchmark {
      * @param batch inference batch size
      * @param mcSamples S of MC Dropout
      */
-    public record Settings(String device, int testImages, int oodImages, int inferenceImages, int fgsmImages,
-            int batch, int mcSamples) {
+    public record Settings(
+            String device,
+            int testImages,
+            int oodImages,
+            int inferenceImages,
+            int fgsmImages,
+            int batch,
+            int mcSamples) {
 
         public Settings {
-            if (testImages < 1 || oodImages < 1 || inferenceImages < 1 || fgsmImages < 1 || batch < 1 || mcSamples < 1) {
+            if (testImages < 1
+                    || oodImages < 1
+                    || inferenceImages < 1
+                    || fgsmImages < 1
+                    || batch < 1
+                    || mcSamples < 1) {
                 throw new IllegalArgumentException("bench evaluate: image counts, batch and mc-samples must be >= 1");
             }
         }
 
         public static Settings defaults() {
-            return new Settings("cpu", 1500, 1500, 1500, 512, EvaluationOptions.DEFAULT_BATCH,
+            return new Settings(
+                    "cpu",
+                    1500,
+                    1500,
+                    1500,
+                    512,
+                    EvaluationOptions.DEFAULT_BATCH,
                     EvaluationOptions.DEFAULT_MC_SAMPLES);
         }
     }
@@ -76,9 +93,17 @@ public final class EvaluationBenchmark {
      * @param fullMetricSetTiming its per-phase breakdown
      * @param metricCount number of metrics that run produced
      */
-    public record Result(Settings settings, String device, int threads, boolean fastAllocator,
-            double inferenceImagesPerSecond, double mcDropoutImagesPerSecond, double fgsmImagesPerSecond,
-            double fgsmMcDropoutImagesPerSecond, double fullMetricSetSeconds, EvaluationResult.Timing fullMetricSetTiming,
+    public record Result(
+            Settings settings,
+            String device,
+            int threads,
+            boolean fastAllocator,
+            double inferenceImagesPerSecond,
+            double mcDropoutImagesPerSecond,
+            double fgsmImagesPerSecond,
+            double fgsmMcDropoutImagesPerSecond,
+            double fullMetricSetSeconds,
+            EvaluationResult.Timing fullMetricSetTiming,
             int metricCount) {}
 
     public static Result run(Settings s) {
@@ -95,26 +120,41 @@ public final class EvaluationBenchmark {
             for (CifarNet net : List.of(basic, dropout)) {
                 net.namedParameters().values().forEach(p -> p.setRequiresGradient(false));
             }
-            NDArray x = root.create(ByteBuffer.wrap(images.pixels()), new Shape(images.count(), 3, 32, 32),
-                    DataType.UINT8);
+            NDArray x =
+                    root.create(ByteBuffer.wrap(images.pixels()), new Shape(images.count(), 3, 32, 32), DataType.UINT8);
             double plain = inference(root, norm, basic, x, s.inferenceImages(), s.batch(), 1);
-            double mc = inference(root, norm, dropout, x, Math.max(s.batch(), s.inferenceImages() / s.mcSamples()),
-                    s.batch(), s.mcSamples());
+            double mc = inference(
+                    root,
+                    norm,
+                    dropout,
+                    x,
+                    Math.max(s.batch(), s.inferenceImages() / s.mcSamples()),
+                    s.batch(),
+                    s.mcSamples());
             int fgsmBatch = Math.min(s.batch(), Evaluator.FGSM_BATCH);
             double fgsm = fgsm(root, norm, basic, x, s.fgsmImages(), fgsmBatch, 1);
             int mcFgsmBatch = Math.max(1, fgsmBatch / s.mcSamples());
-            double fgsmMc = fgsm(root, norm, dropout, x, Math.max(mcFgsmBatch, s.fgsmImages() / 10), mcFgsmBatch,
-                    s.mcSamples());
+            double fgsmMc = fgsm(
+                    root, norm, dropout, x, Math.max(mcFgsmBatch, s.fgsmImages() / 10), mcFgsmBatch, s.mcSamples());
             EvaluationResult full = fullMetricSet(root, norm, basic, mean, std, s, device);
-            return new Result(s, Evaluator.deviceName(device), ai.djl.pytorch.jni.JniUtils.getNumThreads(),
-                    EngineSetup.fastAllocator(), plain, mc, fgsm, fgsmMc, full.timing().totalSeconds(), full.timing(),
+            return new Result(
+                    s,
+                    Evaluator.deviceName(device),
+                    ai.djl.pytorch.jni.JniUtils.getNumThreads(),
+                    EngineSetup.fastAllocator(),
+                    plain,
+                    mc,
+                    fgsm,
+                    fgsmMc,
+                    full.timing().totalSeconds(),
+                    full.timing(),
                     full.metrics().metrics().size());
         }
     }
 
     /** Images/s of clean prediction over the first {@code n} images (after one warm-up batch). */
-    private static double inference(NDManager root, Augmentation norm, CifarNet net, NDArray x, int n, int batch,
-            int passes) {
+    private static double inference(
+            NDManager root, Augmentation norm, CifarNet net, NDArray x, int n, int batch, int passes) {
         int total = Math.min(n, (int) x.getShape().get(0));
         predictRange(root, norm, net, x, 0, Math.min(batch, total), passes);
         long start = System.nanoTime();
@@ -124,19 +164,20 @@ public final class EvaluationBenchmark {
         return total / ((System.nanoTime() - start) / 1e9);
     }
 
-    private static void predictRange(NDManager root, Augmentation norm, CifarNet net, NDArray x, int from, int to,
-            int passes) {
+    private static void predictRange(
+            NDManager root, Augmentation norm, CifarNet net, NDArray x, int from, int to, int passes) {
         try (NDManager sm = root.newSubManager()) {
             NDArray xb = x.get(new NDIndex(from + ":" + to));
             xb.attach(sm);
             NDArray input = norm.normalize(Augmentation.toUnitRange(xb));
-            Autograd.noGrad(() -> net.predict(input, passes).probabilities().get(0).getFloat(0));
+            Autograd.noGrad(
+                    () -> net.predict(input, passes).probabilities().get(0).getFloat(0));
         }
     }
 
     /** Images/s of FGSM (gradient sign, one ε, re-prediction) over the first {@code n} images. */
-    private static double fgsm(NDManager root, Augmentation norm, CifarNet net, NDArray x, int n, int batch,
-            int passes) {
+    private static double fgsm(
+            NDManager root, Augmentation norm, CifarNet net, NDArray x, int n, int batch, int passes) {
         int total = Math.min(n, (int) x.getShape().get(0));
         attackRange(root, norm, net, x, 0, Math.min(batch, total), passes);
         long start = System.nanoTime();
@@ -146,23 +187,27 @@ public final class EvaluationBenchmark {
         return total / ((System.nanoTime() - start) / 1e9);
     }
 
-    private static void attackRange(NDManager root, Augmentation norm, CifarNet net, NDArray x, int from, int to,
-            int passes) {
+    private static void attackRange(
+            NDManager root, Augmentation norm, CifarNet net, NDArray x, int from, int to, int passes) {
         try (NDManager sm = root.newSubManager()) {
             NDArray xb = x.get(new NDIndex(from + ":" + to));
             xb.attach(sm);
             NDArray pixels = Augmentation.toUnitRange(xb);
             NDArray oneHot = sm.zeros(new Shape(to - from, 10));
             oneHot.set(new NDIndex(":, 0"), 1f);
-            Fgsm.LogitModel model = px -> net.predict(norm.normalize(px), passes).predictiveLogits();
+            Fgsm.LogitModel model =
+                    px -> net.predict(norm.normalize(px), passes).predictiveLogits();
             NDArray adv = Fgsm.attack(pixels, oneHot, model, EvaluationOptions.DEFAULT_EPSILON);
-            Autograd.noGrad(() -> net.predict(norm.normalize(adv), passes).probabilities().argMax(1).toLongArray());
+            Autograd.noGrad(() -> net.predict(norm.normalize(adv), passes)
+                    .probabilities()
+                    .argMax(1)
+                    .toLongArray());
         }
     }
 
     /** The full evaluation of the basic model; test labels = its own predictions (see the class comment). */
-    private static EvaluationResult fullMetricSet(NDManager root, Augmentation norm, CifarNet net, float[] mean,
-            float[] std, Settings s, Device device) {
+    private static EvaluationResult fullMetricSet(
+            NDManager root, Augmentation norm, CifarNet net, float[] mean, float[] std, Settings s, Device device) {
         SoftLabelDataset data = SyntheticData.dataset(s.testImages(), 2);
         LabeledImages test = data.images();
         int[] predicted = new int[test.count()];
@@ -176,7 +221,8 @@ public final class EvaluationBenchmark {
                     xb.attach(bm);
                     NDArray input = norm.normalize(Augmentation.toUnitRange(xb));
                     Autograd.noGrad(() -> {
-                        long[] arg = net.predict(input, 1).probabilities().argMax(1).toLongArray();
+                        long[] arg =
+                                net.predict(input, 1).probabilities().argMax(1).toLongArray();
                         for (int i = 0; i < arg.length; i++) {
                             predicted[at + i] = (int) arg[i];
                         }
@@ -198,9 +244,10 @@ public final class EvaluationBenchmark {
         ood.put(MetricNames.OOD_SET_SVHN, svhn);
         long start = System.nanoTime();
         Map<String, Evaluator.OodSubset> subsets = Evaluator.oodSubsets(ood, s.testImages(), 0, notes);
-        EvaluationOptions options = EvaluationOptions.defaults().withBatchSize(s.batch()).withDevice(s.device());
-        EvaluationResult.Info info = new EvaluationResult.Info(null, Method.BASIC.id(), 20, "soft", 0, 0, 0, 10,
-                test.count(), 1, 0, Evaluator.deviceName(device));
+        EvaluationOptions options =
+                EvaluationOptions.defaults().withBatchSize(s.batch()).withDevice(s.device());
+        EvaluationResult.Info info = new EvaluationResult.Info(
+                null, Method.BASIC.id(), 20, "soft", 0, 0, 0, 10, test.count(), 1, 0, Evaluator.deviceName(device));
         Evaluator.Inputs inputs = new Evaluator.Inputs(test, indices, predicted, soft, subsets);
         return Evaluator.run(net, root, mean, std, info, inputs, options, Evaluator.Listener.NONE, notes, start);
     }

@@ -56,8 +56,8 @@ public final class EvaluationInputs {
      * Writes the inputs of {@code result} (an evaluation of {@code checkpoint} on {@code data} and {@code ood}) into the
      * dump folder {@code dir}.
      */
-    public static void write(Path dir, Path checkpoint, SoftLabelDataset data, Map<String, LabeledImages> ood,
-            EvaluationResult result) {
+    public static void write(
+            Path dir, Path checkpoint, SoftLabelDataset data, Map<String, LabeledImages> ood, EvaluationResult result) {
         EngineSetup.engine();
         List<Map<String, Object>> files = new ArrayList<>();
         try (NDManager root = NDManager.newBaseManager(Device.cpu())) {
@@ -78,7 +78,12 @@ public final class EvaluationInputs {
                     throw new IllegalArgumentException("ood: the images of set " + o.name() + " were not given");
                 }
                 LabeledImages subset = all.subset(o.indices());
-                writeImages(root, dir, files, "ood_" + o.name() + "_images.npy", subset,
+                writeImages(
+                        root,
+                        dir,
+                        files,
+                        "ood_" + o.name() + "_images.npy",
+                        subset,
                         "raw " + o.name() + " pixels; row j is ood_" + o.name() + "_indices[j] of the OOD file");
                 writeOnePass(root, net, normalization, dir, files, "ood_" + o.name() + "_one_pass_outputs.npy", subset);
             }
@@ -100,18 +105,29 @@ public final class EvaluationInputs {
         }
     }
 
-    private static void writeImages(NDManager root, Path dir, List<Map<String, Object>> files, String name,
-            LabeledImages images, String description) {
+    private static void writeImages(
+            NDManager root,
+            Path dir,
+            List<Map<String, Object>> files,
+            String name,
+            LabeledImages images,
+            String description) {
         try (NDManager sm = root.newSubManager()) {
-            NDArray px = sm.create(ByteBuffer.wrap(images.pixels()), new Shape(images.count(), 3, 32, 32),
-                    DataType.UINT8);
+            NDArray px =
+                    sm.create(ByteBuffer.wrap(images.pixels()), new Shape(images.count(), 3, 32, 32), DataType.UINT8);
             NpyFiles.write(dir.resolve(name), px);
         }
         files.add(entry(name, "uint8", new long[] {images.count(), 3, 32, 32}, description));
     }
 
-    private static void writeOnePass(NDManager root, CifarNet net, Augmentation normalization, Path dir,
-            List<Map<String, Object>> files, String name, LabeledImages images) {
+    private static void writeOnePass(
+            NDManager root,
+            CifarNet net,
+            Augmentation normalization,
+            Path dir,
+            List<Map<String, Object>> files,
+            String name,
+            LabeledImages images) {
         int n = images.count();
         int classes = net.config().classes();
         float[] out = new float[n * classes];
@@ -125,15 +141,21 @@ public final class EvaluationInputs {
                     xb.attach(bm);
                     NDArray x = normalization.normalize(Augmentation.toUnitRange(xb));
                     Autograd.noGrad(() -> {
-                        float[] v = net.forward(x, Mode.EVAL).toType(DataType.FLOAT32, false).toFloatArray();
+                        float[] v = net.forward(x, Mode.EVAL)
+                                .toType(DataType.FLOAT32, false)
+                                .toFloatArray();
                         System.arraycopy(v, 0, out, at * classes, v.length);
                     });
                 }
             }
         }
         NpyFiles.writeFloat32(dir.resolve(name), out, n, classes);
-        files.add(entry(name, "float32", new long[] {n, classes}, "one inference pass with dropout off: logits"
-                + " (basic; MC Dropout without its masks; SNGP GP mean logits) or DUQ kernel values"));
+        files.add(entry(
+                name,
+                "float32",
+                new long[] {n, classes},
+                "one inference pass with dropout off: logits"
+                        + " (basic; MC Dropout without its masks; SNGP GP mean logits) or DUQ kernel values"));
     }
 
     private static Map<String, Object> entry(String name, String dtype, long[] shape, String description) {

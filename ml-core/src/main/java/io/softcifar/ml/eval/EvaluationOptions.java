@@ -21,8 +21,8 @@ import java.util.Set;
  * @param device cpu, gpu or auto
  * @param batchSize images per inference batch (FGSM uses smaller batches, see {@link Evaluator})
  */
-public record EvaluationOptions(List<Double> fgsmEpsilons, int mcSamples, int sngpMcSamples, String device,
-        int batchSize) {
+public record EvaluationOptions(
+        List<Double> fgsmEpsilons, int mcSamples, int sngpMcSamples, String device, int batchSize) {
 
     public static final double DEFAULT_EPSILON = 0.005;
     public static final int DEFAULT_MC_SAMPLES = 10;

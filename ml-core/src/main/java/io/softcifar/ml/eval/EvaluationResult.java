@@ -25,9 +25,18 @@ import java.util.Map;
  * @param timing wall-clock seconds per phase
  * @param notes things the user should know (e.g. an OOD set smaller than the test split); empty if none
  */
-public record EvaluationResult(MetricSet metrics, Info info, Outputs test, int[] testIndices, int[] testLabels,
-        double[][] testSoftLabels, float[] testMcProbabilities, Map<String, OodOutputs> ood, List<FgsmOutcome> fgsm,
-        Timing timing, List<String> notes) {
+public record EvaluationResult(
+        MetricSet metrics,
+        Info info,
+        Outputs test,
+        int[] testIndices,
+        int[] testLabels,
+        double[][] testSoftLabels,
+        float[] testMcProbabilities,
+        Map<String, OodOutputs> ood,
+        List<FgsmOutcome> fgsm,
+        Timing timing,
+        List<String> notes) {
 
     /**
      * Raw model outputs of N images.
@@ -83,8 +92,8 @@ public record EvaluationResult(MetricSet metrics, Info info, Outputs test, int[]
      * @param decrease flipped / attacked (0 if nothing was attacked)
      * @param predictionsAfter per test point: the prediction on the attacked image, −1 where not attacked
      */
-    public record FgsmOutcome(double epsilon, String metricName, int attacked, int flipped, double decrease,
-            int[] predictionsAfter) {}
+    public record FgsmOutcome(
+            double epsilon, String metricName, int attacked, int flipped, double decrease, int[] predictionsAfter) {}
 
     /**
      * @param checkpoint the checkpoint file, or null for an in-memory model (benchmark)
@@ -100,8 +109,19 @@ public record EvaluationResult(MetricSet metrics, Info info, Outputs test, int[]
      * @param sngpMcSamples logit draws of the SNGP Monte-Carlo evaluation (0 = not run)
      * @param device device evaluated on
      */
-    public record Info(String checkpoint, String method, int depth, String trainedOn, long seed, int epochsCompleted,
-            int bestEpoch, int classes, int testCount, int passes, int sngpMcSamples, String device) {}
+    public record Info(
+            String checkpoint,
+            String method,
+            int depth,
+            String trainedOn,
+            long seed,
+            int epochsCompleted,
+            int bestEpoch,
+            int classes,
+            int testCount,
+            int passes,
+            int sngpMcSamples,
+            String device) {}
 
     /**
      * Wall-clock seconds. Throughputs count images (an MC Dropout image of S passes counts once).
@@ -115,8 +135,15 @@ public record EvaluationResult(MetricSet metrics, Info info, Outputs test, int[]
      * @param testImagesPerSecond test images / testSeconds
      * @param fgsmImagesPerSecond attacked images × number of ε / fgsmSeconds (0 if no attack ran)
      */
-    public record Timing(double setupSeconds, double testSeconds, double oodSeconds, double fgsmSeconds,
-            double metricSeconds, double totalSeconds, double testImagesPerSecond, double fgsmImagesPerSecond) {}
+    public record Timing(
+            double setupSeconds,
+            double testSeconds,
+            double oodSeconds,
+            double fgsmSeconds,
+            double metricSeconds,
+            double totalSeconds,
+            double testImagesPerSecond,
+            double fgsmImagesPerSecond) {}
 
     /** A JSON-ready summary (the {@code ./softcifar evaluate --json} object): info, metrics, reliability, notes. */
     public Map<String, Object> summary() {

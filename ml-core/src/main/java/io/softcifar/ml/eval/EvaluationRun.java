@@ -29,8 +29,14 @@ final class EvaluationRun {
     private final BatchPredictor predictor;
     private final FgsmAttack fgsm;
 
-    EvaluationRun(CifarNet net, NDManager root, float[] mean, float[] std, EvaluationResult.Info info,
-            EvaluationOptions options, Evaluator.Listener listener) {
+    EvaluationRun(
+            CifarNet net,
+            NDManager root,
+            float[] mean,
+            float[] std,
+            EvaluationResult.Info info,
+            EvaluationOptions options,
+            Evaluator.Listener listener) {
         Evaluator.Listener progress = listener == null ? Evaluator.Listener.NONE : listener;
         Augmentation normalization = new Augmentation(root, mean, std);
         this.net = net;
@@ -87,15 +93,32 @@ final class EvaluationRun {
         Map<String, EvaluationResult.OodOutputs> oodOutputs = new LinkedHashMap<>();
         for (OodSubset s : inputs.ood().values()) {
             OutputMetrics.Predicted p = ood.get(s.name());
-            oodOutputs.put(s.name(), new EvaluationResult.OodOutputs(s.name(), s.available(), s.indices(),
-                    p.outputs(), p.mc()));
+            oodOutputs.put(
+                    s.name(),
+                    new EvaluationResult.OodOutputs(s.name(), s.available(), s.indices(), p.outputs(), p.mc()));
         }
         double total = seconds(startNanos);
-        EvaluationResult.Timing timing = new EvaluationResult.Timing(setup, testSeconds, oodSeconds, fgsmSeconds,
-                metricSeconds, total, test.outputs().count() / testSeconds,
+        EvaluationResult.Timing timing = new EvaluationResult.Timing(
+                setup,
+                testSeconds,
+                oodSeconds,
+                fgsmSeconds,
+                metricSeconds,
+                total,
+                test.outputs().count() / testSeconds,
                 attackedImages == 0 ? 0 : attackedImages / fgsmSeconds);
-        return new EvaluationResult(metrics.build(), info, test.outputs(), inputs.testIndices(), inputs.testLabels(),
-                inputs.testSoftLabels(), test.mc(), oodOutputs, attacks, timing, List.copyOf(notes));
+        return new EvaluationResult(
+                metrics.build(),
+                info,
+                test.outputs(),
+                inputs.testIndices(),
+                inputs.testLabels(),
+                inputs.testSoftLabels(),
+                test.mc(),
+                oodOutputs,
+                attacks,
+                timing,
+                List.copyOf(notes));
     }
 
     /** The clean predictions of one image set, checked to be finite ({@code indices}: of the images in their file). */

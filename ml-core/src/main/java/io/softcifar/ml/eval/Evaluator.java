@@ -83,8 +83,8 @@ public final class Evaluator {
     private Evaluator() {}
 
     /** {@link #evaluate(Path, SoftLabelDataset, Map, EvaluationOptions, Listener)} without progress. */
-    public static EvaluationResult evaluate(Path checkpoint, SoftLabelDataset data, Map<String, LabeledImages> ood,
-            EvaluationOptions options) {
+    public static EvaluationResult evaluate(
+            Path checkpoint, SoftLabelDataset data, Map<String, LabeledImages> ood, EvaluationOptions options) {
         return evaluate(checkpoint, data, ood, options, Listener.NONE);
     }
 
@@ -98,8 +98,12 @@ public final class Evaluator {
      *     architecture than its header says; naming the field for a bad option or OOD name
      * @throws InvalidDataException if the data do not fit the checkpoint
      */
-    public static EvaluationResult evaluate(Path checkpoint, SoftLabelDataset data, Map<String, LabeledImages> ood,
-            EvaluationOptions options, Listener listener) {
+    public static EvaluationResult evaluate(
+            Path checkpoint,
+            SoftLabelDataset data,
+            Map<String, LabeledImages> ood,
+            EvaluationOptions options,
+            Listener listener) {
         EngineSetup.engine();
         try (NDManager cpu = NDManager.newBaseManager(Device.cpu())) {
             return evaluate(Checkpoint.read(checkpoint, cpu), data, ood, options, listener);
@@ -107,8 +111,12 @@ public final class Evaluator {
     }
 
     /** Evaluates an already loaded checkpoint; see {@link #evaluate(Path, SoftLabelDataset, Map, EvaluationOptions, Listener)}. */
-    public static EvaluationResult evaluate(Checkpoint.Loaded loaded, SoftLabelDataset data,
-            Map<String, LabeledImages> ood, EvaluationOptions options, Listener listener) {
+    public static EvaluationResult evaluate(
+            Checkpoint.Loaded loaded,
+            SoftLabelDataset data,
+            Map<String, LabeledImages> ood,
+            EvaluationOptions options,
+            Listener listener) {
         long start = System.nanoTime();
         Checkpoint.Header header = loaded.header();
         TrainConfig config = header.config();
@@ -117,30 +125,48 @@ public final class Evaluator {
         String source = loaded.file().toString();
         List<String> notes = new ArrayList<>();
         if (data.numClasses() != model.classes()) {
-            throw new InvalidDataException("data: " + data.numClasses() + " classes, but " + source + " holds a model of "
-                    + model.classes() + " classes");
+            throw new InvalidDataException("data: " + data.numClasses() + " classes, but " + source
+                    + " holds a model of " + model.classes() + " classes");
         }
         requireStats(source, "mean", header.mean());
         requireStats(source, "std", header.std());
         Split split = Splits.seeded(data.size(), seed);
         checkNormalization(data, split, config, header, notes);
         int[] testIdx = split.test();
-        Inputs inputs = new Inputs(data.images().subset(testIdx), testIdx, pick(data.hardLabels(), testIdx),
-                data.softLabels().subset(testIdx).toArray(), oodSubsets(ood, testIdx.length, seed, notes));
+        Inputs inputs = new Inputs(
+                data.images().subset(testIdx),
+                testIdx,
+                pick(data.hardLabels(), testIdx),
+                data.softLabels().subset(testIdx).toArray(),
+                oodSubsets(ood, testIdx.length, seed, notes));
         Device device = DeviceSelection.resolve(options.device());
         try (NDManager root = NDManager.newBaseManager(device)) {
             EngineSetup.seed(seed);
             CifarNet net = new CifarNet(root, model, seed);
             Checkpoint.restoreModel(loaded, net);
-            EvaluationResult.Info info = new EvaluationResult.Info(source, model.method().id(), model.depth(),
-                    config.labels().id(), seed, header.epochsCompleted(), header.bestEpoch(), model.classes(),
-                    testIdx.length, passes(model, options), sngpSamples(model, options, notes), deviceName(device));
+            EvaluationResult.Info info = new EvaluationResult.Info(
+                    source,
+                    model.method().id(),
+                    model.depth(),
+                    config.labels().id(),
+                    seed,
+                    header.epochsCompleted(),
+                    header.bestEpoch(),
+                    model.classes(),
+                    testIdx.length,
+                    passes(model, options),
+                    sngpSamples(model, options, notes),
+                    deviceName(device));
             return run(net, root, header.mean(), header.std(), info, inputs, options, listener, notes, start);
         }
     }
 
     /** The test images with their labels and the OOD subsets, ready to evaluate. */
-    record Inputs(LabeledImages testImages, int[] testIndices, int[] testLabels, double[][] testSoftLabels,
+    record Inputs(
+            LabeledImages testImages,
+            int[] testIndices,
+            int[] testLabels,
+            double[][] testSoftLabels,
             Map<String, OodSubset> ood) {}
 
     /** An OOD set's evaluated subset: {@code images} are the images at {@code indices} of the file. */
@@ -157,7 +183,8 @@ public final class Evaluator {
 
     static int sngpSamples(ModelConfig model, EvaluationOptions options, List<String> notes) {
         if (options.sngpMcSamples() > 0 && !(model.methodConfig() instanceof SngpConfig)) {
-            notes.add("sngp-mc ignored: the checkpoint holds a " + model.method().id() + " model, not SNGP");
+            notes.add(
+                    "sngp-mc ignored: the checkpoint holds a " + model.method().id() + " model, not SNGP");
             return 0;
         }
         return options.sngpMcSamples();
@@ -169,32 +196,36 @@ public final class Evaluator {
         }
         for (float v : values) {
             if (!Float.isFinite(v) || (field.equals("std") && !(v > 0))) {
-                throw new IllegalArgumentException(source + ": normalization " + field + " " + Arrays.toString(values)
-                        + " is invalid");
+                throw new IllegalArgumentException(
+                        source + ": normalization " + field + " " + Arrays.toString(values) + " is invalid");
             }
         }
     }
 
     /** Notes a mismatch between the checkpoint's normalization and this data's train-split statistics. */
-    private static void checkNormalization(SoftLabelDataset data, Split split, TrainConfig config,
-            Checkpoint.Header header, List<String> notes) {
+    private static void checkNormalization(
+            SoftLabelDataset data, Split split, TrainConfig config, Checkpoint.Header header, List<String> notes) {
         int[] train = config.limit() > 0 ? split.limitTrain(config.limit()).train() : split.train();
         ChannelStats stats = ChannelStats.of(data.images(), train);
         float[] mean = stats.meanAsFloats();
         float[] std = stats.stdAsFloats();
         for (int c = 0; c < LabeledImages.CHANNELS; c++) {
             if (Math.abs(mean[c] - header.mean()[c]) > 1e-4 || Math.abs(std[c] - header.std()[c]) > 1e-4) {
-                notes.add(String.format(Locale.ROOT, "the train split of this data has mean %s / std %s but the"
-                        + " checkpoint was normalized with %s / %s: is --data the folder the model was trained on?",
-                        Arrays.toString(mean), Arrays.toString(std),
-                        Arrays.toString(header.mean()), Arrays.toString(header.std())));
+                notes.add(String.format(
+                        Locale.ROOT,
+                        "the train split of this data has mean %s / std %s but the"
+                                + " checkpoint was normalized with %s / %s: is --data the folder the model was trained on?",
+                        Arrays.toString(mean),
+                        Arrays.toString(std),
+                        Arrays.toString(header.mean()),
+                        Arrays.toString(header.std())));
                 return;
             }
         }
     }
 
-    static Map<String, OodSubset> oodSubsets(Map<String, LabeledImages> ood, int testSize, long seed,
-            List<String> notes) {
+    static Map<String, OodSubset> oodSubsets(
+            Map<String, LabeledImages> ood, int testSize, long seed, List<String> notes) {
         Map<String, OodSubset> out = new LinkedHashMap<>();
         if (ood == null) {
             return out;
@@ -227,8 +258,17 @@ public final class Evaluator {
     }
 
     /** Runs the evaluation of {@code net} (already restored) on prepared inputs. */
-    static EvaluationResult run(CifarNet net, NDManager root, float[] mean, float[] std, EvaluationResult.Info info,
-            Inputs inputs, EvaluationOptions options, Listener listener, List<String> notes, long startNanos) {
+    static EvaluationResult run(
+            CifarNet net,
+            NDManager root,
+            float[] mean,
+            float[] std,
+            EvaluationResult.Info info,
+            Inputs inputs,
+            EvaluationOptions options,
+            Listener listener,
+            List<String> notes,
+            long startNanos) {
         return new EvaluationRun(net, root, mean, std, info, options, listener).execute(inputs, notes, startNanos);
     }
 }

@@ -49,7 +49,10 @@ public final class Fgsm {
         // margins s_j − s_y, the true class pushed to −1e4 so that exp() gives exactly 0 there
         NDArray margins = logits.sub(trueLogit).sub(Scalars.mul(oneHot, MASK));
         NDArray shift = Scalars.maximum(margins.max(new int[] {1}, true), 0).stopGradient();
-        NDArray sum = margins.sub(shift).exp().sum(new int[] {1}, true).add(shift.neg().exp());
+        NDArray sum = margins.sub(shift)
+                .exp()
+                .sum(new int[] {1}, true)
+                .add(shift.neg().exp());
         return sum.log().add(shift).sum();
     }
 
@@ -82,7 +85,8 @@ public final class Fgsm {
     /** {@code clip(pixels + ε·sign, 0, 1)} without gradient recording. */
     public static NDArray perturb(NDArray pixels, NDArray gradientSign, double epsilon) {
         NDArray[] out = new NDArray[1];
-        Autograd.noGrad(() -> out[0] = pixels.add(gradientSign.mul((float) epsilon)).clip(0f, 1f));
+        Autograd.noGrad(
+                () -> out[0] = pixels.add(gradientSign.mul((float) epsilon)).clip(0f, 1f));
         return out[0];
     }
 

@@ -25,7 +25,12 @@ final class FgsmAttack {
     private final int classes;
     private final int passes;
 
-    FgsmAttack(CifarNet net, NDManager root, Augmentation normalization, EvaluationOptions options, int passes,
+    FgsmAttack(
+            CifarNet net,
+            NDManager root,
+            Augmentation normalization,
+            EvaluationOptions options,
+            int passes,
             Evaluator.Listener listener) {
         this.net = net;
         this.root = root;
@@ -52,7 +57,8 @@ final class FgsmAttack {
         }
         if (!epsilons.isEmpty()) {
             int batch = Math.max(1, Math.min(options.batchSize(), Evaluator.FGSM_BATCH) / passes);
-            Fgsm.LogitModel model = px -> net.predict(normalization.normalize(px), passes).predictiveLogits();
+            Fgsm.LogitModel model =
+                    px -> net.predict(normalization.normalize(px), passes).predictiveLogits();
             for (int from = 0; from < targets.size(); from += batch) {
                 int to = Math.min(targets.size(), from + batch);
                 long[] idx = new long[to - from];
@@ -72,7 +78,9 @@ final class FgsmAttack {
                         NDArray adversarial = Fgsm.perturb(pixels, sign, epsilons.get(e));
                         long[][] pred = new long[1][];
                         Autograd.noGrad(() -> pred[0] = net.predict(normalization.normalize(adversarial), passes)
-                                .probabilities().argMax(1).toLongArray());
+                                .probabilities()
+                                .argMax(1)
+                                .toLongArray());
                         for (int j = 0; j < pred[0].length; j++) {
                             after[e][(int) idx[j]] = (int) pred[0][j];
                         }
@@ -92,8 +100,13 @@ final class FgsmAttack {
                 }
             }
             double eps = epsilons.get(e);
-            out.add(new EvaluationResult.FgsmOutcome(eps, MetricNames.fgsmDecrease(eps), targets.size(), flipped,
-                    RobustnessMetrics.fgsmDecrease(correctBefore, correctAfter), after[e]));
+            out.add(new EvaluationResult.FgsmOutcome(
+                    eps,
+                    MetricNames.fgsmDecrease(eps),
+                    targets.size(),
+                    flipped,
+                    RobustnessMetrics.fgsmDecrease(correctBefore, correctAfter),
+                    after[e]));
         }
         return out;
     }

@@ -45,8 +45,8 @@ public final class OodSets {
             }
             int eq = item.indexOf('=');
             if (eq <= 0 || eq == item.length() - 1) {
-                throw new IllegalArgumentException("ood: '" + item + "' is not NAME=FILE (e.g. svhn=test_32x32.mat,"
-                        + "cifar100=test.bin)");
+                throw new IllegalArgumentException(
+                        "ood: '" + item + "' is not NAME=FILE (e.g. svhn=test_32x32.mat," + "cifar100=test.bin)");
             }
             String name = requireKnown(item.substring(0, eq));
             if (out.put(name, Path.of(item.substring(eq + 1).strip())) != null) {
@@ -60,8 +60,8 @@ public final class OodSets {
     public static String requireKnown(String name) {
         String key = name == null ? "" : name.strip().toLowerCase(Locale.ROOT);
         if (!NAMES.contains(key)) {
-            throw new IllegalArgumentException("ood: unknown OOD set '" + name + "' (expected " + String.join(" or ", NAMES)
-                    + ")");
+            throw new IllegalArgumentException(
+                    "ood: unknown OOD set '" + name + "' (expected " + String.join(" or ", NAMES) + ")");
         }
         return key;
     }

@@ -22,49 +22,74 @@ final class OutputMetrics {
      */
     record Predicted(EvaluationResult.Outputs outputs, float[] mc, float[] mcLogits, float[] reference) {}
 
-    private OutputMetrics() {
-    }
+    private OutputMetrics() {}
 
-    static MetricSet.Builder of(Predicted predicted, int[] labels, double[][] softLabels, Map<String, Predicted> ood,
-            int classes) {
+    static MetricSet.Builder of(
+            Predicted predicted, int[] labels, double[][] softLabels, Map<String, Predicted> ood, int classes) {
         EvaluationResult.Outputs test = predicted.outputs();
         double[][] probs = test.probabilityMatrix();
         MetricSet testMetrics = ClassifierEvaluation.evaluate(MetricNames.SPLIT_TEST, probs, labels, softLabels);
-        MetricSet.Builder metrics = MetricSet.builder().putAll(testMetrics.metrics())
-                .reliability(testMetrics.reliability());
+        MetricSet.Builder metrics =
+                MetricSet.builder().putAll(testMetrics.metrics()).reliability(testMetrics.reliability());
         boolean mc = predicted.mc() != null;
         if (mc) {
-            metrics.putAll(ClassifierEvaluation.evaluate(MetricNames.SPLIT_TEST_MC,
-                    EvaluationResult.toMatrix(predicted.mc(), test.count(), classes), labels, softLabels).metrics());
-            metrics.putAll(ClassifierEvaluation.evaluate(MetricNames.SPLIT_TEST_MC_LOGITS,
-                    softmaxRows(EvaluationResult.toMatrix(predicted.mcLogits(), test.count(), classes)), labels,
-                    softLabels).metrics());
+            metrics.putAll(ClassifierEvaluation.evaluate(
+                            MetricNames.SPLIT_TEST_MC,
+                            EvaluationResult.toMatrix(predicted.mc(), test.count(), classes),
+                            labels,
+                            softLabels)
+                    .metrics());
+            metrics.putAll(ClassifierEvaluation.evaluate(
+                            MetricNames.SPLIT_TEST_MC_LOGITS,
+                            softmaxRows(EvaluationResult.toMatrix(predicted.mcLogits(), test.count(), classes)),
+                            labels,
+                            softLabels)
+                    .metrics());
         }
-        double[][] refProbs = predicted.reference() == null ? null
+        double[][] refProbs = predicted.reference() == null
+                ? null
                 : EvaluationResult.toMatrix(predicted.reference(), test.count(), classes);
         if (refProbs != null) {
-            metrics.putAll(ClassifierEvaluation.evaluate(MetricNames.SPLIT_TEST_REFERENCE, refProbs, labels,
-                    softLabels).metrics());
+            metrics.putAll(ClassifierEvaluation.evaluate(MetricNames.SPLIT_TEST_REFERENCE, refProbs, labels, softLabels)
+                    .metrics());
         }
         for (Map.Entry<String, Predicted> e : ood.entrySet()) {
             String set = e.getKey();
             Predicted p = e.getValue();
             EvaluationResult.Outputs o = p.outputs();
-            putOod(metrics, set, MetricNames.SCORE_MAX_LOGIT, Scores.maxLogit(test.logitMatrix()),
+            putOod(
+                    metrics,
+                    set,
+                    MetricNames.SCORE_MAX_LOGIT,
+                    Scores.maxLogit(test.logitMatrix()),
                     Scores.maxLogit(o.logitMatrix()));
-            putOod(metrics, set, MetricNames.SCORE_MAX_PROB, Scores.maxProbability(probs),
+            putOod(
+                    metrics,
+                    set,
+                    MetricNames.SCORE_MAX_PROB,
+                    Scores.maxProbability(probs),
                     Scores.maxProbability(o.probabilityMatrix()));
             putOod(metrics, set, MetricNames.SCORE_NATIVE, test.nativeScoreVector(), o.nativeScoreVector());
             if (mc) {
-                putOod(metrics, set, MetricNames.SCORE_MC_MAX_PROB,
+                putOod(
+                        metrics,
+                        set,
+                        MetricNames.SCORE_MC_MAX_PROB,
                         Scores.maxProbability(EvaluationResult.toMatrix(predicted.mc(), test.count(), classes)),
                         Scores.maxProbability(EvaluationResult.toMatrix(p.mc(), o.count(), classes)));
-                putOod(metrics, set, MetricNames.SCORE_MC_LOGITS_MAX_LOGIT,
+                putOod(
+                        metrics,
+                        set,
+                        MetricNames.SCORE_MC_LOGITS_MAX_LOGIT,
                         Scores.maxLogit(EvaluationResult.toMatrix(predicted.mcLogits(), test.count(), classes)),
                         Scores.maxLogit(EvaluationResult.toMatrix(p.mcLogits(), o.count(), classes)));
             }
             if (refProbs != null) {
-                putOod(metrics, set, MetricNames.SCORE_REFERENCE_MAX_PROB, Scores.maxProbability(refProbs),
+                putOod(
+                        metrics,
+                        set,
+                        MetricNames.SCORE_REFERENCE_MAX_PROB,
+                        Scores.maxProbability(refProbs),
                         Scores.maxProbability(EvaluationResult.toMatrix(p.reference(), o.count(), classes)));
             }
         }

@@ -42,8 +42,13 @@ public final class ShardEvaluator {
      * @throws IllegalArgumentException naming {@code source} if the checkpoint lacks valid normalization statistics,
      *     does not fit its architecture, or its output is not finite
      */
-    public static EvaluationResult evaluate(Checkpoint.Loaded loaded, String source, LabeledShard test,
-            Map<String, LabeledImages> ood, EvaluationOptions options, Evaluator.Listener listener) {
+    public static EvaluationResult evaluate(
+            Checkpoint.Loaded loaded,
+            String source,
+            LabeledShard test,
+            Map<String, LabeledImages> ood,
+            EvaluationOptions options,
+            Evaluator.Listener listener) {
         long start = System.nanoTime();
         Checkpoint.Header header = loaded.header();
         TrainConfig config = header.config();
@@ -61,7 +66,10 @@ public final class ShardEvaluator {
         }
         Evaluator.requireStats(name, "mean", header.mean());
         Evaluator.requireStats(name, "std", header.std());
-        Evaluator.Inputs inputs = new Evaluator.Inputs(data.images(), test.indices().clone(), data.hardLabels(),
+        Evaluator.Inputs inputs = new Evaluator.Inputs(
+                data.images(),
+                test.indices().clone(),
+                data.hardLabels(),
                 data.softLabels().toArray(),
                 Evaluator.oodSubsets(ood, data.size(), seed, notes));
         EngineSetup.engine();
@@ -71,9 +79,19 @@ public final class ShardEvaluator {
             CifarNet net = new CifarNet(root, model, seed);
             Checkpoint.restoreModel(loaded, net);
             int sngpSamples = Evaluator.sngpSamples(model, options, notes);
-            EvaluationResult.Info info = new EvaluationResult.Info(name, model.method().id(), model.depth(),
-                    config.labels().id(), seed, header.epochsCompleted(), header.bestEpoch(), model.classes(),
-                    data.size(), Evaluator.passes(model, options), sngpSamples, Evaluator.deviceName(device));
+            EvaluationResult.Info info = new EvaluationResult.Info(
+                    name,
+                    model.method().id(),
+                    model.depth(),
+                    config.labels().id(),
+                    seed,
+                    header.epochsCompleted(),
+                    header.bestEpoch(),
+                    model.classes(),
+                    data.size(),
+                    Evaluator.passes(model, options),
+                    sngpSamples,
+                    Evaluator.deviceName(device));
             return Evaluator.run(net, root, header.mean(), header.std(), info, inputs, options, listener, notes, start);
         }
     }

@@ -22,8 +22,7 @@ public final class Calibration {
     /** The protocol's bin count. */
     public static final int DEFAULT_BINS = 10;
 
-    private Calibration() {
-    }
+    private Calibration() {}
 
     /**
      * The bin of confidence {@code c} under the rule above.
@@ -127,8 +126,8 @@ public final class Calibration {
     }
 
     /** Reliability diagram of the true-class variant (see {@link #eceTrueClass(double[][], int[], int)}). */
-    public static List<ReliabilityBin> reliabilityDiagramTrueClass(double[][] probabilities, int[] labels,
-            int numBins) {
+    public static List<ReliabilityBin> reliabilityDiagramTrueClass(
+            double[][] probabilities, int[] labels, int numBins) {
         Validation.requireNumBins(numBins);
         int k = Validation.requireProbabilities("probabilities", probabilities);
         Validation.requireLabels("labels", labels, probabilities.length, k, "probabilities");
@@ -176,8 +175,7 @@ public final class Calibration {
         double sum = 0.0;
         for (ReliabilityBin b : bins) {
             if (b.count() > 0) {
-                sum += (double) b.count() / n * b.meanConfidence()
-                        * Math.max(b.meanConfidence() - b.accuracy(), 0.0);
+                sum += (double) b.count() / n * b.meanConfidence() * Math.max(b.meanConfidence() - b.accuracy(), 0.0);
             }
         }
         return sum;
@@ -216,8 +214,8 @@ public final class Calibration {
             if (count[m] == 0) {
                 bins.add(new ReliabilityBin(m, lower, upper, 0, 0.0, 0.0));
             } else {
-                bins.add(new ReliabilityBin(m, lower, upper, count[m], confSum[m] / count[m],
-                        (double) hits[m] / count[m]));
+                bins.add(new ReliabilityBin(
+                        m, lower, upper, count[m], confSum[m] / count[m], (double) hits[m] / count[m]));
             }
         }
         return Collections.unmodifiableList(bins);

@@ -12,8 +12,7 @@ public final class ClassificationMetrics {
     /** Probabilities are clamped from below to this value before taking a log (NLL, soft cross-entropy, KL). */
     public static final double LOG_CLAMP = 1e-12;
 
-    private ClassificationMetrics() {
-    }
+    private ClassificationMetrics() {}
 
     /** Fraction (0..1, not percent) of rows whose argmax equals the label. */
     public static double accuracy(double[][] probabilities, int[] labels) {

@@ -3,8 +3,7 @@ package io.softcifar.ml.metrics;
 /** Computes the protocol's per-split classification metrics into one {@link MetricSet}. */
 public final class ClassifierEvaluation {
 
-    private ClassifierEvaluation() {
-    }
+    private ClassifierEvaluation() {}
 
     /**
      * All hard-label metrics of one split — accuracy (fraction), ECE, true-class ECE, overconfidence error, NLL,
@@ -22,18 +21,24 @@ public final class ClassifierEvaluation {
                 .put(MetricNames.of(split, MetricNames.ACCURACY), ClassificationMetrics.accuracy(probabilities, labels))
                 .put(MetricNames.of(split, MetricNames.ECE), Calibration.ece(probabilities, labels))
                 .put(MetricNames.of(split, MetricNames.ECE_TRUE_CLASS), Calibration.eceTrueClass(probabilities, labels))
-                .put(MetricNames.of(split, MetricNames.OVERCONFIDENCE),
+                .put(
+                        MetricNames.of(split, MetricNames.OVERCONFIDENCE),
                         Calibration.overconfidenceError(probabilities, labels))
                 .put(MetricNames.of(split, MetricNames.NLL), ClassificationMetrics.nll(probabilities, labels))
                 .put(MetricNames.of(split, MetricNames.BRIER), ClassificationMetrics.brier(probabilities, labels))
-                .put(MetricNames.of(split, MetricNames.PRECISION),
+                .put(
+                        MetricNames.of(split, MetricNames.PRECISION),
                         ClassificationMetrics.macroPrecision(probabilities, labels))
-                .put(MetricNames.of(split, MetricNames.RECALL), ClassificationMetrics.macroRecall(probabilities, labels));
+                .put(
+                        MetricNames.of(split, MetricNames.RECALL),
+                        ClassificationMetrics.macroRecall(probabilities, labels));
         if (softLabels != null) {
             b.put(MetricNames.of(split, MetricNames.SOFT_CE), SoftLabelMetrics.crossEntropy(probabilities, softLabels))
-                    .put(MetricNames.of(split, MetricNames.SOFT_KL),
+                    .put(
+                            MetricNames.of(split, MetricNames.SOFT_KL),
                             SoftLabelMetrics.klDivergence(probabilities, softLabels));
         }
-        return b.reliability(Calibration.reliabilityDiagram(probabilities, labels)).build();
+        return b.reliability(Calibration.reliabilityDiagram(probabilities, labels))
+                .build();
     }
 }

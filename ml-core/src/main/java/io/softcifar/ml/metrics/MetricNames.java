@@ -8,8 +8,7 @@ import java.math.BigDecimal;
  */
 public final class MetricNames {
 
-    private MetricNames() {
-    }
+    private MetricNames() {}
 
     public static final String SPLIT_TEST = "test";
     public static final String SPLIT_VALIDATION = "val";
@@ -30,9 +29,11 @@ public final class MetricNames {
     // split-free suffixes
     /** Accuracy as a fraction in [0, 1] (the protocol's table shows percent; convert when presenting). */
     public static final String ACCURACY = "accuracy";
+
     public static final String ECE = "ece";
     /** The reference code's true-class-probability ECE variant, see {@link Calibration#eceTrueClass}. */
     public static final String ECE_TRUE_CLASS = "ece_true_class";
+
     public static final String OVERCONFIDENCE = "overconfidence_error";
     public static final String NLL = "nll";
     public static final String BRIER = "brier";
@@ -56,6 +57,7 @@ public final class MetricNames {
     public static final String OOD_SET_CIFAR100 = "cifar100";
     /** The default OOD score; its metric names carry no score suffix. */
     public static final String SCORE_MAX_LOGIT = "max_logit";
+
     public static final String SCORE_MAX_PROB = "max_prob";
     /** Method-native score (SNGP: −predictive variance, DUQ: max kernel value). */
     public static final String SCORE_NATIVE = "native";

@@ -66,8 +66,7 @@ public record MetricSet(Map<String, Double> metrics, List<ReliabilityBin> reliab
         private final LinkedHashMap<String, Double> metrics = new LinkedHashMap<>();
         private final List<ReliabilityBin> reliability = new ArrayList<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder put(String name, double value) {
             metrics.put(name, checkValue(name, value));

@@ -9,8 +9,7 @@ import java.util.Arrays;
  */
 public final class OodMetrics {
 
-    private OodMetrics() {
-    }
+    private OodMetrics() {}
 
     /**
      * AUROC = P(score of a random in-distribution point &gt; score of a random OOD point), ties counted ½.
@@ -77,8 +76,7 @@ public final class OodMetrics {
         return ap;
     }
 
-    private record Pooled(double[] values, boolean[] isIn) {
-    }
+    private record Pooled(double[] values, boolean[] isIn) {}
 
     /** Both samples merged in ascending order; −0.0 is folded into 0.0 so that ties group together. */
     private static Pooled pool(double[] inScores, double[] oodScores) {

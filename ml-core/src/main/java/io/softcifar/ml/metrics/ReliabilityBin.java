@@ -16,8 +16,7 @@ package io.softcifar.ml.metrics;
  * @param meanConfidence mean confidence of those examples (0 if empty)
  * @param accuracy       fraction of those examples that are correct (0 if empty)
  */
-public record ReliabilityBin(int index, double lower, double upper, int count, double meanConfidence,
-        double accuracy) {
+public record ReliabilityBin(int index, double lower, double upper, int count, double meanConfidence, double accuracy) {
 
     /** |accuracy − meanConfidence|, 0 for an empty bin. */
     public double gap() {

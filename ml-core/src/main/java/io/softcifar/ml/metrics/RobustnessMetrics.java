@@ -3,8 +3,7 @@ package io.softcifar.ml.metrics;
 /** Adversarial-robustness summaries. */
 public final class RobustnessMetrics {
 
-    private RobustnessMetrics() {
-    }
+    private RobustnessMetrics() {}
 
     /**
      * FGSM attack decrease: among the points classified correctly before the attack, the fraction classified

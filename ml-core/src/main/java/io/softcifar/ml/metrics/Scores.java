@@ -8,8 +8,7 @@ package io.softcifar.ml.metrics;
  */
 public final class Scores {
 
-    private Scores() {
-    }
+    private Scores() {}
 
     /** Index of the largest entry; ties go to the lowest index (like {@code numpy.argmax}). Row must be finite. */
     public static int argmax(double[] row) {

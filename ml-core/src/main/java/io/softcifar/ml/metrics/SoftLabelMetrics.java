@@ -10,8 +10,7 @@ package io.softcifar.ml.metrics;
  */
 public final class SoftLabelMetrics {
 
-    private SoftLabelMetrics() {
-    }
+    private SoftLabelMetrics() {}
 
     /** Mean over rows of the cross-entropy H(q, p) = −Σ_k q_k ln p_k. Equals KL(q‖p) + H(q). */
     public static double crossEntropy(double[][] probabilities, double[][] softLabels) {

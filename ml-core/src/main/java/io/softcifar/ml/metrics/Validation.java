@@ -12,8 +12,7 @@ final class Validation {
     /** Largest accepted |row sum − 1| for a probability row. */
     static final double ROW_SUM_TOLERANCE = 1e-4;
 
-    private Validation() {
-    }
+    private Validation() {}
 
     static String describe(double v) {
         if (Double.isNaN(v)) {
@@ -42,8 +41,8 @@ final class Validation {
                 throw new IllegalArgumentException(name + "[" + i + "] is null");
             }
             if (m[i].length != k) {
-                throw new IllegalArgumentException(name + "[" + i + "] has " + m[i].length
-                        + " columns but " + name + "[0] has " + k);
+                throw new IllegalArgumentException(
+                        name + "[" + i + "] has " + m[i].length + " columns but " + name + "[0] has " + k);
             }
         }
         return k;
@@ -75,14 +74,14 @@ final class Validation {
             for (int j = 0; j < k; j++) {
                 double v = row[j];
                 if (v < -PROBABILITY_TOLERANCE || v > 1.0 + PROBABILITY_TOLERANCE) {
-                    throw new IllegalArgumentException(name + "[" + i + "][" + j + "] = " + v
-                            + " is outside [0, 1] (is this a logit matrix?)");
+                    throw new IllegalArgumentException(
+                            name + "[" + i + "][" + j + "] = " + v + " is outside [0, 1] (is this a logit matrix?)");
                 }
                 sum += v;
             }
             if (Math.abs(sum - 1.0) > ROW_SUM_TOLERANCE) {
-                throw new IllegalArgumentException(name + "[" + i + "] sums to " + sum
-                        + ", expected 1 (tolerance " + ROW_SUM_TOLERANCE + ")");
+                throw new IllegalArgumentException(
+                        name + "[" + i + "] sums to " + sum + ", expected 1 (tolerance " + ROW_SUM_TOLERANCE + ")");
             }
         }
         return k;
@@ -112,8 +111,8 @@ final class Validation {
             throw new IllegalArgumentException(name + " is empty");
         }
         if (labels.length != n) {
-            throw new IllegalArgumentException(name + " has length " + labels.length + " but " + matrixName
-                    + " has " + n + " rows");
+            throw new IllegalArgumentException(
+                    name + " has length " + labels.length + " but " + matrixName + " has " + n + " rows");
         }
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] < 0 || labels[i] >= k) {
@@ -139,7 +138,8 @@ final class Validation {
 
     static void requireSameLength(String nameA, int lengthA, String nameB, int lengthB) {
         if (lengthA != lengthB) {
-            throw new IllegalArgumentException(nameA + " has length " + lengthA + " but " + nameB + " has length " + lengthB);
+            throw new IllegalArgumentException(
+                    nameA + " has length " + lengthA + " but " + nameB + " has length " + lengthB);
         }
     }
 
@@ -148,8 +148,8 @@ final class Validation {
             throw new IllegalArgumentException(nameA + " has " + a.length + " rows but " + nameB + " has " + b.length);
         }
         if (a[0].length != b[0].length) {
-            throw new IllegalArgumentException(nameA + " has " + a[0].length + " columns but " + nameB + " has "
-                    + b[0].length);
+            throw new IllegalArgumentException(
+                    nameA + " has " + a[0].length + " columns but " + nameB + " has " + b[0].length);
         }
     }
 

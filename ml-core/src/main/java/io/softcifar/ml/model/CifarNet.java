@@ -29,8 +29,14 @@ public final class CifarNet extends Module {
     public CifarNet(NDManager manager, ModelConfig config, long seed) {
         this.config = config;
         MethodConfig method = config.methodConfig();
-        backbone = registerChild("backbone", new ResNet(manager, config.blocksPerStage(), method.backboneDropout(),
-                method.backboneSpectralBound(), config.imageSize()));
+        backbone = registerChild(
+                "backbone",
+                new ResNet(
+                        manager,
+                        config.blocksPerStage(),
+                        method.backboneDropout(),
+                        method.backboneSpectralBound(),
+                        config.imageSize()));
         head = config.method().newHead(method, new HeadContext(manager, backbone, config.classes(), seed));
         for (Map.Entry<String, Module> layer : head.layers().entrySet()) {
             registerChild(layer.getKey(), layer.getValue());
@@ -53,8 +59,8 @@ public final class CifarNet extends Module {
      */
     public <H extends UncertaintyHead> H head(Class<H> type) {
         if (!type.isInstance(head)) {
-            throw new IllegalStateException(type.getSimpleName() + " needed, but this is a " + config.method().id()
-                    + " model");
+            throw new IllegalStateException(type.getSimpleName() + " needed, but this is a "
+                    + config.method().id() + " model");
         }
         return type.cast(head);
     }

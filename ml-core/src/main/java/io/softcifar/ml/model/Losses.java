@@ -18,7 +18,13 @@ public final class Losses {
 
     /** −Σₖ yₖ log pₖ for probabilities p (MC-averaged or mean-field predictions). */
     public static NDArray crossEntropyOfProbabilities(NDArray probabilities, NDArray targets) {
-        return probabilities.clip(PROBABILITY_FLOOR, 1f).log().mul(targets).sum(new int[] {1}).neg().mean();
+        return probabilities
+                .clip(PROBABILITY_FLOOR, 1f)
+                .log()
+                .mul(targets)
+                .sum(new int[] {1})
+                .neg()
+                .mean();
     }
 
     /** Binary cross-entropy between values in [0, 1] and targets, averaged over all elements (DUQ's loss). */

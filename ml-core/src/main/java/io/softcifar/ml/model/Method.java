@@ -30,8 +30,8 @@ public enum Method {
     private final MethodConfig defaults;
     private final BiFunction<MethodConfig, HeadContext, UncertaintyHead> heads;
 
-    <C extends MethodConfig> Method(String id, Class<C> configType, C defaults,
-            BiFunction<C, HeadContext, UncertaintyHead> heads) {
+    <C extends MethodConfig> Method(
+            String id, Class<C> configType, C defaults, BiFunction<C, HeadContext, UncertaintyHead> heads) {
         this.id = id;
         this.configType = configType;
         this.defaults = defaults;

@@ -60,8 +60,8 @@ public record ModelConfig(MethodConfig methodConfig, int depth, int classes, int
      */
     public <C extends MethodConfig> C methodConfig(Class<C> type) {
         if (!type.isInstance(methodConfig)) {
-            throw new IllegalStateException("this is a " + method().id() + " model, not one configured by "
-                    + type.getSimpleName());
+            throw new IllegalStateException(
+                    "this is a " + method().id() + " model, not one configured by " + type.getSimpleName());
         }
         return type.cast(methodConfig);
     }

@@ -33,9 +33,23 @@ record ModelConfigJson(
         DropoutConfig d = c instanceof DropoutConfig own ? own : DropoutConfig.DEFAULTS.withRate(0.0);
         SngpConfig s = c instanceof SngpConfig own ? own : SngpConfig.DEFAULTS;
         DuqConfig q = c instanceof DuqConfig own ? own : DuqConfig.DEFAULTS;
-        return new ModelConfigJson(m.method(), m.depth(), m.classes(), d.rate(), d.mcSamples(), s.spectralBound(),
-                s.features(), s.kernelScale(), s.ridge(), s.meanFieldFactor(), s.formulation(), q.embedding(),
-                q.lengthScale(), q.momentum(), q.gradientPenalty(), m.imageSize());
+        return new ModelConfigJson(
+                m.method(),
+                m.depth(),
+                m.classes(),
+                d.rate(),
+                d.mcSamples(),
+                s.spectralBound(),
+                s.features(),
+                s.kernelScale(),
+                s.ridge(),
+                s.meanFieldFactor(),
+                s.formulation(),
+                q.embedding(),
+                q.lengthScale(),
+                q.momentum(),
+                q.gradientPenalty(),
+                m.imageSize());
     }
 
     ModelConfig toModelConfig() {
@@ -45,8 +59,8 @@ record ModelConfigJson(
         MethodConfig config = switch (method) {
             case BASIC -> BasicConfig.DEFAULTS;
             case DROPOUT -> new DropoutConfig(dropoutRate, mcSamples);
-            case SNGP -> new SngpConfig(spectralBound, gpFeatures, gpKernelScale, gpRidge, gpMeanFieldFactor,
-                    gpFormulation);
+            case SNGP ->
+                new SngpConfig(spectralBound, gpFeatures, gpKernelScale, gpRidge, gpMeanFieldFactor, gpFormulation);
             case DUQ -> new DuqConfig(duqEmbedding, duqLengthScale, duqMomentum, duqGradientPenalty);
         };
         return new ModelConfig(config, depth, classes, imageSize);

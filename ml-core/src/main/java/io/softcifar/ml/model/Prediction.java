@@ -21,7 +21,11 @@ import java.util.Objects;
  *     {@code probabilities}, otherwise null: MC Dropout = softmax of the mean logits over the same S passes; DUQ =
  *     softmax(sigmoid(ln(Kₖ / Σⱼ Kⱼ))), the softmax of the reference's DUQ "logits"
  */
-public record Prediction(NDArray probabilities, NDArray logits, NDArray predictiveLogits, NDArray nativeScore,
+public record Prediction(
+        NDArray probabilities,
+        NDArray logits,
+        NDArray predictiveLogits,
+        NDArray nativeScore,
         NDArray referenceProbabilities) {
 
     public Prediction {

@@ -45,8 +45,8 @@ public final class ResNet extends Module {
             for (int b = 0; b < blocksPerStage; b++) {
                 int stride = (s > 0 && b == 0) ? 2 : 1;
                 String name = "stage" + (s + 1) + ".block" + b;
-                blocks.add(registerChild(name,
-                        new ResidualBlock(manager, in, widths[s], stride, dropout, spectralBound, size)));
+                blocks.add(registerChild(
+                        name, new ResidualBlock(manager, in, widths[s], stride, dropout, spectralBound, size)));
                 in = widths[s];
                 size = (size - 1) / stride + 1; // 3×3, padding 1
             }

@@ -13,8 +13,14 @@ package io.softcifar.ml.model;
  *     checkpoint header written before the field existed) reads as {@link GpFormulation#LIU2020}, the formulation
  *     those checkpoints were trained with
  */
-public record SngpConfig(double spectralBound, int features, double kernelScale, double ridge, double meanFieldFactor,
-        GpFormulation formulation) implements MethodConfig {
+public record SngpConfig(
+        double spectralBound,
+        int features,
+        double kernelScale,
+        double ridge,
+        double meanFieldFactor,
+        GpFormulation formulation)
+        implements MethodConfig {
 
     /** PROTOCOL.md: c = 3, 1024 features, ℓ = 1, ridge 1, λ = π/8, the reference's formulation. */
     public static final SngpConfig DEFAULTS = new SngpConfig(3.0, 1024, 1.0, 1.0, Math.PI / 8, GpFormulation.REFERENCE);
@@ -30,8 +36,8 @@ public record SngpConfig(double spectralBound, int features, double kernelScale,
             throw new IllegalArgumentException("gp features: must be >= 1, got " + features);
         }
         if (!(kernelScale > 0) || !(ridge > 0)) {
-            throw new IllegalArgumentException("gp kernel scale and gp ridge must be > 0, got " + kernelScale + " and "
-                    + ridge);
+            throw new IllegalArgumentException(
+                    "gp kernel scale and gp ridge must be > 0, got " + kernelScale + " and " + ridge);
         }
     }
 

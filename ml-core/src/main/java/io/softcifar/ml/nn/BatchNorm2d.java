@@ -9,8 +9,8 @@ public final class BatchNorm2d extends Module {
 
     /** DJL's momentum is the weight of the old running value: 0.9 here equals PyTorch's momentum 0.1. */
     private static final float DJL_MOMENTUM = 0.9f;
-    private static final float EPS = 1e-5f;
 
+    private static final float EPS = 1e-5f;
 
     public BatchNorm2d(NDManager manager, int channels) {
         registerParameter("gamma", manager.ones(new Shape(channels)));
@@ -22,8 +22,16 @@ public final class BatchNorm2d extends Module {
     /** In training mode the running statistics are updated in place by the native batch_norm. */
     public NDArray forward(NDArray x, Mode mode) {
         return x.getNDArrayInternal()
-                .batchNorm(x, buffer("running_mean"), buffer("running_var"), parameter("gamma"), parameter("beta"), 1,
-                        DJL_MOMENTUM, EPS, mode.training())
+                .batchNorm(
+                        x,
+                        buffer("running_mean"),
+                        buffer("running_var"),
+                        parameter("gamma"),
+                        parameter("beta"),
+                        1,
+                        DJL_MOMENTUM,
+                        EPS,
+                        mode.training())
                 .singletonOrThrow();
     }
 }

@@ -29,8 +29,8 @@ public final class Conv2d extends WeightLayer {
      */
     public Conv2d(NDManager manager, int in, int out, int kernel, int stride, Float spectralBound, int inputSize) {
         double std = Math.sqrt(2.0 / (out * kernel * kernel));
-        NDArray weight = manager.randomNormal(0f, (float) std, new Shape(out, in, kernel, kernel),
-                ai.djl.ndarray.types.DataType.FLOAT32);
+        NDArray weight = manager.randomNormal(
+                0f, (float) std, new Shape(out, in, kernel, kernel), ai.djl.ndarray.types.DataType.FLOAT32);
         this.stride = new Shape(stride, stride);
         this.padding = new Shape(kernel / 2, kernel / 2);
         this.inputSize = inputSize;
@@ -48,14 +48,14 @@ public final class Conv2d extends WeightLayer {
 
     public NDArray forward(NDArray x, Mode mode) {
         if (operatorNorm && (x.getShape().get(2) != inputSize || x.getShape().get(3) != inputSize)) {
-            throw new IllegalArgumentException("input of " + x.getShape().get(2) + "×" + x.getShape().get(3)
-                    + " pixels at a spectrally normalized convolution built for " + inputSize + "×" + inputSize
-                    + " (set the model's image size to the size of the images)");
+            throw new IllegalArgumentException(
+                    "input of " + x.getShape().get(2) + "×" + x.getShape().get(3)
+                            + " pixels at a spectrally normalized convolution built for " + inputSize + "×" + inputSize
+                            + " (set the model's image size to the size of the images)");
         }
         NDArray w = appliedWeight(x.getManager(), mode.training());
         return x.getNDArrayInternal()
                 .convolution(x, w, null, stride, padding, new Shape(1, 1), 1)
                 .singletonOrThrow();
     }
-
 }

@@ -99,7 +99,9 @@ public abstract class Module {
 
     /** Number of trainable scalars. */
     public final long parameterCount() {
-        return namedParameters().values().stream().mapToLong(a -> a.getShape().size()).sum();
+        return namedParameters().values().stream()
+                .mapToLong(a -> a.getShape().size())
+                .sum();
     }
 
     /** Visits this module and all descendants, parents first. */

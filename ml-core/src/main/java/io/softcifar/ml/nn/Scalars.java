@@ -31,7 +31,12 @@ public final class Scalars {
      * allocated by PyTorch in {@code like}'s manager.
      */
     public static NDArray like(NDArray like, double value) {
-        return JniUtils.full((PtNDManager) like.getManager(), new Shape(), value, like.getDataType(), like.getDevice(),
+        return JniUtils.full(
+                (PtNDManager) like.getManager(),
+                new Shape(),
+                value,
+                like.getDataType(),
+                like.getDevice(),
                 SparseFormat.DENSE);
     }
 

@@ -49,8 +49,8 @@ abstract class SpectralNorm {
      * Spectral norm of the convolution operator (zero padding {@code padding}, stride {@code stride}, no dilation,
      * one group) on inputs of shape (C_in, height, width).
      */
-    static SpectralNorm convolution(Module owner, NDArray weight, float bound, int height, int width, int stride,
-            int padding) {
+    static SpectralNorm convolution(
+            Module owner, NDArray weight, float bound, int height, int width, int stride, int padding) {
         Shape k = weight.getShape();
         int kernel = (int) k.get(2);
         if (k.get(3) != kernel) {
@@ -62,7 +62,8 @@ abstract class SpectralNorm {
             throw new IllegalArgumentException("spectral norm of a convolution: input " + height + "×" + width
                     + " is too small for a " + kernel + "×" + kernel + " kernel with padding " + padding);
         }
-        SpectralNorm sn = new ConvolutionNorm(owner, bound, kernel, stride, padding, height, width, outHeight, outWidth);
+        SpectralNorm sn =
+                new ConvolutionNorm(owner, bound, kernel, stride, padding, height, width, outHeight, outWidth);
         sn.initialize(weight, new Shape(1, k.get(0), outHeight, outWidth), new Shape(1, k.get(1), height, width));
         return sn;
     }
@@ -146,7 +147,10 @@ abstract class SpectralNorm {
             NDArray w = Module.scoped(weight.stopGradient(), tmp);
             NDArray u = Module.scoped(owner.buffer(U).duplicate(), tmp);
             NDArray v = Module.scoped(owner.buffer(V).duplicate(), tmp);
-            return Module.scoped(apply(w, v, tmp), tmp).mul(u).sum().toType(ai.djl.ndarray.types.DataType.FLOAT64, false)
+            return Module.scoped(apply(w, v, tmp), tmp)
+                    .mul(u)
+                    .sum()
+                    .toType(ai.djl.ndarray.types.DataType.FLOAT64, false)
                     .getDouble();
         }
     }
@@ -164,12 +168,16 @@ abstract class SpectralNorm {
 
         @Override
         NDArray apply(NDArray weight, NDArray x, NDManager manager) {
-            return Module.scoped(matrix(weight), manager).matMul(x.expandDims(1)).squeeze(1);
+            return Module.scoped(matrix(weight), manager)
+                    .matMul(x.expandDims(1))
+                    .squeeze(1);
         }
 
         @Override
         NDArray applyTransposed(NDArray weight, NDArray y, NDManager manager) {
-            return Module.scoped(matrix(weight).transpose(), manager).matMul(y.expandDims(1)).squeeze(1);
+            return Module.scoped(matrix(weight).transpose(), manager)
+                    .matMul(y.expandDims(1))
+                    .squeeze(1);
         }
     }
 
@@ -182,8 +190,16 @@ abstract class SpectralNorm {
         private final int outHeight;
         private final int outWidth;
 
-        ConvolutionNorm(Module owner, float bound, int kernel, int stride, int padding, int height, int width,
-                int outHeight, int outWidth) {
+        ConvolutionNorm(
+                Module owner,
+                float bound,
+                int kernel,
+                int stride,
+                int padding,
+                int height,
+                int width,
+                int outHeight,
+                int outWidth) {
             super(owner, bound);
             this.kernel = kernel;
             this.stride = stride;
@@ -197,8 +213,8 @@ abstract class SpectralNorm {
         @Override
         NDArray apply(NDArray weight, NDArray x, NDManager manager) {
             return x.getNDArrayInternal()
-                    .convolution(x, weight, null, new Shape(stride, stride), new Shape(padding, padding),
-                            new Shape(1, 1), 1)
+                    .convolution(
+                            x, weight, null, new Shape(stride, stride), new Shape(padding, padding), new Shape(1, 1), 1)
                     .singletonOrThrow();
         }
 
@@ -248,8 +264,10 @@ abstract class SpectralNorm {
             NDArray out = x;
             if (after < 0) {
                 long keep = x.getShape().get(axis) + after;
-                out = out.get(axis == 2 ? new ai.djl.ndarray.index.NDIndex(":, :, :{}", keep)
-                        : new ai.djl.ndarray.index.NDIndex(":, :, :, :{}", keep));
+                out = out.get(
+                        axis == 2
+                                ? new ai.djl.ndarray.index.NDIndex(":, :, :{}", keep)
+                                : new ai.djl.ndarray.index.NDIndex(":, :, :, :{}", keep));
                 after = 0;
             }
             if (before > 0) {

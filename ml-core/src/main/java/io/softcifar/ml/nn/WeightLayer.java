@@ -19,10 +19,11 @@ public abstract class WeightLayer extends Module {
      * Registers a convolution weight and, with a non-null bound, the spectral normalization of the convolution
      * operator on inputs of {@code height} × {@code width} pixels.
      */
-    protected final NDArray registerConvolutionWeight(NDArray weight, Float spectralBound, int height, int width,
-            int stride, int padding) {
+    protected final NDArray registerConvolutionWeight(
+            NDArray weight, Float spectralBound, int height, int width, int stride, int padding) {
         registerParameter("weight", weight);
-        spectralNorm = spectralBound == null ? null
+        spectralNorm = spectralBound == null
+                ? null
                 : SpectralNorm.convolution(this, weight, spectralBound, height, width, stride, padding);
         return weight;
     }
@@ -36,7 +37,8 @@ public abstract class WeightLayer extends Module {
     /** The weight actually applied in inference (normalized where spectral normalization is on), as a copy in {@code manager}. */
     public final NDArray effectiveWeight(NDManager manager) {
         NDArray weight = parameter("weight");
-        return spectralNorm == null ? Module.scoped(weight.duplicate(), manager)
+        return spectralNorm == null
+                ? Module.scoped(weight.duplicate(), manager)
                 : spectralNorm.normalized(weight, manager, false);
     }
 

@@ -111,15 +111,17 @@ public final class Augmentation {
         NDArray one = cos.onesLike();
         NDArray zero = cos.zerosLike();
         // R = [[1,0,0],[0,cos,-sin],[0,sin,cos]] per image
-        NDArray rotation = ai.djl.ndarray.NDArrays.stack(new ai.djl.ndarray.NDList(
-                one, zero, zero, zero, cos, sin.neg(), zero, sin, cos), 1).reshape(b, 3, 3);
+        NDArray rotation = ai.djl.ndarray.NDArrays.stack(
+                        new ai.djl.ndarray.NDList(one, zero, zero, zero, cos, sin.neg(), zero, sin, cos), 1)
+                .reshape(b, 3, 3);
         NDArray matrix = fromYiq.matMul(rotation).matMul(toYiq); // (1,3,3)·(B,3,3)·(1,3,3) → B×3×3
         NDArray flat = x.reshape(b, 3, -1);
         return matrix.matMul(flat).reshape(x.getShape());
     }
 
     static NDArray flip(NDArray x, NDManager m, long b) {
-        NDArray coin = m.randomUniform(0f, 1f, new Shape(b), DataType.FLOAT32, x.getDevice()).lt(0.5f);
+        NDArray coin = m.randomUniform(0f, 1f, new Shape(b), DataType.FLOAT32, x.getDevice())
+                .lt(0.5f);
         NDArray flipped = x.flip(3);
         return NDArraysWhere.where(perImage(coin), flipped, x);
     }
@@ -169,11 +171,16 @@ public final class Augmentation {
             for (int dx = 0; dx <= 1; dx++) {
                 NDArray cx = fx.add((float) dx);
                 NDArray cy = fy.add((float) dy);
-                NDArray weight = (dx == 1 ? ax : ax.neg().add(1f)).mul(dy == 1 ? ay : ay.neg().add(1f));
-                NDArray inside = cx.gte(0f).logicalAnd(cx.lte((float) (SIZE - 1)))
-                        .logicalAnd(cy.gte(0f)).logicalAnd(cy.lte((float) (SIZE - 1)));
+                NDArray weight = (dx == 1 ? ax : ax.neg().add(1f))
+                        .mul(dy == 1 ? ay : ay.neg().add(1f));
+                NDArray inside = cx.gte(0f)
+                        .logicalAnd(cx.lte((float) (SIZE - 1)))
+                        .logicalAnd(cy.gte(0f))
+                        .logicalAnd(cy.lte((float) (SIZE - 1)));
                 weight = weight.mul(inside.toType(DataType.FLOAT32, false));
-                NDArray index = cy.clip(0f, SIZE - 1f).mul((float) SIZE).add(cx.clip(0f, SIZE - 1f))
+                NDArray index = cy.clip(0f, SIZE - 1f)
+                        .mul((float) SIZE)
+                        .add(cx.clip(0f, SIZE - 1f))
                         .toType(DataType.INT64, false);
                 NDArray gathered = flat.gather(index.expandDims(1).broadcast(b, c, hw), 2);
                 NDArray term = gathered.mul(weight.expandDims(1));

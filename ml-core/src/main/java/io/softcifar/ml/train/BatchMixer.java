@@ -24,7 +24,8 @@ public final class BatchMixer {
     public BatchMixer(Mixing mixing, UniformRandomProvider random) {
         this.mixing = mixing;
         this.random = random;
-        this.beta = mixing.kind() == Mixing.Kind.NONE ? null
+        this.beta = mixing.kind() == Mixing.Kind.NONE
+                ? null
                 : BetaDistribution.of(mixing.alpha(), mixing.alpha()).createSampler(random);
     }
 

@@ -25,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
@@ -55,6 +54,7 @@ public final class Checkpoint {
     public static final int VERSION = 2;
     /** Format 2 changed SNGP's spectral-norm vectors of 3×3 convs (kernel matrix → convolution operator). */
     static final int FIRST_VERSION_WITH_OPERATOR_NORM = 2;
+
     public static final String HEADER_ENTRY = "checkpoint.json";
     public static final String MODEL_PREFIX = "model/";
     public static final String MOMENTUM_PREFIX = "optimizer/momentum/";
@@ -68,30 +68,82 @@ public final class Checkpoint {
 
     private Checkpoint() {}
 
-    public enum Kind { EPOCH, BEST }
+    public enum Kind {
+        EPOCH,
+        BEST
+    }
 
     /**
      * The JSON header of a checkpoint. {@code fencingToken} is the token of the trainer-service lease under which
      * the checkpoint was written (absent, null, when written outside a lease or before fencing tokens existed; the
      * format version did not change for it, as older readers ignore it).
      */
-    public record Header(String format, int version, Kind kind, int epochsCompleted, TrainConfig config,
-            float[] mean, float[] std, double bestValLoss, int bestEpoch, List<EpochStats> history, String rng,
-            long parameters, String createdAt,
+    public record Header(
+            String format,
+            int version,
+            Kind kind,
+            int epochsCompleted,
+            TrainConfig config,
+            float[] mean,
+            float[] std,
+            double bestValLoss,
+            int bestEpoch,
+            List<EpochStats> history,
+            String rng,
+            long parameters,
+            String createdAt,
+
             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
             Long fencingToken) {
 
-        public Header(String format, int version, Kind kind, int epochsCompleted, TrainConfig config, float[] mean,
-                float[] std, double bestValLoss, int bestEpoch, List<EpochStats> history, String rng, long parameters,
+        public Header(
+                String format,
+                int version,
+                Kind kind,
+                int epochsCompleted,
+                TrainConfig config,
+                float[] mean,
+                float[] std,
+                double bestValLoss,
+                int bestEpoch,
+                List<EpochStats> history,
+                String rng,
+                long parameters,
                 String createdAt) {
-            this(format, version, kind, epochsCompleted, config, mean, std, bestValLoss, bestEpoch, history, rng,
-                    parameters, createdAt, null);
+            this(
+                    format,
+                    version,
+                    kind,
+                    epochsCompleted,
+                    config,
+                    mean,
+                    std,
+                    bestValLoss,
+                    bestEpoch,
+                    history,
+                    rng,
+                    parameters,
+                    createdAt,
+                    null);
         }
 
         /** The same header for another configuration (what a checkpoint claims to be). */
         public Header withConfig(TrainConfig other) {
-            return new Header(format, version, kind, epochsCompleted, other, mean, std, bestValLoss, bestEpoch,
-                    history, rng, parameters, createdAt, fencingToken);
+            return new Header(
+                    format,
+                    version,
+                    kind,
+                    epochsCompleted,
+                    other,
+                    mean,
+                    std,
+                    bestValLoss,
+                    bestEpoch,
+                    history,
+                    rng,
+                    parameters,
+                    createdAt,
+                    fencingToken);
         }
     }
 
@@ -119,7 +171,8 @@ public final class Checkpoint {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            try (OutputStream out = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(out)) {
+            try (OutputStream out = Files.newOutputStream(tmp);
+                    ZipOutputStream zip = new ZipOutputStream(out)) {
                 zip.putNextEntry(new ZipEntry(HEADER_ENTRY));
                 zip.write(JSON.writeValueAsBytes(header));
                 zip.closeEntry();
@@ -140,7 +193,8 @@ public final class Checkpoint {
     }
 
     /** Encodes the tensors with DJL's NumPy encoder (NPZ) and copies each {@code .npy} entry under its own name. */
-    private static void writeTensors(ZipOutputStream zip, String prefix, Map<String, NDArray> tensors) throws IOException {
+    private static void writeTensors(ZipOutputStream zip, String prefix, Map<String, NDArray> tensors)
+            throws IOException {
         if (tensors.isEmpty()) {
             return;
         }
@@ -196,7 +250,8 @@ public final class Checkpoint {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            if (e instanceof IllegalArgumentException iae && iae.getMessage() != null
+            if (e instanceof IllegalArgumentException iae
+                    && iae.getMessage() != null
                     && iae.getMessage().startsWith(file.toString())) {
                 throw iae;
             }
@@ -230,19 +285,25 @@ public final class Checkpoint {
             throw invalid(file, "format is '" + h.format() + "', expected '" + FORMAT + "'");
         }
         if (h.version() > VERSION) {
-            throw invalid(file, "checkpoint format version " + h.version() + " is newer than this program reads ("
-                    + VERSION + "); upgrade soft-cifar");
+            throw invalid(
+                    file,
+                    "checkpoint format version " + h.version() + " is newer than this program reads (" + VERSION
+                            + "); upgrade soft-cifar");
         }
         return h;
     }
 
     /** The header is the archive's first entry, so this fails before any tensor is decoded. */
     private static void refuseKernelMatrixSngp(Path file, Header h) {
-        if (h.version() < FIRST_VERSION_WITH_OPERATOR_NORM && h.config() != null && h.config().model() != null
+        if (h.version() < FIRST_VERSION_WITH_OPERATOR_NORM
+                && h.config() != null
+                && h.config().model() != null
                 && h.config().model().methodConfig().backboneSpectralBound() != null) {
-            throw invalid(file, "is an SNGP checkpoint of format version " + h.version() + ", whose spectral norm of"
-                    + " 3×3 convs was the kernel matrix's; since version " + FIRST_VERSION_WITH_OPERATOR_NORM
-                    + " it is the convolution operator's, so this model must be trained again");
+            throw invalid(
+                    file,
+                    "is an SNGP checkpoint of format version " + h.version() + ", whose spectral norm of"
+                            + " 3×3 convs was the kernel matrix's; since version " + FIRST_VERSION_WITH_OPERATOR_NORM
+                            + " it is the convolution operator's, so this model must be trained again");
         }
     }
 
@@ -269,13 +330,18 @@ public final class Checkpoint {
         for (Map.Entry<String, NDArray> e : target.entrySet()) {
             NDArray stored = loaded.tensors().get(prefix + e.getKey());
             if (stored == null) {
-                throw invalid(loaded.file(), what + " tensor '" + e.getKey() + "' is missing (checkpoint of another"
-                        + " architecture? it was written for " + describe(loaded.header()) + ")");
+                throw invalid(
+                        loaded.file(),
+                        what + " tensor '" + e.getKey() + "' is missing (checkpoint of another"
+                                + " architecture? it was written for " + describe(loaded.header()) + ")");
             }
             NDArray dest = e.getValue();
             if (!stored.getShape().equals(dest.getShape())) {
-                throw invalid(loaded.file(), what + " tensor '" + e.getKey() + "' has shape " + stored.getShape()
-                        + " but this model expects " + dest.getShape() + " (checkpoint of another architecture)");
+                throw invalid(
+                        loaded.file(),
+                        what + " tensor '" + e.getKey() + "' has shape " + stored.getShape()
+                                + " but this model expects " + dest.getShape()
+                                + " (checkpoint of another architecture)");
             }
             NDArray converted = stored.toType(dest.getDataType(), false).toDevice(dest.getDevice(), false);
             // an element-wise copy into dest's own memory: NDArray.set(Buffer) would instead make dest borrow the

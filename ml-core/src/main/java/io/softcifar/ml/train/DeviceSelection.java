@@ -1,7 +1,6 @@
 package io.softcifar.ml.train;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import java.util.Locale;
 
 /**
@@ -15,12 +14,13 @@ public final class DeviceSelection {
     public static Device resolve(String choice) {
         String key = choice == null ? "auto" : choice.trim().toLowerCase(Locale.ROOT);
         int gpus = EngineSetup.engine().getGpuCount();
-        java.util.regex.Matcher indexed = java.util.regex.Pattern.compile("(?:gpu|cuda):(\\d+)").matcher(key);
+        java.util.regex.Matcher indexed =
+                java.util.regex.Pattern.compile("(?:gpu|cuda):(\\d+)").matcher(key);
         if (indexed.matches()) {
             int index = Integer.parseInt(indexed.group(1));
             if (index >= gpus) {
-                throw new IllegalArgumentException("device: " + key + " requested but " + gpus
-                        + " CUDA device(s) are visible to PyTorch");
+                throw new IllegalArgumentException(
+                        "device: " + key + " requested but " + gpus + " CUDA device(s) are visible to PyTorch");
             }
             return Device.gpu(index);
         }
@@ -35,7 +35,9 @@ public final class DeviceSelection {
                 yield Device.gpu(0);
             }
             case "auto" -> gpus > 0 ? Device.gpu(0) : Device.cpu();
-            default -> throw new IllegalArgumentException("device: unknown device '" + choice + "' (expected cpu, gpu or auto)");
+            default ->
+                throw new IllegalArgumentException(
+                        "device: unknown device '" + choice + "' (expected cpu, gpu or auto)");
         };
     }
 }

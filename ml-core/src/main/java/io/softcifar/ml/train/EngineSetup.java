@@ -30,13 +30,17 @@ public final class EngineSetup {
                 e = Engine.getEngine("PyTorch");
             } catch (RuntimeException failed) {
                 String flavour = nativeFlavour();
-                throw new IllegalStateException("the PyTorch engine did not start with the " + flavour + " natives ("
-                        + failed.getMessage() + ")" + (flavour.startsWith("cu")
-                                ? "; a -Pcuda build needs an NVIDIA GPU and a CUDA 12.4-capable driver: on a machine"
-                                        + " without one, build without -Pcuda (./mvnw package)"
-                                : ""), failed);
+                throw new IllegalStateException(
+                        "the PyTorch engine did not start with the " + flavour + " natives ("
+                                + failed.getMessage() + ")"
+                                + (flavour.startsWith("cu")
+                                        ? "; a -Pcuda build needs an NVIDIA GPU and a CUDA 12.4-capable driver: on a machine"
+                                                + " without one, build without -Pcuda (./mvnw package)"
+                                        : ""),
+                        failed);
             }
-            int threads = Integer.getInteger("softcifar.threads", Runtime.getRuntime().availableProcessors());
+            int threads =
+                    Integer.getInteger("softcifar.threads", Runtime.getRuntime().availableProcessors());
             JniUtils.setNumThreads(threads);
             if (JniUtils.getNumInteropThreads() != 1) {
                 try {
@@ -68,7 +72,8 @@ public final class EngineSetup {
             return flavor;
         }
         return EngineSetup.class.getClassLoader().getResource("native/lib/pytorch.properties") != null
-                ? readFlavour() : "unknown";
+                ? readFlavour()
+                : "unknown";
     }
 
     private static String readFlavour() {

@@ -15,5 +15,13 @@ package io.softcifar.ml.train;
  * @param seconds wall time of the epoch including validation and checkpointing
  * @param best whether this epoch improved the best validation loss
  */
-public record EpochStats(int epoch, double trainLoss, double trainAccuracy, double valLoss, double valAccuracy, double learningRate,
-        double imagesPerSecond, double seconds, boolean best) {}
+public record EpochStats(
+        int epoch,
+        double trainLoss,
+        double trainAccuracy,
+        double valLoss,
+        double valAccuracy,
+        double learningRate,
+        double imagesPerSecond,
+        double seconds,
+        boolean best) {}

@@ -14,7 +14,8 @@ public final class LearningRateSchedule {
     private final double gamma;
     private final int stepsPerEpoch;
 
-    public LearningRateSchedule(double base, int warmupEpochs, List<Integer> milestones, double gamma, int stepsPerEpoch) {
+    public LearningRateSchedule(
+            double base, int warmupEpochs, List<Integer> milestones, double gamma, int stepsPerEpoch) {
         this.base = base;
         this.warmupEpochs = warmupEpochs;
         this.milestones = milestones;
@@ -23,8 +24,8 @@ public final class LearningRateSchedule {
     }
 
     public static LearningRateSchedule of(TrainConfig config, int stepsPerEpoch) {
-        return new LearningRateSchedule(config.learningRate(), config.warmupEpochs(), config.milestones(),
-                config.gamma(), stepsPerEpoch);
+        return new LearningRateSchedule(
+                config.learningRate(), config.warmupEpochs(), config.milestones(), config.gamma(), stepsPerEpoch);
     }
 
     /** The rate for step {@code step} (0-based) of epoch {@code epoch} (0-based). */

@@ -11,7 +11,11 @@ import java.util.Locale;
  */
 public record Mixing(Kind kind, double alpha, double probability) {
 
-    public enum Kind { NONE, MIXUP, CUTMIX }
+    public enum Kind {
+        NONE,
+        MIXUP,
+        CUTMIX
+    }
 
     public static final Mixing NONE = new Mixing(Kind.NONE, 1.0, 0.0);
 

@@ -33,14 +33,20 @@ public final class NesterovSgd {
     }
 
     /** @param nesterov true for Nesterov momentum, false for plain momentum */
-    public NesterovSgd(Map<String, NDArray> parameters, NDManager stateManager, double momentum, double weightDecay,
+    public NesterovSgd(
+            Map<String, NDArray> parameters,
+            NDManager stateManager,
+            double momentum,
+            double weightDecay,
             boolean nesterov) {
         this.parameters = parameters;
         this.nesterov = nesterov;
         this.momentum = (float) momentum;
         this.weightDecay = (float) weightDecay;
         for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
-            NDArray buffer = stateManager.zeros(e.getValue().getShape(), e.getValue().getDataType(),
+            NDArray buffer = stateManager.zeros(
+                    e.getValue().getShape(),
+                    e.getValue().getDataType(),
                     e.getValue().getDevice());
             momentumBuffers.put(e.getKey(), buffer);
         }

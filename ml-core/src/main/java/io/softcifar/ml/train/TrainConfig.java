@@ -47,11 +47,39 @@ public record TrainConfig(
     public static final List<Integer> PROTOCOL_MILESTONES = List.of(50, 100, 150, 190, 210, 230);
 
     /** Plain momentum (the protocol's optimizer); the constructor callers used before {@code nesterov} existed. */
-    public TrainConfig(ModelConfig model, LabelMode labels, Mixing mixing, double entropyThreshold, boolean augment,
-            int epochs, int batchSize, double learningRate, double momentum, double weightDecay, int warmupEpochs,
-            List<Integer> milestones, double gamma, long seed, int limit) {
-        this(model, labels, mixing, entropyThreshold, augment, epochs, batchSize, learningRate, momentum, false,
-                weightDecay, warmupEpochs, milestones, gamma, seed, limit);
+    public TrainConfig(
+            ModelConfig model,
+            LabelMode labels,
+            Mixing mixing,
+            double entropyThreshold,
+            boolean augment,
+            int epochs,
+            int batchSize,
+            double learningRate,
+            double momentum,
+            double weightDecay,
+            int warmupEpochs,
+            List<Integer> milestones,
+            double gamma,
+            long seed,
+            int limit) {
+        this(
+                model,
+                labels,
+                mixing,
+                entropyThreshold,
+                augment,
+                epochs,
+                batchSize,
+                learningRate,
+                momentum,
+                false,
+                weightDecay,
+                warmupEpochs,
+                milestones,
+                gamma,
+                seed,
+                limit);
     }
 
     public TrainConfig {
@@ -66,7 +94,8 @@ public record TrainConfig(
         check(weightDecay >= 0 && Double.isFinite(weightDecay), "weight-decay: must be >= 0, got " + weightDecay);
         check(warmupEpochs >= 0, "warmup: must be >= 0, got " + warmupEpochs);
         check(gamma > 0 && gamma <= 1, "gamma: must be in (0, 1], got " + gamma);
-        check(entropyThreshold >= 0 && Double.isFinite(entropyThreshold),
+        check(
+                entropyThreshold >= 0 && Double.isFinite(entropyThreshold),
                 "entropy-threshold: must be >= 0, got " + entropyThreshold);
         check(limit >= 0, "limit: must be >= 0, got " + limit);
         for (int m : milestones) {
@@ -82,77 +111,275 @@ public record TrainConfig(
 
     /** The protocol's settings for a method and label mode (230 epochs, batch 64, lr 0.05, seed 0). */
     public static TrainConfig protocol(Method method, LabelMode labels) {
-        return new TrainConfig(ModelConfig.defaults(method), labels, Mixing.NONE, 0.0, true, 230, 64, 0.05, 0.9, false,
-                5e-4, 5, PROTOCOL_MILESTONES, 0.5, 0L, 0);
+        return new TrainConfig(
+                ModelConfig.defaults(method),
+                labels,
+                Mixing.NONE,
+                0.0,
+                true,
+                230,
+                64,
+                0.05,
+                0.9,
+                false,
+                5e-4,
+                5,
+                PROTOCOL_MILESTONES,
+                0.5,
+                0L,
+                0);
     }
 
     public TrainConfig withEpochs(int n) {
-        return new TrainConfig(model, labels, mixing, entropyThreshold, augment, n, batchSize, learningRate, momentum,
-                nesterov, weightDecay, warmupEpochs, milestones, gamma, seed, limit);
+        return new TrainConfig(
+                model,
+                labels,
+                mixing,
+                entropyThreshold,
+                augment,
+                n,
+                batchSize,
+                learningRate,
+                momentum,
+                nesterov,
+                weightDecay,
+                warmupEpochs,
+                milestones,
+                gamma,
+                seed,
+                limit);
     }
 
     public TrainConfig withSeed(long s) {
-        return new TrainConfig(model, labels, mixing, entropyThreshold, augment, epochs, batchSize, learningRate,
-                momentum, nesterov, weightDecay, warmupEpochs, milestones, gamma, s, limit);
+        return new TrainConfig(
+                model,
+                labels,
+                mixing,
+                entropyThreshold,
+                augment,
+                epochs,
+                batchSize,
+                learningRate,
+                momentum,
+                nesterov,
+                weightDecay,
+                warmupEpochs,
+                milestones,
+                gamma,
+                s,
+                limit);
     }
 
     public TrainConfig withLimit(int n) {
-        return new TrainConfig(model, labels, mixing, entropyThreshold, augment, epochs, batchSize, learningRate,
-                momentum, nesterov, weightDecay, warmupEpochs, milestones, gamma, seed, n);
+        return new TrainConfig(
+                model,
+                labels,
+                mixing,
+                entropyThreshold,
+                augment,
+                epochs,
+                batchSize,
+                learningRate,
+                momentum,
+                nesterov,
+                weightDecay,
+                warmupEpochs,
+                milestones,
+                gamma,
+                seed,
+                n);
     }
 
     public TrainConfig withBatchSize(int n) {
-        return new TrainConfig(model, labels, mixing, entropyThreshold, augment, epochs, n, learningRate, momentum,
-                nesterov, weightDecay, warmupEpochs, milestones, gamma, seed, limit);
+        return new TrainConfig(
+                model,
+                labels,
+                mixing,
+                entropyThreshold,
+                augment,
+                epochs,
+                n,
+                learningRate,
+                momentum,
+                nesterov,
+                weightDecay,
+                warmupEpochs,
+                milestones,
+                gamma,
+                seed,
+                limit);
     }
 
     public TrainConfig withAugment(boolean on) {
-        return new TrainConfig(model, labels, mixing, entropyThreshold, on, epochs, batchSize, learningRate, momentum,
-                nesterov, weightDecay, warmupEpochs, milestones, gamma, seed, limit);
+        return new TrainConfig(
+                model,
+                labels,
+                mixing,
+                entropyThreshold,
+                on,
+                epochs,
+                batchSize,
+                learningRate,
+                momentum,
+                nesterov,
+                weightDecay,
+                warmupEpochs,
+                milestones,
+                gamma,
+                seed,
+                limit);
     }
 
     public TrainConfig withMixing(Mixing m) {
-        return new TrainConfig(model, labels, m, entropyThreshold, augment, epochs, batchSize, learningRate, momentum,
-                nesterov, weightDecay, warmupEpochs, milestones, gamma, seed, limit);
+        return new TrainConfig(
+                model,
+                labels,
+                m,
+                entropyThreshold,
+                augment,
+                epochs,
+                batchSize,
+                learningRate,
+                momentum,
+                nesterov,
+                weightDecay,
+                warmupEpochs,
+                milestones,
+                gamma,
+                seed,
+                limit);
     }
 
     public TrainConfig withModel(ModelConfig m) {
-        return new TrainConfig(m, labels, mixing, entropyThreshold, augment, epochs, batchSize, learningRate, momentum,
-                nesterov, weightDecay, warmupEpochs, milestones, gamma, seed, limit);
+        return new TrainConfig(
+                m,
+                labels,
+                mixing,
+                entropyThreshold,
+                augment,
+                epochs,
+                batchSize,
+                learningRate,
+                momentum,
+                nesterov,
+                weightDecay,
+                warmupEpochs,
+                milestones,
+                gamma,
+                seed,
+                limit);
     }
 
     public TrainConfig withLearningRate(double lr) {
-        return new TrainConfig(model, labels, mixing, entropyThreshold, augment, epochs, batchSize, lr, momentum,
-                nesterov, weightDecay, warmupEpochs, milestones, gamma, seed, limit);
+        return new TrainConfig(
+                model,
+                labels,
+                mixing,
+                entropyThreshold,
+                augment,
+                epochs,
+                batchSize,
+                lr,
+                momentum,
+                nesterov,
+                weightDecay,
+                warmupEpochs,
+                milestones,
+                gamma,
+                seed,
+                limit);
     }
 
     public TrainConfig withWarmupEpochs(int n) {
-        return new TrainConfig(model, labels, mixing, entropyThreshold, augment, epochs, batchSize, learningRate,
-                momentum, nesterov, weightDecay, n, milestones, gamma, seed, limit);
+        return new TrainConfig(
+                model,
+                labels,
+                mixing,
+                entropyThreshold,
+                augment,
+                epochs,
+                batchSize,
+                learningRate,
+                momentum,
+                nesterov,
+                weightDecay,
+                n,
+                milestones,
+                gamma,
+                seed,
+                limit);
     }
 
     public TrainConfig withEntropyThreshold(double t) {
-        return new TrainConfig(model, labels, mixing, t, augment, epochs, batchSize, learningRate, momentum,
-                nesterov, weightDecay, warmupEpochs, milestones, gamma, seed, limit);
+        return new TrainConfig(
+                model,
+                labels,
+                mixing,
+                t,
+                augment,
+                epochs,
+                batchSize,
+                learningRate,
+                momentum,
+                nesterov,
+                weightDecay,
+                warmupEpochs,
+                milestones,
+                gamma,
+                seed,
+                limit);
     }
 
     public TrainConfig withNesterov(boolean on) {
-        return new TrainConfig(model, labels, mixing, entropyThreshold, augment, epochs, batchSize, learningRate,
-                momentum, on, weightDecay, warmupEpochs, milestones, gamma, seed, limit);
+        return new TrainConfig(
+                model,
+                labels,
+                mixing,
+                entropyThreshold,
+                augment,
+                epochs,
+                batchSize,
+                learningRate,
+                momentum,
+                on,
+                weightDecay,
+                warmupEpochs,
+                milestones,
+                gamma,
+                seed,
+                limit);
     }
 
     public TrainConfig withWeightDecay(double wd) {
-        return new TrainConfig(model, labels, mixing, entropyThreshold, augment, epochs, batchSize, learningRate,
-                momentum, nesterov, wd, warmupEpochs, milestones, gamma, seed, limit);
+        return new TrainConfig(
+                model,
+                labels,
+                mixing,
+                entropyThreshold,
+                augment,
+                epochs,
+                batchSize,
+                learningRate,
+                momentum,
+                nesterov,
+                wd,
+                warmupEpochs,
+                milestones,
+                gamma,
+                seed,
+                limit);
     }
 
     @Override
     public String toString() {
         return model.method().id() + "/" + labels.id() + " depth " + model.depth() + " epochs " + epochs + " batch "
                 + batchSize + " lr " + learningRate + (nesterov ? " nesterov" : "") + " seed " + seed
-                + (mixing.kind() == Mixing.Kind.NONE ? ""
+                + (mixing.kind() == Mixing.Kind.NONE
+                        ? ""
                         : " " + mixing.kind().name().toLowerCase(java.util.Locale.ROOT) + " α=" + mixing.alpha() + " q="
                                 + mixing.probability())
-                + (milestones.equals(PROTOCOL_MILESTONES) ? "" : " milestones " + Arrays.toString(milestones.toArray()));
+                + (milestones.equals(PROTOCOL_MILESTONES)
+                        ? ""
+                        : " milestones " + Arrays.toString(milestones.toArray()));
     }
 }

@@ -18,6 +18,15 @@ import java.util.List;
  * @param lastCheckpoint the latest epoch checkpoint (resume point)
  * @param history per-epoch statistics
  */
-public record TrainResult(long parameters, int epochsRun, int bestEpoch, double bestValLoss, double bestValAccuracy,
-        double imagesPerSecond, int resumedFromEpoch, boolean cancelled, Path bestCheckpoint, Path lastCheckpoint,
+public record TrainResult(
+        long parameters,
+        int epochsRun,
+        int bestEpoch,
+        double bestValLoss,
+        double bestValAccuracy,
+        double imagesPerSecond,
+        int resumedFromEpoch,
+        boolean cancelled,
+        Path bestCheckpoint,
+        Path lastCheckpoint,
         List<EpochStats> history) {}

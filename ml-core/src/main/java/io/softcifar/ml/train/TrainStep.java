@@ -34,8 +34,7 @@ public final class TrainStep {
      *     detached 1-element arrays in {@code stepManager}
      */
     public Outcome run(NDManager stepManager, NDArray images, NDArray targets, BatchMixer mixer, double lr) {
-        NDArray x = augment ? augmentation.augment(images)
-                : augmentation.normalize(Augmentation.toUnitRange(images));
+        NDArray x = augment ? augmentation.augment(images) : augmentation.normalize(Augmentation.toUnitRange(images));
         BatchMixer.Mixed mixed = mixer.apply(x, targets);
         UncertaintyHead.TrainingPass pass;
         try (Autograd ignored = Autograd.enable()) {

@@ -51,10 +51,21 @@ public final class Trainer {
      * @param cancelled polled after every step; true stops the run (checkpoints are kept)
      * @param fencingToken written into every checkpoint header when positive (trainer-service's lease token)
      */
-    public record Options(Path outDir, String device, int checkpointEvery, boolean resume, int stopAfterEpochs,
-            BooleanSupplier cancelled, long fencingToken) {
+    public record Options(
+            Path outDir,
+            String device,
+            int checkpointEvery,
+            boolean resume,
+            int stopAfterEpochs,
+            BooleanSupplier cancelled,
+            long fencingToken) {
 
-        public Options(Path outDir, String device, int checkpointEvery, boolean resume, int stopAfterEpochs,
+        public Options(
+                Path outDir,
+                String device,
+                int checkpointEvery,
+                boolean resume,
+                int stopAfterEpochs,
                 BooleanSupplier cancelled) {
             this(outDir, device, checkpointEvery, resume, stopAfterEpochs, cancelled, 0L);
         }
@@ -132,7 +143,12 @@ public final class Trainer {
         private int bestEpoch;
         private double bestValAccuracy;
 
-        Run(TrainConfig config, TrainingData data, Options options, TrainingListener listener, NDManager root,
+        Run(
+                TrainConfig config,
+                TrainingData data,
+                Options options,
+                TrainingListener listener,
+                NDManager root,
                 Device device) {
             this.config = config;
             this.data = data;
@@ -141,8 +157,8 @@ public final class Trainer {
             this.root = root;
             EngineSetup.seed(config.seed());
             net = new CifarNet(root, config.model(), config.seed());
-            optimizer = new NesterovSgd(net.namedParameters(), root, config.momentum(), config.weightDecay(),
-                    config.nesterov());
+            optimizer = new NesterovSgd(
+                    net.namedParameters(), root, config.momentum(), config.weightDecay(), config.nesterov());
             augmentation = new Augmentation(root, data.mean(), data.std());
             trainStep = new TrainStep(net, optimizer, augmentation, config.augment());
             trainX = images(root, data.trainImages());
@@ -156,8 +172,8 @@ public final class Trainer {
         }
 
         private static NDArray images(NDManager m, LabeledImages images) {
-            return m.create(java.nio.ByteBuffer.wrap(images.pixels()), new Shape(images.count(), 3, 32, 32),
-                    DataType.UINT8);
+            return m.create(
+                    java.nio.ByteBuffer.wrap(images.pixels()), new Shape(images.count(), 3, 32, 32), DataType.UINT8);
         }
 
         TrainResult execute() {
@@ -178,11 +194,17 @@ public final class Trainer {
                     break;
                 }
                 if (!Double.isFinite(outcome.meanLoss())) {
-                    throw new TrainingDivergedException(String.format(java.util.Locale.ROOT,
-                            "training diverged: the mean training loss of epoch %d is %s (learning rate %s); %s",
-                            epoch + 1, outcome.meanLoss(), config.learningRate(), epoch == 0
-                                    ? "no checkpoint was written"
-                                    : "the checkpoints written before it stay in " + options.outDir()), epoch + 1);
+                    throw new TrainingDivergedException(
+                            String.format(
+                                    java.util.Locale.ROOT,
+                                    "training diverged: the mean training loss of epoch %d is %s (learning rate %s); %s",
+                                    epoch + 1,
+                                    outcome.meanLoss(),
+                                    config.learningRate(),
+                                    epoch == 0
+                                            ? "no checkpoint was written"
+                                            : "the checkpoints written before it stay in " + options.outDir()),
+                            epoch + 1);
                 }
                 net.endEpoch();
                 double[] val = validate();
@@ -194,8 +216,16 @@ public final class Trainer {
                 }
                 double lr = schedule.rate(epoch, stepsPerEpoch - 1);
                 double seconds = (System.nanoTime() - start) / 1e9;
-                EpochStats stats = new EpochStats(epoch + 1, outcome.meanLoss(), outcome.accuracy(), val[0], val[1], lr,
-                        outcome.imagesPerSecond(), seconds, improved);
+                EpochStats stats = new EpochStats(
+                        epoch + 1,
+                        outcome.meanLoss(),
+                        outcome.accuracy(),
+                        val[0],
+                        val[1],
+                        lr,
+                        outcome.imagesPerSecond(),
+                        seconds,
+                        improved);
                 history.add(stats);
                 if (improved) {
                     write(options.outDir().resolve(BEST), Checkpoint.Kind.BEST, epoch + 1, false);
@@ -213,10 +243,21 @@ public final class Trainer {
                     break;
                 }
             }
-            int done = history.isEmpty() ? startEpoch : history.get(history.size() - 1).epoch();
-            return new TrainResult(net.parameterCount(), done, bestEpoch, bestValLoss, bestValAccuracy,
-                    epochsThisRun == 0 ? 0 : throughputSum / epochsThisRun, startEpoch, cancelled,
-                    options.outDir().resolve(BEST), last, List.copyOf(history));
+            int done = history.isEmpty()
+                    ? startEpoch
+                    : history.get(history.size() - 1).epoch();
+            return new TrainResult(
+                    net.parameterCount(),
+                    done,
+                    bestEpoch,
+                    bestValLoss,
+                    bestValAccuracy,
+                    epochsThisRun == 0 ? 0 : throughputSum / epochsThisRun,
+                    startEpoch,
+                    cancelled,
+                    options.outDir().resolve(BEST),
+                    last,
+                    List.copyOf(history));
         }
 
         private int resume(Path last) {
@@ -235,10 +276,17 @@ public final class Trainer {
                 history.addAll(h.history());
                 bestValLoss = h.bestValLoss();
                 bestEpoch = h.bestEpoch();
-                bestValAccuracy = h.history().stream().filter(s -> s.epoch() == h.bestEpoch())
-                        .mapToDouble(EpochStats::valAccuracy).findFirst().orElse(Double.NaN);
-                LOG.info("resuming {} after epoch {} (best val loss {} at epoch {})", options.outDir(),
-                        h.epochsCompleted(), h.bestValLoss(), h.bestEpoch());
+                bestValAccuracy = h.history().stream()
+                        .filter(s -> s.epoch() == h.bestEpoch())
+                        .mapToDouble(EpochStats::valAccuracy)
+                        .findFirst()
+                        .orElse(Double.NaN);
+                LOG.info(
+                        "resuming {} after epoch {} (best val loss {} at epoch {})",
+                        options.outDir(),
+                        h.epochsCompleted(),
+                        h.bestValLoss(),
+                        h.bestEpoch());
                 return h.epochsCompleted();
             }
         }
@@ -246,9 +294,20 @@ public final class Trainer {
         private void write(Path file, Checkpoint.Kind kind, int epochsCompleted, boolean withOptimizer) {
             Map<String, NDArray> model = new LinkedHashMap<>(net.namedParameters());
             model.putAll(net.namedBuffers());
-            Checkpoint.Header header = new Checkpoint.Header(Checkpoint.FORMAT, Checkpoint.VERSION, kind,
-                    epochsCompleted, config, data.mean(), data.std(), bestValLoss, bestEpoch, List.copyOf(history),
-                    Checkpoint.RNG_SCHEME, net.parameterCount(), Checkpoint.now(),
+            Checkpoint.Header header = new Checkpoint.Header(
+                    Checkpoint.FORMAT,
+                    Checkpoint.VERSION,
+                    kind,
+                    epochsCompleted,
+                    config,
+                    data.mean(),
+                    data.std(),
+                    bestValLoss,
+                    bestEpoch,
+                    List.copyOf(history),
+                    Checkpoint.RNG_SCHEME,
+                    net.parameterCount(),
+                    Checkpoint.now(),
                     options.fencingToken() > 0 ? options.fencingToken() : null);
             Checkpoint.write(file, header, model, withOptimizer ? optimizer.state() : null);
         }
@@ -305,8 +364,8 @@ public final class Trainer {
             for (int from = 0; from < n; from += EVAL_BATCH) {
                 int to = Math.min(n, from + EVAL_BATCH);
                 try (NDManager sm = root.newSubManager()) {
-                    NDArray x = augmentation.normalize(Augmentation.toUnitRange(
-                            scoped(valX.get(new NDIndex(from + ":" + to)), sm)));
+                    NDArray x = augmentation.normalize(
+                            Augmentation.toUnitRange(scoped(valX.get(new NDIndex(from + ":" + to)), sm)));
                     NDArray y = scoped(valY.get(new NDIndex(from + ":" + to)), sm);
                     final double[] out = new double[1];
                     final int[] predicted = new int[to - from];

@@ -28,8 +28,14 @@ public final class TrainingBenchmark {
      */
     public record Settings(Method method, int batch, int warmup, int steps, boolean augment, String device) {}
 
-    public record Result(Settings settings, long parameters, double imagesPerSecond, double secondsPerStep,
-            int threads, boolean fastAllocator, String device) {}
+    public record Result(
+            Settings settings,
+            long parameters,
+            double imagesPerSecond,
+            double secondsPerStep,
+            int threads,
+            boolean fastAllocator,
+            String device) {}
 
     public static Result run(Settings s) {
         EngineSetup.engine();
@@ -38,13 +44,14 @@ public final class TrainingBenchmark {
         try (NDManager root = NDManager.newBaseManager(device)) {
             CifarNet net = new CifarNet(root, ModelConfig.defaults(s.method()), 0);
             NesterovSgd optimizer = new NesterovSgd(net.namedParameters(), root, 0.9, 5e-4);
-            Augmentation augmentation = new Augmentation(root, new float[] {0.49f, 0.48f, 0.45f},
-                    new float[] {0.25f, 0.24f, 0.26f});
+            Augmentation augmentation =
+                    new Augmentation(root, new float[] {0.49f, 0.48f, 0.45f}, new float[] {0.25f, 0.24f, 0.26f});
             TrainStep step = new TrainStep(net, optimizer, augmentation, s.augment());
             BatchMixer mixer = new BatchMixer(Mixing.NONE, RandomSource.SPLIT_MIX_64.create(0L));
             NDArray images = root.randomInteger(0, 256, new Shape(s.batch(), 3, 32, 32), DataType.INT32)
                     .toType(DataType.UINT8, false);
-            NDArray targets = root.randomInteger(0, 10, new Shape(s.batch()), DataType.INT64).oneHot(10)
+            NDArray targets = root.randomInteger(0, 10, new Shape(s.batch()), DataType.INT64)
+                    .oneHot(10)
                     .toType(DataType.FLOAT32, false);
             long start = 0;
             for (int i = 0; i < s.warmup() + s.steps(); i++) {
@@ -63,8 +70,14 @@ public final class TrainingBenchmark {
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            return new Result(s, net.parameterCount(), s.steps() * (double) s.batch() / seconds, seconds / s.steps(),
-                    ai.djl.pytorch.jni.JniUtils.getNumThreads(), EngineSetup.fastAllocator(), device.toString());
+            return new Result(
+                    s,
+                    net.parameterCount(),
+                    s.steps() * (double) s.batch() / seconds,
+                    seconds / s.steps(),
+                    ai.djl.pytorch.jni.JniUtils.getNumThreads(),
+                    EngineSetup.fastAllocator(),
+                    device.toString());
         }
     }
 }

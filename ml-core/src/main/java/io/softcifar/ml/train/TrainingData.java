@@ -10,23 +10,31 @@ import io.softcifar.ml.data.Split;
  * The host-side arrays a run trains on: train and validation images (uint8 NCHW), their targets in the run's label
  * mode (soft, or one-hot of the argmax), validation hard labels, and the normalization statistics of the train split.
  */
-public record TrainingData(LabeledImages trainImages, float[] trainTargets, LabeledImages valImages,
-        float[] valTargets, int[] valHardLabels, float[] mean, float[] std, int classes) {
+public record TrainingData(
+        LabeledImages trainImages,
+        float[] trainTargets,
+        LabeledImages valImages,
+        float[] valTargets,
+        int[] valHardLabels,
+        float[] mean,
+        float[] std,
+        int classes) {
 
     /**
      * Prepares a run's data from the dataset and its seeded split: applies the entropy threshold and the label mode
      * to the targets, the {@code limit} to the train indices, and computes mean/std on the (limited) train split.
      */
     public static TrainingData of(SoftLabelDataset dataset, Split split, TrainConfig config) {
-        SoftLabelDataset targets = config.entropyThreshold() > 0 ? dataset.withEntropyThreshold(config.entropyThreshold())
-                : dataset;
+        SoftLabelDataset targets =
+                config.entropyThreshold() > 0 ? dataset.withEntropyThreshold(config.entropyThreshold()) : dataset;
         if (config.labels() == LabelMode.HARD) {
             targets = targets.withHardTargets();
         }
         int[] train = config.limit() > 0 ? split.limitTrain(config.limit()).train() : split.train();
         if (train.length < config.batchSize()) {
-            throw InvalidDataException.forField("limit", "the train split has " + train.length
-                    + " images, fewer than one batch of " + config.batchSize());
+            throw InvalidDataException.forField(
+                    "limit",
+                    "the train split has " + train.length + " images, fewer than one batch of " + config.batchSize());
         }
         int[] val = split.val();
         if (val.length == 0) {
@@ -38,9 +46,15 @@ public record TrainingData(LabeledImages trainImages, float[] trainTargets, Labe
         for (int i = 0; i < val.length; i++) {
             valHard[i] = hard[val[i]];
         }
-        return new TrainingData(dataset.images().subset(train), targets.softLabels().subset(train).toFloatArray(),
-                dataset.images().subset(val), targets.softLabels().subset(val).toFloatArray(), valHard,
-                stats.meanAsFloats(), stats.stdAsFloats(), dataset.numClasses());
+        return new TrainingData(
+                dataset.images().subset(train),
+                targets.softLabels().subset(train).toFloatArray(),
+                dataset.images().subset(val),
+                targets.softLabels().subset(val).toFloatArray(),
+                valHard,
+                stats.meanAsFloats(),
+                stats.stdAsFloats(),
+                dataset.numClasses());
     }
 
     public int trainSize() {

@@ -10,12 +10,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 class Cifar100BinaryTest {
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @Test
     void roundTripsWithFineLabels() {
         LabeledImages images = SyntheticData.cifar100LikeImages(30, 5);
-        assertThat(java.util.Arrays.stream(images.labels()).allMatch(l -> l >= 0 && l < 100)).isTrue();
+        assertThat(java.util.Arrays.stream(images.labels()).allMatch(l -> l >= 0 && l < 100))
+                .isTrue();
         Path f = tmp.resolve("test.bin");
         Cifar100Binary.write(f, images);
         assertThat(f).hasSize(30L * 3074);

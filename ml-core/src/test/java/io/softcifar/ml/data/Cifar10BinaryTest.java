@@ -11,7 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class Cifar10BinaryTest {
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @Test
     void roundTripsImagesAndLabels() {
@@ -85,10 +86,8 @@ class Cifar10BinaryTest {
                 .isInstanceOf(InvalidDataException.class)
                 .hasMessage(missing + ": not found");
         Path empty = Files.createFile(tmp.resolve("empty.bin"));
-        assertThatThrownBy(() -> Cifar10Binary.read(empty))
-                .hasMessageStartingWith(empty + ": is empty");
-        assertThatThrownBy(() -> Cifar10Binary.read(tmp))
-                .hasMessage(tmp + ": is not a regular file");
+        assertThatThrownBy(() -> Cifar10Binary.read(empty)).hasMessageStartingWith(empty + ": is empty");
+        assertThatThrownBy(() -> Cifar10Binary.read(tmp)).hasMessage(tmp + ": is not a regular file");
     }
 
     @Test

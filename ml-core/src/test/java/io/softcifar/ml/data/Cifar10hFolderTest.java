@@ -11,7 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class Cifar10hFolderTest {
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @Test
     void loadsASyntheticFolder() {
@@ -42,8 +43,7 @@ class Cifar10hFolderTest {
 
         Path dir2 = SyntheticData.writeCifar10hFolder(tmp.resolve("c10h-2"), 20, 1);
         Files.delete(dir2.resolve("test_batch.bin"));
-        assertThatThrownBy(() -> Cifar10hFolder.load(dir2))
-                .hasMessage(dir2 + "/test_batch.bin: not found");
+        assertThatThrownBy(() -> Cifar10hFolder.load(dir2)).hasMessage(dir2 + "/test_batch.bin: not found");
 
         Path file = Files.createFile(tmp.resolve("a-file"));
         assertThatThrownBy(() -> Cifar10hFolder.load(file)).hasMessage(file + ": is not a directory");

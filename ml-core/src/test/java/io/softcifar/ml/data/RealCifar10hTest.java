@@ -21,7 +21,8 @@ class RealCifar10hTest {
     @BeforeAll
     static void load() {
         dir = Cifar10hFolder.findSharedCopy().orElse(null);
-        Required.present(dir != null,
+        Required.present(
+                dir != null,
                 "real CIFAR-10H data not found (set -Dsoftcifar.data.cifar10h=<dir> or provide ../shared/data/cifar10h)"
                         + " — skipping real-data checks");
         data = Cifar10hFolder.load(dir);

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SoftLabelsTest {
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     private static double[][] rows(int n) {
         double[][] r = new double[n][10];
@@ -44,9 +45,12 @@ class SoftLabelsTest {
         int headerLen = (b[8] & 0xFF) | (b[9] & 0xFF) << 8; // format version 1.0: little-endian uint16
         String header = new String(b, 10, headerLen, java.nio.charset.StandardCharsets.US_ASCII);
         assertThat(b[0] & 0xFF).isEqualTo(0x93);
-        assertThat(new String(b, 1, 5, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("NUMPY");
+        assertThat(new String(b, 1, 5, java.nio.charset.StandardCharsets.US_ASCII))
+                .isEqualTo("NUMPY");
         assertThat(b[6]).isEqualTo((byte) 1);
-        assertThat(header).startsWith("{'descr': '<f8', 'fortran_order': False, 'shape': (3, 10), }").endsWith("\n");
+        assertThat(header)
+                .startsWith("{'descr': '<f8', 'fortran_order': False, 'shape': (3, 10), }")
+                .endsWith("\n");
         assertThat((10 + headerLen) % 64).isZero(); // numpy's alignment rule
         assertThat(b).hasSize(10 + headerLen + 3 * 10 * 8);
     }
@@ -58,8 +62,8 @@ class SoftLabelsTest {
         v[3] = 1;
         v[10] = 0.25;
         v[11] = 0.75;
-        TestFiles.writeRawNpy(f, "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 10), }",
-                TestFiles.littleEndianDoubles(v));
+        TestFiles.writeRawNpy(
+                f, "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 10), }", TestFiles.littleEndianDoubles(v));
         SoftLabels s = SoftLabels.read(f);
         assertThat(s.argmax(0)).isEqualTo(3);
         assertThat(s.get(1, 1)).isEqualTo(0.75);
@@ -103,8 +107,7 @@ class SoftLabelsTest {
         v[0] = 1;
         v[9] = 1;
         Npy.writeFloat64(nine, v, 2, 9);
-        assertThatThrownBy(() -> SoftLabels.read(nine))
-                .hasMessage(nine + ": shape (2, 9) has 9 columns (expected 10)");
+        assertThatThrownBy(() -> SoftLabels.read(nine)).hasMessage(nine + ": shape (2, 9) has 9 columns (expected 10)");
 
         Path transposed = tmp.resolve("transposed.npy");
         Npy.writeFloat64(transposed, new double[20], 10, 2);
@@ -178,7 +181,9 @@ class SoftLabelsTest {
         double[] v = new double[20];
         v[0] = 1;
         v[11] = 1;
-        TestFiles.writeRawNpy(fortran, "{'descr': '<f8', 'fortran_order': True, 'shape': (2, 10), }",
+        TestFiles.writeRawNpy(
+                fortran,
+                "{'descr': '<f8', 'fortran_order': True, 'shape': (2, 10), }",
                 TestFiles.littleEndianDoubles(v));
         assertThatThrownBy(() -> SoftLabels.read(fortran))
                 .isInstanceOf(InvalidDataException.class)
@@ -234,8 +239,8 @@ class SoftLabelsTest {
         assertThat(s.entropy(0)).isEqualTo(0.0);
         assertThat(s.entropy(1)).isCloseTo(Math.log(2), within(1e-12));
         assertThat(s.entropy(2)).isCloseTo(Math.log(10), within(1e-12));
-        assertThat(s.entropy(3)).isCloseTo(-(0.7 * Math.log(0.7) + 0.2 * Math.log(0.2) + 0.1 * Math.log(0.1)),
-                within(1e-12));
+        assertThat(s.entropy(3))
+                .isCloseTo(-(0.7 * Math.log(0.7) + 0.2 * Math.log(0.2) + 0.1 * Math.log(0.1)), within(1e-12));
     }
 
     @Test

@@ -15,8 +15,10 @@ class SplitsTest {
         assertThat(s.train()).hasSize(8000);
         assertThat(s.val()).hasSize(500);
         assertThat(s.test()).hasSize(1500);
-        int[] all = IntStream.concat(IntStream.concat(Arrays.stream(s.train()), Arrays.stream(s.val())),
-                Arrays.stream(s.test())).sorted().toArray();
+        int[] all = IntStream.concat(
+                        IntStream.concat(Arrays.stream(s.train()), Arrays.stream(s.val())), Arrays.stream(s.test()))
+                .sorted()
+                .toArray();
         assertThat(all).isEqualTo(IntStream.range(0, 10_000).toArray());
     }
 
@@ -71,7 +73,8 @@ class SplitsTest {
                 .isInstanceOf(InvalidDataException.class)
                 .hasMessage("trainFrac: 0 is not in (0, 1)");
         assertThatThrownBy(() -> Splits.seeded(100, 0, 0.5, 1.2, 0.5)).hasMessage("valFrac: 1.2 is not in (0, 1)");
-        assertThatThrownBy(() -> Splits.seeded(100, 0, 0.5, 0.2, Double.NaN)).hasMessage("testFrac: NaN is not in (0, 1)");
+        assertThatThrownBy(() -> Splits.seeded(100, 0, 0.5, 0.2, Double.NaN))
+                .hasMessage("testFrac: NaN is not in (0, 1)");
         assertThatThrownBy(() -> Splits.seeded(100, 0, 0.8, 0.05, 0.1))
                 .hasMessage("trainFrac + valFrac + testFrac: sums to 0.95 (expected 1 ± 1e-9)");
         assertThatThrownBy(() -> Splits.seeded(10, 0))

@@ -14,7 +14,8 @@ import us.hebi.matlab.mat.types.Matrix;
 
 class SvhnMatTest {
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     /** Writes a MAT file with the given variables directly through mfl-core (not through SvhnMat). */
     private Path mat(String name, Object... nameArrayPairs) throws Exception {
@@ -122,34 +123,41 @@ class SvhnMatTest {
         assertThatThrownBy(() -> SvhnMat.read(nchw))
                 .hasMessage(nchw + ": variable 'X' has shape 2×3×32×32 (expected 32×32×3×N)");
 
-        Path strY = mat("strY.mat", "X", Mat5.newMatrix(new int[] {32, 32, 3, 1}, MatlabType.UInt8),
-                "y", Mat5.newString("one"));
+        Path strY = mat(
+                "strY.mat",
+                "X",
+                Mat5.newMatrix(new int[] {32, 32, 3, 1}, MatlabType.UInt8),
+                "y",
+                Mat5.newString("one"));
         assertThatThrownBy(() -> SvhnMat.read(strY))
                 .hasMessage(strY + ": variable 'y' has class char (expected N×1 labels 1..10)");
 
-        Path yMatrix = mat("yMatrix.mat", "X", Mat5.newMatrix(new int[] {32, 32, 3, 4}, MatlabType.UInt8),
-                "y", Mat5.newMatrix(2, 2));
+        Path yMatrix = mat(
+                "yMatrix.mat",
+                "X",
+                Mat5.newMatrix(new int[] {32, 32, 3, 4}, MatlabType.UInt8),
+                "y",
+                Mat5.newMatrix(2, 2));
         assertThatThrownBy(() -> SvhnMat.read(yMatrix))
                 .hasMessage(yMatrix + ": variable 'y' has shape 2×2 (expected N×1)");
     }
 
     @Test
     void labelCountAndRange() throws Exception {
-        Path count = mat("count.mat", "X", Mat5.newMatrix(new int[] {32, 32, 3, 3}, MatlabType.UInt8), "y", labels(1, 2));
+        Path count =
+                mat("count.mat", "X", Mat5.newMatrix(new int[] {32, 32, 3, 3}, MatlabType.UInt8), "y", labels(1, 2));
         assertThatThrownBy(() -> SvhnMat.read(count))
                 .hasMessage(count + ": variable 'y' has 2 labels but 'X' has 3 images");
 
-        Path range = mat("range.mat", "X", Mat5.newMatrix(new int[] {32, 32, 3, 2}, MatlabType.UInt8), "y", labels(1, 11));
-        assertThatThrownBy(() -> SvhnMat.read(range))
-                .hasMessage(range + ": variable 'y' row 1 is 11 (expected 1..10)");
+        Path range =
+                mat("range.mat", "X", Mat5.newMatrix(new int[] {32, 32, 3, 2}, MatlabType.UInt8), "y", labels(1, 11));
+        assertThatThrownBy(() -> SvhnMat.read(range)).hasMessage(range + ": variable 'y' row 1 is 11 (expected 1..10)");
 
         Path zero = mat("zero.mat", "X", Mat5.newMatrix(new int[] {32, 32, 3, 2}, MatlabType.UInt8), "y", labels(0, 1));
-        assertThatThrownBy(() -> SvhnMat.read(zero))
-                .hasMessage(zero + ": variable 'y' row 0 is 0 (expected 1..10)");
+        assertThatThrownBy(() -> SvhnMat.read(zero)).hasMessage(zero + ": variable 'y' row 0 is 0 (expected 1..10)");
 
         Path frac = mat("frac.mat", "X", Mat5.newMatrix(new int[] {32, 32, 3, 1}, MatlabType.UInt8), "y", labels(2.5));
-        assertThatThrownBy(() -> SvhnMat.read(frac))
-                .hasMessage(frac + ": variable 'y' row 0 is 2.5 (expected 1..10)");
+        assertThatThrownBy(() -> SvhnMat.read(frac)).hasMessage(frac + ": variable 'y' row 0 is 2.5 (expected 1..10)");
     }
 
     @Test
@@ -168,7 +176,6 @@ class SvhnMatTest {
                 .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         System.arraycopy(text, 0, header, 0, text.length);
         Files.write(v73, header);
-        assertThatThrownBy(() -> SvhnMat.read(v73))
-                .hasMessageStartingWith(v73 + ": is a MAT v7.3 (HDF5) file");
+        assertThatThrownBy(() -> SvhnMat.read(v73)).hasMessageStartingWith(v73 + ": is a MAT v7.3 (HDF5) file");
     }
 }

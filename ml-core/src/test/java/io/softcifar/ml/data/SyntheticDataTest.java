@@ -9,7 +9,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SyntheticDataTest {
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @Test
     void folderHasTheCifar10hLayoutAndLoads() throws Exception {

@@ -42,7 +42,10 @@ final class TestFiles {
         String header = dict + " ".repeat(total - unpadded) + "\n";
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
-        out.write(ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN).putShort((short) header.length()).array());
+        out.write(ByteBuffer.allocate(2)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putShort((short) header.length())
+                .array());
         out.write(header.getBytes(StandardCharsets.US_ASCII));
         out.write(payload);
         Files.write(file, out.toByteArray());

@@ -9,8 +9,8 @@ class EvaluationBenchmarkTest {
 
     @Test
     void reportsPositiveThroughputsAndTheFullMetricSetTime() {
-        EvaluationBenchmark.Result r = EvaluationBenchmark.run(
-                new EvaluationBenchmark.Settings("cpu", 24, 24, 24, 8, 12, 2));
+        EvaluationBenchmark.Result r =
+                EvaluationBenchmark.run(new EvaluationBenchmark.Settings("cpu", 24, 24, 24, 8, 12, 2));
         assertThat(r.inferenceImagesPerSecond()).isPositive();
         assertThat(r.mcDropoutImagesPerSecond()).isPositive();
         assertThat(r.fgsmImagesPerSecond()).isPositive();

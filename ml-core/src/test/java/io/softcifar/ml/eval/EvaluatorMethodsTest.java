@@ -27,13 +27,19 @@ class EvaluatorMethodsTest {
     private static void assertValid(EvaluationResult r) {
         r.metrics().metrics().forEach((name, v) -> {
             assertThat(v).as(name).isFinite().isGreaterThanOrEqualTo(0.0);
-            if (!name.endsWith("nll") && !name.endsWith("soft_cross_entropy") && !name.endsWith("soft_kl")
+            if (!name.endsWith("nll")
+                    && !name.endsWith("soft_cross_entropy")
+                    && !name.endsWith("soft_kl")
                     && !name.endsWith("brier")) {
                 assertThat(v).as(name).isLessThanOrEqualTo(1.0);
             }
         });
-        assertThat(r.metrics().metrics()).containsKeys(MetricNames.TEST_ACCURACY, MetricNames.OOD_SVHN_AUROC,
-                "ood/svhn_auroc_native", MetricNames.FGSM_DEFAULT_DECREASE);
+        assertThat(r.metrics().metrics())
+                .containsKeys(
+                        MetricNames.TEST_ACCURACY,
+                        MetricNames.OOD_SVHN_AUROC,
+                        "ood/svhn_auroc_native",
+                        MetricNames.FGSM_DEFAULT_DECREASE);
         // probabilities are distributions
         float[] p = r.test().probabilities();
         for (int i = 0; i < r.test().count(); i++) {
@@ -47,13 +53,14 @@ class EvaluatorMethodsTest {
 
     @Test
     void mcDropoutAveragesTheConfiguredNumberOfPasses() {
-        EvaluationResult r = evaluate(Method.DROPOUT, EvaluationOptions.defaults().withMcSamples(3));
+        EvaluationResult r =
+                evaluate(Method.DROPOUT, EvaluationOptions.defaults().withMcSamples(3));
         assertValid(r);
         assertThat(r.info().passes()).isEqualTo(3);
         assertThat(r.info().method()).isEqualTo("dropout");
         // the reference's logit average from the same passes, under its own names
-        assertThat(r.metrics().metrics()).containsKeys("test_ref/accuracy", "test_ref/ece", "test_ref/nll",
-                "ood/svhn_auroc_ref_max_prob");
+        assertThat(r.metrics().metrics())
+                .containsKeys("test_ref/accuracy", "test_ref/ece", "test_ref/nll", "ood/svhn_auroc_ref_max_prob");
         // its accuracy is that of the argmax of the mean logits (the dumped test logits)
         int correct = 0;
         for (int i = 0; i < r.test().count(); i++) {
@@ -65,7 +72,8 @@ class EvaluatorMethodsTest {
             }
             correct += best == r.testLabels()[i] ? 1 : 0;
         }
-        assertThat(r.metrics().get("test_ref/accuracy")).isCloseTo((double) correct / r.test().count(), within(1e-12));
+        assertThat(r.metrics().get("test_ref/accuracy"))
+                .isCloseTo((double) correct / r.test().count(), within(1e-12));
         // stochastic passes: native score = max of the averaged probabilities
         for (int i = 0; i < r.test().count(); i++) {
             float max = 0;
@@ -83,9 +91,16 @@ class EvaluatorMethodsTest {
         assertThat(dump.resolve("test_mc_probabilities.npy")).exists();
         assertThat(dump.resolve("ood_svhn_mc_probabilities.npy")).exists();
         assertValid(r);
-        assertThat(r.metrics().metrics()).containsKeys("test_mc/accuracy", "test_mc/ece", "ood/svhn_auroc_mc_max_prob",
-                "test_mc_logits/accuracy", "test_mc_logits/ece", "test_mc_logits/nll",
-                "ood/svhn_auroc_mc_logits_max_logit", "ood/svhn_aupr_mc_logits_max_logit");
+        assertThat(r.metrics().metrics())
+                .containsKeys(
+                        "test_mc/accuracy",
+                        "test_mc/ece",
+                        "ood/svhn_auroc_mc_max_prob",
+                        "test_mc_logits/accuracy",
+                        "test_mc_logits/ece",
+                        "test_mc_logits/nll",
+                        "ood/svhn_auroc_mc_logits_max_logit",
+                        "ood/svhn_aupr_mc_logits_max_logit");
         // every name passes the event contract's metric-name pattern [a-z0-9_]+/[a-z0-9_.]+ (results-service)
         assertThat(r.metrics().metrics().keySet()).allMatch(k -> k.matches("[a-z0-9_]+/[a-z0-9_.]+"));
         assertThat(r.metrics().get("test_mc_logits/accuracy")).isBetween(0.0, 1.0);
@@ -103,8 +118,9 @@ class EvaluatorMethodsTest {
         EvaluationResult r = evaluate(Method.DUQ, EvaluationOptions.defaults());
         assertValid(r);
         assertThat(r.metrics().get("fgsm/0_decrease")).isZero();
-        assertThat(r.metrics().metrics()).containsKeys("test_ref/accuracy", "test_ref/ece", "test_ref/ece_true_class",
-                "ood/svhn_auroc_ref_max_prob");
+        assertThat(r.metrics().metrics())
+                .containsKeys(
+                        "test_ref/accuracy", "test_ref/ece", "test_ref/ece_true_class", "ood/svhn_auroc_ref_max_prob");
         int n = r.test().count();
         double[] maxProb = new double[n];
         for (int i = 0; i < n; i++) {
@@ -129,21 +145,27 @@ class EvaluatorMethodsTest {
                 }
             }
         }
-        System.out.printf("DUQ svhn AUROC: max logit %.4f, max prob %.4f, native %.4f, reference max prob %.4f;"
-                + " %d discordant pairs; test ECE %.4f, reference ECE %.4f%n", r.metrics().get(MetricNames.OOD_SVHN_AUROC),
-                r.metrics().get("ood/svhn_auroc_max_prob"), r.metrics().get("ood/svhn_auroc_native"),
-                r.metrics().get("ood/svhn_auroc_ref_max_prob"), discordant, r.metrics().get("test/ece"),
+        System.out.printf(
+                "DUQ svhn AUROC: max logit %.4f, max prob %.4f, native %.4f, reference max prob %.4f;"
+                        + " %d discordant pairs; test ECE %.4f, reference ECE %.4f%n",
+                r.metrics().get(MetricNames.OOD_SVHN_AUROC),
+                r.metrics().get("ood/svhn_auroc_max_prob"),
+                r.metrics().get("ood/svhn_auroc_native"),
+                r.metrics().get("ood/svhn_auroc_ref_max_prob"),
+                discordant,
+                r.metrics().get("test/ece"),
                 r.metrics().get("test_ref/ece"));
         assertThat(discordant).isPositive();
         // softmax(q / (1 + q)) keeps the argmax of q, so the reference variant's accuracy is ours
         assertThat(r.metrics().get("test_ref/accuracy")).isEqualTo(r.metrics().get(MetricNames.TEST_ACCURACY));
-        assertThat(r.metrics().get("ood/svhn_auroc_native")).isNotEqualTo(r.metrics().get(MetricNames.OOD_SVHN_AUROC));
+        assertThat(r.metrics().get("ood/svhn_auroc_native"))
+                .isNotEqualTo(r.metrics().get(MetricNames.OOD_SVHN_AUROC));
     }
 
     @Test
     void sngpMonteCarloOnAnotherMethodIsIgnoredWithANote() {
-        EvaluationResult r = evaluate(Method.BASIC, EvaluationOptions.defaults().withSngpMcSamples(5)
-                .withFgsmEpsilons(List.of()));
+        EvaluationResult r = evaluate(
+                Method.BASIC, EvaluationOptions.defaults().withSngpMcSamples(5).withFgsmEpsilons(List.of()));
         assertThat(r.notes()).anyMatch(n -> n.startsWith("sngp-mc ignored"));
         assertThat(r.testMcProbabilities()).isNull();
         assertThat(r.metrics().metrics().keySet()).noneMatch(k -> k.startsWith("test_mc"));

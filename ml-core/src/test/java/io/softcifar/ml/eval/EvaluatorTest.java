@@ -8,7 +8,6 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.softcifar.testsupport.Required;
 import io.softcifar.ml.data.Cifar100Binary;
 import io.softcifar.ml.data.InvalidDataException;
 import io.softcifar.ml.data.LabeledImages;
@@ -23,6 +22,7 @@ import io.softcifar.ml.model.Method;
 import io.softcifar.ml.nn.Autograd;
 import io.softcifar.ml.train.Checkpoint;
 import io.softcifar.ml.train.TrainConfig;
+import io.softcifar.testsupport.Required;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -59,7 +59,8 @@ class EvaluatorTest {
     static void evaluate() {
         checkpoint = TrainedModels.checkpoint(Method.BASIC);
         data = TrainedModels.dataset();
-        result = Evaluator.evaluate(checkpoint, data, bothOod(), EvaluationOptions.defaults().withFgsmEpsilons(EPSILONS));
+        result = Evaluator.evaluate(
+                checkpoint, data, bothOod(), EvaluationOptions.defaults().withFgsmEpsilons(EPSILONS));
     }
 
     private static Map<String, LabeledImages> bothOod() {
@@ -71,12 +72,20 @@ class EvaluatorTest {
 
     @Test
     void producesExactlyTheDocumentedMetricNamesInOrder() {
-        List<String> expected = new ArrayList<>(List.of(MetricNames.TEST_ACCURACY, MetricNames.TEST_ECE,
-                MetricNames.TEST_ECE_TRUE_CLASS, MetricNames.TEST_OVERCONFIDENCE, MetricNames.TEST_NLL,
-                MetricNames.TEST_BRIER, MetricNames.TEST_PRECISION, MetricNames.TEST_RECALL, MetricNames.TEST_SOFT_CE,
+        List<String> expected = new ArrayList<>(List.of(
+                MetricNames.TEST_ACCURACY,
+                MetricNames.TEST_ECE,
+                MetricNames.TEST_ECE_TRUE_CLASS,
+                MetricNames.TEST_OVERCONFIDENCE,
+                MetricNames.TEST_NLL,
+                MetricNames.TEST_BRIER,
+                MetricNames.TEST_PRECISION,
+                MetricNames.TEST_RECALL,
+                MetricNames.TEST_SOFT_CE,
                 MetricNames.TEST_SOFT_KL));
         for (String set : List.of("svhn", "cifar100")) {
-            for (String score : List.of(MetricNames.SCORE_MAX_LOGIT, MetricNames.SCORE_MAX_PROB, MetricNames.SCORE_NATIVE)) {
+            for (String score :
+                    List.of(MetricNames.SCORE_MAX_LOGIT, MetricNames.SCORE_MAX_PROB, MetricNames.SCORE_NATIVE)) {
                 expected.add(MetricNames.oodAuroc(set, score));
                 expected.add(MetricNames.oodAupr(set, score));
             }
@@ -101,8 +110,8 @@ class EvaluatorTest {
             }
         });
         // H(q, p) = KL(q‖p) + H(q) ≥ KL
-        assertThat(result.metrics().get(MetricNames.TEST_SOFT_CE)).isGreaterThanOrEqualTo(
-                result.metrics().get(MetricNames.TEST_SOFT_KL));
+        assertThat(result.metrics().get(MetricNames.TEST_SOFT_CE))
+                .isGreaterThanOrEqualTo(result.metrics().get(MetricNames.TEST_SOFT_KL));
         // a model trained for two epochs on separable synthetic classes beats chance
         assertThat(result.metrics().get(MetricNames.TEST_ACCURACY)).isGreaterThan(0.2);
     }
@@ -160,8 +169,8 @@ class EvaluatorTest {
     void oodSubsetsAreSeededAndASmallSetIsUsedWholeWithANote() {
         EvaluationResult.OodOutputs c100 = result.ood().get("cifar100");
         assertThat(c100.available()).isEqualTo(TrainedModels.CIFAR100_IMAGES);
-        assertThat(c100.indices()).containsExactly(Splits.randomSubset(TrainedModels.CIFAR100_IMAGES, 60,
-                TrainedModels.RUN_SEED));
+        assertThat(c100.indices())
+                .containsExactly(Splits.randomSubset(TrainedModels.CIFAR100_IMAGES, 60, TrainedModels.RUN_SEED));
         assertThat(c100.outputs().count()).isEqualTo(60);
         EvaluationResult.OodOutputs svhn = result.ood().get("svhn");
         assertThat(svhn.indices()).hasSize(TrainedModels.SVHN_IMAGES).doesNotHaveDuplicates();
@@ -204,8 +213,8 @@ class EvaluatorTest {
     @Test
     void dataWithOtherTrainStatisticsThanTheCheckpointGetsANote() {
         SoftLabelDataset other = io.softcifar.ml.data.SyntheticData.dataset(TrainedModels.IMAGES, 99);
-        EvaluationResult r = Evaluator.evaluate(checkpoint, other, Map.of(),
-                EvaluationOptions.defaults().withFgsmEpsilons(List.of()));
+        EvaluationResult r = Evaluator.evaluate(
+                checkpoint, other, Map.of(), EvaluationOptions.defaults().withFgsmEpsilons(List.of()));
         assertThat(r.notes()).anyMatch(n -> n.contains("is --data the folder the model was trained on?"));
         assertThat(result.notes()).noneMatch(n -> n.contains("--data"));
         assertThat(r.fgsm()).isEmpty();
@@ -214,8 +223,8 @@ class EvaluatorTest {
 
     @Test
     void evaluatingTwiceGivesIdenticalMetrics() {
-        EvaluationResult again = Evaluator.evaluate(checkpoint, data, bothOod(),
-                EvaluationOptions.defaults().withFgsmEpsilons(EPSILONS));
+        EvaluationResult again = Evaluator.evaluate(
+                checkpoint, data, bothOod(), EvaluationOptions.defaults().withFgsmEpsilons(EPSILONS));
         assertThat(again.metrics().metrics()).isEqualTo(result.metrics().metrics());
     }
 
@@ -287,7 +296,9 @@ class EvaluatorTest {
                 }
             }
             assertThat(pairs / (n * (double) oodLogits.rows()))
-                    .isCloseTo(result.metrics().get(MetricNames.oodAuroc(set, MetricNames.SCORE_MAX_LOGIT)), within(1e-12));
+                    .isCloseTo(
+                            result.metrics().get(MetricNames.oodAuroc(set, MetricNames.SCORE_MAX_LOGIT)),
+                            within(1e-12));
             NpyReader.Array oodIdx = NpyReader.read(dir.resolve("ood_" + set + "_indices.npy"));
             assertThat(oodIdx.rows()).isEqualTo(oodLogits.rows());
         }
@@ -312,7 +323,9 @@ class EvaluatorTest {
             assertThat(index).contains("\"" + name + "\"");
         }
         try (var files = Files.list(dir)) {
-            List<String> npy = files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".npy")).toList();
+            List<String> npy = files.map(f -> f.getFileName().toString())
+                    .filter(f -> f.endsWith(".npy"))
+                    .toList();
             for (String f : npy) {
                 assertThat(index).as("dump.json describes " + f).contains("\"" + f + "\"");
             }
@@ -324,13 +337,16 @@ class EvaluatorTest {
     void numpyRecomputesAccuracyEceAurocAndFgsmFromTheDump() throws Exception {
         Path python = Path.of("/usr/bin/python3");
         Required.present(Files.isExecutable(python), "no /usr/bin/python3");
-        Process probe = new ProcessBuilder(python.toString(), "-c", "import numpy").redirectErrorStream(true).start();
+        Process probe = new ProcessBuilder(python.toString(), "-c", "import numpy")
+                .redirectErrorStream(true)
+                .start();
         probe.getInputStream().readAllBytes();
         Required.present(probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0, "numpy not importable");
 
         Path dir = tmp.resolve("dump-py");
         EvaluationDump.write(dir, result);
-        String script = String.join("\n",
+        String script = String.join(
+                "\n",
                 "import json, sys, numpy as np",
                 "d = sys.argv[1]",
                 "p = np.load(d + '/test_probabilities.npy').astype(np.float64)",
@@ -389,8 +405,8 @@ class EvaluatorTest {
 
     @Test
     void aFileThatIsNotACheckpointIsRejected() {
-        assertThatThrownBy(() -> Evaluator.evaluate(TrainedModels.svhnFile(), data, Map.of(),
-                EvaluationOptions.defaults()))
+        assertThatThrownBy(() ->
+                        Evaluator.evaluate(TrainedModels.svhnFile(), data, Map.of(), EvaluationOptions.defaults()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith(TrainedModels.svhnFile() + ": ");
     }
@@ -425,7 +441,8 @@ class EvaluatorTest {
             Matrix y = Mat5.newMatrix(2, 1, MatlabType.Double);
             y.setDouble(0, 1);
             y.setDouble(1, 2);
-            f.addArray("X", Mat5.newMatrix(new int[] {28, 28, 3, 2}, MatlabType.UInt8)).addArray("y", y);
+            f.addArray("X", Mat5.newMatrix(new int[] {28, 28, 3, 2}, MatlabType.UInt8))
+                    .addArray("y", y);
             Mat5.writeToFile(f, mat.toFile());
         }
         assertThatThrownBy(() -> OodSets.load("svhn", mat))

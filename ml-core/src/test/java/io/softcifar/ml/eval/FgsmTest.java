@@ -86,8 +86,8 @@ class FgsmTest {
         float[] x = interiorPixels(n, 3);
         int[] labels = {0, 1, 0, 1, 1, 0, 0, 1};
         float eps = 0.01f;
-        NDArray adv = Fgsm.attack(manager.create(x, new Shape(n, D)), oneHot(labels, 2), linear(w, new float[] {0.1f, -0.2f}),
-                eps);
+        NDArray adv = Fgsm.attack(
+                manager.create(x, new Shape(n, D)), oneHot(labels, 2), linear(w, new float[] {0.1f, -0.2f}), eps);
         float[] got = adv.toFloatArray();
         for (int i = 0; i < n; i++) {
             int y = labels[i];
@@ -149,7 +149,8 @@ class FgsmTest {
                 continue; // too close to the boundary for float32
             }
             boolean expectFlip = margin[i] < eps * l1;
-            assertThat(after[i] != labels[i]).as("point %d, margin %f vs %f", i, margin[i], eps * l1)
+            assertThat(after[i] != labels[i])
+                    .as("point %d, margin %f vs %f", i, margin[i], eps * l1)
                     .isEqualTo(expectFlip);
             checked++;
             flips += expectFlip ? 1 : 0;
@@ -162,8 +163,11 @@ class FgsmTest {
     void epsilonZeroLeavesTheImagesUnchanged() {
         float[][] w = weights(2);
         float[] x = interiorPixels(3, 4);
-        NDArray adv = Fgsm.attack(manager.create(x, new Shape(3, D)), oneHot(new int[] {0, 1, 0}, 2),
-                linear(w, new float[] {0f, 0f}), 0.0);
+        NDArray adv = Fgsm.attack(
+                manager.create(x, new Shape(3, D)),
+                oneHot(new int[] {0, 1, 0}, 2),
+                linear(w, new float[] {0f, 0f}),
+                0.0);
         assertThat(adv.toFloatArray()).containsExactly(x);
     }
 
@@ -172,12 +176,12 @@ class FgsmTest {
         // one pixel, logits (0, x): for label 0 the step is +ε, for label 1 it is −ε
         NDArray wt = manager.create(new float[] {0f, 1f}, new Shape(1, 2));
         Fgsm.LogitModel model = x -> x.matMul(wt);
-        NDArray adv = Fgsm.attack(manager.create(new float[] {0.995f, 0.5f}, new Shape(2, 1)),
-                oneHot(new int[] {0, 1}, 2), model, 0.01);
+        NDArray adv = Fgsm.attack(
+                manager.create(new float[] {0.995f, 0.5f}, new Shape(2, 1)), oneHot(new int[] {0, 1}, 2), model, 0.01);
         // label 0 moves up (clipped at 1), label 1 moves down by ε
         assertThat(adv.toFloatArray()).containsExactly(1.0f, 0.5f - 0.01f);
-        NDArray low = Fgsm.attack(manager.create(new float[] {0.004f}, new Shape(1, 1)), oneHot(new int[] {1}, 2),
-                model, 0.01);
+        NDArray low = Fgsm.attack(
+                manager.create(new float[] {0.004f}, new Shape(1, 1)), oneHot(new int[] {1}, 2), model, 0.01);
         assertThat(low.toFloatArray()).containsExactly(0f);
     }
 
@@ -186,8 +190,8 @@ class FgsmTest {
         // the model ignores the second pixel: sign(0) = 0 leaves it where it is
         NDArray wt = manager.create(new float[] {1f, -1f, 0f, 0f}, new Shape(2, 2));
         Fgsm.LogitModel model = x -> x.matMul(wt);
-        NDArray adv = Fgsm.attack(manager.create(new float[] {0.5f, 0.3f}, new Shape(1, 2)),
-                oneHot(new int[] {0}, 2), model, 0.1);
+        NDArray adv = Fgsm.attack(
+                manager.create(new float[] {0.5f, 0.3f}, new Shape(1, 2)), oneHot(new int[] {0}, 2), model, 0.1);
         // −∇ ln p_0 ∝ (w_1 − w_0) = (−2, 0) → step (−0.1, 0)
         assertThat(adv.toFloatArray()).containsExactly(0.4f, 0.3f);
     }
@@ -226,9 +230,12 @@ class FgsmTest {
         NDArray bias = manager.create(new float[] {25f, 0f, 1f}, new Shape(1, 3));
         Fgsm.LogitModel model = px -> px.matMul(wt).add(bias);
         NDArray pixels = manager.create(new float[] {0.3f, 0.6f, 0.45f, 0.2f}, new Shape(1, 4));
-        assertThat(model.logits(pixels).softmax(1).getFloat(0, 0)).as("p_y in float32").isEqualTo(1.0f);
+        assertThat(model.logits(pixels).softmax(1).getFloat(0, 0))
+                .as("p_y in float32")
+                .isEqualTo(1.0f);
 
-        float[] gradient = Fgsm.lossGradient(pixels, oneHot(new int[] {0}, 3), model).toFloatArray();
+        float[] gradient =
+                Fgsm.lossGradient(pixels, oneHot(new int[] {0}, 3), model).toFloatArray();
         double h = 1e-3;
         double largest = 0;
         double[] expected = new double[4];
@@ -272,15 +279,16 @@ class FgsmTest {
         NDArray logits = manager.create(new float[] {2f, 0f, -1f, -30f, 40f, 0f}, new Shape(2, 3));
         double first = Math.log(Math.exp(2) + Math.exp(0) + Math.exp(-1)) - 2;
         double second = 40 + Math.log1p(Math.exp(-70) + Math.exp(-40)) + 30;
-        assertThat((double) Fgsm.crossEntropy(logits, oneHot(new int[] {0, 0}, 3)).getFloat())
+        assertThat((double) Fgsm.crossEntropy(logits, oneHot(new int[] {0, 0}, 3))
+                        .getFloat())
                 .isCloseTo(first + second, within(1e-4));
     }
 
     @Test
     void rejectsLogitsOfTheWrongShape() {
         Fgsm.LogitModel wrong = x -> x.sum(new int[] {1}, true);
-        assertThatThrownBy(() -> Fgsm.gradientSign(manager.create(new float[] {0.5f, 0.5f}, new Shape(1, 2)),
-                oneHot(new int[] {0}, 2), wrong))
+        assertThatThrownBy(() -> Fgsm.gradientSign(
+                        manager.create(new float[] {0.5f, 0.5f}, new Shape(1, 2)), oneHot(new int[] {0}, 2), wrong))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("shape");
     }

@@ -59,8 +59,7 @@ class HeadsGoldenRecorder {
         Path golden = folder.resolve(method.id() + ".txt");
         if (Files.exists(golden)) {
             Files.writeString(folder.resolve(method.id() + ".new.txt"), record);
-            assertThat(record).as("record of " + method.id() + " vs " + golden)
-                    .isEqualTo(Files.readString(golden));
+            assertThat(record).as("record of " + method.id() + " vs " + golden).isEqualTo(Files.readString(golden));
         } else {
             Files.writeString(golden, record);
         }
@@ -72,19 +71,38 @@ class HeadsGoldenRecorder {
         SyntheticData.writeSvhnTest(tmp.resolve("test_32x32.mat"), 40, 12);
         SoftLabelDataset ds = Cifar10hFolder.load(data);
         TrainConfig config = TrainConfig.protocol(method, LabelMode.SOFT)
-                .withModel(ModelConfig.defaults(method).withDepth(8).withGpFeatures(64).withDuqEmbedding(16)
+                .withModel(ModelConfig.defaults(method)
+                        .withDepth(8)
+                        .withGpFeatures(64)
+                        .withDuqEmbedding(16)
                         .withMcSamples(2))
-                .withEpochs(2).withBatchSize(32).withWarmupEpochs(1).withSeed(3);
+                .withEpochs(2)
+                .withBatchSize(32)
+                .withWarmupEpochs(1)
+                .withSeed(3);
         TrainingData prepared = TrainingData.of(ds, Splits.seeded(ds.size(), config.seed()), config);
         TrainResult result = Trainer.train(config, prepared, Trainer.Options.defaults(tmp.resolve("run")), null);
         StringBuilder out = new StringBuilder();
         out.append("threads ").append(System.getProperty("softcifar.threads")).append('\n');
-        out.append("parameters ").append(result.parameters()).append(" best epoch ").append(result.bestEpoch())
-                .append(" best val loss ").append(result.bestValLoss()).append('\n');
+        out.append("parameters ")
+                .append(result.parameters())
+                .append(" best epoch ")
+                .append(result.bestEpoch())
+                .append(" best val loss ")
+                .append(result.bestValLoss())
+                .append('\n');
         for (EpochStats s : result.history()) {
-            out.append("epoch ").append(s.epoch()).append(" train ").append(s.trainLoss()).append(" val ")
-                    .append(s.valLoss()).append(" acc ").append(s.valAccuracy()).append(" lr ")
-                    .append(s.learningRate()).append('\n');
+            out.append("epoch ")
+                    .append(s.epoch())
+                    .append(" train ")
+                    .append(s.trainLoss())
+                    .append(" val ")
+                    .append(s.valLoss())
+                    .append(" acc ")
+                    .append(s.valAccuracy())
+                    .append(" lr ")
+                    .append(s.learningRate())
+                    .append('\n');
         }
         out.append(header(result.lastCheckpoint()));
         EngineSetup.engine();
@@ -94,12 +112,21 @@ class HeadsGoldenRecorder {
             for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
                 NDArray t = e.getValue();
                 double sum = 0;
-                for (double v : t.toType(ai.djl.ndarray.types.DataType.FLOAT64, true).toDoubleArray()) {
+                for (double v :
+                        t.toType(ai.djl.ndarray.types.DataType.FLOAT64, true).toDoubleArray()) {
                     sum += v;
                 }
-                out.append("tensor ").append(e.getKey()).append(' ').append(t.getShape()).append(' ')
-                        .append(t.getDataType()).append(" sum ").append(sum).append(" sha256 ")
-                        .append(sha256(t.toByteArray())).append('\n');
+                out.append("tensor ")
+                        .append(e.getKey())
+                        .append(' ')
+                        .append(t.getShape())
+                        .append(' ')
+                        .append(t.getDataType())
+                        .append(" sum ")
+                        .append(sum)
+                        .append(" sha256 ")
+                        .append(sha256(t.toByteArray()))
+                        .append('\n');
             }
         }
         // a fixed order: the OOD sets are evaluated in map order, and MC Dropout and SNGP Monte Carlo draw on
@@ -107,15 +134,28 @@ class HeadsGoldenRecorder {
         oodFiles.put("cifar100", tmp.resolve("test.bin"));
         oodFiles.put("svhn", tmp.resolve("test_32x32.mat"));
         Map<String, LabeledImages> ood = OodSets.loadAll(oodFiles);
-        EvaluationOptions options = EvaluationOptions.defaults().withMcSamples(3)
-                .withSngpMcSamples(method == Method.SNGP ? 4 : 0).withFgsmEpsilons(List.of(0.0, 0.005, 0.05));
+        EvaluationOptions options = EvaluationOptions.defaults()
+                .withMcSamples(3)
+                .withSngpMcSamples(method == Method.SNGP ? 4 : 0)
+                .withFgsmEpsilons(List.of(0.0, 0.005, 0.05));
         EvaluationResult r = Evaluator.evaluate(result.bestCheckpoint(), ds, ood, options);
-        new TreeMap<>(r.metrics().metrics()).forEach((name, v) -> out.append("metric ").append(name).append(' ')
-                .append(v).append('\n'));
-        out.append("info ").append(r.info().method()).append(" passes ").append(r.info().passes()).append('\n');
-        out.append("test probabilities sha256 ").append(sha256(floats(r.test().probabilities()))).append('\n');
-        out.append("test logits sha256 ").append(sha256(floats(r.test().logits()))).append('\n');
-        out.append("test native sha256 ").append(sha256(floats(r.test().nativeScores()))).append('\n');
+        new TreeMap<>(r.metrics().metrics())
+                .forEach((name, v) ->
+                        out.append("metric ").append(name).append(' ').append(v).append('\n'));
+        out.append("info ")
+                .append(r.info().method())
+                .append(" passes ")
+                .append(r.info().passes())
+                .append('\n');
+        out.append("test probabilities sha256 ")
+                .append(sha256(floats(r.test().probabilities())))
+                .append('\n');
+        out.append("test logits sha256 ")
+                .append(sha256(floats(r.test().logits())))
+                .append('\n');
+        out.append("test native sha256 ")
+                .append(sha256(floats(r.test().nativeScores())))
+                .append('\n');
         out.append("notes ").append(r.notes()).append('\n');
         return out.toString();
     }
@@ -127,7 +167,8 @@ class HeadsGoldenRecorder {
                 if (e.getName().equals(Checkpoint.HEADER_ENTRY)) {
                     String json = new String(zip.readAllBytes(), StandardCharsets.UTF_8);
                     return json.replaceAll("\"createdAt\" : \"[^\"]*\"", "\"createdAt\" : \"-\"")
-                            .replaceAll("(?m)^ *\"(imagesPerSecond|seconds)\" : .*\n", "") + "\n";
+                                    .replaceAll("(?m)^ *\"(imagesPerSecond|seconds)\" : .*\n", "")
+                            + "\n";
                 }
             }
         }

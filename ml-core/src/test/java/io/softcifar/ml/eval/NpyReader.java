@@ -63,8 +63,11 @@ final class NpyReader {
         if (f.group(1).equals("True")) {
             throw new IOException(file + ": Fortran order");
         }
-        long[] shape = Arrays.stream(s.group(1).split(",")).map(String::strip).filter(t -> !t.isEmpty())
-                .mapToLong(Long::parseLong).toArray();
+        long[] shape = Arrays.stream(s.group(1).split(","))
+                .map(String::strip)
+                .filter(t -> !t.isEmpty())
+                .mapToLong(Long::parseLong)
+                .toArray();
         long size = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
         double[] data = new double[(int) size];
         String descr = d.group(1);

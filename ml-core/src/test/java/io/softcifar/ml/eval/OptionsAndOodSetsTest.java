@@ -33,8 +33,9 @@ class OptionsAndOodSetsTest {
     @Test
     void parsesOodSpecifications() {
         Map<String, Path> m = OodSets.parse("cifar100=/a/test.bin, SVHN=/b/test_32x32.mat");
-        assertThat(m).containsExactly(Map.entry("cifar100", Path.of("/a/test.bin")),
-                Map.entry("svhn", Path.of("/b/test_32x32.mat")));
+        assertThat(m)
+                .containsExactly(
+                        Map.entry("cifar100", Path.of("/a/test.bin")), Map.entry("svhn", Path.of("/b/test_32x32.mat")));
         assertThat(OodSets.parse(null)).isEmpty();
         assertThat(OodSets.parse(" ")).isEmpty();
     }
@@ -44,9 +45,7 @@ class OptionsAndOodSetsTest {
         assertThatThrownBy(() -> OodSets.parse("mnist=x.bin"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("ood: unknown OOD set 'mnist' (expected svhn or cifar100)");
-        assertThatThrownBy(() -> OodSets.parse("svhn"))
-                .hasMessageStartingWith("ood: 'svhn' is not NAME=FILE");
-        assertThatThrownBy(() -> OodSets.parse("svhn=a.mat,svhn=b.mat"))
-                .hasMessage("ood: svhn is given twice");
+        assertThatThrownBy(() -> OodSets.parse("svhn")).hasMessageStartingWith("ood: 'svhn' is not NAME=FILE");
+        assertThatThrownBy(() -> OodSets.parse("svhn=a.mat,svhn=b.mat")).hasMessage("ood: svhn is given twice");
     }
 }

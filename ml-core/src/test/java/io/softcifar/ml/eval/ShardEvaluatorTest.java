@@ -39,8 +39,13 @@ class ShardEvaluatorTest {
         EvaluationResult shards;
         EngineSetup.engine();
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-            shards = ShardEvaluator.evaluate(Checkpoint.read(checkpoint, m), "runs/r/checkpoints/best.ckpt", test, ood(),
-                    options, Evaluator.Listener.NONE);
+            shards = ShardEvaluator.evaluate(
+                    Checkpoint.read(checkpoint, m),
+                    "runs/r/checkpoints/best.ckpt",
+                    test,
+                    ood(),
+                    options,
+                    Evaluator.Listener.NONE);
         }
 
         assertThat(shards.metrics().metrics()).isEqualTo(whole.metrics().metrics());
@@ -48,7 +53,8 @@ class ShardEvaluatorTest {
         assertThat(shards.testIndices()).containsExactly(split.test());
         assertThat(shards.testLabels()).containsExactly(whole.testLabels());
         assertThat(shards.test().probabilities()).containsExactly(whole.test().probabilities());
-        assertThat(shards.ood().get("svhn").indices()).containsExactly(whole.ood().get("svhn").indices());
+        assertThat(shards.ood().get("svhn").indices())
+                .containsExactly(whole.ood().get("svhn").indices());
         assertThat(shards.info().checkpoint()).isEqualTo("runs/r/checkpoints/best.ckpt");
         assertThat(shards.info().testCount()).isEqualTo(split.test().length);
     }
@@ -58,14 +64,15 @@ class ShardEvaluatorTest {
         Path checkpoint = TrainedModels.checkpoint(Method.BASIC);
         SoftLabelDataset data = TrainedModels.dataset();
         int[] idx = {0, 1, 2, 3};
-        SoftLabelDataset nine = new SoftLabelDataset(data.images().subset(idx),
-                io.softcifar.ml.data.SoftLabels.oneHot("nine", new int[] {0, 1, 2, 3}, 9));
+        SoftLabelDataset nine = new SoftLabelDataset(
+                data.images().subset(idx), io.softcifar.ml.data.SoftLabels.oneHot("nine", new int[] {0, 1, 2, 3}, 9));
         EngineSetup.engine();
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             Checkpoint.Loaded loaded = Checkpoint.read(checkpoint, m);
-            assertThatThrownBy(() -> ShardEvaluator.evaluate(loaded, "ckpt", new LabeledShard(nine, idx), Map.of(),
-                    EvaluationOptions.defaults(), null))
-                    .isInstanceOf(InvalidDataException.class).hasMessageContaining("9 classes");
+            assertThatThrownBy(() -> ShardEvaluator.evaluate(
+                            loaded, "ckpt", new LabeledShard(nine, idx), Map.of(), EvaluationOptions.defaults(), null))
+                    .isInstanceOf(InvalidDataException.class)
+                    .hasMessageContaining("9 classes");
         }
     }
 

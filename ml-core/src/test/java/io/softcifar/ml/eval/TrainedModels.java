@@ -87,8 +87,8 @@ final class TrainedModels {
                 .withSeed(RUN_SEED);
         SoftLabelDataset data = dataset();
         TrainingData prepared = TrainingData.of(data, Splits.seeded(data.size(), RUN_SEED), config);
-        TrainResult result = Trainer.train(config, prepared,
-                Trainer.Options.defaults(root().resolve("run-" + method.id())), null);
+        TrainResult result =
+                Trainer.train(config, prepared, Trainer.Options.defaults(root().resolve("run-" + method.id())), null);
         CHECKPOINTS.put(method, result.bestCheckpoint());
         return result.bestCheckpoint();
     }

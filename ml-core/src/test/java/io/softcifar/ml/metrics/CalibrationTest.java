@@ -119,16 +119,19 @@ class CalibrationTest {
         // float round-off outside [0, 1] is clamped
         assertThat(Calibration.binIndex(1.0 + 1e-9, 10)).isEqualTo(9);
         assertThat(Calibration.binIndex(-1e-9, 10)).isEqualTo(0);
-        assertThatThrownBy(() -> Calibration.binIndex(0.5, 0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Calibration.binIndex(0.5, 0))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("numBins");
-        assertThatThrownBy(() -> Calibration.binIndex(Double.NaN, 10)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Calibration.binIndex(Double.NaN, 10))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("NaN");
     }
 
     @Test
     void genericConfidencesZeroGoesToBinZero() {
         // conf 0 (wrong) and conf 1 (right): bin 0 = {0, acc 0}, bin 9 = {1, acc 1}; perfectly calibrated -> ECE 0
-        List<ReliabilityBin> bins = Calibration.reliabilityDiagram(new double[] {0.0, 1.0}, new boolean[] {false, true}, 10);
+        List<ReliabilityBin> bins =
+                Calibration.reliabilityDiagram(new double[] {0.0, 1.0}, new boolean[] {false, true}, 10);
         assertThat(bins.get(0).count()).isEqualTo(1);
         assertThat(bins.get(9).count()).isEqualTo(1);
         assertThat(Calibration.expectedCalibrationError(bins)).isZero();
@@ -176,8 +179,7 @@ class CalibrationTest {
         assertThat(Calibration.overconfidenceError(s.p, s.y)).isCloseTo(0.13, within(0.01));
     }
 
-    private record Synthetic(double[][] p, int[] y) {
-    }
+    private record Synthetic(double[][] p, int[] y) {}
 
     private static Synthetic synthetic(int n, double cMin, double accuracyDrop, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
@@ -199,19 +201,24 @@ class CalibrationTest {
     void rejectsBadInputsWithClearMessages() {
         double[][] nan = {{0.5, 0.5}, {0.5, 0.5}, {Double.NaN, 1.0}, {0.5, Double.NaN}};
         assertThatThrownBy(() -> Calibration.ece(nan, new int[] {0, 0, 0, 0}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("probabilities[2][0] is NaN");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("probabilities[2][0] is NaN");
         double[][] inf = {{0.5, 0.5}, {Double.POSITIVE_INFINITY, 0.0}};
         assertThatThrownBy(() -> Calibration.eceTrueClass(inf, new int[] {0, 0}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("probabilities[1][0] is Infinity");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("probabilities[1][0] is Infinity");
         assertThatThrownBy(() -> Calibration.overconfidenceError(P, new int[] {0, 1}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("labels has length 2 but probabilities has 5 rows");
         assertThatThrownBy(() -> Calibration.ece(new double[0][], new int[0]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("probabilities is empty");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("probabilities is empty");
         assertThatThrownBy(() -> Calibration.ece(P, Y, 0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("numBins");
-        assertThatThrownBy(() -> Calibration.reliabilityDiagram(new double[] {0.5, Double.NEGATIVE_INFINITY},
-                new boolean[] {true, true}, 10))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("confidences[1] is -Infinity");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("numBins");
+        assertThatThrownBy(() -> Calibration.reliabilityDiagram(
+                        new double[] {0.5, Double.NEGATIVE_INFINITY}, new boolean[] {true, true}, 10))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("confidences[1] is -Infinity");
     }
 }

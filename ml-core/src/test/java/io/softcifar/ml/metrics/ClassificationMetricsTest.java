@@ -34,7 +34,9 @@ class ClassificationMetricsTest {
         // −(ln .95 + ln .10 + ln .65 + ln .40 + ln .70)/5
         //  = (0.051293 + 2.302585 + 0.430783 + 0.916291 + 0.356675)/5 = 4.057627/5 = 0.811525
         double expected = -(Math.log(0.95) + Math.log(0.10) + Math.log(0.65) + Math.log(0.40) + Math.log(0.70)) / 5;
-        assertThat(ClassificationMetrics.nll(P, Y)).isCloseTo(expected, within(EPS)).isCloseTo(0.811525, within(1e-6));
+        assertThat(ClassificationMetrics.nll(P, Y))
+                .isCloseTo(expected, within(EPS))
+                .isCloseTo(0.811525, within(1e-6));
     }
 
     @Test
@@ -50,8 +52,10 @@ class ClassificationMetricsTest {
         // row 3: .6²+.6² = .72 ; row 4: .3²+.3² = .18 ; sum 2.77 ; mean 0.554
         assertThat(ClassificationMetrics.brier(P, Y)).isCloseTo(0.554, within(EPS));
         // a perfect one-hot prediction scores 0, a confident wrong one 2
-        assertThat(ClassificationMetrics.brier(new double[][] {{0, 1, 0}}, new int[] {1})).isZero();
-        assertThat(ClassificationMetrics.brier(new double[][] {{0, 1, 0}}, new int[] {2})).isEqualTo(2.0);
+        assertThat(ClassificationMetrics.brier(new double[][] {{0, 1, 0}}, new int[] {1}))
+                .isZero();
+        assertThat(ClassificationMetrics.brier(new double[][] {{0, 1, 0}}, new int[] {2}))
+                .isEqualTo(2.0);
     }
 
     /*
@@ -115,30 +119,37 @@ class ClassificationMetricsTest {
 
     @Test
     void rejectsBadInputs() {
-        assertThatThrownBy(() -> ClassificationMetrics.nll(new double[][] {{0.5, 0.5}, {0.5, 0.5}, {0.2, Double.NaN}},
-                new int[] {0, 0, 0}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("probabilities[2][1] is NaN");
+        assertThatThrownBy(() -> ClassificationMetrics.nll(
+                        new double[][] {{0.5, 0.5}, {0.5, 0.5}, {0.2, Double.NaN}}, new int[] {0, 0, 0}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("probabilities[2][1] is NaN");
         assertThatThrownBy(() -> ClassificationMetrics.brier(P, new int[] {0, 1, 1}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("labels has length 3 but probabilities has 5 rows");
         assertThatThrownBy(() -> ClassificationMetrics.accuracy(P, new int[] {0, 1, 2, 0, 1}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("labels[2] = 2 is outside [0, 2)");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("labels[2] = 2 is outside [0, 2)");
         assertThatThrownBy(() -> ClassificationMetrics.accuracy(new double[][] {{2.0, -1.0}}, new int[] {0}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("probabilities[0][0] = 2.0 is outside [0, 1]");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("probabilities[0][0] = 2.0 is outside [0, 1]");
         assertThatThrownBy(() -> ClassificationMetrics.accuracy(new double[][] {{0.3, 0.3}}, new int[] {0}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("probabilities[0] sums to 0.6");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("probabilities[0] sums to 0.6");
         assertThatThrownBy(() -> ClassificationMetrics.accuracy(new double[][] {{0.5, 0.5}, {1.0}}, new int[] {0, 0}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("probabilities[1] has 1 columns but probabilities[0] has 2");
         assertThatThrownBy(() -> ClassificationMetrics.accuracy((double[][]) null, new int[] {0}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("probabilities is null");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("probabilities is null");
         assertThatThrownBy(() -> ClassificationMetrics.accuracy(new int[0], new int[0]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("predictions is empty");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("predictions is empty");
         assertThatThrownBy(() -> ClassificationMetrics.macroRecall(new int[] {0, 1}, new int[] {0}, 2))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("predictions has length 2 but labels has length 1");
         assertThatThrownBy(() -> ClassificationMetrics.macroPrecision(new int[] {0, 5}, new int[] {0, 1}, 3))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("predictions[1] = 5 is outside [0, 3)");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("predictions[1] = 5 is outside [0, 3)");
     }
 
     @Test

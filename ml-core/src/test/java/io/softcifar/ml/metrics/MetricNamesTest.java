@@ -27,23 +27,30 @@ class MetricNamesTest {
 
     @Test
     void oodNames() {
-        assertThat(MetricNames.oodAuroc("svhn", "max_logit")).isEqualTo("ood/svhn_auroc").isEqualTo(MetricNames.OOD_SVHN_AUROC);
+        assertThat(MetricNames.oodAuroc("svhn", "max_logit"))
+                .isEqualTo("ood/svhn_auroc")
+                .isEqualTo(MetricNames.OOD_SVHN_AUROC);
         assertThat(MetricNames.oodAuroc("svhn", "max_prob")).isEqualTo("ood/svhn_auroc_max_prob");
         assertThat(MetricNames.oodAuroc("svhn", "native")).isEqualTo("ood/svhn_auroc_native");
         assertThat(MetricNames.oodAupr("svhn", "max_logit")).isEqualTo("ood/svhn_aupr");
         assertThat(MetricNames.oodAupr("cifar100", "native")).isEqualTo("ood/cifar100_aupr_native");
         // the reference variant (MC Dropout logit average, DUQ softmax of its "logits") under its own names, which the
         // evaluation.completed contract's name rule [a-z0-9_]+/[a-z0-9_.]+ accepts
-        assertThat(MetricNames.of(MetricNames.SPLIT_TEST_REFERENCE, MetricNames.ECE)).isEqualTo("test_ref/ece");
+        assertThat(MetricNames.of(MetricNames.SPLIT_TEST_REFERENCE, MetricNames.ECE))
+                .isEqualTo("test_ref/ece");
         assertThat(MetricNames.oodAuroc("svhn", MetricNames.SCORE_REFERENCE_MAX_PROB))
-                .isEqualTo("ood/svhn_auroc_ref_max_prob").matches("[a-z0-9_]+/[a-z0-9_.]+");
-        assertThatThrownBy(() -> MetricNames.oodAuroc("svhn/x", "max_logit")).isInstanceOf(IllegalArgumentException.class);
+                .isEqualTo("ood/svhn_auroc_ref_max_prob")
+                .matches("[a-z0-9_]+/[a-z0-9_.]+");
+        assertThatThrownBy(() -> MetricNames.oodAuroc("svhn/x", "max_logit"))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> MetricNames.oodAuroc("svhn", " ")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void fgsmNames() {
-        assertThat(MetricNames.fgsmDecrease(0.005)).isEqualTo("fgsm/0.005_decrease").isEqualTo(MetricNames.FGSM_DEFAULT_DECREASE);
+        assertThat(MetricNames.fgsmDecrease(0.005))
+                .isEqualTo("fgsm/0.005_decrease")
+                .isEqualTo(MetricNames.FGSM_DEFAULT_DECREASE);
         assertThat(MetricNames.fgsmDecrease(0.01)).isEqualTo("fgsm/0.01_decrease");
         assertThat(MetricNames.fgsmDecrease(0.1)).isEqualTo("fgsm/0.1_decrease");
         assertThat(MetricNames.fgsmDecrease(1.0)).isEqualTo("fgsm/1_decrease");

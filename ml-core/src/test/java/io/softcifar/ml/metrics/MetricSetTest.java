@@ -34,16 +34,19 @@ class MetricSetTest {
     @Test
     void rejectsNonFiniteAndMissing() {
         assertThatThrownBy(() -> MetricSet.builder().put("test/ece", Double.NaN))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("metric test/ece is NaN");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("metric test/ece is NaN");
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("test/nll", Double.POSITIVE_INFINITY);
         assertThatThrownBy(() -> new MetricSet(m, null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("metric test/nll is Infinity");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("metric test/nll is Infinity");
         MetricSet empty = new MetricSet(null, null);
         assertThat(empty.metrics()).isEmpty();
         assertThat(empty.reliability()).isEmpty();
         assertThatThrownBy(() -> empty.get("test/ece"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no metric named test/ece");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no metric named test/ece");
         assertThat(empty.with("a/b", 1.0).get("a/b")).isEqualTo(1.0);
     }
 
@@ -52,10 +55,18 @@ class MetricSetTest {
         // numbers from the hand-worked case in CalibrationTest / ClassificationMetricsTest
         double[][] soft = {{1, 0}, {0.2, 0.8}, {0.5, 0.5}, {0.6, 0.4}, {0, 1}};
         MetricSet set = ClassifierEvaluation.evaluate("test", CalibrationTest.P, CalibrationTest.Y, soft);
-        assertThat(set.metrics().keySet()).containsExactly(MetricNames.TEST_ACCURACY, MetricNames.TEST_ECE,
-                MetricNames.TEST_ECE_TRUE_CLASS, MetricNames.TEST_OVERCONFIDENCE, MetricNames.TEST_NLL,
-                MetricNames.TEST_BRIER, MetricNames.TEST_PRECISION, MetricNames.TEST_RECALL, MetricNames.TEST_SOFT_CE,
-                MetricNames.TEST_SOFT_KL);
+        assertThat(set.metrics().keySet())
+                .containsExactly(
+                        MetricNames.TEST_ACCURACY,
+                        MetricNames.TEST_ECE,
+                        MetricNames.TEST_ECE_TRUE_CLASS,
+                        MetricNames.TEST_OVERCONFIDENCE,
+                        MetricNames.TEST_NLL,
+                        MetricNames.TEST_BRIER,
+                        MetricNames.TEST_PRECISION,
+                        MetricNames.TEST_RECALL,
+                        MetricNames.TEST_SOFT_CE,
+                        MetricNames.TEST_SOFT_KL);
         assertThat(set.get(MetricNames.TEST_ACCURACY)).isCloseTo(0.6, within(1e-12));
         assertThat(set.get(MetricNames.TEST_ECE)).isCloseTo(0.44, within(1e-12));
         assertThat(set.get(MetricNames.TEST_ECE_TRUE_CLASS)).isCloseTo(0.24, within(1e-12));
@@ -65,9 +76,12 @@ class MetricSetTest {
         assertThat(set.get(MetricNames.TEST_PRECISION)).isCloseTo(7.0 / 12, within(1e-12));
         assertThat(set.get(MetricNames.TEST_RECALL)).isCloseTo(7.0 / 12, within(1e-12));
         // soft CE = −(ln .95 + (.2 ln .9 + .8 ln .1) + (.5 ln .35 + .5 ln .65) + (.6 ln .4 + .4 ln .6) + ln .7)/5
-        double ce = -(Math.log(0.95) + (0.2 * Math.log(0.9) + 0.8 * Math.log(0.1))
-                + (0.5 * Math.log(0.35) + 0.5 * Math.log(0.65)) + (0.6 * Math.log(0.4) + 0.4 * Math.log(0.6))
-                + Math.log(0.7)) / 5;
+        double ce = -(Math.log(0.95)
+                        + (0.2 * Math.log(0.9) + 0.8 * Math.log(0.1))
+                        + (0.5 * Math.log(0.35) + 0.5 * Math.log(0.65))
+                        + (0.6 * Math.log(0.4) + 0.4 * Math.log(0.6))
+                        + Math.log(0.7))
+                / 5;
         assertThat(set.get(MetricNames.TEST_SOFT_CE)).isCloseTo(ce, within(1e-12));
         // NLL of the hard labels [0,1,1,0,1] = −(ln .95 + ln .1 + ln .65 + ln .4 + ln .7)/5 = 0.811525395857…
         // (python3: -(log(.95)+log(.1)+log(.65)+log(.4)+log(.7))/5)
@@ -76,12 +90,15 @@ class MetricSetTest {
         // + (.5 ln(.5/.35) + .5 ln(.5/.65)) + (.6 ln(.6/.4) + .4 ln(.4/.6)) + ln(1/.7), over 5 = 0.379790870734…
         assertThat(set.get(MetricNames.TEST_SOFT_KL)).isCloseTo(0.3797908707344301, within(1e-12));
         // the two soft metrics differ by the labels' mean entropy (CE = H(q) + KL), so swapped wiring would show
-        double entropy = -(0.2 * Math.log(0.2) + 0.8 * Math.log(0.8) + Math.log(0.5) + 0.6 * Math.log(0.6)
-                + 0.4 * Math.log(0.4)) / 5;
-        assertThat(set.get(MetricNames.TEST_SOFT_CE) - set.get(MetricNames.TEST_SOFT_KL)).isCloseTo(entropy,
-                within(1e-12));
+        double entropy =
+                -(0.2 * Math.log(0.2) + 0.8 * Math.log(0.8) + Math.log(0.5) + 0.6 * Math.log(0.6) + 0.4 * Math.log(0.4))
+                        / 5;
+        assertThat(set.get(MetricNames.TEST_SOFT_CE) - set.get(MetricNames.TEST_SOFT_KL))
+                .isCloseTo(entropy, within(1e-12));
         assertThat(set.reliability()).hasSize(10);
-        assertThat(ClassifierEvaluation.evaluate("val", CalibrationTest.P, CalibrationTest.Y, null).metrics())
-                .hasSize(8).containsKey("val/ece");
+        assertThat(ClassifierEvaluation.evaluate("val", CalibrationTest.P, CalibrationTest.Y, null)
+                        .metrics())
+                .hasSize(8)
+                .containsKey("val/ece");
     }
 }

@@ -52,7 +52,8 @@ class OodMetricsTest {
     @Test
     void aurocHandWorked() {
         // in = [3,2,1], ood = [2,0]: pairs (3,2)=1 (3,0)=1 (2,2)=½ (2,0)=1 (1,2)=0 (1,0)=1 -> 4.5/6 = 0.75
-        assertThat(OodMetrics.auroc(new double[] {3, 2, 1}, new double[] {2, 0})).isCloseTo(0.75, within(EPS));
+        assertThat(OodMetrics.auroc(new double[] {3, 2, 1}, new double[] {2, 0}))
+                .isCloseTo(0.75, within(EPS));
     }
 
     @Test
@@ -69,7 +70,8 @@ class OodMetricsTest {
             for (int i = 0; i < nOod; i++) {
                 ood[i] = r.nextInt(5) - (trial % 3 == 0 ? 1 : 0);
             }
-            assertThat(OodMetrics.auroc(in, ood)).as("trial %d", trial)
+            assertThat(OodMetrics.auroc(in, ood))
+                    .as("trial %d", trial)
                     .isCloseTo(pairCountAuroc(in, ood), within(1e-12));
         }
     }
@@ -85,7 +87,7 @@ class OodMetricsTest {
         }
         ood[3] = in[5]; // one exact cross tie
         ood[4] = -0.0;
-        in[6] = 0.0;    // −0.0 and 0.0 are the same score
+        in[6] = 0.0; // −0.0 and 0.0 are the same score
         assertThat(OodMetrics.auroc(in, ood)).isCloseTo(pairCountAuroc(in, ood), within(1e-12));
     }
 
@@ -108,7 +110,8 @@ class OodMetricsTest {
         double[] low = {1, 2, 3};
         assertThat(OodMetrics.auroc(high, low)).isEqualTo(1.0);
         assertThat(OodMetrics.auroc(low, high)).isEqualTo(0.0);
-        assertThat(OodMetrics.auroc(new double[] {2, 2, 2}, new double[] {2, 2})).isEqualTo(0.5);
+        assertThat(OodMetrics.auroc(new double[] {2, 2, 2}, new double[] {2, 2}))
+                .isEqualTo(0.5);
         assertThat(OodMetrics.aupr(high, low)).isEqualTo(1.0);
         // all ties: one threshold, P = n_in/(n_in+n_ood) = 3/5, R = 1
         assertThat(OodMetrics.aupr(new double[] {2, 2, 2}, new double[] {2, 2})).isCloseTo(0.6, within(EPS));
@@ -144,20 +147,23 @@ class OodMetricsTest {
             for (int i = 0; i < nOod; i++) {
                 ood[i] = ties ? r.nextInt(5) : r.nextDouble();
             }
-            assertThat(OodMetrics.aupr(in, ood)).as("trial %d", trial)
-                    .isCloseTo(bruteForceAp(in, ood), within(1e-12));
+            assertThat(OodMetrics.aupr(in, ood)).as("trial %d", trial).isCloseTo(bruteForceAp(in, ood), within(1e-12));
         }
     }
 
     @Test
     void rejectsBadInputs() {
         assertThatThrownBy(() -> OodMetrics.auroc(new double[] {1, 2, 3, Double.NaN}, new double[] {1}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("inScores[3] is NaN");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("inScores[3] is NaN");
         assertThatThrownBy(() -> OodMetrics.aupr(new double[] {1}, new double[] {0, Double.NEGATIVE_INFINITY}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("oodScores[1] is -Infinity");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("oodScores[1] is -Infinity");
         assertThatThrownBy(() -> OodMetrics.auroc(new double[0], new double[] {1}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("inScores is empty");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("inScores is empty");
         assertThatThrownBy(() -> OodMetrics.aupr(new double[] {1}, null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("oodScores is null");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("oodScores is null");
     }
 }

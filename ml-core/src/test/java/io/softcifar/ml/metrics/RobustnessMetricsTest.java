@@ -18,7 +18,8 @@ class RobustnessMetricsTest {
 
     @Test
     void noCorrectPointsGivesZero() {
-        assertThat(RobustnessMetrics.fgsmDecrease(new boolean[] {false, false}, new boolean[] {true, false})).isZero();
+        assertThat(RobustnessMetrics.fgsmDecrease(new boolean[] {false, false}, new boolean[] {true, false}))
+                .isZero();
     }
 
     @Test
@@ -27,6 +28,7 @@ class RobustnessMetricsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("correctBefore has length 1 but correctAfter has length 2");
         assertThatThrownBy(() -> RobustnessMetrics.fgsmDecrease(new boolean[0], new boolean[0]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("correctBefore is empty");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("correctBefore is empty");
     }
 }

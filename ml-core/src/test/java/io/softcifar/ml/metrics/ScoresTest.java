@@ -37,21 +37,27 @@ class ScoresTest {
         assertThat(Scores.maxLogit(logits)).containsExactly(5, -1);
         assertThat(Scores.argmax(logits)).containsExactly(1, 1);
         assertThat(Scores.argmax(new double[] {3, 7, 7})).isEqualTo(1);
-        assertThat(Scores.maxProbability(new double[][] {{0.2, 0.5, 0.3}, {0.9, 0.05, 0.05}})).containsExactly(0.5, 0.9);
+        assertThat(Scores.maxProbability(new double[][] {{0.2, 0.5, 0.3}, {0.9, 0.05, 0.05}}))
+                .containsExactly(0.5, 0.9);
         assertThat(Scores.negated(new double[] {1.5, -2})).containsExactly(-1.5, 2);
     }
 
     @Test
     void rejectsBadInputs() {
         assertThatThrownBy(() -> Scores.softmax(new double[][] {{0, 0}, {0, 0}, {Double.NEGATIVE_INFINITY, 0}}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("logits[2][0] is -Infinity");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("logits[2][0] is -Infinity");
         assertThatThrownBy(() -> Scores.maxLogit(new double[][] {{0, Double.NaN}}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("logits[0][1] is NaN");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("logits[0][1] is NaN");
         assertThatThrownBy(() -> Scores.maxProbability(new double[][] {{3, -2}}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("outside [0, 1]");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("outside [0, 1]");
         assertThatThrownBy(() -> Scores.maxLogit(new double[0][]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("logits is empty (0 rows)");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("logits is empty (0 rows)");
         assertThatThrownBy(() -> Scores.argmax(new double[][] {{}}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("scores has 0 columns");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("scores has 0 columns");
     }
 }

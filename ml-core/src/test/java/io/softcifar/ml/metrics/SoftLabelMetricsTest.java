@@ -23,8 +23,12 @@ class SoftLabelMetricsTest {
     void handWorked() {
         double[][] q = {{0.5, 0.5, 0}, {1, 0, 0}};
         double[][] p = {{0.25, 0.5, 0.25}, {0.5, 0.25, 0.25}};
-        assertThat(SoftLabelMetrics.crossEntropy(p, q)).isCloseTo(1.25 * LN2, within(EPS)).isCloseTo(0.866434, within(1e-6));
-        assertThat(SoftLabelMetrics.klDivergence(p, q)).isCloseTo(0.75 * LN2, within(EPS)).isCloseTo(0.519860, within(1e-6));
+        assertThat(SoftLabelMetrics.crossEntropy(p, q))
+                .isCloseTo(1.25 * LN2, within(EPS))
+                .isCloseTo(0.866434, within(1e-6));
+        assertThat(SoftLabelMetrics.klDivergence(p, q))
+                .isCloseTo(0.75 * LN2, within(EPS))
+                .isCloseTo(0.519860, within(1e-6));
         // H(q): row 0 = ln2, row 1 = 0 -> mean ln2 / 2
         assertThat(SoftLabelMetrics.meanEntropy(q)).isCloseTo(LN2 / 2, within(EPS));
     }
@@ -35,7 +39,8 @@ class SoftLabelMetricsTest {
         assertThat(SoftLabelMetrics.klDivergence(q, q)).isCloseTo(0.0, within(EPS));
         // CE(q, q) = H(q): (−.2 ln .2 − .8 ln .8) + 0 + (−.1 ln .1 − .2 ln .2 − .7 ln .7), averaged over 3 rows
         double h = (-(0.2 * Math.log(0.2) + 0.8 * Math.log(0.8))
-                - (0.1 * Math.log(0.1) + 0.2 * Math.log(0.2) + 0.7 * Math.log(0.7))) / 3;
+                        - (0.1 * Math.log(0.1) + 0.2 * Math.log(0.2) + 0.7 * Math.log(0.7)))
+                / 3;
         assertThat(SoftLabelMetrics.crossEntropy(q, q)).isCloseTo(h, within(EPS));
     }
 
@@ -84,13 +89,16 @@ class SoftLabelMetricsTest {
     void rejectsBadInputs() {
         double[][] p = {{0.5, 0.5}, {0.5, 0.5}};
         assertThatThrownBy(() -> SoftLabelMetrics.klDivergence(p, new double[][] {{0.5, 0.5}, {Double.NaN, 0.5}}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("softLabels[1][0] is NaN");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("softLabels[1][0] is NaN");
         assertThatThrownBy(() -> SoftLabelMetrics.crossEntropy(p, new double[][] {{0.5, 0.5}}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("softLabels has 1 rows but probabilities has 2");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("softLabels has 1 rows but probabilities has 2");
         assertThatThrownBy(() -> SoftLabelMetrics.crossEntropy(p, new double[][] {{0.5, 0.5, 0}, {1, 0, 0}}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("softLabels has 3 columns but probabilities has 2");
         assertThatThrownBy(() -> SoftLabelMetrics.crossEntropy(new double[][] {{0.5, Double.POSITIVE_INFINITY}}, p))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("probabilities[0][1] is Infinity");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("probabilities[0][1] is Infinity");
     }
 }

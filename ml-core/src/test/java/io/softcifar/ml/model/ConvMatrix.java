@@ -60,7 +60,8 @@ public record ConvMatrix(int rows, int cols, int[][] colIndex, double[][] value)
     public static int resNetInputSize(String path, int image) {
         int stage2 = outputSize(image, 3, 2);
         int stage3 = outputSize(stage2, 3, 2);
-        if (path.startsWith("backbone.stem") || path.startsWith("backbone.stage1")
+        if (path.startsWith("backbone.stem")
+                || path.startsWith("backbone.stage1")
                 || path.matches("backbone\\.stage2\\.block0\\.(conv1|shortcut)\\.weight")) {
             return image;
         }

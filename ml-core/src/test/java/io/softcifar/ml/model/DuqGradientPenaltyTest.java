@@ -81,7 +81,8 @@ class DuqGradientPenaltyTest {
         NDArray of(CifarNet net, NDArray x, NDArray y);
     }
 
-    private static final Loss PENALTY = (n, x, y) -> n.head(DuqHead.class).loss(x, y).penalty();
+    private static final Loss PENALTY =
+            (n, x, y) -> n.head(DuqHead.class).loss(x, y).penalty();
     private static final Loss TOTAL = CifarNet::trainingLoss;
 
     /** The loss value on a fresh copy of the batch (the penalty needs x to be a fresh leaf). */
@@ -177,9 +178,10 @@ class DuqGradientPenaltyTest {
                 double err = Math.abs(a - fd);
                 // relative error below 1e-3, with a floor of 1e-6 of the parameter's largest gradient entry for
                 // entries whose gradient is (nearly) zero
-                assertThat(err).as("%s[%d]: backprop %.10g, finite difference %.10g", name, idx, a, fd)
-                        .isLessThanOrEqualTo(RELATIVE_TOLERANCE * Math.max(Math.max(Math.abs(a), Math.abs(fd)),
-                                1e-3 * scale));
+                assertThat(err)
+                        .as("%s[%d]: backprop %.10g, finite difference %.10g", name, idx, a, fd)
+                        .isLessThanOrEqualTo(
+                                RELATIVE_TOLERANCE * Math.max(Math.max(Math.abs(a), Math.abs(fd)), 1e-3 * scale));
             }
         }
     }
@@ -210,8 +212,11 @@ class DuqGradientPenaltyTest {
     @Test
     void fullDuqLossGradientMatchesFiniteDifferences() {
         // BCE + λ·penalty: also proves that computing ∇ₓ left no d(ΣK)/dθ behind in the parameters' .grad
-        checkAgainstFiniteDifferences(TOTAL, List.of("backbone.stage1.block0.conv1.weight", "backbone.stage1.block0.bn1.gamma",
-                "duq.weight"), 1, 1);
+        checkAgainstFiniteDifferences(
+                TOTAL,
+                List.of("backbone.stage1.block0.conv1.weight", "backbone.stage1.block0.bn1.gamma", "duq.weight"),
+                1,
+                1);
     }
 
     @Test
@@ -231,7 +236,8 @@ class DuqGradientPenaltyTest {
             try (NDManager step = root.newSubManager()) {
                 NDArray x = step.create(xs, X_SHAPE);
                 double[] v = new double[1];
-                Autograd.noGrad(() -> v[0] = net.forward(x, io.softcifar.ml.nn.Mode.TRAIN).sum().getDouble());
+                Autograd.noGrad(() -> v[0] =
+                        net.forward(x, io.softcifar.ml.nn.Mode.TRAIN).sum().getDouble());
                 return v[0];
             }
         };
@@ -265,7 +271,8 @@ class DuqGradientPenaltyTest {
                 dot += g[i] * d[i];
             }
             double fd = (sumK.applyAsDouble(plus) - sumK.applyAsDouble(minus)) / (2 * h);
-            assertThat(dot).as("directional derivative, block %d", block)
+            assertThat(dot)
+                    .as("directional derivative, block %d", block)
                     .isCloseTo(fd, org.assertj.core.api.Assertions.within(1e-6 * Math.max(1, Math.abs(fd))));
         }
         double expected = 0;
@@ -276,7 +283,8 @@ class DuqGradientPenaltyTest {
             }
             expected += (Math.sqrt(n2) - 1) * (Math.sqrt(n2) - 1) / 4;
         }
-        assertThat(value(PENALTY)).isCloseTo(expected, org.assertj.core.api.Assertions.within(1e-10 * Math.max(1, expected)));
+        assertThat(value(PENALTY))
+                .isCloseTo(expected, org.assertj.core.api.Assertions.within(1e-10 * Math.max(1, expected)));
     }
 
     /**
@@ -329,7 +337,9 @@ class DuqGradientPenaltyTest {
                     outcome = String.valueOf(e.getMessage());
                 }
                 boolean hasHistory = !outcome.contains("does not require grad");
-                assertThat(hasHistory).as("%s.grad carries an autograd graph (%s)", name, outcome).isFalse();
+                assertThat(hasHistory)
+                        .as("%s.grad carries an autograd graph (%s)", name, outcome)
+                        .isFalse();
             }
         }
         Autograd.zeroGradients(params.values());

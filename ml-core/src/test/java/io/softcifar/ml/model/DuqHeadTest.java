@@ -97,7 +97,8 @@ class DuqHeadTest {
                     for (int i = 0; i < B; i++) {
                         weighted += yv[i * C + c] * z[i][e][c];
                     }
-                    assertThat(sum1[e * C + c]).isCloseTo(GAMMA * sum0[e * C + c] + (1 - GAMMA) * weighted, within(1e-5));
+                    assertThat(sum1[e * C + c])
+                            .isCloseTo(GAMMA * sum0[e * C + c] + (1 - GAMMA) * weighted, within(1e-5));
                 }
             }
         }
@@ -107,7 +108,8 @@ class DuqHeadTest {
     void afterOptimizerStepMovesCentroidsButNotBatchNormStatistics() {
         Engine.getInstance().setRandomSeed(9);
         try (NDManager root = NDManager.newBaseManager()) {
-            CifarNet net = new CifarNet(root, ModelConfig.defaults(Method.DUQ).withDepth(8).withDuqEmbedding(16), 9);
+            CifarNet net = new CifarNet(
+                    root, ModelConfig.defaults(Method.DUQ).withDepth(8).withDuqEmbedding(16), 9);
             double[] sumBefore = LinAlg.doubles(net.namedBuffers().get("duq.centroid_sum"));
             double[] meanBefore = LinAlg.doubles(net.namedBuffers().get("backbone.stem_bn.running_mean"));
             try (NDManager step = root.newSubManager()) {
@@ -115,8 +117,10 @@ class DuqHeadTest {
                 NDArray y = step.eye(10).get("0:4");
                 net.afterOptimizerStep(x, y);
             }
-            assertThat(LinAlg.doubles(net.namedBuffers().get("duq.centroid_sum"))).isNotEqualTo(sumBefore);
-            assertThat(LinAlg.doubles(net.namedBuffers().get("backbone.stem_bn.running_mean"))).isEqualTo(meanBefore);
+            assertThat(LinAlg.doubles(net.namedBuffers().get("duq.centroid_sum")))
+                    .isNotEqualTo(sumBefore);
+            assertThat(LinAlg.doubles(net.namedBuffers().get("backbone.stem_bn.running_mean")))
+                    .isEqualTo(meanBefore);
             double[] count = LinAlg.doubles(net.namedBuffers().get("duq.count"));
             // classes 0..3 got one sample each, the others none: N = 0.999·12.8 (+ 0.001)
             for (int c = 0; c < 10; c++) {
@@ -176,7 +180,8 @@ class DuqHeadTest {
         Engine.getInstance().setRandomSeed(13);
         int n = 32;
         try (NDManager root = NDManager.newBaseManager()) {
-            CifarNet net = new CifarNet(root, ModelConfig.defaults(Method.DUQ).withDepth(8).withDuqEmbedding(16), 13);
+            CifarNet net = new CifarNet(
+                    root, ModelConfig.defaults(Method.DUQ).withDepth(8).withDuqEmbedding(16), 13);
             try (NDManager step = root.newSubManager()) {
                 NDArray x = step.randomNormal(0f, 1f, new Shape(n, 3, 8, 8), DataType.FLOAT32);
                 double[] k = LinAlg.doubles(net.forward(x, io.softcifar.ml.nn.Mode.EVAL)); // kernel values

@@ -55,7 +55,8 @@ class LinAlgTest {
     @Test
     void largestSingularValueOfKnownMatrices() {
         // diag(3, -5) padded to 2 × 3: singular values 5 and 3
-        assertThat(LinAlg.largestSingularValue(new double[] {3, 0, 0, 0, -5, 0}, 2, 3)).isCloseTo(5, within(1e-12));
+        assertThat(LinAlg.largestSingularValue(new double[] {3, 0, 0, 0, -5, 0}, 2, 3))
+                .isCloseTo(5, within(1e-12));
         // rank one u vᵀ: σ = ‖u‖‖v‖, both orientations
         double[] u = {1, 2, 2};
         double[] v = {3, 4};

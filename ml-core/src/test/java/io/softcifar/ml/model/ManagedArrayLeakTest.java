@@ -22,7 +22,9 @@ class ManagedArrayLeakTest {
     private static void step(CifarNet net, NesterovSgd optimizer, NDManager root) {
         try (NDManager step = root.newSubManager()) {
             NDArray x = step.randomNormal(0f, 1f, new Shape(4, 3, 8, 8), DataType.FLOAT32);
-            NDArray y = step.randomInteger(0, 10, new Shape(4), DataType.INT64).oneHot(10).toType(DataType.FLOAT32, false);
+            NDArray y = step.randomInteger(0, 10, new Shape(4), DataType.INT64)
+                    .oneHot(10)
+                    .toType(DataType.FLOAT32, false);
             try (Autograd g = Autograd.enable()) {
                 Autograd.backward(net.trainingLoss(x, y));
             }
@@ -39,8 +41,15 @@ class ManagedArrayLeakTest {
     void trainingAndPredictionDoNotAccumulateArraysInTheModelManager(Method method) {
         Engine.getInstance().setRandomSeed(6);
         try (NDManager root = NDManager.newBaseManager()) {
-            CifarNet net = new CifarNet(root, ModelConfig.defaults(method).withDepth(8).withGpFeatures(32)
-                    .withDuqEmbedding(8).withMcSamples(2).withImageSize(8), 6);
+            CifarNet net = new CifarNet(
+                    root,
+                    ModelConfig.defaults(method)
+                            .withDepth(8)
+                            .withGpFeatures(32)
+                            .withDuqEmbedding(8)
+                            .withMcSamples(2)
+                            .withImageSize(8),
+                    6);
             NesterovSgd optimizer = new NesterovSgd(net.namedParameters(), root, 0.9, 5e-4);
             net.startEpoch();
             step(net, optimizer, root); // first step: lazily created state may appear once
@@ -52,7 +61,9 @@ class ManagedArrayLeakTest {
             }
             net.endEpoch();
             net.startEpoch();
-            assertThat(root.getManagedArrays().size()).as("arrays in the model manager, %s", method).isEqualTo(after1);
+            assertThat(root.getManagedArrays().size())
+                    .as("arrays in the model manager, %s", method)
+                    .isEqualTo(after1);
         }
     }
 }

@@ -40,7 +40,9 @@ class McDropoutTest {
         for (int s = 0; s < 2; s++) {
             try (NDManager step = root.newSubManager()) {
                 NDArray x = step.randomNormal(0f, 1f, X_SHAPE, DataType.FLOAT32);
-                NDArray y = step.randomInteger(0, 10, new Shape(6), DataType.INT64).oneHot(10).toType(DataType.FLOAT32, false);
+                NDArray y = step.randomInteger(0, 10, new Shape(6), DataType.INT64)
+                        .oneHot(10)
+                        .toType(DataType.FLOAT32, false);
                 try (Autograd g = Autograd.enable()) {
                     Autograd.backward(net.trainingLoss(x, y));
                 }
@@ -54,11 +56,14 @@ class McDropoutTest {
     void dropoutPredictionsAreStochasticAndLeaveBatchNormStatisticsAlone() {
         Engine.getInstance().setRandomSeed(3);
         try (NDManager root = NDManager.newBaseManager()) {
-            CifarNet net = new CifarNet(root, ModelConfig.defaults(Method.DROPOUT).withDepth(8).withDropoutRate(0.3), 3);
+            CifarNet net = new CifarNet(
+                    root, ModelConfig.defaults(Method.DROPOUT).withDepth(8).withDropoutRate(0.3), 3);
             train(net, root);
             Map<String, double[]> before = runningStatistics(net);
             assertThat(before).hasSize(2 * 9); // 9 BatchNorms at depth 8 (stem, 3 × 2 in blocks, 2 shortcuts)
-            assertThat(before.get("backbone.stem_bn.running_mean")).as("trained statistics").isNotEqualTo(new double[16]);
+            assertThat(before.get("backbone.stem_bn.running_mean"))
+                    .as("trained statistics")
+                    .isNotEqualTo(new double[16]);
             try (NDManager step = root.newSubManager()) {
                 NDArray x = step.randomNormal(0f, 1f, X_SHAPE, DataType.FLOAT32);
                 double[] p1 = LinAlg.doubles(net.predict(x).probabilities());
@@ -80,7 +85,8 @@ class McDropoutTest {
                 // MC_DROPOUT forwards are stochastic, EVAL forwards are not
                 assertThat(LinAlg.doubles(net.forward(x, Mode.MC_DROPOUT)))
                         .isNotEqualTo(LinAlg.doubles(net.forward(x, Mode.MC_DROPOUT)));
-                assertThat(LinAlg.doubles(net.forward(x, Mode.EVAL))).isEqualTo(LinAlg.doubles(net.forward(x, Mode.EVAL)));
+                assertThat(LinAlg.doubles(net.forward(x, Mode.EVAL)))
+                        .isEqualTo(LinAlg.doubles(net.forward(x, Mode.EVAL)));
             }
             Map<String, double[]> after = runningStatistics(net);
             for (String name : before.keySet()) {
@@ -95,7 +101,8 @@ class McDropoutTest {
         // order; the expectation is computed here from the individual passes
         Engine.getInstance().setRandomSeed(4);
         try (NDManager root = NDManager.newBaseManager()) {
-            CifarNet net = new CifarNet(root, ModelConfig.defaults(Method.DROPOUT).withDepth(8).withDropoutRate(0.3), 4);
+            CifarNet net = new CifarNet(
+                    root, ModelConfig.defaults(Method.DROPOUT).withDepth(8).withDropoutRate(0.3), 4);
             train(net, root);
             try (NDManager step = root.newSubManager()) {
                 NDArray x = step.randomNormal(0f, 1f, X_SHAPE, DataType.FLOAT32);
@@ -183,7 +190,8 @@ class McDropoutTest {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray passes = m.create(new float[] {2f, 0f, 0f, 0f}, new Shape(2, 1, 2)); // S × B × C
             Prediction p = DropoutHead.averagePasses(java.util.List.of(passes.get(0), passes.get(1)));
-            assertThat(LinAlg.doubles(p.probabilities())).containsExactly(new double[] {first, 1 - first}, within(1e-6));
+            assertThat(LinAlg.doubles(p.probabilities()))
+                    .containsExactly(new double[] {first, 1 - first}, within(1e-6));
             assertThat(LinAlg.doubles(p.referenceProbabilities()))
                     .containsExactly(new double[] {Math.E / (Math.E + 1), 1 / (Math.E + 1)}, within(1e-6));
             assertThat(LinAlg.doubles(p.logits())).containsExactly(new double[] {1, 0}, within(1e-6));

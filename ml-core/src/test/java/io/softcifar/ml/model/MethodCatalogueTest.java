@@ -15,8 +15,7 @@ class MethodCatalogueTest {
 
     @Test
     void everyMethodOfARunSpecHasACatalogueEntryAndNoOtherExists() {
-        assertThat(Arrays.stream(Method.values()).map(Method::id).toList())
-                .containsExactlyElementsOf(RunSpec.METHODS);
+        assertThat(Arrays.stream(Method.values()).map(Method::id).toList()).containsExactlyElementsOf(RunSpec.METHODS);
     }
 
     @Test

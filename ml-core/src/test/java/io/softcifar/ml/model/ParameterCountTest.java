@@ -61,7 +61,8 @@ class ParameterCountTest {
             // for every extra block per stage
             long extra = (n - 3) * (2L * (16 * 16 * 9 + 32) + 2L * (32 * 32 * 9 + 64) + 2L * (64 * 64 * 9 + 128));
             assertThat(softmaxCount(depth)).as("closed form depth %d", depth).isEqualTo(272_474L + extra);
-            assertThat(count(ModelConfig.defaults(Method.BASIC).withDepth(depth))).as("depth %d", depth)
+            assertThat(count(ModelConfig.defaults(Method.BASIC).withDepth(depth)))
+                    .as("depth %d", depth)
                     .isEqualTo(softmaxCount(depth));
         }
         // the well-known ResNet-110 (projection shortcuts) size, ~1.73 M
@@ -70,7 +71,8 @@ class ParameterCountTest {
 
     @Test
     void dropoutAddsNoParameters() {
-        assertThat(count(ModelConfig.defaults(Method.DROPOUT).withDropoutRate(0.3))).isEqualTo(272_474L);
+        assertThat(count(ModelConfig.defaults(Method.DROPOUT).withDropoutRate(0.3)))
+                .isEqualTo(272_474L);
     }
 
     @Test
@@ -120,15 +122,23 @@ class ParameterCountTest {
             CifarNet net = new CifarNet(m, ModelConfig.defaults(Method.BASIC), 1);
             Map<String, NDArray> params = net.namedParameters();
             Map<String, NDArray> buffers = net.namedBuffers();
-            long convs = params.keySet().stream().filter(k -> params.get(k).getShape().dimension() == 4).count();
-            long gammas = params.keySet().stream().filter(k -> k.endsWith(".gamma")).count();
+            long convs = params.keySet().stream()
+                    .filter(k -> params.get(k).getShape().dimension() == 4)
+                    .count();
+            long gammas =
+                    params.keySet().stream().filter(k -> k.endsWith(".gamma")).count();
             // 1 stem + 2·9 block convs + 2 projections
             assertThat(convs).isEqualTo(21);
             assertThat(gammas).isEqualTo(21);
-            assertThat(buffers.keySet().stream().filter(k -> k.endsWith("running_mean")).count()).isEqualTo(21);
+            assertThat(buffers.keySet().stream()
+                            .filter(k -> k.endsWith("running_mean"))
+                            .count())
+                    .isEqualTo(21);
             assertThat(params.keySet()).noneMatch(k -> k.contains("stem.bias") || k.matches(".*conv\\d\\.bias"));
-            assertThat(params.get("backbone.stage2.block0.shortcut.weight").getShape()).isEqualTo(new Shape(32, 16, 1, 1));
-            assertThat(params.get("backbone.stage3.block0.conv1.weight").getShape()).isEqualTo(new Shape(64, 32, 3, 3));
+            assertThat(params.get("backbone.stage2.block0.shortcut.weight").getShape())
+                    .isEqualTo(new Shape(32, 16, 1, 1));
+            assertThat(params.get("backbone.stage3.block0.conv1.weight").getShape())
+                    .isEqualTo(new Shape(64, 32, 3, 3));
             assertThat(params.get("head.weight").getShape()).isEqualTo(new Shape(CLASSES, FEATURES));
         }
     }

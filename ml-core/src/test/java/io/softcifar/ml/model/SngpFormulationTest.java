@@ -29,7 +29,9 @@ class SngpFormulationTest {
 
     @Test
     void theReferenceFormulationIsTheDefault() {
-        assertThat(ModelConfig.defaults(Method.SNGP).methodConfig(SngpConfig.class).formulation())
+        assertThat(ModelConfig.defaults(Method.SNGP)
+                        .methodConfig(SngpConfig.class)
+                        .formulation())
                 .isEqualTo(GpFormulation.REFERENCE);
         assertThat(GpFormulation.parse(" Liu2020 ")).isEqualTo(GpFormulation.LIU2020);
         assertThat(GpFormulation.parse("reference")).isEqualTo(GpFormulation.REFERENCE);
@@ -59,7 +61,8 @@ class SngpFormulationTest {
             }
             for (int j = 0; j < IN; j++) {
                 for (int k = 0; k < j; k++) {
-                    assertThat(Math.abs(dot(col[j], col[k])) / (norm[j] * norm[k])).as("columns %d, %d", j, k)
+                    assertThat(Math.abs(dot(col[j], col[k])) / (norm[j] * norm[k]))
+                            .as("columns %d, %d", j, k)
                             .isLessThan(1e-5);
                 }
             }
@@ -119,8 +122,8 @@ class SngpFormulationTest {
         int features = 16;
         int in = 40;
         try (NDManager root = NDManager.newBaseManager()) {
-            GpLayer head = new GpLayer(root, in, CLASSES,
-                    SngpGaussianProcessTest.gp(features, 1.0, 1.0, GpFormulation.REFERENCE), 11);
+            GpLayer head = new GpLayer(
+                    root, in, CLASSES, SngpGaussianProcessTest.gp(features, 1.0, 1.0, GpFormulation.REFERENCE), 11);
             double[] w = LinAlg.doubles(head.namedBuffers().get("rff_weight"));
             double[][] col = new double[in][features];
             for (int i = 0; i < features; i++) {
@@ -142,7 +145,9 @@ class SngpFormulationTest {
                     }
                 }
             }
-            assertThat(maxAcross).as("columns of different blocks are independent, not orthogonal").isGreaterThan(0.1);
+            assertThat(maxAcross)
+                    .as("columns of different blocks are independent, not orthogonal")
+                    .isGreaterThan(0.1);
         }
     }
 
@@ -153,10 +158,18 @@ class SngpFormulationTest {
         int rows = 40;
         Random r = new Random(5);
         try (NDManager root = NDManager.newBaseManager()) {
-            GpLayer reference = new GpLayer(root, IN, CLASSES,
-                    SngpGaussianProcessTest.gp(features, 1.0, kernelScale, GpFormulation.REFERENCE), 13);
-            GpLayer liu = new GpLayer(root, IN, CLASSES,
-                    SngpGaussianProcessTest.gp(features, 1.0, kernelScale, GpFormulation.LIU2020), 13);
+            GpLayer reference = new GpLayer(
+                    root,
+                    IN,
+                    CLASSES,
+                    SngpGaussianProcessTest.gp(features, 1.0, kernelScale, GpFormulation.REFERENCE),
+                    13);
+            GpLayer liu = new GpLayer(
+                    root,
+                    IN,
+                    CLASSES,
+                    SngpGaussianProcessTest.gp(features, 1.0, kernelScale, GpFormulation.LIU2020),
+                    13);
             float[] h = new float[rows * IN];
             for (int i = 0; i < h.length; i++) {
                 h[i] = (float) (10 * r.nextGaussian());
@@ -200,8 +213,12 @@ class SngpFormulationTest {
         for (double kernelScale : new double[] {1.0, 4.0}) {
             double length = 20 * Math.sqrt(kernelScale);
             try (NDManager root = NDManager.newBaseManager()) {
-                GpLayer head = new GpLayer(root, IN, CLASSES,
-                        SngpGaussianProcessTest.gp(features, 1.0, kernelScale, GpFormulation.REFERENCE), 17);
+                GpLayer head = new GpLayer(
+                        root,
+                        IN,
+                        CLASSES,
+                        SngpGaussianProcessTest.gp(features, 1.0, kernelScale, GpFormulation.REFERENCE),
+                        17);
                 Random r = new Random(6);
                 int pairs = 40;
                 float[] points = new float[2 * pairs * IN];
@@ -242,8 +259,8 @@ class SngpFormulationTest {
         double ridge = 2.5;
         Random r = new Random(8);
         try (NDManager root = NDManager.newBaseManager()) {
-            GpLayer head = new GpLayer(root, in, CLASSES,
-                    SngpGaussianProcessTest.gp(features, ridge, 1.0, formulation), 19);
+            GpLayer head =
+                    new GpLayer(root, in, CLASSES, SngpGaussianProcessTest.gp(features, ridge, 1.0, formulation), 19);
             // epoch 1 on one set of rows, epoch 2 on another: the posterior must be that of epoch 2 only
             double[] phiTest = null;
             double[] phiTrain = null;
@@ -305,7 +322,9 @@ class SngpFormulationTest {
             int n = logits.length;
             for (int i = 0; i < n; i++) {
                 double v = variance[i / CLASSES];
-                assertThat(v).as("untrained: C = I, v = ridge·‖φ‖² of order D/2").isGreaterThan(5);
+                assertThat(v)
+                        .as("untrained: C = I, v = ridge·‖φ‖² of order D/2")
+                        .isGreaterThan(5);
                 double z = (meanLogits[i] - logits[i]) / Math.sqrt(v / samples);
                 m += z / n;
                 m2 += z * z / n;
@@ -326,8 +345,9 @@ class SngpFormulationTest {
                 double sum = 0;
                 for (int k = 0; k < CLASSES; k++) {
                     sum += meanProbs[i * CLASSES + k];
-                    maxDiff = Math.max(maxDiff, Math.abs(meanProbs[i * CLASSES + k]
-                            - Math.exp(meanLogits[i * CLASSES + k] - max) / z));
+                    maxDiff = Math.max(
+                            maxDiff,
+                            Math.abs(meanProbs[i * CLASSES + k] - Math.exp(meanLogits[i * CLASSES + k] - max) / z));
                 }
                 assertThat(sum).isCloseTo(1, within(1e-5));
             }

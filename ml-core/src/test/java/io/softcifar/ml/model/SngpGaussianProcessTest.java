@@ -35,13 +35,18 @@ class SngpGaussianProcessTest {
 
     /** ResNet-8 SNGP on 16×16 images with these GP settings. */
     static ModelConfig config(int features, double ridge, double kernelScale, GpFormulation formulation) {
-        return ModelConfig.defaults(Method.SNGP).withDepth(8).withImageSize(16)
+        return ModelConfig.defaults(Method.SNGP)
+                .withDepth(8)
+                .withImageSize(16)
                 .withMethodConfig(gp(features, ridge, kernelScale, formulation));
     }
 
     /** The protocol's SNGP settings with these GP settings. */
     static SngpConfig gp(int features, double ridge, double kernelScale, GpFormulation formulation) {
-        return SngpConfig.DEFAULTS.withFeatures(features).withRidge(ridge).withKernelScale(kernelScale)
+        return SngpConfig.DEFAULTS
+                .withFeatures(features)
+                .withRidge(ridge)
+                .withKernelScale(kernelScale)
                 .withFormulation(formulation);
     }
 
@@ -91,7 +96,8 @@ class SngpGaussianProcessTest {
     private static double[] trainForward(CifarNet net, ResNet twin, NDManager root, double[] xValues) {
         try (NDManager step = root.newSubManager()) {
             NDArray x = step.create(toFloat(xValues), X_SHAPE);
-            NDArray y = step.randomInteger(0, CLASSES, new Shape(B), DataType.INT64).oneHot(CLASSES)
+            NDArray y = step.randomInteger(0, CLASSES, new Shape(B), DataType.INT64)
+                    .oneHot(CLASSES)
                     .toType(DataType.FLOAT32, false);
             try (Autograd g = Autograd.enable()) {
                 net.trainingLoss(x, y);
@@ -133,8 +139,10 @@ class SngpGaussianProcessTest {
             Engine.getInstance().setRandomSeed(seed);
             ResNet twin = new ResNet(root, 1, 0.0, 3f, 16);
             Map<String, NDArray> netParams = net.namedParameters();
-            twin.namedParameters().forEach((name, value) ->
-                    assertThat(LinAlg.doubles(value)).as("twin %s", name).isEqualTo(LinAlg.doubles(netParams.get("backbone." + name))));
+            twin.namedParameters()
+                    .forEach((name, value) -> assertThat(LinAlg.doubles(value))
+                            .as("twin %s", name)
+                            .isEqualTo(LinAlg.doubles(netParams.get("backbone." + name))));
             Map<String, NDArray> buffers = net.namedBuffers();
             double[] w = LinAlg.doubles(buffers.get("gp.rff_weight"));
             double[] b = LinAlg.doubles(buffers.get("gp.rff_bias"));
@@ -145,7 +153,8 @@ class SngpGaussianProcessTest {
             trainForward(net, twin, root, randomBatch(r));
             assertThat(LinAlg.doubles(precision)).isNotEqualTo(scaledIdentity(initialScale));
             net.startEpoch();
-            assertThat(LinAlg.doubles(buffers.get("gp.precision"))).as("reset to %s·I exactly", initialScale)
+            assertThat(LinAlg.doubles(buffers.get("gp.precision")))
+                    .as("reset to %s·I exactly", initialScale)
                     .isEqualTo(scaledIdentity(initialScale));
 
             double[] expected = scaledIdentity(initialScale);
@@ -178,7 +187,8 @@ class SngpGaussianProcessTest {
             assertThat(eig[D - 2 * B - 1]).as("rank ≤ 2B = %d", 2 * B).isLessThan(1e-4 * tol);
             assertThat(eig[D - 1]).isGreaterThan(0.1);
 
-            // epoch end: reference C = (ridge·I + P)⁻¹, i.e. (ridge·I + P) C = I; Liu Σ = ridge · P⁻¹, i.e. P Σ = ridge·I
+            // epoch end: reference C = (ridge·I + P)⁻¹, i.e. (ridge·I + P) C = I; Liu Σ = ridge · P⁻¹, i.e. P Σ =
+            // ridge·I
             net.endEpoch();
             double[] cov = LinAlg.doubles(buffers.get("gp.covariance"));
             double[] left = p.clone();
@@ -234,7 +244,8 @@ class SngpGaussianProcessTest {
                         z += Math.exp(l[k] / scale - max);
                     }
                     for (int k = 0; k < CLASSES; k++) {
-                        assertThat(probabilities[i * CLASSES + k]).isCloseTo(Math.exp(l[k] / scale - max) / z, within(1e-5));
+                        assertThat(probabilities[i * CLASSES + k])
+                                .isCloseTo(Math.exp(l[k] / scale - max) / z, within(1e-5));
                     }
                 }
             }
@@ -250,7 +261,8 @@ class SngpGaussianProcessTest {
         int features = 1024;
         try (NDManager root = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(1);
-            GpLayer head = new GpLayer(root, ResNet.FEATURES, CLASSES, gp(features, 1.0, 1.0, GpFormulation.LIU2020), 5);
+            GpLayer head =
+                    new GpLayer(root, ResNet.FEATURES, CLASSES, gp(features, 1.0, 1.0, GpFormulation.LIU2020), 5);
             double[] w = LinAlg.doubles(head.namedBuffers().get("rff_weight"));
             double[] b = LinAlg.doubles(head.namedBuffers().get("rff_bias"));
             int in = ResNet.FEATURES;
@@ -269,7 +281,9 @@ class SngpGaussianProcessTest {
                         dot += w[i * in + k] * w[j * in + k];
                         nj += w[j * in + k] * w[j * in + k];
                     }
-                    assertThat(Math.abs(dot) / Math.sqrt(ni * nj)).as("rows %d, %d", i, j).isLessThan(1e-5);
+                    assertThat(Math.abs(dot) / Math.sqrt(ni * nj))
+                            .as("rows %d, %d", i, j)
+                            .isLessThan(1e-5);
                 }
             }
             // ‖wᵢ‖² ~ χ²(64): mean 64, standard error of the mean over 1024 rows √(128/1024) ≈ 0.35
@@ -286,8 +300,8 @@ class SngpGaussianProcessTest {
         for (double lengthScale : new double[] {1.0, 2.0}) {
             try (NDManager root = NDManager.newBaseManager()) {
                 Engine.getInstance().setRandomSeed(2);
-                GpLayer head = new GpLayer(root, ResNet.FEATURES, CLASSES,
-                        gp(features, 1.0, lengthScale, GpFormulation.LIU2020), 9);
+                GpLayer head = new GpLayer(
+                        root, ResNet.FEATURES, CLASSES, gp(features, 1.0, lengthScale, GpFormulation.LIU2020), 9);
                 Random r = new Random(4);
                 int pairs = 40;
                 float[] points = new float[2 * pairs * ResNet.FEATURES];
@@ -297,14 +311,16 @@ class SngpGaussianProcessTest {
                     for (int k = 0; k < ResNet.FEATURES; k++) {
                         double a = r.nextGaussian();
                         // distances of order one length scale, so the kernel values spread over (0, 1)
-                        double delta = r.nextGaussian() * lengthScale * (0.5 + p % 4 * 0.25) / Math.sqrt(ResNet.FEATURES);
+                        double delta =
+                                r.nextGaussian() * lengthScale * (0.5 + p % 4 * 0.25) / Math.sqrt(ResNet.FEATURES);
                         points[2 * p * ResNet.FEATURES + k] = (float) a;
                         points[(2 * p + 1) * ResNet.FEATURES + k] = (float) (a + delta);
                         dist2 += delta * delta;
                     }
                     expected[p] = Math.exp(-dist2 / (2 * lengthScale * lengthScale));
                 }
-                double[] phi = LinAlg.doubles(head.randomFeatures(root.create(points, new Shape(2 * pairs, ResNet.FEATURES))));
+                double[] phi =
+                        LinAlg.doubles(head.randomFeatures(root.create(points, new Shape(2 * pairs, ResNet.FEATURES))));
                 double meanError = 0;
                 for (int p = 0; p < pairs; p++) {
                     double k = 0;
@@ -315,7 +331,9 @@ class SngpGaussianProcessTest {
                 }
                 // Monte-Carlo error of a 1024-feature estimate is ≈ 0.02; a wrong scale (ℓ vs ℓ², a missing √(2/D))
                 // is off by far more
-                assertThat(meanError).as("mean |φ(a)·φ(b) − k(a, b)|, ℓ = %s", lengthScale).isLessThan(0.04);
+                assertThat(meanError)
+                        .as("mean |φ(a)·φ(b) − k(a, b)|, ℓ = %s", lengthScale)
+                        .isLessThan(0.04);
             }
         }
     }

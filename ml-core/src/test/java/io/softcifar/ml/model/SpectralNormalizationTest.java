@@ -44,7 +44,9 @@ class SpectralNormalizationTest {
                     }
                 });
             } else if (m instanceof Linear l) {
-                assertThat(l.spectrallyNormalized()).as("a linear layer is normalized").isFalse();
+                assertThat(l.spectrallyNormalized())
+                        .as("a linear layer is normalized")
+                        .isFalse();
             }
         });
         return layers;
@@ -57,16 +59,27 @@ class SpectralNormalizationTest {
     /** Operator norm of the conv with this kernel on the input shape its layer sees. */
     private static double sigma(String path, NDArray weight) {
         Shape s = weight.getShape();
-        return ConvMatrix.of(LinAlg.doubles(weight), (int) s.get(0), (int) s.get(1), (int) s.get(2),
-                ConvMatrix.resNetInputSize(path, IMAGE), ConvMatrix.resNetStride(path)).largestSingularValue();
+        return ConvMatrix.of(
+                        LinAlg.doubles(weight),
+                        (int) s.get(0),
+                        (int) s.get(1),
+                        (int) s.get(2),
+                        ConvMatrix.resNetInputSize(path, IMAGE),
+                        ConvMatrix.resNetStride(path))
+                .largestSingularValue();
     }
 
     @Test
     void effectiveWeightsStayWithinTheBoundAfterAggressiveTraining() {
         Engine.getInstance().setRandomSeed(7);
         try (NDManager root = NDManager.newBaseManager()) {
-            CifarNet net = new CifarNet(root, ModelConfig.defaults(Method.SNGP).withDepth(8).withGpFeatures(64)
-                    .withImageSize(IMAGE), 7);
+            CifarNet net = new CifarNet(
+                    root,
+                    ModelConfig.defaults(Method.SNGP)
+                            .withDepth(8)
+                            .withGpFeatures(64)
+                            .withImageSize(IMAGE),
+                    7);
             List<Layer> layers = normalizedLayers(net);
             // depth 8: stem + 3 stages × 1 block × 2 convs + 2 projection shortcuts; the GP's β is not normalized
             assertThat(layers).hasSize(9);
@@ -75,7 +88,9 @@ class SpectralNormalizationTest {
             Autograd.noGrad(() -> layers.forEach(l -> l.raw().muli(2.5f)));
             NesterovSgd optimizer = new NesterovSgd(net.namedParameters(), root, 0.9, 5e-4);
             NDArray x = root.randomNormal(0f, 1f, new Shape(16, 3, IMAGE, IMAGE), DataType.FLOAT32);
-            NDArray y = root.randomInteger(0, 10, new Shape(16), DataType.INT64).oneHot(10).toType(DataType.FLOAT32, false);
+            NDArray y = root.randomInteger(0, 10, new Shape(16), DataType.INT64)
+                    .oneHot(10)
+                    .toType(DataType.FLOAT32, false);
             for (int step = 0; step < 12; step++) {
                 try (NDManager sm = root.newSubManager()) {
                     NDArray xs = x.duplicate();
@@ -93,8 +108,12 @@ class SpectralNormalizationTest {
             try (NDManager sm = root.newSubManager()) {
                 for (int i = 0; i < layers.size(); i++) {
                     Layer layer = layers.get(i);
-                    sigmas[i] = new double[] {sigma(layer.name(), layer.raw()), sigma(layer.name(), layer.effective().apply(sm))};
-                    table.append(String.format("%s raw σ %.4f, effective σ %.4f%n", layer.name(), sigmas[i][0], sigmas[i][1]));
+                    sigmas[i] = new double[] {
+                        sigma(layer.name(), layer.raw()),
+                        sigma(layer.name(), layer.effective().apply(sm))
+                    };
+                    table.append(String.format(
+                            "%s raw σ %.4f, effective σ %.4f%n", layer.name(), sigmas[i][0], sigmas[i][1]));
                 }
             }
             System.out.print("[SpectralNormalizationTest]\n" + table);
@@ -104,14 +123,19 @@ class SpectralNormalizationTest {
                     double raw = sigmas[i][0];
                     double effective = sigmas[i][1];
                     largestRaw = Math.max(largestRaw, raw);
-                    assertThat(effective).as("%s (raw σ %.4f)", layer.name(), raw).isLessThanOrEqualTo(BOUND * 1.01);
+                    assertThat(effective)
+                            .as("%s (raw σ %.4f)", layer.name(), raw)
+                            .isLessThanOrEqualTo(BOUND * 1.01);
                     if (raw > BOUND * 1.01) {
                         // normalization active: the effective weight sits at the bound, not far below it
-                        assertThat(effective).as("%s at the bound", layer.name()).isGreaterThanOrEqualTo(BOUND * 0.99);
+                        assertThat(effective)
+                                .as("%s at the bound", layer.name())
+                                .isGreaterThanOrEqualTo(BOUND * 0.99);
                     } else if (raw < BOUND * 0.99) {
                         // inactive: the weight is applied unchanged (factor max(1, σ/c) = 1)
-                        assertThat(effective).as("%s unchanged", layer.name()).isCloseTo(raw,
-                                org.assertj.core.api.Assertions.within(1e-5 * raw));
+                        assertThat(effective)
+                                .as("%s unchanged", layer.name())
+                                .isCloseTo(raw, org.assertj.core.api.Assertions.within(1e-5 * raw));
                     }
                 }
             }

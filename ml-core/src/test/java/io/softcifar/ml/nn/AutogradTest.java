@@ -43,7 +43,8 @@ class AutogradTest {
                 // ∂q/∂w = 18 w x⁴ (second-order path only, the zeroed x³ must not remain)
                 assertThat(dw[i]).isCloseTo(18 * ws[i] * Math.pow(xs[i], 4), within(1e-9));
                 // x.grad accumulates: 3 w x² from the first backward + ∂q/∂x = 36 w² x³
-                assertThat(dx[i]).isCloseTo(3 * ws[i] * xs[i] * xs[i] + 36 * ws[i] * ws[i] * Math.pow(xs[i], 3), within(1e-9));
+                assertThat(dx[i])
+                        .isCloseTo(3 * ws[i] * xs[i] * xs[i] + 36 * ws[i] * ws[i] * Math.pow(xs[i], 3), within(1e-9));
             }
         }
     }

@@ -49,7 +49,8 @@ class ConvOperatorNormTest {
         Engine.getInstance().setRandomSeed(12);
         long started = System.nanoTime();
         try (NDManager root = NDManager.newBaseManager()) {
-            CifarNet net = new CifarNet(root, ModelConfig.defaults(Method.SNGP).withGpFeatures(64).withImageSize(IMAGE), 12);
+            CifarNet net = new CifarNet(
+                    root, ModelConfig.defaults(Method.SNGP).withGpFeatures(64).withImageSize(IMAGE), 12);
             Map<String, NDArray> params = net.namedParameters();
             Map<String, Conv2d> convs = new LinkedHashMap<>();
             net.visit(m -> {
@@ -65,10 +66,13 @@ class ConvOperatorNormTest {
             // ResNet-20: stem + 3 stages × 3 blocks × 2 convs (19 3×3) + 2 projection shortcuts (1×1); BatchNorm
             // and the GP output layer are not normalized
             assertThat(convs).hasSize(21);
-            assertThat(convs.keySet().stream().filter(p -> p.contains("shortcut"))).hasSize(2);
+            assertThat(convs.keySet().stream().filter(p -> p.contains("shortcut")))
+                    .hasSize(2);
             net.visit(m -> {
                 if (m instanceof WeightLayer l && !(m instanceof Conv2d)) {
-                    assertThat(l.spectrallyNormalized()).as("linear layer normalized").isFalse();
+                    assertThat(l.spectrallyNormalized())
+                            .as("linear layer normalized")
+                            .isFalse();
                 }
             });
 
@@ -76,7 +80,9 @@ class ConvOperatorNormTest {
             Autograd.noGrad(() -> convs.keySet().forEach(p -> params.get(p).muli(2.5f)));
             NesterovSgd optimizer = new NesterovSgd(params, root, 0.9, 5e-4);
             NDArray x = root.randomNormal(0f, 1f, new Shape(16, 3, IMAGE, IMAGE), DataType.FLOAT32);
-            NDArray y = root.randomInteger(0, 10, new Shape(16), DataType.INT64).oneHot(10).toType(DataType.FLOAT32, false);
+            NDArray y = root.randomInteger(0, 10, new Shape(16), DataType.INT64)
+                    .oneHot(10)
+                    .toType(DataType.FLOAT32, false);
             for (int step = 0; step < 10; step++) {
                 try (NDManager sm = root.newSubManager()) {
                     NDArray xs = x.duplicate();
@@ -113,16 +119,27 @@ class ConvOperatorNormTest {
                 // σ̂ = ⟨u, A v⟩ from the stored vectors, by the definition of each operator
                 double estimate;
                 if (k > 1) {
-                    assertThat(buffers.get(prefix + "sn_u").getShape()).as(path + " u").isEqualTo(new Shape(1, cout, oh, oh));
-                    assertThat(buffers.get(prefix + "sn_v").getShape()).as(path + " v").isEqualTo(new Shape(1, cin, h, h));
-                    estimate = dot(u, ConvMatrix.of(raw, cout, cin, k, h, stride).times(v));
+                    assertThat(buffers.get(prefix + "sn_u").getShape())
+                            .as(path + " u")
+                            .isEqualTo(new Shape(1, cout, oh, oh));
+                    assertThat(buffers.get(prefix + "sn_v").getShape())
+                            .as(path + " v")
+                            .isEqualTo(new Shape(1, cin, h, h));
+                    estimate =
+                            dot(u, ConvMatrix.of(raw, cout, cin, k, h, stride).times(v));
                 } else {
                     // 1×1: the (out, in) matrix, whose norm is the operator's on any input shape
-                    assertThat(buffers.get(prefix + "sn_u").getShape()).as(path + " u").isEqualTo(new Shape(cout));
-                    assertThat(buffers.get(prefix + "sn_v").getShape()).as(path + " v").isEqualTo(new Shape(cin));
+                    assertThat(buffers.get(prefix + "sn_u").getShape())
+                            .as(path + " u")
+                            .isEqualTo(new Shape(cout));
+                    assertThat(buffers.get(prefix + "sn_v").getShape())
+                            .as(path + " v")
+                            .isEqualTo(new Shape(cin));
                     estimate = dot(u, ConvMatrix.of(raw, cout, cin, 1, 1, 1).times(v));
                 }
-                checks.assertThat(conv.spectralNormEstimate()).as(path + " σ̂ reported").isCloseTo(estimate, within(1e-4 * estimate));
+                checks.assertThat(conv.spectralNormEstimate())
+                        .as(path + " σ̂ reported")
+                        .isCloseTo(estimate, within(1e-4 * estimate));
 
                 // the applied weight is W / max(1, σ̂ / c)
                 double factor = Math.max(1, estimate / BOUND);
@@ -132,9 +149,12 @@ class ConvOperatorNormTest {
                 }
                 double worstWeight = 0;
                 for (int i = 0; i < raw.length; i++) {
-                    worstWeight = Math.max(worstWeight, Math.abs(applied[i] - raw[i] / factor) / (Math.abs(raw[i] / factor) + 1e-2));
+                    worstWeight = Math.max(
+                            worstWeight, Math.abs(applied[i] - raw[i] / factor) / (Math.abs(raw[i] / factor) + 1e-2));
                 }
-                checks.assertThat(worstWeight).as(path + " applied weight vs W / max(1, σ̂/c), relative").isLessThan(1e-5);
+                checks.assertThat(worstWeight)
+                        .as(path + " applied weight vs W / max(1, σ̂/c), relative")
+                        .isLessThan(1e-5);
 
                 // the matrix is the layer's operator at its input shape: the same output as the layer's forward pass
                 ConvMatrix operator = ConvMatrix.of(applied, cout, cin, k, h, stride);
@@ -148,22 +168,33 @@ class ConvOperatorNormTest {
                         worstOutput = Math.max(worstOutput, Math.abs(actual[i] - expected[i]));
                     }
                 }
-                checks.assertThat(worstOutput).as(path + " layer output vs matrix · input").isLessThan(1e-4);
+                checks.assertThat(worstOutput)
+                        .as(path + " layer output vs matrix · input")
+                        .isLessThan(1e-4);
 
                 double sigmaApplied = operator.largestSingularValue();
                 double sigmaRaw = sigmaApplied * factor;
-                table.append(String.format("%-38s %dx%d in %dx%d  raw σ %.4f  estimate %.4f (%+.2f%%)  applied σ %.4f%n",
+                table.append(String.format(
+                        "%-38s %dx%d in %dx%d  raw σ %.4f  estimate %.4f (%+.2f%%)  applied σ %.4f%n",
                         path, k, k, h, h, sigmaRaw, estimate, 100 * (estimate / sigmaRaw - 1), sigmaApplied));
-                checks.assertThat(sigmaApplied).as(path + " operator norm of the applied weight").isLessThanOrEqualTo(BOUND * 1.01);
-                checks.assertThat(estimate).as(path + " power-iteration estimate vs exact σ").isCloseTo(sigmaRaw, within(0.02 * sigmaRaw));
+                checks.assertThat(sigmaApplied)
+                        .as(path + " operator norm of the applied weight")
+                        .isLessThanOrEqualTo(BOUND * 1.01);
+                checks.assertThat(estimate)
+                        .as(path + " power-iteration estimate vs exact σ")
+                        .isCloseTo(sigmaRaw, within(0.02 * sigmaRaw));
                 if (sigmaRaw > BOUND * 1.01) {
                     atBound++;
-                    checks.assertThat(sigmaApplied).as(path + " sits at the bound").isGreaterThanOrEqualTo(BOUND * 0.98);
+                    checks.assertThat(sigmaApplied)
+                            .as(path + " sits at the bound")
+                            .isGreaterThanOrEqualTo(BOUND * 0.98);
                 }
             }
-            System.out.print("[ConvOperatorNormTest]\n" + table + String.format("%d of %d convs above the bound before"
-                    + " normalization; built and trained in %.1f s, checked in %.1f s%n", atBound, convs.size(), trained,
-                    (System.nanoTime() - started) / 1e9 - trained));
+            System.out.print("[ConvOperatorNormTest]\n" + table
+                    + String.format(
+                            "%d of %d convs above the bound before"
+                                    + " normalization; built and trained in %.1f s, checked in %.1f s%n",
+                            atBound, convs.size(), trained, (System.nanoTime() - started) / 1e9 - trained));
             checks.assertAll();
             // the bound mattered: most layers' raw operator norm is above c
             assertThat(atBound).as("layers whose raw operator norm exceeds c").isGreaterThanOrEqualTo(15);

@@ -54,11 +54,21 @@ class ScalarsTest {
         for (int i = 0; i < TRIES; i++) {
             assertThat(gradientAtOne(x -> Scalars.div(x, 4))).as("d(x/4)/dx").isEqualTo(0.25f);
             assertThat(gradientAtOne(x -> Scalars.mul(x, 3))).as("d(3x)/dx").isEqualTo(3f);
-            assertThat(gradientAtOne(x -> Scalars.maximum(x, 0.5))).as("d max(x, 0.5)/dx at 1").isEqualTo(1f);
-            assertThat(gradientAtOne(x -> Scalars.maximum(x, 2))).as("d max(x, 2)/dx at 1").isEqualTo(0f);
-            assertThat(gradientAtOne(x -> Scalars.rsub(5, x).mul(x))).as("d((5 - x)·x)/dx = 5 - 2x").isEqualTo(3f);
-            assertThat(gradientAtOne(x -> Scalars.add(x, 2).mul(x))).as("d((x + 2)·x)/dx = 2x + 2").isEqualTo(4f);
-            assertThat(gradientAtOne(x -> Scalars.sub(x, 2).mul(x))).as("d((x - 2)·x)/dx = 2x - 2").isEqualTo(0f);
+            assertThat(gradientAtOne(x -> Scalars.maximum(x, 0.5)))
+                    .as("d max(x, 0.5)/dx at 1")
+                    .isEqualTo(1f);
+            assertThat(gradientAtOne(x -> Scalars.maximum(x, 2)))
+                    .as("d max(x, 2)/dx at 1")
+                    .isEqualTo(0f);
+            assertThat(gradientAtOne(x -> Scalars.rsub(5, x).mul(x)))
+                    .as("d((5 - x)·x)/dx = 5 - 2x")
+                    .isEqualTo(3f);
+            assertThat(gradientAtOne(x -> Scalars.add(x, 2).mul(x)))
+                    .as("d((x + 2)·x)/dx = 2x + 2")
+                    .isEqualTo(4f);
+            assertThat(gradientAtOne(x -> Scalars.sub(x, 2).mul(x)))
+                    .as("d((x - 2)·x)/dx = 2x - 2")
+                    .isEqualTo(0f);
         }
     }
 
@@ -97,7 +107,9 @@ class ScalarsTest {
      */
     private static List<ByteBuffer> churn() {
         BufferPoolMXBean direct = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
-                .filter(pool -> pool.getName().equals("direct")).findFirst().orElseThrow();
+                .filter(pool -> pool.getName().equals("direct"))
+                .findFirst()
+                .orElseThrow();
         List<ByteBuffer> keep = new ArrayList<>();
         for (int round = 0; round < 5; round++) {
             List<ByteBuffer> garbage = new ArrayList<>();
@@ -107,7 +119,9 @@ class ScalarsTest {
             long withGarbage = direct.getCount();
             garbage = null;
             System.gc();
-            await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+            await().atMost(Duration.ofSeconds(30))
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(20))
                     .until(() -> {
                         System.gc();
                         return direct.getCount() <= withGarbage - 2_000;

@@ -73,8 +73,10 @@ class SpectralNormTest {
             assertThat(plain.spectrallyNormalized()).isFalse();
             assertThat(plain.namedBuffers()).isEmpty();
             try (NDManager s = m.newSubManager()) {
-                assertThat(LinAlg.doubles(conv.effectiveWeight(s))).isEqualTo(LinAlg.doubles(conv.namedParameters().get("weight")));
-                assertThat(LinAlg.doubles(plain.effectiveWeight(s))).isEqualTo(LinAlg.doubles(plain.namedParameters().get("weight")));
+                assertThat(LinAlg.doubles(conv.effectiveWeight(s)))
+                        .isEqualTo(LinAlg.doubles(conv.namedParameters().get("weight")));
+                assertThat(LinAlg.doubles(plain.effectiveWeight(s)))
+                        .isEqualTo(LinAlg.doubles(plain.namedParameters().get("weight")));
             }
         }
     }
@@ -111,7 +113,9 @@ class SpectralNormTest {
                     conv.forward(x, Mode.EVAL);
                     conv.forward(x, Mode.MC_DROPOUT);
                 }
-                assertThat(operatorSigma(conv.effectiveWeight(s), 6, 1)).as("inference passes keep u, v").isEqualTo(stale);
+                assertThat(operatorSigma(conv.effectiveWeight(s), 6, 1))
+                        .as("inference passes keep u, v")
+                        .isEqualTo(stale);
                 // one power iteration per pass; the spike's leading singular values as a convolution operator (one per
                 // spatial pattern) lie close together, so the estimate closes in more slowly than the kernel matrix's
                 // did (1 % after 30 passes): 2 %, the tolerance for the estimate, after 100
@@ -124,7 +128,8 @@ class SpectralNormTest {
     }
 
     /** Direct cross-correlation with zero padding k/2, in doubles. */
-    private static double[] convolve(double[] x, int n, int cin, int h, int w, double[] k, int cout, int ks, int stride) {
+    private static double[] convolve(
+            double[] x, int n, int cin, int h, int w, double[] k, int cout, int ks, int stride) {
         int pad = ks / 2;
         int oh = (h + 2 * pad - ks) / stride + 1;
         int ow = (w + 2 * pad - ks) / stride + 1;
@@ -140,7 +145,8 @@ class SpectralNormTest {
                                     int yi = i * stride + di - pad;
                                     int xj = j * stride + dj - pad;
                                     if (yi >= 0 && yi < h && xj >= 0 && xj < w) {
-                                        s += x[((b * cin + c) * h + yi) * w + xj] * k[((o * cin + c) * ks + di) * ks + dj];
+                                        s += x[((b * cin + c) * h + yi) * w + xj]
+                                                * k[((o * cin + c) * ks + di) * ks + dj];
                                     }
                                 }
                             }
@@ -162,8 +168,16 @@ class SpectralNormTest {
                     Conv2d conv = new Conv2d(m, 3, 5, kernel, stride, 0.4f, 7);
                     NDArray x = m.randomNormal(0f, 1f, new Shape(2, 3, 7, 7), DataType.FLOAT32);
                     try (NDManager s = m.newSubManager()) {
-                        double[] expected = convolve(LinAlg.doubles(x), 2, 3, 7, 7, LinAlg.doubles(conv.effectiveWeight(s)), 5,
-                                kernel, stride);
+                        double[] expected = convolve(
+                                LinAlg.doubles(x),
+                                2,
+                                3,
+                                7,
+                                7,
+                                LinAlg.doubles(conv.effectiveWeight(s)),
+                                5,
+                                kernel,
+                                stride);
                         NDArray y = conv.forward(x, Mode.EVAL);
                         int out = (7 + 2 * (kernel / 2) - kernel) / stride + 1;
                         assertThat(y.getShape()).isEqualTo(new Shape(2, 5, out, out));
@@ -191,7 +205,8 @@ class SpectralNormTest {
             java.util.function.DoubleSupplier value = () -> {
                 try (NDManager s = m.newSubManager()) {
                     double[] v = new double[1];
-                    Autograd.noGrad(() -> v[0] = linear.forward(x, Mode.EVAL).mul(probe).sum().getDouble());
+                    Autograd.noGrad(() ->
+                            v[0] = linear.forward(x, Mode.EVAL).mul(probe).sum().getDouble());
                     return v[0];
                 }
             };
@@ -233,7 +248,8 @@ class SpectralNormTest {
                 assertThat(conv.namedBuffers().get("sn_u").getShape()).isEqualTo(new Shape(1, 4, out, out));
                 assertThat(conv.namedBuffers().get("sn_v").getShape()).isEqualTo(new Shape(1, 3, size, size));
                 double exact = operatorSigma(conv.namedParameters().get("weight"), size, stride);
-                assertThat(conv.spectralNormEstimate()).as("σ̂ on %d×%d, stride %d", size, size, stride)
+                assertThat(conv.spectralNormEstimate())
+                        .as("σ̂ on %d×%d, stride %d", size, size, stride)
                         .isLessThanOrEqualTo(exact * (1 + 1e-5))
                         .isGreaterThanOrEqualTo(exact * 0.995);
                 NDArray x = m.randomNormal(0f, 1f, new Shape(2, 3, size, size), DataType.FLOAT32);
@@ -247,7 +263,8 @@ class SpectralNormTest {
         Engine.getInstance().setRandomSeed(7);
         try (NDManager m = NDManager.newBaseManager()) {
             assertThatThrownBy(() -> new Conv2d(m, 3, 4, 3, 1, 1f))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs its input size");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("needs its input size");
             Conv2d conv = new Conv2d(m, 3, 4, 3, 1, 1f, 6);
             NDArray x = m.randomNormal(0f, 1f, new Shape(2, 3, 8, 8), DataType.FLOAT32);
             assertThatThrownBy(() -> conv.forward(x, Mode.EVAL))
@@ -275,7 +292,8 @@ class SpectralNormTest {
             java.util.function.DoubleSupplier value = () -> {
                 try (NDManager s = m.newSubManager()) {
                     double[] v = new double[1];
-                    Autograd.noGrad(() -> v[0] = conv.forward(x, Mode.EVAL).mul(probe).sum().getDouble());
+                    Autograd.noGrad(() ->
+                            v[0] = conv.forward(x, Mode.EVAL).mul(probe).sum().getDouble());
                     return v[0];
                 }
             };

@@ -22,10 +22,21 @@ class CheckpointFencingTokenTest {
     Path dir;
 
     private static Checkpoint.Header header(Long token) {
-        return new Checkpoint.Header(Checkpoint.FORMAT, Checkpoint.VERSION, Checkpoint.Kind.EPOCH, 3,
-                TrainConfig.protocol(Method.BASIC, LabelMode.SOFT), new float[] {0.5f, 0.5f, 0.5f},
-                new float[] {0.25f, 0.25f, 0.25f}, 1.5, 2, List.of(), Checkpoint.RNG_SCHEME, 1000,
-                "2026-12-01T00:00:00Z", token);
+        return new Checkpoint.Header(
+                Checkpoint.FORMAT,
+                Checkpoint.VERSION,
+                Checkpoint.Kind.EPOCH,
+                3,
+                TrainConfig.protocol(Method.BASIC, LabelMode.SOFT),
+                new float[] {0.5f, 0.5f, 0.5f},
+                new float[] {0.25f, 0.25f, 0.25f},
+                1.5,
+                2,
+                List.of(),
+                Checkpoint.RNG_SCHEME,
+                1000,
+                "2026-12-01T00:00:00Z",
+                token);
     }
 
     @Test
@@ -43,8 +54,8 @@ class CheckpointFencingTokenTest {
 
         assertThat(Checkpoint.readHeader(file).fencingToken()).isNull();
         try (ZipFile zip = new ZipFile(file.toFile())) {
-            String json = new String(zip.getInputStream(zip.getEntry(Checkpoint.HEADER_ENTRY)).readAllBytes(),
-                    StandardCharsets.UTF_8);
+            String json = new String(
+                    zip.getInputStream(zip.getEntry(Checkpoint.HEADER_ENTRY)).readAllBytes(), StandardCharsets.UTF_8);
             assertThat(json).contains("\"epochsCompleted\"").doesNotContain("fencingToken");
         }
     }

@@ -28,12 +28,24 @@ class CheckpointVersionTest {
     Path dir;
 
     /** A checkpoint holding only its header, as JSON edited to look like one written by format {@code version}. */
-    private Path headerOnly(String name, Method method, int version, boolean withImageSize, int imageSize) throws IOException {
+    private Path headerOnly(String name, Method method, int version, boolean withImageSize, int imageSize)
+            throws IOException {
         TrainConfig config = TrainConfig.protocol(method, LabelMode.SOFT)
                 .withModel(ModelConfig.defaults(method).withImageSize(imageSize));
-        Checkpoint.Header header = new Checkpoint.Header(Checkpoint.FORMAT, version, Checkpoint.Kind.BEST, 3, config,
-                new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f}, 1.5, 2, List.of(),
-                Checkpoint.RNG_SCHEME, 1000, "2026-12-01T00:00:00Z");
+        Checkpoint.Header header = new Checkpoint.Header(
+                Checkpoint.FORMAT,
+                version,
+                Checkpoint.Kind.BEST,
+                3,
+                config,
+                new float[] {0.5f, 0.5f, 0.5f},
+                new float[] {0.25f, 0.25f, 0.25f},
+                1.5,
+                2,
+                List.of(),
+                Checkpoint.RNG_SCHEME,
+                1000,
+                "2026-12-01T00:00:00Z");
         ObjectNode json = Checkpoint.JSON.valueToTree(header);
         ObjectNode model = (ObjectNode) json.get("config").get("model");
         assertThat(model.get("imageSize").asInt()).isEqualTo(imageSize);
@@ -41,7 +53,8 @@ class CheckpointVersionTest {
             model.remove("imageSize");
         }
         Path file = dir.resolve(name);
-        try (OutputStream out = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(out)) {
+        try (OutputStream out = Files.newOutputStream(file);
+                ZipOutputStream zip = new ZipOutputStream(out)) {
             zip.putNextEntry(new ZipEntry(Checkpoint.HEADER_ENTRY));
             zip.write(Checkpoint.JSON.writeValueAsBytes(json));
             zip.closeEntry();

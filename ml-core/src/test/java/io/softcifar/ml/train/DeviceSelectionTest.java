@@ -14,8 +14,8 @@ class DeviceSelectionTest {
         int gpus = EngineSetup.engine().getGpuCount();
         assertThatThrownBy(() -> DeviceSelection.resolve("gpu:" + gpus))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("device: gpu:" + gpus + " requested but " + gpus + " CUDA device(s) are visible to PyTorch");
-        assertThatThrownBy(() -> DeviceSelection.resolve("tpu"))
-                .hasMessageContaining("unknown device 'tpu'");
+                .hasMessage(
+                        "device: gpu:" + gpus + " requested but " + gpus + " CUDA device(s) are visible to PyTorch");
+        assertThatThrownBy(() -> DeviceSelection.resolve("tpu")).hasMessageContaining("unknown device 'tpu'");
     }
 }

@@ -19,7 +19,9 @@ class GpFormulationHeaderTest {
     void formulationRoundTripsAndAMissingFieldReadsAsLiu2020() throws Exception {
         for (GpFormulation f : GpFormulation.values()) {
             TrainConfig config = TrainConfig.protocol(Method.SNGP, LabelMode.SOFT)
-                    .withModel(TrainConfig.protocol(Method.SNGP, LabelMode.SOFT).model().withGpFormulation(f));
+                    .withModel(TrainConfig.protocol(Method.SNGP, LabelMode.SOFT)
+                            .model()
+                            .withGpFormulation(f));
             String json = Checkpoint.JSON.writeValueAsString(config);
             assertThat(json).contains("\"gpFormulation\"");
             assertThat(Checkpoint.JSON.readValue(json, TrainConfig.class)).isEqualTo(config);

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 class LearningRateScheduleTest {
 
-    private final LearningRateSchedule schedule = new LearningRateSchedule(0.05, 5, List.of(50, 100, 150, 190, 210, 230), 0.5, 10);
+    private final LearningRateSchedule schedule =
+            new LearningRateSchedule(0.05, 5, List.of(50, 100, 150, 190, 210, 230), 0.5, 10);
 
     @Test
     void warmsUpLinearlyPerStepOverFiveEpochs() {

@@ -57,7 +57,8 @@ class MemoryTest {
     @EnumSource(Method.class)
     void liveArraysAndResidentMemoryStayFlatAcrossEpochs(Method method) {
         SoftLabelDataset ds = TrainTestData.dataset(400);
-        TrainConfig config = TrainTestData.tiny(method, LabelMode.SOFT, EPOCHS).withLimit(192)
+        TrainConfig config = TrainTestData.tiny(method, LabelMode.SOFT, EPOCHS)
+                .withLimit(192)
                 .withMixing(new Mixing(Mixing.Kind.MIXUP, 1.0, 0.5));
         TrainingData data = TrainTestData.prepare(ds, config);
         List<Integer> live = new ArrayList<>();
@@ -75,10 +76,15 @@ class MemoryTest {
         assertThat(live.get(1)).isPositive();
 
         double slope = slope(outsideJvm.subList(TREND_FROM - 1, outsideJvm.size()));
-        System.out.printf("MemoryTest %s slope %.1f KiB/epoch over epochs %d-%d; resident outside the JVM %s%n",
+        System.out.printf(
+                "MemoryTest %s slope %.1f KiB/epoch over epochs %d-%d; resident outside the JVM %s%n",
                 method, slope, TREND_FROM, EPOCHS, outsideJvm);
-        assertThat(slope).as("least-squares slope of resident memory outside the JVM's heap and non-heap, epochs %d-%d,"
-                + " KiB/epoch; readings %s", TREND_FROM, EPOCHS, outsideJvm).isLessThan(MAX_SLOPE_KIB_PER_EPOCH);
+        assertThat(slope)
+                .as(
+                        "least-squares slope of resident memory outside the JVM's heap and non-heap, epochs %d-%d,"
+                                + " KiB/epoch; readings %s",
+                        TREND_FROM, EPOCHS, outsideJvm)
+                .isLessThan(MAX_SLOPE_KIB_PER_EPOCH);
     }
 
     @Test
@@ -110,7 +116,8 @@ class MemoryTest {
      */
     static long residentOutsideJvmKiB() {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        long jvmCommitted = memory.getHeapMemoryUsage().getCommitted() + memory.getNonHeapMemoryUsage().getCommitted();
+        long jvmCommitted = memory.getHeapMemoryUsage().getCommitted()
+                + memory.getNonHeapMemoryUsage().getCommitted();
         return residentKiB() - jvmCommitted / 1024;
     }
 

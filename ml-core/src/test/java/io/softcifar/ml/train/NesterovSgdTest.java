@@ -42,8 +42,7 @@ class NesterovSgdTest {
      */
     @Test
     void plainMomentumMatchesAHandComputedSequence() {
-        assertThat(run(2, 1, 0.5, 0, 0.1, false, 3)).containsExactly(new double[] {0.8, 0.54, 0.302},
-                within(1e-6));
+        assertThat(run(2, 1, 0.5, 0, 0.1, false, 3)).containsExactly(new double[] {0.8, 0.54, 0.302}, within(1e-6));
     }
 
     /**
@@ -65,7 +64,8 @@ class NesterovSgdTest {
         assertThat(run(1, 1, 0.5, 1, 0.1, false, 3)).containsExactly(new double[] {0.8, 0.54, 0.302}, within(1e-6));
         try (NDManager m = NDManager.newBaseManager()) {
             assertThat(new NesterovSgd(Map.of("w", m.zeros(new ai.djl.ndarray.types.Shape(1))), m, 0.9, 5e-4)
-                    .nesterov()).isFalse();
+                            .nesterov())
+                    .isFalse();
         }
     }
 

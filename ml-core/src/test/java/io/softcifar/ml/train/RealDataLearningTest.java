@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.softcifar.testsupport.Required;
 import io.softcifar.ml.data.Cifar10hFolder;
 import io.softcifar.ml.data.LabeledImages;
 import io.softcifar.ml.data.SoftLabelDataset;
@@ -15,6 +14,7 @@ import io.softcifar.ml.model.CifarNet;
 import io.softcifar.ml.model.GpFormulation;
 import io.softcifar.ml.model.Method;
 import io.softcifar.ml.nn.Autograd;
+import io.softcifar.testsupport.Required;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
@@ -41,7 +41,8 @@ class RealDataLearningTest {
     @BeforeAll
     static void load() {
         Optional<Path> folder = Cifar10hFolder.findSharedCopy();
-        Required.present(folder.isPresent(),
+        Required.present(
+                folder.isPresent(),
                 "real data not found (../shared/data/cifar10h or -Dsoftcifar.data.cifar10h): skipping real-data tests");
         dataset = Cifar10hFolder.load(folder.get());
     }
@@ -70,9 +71,15 @@ class RealDataLearningTest {
      * {@code -Dsoftcifar.overfit.seeds=50} on an idle machine and replace these figures.
      */
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({"BASIC, SOFT, 0.05, 60, 0.1", "BASIC, HARD, 0.05, 60, 0.1", "DROPOUT, SOFT, 0.1, 150, 0.12",
-            "DROPOUT, HARD, 0.1, 150, 0.1", "SNGP, SOFT, 1.0, 150, 0.1", "SNGP, HARD, 1.0, 150, 0.1",
-            "DUQ, SOFT, 0.2, 300, 0.2"})
+    @CsvSource({
+        "BASIC, SOFT, 0.05, 60, 0.1",
+        "BASIC, HARD, 0.05, 60, 0.1",
+        "DROPOUT, SOFT, 0.1, 150, 0.12",
+        "DROPOUT, HARD, 0.1, 150, 0.1",
+        "SNGP, SOFT, 1.0, 150, 0.1",
+        "SNGP, HARD, 1.0, 150, 0.1",
+        "DUQ, SOFT, 0.2, 300, 0.2"
+    })
     void overfitsAFixedBatchOf128RealImages(Method method, LabelMode labels, double lr, int steps, double bar) {
         overfitsBelowTheBar(method, labels, lr, steps, bar);
     }
@@ -94,33 +101,49 @@ class RealDataLearningTest {
         double[] loss = overfit(dataset, dir, method, labels, lr, steps, 0);
         double start = loss[0];
         double end = loss[1];
-        System.out.printf("overfit %s %s: train loss %.4f -> %.4f (%.1f%%)%n", method, labels, start, end, 100 * end / start);
-        assertThat(end).as("final train loss vs %.0f%% of the first (%s)", 100 * bar, start).isLessThan(bar * start);
+        System.out.printf(
+                "overfit %s %s: train loss %.4f -> %.4f (%.1f%%)%n", method, labels, start, end, 100 * end / start);
+        assertThat(end)
+                .as("final train loss vs %.0f%% of the first (%s)", 100 * bar, start)
+                .isLessThan(bar * start);
     }
 
     /**
      * {first, last} training loss of {@code steps} steps on the fixed batch of 128 images (train split of seed 0),
      * with the run seed {@code seed} (initialization, batch order, dropout masks).
      */
-    static double[] overfit(SoftLabelDataset dataset, Path dir, Method method, LabelMode labels, double lr, int steps,
-            long seed) {
+    static double[] overfit(
+            SoftLabelDataset dataset, Path dir, Method method, LabelMode labels, double lr, int steps, long seed) {
         Split split = Splits.seeded(dataset.size(), 0);
         int[] batch = Arrays.copyOf(split.train(), 128);
         int[] val = Arrays.copyOf(split.val(), 16);
         // one step per "epoch": the same batch every time
         TrainConfig protocol = TrainConfig.protocol(method, labels);
         TrainConfig config = protocol.withModel(protocol.model().withGpFormulation(GpFormulation.LIU2020))
-                .withEpochs(steps).withBatchSize(128).withAugment(false).withWarmupEpochs(0).withWeightDecay(0)
-                .withLearningRate(lr).withSeed(seed);
+                .withEpochs(steps)
+                .withBatchSize(128)
+                .withAugment(false)
+                .withWarmupEpochs(0)
+                .withWeightDecay(0)
+                .withLearningRate(lr)
+                .withSeed(seed);
         SoftLabelDataset targets = labels == LabelMode.HARD ? dataset.withHardTargets() : dataset;
-        TrainingData data = new TrainingData(dataset.images().subset(batch),
-                targets.softLabels().subset(batch).toFloatArray(), dataset.images().subset(val),
-                targets.softLabels().subset(val).toFloatArray(), hard(dataset, val), new float[] {0.49f, 0.48f, 0.45f},
-                new float[] {0.25f, 0.24f, 0.26f}, 10);
-        Trainer.Options options = Trainer.Options.defaults(dir.resolve("overfit-" + seed)).withCheckpointEvery(steps);
+        TrainingData data = new TrainingData(
+                dataset.images().subset(batch),
+                targets.softLabels().subset(batch).toFloatArray(),
+                dataset.images().subset(val),
+                targets.softLabels().subset(val).toFloatArray(),
+                hard(dataset, val),
+                new float[] {0.49f, 0.48f, 0.45f},
+                new float[] {0.25f, 0.24f, 0.26f},
+                10);
+        Trainer.Options options =
+                Trainer.Options.defaults(dir.resolve("overfit-" + seed)).withCheckpointEvery(steps);
         TrainResult result = Trainer.train(config, data, options, null);
-        return new double[] {result.history().get(0).trainLoss(),
-                result.history().get(result.history().size() - 1).trainLoss()};
+        return new double[] {
+            result.history().get(0).trainLoss(),
+            result.history().get(result.history().size() - 1).trainLoss()
+        };
     }
 
     /** Basic ResNet-20 on soft labels reaches at least 40% test accuracy after 5 epochs on the 8,000-image split (seed 0). */
@@ -133,9 +156,10 @@ class RealDataLearningTest {
         TrainResult result = Trainer.train(config, data, Trainer.Options.defaults(dir.resolve("basic5")), null);
         double minutes = (System.nanoTime() - start) / 60e9;
         double accuracy = testAccuracy(result.bestCheckpoint(), split, data);
-        System.out.printf("basic ResNet-20, soft labels, 5 epochs: test accuracy %.2f%% (best epoch %d, val acc %.2f%%),"
-                + " %.1f min, %.0f img/s%n", 100 * accuracy, result.bestEpoch(), 100 * result.bestValAccuracy(),
-                minutes, result.imagesPerSecond());
+        System.out.printf(
+                "basic ResNet-20, soft labels, 5 epochs: test accuracy %.2f%% (best epoch %d, val acc %.2f%%),"
+                        + " %.1f min, %.0f img/s%n",
+                100 * accuracy, result.bestEpoch(), 100 * result.bestValAccuracy(), minutes, result.imagesPerSecond());
         assertThat(accuracy).isGreaterThanOrEqualTo(0.40);
     }
 
@@ -157,12 +181,15 @@ class RealDataLearningTest {
             for (int from = 0; from < test.count(); from += 500) {
                 int to = Math.min(test.count(), from + 500);
                 try (NDManager sm = m.newSubManager()) {
-                    byte[] pixels = Arrays.copyOfRange(test.pixels(), from * LabeledImages.IMAGE_BYTES,
-                            to * LabeledImages.IMAGE_BYTES);
-                    NDArray x = norm.normalize(Augmentation.toUnitRange(sm.create(java.nio.ByteBuffer.wrap(pixels),
-                            new Shape(to - from, 3, 32, 32), ai.djl.ndarray.types.DataType.UINT8)));
+                    byte[] pixels = Arrays.copyOfRange(
+                            test.pixels(), from * LabeledImages.IMAGE_BYTES, to * LabeledImages.IMAGE_BYTES);
+                    NDArray x = norm.normalize(Augmentation.toUnitRange(sm.create(
+                            java.nio.ByteBuffer.wrap(pixels),
+                            new Shape(to - from, 3, 32, 32),
+                            ai.djl.ndarray.types.DataType.UINT8)));
                     long[][] argmax = new long[1][];
-                    Autograd.noGrad(() -> argmax[0] = net.predict(x).probabilities().argMax(1).toLongArray());
+                    Autograd.noGrad(() ->
+                            argmax[0] = net.predict(x).probabilities().argMax(1).toLongArray());
                     for (int i = 0; i < argmax[0].length; i++) {
                         if (argmax[0][i] == labels[from + i]) {
                             correct++;
@@ -173,5 +200,4 @@ class RealDataLearningTest {
             return correct / (double) test.count();
         }
     }
-
 }

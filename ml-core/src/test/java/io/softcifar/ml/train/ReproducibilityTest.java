@@ -59,12 +59,14 @@ class ReproducibilityTest {
         }
         try (NDManager m = NDManager.newBaseManager()) {
             Map<String, NDArray> a = Checkpoint.read(quiet.lastCheckpoint(), m).tensors();
-            Map<String, NDArray> b = Checkpoint.read(pressured.lastCheckpoint(), m).tensors();
+            Map<String, NDArray> b =
+                    Checkpoint.read(pressured.lastCheckpoint(), m).tensors();
             assertThat(b.keySet()).isEqualTo(a.keySet());
             for (String name : a.keySet()) {
                 assertThat(b.get(name).toType(DataType.FLOAT64, false).toDoubleArray())
                         .as("tensor %s", name)
-                        .containsExactly(a.get(name).toType(DataType.FLOAT64, false).toDoubleArray());
+                        .containsExactly(
+                                a.get(name).toType(DataType.FLOAT64, false).toDoubleArray());
             }
         }
     }
@@ -93,14 +95,20 @@ class ReproducibilityTest {
     @Test
     void aLossThatIsNoLongerFiniteStopsTheRunWithTheEpochAndTheRate() {
         SoftLabelDataset ds = TrainTestData.dataset(200);
-        TrainConfig config = TrainTestData.tiny(Method.BASIC, LabelMode.SOFT, 3).withWarmupEpochs(0)
+        TrainConfig config = TrainTestData.tiny(Method.BASIC, LabelMode.SOFT, 3)
+                .withWarmupEpochs(0)
                 .withLearningRate(1e30);
         TrainingData data = TrainTestData.prepare(ds, config);
         Path out = dir.resolve("diverging");
         assertThatThrownBy(() -> Trainer.train(config, data, Trainer.Options.defaults(out), null))
-                .isInstanceOfSatisfying(TrainingDivergedException.class, e -> assertThat(e.epoch()).isEqualTo(1))
+                .isInstanceOfSatisfying(
+                        TrainingDivergedException.class,
+                        e -> assertThat(e.epoch()).isEqualTo(1))
                 .hasMessageContaining("training diverged: the mean training loss of epoch")
-                .hasMessageContaining("learning rate 1.0E30").hasMessageEndingWith("no checkpoint was written");
-        assertThat(Files.exists(out.resolve(Trainer.BEST))).as("no best checkpoint from a diverged epoch 1").isFalse();
+                .hasMessageContaining("learning rate 1.0E30")
+                .hasMessageEndingWith("no checkpoint was written");
+        assertThat(Files.exists(out.resolve(Trainer.BEST)))
+                .as("no best checkpoint from a diverged epoch 1")
+                .isFalse();
     }
 }

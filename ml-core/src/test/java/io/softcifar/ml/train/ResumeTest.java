@@ -23,12 +23,19 @@ class ResumeTest {
     Path dir;
 
     @ParameterizedTest(name = "{0} {1} {2} nesterov={3}")
-    @CsvSource({"BASIC, SOFT, NONE, false", "BASIC, SOFT, NONE, true", "BASIC, HARD, MIXUP, false",
-            "DROPOUT, SOFT, CUTMIX, false", "SNGP, SOFT, NONE, false", "DUQ, HARD, NONE, false"})
-    void threeEpochsStraightEqualOnePlusResumedTwo(Method method, LabelMode labels, Mixing.Kind mixing,
-            boolean nesterov) {
+    @CsvSource({
+        "BASIC, SOFT, NONE, false",
+        "BASIC, SOFT, NONE, true",
+        "BASIC, HARD, MIXUP, false",
+        "DROPOUT, SOFT, CUTMIX, false",
+        "SNGP, SOFT, NONE, false",
+        "DUQ, HARD, NONE, false"
+    })
+    void threeEpochsStraightEqualOnePlusResumedTwo(
+            Method method, LabelMode labels, Mixing.Kind mixing, boolean nesterov) {
         SoftLabelDataset ds = TrainTestData.dataset(400);
-        TrainConfig config = TrainTestData.tiny(method, labels, 3).withLimit(160).withNesterov(nesterov);
+        TrainConfig config =
+                TrainTestData.tiny(method, labels, 3).withLimit(160).withNesterov(nesterov);
         if (mixing != Mixing.Kind.NONE) {
             config = config.withMixing(new Mixing(mixing, 1.0, 0.5));
         }
@@ -39,7 +46,8 @@ class ResumeTest {
         assertThat(full.epochsRun()).isEqualTo(3);
 
         Path split = dir.resolve("interrupted");
-        TrainResult first = Trainer.train(config, data, Trainer.Options.defaults(split).withStopAfterEpochs(1), null);
+        TrainResult first =
+                Trainer.train(config, data, Trainer.Options.defaults(split).withStopAfterEpochs(1), null);
         assertThat(first.epochsRun()).isEqualTo(1);
         Map<String, float[]> afterOne = weights(split.resolve(Trainer.LAST));
         TrainResult rest = Trainer.train(config, data, Trainer.Options.defaults(split), null);
@@ -48,13 +56,19 @@ class ResumeTest {
         assertThat(rest.history()).hasSize(3);
 
         try (NDManager m = NDManager.newBaseManager()) {
-            Map<String, NDArray> a = Checkpoint.read(straight.resolve(Trainer.LAST), m).tensors();
-            Map<String, NDArray> b = Checkpoint.read(split.resolve(Trainer.LAST), m).tensors();
+            Map<String, NDArray> a =
+                    Checkpoint.read(straight.resolve(Trainer.LAST), m).tensors();
+            Map<String, NDArray> b =
+                    Checkpoint.read(split.resolve(Trainer.LAST), m).tensors();
             assertThat(b.keySet()).isEqualTo(a.keySet());
             assertThat(a).isNotEmpty();
             for (String name : a.keySet()) {
-                float[] x = a.get(name).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
-                float[] y = b.get(name).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+                float[] x = a.get(name)
+                        .toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+                        .toFloatArray();
+                float[] y = b.get(name)
+                        .toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+                        .toFloatArray();
                 double maxDiff = 0;
                 for (int i = 0; i < x.length; i++) {
                     maxDiff = Math.max(maxDiff, Math.abs(x[i] - y[i]));
@@ -67,17 +81,23 @@ class ResumeTest {
         Map<String, float[]> end = weights(split.resolve(Trainer.LAST));
         assertThat(end).containsKey(STEM);
         double moved = maxAbsDiff(afterOne.get(STEM), end.get(STEM));
-        System.out.printf("ResumeTest %s %s %s nesterov=%s: max |change| of %s over epochs 2-3 = %.3g%n", method,
-                labels, mixing, nesterov, STEM, moved);
+        System.out.printf(
+                "ResumeTest %s %s %s nesterov=%s: max |change| of %s over epochs 2-3 = %.3g%n",
+                method, labels, mixing, nesterov, STEM, moved);
         assertThat(moved).as("max |Δ| of %s over epochs 2-3", STEM).isGreaterThan(MOVED_FLOOR);
-        assertThat(rest.history().get(2).trainLoss()).isEqualTo(full.history().get(2).trainLoss());
+        assertThat(rest.history().get(2).trainLoss())
+                .isEqualTo(full.history().get(2).trainLoss());
     }
 
     private static Map<String, float[]> weights(Path checkpoint) {
         try (NDManager m = NDManager.newBaseManager()) {
             Map<String, float[]> out = new java.util.TreeMap<>();
-            Checkpoint.read(checkpoint, m).tensors().forEach((name, t) ->
-                    out.put(name, t.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray()));
+            Checkpoint.read(checkpoint, m)
+                    .tensors()
+                    .forEach((name, t) -> out.put(
+                            name,
+                            t.toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+                                    .toFloatArray()));
             return out;
         }
     }
@@ -94,14 +114,15 @@ class ResumeTest {
     /** A checkpoint header written before {@code nesterov} existed still reads (as plain momentum) and resumes. */
     @org.junit.jupiter.api.Test
     void aHeaderWithoutNesterovReadsAsPlainMomentum() throws Exception {
-        TrainConfig plain = TrainConfig.protocol(Method.SNGP, LabelMode.HARD).withMixing(new Mixing(Mixing.Kind.MIXUP,
-                0.2, 0.15));
+        TrainConfig plain =
+                TrainConfig.protocol(Method.SNGP, LabelMode.HARD).withMixing(new Mixing(Mixing.Kind.MIXUP, 0.2, 0.15));
         com.fasterxml.jackson.databind.node.ObjectNode tree = Checkpoint.JSON.valueToTree(plain);
         assertThat(tree.get("nesterov").asBoolean()).isFalse();
         tree.remove("nesterov");
         assertThat(Checkpoint.JSON.treeToValue(tree, TrainConfig.class)).isEqualTo(plain);
         TrainConfig nesterov = plain.withNesterov(true);
         assertThat(Checkpoint.JSON.readValue(Checkpoint.JSON.writeValueAsString(nesterov), TrainConfig.class))
-                .isEqualTo(nesterov).isNotEqualTo(plain);
+                .isEqualTo(nesterov)
+                .isNotEqualTo(plain);
     }
 }

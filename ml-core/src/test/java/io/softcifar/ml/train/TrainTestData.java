@@ -18,10 +18,17 @@ final class TrainTestData {
 
     /** depth-8 model, batch 32, no warm-up, small heads, a few epochs. */
     static TrainConfig tiny(Method method, LabelMode labels, int epochs) {
-        ModelConfig model = ModelConfig.defaults(method).withDepth(8).withGpFeatures(64).withDuqEmbedding(16)
+        ModelConfig model = ModelConfig.defaults(method)
+                .withDepth(8)
+                .withGpFeatures(64)
+                .withDuqEmbedding(16)
                 .withMcSamples(2);
-        return TrainConfig.protocol(method, labels).withModel(model).withEpochs(epochs).withBatchSize(32)
-                .withWarmupEpochs(1).withSeed(3);
+        return TrainConfig.protocol(method, labels)
+                .withModel(model)
+                .withEpochs(epochs)
+                .withBatchSize(32)
+                .withWarmupEpochs(1)
+                .withSeed(3);
     }
 
     static TrainingData prepare(SoftLabelDataset ds, TrainConfig config) {

@@ -30,16 +30,18 @@ class TrainingAccuracyTest {
             0, 1, 3, // predicts 2
             5, 0, 0, // predicts 0
             0, 0, 1, // predicts 2
-            0.1f, 0.9f, 0.2f}; // predicts 1
+            0.1f, 0.9f, 0.2f
+        }; // predicts 1
         float[] targets = {
             0.6f, 0.4f, 0, // soft, argmax 0: correct
             0.2f, 0.5f, 0.3f, // soft, argmax 1: wrong
             0.3f, 0, 0.7f, // a Mixup pair with λ = 0.3 of class 0 and 0.7 of class 2: the larger share is 2, wrong
             0, 0.35f, 0.65f, // CutMix with 65 % of the area kept: class 2, correct
-            0, 1, 0}; // one-hot 1: correct
+            0, 1, 0
+        }; // one-hot 1: correct
         try (NDManager m = NDManager.newBaseManager()) {
-            NDArray correct = TrainingAccuracy.correct(m.create(output, new Shape(5, 3)),
-                    m.create(targets, new Shape(5, 3)));
+            NDArray correct =
+                    TrainingAccuracy.correct(m.create(output, new Shape(5, 3)), m.create(targets, new Shape(5, 3)));
 
             assertThat(correct.getShape()).isEqualTo(new Shape(1));
             assertThat(correct.getFloat(0)).isEqualTo(3f);
@@ -52,7 +54,9 @@ class TrainingAccuracyTest {
      * output on images normalized here by hand, and the argmax of each soft target, counted in a loop.
      */
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = Method.class, names = {"BASIC", "DUQ"})
+    @EnumSource(
+            value = Method.class,
+            names = {"BASIC", "DUQ"})
     void theEpochsTrainingAccuracyIsTheShareOfCorrectPredictionsOfItsForwardPass(Method method) {
         SoftLabelDataset ds = TrainTestData.dataset(80);
         TrainConfig config = TrainTestData.tiny(method, LabelMode.SOFT, 1).withAugment(false);
@@ -63,7 +67,9 @@ class TrainingAccuracyTest {
         TrainResult result = Trainer.train(config, data, Trainer.Options.defaults(dir.resolve(method.name())), null);
 
         int correct = recount(config, data);
-        assertThat(correct).as("a network that gets some right, so a zero cannot pass").isPositive();
+        assertThat(correct)
+                .as("a network that gets some right, so a zero cannot pass")
+                .isPositive();
         assertThat(result.history().get(0).trainAccuracy()).isEqualTo(correct / (double) n);
     }
 

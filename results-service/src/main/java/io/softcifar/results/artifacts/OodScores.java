@@ -17,8 +17,13 @@ import java.util.regex.Pattern;
 public final class OodScores {
 
     /** One OOD set: shared edges (bins + 1), counts of the test set's and of the OOD set's scores per bin. */
-    public record Histogram(String set, List<Double> edges, List<Integer> inDistribution, List<Integer> outOfDistribution,
-            int inCount, int outCount) {}
+    public record Histogram(
+            String set,
+            List<Double> edges,
+            List<Integer> inDistribution,
+            List<Integer> outOfDistribution,
+            int inCount,
+            int outCount) {}
 
     private static final Pattern DESCR = Pattern.compile("'descr':\\s*'([^']+)'");
     private static final Pattern SHAPE = Pattern.compile("'shape':\\s*\\((\\d+),?\\)");
@@ -28,8 +33,9 @@ public final class OodScores {
 
     /** The float32 vector of an {@code .npy} file; anything else (another dtype, 2-D, big-endian) is refused. */
     public static float[] readFloat32Vector(String name, byte[] npy) {
-        if (npy.length < 10 || (npy[0] & 0xff) != 0x93 || !new String(npy, 1, 5, StandardCharsets.US_ASCII)
-                .equals("NUMPY")) {
+        if (npy.length < 10
+                || (npy[0] & 0xff) != 0x93
+                || !new String(npy, 1, 5, StandardCharsets.US_ASCII).equals("NUMPY")) {
             throw new IllegalArgumentException(name + ": not an .npy file");
         }
         int major = npy[6];
@@ -39,7 +45,8 @@ public final class OodScores {
             headerLength = (npy[8] & 0xff) | (npy[9] & 0xff) << 8;
             start = 10;
         } else if (major == 2 || major == 3) {
-            headerLength = ByteBuffer.wrap(npy, 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+            headerLength =
+                    ByteBuffer.wrap(npy, 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
             start = 12;
         } else {
             throw new IllegalArgumentException(name + ": unknown .npy version " + major);
@@ -50,17 +57,24 @@ public final class OodScores {
         String header = new String(npy, start, headerLength, StandardCharsets.ISO_8859_1);
         Matcher descr = DESCR.matcher(header);
         Matcher shape = SHAPE.matcher(header);
-        if (!descr.find() || !descr.group(1).equals("<f4") || !shape.find() || FORTRAN.matcher(header).find()) {
-            throw new IllegalArgumentException(name + ": expected a little-endian float32 vector, header " + header.strip());
+        if (!descr.find()
+                || !descr.group(1).equals("<f4")
+                || !shape.find()
+                || FORTRAN.matcher(header).find()) {
+            throw new IllegalArgumentException(
+                    name + ": expected a little-endian float32 vector, header " + header.strip());
         }
         long n = Long.parseLong(shape.group(1));
         int data = start + headerLength;
         if (n * 4 != npy.length - data) {
-            throw new IllegalArgumentException(name + ": " + n + " float32 values announced, " + (npy.length - data)
-                    + " bytes of data");
+            throw new IllegalArgumentException(
+                    name + ": " + n + " float32 values announced, " + (npy.length - data) + " bytes of data");
         }
         float[] values = new float[(int) n];
-        ByteBuffer.wrap(npy, data, npy.length - data).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+        ByteBuffer.wrap(npy, data, npy.length - data)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .asFloatBuffer()
+                .get(values);
         return values;
     }
 

@@ -27,6 +27,7 @@ public final class RunArtifacts {
 
     /** Evaluation files are immutable once written: SHA-256 by key and entity tag. */
     private final Map<String, String> digests = new ConcurrentHashMap<>();
+
     private final ObjectStore store;
 
     public RunArtifacts(ObjectStore store) {
@@ -39,15 +40,25 @@ public final class RunArtifacts {
         String prefix = ObjectKeys.runPrefix(run.runId());
         for (CheckpointView c : run.checkpoints()) {
             if (c.key().startsWith(prefix)) {
-                byName.put(c.key().substring(prefix.length()), new Artifact(c.key().substring(prefix.length()),
-                        Artifact.CHECKPOINT, c.epoch(), c.bytes(), c.sha256()));
+                byName.put(
+                        c.key().substring(prefix.length()),
+                        new Artifact(
+                                c.key().substring(prefix.length()),
+                                Artifact.CHECKPOINT,
+                                c.epoch(),
+                                c.bytes(),
+                                c.sha256()));
             }
         }
         List<Artifact> artifacts = new ArrayList<>(byName.values());
         if (run.evaluation() != null) {
             for (ObjectInfo info : store.list(ObjectKeys.evaluationPrefix(run.runId()))) {
-                artifacts.add(new Artifact(info.key().substring(prefix.length()), Artifact.EVALUATION, null,
-                        info.size(), digests.computeIfAbsent(info.key() + "@" + info.etag(), k -> sha256(info.key()))));
+                artifacts.add(new Artifact(
+                        info.key().substring(prefix.length()),
+                        Artifact.EVALUATION,
+                        null,
+                        info.size(),
+                        digests.computeIfAbsent(info.key() + "@" + info.etag(), k -> sha256(info.key()))));
             }
         }
         return artifacts;

@@ -27,18 +27,38 @@ import java.util.TreeSet;
  * @param provenance     each distinct environment (code, libraries, device, threads, dataset manifest) that trained
  *                       or evaluated the runs in the numbers, with the runs it covers
  */
-public record Comparison(String studyId, String name, List<String> metrics, Map<String, MetricDirection> directions,
-        List<Row> configurations, Map<String, String> best, List<MissingRun> missing, int runs, int evaluated,
-        List<SoftVsHard> softVsHard, Map<String, MetricDisplay> display, List<ProvenanceGroup> provenance) {
+public record Comparison(
+        String studyId,
+        String name,
+        List<String> metrics,
+        Map<String, MetricDirection> directions,
+        List<Row> configurations,
+        Map<String, String> best,
+        List<MissingRun> missing,
+        int runs,
+        int evaluated,
+        List<SoftVsHard> softVsHard,
+        Map<String, MetricDisplay> display,
+        List<ProvenanceGroup> provenance) {
 
     /** One configuration. {@code n} = evaluated runs (seeds) in it. */
-    public record Row(String key, String label, int n, List<Long> seeds, List<String> runIds,
-            Map<String, Cell> metrics) {}
+    public record Row(
+            String key, String label, int n, List<Long> seeds, List<String> runIds, Map<String, Cell> metrics) {}
 
     /** One metric of one configuration: {@link SeedStats} plus whether it is the best of its metric. */
-    public record Cell(int n, double mean, @Nullable Double std, @Nullable Double stdErr, boolean best) {}
+    public record Cell(
+            int n,
+            double mean,
+            @Nullable Double std,
+            @Nullable Double stdErr,
+            boolean best) {}
 
-    public record MissingRun(String runId, String configKey, String label, long seed, String status,
+    public record MissingRun(
+            String runId,
+            String configKey,
+            String label,
+            long seed,
+            String status,
             @Nullable String reason) {}
 
     public static Comparison of(ComparisonInput input) {
@@ -47,7 +67,9 @@ public record Comparison(String studyId, String name, List<String> metrics, Map<
         input.runs().forEach(r -> labels.putIfAbsent(r.configKey(), r.configKey()));
 
         TreeSet<String> metricNames = new TreeSet<>();
-        input.runs().stream().filter(r -> r.metrics() != null).forEach(r -> metricNames.addAll(r.metrics().keySet()));
+        input.runs().stream()
+                .filter(r -> r.metrics() != null)
+                .forEach(r -> metricNames.addAll(r.metrics().keySet()));
         Map<String, MetricDirection> directions = new LinkedHashMap<>();
         metricNames.forEach(m -> directions.put(m, MetricDirection.of(m)));
 
@@ -57,15 +79,21 @@ public record Comparison(String studyId, String name, List<String> metrics, Map<
         int evaluated = 0;
         for (Map.Entry<String, String> config : labels.entrySet()) {
             List<ComparisonInput.Run> runs = input.runs().stream()
-                    .filter(r -> r.configKey().equals(config.getKey())).toList();
-            List<ComparisonInput.Run> done = runs.stream().filter(r -> r.metrics() != null).toList();
+                    .filter(r -> r.configKey().equals(config.getKey()))
+                    .toList();
+            List<ComparisonInput.Run> done =
+                    runs.stream().filter(r -> r.metrics() != null).toList();
             evaluated += done.size();
-            runs.stream().filter(r -> r.metrics() == null).forEach(r -> missing.add(new MissingRun(r.runId(),
-                    r.configKey(), config.getValue(), r.seed(), r.status(), r.reason())));
+            runs.stream()
+                    .filter(r -> r.metrics() == null)
+                    .forEach(r -> missing.add(new MissingRun(
+                            r.runId(), r.configKey(), config.getValue(), r.seed(), r.status(), r.reason())));
             Map<String, SeedStats> perMetric = new LinkedHashMap<>();
             for (String metric : metricNames) {
-                List<Double> values = done.stream().map(r -> r.metrics().get(metric))
-                        .filter(v -> v != null && Double.isFinite(v)).toList();
+                List<Double> values = done.stream()
+                        .map(r -> r.metrics().get(metric))
+                        .filter(v -> v != null && Double.isFinite(v))
+                        .toList();
                 if (!values.isEmpty()) {
                     perMetric.put(metric, SeedStats.of(values));
                 }
@@ -79,7 +107,8 @@ public record Comparison(String studyId, String name, List<String> metrics, Map<
             double bestMean = 0;
             for (Map.Entry<String, Map<String, SeedStats>> e : stats.entrySet()) {
                 SeedStats s = e.getValue().get(metric);
-                if (s != null && direction != MetricDirection.UNKNOWN
+                if (s != null
+                        && direction != MetricDirection.UNKNOWN
                         && (bestKey == null || direction.better(s.mean(), bestMean))) {
                     bestKey = e.getKey();
                     bestMean = s.mean();
@@ -91,26 +120,49 @@ public record Comparison(String studyId, String name, List<String> metrics, Map<
         }
         for (Map.Entry<String, String> config : labels.entrySet()) {
             List<ComparisonInput.Run> runs = input.runs().stream()
-                    .filter(r -> r.configKey().equals(config.getKey())).toList();
-            List<ComparisonInput.Run> done = runs.stream().filter(r -> r.metrics() != null).toList();
+                    .filter(r -> r.configKey().equals(config.getKey()))
+                    .toList();
+            List<ComparisonInput.Run> done =
+                    runs.stream().filter(r -> r.metrics() != null).toList();
             Map<String, Cell> cells = new LinkedHashMap<>();
-            stats.get(config.getKey()).forEach((metric, s) -> cells.put(metric, new Cell(s.n(), s.mean(), s.std(),
-                    s.stdErr(), config.getKey().equals(best.get(metric)))));
-            rows.add(new Row(config.getKey(), config.getValue(), done.size(),
+            stats.get(config.getKey())
+                    .forEach((metric, s) -> cells.put(
+                            metric,
+                            new Cell(
+                                    s.n(),
+                                    s.mean(),
+                                    s.std(),
+                                    s.stdErr(),
+                                    config.getKey().equals(best.get(metric)))));
+            rows.add(new Row(
+                    config.getKey(),
+                    config.getValue(),
+                    done.size(),
                     done.stream().map(ComparisonInput.Run::seed).sorted().toList(),
-                    runs.stream().map(ComparisonInput.Run::runId).toList(), cells));
+                    runs.stream().map(ComparisonInput.Run::runId).toList(),
+                    cells));
         }
         List<SoftVsHard> pairs = new ArrayList<>();
         for (ComparisonInput.Pair pair : input.pairs()) {
             List<PairedDifference> differences = new ArrayList<>();
             for (String metric : metricNames) {
-                differences.add(PairedDifference.of(metric, bySeed(input, pair.softKey(), metric),
-                        bySeed(input, pair.hardKey(), metric)));
+                differences.add(PairedDifference.of(
+                        metric, bySeed(input, pair.softKey(), metric), bySeed(input, pair.hardKey(), metric)));
             }
             pairs.add(new SoftVsHard(pair.label(), pair.softKey(), pair.hardKey(), differences));
         }
-        return new Comparison(input.studyId(), input.name(), List.copyOf(metricNames), directions, rows, best,
-                missing, input.runs().size(), evaluated, pairs, display(metricNames),
+        return new Comparison(
+                input.studyId(),
+                input.name(),
+                List.copyOf(metricNames),
+                directions,
+                rows,
+                best,
+                missing,
+                input.runs().size(),
+                evaluated,
+                pairs,
+                display(metricNames),
                 ProvenanceGroup.of(input.runs()));
     }
 
@@ -122,8 +174,11 @@ public record Comparison(String studyId, String name, List<String> metrics, Map<
 
     private static Map<Long, Double> bySeed(ComparisonInput input, String configKey, String metric) {
         Map<Long, Double> values = new LinkedHashMap<>();
-        input.runs().stream().filter(r -> r.configKey().equals(configKey) && r.metrics() != null
-                && r.metrics().get(metric) != null).forEach(r -> values.put(r.seed(), r.metrics().get(metric)));
+        input.runs().stream()
+                .filter(r -> r.configKey().equals(configKey)
+                        && r.metrics() != null
+                        && r.metrics().get(metric) != null)
+                .forEach(r -> values.put(r.seed(), r.metrics().get(metric)));
         return values;
     }
 }

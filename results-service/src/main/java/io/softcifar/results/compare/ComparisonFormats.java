@@ -40,24 +40,28 @@ public final class ComparisonFormats {
         }
     }
 
-    private ComparisonFormats() {
-    }
+    private ComparisonFormats() {}
 
     /**
      * The four columns of the reference table, bound to the metrics this comparison has: SVHN's max-logit AUROC and
      * ε = 0.005 as in PROTOCOL.md, else the first name of the same catalogue family (another set, another ε).
      */
     static List<Column> columns(Comparison c) {
-        String ood = c.metrics().contains("ood/svhn_auroc") ? "ood/svhn_auroc"
+        String ood = c.metrics().contains("ood/svhn_auroc")
+                ? "ood/svhn_auroc"
                 : first(c, "ood/<set>_auroc").orElse("ood/svhn_auroc");
-        String fgsm = c.metrics().contains("fgsm/0.005_decrease") ? "fgsm/0.005_decrease"
+        String fgsm = c.metrics().contains("fgsm/0.005_decrease")
+                ? "fgsm/0.005_decrease"
                 : first(c, "fgsm/<eps>_decrease").orElse("fgsm/0.005_decrease");
         return List.of(Column.of("test/accuracy"), Column.of(ood), Column.of("test/ece"), Column.of(fgsm));
     }
 
     private static Optional<String> first(Comparison c, String family) {
         return c.metrics().stream()
-                .filter(m -> MetricCatalogue.lookup(m).filter(d -> d.name().equals(family)).isPresent()).findFirst();
+                .filter(m -> MetricCatalogue.lookup(m)
+                        .filter(d -> d.name().equals(family))
+                        .isPresent())
+                .findFirst();
     }
 
     public static String markdown(Comparison c) {
@@ -65,7 +69,10 @@ public final class ComparisonFormats {
         StringBuilder sb = new StringBuilder();
         sb.append("## ").append(c.name()).append(" (").append(c.studyId()).append(")\n\n");
         sb.append("Test split, mean ± standard error over seeds; best per column in bold. ")
-                .append(c.evaluated()).append(" of ").append(c.runs()).append(" runs evaluated.\n\n");
+                .append(c.evaluated())
+                .append(" of ")
+                .append(c.runs())
+                .append(" runs evaluated.\n\n");
         sb.append("| configuration |");
         columns.forEach(col -> sb.append(' ').append(col.header()).append(" |"));
         sb.append(" n |\n| --- |");
@@ -75,7 +82,8 @@ public final class ComparisonFormats {
             sb.append("| ").append(row.label().replace("|", "\\|")).append(" |");
             for (Column col : columns) {
                 String cell = cell(row, col, " ± ");
-                boolean best = row.metrics().containsKey(col.metric()) && row.metrics().get(col.metric()).best();
+                boolean best = row.metrics().containsKey(col.metric())
+                        && row.metrics().get(col.metric()).best();
                 sb.append(' ').append(best ? "**" + cell + "**" : cell).append(" |");
             }
             sb.append(' ').append(row.n()).append(" |\n");
@@ -83,8 +91,14 @@ public final class ComparisonFormats {
         if (!c.missing().isEmpty()) {
             sb.append("\nMissing runs (").append(c.missing().size()).append("):\n\n");
             for (Comparison.MissingRun m : c.missing()) {
-                sb.append("- `").append(m.runId()).append("` (").append(m.label()).append(", seed ").append(m.seed())
-                        .append("): ").append(m.status());
+                sb.append("- `")
+                        .append(m.runId())
+                        .append("` (")
+                        .append(m.label())
+                        .append(", seed ")
+                        .append(m.seed())
+                        .append("): ")
+                        .append(m.status());
                 if (m.reason() != null) {
                     sb.append(" — ").append(m.reason());
                 }
@@ -92,10 +106,14 @@ public final class ComparisonFormats {
             }
         }
         if (!c.provenance().isEmpty()) {
-            sb.append("\nProvenance (").append(c.provenance().size()).append(c.provenance().size() == 1
-                    ? " environment" : " environments").append("):\n\n");
+            sb.append("\nProvenance (")
+                    .append(c.provenance().size())
+                    .append(c.provenance().size() == 1 ? " environment" : " environments")
+                    .append("):\n\n");
             for (ProvenanceGroup g : c.provenance()) {
-                sb.append("- ").append(g.footnote()).append(": ")
+                sb.append("- ")
+                        .append(g.footnote())
+                        .append(": ")
                         .append(g.runIds().stream().map(id -> "`" + id + "`").collect(Collectors.joining(", ")))
                         .append('\n');
             }
@@ -106,8 +124,12 @@ public final class ComparisonFormats {
     public static String latex(Comparison c) {
         List<Column> columns = columns(c);
         StringBuilder sb = new StringBuilder();
-        sb.append("% ").append(escape(c.name())).append(" (").append(escape(c.studyId()))
-                .append("): test split, mean $\\pm$ standard error over seeds; best per column in bold; needs booktabs\n");
+        sb.append("% ")
+                .append(escape(c.name()))
+                .append(" (")
+                .append(escape(c.studyId()))
+                .append(
+                        "): test split, mean $\\pm$ standard error over seeds; best per column in bold; needs booktabs\n");
         sb.append("\\begin{tabular}{l").append("c".repeat(columns.size())).append("r}\n\\toprule\n");
         sb.append("configuration");
         columns.forEach(col -> sb.append(" & ").append(col.latexHeader()));
@@ -116,32 +138,57 @@ public final class ComparisonFormats {
             sb.append(escape(row.label()));
             for (Column col : columns) {
                 String cell = cell(row, col, " \\pm ");
-                boolean best = row.metrics().containsKey(col.metric()) && row.metrics().get(col.metric()).best();
+                boolean best = row.metrics().containsKey(col.metric())
+                        && row.metrics().get(col.metric()).best();
                 if (cell.equals("—")) {
                     sb.append(" & --");
                 } else {
-                    sb.append(" & $").append(best ? "\\mathbf{" + cell + "}" : cell).append('$');
+                    sb.append(" & $")
+                            .append(best ? "\\mathbf{" + cell + "}" : cell)
+                            .append('$');
                 }
             }
             sb.append(" & ").append(row.n()).append(" \\\\\n");
         }
         sb.append("\\bottomrule\n\\end{tabular}\n");
         if (!c.missing().isEmpty()) {
-            sb.append("% missing runs (").append(c.missing().size()).append("): ")
-                    .append(c.missing().stream().map(m -> m.runId() + " " + m.status()).collect(Collectors.joining(", ")))
+            sb.append("% missing runs (")
+                    .append(c.missing().size())
+                    .append("): ")
+                    .append(c.missing().stream()
+                            .map(m -> m.runId() + " " + m.status())
+                            .collect(Collectors.joining(", ")))
                     .append('\n');
         }
         for (ProvenanceGroup g : c.provenance()) {
-            sb.append("% provenance, ").append(escape(g.footnote()).replace("\n", " ")).append(": ")
-                    .append(escape(String.join(", ", g.runIds()))).append('\n');
+            sb.append("% provenance, ")
+                    .append(escape(g.footnote()).replace("\n", " "))
+                    .append(": ")
+                    .append(escape(String.join(", ", g.runIds())))
+                    .append('\n');
         }
         return sb.toString();
     }
 
     /** The CSV header: the table's columns, then the provenance of the configuration's evaluated runs. */
-    static final List<String> CSV_HEADER = List.of("configuration", "configKey", "metric", "direction", "n", "mean",
-            "std", "stdErr", "best", "missingRuns", "gitCommit", "djlVersion", "pytorchVersion", "device", "threads",
-            "datasetManifestSha256", "configurationSha256");
+    static final List<String> CSV_HEADER = List.of(
+            "configuration",
+            "configKey",
+            "metric",
+            "direction",
+            "n",
+            "mean",
+            "std",
+            "stdErr",
+            "best",
+            "missingRuns",
+            "gitCommit",
+            "djlVersion",
+            "pytorchVersion",
+            "device",
+            "threads",
+            "datasetManifestSha256",
+            "configurationSha256");
 
     /**
      * Long format (RFC 4180, written by commons-csv: fields with commas, quotes or line breaks quoted, quotes doubled,
@@ -157,22 +204,31 @@ public final class ComparisonFormats {
         try (CSVPrinter out = new CSVPrinter(sb, CSVFormat.RFC4180)) {
             out.printRecord(CSV_HEADER);
             for (Comparison.Row row : c.configurations()) {
-                String missing = c.missing().stream().filter(m -> m.configKey().equals(row.key()))
-                        .map(Comparison.MissingRun::runId).collect(Collectors.joining(" "));
+                String missing = c.missing().stream()
+                        .filter(m -> m.configKey().equals(row.key()))
+                        .map(Comparison.MissingRun::runId)
+                        .collect(Collectors.joining(" "));
                 List<String> provenance = provenanceFields(c, row);
                 if (row.metrics().isEmpty()) {
-                    List<String> f = new ArrayList<>(List.of(row.label(), row.key(), "", "", "0", "", "", "", "",
-                            missing));
+                    List<String> f =
+                            new ArrayList<>(List.of(row.label(), row.key(), "", "", "0", "", "", "", "", missing));
                     f.addAll(provenance);
                     out.printRecord(f);
                     continue;
                 }
                 for (Map.Entry<String, Comparison.Cell> e : row.metrics().entrySet()) {
                     Comparison.Cell cell = e.getValue();
-                    List<String> f = new ArrayList<>(List.of(row.label(), row.key(), e.getKey(),
+                    List<String> f = new ArrayList<>(List.of(
+                            row.label(),
+                            row.key(),
+                            e.getKey(),
                             c.directions().get(e.getKey()).name().toLowerCase(Locale.ROOT),
-                            Integer.toString(cell.n()), num(cell.mean()), cell.std() == null ? "" : num(cell.std()),
-                            cell.stdErr() == null ? "" : num(cell.stdErr()), Boolean.toString(cell.best()), missing));
+                            Integer.toString(cell.n()),
+                            num(cell.mean()),
+                            cell.std() == null ? "" : num(cell.std()),
+                            cell.stdErr() == null ? "" : num(cell.stdErr()),
+                            Boolean.toString(cell.best()),
+                            missing));
                     f.addAll(provenance);
                     out.printRecord(f);
                 }
@@ -186,17 +242,26 @@ public final class ComparisonFormats {
     /** The provenance columns of a row (see {@link #csv}). */
     private static List<String> provenanceFields(Comparison c, Comparison.Row row) {
         List<ProvenanceGroup> groups = c.provenance().stream()
-                .filter(g -> g.runIds().stream().anyMatch(row.runIds()::contains)).toList();
-        String hashes = groups.stream().flatMap(g -> g.configurationSha256().entrySet().stream())
+                .filter(g -> g.runIds().stream().anyMatch(row.runIds()::contains))
+                .toList();
+        String hashes = groups.stream()
+                .flatMap(g -> g.configurationSha256().entrySet().stream())
                 .filter(e -> row.runIds().contains(e.getKey()))
                 .sorted(Map.Entry.comparingByKey(java.util.Comparator.comparingInt(row.runIds()::indexOf)))
-                .map(e -> e.getKey() + "=" + e.getValue()).distinct().collect(Collectors.joining(" "));
-        return List.of(distinct(groups, g -> g.gitCommit() + (Boolean.TRUE.equals(g.gitDirty()) ? "-dirty" : "")),
-                distinct(groups, ProvenanceGroup::djlVersion), distinct(groups, ProvenanceGroup::pytorchVersion),
-                distinct(groups, g -> g.device() + " " + g.deviceName()
-                        + (g.cudaVersion() == null ? "" : " CUDA " + g.cudaVersion())),
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .distinct()
+                .collect(Collectors.joining(" "));
+        return List.of(
+                distinct(groups, g -> g.gitCommit() + (Boolean.TRUE.equals(g.gitDirty()) ? "-dirty" : "")),
+                distinct(groups, ProvenanceGroup::djlVersion),
+                distinct(groups, ProvenanceGroup::pytorchVersion),
+                distinct(
+                        groups,
+                        g -> g.device() + " " + g.deviceName()
+                                + (g.cudaVersion() == null ? "" : " CUDA " + g.cudaVersion())),
                 distinct(groups, g -> Integer.toString(g.threads())),
-                distinct(groups, g -> g.datasetManifestSha256() == null ? "" : g.datasetManifestSha256()), hashes);
+                distinct(groups, g -> g.datasetManifestSha256() == null ? "" : g.datasetManifestSha256()),
+                hashes);
     }
 
     private static String distinct(List<ProvenanceGroup> groups, Function<ProvenanceGroup, String> field) {

@@ -14,8 +14,8 @@ import java.util.Map;
  * @param runs           all runs; {@code metrics} is non-null exactly for runs that finished and were evaluated
  * @param pairs          configurations that differ only in the label mode (soft, hard), for the paired difference
  */
-public record ComparisonInput(String studyId, String name, List<Config> configurations, List<Run> runs,
-        List<Pair> pairs) {
+public record ComparisonInput(
+        String studyId, String name, List<Config> configurations, List<Run> runs, List<Pair> pairs) {
 
     public ComparisonInput(String studyId, String name, List<Config> configurations, List<Run> runs) {
         this(studyId, name, configurations, runs, List.of());
@@ -27,10 +27,22 @@ public record ComparisonInput(String studyId, String name, List<Config> configur
     public record Pair(String label, String softKey, String hardKey) {}
 
     /** {@code training}, {@code evaluation}: the provenance of its training.finished and evaluation.completed. */
-    public record Run(String runId, String configKey, long seed, String status, @Nullable String reason,
-            @Nullable Map<String, Double> metrics, @Nullable Provenance training, @Nullable Provenance evaluation) {
+    public record Run(
+            String runId,
+            String configKey,
+            long seed,
+            String status,
+            @Nullable String reason,
+            @Nullable Map<String, Double> metrics,
+            @Nullable Provenance training,
+            @Nullable Provenance evaluation) {
 
-        public Run(String runId, String configKey, long seed, String status, @Nullable String reason,
+        public Run(
+                String runId,
+                String configKey,
+                long seed,
+                String status,
+                @Nullable String reason,
                 @Nullable Map<String, Double> metrics) {
             this(runId, configKey, seed, status, reason, metrics, null, null);
         }

@@ -20,11 +20,13 @@ public enum MetricDirection {
     }
 
     public static MetricDirection of(String metric) {
-        return MetricCatalogue.lookup(metric).map(d -> switch (d.direction()) {
-            case HIGHER -> HIGHER;
-            case LOWER -> LOWER;
-            case NONE -> UNKNOWN;
-        }).orElse(UNKNOWN);
+        return MetricCatalogue.lookup(metric)
+                .map(d -> switch (d.direction()) {
+                    case HIGHER -> HIGHER;
+                    case LOWER -> LOWER;
+                    case NONE -> UNKNOWN;
+                })
+                .orElse(UNKNOWN);
     }
 
     /** Whether {@code a} is strictly better than {@code b}. */

@@ -21,8 +21,14 @@ import org.apache.commons.statistics.distribution.TDistribution;
  * @param t       the t statistic (null when every difference is the same up to rounding: no spread, no test)
  * @param pValue  two-sided p-value under Student's t with n − 1 degrees of freedom
  */
-public record PairedDifference(String metric, int n, List<Long> seeds, @Nullable Double mean, @Nullable Double stdErr,
-        @Nullable Double t, @Nullable Double pValue) {
+public record PairedDifference(
+        String metric,
+        int n,
+        List<Long> seeds,
+        @Nullable Double mean,
+        @Nullable Double stdErr,
+        @Nullable Double t,
+        @Nullable Double pValue) {
 
     /** The fewest common seeds for which a difference and a test are shown. */
     public static final int MIN_SEEDS = 3;

@@ -17,9 +17,20 @@ import java.util.Map;
  * @param runIds                the runs it covers
  * @param configurationSha256   run → SHA-256 of its resolved configuration (training only; each seed differs)
  */
-public record ProvenanceGroup(String stage, String environment, String projectVersion, String gitCommit,
-        @Nullable Boolean gitDirty, String djlVersion, String pytorchVersion, String device, String deviceName,
-        @Nullable String cudaVersion, int threads, @Nullable String datasetManifestSha256, List<String> runIds,
+public record ProvenanceGroup(
+        String stage,
+        String environment,
+        String projectVersion,
+        String gitCommit,
+        @Nullable Boolean gitDirty,
+        String djlVersion,
+        String pytorchVersion,
+        String device,
+        String deviceName,
+        @Nullable String cudaVersion,
+        int threads,
+        @Nullable String datasetManifestSha256,
+        List<String> runIds,
         Map<String, String> configurationSha256) {
 
     public static final String TRAINING = "training";
@@ -34,8 +45,10 @@ public record ProvenanceGroup(String stage, String environment, String projectVe
                 if (r.metrics() == null || p == null) {
                     continue;
                 }
-                groups.computeIfAbsent(stage + "\n" + p.environmentLine() + "\n" + p.datasetManifestSha256(),
-                        k -> new Builder(stage, p)).add(r.runId(), p);
+                groups.computeIfAbsent(
+                                stage + "\n" + p.environmentLine() + "\n" + p.datasetManifestSha256(),
+                                k -> new Builder(stage, p))
+                        .add(r.runId(), p);
             }
         }
         return groups.values().stream().map(Builder::build).toList();
@@ -43,9 +56,11 @@ public record ProvenanceGroup(String stage, String environment, String projectVe
 
     /** A short description for a footnote: the environment, the dataset manifest's hash prefix. */
     String footnote() {
-        return stage + ": " + environment + (datasetManifestSha256 == null ? ""
-                : ", dataset manifest sha256 " + datasetManifestSha256.substring(0, Math.min(12,
-                        datasetManifestSha256.length())));
+        return stage + ": " + environment
+                + (datasetManifestSha256 == null
+                        ? ""
+                        : ", dataset manifest sha256 "
+                                + datasetManifestSha256.substring(0, Math.min(12, datasetManifestSha256.length())));
     }
 
     private static final class Builder {
@@ -67,9 +82,20 @@ public record ProvenanceGroup(String stage, String environment, String projectVe
         }
 
         ProvenanceGroup build() {
-            return new ProvenanceGroup(stage, p.environmentLine(), p.projectVersion(), p.gitCommit(), p.gitDirty(),
-                    p.djlVersion(), p.pytorchVersion(), p.device(), p.deviceName(), p.cudaVersion(), p.threads(),
-                    p.datasetManifestSha256(), List.copyOf(runIds),
+            return new ProvenanceGroup(
+                    stage,
+                    p.environmentLine(),
+                    p.projectVersion(),
+                    p.gitCommit(),
+                    p.gitDirty(),
+                    p.djlVersion(),
+                    p.pytorchVersion(),
+                    p.device(),
+                    p.deviceName(),
+                    p.cudaVersion(),
+                    p.threads(),
+                    p.datasetManifestSha256(),
+                    List.copyOf(runIds),
                     // in run order: Map.copyOf's order changes from one JVM to the next, and the comparison's JSON
                     // must be the same after a restart (StackEndToEndIT compares it byte for byte)
                     java.util.Collections.unmodifiableMap(new LinkedHashMap<>(hashes)));

@@ -5,6 +5,7 @@ import io.softcifar.contracts.events.EventDecodingException;
 import io.softcifar.contracts.events.EventEnvelope;
 import io.softcifar.contracts.topics.Topics;
 import io.softcifar.results.service.ResultsView;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,13 +18,12 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
@@ -38,8 +38,14 @@ import org.jboss.logging.Logger;
 public final class ViewFollower implements AutoCloseable {
 
     /** The topics the view is folded from: the compacted state topics and the retained streams. */
-    public static final List<String> TOPICS = List.of(Topics.STUDIES, Topics.DATASET_STATE, Topics.TRAINING_REQUESTS,
-            Topics.TRAINING_CONTROL, Topics.TRAINING_STATE, Topics.TRAINING_PROGRESS, Topics.CHECKPOINTS,
+    public static final List<String> TOPICS = List.of(
+            Topics.STUDIES,
+            Topics.DATASET_STATE,
+            Topics.TRAINING_REQUESTS,
+            Topics.TRAINING_CONTROL,
+            Topics.TRAINING_STATE,
+            Topics.TRAINING_PROGRESS,
+            Topics.CHECKPOINTS,
             Topics.EVALUATION_RESULTS);
 
     private static final Logger LOG = Logger.getLogger(ViewFollower.class);
@@ -93,8 +99,8 @@ public final class ViewFollower implements AutoCloseable {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props, new StringDeserializer(),
-                new StringDeserializer())) {
+        try (KafkaConsumer<String, String> c =
+                new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
             consumer = c;
             Map<TopicPartition, Long> end = startWhenKafkaAnswers(c);
             while (running) {
@@ -114,13 +120,17 @@ public final class ViewFollower implements AutoCloseable {
                         view.apply(event);
                         Header recovery = record.headers().lastHeader(RECOVERY_HEADER);
                         if (recovery != null && event.correlation().runId() != null) {
-                            view.recovered(event.eventId(), event.correlation().runId(),
-                                    new String(recovery.value(), StandardCharsets.UTF_8), event.time());
+                            view.recovered(
+                                    event.eventId(),
+                                    event.correlation().runId(),
+                                    new String(recovery.value(), StandardCharsets.UTF_8),
+                                    event.time());
                         }
                         applied++;
                     } catch (EventDecodingException e) {
-                        LOG.warnf("skipping %s-%d@%d: %s", record.topic(), record.partition(), record.offset(),
-                                e.getMessage());
+                        LOG.warnf(
+                                "skipping %s-%d@%d: %s",
+                                record.topic(), record.partition(), record.offset(), e.getMessage());
                     } catch (RuntimeException e) {
                         LOG.errorf(e, "applying %s-%d@%d failed", record.topic(), record.partition(), record.offset());
                     }

@@ -18,11 +18,14 @@ public class ViewReadinessCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         var follower = service.follower();
-        boolean up = follower != null && follower.isRunning() && follower.caughtUp().isDone()
+        boolean up = follower != null
+                && follower.isRunning()
+                && follower.caughtUp().isDone()
                 && !follower.caughtUp().isCompletedExceptionally();
         var builder = HealthCheckResponse.named("results-view").status(up);
         if (follower != null) {
-            builder.withData("eventsApplied", follower.applied()).withData("rebuilt", follower.caughtUp().isDone());
+            builder.withData("eventsApplied", follower.applied())
+                    .withData("rebuilt", follower.caughtUp().isDone());
         }
         return builder.build();
     }

@@ -18,7 +18,8 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response invalidStudy(StudyValidationException e) {
         List<ApiError.Problem> problems = e.errors().stream()
-                .map(f -> new ApiError.Problem(f.field(), f.message())).toList();
+                .map(f -> new ApiError.Problem(f.field(), f.message()))
+                .toList();
         return new ApiError(e.status(), e.status() == 409 ? "study id taken" : "invalid study", problems).response();
     }
 

@@ -41,8 +41,10 @@ public class RunArtifactResource {
     @GET
     @Blocking
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "List a run's artifacts", description = "Its published checkpoints and the files of its "
-            + "evaluation, each with name, kind, size and SHA-256.")
+    @Operation(
+            summary = "List a run's artifacts",
+            description = "Its published checkpoints and the files of its "
+                    + "evaluation, each with name, kind, size and SHA-256.")
     @APIResponse(responseCode = "404", description = "no such run")
     public Response list(@PathParam("id") String id) {
         Optional<RunDetail> run = service.view().run(id);
@@ -57,8 +59,10 @@ public class RunArtifactResource {
     @Path("{name: .+}")
     @Blocking
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
-    @Operation(summary = "Download an artifact", description = "Streams the object through the service (the bucket "
-            + "stays private). Content-Length is its size; Repr-Digest its SHA-256 (RFC 9530).")
+    @Operation(
+            summary = "Download an artifact",
+            description = "Streams the object through the service (the bucket "
+                    + "stays private). Content-Length is its size; Repr-Digest its SHA-256 (RFC 9530).")
     @APIResponse(responseCode = "404", description = "no such run, or the run has no artifact of that name")
     public Response download(@PathParam("id") String id, @PathParam("name") String name) {
         Optional<RunDetail> run = service.view().run(id);
@@ -67,8 +71,9 @@ public class RunArtifactResource {
         }
         Optional<Artifact> artifact = artifacts.find(run.get(), name);
         if (artifact.isEmpty()) {
-            return json(ApiError.of(404, "run '" + id + "' has no artifact '" + name + "' (GET /api/runs/" + id
-                    + "/artifacts lists them)"));
+            return json(ApiError.of(
+                    404,
+                    "run '" + id + "' has no artifact '" + name + "' (GET /api/runs/" + id + "/artifacts lists them)"));
         }
         Artifact a = artifact.get();
         StreamingOutput body = out -> {
@@ -81,13 +86,17 @@ public class RunArtifactResource {
                 .header("Content-Length", a.bytes())
                 .header("Content-Disposition", "attachment; filename=\"" + file + "\"");
         if (a.sha256() != null && a.sha256().matches("[0-9a-f]{64}")) {
-            answer.header("Repr-Digest", "sha-256=:" + Base64.getEncoder().encodeToString(HexFormat.of()
-                    .parseHex(a.sha256())) + ":");
+            answer.header(
+                    "Repr-Digest",
+                    "sha-256=:"
+                            + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(a.sha256())) + ":");
         }
         return answer.build();
     }
 
     private static Response json(ApiError error) {
-        return Response.fromResponse(error.response()).type(MediaType.APPLICATION_JSON).build();
+        return Response.fromResponse(error.response())
+                .type(MediaType.APPLICATION_JSON)
+                .build();
     }
 }

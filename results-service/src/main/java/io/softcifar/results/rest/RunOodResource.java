@@ -32,6 +32,7 @@ public class RunOodResource {
 
     /** The largest score file read (60,000 float32 scores are 240 kB). */
     static final long MAX_FILE_BYTES = 16L << 20;
+
     private static final Pattern OOD_FILE = Pattern.compile("ood_([a-z0-9]+)_native_scores\\.npy");
 
     @Inject
@@ -39,9 +40,12 @@ public class RunOodResource {
 
     @GET
     @Blocking
-    @Operation(summary = "OOD score histograms", description = "From the evaluation dump's native scores "
-            + "(test_native_scores.npy, ood_<set>_native_scores.npy): per OOD set, shared bin edges and the counts of "
-            + "the test set's and the OOD set's scores. Empty when the run has no evaluation dump or no OOD set.")
+    @Operation(
+            summary = "OOD score histograms",
+            description =
+                    "From the evaluation dump's native scores "
+                            + "(test_native_scores.npy, ood_<set>_native_scores.npy): per OOD set, shared bin edges and the counts of "
+                            + "the test set's and the OOD set's scores. Empty when the run has no evaluation dump or no OOD set.")
     @APIResponse(responseCode = "400", description = "bins outside 2..200")
     @APIResponse(responseCode = "404", description = "no such run")
     public Response histograms(@PathParam("id") String id, @QueryParam("bins") @DefaultValue("30") String binsText) {
@@ -52,8 +56,12 @@ public class RunOodResource {
             bins = -1;
         }
         if (bins < 2 || bins > 200) {
-            return new ApiError(400, "invalid query parameter", List.of(new ApiError.Problem("bins",
-                    "must be an integer from 2 to 200, got '" + binsText + "'"))).response();
+            return new ApiError(
+                            400,
+                            "invalid query parameter",
+                            List.of(new ApiError.Problem(
+                                    "bins", "must be an integer from 2 to 200, got '" + binsText + "'")))
+                    .response();
         }
         Optional<RunDetail> run = service.view().run(id);
         if (run.isEmpty()) {
@@ -63,7 +71,8 @@ public class RunOodResource {
         if (run.get().evaluation() != null) {
             List<ObjectInfo> files = service.store().list(ObjectKeys.evaluationPrefix(id));
             String testKey = ObjectKeys.evaluationFile(id, "test_native_scores.npy");
-            Optional<ObjectInfo> test = files.stream().filter(f -> f.key().equals(testKey)).findFirst();
+            Optional<ObjectInfo> test =
+                    files.stream().filter(f -> f.key().equals(testKey)).findFirst();
             if (test.isPresent()) {
                 float[] in = read(test.get());
                 for (ObjectInfo f : files) {

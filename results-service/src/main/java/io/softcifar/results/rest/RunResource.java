@@ -27,8 +27,10 @@ public class RunResource {
 
     @GET
     @Path("{id}")
-    @Operation(summary = "Show a run", description = "Spec, status, progress history (one point per epoch), "
-            + "checkpoints, training outcome and evaluation metrics.")
+    @Operation(
+            summary = "Show a run",
+            description = "Spec, status, progress history (one point per epoch), "
+                    + "checkpoints, training outcome and evaluation metrics.")
     @APIResponse(responseCode = "404", description = "no such run")
     public Response get(@PathParam("id") String id) {
         return service.view().run(id).map(r -> Response.ok(r).build()).orElseGet(() -> notFound(id));
@@ -37,8 +39,10 @@ public class RunResource {
     @POST
     @Path("{id}/cancel")
     @Blocking
-    @Operation(summary = "Cancel a run", description = "Publishes training.cancel_requested; the trainer stops the "
-            + "run and answers training.cancelled (its checkpoints stay, a retry resumes from them).")
+    @Operation(
+            summary = "Cancel a run",
+            description = "Publishes training.cancel_requested; the trainer stops the "
+                    + "run and answers training.cancelled (its checkpoints stay, a retry resumes from them).")
     @APIResponse(responseCode = "202", description = "asked to stop")
     @APIResponse(responseCode = "404", description = "no such run")
     @APIResponse(responseCode = "409", description = "the run has ended already")
@@ -52,15 +56,18 @@ public class RunResource {
                     .response();
         }
         service.cancelRun(id, "cancelled via the results service");
-        return Response.accepted(Map.of("runId", id, "status", phase.get().name(), "cancelRequested", true)).build();
+        return Response.accepted(Map.of("runId", id, "status", phase.get().name(), "cancelRequested", true))
+                .build();
     }
 
     @POST
     @Path("{id}/retry")
     @Blocking
-    @Operation(summary = "Retry a run", description = "A FAILED or CANCELLED run: training.requested again (it "
-            + "resumes from its checkpoints). A FINISHED run whose evaluation failed: its final best checkpoint.published "
-            + "again, so the evaluator evaluates it again.")
+    @Operation(
+            summary = "Retry a run",
+            description = "A FAILED or CANCELLED run: training.requested again (it "
+                    + "resumes from its checkpoints). A FINISHED run whose evaluation failed: its final best checkpoint.published "
+                    + "again, so the evaluator evaluates it again.")
     @APIResponse(responseCode = "202", description = "asked again")
     @APIResponse(responseCode = "404", description = "no such run")
     @APIResponse(responseCode = "409", description = "neither failed nor cancelled, nor a failed evaluation")
@@ -77,8 +84,11 @@ public class RunResource {
             return Response.accepted(Map.of("runId", id, "status", phase.get().name(), "retried", "training"))
                     .build();
         }
-        return ApiError.of(409, "run '" + id + "' is " + phase.get() + " and has no failed evaluation; only failed or"
-                + " cancelled runs and failed evaluations are retried").response();
+        return ApiError.of(
+                        409,
+                        "run '" + id + "' is " + phase.get() + " and has no failed evaluation; only failed or"
+                                + " cancelled runs and failed evaluations are retried")
+                .response();
     }
 
     private static Response notFound(String id) {

@@ -2,14 +2,14 @@ package io.softcifar.results.rest;
 
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
+import io.softcifar.contracts.study.StudyPlan;
+import io.softcifar.contracts.study.StudyRequest;
 import io.softcifar.results.compare.Comparison;
 import io.softcifar.results.compare.ComparisonFormats;
 import io.softcifar.results.service.ResultsView;
 import io.softcifar.results.service.StudyService;
 import io.softcifar.results.service.ViewModel.StudyDetail;
 import io.softcifar.results.service.ViewModel.StudySummary;
-import io.softcifar.contracts.study.StudyPlan;
-import io.softcifar.contracts.study.StudyRequest;
 import io.softcifar.service.rest.ApiError;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -47,26 +47,35 @@ public class StudyResource {
     @POST
     @Blocking
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Submit a study", description = "Validates the whole study (every problem named by its "
-            + "field), expands the grid into runs with stable ids, publishes the study, then the dataset request "
-            + "(dataset given as a spec) or the training requests (dataset given by id and ready).")
+    @Operation(
+            summary = "Submit a study",
+            description = "Validates the whole study (every problem named by its "
+                    + "field), expands the grid into runs with stable ids, publishes the study, then the dataset request "
+                    + "(dataset given as a spec) or the training requests (dataset given by id and ready).")
     @APIResponse(responseCode = "201", description = "accepted; the body lists every run id")
-    @APIResponse(responseCode = "200", description = "the same study was submitted before; nothing published. "
-            + "With dryRun=true: the expanded runs (StudyPlan: run id, method, labelMode, mixing, augment, mixAlpha, "
-            + "mixProbability, dropoutRate, seed), nothing published")
-    @APIResponse(responseCode = "400", description = "invalid study (one problem per field, bounds included: "
-            + "contracts Limits, e.g. 'epochs: at most 1000, got 5000'), a body that is not JSON, or dryRun not "
-            + "true/false")
+    @APIResponse(
+            responseCode = "200",
+            description = "the same study was submitted before; nothing published. "
+                    + "With dryRun=true: the expanded runs (StudyPlan: run id, method, labelMode, mixing, augment, mixAlpha, "
+                    + "mixProbability, dropoutRate, seed), nothing published")
+    @APIResponse(
+            responseCode = "400",
+            description = "invalid study (one problem per field, bounds included: "
+                    + "contracts Limits, e.g. 'epochs: at most 1000, got 5000'), a body that is not JSON, or dryRun not "
+                    + "true/false")
     @APIResponse(responseCode = "411", description = "a body without Content-Length (chunked)")
     @APIResponse(responseCode = "413", description = "a body over quarkus.http.limits.max-body-size (256 KiB)")
     @APIResponse(responseCode = "415", description = "a Content-Type other than application/json")
     @APIResponse(responseCode = "409", description = "the id belongs to a study with another definition")
-    public Response submit(StudyRequest request, @QueryParam("dryRun") @DefaultValue("false") String dryRun,
-            @Context UriInfo uri) {
+    public Response submit(
+            StudyRequest request, @QueryParam("dryRun") @DefaultValue("false") String dryRun, @Context UriInfo uri) {
         // parsed here, not as a boolean parameter: that would read "yes" or "1" as false and submit for real
         if (!dryRun.equals("true") && !dryRun.equals("false")) {
-            return new ApiError(400, "invalid query parameter", List.of(new ApiError.Problem("dryRun",
-                    "must be true or false, got '" + dryRun + "'"))).response();
+            return new ApiError(
+                            400,
+                            "invalid query parameter",
+                            List.of(new ApiError.Problem("dryRun", "must be true or false, got '" + dryRun + "'")))
+                    .response();
         }
         if (dryRun.equals("true")) {
             return Response.ok(StudyPlan.of(service.plan(request))).build();
@@ -75,7 +84,8 @@ public class StudyResource {
         StudyDetail detail = service.view().study(submitted.studyId()).orElseThrow();
         return Response.status(submitted.created() ? 201 : 200)
                 .location(uri.getAbsolutePathBuilder().path(submitted.studyId()).build())
-                .entity(detail).build();
+                .entity(detail)
+                .build();
     }
 
     @GET
@@ -86,8 +96,9 @@ public class StudyResource {
 
     @GET
     @Path("{id}")
-    @Operation(summary = "Show a study", description = "Its definition, configurations and every run with status, "
-            + "epoch and ETA.")
+    @Operation(
+            summary = "Show a study",
+            description = "Its definition, configurations and every run with status, " + "epoch and ETA.")
     @APIResponse(responseCode = "404", description = "no such study")
     public Response get(@PathParam("id") String id) {
         return orNotFound(service.view().study(id), id);
@@ -96,9 +107,12 @@ public class StudyResource {
     @GET
     @Path("{id}/comparison")
     @Produces({MediaType.APPLICATION_JSON, TEXT_CSV, TEXT_MARKDOWN, TEXT_LATEX, MediaType.TEXT_PLAIN})
-    @Operation(summary = "Compare configurations", description = "Finished and evaluated runs grouped by "
-            + "configuration: mean ± standard error over seeds per metric with n, best per metric (direction-aware), "
-            + "runs still missing. format=json|csv|markdown|latex; Markdown and LaTeX in the reference table's layout.")
+    @Operation(
+            summary = "Compare configurations",
+            description =
+                    "Finished and evaluated runs grouped by "
+                            + "configuration: mean ± standard error over seeds per metric with n, best per metric (direction-aware), "
+                            + "runs still missing. format=json|csv|markdown|latex; Markdown and LaTeX in the reference table's layout.")
     @APIResponse(responseCode = "400", description = "unknown format")
     @APIResponse(responseCode = "404", description = "no such study")
     public Response comparison(@PathParam("id") String id, @QueryParam("format") @DefaultValue("json") String format) {
@@ -109,11 +123,23 @@ public class StudyResource {
         Comparison c = comparison.get();
         return switch (format) {
             case "json" -> Response.ok(c, MediaType.APPLICATION_JSON).build();
-            case "csv" -> Response.ok(ComparisonFormats.csv(c), TEXT_CSV + ";charset=UTF-8").build();
-            case "markdown", "md" -> Response.ok(ComparisonFormats.markdown(c), TEXT_MARKDOWN + ";charset=UTF-8").build();
-            case "latex", "tex" -> Response.ok(ComparisonFormats.latex(c), TEXT_LATEX + ";charset=UTF-8").build();
-            default -> new ApiError(400, "unknown format", List.of(new ApiError.Problem("format",
-                    "unknown format '" + format + "' (expected json, csv, markdown or latex)"))).response();
+            case "csv" ->
+                Response.ok(ComparisonFormats.csv(c), TEXT_CSV + ";charset=UTF-8")
+                        .build();
+            case "markdown", "md" ->
+                Response.ok(ComparisonFormats.markdown(c), TEXT_MARKDOWN + ";charset=UTF-8")
+                        .build();
+            case "latex", "tex" ->
+                Response.ok(ComparisonFormats.latex(c), TEXT_LATEX + ";charset=UTF-8")
+                        .build();
+            default ->
+                new ApiError(
+                                400,
+                                "unknown format",
+                                List.of(new ApiError.Problem(
+                                        "format",
+                                        "unknown format '" + format + "' (expected json, csv, markdown or latex)")))
+                        .response();
         };
     }
 
@@ -121,8 +147,10 @@ public class StudyResource {
     @Path("{id}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Follow a study", description = "Server-sent events: 'subscribed', then one per progress, "
-            + "status, checkpoint or evaluation event of the study's runs.")
+    @Operation(
+            summary = "Follow a study",
+            description = "Server-sent events: 'subscribed', then one per progress, "
+                    + "status, checkpoint or evaluation event of the study's runs.")
     public Multi<StudyStreamEvent> events(@PathParam("id") String id) {
         if (!service.view().hasStudy(id)) {
             return Multi.createFrom().failure(new jakarta.ws.rs.NotFoundException("no study with id '" + id + "'"));
@@ -143,31 +171,36 @@ public class StudyResource {
     @POST
     @Path("{id}/retry")
     @Blocking
-    @Operation(summary = "Retry failed runs", description = "Re-publishes a training request for every failed or "
-            + "cancelled run of the study, under the same run id (the trainer resumes from the run's last "
-            + "checkpoint). Runs that finished or are live are left alone.")
+    @Operation(
+            summary = "Retry failed runs",
+            description = "Re-publishes a training request for every failed or "
+                    + "cancelled run of the study, under the same run id (the trainer resumes from the run's last "
+                    + "checkpoint). Runs that finished or are live are left alone.")
     @APIResponse(responseCode = "202", description = "the runs re-requested (maybe none)")
     @APIResponse(responseCode = "404", description = "no such study")
     public Response retry(@PathParam("id") String id) {
         if (!service.view().hasStudy(id)) {
             return notFound(id);
         }
-        return Response.accepted(Map.of("studyId", id, "retried", service.retry(id))).build();
+        return Response.accepted(Map.of("studyId", id, "retried", service.retry(id)))
+                .build();
     }
 
     @POST
     @Path("{id}/cancel")
     @Blocking
-    @Operation(summary = "Cancel a study", description = "Publishes a cancel request for every run of the study that "
-            + "has not ended.")
+    @Operation(
+            summary = "Cancel a study",
+            description = "Publishes a cancel request for every run of the study that " + "has not ended.")
     @APIResponse(responseCode = "202", description = "the runs asked to stop")
     @APIResponse(responseCode = "404", description = "no such study")
     public Response cancel(@PathParam("id") String id) {
         if (!service.view().hasStudy(id)) {
             return notFound(id);
         }
-        return Response.accepted(Map.of("studyId", id, "cancelled",
-                service.cancelStudy(id, "study cancelled via the results service"))).build();
+        return Response.accepted(Map.of(
+                        "studyId", id, "cancelled", service.cancelStudy(id, "study cancelled via the results service")))
+                .build();
     }
 
     private static Response orNotFound(Optional<?> value, String id) {

@@ -43,9 +43,14 @@ final class ComparisonInputs {
             } else if (r.phase == RunPhase.FINISHED && r.evaluation == null) {
                 reason = "finished, not evaluated yet";
             }
-            rs.add(new ComparisonInput.Run(r.runId, r.configKey == null ? "unknown" : r.configKey,
-                    r.seed == null ? -1 : r.seed, r.phase.name(), reason,
-                    r.isEvaluated() ? r.evaluation.metrics() : null, r.trainingProvenance,
+            rs.add(new ComparisonInput.Run(
+                    r.runId,
+                    r.configKey == null ? "unknown" : r.configKey,
+                    r.seed == null ? -1 : r.seed,
+                    r.phase.name(),
+                    reason,
+                    r.isEvaluated() ? r.evaluation.metrics() : null,
+                    r.trainingProvenance,
                     r.isEvaluated() ? r.evaluationProvenance : null));
         }
         return Optional.of(new ComparisonInput(s.id, s.name, configs, rs, softHardPairs(s)));
@@ -61,7 +66,10 @@ final class ComparisonInputs {
         s.expansion.configurations().forEach(c -> byKey.put(c.key(), c));
         for (Configuration c : s.expansion.configurations()) {
             if (RunSpec.LABELS_SOFT.equals(c.spec().labelMode())) {
-                String hardKey = c.spec().toBuilder().labelMode(RunSpec.LABELS_HARD).build().configurationKey();
+                String hardKey = c.spec().toBuilder()
+                        .labelMode(RunSpec.LABELS_HARD)
+                        .build()
+                        .configurationKey();
                 Configuration hard = byKey.get(hardKey);
                 if (hard != null) {
                     pairs.add(new ComparisonInput.Pair(withoutLabelMode(c.label()), c.key(), hard.key()));

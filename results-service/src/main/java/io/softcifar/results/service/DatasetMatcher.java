@@ -32,7 +32,8 @@ final class DatasetMatcher {
     /** The id of the study's dataset if it is ready now. */
     Optional<String> readyDatasetOf(ResultsView.PendingStudy study) {
         if (study.datasetId() != null) {
-            boolean ready = view.dataset(study.datasetId()).map(d -> d.status() == DatasetStatus.READY)
+            boolean ready = view.dataset(study.datasetId())
+                    .map(d -> d.status() == DatasetStatus.READY)
                     .orElse(false);
             return ready ? Optional.of(study.datasetId()) : Optional.empty();
         }
@@ -55,8 +56,8 @@ final class DatasetMatcher {
             return known;
         }
         try {
-            DatasetManifest manifest = DatasetManifest.parse(new String(store.getBytes(ObjectKeys.manifest(datasetId)),
-                    StandardCharsets.UTF_8));
+            DatasetManifest manifest = DatasetManifest.parse(
+                    new String(store.getBytes(ObjectKeys.manifest(datasetId)), StandardCharsets.UTF_8));
             String spec = manifest.spec().canonicalJson();
             manifestSpecs.put(datasetId, spec); // a manifest never changes once written
             return spec;

@@ -97,8 +97,10 @@ final class EventFolder {
             long token = FencingTokens.tokenOf(p);
             if (FencingTokens.isStale(token, run.fencingToken)) {
                 state.fenced.merge(e.type(), 1L, Long::sum);
-                LOG.warnf("run %s: %s %s with fencing token %d ignored: token %d was seen (its publisher had lost"
-                        + " the run's lease)", runId, e.type(), e.eventId(), token, run.fencingToken);
+                LOG.warnf(
+                        "run %s: %s %s with fencing token %d ignored: token %d was seen (its publisher had lost"
+                                + " the run's lease)",
+                        runId, e.type(), e.eventId(), token, run.fencingToken);
                 return null;
             }
             run.fencingToken = token;
@@ -126,8 +128,19 @@ final class EventFolder {
                 run.epoch = Math.max(run.epoch, s.epoch());
             }
         } else if (p instanceof TrainingProgress g) {
-            run.progress.put(g.epoch(), new ProgressPoint(g.epoch(), g.epochs(), g.trainLoss(),
-                    g.trainAccuracy(), g.valLoss(), g.valAccuracy(), g.learningRate(), g.imagesPerSecond(), g.etaSeconds(), t));
+            run.progress.put(
+                    g.epoch(),
+                    new ProgressPoint(
+                            g.epoch(),
+                            g.epochs(),
+                            g.trainLoss(),
+                            g.trainAccuracy(),
+                            g.valLoss(),
+                            g.valAccuracy(),
+                            g.learningRate(),
+                            g.imagesPerSecond(),
+                            g.etaSeconds(),
+                            t));
             if (run.lastProgressTime == null || !t.isBefore(run.lastProgressTime)) {
                 run.lastProgressTime = t;
                 run.epoch = g.epoch();
@@ -136,8 +149,13 @@ final class EventFolder {
             }
             run.status(RunPhase.RUNNING, t, null);
         } else if (p instanceof TrainingFinished f) {
-            run.finished = new FinishedView(f.bestEpoch(), f.bestValLoss(), f.bestValAccuracy(), f.epochsRun(),
-                    f.trainSeconds(), f.bestCheckpointKey());
+            run.finished = new FinishedView(
+                    f.bestEpoch(),
+                    f.bestValLoss(),
+                    f.bestValAccuracy(),
+                    f.epochsRun(),
+                    f.trainSeconds(),
+                    f.bestCheckpointKey());
             run.trainingProvenance = f.provenance();
             if (run.status(RunPhase.FINISHED, t, null)) {
                 run.epoch = Math.max(run.epoch, f.epochsRun());
@@ -148,12 +166,14 @@ final class EventFolder {
         } else if (p instanceof TrainingCancelled c) {
             run.status(RunPhase.CANCELLED, t, c.reason() == null ? "cancelled" : c.reason());
         } else if (p instanceof CheckpointPublished c) {
-            run.checkpoints.put(c.kind() + "/" + c.epoch() + "/" + c.key(), new CheckpointView(c.epoch(), c.kind(),
-                    c.isFinal(), c.key(), c.sha256(), c.bytes(), t, c.fencingToken()));
+            run.checkpoints.put(
+                    c.kind() + "/" + c.epoch() + "/" + c.key(),
+                    new CheckpointView(
+                            c.epoch(), c.kind(), c.isFinal(), c.key(), c.sha256(), c.bytes(), t, c.fencingToken()));
         } else if (p instanceof EvaluationCompleted c) {
             if (run.evaluation == null || !t.isBefore(run.evaluation.time())) {
-                run.evaluation = new EvaluationView("COMPLETED", new TreeMap<>(c.metrics()), c.dumpKey(),
-                        c.reliability(), null, t);
+                run.evaluation = new EvaluationView(
+                        "COMPLETED", new TreeMap<>(c.metrics()), c.dumpKey(), c.reliability(), null, t);
                 run.evaluationProvenance = c.provenance();
             }
         } else if (p instanceof EvaluationFailed f) {
@@ -173,7 +193,8 @@ final class EventFolder {
             StudyRequest request = EventCodec.json().treeToValue(s.definition(), StudyRequest.class);
             StudyExpander.Result result = expander.expand(request);
             if (!result.isValid()) {
-                LOG.warnf("study %s: its definition no longer expands (%s); showing its runs without specs",
+                LOG.warnf(
+                        "study %s: its definition no longer expands (%s); showing its runs without specs",
                         s.studyId(), result.errors());
             } else {
                 study.expansion = result.expansion();

@@ -30,20 +30,36 @@ public class ResultsMetrics {
     StudyService service;
 
     void register(@Observes StartupEvent event) {
-        Gauge.builder("softcifar.results.studies", service, s -> s.view() == null ? 0 : s.view().studyCount())
-                .description("studies known (rebuilt from the studies topic)").register(registry);
+        Gauge.builder(
+                        "softcifar.results.studies",
+                        service,
+                        s -> s.view() == null ? 0 : s.view().studyCount())
+                .description("studies known (rebuilt from the studies topic)")
+                .register(registry);
         for (RunPhase phase : RunPhase.values()) {
-            Gauge.builder("softcifar.results.runs", service, s -> s.view() == null ? 0 : s.view().countRuns(phase))
-                    .description("runs of all studies by state").tag("state", phase.name().toLowerCase(Locale.ROOT))
+            Gauge.builder(
+                            "softcifar.results.runs",
+                            service,
+                            s -> s.view() == null ? 0 : s.view().countRuns(phase))
+                    .description("runs of all studies by state")
+                    .tag("state", phase.name().toLowerCase(Locale.ROOT))
                     .register(registry);
         }
-        for (String type : List.of(RunState.TYPE, TrainingProgress.TYPE, CheckpointPublished.TYPE,
-                TrainingFinished.TYPE, TrainingFailed.TYPE, TrainingCancelled.TYPE)) {
-            FunctionCounter.builder("softcifar.results.fenced", service,
+        for (String type : List.of(
+                RunState.TYPE,
+                TrainingProgress.TYPE,
+                CheckpointPublished.TYPE,
+                TrainingFinished.TYPE,
+                TrainingFailed.TYPE,
+                TrainingCancelled.TYPE)) {
+            FunctionCounter.builder(
+                            "softcifar.results.fenced",
+                            service,
                             s -> s.view() == null ? 0 : s.view().fenced(type))
                     .description("trainer events ignored because their fencing token is older than the newest seen"
                             + " for their run (published by a replica that had lost the run's lease)")
-                    .tag("type", type).register(registry);
+                    .tag("type", type)
+                    .register(registry);
         }
     }
 }

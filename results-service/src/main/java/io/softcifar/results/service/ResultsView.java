@@ -56,11 +56,18 @@ public final class ResultsView {
     private static final Logger LOG = Logger.getLogger(ResultsView.class);
 
     /** What changed, for listeners (the SSE stream, the dataset coordinator). */
-    public record Change(String type, @Nullable String studyId, @Nullable String runId, EventEnvelope event,
+    public record Change(
+            String type,
+            @Nullable String studyId,
+            @Nullable String runId,
+            EventEnvelope event,
             @Nullable RunStatusView run) {}
 
     /** A study waiting for its dataset: by id, or by a spec whose dataset id is not known yet. */
-    public record PendingStudy(String studyId, Instant submittedAt, @Nullable String datasetId,
+    public record PendingStudy(
+            String studyId,
+            Instant submittedAt,
+            @Nullable String datasetId,
             @Nullable DatasetSpec datasetSpec) {}
 
     /** A RUNNING run whose trainer has been silent for the heartbeat timeout: its training is requested again. */
@@ -76,11 +83,21 @@ public final class ResultsView {
      * Something the watchdog should recover: a run to request again ({@code spec}) or a checkpoint to publish again
      * ({@code checkpoint}, with the dataset id the evaluator needs).
      */
-    public record Stuck(String kind, @Nullable String studyId, String runId, @Nullable RunSpec spec,
-            @Nullable CheckpointView checkpoint, @Nullable String datasetId, String why) {}
+    public record Stuck(
+            String kind,
+            @Nullable String studyId,
+            String runId,
+            @Nullable RunSpec spec,
+            @Nullable CheckpointView checkpoint,
+            @Nullable String datasetId,
+            String why) {}
 
-    public record DatasetView(String id, DatasetStatus status, @Nullable DatasetSummary summary,
-            @Nullable Instant readyAt, @Nullable String reason) {}
+    public record DatasetView(
+            String id,
+            DatasetStatus status,
+            @Nullable DatasetSummary summary,
+            @Nullable Instant readyAt,
+            @Nullable String reason) {}
 
     private final ViewState state = new ViewState();
     private final EventFolder folder;
@@ -211,8 +228,12 @@ public final class ResultsView {
     }
 
     /** What the watchdog should recover now; a run recovered {@code maxRecoveries} times in a kind is left alone. */
-    public synchronized List<Stuck> stuck(Instant now, Duration heartbeatTimeout, Duration evaluationTimeout,
-            Duration pendingGrace, int maxRecoveries) {
+    public synchronized List<Stuck> stuck(
+            Instant now,
+            Duration heartbeatTimeout,
+            Duration evaluationTimeout,
+            Duration pendingGrace,
+            int maxRecoveries) {
         return planner.stuck(now, heartbeatTimeout, evaluationTimeout, pendingGrace, maxRecoveries);
     }
 

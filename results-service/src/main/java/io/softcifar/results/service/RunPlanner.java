@@ -39,7 +39,8 @@ final class RunPlanner {
     List<PendingStudy> pendingStudies() {
         List<PendingStudy> out = new ArrayList<>();
         for (StudyEntry s : state.studies.values()) {
-            if (s.expansion == null || s.runsRequested
+            if (s.expansion == null
+                    || s.runsRequested
                     || s.runIds.stream().anyMatch(id -> state.runs.get(id).requested)) {
                 continue;
             }
@@ -98,43 +99,73 @@ final class RunPlanner {
         if (s == null) {
             return List.of();
         }
-        return s.runIds.stream().filter(id -> !state.runs.get(id).phase.isTerminal()).toList();
+        return s.runIds.stream()
+                .filter(id -> !state.runs.get(id).phase.isTerminal())
+                .toList();
     }
 
     /** What the watchdog should recover now; a run recovered {@code maxRecoveries} times in a kind is left alone. */
-    List<Stuck> stuck(Instant now, Duration heartbeatTimeout,
-            Duration evaluationTimeout, Duration pendingGrace, int maxRecoveries) {
+    List<Stuck> stuck(
+            Instant now,
+            Duration heartbeatTimeout,
+            Duration evaluationTimeout,
+            Duration pendingGrace,
+            int maxRecoveries) {
         List<Stuck> out = new ArrayList<>();
         for (StudyEntry s : state.studies.values()) {
             String datasetId = state.datasetIdOf(s);
-            boolean datasetThere = datasetId != null && (state.datasets.get(datasetId) == null
-                    ? s.expansion != null && s.expansion.datasetId() != null || s.runIds.stream()
-                            .anyMatch(id -> state.runs.get(id).requested)
-                    : state.datasets.get(datasetId).status == DatasetStatus.READY);
+            boolean datasetThere = datasetId != null
+                    && (state.datasets.get(datasetId) == null
+                            ? s.expansion != null && s.expansion.datasetId() != null
+                                    || s.runIds.stream().anyMatch(id -> state.runs.get(id).requested)
+                            : state.datasets.get(datasetId).status == DatasetStatus.READY);
             boolean pendingDue = !s.submittedAt.plus(pendingGrace).isAfter(now);
             for (String id : s.runIds) {
                 RunEntry r = state.runs.get(id);
                 if (r.phase == RunPhase.RUNNING && r.recoveries(RECOVERY_HEARTBEAT) < maxRecoveries) {
                     Instant last = newest(newest(r.statusTime, r.lastProgressTime), r.lastRecoveryAt);
                     RunSpec spec = state.specToRequest(s, r);
-                    if (spec != null && last != null && !last.plus(heartbeatTimeout).isAfter(now)) {
-                        out.add(new Stuck(RECOVERY_HEARTBEAT, s.id, id, spec, null, spec.datasetId(),
+                    if (spec != null
+                            && last != null
+                            && !last.plus(heartbeatTimeout).isAfter(now)) {
+                        out.add(new Stuck(
+                                RECOVERY_HEARTBEAT,
+                                s.id,
+                                id,
+                                spec,
+                                null,
+                                spec.datasetId(),
                                 "RUNNING, no progress or status since " + last));
                     }
-                } else if (r.phase == RunPhase.FINISHED && r.evaluation == null
+                } else if (r.phase == RunPhase.FINISHED
+                        && r.evaluation == null
                         && r.recoveries(RECOVERY_EVALUATION) < maxRecoveries) {
                     CheckpointView best = r.finalBest();
                     if (best != null) {
                         Instant last = newest(newest(r.statusTime, best.time()), r.lastRecoveryAt);
                         if (!last.plus(evaluationTimeout).isAfter(now)) {
-                            out.add(new Stuck(RECOVERY_EVALUATION, s.id, id, null, best,
+                            out.add(new Stuck(
+                                    RECOVERY_EVALUATION,
+                                    s.id,
+                                    id,
+                                    null,
+                                    best,
                                     r.spec != null ? r.spec.datasetId() : datasetId,
                                     "FINISHED, no evaluation since " + last));
                         }
                     }
-                } else if (r.phase == RunPhase.PENDING && r.planned != null && datasetThere && pendingDue
+                } else if (r.phase == RunPhase.PENDING
+                        && r.planned != null
+                        && datasetThere
+                        && pendingDue
                         && r.recoveries(RECOVERY_PENDING) < maxRecoveries) {
-                    out.add(new Stuck(RECOVERY_PENDING, s.id, id, r.planned.specFor(datasetId), null, datasetId,
+                    out.add(new Stuck(
+                            RECOVERY_PENDING,
+                            s.id,
+                            id,
+                            r.planned.specFor(datasetId),
+                            null,
+                            datasetId,
                             "PENDING since " + s.submittedAt + " although dataset " + datasetId + " is there"));
                 }
             }
@@ -145,20 +176,33 @@ final class RunPlanner {
     /** The run's final best checkpoint and the dataset id, if its evaluation failed (a retry evaluates again). */
     Optional<Stuck> failedEvaluation(String runId) {
         RunEntry r = state.runs.get(runId);
-        if (r == null || r.phase != RunPhase.FINISHED || r.evaluation == null
-                || !"FAILED".equals(r.evaluation.status()) || r.finalBest() == null) {
+        if (r == null
+                || r.phase != RunPhase.FINISHED
+                || r.evaluation == null
+                || !"FAILED".equals(r.evaluation.status())
+                || r.finalBest() == null) {
             return Optional.empty();
         }
         StudyEntry s = r.studyId == null ? null : state.studies.get(r.studyId);
         String datasetId = r.spec != null ? r.spec.datasetId() : s == null ? null : state.datasetIdOf(s);
-        return Optional.of(new Stuck(RECOVERY_EVALUATION_RETRY, r.studyId, runId, null, r.finalBest(), datasetId,
+        return Optional.of(new Stuck(
+                RECOVERY_EVALUATION_RETRY,
+                r.studyId,
+                runId,
+                null,
+                r.finalBest(),
+                datasetId,
                 "evaluation failed: " + r.evaluation.reason()));
     }
 
     /** Runs of the study whose evaluation failed (a study retry evaluates them again). */
     List<String> failedEvaluations(String studyId) {
         StudyEntry s = state.studies.get(studyId);
-        return s == null ? List.of() : s.runIds.stream().filter(id -> failedEvaluation(id).isPresent()).toList();
+        return s == null
+                ? List.of()
+                : s.runIds.stream()
+                        .filter(id -> failedEvaluation(id).isPresent())
+                        .toList();
     }
 
     /**

@@ -1,32 +1,32 @@
 package io.softcifar.results.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.softcifar.contracts.events.CheckpointPublished;
 import io.softcifar.contracts.events.Correlation;
 import io.softcifar.contracts.events.DatasetFailed;
 import io.softcifar.contracts.events.DatasetReady;
 import io.softcifar.contracts.events.DatasetRequested;
 import io.softcifar.contracts.events.DatasetStatus;
 import io.softcifar.contracts.events.EventCodec;
-import io.softcifar.contracts.events.CheckpointPublished;
 import io.softcifar.contracts.events.EventEnvelope;
 import io.softcifar.contracts.events.StudySubmitted;
 import io.softcifar.contracts.events.TrainingCancelRequested;
 import io.softcifar.contracts.events.TrainingRequested;
 import io.softcifar.contracts.spec.FieldError;
 import io.softcifar.contracts.spec.RunSpec;
-import io.softcifar.contracts.topics.Topics;
-import io.softcifar.results.config.ResultsSettings;
-import io.softcifar.results.events.ViewFollower;
 import io.softcifar.contracts.study.Expansion;
 import io.softcifar.contracts.study.StudyExpander;
 import io.softcifar.contracts.study.StudyRequest;
+import io.softcifar.contracts.topics.Topics;
+import io.softcifar.results.config.ResultsSettings;
+import io.softcifar.results.events.ViewFollower;
 import io.softcifar.service.events.EventPublisher;
 import io.softcifar.service.kafka.KafkaSettings;
 import io.softcifar.storage.ObjectStore;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -105,12 +105,16 @@ public class StudyService {
         view = new ResultsView(expander);
         validator = new StudyValidator(expander, view, store);
         datasets = new DatasetMatcher(view, store);
-        for (String kind : List.of(ResultsView.RECOVERY_HEARTBEAT, ResultsView.RECOVERY_EVALUATION,
-                ResultsView.RECOVERY_PENDING, ResultsView.RECOVERY_EVALUATION_RETRY)) {
+        for (String kind : List.of(
+                ResultsView.RECOVERY_HEARTBEAT,
+                ResultsView.RECOVERY_EVALUATION,
+                ResultsView.RECOVERY_PENDING,
+                ResultsView.RECOVERY_EVALUATION_RETRY)) {
             recoveries(kind); // present at 0 from the start
         }
         view.addListener(change -> {
-            if (follower != null && follower.caughtUp().isDone()
+            if (follower != null
+                    && follower.caughtUp().isDone()
                     && (change.type().equals(DatasetReady.TYPE) || change.type().equals(DatasetFailed.TYPE))) {
                 coordinator.submit(this::startWaitingStudies);
             }
@@ -162,23 +166,33 @@ public class StudyService {
             if (EventCodec.toCanonicalJson(existing.get()).equals(EventCodec.toCanonicalJson(definition))) {
                 return new Submitted(expansion.studyId(), false);
             }
-            throw new StudyValidationException(409, List.of(new FieldError("id", "study '" + expansion.studyId()
-                    + "' exists with another definition; choose another id (or leave id out)")));
+            throw new StudyValidationException(
+                    409,
+                    List.of(new FieldError(
+                            "id",
+                            "study '" + expansion.studyId()
+                                    + "' exists with another definition; choose another id (or leave id out)")));
         }
         List<String> runIds = expansion.runs().stream().map(r -> r.runId()).toList();
-        EventEnvelope study = EventEnvelope.of(new StudySubmitted(expansion.studyId(), expansion.name(), definition,
-                runIds), new Correlation(expansion.studyId(), null, expansion.datasetId()));
+        EventEnvelope study = EventEnvelope.of(
+                new StudySubmitted(expansion.studyId(), expansion.name(), definition, runIds),
+                new Correlation(expansion.studyId(), null, expansion.datasetId()));
         publisher.publish(Topics.STUDIES, expansion.studyId(), study);
         view.apply(study);
         if (expansion.datasetSpec() != null) {
-            EventEnvelope ask = EventEnvelope.of(new DatasetRequested(expansion.studyId(), expansion.datasetSpec()),
+            EventEnvelope ask = EventEnvelope.of(
+                    new DatasetRequested(expansion.studyId(), expansion.datasetSpec()),
                     new Correlation(expansion.studyId(), null, null));
             publisher.publish(Topics.DATASET_REQUESTS, expansion.studyId(), ask);
-            LOG.infof("study %s: %d runs wait for their dataset (request %s)", expansion.studyId(), runIds.size(),
-                    expansion.studyId());
-        } else if (view.dataset(expansion.datasetId()).map(d -> d.status() == DatasetStatus.IMPORTING).orElse(false)) {
-            LOG.infof("study %s: %d runs wait for dataset %s (importing)", expansion.studyId(), runIds.size(),
-                    expansion.datasetId());
+            LOG.infof(
+                    "study %s: %d runs wait for their dataset (request %s)",
+                    expansion.studyId(), runIds.size(), expansion.studyId());
+        } else if (view.dataset(expansion.datasetId())
+                .map(d -> d.status() == DatasetStatus.IMPORTING)
+                .orElse(false)) {
+            LOG.infof(
+                    "study %s: %d runs wait for dataset %s (importing)",
+                    expansion.studyId(), runIds.size(), expansion.datasetId());
         } else {
             requestRuns(expansion.studyId(), expansion.datasetId());
         }
@@ -196,14 +210,15 @@ public class StudyService {
     }
 
     private void publishRequest(String studyId, String runId, RunSpec spec) {
-        EventEnvelope request = EventEnvelope.of(new TrainingRequested(runId, studyId, spec),
-                Correlation.ofRun(studyId, runId, spec.datasetId()));
+        EventEnvelope request = EventEnvelope.of(
+                new TrainingRequested(runId, studyId, spec), Correlation.ofRun(studyId, runId, spec.datasetId()));
         publisher.publish(Topics.TRAINING_REQUESTS, runId, request);
         view.apply(request);
     }
 
     private Counter recoveries(String kind) {
-        return Counter.builder("softcifar.results.recoveries").tag("kind", kind)
+        return Counter.builder("softcifar.results.recoveries")
+                .tag("kind", kind)
                 .description("runs re-requested or re-evaluated by the watchdog (or a retry of an evaluation)")
                 .register(registry);
     }
@@ -218,21 +233,32 @@ public class StudyService {
         if (stuck.checkpoint() != null) {
             ViewModel.CheckpointView c = stuck.checkpoint();
             // with the checkpoint's own fencing token: the evaluator would take an untokened copy for a stale one
-            event = EventEnvelope.of(new CheckpointPublished(stuck.runId(), c.epoch(), c.kind(), c.isFinal(), c.key(),
-                    c.sha256(), c.bytes(), c.fencingToken()), Correlation.ofRun(stuck.studyId(), stuck.runId(),
-                    stuck.datasetId()));
+            event = EventEnvelope.of(
+                    new CheckpointPublished(
+                            stuck.runId(),
+                            c.epoch(),
+                            c.kind(),
+                            c.isFinal(),
+                            c.key(),
+                            c.sha256(),
+                            c.bytes(),
+                            c.fencingToken()),
+                    Correlation.ofRun(stuck.studyId(), stuck.runId(), stuck.datasetId()));
             topic = Topics.CHECKPOINTS;
         } else {
-            event = EventEnvelope.of(new TrainingRequested(stuck.runId(), stuck.studyId(), stuck.spec()),
-                    Correlation.ofRun(stuck.studyId(), stuck.runId(), stuck.spec().datasetId()));
+            event = EventEnvelope.of(
+                    new TrainingRequested(stuck.runId(), stuck.studyId(), stuck.spec()),
+                    Correlation.ofRun(
+                            stuck.studyId(), stuck.runId(), stuck.spec().datasetId()));
             topic = Topics.TRAINING_REQUESTS;
         }
         publisher.publishRaw(topic, stuck.runId(), EventCodec.encode(event), Map.of(RECOVERY_HEADER, stuck.kind()));
         view.apply(event);
         view.recovered(event.eventId(), stuck.runId(), stuck.kind(), event.time());
         recoveries(stuck.kind()).increment();
-        LOG.warnf("recovery %s of run %s (study %s): %s; published %s %s", stuck.kind(), stuck.runId(),
-                stuck.studyId(), stuck.why(), event.type(), event.eventId());
+        LOG.warnf(
+                "recovery %s of run %s (study %s): %s; published %s %s",
+                stuck.kind(), stuck.runId(), stuck.studyId(), stuck.why(), event.type(), event.eventId());
     }
 
     /** Starts every waiting study whose dataset is ready now. Runs on the coordinator thread. */
@@ -264,13 +290,19 @@ public class StudyService {
             LOG.infof("study %s: retried %d runs and %d evaluations", studyId, runs.size(), evaluations.size());
             return all;
         }
-        if (runs.isEmpty() && view.datasetFailure(studyId).isPresent()
+        if (runs.isEmpty()
+                && view.datasetFailure(studyId).isPresent()
                 && view.pendingStudies().stream().anyMatch(p -> p.studyId().equals(studyId))) {
             ResultsView.PendingStudy p = view.pendingStudies().stream()
-                    .filter(s -> s.studyId().equals(studyId)).findFirst().orElseThrow();
+                    .filter(s -> s.studyId().equals(studyId))
+                    .findFirst()
+                    .orElseThrow();
             if (p.datasetSpec() != null) {
-                publisher.publish(Topics.DATASET_REQUESTS, studyId, EventEnvelope.of(
-                        new DatasetRequested(studyId, p.datasetSpec()), new Correlation(studyId, null, null)));
+                publisher.publish(
+                        Topics.DATASET_REQUESTS,
+                        studyId,
+                        EventEnvelope.of(
+                                new DatasetRequested(studyId, p.datasetSpec()), new Correlation(studyId, null, null)));
             }
         }
         LOG.infof("study %s: retried %d runs", studyId, runs.size());
@@ -298,7 +330,8 @@ public class StudyService {
     public void cancelRun(String runId, String reason) {
         RunSpec spec = view.run(runId).map(r -> r.spec()).orElse(null);
         String studyId = view.run(runId).map(r -> r.studyId()).orElse(null);
-        EventEnvelope cancel = EventEnvelope.of(new TrainingCancelRequested(runId, reason),
+        EventEnvelope cancel = EventEnvelope.of(
+                new TrainingCancelRequested(runId, reason),
                 Correlation.ofRun(studyId, runId, spec == null ? null : spec.datasetId()));
         publisher.publish(Topics.TRAINING_CONTROL, runId, cancel);
         view.apply(cancel);
@@ -315,8 +348,9 @@ public class StudyService {
         try {
             follower.caughtUp().get(settings.rebuildTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-            throw new ViewNotReadyException("the results view is not rebuilt from Kafka yet (" + e.getMessage()
-                    + "); try again in a moment", e);
+            throw new ViewNotReadyException(
+                    "the results view is not rebuilt from Kafka yet (" + e.getMessage() + "); try again in a moment",
+                    e);
         }
     }
 }

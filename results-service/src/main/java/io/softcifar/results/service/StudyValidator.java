@@ -40,7 +40,9 @@ final class StudyValidator {
     Expansion validated(StudyRequest request) {
         StudyExpander.Result result = expander.expand(request);
         List<FieldError> errors = new ArrayList<>(result.errors());
-        if (request != null && request.datasetId() != null && request.dataset() == null
+        if (request != null
+                && request.datasetId() != null
+                && request.dataset() == null
                 && ObjectKeys.isValidId(request.datasetId())) {
             errors.addAll(checkDatasetId(request.datasetId(), result.expansion()));
         }
@@ -54,8 +56,10 @@ final class StudyValidator {
     private List<FieldError> checkDatasetId(String datasetId, Expansion expansion) {
         Optional<ResultsView.DatasetView> known = view.dataset(datasetId);
         if (known.isPresent() && known.get().status() == DatasetStatus.FAILED) {
-            return List.of(new FieldError("datasetId", "dataset '" + datasetId + "' failed to build: "
-                    + known.get().reason() + "; submit its spec again in \"dataset\""));
+            return List.of(new FieldError(
+                    "datasetId",
+                    "dataset '" + datasetId + "' failed to build: "
+                            + known.get().reason() + "; submit its spec again in \"dataset\""));
         }
         if (known.isEmpty()) {
             boolean inBucket;
@@ -66,19 +70,27 @@ final class StudyValidator {
                 LOG.warnf("cannot ask the object store for dataset %s: %s", datasetId, e.getMessage());
             }
             if (!inBucket) {
-                return List.of(new FieldError("datasetId", "no dataset '" + datasetId + "' (not on "
-                        + Topics.DATASET_STATE + ", no manifest in the bucket): import it first (POST /api/datasets "
-                        + "on the dataset-service) or give its spec in \"dataset\""));
+                return List.of(new FieldError(
+                        "datasetId",
+                        "no dataset '" + datasetId + "' (not on "
+                                + Topics.DATASET_STATE
+                                + ", no manifest in the bucket): import it first (POST /api/datasets "
+                                + "on the dataset-service) or give its spec in \"dataset\""));
             }
             return List.of();
         }
-        if (expansion != null && known.get().summary() != null && known.get().summary().seeds() != null) {
+        if (expansion != null
+                && known.get().summary() != null
+                && known.get().summary().seeds() != null) {
             List<Long> missing = expansion.seeds().stream()
-                    .filter(s -> !known.get().summary().seeds().contains(s)).toList();
+                    .filter(s -> !known.get().summary().seeds().contains(s))
+                    .toList();
             if (!missing.isEmpty()) {
-                return List.of(new FieldError("seeds", "dataset '" + datasetId + "' was built for seeds "
-                        + known.get().summary().seeds() + ", not " + missing
-                        + ": use those seeds or build a dataset with them"));
+                return List.of(new FieldError(
+                        "seeds",
+                        "dataset '" + datasetId + "' was built for seeds "
+                                + known.get().summary().seeds() + ", not " + missing
+                                + ": use those seeds or build a dataset with them"));
             }
         }
         return List.of();

@@ -51,10 +51,21 @@ final class ViewQueries {
         List<StudySummary> list = new ArrayList<>();
         for (StudyEntry s : state.studies.values()) {
             List<RunEntry> rs = s.runIds.stream().map(state.runs::get).toList();
-            list.add(new StudySummary(s.id, s.name, s.submittedAt, state.datasetIdOf(s), datasetStatusOf(s), rs.size(),
-                    byPhase(rs), (int) rs.stream().filter(RunEntry::isEvaluated).count(),
-                    s.expansion == null ? List.of() : s.expansion.configurations().stream()
-                            .map(c -> c.spec().method()).distinct().toList()));
+            list.add(new StudySummary(
+                    s.id,
+                    s.name,
+                    s.submittedAt,
+                    state.datasetIdOf(s),
+                    datasetStatusOf(s),
+                    rs.size(),
+                    byPhase(rs),
+                    (int) rs.stream().filter(RunEntry::isEvaluated).count(),
+                    s.expansion == null
+                            ? List.of()
+                            : s.expansion.configurations().stream()
+                                    .map(c -> c.spec().method())
+                                    .distinct()
+                                    .toList()));
         }
         list.sort(Comparator.comparing(StudySummary::submittedAt).reversed());
         return list;
@@ -69,13 +80,27 @@ final class ViewQueries {
         List<ConfigurationView> configurations = new ArrayList<>();
         if (s.expansion != null) {
             for (Configuration c : s.expansion.configurations()) {
-                configurations.add(new ConfigurationView(c.key(), c.label(), rs.stream()
-                        .filter(r -> c.key().equals(r.configKey)).map(r -> r.runId).toList()));
+                configurations.add(new ConfigurationView(
+                        c.key(),
+                        c.label(),
+                        rs.stream()
+                                .filter(r -> c.key().equals(r.configKey))
+                                .map(r -> r.runId)
+                                .toList()));
             }
         }
-        return Optional.of(new StudyDetail(s.id, s.name, s.submittedAt, state.datasetIdOf(s), datasetStatusOf(s),
-                datasetReasonOf(s), s.definition, s.expansion == null ? List.of() : s.expansion.seeds(),
-                configurations, rs.stream().map(state::statusView).toList(), byPhase(rs)));
+        return Optional.of(new StudyDetail(
+                s.id,
+                s.name,
+                s.submittedAt,
+                state.datasetIdOf(s),
+                datasetStatusOf(s),
+                datasetReasonOf(s),
+                s.definition,
+                s.expansion == null ? List.of() : s.expansion.seeds(),
+                configurations,
+                rs.stream().map(state::statusView).toList(),
+                byPhase(rs)));
     }
 
     Optional<RunDetail> run(String runId) {
@@ -84,36 +109,59 @@ final class ViewQueries {
             return Optional.empty();
         }
         StudyEntry s = r.studyId == null ? null : state.studies.get(r.studyId);
-        RunSpec spec = r.spec != null ? r.spec
-                : r.planned != null ? r.planned.specFor(s == null || state.datasetIdOf(s) == null
-                        ? StudyExpander.DATASET_PLACEHOLDER : state.datasetIdOf(s)) : null;
-        return Optional.of(new RunDetail(r.runId, r.studyId, r.configKey, state.labelOf(r), r.seed, spec, r.phase,
-                r.epoch, r.epochs, r.eta, r.reason, r.attempts, r.statusTime,
-                List.copyOf(r.progress.values()), List.copyOf(r.checkpoints.values()), r.finished, r.evaluation,
+        RunSpec spec = r.spec != null
+                ? r.spec
+                : r.planned != null
+                        ? r.planned.specFor(
+                                s == null || state.datasetIdOf(s) == null
+                                        ? StudyExpander.DATASET_PLACEHOLDER
+                                        : state.datasetIdOf(s))
+                        : null;
+        return Optional.of(new RunDetail(
+                r.runId,
+                r.studyId,
+                r.configKey,
+                state.labelOf(r),
+                r.seed,
+                spec,
+                r.phase,
+                r.epoch,
+                r.epochs,
+                r.eta,
+                r.reason,
+                r.attempts,
+                r.statusTime,
+                List.copyOf(r.progress.values()),
+                List.copyOf(r.checkpoints.values()),
+                r.finished,
+                r.evaluation,
                 Collections.unmodifiableMap(new TreeMap<>(r.recoveries)),
                 spec == null ? null : spec.withDefaults(),
-                new ViewModel.ProvenanceView(r.trainingProvenance,
-                        r.isEvaluated() ? r.evaluationProvenance : null)));
+                new ViewModel.ProvenanceView(r.trainingProvenance, r.isEvaluated() ? r.evaluationProvenance : null)));
     }
 
     Optional<DatasetView> dataset(String datasetId) {
         DatasetEntry d = state.datasets.get(datasetId);
-        return d == null ? Optional.empty() : Optional.of(new DatasetView(d.id, d.status, d.summary, d.readyAt,
-                d.reason));
+        return d == null
+                ? Optional.empty()
+                : Optional.of(new DatasetView(d.id, d.status, d.summary, d.readyAt, d.reason));
     }
 
     /** Ready datasets, newest first. */
     List<DatasetView> readyDatasets() {
-        return state.datasets.values().stream().filter(d -> d.status == DatasetStatus.READY)
+        return state.datasets.values().stream()
+                .filter(d -> d.status == DatasetStatus.READY)
                 .sorted(Comparator.comparing((DatasetEntry d) -> d.readyAt).reversed())
-                .map(d -> new DatasetView(d.id, d.status, d.summary, d.readyAt, d.reason)).toList();
+                .map(d -> new DatasetView(d.id, d.status, d.summary, d.readyAt, d.reason))
+                .toList();
     }
 
     String datasetStatusOf(StudyEntry s) {
         String id = state.datasetIdOf(s);
         if (id != null) {
             DatasetEntry d = state.datasets.get(id);
-            return d == null ? (s.runIds.stream().anyMatch(r -> state.runs.get(r).requested) ? "READY" : "UNKNOWN")
+            return d == null
+                    ? (s.runIds.stream().anyMatch(r -> state.runs.get(r).requested) ? "READY" : "UNKNOWN")
                     : d.status.name();
         }
         return state.datasetFailures.containsKey(s.id) ? "FAILED" : "REQUESTED";

@@ -36,6 +36,7 @@ final class ViewState {
     final Map<String, DatasetEntry> datasets = new LinkedHashMap<>();
     /** dataset-failed events by request id (a study's dataset request id is its study id). */
     final Map<String, DatasetFailed> datasetFailures = new LinkedHashMap<>();
+
     final Set<String> seenRequests = new HashSet<>();
     final Set<String> seenRecoveries = new HashSet<>();
     /** Stale lease-holder events ignored, by event type. */
@@ -72,13 +73,27 @@ final class ViewState {
         if (s == null || s.expansion == null || r.configKey == null) {
             return null;
         }
-        return s.expansion.configurations().stream().filter(c -> c.key().equals(r.configKey)).map(Configuration::label)
-                .findFirst().orElse(null);
+        return s.expansion.configurations().stream()
+                .filter(c -> c.key().equals(r.configKey))
+                .map(Configuration::label)
+                .findFirst()
+                .orElse(null);
     }
 
     RunStatusView statusView(RunEntry r) {
-        return new RunStatusView(r.runId, r.configKey, labelOf(r), r.seed == null ? -1 : r.seed, r.phase, r.epoch,
-                r.epochs, r.phase.isTerminal() ? null : r.eta, r.reason, r.isEvaluated(), r.attempts, r.statusTime,
+        return new RunStatusView(
+                r.runId,
+                r.configKey,
+                labelOf(r),
+                r.seed == null ? -1 : r.seed,
+                r.phase,
+                r.epoch,
+                r.epochs,
+                r.phase.isTerminal() ? null : r.eta,
+                r.reason,
+                r.isEvaluated(),
+                r.attempts,
+                r.statusTime,
                 r.recoveries.values().stream().mapToInt(Integer::intValue).sum());
     }
 
@@ -123,6 +138,7 @@ final class ViewState {
         Instant cancelRequestedAt;
         /** The newest fencing token seen on the run's lease-holder events (0: none, or none stamped). */
         long fencingToken;
+
         final Map<Integer, ProgressPoint> progress = new TreeMap<>();
         final Map<String, CheckpointView> checkpoints = new LinkedHashMap<>();
         FinishedView finished;
@@ -131,6 +147,7 @@ final class ViewState {
         Provenance evaluationProvenance;
         /** The watchdog's recoveries of this run by kind, and the time of the newest. */
         final Map<String, Integer> recoveries = new TreeMap<>();
+
         Instant lastRecoveryAt;
 
         RunEntry(String runId) {
@@ -160,7 +177,8 @@ final class ViewState {
         CheckpointView finalBest() {
             CheckpointView best = null;
             for (CheckpointView c : checkpoints.values()) {
-                if (c.isFinal() && CheckpointPublished.KIND_BEST.equals(c.kind())
+                if (c.isFinal()
+                        && CheckpointPublished.KIND_BEST.equals(c.kind())
                         && (best == null || !c.time().isBefore(best.time()))) {
                     best = c;
                 }

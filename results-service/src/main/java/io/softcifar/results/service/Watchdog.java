@@ -58,9 +58,10 @@ public class Watchdog {
         service.follower().caughtUp().thenRun(() -> {
             long every = w.interval().toMillis();
             timer.scheduleWithFixedDelay(this::check, every, every, TimeUnit.MILLISECONDS);
-            LOG.infof("watchdog: every %s; heartbeat timeout %s, evaluation timeout %s, pending grace %s, at most %d"
-                    + " recoveries per run and kind", w.interval(), w.heartbeatTimeout(), w.evaluationTimeout(),
-                    w.pendingGrace(), w.maxRecoveries());
+            LOG.infof(
+                    "watchdog: every %s; heartbeat timeout %s, evaluation timeout %s, pending grace %s, at most %d"
+                            + " recoveries per run and kind",
+                    w.interval(), w.heartbeatTimeout(), w.evaluationTimeout(), w.pendingGrace(), w.maxRecoveries());
         });
     }
 
@@ -72,13 +73,19 @@ public class Watchdog {
     void check() {
         try {
             ResultsSettings.Watchdog w = settings.watchdog();
-            for (ResultsView.Stuck stuck : service.view().stuck(Instant.now(), w.heartbeatTimeout(),
-                    w.evaluationTimeout(), w.pendingGrace(), w.maxRecoveries())) {
+            for (ResultsView.Stuck stuck : service.view()
+                    .stuck(
+                            Instant.now(),
+                            w.heartbeatTimeout(),
+                            w.evaluationTimeout(),
+                            w.pendingGrace(),
+                            w.maxRecoveries())) {
                 try {
                     service.recover(stuck);
                 } catch (RuntimeException e) {
-                    LOG.warnf("watchdog: recovering run %s (%s) failed, next pass tries again: %s", stuck.runId(),
-                            stuck.kind(), e.getMessage());
+                    LOG.warnf(
+                            "watchdog: recovering run %s (%s) failed, next pass tries again: %s",
+                            stuck.runId(), stuck.kind(), e.getMessage());
                 }
             }
         } catch (RuntimeException e) {

@@ -31,10 +31,14 @@ public class OodScoresTest {
 
     /** The dump's score files of {@code runId} for the hand-worked example: test 0, 0.1, 0.5, 1; SVHN 0.2, 0.3, 0.9. */
     public static void putExampleScores(io.softcifar.storage.ObjectStore store, String runId) {
-        store.putBytes(io.softcifar.contracts.storage.ObjectKeys.evaluationFile(runId, "test_native_scores.npy"),
-                npy("<f4", "(4,)", floats(0f, 0.1f, 0.5f, 1f)), "application/octet-stream");
-        store.putBytes(io.softcifar.contracts.storage.ObjectKeys.evaluationFile(runId, "ood_svhn_native_scores.npy"),
-                npy("<f4", "(3,)", floats(0.2f, 0.3f, 0.9f)), "application/octet-stream");
+        store.putBytes(
+                io.softcifar.contracts.storage.ObjectKeys.evaluationFile(runId, "test_native_scores.npy"),
+                npy("<f4", "(4,)", floats(0f, 0.1f, 0.5f, 1f)),
+                "application/octet-stream");
+        store.putBytes(
+                io.softcifar.contracts.storage.ObjectKeys.evaluationFile(runId, "ood_svhn_native_scores.npy"),
+                npy("<f4", "(3,)", floats(0.2f, 0.3f, 0.9f)),
+                "application/octet-stream");
     }
 
     public static byte[] floats(float... values) {
@@ -56,8 +60,8 @@ public class OodScoresTest {
         // scores 0, 0.1, 0.5, 1 (test) and 0.2, 0.3, 0.9 (OOD): range [0, 1], 4 bins of 0.25;
         // test: 0 and 0.1 in bin 0, 0.5 in bin 2, 1 in the last bin (upper edge included) → 2, 0, 1, 1
         // OOD: 0.2 → 0, 0.3 → 1, 0.9 → 3 → 1, 1, 0, 1
-        OodScores.Histogram h = OodScores.histogram("svhn", new float[] {0f, 0.1f, 0.5f, 1f},
-                new float[] {0.2f, 0.3f, 0.9f}, 4);
+        OodScores.Histogram h =
+                OodScores.histogram("svhn", new float[] {0f, 0.1f, 0.5f, 1f}, new float[] {0.2f, 0.3f, 0.9f}, 4);
         assertThat(h.edges()).containsExactly(0.0, 0.25, 0.5, 0.75, 1.0);
         assertThat(h.inDistribution()).containsExactly(2, 0, 1, 1);
         assertThat(h.outOfDistribution()).containsExactly(1, 1, 0, 1);

@@ -25,20 +25,39 @@ class ComparisonFormatsProvenanceTest {
 
     /** A CPU model with a comma and a quote, as a hostile /proc/cpuinfo could have it. */
     static Provenance cpu(String configHash) {
-        RunSpec spec = configHash == null ? null : RunSpec.builder("ds", "basic", "soft").build().withDefaults();
-        return new Provenance("0.1.0", COMMIT, false, "0.33.0", "2.5.1", "cpu", "Xeon, \"Gold\" 6230", null, 2,
-                "17.0.13", "Linux", spec, configHash, MANIFEST);
+        RunSpec spec = configHash == null
+                ? null
+                : RunSpec.builder("ds", "basic", "soft").build().withDefaults();
+        return new Provenance(
+                "0.1.0",
+                COMMIT,
+                false,
+                "0.33.0",
+                "2.5.1",
+                "cpu",
+                "Xeon, \"Gold\" 6230",
+                null,
+                2,
+                "17.0.13",
+                "Linux",
+                spec,
+                configHash,
+                MANIFEST);
     }
 
     static Comparison comparison() {
         Provenance evaluator = cpu(null);
-        return Comparison.of(new ComparisonInput("st", "quoting", List.of(
-                new ComparisonInput.Config("a", "basic, \"soft\""),
-                new ComparisonInput.Config("b", "two\nlines")), List.of(
-                        new ComparisonInput.Run("a0", "a", 0, "FINISHED", null, Map.of("test/accuracy", 0.5),
-                                cpu("aaaa"), evaluator),
-                        new ComparisonInput.Run("a1", "a", 1, "FINISHED", null, Map.of("test/accuracy", 0.75),
-                                cpu("bbbb"), evaluator),
+        return Comparison.of(new ComparisonInput(
+                "st",
+                "quoting",
+                List.of(
+                        new ComparisonInput.Config("a", "basic, \"soft\""),
+                        new ComparisonInput.Config("b", "two\nlines")),
+                List.of(
+                        new ComparisonInput.Run(
+                                "a0", "a", 0, "FINISHED", null, Map.of("test/accuracy", 0.5), cpu("aaaa"), evaluator),
+                        new ComparisonInput.Run(
+                                "a1", "a", 1, "FINISHED", null, Map.of("test/accuracy", 0.75), cpu("bbbb"), evaluator),
                         new ComparisonInput.Run("b0", "b", 0, "FAILED", "out of memory", null, null, null))));
     }
 
@@ -50,13 +69,15 @@ class ComparisonFormatsProvenanceTest {
         for (int i = 0; i < 12; i++) {
             String id = "r" + (char) ('a' + (i * 7) % 12); // ra, rh, rc, rj, … (not sorted)
             ids.add(id);
-            runs.add(new ComparisonInput.Run(id, "a", i, "FINISHED", null, Map.of("test/accuracy", 0.5),
-                    cpu("hash-" + id), null));
+            runs.add(new ComparisonInput.Run(
+                    id, "a", i, "FINISHED", null, Map.of("test/accuracy", 0.5), cpu("hash-" + id), null));
         }
-        Comparison c = Comparison.of(new ComparisonInput("st", "order", List.of(new ComparisonInput.Config("a", "a")),
-                runs));
-        assertThat(c.provenance()).singleElement().satisfies(g ->
-                assertThat(List.copyOf(g.configurationSha256().keySet())).isEqualTo(ids));
+        Comparison c =
+                Comparison.of(new ComparisonInput("st", "order", List.of(new ComparisonInput.Config("a", "a")), runs));
+        assertThat(c.provenance())
+                .singleElement()
+                .satisfies(g -> assertThat(List.copyOf(g.configurationSha256().keySet()))
+                        .isEqualTo(ids));
     }
 
     @Test
@@ -77,8 +98,13 @@ class ComparisonFormatsProvenanceTest {
 
     @Test
     void csvParsesBackToTheSameFields() throws IOException {
-        try (CSVParser parser = CSVParser.parse(new StringReader(ComparisonFormats.csv(comparison())),
-                CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get())) {
+        try (CSVParser parser = CSVParser.parse(
+                new StringReader(ComparisonFormats.csv(comparison())),
+                CSVFormat.RFC4180
+                        .builder()
+                        .setHeader()
+                        .setSkipHeaderRecord(true)
+                        .get())) {
             assertThat(parser.getHeaderNames()).containsExactlyElementsOf(ComparisonFormats.CSV_HEADER);
             List<CSVRecord> records = parser.getRecords();
             assertThat(records).hasSize(2);
@@ -100,12 +126,13 @@ class ComparisonFormatsProvenanceTest {
         assertThat(groups).extracting(ProvenanceGroup::stage).containsExactly("training", "evaluation");
         assertThat(groups).allSatisfy(g -> {
             assertThat(g.runIds()).containsExactly("a0", "a1"); // b0 failed: not in the numbers
-            assertThat(g.environment()).isEqualTo(
-                    "0.1.0 (git 9c5e61a8b29d), DJL 0.33.0, PyTorch 2.5.1, cpu Xeon, \"Gold\" 6230, 2 threads");
+            assertThat(g.environment())
+                    .isEqualTo(
+                            "0.1.0 (git 9c5e61a8b29d), DJL 0.33.0, PyTorch 2.5.1, cpu Xeon, \"Gold\" 6230, 2 threads");
             assertThat(g.datasetManifestSha256()).isEqualTo(MANIFEST);
         });
-        assertThat(groups.get(0).configurationSha256()).containsExactlyInAnyOrderEntriesOf(
-                Map.of("a0", "aaaa", "a1", "bbbb"));
+        assertThat(groups.get(0).configurationSha256())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("a0", "aaaa", "a1", "bbbb"));
         assertThat(groups.get(1).configurationSha256()).isEmpty();
     }
 
@@ -114,20 +141,25 @@ class ComparisonFormatsProvenanceTest {
         String md = ComparisonFormats.markdown(comparison());
         String env = "0.1.0 (git 9c5e61a8b29d), DJL 0.33.0, PyTorch 2.5.1, cpu Xeon, \"Gold\" 6230, 2 threads,"
                 + " dataset manifest sha256 10d6ebbe040c";
-        assertThat(md).endsWith("\nProvenance (2 environments):\n\n"
-                + "- training: " + env + ": `a0`, `a1`\n"
-                + "- evaluation: " + env + ": `a0`, `a1`\n");
+        assertThat(md)
+                .endsWith("\nProvenance (2 environments):\n\n"
+                        + "- training: " + env + ": `a0`, `a1`\n"
+                        + "- evaluation: " + env + ": `a0`, `a1`\n");
         assertThat(md.indexOf("Provenance")).isGreaterThan(md.indexOf("Missing runs"));
 
         String tex = ComparisonFormats.latex(comparison());
-        assertThat(tex).endsWith("\\end{tabular}\n% missing runs (1): b0 FAILED\n"
-                + "% provenance, training: " + env + ": a0, a1\n"
-                + "% provenance, evaluation: " + env + ": a0, a1\n");
+        assertThat(tex)
+                .endsWith("\\end{tabular}\n% missing runs (1): b0 FAILED\n"
+                        + "% provenance, training: " + env + ": a0, a1\n"
+                        + "% provenance, evaluation: " + env + ": a0, a1\n");
     }
 
     @Test
     void runsWithoutProvenanceAddNothing() {
-        Comparison c = Comparison.of(new ComparisonInput("st", "old", List.of(new ComparisonInput.Config("a", "a")),
+        Comparison c = Comparison.of(new ComparisonInput(
+                "st",
+                "old",
+                List.of(new ComparisonInput.Config("a", "a")),
                 List.of(new ComparisonInput.Run("a0", "a", 0, "FINISHED", null, Map.of("test/accuracy", 0.5)))));
 
         assertThat(c.provenance()).isEmpty();

@@ -12,22 +12,71 @@ import org.junit.jupiter.api.Test;
 class ComparisonTest {
 
     private static ComparisonInput input() {
-        return new ComparisonInput("st", "hand", List.of(
-                new ComparisonInput.Config("a", "basic, soft"),
-                new ComparisonInput.Config("b", "basic, hard")),
+        return new ComparisonInput(
+                "st",
+                "hand",
+                List.of(new ComparisonInput.Config("a", "basic, soft"), new ComparisonInput.Config("b", "basic, hard")),
                 List.of(
-                        new ComparisonInput.Run("a0", "a", 0, "FINISHED", null,
-                                Map.of("test/accuracy", 0.80, "test/ece", 0.05, "ood/svhn_auroc", 0.70,
-                                        "fgsm/0.005_decrease", 0.30)),
-                        new ComparisonInput.Run("a1", "a", 1, "FINISHED", null,
-                                Map.of("test/accuracy", 0.84, "test/ece", 0.07, "ood/svhn_auroc", 0.74,
-                                        "fgsm/0.005_decrease", 0.34)),
-                        new ComparisonInput.Run("b0", "b", 0, "FINISHED", null,
-                                Map.of("test/accuracy", 0.70, "test/ece", 0.02, "ood/svhn_auroc", 0.60,
-                                        "fgsm/0.005_decrease", 0.40)),
-                        new ComparisonInput.Run("b1", "b", 1, "FINISHED", null,
-                                Map.of("test/accuracy", 0.76, "test/ece", 0.04, "ood/svhn_auroc", 0.62,
-                                        "fgsm/0.005_decrease", 0.44)),
+                        new ComparisonInput.Run(
+                                "a0",
+                                "a",
+                                0,
+                                "FINISHED",
+                                null,
+                                Map.of(
+                                        "test/accuracy",
+                                        0.80,
+                                        "test/ece",
+                                        0.05,
+                                        "ood/svhn_auroc",
+                                        0.70,
+                                        "fgsm/0.005_decrease",
+                                        0.30)),
+                        new ComparisonInput.Run(
+                                "a1",
+                                "a",
+                                1,
+                                "FINISHED",
+                                null,
+                                Map.of(
+                                        "test/accuracy",
+                                        0.84,
+                                        "test/ece",
+                                        0.07,
+                                        "ood/svhn_auroc",
+                                        0.74,
+                                        "fgsm/0.005_decrease",
+                                        0.34)),
+                        new ComparisonInput.Run(
+                                "b0",
+                                "b",
+                                0,
+                                "FINISHED",
+                                null,
+                                Map.of(
+                                        "test/accuracy",
+                                        0.70,
+                                        "test/ece",
+                                        0.02,
+                                        "ood/svhn_auroc",
+                                        0.60,
+                                        "fgsm/0.005_decrease",
+                                        0.40)),
+                        new ComparisonInput.Run(
+                                "b1",
+                                "b",
+                                1,
+                                "FINISHED",
+                                null,
+                                Map.of(
+                                        "test/accuracy",
+                                        0.76,
+                                        "test/ece",
+                                        0.04,
+                                        "ood/svhn_auroc",
+                                        0.62,
+                                        "fgsm/0.005_decrease",
+                                        0.44)),
                         new ComparisonInput.Run("b2", "b", 2, "FAILED", "out of memory", null)));
     }
 
@@ -47,8 +96,11 @@ class ComparisonTest {
         assertThat(b.metrics().get("test/ece").mean()).isCloseTo(0.03, within(1e-12));
         assertThat(b.metrics().get("test/ece").stdErr()).isCloseTo(0.01, within(1e-12));
         // best: higher accuracy and AUROC (a), lower ECE (b), lower FGSM decrease (a: 0.32 < 0.42)
-        assertThat(c.best()).containsEntry("test/accuracy", "a").containsEntry("ood/svhn_auroc", "a")
-                .containsEntry("test/ece", "b").containsEntry("fgsm/0.005_decrease", "a");
+        assertThat(c.best())
+                .containsEntry("test/accuracy", "a")
+                .containsEntry("ood/svhn_auroc", "a")
+                .containsEntry("test/ece", "b")
+                .containsEntry("fgsm/0.005_decrease", "a");
         assertThat(a.metrics().get("test/accuracy").best()).isTrue();
         assertThat(b.metrics().get("test/ece").best()).isTrue();
         // the failed run is listed, not dropped
@@ -63,7 +115,8 @@ class ComparisonTest {
 
     @Test
     void threeSeedsAndOneSeed() {
-        // 0.1, 0.2, 0.6: mean 0.3; squares 0.04 + 0.01 + 0.09 = 0.14; var 0.07; std 0.2645751; SE 0.2645751/√3 = 0.1527525
+        // 0.1, 0.2, 0.6: mean 0.3; squares 0.04 + 0.01 + 0.09 = 0.14; var 0.07; std 0.2645751; SE 0.2645751/√3 =
+        // 0.1527525
         SeedStats s = SeedStats.of(List.of(0.1, 0.2, 0.6));
         assertThat(s.mean()).isCloseTo(0.3, within(1e-12));
         assertThat(s.std()).isCloseTo(0.2645751311, within(1e-9));
@@ -103,23 +156,44 @@ class ComparisonTest {
 
     @Test
     void anUnknownMetricIsComparedButNeverBest() {
-        Comparison c = Comparison.of(new ComparisonInput("st", "x", List.of(new ComparisonInput.Config("a", "a"),
-                new ComparisonInput.Config("b", "b")), List.of(
+        Comparison c = Comparison.of(new ComparisonInput(
+                "st",
+                "x",
+                List.of(new ComparisonInput.Config("a", "a"), new ComparisonInput.Config("b", "b")),
+                List.of(
                         new ComparisonInput.Run("a0", "a", 0, "FINISHED", null, Map.of("test/something", 1.0)),
                         new ComparisonInput.Run("b0", "b", 0, "FINISHED", null, Map.of("test/something", 2.0)))));
         assertThat(c.directions()).containsExactly(Map.entry("test/something", MetricDirection.UNKNOWN));
         assertThat(c.best()).isEmpty();
-        assertThat(c.configurations().get(1).metrics().get("test/something").mean()).isEqualTo(2.0);
+        assertThat(c.configurations().get(1).metrics().get("test/something").mean())
+                .isEqualTo(2.0);
         assertThat(ComparisonFormats.csv(c)).contains("a,a,test/something,unknown,1,1.0,,,false,");
     }
 
     @Test
     void anotherOodSetAndEpsilonFillTheReferenceColumns() {
         // no svhn and no ε = 0.005: the first name of each catalogue family, formatted like the default one
-        Comparison c = Comparison.of(new ComparisonInput("st", "x", List.of(new ComparisonInput.Config("a", "a")),
-                List.of(new ComparisonInput.Run("a0", "a", 0, "FINISHED", null, Map.of("test/accuracy", 0.5,
-                        "ood/cifar100_auroc", 0.625, "ood/cifar100_auroc_max_prob", 0.125, "test/ece", 0.25,
-                        "fgsm/0.01_decrease", 0.375)))));
+        Comparison c = Comparison.of(new ComparisonInput(
+                "st",
+                "x",
+                List.of(new ComparisonInput.Config("a", "a")),
+                List.of(new ComparisonInput.Run(
+                        "a0",
+                        "a",
+                        0,
+                        "FINISHED",
+                        null,
+                        Map.of(
+                                "test/accuracy",
+                                0.5,
+                                "ood/cifar100_auroc",
+                                0.625,
+                                "ood/cifar100_auroc_max_prob",
+                                0.125,
+                                "test/ece",
+                                0.25,
+                                "fgsm/0.01_decrease",
+                                0.375)))));
         assertThat(ComparisonFormats.markdown(c))
                 .contains("| configuration | accuracy % | OOD AUROC | ECE | FGSM attack decrease | n |")
                 .contains("| a | **50.000** | **0.625** | **0.2500** | **0.3750** | 1 |");
@@ -131,8 +205,12 @@ class ComparisonTest {
         String md = ComparisonFormats.markdown(c);
         assertThat(md).contains("| configuration | accuracy % | OOD AUROC | ECE | FGSM attack decrease | n |");
         // a: accuracy 82.000 ± 2.000 (%), AUROC 0.72 ± 0.02, ECE 0.06 ± 0.01, FGSM 0.32 ± 0.02
-        assertThat(md).contains("| basic, soft | **82.000 ± 2.000** | **0.720 ± 0.0200** | 0.0600 ± 0.0100 | **0.3200 ± 0.0200** | 2 |");
-        assertThat(md).contains("| basic, hard | 73.000 ± 3.000 | 0.610 ± 0.0100 | **0.0300 ± 0.0100** | 0.4200 ± 0.0200 | 2 |");
+        assertThat(md)
+                .contains(
+                        "| basic, soft | **82.000 ± 2.000** | **0.720 ± 0.0200** | 0.0600 ± 0.0100 | **0.3200 ± 0.0200** | 2 |");
+        assertThat(md)
+                .contains(
+                        "| basic, hard | 73.000 ± 3.000 | 0.610 ± 0.0100 | **0.0300 ± 0.0100** | 0.4200 ± 0.0200 | 2 |");
         assertThat(md).contains("`b2` (basic, hard, seed 2): FAILED — out of memory");
         String tex = ComparisonFormats.latex(c);
         assertThat(tex).contains("configuration & accuracy \\% & OOD AUROC & ECE & FGSM attack decrease & $n$ \\\\");
@@ -143,6 +221,7 @@ class ComparisonTest {
                 .startsWith("configuration,configKey,metric,direction,n,mean,std,stdErr,best,missingRuns,");
         assertThat(csv).contains("\"basic, hard\",b,test/ece,lower,2,");
         // missingRuns, then the seven provenance columns (empty: these runs carry none)
-        assertThat(csv.lines().filter(l -> l.contains(",b,")).allMatch(l -> l.endsWith(",b2,,,,,,,"))).isTrue();
+        assertThat(csv.lines().filter(l -> l.contains(",b,")).allMatch(l -> l.endsWith(",b2,,,,,,,")))
+                .isTrue();
     }
 }

@@ -3,11 +3,11 @@ package io.softcifar.results.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.softcifar.contracts.topics.Topics;
-import io.softcifar.results.service.ResultsView;
 import io.softcifar.contracts.study.StudyExpander;
-import io.softcifar.service.kafka.TopicInitializer;
+import io.softcifar.contracts.topics.Topics;
 import io.softcifar.infra.local.EmbeddedKafka;
+import io.softcifar.results.service.ResultsView;
+import io.softcifar.service.kafka.TopicInitializer;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +36,8 @@ class ViewFollowerStartIT {
             assertThat(follower.isRunning()).isTrue();
             assertThat(follower.caughtUp()).isNotDone();
 
-            try (EmbeddedKafka kafka = EmbeddedKafka.builder().optDataDir(data).optBrokerPort(port).start()) {
+            try (EmbeddedKafka kafka =
+                    EmbeddedKafka.builder().optDataDir(data).optBrokerPort(port).start()) {
                 TopicInitializer.createMissing(kafka.bootstrapServers(), Topics.all());
                 follower.caughtUp().get(120, TimeUnit.SECONDS);
                 assertThat(follower.isRunning()).isTrue();

@@ -21,8 +21,8 @@ final class EventWire implements AutoCloseable {
 
     private EventWire(String bootstrap) {
         this.bootstrap = bootstrap;
-        this.producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap), new StringSerializer(),
-                new StringSerializer());
+        this.producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", bootstrap), new StringSerializer(), new StringSerializer());
     }
 
     /** A producer on the shared test broker. */
@@ -38,7 +38,8 @@ final class EventWire implements AutoCloseable {
     EventEnvelope publish(String topic, String key, Event event, Correlation correlation) {
         EventEnvelope envelope = EventEnvelope.of(event, correlation);
         try {
-            producer.send(new ProducerRecord<>(topic, key, EventCodec.encode(envelope))).get(20, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(topic, key, EventCodec.encode(envelope)))
+                    .get(20, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -10,12 +10,10 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
-import io.softcifar.testsupport.ManagementPort;
 import io.softcifar.contracts.dataset.DatasetSummary;
 import io.softcifar.contracts.events.CheckpointPublished;
 import io.softcifar.contracts.events.Correlation;
 import io.softcifar.contracts.events.DatasetReady;
-import io.softcifar.contracts.events.Event;
 import io.softcifar.contracts.events.EventCodec;
 import io.softcifar.contracts.events.RunState;
 import io.softcifar.contracts.events.RunStatus;
@@ -24,6 +22,7 @@ import io.softcifar.contracts.events.TrainingProgress;
 import io.softcifar.contracts.storage.ObjectKeys;
 import io.softcifar.contracts.topics.Topics;
 import io.softcifar.testsupport.InfrastructureTestResource;
+import io.softcifar.testsupport.ManagementPort;
 import io.softcifar.testsupport.TopicProbe;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -69,7 +68,8 @@ class FencingIT {
     private static double fenced(String type) {
         String metrics = given().get(ManagementPort.url("/q/metrics")).asString();
         Matcher m = Pattern.compile("(?m)^softcifar_results_fenced_total\\{[^}]*type=\"" + Pattern.quote(type)
-                + "\"[^}]*} ([0-9.Ee+-]+)$").matcher(metrics);
+                        + "\"[^}]*} ([0-9.Ee+-]+)$")
+                .matcher(metrics);
         assertThat(m.find()).as("counter for type %s in\n%s", type, metrics).isTrue();
         return Double.parseDouble(m.group(1));
     }
@@ -83,12 +83,32 @@ class FencingIT {
     void eventsOfAHolderThatLostItsLeaseAreIgnoredCountedAndNeverWin() {
         String datasetId = EventWire.unique("ds-fence");
         String studyId = EventWire.unique("fenced");
-        wire.publish(Topics.DATASET_STATE, datasetId, new DatasetReady(datasetId, ObjectKeys.manifest(datasetId),
-                new DatasetSummary(400, List.of(40, 40, 40, 40, 40, 40, 40, 40, 40, 40), 0.15, List.of(0L),
-                        Map.of("train", 320, "validation", 20, "test", 60))), Correlation.ofDataset(datasetId));
-        Map<String, Object> body = Map.of("id", studyId, "name", "fencing " + studyId, "datasetId", datasetId,
-                "grid", Map.of("methods", List.of("basic"), "labelModes", List.of("hard")), "seeds", 1,
-                "overrides", Map.of("epochs", 2));
+        wire.publish(
+                Topics.DATASET_STATE,
+                datasetId,
+                new DatasetReady(
+                        datasetId,
+                        ObjectKeys.manifest(datasetId),
+                        new DatasetSummary(
+                                400,
+                                List.of(40, 40, 40, 40, 40, 40, 40, 40, 40, 40),
+                                0.15,
+                                List.of(0L),
+                                Map.of("train", 320, "validation", 20, "test", 60))),
+                Correlation.ofDataset(datasetId));
+        Map<String, Object> body = Map.of(
+                "id",
+                studyId,
+                "name",
+                "fencing " + studyId,
+                "datasetId",
+                datasetId,
+                "grid",
+                Map.of("methods", List.of("basic"), "labelModes", List.of("hard")),
+                "seeds",
+                1,
+                "overrides",
+                Map.of("epochs", 2));
         Response[] created = new Response[1];
         await().atMost(WAIT).until(() -> {
             created[0] = given().contentType(ContentType.JSON).body(body).post("/api/studies");
@@ -102,24 +122,43 @@ class FencingIT {
         double finishedBefore = fenced(TrainingFinished.TYPE);
 
         // lease 1 trains epoch 1; lease 2 takes over, trains epoch 2 and finishes
-        wire.publish(Topics.TRAINING_PROGRESS, runId, new TrainingProgress(runId, 1, 2, 2.0, null, 1.9, 0.3, 0.05, 100, 10, 1L),
+        wire.publish(
+                Topics.TRAINING_PROGRESS,
+                runId,
+                new TrainingProgress(runId, 1, 2, 2.0, null, 1.9, 0.3, 0.05, 100, 10, 1L),
                 c);
-        wire.publish(Topics.TRAINING_STATE, runId, new RunState(runId, RunStatus.RUNNING, 1, Instant.now(),
-                "resumed from the epoch-1 checkpoint", 2L), c);
-        wire.publish(Topics.TRAINING_PROGRESS, runId, new TrainingProgress(runId, 2, 2, 1.5, null, 1.25, 0.5, 0.05, 100, 0, 2L),
+        wire.publish(
+                Topics.TRAINING_STATE,
+                runId,
+                new RunState(runId, RunStatus.RUNNING, 1, Instant.now(), "resumed from the epoch-1 checkpoint", 2L),
+                c);
+        wire.publish(
+                Topics.TRAINING_PROGRESS,
+                runId,
+                new TrainingProgress(runId, 2, 2, 1.5, null, 1.25, 0.5, 0.05, 100, 0, 2L),
                 c);
         String best = ObjectKeys.bestCheckpoint(runId);
-        wire.publish(Topics.CHECKPOINTS, runId, new CheckpointPublished(runId, 2, CheckpointPublished.KIND_BEST, true, best,
-                "ab".repeat(32), 4321, 2L), c);
+        wire.publish(
+                Topics.CHECKPOINTS,
+                runId,
+                new CheckpointPublished(runId, 2, CheckpointPublished.KIND_BEST, true, best, "ab".repeat(32), 4321, 2L),
+                c);
         wire.publish(Topics.TRAINING_STATE, runId, new TrainingFinished(runId, 2, 1.25, 0.5, 2, 20.0, best, 2L), c);
-        await().atMost(WAIT).until(() -> "FINISHED".equals(given().get("/api/runs/" + runId).jsonPath()
-                .getString("status")));
+        await().atMost(WAIT)
+                .until(() -> "FINISHED"
+                        .equals(given().get("/api/runs/" + runId).jsonPath().getString("status")));
 
         // the paused holder of lease 1 wakes up and reports its own epoch 2 and its end
-        wire.publish(Topics.TRAINING_PROGRESS, runId, new TrainingProgress(runId, 2, 2, 9.0, null, 9.0, 0.1, 0.05, 100, 0, 1L),
+        wire.publish(
+                Topics.TRAINING_PROGRESS,
+                runId,
+                new TrainingProgress(runId, 2, 2, 9.0, null, 9.0, 0.1, 0.05, 100, 0, 1L),
                 c);
-        wire.publish(Topics.CHECKPOINTS, runId, new CheckpointPublished(runId, 2, CheckpointPublished.KIND_BEST, true,
-                best, "cd".repeat(32), 9999, 1L), c);
+        wire.publish(
+                Topics.CHECKPOINTS,
+                runId,
+                new CheckpointPublished(runId, 2, CheckpointPublished.KIND_BEST, true, best, "cd".repeat(32), 9999, 1L),
+                c);
         wire.publish(Topics.TRAINING_STATE, runId, new TrainingFinished(runId, 2, 9.0, 0.1, 2, 25.0, best, 1L), c);
 
         await().atMost(WAIT).untilAsserted(() -> {
@@ -137,10 +176,11 @@ class FencingIT {
 
         // nobody evaluates: after the evaluation timeout (3 s) the watchdog re-publishes lease 2's checkpoint
         try (TopicProbe checkpoints = new TopicProbe(bootstrap, Topics.CHECKPOINTS)) {
-            ConsumerRecord<String, String> again = checkpoints.await(
-                    r -> runId.equals(r.key()) && "evaluation".equals(recoveryKind(r)), WAIT).orElseThrow(
-                            () -> new AssertionError("no evaluation recovery of " + runId + " on the topic"));
-            CheckpointPublished republished = EventCodec.decode(again.value()).payloadAs(CheckpointPublished.class)
+            ConsumerRecord<String, String> again = checkpoints
+                    .await(r -> runId.equals(r.key()) && "evaluation".equals(recoveryKind(r)), WAIT)
+                    .orElseThrow(() -> new AssertionError("no evaluation recovery of " + runId + " on the topic"));
+            CheckpointPublished republished = EventCodec.decode(again.value())
+                    .payloadAs(CheckpointPublished.class)
                     .orElseThrow();
             assertThat(republished.fencingToken()).isEqualTo(2L);
             assertThat(republished.sha256()).isEqualTo("ab".repeat(32));

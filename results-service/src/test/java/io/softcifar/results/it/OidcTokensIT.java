@@ -106,12 +106,17 @@ class OidcTokensIT {
     }
 
     private static Response get(String token) {
-        return TestCredentials.withoutCredential().header("Authorization", "Bearer " + token).get("/api/studies");
+        return TestCredentials.withoutCredential()
+                .header("Authorization", "Bearer " + token)
+                .get("/api/studies");
     }
 
     private static Response post(String token) {
-        return TestCredentials.withoutCredential().header("Authorization", "Bearer " + token)
-                .contentType("application/json").body("{}").post("/api/studies");
+        return TestCredentials.withoutCredential()
+                .header("Authorization", "Bearer " + token)
+                .contentType("application/json")
+                .body("{}")
+                .post("/api/studies");
     }
 
     @Test
@@ -134,7 +139,8 @@ class OidcTokensIT {
                 .isEqualTo("the token grants neither the 'read' nor the 'submit' role");
 
         // expired five minutes ago; signed by another key; from another issuer: 401, the JSON shape
-        for (String bad : List.of(token(key, issuer, List.of("submit"), -5),
+        for (String bad : List.of(
+                token(key, issuer, List.of("submit"), -5),
                 token(otherKey, issuer, List.of("submit"), 5),
                 token(key, "http://127.0.0.1:1/realms/other", List.of("submit"), 5),
                 read.substring(0, read.length() - 4) + "AAAA")) {
@@ -144,7 +150,10 @@ class OidcTokensIT {
         }
 
         // the API keys still work with OIDC on
-        TestCredentials.withoutCredential().header("Authorization", "Bearer " + TestCredentials.readKey())
-                .get("/api/studies").then().statusCode(200);
+        TestCredentials.withoutCredential()
+                .header("Authorization", "Bearer " + TestCredentials.readKey())
+                .get("/api/studies")
+                .then()
+                .statusCode(200);
     }
 }

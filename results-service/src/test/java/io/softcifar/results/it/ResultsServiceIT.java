@@ -12,8 +12,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
-import io.softcifar.testsupport.ManagementPort;
-import io.softcifar.testsupport.TestCredentials;
 import io.softcifar.contracts.dataset.DatasetManifest;
 import io.softcifar.contracts.dataset.DatasetStatistics;
 import io.softcifar.contracts.dataset.DatasetSummary;
@@ -21,10 +19,9 @@ import io.softcifar.contracts.events.CheckpointPublished;
 import io.softcifar.contracts.events.Correlation;
 import io.softcifar.contracts.events.DatasetReady;
 import io.softcifar.contracts.events.DatasetRequested;
-import io.softcifar.contracts.events.Event;
 import io.softcifar.contracts.events.EvaluationCompleted;
-import io.softcifar.contracts.events.Provenance;
 import io.softcifar.contracts.events.EventCodec;
+import io.softcifar.contracts.events.Provenance;
 import io.softcifar.contracts.events.TrainingCancelRequested;
 import io.softcifar.contracts.events.TrainingFailed;
 import io.softcifar.contracts.events.TrainingFinished;
@@ -33,13 +30,15 @@ import io.softcifar.contracts.events.TrainingRequested;
 import io.softcifar.contracts.spec.DatasetSpec;
 import io.softcifar.contracts.spec.RunSpec;
 import io.softcifar.contracts.storage.ObjectKeys;
+import io.softcifar.contracts.study.StudyExpander;
 import io.softcifar.contracts.topics.Topics;
 import io.softcifar.results.events.ViewFollower;
 import io.softcifar.results.service.ResultsView;
-import io.softcifar.contracts.study.StudyExpander;
 import io.softcifar.storage.ObjectStore;
 import io.softcifar.storage.ObjectStoreConfig;
 import io.softcifar.testsupport.InfrastructureTestResource;
+import io.softcifar.testsupport.ManagementPort;
+import io.softcifar.testsupport.TestCredentials;
 import io.softcifar.testsupport.TestInfrastructure;
 import io.softcifar.testsupport.TopicProbe;
 import java.io.BufferedReader;
@@ -90,34 +89,100 @@ class ResultsServiceIT {
 
     /** The dataset service's answer: a ready dataset with seeds 0 and 1. */
     private static void datasetReady(String datasetId) {
-        wire.publish(Topics.DATASET_STATE, datasetId, new DatasetReady(datasetId, ObjectKeys.manifest(datasetId),
-                new DatasetSummary(400, List.of(40, 40, 40, 40, 40, 40, 40, 40, 40, 40), 0.15, List.of(0L, 1L),
-                        Map.of("train", 320, "validation", 20, "test", 60))), Correlation.ofDataset(datasetId));
+        wire.publish(
+                Topics.DATASET_STATE,
+                datasetId,
+                new DatasetReady(
+                        datasetId,
+                        ObjectKeys.manifest(datasetId),
+                        new DatasetSummary(
+                                400,
+                                List.of(40, 40, 40, 40, 40, 40, 40, 40, 40, 40),
+                                0.15,
+                                List.of(0L, 1L),
+                                Map.of("train", 320, "validation", 20, "test", 60))),
+                Correlation.ofDataset(datasetId));
     }
 
     /** What the trainer and the evaluator publish for a run that trains one epoch and is evaluated. */
     private static void trainAndEvaluate(String studyId, String runId, String datasetId, Map<String, Double> metrics) {
         Correlation c = Correlation.ofRun(studyId, runId, datasetId);
-        wire.publish(Topics.TRAINING_PROGRESS, runId, new TrainingProgress(runId, 1, 1, 2.1, null, 2.0, 0.3, 0.05, 500, 0), c);
+        wire.publish(
+                Topics.TRAINING_PROGRESS,
+                runId,
+                new TrainingProgress(runId, 1, 1, 2.1, null, 2.0, 0.3, 0.05, 500, 0),
+                c);
         String best = ObjectKeys.bestCheckpoint(runId);
-        wire.publish(Topics.CHECKPOINTS, runId, new CheckpointPublished(runId, 1, CheckpointPublished.KIND_BEST, true, best,
-                "ab".repeat(32), 1234), c);
-        wire.publish(Topics.TRAINING_STATE, runId, new TrainingFinished(runId, 1, 2.0, 0.3, 1, 12.5, best, null,
-                TRAINED_ON), c);
-        wire.publish(Topics.EVALUATION_RESULTS, runId, new EvaluationCompleted(runId, datasetId, metrics,
-                ObjectKeys.runPrefix(runId) + "evaluation/dump.json", List.of(), EVALUATED_ON), c);
+        wire.publish(
+                Topics.CHECKPOINTS,
+                runId,
+                new CheckpointPublished(runId, 1, CheckpointPublished.KIND_BEST, true, best, "ab".repeat(32), 1234),
+                c);
+        wire.publish(
+                Topics.TRAINING_STATE,
+                runId,
+                new TrainingFinished(runId, 1, 2.0, 0.3, 1, 12.5, best, null, TRAINED_ON),
+                c);
+        wire.publish(
+                Topics.EVALUATION_RESULTS,
+                runId,
+                new EvaluationCompleted(
+                        runId,
+                        datasetId,
+                        metrics,
+                        ObjectKeys.runPrefix(runId) + "evaluation/dump.json",
+                        List.of(),
+                        EVALUATED_ON),
+                c);
     }
 
     /** The provenance the trainer and the evaluator of {@link #trainAndEvaluate} report. */
-    static final Provenance TRAINED_ON = new Provenance("0.1.0", "1234567890abcdef1234567890abcdef12345678", false,
-            "0.33.0", "2.5.1", "gpu", "NVIDIA A100-SXM4-40GB", "12.4", 8, "17.0.13", "Linux", null, null, "ee".repeat(32));
-    static final Provenance EVALUATED_ON = new Provenance("0.1.0", "1234567890abcdef1234567890abcdef12345678", false,
-            "0.33.0", "2.5.1", "cpu", "AMD EPYC 7B13", null, 2, "17.0.13", "Linux", null, null, "ee".repeat(32));
+    static final Provenance TRAINED_ON = new Provenance(
+            "0.1.0",
+            "1234567890abcdef1234567890abcdef12345678",
+            false,
+            "0.33.0",
+            "2.5.1",
+            "gpu",
+            "NVIDIA A100-SXM4-40GB",
+            "12.4",
+            8,
+            "17.0.13",
+            "Linux",
+            null,
+            null,
+            "ee".repeat(32));
+
+    static final Provenance EVALUATED_ON = new Provenance(
+            "0.1.0",
+            "1234567890abcdef1234567890abcdef12345678",
+            false,
+            "0.33.0",
+            "2.5.1",
+            "cpu",
+            "AMD EPYC 7B13",
+            null,
+            2,
+            "17.0.13",
+            "Linux",
+            null,
+            null,
+            "ee".repeat(32));
 
     private static Map<String, Object> study(String id, String datasetId, List<String> labelModes, int seeds) {
-        return Map.of("id", id, "name", "IT " + id, "datasetId", datasetId,
-                "grid", Map.of("methods", List.of("basic"), "labelModes", labelModes),
-                "seeds", seeds, "overrides", Map.of("epochs", 1));
+        return Map.of(
+                "id",
+                id,
+                "name",
+                "IT " + id,
+                "datasetId",
+                datasetId,
+                "grid",
+                Map.of("methods", List.of("basic"), "labelModes", labelModes),
+                "seeds",
+                seeds,
+                "overrides",
+                Map.of("epochs", 1));
     }
 
     /** POSTs until the view has seen the dataset (a 400 naming datasetId publishes nothing, so retrying is safe). */
@@ -132,16 +197,22 @@ class ResultsServiceIT {
     }
 
     private static String runId(String studyId, String labelMode, long seed) {
-        String key = RunSpec.builder(StudyExpander.DATASET_PLACEHOLDER, "basic", labelMode).epochs(1).build()
+        String key = RunSpec.builder(StudyExpander.DATASET_PLACEHOLDER, "basic", labelMode)
+                .epochs(1)
+                .build()
                 .configurationKey();
         return studyId + "-" + key + "-s" + seed;
     }
 
     private static List<ConsumerRecord<String, String>> awaitRecords(TopicProbe probe, String keyPrefix, int count) {
-        await().atMost(WAIT).until(() -> probe.readFor(Duration.ofMillis(300)).stream()
-                .filter(r -> r.key() != null && r.key().startsWith(keyPrefix)).count() >= count);
+        await().atMost(WAIT)
+                .until(() -> probe.readFor(Duration.ofMillis(300)).stream()
+                                .filter(r -> r.key() != null && r.key().startsWith(keyPrefix))
+                                .count()
+                        >= count);
         return probe.readFor(Duration.ofMillis(500)).stream()
-                .filter(r -> r.key() != null && r.key().startsWith(keyPrefix)).toList();
+                .filter(r -> r.key() != null && r.key().startsWith(keyPrefix))
+                .toList();
     }
 
     @Test
@@ -163,7 +234,9 @@ class ResultsServiceIT {
             List<ConsumerRecord<String, String>> records = awaitRecords(requests, studyId + "-", 4);
             assertThat(records).extracting(ConsumerRecord::key).containsExactlyInAnyOrder(soft0, soft1, hard0, hard1);
             for (ConsumerRecord<String, String> r : records) {
-                TrainingRequested t = EventCodec.decode(r.value()).payloadAs(TrainingRequested.class).orElseThrow();
+                TrainingRequested t = EventCodec.decode(r.value())
+                        .payloadAs(TrainingRequested.class)
+                        .orElseThrow();
                 assertThat(t.runId()).isEqualTo(r.key());
                 assertThat(t.studyId()).isEqualTo(studyId);
                 assertThat(t.spec().datasetId()).isEqualTo(datasetId);
@@ -174,41 +247,73 @@ class ResultsServiceIT {
         }
 
         // the same request again is the same study: 200, nothing new
-        given().contentType(ContentType.JSON).body(study(studyId, datasetId, List.of("soft", "hard"), 2))
-                .post("/api/studies").then().statusCode(200);
+        given().contentType(ContentType.JSON)
+                .body(study(studyId, datasetId, List.of("soft", "hard"), 2))
+                .post("/api/studies")
+                .then()
+                .statusCode(200);
 
         // soft: accuracy 0.80 / 0.84, ECE 0.05 / 0.07, AUROC 0.70 / 0.74, FGSM 0.30 / 0.34
         // hard: accuracy 0.70 / 0.76, ECE 0.02 / 0.04, AUROC 0.60 / 0.62, FGSM 0.40 / 0.44
-        trainAndEvaluate(studyId, soft0, datasetId, Map.of("test/accuracy", 0.80, "test/ece", 0.05,
-                "ood/svhn_auroc", 0.70, "fgsm/0.005_decrease", 0.30));
-        trainAndEvaluate(studyId, soft1, datasetId, Map.of("test/accuracy", 0.84, "test/ece", 0.07,
-                "ood/svhn_auroc", 0.74, "fgsm/0.005_decrease", 0.34));
-        trainAndEvaluate(studyId, hard0, datasetId, Map.of("test/accuracy", 0.70, "test/ece", 0.02,
-                "ood/svhn_auroc", 0.60, "fgsm/0.005_decrease", 0.40));
+        trainAndEvaluate(
+                studyId,
+                soft0,
+                datasetId,
+                Map.of("test/accuracy", 0.80, "test/ece", 0.05, "ood/svhn_auroc", 0.70, "fgsm/0.005_decrease", 0.30));
+        trainAndEvaluate(
+                studyId,
+                soft1,
+                datasetId,
+                Map.of("test/accuracy", 0.84, "test/ece", 0.07, "ood/svhn_auroc", 0.74, "fgsm/0.005_decrease", 0.34));
+        trainAndEvaluate(
+                studyId,
+                hard0,
+                datasetId,
+                Map.of("test/accuracy", 0.70, "test/ece", 0.02, "ood/svhn_auroc", 0.60, "fgsm/0.005_decrease", 0.40));
         // hard1 is still training: listed as missing, not dropped
-        wire.publish(Topics.TRAINING_PROGRESS, hard1, new TrainingProgress(hard1, 1, 3, 2.2, null, 2.1, 0.25, 0.05, 480, 60),
+        wire.publish(
+                Topics.TRAINING_PROGRESS,
+                hard1,
+                new TrainingProgress(hard1, 1, 3, 2.2, null, 2.1, 0.25, 0.05, 480, 60),
                 Correlation.ofRun(studyId, hard1, datasetId));
 
-        await().atMost(WAIT).until(() -> given().get("/api/studies/" + studyId + "/comparison").jsonPath()
-                .getInt("evaluated") == 3 && "RUNNING".equals(given().get("/api/runs/" + hard1).jsonPath()
-                .getString("status")));
-        JsonPath partial = given().get("/api/studies/" + studyId + "/comparison").jsonPath();
+        await().atMost(WAIT)
+                .until(() -> given().get("/api/studies/" + studyId + "/comparison")
+                                        .jsonPath()
+                                        .getInt("evaluated")
+                                == 3
+                        && "RUNNING"
+                                .equals(given().get("/api/runs/" + hard1)
+                                        .jsonPath()
+                                        .getString("status")));
+        JsonPath partial =
+                given().get("/api/studies/" + studyId + "/comparison").jsonPath();
         assertThat(partial.getInt("configurations[1].n")).isEqualTo(1);
         assertThat(partial.getList("missing.runId", String.class)).containsExactly(hard1);
         assertThat(partial.getString("missing[0].status")).isEqualTo("RUNNING");
-        String partialMd = given().queryParam("format", "markdown").get("/api/studies/" + studyId + "/comparison")
+        String partialMd = given().queryParam("format", "markdown")
+                .get("/api/studies/" + studyId + "/comparison")
                 .asString();
         assertThat(partialMd).contains("Missing runs (1)").contains(hard1);
 
         JsonPath study = given().get("/api/studies/" + studyId).jsonPath();
-        assertThat(study.getString("runs.find { it.runId == '" + hard1 + "' }.status")).isEqualTo("RUNNING");
-        assertThat(study.getInt("runs.find { it.runId == '" + hard1 + "' }.epoch")).isEqualTo(1);
-        assertThat(study.getDouble("runs.find { it.runId == '" + hard1 + "' }.etaSeconds")).isEqualTo(60.0);
+        assertThat(study.getString("runs.find { it.runId == '" + hard1 + "' }.status"))
+                .isEqualTo("RUNNING");
+        assertThat(study.getInt("runs.find { it.runId == '" + hard1 + "' }.epoch"))
+                .isEqualTo(1);
+        assertThat(study.getDouble("runs.find { it.runId == '" + hard1 + "' }.etaSeconds"))
+                .isEqualTo(60.0);
 
-        trainAndEvaluate(studyId, hard1, datasetId, Map.of("test/accuracy", 0.76, "test/ece", 0.04,
-                "ood/svhn_auroc", 0.62, "fgsm/0.005_decrease", 0.44));
-        await().atMost(WAIT).until(() -> given().get("/api/studies/" + studyId + "/comparison").jsonPath()
-                .getInt("evaluated") == 4);
+        trainAndEvaluate(
+                studyId,
+                hard1,
+                datasetId,
+                Map.of("test/accuracy", 0.76, "test/ece", 0.04, "ood/svhn_auroc", 0.62, "fgsm/0.005_decrease", 0.44));
+        await().atMost(WAIT)
+                .until(() -> given().get("/api/studies/" + studyId + "/comparison")
+                                .jsonPath()
+                                .getInt("evaluated")
+                        == 4);
 
         Response json = given().get("/api/studies/" + studyId + "/comparison");
         JsonPath c = json.jsonPath();
@@ -217,39 +322,62 @@ class ResultsServiceIT {
         assertThat(c.getInt("configurations[1].n")).isEqualTo(2);
         assertThat(c.getList("missing")).isEmpty();
         // soft accuracy: mean 0.82; std = sqrt(0.02² + 0.02²) = 0.028284; SE = std / √2 = 0.02
-        assertThat(c.getDouble("configurations[0].metrics.'test/accuracy'.mean")).isCloseTo(0.82, within(1e-9));
-        assertThat(c.getDouble("configurations[0].metrics.'test/accuracy'.stdErr")).isCloseTo(0.02, within(1e-9));
+        assertThat(c.getDouble("configurations[0].metrics.'test/accuracy'.mean"))
+                .isCloseTo(0.82, within(1e-9));
+        assertThat(c.getDouble("configurations[0].metrics.'test/accuracy'.stdErr"))
+                .isCloseTo(0.02, within(1e-9));
         assertThat(c.getInt("configurations[0].metrics.'test/accuracy'.n")).isEqualTo(2);
         // hard accuracy: mean 0.73, SE 0.03; hard ECE: mean 0.03, SE 0.01; soft ECE: mean 0.06, SE 0.01
-        assertThat(c.getDouble("configurations[1].metrics.'test/accuracy'.mean")).isCloseTo(0.73, within(1e-9));
-        assertThat(c.getDouble("configurations[1].metrics.'test/accuracy'.stdErr")).isCloseTo(0.03, within(1e-9));
+        assertThat(c.getDouble("configurations[1].metrics.'test/accuracy'.mean"))
+                .isCloseTo(0.73, within(1e-9));
+        assertThat(c.getDouble("configurations[1].metrics.'test/accuracy'.stdErr"))
+                .isCloseTo(0.03, within(1e-9));
         assertThat(c.getDouble("configurations[1].metrics.'test/ece'.mean")).isCloseTo(0.03, within(1e-9));
         assertThat(c.getDouble("configurations[1].metrics.'test/ece'.stdErr")).isCloseTo(0.01, within(1e-9));
         assertThat(c.getDouble("configurations[0].metrics.'test/ece'.mean")).isCloseTo(0.06, within(1e-9));
         // best: soft for accuracy, AUROC (0.72 > 0.61) and FGSM decrease (0.32 < 0.42); hard for ECE (0.03 < 0.06)
         String softKey = c.getString("configurations[0].key");
         String hardKey = c.getString("configurations[1].key");
-        assertThat(c.getMap("best")).containsEntry("test/accuracy", softKey).containsEntry("ood/svhn_auroc", softKey)
-                .containsEntry("fgsm/0.005_decrease", softKey).containsEntry("test/ece", hardKey);
+        assertThat(c.getMap("best"))
+                .containsEntry("test/accuracy", softKey)
+                .containsEntry("ood/svhn_auroc", softKey)
+                .containsEntry("fgsm/0.005_decrease", softKey)
+                .containsEntry("test/ece", hardKey);
         assertThat(c.getBoolean("configurations[1].metrics.'test/ece'.best")).isTrue();
 
-        String md = given().queryParam("format", "markdown").get("/api/studies/" + studyId + "/comparison").asString();
-        assertThat(md).contains("| configuration | accuracy % | OOD AUROC | ECE | FGSM attack decrease | n |")
-                .contains("| basic, soft | **82.000 ± 2.000** | **0.720 ± 0.0200** | 0.0600 ± 0.0100 | **0.3200 ± 0.0200** | 2 |")
-                .contains("| basic, hard | 73.000 ± 3.000 | 0.610 ± 0.0100 | **0.0300 ± 0.0100** | 0.4200 ± 0.0200 | 2 |");
+        String md = given().queryParam("format", "markdown")
+                .get("/api/studies/" + studyId + "/comparison")
+                .asString();
+        assertThat(md)
+                .contains("| configuration | accuracy % | OOD AUROC | ECE | FGSM attack decrease | n |")
+                .contains(
+                        "| basic, soft | **82.000 ± 2.000** | **0.720 ± 0.0200** | 0.0600 ± 0.0100 | **0.3200 ± 0.0200** | 2 |")
+                .contains(
+                        "| basic, hard | 73.000 ± 3.000 | 0.610 ± 0.0100 | **0.0300 ± 0.0100** | 0.4200 ± 0.0200 | 2 |");
         Response csv = given().queryParam("format", "csv").get("/api/studies/" + studyId + "/comparison");
         assertThat(csv.contentType()).startsWith("text/csv");
-        assertThat(csv.asString()).startsWith("configuration,configKey,metric,direction,n,mean,std,stdErr,best")
+        assertThat(csv.asString())
+                .startsWith("configuration,configKey,metric,direction,n,mean,std,stdErr,best")
                 .contains("basic, soft\",");
-        assertThat(csv.asString().lines().skip(1)).allSatisfy(l -> assertThat(l).contains(
-                ",1234567890abcdef1234567890abcdef12345678,0.33.0,2.5.1,gpu NVIDIA A100-SXM4-40GB CUDA 12.4 | cpu AMD EPYC 7B13,8 | 2,"));
-        assertThat(md).contains("\nProvenance (2 environments):\n\n- training: 0.1.0 (git 1234567890ab), DJL 0.33.0,"
-                + " PyTorch 2.5.1, gpu NVIDIA A100-SXM4-40GB, CUDA 12.4, 8 threads, dataset manifest sha256 eeeeeeeeeeee: `");
+        assertThat(csv.asString().lines().skip(1))
+                .allSatisfy(
+                        l -> assertThat(l)
+                                .contains(
+                                        ",1234567890abcdef1234567890abcdef12345678,0.33.0,2.5.1,gpu NVIDIA A100-SXM4-40GB CUDA 12.4 | cpu AMD EPYC 7B13,8 | 2,"));
+        assertThat(md)
+                .contains(
+                        "\nProvenance (2 environments):\n\n- training: 0.1.0 (git 1234567890ab), DJL 0.33.0,"
+                                + " PyTorch 2.5.1, gpu NVIDIA A100-SXM4-40GB, CUDA 12.4, 8 threads, dataset manifest sha256 eeeeeeeeeeee: `");
         assertThat(c.getList("provenance.stage")).containsExactly("training", "evaluation");
         assertThat(c.getList("provenance[0].runIds")).hasSize(4);
-        String tex = given().queryParam("format", "latex").get("/api/studies/" + studyId + "/comparison").asString();
+        String tex = given().queryParam("format", "latex")
+                .get("/api/studies/" + studyId + "/comparison")
+                .asString();
         assertThat(tex).contains("\\begin{tabular}").contains("basic, soft & $\\mathbf{82.000 \\pm 2.000}$");
-        given().queryParam("format", "xml").get("/api/studies/" + studyId + "/comparison").then().statusCode(400);
+        given().queryParam("format", "xml")
+                .get("/api/studies/" + studyId + "/comparison")
+                .then()
+                .statusCode(400);
 
         JsonPath run = given().get("/api/runs/" + soft0).jsonPath();
         assertThat(run.getString("status")).isEqualTo("FINISHED");
@@ -267,7 +395,9 @@ class ResultsServiceIT {
         given().get("/api/studies/nope").then().statusCode(404);
 
         // operations: readiness (Kafka, object store, the rebuilt view), the gauges, OpenAPI
-        given().get(ManagementPort.url("/q/health/ready")).then().statusCode(200)
+        given().get(ManagementPort.url("/q/health/ready"))
+                .then()
+                .statusCode(200)
                 .body("checks.name", org.hamcrest.Matchers.hasItem("results-view"));
         String metrics = given().get(ManagementPort.url("/q/metrics")).asString();
         assertThat(metrics).contains("softcifar_results_studies").contains("softcifar_results_runs{state=\"finished\"");
@@ -278,11 +408,14 @@ class ResultsServiceIT {
         try (ViewFollower follower = new ViewFollower(bootstrap, fresh, "it-rebuild").start()) {
             follower.caughtUp().get(60, TimeUnit.SECONDS);
             JsonNode served = EventCodec.json().readTree(json.asString());
-            JsonNode rebuilt = EventCodec.json().valueToTree(fresh.comparison(studyId).orElseThrow());
+            JsonNode rebuilt =
+                    EventCodec.json().valueToTree(fresh.comparison(studyId).orElseThrow());
             // compared as canonical JSON: the HTTP body reads back with other number node types than valueToTree
             assertThat(EventCodec.toCanonicalJson(rebuilt)).isEqualTo(EventCodec.toCanonicalJson(served));
-            JsonNode servedStudy = EventCodec.json().readTree(given().get("/api/studies/" + studyId).asString());
-            JsonNode rebuiltStudy = EventCodec.json().valueToTree(fresh.study(studyId).orElseThrow());
+            JsonNode servedStudy = EventCodec.json()
+                    .readTree(given().get("/api/studies/" + studyId).asString());
+            JsonNode rebuiltStudy =
+                    EventCodec.json().valueToTree(fresh.study(studyId).orElseThrow());
             assertThat(EventCodec.toCanonicalJson(rebuiltStudy)).isEqualTo(EventCodec.toCanonicalJson(servedStudy));
         }
     }
@@ -292,12 +425,32 @@ class ResultsServiceIT {
         String datasetId = EventWire.unique("ds-it");
         datasetReady(datasetId);
         String badId = EventWire.unique("bad");
-        Map<String, Object> bad = Map.of("id", badId, "name", "bad", "datasetId", datasetId,
-                "grid", Map.of("methods", List.of("basic", "resnet"), "labelModes", List.of("soft"),
-                        "mixing", List.of("none", "mixcut"), "learningRate", List.of(-0.1)),
-                "seeds", 0);
-        JsonPath body = given().contentType(ContentType.JSON).body(bad).post("/api/studies")
-                .then().statusCode(400).extract().jsonPath();
+        Map<String, Object> bad = Map.of(
+                "id",
+                badId,
+                "name",
+                "bad",
+                "datasetId",
+                datasetId,
+                "grid",
+                Map.of(
+                        "methods",
+                        List.of("basic", "resnet"),
+                        "labelModes",
+                        List.of("soft"),
+                        "mixing",
+                        List.of("none", "mixcut"),
+                        "learningRate",
+                        List.of(-0.1)),
+                "seeds",
+                0);
+        JsonPath body = given().contentType(ContentType.JSON)
+                .body(bad)
+                .post("/api/studies")
+                .then()
+                .statusCode(400)
+                .extract()
+                .jsonPath();
         assertThat(body.getList("problems.field", String.class))
                 .contains("grid.methods[1]", "grid.mixing[1]", "grid.learningRate[0]", "seeds");
         assertThat(body.getString("problems.find { it.field == 'grid.methods[1]' }.message"))
@@ -305,28 +458,56 @@ class ResultsServiceIT {
 
         // 2 label modes × 30 learning rates = 60 configurations × 20 seeds = 1,200 runs > 1,000 without allowLarge
         String bigId = EventWire.unique("big");
-        Map<String, Object> big = Map.of("id", bigId, "name", "big", "datasetId", datasetId, "seeds", 20,
-                "grid", Map.of("methods", List.of("basic"), "labelModes", List.of("soft", "hard"), "learningRate",
-                        java.util.stream.IntStream.rangeClosed(1, 30).mapToObj(i -> i / 100.0).toList()));
-        given().contentType(ContentType.JSON).body(big).post("/api/studies").then().statusCode(400)
+        Map<String, Object> big = Map.of(
+                "id",
+                bigId,
+                "name",
+                "big",
+                "datasetId",
+                datasetId,
+                "seeds",
+                20,
+                "grid",
+                Map.of(
+                        "methods",
+                        List.of("basic"),
+                        "labelModes",
+                        List.of("soft", "hard"),
+                        "learningRate",
+                        java.util.stream.IntStream.rangeClosed(1, 30)
+                                .mapToObj(i -> i / 100.0)
+                                .toList()));
+        given().contentType(ContentType.JSON)
+                .body(big)
+                .post("/api/studies")
+                .then()
+                .statusCode(400)
                 .body("problems[0].field", org.hamcrest.Matchers.equalTo("grid"))
                 .body("problems[0].message", org.hamcrest.Matchers.containsString("allowLarge"));
 
         String ghostId = EventWire.unique("ghost");
-        given().contentType(ContentType.JSON).body(study(ghostId, "ds-does-not-exist", List.of("soft"), 1))
-                .post("/api/studies").then().statusCode(400)
+        given().contentType(ContentType.JSON)
+                .body(study(ghostId, "ds-does-not-exist", List.of("soft"), 1))
+                .post("/api/studies")
+                .then()
+                .statusCode(400)
                 .body("problems[0].field", org.hamcrest.Matchers.equalTo("datasetId"));
 
-        given().contentType(ContentType.JSON).body("{\"name\": \"x\", \"datasetid\": \"d\"}").post("/api/studies")
-                .then().statusCode(400).body("problems[0].field", org.hamcrest.Matchers.equalTo("datasetid"))
+        given().contentType(ContentType.JSON)
+                .body("{\"name\": \"x\", \"datasetid\": \"d\"}")
+                .post("/api/studies")
+                .then()
+                .statusCode(400)
+                .body("problems[0].field", org.hamcrest.Matchers.equalTo("datasetid"))
                 .body("problems[0].message", org.hamcrest.Matchers.containsString("unknown field"));
 
         // nothing was published for any of them
         for (String topic : List.of(Topics.STUDIES, Topics.TRAINING_REQUESTS, Topics.DATASET_REQUESTS)) {
             try (TopicProbe probe = new TopicProbe(bootstrap, topic)) {
-                assertThat(probe.readFor(Duration.ofSeconds(2))).extracting(ConsumerRecord::key)
-                        .noneMatch(k -> k != null && (k.startsWith(badId) || k.startsWith(bigId)
-                                || k.startsWith(ghostId)));
+                assertThat(probe.readFor(Duration.ofSeconds(2)))
+                        .extracting(ConsumerRecord::key)
+                        .noneMatch(k ->
+                                k != null && (k.startsWith(badId) || k.startsWith(bigId) || k.startsWith(ghostId)));
             }
         }
     }
@@ -336,13 +517,28 @@ class ResultsServiceIT {
         String datasetId = EventWire.unique("ds-it");
         datasetReady(datasetId);
         String id = EventWire.unique("dry");
-        Map<String, Object> paper = Map.of("id", id, "name", "paper, dry run", "preset", "paper",
-                "datasetId", datasetId, "seeds", 2, "overrides", Map.of("epochs", 1));
+        Map<String, Object> paper = Map.of(
+                "id",
+                id,
+                "name",
+                "paper, dry run",
+                "preset",
+                "paper",
+                "datasetId",
+                datasetId,
+                "seeds",
+                2,
+                "overrides",
+                Map.of("epochs", 1));
         Response[] dry = new Response[1];
-        await().atMost(WAIT).until(() -> { // until the view has seen the dataset
-            dry[0] = given().contentType(ContentType.JSON).body(paper).post("/api/studies?dryRun=true");
-            return dry[0].statusCode() != 400;
-        });
+        await().atMost(WAIT)
+                .until(
+                        () -> { // until the view has seen the dataset
+                            dry[0] = given().contentType(ContentType.JSON)
+                                    .body(paper)
+                                    .post("/api/studies?dryRun=true");
+                            return dry[0].statusCode() != 400;
+                        });
         assertThat(dry[0].statusCode()).as(dry[0].asString()).isEqualTo(200);
         JsonPath plan = dry[0].jsonPath();
         assertThat(plan.getString("studyId")).isEqualTo(id);
@@ -360,14 +556,29 @@ class ResultsServiceIT {
         assertThat(plan.getDouble("runs[23].mixProbability")).isEqualTo(0.15);
         assertThat(plan.getDouble("runs[23].dropoutRate")).isEqualTo(0.1);
         assertThat(plan.getLong("runs[23].seed")).isEqualTo(1L);
-        String lastKey = RunSpec.builder(StudyExpander.DATASET_PLACEHOLDER, "sngp", "hard").mixing("cutmix", 0.2, 0.15)
-                .epochs(1).build().configurationKey();
+        String lastKey = RunSpec.builder(StudyExpander.DATASET_PLACEHOLDER, "sngp", "hard")
+                .mixing("cutmix", 0.2, 0.15)
+                .epochs(1)
+                .build()
+                .configurationKey();
         assertThat(plan.getString("runs[59].runId")).isEqualTo(id + "-" + lastKey + "-s1");
 
         // an invalid dry run is the usual 400
-        given().contentType(ContentType.JSON).body(Map.of("name", "x", "preset", "paper", "datasetId", datasetId,
-                        "seeds", 2, "overrides", Map.of("mixAlpha", 1.0)))
-                .post("/api/studies?dryRun=true").then().statusCode(400)
+        given().contentType(ContentType.JSON)
+                .body(Map.of(
+                        "name",
+                        "x",
+                        "preset",
+                        "paper",
+                        "datasetId",
+                        datasetId,
+                        "seeds",
+                        2,
+                        "overrides",
+                        Map.of("mixAlpha", 1.0)))
+                .post("/api/studies?dryRun=true")
+                .then()
+                .statusCode(400)
                 .body("problems[0].field", org.hamcrest.Matchers.equalTo("overrides.mixAlpha"));
 
         // the dry run registered and published nothing: the study is unknown, and submitting it for real creates it
@@ -378,7 +589,9 @@ class ResultsServiceIT {
                 .containsExactlyElementsOf(plan.getList("runs.runId", String.class));
         try (TopicProbe studies = new TopicProbe(bootstrap, Topics.STUDIES)) {
             // one key, one partition: a record the dry run published would come before the submission's
-            assertThat(awaitRecords(studies, id, 1)).extracting(ConsumerRecord::key).containsExactly(id);
+            assertThat(awaitRecords(studies, id, 1))
+                    .extracting(ConsumerRecord::key)
+                    .containsExactly(id);
         }
     }
 
@@ -395,11 +608,13 @@ class ResultsServiceIT {
         LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest sse = HttpRequest.newBuilder(URI.create(base + "api/studies/" + studyId + "/events"))
-                .header("Accept", "text/event-stream").header("Authorization", TestCredentials.authorization()).build();
+                .header("Accept", "text/event-stream")
+                .header("Authorization", TestCredentials.authorization())
+                .build();
         var stream = http.sendAsync(sse, HttpResponse.BodyHandlers.ofInputStream());
         Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(stream.get().body(),
-                    StandardCharsets.UTF_8))) {
+            try (BufferedReader in =
+                    new BufferedReader(new InputStreamReader(stream.get().body(), StandardCharsets.UTF_8))) {
                 for (String line; (line = in.readLine()) != null; ) {
                     lines.add(line);
                 }
@@ -410,35 +625,56 @@ class ResultsServiceIT {
         reader.setDaemon(true);
         reader.start();
         assertThat(pollUntil(lines, "\"subscribed\"")).contains(studyId);
-        wire.publish(Topics.TRAINING_PROGRESS, ok, new TrainingProgress(ok, 1, 2, 2.0, null, 1.9, 0.31, 0.05, 500, 30),
+        wire.publish(
+                Topics.TRAINING_PROGRESS,
+                ok,
+                new TrainingProgress(ok, 1, 2, 2.0, null, 1.9, 0.31, 0.05, 500, 30),
                 Correlation.ofRun(studyId, ok, datasetId));
         String progress = pollUntil(lines, "training.progress");
         assertThat(progress).contains(ok).contains("\"epoch\":1").contains("\"etaSeconds\":30");
         stream.cancel(true);
 
         trainAndEvaluate(studyId, ok, datasetId, Map.of("test/accuracy", 0.5));
-        wire.publish(Topics.TRAINING_STATE, failing, new TrainingFailed(failing, "out of memory"),
+        wire.publish(
+                Topics.TRAINING_STATE,
+                failing,
+                new TrainingFailed(failing, "out of memory"),
                 Correlation.ofRun(studyId, failing, datasetId));
-        await().atMost(WAIT).until(() -> "FAILED".equals(given().get("/api/runs/" + failing).jsonPath()
-                .getString("status")) && "FINISHED".equals(given().get("/api/runs/" + ok).jsonPath().getString("status")));
-        assertThat(given().get("/api/studies/" + studyId + "/comparison").jsonPath().getString("missing[0].reason"))
+        await().atMost(WAIT)
+                .until(() -> "FAILED"
+                                .equals(given().get("/api/runs/" + failing)
+                                        .jsonPath()
+                                        .getString("status"))
+                        && "FINISHED"
+                                .equals(given().get("/api/runs/" + ok)
+                                        .jsonPath()
+                                        .getString("status")));
+        assertThat(given().get("/api/studies/" + studyId + "/comparison")
+                        .jsonPath()
+                        .getString("missing[0].reason"))
                 .isEqualTo("out of memory");
 
         // retry: only the failed run is requested again, under its id
-        given().post("/api/studies/" + studyId + "/retry").then().statusCode(202)
+        given().post("/api/studies/" + studyId + "/retry")
+                .then()
+                .statusCode(202)
                 .body("retried", org.hamcrest.Matchers.contains(failing));
         try (TopicProbe requests = new TopicProbe(bootstrap, Topics.TRAINING_REQUESTS)) {
             List<ConsumerRecord<String, String>> records = awaitRecords(requests, studyId + "-", 3);
             assertThat(records).extracting(ConsumerRecord::key).containsExactlyInAnyOrder(ok, failing, failing);
         }
-        await().atMost(WAIT).until(() -> "REQUESTED".equals(given().get("/api/runs/" + failing).jsonPath()
-                .getString("status")));
-        assertThat(given().get("/api/runs/" + failing).jsonPath().getInt("attempts")).isEqualTo(2);
+        await().atMost(WAIT)
+                .until(() -> "REQUESTED"
+                        .equals(given().get("/api/runs/" + failing).jsonPath().getString("status")));
+        assertThat(given().get("/api/runs/" + failing).jsonPath().getInt("attempts"))
+                .isEqualTo(2);
 
         // cancel: the run's control event; a finished run cannot be cancelled; a study cancels its live runs
         given().post("/api/runs/" + failing + "/cancel").then().statusCode(202);
         given().post("/api/runs/" + ok + "/cancel").then().statusCode(409);
-        given().post("/api/studies/" + studyId + "/cancel").then().statusCode(202)
+        given().post("/api/studies/" + studyId + "/cancel")
+                .then()
+                .statusCode(202)
                 .body("cancelled", org.hamcrest.Matchers.contains(failing));
         try (TopicProbe control = new TopicProbe(bootstrap, Topics.TRAINING_CONTROL)) {
             List<ConsumerRecord<String, String>> records = awaitRecords(control, studyId + "-", 2);
@@ -451,14 +687,27 @@ class ResultsServiceIT {
     @Test
     void aDatasetSpecIsRequestedAndTheRunsWaitForIt() {
         String studyId = EventWire.unique("spec");
-        Map<String, Object> dataset = Map.of("sources", Map.of("dir", "/data/cifar10h"), "seeds", List.of(0),
-                "limit", 400);
+        Map<String, Object> dataset =
+                Map.of("sources", Map.of("dir", "/data/cifar10h"), "seeds", List.of(0), "limit", 400);
         DatasetSpec spec = EventCodec.json().convertValue(dataset, DatasetSpec.class);
-        Map<String, Object> body = Map.of("id", studyId, "name", "spec study", "dataset", dataset,
-                "grid", Map.of("methods", List.of("sngp"), "labelModes", List.of("soft")),
-                "overrides", Map.of("epochs", 1));
-        JsonPath created = given().contentType(ContentType.JSON).body(body).post("/api/studies")
-                .then().statusCode(201).extract().jsonPath();
+        Map<String, Object> body = Map.of(
+                "id",
+                studyId,
+                "name",
+                "spec study",
+                "dataset",
+                dataset,
+                "grid",
+                Map.of("methods", List.of("sngp"), "labelModes", List.of("soft")),
+                "overrides",
+                Map.of("epochs", 1));
+        JsonPath created = given().contentType(ContentType.JSON)
+                .body(body)
+                .post("/api/studies")
+                .then()
+                .statusCode(201)
+                .extract()
+                .jsonPath();
         assertThat(created.getString("runs[0].status")).isEqualTo("PENDING");
         assertThat(created.getString("datasetStatus")).isEqualTo("REQUESTED");
         String runId = created.getString("runs[0].runId");
@@ -466,29 +715,44 @@ class ResultsServiceIT {
         try (TopicProbe asks = new TopicProbe(bootstrap, Topics.DATASET_REQUESTS);
                 TopicProbe requests = new TopicProbe(bootstrap, Topics.TRAINING_REQUESTS)) {
             ConsumerRecord<String, String> ask = awaitRecords(asks, studyId, 1).get(0);
-            DatasetRequested requested = EventCodec.decode(ask.value()).payloadAs(DatasetRequested.class).orElseThrow();
+            DatasetRequested requested = EventCodec.decode(ask.value())
+                    .payloadAs(DatasetRequested.class)
+                    .orElseThrow();
             assertThat(requested.requestId()).isEqualTo(studyId);
             assertThat(requested.spec().canonicalJson()).isEqualTo(spec.canonicalJson());
-            assertThat(requests.readFor(Duration.ofSeconds(1))).extracting(ConsumerRecord::key).doesNotContain(runId);
+            assertThat(requests.readFor(Duration.ofSeconds(1)))
+                    .extracting(ConsumerRecord::key)
+                    .doesNotContain(runId);
 
             // the dataset service builds it: manifest in the bucket, then dataset.ready
             String datasetId = EventWire.unique("ds-built");
             TestInfrastructure infra = TestInfrastructure.get();
-            try (ObjectStore store = new ObjectStore(ObjectStoreConfig.of(infra.s3Endpoint(), infra.s3AccessKey(),
-                    infra.s3SecretKey(), infra.bucket()))) {
-                DatasetManifest manifest = new DatasetManifest(1, datasetId, Instant.now(), spec.withDefaults(),
-                        List.of(), List.of("c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9"), 10,
-                        DatasetManifest.IMAGE_SHAPE, List.of(), Map.of(),
+            try (ObjectStore store = new ObjectStore(ObjectStoreConfig.of(
+                    infra.s3Endpoint(), infra.s3AccessKey(), infra.s3SecretKey(), infra.bucket()))) {
+                DatasetManifest manifest = new DatasetManifest(
+                        1,
+                        datasetId,
+                        Instant.now(),
+                        spec.withDefaults(),
+                        List.of(),
+                        List.of("c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9"),
+                        10,
+                        DatasetManifest.IMAGE_SHAPE,
+                        List.of(),
+                        Map.of(),
                         new DatasetStatistics(400, List.of(), List.of(), 0.15, 0.5, 0.99));
                 store.putJson(ObjectKeys.manifest(datasetId), manifest.toJson());
             }
             datasetReady(datasetId);
             ConsumerRecord<String, String> r = awaitRecords(requests, runId, 1).get(0);
-            TrainingRequested t = EventCodec.decode(r.value()).payloadAs(TrainingRequested.class).orElseThrow();
+            TrainingRequested t = EventCodec.decode(r.value())
+                    .payloadAs(TrainingRequested.class)
+                    .orElseThrow();
             assertThat(t.spec().datasetId()).isEqualTo(datasetId);
             assertThat(t.spec().method()).isEqualTo("sngp");
-            await().atMost(WAIT).until(() -> datasetId.equals(given().get("/api/studies/" + studyId).jsonPath()
-                    .getString("datasetId")));
+            await().atMost(WAIT)
+                    .until(() -> datasetId.equals(
+                            given().get("/api/studies/" + studyId).jsonPath().getString("datasetId")));
         }
     }
 

@@ -11,13 +11,11 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
-import io.softcifar.testsupport.ManagementPort;
 import io.softcifar.contracts.dataset.DatasetSummary;
 import io.softcifar.contracts.events.CheckpointPublished;
 import io.softcifar.contracts.events.Correlation;
 import io.softcifar.contracts.events.DatasetReady;
 import io.softcifar.contracts.events.EvaluationFailed;
-import io.softcifar.contracts.events.Event;
 import io.softcifar.contracts.events.EventCodec;
 import io.softcifar.contracts.events.EventEnvelope;
 import io.softcifar.contracts.events.StudySubmitted;
@@ -32,6 +30,7 @@ import io.softcifar.contracts.study.StudyExpander;
 import io.softcifar.contracts.study.StudyRequest;
 import io.softcifar.contracts.topics.Topics;
 import io.softcifar.testsupport.InfrastructureTestResource;
+import io.softcifar.testsupport.ManagementPort;
 import io.softcifar.testsupport.TopicProbe;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -59,10 +58,15 @@ class WatchdogIT {
     public static class ShortTimeouts implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("softcifar.results.watchdog.interval", "PT0.5S",
-                    "softcifar.results.watchdog.heartbeat-timeout", "PT3S",
-                    "softcifar.results.watchdog.evaluation-timeout", "PT3S",
-                    "softcifar.results.watchdog.pending-grace", "PT2S");
+            return Map.of(
+                    "softcifar.results.watchdog.interval",
+                    "PT0.5S",
+                    "softcifar.results.watchdog.heartbeat-timeout",
+                    "PT3S",
+                    "softcifar.results.watchdog.evaluation-timeout",
+                    "PT3S",
+                    "softcifar.results.watchdog.pending-grace",
+                    "PT2S");
         }
     }
 
@@ -83,15 +87,35 @@ class WatchdogIT {
     }
 
     private static void datasetReady(String datasetId) {
-        wire.publish(Topics.DATASET_STATE, datasetId, new DatasetReady(datasetId, ObjectKeys.manifest(datasetId),
-                new DatasetSummary(400, List.of(40, 40, 40, 40, 40, 40, 40, 40, 40, 40), 0.15, List.of(0L, 1L),
-                        Map.of("train", 320, "validation", 20, "test", 60))), Correlation.ofDataset(datasetId));
+        wire.publish(
+                Topics.DATASET_STATE,
+                datasetId,
+                new DatasetReady(
+                        datasetId,
+                        ObjectKeys.manifest(datasetId),
+                        new DatasetSummary(
+                                400,
+                                List.of(40, 40, 40, 40, 40, 40, 40, 40, 40, 40),
+                                0.15,
+                                List.of(0L, 1L),
+                                Map.of("train", 320, "validation", 20, "test", 60))),
+                Correlation.ofDataset(datasetId));
     }
 
     private static Map<String, Object> study(String id, String datasetId, List<String> labelModes, int seeds) {
-        return Map.of("id", id, "name", "watchdog " + id, "datasetId", datasetId,
-                "grid", Map.of("methods", List.of("basic"), "labelModes", labelModes),
-                "seeds", seeds, "overrides", Map.of("epochs", 3));
+        return Map.of(
+                "id",
+                id,
+                "name",
+                "watchdog " + id,
+                "datasetId",
+                datasetId,
+                "grid",
+                Map.of("methods", List.of("basic"), "labelModes", labelModes),
+                "seeds",
+                seeds,
+                "overrides",
+                Map.of("epochs", 3));
     }
 
     /** POSTs until the view has seen the dataset (a 400 publishes nothing). */
@@ -114,7 +138,8 @@ class WatchdogIT {
     private static double recoveries(String kind) {
         String metrics = given().get(ManagementPort.url("/q/metrics")).asString();
         Matcher m = Pattern.compile("(?m)^softcifar_results_recoveries_total\\{[^}]*kind=\"" + Pattern.quote(kind)
-                + "\"[^}]*} ([0-9.Ee+-]+)$").matcher(metrics);
+                        + "\"[^}]*} ([0-9.Ee+-]+)$")
+                .matcher(metrics);
         assertThat(m.find()).as("counter for kind %s in\n%s", kind, metrics).isTrue();
         return Double.parseDouble(m.group(1));
     }
@@ -133,15 +158,17 @@ class WatchdogIT {
         await().atMost(WAIT).until(() -> "REQUESTED".equals(runStatus(runId)));
 
         // the trainer reports epoch 1 of 3, then nothing more
-        EventEnvelope progress = wire.publish(Topics.TRAINING_PROGRESS, runId,
+        EventEnvelope progress = wire.publish(
+                Topics.TRAINING_PROGRESS,
+                runId,
                 new TrainingProgress(runId, 1, 3, 2.2, null, 2.1, 0.25, 0.05, 480, 60),
                 Correlation.ofRun(studyId, runId, datasetId));
         await().atMost(WAIT).until(() -> "RUNNING".equals(runStatus(runId)));
 
         try (TopicProbe requests = new TopicProbe(bootstrap, Topics.TRAINING_REQUESTS)) {
             ConsumerRecord<String, String> again = requests.await(
-                    r -> runId.equals(r.key()) && "heartbeat".equals(recoveryKind(r)), WAIT).orElseThrow(
-                            () -> new AssertionError("no heartbeat recovery of " + runId + " on the topic"));
+                            r -> runId.equals(r.key()) && "heartbeat".equals(recoveryKind(r)), WAIT)
+                    .orElseThrow(() -> new AssertionError("no heartbeat recovery of " + runId + " on the topic"));
             EventEnvelope event = EventCodec.decode(again.value());
             TrainingRequested request = event.payloadAs(TrainingRequested.class).orElseThrow();
             assertThat(request.runId()).isEqualTo(runId);
@@ -173,43 +200,75 @@ class WatchdogIT {
         JsonPath created = submit(study(studyId, datasetId, List.of("hard", "soft"), 1));
         String silent = created.getString("runs[0].runId");
         String failed = created.getString("runs[1].runId");
-        await().atMost(WAIT).until(() -> "REQUESTED".equals(runStatus(silent)) && "REQUESTED".equals(runStatus(failed)));
+        await().atMost(WAIT)
+                .until(() -> "REQUESTED".equals(runStatus(silent)) && "REQUESTED".equals(runStatus(failed)));
 
         EventEnvelope finished = null;
         for (String runId : List.of(silent, failed)) {
             Correlation c = Correlation.ofRun(studyId, runId, datasetId);
-            wire.publish(Topics.CHECKPOINTS, runId, new CheckpointPublished(runId, 2, CheckpointPublished.KIND_BEST, true,
-                    ObjectKeys.bestCheckpoint(runId), "cd".repeat(32), 4321), c);
-            finished = wire.publish(Topics.TRAINING_STATE, runId, new TrainingFinished(runId, 2, 1.9, 0.31, 3, 20.0,
-                    ObjectKeys.bestCheckpoint(runId)), c);
+            wire.publish(
+                    Topics.CHECKPOINTS,
+                    runId,
+                    new CheckpointPublished(
+                            runId,
+                            2,
+                            CheckpointPublished.KIND_BEST,
+                            true,
+                            ObjectKeys.bestCheckpoint(runId),
+                            "cd".repeat(32),
+                            4321),
+                    c);
+            finished = wire.publish(
+                    Topics.TRAINING_STATE,
+                    runId,
+                    new TrainingFinished(runId, 2, 1.9, 0.31, 3, 20.0, ObjectKeys.bestCheckpoint(runId)),
+                    c);
         }
         // the second run's evaluation fails: the watchdog leaves it alone, a retry by hand evaluates it again
-        wire.publish(Topics.EVALUATION_RESULTS, failed, new EvaluationFailed(failed, "checkpoint unreadable"),
+        wire.publish(
+                Topics.EVALUATION_RESULTS,
+                failed,
+                new EvaluationFailed(failed, "checkpoint unreadable"),
                 Correlation.ofRun(studyId, failed, datasetId));
-        await().atMost(WAIT).until(() -> "FAILED".equals(
-                given().get("/api/runs/" + failed).jsonPath().getString("evaluation.status")));
+        await().atMost(WAIT)
+                .until(() -> "FAILED"
+                        .equals(given().get("/api/runs/" + failed).jsonPath().getString("evaluation.status")));
 
         try (TopicProbe checkpoints = new TopicProbe(bootstrap, Topics.CHECKPOINTS)) {
-            ConsumerRecord<String, String> again = checkpoints.await(
-                    r -> silent.equals(r.key()) && "evaluation".equals(recoveryKind(r)), WAIT).orElseThrow(
-                            () -> new AssertionError("no evaluation recovery of " + silent + " on the topic"));
+            ConsumerRecord<String, String> again = checkpoints
+                    .await(r -> silent.equals(r.key()) && "evaluation".equals(recoveryKind(r)), WAIT)
+                    .orElseThrow(() -> new AssertionError("no evaluation recovery of " + silent + " on the topic"));
             EventEnvelope event = EventCodec.decode(again.value());
             CheckpointPublished c = event.payloadAs(CheckpointPublished.class).orElseThrow();
-            assertThat(c).isEqualTo(new CheckpointPublished(silent, 2, CheckpointPublished.KIND_BEST, true,
-                    ObjectKeys.bestCheckpoint(silent), "cd".repeat(32), 4321));
+            assertThat(c)
+                    .isEqualTo(new CheckpointPublished(
+                            silent,
+                            2,
+                            CheckpointPublished.KIND_BEST,
+                            true,
+                            ObjectKeys.bestCheckpoint(silent),
+                            "cd".repeat(32),
+                            4321));
             assertThat(event.correlation().datasetId()).isEqualTo(datasetId);
             assertThat(event.correlation().studyId()).isEqualTo(studyId);
             assertThat(Duration.between(finished.time(), event.time())).isGreaterThanOrEqualTo(TIMEOUT);
 
-            given().post("/api/runs/" + failed + "/retry").then().statusCode(202)
+            given().post("/api/runs/" + failed + "/retry")
+                    .then()
+                    .statusCode(202)
                     .body("retried", org.hamcrest.Matchers.equalTo("evaluation"));
-            ConsumerRecord<String, String> retried = checkpoints.await(
-                    r -> failed.equals(r.key()) && "evaluation-retry".equals(recoveryKind(r)), WAIT).orElseThrow();
-            assertThat(EventCodec.decode(retried.value()).payloadAs(CheckpointPublished.class).orElseThrow().key())
+            ConsumerRecord<String, String> retried = checkpoints
+                    .await(r -> failed.equals(r.key()) && "evaluation-retry".equals(recoveryKind(r)), WAIT)
+                    .orElseThrow();
+            assertThat(EventCodec.decode(retried.value())
+                            .payloadAs(CheckpointPublished.class)
+                            .orElseThrow()
+                            .key())
                     .isEqualTo(ObjectKeys.bestCheckpoint(failed));
             // the failed evaluation was never recovered by the watchdog itself
             assertThat(checkpoints.readFor(Duration.ofMillis(300)).stream()
-                    .filter(r -> failed.equals(r.key()) && "evaluation".equals(recoveryKind(r)))).isEmpty();
+                            .filter(r -> failed.equals(r.key()) && "evaluation".equals(recoveryKind(r))))
+                    .isEmpty();
         }
         // a run that is neither failed nor has a failed evaluation is not retried
         given().post("/api/runs/" + silent + "/retry").then().statusCode(409);
@@ -224,8 +283,8 @@ class WatchdogIT {
         String datasetId = EventWire.unique("ds-wd");
         String studyId = EventWire.unique("partial");
         datasetReady(datasetId);
-        StudyRequest request = EventCodec.json().convertValue(study(studyId, datasetId, List.of("hard", "soft"), 1),
-                StudyRequest.class);
+        StudyRequest request = EventCodec.json()
+                .convertValue(study(studyId, datasetId, List.of("hard", "soft"), 1), StudyRequest.class);
         StudyExpander.Result expanded = new StudyExpander(10_000).expand(request);
         assertThat(expanded.errors()).isEmpty();
         Expansion expansion = expanded.expansion();
@@ -233,16 +292,27 @@ class WatchdogIT {
         assertThat(planned).hasSize(2);
         // a submission cut short: the first run's request and the study are on Kafka, the second request is not
         RunSpec first = planned.get(0).specFor(datasetId);
-        wire.publish(Topics.TRAINING_REQUESTS, planned.get(0).runId(), new TrainingRequested(planned.get(0).runId(),
-                studyId, first), Correlation.ofRun(studyId, planned.get(0).runId(), datasetId));
-        Instant submittedAt = wire.publish(Topics.STUDIES, studyId, new StudySubmitted(studyId, expansion.name(),
-                EventCodec.json().valueToTree(request), planned.stream().map(PlannedRun::runId).toList()),
-                new Correlation(studyId, null, datasetId)).time();
+        wire.publish(
+                Topics.TRAINING_REQUESTS,
+                planned.get(0).runId(),
+                new TrainingRequested(planned.get(0).runId(), studyId, first),
+                Correlation.ofRun(studyId, planned.get(0).runId(), datasetId));
+        Instant submittedAt = wire.publish(
+                        Topics.STUDIES,
+                        studyId,
+                        new StudySubmitted(
+                                studyId,
+                                expansion.name(),
+                                EventCodec.json().valueToTree(request),
+                                planned.stream().map(PlannedRun::runId).toList()),
+                        new Correlation(studyId, null, datasetId))
+                .time();
 
         String missing = planned.get(1).runId();
         try (TopicProbe requests = new TopicProbe(bootstrap, Topics.TRAINING_REQUESTS)) {
-            ConsumerRecord<String, String> published = requests.await(r -> missing.equals(r.key()), WAIT).orElseThrow(
-                    () -> new AssertionError("the missing request of " + missing + " was never published"));
+            ConsumerRecord<String, String> published = requests.await(r -> missing.equals(r.key()), WAIT)
+                    .orElseThrow(
+                            () -> new AssertionError("the missing request of " + missing + " was never published"));
             assertThat(recoveryKind(published)).isEqualTo("pending");
             EventEnvelope event = EventCodec.decode(published.value());
             assertThat(event.payloadAs(TrainingRequested.class).orElseThrow().spec())
@@ -250,7 +320,8 @@ class WatchdogIT {
             assertThat(Duration.between(submittedAt, event.time())).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
             // the first run was requested already: not again
             assertThat(requests.readFor(Duration.ofMillis(300)).stream()
-                    .filter(r -> planned.get(0).runId().equals(r.key()))).hasSize(1);
+                            .filter(r -> planned.get(0).runId().equals(r.key())))
+                    .hasSize(1);
         }
         assertThat(recoveries("pending")).isGreaterThanOrEqualTo(1.0);
         await().atMost(WAIT).until(() -> "REQUESTED".equals(runStatus(missing)));

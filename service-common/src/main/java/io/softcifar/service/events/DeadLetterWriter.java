@@ -35,7 +35,11 @@ final class DeadLetterWriter {
     private final BooleanSupplier running;
     private final AtomicLong written = new AtomicLong();
 
-    DeadLetterWriter(String groupId, EventPublisher publisher, MeterRegistry registry, Backoff backoff,
+    DeadLetterWriter(
+            String groupId,
+            EventPublisher publisher,
+            MeterRegistry registry,
+            Backoff backoff,
             BooleanSupplier running) {
         this.groupId = groupId;
         this.publisher = publisher;
@@ -64,17 +68,25 @@ final class DeadLetterWriter {
         headers.put(DLQ_TOPIC_HEADER, record.topic());
         headers.put(DLQ_PARTITION_HEADER, Integer.toString(record.partition()));
         headers.put(DLQ_OFFSET_HEADER, Long.toString(record.offset()));
-        for (int tries = 1;; tries++) {
+        for (int tries = 1; ; tries++) {
             try {
-                publisher.publishRaw(record.topic() + TopicSpec.DEAD_LETTER_SUFFIX, record.key(),
-                        Objects.requireNonNullElse(record.value(), ""), headers);
+                publisher.publishRaw(
+                        record.topic() + TopicSpec.DEAD_LETTER_SUFFIX,
+                        record.key(),
+                        Objects.requireNonNullElse(record.value(), ""),
+                        headers);
                 written.incrementAndGet();
-                Counter.builder("softcifar.consumer.dead_letters").tag("group", groupId).tag("topic", record.topic())
-                        .tag("kind", kind).register(registry).increment();
+                Counter.builder("softcifar.consumer.dead_letters")
+                        .tag("group", groupId)
+                        .tag("topic", record.topic())
+                        .tag("kind", kind)
+                        .register(registry)
+                        .increment();
                 return true;
             } catch (RuntimeException e) {
-                LOG.errorf("%s: could not write the dead letter for %s (try %d): %s", groupId, source(record), tries,
-                        e.getMessage());
+                LOG.errorf(
+                        "%s: could not write the dead letter for %s (try %d): %s",
+                        groupId, source(record), tries, e.getMessage());
                 if (!running.getAsBoolean() || !Backoff.pause(backoff.after(tries), running)) {
                     return false;
                 }

@@ -1,5 +1,7 @@
 package io.softcifar.service.events;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import io.softcifar.contracts.events.EventEnvelope;
 import io.softcifar.service.kafka.KafkaSettings;
 import java.time.Duration;
@@ -11,8 +13,6 @@ import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Metrics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -74,6 +74,7 @@ public final class EventConsumer implements AutoCloseable {
     public static final String DLQ_SOURCE_HEADER = "softcifar-dlq-source";
     /** {@code poison} or {@code retries-exhausted}. */
     public static final String DLQ_KIND_HEADER = "softcifar-dlq-kind";
+
     public static final String DLQ_ATTEMPTS_HEADER = "softcifar-dlq-attempts";
     public static final String DLQ_GROUP_HEADER = "softcifar-dlq-group";
     public static final String DLQ_TOPIC_HEADER = "softcifar-dlq-topic";
@@ -102,7 +103,9 @@ public final class EventConsumer implements AutoCloseable {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, b.bootstrapServers);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, b.groupId);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, b.groupId + "-" + ProcessHandle.current().pid());
+        props.put(
+                ConsumerConfig.CLIENT_ID_CONFIG,
+                b.groupId + "-" + ProcessHandle.current().pid());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, b.autoOffsetReset);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
@@ -119,8 +122,8 @@ public final class EventConsumer implements AutoCloseable {
         MeterRegistry registry = b.registry != null ? b.registry : Metrics.globalRegistry;
         Backoff backoff = new Backoff(b.maxAttempts, b.initialBackoff, b.maxBackoff);
         this.deadLetters = new DeadLetterWriter(b.groupId, b.deadLetters, registry, backoff, () -> running);
-        this.worker = new RecordWorker(b.groupId, b.handler, b.giveUp, deadLetters, backoff, ledger.owned(),
-                () -> running, registry);
+        this.worker = new RecordWorker(
+                b.groupId, b.handler, b.giveUp, deadLetters, backoff, ledger.owned(), () -> running, registry);
     }
 
     public static Builder builder() {
@@ -253,8 +256,8 @@ public final class EventConsumer implements AutoCloseable {
                 throw new IllegalArgumentException("retry maxAttempts: must be >= 1, got " + maxAttempts);
             }
             if (initialBackoff.isNegative() || maxBackoff.compareTo(initialBackoff) < 0) {
-                throw new IllegalArgumentException("retry backoff: need 0 <= initial <= max, got " + initialBackoff
-                        + " and " + maxBackoff);
+                throw new IllegalArgumentException(
+                        "retry backoff: need 0 <= initial <= max, got " + initialBackoff + " and " + maxBackoff);
             }
             this.maxAttempts = maxAttempts;
             this.initialBackoff = initialBackoff;
@@ -263,9 +266,15 @@ public final class EventConsumer implements AutoCloseable {
         }
 
         /** Where the retry and dead-letter counters go (default: Micrometer's global registry, which Quarkus feeds). */
-        public Builder meterRegistry(MeterRegistry v) { this.registry = v; return this; }
+        public Builder meterRegistry(MeterRegistry v) {
+            this.registry = v;
+            return this;
+        }
 
-        public Builder bootstrapServers(String v) { this.bootstrapServers = v; return this; }
+        public Builder bootstrapServers(String v) {
+            this.bootstrapServers = v;
+            return this;
+        }
 
         /** Bootstrap servers and security settings (SASL, TLS) of {@code settings}. */
         public Builder kafka(KafkaSettings settings) {
@@ -274,15 +283,46 @@ public final class EventConsumer implements AutoCloseable {
             this.extra.putAll(props);
             return this;
         }
-        public Builder groupId(String v) { this.groupId = v; return this; }
-        public Builder topics(List<String> v) { this.topics = v; return this; }
-        public Builder handler(Handler v) { this.handler = v; return this; }
+
+        public Builder groupId(String v) {
+            this.groupId = v;
+            return this;
+        }
+
+        public Builder topics(List<String> v) {
+            this.topics = v;
+            return this;
+        }
+
+        public Builder handler(Handler v) {
+            this.handler = v;
+            return this;
+        }
         /** Optional: told when a record's retry budget is spent, before it is dead-lettered. */
-        public Builder onGiveUp(GiveUp v) { this.giveUp = v; return this; }
-        public Builder deadLetters(EventPublisher v) { this.deadLetters = v; return this; }
-        public Builder slots(int v) { this.slots = v; return this; }
-        public Builder autoOffsetReset(String v) { this.autoOffsetReset = v; return this; }
-        public Builder property(String key, Object value) { this.extra.put(key, value); return this; }
+        public Builder onGiveUp(GiveUp v) {
+            this.giveUp = v;
+            return this;
+        }
+
+        public Builder deadLetters(EventPublisher v) {
+            this.deadLetters = v;
+            return this;
+        }
+
+        public Builder slots(int v) {
+            this.slots = v;
+            return this;
+        }
+
+        public Builder autoOffsetReset(String v) {
+            this.autoOffsetReset = v;
+            return this;
+        }
+
+        public Builder property(String key, Object value) {
+            this.extra.put(key, value);
+            return this;
+        }
 
         public EventConsumer build() {
             Objects.requireNonNull(bootstrapServers, "bootstrapServers");

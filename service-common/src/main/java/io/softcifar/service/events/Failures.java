@@ -30,8 +30,7 @@ public final class Failures {
         POISON
     }
 
-    private Failures() {
-    }
+    private Failures() {}
 
     public static Kind classify(Throwable failure) {
         if (failure instanceof RejectedEventException || failure instanceof EventDecodingException) {
@@ -63,6 +62,7 @@ public final class Failures {
                 || t instanceof ConnectException
                 || t instanceof NoRouteToHostException
                 || t instanceof SocketException
-                || (t instanceof InterruptedIOException && !(t instanceof java.nio.channels.ClosedByInterruptException));
+                || (t instanceof InterruptedIOException
+                        && !(t instanceof java.nio.channels.ClosedByInterruptException));
     }
 }

@@ -35,9 +35,11 @@ final class PartitionLedger implements ConsumerRebalanceListener {
     private final ConcurrentLinkedQueue<ConsumerRecord<String, String>> done = new ConcurrentLinkedQueue<>();
     /** Records whose handling stopped without an outcome: read again from their offset. */
     private final ConcurrentLinkedQueue<ConsumerRecord<String, String>> abandoned = new ConcurrentLinkedQueue<>();
+
     private final Set<TopicPartition> busy = new HashSet<>();
     /** Partitions this member owns now; a worker retrying a record of a partition that moved stops retrying. */
     private final Set<TopicPartition> owned = ConcurrentHashMap.newKeySet();
+
     private final Map<TopicPartition, OffsetAndMetadata> unconfirmed = new HashMap<>();
     /** Offsets of records handled here whose partition was not assigned when they were to be committed. */
     private final Map<TopicPartition, OffsetAndMetadata> homeless = new HashMap<>();
@@ -95,8 +97,8 @@ final class PartitionLedger implements ConsumerRebalanceListener {
         ConsumerRecord<String, String> record;
         while ((record = done.poll()) != null) {
             TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-            unconfirmed.merge(partition, new OffsetAndMetadata(record.offset() + 1),
-                    (a, b) -> a.offset() >= b.offset() ? a : b);
+            unconfirmed.merge(
+                    partition, new OffsetAndMetadata(record.offset() + 1), (a, b) -> a.offset() >= b.offset() ? a : b);
             busy.remove(partition);
             if (consumer.assignment().contains(partition)) {
                 // a partition handles one record at a time, so the next one to read is the one after it, even if
@@ -130,10 +132,11 @@ final class PartitionLedger implements ConsumerRebalanceListener {
             // the group moved on (rebalance, or the coordinator came back with a new generation): if a partition
             // comes back here its offset is committed then (commitHomeless); if it went to another member, that
             // member sees the record again, and handlers are idempotent
-            LOG.warnf("%s: commit of %s failed (%s); kept for when the partitions come back", groupId,
-                    offsets.keySet(), e.getMessage());
-            offsets.forEach((partition, offset) -> homeless.merge(partition, offset,
-                    (a, b) -> a.offset() >= b.offset() ? a : b));
+            LOG.warnf(
+                    "%s: commit of %s failed (%s); kept for when the partitions come back",
+                    groupId, offsets.keySet(), e.getMessage());
+            offsets.forEach((partition, offset) ->
+                    homeless.merge(partition, offset, (a, b) -> a.offset() >= b.offset() ? a : b));
         }
     }
 
@@ -166,8 +169,9 @@ final class PartitionLedger implements ConsumerRebalanceListener {
                 LOG.infof("%s: committed %s, handled here before the partitions came back", groupId, ours);
             }
         } catch (KafkaException e) {
-            LOG.warnf("%s: late commit of %s failed (%s); the records may be delivered again", groupId, ours.keySet(),
-                    e.getMessage());
+            LOG.warnf(
+                    "%s: late commit of %s failed (%s); the records may be delivered again",
+                    groupId, ours.keySet(), e.getMessage());
         }
     }
 
@@ -189,7 +193,8 @@ final class PartitionLedger implements ConsumerRebalanceListener {
             consumer.pause(assigned);
             return;
         }
-        List<TopicPartition> idle = assigned.stream().filter(p -> !busy.contains(p)).toList();
+        List<TopicPartition> idle =
+                assigned.stream().filter(p -> !busy.contains(p)).toList();
         consumer.resume(idle);
     }
 }

@@ -34,8 +34,14 @@ final class RecordWorker {
     private final MeterRegistry registry;
     private final AtomicLong retries = new AtomicLong();
 
-    RecordWorker(String groupId, EventConsumer.Handler handler, EventConsumer.GiveUp giveUp,
-            DeadLetterWriter deadLetters, Backoff backoff, Set<TopicPartition> owned, BooleanSupplier running,
+    RecordWorker(
+            String groupId,
+            EventConsumer.Handler handler,
+            EventConsumer.GiveUp giveUp,
+            DeadLetterWriter deadLetters,
+            Backoff backoff,
+            Set<TopicPartition> owned,
+            BooleanSupplier running,
             MeterRegistry registry) {
         this.groupId = groupId;
         this.handler = handler;
@@ -61,7 +67,7 @@ final class RecordWorker {
             return deadLetters.write(record, "cannot decode: " + e.getMessage(), EventConsumer.KIND_POISON, 1);
         }
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-        for (int attempt = 1;; attempt++) {
+        for (int attempt = 1; ; attempt++) {
             try {
                 handler.handle(event, record);
                 return true;
@@ -71,12 +77,14 @@ final class RecordWorker {
             } catch (Exception | LinkageError | AssertionError e) {
                 // an Error thrown here would otherwise vanish in the executor's Future: no log, no dead letter
                 if (!running.getAsBoolean() || Thread.currentThread().isInterrupted()) {
-                    LOG.infof("%s: %s stopped by shutdown (%s); it will be read again", groupId, source(record),
-                            e.getMessage());
+                    LOG.infof(
+                            "%s: %s stopped by shutdown (%s); it will be read again",
+                            groupId, source(record), e.getMessage());
                     return false;
                 }
                 Failures.Kind kind = Failures.classify(e);
-                String reason = e instanceof RejectedEventException ? e.getMessage()
+                String reason = e instanceof RejectedEventException
+                        ? e.getMessage()
                         : e.getClass().getSimpleName() + ": " + e.getMessage();
                 if (kind == Failures.Kind.POISON) {
                     if (!(e instanceof RejectedEventException)) {
@@ -90,23 +98,29 @@ final class RecordWorker {
                         try {
                             giveUp.onGiveUp(event, record, exhausted);
                         } catch (RuntimeException hookFailure) {
-                            LOG.errorf("%s: the give-up hook for %s failed: %s", groupId, source(record),
-                                    hookFailure.getMessage());
+                            LOG.errorf(
+                                    "%s: the give-up hook for %s failed: %s",
+                                    groupId, source(record), hookFailure.getMessage());
                         }
                     }
                     return deadLetters.write(record, exhausted, EventConsumer.KIND_RETRIES_EXHAUSTED, attempt);
                 }
                 Duration wait = backoff.after(attempt);
                 retries.incrementAndGet();
-                Counter.builder("softcifar.consumer.retries").tag("group", groupId).tag("topic", record.topic())
-                        .register(registry).increment();
-                LOG.warnf("%s: %s failed (try %d of %d), partition paused, again in %d ms: %s", groupId,
-                        source(record), attempt, backoff.maxAttempts(), wait.toMillis(), reason);
+                Counter.builder("softcifar.consumer.retries")
+                        .tag("group", groupId)
+                        .tag("topic", record.topic())
+                        .register(registry)
+                        .increment();
+                LOG.warnf(
+                        "%s: %s failed (try %d of %d), partition paused, again in %d ms: %s",
+                        groupId, source(record), attempt, backoff.maxAttempts(), wait.toMillis(), reason);
                 if (!Backoff.pause(wait, running)) {
                     return false;
                 }
                 if (!owned.contains(partition)) {
-                    LOG.infof("%s: %s moved to another member while waiting to retry; it handles the record",
+                    LOG.infof(
+                            "%s: %s moved to another member while waiting to retry; it handles the record",
                             groupId, source(record));
                     return false;
                 }

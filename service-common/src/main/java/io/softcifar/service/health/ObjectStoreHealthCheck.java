@@ -21,7 +21,10 @@ public class ObjectStoreHealthCheck implements HealthCheck {
             store.ping();
             return HealthCheckResponse.named("object-store").up().build();
         } catch (RuntimeException e) {
-            return HealthCheckResponse.named("object-store").down().withData("reason", String.valueOf(e.getMessage())).build();
+            return HealthCheckResponse.named("object-store")
+                    .down()
+                    .withData("reason", String.valueOf(e.getMessage()))
+                    .build();
         }
     }
 }

@@ -74,7 +74,7 @@ public class ConsumerRetrySettings {
 
     @Override
     public String toString() {
-        return maxAttempts + " tries, backoff " + initialBackoff.toMillis() + " ms doubling to "
-                + maxBackoff.toMillis() + " ms";
+        return maxAttempts + " tries, backoff " + initialBackoff.toMillis() + " ms doubling to " + maxBackoff.toMillis()
+                + " ms";
     }
 }

@@ -47,12 +47,20 @@ public class KafkaHealthCheck implements HealthCheck {
             Collection<Node> nodes = admin().describeCluster().nodes().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
             StringBuilder list = new StringBuilder();
             for (Node node : nodes) {
-                list.append(list.isEmpty() ? "" : ",").append(node.host()).append(':').append(node.port());
+                list.append(list.isEmpty() ? "" : ",")
+                        .append(node.host())
+                        .append(':')
+                        .append(node.port());
             }
-            return HealthCheckResponse.named(NAME).up().withData("nodes", list.toString()).build();
+            return HealthCheckResponse.named(NAME)
+                    .up()
+                    .withData("nodes", list.toString())
+                    .build();
         } catch (ExecutionException e) {
-            return down(e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException ? noAnswer()
-                    : String.valueOf(e.getCause().getMessage()));
+            return down(
+                    e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException
+                            ? noAnswer()
+                            : String.valueOf(e.getCause().getMessage()));
         } catch (TimeoutException e) {
             return down(noAnswer());
         } catch (InterruptedException e) {
@@ -70,8 +78,10 @@ public class KafkaHealthCheck implements HealthCheck {
     private String noAnswer() {
         KafkaSecurity security = settings.security();
         return "no answer from " + settings.bootstrapServers() + " within " + TIMEOUT_MS + " ms"
-                + (security.usesTls() ? "" : " (" + KafkaSecurity.PROTOCOL + " is " + security.protocol()
-                        + ": if the listener uses TLS, it drops this service's connections without an error)");
+                + (security.usesTls()
+                        ? ""
+                        : " (" + KafkaSecurity.PROTOCOL + " is " + security.protocol()
+                                + ": if the listener uses TLS, it drops this service's connections without an error)");
     }
 
     private static HealthCheckResponse down(String reason) {

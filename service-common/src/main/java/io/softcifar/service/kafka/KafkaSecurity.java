@@ -24,8 +24,13 @@ import java.util.Set;
  *     file of the CA certificates to trust, as Strimzi's cluster CA Secret provides ({@code ca.crt}, {@code ca.p12});
  *     empty: the JVM's default trust store
  */
-public record KafkaSecurity(String protocol, String mechanism, Optional<String> username, Optional<String> password,
-        Optional<Path> truststore, Optional<String> truststorePassword) {
+public record KafkaSecurity(
+        String protocol,
+        String mechanism,
+        Optional<String> username,
+        Optional<String> password,
+        Optional<Path> truststore,
+        Optional<String> truststorePassword) {
 
     public static final String PROTOCOL = "softcifar.kafka.security-protocol";
     public static final String MECHANISM = "softcifar.kafka.sasl.mechanism";
@@ -39,8 +44,8 @@ public record KafkaSecurity(String protocol, String mechanism, Optional<String> 
     private static final String SCRAM_LOGIN_MODULE = "org.apache.kafka.common.security.scram.ScramLoginModule";
 
     /** No authentication, no TLS: the local default ({@code softcifar up}, tests, compose's private network). */
-    public static final KafkaSecurity PLAINTEXT = new KafkaSecurity("PLAINTEXT", "SCRAM-SHA-512", Optional.empty(),
-            Optional.empty(), Optional.empty(), Optional.empty());
+    public static final KafkaSecurity PLAINTEXT = new KafkaSecurity(
+            "PLAINTEXT", "SCRAM-SHA-512", Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
 
     public KafkaSecurity {
         protocol = protocol == null ? "PLAINTEXT" : protocol.strip().toUpperCase(Locale.ROOT);
@@ -52,17 +57,27 @@ public record KafkaSecurity(String protocol, String mechanism, Optional<String> 
     }
 
     /** SCRAM over TLS, the Kubernetes setting: {@code SASL_SSL} with {@code SCRAM-SHA-512}. */
-    public static KafkaSecurity scramOverTls(String username, String password, Path truststore,
-            Optional<String> truststorePassword) {
-        return new KafkaSecurity("SASL_SSL", "SCRAM-SHA-512", Optional.of(username), Optional.of(password),
-                Optional.of(truststore), truststorePassword);
+    public static KafkaSecurity scramOverTls(
+            String username, String password, Path truststore, Optional<String> truststorePassword) {
+        return new KafkaSecurity(
+                "SASL_SSL",
+                "SCRAM-SHA-512",
+                Optional.of(username),
+                Optional.of(password),
+                Optional.of(truststore),
+                truststorePassword);
     }
 
     /** From the raw configuration values (empty strings count as unset, as MicroProfile Config reads them). */
-    public static KafkaSecurity of(String protocol, String mechanism, Optional<String> username,
-            Optional<String> password, Optional<String> truststore, Optional<String> truststorePassword) {
-        return new KafkaSecurity(protocol, mechanism, username, password,
-                present(truststore).map(Path::of), truststorePassword);
+    public static KafkaSecurity of(
+            String protocol,
+            String mechanism,
+            Optional<String> username,
+            Optional<String> password,
+            Optional<String> truststore,
+            Optional<String> truststorePassword) {
+        return new KafkaSecurity(
+                protocol, mechanism, username, password, present(truststore).map(Path::of), truststorePassword);
     }
 
     public boolean usesSasl() {
@@ -110,8 +125,8 @@ public record KafkaSecurity(String protocol, String mechanism, Optional<String> 
                         + " is a PEM file, which has no password; unset it or use the PKCS12 file (ca.p12)");
             }
         } else if (truststorePassword.isPresent()) {
-            throw new IllegalArgumentException(TRUSTSTORE_PASSWORD + " is set but " + TRUSTSTORE
-                    + " is not; name the truststore file too");
+            throw new IllegalArgumentException(
+                    TRUSTSTORE_PASSWORD + " is set but " + TRUSTSTORE + " is not; name the truststore file too");
         }
         return this;
     }
@@ -151,8 +166,9 @@ public record KafkaSecurity(String protocol, String mechanism, Optional<String> 
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (Character.isISOControl(c)) {
-                throw new IllegalArgumentException(property + ": contains a control character (U+"
-                        + String.format("%04X", (int) c) + ") at position " + i + ", which Kafka's JAAS syntax cannot carry");
+                throw new IllegalArgumentException(
+                        property + ": contains a control character (U+" + String.format("%04X", (int) c)
+                                + ") at position " + i + ", which Kafka's JAAS syntax cannot carry");
             }
             if (c == '\\' || c == '"') {
                 out.append('\\');

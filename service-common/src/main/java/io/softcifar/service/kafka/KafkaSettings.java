@@ -96,8 +96,8 @@ public class KafkaSettings {
     public KafkaSecurity security() {
         KafkaSecurity s = security;
         if (s == null) {
-            s = KafkaSecurity.of(securityProtocol, saslMechanism, saslUsername, saslPassword, truststoreFile,
-                    truststorePassword);
+            s = KafkaSecurity.of(
+                    securityProtocol, saslMechanism, saslUsername, saslPassword, truststoreFile, truststorePassword);
             security = s;
         }
         return s;

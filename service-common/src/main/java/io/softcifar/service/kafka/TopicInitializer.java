@@ -60,14 +60,17 @@ public class TopicInitializer {
                     .toList();
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
-                LOG.infof("created topics %s", missing.stream().map(NewTopic::name).toList());
+                LOG.infof(
+                        "created topics %s",
+                        missing.stream().map(NewTopic::name).toList());
             }
             return missing.stream().map(NewTopic::name).toList();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException) {
                 return List.of(); // a replica of another service created it at the same time
             }
-            throw new IllegalStateException("creating topics failed: " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "creating topics failed: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
             throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer within 20 s", e);
         } catch (InterruptedException e) {

@@ -37,17 +37,19 @@ public class ParentWatchdog {
 
     /** Reads {@code parentPipe} to its end on a daemon thread, then runs {@code onParentGone}. */
     static Thread watch(InputStream parentPipe, Runnable onParentGone) {
-        Thread thread = new Thread(() -> {
-            byte[] buffer = new byte[256];
-            try {
-                while (parentPipe.read(buffer) >= 0) {
-                    // nothing is ever written; whatever comes is ignored
-                }
-            } catch (IOException e) {
-                LOG.debugf("reading the parent pipe failed (%s): treated as the parent gone", e.getMessage());
-            }
-            onParentGone.run();
-        }, "softcifar-parent-watchdog");
+        Thread thread = new Thread(
+                () -> {
+                    byte[] buffer = new byte[256];
+                    try {
+                        while (parentPipe.read(buffer) >= 0) {
+                            // nothing is ever written; whatever comes is ignored
+                        }
+                    } catch (IOException e) {
+                        LOG.debugf("reading the parent pipe failed (%s): treated as the parent gone", e.getMessage());
+                    }
+                    onParentGone.run();
+                },
+                "softcifar-parent-watchdog");
         thread.setDaemon(true);
         thread.start();
         return thread;

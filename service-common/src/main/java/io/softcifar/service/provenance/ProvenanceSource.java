@@ -26,10 +26,10 @@ public final class ProvenanceSource {
 
     /** Written at build time by the git-commit-id plugin (see the root pom). */
     public static final String GIT_PROPERTIES = "META-INF/softcifar/git.properties";
+
     private static final String PYTORCH = "PyTorch";
 
-    private ProvenanceSource() {
-    }
+    private ProvenanceSource() {}
 
     /**
      * The provenance of work on {@code device}, without configuration or dataset (add them with
@@ -39,20 +39,30 @@ public final class ProvenanceSource {
         Engine engine = Engine.getEngine(PYTORCH);
         Build build = build(resource(GIT_PROPERTIES), applicationVersion());
         boolean gpu = device != null && device.isGpu();
-        String deviceName = gpu ? gpuName(device.getDeviceId(), Path.of("/proc/driver/nvidia/gpus"))
+        String deviceName = gpu
+                ? gpuName(device.getDeviceId(), Path.of("/proc/driver/nvidia/gpus"))
                 : cpuName(Path.of("/proc/cpuinfo"));
         String cuda = gpu ? cudaVersion(CudaUtils.getCudaVersion()) : null;
-        return new Provenance(build.projectVersion(), build.gitCommit(), build.gitDirty(), Engine.getDjlVersion(),
-                engine.getVersion(), gpu ? Provenance.DEVICE_GPU : Provenance.DEVICE_CPU, deviceName, cuda,
-                JniUtils.getNumThreads(), System.getProperty("java.version"),
+        return new Provenance(
+                build.projectVersion(),
+                build.gitCommit(),
+                build.gitDirty(),
+                Engine.getDjlVersion(),
+                engine.getVersion(),
+                gpu ? Provenance.DEVICE_GPU : Provenance.DEVICE_CPU,
+                deviceName,
+                cuda,
+                JniUtils.getNumThreads(),
+                System.getProperty("java.version"),
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                         + System.getProperty("os.arch"),
-                null, null, null);
+                null,
+                null,
+                null);
     }
 
     /** The build: project version and commit. */
-    public record Build(String projectVersion, String gitCommit, Boolean gitDirty) {
-    }
+    public record Build(String projectVersion, String gitCommit, Boolean gitDirty) {}
 
     /**
      * The build described by the plugin's properties ({@code git.build.version}, {@code git.commit.id.full},
@@ -64,8 +74,10 @@ public final class ProvenanceSource {
         String version = blankToNull(p.getProperty("git.build.version"));
         String commit = blankToNull(p.getProperty("git.commit.id.full"));
         String dirty = blankToNull(p.getProperty("git.dirty"));
-        return new Build(version != null ? version : fallbackVersion.orElse(Provenance.UNKNOWN),
-                commit != null ? commit : Provenance.UNKNOWN, dirty == null ? null : Boolean.valueOf(dirty));
+        return new Build(
+                version != null ? version : fallbackVersion.orElse(Provenance.UNKNOWN),
+                commit != null ? commit : Provenance.UNKNOWN,
+                dirty == null ? null : Boolean.valueOf(dirty));
     }
 
     /**
@@ -132,8 +144,8 @@ public final class ProvenanceSource {
 
     private static Optional<Properties> resource(String name) {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        try (InputStream in = (loader != null ? loader : ProvenanceSource.class.getClassLoader())
-                .getResourceAsStream(name)) {
+        try (InputStream in =
+                (loader != null ? loader : ProvenanceSource.class.getClassLoader()).getResourceAsStream(name)) {
             if (in == null) {
                 return Optional.empty();
             }

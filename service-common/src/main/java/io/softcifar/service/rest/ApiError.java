@@ -19,6 +19,9 @@ public record ApiError(int status, String error, List<Problem> problems) {
 
     /** This error as a JSON response with its status. */
     public Response response() {
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(this).build();
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON)
+                .entity(this)
+                .build();
     }
 }

@@ -24,6 +24,7 @@ public class BodyLimit {
 
     /** Quarkus's upload-limit route is order −2 ({@code RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT}); this runs first. */
     static final int ORDER = -3;
+
     static final String PROPERTY = "quarkus.http.limits.max-body-size";
 
     void install(@Observes Router router) {
@@ -38,9 +39,15 @@ public class BodyLimit {
                 if (ctx.request().getHeader(HttpHeaders.TRANSFER_ENCODING) != null) {
                     // a body of unknown length would be cut off by Quarkus at the limit with an empty 413; every
                     // client of these services sends a length, so a streamed body is refused before it is read
-                    send(ctx, new ApiError(411, "length required", List.of(new ApiError.Problem("Content-Length",
-                            "required for a request body (a chunked body is not accepted); at most " + limit
-                                    + " bytes"))));
+                    send(
+                            ctx,
+                            new ApiError(
+                                    411,
+                                    "length required",
+                                    List.of(new ApiError.Problem(
+                                            "Content-Length",
+                                            "required for a request body (a chunked body is not accepted); at most "
+                                                    + limit + " bytes"))));
                 } else {
                     ctx.next();
                 }
@@ -63,21 +70,28 @@ public class BodyLimit {
     private static void send(io.vertx.ext.web.RoutingContext ctx, ApiError error) {
         // the rest of the body is not read: close the connection after the answer, as Quarkus's own check does
         ctx.response().endHandler(done -> ctx.request().connection().close());
-        ctx.response().setStatusCode(error.status())
+        ctx.response()
+                .setStatusCode(error.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .putHeader(HttpHeaders.CONNECTION, "close")
                 .end(EventCodec.toJson(error));
     }
 
     private static ApiError body(long limit, Long bytes) {
-        return new ApiError(413, "request body too large", List.of(new ApiError.Problem("body",
-                "at most " + limit + " bytes (" + PROPERTY + "), got " + (bytes == null ? "more" : bytes))));
+        return new ApiError(
+                413,
+                "request body too large",
+                List.of(new ApiError.Problem(
+                        "body",
+                        "at most " + limit + " bytes (" + PROPERTY + "), got " + (bytes == null ? "more" : bytes))));
     }
 
     /** The 413 answer; {@code bytes} is null when the body came without a length and was cut off at the limit. */
     static jakarta.ws.rs.core.Response tooLarge(Long bytes) {
-        long limit = ConfigProvider.getConfig().getOptionalValue(PROPERTY, MemorySize.class)
-                .map(MemorySize::asLongValue).orElse(-1L);
+        long limit = ConfigProvider.getConfig()
+                .getOptionalValue(PROPERTY, MemorySize.class)
+                .map(MemorySize::asLongValue)
+                .orElse(-1L);
         return body(limit, bytes).response();
     }
 }

@@ -34,18 +34,32 @@ public class HttpErrorMappers {
         }
         int status = original == null ? 500 : original.getStatus();
         if (e instanceof NotSupportedException) {
-            return problem(415, "unsupported content type", "Content-Type", "got '"
-                    + Objects.requireNonNullElse(headers.getHeaderString(HttpHeaders.CONTENT_TYPE), "")
-                    + "', expected application/json");
+            return problem(
+                    415,
+                    "unsupported content type",
+                    "Content-Type",
+                    "got '"
+                            + Objects.requireNonNullElse(headers.getHeaderString(HttpHeaders.CONTENT_TYPE), "")
+                            + "', expected application/json");
         }
         if (e instanceof NotAcceptableException) {
-            return problem(406, "not acceptable", "Accept", "no representation of " + uri.getPath() + " matches '"
-                    + headers.getHeaderString(HttpHeaders.ACCEPT) + "'");
+            return problem(
+                    406,
+                    "not acceptable",
+                    "Accept",
+                    "no representation of " + uri.getPath() + " matches '" + headers.getHeaderString(HttpHeaders.ACCEPT)
+                            + "'");
         }
         if (e instanceof NotAllowedException) {
-            return problem(405, "method not allowed", "method", request.getMethod() + " is not allowed on "
-                    + uri.getPath() + (original.getAllowedMethods().isEmpty() ? ""
-                    : " (allowed: " + String.join(", ", original.getAllowedMethods()) + ")"));
+            return problem(
+                    405,
+                    "method not allowed",
+                    "method",
+                    request.getMethod() + " is not allowed on "
+                            + uri.getPath()
+                            + (original.getAllowedMethods().isEmpty()
+                                    ? ""
+                                    : " (allowed: " + String.join(", ", original.getAllowedMethods()) + ")"));
         }
         if (status == 404 && (e.getMessage() == null || e.getMessage().startsWith("HTTP 404"))) {
             return problem(404, "not found", "path", "no resource at " + uri.getPath());
@@ -54,8 +68,11 @@ public class HttpErrorMappers {
             return BodyLimit.tooLarge(null);
         }
         Response.Status known = Response.Status.fromStatusCode(status);
-        return ApiError.of(status, Objects.requireNonNullElse(e.getMessage(),
-                known == null ? "HTTP " + status : known.getReasonPhrase())).response();
+        return ApiError.of(
+                        status,
+                        Objects.requireNonNullElse(
+                                e.getMessage(), known == null ? "HTTP " + status : known.getReasonPhrase()))
+                .response();
     }
 
     private static Response problem(int status, String error, String field, String message) {

@@ -24,8 +24,15 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * </ul>
  * Neither a keys file nor OIDC stops the start naming both settings: there is no unauthenticated mode.
  */
-public record AuthSettings(Optional<Path> keysFile, boolean oidc, String readRole,
-        String submitRole, List<String> allowedHosts, boolean webSignIn, Duration codeTtl, Duration sessionTtl) {
+public record AuthSettings(
+        Optional<Path> keysFile,
+        boolean oidc,
+        String readRole,
+        String submitRole,
+        List<String> allowedHosts,
+        boolean webSignIn,
+        Duration codeTtl,
+        Duration sessionTtl) {
 
     public static final String KEYS_FILE = "softcifar.auth.keys-file";
     public static final String OIDC_URL = "quarkus.oidc.auth-server-url";
@@ -33,12 +40,16 @@ public record AuthSettings(Optional<Path> keysFile, boolean oidc, String readRol
 
     public static AuthSettings fromConfig() {
         Config c = ConfigProvider.getConfig();
-        Optional<Path> keys = c.getOptionalValue(KEYS_FILE, String.class).filter(s -> !s.isBlank()).map(Path::of);
+        Optional<Path> keys = c.getOptionalValue(KEYS_FILE, String.class)
+                .filter(s -> !s.isBlank())
+                .map(Path::of);
         boolean oidc = c.getOptionalValue(OIDC_ENABLED, Boolean.class).orElse(true)
-                && c.getOptionalValue(OIDC_URL, String.class).filter(s -> !s.isBlank()).isPresent();
+                && c.getOptionalValue(OIDC_URL, String.class)
+                        .filter(s -> !s.isBlank())
+                        .isPresent();
         List<String> hosts = new ArrayList<>();
-        Optional<String> configured = c.getOptionalValue("softcifar.auth.allowed-hosts", String.class)
-                .filter(s -> !s.isBlank());
+        Optional<String> configured =
+                c.getOptionalValue("softcifar.auth.allowed-hosts", String.class).filter(s -> !s.isBlank());
         if (configured.isPresent()) {
             for (String h : configured.get().split(",")) {
                 if (!h.isBlank()) {
@@ -51,9 +62,13 @@ public record AuthSettings(Optional<Path> keysFile, boolean oidc, String readRol
                     .filter(h -> !h.equals("0.0.0.0") && !h.equals("::") && !h.equals("[::]"))
                     .ifPresent(h -> hosts.add(h.toLowerCase(Locale.ROOT)));
         }
-        return new AuthSettings(keys, oidc,
-                c.getOptionalValue("softcifar.auth.oidc.read-role", String.class).orElse("read"),
-                c.getOptionalValue("softcifar.auth.oidc.submit-role", String.class).orElse("submit"),
+        return new AuthSettings(
+                keys,
+                oidc,
+                c.getOptionalValue("softcifar.auth.oidc.read-role", String.class)
+                        .orElse("read"),
+                c.getOptionalValue("softcifar.auth.oidc.submit-role", String.class)
+                        .orElse("submit"),
                 List.copyOf(hosts),
                 c.getOptionalValue("softcifar.auth.web-sign-in", Boolean.class).orElse(false),
                 c.getOptionalValue("softcifar.auth.code-ttl", Duration.class).orElse(Duration.ofMinutes(2)),

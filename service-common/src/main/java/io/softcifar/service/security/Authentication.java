@@ -10,8 +10,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.List;
 import org.jboss.logging.Logger;
 
@@ -56,9 +56,14 @@ public class Authentication {
 
     /** Fails the start at once when no credential source is configured or the keys file is bad. */
     void onStart(@Observes StartupEvent event) {
-        LOG.infof("authentication: %s%s; hosts %s%s",
-                keys == null ? "no API keys" : keys.size() + " API key(s) from " + settings.keysFile().get(),
-                settings.oidc() ? ", OIDC bearer tokens" : "", settings.allowedHosts(),
+        LOG.infof(
+                "authentication: %s%s; hosts %s%s",
+                keys == null
+                        ? "no API keys"
+                        : keys.size() + " API key(s) from "
+                                + settings.keysFile().get(),
+                settings.oidc() ? ", OIDC bearer tokens" : "",
+                settings.allowedHosts(),
                 settings.webSignIn() ? "; web sign-in with one-time codes" : "");
     }
 
@@ -78,8 +83,13 @@ public class Authentication {
         var authority = ctx.request().authority();
         String host = authority == null ? null : authority.host();
         if (!settings.hostAllowed(host)) {
-            refuse(ctx, 421, "host not allowed", "Host", "'" + (host == null ? "" : host)
-                    + "' is not a name of this service (softcifar.auth.allowed-hosts)");
+            refuse(
+                    ctx,
+                    421,
+                    "host not allowed",
+                    "Host",
+                    "'" + (host == null ? "" : host)
+                            + "' is not a name of this service (softcifar.auth.allowed-hosts)");
             return;
         }
         if (settings.webSignIn() && WebSessions.SIGN_IN_PATH.equals(ctx.normalizedPath())) {
@@ -95,20 +105,32 @@ public class Authentication {
         if (session != null) {
             if (!Role.safe(ctx.request().method().name())) {
                 String csrf = ctx.request().getHeader(CSRF_HEADER);
-                if (csrf == null || !MessageDigest.isEqual(csrf.getBytes(StandardCharsets.UTF_8),
-                        session.csrf().getBytes(StandardCharsets.UTF_8))) {
-                    refuse(ctx, 403, "forbidden", CSRF_HEADER, csrf == null
-                            ? "a signed-in page must send its CSRF token with a state-changing request"
-                            : "does not match the session's CSRF token");
+                if (csrf == null
+                        || !MessageDigest.isEqual(
+                                csrf.getBytes(StandardCharsets.UTF_8),
+                                session.csrf().getBytes(StandardCharsets.UTF_8))) {
+                    refuse(
+                            ctx,
+                            403,
+                            "forbidden",
+                            CSRF_HEADER,
+                            csrf == null
+                                    ? "a signed-in page must send its CSRF token with a state-changing request"
+                                    : "does not match the session's CSRF token");
                     return;
                 }
             }
             authorize(ctx, session);
             return;
         }
-        refuse(ctx, 401, "unauthorized", "Authorization", "a credential is required: 'Authorization: Bearer <key>'"
-                + " with an API key or an OIDC access token" + (settings.webSignIn()
-                ? ", or a page signed in through ./softcifar open" : ""));
+        refuse(
+                ctx,
+                401,
+                "unauthorized",
+                "Authorization",
+                "a credential is required: 'Authorization: Bearer <key>'"
+                        + " with an API key or an OIDC access token"
+                        + (settings.webSignIn() ? ", or a page signed in through ./softcifar open" : ""));
     }
 
     private void bearer(RoutingContext ctx, String authorization) {
@@ -123,21 +145,33 @@ public class Authentication {
             authorize(ctx, new Caller(key.name(), key.role(), "api-key", null));
             return;
         }
-        if (settings.oidc() && oidc.isResolvable() && token.chars().filter(ch -> ch == '.').count() == 2) {
+        if (settings.oidc()
+                && oidc.isResolvable()
+                && token.chars().filter(ch -> ch == '.').count() == 2) {
             ctx.request().pause();
-            oidc.get().verify(token, settings).subscribe().with(caller -> {
-                ctx.request().resume();
-                if (caller == null) {
-                    refuse(ctx, 403, "forbidden", "Authorization", "the token grants neither the '"
-                            + settings.readRole() + "' nor the '" + settings.submitRole() + "' role");
-                } else {
-                    authorize(ctx, caller);
-                }
-            }, failure -> {
-                ctx.request().resume();
-                LOG.debugf("OIDC token refused: %s", failure.toString());
-                refuse(ctx, 401, "unauthorized", "Authorization", "the bearer token is not valid");
-            });
+            oidc.get()
+                    .verify(token, settings)
+                    .subscribe()
+                    .with(
+                            caller -> {
+                                ctx.request().resume();
+                                if (caller == null) {
+                                    refuse(
+                                            ctx,
+                                            403,
+                                            "forbidden",
+                                            "Authorization",
+                                            "the token grants neither the '" + settings.readRole() + "' nor the '"
+                                                    + settings.submitRole() + "' role");
+                                } else {
+                                    authorize(ctx, caller);
+                                }
+                            },
+                            failure -> {
+                                ctx.request().resume();
+                                LOG.debugf("OIDC token refused: %s", failure.toString());
+                                refuse(ctx, 401, "unauthorized", "Authorization", "the bearer token is not valid");
+                            });
             return;
         }
         refuse(ctx, 401, "unauthorized", "Authorization", "the bearer token is not valid");
@@ -148,8 +182,13 @@ public class Authentication {
         // a read credential may sign a page in too (a read-only session): the code carries its role
         boolean readSignIn = settings.webSignIn() && WebSessions.CODES_PATH.equals(ctx.normalizedPath());
         if (!caller.role().allows(method) && !readSignIn) {
-            refuse(ctx, 403, "forbidden", "role", "the '" + caller.role().label() + "' role may only read; "
-                    + method + " " + ctx.normalizedPath() + " needs 'submit'");
+            refuse(
+                    ctx,
+                    403,
+                    "forbidden",
+                    "role",
+                    "the '" + caller.role().label() + "' role may only read; " + method + " " + ctx.normalizedPath()
+                            + " needs 'submit'");
             return;
         }
         ctx.put(Caller.KEY, caller);

@@ -8,7 +8,8 @@ import java.util.Set;
  * retry, import, every other method).
  */
 public enum Role {
-    READ, SUBMIT;
+    READ,
+    SUBMIT;
 
     private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS");
 

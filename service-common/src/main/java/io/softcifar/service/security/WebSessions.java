@@ -53,7 +53,11 @@ public class WebSessions {
     private void issue(RoutingContext ctx) {
         Caller caller = ctx.get(Caller.KEY);
         if (caller == null || "session".equals(caller.kind())) {
-            Authentication.refuse(ctx, 403, "forbidden", "Authorization",
+            Authentication.refuse(
+                    ctx,
+                    403,
+                    "forbidden",
+                    "Authorization",
                     "a sign-in code is issued to an API key or OIDC token, not to a page");
             return;
         }
@@ -61,17 +65,23 @@ public class WebSessions {
         String code = ApiKeys.generate();
         Instant expires = clock.instant().plus(settings.codeTtl());
         codes.put(ApiKeys.sha256Hex(code), new Pending(caller.role(), caller.name(), expires));
-        ctx.response().setStatusCode(201).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .end(EventCodec.toJson(Map.of("code", code, "path", SIGN_IN_PATH + "?code=" + code,
-                        "expires", expires.toString())));
+        ctx.response()
+                .setStatusCode(201)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(EventCodec.toJson(
+                        Map.of("code", code, "path", SIGN_IN_PATH + "?code=" + code, "expires", expires.toString())));
     }
 
     private void signIn(RoutingContext ctx) {
         String code = ctx.request().getParam("code");
         Pending pending = code == null ? null : codes.remove(ApiKeys.sha256Hex(code));
         if (pending == null || pending.expires().isBefore(clock.instant())) {
-            Authentication.refuse(ctx, 401, "unauthorized", "code", "the sign-in code is unknown, used or expired;"
-                    + " run ./softcifar open again");
+            Authentication.refuse(
+                    ctx,
+                    401,
+                    "unauthorized",
+                    "code",
+                    "the sign-in code is unknown, used or expired;" + " run ./softcifar open again");
             return;
         }
         String next = ctx.request().getParam("next");
@@ -81,15 +91,26 @@ public class WebSessions {
         String id = ApiKeys.generate();
         String csrf = ApiKeys.generate();
         Instant expires = clock.instant().plus(settings.sessionTtl());
-        sessions.put(ApiKeys.sha256Hex(id), new Session(new Caller(pending.name() + " (page)", pending.role(),
-                "session", csrf), expires));
+        sessions.put(
+                ApiKeys.sha256Hex(id),
+                new Session(new Caller(pending.name() + " (page)", pending.role(), "session", csrf), expires));
         long maxAge = settings.sessionTtl().toSeconds();
-        ctx.response().addCookie(Cookie.cookie(SESSION_COOKIE, id).setHttpOnly(true).setPath("/")
-                .setSameSite(CookieSameSite.STRICT).setMaxAge(maxAge));
-        ctx.response().addCookie(Cookie.cookie(CSRF_COOKIE, csrf).setPath("/")
-                .setSameSite(CookieSameSite.STRICT).setMaxAge(maxAge));
-        ctx.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION, next)
-                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end();
+        ctx.response()
+                .addCookie(Cookie.cookie(SESSION_COOKIE, id)
+                        .setHttpOnly(true)
+                        .setPath("/")
+                        .setSameSite(CookieSameSite.STRICT)
+                        .setMaxAge(maxAge));
+        ctx.response()
+                .addCookie(Cookie.cookie(CSRF_COOKIE, csrf)
+                        .setPath("/")
+                        .setSameSite(CookieSameSite.STRICT)
+                        .setMaxAge(maxAge));
+        ctx.response()
+                .setStatusCode(303)
+                .putHeader(HttpHeaders.LOCATION, next)
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                .end();
     }
 
     /** The clock codes and sessions expire by (a test moves it past a code's lifetime). */

@@ -1,11 +1,11 @@
 package io.softcifar.service.storage;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.softcifar.storage.ObjectStore;
 import io.softcifar.storage.ObjectStoreConfig;
 import io.softcifar.storage.ObjectStorePolicy;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -22,10 +22,19 @@ public class ObjectStoreProducer {
     @Singleton
     @Startup
     ObjectStore objectStore(S3Settings settings, MeterRegistry registry) {
-        ObjectStore store = new ObjectStore(new ObjectStoreConfig(
-                settings.endpoint(), settings.accessKey(), settings.secretKey(), settings.bucket(), settings.region()),
-                new ObjectStorePolicy(settings.attempts(), settings.initialBackoff(), settings.maxBackoff(),
-                        settings.connectTimeout(), settings.readWriteTimeout()));
+        ObjectStore store = new ObjectStore(
+                new ObjectStoreConfig(
+                        settings.endpoint(),
+                        settings.accessKey(),
+                        settings.secretKey(),
+                        settings.bucket(),
+                        settings.region()),
+                new ObjectStorePolicy(
+                        settings.attempts(),
+                        settings.initialBackoff(),
+                        settings.maxBackoff(),
+                        settings.connectTimeout(),
+                        settings.readWriteTimeout()));
         FunctionCounter.builder("softcifar.object_store.retries", store, ObjectStore::retries)
                 .description("object-store calls tried again after the store was down or slow")
                 .register(registry);

@@ -7,10 +7,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.softcifar.contracts.events.EventCodec;
 import io.softcifar.contracts.events.EventEnvelope;
 import io.softcifar.contracts.events.TrainingCancelRequested;
-import io.softcifar.service.kafka.KafkaSettings;
 import io.softcifar.infra.local.EmbeddedKafka;
-import io.softcifar.testsupport.TopicProbe;
 import io.softcifar.infra.local.TopicSpec;
+import io.softcifar.service.kafka.KafkaSettings;
+import io.softcifar.testsupport.TopicProbe;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -54,8 +54,11 @@ class EventConsumerBrokerOutageIT {
         AtomicInteger calls = new AtomicInteger();
         AtomicInteger successes = new AtomicInteger();
         EventConsumer consumer = EventConsumer.builder()
-                .bootstrapServers(bootstrap).groupId("outage").topics(List.of("in"))
-                .deadLetters(publisher).meterRegistry(new SimpleMeterRegistry())
+                .bootstrapServers(bootstrap)
+                .groupId("outage")
+                .topics(List.of("in"))
+                .deadLetters(publisher)
+                .meterRegistry(new SimpleMeterRegistry())
                 .retry(40, Duration.ofMillis(250), Duration.ofSeconds(1))
                 .handler((event, record) -> {
                     if (calls.incrementAndGet() == 1) {
@@ -65,11 +68,13 @@ class EventConsumerBrokerOutageIT {
                     publisher.publish("out", record.key(), event);
                     successes.incrementAndGet();
                 })
-                .build().start();
+                .build()
+                .start();
         try {
-            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
-                    new StringSerializer(), new StringSerializer())) {
-                producer.send(new ProducerRecord<>("in", "run-1", EventCodec.encode(sent))).get();
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+                    Map.of("bootstrap.servers", bootstrap), new StringSerializer(), new StringSerializer())) {
+                producer.send(new ProducerRecord<>("in", "run-1", EventCodec.encode(sent)))
+                        .get();
             }
             assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
             kafka.close();
@@ -77,17 +82,22 @@ class EventConsumerBrokerOutageIT {
             // the outage lasts until the publish has timed out at least twice (2 × 1.5 s)
             await().atMost(Duration.ofSeconds(30)).until(() -> consumer.retries() >= 2);
             assertThat(successes.get()).isZero();
-            kafka = EmbeddedKafka.builder().optDataDir(data).optBrokerPort(brokerPort)
-                    .optControllerPort(controllerPort).start();
+            kafka = EmbeddedKafka.builder()
+                    .optDataDir(data)
+                    .optBrokerPort(brokerPort)
+                    .optControllerPort(controllerPort)
+                    .start();
 
             await().atMost(Duration.ofSeconds(60)).until(() -> successes.get() == 1);
             long retries = consumer.retries();
-            System.out.printf("broker outage: %d calls, %d retries before the publish went through%n", calls.get(),
-                    retries);
+            System.out.printf(
+                    "broker outage: %d calls, %d retries before the publish went through%n", calls.get(), retries);
             try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-                    OffsetAndMetadata offset = admin.listConsumerGroupOffsets("outage").partitionsToOffsetAndMetadata()
-                            .get().get(new TopicPartition("in", 0));
+                    OffsetAndMetadata offset = admin.listConsumerGroupOffsets("outage")
+                            .partitionsToOffsetAndMetadata()
+                            .get()
+                            .get(new TopicPartition("in", 0));
                     assertThat(offset).isNotNull();
                     assertThat(offset.offset()).isEqualTo(1);
                 });
@@ -100,7 +110,9 @@ class EventConsumerBrokerOutageIT {
                 List<ConsumerRecord<String, String>> published = out.readFor(Duration.ofSeconds(3));
                 assertThat(published).isNotEmpty().hasSizeLessThanOrEqualTo(calls.get());
                 assertThat(published).extracting(ConsumerRecord::key).containsOnly("run-1");
-                assertThat(published).extracting(r -> EventCodec.decode(r.value()).eventId()).containsOnly(sent.eventId());
+                assertThat(published)
+                        .extracting(r -> EventCodec.decode(r.value()).eventId())
+                        .containsOnly(sent.eventId());
                 System.out.printf("broker outage: %d record(s) on the output topic%n", published.size());
             }
             assertThat(successes.get()).isEqualTo(1);

@@ -3,12 +3,12 @@ package io.softcifar.service.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.softcifar.contracts.events.EventCodec;
 import io.softcifar.contracts.events.EventEnvelope;
 import io.softcifar.contracts.events.TrainingCancelRequested;
 import io.softcifar.contracts.topics.CleanupPolicy;
 import io.softcifar.contracts.topics.TopicSpec;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.softcifar.service.kafka.TopicInitializer;
 import io.softcifar.storage.ObjectStoreException;
 import io.softcifar.testsupport.TestInfrastructure;
@@ -38,17 +38,37 @@ class EventConsumerIT {
 
     private String topic(int partitions) {
         String name = "it.consumer." + UUID.randomUUID();
-        TopicInitializer.createMissing(infra.kafkaBootstrapServers(), List.of(
-                new TopicSpec(name, partitions, 1, CleanupPolicy.DELETE, Duration.ofHours(1).toMillis(), "test",
-                        List.of(), Set.of(), Set.of()),
-                new TopicSpec(name + TopicSpec.DEAD_LETTER_SUFFIX, 1, 1, CleanupPolicy.DELETE,
-                        Duration.ofHours(1).toMillis(), "test", List.of(), Set.of(), Set.of())));
+        TopicInitializer.createMissing(
+                infra.kafkaBootstrapServers(),
+                List.of(
+                        new TopicSpec(
+                                name,
+                                partitions,
+                                1,
+                                CleanupPolicy.DELETE,
+                                Duration.ofHours(1).toMillis(),
+                                "test",
+                                List.of(),
+                                Set.of(),
+                                Set.of()),
+                        new TopicSpec(
+                                name + TopicSpec.DEAD_LETTER_SUFFIX,
+                                1,
+                                1,
+                                CleanupPolicy.DELETE,
+                                Duration.ofHours(1).toMillis(),
+                                "test",
+                                List.of(),
+                                Set.of(),
+                                Set.of())));
         return name;
     }
 
     private void send(String topic, int partition, String key, String value) throws Exception {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(
-                Map.of("bootstrap.servers", infra.kafkaBootstrapServers()), new StringSerializer(), new StringSerializer())) {
+                Map.of("bootstrap.servers", infra.kafkaBootstrapServers()),
+                new StringSerializer(),
+                new StringSerializer())) {
             producer.send(new ProducerRecord<>(topic, partition, key, value)).get();
         }
     }
@@ -73,7 +93,9 @@ class EventConsumerIT {
         // max.poll.interval.ms = 3 s, and the first handler takes 9 s: a consumer that blocked in the handler would be
         // thrown out of the group and get the record again
         try (EventConsumer consumer = EventConsumer.builder()
-                .bootstrapServers(infra.kafkaBootstrapServers()).groupId(group).topics(List.of(topic))
+                .bootstrapServers(infra.kafkaBootstrapServers())
+                .groupId(group)
+                .topics(List.of(topic))
                 .deadLetters(publisher)
                 .property(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 3_000)
                 .handler((event, record) -> {
@@ -83,7 +105,8 @@ class EventConsumerIT {
                     }
                     handled.add(record.key());
                 })
-                .build().start()) {
+                .build()
+                .start()) {
             send(topic, 0, "slow", event("run-slow"));
             send(topic, 0, "next", event("run-next"));
             await().atMost(Duration.ofSeconds(40)).until(() -> handled.size() == 2);
@@ -92,9 +115,11 @@ class EventConsumerIT {
             await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> calls.get() == 2);
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", infra.kafkaBootstrapServers()))) {
                 await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                    Map<TopicPartition, OffsetAndMetadata> offsets =
-                            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-                    assertThat(offsets.get(new TopicPartition(topic, 0)).offset()).isEqualTo(2);
+                    Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
+                            .partitionsToOffsetAndMetadata()
+                            .get();
+                    assertThat(offsets.get(new TopicPartition(topic, 0)).offset())
+                            .isEqualTo(2);
                 });
             }
         } finally {
@@ -110,15 +135,19 @@ class EventConsumerIT {
         Map<String, Boolean> done = new ConcurrentHashMap<>();
         EventPublisher publisher = publisher();
         try (EventConsumer consumer = EventConsumer.builder()
-                .bootstrapServers(infra.kafkaBootstrapServers()).groupId("g-" + UUID.randomUUID())
-                .topics(List.of(topic)).deadLetters(publisher).slots(1)
+                .bootstrapServers(infra.kafkaBootstrapServers())
+                .groupId("g-" + UUID.randomUUID())
+                .topics(List.of(topic))
+                .deadLetters(publisher)
+                .slots(1)
                 .handler((event, record) -> {
                     maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
                     Thread.sleep(1_500);
                     running.decrementAndGet();
                     done.put(record.key(), true);
                 })
-                .build().start()) {
+                .build()
+                .start()) {
             send(topic, 0, "a", event("a"));
             send(topic, 1, "b", event("b"));
             send(topic, 0, "c", event("c"));
@@ -135,16 +164,19 @@ class EventConsumerIT {
         List<String> handled = new CopyOnWriteArrayList<>();
         EventPublisher publisher = publisher();
         try (EventConsumer consumer = EventConsumer.builder()
-                .bootstrapServers(infra.kafkaBootstrapServers()).groupId("g-" + UUID.randomUUID())
-                .topics(List.of(topic)).deadLetters(publisher)
-                .handler((event, record) -> {
-                    if (record.key().equals("rejected")) {
-                        throw new RejectedEventException("run rejected: no such dataset");
-                    }
-                    handled.add(record.key());
-                })
-                .build().start();
-             TopicProbe dlq = new TopicProbe(infra.kafkaBootstrapServers(), topic + TopicSpec.DEAD_LETTER_SUFFIX)) {
+                        .bootstrapServers(infra.kafkaBootstrapServers())
+                        .groupId("g-" + UUID.randomUUID())
+                        .topics(List.of(topic))
+                        .deadLetters(publisher)
+                        .handler((event, record) -> {
+                            if (record.key().equals("rejected")) {
+                                throw new RejectedEventException("run rejected: no such dataset");
+                            }
+                            handled.add(record.key());
+                        })
+                        .build()
+                        .start();
+                TopicProbe dlq = new TopicProbe(infra.kafkaBootstrapServers(), topic + TopicSpec.DEAD_LETTER_SUFFIX)) {
             send(topic, 0, "garbage", "{\"eventId\": 3");
             send(topic, 0, "rejected", event("r"));
             send(topic, 0, "fine", event("f"));
@@ -174,28 +206,39 @@ class EventConsumerIT {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         EventPublisher publisher = publisher();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", infra.kafkaBootstrapServers()));
-             EventConsumer consumer = EventConsumer.builder()
-                .bootstrapServers(infra.kafkaBootstrapServers()).groupId(group).topics(List.of(topic))
-                .deadLetters(publisher).meterRegistry(registry)
-                .retry(6, Duration.ofMillis(200), Duration.ofMillis(800))
-                .handler((event, record) -> {
-                    int call = calls.incrementAndGet();
-                    if (record.key().equals("flaky") && call <= 3) {
-                        committedWhileFailing.add(committed(admin, group, topic));
-                        // what the object store throws when it cannot be reached: retryable, not poison
-                        throw new ObjectStoreException("Cannot read 'runs/r/metrics.json': cannot connect", null, true);
-                    }
-                    successes.incrementAndGet();
-                })
-                .build().start()) {
+                EventConsumer consumer = EventConsumer.builder()
+                        .bootstrapServers(infra.kafkaBootstrapServers())
+                        .groupId(group)
+                        .topics(List.of(topic))
+                        .deadLetters(publisher)
+                        .meterRegistry(registry)
+                        .retry(6, Duration.ofMillis(200), Duration.ofMillis(800))
+                        .handler((event, record) -> {
+                            int call = calls.incrementAndGet();
+                            if (record.key().equals("flaky") && call <= 3) {
+                                committedWhileFailing.add(committed(admin, group, topic));
+                                // what the object store throws when it cannot be reached: retryable, not poison
+                                throw new ObjectStoreException(
+                                        "Cannot read 'runs/r/metrics.json': cannot connect", null, true);
+                            }
+                            successes.incrementAndGet();
+                        })
+                        .build()
+                        .start()) {
             send(topic, 0, "flaky", event("run-flaky"));
             send(topic, 0, "after", event("run-after"));
             await().atMost(Duration.ofSeconds(30)).until(() -> successes.get() == 2);
             // three failures, then the fourth try of "flaky" and one try of "after": 5 calls, 3 retries
             assertThat(calls.get()).isEqualTo(5);
             assertThat(consumer.retries()).isEqualTo(3);
-            assertThat(registry.get("softcifar.consumer.retries").tag("topic", topic).counter().count()).isEqualTo(3.0);
-            assertThat(committedWhileFailing).as("nothing committed while the first record failed").containsOnly(-1L);
+            assertThat(registry.get("softcifar.consumer.retries")
+                            .tag("topic", topic)
+                            .counter()
+                            .count())
+                    .isEqualTo(3.0);
+            assertThat(committedWhileFailing)
+                    .as("nothing committed while the first record failed")
+                    .containsOnly(-1L);
             await().atMost(Duration.ofSeconds(10)).until(() -> committed(admin, group, topic) == 2);
             assertThat(consumer.deadLettered()).isZero();
         } finally {
@@ -212,19 +255,23 @@ class EventConsumerIT {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         EventPublisher publisher = publisher();
         try (EventConsumer consumer = EventConsumer.builder()
-                .bootstrapServers(infra.kafkaBootstrapServers()).groupId("g-" + UUID.randomUUID())
-                .topics(List.of(topic)).deadLetters(publisher).meterRegistry(registry)
-                .retry(3, Duration.ofMillis(100), Duration.ofMillis(200))
-                .onGiveUp((event, record, reason) -> gaveUp.add(record.key() + ": " + reason))
-                .handler((event, record) -> {
-                    if (record.key().equals("down")) {
-                        calls.incrementAndGet();
-                        throw new RetryableEventException("dataset service unreachable");
-                    }
-                    handled.add(record.key());
-                })
-                .build().start();
-             TopicProbe dlq = new TopicProbe(infra.kafkaBootstrapServers(), topic + TopicSpec.DEAD_LETTER_SUFFIX)) {
+                        .bootstrapServers(infra.kafkaBootstrapServers())
+                        .groupId("g-" + UUID.randomUUID())
+                        .topics(List.of(topic))
+                        .deadLetters(publisher)
+                        .meterRegistry(registry)
+                        .retry(3, Duration.ofMillis(100), Duration.ofMillis(200))
+                        .onGiveUp((event, record, reason) -> gaveUp.add(record.key() + ": " + reason))
+                        .handler((event, record) -> {
+                            if (record.key().equals("down")) {
+                                calls.incrementAndGet();
+                                throw new RetryableEventException("dataset service unreachable");
+                            }
+                            handled.add(record.key());
+                        })
+                        .build()
+                        .start();
+                TopicProbe dlq = new TopicProbe(infra.kafkaBootstrapServers(), topic + TopicSpec.DEAD_LETTER_SUFFIX)) {
             send(topic, 0, "down", event("d"));
             send(topic, 0, "fine", event("f"));
             ConsumerRecord<String, String> dead = dlq.await(r -> r.key().equals("down"), Duration.ofSeconds(30))
@@ -238,10 +285,14 @@ class EventConsumerIT {
             await().atMost(Duration.ofSeconds(20)).until(() -> handled.contains("fine"));
             assertThat(calls.get()).isEqualTo(3);
             assertThat(consumer.retries()).isEqualTo(2);
-            assertThat(gaveUp).containsExactly(
-                    "down: retries exhausted after 3 tries: RetryableEventException: dataset service unreachable");
-            assertThat(registry.get("softcifar.consumer.dead_letters").tag("kind", "retries-exhausted").counter()
-                    .count()).isEqualTo(1.0);
+            assertThat(gaveUp)
+                    .containsExactly(
+                            "down: retries exhausted after 3 tries: RetryableEventException: dataset service unreachable");
+            assertThat(registry.get("softcifar.consumer.dead_letters")
+                            .tag("kind", "retries-exhausted")
+                            .counter()
+                            .count())
+                    .isEqualTo(1.0);
         } finally {
             publisher.close();
         }
@@ -253,15 +304,19 @@ class EventConsumerIT {
         AtomicInteger calls = new AtomicInteger();
         EventPublisher publisher = publisher();
         try (EventConsumer consumer = EventConsumer.builder()
-                .bootstrapServers(infra.kafkaBootstrapServers()).groupId("g-" + UUID.randomUUID())
-                .topics(List.of(topic)).deadLetters(publisher).meterRegistry(new SimpleMeterRegistry())
-                .retry(5, Duration.ofMillis(100), Duration.ofMillis(200))
-                .handler((event, record) -> {
-                    calls.incrementAndGet();
-                    throw new IllegalStateException("epochs must be positive, got -3");
-                })
-                .build().start();
-             TopicProbe dlq = new TopicProbe(infra.kafkaBootstrapServers(), topic + TopicSpec.DEAD_LETTER_SUFFIX)) {
+                        .bootstrapServers(infra.kafkaBootstrapServers())
+                        .groupId("g-" + UUID.randomUUID())
+                        .topics(List.of(topic))
+                        .deadLetters(publisher)
+                        .meterRegistry(new SimpleMeterRegistry())
+                        .retry(5, Duration.ofMillis(100), Duration.ofMillis(200))
+                        .handler((event, record) -> {
+                            calls.incrementAndGet();
+                            throw new IllegalStateException("epochs must be positive, got -3");
+                        })
+                        .build()
+                        .start();
+                TopicProbe dlq = new TopicProbe(infra.kafkaBootstrapServers(), topic + TopicSpec.DEAD_LETTER_SUFFIX)) {
             send(topic, 0, "bad", event("b"));
             ConsumerRecord<String, String> dead = dlq.await(r -> r.key().equals("bad"), Duration.ofSeconds(30))
                     .orElseThrow();
@@ -277,7 +332,9 @@ class EventConsumerIT {
 
     /** The group's committed offset of partition 0, or -1 when none. */
     private static long committed(Admin admin, String group, String topic) throws Exception {
-        OffsetAndMetadata offset = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
+        OffsetAndMetadata offset = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata()
+                .get()
                 .get(new TopicPartition(topic, 0));
         return offset == null ? -1 : offset.offset();
     }

@@ -21,8 +21,9 @@ class FailuresTest {
                 .isEqualTo(Failures.Kind.RETRYABLE);
         assertThat(Failures.classify(new RuntimeException("publishing failed", new TimeoutException("no broker"))))
                 .isEqualTo(Failures.Kind.RETRYABLE);
-        assertThat(Failures.classify(new ExecutionException(new IllegalStateException("import failed",
-                new ObjectStoreException("down", null, true))))).isEqualTo(Failures.Kind.RETRYABLE);
+        assertThat(Failures.classify(new ExecutionException(
+                        new IllegalStateException("import failed", new ObjectStoreException("down", null, true)))))
+                .isEqualTo(Failures.Kind.RETRYABLE);
         assertThat(Failures.classify(new UncheckedIOException(new ConnectException("refused"))))
                 .isEqualTo(Failures.Kind.RETRYABLE);
         assertThat(Failures.classify(new RetryableEventException("dataset service away")))
@@ -31,12 +32,14 @@ class FailuresTest {
 
     @Test
     void verdictsAnswersAndBugsArePoison() {
-        assertThat(Failures.classify(new RejectedEventException("no such dataset",
-                new ObjectStoreException("down", null, true)))).as("the handler's verdict comes first")
+        assertThat(Failures.classify(
+                        new RejectedEventException("no such dataset", new ObjectStoreException("down", null, true))))
+                .as("the handler's verdict comes first")
                 .isEqualTo(Failures.Kind.POISON);
         assertThat(Failures.classify(new NoSuchObjectException("k", "no such object", null)))
                 .isEqualTo(Failures.Kind.POISON);
-        assertThat(Failures.classify(new ObjectStoreException("bad credentials"))).isEqualTo(Failures.Kind.POISON);
+        assertThat(Failures.classify(new ObjectStoreException("bad credentials")))
+                .isEqualTo(Failures.Kind.POISON);
         assertThat(Failures.classify(new RuntimeException(new RecordTooLargeException("1 MB"))))
                 .isEqualTo(Failures.Kind.POISON);
         assertThat(Failures.classify(new EventDecodingException("not JSON"))).isEqualTo(Failures.Kind.POISON);

@@ -44,9 +44,12 @@ class KafkaScramTlsIT {
     @BeforeAll
     static void startBroker() {
         long t0 = System.nanoTime();
-        kafka = EmbeddedKafka.builder().optAutoCreateTopics(false).optScramUser(USER, PASSWORD).start();
-        System.out.printf("embedded broker with a SASL_SSL listener ready in %d ms%n",
-                (System.nanoTime() - t0) / 1_000_000);
+        kafka = EmbeddedKafka.builder()
+                .optAutoCreateTopics(false)
+                .optScramUser(USER, PASSWORD)
+                .start();
+        System.out.printf(
+                "embedded broker with a SASL_SSL listener ready in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
     }
 
     @AfterAll
@@ -57,7 +60,8 @@ class KafkaScramTlsIT {
     }
 
     private static KafkaSettings settings(KafkaSecurity security) {
-        return KafkaSettings.of(kafka.secureBootstrapServers(), false).withSendTimeout(SEND_TIMEOUT)
+        return KafkaSettings.of(kafka.secureBootstrapServers(), false)
+                .withSendTimeout(SEND_TIMEOUT)
                 .withSecurity(security);
     }
 
@@ -73,11 +77,29 @@ class KafkaScramTlsIT {
 
     private static String topic() {
         String name = "it.scram." + UUID.randomUUID();
-        TopicInitializer.createMissing(settings(scram(PASSWORD)).clientProperties(), List.of(
-                new TopicSpec(name, 1, 1, CleanupPolicy.DELETE, Duration.ofHours(1).toMillis(), "test", List.of(),
-                        Set.of(), Set.of()),
-                new TopicSpec(name + TopicSpec.DEAD_LETTER_SUFFIX, 1, 1, CleanupPolicy.DELETE,
-                        Duration.ofHours(1).toMillis(), "test", List.of(), Set.of(), Set.of())));
+        TopicInitializer.createMissing(
+                settings(scram(PASSWORD)).clientProperties(),
+                List.of(
+                        new TopicSpec(
+                                name,
+                                1,
+                                1,
+                                CleanupPolicy.DELETE,
+                                Duration.ofHours(1).toMillis(),
+                                "test",
+                                List.of(),
+                                Set.of(),
+                                Set.of()),
+                        new TopicSpec(
+                                name + TopicSpec.DEAD_LETTER_SUFFIX,
+                                1,
+                                1,
+                                CleanupPolicy.DELETE,
+                                Duration.ofHours(1).toMillis(),
+                                "test",
+                                List.of(),
+                                Set.of(),
+                                Set.of())));
         return name;
     }
 
@@ -90,13 +112,17 @@ class KafkaScramTlsIT {
     void withTheRightCredentialsAndCaAnEventGoesThroughTheTlsListener() throws Exception {
         String topic = topic();
         EventPublisher publisher = publisher(settings(scram(PASSWORD)));
-        KafkaSettings consumerSettings = settings(KafkaSecurity.scramOverTls(USER, PASSWORD, kafka.caTruststore(),
-                Optional.of(kafka.caTruststorePassword())));
+        KafkaSettings consumerSettings = settings(KafkaSecurity.scramOverTls(
+                USER, PASSWORD, kafka.caTruststore(), Optional.of(kafka.caTruststorePassword())));
         CompletableFuture<String> received = new CompletableFuture<>();
-        try (EventConsumer consumer = EventConsumer.builder().kafka(consumerSettings).groupId("g-" + UUID.randomUUID())
-                .topics(List.of(topic)).deadLetters(publisher)
+        try (EventConsumer consumer = EventConsumer.builder()
+                .kafka(consumerSettings)
+                .groupId("g-" + UUID.randomUUID())
+                .topics(List.of(topic))
+                .deadLetters(publisher)
                 .handler((e, record) -> received.complete(record.key() + " " + EventCodec.encode(e)))
-                .build().start()) {
+                .build()
+                .start()) {
             publisher.publish(topic, "run-1", event("run-1"));
             String got = received.get(30, TimeUnit.SECONDS);
             assertThat(got).startsWith("run-1 ").contains("\"runId\":\"run-1\"", "scram test");
@@ -114,7 +140,8 @@ class KafkaScramTlsIT {
             assertThatThrownBy(() -> publisher.publish(topic, "run-2", event("run-2")))
                     .isInstanceOf(EventPublisher.EventPublishException.class)
                     .hasRootCauseInstanceOf(SaslAuthenticationException.class)
-                    .rootCause().hasMessageContaining("invalid credentials with SASL mechanism SCRAM-SHA-512");
+                    .rootCause()
+                    .hasMessageContaining("invalid credentials with SASL mechanism SCRAM-SHA-512");
         } finally {
             publisher.close();
         }
@@ -135,14 +162,21 @@ class KafkaScramTlsIT {
     @Test
     void aTlsClientThatDoesNotTrustTheCaFailsAtOnceWithAnSslError() {
         String topic = topic();
-        KafkaSecurity noCa = KafkaSecurity.of("SASL_SSL", "SCRAM-SHA-512", Optional.of(USER), Optional.of(PASSWORD),
-                Optional.empty(), Optional.empty());
+        KafkaSecurity noCa = KafkaSecurity.of(
+                "SASL_SSL",
+                "SCRAM-SHA-512",
+                Optional.of(USER),
+                Optional.of(PASSWORD),
+                Optional.empty(),
+                Optional.empty());
         EventPublisher publisher = publisher(settings(noCa));
         long t0 = System.nanoTime();
         try {
             assertThatThrownBy(() -> publisher.publish(topic, "run-3", event("run-3")))
                     .isInstanceOf(EventPublisher.EventPublishException.class)
-                    .cause().isInstanceOf(SslAuthenticationException.class).hasMessageContaining("SSL handshake failed");
+                    .cause()
+                    .isInstanceOf(SslAuthenticationException.class)
+                    .hasMessageContaining("SSL handshake failed");
         } finally {
             publisher.close();
         }
@@ -158,20 +192,30 @@ class KafkaScramTlsIT {
     @Test
     void aClientWithoutTlsFailsWithinTheSendTimeoutInsteadOfHanging() {
         String topic = topic();
-        for (KafkaSecurity withoutTls : List.of(KafkaSecurity.PLAINTEXT, KafkaSecurity.of("SASL_PLAINTEXT",
-                "SCRAM-SHA-512", Optional.of(USER), Optional.of(PASSWORD), Optional.empty(), Optional.empty()))) {
+        for (KafkaSecurity withoutTls : List.of(
+                KafkaSecurity.PLAINTEXT,
+                KafkaSecurity.of(
+                        "SASL_PLAINTEXT",
+                        "SCRAM-SHA-512",
+                        Optional.of(USER),
+                        Optional.of(PASSWORD),
+                        Optional.empty(),
+                        Optional.empty()))) {
             EventPublisher publisher = publisher(settings(withoutTls));
             long t0 = System.nanoTime();
             try {
                 assertThatThrownBy(() -> publisher.publish(topic, "run-4", event("run-4")))
                         .as(withoutTls.protocol())
                         .isInstanceOf(EventPublisher.EventPublishException.class)
-                        .cause().hasMessageContaining("not present in metadata after " + SEND_TIMEOUT.toMillis() + " ms");
+                        .cause()
+                        .hasMessageContaining("not present in metadata after " + SEND_TIMEOUT.toMillis() + " ms");
             } finally {
                 publisher.close();
             }
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
-            assertThat(took).as(withoutTls.protocol()).isGreaterThanOrEqualTo(SEND_TIMEOUT)
+            assertThat(took)
+                    .as(withoutTls.protocol())
+                    .isGreaterThanOrEqualTo(SEND_TIMEOUT)
                     .isLessThan(SEND_TIMEOUT.plusSeconds(3));
         }
         // readiness gives up after its own 5 s and names the likely cause
@@ -179,9 +223,12 @@ class KafkaScramTlsIT {
         try {
             HealthCheckResponse response = health.call();
             assertThat(response.getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
-            assertThat(response.getData().orElseThrow().get("reason").toString()).isEqualTo("no answer from "
-                    + kafka.secureBootstrapServers() + " within 5000 ms (softcifar.kafka.security-protocol is "
-                    + "PLAINTEXT: if the listener uses TLS, it drops this service's connections without an error)");
+            assertThat(response.getData().orElseThrow().get("reason").toString())
+                    .isEqualTo(
+                            "no answer from "
+                                    + kafka.secureBootstrapServers()
+                                    + " within 5000 ms (softcifar.kafka.security-protocol is "
+                                    + "PLAINTEXT: if the listener uses TLS, it drops this service's connections without an error)");
         } finally {
             health.close();
         }

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.softcifar.infra.local.EmbeddedS3;
 import io.softcifar.storage.NoSuchObjectException;
 import io.softcifar.storage.ObjectStore;
 import io.softcifar.storage.ObjectStoreConfig;
 import io.softcifar.storage.ObjectStoreException;
 import io.softcifar.storage.ObjectStorePolicy;
-import io.softcifar.infra.local.EmbeddedS3;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,8 +28,8 @@ class ObjectStoreOutageIT {
 
     private static final String BUCKET = "outage-it";
     /** 8 tries, waits 200, 400, 800, 1000, 1000 … ms: about 6 s in all before a call gives up. */
-    private static final ObjectStorePolicy FAST = new ObjectStorePolicy(8, Duration.ofMillis(200),
-            Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofSeconds(2));
+    private static final ObjectStorePolicy FAST = new ObjectStorePolicy(
+            8, Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofSeconds(2));
 
     @TempDir
     Path data;
@@ -55,7 +55,10 @@ class ObjectStoreOutageIT {
 
     private void restartServerOnSamePort() {
         // the same port and the same credentials: the clients already configured must reach it again
-        s3 = EmbeddedS3.builder().optDataDir(data).optPort(s3.port()).optCredentials(s3.accessKey(), s3.secretKey())
+        s3 = EmbeddedS3.builder()
+                .optDataDir(data)
+                .optPort(s3.port())
+                .optCredentials(s3.accessKey(), s3.secretKey())
                 .start();
     }
 
@@ -79,12 +82,14 @@ class ObjectStoreOutageIT {
 
     @Test
     void anOutageLongerThanTheBudgetIsARetryableFailureAfterExactlyTheConfiguredTries() {
-        startStore(new ObjectStorePolicy(3, Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(500),
-                Duration.ofSeconds(2)));
+        startStore(new ObjectStorePolicy(
+                3, Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(2)));
         s3.close();
         long retriesBefore = store.retries();
         assertThatThrownBy(() -> store.stat("runs/r1/lease.json"))
-                .isInstanceOfSatisfying(ObjectStoreException.class, e -> assertThat(e.retryable()).isTrue())
+                .isInstanceOfSatisfying(
+                        ObjectStoreException.class,
+                        e -> assertThat(e.retryable()).isTrue())
                 .hasMessageContaining("cannot connect");
         assertThat(store.retries() - retriesBefore).isEqualTo(2); // 3 tries = 2 retries
     }
@@ -94,7 +99,9 @@ class ObjectStoreOutageIT {
         startStore(FAST);
         long retriesBefore = store.retries();
         assertThatThrownBy(() -> store.getBytes("runs/none/metrics.json"))
-                .isInstanceOfSatisfying(NoSuchObjectException.class, e -> assertThat(e.retryable()).isFalse());
+                .isInstanceOfSatisfying(
+                        NoSuchObjectException.class,
+                        e -> assertThat(e.retryable()).isFalse());
         assertThat(store.retries()).isEqualTo(retriesBefore);
     }
 
@@ -113,7 +120,9 @@ class ObjectStoreOutageIT {
         assertThat(down.getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
         assertThat(down.getData().orElseThrow().get("reason").toString()).contains("cannot connect");
         assertThat(store.retries()).as("the health check tries once").isEqualTo(retriesBefore);
-        assertThat(millis).as("answers within the connect timeout, not after the retry budget").isLessThan(2_000);
+        assertThat(millis)
+                .as("answers within the connect timeout, not after the retry budget")
+                .isLessThan(2_000);
 
         restartServerOnSamePort();
         assertThat(check.call().getStatus()).isEqualTo(HealthCheckResponse.Status.UP);

@@ -13,9 +13,11 @@ class ConsumerRetrySettingsTest {
     @Test
     void aBudgetInRangeIsAccepted() {
         EventConsumer.Builder builder = EventConsumer.builder();
-        assertThat(ConsumerRetrySettings.of(2, Duration.ofMillis(100), Duration.ofMillis(100)).applyTo(builder))
+        assertThat(ConsumerRetrySettings.of(2, Duration.ofMillis(100), Duration.ofMillis(100))
+                        .applyTo(builder))
                 .isSameAs(builder);
-        assertThat(ConsumerRetrySettings.of(1, Duration.ZERO, Duration.ZERO).applyTo(builder)).isSameAs(builder);
+        assertThat(ConsumerRetrySettings.of(1, Duration.ZERO, Duration.ZERO).applyTo(builder))
+                .isSameAs(builder);
         assertThat(ConsumerRetrySettings.of(12, Duration.ofSeconds(1), Duration.ofSeconds(60)))
                 .hasToString("12 tries, backoff 1000 ms doubling to 60000 ms");
     }
@@ -24,12 +26,15 @@ class ConsumerRetrySettingsTest {
     void valuesOutOfRangeNameTheirProperty() {
         EventConsumer.Builder builder = EventConsumer.builder();
         assertThatThrownBy(() -> ConsumerRetrySettings.of(0, Duration.ofSeconds(1), Duration.ofSeconds(60))
-                .applyTo(builder)).isInstanceOf(IllegalArgumentException.class)
+                        .applyTo(builder))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("softcifar.consumer.retry.max-attempts: must be at least 1, got 0");
         assertThatThrownBy(() -> ConsumerRetrySettings.of(3, Duration.ofSeconds(-1), Duration.ofSeconds(60))
-                .applyTo(builder)).hasMessage("softcifar.consumer.retry.initial-backoff: must not be negative, got PT-1S");
+                        .applyTo(builder))
+                .hasMessage("softcifar.consumer.retry.initial-backoff: must not be negative, got PT-1S");
         assertThatThrownBy(() -> ConsumerRetrySettings.of(3, Duration.ofSeconds(2), Duration.ofSeconds(1))
-                .applyTo(builder)).hasMessage("softcifar.consumer.retry.max-backoff: must be at least"
+                        .applyTo(builder))
+                .hasMessage("softcifar.consumer.retry.max-backoff: must be at least"
                         + " softcifar.consumer.retry.initial-backoff (PT2S), got PT1S");
     }
 }

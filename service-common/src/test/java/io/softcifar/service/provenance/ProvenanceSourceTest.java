@@ -53,7 +53,8 @@ class ProvenanceSourceTest {
     @Test
     void withoutModelNameTheModelLineNamesTheBoard() {
         assertThat(ProvenanceSource.cpuModel(ARM)).contains("Raspberry Pi 4 Model B Rev 1.4");
-        assertThat(ProvenanceSource.cpuModel("processor\t: 0\r\nBogoMIPS\t: 1\r\n")).isEmpty();
+        assertThat(ProvenanceSource.cpuModel("processor\t: 0\r\nBogoMIPS\t: 1\r\n"))
+                .isEmpty();
         assertThat(ProvenanceSource.cpuModel("")).isEmpty();
     }
 
@@ -68,7 +69,8 @@ class ProvenanceSourceTest {
     void theGpuNameComesFromTheDriversInformationFileInPciOrder(@TempDir Path dir) throws IOException {
         // /proc/driver/nvidia/gpus/<pci id>/information as the 550 driver writes it (abridged)
         Files.createDirectories(dir.resolve("0000:3b:00.0"));
-        Files.writeString(dir.resolve("0000:3b:00.0/information"),
+        Files.writeString(
+                dir.resolve("0000:3b:00.0/information"),
                 "Model: \t\t NVIDIA A100-SXM4-40GB\nIRQ:   \t\t 180\nGPU UUID: \t GPU-1\n");
         Files.createDirectories(dir.resolve("0000:86:00.0"));
         Files.writeString(dir.resolve("0000:86:00.0/information"), "Model: \t\t Tesla V100-PCIE-16GB\n");
@@ -93,11 +95,12 @@ class ProvenanceSourceTest {
         p.setProperty("git.commit.id.full", "9c5e61a8b29d5d0ad832435b0562316ece42a208");
         p.setProperty("git.dirty", "true");
 
-        assertThat(ProvenanceSource.build(Optional.of(p), Optional.of("ignored"))).isEqualTo(
-                new ProvenanceSource.Build("0.1.0-SNAPSHOT", "9c5e61a8b29d5d0ad832435b0562316ece42a208", true));
-        assertThat(ProvenanceSource.build(Optional.empty(), Optional.of("0.1.0"))).isEqualTo(
-                new ProvenanceSource.Build("0.1.0", Provenance.UNKNOWN, null));
-        assertThat(ProvenanceSource.build(Optional.empty(), Optional.empty())).isEqualTo(
-                new ProvenanceSource.Build(Provenance.UNKNOWN, Provenance.UNKNOWN, null));
+        assertThat(ProvenanceSource.build(Optional.of(p), Optional.of("ignored")))
+                .isEqualTo(
+                        new ProvenanceSource.Build("0.1.0-SNAPSHOT", "9c5e61a8b29d5d0ad832435b0562316ece42a208", true));
+        assertThat(ProvenanceSource.build(Optional.empty(), Optional.of("0.1.0")))
+                .isEqualTo(new ProvenanceSource.Build("0.1.0", Provenance.UNKNOWN, null));
+        assertThat(ProvenanceSource.build(Optional.empty(), Optional.empty()))
+                .isEqualTo(new ProvenanceSource.Build(Provenance.UNKNOWN, Provenance.UNKNOWN, null));
     }
 }

@@ -12,8 +12,12 @@ import picocli.CommandLine.Spec;
  * ({@code SOFTCIFAR_API_KEYS}) or a Kubernetes Secret ({@code kubectl create secret generic softcifar-api-keys
  * --from-file=api-keys=DIR/api-keys}).
  */
-@Command(name = "api-key", mixinStandardHelpOptions = true, description = "Write an API token with the submit role "
-        + "(DIR/api-token, mode 0600; kept if it exists) and the services' keys file with its SHA-256 (DIR/api-keys).")
+@Command(
+        name = "api-key",
+        mixinStandardHelpOptions = true,
+        description =
+                "Write an API token with the submit role "
+                        + "(DIR/api-token, mode 0600; kept if it exists) and the services' keys file with its SHA-256 (DIR/api-keys).")
 public final class ApiKeyCommand implements Runnable {
 
     @Spec
@@ -27,7 +31,8 @@ public final class ApiKeyCommand implements Runnable {
         Path dir = StackPaths.home(home);
         Path keys = ApiToken.ensure(dir);
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("token:     %s (mode 0600; the CLI reads it with --token-file or $%s)%n",
+        out.printf(
+                "token:     %s (mode 0600; the CLI reads it with --token-file or $%s)%n",
                 dir.resolve(ApiToken.FILE_NAME), ApiToken.ENV_FILE);
         out.printf("keys file: %s (softcifar.auth.keys-file of the services)%n", keys);
         out.flush();

@@ -48,8 +48,10 @@ public final class ApiToken {
             } else {
                 Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
             }
-            writePrivate(keysFile, "# written by ./softcifar up: the SHA-256 of " + tokenFile + "\n"
-                    + "local-cli submit " + sha256(token) + "\n");
+            writePrivate(
+                    keysFile,
+                    "# written by ./softcifar up: the SHA-256 of " + tokenFile + "\n" + "local-cli submit "
+                            + sha256(token) + "\n");
             startedHere = token;
             return keysFile;
         } catch (IOException e) {
@@ -73,8 +75,8 @@ public final class ApiToken {
             Path home = StackPaths.home(null).resolve(FILE_NAME);
             return Files.isReadable(home) ? read(home) : null;
         } catch (IOException e) {
-            throw new IllegalArgumentException("--token-file / " + ENV_FILE + ": cannot read the API token: "
-                    + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "--token-file / " + ENV_FILE + ": cannot read the API token: " + e.getMessage(), e);
         }
     }
 
@@ -87,14 +89,17 @@ public final class ApiToken {
         Files.deleteIfExists(tmp);
         Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        Files.move(
+                tmp,
+                file,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     static String sha256(String token) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(token.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

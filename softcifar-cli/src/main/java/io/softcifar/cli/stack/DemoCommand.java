@@ -13,18 +13,22 @@ import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code softcifar demo}: {@code up}, import the data, submit a small study (basic and SNGP × soft and hard, one
  * seed), follow it, print the comparison, and leave the stack running for the API.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"The whole system end to end on this machine: starts the stack (as `up`), imports the data, "
-                + "trains and evaluates basic and SNGP ResNet-20 on soft and hard labels (1 seed), prints the comparison.",
-                "Defaults are sized for about 10 minutes on a 2-core CPU."})
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "The whole system end to end on this machine: starts the stack (as `up`), imports the data, "
+                    + "trains and evaluates basic and SNGP ResNet-20 on soft and hard labels (1 seed), prints the comparison.",
+            "Defaults are sized for about 10 minutes on a 2-core CPU."
+        })
 public final class DemoCommand implements Runnable {
 
     private static final Set<String> TERMINAL = Set.of("FAILED", "CANCELLED");
@@ -32,20 +36,28 @@ public final class DemoCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "a folder like ../shared/data/cifar10h "
-            + "(test_batch.bin, cifar10h-probs.npy); without it the official files are downloaded")
+    @Option(
+            names = "--data",
+            paramLabel = "DIR",
+            description = "a folder like ../shared/data/cifar10h "
+                    + "(test_batch.bin, cifar10h-probs.npy); without it the official files are downloaded")
     Path data;
 
     @Option(names = "--epochs", defaultValue = "8", description = "epochs per run (default: ${DEFAULT-VALUE})")
     int epochs;
 
-    @Option(names = "--limit", defaultValue = "4000", description = "images of the 10,000 to use (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--limit",
+            defaultValue = "4000",
+            description = "images of the 10,000 to use (default: ${DEFAULT-VALUE})")
     int limit;
 
     @Mixin
     StackOptions stackOptions;
 
-    @Option(names = "--exit", description = "stop the stack after printing the comparison instead of leaving it running")
+    @Option(
+            names = "--exit",
+            description = "stop the stack after printing the comparison instead of leaving it running")
     boolean exit;
 
     @Override
@@ -66,10 +78,12 @@ public final class DemoCommand implements Runnable {
             String studyId = submit(results, datasetId, out);
             follow(results, studyId, out);
             out.println();
-            out.println(results.getText("/api/studies/" + studyId + "/comparison?format=markdown").strip());
+            out.println(results.getText("/api/studies/" + studyId + "/comparison?format=markdown")
+                    .strip());
             out.println();
-            out.printf("Results API: %s/api/studies/%s (Swagger UI: %s/q/swagger-ui)%n", urls.get("results-service"),
-                    studyId, urls.get("results-service"));
+            out.printf(
+                    "Results API: %s/api/studies/%s (Swagger UI: %s/q/swagger-ui)%n",
+                    urls.get("results-service"), studyId, urls.get("results-service"));
             out.flush();
         } catch (RuntimeException e) {
             stack.close();
@@ -100,7 +114,9 @@ public final class DemoCommand implements Runnable {
             body.putArray("oodSets").add("svhn");
         }
         body.put("limit", limit);
-        out.printf("Importing %s (%d images) ...%n", data != null ? data : "the official CIFAR-10 + CIFAR-10H files", limit);
+        out.printf(
+                "Importing %s (%d images) ...%n",
+                data != null ? data : "the official CIFAR-10 + CIFAR-10H files", limit);
         out.flush();
         JsonNode dataset;
         try {
@@ -113,8 +129,11 @@ public final class DemoCommand implements Runnable {
             throw e;
         }
         JsonNode stats = dataset.path("statistics");
-        out.printf("  dataset %s: %d images, mean soft-label entropy %.4f%n", dataset.path("id").asText(),
-                stats.path("images").asInt(), stats.path("meanEntropy").asDouble());
+        out.printf(
+                "  dataset %s: %d images, mean soft-label entropy %.4f%n",
+                dataset.path("id").asText(),
+                stats.path("images").asInt(),
+                stats.path("meanEntropy").asDouble());
         return dataset.path("id").asText();
     }
 
@@ -131,7 +150,8 @@ public final class DemoCommand implements Runnable {
         overrides.put("warmupEpochs", Math.min(5, Math.max(1, epochs / 4)));
         overrides.putArray("milestones").add(Math.max(1, epochs * 3 / 4));
         JsonNode answer = results.post("/api/studies", study).body();
-        out.printf("Study %s: %d runs (basic and SNGP × soft and hard, seed 0, %d epochs)%n",
+        out.printf(
+                "Study %s: %d runs (basic and SNGP × soft and hard, seed 0, %d epochs)%n",
                 answer.path("id").asText(), answer.path("runs").size(), epochs);
         out.flush();
         return answer.path("id").asText();
@@ -149,11 +169,14 @@ public final class DemoCommand implements Runnable {
             detail.path("runs").forEach(runs::add);
             for (JsonNode run : runs) {
                 String line = io.softcifar.cli.StudyCommands.runLine(run);
-                String key = run.path("status").asText() + run.path("epoch").asInt() + run.path("evaluated").asBoolean();
+                String key = run.path("status").asText()
+                        + run.path("epoch").asInt()
+                        + run.path("evaluated").asBoolean();
                 if (!key.equals(last.put(run.path("runId").asText(), key))) {
                     out.println("  " + line);
                 }
-                boolean ended = run.path("evaluated").asBoolean() || TERMINAL.contains(run.path("status").asText());
+                boolean ended = run.path("evaluated").asBoolean()
+                        || TERMINAL.contains(run.path("status").asText());
                 evaluated += run.path("evaluated").asBoolean() ? 1 : 0;
                 done &= ended;
             }
@@ -164,7 +187,8 @@ public final class DemoCommand implements Runnable {
             }
             io.softcifar.cli.DatasetCommand.sleep(2_000);
         }
-        throw new IllegalStateException("the demo study did not finish within 3 hours; see ./softcifar status " + studyId);
+        throw new IllegalStateException(
+                "the demo study did not finish within 3 hours; see ./softcifar status " + studyId);
     }
 
     private static String progressBar(int done, int total) {

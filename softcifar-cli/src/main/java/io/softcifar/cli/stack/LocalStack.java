@@ -62,16 +62,22 @@ public final class LocalStack implements AutoCloseable {
      * @param root the repository (where {@code <module>/target/quarkus-app/quarkus-run.jar} are)
      * @param home data, logs and work folders
      */
-    public static LocalStack start(Path root, Path home, int kafkaPort, int s3Port, List<ServiceDef> services,
-            PrintWriter out) {
+    public static LocalStack start(
+            Path root, Path home, int kafkaPort, int s3Port, List<ServiceDef> services, PrintWriter out) {
         return start(root, home, kafkaPort, s3Port, services, List.of(), out);
     }
 
     /**
      * As above; the dataset-service may import local files only under {@code importRoots} (none: no local imports).
      */
-    public static LocalStack start(Path root, Path home, int kafkaPort, int s3Port, List<ServiceDef> services,
-            List<Path> importRoots, PrintWriter out) {
+    public static LocalStack start(
+            Path root,
+            Path home,
+            int kafkaPort,
+            int s3Port,
+            List<ServiceDef> services,
+            List<Path> importRoots,
+            PrintWriter out) {
         return start(root, home, kafkaPort, s3Port, services, importRoots, LOOPBACK, out);
     }
 
@@ -79,8 +85,15 @@ public final class LocalStack implements AutoCloseable {
      * As above, with the services' HTTP listening on {@code bind} ({@link #LOOPBACK} unless the user says otherwise;
      * the broker and the S3 server always listen on 127.0.0.1 only).
      */
-    public static LocalStack start(Path root, Path home, int kafkaPort, int s3Port, List<ServiceDef> services,
-            List<Path> importRoots, String bind, PrintWriter out) {
+    public static LocalStack start(
+            Path root,
+            Path home,
+            int kafkaPort,
+            int s3Port,
+            List<ServiceDef> services,
+            List<Path> importRoots,
+            String bind,
+            PrintWriter out) {
         return start(root, home, kafkaPort, s3Port, services, importRoots, bind, Map.of(), out);
     }
 
@@ -88,21 +101,38 @@ public final class LocalStack implements AutoCloseable {
      * As above, with extra JVM arguments per service ({@link ServiceDef#name()} → arguments, e.g. {@code -D} settings
      * that a fault-injection test lowers so that an outage outlasts them).
      */
-    public static LocalStack start(Path root, Path home, int kafkaPort, int s3Port, List<ServiceDef> services,
-            List<Path> importRoots, String bind, Map<String, List<String>> extraJvmArgs, PrintWriter out) {
+    public static LocalStack start(
+            Path root,
+            Path home,
+            int kafkaPort,
+            int s3Port,
+            List<ServiceDef> services,
+            List<Path> importRoots,
+            String bind,
+            Map<String, List<String>> extraJvmArgs,
+            PrintWriter out) {
         if (!LOOPBACK.equals(bind)) {
             out.printf("The services listen on %s (--bind): anyone who reaches this address can use them%n", bind);
         }
         out.printf("Starting Kafka (127.0.0.1:%d) and S3 (127.0.0.1:%d), data in %s%n", kafkaPort, s3Port, home);
-        out.println(importRoots.isEmpty()
-                ? "No --import-root: the dataset-service imports no local folder (only downloads)"
-                : "Local imports from: " + importRoots.stream().map(Path::toString)
-                        .collect(java.util.stream.Collectors.joining(", ")));
+        out.println(
+                importRoots.isEmpty()
+                        ? "No --import-root: the dataset-service imports no local folder (only downloads)"
+                        : "Local imports from: "
+                                + importRoots.stream()
+                                        .map(Path::toString)
+                                        .collect(java.util.stream.Collectors.joining(", ")));
         out.flush();
-        EmbeddedKafka kafka = EmbeddedKafka.builder().optDataDir(home.resolve("kafka")).optBrokerPort(kafkaPort).start();
+        EmbeddedKafka kafka = EmbeddedKafka.builder()
+                .optDataDir(home.resolve("kafka"))
+                .optBrokerPort(kafkaPort)
+                .start();
         EmbeddedS3 s3;
         try {
-            s3 = EmbeddedS3.builder().optDataDir(home.resolve("s3")).optPort(s3Port).start();
+            s3 = EmbeddedS3.builder()
+                    .optDataDir(home.resolve("s3"))
+                    .optPort(s3Port)
+                    .start();
         } catch (RuntimeException e) {
             kafka.close();
             throw e;
@@ -113,7 +143,8 @@ public final class LocalStack implements AutoCloseable {
         stack.home = home;
         try {
             stack.keysFile = ApiToken.ensure(home);
-            out.printf("API token (submit role) in %s; the CLI and ./softcifar open use it%n",
+            out.printf(
+                    "API token (submit role) in %s; the CLI and ./softcifar open use it%n",
                     home.resolve(ApiToken.FILE_NAME));
             for (ServiceDef def : services) {
                 stack.processes.add(stack.process(root, home, def));
@@ -147,7 +178,8 @@ public final class LocalStack implements AutoCloseable {
         env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort(def.port())));
         env.put("QUARKUS_MANAGEMENT_HOST", bind);
         env.put("SOFTCIFAR_AUTH_KEYS_FILE", keysFile.toString());
-        if (System.getenv("SOFTCIFAR_AUTH_ALLOWED_HOSTS") == null && Set.of("0.0.0.0", "::", "[::]").contains(bind)) {
+        if (System.getenv("SOFTCIFAR_AUTH_ALLOWED_HOSTS") == null
+                && Set.of("0.0.0.0", "::", "[::]").contains(bind)) {
             // every interface: the Host names a client may use are this machine's name and addresses too
             env.put("SOFTCIFAR_AUTH_ALLOWED_HOSTS", wildcardHosts());
         }
@@ -162,12 +194,18 @@ public final class LocalStack implements AutoCloseable {
         List<String> jvm = new ArrayList<>(List.of("-Dai.djl.offline=true", "-Xss4m"));
         jvm.addAll(extraJvmArgs.getOrDefault(def.name(), List.of()));
         Path jar = root.resolve(def.module()).resolve("target/quarkus-app/quarkus-run.jar");
-        boolean standard = SERVICES.stream().anyMatch(s -> s.name().equals(def.name())
-                && s.module().equals(def.module()));
+        boolean standard = SERVICES.stream()
+                .anyMatch(s -> s.name().equals(def.name()) && s.module().equals(def.module()));
         // a second replica of a module (tests) gets its own log; the standard names stay as they were
         String logName = standard ? def.module() : def.module() + "-" + def.name();
-        return new ServiceProcess(def.name() + "-service", probeHost(bind), def.port(), managementPort(def.port()),
-                jar, env, jvm,
+        return new ServiceProcess(
+                def.name() + "-service",
+                probeHost(bind),
+                def.port(),
+                managementPort(def.port()),
+                jar,
+                env,
+                jvm,
                 home.resolve("logs").resolve(logName + ".log"));
     }
 
@@ -204,7 +242,9 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private ServiceProcess service(String name) {
-        return processes.stream().filter(p -> p.name.equals(name)).findFirst()
+        return processes.stream()
+                .filter(p -> p.name.equals(name))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no service " + name + " in this stack"));
     }
 
@@ -216,8 +256,11 @@ public final class LocalStack implements AutoCloseable {
     /** Starts the broker stopped by {@link #stopKafka()} again: same broker and controller port, same data. */
     public synchronized void startKafka() {
         EmbeddedKafka old = kafka;
-        kafka = EmbeddedKafka.builder().optDataDir(home.resolve("kafka")).optBrokerPort(old.brokerPort())
-                .optControllerPort(old.controllerPort()).start();
+        kafka = EmbeddedKafka.builder()
+                .optDataDir(home.resolve("kafka"))
+                .optBrokerPort(old.brokerPort())
+                .optControllerPort(old.controllerPort())
+                .start();
     }
 
     /** Stops the S3 server (tests: an outage); {@link #startS3()} starts it again on the same port and data. */
@@ -228,8 +271,11 @@ public final class LocalStack implements AutoCloseable {
     /** Starts the S3 server stopped by {@link #stopS3()} again: same port, data and credentials. */
     public synchronized void startS3() {
         EmbeddedS3 old = s3;
-        s3 = EmbeddedS3.builder().optDataDir(home.resolve("s3")).optPort(old.port())
-                .optCredentials(old.accessKey(), old.secretKey()).start();
+        s3 = EmbeddedS3.builder()
+                .optDataDir(home.resolve("s3"))
+                .optPort(old.port())
+                .optCredentials(old.accessKey(), old.secretKey())
+                .start();
     }
 
     /** Where this process reaches a service listening on {@code bind}: a wildcard or loopback address via localhost. */
@@ -259,8 +305,11 @@ public final class LocalStack implements AutoCloseable {
 
     /** A list value of Quarkus configuration: comma-separated, a comma inside a path escaped as {@code \\,}. */
     static String importRootsValue(List<Path> roots) {
-        return String.join(",", roots.stream().map(p -> p.toString().replace("\\", "\\\\").replace(",", "\\,"))
-                .toList());
+        return String.join(
+                ",",
+                roots.stream()
+                        .map(p -> p.toString().replace("\\", "\\\\").replace(",", "\\,"))
+                        .toList());
     }
 
     public String kafkaBootstrapServers() {
@@ -273,7 +322,10 @@ public final class LocalStack implements AutoCloseable {
 
     /** The process ids of the services now running (for tests that kill one: by id, never by name). */
     public List<Long> servicePids() {
-        return processes.stream().map(ServiceProcess::pid).filter(pid -> pid > 0).toList();
+        return processes.stream()
+                .map(ServiceProcess::pid)
+                .filter(pid -> pid > 0)
+                .toList();
     }
 
     /** name → URL of every service. */
@@ -284,10 +336,12 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public void printUrls(PrintWriter out) {
-        processes.forEach(p -> out.printf("  %-18s %s  (Swagger UI: %s/q/swagger-ui; health and metrics: :%d/q/)%n",
+        processes.forEach(p -> out.printf(
+                "  %-18s %s  (Swagger UI: %s/q/swagger-ui; health and metrics: :%d/q/)%n",
                 p.name, p.url(), p.url(), managementPort(p.port)));
-        out.printf("  %-18s %s (sent by the CLI; web pages: ./softcifar open STUDY)%n", "API token",
-                home.resolve(ApiToken.FILE_NAME));
+        out.printf(
+                "  %-18s %s (sent by the CLI; web pages: ./softcifar open STUDY)%n",
+                "API token", home.resolve(ApiToken.FILE_NAME));
         out.printf("  %-18s %s%n  %-18s %s%n", "kafka", kafkaBootstrapServers(), "s3", s3Endpoint());
         out.flush();
     }
@@ -295,12 +349,15 @@ public final class LocalStack implements AutoCloseable {
     /** Blocks until Ctrl-C (SIGINT/SIGTERM), then stops everything. */
     public void runUntilInterrupted(PrintWriter out) {
         java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            out.println("\nStopping ...");
-            out.flush();
-            close();
-            stopped.countDown();
-        }, "softcifar-up-stop"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            out.println("\nStopping ...");
+                            out.flush();
+                            close();
+                            stopped.countDown();
+                        },
+                        "softcifar-up-stop"));
         out.println("Ctrl-C stops everything.");
         out.flush();
         try {
@@ -317,7 +374,8 @@ public final class LocalStack implements AutoCloseable {
                 if (!stopping && !p.isAlive()) {
                     int code = p.exitCode();
                     long backoff = Math.min(30_000, 1_000L << Math.min(p.restarts(), 5));
-                    out.printf("softcifar up: %s exited with code %d; restarting in %d s (restart %d); log %s%n",
+                    out.printf(
+                            "softcifar up: %s exited with code %d; restarting in %d s (restart %d); log %s%n",
                             p.name, code, backoff / 1000, p.restarts() + 1, p.log());
                     out.flush();
                     ServiceProcess.sleep(backoff);

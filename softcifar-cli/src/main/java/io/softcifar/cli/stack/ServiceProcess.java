@@ -20,7 +20,8 @@ import java.util.Map;
  */
 final class ServiceProcess {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     final String name;
     private final String host;
@@ -33,8 +34,15 @@ final class ServiceProcess {
     private volatile Process process;
     private volatile int restarts;
 
-    ServiceProcess(String name, String host, int port, int managementPort, Path jar, Map<String, String> env,
-            List<String> jvmArgs, Path log) {
+    ServiceProcess(
+            String name,
+            String host,
+            int port,
+            int managementPort,
+            Path jar,
+            Map<String, String> env,
+            List<String> jvmArgs,
+            Path log) {
         this.name = name;
         this.host = host;
         this.port = port;
@@ -59,8 +67,8 @@ final class ServiceProcess {
 
     synchronized void start() {
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(name + ": " + jar + " does not exist; build the services first: "
-                    + "./mvnw -DskipTests package");
+            throw new IllegalStateException(
+                    name + ": " + jar + " does not exist; build the services first: " + "./mvnw -DskipTests package");
         }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -107,9 +115,12 @@ final class ServiceProcess {
     /** True when {@code /q/health/ready} on the management port answers UP. */
     boolean isReady() {
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(
-                    "http://" + host + ":" + managementPort + "/q/health/ready"))
-                    .timeout(Duration.ofSeconds(3)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://" + host + ":" + managementPort + "/q/health/ready"))
+                            .timeout(Duration.ofSeconds(3))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200;
         } catch (IOException e) {
             return false;
@@ -132,8 +143,8 @@ final class ServiceProcess {
             }
             sleep(500);
         }
-        throw new IllegalStateException(name + " was not ready within " + timeout.toSeconds() + " s; last lines of "
-                + log + ":\n" + tail(15));
+        throw new IllegalStateException(
+                name + " was not ready within " + timeout.toSeconds() + " s; last lines of " + log + ":\n" + tail(15));
     }
 
     /** SIGTERM (Quarkus shuts down gracefully: consumers close, a trainer keeps its checkpoints), then SIGKILL. */

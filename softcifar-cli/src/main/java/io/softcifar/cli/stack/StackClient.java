@@ -18,7 +18,8 @@ import java.time.Duration;
 public final class StackClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String base;
     private final String service;
@@ -65,8 +66,11 @@ public final class StackClient {
         } catch (IOException e) {
             throw new IllegalArgumentException("request body: " + e.getMessage(), e);
         }
-        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(text)), path);
+        return send(
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(text)),
+                path);
     }
 
     /** A 2xx answer: status, parsed JSON (or null), raw text. */
@@ -74,14 +78,16 @@ public final class StackClient {
 
     private Answer send(HttpRequest.Builder request, String path) {
         try {
-            HttpResponse<String> response = HTTP.send(authorize(request).timeout(Duration.ofMinutes(2)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HTTP.send(
+                    authorize(request).timeout(Duration.ofMinutes(2)).build(), HttpResponse.BodyHandlers.ofString());
             JsonNode body = parse(response.body());
             if (response.statusCode() >= 400) {
-                throw new IllegalArgumentException(service + ": " + problems(response.statusCode(), body, response.body())
-                        + (response.statusCode() == 401 ? " (the CLI sends the token of --token-file, $"
-                        + ApiToken.ENV_FILE + " or ~/.softcifar/" + ApiToken.FILE_NAME + ", written by ./softcifar up)"
-                        : ""));
+                throw new IllegalArgumentException(service + ": "
+                        + problems(response.statusCode(), body, response.body())
+                        + (response.statusCode() == 401
+                                ? " (the CLI sends the token of --token-file, $" + ApiToken.ENV_FILE
+                                        + " or ~/.softcifar/" + ApiToken.FILE_NAME + ", written by ./softcifar up)"
+                                : ""));
             }
             return new Answer(response.statusCode(), body, response.body());
         } catch (ConnectException e) {

@@ -15,8 +15,8 @@ final class StackPaths {
         String home = System.getProperty("softcifar.home");
         Path root = Path.of(home != null ? home : ".").toAbsolutePath().normalize();
         if (!Files.isRegularFile(root.resolve("pom.xml"))) {
-            throw new IllegalStateException("cannot find the soft-cifar repository at " + root
-                    + "; run ./softcifar from the repository");
+            throw new IllegalStateException(
+                    "cannot find the soft-cifar repository at " + root + "; run ./softcifar from the repository");
         }
         return root;
     }
@@ -29,15 +29,21 @@ final class StackPaths {
     /** The services named, or every service whose module is in the repository. */
     static List<LocalStack.ServiceDef> select(Path root, List<String> names) {
         if (names == null || names.isEmpty()) {
-            return LocalStack.SERVICES.stream().filter(s -> Files.isDirectory(root.resolve(s.module()))).toList();
+            return LocalStack.SERVICES.stream()
+                    .filter(s -> Files.isDirectory(root.resolve(s.module())))
+                    .toList();
         }
-        List<String> wanted = names.stream().map(n -> n.trim().toLowerCase(Locale.ROOT).replace("-service", "")).toList();
+        List<String> wanted = names.stream()
+                .map(n -> n.trim().toLowerCase(Locale.ROOT).replace("-service", ""))
+                .toList();
         for (String name : wanted) {
             if (LocalStack.SERVICES.stream().noneMatch(s -> s.name().equals(name))) {
-                throw new IllegalArgumentException("--services: unknown service '" + name
-                        + "' (results, dataset, trainer, evaluator)");
+                throw new IllegalArgumentException(
+                        "--services: unknown service '" + name + "' (results, dataset, trainer, evaluator)");
             }
         }
-        return LocalStack.SERVICES.stream().filter(s -> wanted.contains(s.name())).toList();
+        return LocalStack.SERVICES.stream()
+                .filter(s -> wanted.contains(s.name()))
+                .toList();
     }
 }

@@ -4,16 +4,20 @@ import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code softcifar up}: the stack on this machine until Ctrl-C. */
-@Command(name = "up", mixinStandardHelpOptions = true,
-        description = {"Start the whole system on this machine, no Docker needed: a Kafka broker and an S3 server in "
-                + "this process, the services as child processes. Ctrl-C stops everything.",
-                "Services that die are restarted. Logs: <home>/logs/<service>.log.",
-                "Local data can be imported only from folders given with --import-root DIR."})
+@Command(
+        name = "up",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Start the whole system on this machine, no Docker needed: a Kafka broker and an S3 server in "
+                    + "this process, the services as child processes. Ctrl-C stops everything.",
+            "Services that die are restarted. Logs: <home>/logs/<service>.log.",
+            "Local data can be imported only from folders given with --import-root DIR."
+        })
 public final class UpCommand implements Runnable {
 
     @Spec
@@ -22,7 +26,10 @@ public final class UpCommand implements Runnable {
     @Mixin
     StackOptions stackOptions;
 
-    @Option(names = "--services", split = ",", paramLabel = "NAME",
+    @Option(
+            names = "--services",
+            split = ",",
+            paramLabel = "NAME",
             description = "which services to start: results, dataset, trainer, evaluator (default: all)")
     List<String> services;
 

@@ -55,6 +55,7 @@ class FaultInjectionIT {
     private static final Duration STUDY_TIMEOUT = Duration.ofMinutes(6);
     /** Epochs of every run: the faults come after the first, during the second. */
     private static final int EPOCHS = 2;
+
     private static final String TRAINER = "trainer-service";
     private static final String EVALUATOR = "evaluator-service";
     private static final String RESULTS = "results-service";
@@ -98,7 +99,9 @@ class FaultInjectionIT {
         ObjectNode spec = StackClient.json().createObjectNode();
         spec.putObject("sources").put("dir", data.toString());
         spec.putArray("seeds").add(0);
-        datasetId = DatasetCommand.importDataset(client("dataset-service"), spec).path("id").asText();
+        datasetId = DatasetCommand.importDataset(client("dataset-service"), spec)
+                .path("id")
+                .asText();
     }
 
     private LocalStack start() {
@@ -113,8 +116,16 @@ class FaultInjectionIT {
             }
             jvm.put(name, args);
         }
-        LocalStack started = LocalStack.start(root, home, kafkaPort, s3Port, services, List.of(tmp),
-                LocalStack.LOOPBACK, jvm, new PrintWriter(stackLog, true));
+        LocalStack started = LocalStack.start(
+                root,
+                home,
+                kafkaPort,
+                s3Port,
+                services,
+                List.of(tmp),
+                LocalStack.LOOPBACK,
+                jvm,
+                new PrintWriter(stackLog, true));
         results = new StackClient(started.urls().get(RESULTS), RESULTS);
         return started;
     }
@@ -140,14 +151,15 @@ class FaultInjectionIT {
             try (var logs = Files.list(home.resolve("logs"))) {
                 for (Path log : logs.sorted().toList()) {
                     List<String> lines = Files.readAllLines(log);
-                    System.out.println("---- last 80 lines of " + log + "\n" + String.join("\n",
-                            lines.subList(Math.max(0, lines.size() - 80), lines.size())));
+                    System.out.println("---- last 80 lines of " + log + "\n"
+                            + String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size())));
                 }
             }
         }
         System.out.println("Fault-injection figures:\n  " + String.join("\n  ", report));
         try (var files = Files.walk(tmp)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         }
     }
 
@@ -166,11 +178,15 @@ class FaultInjectionIT {
         // nothing was recovered or retried: the counters the scenarios assert on stay still without faults
         assertThat(counter(RESULTS, "softcifar_results_recoveries_total")).isEqualTo(recoveries);
         assertThat(counter(TRAINER, "softcifar_consumer_retries_total")).isEqualTo(retries);
-        java.util.regex.Matcher evaluated = java.util.regex.Pattern.compile("run " + first.runId()
-                + ": evaluated in ([0-9.]+) s").matcher(Files.readString(stack.log(EVALUATOR)));
-        assertThat(evaluated.find()).as("the evaluator's log line of the baseline").isTrue();
+        java.util.regex.Matcher evaluated = java.util.regex.Pattern.compile(
+                        "run " + first.runId() + ": evaluated in ([0-9.]+) s")
+                .matcher(Files.readString(stack.log(EVALUATOR)));
+        assertThat(evaluated.find())
+                .as("the evaluator's log line of the baseline")
+                .isTrue();
         // the watchdog's evaluation timeout must leave an undisturbed evaluation alone
-        assertThat(Double.parseDouble(evaluated.group(1))).isLessThan(FaultTimings.EVALUATION_TIMEOUT.toSeconds() / 2.0);
+        assertThat(Double.parseDouble(evaluated.group(1)))
+                .isLessThan(FaultTimings.EVALUATION_TIMEOUT.toSeconds() / 2.0);
         record("baseline ×2 (evaluation " + evaluated.group(1) + " s)", "no retries, no recoveries", t0);
     }
 
@@ -185,7 +201,10 @@ class FaultInjectionIT {
         stack.stopKafka();
         long down = System.nanoTime();
         try {
-            awaitOutage(TIMINGS.brokerOutage(), down, "a retry of the trainer's request consumer",
+            awaitOutage(
+                    TIMINGS.brokerOutage(),
+                    down,
+                    "a retry of the trainer's request consumer",
                     () -> counter(TRAINER, "softcifar_consumer_retries_total") > retries);
         } finally {
             stack.startKafka();
@@ -194,8 +213,10 @@ class FaultInjectionIT {
         awaitEvaluated(study);
         assertBitEqual(assertOneResult(study), "the run whose broker went away");
         // the run itself met the outage: a publish of the trainer failed and it stopped to be retried
-        assertThat(Files.readString(stack.log(TRAINER))).containsPattern("run " + study.runId() + ": stopped by an "
-                + "outage, to be resumed when the request is retried: publishing to softcifar\\.[a-z.]+ failed");
+        assertThat(Files.readString(stack.log(TRAINER)))
+                .containsPattern(
+                        "run " + study.runId() + ": stopped by an "
+                                + "outage, to be resumed when the request is retried: publishing to softcifar\\.[a-z.]+ failed");
         double moved = counter(TRAINER, "softcifar_consumer_retries_total") - retries;
         assertThat(moved).isPositive();
         record("broker down " + fmt(outage) + " s after epoch 1", "trainer consumer retries +" + (long) moved, t0);
@@ -213,7 +234,10 @@ class FaultInjectionIT {
         stack.stopS3();
         long down = System.nanoTime();
         try {
-            awaitOutage(TIMINGS.storeOutage(), down, "an object-store retry and a consumer retry in the trainer",
+            awaitOutage(
+                    TIMINGS.storeOutage(),
+                    down,
+                    "an object-store retry and a consumer retry in the trainer",
                     () -> counter(TRAINER, "softcifar_object_store_retries_total") > storeRetries
                             && counter(TRAINER, "softcifar_consumer_retries_total") > retries);
         } finally {
@@ -224,13 +248,16 @@ class FaultInjectionIT {
         assertBitEqual(assertOneResult(study), "the run whose object store went away");
         // the run met the outage while uploading a checkpoint, and resumed from the last one in the bucket
         String log = Files.readString(stack.log(TRAINER));
-        assertThat(log).containsPattern("run " + study.runId() + ": stopped by an outage, to be resumed when the "
-                + "request is retried: Cannot upload 'runs/" + study.runId() + "/checkpoints/[a-z]+\\.ckpt'");
+        assertThat(log)
+                .containsPattern("run " + study.runId() + ": stopped by an outage, to be resumed when the "
+                        + "request is retried: Cannot upload 'runs/" + study.runId() + "/checkpoints/[a-z]+\\.ckpt'");
         assertThat(log).contains("run " + study.runId() + ": found its epoch-1 checkpoint in the bucket");
         double movedStore = counter(TRAINER, "softcifar_object_store_retries_total") - storeRetries;
         double moved = counter(TRAINER, "softcifar_consumer_retries_total") - retries;
-        record("object store down " + fmt(outage) + " s from epoch 1", "trainer object-store retries +"
-                + (long) movedStore + ", consumer retries +" + (long) moved, t0);
+        record(
+                "object store down " + fmt(outage) + " s from epoch 1",
+                "trainer object-store retries +" + (long) movedStore + ", consumer retries +" + (long) moved,
+                t0);
     }
 
     @Test
@@ -248,12 +275,16 @@ class FaultInjectionIT {
         assertThat(stack.pid(TRAINER)).isNotEqualTo(pid);
         // the restarted trainer resumed the run from a checkpoint of the killed one and finished it
         String log = Files.readString(stack.log(TRAINER));
-        assertThat(log).containsPattern("run " + study.runId() + ": found its epoch-[1-9] checkpoint in the bucket;"
-                + " resuming from it");
-        assertThat(counter(TRAINER, "softcifar_trainer_runs_total", "outcome", "finished")).isEqualTo(1.0);
+        assertThat(log)
+                .containsPattern("run " + study.runId() + ": found its epoch-[1-9] checkpoint in the bucket;"
+                        + " resuming from it");
+        assertThat(counter(TRAINER, "softcifar_trainer_runs_total", "outcome", "finished"))
+                .isEqualTo(1.0);
         assertBitEqual(outcome, "the run whose trainer was killed");
-        record("trainer kill -9 after epoch 1", "supervisor restart +1, resumed from checkpoint, new trainer "
-                + "finished 1", t0);
+        record(
+                "trainer kill -9 after epoch 1",
+                "supervisor restart +1, resumed from checkpoint, new trainer " + "finished 1",
+                t0);
     }
 
     @Test
@@ -262,10 +293,14 @@ class FaultInjectionIT {
         long t0 = System.nanoTime();
         double recoveries = counter(RESULTS, "softcifar_results_recoveries_total", "kind", "evaluation");
         Study study = submit("evaluator-kill");
-        await("the evaluator evaluating " + study.runId()).atMost(STUDY_TIMEOUT).pollInterval(Duration.ofMillis(100))
+        await("the evaluator evaluating " + study.runId())
+                .atMost(STUDY_TIMEOUT)
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> counter(EVALUATOR, "softcifar_evaluator_evaluations_active") > 0);
-        assertThat(run(study).path("evaluation").isMissingNode() || run(study).path("evaluation").isNull())
-                .as("not evaluated yet when the evaluator is killed").isTrue();
+        assertThat(run(study).path("evaluation").isMissingNode()
+                        || run(study).path("evaluation").isNull())
+                .as("not evaluated yet when the evaluator is killed")
+                .isTrue();
         int restarts = stack.restarts(EVALUATOR);
         kill9(stack.pid(EVALUATOR));
         awaitEvaluated(study);
@@ -276,9 +311,12 @@ class FaultInjectionIT {
         // the watchdog re-published the final checkpoint before that
         assertThat(moved).as("watchdog evaluation recoveries").isGreaterThanOrEqualTo(1);
         assertBitEqual(outcome, "the run whose evaluator was killed");
-        record("evaluator kill -9 mid-evaluation", "supervisor restart +1, watchdog evaluation "
-                + "recoveries +" + (long) moved + ", evaluator completed " + (long) counter(EVALUATOR,
-                "softcifar_evaluator_evaluations_total", "outcome", "completed"), t0);
+        record(
+                "evaluator kill -9 mid-evaluation",
+                "supervisor restart +1, watchdog evaluation "
+                        + "recoveries +" + (long) moved + ", evaluator completed "
+                        + (long) counter(EVALUATOR, "softcifar_evaluator_evaluations_total", "outcome", "completed"),
+                t0);
     }
 
     @Test
@@ -313,38 +351,51 @@ class FaultInjectionIT {
         awaitEpoch(study, 1);
         List<ConsumerRecord<String, String>> requests = recordsOf(Topics.TRAINING_REQUESTS, study.runId());
         assertThat(requests).as("the run's training request").hasSize(1);
-        TopicProbe.send(bootstrap, Topics.TRAINING_REQUESTS, study.runId(), requests.get(0).value()); // while it runs
+        TopicProbe.send(
+                bootstrap,
+                Topics.TRAINING_REQUESTS,
+                study.runId(),
+                requests.get(0).value()); // while it runs
         awaitEvaluated(study);
         for (ConsumerRecord<String, String> r : recordsOf(Topics.CHECKPOINTS, study.runId())) {
             TopicProbe.send(bootstrap, Topics.CHECKPOINTS, r.key(), r.value()); // after the evaluation
         }
-        TopicProbe.send(bootstrap, Topics.TRAINING_REQUESTS, study.runId(), requests.get(0).value()); // after the end
+        TopicProbe.send(
+                bootstrap,
+                Topics.TRAINING_REQUESTS,
+                study.runId(),
+                requests.get(0).value()); // after the end
         await("both poison records dead-lettered, both duplicate requests and the re-sent checkpoints handled")
-                .atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() ->
-                        counter(TRAINER, "softcifar_consumer_dead_letters_total", "kind", "poison") > trainerPoison
+                .atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> counter(TRAINER, "softcifar_consumer_dead_letters_total", "kind", "poison") > trainerPoison
                         && counter(EVALUATOR, "softcifar_consumer_dead_letters_total", "kind", "poison")
                                 > evaluatorPoison
                         && counter(TRAINER, "softcifar_trainer_runs_total", "outcome", "duplicate") >= duplicates + 2
-                        && counter(EVALUATOR, "softcifar_evaluator_evaluations_total", "outcome", "skipped")
-                                > skipped);
+                        && counter(EVALUATOR, "softcifar_evaluator_evaluations_total", "outcome", "skipped") > skipped);
         // each poison record went to the dead-letter topic once, at once (no retries)
         assertThat(counter(TRAINER, "softcifar_consumer_dead_letters_total", "kind", "poison"))
                 .isEqualTo(trainerPoison + 1);
         assertThat(counter(EVALUATOR, "softcifar_consumer_dead_letters_total", "kind", "poison"))
                 .isEqualTo(evaluatorPoison + 1);
         assertBitEqual(assertOneResult(study), "the run with poison and duplicate events");
-        record("2 poison records, request sent again mid-run and after the end, checkpoints sent again",
-                "dead letters (poison) trainer +1, evaluator +1; trainer duplicates +" + (long) (counter(TRAINER,
-                        "softcifar_trainer_runs_total", "outcome", "duplicate") - duplicates)
-                        + "; evaluator skipped +" + (long) (counter(EVALUATOR, "softcifar_evaluator_evaluations_total",
-                        "outcome", "skipped") - skipped), t0);
+        record(
+                "2 poison records, request sent again mid-run and after the end, checkpoints sent again",
+                "dead letters (poison) trainer +1, evaluator +1; trainer duplicates +"
+                        + (long) (counter(TRAINER, "softcifar_trainer_runs_total", "outcome", "duplicate") - duplicates)
+                        + "; evaluator skipped +"
+                        + (long) (counter(EVALUATOR, "softcifar_evaluator_evaluations_total", "outcome", "skipped")
+                                - skipped),
+                t0);
     }
 
     @Test
     @Order(8)
     void aTrainerStoppedLongerThanItsLeaseIsFencedOut() throws Exception {
-        assertThat(TIMINGS.trainerStop()).isGreaterThan(FaultTimings.LEASE_TTL)
-                .isGreaterThan(FaultTimings.TRAINER_SESSION_TIMEOUT).isGreaterThan(FaultTimings.HEARTBEAT_TIMEOUT);
+        assertThat(TIMINGS.trainerStop())
+                .isGreaterThan(FaultTimings.LEASE_TTL)
+                .isGreaterThan(FaultTimings.TRAINER_SESSION_TIMEOUT)
+                .isGreaterThan(FaultTimings.HEARTBEAT_TIMEOUT);
         stack.addService(new LocalStack.ServiceDef("trainer2", "trainer-service", freePort()));
         long t0 = System.nanoTime();
         Study study = submit("trainer-sigstop");
@@ -369,24 +420,35 @@ class FaultInjectionIT {
         try {
             // the takeover is read from the other replica's log: it may have finished the run long before the end
             // of a 90 s stop, so a gauge of running runs would be back at 0 by then
-            java.util.regex.Pattern takeover = java.util.regex.Pattern.compile("run " + study.runId()
-                    + ": lease of \\S+ \\(token 1\\) is stale .*; taking the run over");
-            awaitOutage(TIMINGS.trainerStop(), stopped, "the other replica taking " + study.runId() + " over",
+            java.util.regex.Pattern takeover = java.util.regex.Pattern.compile(
+                    "run " + study.runId() + ": lease of \\S+ \\(token 1\\) is stale .*; taking the run over");
+            awaitOutage(
+                    TIMINGS.trainerStop(),
+                    stopped,
+                    "the other replica taking " + study.runId() + " over",
                     () -> takeover.matcher(Files.readString(stack.log(other))).find());
         } finally {
             signal("CONT", pid);
         }
         double pause = seconds(stopped);
         awaitEvaluated(study);
-        await("the resumed replica fenced out").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+        await("the resumed replica fenced out")
+                .atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> counter(holder, "softcifar_trainer_runs_total", "outcome", "fenced") > fenced);
         Outcome outcome = assertOneResult(study);
-        assertThat(counter(other, "softcifar_trainer_runs_total", "outcome", "finished")).isPositive();
+        assertThat(counter(other, "softcifar_trainer_runs_total", "outcome", "finished"))
+                .isPositive();
         assertBitEqual(outcome, "the run taken over from a stopped replica");
-        record("trainer SIGSTOP " + fmt(pause) + " s after epoch 1, second replica running", "stopped replica "
-                + "fenced +1, the other finished it; results-service fenced events +"
-                + (long) (counter(RESULTS, "softcifar_results_fenced_total") - readerFenced) + ", heartbeat recoveries +"
-                + (long) (counter(RESULTS, "softcifar_results_recoveries_total", "kind", "heartbeat") - heartbeats), t0);
+        record(
+                "trainer SIGSTOP " + fmt(pause) + " s after epoch 1, second replica running",
+                "stopped replica "
+                        + "fenced +1, the other finished it; results-service fenced events +"
+                        + (long) (counter(RESULTS, "softcifar_results_fenced_total") - readerFenced)
+                        + ", heartbeat recoveries +"
+                        + (long) (counter(RESULTS, "softcifar_results_recoveries_total", "kind", "heartbeat")
+                                - heartbeats),
+                t0);
     }
 
     @Test
@@ -403,11 +465,14 @@ class FaultInjectionIT {
         stack = start();
         awaitEvaluated(study);
         String log = Files.readString(stack.log(TRAINER));
-        assertThat(log).containsPattern("run " + study.runId() + ": found its epoch-[1-9] checkpoint in the bucket;"
-                + " resuming from it");
+        assertThat(log)
+                .containsPattern("run " + study.runId() + ": found its epoch-[1-9] checkpoint in the bucket;"
+                        + " resuming from it");
         assertBitEqual(assertOneResult(study), "the run whose whole stack was killed");
-        record("every service kill -9 after epoch 1, broker and store stopped, stack started again",
-                "resumed from checkpoint by the new trainer", t0);
+        record(
+                "every service kill -9 after epoch 1, broker and store stopped, stack started again",
+                "resumed from checkpoint by the new trainer",
+                t0);
     }
 
     // ---- helpers
@@ -427,7 +492,9 @@ class FaultInjectionIT {
         overrides.put("batchSize", 32);
         JsonNode submitted = results.post("/api/studies", study).body();
         assertThat(submitted.path("runs")).as(submitted.toString()).hasSize(1);
-        return new Study(submitted.path("id").asText(), submitted.path("runs").get(0).path("runId").asText());
+        return new Study(
+                submitted.path("id").asText(),
+                submitted.path("runs").get(0).path("runId").asText());
     }
 
     private JsonNode run(Study study) {
@@ -435,8 +502,10 @@ class FaultInjectionIT {
     }
 
     private void awaitEpoch(Study study, int epoch) {
-        await("progress of epoch " + epoch + " of " + study.runId()).atMost(STUDY_TIMEOUT)
-                .pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+        await("progress of epoch " + epoch + " of " + study.runId())
+                .atMost(STUDY_TIMEOUT)
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
                 .until(() -> maxEpoch(run(study)) >= epoch);
     }
 
@@ -450,10 +519,17 @@ class FaultInjectionIT {
 
     private void awaitEvaluated(Study study) {
         try {
-            await("study " + study.studyId() + " evaluated").atMost(STUDY_TIMEOUT).pollInterval(Duration.ofSeconds(1))
-                    .ignoreExceptions().until(() -> {
-                        JsonNode line = results.get("/api/studies/" + study.studyId()).path("runs").get(0);
-                        assertThat(line.path("status").asText()).as(line.toString()).isNotIn("FAILED", "CANCELLED");
+            await("study " + study.studyId() + " evaluated")
+                    .atMost(STUDY_TIMEOUT)
+                    .pollInterval(Duration.ofSeconds(1))
+                    .ignoreExceptions()
+                    .until(() -> {
+                        JsonNode line = results.get("/api/studies/" + study.studyId())
+                                .path("runs")
+                                .get(0);
+                        assertThat(line.path("status").asText())
+                                .as(line.toString())
+                                .isNotIn("FAILED", "CANCELLED");
                         return line.path("evaluated").asBoolean();
                     });
         } catch (ConditionTimeoutException e) {
@@ -468,13 +544,22 @@ class FaultInjectionIT {
         JsonNode comparison = results.get("/api/studies/" + study.studyId() + "/comparison");
         assertThat(comparison.path("configurations")).hasSize(1);
         assertThat(comparison.path("missing")).isEmpty();
-        assertThat(comparison.path("configurations").get(0).path("metrics").path("test/accuracy").path("n").asInt())
+        assertThat(comparison
+                        .path("configurations")
+                        .get(0)
+                        .path("metrics")
+                        .path("test/accuracy")
+                        .path("n")
+                        .asInt())
                 .isEqualTo(1);
         // on the topics: one training.finished and one evaluation.completed (a copy of one under the same event id
         // is possible after an outage, see "Published once"; a second result would have a new id), no failure
-        assertThat(eventIds(Topics.TRAINING_STATE, study.runId(), "training.finished")).hasSize(1);
-        assertThat(eventIds(Topics.EVALUATION_RESULTS, study.runId(), "evaluation.completed")).hasSize(1);
-        assertThat(eventIds(Topics.EVALUATION_RESULTS, study.runId(), "evaluation.failed")).isEmpty();
+        assertThat(eventIds(Topics.TRAINING_STATE, study.runId(), "training.finished"))
+                .hasSize(1);
+        assertThat(eventIds(Topics.EVALUATION_RESULTS, study.runId(), "evaluation.completed"))
+                .hasSize(1);
+        assertThat(eventIds(Topics.EVALUATION_RESULTS, study.runId(), "evaluation.failed"))
+                .isEmpty();
         JsonNode run = run(study);
         assertThat(run.path("status").asText()).isEqualTo("FINISHED");
         assertThat(run.path("evaluation").path("status").asText()).isEqualTo("COMPLETED");
@@ -504,13 +589,19 @@ class FaultInjectionIT {
     /** Every metric, the best epoch and its losses, and each epoch's losses equal the baseline's as doubles. */
     private void assertBitEqual(Outcome outcome, String what) {
         assertThat(baseline).as("the baseline test ran first").isNotNull();
-        assertThat(outcome.metrics().size()).as("number of metrics").isEqualTo(baseline.metrics().size())
+        assertThat(outcome.metrics().size())
+                .as("number of metrics")
+                .isEqualTo(baseline.metrics().size())
                 .isGreaterThan(5);
-        outcome.metrics().fieldNames().forEachRemaining(name -> assertThat(
-                Double.doubleToLongBits(outcome.metrics().path(name).asDouble()))
-                .as(what + ": metric " + name + " = " + outcome.metrics().path(name) + ", baseline "
-                        + baseline.metrics().path(name))
-                .isEqualTo(Double.doubleToLongBits(baseline.metrics().path(name).asDouble())));
+        outcome.metrics()
+                .fieldNames()
+                .forEachRemaining(name -> assertThat(Double.doubleToLongBits(
+                                outcome.metrics().path(name).asDouble()))
+                        .as(what + ": metric " + name + " = "
+                                + outcome.metrics().path(name) + ", baseline "
+                                + baseline.metrics().path(name))
+                        .isEqualTo(Double.doubleToLongBits(
+                                baseline.metrics().path(name).asDouble())));
         assertThat(outcome.finished()).as(what + ": training outcome").isEqualTo(baseline.finished());
         assertThat(outcome.epochs()).as(what + ": per-epoch losses").isEqualTo(baseline.epochs());
     }
@@ -520,9 +611,11 @@ class FaultInjectionIT {
      * so the outage is at least as long as asked and provably reached the mechanism it targets.
      */
     private static void awaitOutage(Duration outage, long sinceNanos, String mechanism, Callable<Boolean> moved) {
-        await("an outage of " + outage.toSeconds() + " s and " + mechanism).atMost(outage.plusMinutes(3))
-                .pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() ->
-                        System.nanoTime() - sinceNanos >= outage.toNanos() && moved.call());
+        await("an outage of " + outage.toSeconds() + " s and " + mechanism)
+                .atMost(outage.plusMinutes(3))
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
+                .until(() -> System.nanoTime() - sinceNanos >= outage.toNanos() && moved.call());
     }
 
     private double counter(String service, String name, String... labels) {
@@ -561,7 +654,9 @@ class FaultInjectionIT {
 
     private void signal(String signal, long pid) throws Exception {
         assertThat(stack.servicePids()).as("a process of this test's stack").contains(pid);
-        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
+                .inheritIO()
+                .start();
         assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(kill.exitValue()).as("kill -" + signal + " " + pid).isZero();
     }

@@ -15,17 +15,21 @@ record FaultTimings(Duration brokerOutage, Duration storeOutage, Duration traine
     static final Duration SEND_TIMEOUT = Duration.ofSeconds(3);
     /** Object-store client: tries per call, and the connect timeout of each. */
     static final int STORE_ATTEMPTS = 3;
+
     static final Duration STORE_CONNECT_TIMEOUT = Duration.ofSeconds(1);
     static final Duration STORE_MAX_BACKOFF = Duration.ofSeconds(1);
     /** Trainer lease TTL and the Kafka session timeout of its request consumer. */
     static final Duration LEASE_TTL = Duration.ofSeconds(6);
+
     static final Duration TRAINER_SESSION_TIMEOUT = Duration.ofSeconds(10);
     /** results-service watchdog. */
     static final Duration WATCHDOG_INTERVAL = Duration.ofSeconds(1);
+
     static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(15);
     static final Duration EVALUATION_TIMEOUT = Duration.ofSeconds(25);
     /** Consumer retry budget: 60 tries, 0.5 s doubling to 3 s (about 3 minutes: longer than any outage here). */
     static final int CONSUMER_ATTEMPTS = 60;
+
     static final Duration CONSUMER_MAX_BACKOFF = Duration.ofSeconds(3);
 
     static FaultTimings fromSystemProperties() {
@@ -41,7 +45,8 @@ record FaultTimings(Duration brokerOutage, Duration storeOutage, Duration traine
 
     /** -D settings every child gets. */
     static List<String> common() {
-        return List.of("-Dsoftcifar.kafka.send-timeout=" + SEND_TIMEOUT.toMillis() + "ms",
+        return List.of(
+                "-Dsoftcifar.kafka.send-timeout=" + SEND_TIMEOUT.toMillis() + "ms",
                 "-Dsoftcifar.s3.attempts=" + STORE_ATTEMPTS,
                 "-Dsoftcifar.s3.initial-backoff=200ms",
                 "-Dsoftcifar.s3.max-backoff=" + STORE_MAX_BACKOFF.toMillis() + "ms",
@@ -53,12 +58,14 @@ record FaultTimings(Duration brokerOutage, Duration storeOutage, Duration traine
     }
 
     static List<String> trainer() {
-        return List.of("-Dsoftcifar.trainer.lease-ttl=" + LEASE_TTL, "-Dsoftcifar.trainer.session-timeout="
-                + TRAINER_SESSION_TIMEOUT);
+        return List.of(
+                "-Dsoftcifar.trainer.lease-ttl=" + LEASE_TTL,
+                "-Dsoftcifar.trainer.session-timeout=" + TRAINER_SESSION_TIMEOUT);
     }
 
     static List<String> results() {
-        return List.of("-Dsoftcifar.results.watchdog.interval=" + WATCHDOG_INTERVAL,
+        return List.of(
+                "-Dsoftcifar.results.watchdog.interval=" + WATCHDOG_INTERVAL,
                 "-Dsoftcifar.results.watchdog.heartbeat-timeout=" + HEARTBEAT_TIMEOUT,
                 "-Dsoftcifar.results.watchdog.evaluation-timeout=" + EVALUATION_TIMEOUT,
                 "-Dsoftcifar.results.watchdog.pending-grace=PT5S");

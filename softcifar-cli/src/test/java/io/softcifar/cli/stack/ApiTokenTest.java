@@ -15,12 +15,17 @@ class ApiTokenTest {
     void aNewTokenIsPrivateRandomAndItsHashIsInTheKeysFile(@TempDir Path home) throws Exception {
         Path keys = ApiToken.ensure(home);
         Path token = home.resolve("api-token");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(token))).isEqualTo("rw-------");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keys))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(token)))
+                .isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keys)))
+                .isEqualTo("rw-------");
         String value = Files.readString(token).strip();
         // 32 random bytes, URL-safe base64 without padding: 43 characters
         assertThat(value).matches("[A-Za-z0-9_-]{43}");
-        assertThat(Files.readAllLines(keys)).filteredOn(l -> !l.startsWith("#")).singleElement().asString()
+        assertThat(Files.readAllLines(keys))
+                .filteredOn(l -> !l.startsWith("#"))
+                .singleElement()
+                .asString()
                 .matches("local-cli submit [0-9a-f]{64}");
         // a second start keeps the token (scripts holding it keep working)
         ApiToken.ensure(home);
@@ -34,9 +39,10 @@ class ApiTokenTest {
         Files.setPosixFilePermissions(home.resolve("api-token"), PosixFilePermissions.fromString("rw-r--r--"));
         Path keys = ApiToken.ensure(home);
         // SHA-256("abc") from FIPS 180-2, appendix B.1
-        assertThat(Files.readString(keys)).contains(
-                "local-cli submit ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\n");
+        assertThat(Files.readString(keys))
+                .contains("local-cli submit ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\n");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("api-token"))))
-                .as("made private again").isEqualTo("rw-------");
+                .as("made private again")
+                .isEqualTo("rw-------");
     }
 }

@@ -35,8 +35,13 @@ class LocalStackIT {
         int port = freePort();
         StringWriter log = new StringWriter();
         PrintWriter out = new PrintWriter(log, true);
-        try (LocalStack stack = LocalStack.start(root, tmp.resolve("home"), freePort(), freePort(),
-                List.of(new LocalStack.ServiceDef("dataset", "dataset-service", port)), List.of(tmp.resolve("data")),
+        try (LocalStack stack = LocalStack.start(
+                root,
+                tmp.resolve("home"),
+                freePort(),
+                freePort(),
+                List.of(new LocalStack.ServiceDef("dataset", "dataset-service", port)),
+                List.of(tmp.resolve("data")),
                 out)) {
             assertThat(stack.urls()).containsEntry("dataset-service", "http://localhost:" + port);
             // --bind defaults to loopback: the service answers on 127.0.0.1 and refuses this machine's other addresses
@@ -44,7 +49,9 @@ class LocalStackIT {
             List<java.net.InetAddress> others = otherAddresses();
             io.softcifar.testsupport.Required.present(!others.isEmpty(), "needs a non-loopback IPv4 address");
             for (java.net.InetAddress other : others) {
-                assertThat(reachable(other.getHostAddress(), port)).as("port %d on %s", port, other).isFalse();
+                assertThat(reachable(other.getHostAddress(), port))
+                        .as("port %d on %s", port, other)
+                        .isFalse();
             }
 
             // the stack's token: private, and the child refuses a request with another one (401, named)
@@ -52,41 +59,61 @@ class LocalStackIT {
             assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(token)))
                     .isEqualTo("rw-------");
             Path wrong = Files.writeString(tmp.resolve("wrong-token"), "not-the-token");
-            CliRunner.Result unauthorized = CliRunner.run("dataset", "import", "--data", tmp.toString(),
-                    "--url", "http://localhost:" + port, "--token-file", wrong.toString());
+            CliRunner.Result unauthorized = CliRunner.run(
+                    "dataset",
+                    "import",
+                    "--data",
+                    tmp.toString(),
+                    "--url",
+                    "http://localhost:" + port,
+                    "--token-file",
+                    wrong.toString());
             assertThat(unauthorized.exitCode()).isEqualTo(1);
-            assertThat(unauthorized.err()).contains("dataset-service: unauthorized; Authorization: the bearer token is"
-                    + " not valid (the CLI sends the token of --token-file");
+            assertThat(unauthorized.err())
+                    .contains("dataset-service: unauthorized; Authorization: the bearer token is"
+                            + " not valid (the CLI sends the token of --token-file");
             // health on the management port (HTTP port + 1000) without any credential
-            assertThat(java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create("http://127.0.0.1:" + LocalStack.managementPort(port) + "/q/health/ready"))
-                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            assertThat(java.net.http.HttpClient.newHttpClient()
+                            .send(
+                                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                                                    + LocalStack.managementPort(port) + "/q/health/ready"))
+                                            .build(),
+                                    java.net.http.HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .isEqualTo(200);
 
             Path data = SyntheticData.writeCifar10hFolder(Files.createDirectories(tmp.resolve("data")), 200, 7);
             // a folder outside every --import-root: refused with the flag to use
             Path outside = SyntheticData.writeCifar10hFolder(Files.createDirectories(tmp.resolve("elsewhere")), 40, 8);
-            CliRunner.Result refused = CliRunner.run("dataset", "import", "--data", outside.toString(),
-                    "--url", "http://localhost:" + port);
+            CliRunner.Result refused = CliRunner.run(
+                    "dataset", "import", "--data", outside.toString(), "--url", "http://localhost:" + port);
             assertThat(refused.exitCode()).isEqualTo(1);
-            assertThat(refused.err()).contains("sources.dir: " + outside.toAbsolutePath().normalize()
-                    + " is not a folder under an import root of this service").contains("--import-root DIR");
-            CliRunner.Result imported = CliRunner.run("dataset", "import", "--data", data.toString(),
-                    "--url", "http://localhost:" + port);
+            assertThat(refused.err())
+                    .contains("sources.dir: " + outside.toAbsolutePath().normalize()
+                            + " is not a folder under an import root of this service")
+                    .contains("--import-root DIR");
+            CliRunner.Result imported =
+                    CliRunner.run("dataset", "import", "--data", data.toString(), "--url", "http://localhost:" + port);
             assertThat(imported.exitCode()).as(imported.err()).isZero();
-            assertThat(imported.out()).contains("READY").contains("images 200").contains("train 160, validation 10, test 30");
+            assertThat(imported.out())
+                    .contains("READY")
+                    .contains("images 200")
+                    .contains("train 160, validation 10, test 30");
 
             // kill -9 the service: the supervisor restarts it and the dataset is still there (it lives in the bucket)
             // the child this test started through the stack, by its id (never by name or jar path)
             ProcessHandle child = ProcessHandle.of(stack.servicePids().get(0)).orElseThrow();
             child.destroyForcibly();
             AtomicReference<CliRunner.Result> last = new AtomicReference<>();
-            await().alias("the restarted dataset-service imports again").atMost(Duration.ofSeconds(120))
-                    .pollInterval(Duration.ofSeconds(2)).until(() -> {
+            await().alias("the restarted dataset-service imports again")
+                    .atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofSeconds(2))
+                    .until(() -> {
                         if (!log.toString().contains("restarting")) {
                             return false;
                         }
-                        last.set(CliRunner.run("dataset", "import", "--data", data.toString(),
-                                "--url", "http://localhost:" + port));
+                        last.set(CliRunner.run(
+                                "dataset", "import", "--data", data.toString(), "--url", "http://localhost:" + port));
                         return last.get().exitCode() == 0;
                     });
             CliRunner.Result again = last.get();
@@ -95,28 +122,39 @@ class LocalStackIT {
             assertThat(again.exitCode()).as(again.err()).isZero();
             assertThat(again.out()).contains(imported.out().lines().findFirst().orElseThrow()); // same id, READY
         }
-        assertThat(ProcessHandle.current().descendants()
-                .anyMatch(p -> p.info().commandLine().orElse("").contains(jar.toString()))).isFalse();
+        assertThat(ProcessHandle.current()
+                        .descendants()
+                        .anyMatch(p -> p.info().commandLine().orElse("").contains(jar.toString())))
+                .isFalse();
     }
 
     @Test
     void importWithoutARunningStackSaysHowToStartIt() throws Exception {
         Path data = Files.createDirectories(tmp.resolve("empty"));
-        CliRunner.Result r = CliRunner.run("dataset", "import", "--data", data.toString(),
-                "--url", "http://localhost:" + freePort());
+        CliRunner.Result r = CliRunner.run(
+                "dataset", "import", "--data", data.toString(), "--url", "http://localhost:" + freePort());
         assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(r.err()).startsWith("softcifar: cannot reach the dataset-service").contains("./softcifar up");
+        assertThat(r.err())
+                .startsWith("softcifar: cannot reach the dataset-service")
+                .contains("./softcifar up");
     }
 
     @Test
     void upOnAPortInUseIsOneLineNamingThePort() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            CliRunner.Result r = CliRunner.run("up", "--home", tmp.resolve("home").toString(),
-                    "--kafka-port", Integer.toString(taken.getLocalPort()), "--services", "dataset");
+            CliRunner.Result r = CliRunner.run(
+                    "up",
+                    "--home",
+                    tmp.resolve("home").toString(),
+                    "--kafka-port",
+                    Integer.toString(taken.getLocalPort()),
+                    "--services",
+                    "dataset");
             assertThat(r.exitCode()).isEqualTo(1);
             assertThat(r.errLines()).hasSize(1);
-            assertThat(r.err()).startsWith("softcifar: Kafka broker port 127.0.0.1:" + taken.getLocalPort()
-                    + " is already in use");
+            assertThat(r.err())
+                    .startsWith(
+                            "softcifar: Kafka broker port 127.0.0.1:" + taken.getLocalPort() + " is already in use");
         }
     }
 
@@ -137,13 +175,16 @@ class LocalStackIT {
 
     /** This machine's IPv4 addresses other than loopback (e.g. eth0's). */
     private static List<java.net.InetAddress> otherAddresses() throws java.net.SocketException {
-        return java.net.NetworkInterface.networkInterfaces().filter(n -> {
-            try {
-                return n.isUp() && !n.isLoopback();
-            } catch (java.net.SocketException e) {
-                return false;
-            }
-        }).flatMap(java.net.NetworkInterface::inetAddresses)
-                .filter(a -> a instanceof java.net.Inet4Address && !a.isLoopbackAddress()).toList();
+        return java.net.NetworkInterface.networkInterfaces()
+                .filter(n -> {
+                    try {
+                        return n.isUp() && !n.isLoopback();
+                    } catch (java.net.SocketException e) {
+                        return false;
+                    }
+                })
+                .flatMap(java.net.NetworkInterface::inetAddresses)
+                .filter(a -> a instanceof java.net.Inet4Address && !a.isLoopbackAddress())
+                .toList();
     }
 }

@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Level;
@@ -62,15 +61,24 @@ class StackBrowserIT {
     void theStudyPagesFollowAStackThatTrains() throws Exception {
         Path root = Path.of("..").toAbsolutePath().normalize();
         List<LocalStack.ServiceDef> services = TestStacks.packagedServicesOnFreePorts(root);
-        Required.present(Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER), "the browser test needs "
-                + CHROMIUM + " and " + DRIVER + " (apt-get install chromium chromium-driver)");
+        Required.present(
+                Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER),
+                "the browser test needs " + CHROMIUM + " and " + DRIVER
+                        + " (apt-get install chromium chromium-driver)");
         Optional<Path> real = Cifar10hFolder.findSharedCopy();
-        Required.present(real.isPresent(), "real data not found (../shared/data/cifar10h or -Dsoftcifar.data.cifar10h)");
+        Required.present(
+                real.isPresent(), "real data not found (../shared/data/cifar10h or -Dsoftcifar.data.cifar10h)");
         StringWriter log = new StringWriter();
         Path home = tmp.resolve("home");
         WebDriver browser = null;
-        try (LocalStack stack = LocalStack.start(root, home, TestStacks.freePort(), TestStacks.freePort(), services,
-                List.of(real.get()), new PrintWriter(log, true))) {
+        try (LocalStack stack = LocalStack.start(
+                root,
+                home,
+                TestStacks.freePort(),
+                TestStacks.freePort(),
+                services,
+                List.of(real.get()),
+                new PrintWriter(log, true))) {
             String token = ApiToken.find(home.resolve(ApiToken.FILE_NAME));
             assertThat(token).as("the API token up wrote into " + home).isNotBlank();
             Stack http = new Stack(stack.urls(), token);
@@ -83,7 +91,8 @@ class StackBrowserIT {
                 downloadMatchesTheObjectStore(browser, http, home, runId);
                 cancelThroughThePage(browser, http, datasetId);
                 List<String> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-                        .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).map(e -> e.getMessage())
+                        .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+                        .map(e -> e.getMessage())
                         .toList();
                 assertThat(errors).as("console errors").isEmpty();
             } catch (AssertionError | RuntimeException e) {
@@ -106,7 +115,9 @@ class StackBrowserIT {
         JsonNode answer = http.call("dataset-service", "POST", "/api/datasets", spec);
         String id = answer.path("id").asText();
         awaitTrue("dataset " + id + " ready", Duration.ofMinutes(2), () -> {
-            String status = http.call("dataset-service", "GET", "/api/datasets/" + id, null).path("status").asText();
+            String status = http.call("dataset-service", "GET", "/api/datasets/" + id, null)
+                    .path("status")
+                    .asText();
             assertThat(status).as("dataset " + id).isNotEqualTo("FAILED");
             return status.equals("READY");
         });
@@ -121,14 +132,19 @@ class StackBrowserIT {
         String request = studyRequest(name, datasetId, 3);
         browser.findElement(By.id("request")).clear();
         browser.findElement(By.id("request")).sendKeys(request);
-        JsonNode dryRun = http.call("results-service", "POST", "/api/studies?dryRun=true",
+        JsonNode dryRun = http.call(
+                "results-service",
+                "POST",
+                "/api/studies?dryRun=true",
                 StackClient.json().readTree(request));
         assertThat(dryRun.path("runs")).hasSize(1);
         browser.findElement(By.id("preview")).click();
-        wait(browser).until(ExpectedConditions.textToBePresentInElementLocated(By.id("plan-summary"),
-                "1 runs: 1 configurations × 1 seeds (0)"));
+        wait(browser)
+                .until(ExpectedConditions.textToBePresentInElementLocated(
+                        By.id("plan-summary"), "1 runs: 1 configurations × 1 seeds (0)"));
         List<String> shown = browser.findElements(By.cssSelector("#plan-table tbody tr td:first-child")).stream()
-                .map(e -> e.getText()).toList();
+                .map(e -> e.getText())
+                .toList();
         List<String> expected = new ArrayList<>();
         dryRun.path("runs").forEach(r -> expected.add(r.path("runId").asText()));
         assertThat(shown).containsExactlyInAnyOrderElementsOf(expected);
@@ -143,8 +159,10 @@ class StackBrowserIT {
         assertThat(study.path("name").asText()).isEqualTo(name);
         List<String> runs = new ArrayList<>();
         study.path("runs").forEach(r -> runs.add(r.path("runId").asText()));
-        assertThat(runs).containsExactlyInAnyOrderElementsOf(expected.stream()
-                .map(r -> r.replace(dryRun.path("studyId").asText(), studyId)).toList());
+        assertThat(runs)
+                .containsExactlyInAnyOrderElementsOf(expected.stream()
+                        .map(r -> r.replace(dryRun.path("studyId").asText(), studyId))
+                        .toList());
         return studyId;
     }
 
@@ -152,10 +170,11 @@ class StackBrowserIT {
     private static String watchLiveProgress(WebDriver browser, String studyId) {
         JavascriptExecutor js = (JavascriptExecutor) browser;
         js.executeScript("window.__sameDocument = 'yes';");
-        String runId = (String) wait(browser).until(d -> js.executeScript(
-                "const c = [...document.querySelectorAll('#runs-table tr[data-run]')].find(r =>"
-                        + " /^[12]\\/3$/.test(r.querySelector('[data-field=epoch]').textContent));"
-                        + " return c ? c.dataset.run : null;"));
+        String runId = (String) wait(browser)
+                .until(d -> js.executeScript(
+                        "const c = [...document.querySelectorAll('#runs-table tr[data-run]')].find(r =>"
+                                + " /^[12]\\/3$/.test(r.querySelector('[data-field=epoch]').textContent));"
+                                + " return c ? c.dataset.run : null;"));
         // read in one script: the rows are re-rendered after every event, so a held element goes stale
         String epochOf = "const r = document.querySelector('#runs-table tr[data-run=\"' + arguments[0] + '\"]');"
                 + " return r ? parseInt(r.querySelector('[data-field=epoch]').textContent, 10) : -1;";
@@ -163,11 +182,14 @@ class StackBrowserIT {
         screenshot(browser, "study-live-1");
         wait(browser).until(d -> ((Number) js.executeScript(epochOf, runId)).intValue() > first);
         // the curves re-render from the API after each event: the chart's last epoch moves too
-        String label = (String) js.executeScript("return document.querySelector('#runs-table tr[data-run=\"'"
-                + " + arguments[0] + '\"] td:nth-of-type(2)').textContent;", runId);
+        String label = (String) js.executeScript(
+                "return document.querySelector('#runs-table tr[data-run=\"'"
+                        + " + arguments[0] + '\"] td:nth-of-type(2)').textContent;",
+                runId);
         wait(browser).until(d -> {
-            Object n = js.executeScript("const c = window.softcifarCharts['curves/' + arguments[0]];"
-                    + " return c ? c.data[0].length : 0;", label);
+            Object n = js.executeScript(
+                    "const c = window.softcifarCharts['curves/' + arguments[0]];" + " return c ? c.data[0].length : 0;",
+                    label);
             return ((Number) n).intValue() > first;
         });
         assertThat(js.executeScript("return window.__sameDocument;")).isEqualTo("yes");
@@ -185,27 +207,38 @@ class StackBrowserIT {
      */
     private static void tableEqualsTheApi(WebDriver browser, Stack http, String studyId) throws Exception {
         JsonNode comparison = http.call("results-service", "GET", "/api/studies/" + studyId + "/comparison", null);
-        wait(browser).until(d -> d.findElements(By.cssSelector("#comparison-table td[data-metric]")).size()
-                >= comparison.path("configurations").size());
+        wait(browser)
+                .until(d -> d.findElements(By.cssSelector("#comparison-table td[data-metric]"))
+                                .size()
+                        >= comparison.path("configurations").size());
         int checked = 0;
         for (JsonNode row : comparison.path("configurations")) {
             String config = row.path("key").asText();
-            assertThat(browser.findElement(By.cssSelector("#comparison-table tr[data-config='" + config
-                    + "'] td:nth-of-type(1)")).getText()).isEqualTo(row.path("n").asText());
+            assertThat(browser.findElement(By.cssSelector(
+                                    "#comparison-table tr[data-config='" + config + "'] td:nth-of-type(1)"))
+                            .getText())
+                    .isEqualTo(row.path("n").asText());
             for (org.openqa.selenium.WebElement td : browser.findElements(
                     By.cssSelector("#comparison-table tr[data-config='" + config + "'] td[data-metric]"))) {
                 String metric = td.getAttribute("data-metric");
                 JsonNode cell = row.path("metrics").path(metric);
                 JsonNode display = comparison.path("display").path(metric);
-                assertThat(cell.path("stdErr").isNull()).as(metric + " has no error with one seed").isTrue();
-                String mean = new java.math.BigDecimal(cell.path("mean").asDouble() * display.path("scale").asDouble())
-                        .setScale(display.path("decimals").asInt(), java.math.RoundingMode.HALF_UP).toPlainString();
-                assertThat(td.getText()).as(row.path("label").asText() + " " + metric)
+                assertThat(cell.path("stdErr").isNull())
+                        .as(metric + " has no error with one seed")
+                        .isTrue();
+                String mean = new java.math.BigDecimal(cell.path("mean").asDouble()
+                                * display.path("scale").asDouble())
+                        .setScale(display.path("decimals").asInt(), java.math.RoundingMode.HALF_UP)
+                        .toPlainString();
+                assertThat(td.getText())
+                        .as(row.path("label").asText() + " " + metric)
                         .isEqualTo(cell.path("best").asBoolean() ? mean + " ★" : mean);
                 checked++;
             }
         }
-        assertThat(checked).as("cells compared").isGreaterThanOrEqualTo(2 * comparison.path("configurations").size());
+        assertThat(checked)
+                .as("cells compared")
+                .isGreaterThanOrEqualTo(2 * comparison.path("configurations").size());
         screenshot(browser, "study-finished");
     }
 
@@ -221,24 +254,36 @@ class StackBrowserIT {
         // the trainer's training accuracy per epoch, served in the run's JSON, is what the run page plots beside
         // the validation accuracy
         List<Double> trainAccuracy = new ArrayList<>();
-        for (JsonNode p : http.call("results-service", "GET", "/api/runs/" + runId, null).path("progress")) {
-            assertThat(p.path("trainAccuracy").isNumber()).as("epoch %s trainAccuracy", p.path("epoch")).isTrue();
+        for (JsonNode p :
+                http.call("results-service", "GET", "/api/runs/" + runId, null).path("progress")) {
+            assertThat(p.path("trainAccuracy").isNumber())
+                    .as("epoch %s trainAccuracy", p.path("epoch"))
+                    .isTrue();
             assertThat(p.path("trainAccuracy").asDouble()).isBetween(0.0, 1.0);
             trainAccuracy.add(p.path("trainAccuracy").asDouble());
         }
         assertThat(trainAccuracy).hasSize(3);
-        List<?> plotted = (List<?>) wait(browser).until(d -> ((JavascriptExecutor) d).executeScript(
-                "const c = window.softcifarCharts['curves/Accuracy']; return c ? [c.series, c.data[1]] : null;"));
+        List<?> plotted = (List<?>)
+                wait(browser)
+                        .until(
+                                d -> ((JavascriptExecutor) d)
+                                        .executeScript(
+                                                "const c = window.softcifarCharts['curves/Accuracy']; return c ? [c.series, c.data[1]] : null;"));
         assertThat(plotted.get(0)).isEqualTo(List.of("training", "validation"));
-        assertThat(((List<?>) plotted.get(1)).stream().map(x -> ((Number) x).doubleValue()).toList())
+        assertThat(((List<?>) plotted.get(1))
+                        .stream().map(x -> ((Number) x).doubleValue()).toList())
                 .isEqualTo(trainAccuracy);
         String href = browser.findElement(link).getAttribute("href");
-        Object hex = ((JavascriptExecutor) browser).executeAsyncScript("const done = arguments[arguments.length - 1];"
-                + " fetch(arguments[0]).then(r => r.arrayBuffer()).then(b => crypto.subtle.digest('SHA-256', b))"
-                + ".then(d => done([...new Uint8Array(d)].map(x => x.toString(16).padStart(2, '0')).join('')))"
-                + ".catch(e => done('error: ' + e));", href);
+        Object hex = ((JavascriptExecutor) browser)
+                .executeAsyncScript(
+                        "const done = arguments[arguments.length - 1];"
+                                + " fetch(arguments[0]).then(r => r.arrayBuffer()).then(b => crypto.subtle.digest('SHA-256', b))"
+                                + ".then(d => done([...new Uint8Array(d)].map(x => x.toString(16).padStart(2, '0')).join('')))"
+                                + ".catch(e => done('error: ' + e));",
+                        href);
         String key = null;
-        for (JsonNode c : http.call("results-service", "GET", "/api/runs/" + runId, null).path("checkpoints")) {
+        for (JsonNode c :
+                http.call("results-service", "GET", "/api/runs/" + runId, null).path("checkpoints")) {
             if (c.path("key").asText().endsWith("best.ckpt")) {
                 key = c.path("key").asText();
             }
@@ -246,27 +291,49 @@ class StackBrowserIT {
         assertThat(key).as("best checkpoint of " + runId).isNotNull();
         Path stored = home.resolve("s3").resolve(LocalStack.BUCKET).resolve(key);
         assertThat(stored).as("the object in the S3 server's folder").isRegularFile();
-        String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(stored)));
+        String expected =
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(stored)));
         assertThat(hex).isEqualTo(expected);
         screenshot(browser, "run");
     }
 
     /** A second study of one long run; once it runs, the page's cancel button stops it, as the API then says. */
     private static void cancelThroughThePage(WebDriver browser, Stack http, String datasetId) throws Exception {
-        String studyId = http.call("results-service", "POST", "/api/studies",
-                StackClient.json().readTree(studyRequest("cancel " + datasetId, datasetId, 200))).path("id").asText();
-        awaitTrue("the long run running", Duration.ofMinutes(1), () -> http.call("results-service", "GET",
-                "/api/studies/" + studyId, null).path("runs").get(0).path("status").asText().equals("RUNNING"));
+        String studyId = http.call(
+                        "results-service",
+                        "POST",
+                        "/api/studies",
+                        StackClient.json().readTree(studyRequest("cancel " + datasetId, datasetId, 200)))
+                .path("id")
+                .asText();
+        awaitTrue(
+                "the long run running",
+                Duration.ofMinutes(1),
+                () -> http.call("results-service", "GET", "/api/studies/" + studyId, null)
+                        .path("runs")
+                        .get(0)
+                        .path("status")
+                        .asText()
+                        .equals("RUNNING"));
         browser.get(browser.getCurrentUrl().replaceFirst("/run\\.html.*$", "/study.html?id=" + studyId));
         wait(browser).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#runs-table tr[data-run]")));
         browser.findElement(By.id("cancel")).click();
         wait(browser).until(ExpectedConditions.alertIsPresent()).accept();
-        wait(browser).until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"),
-                "Cancel the study: 1 run(s)."));
-        awaitTrue("the run cancelled", Duration.ofMinutes(1), () -> http.call("results-service", "GET",
-                "/api/studies/" + studyId, null).path("runs").get(0).path("status").asText().equals("CANCELLED"));
-        wait(browser).until(ExpectedConditions.textToBePresentInElementLocated(
-                By.cssSelector("#runs-table td[data-field='status']"), "CANCELLED"));
+        wait(browser)
+                .until(ExpectedConditions.textToBePresentInElementLocated(
+                        By.id("notice"), "Cancel the study: 1 run(s)."));
+        awaitTrue(
+                "the run cancelled",
+                Duration.ofMinutes(1),
+                () -> http.call("results-service", "GET", "/api/studies/" + studyId, null)
+                        .path("runs")
+                        .get(0)
+                        .path("status")
+                        .asText()
+                        .equals("CANCELLED"));
+        wait(browser)
+                .until(ExpectedConditions.textToBePresentInElementLocated(
+                        By.cssSelector("#runs-table td[data-field='status']"), "CANCELLED"));
         screenshot(browser, "study-cancelled");
     }
 
@@ -285,23 +352,32 @@ class StackBrowserIT {
     private record Stack(Map<String, String> urls, String token) {
 
         JsonNode call(String service, String method, String path, JsonNode body) throws Exception {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(urls.get(service).replaceAll("/+$", "")
-                    + path)).timeout(Duration.ofSeconds(30)).header("Accept", "application/json")
+            HttpRequest.Builder request = HttpRequest.newBuilder(
+                            URI.create(urls.get(service).replaceAll("/+$", "") + path))
+                    .timeout(Duration.ofSeconds(30))
+                    .header("Accept", "application/json")
                     .header("Authorization", "Bearer " + token);
-            request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body.toString()));
+            request.method(
+                    method,
+                    body == null
+                            ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(body.toString()));
             if (body != null) {
                 request.header("Content-Type", "application/json");
             }
-            HttpResponse<String> answer = HttpClient.newHttpClient().send(request.build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(answer.statusCode()).as(method + " " + path + ": " + answer.body()).isBetween(200, 299);
+            HttpResponse<String> answer =
+                    HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode())
+                    .as(method + " " + path + ": " + answer.body())
+                    .isBetween(200, 299);
             return StackClient.json().readTree(answer.body());
         }
 
         /** Signs the browser in through a one-time link (as {@code ./softcifar open} prints it) landing on {@code page}. */
         void open(WebDriver browser, String page) throws Exception {
-            String link = call("results-service", "POST", "/api/auth/sign-in-codes", null).path("path").asText();
+            String link = call("results-service", "POST", "/api/auth/sign-in-codes", null)
+                    .path("path")
+                    .asText();
             browser.get(urls.get("results-service").replaceAll("/+$", "") + link + "&next="
                     + java.net.URLEncoder.encode(page, java.nio.charset.StandardCharsets.UTF_8));
         }
@@ -310,13 +386,20 @@ class StackBrowserIT {
     private static WebDriver chromium() {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-dev-shm-usage",
+                "--disable-gpu",
                 "--window-size=1400,2400");
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
-                .usingAnyFreePort().withLogFile(new File("target/chromedriver-stack.log")).build();
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(DRIVER.toFile())
+                .usingAnyFreePort()
+                .withLogFile(new File("target/chromedriver-stack.log"))
+                .build();
         return new ChromeDriver(service, options);
     }
 
@@ -329,8 +412,11 @@ class StackBrowserIT {
     }
 
     private static void awaitTrue(String what, Duration limit, Check check) {
-        org.awaitility.Awaitility.await(what).atMost(limit).pollInterval(Duration.ofMillis(500))
-                .ignoreExceptionsMatching(e -> !(e instanceof AssertionError)).until(check::holds);
+        org.awaitility.Awaitility.await(what)
+                .atMost(limit)
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptionsMatching(e -> !(e instanceof AssertionError))
+                .until(check::holds);
     }
 
     private static void screenshot(WebDriver browser, String name) {

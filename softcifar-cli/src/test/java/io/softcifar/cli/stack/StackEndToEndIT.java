@@ -34,8 +34,14 @@ class StackEndToEndIT {
         Path root = Path.of("..").toAbsolutePath().normalize();
         List<LocalStack.ServiceDef> services = TestStacks.packagedServicesOnFreePorts(root);
         StringWriter log = new StringWriter();
-        try (LocalStack stack = LocalStack.start(root, tmp.resolve("home"), TestStacks.freePort(), TestStacks.freePort(), services,
-                List.of(tmp), new PrintWriter(log, true))) {
+        try (LocalStack stack = LocalStack.start(
+                root,
+                tmp.resolve("home"),
+                TestStacks.freePort(),
+                TestStacks.freePort(),
+                services,
+                List.of(tmp),
+                new PrintWriter(log, true))) {
             StackClient datasets = new StackClient(stack.urls().get("dataset-service"), "dataset-service");
             StackClient results = new StackClient(stack.urls().get("results-service"), "results-service");
 
@@ -43,7 +49,8 @@ class StackEndToEndIT {
             ObjectNode spec = StackClient.json().createObjectNode();
             spec.putObject("sources").put("dir", data.toString());
             spec.putArray("seeds").add(0).add(1);
-            String datasetId = DatasetCommand.importDataset(datasets, spec).path("id").asText();
+            String datasetId =
+                    DatasetCommand.importDataset(datasets, spec).path("id").asText();
 
             ObjectNode study = StackClient.json().createObjectNode();
             study.put("name", "e2e");
@@ -62,14 +69,19 @@ class StackEndToEndIT {
             assertThat(submitted.path("runs")).hasSize(4);
 
             try {
-                await().atMost(Duration.ofMinutes(12)).pollInterval(Duration.ofSeconds(3)).until(() -> {
-                    long evaluated = 0;
-                    for (JsonNode run : results.get("/api/studies/" + studyId).path("runs")) {
-                        assertThat(run.path("status").asText()).as(run.toString()).isNotIn("FAILED", "CANCELLED");
-                        evaluated += run.path("evaluated").asBoolean() ? 1 : 0;
-                    }
-                    return evaluated == 4;
-                });
+                await().atMost(Duration.ofMinutes(12))
+                        .pollInterval(Duration.ofSeconds(3))
+                        .until(() -> {
+                            long evaluated = 0;
+                            for (JsonNode run :
+                                    results.get("/api/studies/" + studyId).path("runs")) {
+                                assertThat(run.path("status").asText())
+                                        .as(run.toString())
+                                        .isNotIn("FAILED", "CANCELLED");
+                                evaluated += run.path("evaluated").asBoolean() ? 1 : 0;
+                            }
+                            return evaluated == 4;
+                        });
             } catch (ConditionTimeoutException e) {
                 throw new AssertionError("study not evaluated in time; stack log:\n" + log, e);
             }
@@ -82,17 +94,19 @@ class StackEndToEndIT {
             killService(root.resolve("results-service/target/quarkus-app/quarkus-run.jar"));
             AtomicReference<JsonNode> restarted = new AtomicReference<>();
             try {
-                await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2)).until(() -> {
-                    if (!log.toString().contains("results-service exited")) {
-                        return false;
-                    }
-                    try {
-                        restarted.set(results.get("/api/studies/" + studyId + "/comparison"));
-                        return true;
-                    } catch (RuntimeException notYet) {
-                        return false; // still starting
-                    }
-                });
+                await().atMost(Duration.ofMinutes(3))
+                        .pollInterval(Duration.ofSeconds(2))
+                        .until(() -> {
+                            if (!log.toString().contains("results-service exited")) {
+                                return false;
+                            }
+                            try {
+                                restarted.set(results.get("/api/studies/" + studyId + "/comparison"));
+                                return true;
+                            } catch (RuntimeException notYet) {
+                                return false; // still starting
+                            }
+                        });
             } catch (ConditionTimeoutException e) {
                 throw new AssertionError("results-service did not come back; log:\n" + log, e);
             }
@@ -107,39 +121,53 @@ class StackEndToEndIT {
      * computed here from the file, is the one the trainer published.
      */
     private void cliParity(String url, String studyId, JsonNode comparison, StackClient results) throws Exception {
-        io.softcifar.cli.CliRunner.Result md = io.softcifar.cli.CliRunner.run("compare", studyId, "--metric",
-                "test/accuracy", "--url", url);
+        io.softcifar.cli.CliRunner.Result md =
+                io.softcifar.cli.CliRunner.run("compare", studyId, "--metric", "test/accuracy", "--url", url);
         assertThat(md.exitCode()).as(md.err()).isZero();
         String[] lines = md.out().strip().split("\\R");
         assertThat(lines[0]).isEqualTo("| configuration | accuracy % ↑ | n |");
         assertThat(lines).hasSize(4);
         for (JsonNode row : comparison.path("configurations")) {
             JsonNode cell = row.path("metrics").path("test/accuracy");
-            String value = String.format(java.util.Locale.ROOT, "%.3f ± %.3f", 100 * cell.path("mean").asDouble(),
+            String value = String.format(
+                    java.util.Locale.ROOT,
+                    "%.3f ± %.3f",
+                    100 * cell.path("mean").asDouble(),
                     100 * cell.path("stdErr").asDouble());
-            assertThat(md.out()).contains("| " + row.path("label").asText() + " | "
-                    + (cell.path("best").asBoolean() ? "**" + value + "**" : value) + " | 2 |");
+            assertThat(md.out())
+                    .contains("| " + row.path("label").asText() + " | "
+                            + (cell.path("best").asBoolean() ? "**" + value + "**" : value) + " | 2 |");
         }
-        io.softcifar.cli.CliRunner.Result csv = io.softcifar.cli.CliRunner.run("compare", studyId, "--format", "csv",
-                "--metric", "test/ece", "--url", url);
+        io.softcifar.cli.CliRunner.Result csv = io.softcifar.cli.CliRunner.run(
+                "compare", studyId, "--format", "csv", "--metric", "test/ece", "--url", url);
         assertThat(csv.exitCode()).as(csv.err()).isZero();
-        List<org.apache.commons.csv.CSVRecord> records = org.apache.commons.csv.CSVFormat.RFC4180.builder()
-                .setHeader().setSkipHeaderRecord(true).get().parse(new java.io.StringReader(csv.out())).getRecords();
-        assertThat(records).hasSize(2).allSatisfy(r -> assertThat(r.get("metric")).isEqualTo("test/ece"));
-        io.softcifar.cli.CliRunner.Result unknown = io.softcifar.cli.CliRunner.run("compare", studyId, "--metric",
-                "test/nope", "--url", url);
+        List<org.apache.commons.csv.CSVRecord> records = org.apache.commons.csv.CSVFormat.RFC4180
+                .builder()
+                .setHeader()
+                .setSkipHeaderRecord(true)
+                .get()
+                .parse(new java.io.StringReader(csv.out()))
+                .getRecords();
+        assertThat(records)
+                .hasSize(2)
+                .allSatisfy(r -> assertThat(r.get("metric")).isEqualTo("test/ece"));
+        io.softcifar.cli.CliRunner.Result unknown =
+                io.softcifar.cli.CliRunner.run("compare", studyId, "--metric", "test/nope", "--url", url);
         assertThat(unknown.exitCode()).isEqualTo(1);
-        assertThat(unknown.errLines()).singleElement().asString()
+        assertThat(unknown.errLines())
+                .singleElement()
+                .asString()
                 .startsWith("softcifar: --metric: study " + studyId + " has no metric 'test/nope'");
 
-        String runId = comparison.path("configurations").get(0).path("runIds").get(0).asText();
+        String runId =
+                comparison.path("configurations").get(0).path("runIds").get(0).asText();
         Path into = Files.createDirectories(tmp.resolve("fetched"));
-        io.softcifar.cli.CliRunner.Result fetch = io.softcifar.cli.CliRunner.run("fetch", runId, "-o", into.toString(),
-                "--url", url);
+        io.softcifar.cli.CliRunner.Result fetch =
+                io.softcifar.cli.CliRunner.run("fetch", runId, "-o", into.toString(), "--url", url);
         assertThat(fetch.exitCode()).as(fetch.err()).isZero();
         Path file = into.resolve(runId + "-checkpoints-best.ckpt");
-        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                .digest(Files.readAllBytes(file)));
+        String sha = java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
         JsonNode best = null;
         for (JsonNode c : results.get("/api/runs/" + runId).path("checkpoints")) {
             if (c.path("key").asText().endsWith("best.ckpt")) {
@@ -150,25 +178,30 @@ class StackEndToEndIT {
         assertThat(sha).isEqualTo(best.path("sha256").asText());
         assertThat(Files.size(file)).isEqualTo(best.path("bytes").asLong());
         assertThat(fetch.out()).contains(file.toString()).contains(sha);
-        io.softcifar.cli.CliRunner.Result dump = io.softcifar.cli.CliRunner.run("fetch", runId, "--dump", "-o",
-                into.toString(), "--url", url);
+        io.softcifar.cli.CliRunner.Result dump =
+                io.softcifar.cli.CliRunner.run("fetch", runId, "--dump", "-o", into.toString(), "--url", url);
         assertThat(dump.exitCode()).as(dump.err()).isZero();
         assertThat(into.resolve(runId + "-evaluation-metrics.json")).isRegularFile();
 
         io.softcifar.cli.CliRunner.Result retry = io.softcifar.cli.CliRunner.run("runs", "retry", runId, "--url", url);
         assertThat(retry.exitCode()).isEqualTo(1);
         assertThat(retry.errLines()).singleElement().asString().contains("is FINISHED and has no failed evaluation");
-        io.softcifar.cli.CliRunner.Result open = io.softcifar.cli.CliRunner.run("open", studyId, "--no-browser",
-                "--url", url);
+        io.softcifar.cli.CliRunner.Result open =
+                io.softcifar.cli.CliRunner.run("open", studyId, "--no-browser", "--url", url);
         assertThat(open.exitCode()).as(open.err()).isZero();
         // a one-time sign-in link that lands on the study page with a session cookie
-        assertThat(open.out().strip()).startsWith(url.replaceAll("/+$", "") + "/auth/sign-in?code=")
+        assertThat(open.out().strip())
+                .startsWith(url.replaceAll("/+$", "") + "/auth/sign-in?code=")
                 .endsWith("&next=%2Fstudy.html%3Fid%3D" + studyId);
         java.net.http.HttpResponse<String> page = java.net.http.HttpClient.newBuilder()
                 .followRedirects(java.net.http.HttpClient.Redirect.NORMAL)
-                .cookieHandler(new java.net.CookieManager()).build().send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create(open.out().strip())).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+                .cookieHandler(new java.net.CookieManager())
+                .build()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create(open.out().strip()))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("<script type=\"module\" src=\"/assets/study.js\">");
     }
@@ -187,7 +220,9 @@ class StackEndToEndIT {
             assertThat(metrics.path("test/ece").path("mean").asDouble()).isBetween(0.0, 1.0);
             metrics.fieldNames().forEachRemaining(name -> {
                 if (name.endsWith("_auroc") || name.endsWith("_decrease")) {
-                    assertThat(metrics.path(name).path("mean").asDouble()).as(name).isBetween(0.0, 1.0);
+                    assertThat(metrics.path(name).path("mean").asDouble())
+                            .as(name)
+                            .isBetween(0.0, 1.0);
                 }
             });
         }
@@ -195,9 +230,11 @@ class StackEndToEndIT {
 
     /** Kills the stack's child JVM running {@code jar}: only this JVM's descendants are candidates. */
     private static void killService(Path jar) {
-        ProcessHandle.current().descendants()
+        ProcessHandle.current()
+                .descendants()
                 .filter(p -> p.info().commandLine().orElse("").contains(jar.toString()))
-                .findFirst().orElseThrow()
+                .findFirst()
+                .orElseThrow()
                 .destroyForcibly();
     }
 }

@@ -17,8 +17,10 @@ final class TestStacks {
         List<LocalStack.ServiceDef> services = new ArrayList<>();
         for (LocalStack.ServiceDef def : LocalStack.SERVICES) {
             Path jar = root.resolve(def.module()).resolve("target/quarkus-app/quarkus-run.jar");
-            Required.present(Files.isRegularFile(jar), "needs " + jar + ": ./mvnw -DskipTests package -pl "
-                    + "dataset-service,trainer-service,evaluator-service,results-service -am");
+            Required.present(
+                    Files.isRegularFile(jar),
+                    "needs " + jar + ": ./mvnw -DskipTests package -pl "
+                            + "dataset-service,trainer-service,evaluator-service,results-service -am");
             services.add(new LocalStack.ServiceDef(def.name(), def.module(), freePort()));
         }
         return services;

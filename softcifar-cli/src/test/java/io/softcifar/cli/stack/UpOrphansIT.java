@@ -54,11 +54,13 @@ class UpOrphansIT {
             assertThat(up.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(up.exitValue()).isEqualTo(137);
 
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(200))
                     .until(() -> children.stream().noneMatch(ProcessHandle::isAlive));
-            await().atMost(Duration.ofSeconds(10)).until(() -> isFree(datasetPort) && isFree(kafkaPort)
-                    && isFree(s3Port));
-            System.out.printf("the child of a kill -9'd up ended and its ports were free %d ms after the kill%n",
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> isFree(datasetPort) && isFree(kafkaPort) && isFree(s3Port));
+            System.out.printf(
+                    "the child of a kill -9'd up ended and its ports were free %d ms after the kill%n",
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
             assertThat(Files.readString(home.resolve("logs/dataset-service.log")))
                     .contains("the parent process (softcifar up) is gone");
@@ -75,7 +77,8 @@ class UpOrphansIT {
             again.toHandle().children().forEach(secondChildren::add);
             again.destroy();
             assertThat(again.waitFor(90, TimeUnit.SECONDS)).isTrue();
-            await().atMost(Duration.ofSeconds(30)).until(() -> secondChildren.stream().noneMatch(ProcessHandle::isAlive));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> secondChildren.stream().noneMatch(ProcessHandle::isAlive));
         } finally {
             again.destroyForcibly();
             secondChildren.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
@@ -84,12 +87,27 @@ class UpOrphansIT {
 
     private static Process startUp(Path root, Path home, int kafkaPort, int s3Port, int datasetPort, Path log)
             throws IOException {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dsoftcifar.home=" + root, "-cp", System.getProperty("java.class.path"), "io.softcifar.cli.SoftCifar",
-                "up", "--home", home.toString(), "--kafka-port", Integer.toString(kafkaPort),
-                "--s3-port", Integer.toString(s3Port), "--services", "dataset",
-                "--port-offset", Integer.toString(datasetPort - 8081));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        List<String> command = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dsoftcifar.home=" + root,
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.softcifar.cli.SoftCifar",
+                "up",
+                "--home",
+                home.toString(),
+                "--kafka-port",
+                Integer.toString(kafkaPort),
+                "--s3-port",
+                Integer.toString(s3Port),
+                "--services",
+                "dataset",
+                "--port-offset",
+                Integer.toString(datasetPort - 8081));
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
     }
 
     private static void awaitReady(Process up, Path log) {

@@ -14,8 +14,10 @@ class WildcardHostsTest {
     @Test
     void theLoopbackNamesTheHostNameAndEveryIpv4AddressOfThisMachine() throws Exception {
         List<String> hosts = List.of(LocalStack.wildcardHosts().split(","));
-        assertThat(hosts).startsWith("localhost", "127.0.0.1", "[::1]")
-                .contains(InetAddress.getLocalHost().getHostName()).doesNotHaveDuplicates();
+        assertThat(hosts)
+                .startsWith("localhost", "127.0.0.1", "[::1]")
+                .contains(InetAddress.getLocalHost().getHostName())
+                .doesNotHaveDuplicates();
         for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
             for (InetAddress a : Collections.list(nic.getInetAddresses())) {
                 if (a instanceof java.net.Inet4Address) {

@@ -95,8 +95,9 @@ public class CancelListener {
     void remember(EventEnvelope envelope, ConsumerRecord<String, String> record) {
         var cancel = envelope.payloadAs(TrainingCancelRequested.class);
         if (cancel.isEmpty()) {
-            LOG.warnf("ignoring %s on %s (only %s is expected)", envelope.type(), record.topic(),
-                    TrainingCancelRequested.TYPE);
+            LOG.warnf(
+                    "ignoring %s on %s (only %s is expected)",
+                    envelope.type(), record.topic(), TrainingCancelRequested.TYPE);
             return;
         }
         String runId = cancel.get().runId();
@@ -109,12 +110,15 @@ public class CancelListener {
         var cancel = envelope.payloadAs(TrainingCancelRequested.class);
         if (cancel.isEmpty()) {
             // every replica sees this record: dead-lettering it would write one copy per replica
-            LOG.warnf("ignoring %s on %s (only %s is expected)", envelope.type(), record.topic(),
-                    TrainingCancelRequested.TYPE);
+            LOG.warnf(
+                    "ignoring %s on %s (only %s is expected)",
+                    envelope.type(), record.topic(), TrainingCancelRequested.TYPE);
             return;
         }
         String runId = cancel.get().runId();
-        String reason = cancel.get().reason() == null ? "cancel requested" : cancel.get().reason();
+        String reason = cancel.get().reason() == null
+                ? "cancel requested"
+                : cancel.get().reason();
         // remembered in the bucket first, for a run that is queued (or training elsewhere and redelivered later)
         service.executor().rememberCancel(runId, envelope.time(), cancel.get().reason());
         if (service.registry().cancel(runId, reason)) {

@@ -18,7 +18,6 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
@@ -62,7 +61,9 @@ public class TrainingRequestListener {
         service.metrics().gpuMemory(device.gpuCount());
         if (device.problem().isPresent()) {
             // taking requests would fail every one of them; readiness is DOWN with the reason instead
-            LOG.errorf("not consuming %s: %s", Topics.TRAINING_REQUESTS, device.problem().get());
+            LOG.errorf(
+                    "not consuming %s: %s",
+                    Topics.TRAINING_REQUESTS, device.problem().get());
             return;
         }
         int slots = device.slots();
@@ -81,8 +82,9 @@ public class TrainingRequestListener {
                 .property("session.timeout.ms", (int) settings.sessionTimeout().toMillis())
                 .build()
                 .start();
-        LOG.infof("consuming %s in group %s with %d slot(s) on %s; retry budget %s", Topics.TRAINING_REQUESTS,
-                settings.consumerGroup(), slots, device.device(), retry);
+        LOG.infof(
+                "consuming %s in group %s with %d slot(s) on %s; retry budget %s",
+                Topics.TRAINING_REQUESTS, settings.consumerGroup(), slots, device.device(), retry);
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -90,8 +92,9 @@ public class TrainingRequestListener {
             // SIGTERM: runs stop after their current step, give up their leases and leave their requests uncommitted;
             // the request is read again (after a restart, or by another replica) and resumes from the last checkpoint
             int stopping = service.registry().suspendAll();
-            LOG.infof("shutdown: %d run(s) stop after their current step (grace %d s)", stopping,
-                    settings.shutdownGrace().toSeconds());
+            LOG.infof(
+                    "shutdown: %d run(s) stop after their current step (grace %d s)",
+                    stopping, settings.shutdownGrace().toSeconds());
             consumer.close(settings.shutdownGrace());
         }
         if (backlog != null) {
@@ -100,9 +103,9 @@ public class TrainingRequestListener {
     }
 
     void handle(EventEnvelope envelope, ConsumerRecord<String, String> record) throws InterruptedException {
-        TrainingRequested request = envelope.payloadAs(TrainingRequested.class).orElseThrow(() ->
-                new RejectedEventException("expected " + TrainingRequested.TYPE + " on " + record.topic() + ", got "
-                        + envelope.type()));
+        TrainingRequested request = envelope.payloadAs(TrainingRequested.class)
+                .orElseThrow(() -> new RejectedEventException(
+                        "expected " + TrainingRequested.TYPE + " on " + record.topic() + ", got " + envelope.type()));
         service.executor().execute(request, envelope.correlation(), envelope.time());
     }
 }

@@ -21,9 +21,13 @@ public class DeviceHealthCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        var builder = HealthCheckResponse.named("training-device").withData("setting", settings.device())
-                .withData("gpus", status.gpuCount()).withData("slots", status.slots());
-        return status.problem().map(p -> builder.down().withData("reason", p).build())
-                .orElseGet(() -> builder.up().withData("device", status.device()).build());
+        var builder = HealthCheckResponse.named("training-device")
+                .withData("setting", settings.device())
+                .withData("gpus", status.gpuCount())
+                .withData("slots", status.slots());
+        return status.problem()
+                .map(p -> builder.down().withData("reason", p).build())
+                .orElseGet(
+                        () -> builder.up().withData("device", status.device()).build());
     }
 }

@@ -33,10 +33,14 @@ public class RunResource {
     @Path("/{runId}")
     @Operation(summary = "One run of this trainer replica")
     public Response get(@PathParam("runId") String runId) {
-        return service.registry().find(runId)
+        return service.registry()
+                .find(runId)
                 .map(h -> Response.ok(RunView.of(h)).build())
-                .orElseGet(() -> Response.status(404).entity(Map.of("error",
-                        "no run " + runId + " on this trainer replica (it may train elsewhere or have ended long ago)"))
+                .orElseGet(() -> Response.status(404)
+                        .entity(Map.of(
+                                "error",
+                                "no run " + runId
+                                        + " on this trainer replica (it may train elsewhere or have ended long ago)"))
                         .build());
     }
 }

@@ -17,11 +17,27 @@ import java.time.Instant;
  * @param updatedAt       last change
  * @param detail          e.g. "resumed from the epoch-12 checkpoint"
  */
-public record RunView(String runId, String datasetId, RunStatus status, int epoch, int epochs, double imagesPerSecond,
-        Instant startedAt, Instant updatedAt, String detail) {
+public record RunView(
+        String runId,
+        String datasetId,
+        RunStatus status,
+        int epoch,
+        int epochs,
+        double imagesPerSecond,
+        Instant startedAt,
+        Instant updatedAt,
+        String detail) {
 
     static RunView of(RunRegistry.RunHandle h) {
-        return new RunView(h.runId(), h.datasetId(), h.status(), h.epoch(), h.epochs(), h.imagesPerSecond(),
-                h.startedAt(), h.updatedAt(), h.detail());
+        return new RunView(
+                h.runId(),
+                h.datasetId(),
+                h.status(),
+                h.epoch(),
+                h.epochs(),
+                h.imagesPerSecond(),
+                h.startedAt(),
+                h.updatedAt(),
+                h.detail());
     }
 }

@@ -13,7 +13,8 @@ import java.time.Instant;
  * @param requestedAt when the cancel was requested (the time of its event)
  * @param reason      the reason given, if any
  */
-public record CancelMarker(String runId, Instant requestedAt, @Nullable String reason) {
+public record CancelMarker(
+        String runId, Instant requestedAt, @Nullable String reason) {
 
     /** True if this cancel came at or after a training request made at {@code requestTime} (unknown: false). */
     public boolean supersedes(@Nullable Instant requestTime) {

@@ -38,8 +38,9 @@ public class DeviceStatus {
         try {
             gpus = EngineSetup.engine().getGpuCount();
             device = DeviceSelection.resolve(settings.device()).toString();
-            LOG.infof("device %s (setting %s, %d GPU(s) visible, PyTorch natives %s, fast allocator %s)", device,
-                    settings.device(), gpus, EngineSetup.nativeFlavour(), EngineSetup.fastAllocator());
+            LOG.infof(
+                    "device %s (setting %s, %d GPU(s) visible, PyTorch natives %s, fast allocator %s)",
+                    device, settings.device(), gpus, EngineSetup.nativeFlavour(), EngineSetup.fastAllocator());
         } catch (RuntimeException e) {
             problem = e.getMessage();
             LOG.errorf("device unusable: %s", problem);

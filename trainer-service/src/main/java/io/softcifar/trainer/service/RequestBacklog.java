@@ -65,13 +65,21 @@ public final class RequestBacklog implements AutoCloseable {
     }
 
     private double read() throws Exception {
-        List<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames()
-                .get(TIMEOUT_MS, TimeUnit.MILLISECONDS).get(topic).partitions().stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        List<TopicPartition> partitions = admin
+                .describeTopics(List.of(topic))
+                .allTopicNames()
+                .get(TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                .get(topic)
+                .partitions()
+                .stream()
+                .map(p -> new TopicPartition(topic, p.partition()))
+                .toList();
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                .partitionsToOffsetAndMetadata()
+                .get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
         Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = offsets(partitions, OffsetSpec.latest());
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts = offsets(partitions, OffsetSpec.earliest());
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts =
+                offsets(partitions, OffsetSpec.earliest());
         long backlog = 0;
         for (TopicPartition p : partitions) {
             OffsetAndMetadata done = committed.get(p);
@@ -81,8 +89,8 @@ public final class RequestBacklog implements AutoCloseable {
         return backlog;
     }
 
-    private Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> offsets(List<TopicPartition> partitions,
-            OffsetSpec spec) throws Exception {
+    private Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> offsets(
+            List<TopicPartition> partitions, OffsetSpec spec) throws Exception {
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
         partitions.forEach(p -> request.put(p, spec));
         return admin.listOffsets(request).all().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);

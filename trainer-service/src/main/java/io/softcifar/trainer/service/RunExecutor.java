@@ -87,7 +87,13 @@ public final class RunExecutor {
     private static final Logger LOG = Logger.getLogger(RunExecutor.class);
 
     /** What a request came to. Failures are thrown instead ({@link RejectedEventException}). */
-    public enum Outcome { FINISHED, CANCELLED, ALREADY_ENDED, ALREADY_RUNNING, FENCED }
+    public enum Outcome {
+        FINISHED,
+        CANCELLED,
+        ALREADY_ENDED,
+        ALREADY_RUNNING,
+        FENCED
+    }
 
     /**
      * Another replica took the run's lease over while this one trained it (this process was paused or cut off for
@@ -123,8 +129,15 @@ public final class RunExecutor {
      * @param device   the replica's device setting (auto, cpu, gpu); a spec's own {@code device} other than auto wins
      * @param leaseTtl how long a run's lease stays valid without renewal ({@link RunLeases})
      */
-    public RunExecutor(ObjectStore store, EventSink events, RunRegistry registry, TrainerMetrics metrics, Path workDir,
-            String device, java.time.Duration leaseTtl, Hooks hooks) {
+    public RunExecutor(
+            ObjectStore store,
+            EventSink events,
+            RunRegistry registry,
+            TrainerMetrics metrics,
+            Path workDir,
+            String device,
+            java.time.Duration leaseTtl,
+            Hooks hooks) {
         this.store = store;
         this.leases = new RunLeases(store, leaseTtl);
         this.events = events;
@@ -157,13 +170,15 @@ public final class RunExecutor {
             throws InterruptedException {
         String runId = request.runId();
         RunSpec spec = request.spec();
-        Correlation corr = Correlation.ofRun(correlation == null ? request.studyId() : correlation.studyId(), runId,
+        Correlation corr = Correlation.ofRun(
+                correlation == null ? request.studyId() : correlation.studyId(),
+                runId,
                 spec == null ? null : spec.datasetId());
 
         List<FieldError> errors = new ArrayList<>();
         if (!ObjectKeys.isValidId(runId)) {
-            errors.add(new FieldError("runId", ObjectKeys.ID_RULE + ", got "
-                    + (runId == null ? "null" : "'" + runId + "'")));
+            errors.add(new FieldError(
+                    "runId", ObjectKeys.ID_RULE + ", got " + (runId == null ? "null" : "'" + runId + "'")));
         }
         if (spec == null) {
             errors.add(new FieldError("spec", "required"));
@@ -171,14 +186,22 @@ public final class RunExecutor {
             errors.addAll(spec.validate());
         }
         if (!errors.isEmpty()) {
-            throw fail(runId, corr, "invalid run spec: " + errors.stream().map(FieldError::toString)
-                    .collect(Collectors.joining("; ")), errors, "rejected", tokenOutsideLease(runId));
+            throw fail(
+                    runId,
+                    corr,
+                    "invalid run spec: "
+                            + errors.stream().map(FieldError::toString).collect(Collectors.joining("; ")),
+                    errors,
+                    "rejected",
+                    tokenOutsideLease(runId));
         }
         spec = spec.withDefaults();
 
         Optional<CancelMarker> cancel = readCancel(runId).filter(c -> c.supersedes(requestedAt));
         Optional<RunRecord> ended = readRecord(runId);
-        if (ended.isPresent() && ended.get().status() == RunStatus.CANCELLED && ended.get().terminalEventPublished()
+        if (ended.isPresent()
+                && ended.get().status() == RunStatus.CANCELLED
+                && ended.get().terminalEventPublished()
                 && cancel.isEmpty()) {
             // a request for a cancelled run is a retry (results-service: POST /api/studies/{id}/retry): it resumes
             // from the run's last checkpoint, which cancelling kept
@@ -217,7 +240,10 @@ public final class RunExecutor {
         }
         if (cancel.isPresent()) {
             // cancelled after this request was made (e.g. a queued run of a cancelled study): it ends without training
-            handle.requestCancel(cancel.get().reason() == null ? "cancel requested" : cancel.get().reason());
+            handle.requestCancel(
+                    cancel.get().reason() == null
+                            ? "cancel requested"
+                            : cancel.get().reason());
         }
         long token = mine.getAsLong();
         handle.fencingToken(token);
@@ -230,11 +256,14 @@ public final class RunExecutor {
             return outcome;
         } catch (FencedOut e) {
             metrics.outcome("fenced");
-            LOG.warnf("run %s: fenced out (lease token %d, now held by %s; epochs reported: %d): stopped without"
-                    + " an outcome; the replica that took it over finishes it", runId, token, lease.lostTo(),
-                    handle.epoch());
-            handle.update(RunStatus.FAILED, handle.epoch(), "fenced out: its lease (token " + token
-                    + ") was taken over by " + lease.lostTo());
+            LOG.warnf(
+                    "run %s: fenced out (lease token %d, now held by %s; epochs reported: %d): stopped without"
+                            + " an outcome; the replica that took it over finishes it",
+                    runId, token, lease.lostTo(), handle.epoch());
+            handle.update(
+                    RunStatus.FAILED,
+                    handle.epoch(),
+                    "fenced out: its lease (token " + token + ") was taken over by " + lease.lostTo());
             return Outcome.FENCED;
         } catch (RejectedEventException e) {
             terminal = true;
@@ -244,8 +273,8 @@ public final class RunExecutor {
             throw fail(runId, corr, "invalid run spec: " + e.getMessage(), e.errors(), "rejected", token);
         } catch (InvalidDataException e) {
             terminal = true;
-            throw fail(runId, corr, "bad dataset " + spec.datasetId() + ": " + e.getMessage(), List.of(), "failed",
-                    token);
+            throw fail(
+                    runId, corr, "bad dataset " + spec.datasetId() + ": " + e.getMessage(), List.of(), "failed", token);
         } catch (Exception e) {
             if (Failures.retryable(e)) {
                 // the object store or the broker is away: no verdict on the run. The consumer tries the request
@@ -253,21 +282,20 @@ public final class RunExecutor {
                 if (handle.isSuspended()) {
                     metrics.outcome("suspended");
                 } else {
-                    LOG.warnf("run %s: stopped by an outage, to be resumed when the request is retried: %s", runId,
-                            e.getMessage());
+                    LOG.warnf(
+                            "run %s: stopped by an outage, to be resumed when the request is retried: %s",
+                            runId, e.getMessage());
                     metrics.outcome("interrupted");
                 }
                 throw e instanceof RuntimeException r ? r : new RetryableEventException(e.getMessage(), e);
             }
             terminal = true;
             LOG.errorf(e, "run %s failed", runId);
-            throw fail(runId, corr, e.getClass().getSimpleName() + ": " + e.getMessage(), List.of(), "failed",
-                    token);
+            throw fail(runId, corr, e.getClass().getSimpleName() + ": " + e.getMessage(), List.of(), "failed", token);
         } finally {
-            if (handle.status() != RunStatus.FINISHED && handle.status() != RunStatus.CANCELLED
-                    && !handle.isFenced()) {
-                handle.update(RunStatus.FAILED, handle.epoch(),
-                        terminal ? handle.detail() : "stopped without an outcome");
+            if (handle.status() != RunStatus.FINISHED && handle.status() != RunStatus.CANCELLED && !handle.isFenced()) {
+                handle.update(
+                        RunStatus.FAILED, handle.epoch(), terminal ? handle.detail() : "stopped without an outcome");
             }
             // a crashed run's lease is left to expire, as if the process had died; a run stopped by a shutdown gives
             // its lease up, so that whoever reads its request next resumes it at once; a lost lease is another's
@@ -278,8 +306,14 @@ public final class RunExecutor {
         }
     }
 
-    private Outcome train(String runId, RunSpec spec, Correlation corr, RunRegistry.RunHandle handle, Path runDir,
-            Instant requestedAt, RunLeases.Held lease)
+    private Outcome train(
+            String runId,
+            RunSpec spec,
+            Correlation corr,
+            RunRegistry.RunHandle handle,
+            Path runDir,
+            Instant requestedAt,
+            RunLeases.Held lease)
             throws IOException, InterruptedException {
         if (handle.isCancelled()) { // cancelled before it started: no data is fetched, nothing is trained
             return cancelled(runId, spec, corr, handle, 0, lease);
@@ -287,19 +321,31 @@ public final class RunExecutor {
         String datasetId = spec.datasetId();
         String manifestKey = ObjectKeys.manifest(datasetId);
         if (!store.exists(manifestKey)) {
-            throw fail(runId, corr, "dataset " + datasetId + " does not exist (no " + manifestKey + " in bucket "
-                    + store.bucket() + "); build it with the dataset-service first",
-                    List.of(new FieldError("datasetId", "dataset " + datasetId + " does not exist")), "rejected",
+            throw fail(
+                    runId,
+                    corr,
+                    "dataset " + datasetId + " does not exist (no " + manifestKey + " in bucket " + store.bucket()
+                            + "); build it with the dataset-service first",
+                    List.of(new FieldError("datasetId", "dataset " + datasetId + " does not exist")),
+                    "rejected",
                     lease.token());
         }
         byte[] manifestBytes = store.getBytes(manifestKey);
         DatasetManifest manifest = DatasetManifest.parse(new String(manifestBytes, StandardCharsets.UTF_8));
         long seed = spec.seed();
-        SeedEntry seedEntry = manifest.forSeed(seed).orElseThrow(() -> fail(runId, corr, "dataset " + datasetId
-                + " has no split for seed " + seed + " (it was built for seeds " + manifest.seeds().stream()
-                        .map(s -> String.valueOf(s.seed())).collect(Collectors.joining(", ")) + ")",
-                List.of(new FieldError("seed", "dataset " + datasetId + " has no split for seed " + seed)),
-                "rejected", lease.token()));
+        SeedEntry seedEntry = manifest.forSeed(seed)
+                .orElseThrow(() -> fail(
+                        runId,
+                        corr,
+                        "dataset " + datasetId
+                                + " has no split for seed " + seed + " (it was built for seeds "
+                                + manifest.seeds().stream()
+                                        .map(s -> String.valueOf(s.seed()))
+                                        .collect(Collectors.joining(", "))
+                                + ")",
+                        List.of(new FieldError("seed", "dataset " + datasetId + " has no split for seed " + seed)),
+                        "rejected",
+                        lease.token()));
         SplitEntry train = split(seedEntry, DatasetManifest.SPLIT_TRAIN);
         TrainConfig config = RunSpecMapping.toTrainConfig(spec, train.meanEntropy(), manifest.numClasses());
 
@@ -308,10 +354,15 @@ public final class RunExecutor {
         int resumeFrom = restoreCheckpoints(runId, checkpoints);
         String startedHow = resumeFrom > 0 ? "resumed from the epoch-" + resumeFrom + " checkpoint" : "started";
         handle.update(RunStatus.RUNNING, resumeFrom, startedHow);
-        publish(Topics.TRAINING_STATE, runId, corr, new RunState(runId, RunStatus.RUNNING, resumeFrom, Instant.now(),
-                startedHow), lease.token());
-        LOG.infof("run %s: %s (%s, dataset %s seed %d, device %s)", runId, startedHow, config, datasetId, seed,
-                deviceFor(spec));
+        publish(
+                Topics.TRAINING_STATE,
+                runId,
+                corr,
+                new RunState(runId, RunStatus.RUNNING, resumeFrom, Instant.now(), startedHow),
+                lease.token());
+        LOG.infof(
+                "run %s: %s (%s, dataset %s seed %d, device %s)",
+                runId, startedHow, config, datasetId, seed, deviceFor(spec));
 
         TrainingData data = loadData(manifest, seedEntry, runDir.resolve("data"), config);
         if (handle.isFenced()) {
@@ -327,12 +378,14 @@ public final class RunExecutor {
         TrainResult result;
         Provenance provenance;
         try {
-            Trainer.Options options = new Trainer.Options(checkpoints, runDevice, spec.checkpointEvery(), true, 0,
-                    handle::shouldStop).withFencingToken(lease.token());
+            Trainer.Options options = new Trainer.Options(
+                            checkpoints, runDevice, spec.checkpointEvery(), true, 0, handle::shouldStop)
+                    .withFencingToken(lease.token());
             Progress progress = new Progress(runId, corr, handle, checkpoints, requestedAt, lease);
             result = Trainer.train(config, data, options, progress);
             provenance = ProvenanceSource.current(DeviceSelection.resolve(runDevice))
-                    .withConfiguration(spec.withDefaults()).withDatasetManifest(manifestBytes);
+                    .withConfiguration(spec.withDefaults())
+                    .withDatasetManifest(manifestBytes);
         } finally {
             gpus().release(runDevice);
         }
@@ -354,7 +407,8 @@ public final class RunExecutor {
      * once instead of waiting for the lease to expire.
      */
     private RetryableEventException suspended(String runId, RunRegistry.RunHandle handle) {
-        LOG.infof("run %s: stopped by shutdown after %d epochs; its request resumes it from the last checkpoint",
+        LOG.infof(
+                "run %s: stopped by shutdown after %d epochs; its request resumes it from the last checkpoint",
                 runId, handle.epoch());
         handle.update(RunStatus.FAILED, handle.epoch(), "stopped by shutdown; resumes when its request is read again");
         return new RetryableEventException("run " + runId + " stopped by shutdown");
@@ -363,7 +417,8 @@ public final class RunExecutor {
     /** Created on first use: counting GPUs loads the PyTorch engine, which training needs anyway. */
     private synchronized GpuAssignment gpus() {
         if (gpuAssignment == null) {
-            gpuAssignment = new GpuAssignment(io.softcifar.ml.train.EngineSetup.engine().getGpuCount());
+            gpuAssignment =
+                    new GpuAssignment(io.softcifar.ml.train.EngineSetup.engine().getGpuCount());
         }
         return gpuAssignment;
     }
@@ -373,8 +428,9 @@ public final class RunExecutor {
     }
 
     private static SplitEntry split(SeedEntry seed, String name) {
-        return seed.split(name).orElseThrow(() -> InvalidDataException.forField("manifest", "seed " + seed.seed()
-                + " has no " + name + " split"));
+        return seed.split(name)
+                .orElseThrow(() -> InvalidDataException.forField(
+                        "manifest", "seed " + seed.seed() + " has no " + name + " split"));
     }
 
     /** Downloads the resume point and the best model an earlier attempt left; returns the epochs they cover. */
@@ -411,8 +467,9 @@ public final class RunExecutor {
             parts.add(ShardedSplit.load(files)); // verifies each file's SHA-256 against the manifest's
         }
         ShardedSplit.TrainValTest all = ShardedSplit.combine(parts.get(0), parts.get(1), parts.get(2));
-        LOG.infof("dataset %s seed %d: %d images (%.1f MB) loaded in %.1f s", manifest.datasetId(), seed.seed(),
-                all.data().size(), bytes / 1e6, (System.nanoTime() - start) / 1e9);
+        LOG.infof(
+                "dataset %s seed %d: %d images (%.1f MB) loaded in %.1f s",
+                manifest.datasetId(), seed.seed(), all.data().size(), bytes / 1e6, (System.nanoTime() - start) / 1e9);
         return TrainingData.of(all.data(), all.split(), config);
     }
 
@@ -427,8 +484,13 @@ public final class RunExecutor {
         private double secondsThisProcess;
         private int epochsThisProcess;
 
-        Progress(String runId, Correlation corr, RunRegistry.RunHandle handle, Path checkpoints,
-                Instant requestedAt, RunLeases.Held lease) {
+        Progress(
+                String runId,
+                Correlation corr,
+                RunRegistry.RunHandle handle,
+                Path checkpoints,
+                Instant requestedAt,
+                RunLeases.Held lease) {
             this.lease = lease;
             this.runId = runId;
             this.corr = corr;
@@ -446,8 +508,9 @@ public final class RunExecutor {
                 return;
             }
             try {
-                readCancel(runId).filter(c -> c.supersedes(requestedAt)).ifPresent(c ->
-                        handle.requestCancel(c.reason() == null ? "cancel requested" : c.reason()));
+                readCancel(runId)
+                        .filter(c -> c.supersedes(requestedAt))
+                        .ifPresent(c -> handle.requestCancel(c.reason() == null ? "cancel requested" : c.reason()));
             } catch (RuntimeException e) {
                 LOG.debugf("run %s: cancel marker not readable now (%s)", runId, e.getMessage());
             }
@@ -474,36 +537,86 @@ public final class RunExecutor {
             if (stats.best()) {
                 stopIfFenced();
                 Uploaded best = upload(checkpoints.resolve(Trainer.BEST), RunKeys.bestCheckpoint(runId), "best");
-                publish(Topics.CHECKPOINTS, runId, corr, new CheckpointPublished(runId, epoch,
-                        CheckpointPublished.KIND_BEST, false, best.key(), best.sha256(), best.bytes()), lease.token());
+                publish(
+                        Topics.CHECKPOINTS,
+                        runId,
+                        corr,
+                        new CheckpointPublished(
+                                runId,
+                                epoch,
+                                CheckpointPublished.KIND_BEST,
+                                false,
+                                best.key(),
+                                best.sha256(),
+                                best.bytes()),
+                        lease.token());
                 hooks.afterCheckpointUpload(runId, CheckpointPublished.KIND_BEST, epoch);
             }
             Path last = checkpoints.resolve(Trainer.LAST);
             if (Files.exists(last) && Checkpoint.readHeader(last).epochsCompleted() == epoch) {
                 stopIfFenced();
                 Uploaded up = upload(last, RunKeys.lastCheckpoint(runId), "epoch");
-                publish(Topics.CHECKPOINTS, runId, corr, new CheckpointPublished(runId, epoch,
-                        CheckpointPublished.KIND_EPOCH, false, up.key(), up.sha256(), up.bytes()), lease.token());
+                publish(
+                        Topics.CHECKPOINTS,
+                        runId,
+                        corr,
+                        new CheckpointPublished(
+                                runId, epoch, CheckpointPublished.KIND_EPOCH, false, up.key(), up.sha256(), up.bytes()),
+                        lease.token());
                 hooks.afterCheckpointUpload(runId, CheckpointPublished.KIND_EPOCH, epoch);
             }
             double eta = secondsThisProcess / epochsThisProcess * (totalEpochs - epoch);
             stopIfFenced();
-            publish(Topics.TRAINING_PROGRESS, runId, corr, new TrainingProgress(runId, epoch, totalEpochs,
-                    stats.trainLoss(), stats.trainAccuracy(), stats.valLoss(), stats.valAccuracy(),
-                    stats.learningRate(), stats.imagesPerSecond(), eta), lease.token());
+            publish(
+                    Topics.TRAINING_PROGRESS,
+                    runId,
+                    corr,
+                    new TrainingProgress(
+                            runId,
+                            epoch,
+                            totalEpochs,
+                            stats.trainLoss(),
+                            stats.trainAccuracy(),
+                            stats.valLoss(),
+                            stats.valAccuracy(),
+                            stats.learningRate(),
+                            stats.imagesPerSecond(),
+                            eta),
+                    lease.token());
             handle.update(RunStatus.RUNNING, epoch, "training");
-            publish(Topics.TRAINING_STATE, runId, corr, new RunState(runId, RunStatus.RUNNING, epoch, Instant.now(),
-                    null), lease.token());
-            LOG.info(String.format(Locale.ROOT, "run %s: epoch %d/%d train loss %.4f train acc %.2f%% val loss %.4f"
-                    + " val acc %.2f%% lr %.4g %.0f img/s %.1f s%s, ETA %s", runId, epoch, totalEpochs,
-                    stats.trainLoss(), 100 * stats.trainAccuracy(), stats.valLoss(), 100 * stats.valAccuracy(),
-                    stats.learningRate(), stats.imagesPerSecond(), stats.seconds(),
-                    stats.best() ? " (best)" : "", duration(eta)));
+            publish(
+                    Topics.TRAINING_STATE,
+                    runId,
+                    corr,
+                    new RunState(runId, RunStatus.RUNNING, epoch, Instant.now(), null),
+                    lease.token());
+            LOG.info(String.format(
+                    Locale.ROOT,
+                    "run %s: epoch %d/%d train loss %.4f train acc %.2f%% val loss %.4f"
+                            + " val acc %.2f%% lr %.4g %.0f img/s %.1f s%s, ETA %s",
+                    runId,
+                    epoch,
+                    totalEpochs,
+                    stats.trainLoss(),
+                    100 * stats.trainAccuracy(),
+                    stats.valLoss(),
+                    100 * stats.valAccuracy(),
+                    stats.learningRate(),
+                    stats.imagesPerSecond(),
+                    stats.seconds(),
+                    stats.best() ? " (best)" : "",
+                    duration(eta)));
         }
     }
 
-    private Outcome finished(String runId, RunSpec spec, Correlation corr, RunRegistry.RunHandle handle,
-            TrainResult result, RunLeases.Held lease, Provenance provenance) {
+    private Outcome finished(
+            String runId,
+            RunSpec spec,
+            Correlation corr,
+            RunRegistry.RunHandle handle,
+            TrainResult result,
+            RunLeases.Held lease,
+            Provenance provenance) {
         if (!lease.verify()) {
             throw new FencedOut(runId);
         }
@@ -512,29 +625,60 @@ public final class RunExecutor {
             throw new IllegalStateException("the trainer left no " + best + " after " + result.epochsRun() + " epochs");
         }
         Uploaded up = upload(best, RunKeys.bestCheckpoint(runId), "best");
-        publish(Topics.CHECKPOINTS, runId, corr, new CheckpointPublished(runId, result.bestEpoch(),
-                CheckpointPublished.KIND_BEST, true, up.key(), up.sha256(), up.bytes()), lease.token());
+        publish(
+                Topics.CHECKPOINTS,
+                runId,
+                corr,
+                new CheckpointPublished(
+                        runId,
+                        result.bestEpoch(),
+                        CheckpointPublished.KIND_BEST,
+                        true,
+                        up.key(),
+                        up.sha256(),
+                        up.bytes()),
+                lease.token());
         hooks.afterCheckpointUpload(runId, "final", result.bestEpoch());
-        double trainSeconds = result.history().stream().mapToDouble(EpochStats::seconds).sum();
-        TrainingFinished summary = new TrainingFinished(runId, result.bestEpoch(), result.bestValLoss(),
-                result.bestValAccuracy(), result.epochsRun(), trainSeconds, up.key(), null, provenance);
+        double trainSeconds =
+                result.history().stream().mapToDouble(EpochStats::seconds).sum();
+        TrainingFinished summary = new TrainingFinished(
+                runId,
+                result.bestEpoch(),
+                result.bestValLoss(),
+                result.bestValAccuracy(),
+                result.epochsRun(),
+                trainSeconds,
+                up.key(),
+                null,
+                provenance);
         end(runId, spec, corr, RunStatus.FINISHED, summary, lease);
         handle.update(RunStatus.FINISHED, result.epochsRun(), "best epoch " + result.bestEpoch());
         metrics.outcome("finished");
-        LOG.info(String.format(Locale.ROOT,
+        LOG.info(String.format(
+                Locale.ROOT,
                 "run %s: finished after %d epochs; best epoch %d, val loss %.4f, val acc %.2f%%",
-                runId, result.epochsRun(), result.bestEpoch(), result.bestValLoss(), 100 * result.bestValAccuracy()));
+                runId,
+                result.epochsRun(),
+                result.bestEpoch(),
+                result.bestValLoss(),
+                100 * result.bestValAccuracy()));
         return Outcome.FINISHED;
     }
 
-    private Outcome cancelled(String runId, RunSpec spec, Correlation corr, RunRegistry.RunHandle handle, int atEpoch,
+    private Outcome cancelled(
+            String runId,
+            RunSpec spec,
+            Correlation corr,
+            RunRegistry.RunHandle handle,
+            int atEpoch,
             RunLeases.Held lease) {
         TrainingCancelled event = new TrainingCancelled(runId, atEpoch, handle.cancelReason());
         end(runId, spec, corr, RunStatus.CANCELLED, event, lease);
         handle.update(RunStatus.CANCELLED, atEpoch, handle.cancelReason());
         metrics.outcome("cancelled");
-        LOG.infof("run %s: cancelled after %d epochs (%s); its checkpoints stay in the bucket", runId, atEpoch,
-                handle.cancelReason());
+        LOG.infof(
+                "run %s: cancelled after %d epochs (%s); its checkpoints stay in the bucket",
+                runId, atEpoch, handle.cancelReason());
         return Outcome.CANCELLED;
     }
 
@@ -542,8 +686,8 @@ public final class RunExecutor {
      * Outcome record first, then the terminal event, then the record marked published (see {@link RunRecord}). The
      * lease is checked first: a holder that was fenced out writes no record and publishes nothing.
      */
-    private void end(String runId, RunSpec spec, Correlation corr, RunStatus status, Event terminal,
-            RunLeases.Held lease) {
+    private void end(
+            String runId, RunSpec spec, Correlation corr, RunStatus status, Event terminal, RunLeases.Held lease) {
         if (!lease.verify()) {
             throw new FencedOut(runId);
         }
@@ -563,7 +707,9 @@ public final class RunExecutor {
             return;
         }
         Optional<CancelMarker> known = readCancel(runId);
-        if (known.isPresent() && known.get().requestedAt() != null && known.get().requestedAt().isAfter(requestedAt)) {
+        if (known.isPresent()
+                && known.get().requestedAt() != null
+                && known.get().requestedAt().isAfter(requestedAt)) {
             return;
         }
         store.putJson(RunKeys.cancelMarker(runId), EventCodec.toJson(new CancelMarker(runId, requestedAt, reason)));
@@ -574,8 +720,8 @@ public final class RunExecutor {
         if (runId == null || !store.exists(key)) {
             return Optional.empty();
         }
-        return Optional.of(EventCodec.fromJson(new String(store.getBytes(key), StandardCharsets.UTF_8),
-                CancelMarker.class));
+        return Optional.of(
+                EventCodec.fromJson(new String(store.getBytes(key), StandardCharsets.UTF_8), CancelMarker.class));
     }
 
     private Optional<RunRecord> readRecord(String runId) {
@@ -583,8 +729,8 @@ public final class RunExecutor {
         if (!store.exists(key)) {
             return Optional.empty();
         }
-        return Optional.of(EventCodec.fromJson(new String(store.getBytes(key), StandardCharsets.UTF_8),
-                RunRecord.class));
+        return Optional.of(
+                EventCodec.fromJson(new String(store.getBytes(key), StandardCharsets.UTF_8), RunRecord.class));
     }
 
     private void finishDuplicate(RunRecord record) {
@@ -598,8 +744,9 @@ public final class RunExecutor {
             return;
         }
         // the previous attempt died between writing its record and publishing: publish the same envelope (same id)
-        LOG.infof("run %s: already %s but its terminal event was not confirmed; publishing it now", record.runId(),
-                record.status());
+        LOG.infof(
+                "run %s: already %s but its terminal event was not confirmed; publishing it now",
+                record.runId(), record.status());
         events.publish(Topics.TRAINING_STATE, record.runId(), EventCodec.decode(record.terminalEvent()));
         store.putJson(RunKeys.record(record.runId()), EventCodec.toJson(record.published()));
     }
@@ -612,9 +759,13 @@ public final class RunExecutor {
     public void giveUp(TrainingRequested request, Correlation correlation, String reason) {
         String runId = request.runId();
         RunSpec spec = request.spec();
-        Correlation corr = Correlation.ofRun(correlation == null ? request.studyId() : correlation.studyId(), runId,
+        Correlation corr = Correlation.ofRun(
+                correlation == null ? request.studyId() : correlation.studyId(),
+                runId,
                 spec == null ? null : spec.datasetId());
-        long token = registry.find(runId).map(RunRegistry.RunHandle::fencingToken).filter(t -> t > 0)
+        long token = registry.find(runId)
+                .map(RunRegistry.RunHandle::fencingToken)
+                .filter(t -> t > 0)
                 .orElseGet(() -> tokenOutsideLease(runId));
         fail(runId, corr, reason, List.of(), "failed", token);
     }
@@ -630,17 +781,22 @@ public final class RunExecutor {
         try {
             return leases.currentToken(runId);
         } catch (RuntimeException e) {
-            LOG.warnf("run %s: cannot read its lease's token (%s); the event goes out without one", runId,
-                    e.getMessage());
+            LOG.warnf(
+                    "run %s: cannot read its lease's token (%s); the event goes out without one",
+                    runId, e.getMessage());
             return 0L;
         }
     }
 
-    private RejectedEventException fail(String runId, Correlation corr, String reason, List<FieldError> errors,
-            String outcome, long token) {
+    private RejectedEventException fail(
+            String runId, Correlation corr, String reason, List<FieldError> errors, String outcome, long token) {
         LOG.warnf("run %s: %s", runId, reason);
         metrics.outcome(outcome);
-        publish(Topics.TRAINING_STATE, runId, corr, new TrainingFailed(runId == null ? "" : runId, reason, errors),
+        publish(
+                Topics.TRAINING_STATE,
+                runId,
+                corr,
+                new TrainingFailed(runId == null ? "" : runId, reason, errors),
                 token);
         return new RejectedEventException(reason);
     }
@@ -684,7 +840,8 @@ public final class RunExecutor {
 
     private static String duration(double seconds) {
         long s = Math.round(seconds);
-        return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s % 3600 / 60)
+        return s >= 3600
+                ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s % 3600 / 60)
                 : String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
     }
 

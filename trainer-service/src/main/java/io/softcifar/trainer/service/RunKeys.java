@@ -14,8 +14,7 @@ public final class RunKeys {
     public static final String RECORD_FILE = "training.json";
     public static final String CANCEL_FILE = "cancel.json";
 
-    private RunKeys() {
-    }
+    private RunKeys() {}
 
     public static String record(String runId) {
         return ObjectKeys.runPrefix(runId) + RECORD_FILE;

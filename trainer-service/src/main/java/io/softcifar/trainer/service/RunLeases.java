@@ -46,7 +46,11 @@ public final class RunLeases {
      * @param fencingToken the lease's token; null in leases written before fencing (counts as 0)
      * @param releasedAt   set when the holder ended or gave up the run: nobody holds it, but the token stays
      */
-    public record Lease(String runId, String owner, Instant renewedAt, @Nullable Long fencingToken,
+    public record Lease(
+            String runId,
+            String owner,
+            Instant renewedAt,
+            @Nullable Long fencingToken,
             @Nullable Instant releasedAt) {
 
         public long token() {
@@ -65,7 +69,8 @@ public final class RunLeases {
 
     public RunLeases(ObjectStore store, Duration ttl) {
         this.store = store;
-        this.owner = "trainer-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        this.owner = "trainer-" + ProcessHandle.current().pid() + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
         this.ttl = ttl;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "run-lease-renewal");
@@ -94,7 +99,8 @@ public final class RunLeases {
             if (current.isPresent() && heldByAnotherLive(current.get())) {
                 // a live holder: it publishes the outcome and only then releases its lease
                 if (!logged) {
-                    LOG.infof("run %s: training on %s (lease renewed %s); waiting until it ends or its lease expires",
+                    LOG.infof(
+                            "run %s: training on %s (lease renewed %s); waiting until it ends or its lease expires",
                             runId, current.get().owner(), current.get().renewedAt());
                     logged = true;
                 }
@@ -104,15 +110,23 @@ public final class RunLeases {
             if (ended.getAsBoolean()) {
                 return OptionalLong.empty();
             }
-            if (current.isPresent() && !current.get().released() && !current.get().owner().equals(owner)) {
-                LOG.infof("run %s: lease of %s (token %d) is stale (renewed %s); taking the run over", runId,
-                        current.get().owner(), current.get().token(), current.get().renewedAt());
+            if (current.isPresent()
+                    && !current.get().released()
+                    && !current.get().owner().equals(owner)) {
+                LOG.infof(
+                        "run %s: lease of %s (token %d) is stale (renewed %s); taking the run over",
+                        runId,
+                        current.get().owner(),
+                        current.get().token(),
+                        current.get().renewedAt());
             }
             long token = current.map(Lease::token).orElse(0L) + 1;
             write(runId, token, null);
             Thread.sleep(pause);
             Optional<Lease> after = read(runId);
-            if (after.isPresent() && after.get().owner().equals(owner) && after.get().token() == token
+            if (after.isPresent()
+                    && after.get().owner().equals(owner)
+                    && after.get().token() == token
                     && !after.get().released()) {
                 return OptionalLong.of(token);
             }
@@ -185,7 +199,9 @@ public final class RunLeases {
                 LOG.warnf("run %s: could not read its lease to check it: %s", runId, e.getMessage());
                 return true;
             }
-            if (current.isPresent() && current.get().owner().equals(owner) && current.get().token() == token
+            if (current.isPresent()
+                    && current.get().owner().equals(owner)
+                    && current.get().token() == token
                     && !current.get().released()) {
                 return true;
             }
@@ -195,9 +211,11 @@ public final class RunLeases {
                 if (renewal != null) {
                     renewal.cancel(false);
                 }
-                LOG.warnf("run %s: FENCED OUT: its lease (token %d) is now held by %s; this replica was paused or cut"
-                        + " off longer than the lease TTL and the run was taken over. It stops now, publishes no"
-                        + " outcome and writes no more checkpoints", runId, token, lostTo);
+                LOG.warnf(
+                        "run %s: FENCED OUT: its lease (token %d) is now held by %s; this replica was paused or cut"
+                                + " off longer than the lease TTL and the run was taken over. It stops now, publishes no"
+                                + " outcome and writes no more checkpoints",
+                        runId, token, lostTo);
                 onLost.run();
             }
             return false;
@@ -247,8 +265,8 @@ public final class RunLeases {
             return Optional.empty();
         }
         try {
-            return Optional.of(EventCodec.fromJson(new String(store.getBytes(key), StandardCharsets.UTF_8),
-                    Lease.class));
+            return Optional.of(
+                    EventCodec.fromJson(new String(store.getBytes(key), StandardCharsets.UTF_8), Lease.class));
         } catch (io.softcifar.storage.NoSuchObjectException e) {
             return Optional.empty(); // deleted between the two calls
         }

@@ -22,8 +22,13 @@ import java.time.Instant;
  * @param terminalEventPublished whether Kafka acknowledged it
  * @param endedAt                when the run ended
  */
-public record RunRecord(String runId, RunStatus status, @Nullable RunSpec spec, String terminalEvent,
-        boolean terminalEventPublished, Instant endedAt) {
+public record RunRecord(
+        String runId,
+        RunStatus status,
+        @Nullable RunSpec spec,
+        String terminalEvent,
+        boolean terminalEventPublished,
+        Instant endedAt) {
 
     public RunRecord published() {
         return new RunRecord(runId, status, spec, terminalEvent, true, endedAt);

@@ -57,7 +57,8 @@ public final class RunRegistry {
     }
 
     public synchronized int active() {
-        return (int) runs.values().stream().filter(h -> !h.status().isTerminal()).count();
+        return (int)
+                runs.values().stream().filter(h -> !h.status().isTerminal()).count();
     }
 
     private void trim() {
@@ -160,15 +161,44 @@ public final class RunRegistry {
             imagesPerSecond = value;
         }
 
-        public String runId() { return runId; }
-        public String datasetId() { return datasetId; }
-        public int epochs() { return epochs; }
-        public Instant startedAt() { return startedAt; }
-        public Instant updatedAt() { return updatedAt; }
-        public RunStatus status() { return status; }
-        public int epoch() { return epoch; }
-        public double imagesPerSecond() { return imagesPerSecond; }
-        public String detail() { return detail; }
-        public String cancelReason() { return cancelReason; }
+        public String runId() {
+            return runId;
+        }
+
+        public String datasetId() {
+            return datasetId;
+        }
+
+        public int epochs() {
+            return epochs;
+        }
+
+        public Instant startedAt() {
+            return startedAt;
+        }
+
+        public Instant updatedAt() {
+            return updatedAt;
+        }
+
+        public RunStatus status() {
+            return status;
+        }
+
+        public int epoch() {
+            return epoch;
+        }
+
+        public double imagesPerSecond() {
+            return imagesPerSecond;
+        }
+
+        public String detail() {
+            return detail;
+        }
+
+        public String cancelReason() {
+            return cancelReason;
+        }
     }
 }

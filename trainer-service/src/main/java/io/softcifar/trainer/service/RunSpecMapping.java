@@ -17,8 +17,7 @@ import java.util.List;
  */
 public final class RunSpecMapping {
 
-    private RunSpecMapping() {
-    }
+    private RunSpecMapping() {}
 
     /**
      * @param requested        a spec (null fields = defaults); must be valid
@@ -35,12 +34,27 @@ public final class RunSpecMapping {
         }
         RunSpec s = requested.withDefaults();
         Method method = Method.parse(s.method());
-        ModelConfig model = ModelConfig.defaults(method).withDepth(s.depth()).withClasses(classes)
+        ModelConfig model = ModelConfig.defaults(method)
+                .withDepth(s.depth())
+                .withClasses(classes)
                 .withDropoutRate(s.dropoutRate());
-        return new TrainConfig(model, LabelMode.parse(s.labelMode()), mixing(s, trainMeanEntropy),
-                s.entropyThreshold() == null ? 0.0 : s.entropyThreshold(), s.augment(), s.epochs(), s.batchSize(),
-                s.learningRate(), s.momentum(), s.nesterov(), s.weightDecay(), s.warmupEpochs(), s.milestones(), s.gamma(),
-                s.seed(), 0);
+        return new TrainConfig(
+                model,
+                LabelMode.parse(s.labelMode()),
+                mixing(s, trainMeanEntropy),
+                s.entropyThreshold() == null ? 0.0 : s.entropyThreshold(),
+                s.augment(),
+                s.epochs(),
+                s.batchSize(),
+                s.learningRate(),
+                s.momentum(),
+                s.nesterov(),
+                s.weightDecay(),
+                s.warmupEpochs(),
+                s.milestones(),
+                s.gamma(),
+                s.seed(),
+                0);
     }
 
     private static Mixing mixing(RunSpec s, @Nullable Double trainMeanEntropy) {
@@ -54,7 +68,8 @@ public final class RunSpecMapping {
         }
         Double q = s.mixProbabilityFromEntropy() ? trainMeanEntropy : s.mixProbability();
         if (q == null) {
-            throw new InvalidSpecException(List.of(new FieldError("mixProbabilityFromEntropy",
+            throw new InvalidSpecException(List.of(new FieldError(
+                    "mixProbabilityFromEntropy",
                     "the dataset records no mean entropy of its soft train labels to use as q; set mixProbability "
                             + "instead")));
         }

@@ -26,9 +26,13 @@ public final class TrainerMetrics {
         Gauge.builder("softcifar.trainer.runs.active", runs, RunRegistry::active)
                 .description("runs training in this process now")
                 .register(registry);
-        Gauge.builder("softcifar.trainer.images.per.second", runs, r -> r.list().stream()
-                        .filter(h -> !h.status().isTerminal())
-                        .mapToDouble(RunRegistry.RunHandle::imagesPerSecond).sum())
+        Gauge.builder(
+                        "softcifar.trainer.images.per.second",
+                        runs,
+                        r -> r.list().stream()
+                                .filter(h -> !h.status().isTerminal())
+                                .mapToDouble(RunRegistry.RunHandle::imagesPerSecond)
+                                .sum())
                 .description("training images per second of the last epoch, summed over the active runs")
                 .register(registry);
     }
@@ -48,13 +52,21 @@ public final class TrainerMetrics {
     public void gpuMemory(int gpus) {
         for (int i = 0; i < gpus; i++) {
             Device gpu = Device.gpu(i);
-            Gauge.builder("softcifar.trainer.device.memory.used", gpu, d -> CudaUtils.getGpuMemory(d).getUsed())
+            Gauge.builder(
+                            "softcifar.trainer.device.memory.used",
+                            gpu,
+                            d -> CudaUtils.getGpuMemory(d).getUsed())
                     .description("memory in use on the GPU (all processes)")
-                    .baseUnit("bytes").tag("device", "gpu:" + i)
+                    .baseUnit("bytes")
+                    .tag("device", "gpu:" + i)
                     .register(registry);
-            Gauge.builder("softcifar.trainer.device.memory.total", gpu, d -> CudaUtils.getGpuMemory(d).getMax())
+            Gauge.builder(
+                            "softcifar.trainer.device.memory.total",
+                            gpu,
+                            d -> CudaUtils.getGpuMemory(d).getMax())
                     .description("memory of the GPU")
-                    .baseUnit("bytes").tag("device", "gpu:" + i)
+                    .baseUnit("bytes")
+                    .tag("device", "gpu:" + i)
                     .register(registry);
         }
     }

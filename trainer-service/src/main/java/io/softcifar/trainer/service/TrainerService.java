@@ -32,8 +32,15 @@ public class TrainerService {
     void init() {
         registry = new RunRegistry();
         metrics = new TrainerMetrics(meters, registry);
-        executor = new RunExecutor(store, publisher::publish, registry, metrics, settings.workDir(), settings.device(),
-                settings.leaseTtl(), RunExecutor.Hooks.NONE);
+        executor = new RunExecutor(
+                store,
+                publisher::publish,
+                registry,
+                metrics,
+                settings.workDir(),
+                settings.device(),
+                settings.leaseTtl(),
+                RunExecutor.Hooks.NONE);
     }
 
     public TrainerMetrics metrics() {

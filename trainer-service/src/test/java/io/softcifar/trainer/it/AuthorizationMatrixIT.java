@@ -18,6 +18,7 @@ class AuthorizationMatrixIT {
 
     @Test
     void everyEndpointNeedsACredentialAndTheSubmitRoleToChangeState() {
-        assertThat(AuthorizationMatrix.verify("GET /api/runs/{runId}", "GET /api/runs")).isNotEmpty();
+        assertThat(AuthorizationMatrix.verify("GET /api/runs/{runId}", "GET /api/runs"))
+                .isNotEmpty();
     }
 }

@@ -15,8 +15,7 @@ import java.nio.file.Path;
 /** Compares two checkpoints in the bucket tensor by tensor (model, buffers, optimizer momentum), read with ml-core. */
 final class CheckpointWeights {
 
-    private CheckpointWeights() {
-    }
+    private CheckpointWeights() {}
 
     static void assertSame(ObjectStore store, String keyA, String keyB, double tolerance) throws Exception {
         Path a = Files.createTempFile("a", ".ckpt");
@@ -34,7 +33,8 @@ final class CheckpointWeights {
             for (String name : ca.tensors().keySet()) {
                 NDArray x = ca.tensors().get(name).toType(DataType.FLOAT64, false);
                 NDArray y = cb.tensors().get(name).toType(DataType.FLOAT64, false);
-                assertThat(x.sub(y).abs().max().getDouble()).as(keyA + " vs " + keyB + ": " + name)
+                assertThat(x.sub(y).abs().max().getDouble())
+                        .as(keyA + " vs " + keyB + ": " + name)
                         .isLessThanOrEqualTo(tolerance);
             }
         }

@@ -31,7 +31,8 @@ final class ExecutorBench implements AutoCloseable {
         this.work = work;
         this.sink = (topic, key, event) -> {
             try {
-                producer.send(new ProducerRecord<>(topic, key, EventCodec.encode(event))).get();
+                producer.send(new ProducerRecord<>(topic, key, EventCodec.encode(event)))
+                        .get();
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -40,12 +41,13 @@ final class ExecutorBench implements AutoCloseable {
 
     static ExecutorBench open(TestInfrastructure infra, String dataset, String workPrefix) throws Exception {
         TopicInitializer.createMissing(infra.kafkaBootstrapServers(), Topics.all());
-        ObjectStore store = new ObjectStore(ObjectStoreConfig.of(infra.s3Endpoint(), infra.s3AccessKey(),
-                infra.s3SecretKey(), infra.bucket()));
+        ObjectStore store = new ObjectStore(
+                ObjectStoreConfig.of(infra.s3Endpoint(), infra.s3AccessKey(), infra.s3SecretKey(), infra.bucket()));
         store.ensureBucket();
         KafkaProducer<String, String> producer = new KafkaProducer<>(
                 Map.of("bootstrap.servers", infra.kafkaBootstrapServers(), "acks", "all"),
-                new StringSerializer(), new StringSerializer());
+                new StringSerializer(),
+                new StringSerializer());
         TestDatasets.upload(store, dataset, 200, 0);
         return new ExecutorBench(store, producer, Files.createTempDirectory(workPrefix));
     }

@@ -57,7 +57,8 @@ import org.junit.jupiter.api.Test;
 @WithInfrastructure
 class FencingIT {
 
-    private static final String DATASET = "ds-fence-" + UUID.randomUUID().toString().substring(0, 8);
+    private static final String DATASET =
+            "ds-fence-" + UUID.randomUUID().toString().substring(0, 8);
     private static final Duration TTL = Duration.ofSeconds(3); // renewal every second
     private static ObjectStore store;
     private static ExecutorBench bench;
@@ -78,11 +79,18 @@ class FencingIT {
     }
 
     @Test
-    void aHolderWhoseLeaseWasTakenOverStopsWithoutAnOutcomeAndTheNewHolderFinishesWithTheNextToken()
-            throws Exception {
+    void aHolderWhoseLeaseWasTakenOverStopsWithoutAnOutcomeAndTheNewHolderFinishesWithTheNextToken() throws Exception {
         String runId = "run-fenced-" + UUID.randomUUID().toString().substring(0, 8);
-        TrainingRequested request = new TrainingRequested(runId, null, RunSpec.builder(DATASET, "basic", "soft")
-                .depth(8).epochs(4).batchSize(32).warmupEpochs(1).checkpointEvery(1).build());
+        TrainingRequested request = new TrainingRequested(
+                runId,
+                null,
+                RunSpec.builder(DATASET, "basic", "soft")
+                        .depth(8)
+                        .epochs(4)
+                        .batchSize(32)
+                        .warmupEpochs(1)
+                        .checkpointEvery(1)
+                        .build());
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         RunRegistry registry = new RunRegistry();
         AtomicReference<Map<String, String>> etagsAtTakeover = new AtomicReference<>();
@@ -95,17 +103,26 @@ class FencingIT {
                 }
                 RunLeases.Lease mine = lease(run);
                 assertThat(mine.token()).as("the first lease of a run").isEqualTo(1L);
-                store.putJson(RunLeases.key(run), EventCodec.toJson(new RunLeases.Lease(run,
-                        "trainer-other-replica", Instant.now(), 2L, null)));
+                store.putJson(
+                        RunLeases.key(run),
+                        EventCodec.toJson(new RunLeases.Lease(run, "trainer-other-replica", Instant.now(), 2L, null)));
                 etagsAtTakeover.set(checkpointEtags(run));
                 long t = System.nanoTime();
-                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                await().atMost(Duration.ofSeconds(10))
+                        .pollInterval(Duration.ofMillis(20))
                         .until(() -> registry.find(run).orElseThrow().isFenced());
                 noticedAfterMillis.set((System.nanoTime() - t) / 1_000_000);
             }
         };
-        RunExecutor holder = new RunExecutor(store, sink, registry, new TrainerMetrics(meters, registry),
-                work.resolve("holder"), "cpu", TTL, takeOver);
+        RunExecutor holder = new RunExecutor(
+                store,
+                sink,
+                registry,
+                new TrainerMetrics(meters, registry),
+                work.resolve("holder"),
+                "cpu",
+                TTL,
+                takeOver);
 
         long t0 = System.nanoTime();
         assertThat(holder.execute(request, null)).isEqualTo(RunExecutor.Outcome.FENCED);
@@ -113,10 +130,13 @@ class FencingIT {
 
         // the renewal thread noticed within one renewal period (TTL / 3 = 1 s) plus a store round trip
         assertThat(noticedAfterMillis.get()).isBetween(0L, 2_500L);
-        Counter fenced = meters.find("softcifar.trainer.runs").tag("outcome", "fenced").counter();
+        Counter fenced =
+                meters.find("softcifar.trainer.runs").tag("outcome", "fenced").counter();
         assertThat(fenced).isNotNull();
         assertThat(fenced.count()).isEqualTo(1.0);
-        assertThat(registry.find(runId).orElseThrow().detail()).contains("fenced out").contains("token 1")
+        assertThat(registry.find(runId).orElseThrow().detail())
+                .contains("fenced out")
+                .contains("token 1")
                 .contains("trainer-other-replica with token 2");
         // nothing written after the takeover: the checkpoints are those of epoch 1, no outcome record, lease untouched
         assertThat(checkpointEtags(runId)).isEqualTo(etagsAtTakeover.get());
@@ -130,28 +150,41 @@ class FencingIT {
         assertThat(foreign.released()).isFalse();
 
         List<Event> afterFencing = events(runId, Duration.ofSeconds(2));
-        assertThat(afterFencing).noneMatch(e -> e instanceof TrainingFinished || e instanceof TrainingFailed
-                || e instanceof TrainingCancelled);
-        assertThat(afterFencing).as("no progress of epoch 1: it would come after the takeover")
+        assertThat(afterFencing)
+                .noneMatch(e ->
+                        e instanceof TrainingFinished || e instanceof TrainingFailed || e instanceof TrainingCancelled);
+        assertThat(afterFencing)
+                .as("no progress of epoch 1: it would come after the takeover")
                 .noneMatch(e -> e instanceof TrainingProgress);
-        assertThat(afterFencing).filteredOn(e -> e instanceof CheckpointPublished)
-                .extracting(e -> ((CheckpointPublished) e).epoch()).containsOnly(1);
+        assertThat(afterFencing)
+                .filteredOn(e -> e instanceof CheckpointPublished)
+                .extracting(e -> ((CheckpointPublished) e).epoch())
+                .containsOnly(1);
         assertThat(afterFencing).allMatch(e -> FencingTokens.tokenOf(e) == 1L);
 
         // the foreign lease goes stale (nobody renews it): a third replica takes over with token 3 and finishes
         long t1 = System.nanoTime();
         RunRegistry registry3 = new RunRegistry();
-        RunExecutor third = new RunExecutor(store, sink, registry3, new TrainerMetrics(new SimpleMeterRegistry(),
-                registry3), work.resolve("third"), "cpu", TTL, RunExecutor.Hooks.NONE);
+        RunExecutor third = new RunExecutor(
+                store,
+                sink,
+                registry3,
+                new TrainerMetrics(new SimpleMeterRegistry(), registry3),
+                work.resolve("third"),
+                "cpu",
+                TTL,
+                RunExecutor.Hooks.NONE);
         assertThat(third.execute(request, null)).isEqualTo(RunExecutor.Outcome.FINISHED);
         double takeoverSeconds = (System.nanoTime() - t1) / 1e9;
 
         List<Event> all = events(runId, Duration.ofSeconds(2));
-        List<Event> finished = all.stream().filter(e -> e instanceof TrainingFinished).toList();
+        List<Event> finished =
+                all.stream().filter(e -> e instanceof TrainingFinished).toList();
         assertThat(finished).hasSize(1);
         assertThat(((Fenced) finished.get(0)).fencingToken()).isEqualTo(3L);
-        assertThat(all.stream().filter(e -> e instanceof TrainingProgress)
-                .map(e -> ((TrainingProgress) e).epoch() + "@" + FencingTokens.tokenOf(e)))
+        assertThat(all.stream()
+                        .filter(e -> e instanceof TrainingProgress)
+                        .map(e -> ((TrainingProgress) e).epoch() + "@" + FencingTokens.tokenOf(e)))
                 .as("epochs 2-4, all under token 3 (epoch 1 is not trained again)")
                 .containsExactly("2@3", "3@3", "4@3");
         assertThat(header(ObjectKeys.lastCheckpoint(runId)).fencingToken()).isEqualTo(3L);
@@ -159,13 +192,14 @@ class FencingIT {
         RunLeases.Lease released = lease(runId);
         assertThat(released.released()).isTrue();
         assertThat(released.token()).isEqualTo(3L);
-        System.out.printf("fenced holder: %.1f s (renewal noticed the takeover after %d ms); takeover run: %.1f s%n",
+        System.out.printf(
+                "fenced holder: %.1f s (renewal noticed the takeover after %d ms); takeover run: %.1f s%n",
                 fencedRunSeconds, noticedAfterMillis.get(), takeoverSeconds);
     }
 
     private static RunLeases.Lease lease(String runId) {
-        return EventCodec.fromJson(new String(store.getBytes(RunLeases.key(runId)), StandardCharsets.UTF_8),
-                RunLeases.Lease.class);
+        return EventCodec.fromJson(
+                new String(store.getBytes(RunLeases.key(runId)), StandardCharsets.UTF_8), RunLeases.Lease.class);
     }
 
     private static Map<String, String> checkpointEtags(String runId) {

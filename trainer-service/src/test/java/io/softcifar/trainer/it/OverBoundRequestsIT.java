@@ -54,10 +54,12 @@ class OverBoundRequestsIT {
     @BeforeAll
     static void setUp() {
         TestInfrastructure infra = TestInfrastructure.get();
-        producer = new KafkaProducer<>(Map.of("bootstrap.servers", infra.kafkaBootstrapServers(), "acks", "all"),
-                new StringSerializer(), new StringSerializer());
-        store = new ObjectStore(ObjectStoreConfig.of(infra.s3Endpoint(), infra.s3AccessKey(), infra.s3SecretKey(),
-                infra.bucket()));
+        producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", infra.kafkaBootstrapServers(), "acks", "all"),
+                new StringSerializer(),
+                new StringSerializer());
+        store = new ObjectStore(
+                ObjectStoreConfig.of(infra.s3Endpoint(), infra.s3AccessKey(), infra.s3SecretKey(), infra.bucket()));
         store.ensureBucket();
     }
 
@@ -69,43 +71,70 @@ class OverBoundRequestsIT {
 
     static Stream<Arguments> overBound() {
         return Stream.of(
-                Arguments.of("epochs", (UnaryOperator<RunSpec.Builder>) b -> b.epochs(1_000_000_000),
-                        "epochs", "at most 1000, got 1000000000"),
-                Arguments.of("depth", (UnaryOperator<RunSpec.Builder>) b -> b.depth(1000),
-                        "depth", "at most 110, got 1000"),
-                Arguments.of("batch", (UnaryOperator<RunSpec.Builder>) b -> b.batchSize(1_000_000),
-                        "batchSize", "at most 4096, got 1000000"),
-                Arguments.of("seed", (UnaryOperator<RunSpec.Builder>) b -> b.seed(2_147_483_648L),
-                        "seed", "at most 2147483647, got 2147483648"),
-                Arguments.of("milestones", (UnaryOperator<RunSpec.Builder>) b -> b.milestones(
-                        IntStream.rangeClosed(1, 65).boxed().toList()), "milestones", "at most 64 milestones, got 65"),
-                Arguments.of("warmup", (UnaryOperator<RunSpec.Builder>) b -> b.warmupEpochs(5000),
-                        "warmupEpochs", "at most 1000, got 5000"),
-                Arguments.of("checkpoints", (UnaryOperator<RunSpec.Builder>) b -> b.checkpointEvery(100_000),
-                        "checkpointEvery", "at most 1000, got 100000"));
+                Arguments.of(
+                        "epochs",
+                        (UnaryOperator<RunSpec.Builder>) b -> b.epochs(1_000_000_000),
+                        "epochs",
+                        "at most 1000, got 1000000000"),
+                Arguments.of(
+                        "depth", (UnaryOperator<RunSpec.Builder>) b -> b.depth(1000), "depth", "at most 110, got 1000"),
+                Arguments.of(
+                        "batch",
+                        (UnaryOperator<RunSpec.Builder>) b -> b.batchSize(1_000_000),
+                        "batchSize",
+                        "at most 4096, got 1000000"),
+                Arguments.of(
+                        "seed",
+                        (UnaryOperator<RunSpec.Builder>) b -> b.seed(2_147_483_648L),
+                        "seed",
+                        "at most 2147483647, got 2147483648"),
+                Arguments.of(
+                        "milestones",
+                        (UnaryOperator<RunSpec.Builder>) b -> b.milestones(
+                                IntStream.rangeClosed(1, 65).boxed().toList()),
+                        "milestones",
+                        "at most 64 milestones, got 65"),
+                Arguments.of(
+                        "warmup",
+                        (UnaryOperator<RunSpec.Builder>) b -> b.warmupEpochs(5000),
+                        "warmupEpochs",
+                        "at most 1000, got 5000"),
+                Arguments.of(
+                        "checkpoints",
+                        (UnaryOperator<RunSpec.Builder>) b -> b.checkpointEvery(100_000),
+                        "checkpointEvery",
+                        "at most 1000, got 100000"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("overBound")
-    void anOverBoundRequestIsPoisonWithItsReasonAndLeavesNothing(String label, UnaryOperator<RunSpec.Builder> change,
-            String field, String message) throws Exception {
+    void anOverBoundRequestIsPoisonWithItsReasonAndLeavesNothing(
+            String label, UnaryOperator<RunSpec.Builder> change, String field, String message) throws Exception {
         String runId = "run-bound-" + label + "-" + UUID.randomUUID().toString().substring(0, 8);
-        RunSpec spec = change.apply(RunSpec.builder("ds-bounds", "basic", "soft").depth(8).epochs(1)).build();
-        producer.send(new ProducerRecord<>(Topics.TRAINING_REQUESTS, runId, EventCodec.encode(EventEnvelope.of(
-                new TrainingRequested(runId, "study-bounds", spec), null)))).get();
+        RunSpec spec = change.apply(
+                        RunSpec.builder("ds-bounds", "basic", "soft").depth(8).epochs(1))
+                .build();
+        producer.send(new ProducerRecord<>(
+                        Topics.TRAINING_REQUESTS,
+                        runId,
+                        EventCodec.encode(EventEnvelope.of(new TrainingRequested(runId, "study-bounds", spec), null))))
+                .get();
         String reason = "invalid run spec: " + field + ": " + message;
 
         try (TopicProbe dlq = probe(Topics.deadLetterOf(Topics.TRAINING_REQUESTS))) {
-            ConsumerRecord<String, String> dead = dlq.await(r -> runId.equals(r.key()), WAIT).orElseThrow();
+            ConsumerRecord<String, String> dead =
+                    dlq.await(r -> runId.equals(r.key()), WAIT).orElseThrow();
             assertThat(header(dead, EventConsumer.DLQ_REASON_HEADER)).isEqualTo(reason);
             assertThat(header(dead, EventConsumer.DLQ_KIND_HEADER)).isEqualTo(EventConsumer.KIND_POISON);
         }
         // the failed event is published before the request is dead-lettered: the topics are complete for the run
         try (TopicProbe state = probe(Topics.TRAINING_STATE)) {
             List<ConsumerRecord<String, String>> events = state.readToEnd().stream()
-                    .filter(r -> runId.equals(r.key())).toList();
+                    .filter(r -> runId.equals(r.key()))
+                    .toList();
             assertThat(events).hasSize(1);
-            TrainingFailed failed = EventCodec.decode(events.get(0).value()).payloadAs(TrainingFailed.class)
+            TrainingFailed failed = EventCodec.decode(events.get(0).value())
+                    .payloadAs(TrainingFailed.class)
                     .orElseThrow();
             assertThat(failed.reason()).isEqualTo(reason);
             assertThat(failed.errors()).containsExactly(new FieldError(field, message));

@@ -58,24 +58,31 @@ class ProcessKillIT {
         Path logs = Files.createDirectories(Path.of("target/process-kill-it"));
         long t0 = System.nanoTime();
 
-        try (ObjectStore store = new ObjectStore(ObjectStoreConfig.of(infra.s3Endpoint(), infra.s3AccessKey(),
-                infra.s3SecretKey(), infra.bucket()));
-                KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
-                        infra.kafkaBootstrapServers(), "acks", "all"), new StringSerializer(), new StringSerializer());
+        try (ObjectStore store = new ObjectStore(ObjectStoreConfig.of(
+                        infra.s3Endpoint(), infra.s3AccessKey(), infra.s3SecretKey(), infra.bucket()));
+                KafkaProducer<String, String> producer = new KafkaProducer<>(
+                        Map.of("bootstrap.servers", infra.kafkaBootstrapServers(), "acks", "all"),
+                        new StringSerializer(),
+                        new StringSerializer());
                 TopicProbe checkpoints = new TopicProbe(infra.kafkaBootstrapServers(), Topics.CHECKPOINTS);
                 TopicProbe state = new TopicProbe(infra.kafkaBootstrapServers(), Topics.TRAINING_STATE);
                 TopicProbe progress = new TopicProbe(infra.kafkaBootstrapServers(), Topics.TRAINING_PROGRESS)) {
             store.ensureBucket();
             TestDatasets.upload(store, dataset, 200, 0);
-            RunSpec spec = RunSpec.builder(dataset, "basic", "soft").depth(8).epochs(EPOCHS).batchSize(32)
-                    .warmupEpochs(1).build();
+            RunSpec spec = RunSpec.builder(dataset, "basic", "soft")
+                    .depth(8)
+                    .epochs(EPOCHS)
+                    .batchSize(32)
+                    .warmupEpochs(1)
+                    .build();
 
             Process first = start(infra, logs.resolve("first.log"), logs.resolve("work-first"));
             int killedAfter;
             try {
                 send(producer, runId, spec);
-                assertThat(checkpoints.await(r -> runId.equals(r.key()) && isEpochCheckpoint(r.value()),
-                        Duration.ofSeconds(180))).as("first epoch checkpoint of the first JVM, see " + logs)
+                assertThat(checkpoints.await(
+                                r -> runId.equals(r.key()) && isEpochCheckpoint(r.value()), Duration.ofSeconds(180)))
+                        .as("first epoch checkpoint of the first JVM, see " + logs)
                         .isPresent();
             } finally {
                 first.destroyForcibly(); // SIGKILL: no shutdown hook, no commit, no cleanup
@@ -84,34 +91,53 @@ class ProcessKillIT {
             Path lastAtKill = Files.createTempFile("last-at-kill", ".ckpt");
             store.download(ObjectKeys.lastCheckpoint(runId), lastAtKill);
             killedAfter = Checkpoint.readHeader(lastAtKill).epochsCompleted();
-            assertThat(killedAfter).as("epochs in the bucket when the first JVM died").isBetween(1, EPOCHS - 1);
-            assertThat(store.exists(ObjectKeys.runPrefix(runId) + "training.json")).isFalse();
+            assertThat(killedAfter)
+                    .as("epochs in the bucket when the first JVM died")
+                    .isBetween(1, EPOCHS - 1);
+            assertThat(store.exists(ObjectKeys.runPrefix(runId) + "training.json"))
+                    .isFalse();
 
             Process second = start(infra, logs.resolve("second.log"), logs.resolve("work-second"));
             try {
-                assertThat(state.await(r -> runId.equals(r.key()) && r.value().contains(TrainingFinished.TYPE),
-                        Duration.ofSeconds(240))).as("finished event from the second JVM, see " + logs).isPresent();
+                assertThat(state.await(
+                                r -> runId.equals(r.key()) && r.value().contains(TrainingFinished.TYPE),
+                                Duration.ofSeconds(240)))
+                        .as("finished event from the second JVM, see " + logs)
+                        .isPresent();
                 send(producer, twinId, spec);
-                assertThat(state.await(r -> twinId.equals(r.key()) && r.value().contains(TrainingFinished.TYPE),
-                        Duration.ofSeconds(240))).as("twin finished, see " + logs).isPresent();
+                assertThat(state.await(
+                                r -> twinId.equals(r.key()) && r.value().contains(TrainingFinished.TYPE),
+                                Duration.ofSeconds(240)))
+                        .as("twin finished, see " + logs)
+                        .isPresent();
             } finally {
                 second.destroy();
                 second.waitFor(30, TimeUnit.SECONDS);
             }
-            System.out.printf("process kill test: killed after epoch %d, %.1f s in all%n", killedAfter,
-                    (System.nanoTime() - t0) / 1e9);
+            System.out.printf(
+                    "process kill test: killed after epoch %d, %.1f s in all%n",
+                    killedAfter, (System.nanoTime() - t0) / 1e9);
 
             List<EventEnvelope> states = state.readFor(Duration.ofSeconds(2)).stream()
-                    .filter(r -> runId.equals(r.key())).map(r -> EventCodec.decode(r.value())).toList();
-            assertThat(states).filteredOn(e -> e.payload() instanceof TrainingFinished).hasSize(1);
+                    .filter(r -> runId.equals(r.key()))
+                    .map(r -> EventCodec.decode(r.value()))
+                    .toList();
+            assertThat(states)
+                    .filteredOn(e -> e.payload() instanceof TrainingFinished)
+                    .hasSize(1);
             assertThat(states.get(states.size() - 1).payload()).isInstanceOf(TrainingFinished.class);
-            assertThat(states).map(EventEnvelope::payload)
+            assertThat(states)
+                    .map(EventEnvelope::payload)
                     .filteredOn(p -> p instanceof RunState s && s.reason() != null)
                     .map(p -> ((RunState) p).reason())
                     .containsExactly("started", "resumed from the epoch-" + killedAfter + " checkpoint");
             // no epoch was trained twice: the second JVM started after the checkpoint, not at epoch 1
-            List<Integer> epochs = progress.readFor(Duration.ofSeconds(1)).stream().filter(r -> runId.equals(r.key()))
-                    .map(r -> EventCodec.decode(r.value()).payloadAs(TrainingProgress.class).orElseThrow().epoch())
+            List<Integer> epochs = progress.readFor(Duration.ofSeconds(1)).stream()
+                    .filter(r -> runId.equals(r.key()))
+                    .map(r -> EventCodec.decode(r.value())
+                            .payloadAs(TrainingProgress.class)
+                            .orElseThrow()
+                            .epoch())
                     .toList();
             Set<Integer> distinct = new HashSet<>(epochs);
             assertThat(distinct).hasSameSizeAs(epochs);
@@ -122,28 +148,37 @@ class ProcessKillIT {
             assertThat(expected).containsAll(epochs);
             assertThat(epochs).contains(EPOCHS);
 
-            CheckpointWeights.assertSame(store, ObjectKeys.bestCheckpoint(runId),
+            CheckpointWeights.assertSame(
+                    store, ObjectKeys.bestCheckpoint(runId), ObjectKeys.bestCheckpoint(twinId), 1e-5);
 
-                    ObjectKeys.bestCheckpoint(twinId), 1e-5);
-            CheckpointWeights.assertSame(store, ObjectKeys.lastCheckpoint(runId),
-                    ObjectKeys.lastCheckpoint(twinId), 1e-5);
+            CheckpointWeights.assertSame(
+                    store, ObjectKeys.lastCheckpoint(runId), ObjectKeys.lastCheckpoint(twinId), 1e-5);
         }
     }
 
     private static boolean isEpochCheckpoint(String value) {
-        CheckpointPublished c = EventCodec.decode(value).payloadAs(CheckpointPublished.class).orElse(null);
+        CheckpointPublished c =
+                EventCodec.decode(value).payloadAs(CheckpointPublished.class).orElse(null);
         return c != null && c.kind().equals(CheckpointPublished.KIND_EPOCH);
     }
 
     private static void send(KafkaProducer<String, String> producer, String runId, RunSpec spec) throws Exception {
-        producer.send(new ProducerRecord<>(Topics.TRAINING_REQUESTS, runId, EventCodec.encode(EventEnvelope.of(
-                new TrainingRequested(runId, null, spec), null)))).get();
+        producer.send(new ProducerRecord<>(
+                        Topics.TRAINING_REQUESTS,
+                        runId,
+                        EventCodec.encode(EventEnvelope.of(new TrainingRequested(runId, null, spec), null))))
+                .get();
     }
 
     private static Process start(TestInfrastructure infra, Path log, Path work) throws Exception {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dai.djl.offline=true", "-Xss4m", "-jar", JAR.toAbsolutePath().toString());
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        List<String> command = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dai.djl.offline=true",
+                "-Xss4m",
+                "-jar",
+                JAR.toAbsolutePath().toString());
+        ProcessBuilder pb =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = pb.environment(); // LD_PRELOAD (tcmalloc) is inherited from this test JVM
         env.put("KAFKA_BOOTSTRAP_SERVERS", infra.kafkaBootstrapServers());
         env.put("S3_ENDPOINT", infra.s3Endpoint());
@@ -152,7 +187,9 @@ class ProcessKillIT {
         env.put("S3_BUCKET", infra.bucket());
         env.put("QUARKUS_HTTP_PORT", "0");
         env.put("QUARKUS_MANAGEMENT_PORT", "0");
-        env.put("SOFTCIFAR_AUTH_KEYS_FILE", io.softcifar.testsupport.TestCredentials.keysFile().toString());
+        env.put(
+                "SOFTCIFAR_AUTH_KEYS_FILE",
+                io.softcifar.testsupport.TestCredentials.keysFile().toString());
         env.put("TRAINER_DEVICE", "cpu");
         env.put("TRAINER_WORK_DIR", work.toAbsolutePath().toString());
         env.put("SOFTCIFAR_TRAINER_SESSION_TIMEOUT", "PT10S"); // the dead member's partitions move after 10 s

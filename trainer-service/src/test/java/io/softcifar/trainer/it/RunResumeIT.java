@@ -48,7 +48,8 @@ import org.junit.jupiter.api.Test;
 @WithInfrastructure
 class RunResumeIT {
 
-    private static final String DATASET = "ds-resume-" + UUID.randomUUID().toString().substring(0, 8);
+    private static final String DATASET =
+            "ds-resume-" + UUID.randomUUID().toString().substring(0, 8);
     private static ObjectStore store;
     private static ExecutorBench bench;
     private static EventSink sink;
@@ -78,12 +79,23 @@ class RunResumeIT {
 
     private static RunExecutor executor(String name, RunExecutor.Hooks hooks) {
         RunRegistry registry = new RunRegistry();
-        return new RunExecutor(store, sink, registry, new TrainerMetrics(new SimpleMeterRegistry(), registry),
-                work.resolve(name), "cpu", Duration.ofSeconds(5), hooks);
+        return new RunExecutor(
+                store,
+                sink,
+                registry,
+                new TrainerMetrics(new SimpleMeterRegistry(), registry),
+                work.resolve(name),
+                "cpu",
+                Duration.ofSeconds(5),
+                hooks);
     }
 
     private static TrainingRequested request(String runId) {
-        RunSpec spec = RunSpec.builder(DATASET, "basic", "soft").depth(8).epochs(2).batchSize(32).warmupEpochs(1)
+        RunSpec spec = RunSpec.builder(DATASET, "basic", "soft")
+                .depth(8)
+                .epochs(2)
+                .batchSize(32)
+                .warmupEpochs(1)
                 .build();
         return new TrainingRequested(runId, null, spec);
     }
@@ -117,10 +129,8 @@ class RunResumeIT {
         System.out.printf("crash + resume + twin: %.1f s%n", (System.nanoTime() - t0) / 1e9);
 
         // the same weights, best and last, as the run that was never interrupted
-        CheckpointWeights.assertSame(store, ObjectKeys.bestCheckpoint(runId),
-                ObjectKeys.bestCheckpoint(twinId), 1e-5);
-        CheckpointWeights.assertSame(store, ObjectKeys.lastCheckpoint(runId),
-                ObjectKeys.lastCheckpoint(twinId), 1e-5);
+        CheckpointWeights.assertSame(store, ObjectKeys.bestCheckpoint(runId), ObjectKeys.bestCheckpoint(twinId), 1e-5);
+        CheckpointWeights.assertSame(store, ObjectKeys.lastCheckpoint(runId), ObjectKeys.lastCheckpoint(twinId), 1e-5);
 
         // a repeated request after the end trains nothing and publishes nothing
         assertThat(executor("again", RunExecutor.Hooks.NONE).execute(request(runId), null))
@@ -130,16 +140,23 @@ class RunResumeIT {
         try (TopicProbe state = new TopicProbe(bootstrap, Topics.TRAINING_STATE);
                 TopicProbe progress = new TopicProbe(bootstrap, Topics.TRAINING_PROGRESS)) {
             List<ConsumerRecord<String, String>> states = state.readFor(Duration.ofSeconds(3)).stream()
-                    .filter(r -> runId.equals(r.key())).toList();
-            assertThat(states.stream().filter(r -> r.value().contains(TrainingFinished.TYPE))).hasSize(1);
+                    .filter(r -> runId.equals(r.key()))
+                    .toList();
+            assertThat(states.stream().filter(r -> r.value().contains(TrainingFinished.TYPE)))
+                    .hasSize(1);
             assertThat(states.get(states.size() - 1).value()).contains(TrainingFinished.TYPE); // terminal record last
-            assertThat(states.stream().map(r -> EventCodec.decode(r.value()).payload())
-                    .filter(e -> e instanceof RunState s && s.reason() != null).map(e -> ((RunState) e).reason()))
+            assertThat(states.stream()
+                            .map(r -> EventCodec.decode(r.value()).payload())
+                            .filter(e -> e instanceof RunState s && s.reason() != null)
+                            .map(e -> ((RunState) e).reason()))
                     .containsExactly("started", "resumed from the epoch-1 checkpoint");
             // the first attempt died before its epoch-1 progress; the second one did not train epoch 1 again
             List<Integer> epochs = progress.readFor(Duration.ofSeconds(2)).stream()
                     .filter(r -> runId.equals(r.key()))
-                    .map(r -> EventCodec.decode(r.value()).payloadAs(TrainingProgress.class).orElseThrow().epoch())
+                    .map(r -> EventCodec.decode(r.value())
+                            .payloadAs(TrainingProgress.class)
+                            .orElseThrow()
+                            .epoch())
                     .toList();
             assertThat(epochs).containsExactly(2);
         }
@@ -155,21 +172,27 @@ class RunResumeIT {
         try {
             var fa = pool.submit(() -> a.execute(twoEpochs, null));
             var fb = pool.submit(() -> b.execute(twoEpochs, null));
-            assertThat(List.of(fa.get(), fb.get())).containsExactlyInAnyOrder(RunExecutor.Outcome.FINISHED,
-                    RunExecutor.Outcome.ALREADY_ENDED);
+            assertThat(List.of(fa.get(), fb.get()))
+                    .containsExactlyInAnyOrder(RunExecutor.Outcome.FINISHED, RunExecutor.Outcome.ALREADY_ENDED);
         } finally {
             pool.shutdownNow();
         }
         String bootstrap = TestInfrastructure.get().kafkaBootstrapServers();
         try (TopicProbe state = new TopicProbe(bootstrap, Topics.TRAINING_STATE);
                 TopicProbe progress = new TopicProbe(bootstrap, Topics.TRAINING_PROGRESS)) {
-            assertThat(state.readFor(Duration.ofSeconds(2))).filteredOn(r -> runId.equals(r.key()))
-                    .filteredOn(r -> r.value().contains(TrainingFinished.TYPE)).hasSize(1);
-            assertThat(progress.readFor(Duration.ofSeconds(1))).filteredOn(r -> runId.equals(r.key())).hasSize(2);
+            assertThat(state.readFor(Duration.ofSeconds(2)))
+                    .filteredOn(r -> runId.equals(r.key()))
+                    .filteredOn(r -> r.value().contains(TrainingFinished.TYPE))
+                    .hasSize(1);
+            assertThat(progress.readFor(Duration.ofSeconds(1)))
+                    .filteredOn(r -> runId.equals(r.key()))
+                    .hasSize(2);
         }
         // the lease is released, not deleted: its token (1, the first lease of the run) stays for the next lease
-        io.softcifar.trainer.service.RunLeases.Lease lease = EventCodec.fromJson(new String(store.getBytes(
-                io.softcifar.trainer.service.RunLeases.key(runId)), java.nio.charset.StandardCharsets.UTF_8),
+        io.softcifar.trainer.service.RunLeases.Lease lease = EventCodec.fromJson(
+                new String(
+                        store.getBytes(io.softcifar.trainer.service.RunLeases.key(runId)),
+                        java.nio.charset.StandardCharsets.UTF_8),
                 io.softcifar.trainer.service.RunLeases.Lease.class);
         assertThat(lease.released()).isTrue();
         assertThat(lease.token()).isEqualTo(1L);
@@ -178,10 +201,18 @@ class RunResumeIT {
     @Test
     void anOutcomeRecordWhoseEventWasNotConfirmedIsPublishedOnceWithItsOriginalEventId() throws Exception {
         String runId = "run-unconfirmed-" + UUID.randomUUID().toString().substring(0, 8);
-        EventEnvelope finished = EventEnvelope.of(new TrainingFinished(runId, 1, 0.5, 0.75, 2, 3.0,
-                ObjectKeys.bestCheckpoint(runId)), Correlation.ofRun(null, runId, DATASET));
-        store.putJson(RunKeys.record(runId), EventCodec.toJson(new RunRecord(runId, RunStatus.FINISHED,
-                request(runId).spec(), EventCodec.encode(finished), false, Instant.now())));
+        EventEnvelope finished = EventEnvelope.of(
+                new TrainingFinished(runId, 1, 0.5, 0.75, 2, 3.0, ObjectKeys.bestCheckpoint(runId)),
+                Correlation.ofRun(null, runId, DATASET));
+        store.putJson(
+                RunKeys.record(runId),
+                EventCodec.toJson(new RunRecord(
+                        runId,
+                        RunStatus.FINISHED,
+                        request(runId).spec(),
+                        EventCodec.encode(finished),
+                        false,
+                        Instant.now())));
 
         RunExecutor executor = executor("unconfirmed", RunExecutor.Hooks.NONE);
         assertThat(executor.execute(request(runId), null)).isEqualTo(RunExecutor.Outcome.ALREADY_ENDED);
@@ -191,8 +222,10 @@ class RunResumeIT {
         assertThat(record.terminalEventPublished()).isTrue();
         String bootstrap = TestInfrastructure.get().kafkaBootstrapServers();
         try (TopicProbe state = new TopicProbe(bootstrap, Topics.TRAINING_STATE)) {
-            List<String> ids = state.readFor(Duration.ofSeconds(3)).stream().filter(r -> runId.equals(r.key()))
-                    .map(r -> EventCodec.decode(r.value()).eventId()).toList();
+            List<String> ids = state.readFor(Duration.ofSeconds(3)).stream()
+                    .filter(r -> runId.equals(r.key()))
+                    .map(r -> EventCodec.decode(r.value()).eventId())
+                    .toList();
             assertThat(ids).containsExactly(finished.eventId());
         }
         assertThat(store.exists(ObjectKeys.bestCheckpoint(runId))).isFalse(); // nothing was trained

@@ -31,8 +31,7 @@ import java.util.stream.IntStream;
  */
 public final class TestDatasets {
 
-    private TestDatasets() {
-    }
+    private TestDatasets() {}
 
     /** {@code n} images: 80 % train, 5 % validation, the rest test, in image order (seed {@code seed}). */
     public static DatasetManifest upload(ObjectStore store, String datasetId, int n, long seed) throws IOException {
@@ -42,7 +41,9 @@ public final class TestDatasets {
         int val = n * 5 / 100;
         Map<String, int[]> splits = new LinkedHashMap<>();
         splits.put(DatasetManifest.SPLIT_TRAIN, IntStream.range(0, train).toArray());
-        splits.put(DatasetManifest.SPLIT_VALIDATION, IntStream.range(train, train + val).toArray());
+        splits.put(
+                DatasetManifest.SPLIT_VALIDATION,
+                IntStream.range(train, train + val).toArray());
         splits.put(DatasetManifest.SPLIT_TEST, IntStream.range(train + val, n).toArray());
         Map<String, SplitEntry> entries = new LinkedHashMap<>();
         for (Map.Entry<String, int[]> split : splits.entrySet()) {
@@ -50,17 +51,34 @@ public final class TestDatasets {
             String key = ObjectKeys.shard(datasetId, seed, split.getKey(), 0);
             ShardInfo info = ShardWriter.write(dir.resolve(split.getKey() + ".npz"), part, split.getValue());
             store.putFile(key, info.file(), "application/octet-stream");
-            entries.put(split.getKey(), new SplitEntry(part.size(), classCounts(part.hardLabels()), part.meanEntropy(),
-                    List.of(new Shard(key, info.sha256(), info.bytes(), info.count()))));
+            entries.put(
+                    split.getKey(),
+                    new SplitEntry(
+                            part.size(),
+                            classCounts(part.hardLabels()),
+                            part.meanEntropy(),
+                            List.of(new Shard(key, info.sha256(), info.bytes(), info.count()))));
         }
         ChannelStats stats = ChannelStats.of(all.images(), splits.get(DatasetManifest.SPLIT_TRAIN));
-        DatasetManifest manifest = new DatasetManifest(DatasetManifest.FORMAT_VERSION, datasetId, Instant.now(),
+        DatasetManifest manifest = new DatasetManifest(
+                DatasetManifest.FORMAT_VERSION,
+                datasetId,
+                Instant.now(),
                 new DatasetSpec(null, Sources.fromDir(dir.toString()), null, List.of(seed), null, null, null, n)
                         .withDefaults(),
-                List.of(), Cifar10hFolder.CIFAR10_CLASS_NAMES, 10, DatasetManifest.IMAGE_SHAPE,
-                List.of(new SeedEntry(seed, doubles(stats.mean()), doubles(stats.std()), entries)), Map.of(),
-                new DatasetStatistics(n, classCounts(all.officialLabels()), classCounts(all.hardLabels()),
-                        all.meanEntropy(), all.fractionUncertain(), all.agreementWithOfficialLabels()));
+                List.of(),
+                Cifar10hFolder.CIFAR10_CLASS_NAMES,
+                10,
+                DatasetManifest.IMAGE_SHAPE,
+                List.of(new SeedEntry(seed, doubles(stats.mean()), doubles(stats.std()), entries)),
+                Map.of(),
+                new DatasetStatistics(
+                        n,
+                        classCounts(all.officialLabels()),
+                        classCounts(all.hardLabels()),
+                        all.meanEntropy(),
+                        all.fractionUncertain(),
+                        all.agreementWithOfficialLabels()));
         store.putJson(ObjectKeys.manifest(datasetId), manifest.toJson());
         return manifest;
     }

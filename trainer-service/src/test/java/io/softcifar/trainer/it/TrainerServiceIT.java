@@ -8,7 +8,6 @@ import static org.hamcrest.Matchers.hasItem;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.softcifar.testsupport.ManagementPort;
 import io.softcifar.contracts.events.CheckpointPublished;
 import io.softcifar.contracts.events.Event;
 import io.softcifar.contracts.events.EventCodec;
@@ -32,8 +31,9 @@ import io.softcifar.storage.ObjectStore;
 import io.softcifar.storage.ObjectStoreConfig;
 import io.softcifar.testsupport.IndependentProvenance;
 import io.softcifar.testsupport.InfrastructureTestResource;
-import io.softcifar.testsupport.TestInfrastructure;
+import io.softcifar.testsupport.ManagementPort;
 import io.softcifar.testsupport.PrometheusText;
+import io.softcifar.testsupport.TestInfrastructure;
 import io.softcifar.testsupport.TopicProbe;
 import io.softcifar.trainer.service.RunKeys;
 import io.softcifar.trainer.service.RunLeases;
@@ -63,7 +63,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(InfrastructureTestResource.class)
 class TrainerServiceIT {
 
-    private static final String DATASET = "ds-trainer-" + UUID.randomUUID().toString().substring(0, 8);
+    private static final String DATASET =
+            "ds-trainer-" + UUID.randomUUID().toString().substring(0, 8);
     private static final Duration RUN_TIMEOUT = Duration.ofSeconds(180);
     private static ObjectStore store;
     private static KafkaProducer<String, String> producer;
@@ -71,11 +72,13 @@ class TrainerServiceIT {
     @BeforeAll
     static void setUp() throws Exception {
         TestInfrastructure infra = TestInfrastructure.get();
-        store = new ObjectStore(ObjectStoreConfig.of(infra.s3Endpoint(), infra.s3AccessKey(), infra.s3SecretKey(),
-                infra.bucket()));
+        store = new ObjectStore(
+                ObjectStoreConfig.of(infra.s3Endpoint(), infra.s3AccessKey(), infra.s3SecretKey(), infra.bucket()));
         store.ensureBucket();
-        producer = new KafkaProducer<>(Map.of("bootstrap.servers", infra.kafkaBootstrapServers(), "acks", "all"),
-                new StringSerializer(), new StringSerializer());
+        producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", infra.kafkaBootstrapServers(), "acks", "all"),
+                new StringSerializer(),
+                new StringSerializer());
         TestDatasets.upload(store, DATASET, 200, 0);
     }
 
@@ -91,7 +94,11 @@ class TrainerServiceIT {
 
     /** ResNet-8 on the 160 training images of the test dataset, batch 32. */
     private static RunSpec.Builder tiny(int epochs) {
-        return RunSpec.builder(DATASET, "basic", "soft").depth(8).epochs(epochs).batchSize(32).warmupEpochs(1);
+        return RunSpec.builder(DATASET, "basic", "soft")
+                .depth(8)
+                .epochs(epochs)
+                .batchSize(32)
+                .warmupEpochs(1);
     }
 
     private static void send(String topic, String key, String value) throws Exception {
@@ -99,8 +106,10 @@ class TrainerServiceIT {
     }
 
     private static void request(String runId, RunSpec spec) throws Exception {
-        send(Topics.TRAINING_REQUESTS, runId, EventCodec.encode(EventEnvelope.of(
-                new TrainingRequested(runId, "study-it", spec), null)));
+        send(
+                Topics.TRAINING_REQUESTS,
+                runId,
+                EventCodec.encode(EventEnvelope.of(new TrainingRequested(runId, "study-it", spec), null)));
     }
 
     private static TopicProbe probe(String topic) {
@@ -115,11 +124,13 @@ class TrainerServiceIT {
         return EventCodec.decode(r.value()).payloadAs(type).orElseThrow();
     }
 
-    private static <T extends Event> List<T> all(List<ConsumerRecord<String, String>> records, String runId,
-            Class<T> type) {
-        return records.stream().filter(r -> runId.equals(r.key()))
+    private static <T extends Event> List<T> all(
+            List<ConsumerRecord<String, String>> records, String runId, Class<T> type) {
+        return records.stream()
+                .filter(r -> runId.equals(r.key()))
                 .map(r -> EventCodec.decode(r.value()).payloadAs(type))
-                .flatMap(java.util.Optional::stream).toList();
+                .flatMap(java.util.Optional::stream)
+                .toList();
     }
 
     /**
@@ -142,19 +153,21 @@ class TrainerServiceIT {
         assertThat(p.deviceName()).isEqualTo(expected.cpu());
         assertThat(p.threads()).isEqualTo(expected.threads());
         assertThat(p.javaVersion()).isEqualTo(System.getProperty("java.version"));
-        assertThat(p.os()).startsWith(System.getProperty("os.name")).doesNotContain(
-                java.net.InetAddress.getLocalHost().getHostName());
+        assertThat(p.os())
+                .startsWith(System.getProperty("os.name"))
+                .doesNotContain(java.net.InetAddress.getLocalHost().getHostName());
 
         assertThat(p.configuration()).isEqualTo(requested.withDefaults());
         assertThat(p.configuration().depth()).isEqualTo(8);
         assertThat(p.configuration().momentum()).isEqualTo(RunSpec.DEFAULT_MOMENTUM);
-        String json = new ObjectMapper().writeValueAsString(sortedKeys(new ObjectMapper().readValue(
-                EventCodec.toJson(requested.withDefaults()), Object.class)));
+        String json = new ObjectMapper()
+                .writeValueAsString(sortedKeys(
+                        new ObjectMapper().readValue(EventCodec.toJson(requested.withDefaults()), Object.class)));
         assertThat(json).startsWith("{\"augment\":true,\"batchSize\":32,").doesNotContain(" ", "null");
-        assertThat(p.configurationSha256()).isEqualTo(IndependentProvenance.sha256(
-                json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        assertThat(p.datasetManifestSha256()).isEqualTo(IndependentProvenance.sha256(
-                store.getBytes(ObjectKeys.manifest(DATASET))));
+        assertThat(p.configurationSha256())
+                .isEqualTo(IndependentProvenance.sha256(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(p.datasetManifestSha256())
+                .isEqualTo(IndependentProvenance.sha256(store.getBytes(ObjectKeys.manifest(DATASET))));
     }
 
     /** Maps with their keys sorted, all the way down (lists keep their order). */
@@ -176,10 +189,11 @@ class TrainerServiceIT {
         long t0 = System.nanoTime();
         request(runId, tiny(2).build());
 
-        try (TopicProbe state = probe(Topics.TRAINING_STATE); TopicProbe progress = probe(Topics.TRAINING_PROGRESS);
+        try (TopicProbe state = probe(Topics.TRAINING_STATE);
+                TopicProbe progress = probe(Topics.TRAINING_PROGRESS);
                 TopicProbe checkpoints = probe(Topics.CHECKPOINTS)) {
-            TrainingFinished finished = payload(state.await(is(runId, TrainingFinished.TYPE), RUN_TIMEOUT)
-                    .orElseThrow(), TrainingFinished.class);
+            TrainingFinished finished = payload(
+                    state.await(is(runId, TrainingFinished.TYPE), RUN_TIMEOUT).orElseThrow(), TrainingFinished.class);
             System.out.printf("tiny run: request to finished in %.1f s%n", (System.nanoTime() - t0) / 1e9);
             assertThat(finished.epochsRun()).isEqualTo(2);
             assertThat(finished.bestEpoch()).isBetween(1, 2);
@@ -199,14 +213,21 @@ class TrainerServiceIT {
             });
             assertThat(epochs.get(1).etaSeconds()).isZero();
 
-            CheckpointPublished best = payload(checkpoints.await(r -> is(runId, CheckpointPublished.TYPE).test(r)
-                    && payload(r, CheckpointPublished.class).isFinal(), Duration.ofSeconds(10)).orElseThrow(),
+            CheckpointPublished best = payload(
+                    checkpoints
+                            .await(
+                                    r -> is(runId, CheckpointPublished.TYPE).test(r)
+                                            && payload(r, CheckpointPublished.class)
+                                                    .isFinal(),
+                                    Duration.ofSeconds(10))
+                            .orElseThrow(),
                     CheckpointPublished.class);
             assertThat(best.kind()).isEqualTo(CheckpointPublished.KIND_BEST);
             assertThat(best.epoch()).isEqualTo(finished.bestEpoch());
             assertThat(best.key()).isEqualTo(ObjectKeys.bestCheckpoint(runId));
             byte[] bytes = store.getBytes(best.key());
-            assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)))
+            assertThat(HexFormat.of()
+                            .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)))
                     .isEqualTo(best.sha256());
             assertThat((long) bytes.length).isEqualTo(best.bytes());
             Path local = Files.createTempFile("best", ".ckpt");
@@ -217,30 +238,40 @@ class TrainerServiceIT {
             assertThat(header.config().model().depth()).isEqualTo(8);
             assertThat(all(checkpoints.readFor(Duration.ofSeconds(1)), runId, CheckpointPublished.class))
                     .filteredOn(c -> c.kind().equals(CheckpointPublished.KIND_EPOCH))
-                    .extracting(CheckpointPublished::epoch).containsExactly(1, 2);
+                    .extracting(CheckpointPublished::epoch)
+                    .containsExactly(1, 2);
             assertThat(store.exists(ObjectKeys.lastCheckpoint(runId))).isTrue();
             assertThat(store.exists(RunKeys.record(runId))).isTrue();
             // the training accuracy of each epoch is published as the trainer's history (in last.ckpt) has it
             Path last = Files.createTempFile("last", ".ckpt");
             Files.write(last, store.getBytes(ObjectKeys.lastCheckpoint(runId)));
-            assertThat(epochs).extracting(TrainingProgress::trainAccuracy).allSatisfy(a -> assertThat(a).isBetween(0.0,
-                    1.0)).containsExactlyElementsOf(Checkpoint.readHeader(last).history().stream()
-                    .map(io.softcifar.ml.train.EpochStats::trainAccuracy).toList());
+            assertThat(epochs)
+                    .extracting(TrainingProgress::trainAccuracy)
+                    .allSatisfy(a -> assertThat(a).isBetween(0.0, 1.0))
+                    .containsExactlyElementsOf(Checkpoint.readHeader(last).history().stream()
+                            .map(io.softcifar.ml.train.EpochStats::trainAccuracy)
+                            .toList());
 
-            given().get("/api/runs/" + runId).then().statusCode(200).body("status", equalTo("FINISHED"))
+            given().get("/api/runs/" + runId)
+                    .then()
+                    .statusCode(200)
+                    .body("status", equalTo("FINISHED"))
                     .body("epoch", equalTo(2));
 
             // the same request again: no second training, nothing published
             ObjectInfo before = store.stat(ObjectKeys.bestCheckpoint(runId)).orElseThrow();
             double duplicates = counter("duplicate");
             request(runId, tiny(2).build());
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(60))
                     .until(() -> counter("duplicate") > duplicates);
             List<ConsumerRecord<String, String>> states = state.readFor(Duration.ofSeconds(2)).stream()
-                    .filter(r -> runId.equals(r.key())).toList();
+                    .filter(r -> runId.equals(r.key()))
+                    .toList();
             assertThat(states).filteredOn(is(runId, TrainingFinished.TYPE)).hasSize(1);
             assertThat(states.get(states.size() - 1).value()).contains(TrainingFinished.TYPE);
-            assertThat(all(progress.readFor(Duration.ofMillis(200)), runId, TrainingProgress.class)).hasSize(2);
+            assertThat(all(progress.readFor(Duration.ofMillis(200)), runId, TrainingProgress.class))
+                    .hasSize(2);
             ObjectInfo after = store.stat(ObjectKeys.bestCheckpoint(runId)).orElseThrow();
             assertThat(after.etag()).isEqualTo(before.etag());
             assertThat(after.lastModified()).isEqualTo(before.lastModified());
@@ -254,42 +285,60 @@ class TrainerServiceIT {
         String unknown = runId("unknown");
         String good = runId("after-poison");
         send(Topics.TRAINING_REQUESTS, poison, "{this is not an event");
-        request(invalid, RunSpec.builder(DATASET, "nope", "soft").learningRate(-0.1).epochs(0).build());
+        request(
+                invalid,
+                RunSpec.builder(DATASET, "nope", "soft")
+                        .learningRate(-0.1)
+                        .epochs(0)
+                        .build());
         request(unknown, tiny(1).datasetId("ds-does-not-exist").build());
         request(good, tiny(1).build());
 
         try (TopicProbe state = probe(Topics.TRAINING_STATE);
                 TopicProbe dlq = probe(Topics.deadLetterOf(Topics.TRAINING_REQUESTS))) {
-            TrainingFailed invalidFailed = payload(state.await(is(invalid, TrainingFailed.TYPE), RUN_TIMEOUT)
-                    .orElseThrow(), TrainingFailed.class);
-            assertThat(invalidFailed.errors()).extracting(FieldError::field)
+            TrainingFailed invalidFailed = payload(
+                    state.await(is(invalid, TrainingFailed.TYPE), RUN_TIMEOUT).orElseThrow(), TrainingFailed.class);
+            assertThat(invalidFailed.errors())
+                    .extracting(FieldError::field)
                     .containsExactlyInAnyOrder("method", "learningRate", "epochs");
             assertThat(invalidFailed.reason()).contains("nope");
 
-            TrainingFailed unknownFailed = payload(state.await(is(unknown, TrainingFailed.TYPE), RUN_TIMEOUT)
-                    .orElseThrow(), TrainingFailed.class);
+            TrainingFailed unknownFailed = payload(
+                    state.await(is(unknown, TrainingFailed.TYPE), RUN_TIMEOUT).orElseThrow(), TrainingFailed.class);
             assertThat(unknownFailed.reason()).contains("dataset ds-does-not-exist does not exist");
             assertThat(unknownFailed.errors()).extracting(FieldError::field).containsExactly("datasetId");
-            assertThat(unknownFailed.fencingToken()).as("rejected under the run's first lease").isEqualTo(1L);
-            assertThat(invalidFailed.fencingToken()).as("rejected before any lease").isNull();
+            assertThat(unknownFailed.fencingToken())
+                    .as("rejected under the run's first lease")
+                    .isEqualTo(1L);
+            assertThat(invalidFailed.fencingToken())
+                    .as("rejected before any lease")
+                    .isNull();
 
-            assertThat(state.await(is(good, TrainingFinished.TYPE), RUN_TIMEOUT)).isPresent();
+            assertThat(state.await(is(good, TrainingFinished.TYPE), RUN_TIMEOUT))
+                    .isPresent();
 
             for (String key : List.of(poison, invalid, unknown)) {
-                assertThat(dlq.await(r -> key.equals(r.key()), Duration.ofSeconds(20))).as(key).isPresent();
+                assertThat(dlq.await(r -> key.equals(r.key()), Duration.ofSeconds(20)))
+                        .as(key)
+                        .isPresent();
             }
-            String reason = new String(dlq.await(r -> poison.equals(r.key()), Duration.ZERO).orElseThrow()
-                    .headers().lastHeader("softcifar-dlq-reason").value());
+            String reason = new String(dlq.await(r -> poison.equals(r.key()), Duration.ZERO)
+                    .orElseThrow()
+                    .headers()
+                    .lastHeader("softcifar-dlq-reason")
+                    .value());
             assertThat(reason).startsWith("cannot decode");
             assertThat(dlq.readFor(Duration.ofMillis(500))).noneMatch(r -> good.equals(r.key()));
         }
         // no partial state of the rejected runs; the one that got as far as a lease leaves it released, with its
         // fencing token, so that a later lease of the run counts on from it
         assertThat(store.list(ObjectKeys.runPrefix(invalid))).isEmpty();
-        assertThat(store.list(ObjectKeys.runPrefix(unknown))).extracting(ObjectInfo::key)
+        assertThat(store.list(ObjectKeys.runPrefix(unknown)))
+                .extracting(ObjectInfo::key)
                 .containsExactly(RunLeases.key(unknown));
-        RunLeases.Lease lease = EventCodec.fromJson(new String(store.getBytes(RunLeases.key(unknown)),
-                java.nio.charset.StandardCharsets.UTF_8), RunLeases.Lease.class);
+        RunLeases.Lease lease = EventCodec.fromJson(
+                new String(store.getBytes(RunLeases.key(unknown)), java.nio.charset.StandardCharsets.UTF_8),
+                RunLeases.Lease.class);
         assertThat(lease.released()).isTrue();
         assertThat(lease.token()).isEqualTo(1L);
     }
@@ -298,23 +347,31 @@ class TrainerServiceIT {
     void aCancelStopsARunningRunWhichKeepsItsCheckpoints() throws Exception {
         String runId = runId("cancel");
         request(runId, tiny(300).build());
-        try (TopicProbe state = probe(Topics.TRAINING_STATE); TopicProbe progress = probe(Topics.TRAINING_PROGRESS)) {
-            assertThat(progress.await(is(runId, TrainingProgress.TYPE), RUN_TIMEOUT)).isPresent();
+        try (TopicProbe state = probe(Topics.TRAINING_STATE);
+                TopicProbe progress = probe(Topics.TRAINING_PROGRESS)) {
+            assertThat(progress.await(is(runId, TrainingProgress.TYPE), RUN_TIMEOUT))
+                    .isPresent();
             given().get("/api/runs/" + runId).then().statusCode(200).body("status", equalTo("RUNNING"));
             // the training run's request is not completed yet: it counts in the trainer group's backlog
             await(() -> backlog() >= 1);
-            send(Topics.TRAINING_CONTROL, runId, EventCodec.encode(EventEnvelope.of(
-                    new TrainingCancelRequested(runId, "enough for the test"), null)));
+            send(
+                    Topics.TRAINING_CONTROL,
+                    runId,
+                    EventCodec.encode(
+                            EventEnvelope.of(new TrainingCancelRequested(runId, "enough for the test"), null)));
 
-            TrainingCancelled cancelled = payload(state.await(is(runId, TrainingCancelled.TYPE), RUN_TIMEOUT)
-                    .orElseThrow(), TrainingCancelled.class);
+            TrainingCancelled cancelled = payload(
+                    state.await(is(runId, TrainingCancelled.TYPE), RUN_TIMEOUT).orElseThrow(), TrainingCancelled.class);
             assertThat(cancelled.atEpoch()).isBetween(1, 299);
             assertThat(cancelled.reason()).isEqualTo("enough for the test");
             List<ConsumerRecord<String, String>> states = state.readFor(Duration.ofSeconds(1)).stream()
-                    .filter(r -> runId.equals(r.key())).toList();
+                    .filter(r -> runId.equals(r.key()))
+                    .toList();
             assertThat(states).noneMatch(is(runId, TrainingFinished.TYPE));
             assertThat(states.get(states.size() - 1).value()).contains(TrainingCancelled.TYPE);
-            assertThat(all(states, runId, RunState.class)).extracting(RunState::status).containsOnly(RunStatus.RUNNING);
+            assertThat(all(states, runId, RunState.class))
+                    .extracting(RunState::status)
+                    .containsOnly(RunStatus.RUNNING);
         }
         Path last = Files.createTempFile("last", ".ckpt");
         store.download(ObjectKeys.lastCheckpoint(runId), last);
@@ -333,26 +390,32 @@ class TrainerServiceIT {
     void aCancelForAQueuedRunEndsItWithoutTrainingAndARetryAfterwardsTrainsIt() throws Exception {
         String runId = runId("queued");
         EventEnvelope queued = EventEnvelope.of(new TrainingRequested(runId, "study-it", tiny(1).build()), null);
-        send(Topics.TRAINING_CONTROL, runId, EventCodec.encode(EventEnvelope.of(
-                new TrainingCancelRequested(runId, "study cancelled"), null)));
+        send(
+                Topics.TRAINING_CONTROL,
+                runId,
+                EventCodec.encode(EventEnvelope.of(new TrainingCancelRequested(runId, "study cancelled"), null)));
         await(() -> store.exists(RunKeys.cancelMarker(runId)));
 
         try (TopicProbe state = probe(Topics.TRAINING_STATE)) {
             send(Topics.TRAINING_REQUESTS, runId, EventCodec.encode(queued)); // made before the cancel, consumed after
-            TrainingCancelled cancelled = payload(state.await(is(runId, TrainingCancelled.TYPE), RUN_TIMEOUT)
-                    .orElseThrow(), TrainingCancelled.class);
+            TrainingCancelled cancelled = payload(
+                    state.await(is(runId, TrainingCancelled.TYPE), RUN_TIMEOUT).orElseThrow(), TrainingCancelled.class);
             assertThat(cancelled.atEpoch()).isZero();
             assertThat(cancelled.reason()).isEqualTo("study cancelled");
-            assertThat(state.readFor(Duration.ofSeconds(1))).filteredOn(r -> runId.equals(r.key()))
-                    .noneMatch(is(runId, RunState.TYPE)).noneMatch(is(runId, TrainingFinished.TYPE));
+            assertThat(state.readFor(Duration.ofSeconds(1)))
+                    .filteredOn(r -> runId.equals(r.key()))
+                    .noneMatch(is(runId, RunState.TYPE))
+                    .noneMatch(is(runId, TrainingFinished.TYPE));
         }
-        assertThat(store.exists(ObjectKeys.lastCheckpoint(runId))).as("nothing was trained").isFalse();
+        assertThat(store.exists(ObjectKeys.lastCheckpoint(runId)))
+                .as("nothing was trained")
+                .isFalse();
         given().get("/api/runs/" + runId).then().statusCode(200).body("status", equalTo("CANCELLED"));
 
         try (TopicProbe state = probe(Topics.TRAINING_STATE)) {
             request(runId, tiny(1).build()); // the retry: made after the cancel
-            TrainingFinished finished = payload(state.await(is(runId, TrainingFinished.TYPE), RUN_TIMEOUT)
-                    .orElseThrow(), TrainingFinished.class);
+            TrainingFinished finished = payload(
+                    state.await(is(runId, TrainingFinished.TYPE), RUN_TIMEOUT).orElseThrow(), TrainingFinished.class);
             assertThat(finished.epochsRun()).isEqualTo(1);
         }
         assertThat(store.exists(ObjectKeys.bestCheckpoint(runId))).isTrue();
@@ -361,18 +424,27 @@ class TrainerServiceIT {
 
     /** {@code softcifar_trainer_requests_backlog} as /q/metrics shows it (NaN if absent). */
     private static double backlog() {
-        String text = given().get(ManagementPort.url("/q/metrics")).then().statusCode(200).extract().asString();
+        String text = given().get(ManagementPort.url("/q/metrics"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         return PrometheusText.sum(text, "softcifar_trainer_requests_backlog").orElse(Double.NaN);
     }
 
     private static void await(java.util.function.BooleanSupplier condition) {
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
                 .until(condition::getAsBoolean);
     }
 
     @Test
     void healthMetricsAndOpenApiAreServed() {
-        given().get(ManagementPort.url("/q/health/ready")).then().statusCode(200).body("status", equalTo("UP"))
+        given().get(ManagementPort.url("/q/health/ready"))
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("UP"))
                 .body("checks.name", hasItem("object-store"))
                 .body("checks.name", hasItem("training-device"));
         given().get(ManagementPort.url("/q/health/live")).then().statusCode(200);
@@ -383,7 +455,11 @@ class TrainerServiceIT {
     }
 
     private static double counter(String outcome) {
-        return PrometheusText.sum(given().get(ManagementPort.url("/q/metrics")).asString(), "softcifar_trainer_runs_total", "outcome",
-                outcome).orElse(0);
+        return PrometheusText.sum(
+                        given().get(ManagementPort.url("/q/metrics")).asString(),
+                        "softcifar_trainer_runs_total",
+                        "outcome",
+                        outcome)
+                .orElse(0);
     }
 }

@@ -12,14 +12,45 @@ class DeviceStatusTest {
 
     private static TrainerSettings settings(String device, OptionalInt slots) {
         return new TrainerSettings() {
-            @Override public String device() { return device; }
-            @Override public OptionalInt slots() { return slots; }
-            @Override public Path workDir() { return Path.of("target/unused"); }
-            @Override public java.time.Duration sessionTimeout() { return java.time.Duration.ofSeconds(45); }
-            @Override public java.time.Duration leaseTtl() { return java.time.Duration.ofMinutes(2); }
-            @Override public java.time.Duration shutdownGrace() { return java.time.Duration.ofSeconds(60); }
-            @Override public String consumerGroup() { return "g"; }
-            @Override public String controlGroupPrefix() { return "c"; }
+            @Override
+            public String device() {
+                return device;
+            }
+
+            @Override
+            public OptionalInt slots() {
+                return slots;
+            }
+
+            @Override
+            public Path workDir() {
+                return Path.of("target/unused");
+            }
+
+            @Override
+            public java.time.Duration sessionTimeout() {
+                return java.time.Duration.ofSeconds(45);
+            }
+
+            @Override
+            public java.time.Duration leaseTtl() {
+                return java.time.Duration.ofMinutes(2);
+            }
+
+            @Override
+            public java.time.Duration shutdownGrace() {
+                return java.time.Duration.ofSeconds(60);
+            }
+
+            @Override
+            public String consumerGroup() {
+                return "g";
+            }
+
+            @Override
+            public String controlGroupPrefix() {
+                return "c";
+            }
         };
     }
 
@@ -39,7 +70,9 @@ class DeviceStatusTest {
         assertThat(auto.device()).isEqualTo("cpu()");
         assertThat(auto.slots()).isEqualTo(1);
         assertThat(DeviceStatus.of(settings("cpu", OptionalInt.of(3))).slots()).isEqualTo(3);
-        assertThat(DeviceStatus.of(settings("tpu", OptionalInt.empty())).problem()).get().asString()
+        assertThat(DeviceStatus.of(settings("tpu", OptionalInt.empty())).problem())
+                .get()
+                .asString()
                 .contains("unknown device 'tpu'");
     }
 }

@@ -24,8 +24,10 @@ class GpuAssignmentTest {
             }
         });
         // waits for a GPU instead of sharing one: still not done after 200 ms
-        org.awaitility.Awaitility.await().during(java.time.Duration.ofMillis(200))
-                .atMost(java.time.Duration.ofSeconds(5)).until(() -> !fourth.isDone());
+        org.awaitility.Awaitility.await()
+                .during(java.time.Duration.ofMillis(200))
+                .atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> !fourth.isDone());
         gpus.release(b);
         assertThat(fourth.get(5, TimeUnit.SECONDS)).isEqualTo("gpu:1");
     }

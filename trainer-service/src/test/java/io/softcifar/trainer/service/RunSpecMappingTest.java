@@ -19,7 +19,8 @@ class RunSpecMappingTest {
 
     @Test
     void aSpecWithOnlyTheRequiredFieldsIsTheProtocolRun() {
-        TrainConfig c = RunSpecMapping.toTrainConfig(RunSpec.builder("ds-1", "basic", "soft").build(), 0.15, 10);
+        TrainConfig c = RunSpecMapping.toTrainConfig(
+                RunSpec.builder("ds-1", "basic", "soft").build(), 0.15, 10);
 
         assertThat(c.model().method()).isEqualTo(Method.BASIC);
         assertThat(c.model().depth()).isEqualTo(20);
@@ -46,16 +47,31 @@ class RunSpecMappingTest {
 
     @Test
     void everyFieldIsCarriedOver() {
-        RunSpec spec = RunSpec.builder("ds-1", "dropout", "hard").seed(3L).dropoutRate(0.25).depth(32).epochs(7)
-                .batchSize(16).learningRate(0.1).momentum(0.8).nesterov(true).weightDecay(1e-3).warmupEpochs(2)
-                .milestones(List.of(3, 5)).gamma(0.1).entropyThreshold(0.4).augment(false).checkpointEvery(2)
-                .device("cpu").build();
+        RunSpec spec = RunSpec.builder("ds-1", "dropout", "hard")
+                .seed(3L)
+                .dropoutRate(0.25)
+                .depth(32)
+                .epochs(7)
+                .batchSize(16)
+                .learningRate(0.1)
+                .momentum(0.8)
+                .nesterov(true)
+                .weightDecay(1e-3)
+                .warmupEpochs(2)
+                .milestones(List.of(3, 5))
+                .gamma(0.1)
+                .entropyThreshold(0.4)
+                .augment(false)
+                .checkpointEvery(2)
+                .device("cpu")
+                .build();
         TrainConfig c = RunSpecMapping.toTrainConfig(spec, null, 10);
 
         assertThat(c.model().method()).isEqualTo(Method.DROPOUT);
         assertThat(c.model().methodConfig(DropoutConfig.class).rate()).isEqualTo(0.25);
         assertThat(c.model().depth()).isEqualTo(32);
-        assertThat(c.model().methodConfig(DropoutConfig.class).mcSamples()).isEqualTo(10); // PROTOCOL: S = 10, not in the spec
+        assertThat(c.model().methodConfig(DropoutConfig.class).mcSamples())
+                .isEqualTo(10); // PROTOCOL: S = 10, not in the spec
         assertThat(c.labels()).isEqualTo(LabelMode.HARD);
         assertThat(c.seed()).isEqualTo(3L);
         assertThat(c.epochs()).isEqualTo(7);
@@ -73,36 +89,59 @@ class RunSpecMappingTest {
 
     @Test
     void dropoutDefaultsToRateOneTenth() {
-        TrainConfig c = RunSpecMapping.toTrainConfig(RunSpec.builder("ds-1", "dropout", "soft").build(), null, 10);
+        TrainConfig c = RunSpecMapping.toTrainConfig(
+                RunSpec.builder("ds-1", "dropout", "soft").build(), null, 10);
         assertThat(c.model().methodConfig(DropoutConfig.class).rate()).isEqualTo(0.1);
     }
 
     @Test
     void mixingTakesTheGivenQOrTheDefaultsOrTheMeanEntropyWhenAsked() {
         RunSpec.Builder b = RunSpec.builder("ds-1", "sngp", "hard");
-        TrainConfig explicit = RunSpecMapping.toTrainConfig(b.mixing("cutmix", 0.5, 0.3).build(), 0.15, 10);
+        TrainConfig explicit =
+                RunSpecMapping.toTrainConfig(b.mixing("cutmix", 0.5, 0.3).build(), 0.15, 10);
         assertThat(explicit.mixing()).isEqualTo(new Mixing(Mixing.Kind.CUTMIX, 0.5, 0.3));
         assertThat(explicit.model().method()).isEqualTo(Method.SNGP);
 
         // the reference's α = 0.2 and q = 0.15 (PROTOCOL.md "Training"), whatever the dataset's entropy
         TrainConfig reference = RunSpecMapping.toTrainConfig(
-                RunSpec.builder("ds-1", "basic", "hard").mixing("mixup", null, null).build(), 0.1545, 10);
+                RunSpec.builder("ds-1", "basic", "hard")
+                        .mixing("mixup", null, null)
+                        .build(),
+                0.1545,
+                10);
         assertThat(reference.mixing()).isEqualTo(new Mixing(Mixing.Kind.MIXUP, 0.2, 0.15));
 
-        TrainConfig fromEntropy = RunSpecMapping.toTrainConfig(RunSpec.builder("ds-1", "basic", "hard")
-                .mixing("mixup", 1.0, null).mixProbabilityFromEntropy(true).build(), 0.1545, 10);
+        TrainConfig fromEntropy = RunSpecMapping.toTrainConfig(
+                RunSpec.builder("ds-1", "basic", "hard")
+                        .mixing("mixup", 1.0, null)
+                        .mixProbabilityFromEntropy(true)
+                        .build(),
+                0.1545,
+                10);
         assertThat(fromEntropy.mixing()).isEqualTo(new Mixing(Mixing.Kind.MIXUP, 1.0, 0.1545));
 
-        assertThatThrownBy(() -> RunSpecMapping.toTrainConfig(RunSpec.builder("ds-1", "basic", "hard")
-                .mixing("mixup", 1.0, null).mixProbabilityFromEntropy(true).build(), null, 10))
-                .isInstanceOf(InvalidSpecException.class).hasMessageContaining("mixProbability");
+        assertThatThrownBy(() -> RunSpecMapping.toTrainConfig(
+                        RunSpec.builder("ds-1", "basic", "hard")
+                                .mixing("mixup", 1.0, null)
+                                .mixProbabilityFromEntropy(true)
+                                .build(),
+                        null,
+                        10))
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessageContaining("mixProbability");
     }
 
     @Test
     void anInvalidSpecNamesEveryField() {
-        RunSpec bad = RunSpec.builder("ds-1", "nope", "soft").learningRate(-1.0).epochs(0).build();
+        RunSpec bad = RunSpec.builder("ds-1", "nope", "soft")
+                .learningRate(-1.0)
+                .epochs(0)
+                .build();
         assertThatThrownBy(() -> RunSpecMapping.toTrainConfig(bad, null, 10))
-                .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.errors())
-                        .extracting(FieldError::field).containsExactlyInAnyOrder("method", "learningRate", "epochs"));
+                .isInstanceOfSatisfying(
+                        InvalidSpecException.class,
+                        e -> assertThat(e.errors())
+                                .extracting(FieldError::field)
+                                .containsExactlyInAnyOrder("method", "learningRate", "epochs"));
     }
 }

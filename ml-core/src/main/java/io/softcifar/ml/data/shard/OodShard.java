@@ -14,7 +14,8 @@ public record OodShard(LabeledImages images, int[] indices) {
         Objects.requireNonNull(images, "images");
         Objects.requireNonNull(indices, "indices");
         if (indices.length != images.count()) {
-            throw InvalidDataException.forField("indices", indices.length + " indices for " + images.count() + " images");
+            throw InvalidDataException.forField(
+                    "indices", indices.length + " indices for " + images.count() + " images");
         }
     }
 

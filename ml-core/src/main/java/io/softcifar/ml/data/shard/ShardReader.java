@@ -85,8 +85,10 @@ public final class ShardReader {
         if (expectedSha256 != null) {
             String got = Sha256.hex(bytes);
             if (!got.equalsIgnoreCase(expectedSha256)) {
-                throw InvalidDataException.forFile(file, "SHA-256 is " + got + " but the manifest expects "
-                        + expectedSha256.toLowerCase(Locale.ROOT) + " (corrupt or replaced shard; rebuild the dataset)");
+                throw InvalidDataException.forFile(
+                        file,
+                        "SHA-256 is " + got + " but the manifest expects " + expectedSha256.toLowerCase(Locale.ROOT)
+                                + " (corrupt or replaced shard; rebuild the dataset)");
             }
         }
         return bytes;
@@ -104,8 +106,10 @@ public final class ShardReader {
             require(file, ShardFormat.SOFT_LABELS, soft, DataType.FLOAT32, "(N, K)");
             long[] ss = soft.getShape().getShape();
             if (ss.length != 2 || ss[1] < 1) {
-                throw InvalidDataException.forFile(file, ShardFormat.SOFT_LABELS + " has shape " + shape(ss)
-                        + " (expected (N, K), e.g. (" + n + ", 10))");
+                throw InvalidDataException.forFile(
+                        file,
+                        ShardFormat.SOFT_LABELS + " has shape " + shape(ss) + " (expected (N, K), e.g. (" + n
+                                + ", 10))");
             }
             sameCount(file, ShardFormat.SOFT_LABELS, ss[0], n);
             int k = (int) ss[1];
@@ -126,8 +130,10 @@ public final class ShardReader {
             for (int i = 0; i < n; i++) {
                 int a = ShardWriter.argmax(p, i * k, k);
                 if (h[i] != a) {
-                    throw InvalidDataException.forFile(file, ShardFormat.HARD_LABELS + " row " + i + " is " + h[i]
-                            + " but the argmax of " + ShardFormat.SOFT_LABELS + " row " + i + " is " + a);
+                    throw InvalidDataException.forFile(
+                            file,
+                            ShardFormat.HARD_LABELS + " row " + i + " is " + h[i] + " but the argmax of "
+                                    + ShardFormat.SOFT_LABELS + " row " + i + " is " + a);
                 }
                 hardLabels[i] = a;
             }
@@ -173,8 +179,8 @@ public final class ShardReader {
         }
         for (String name : wanted) {
             if (!out.containsKey(name)) {
-                throw InvalidDataException.forFile(file, "has no " + name + " (a shard holds "
-                        + String.join(", ", wanted) + ")");
+                throw InvalidDataException.forFile(
+                        file, "has no " + name + " (a shard holds " + String.join(", ", wanted) + ")");
             }
         }
         return out;
@@ -202,12 +208,14 @@ public final class ShardReader {
         Matcher descr = DESCR.matcher(header);
         String dtype = descr.find() ? descr.group(1) : "?";
         if (dtype.startsWith(">")) {
-            throw InvalidDataException.forFile(file, name + " has big-endian dtype " + dtype
-                    + " (expected little-endian; numpy: a.astype(a.dtype.newbyteorder('<')))");
+            throw InvalidDataException.forFile(
+                    file,
+                    name + " has big-endian dtype " + dtype
+                            + " (expected little-endian; numpy: a.astype(a.dtype.newbyteorder('<')))");
         }
         if (FORTRAN.matcher(header).find()) {
-            throw InvalidDataException.forFile(file, name + " is in Fortran order (expected C order;"
-                    + " numpy: np.ascontiguousarray(a))");
+            throw InvalidDataException.forFile(
+                    file, name + " is in Fortran order (expected C order;" + " numpy: np.ascontiguousarray(a))");
         }
         try {
             NDList list = NDList.decode(m, b);
@@ -219,18 +227,20 @@ public final class ShardReader {
             if (e instanceof InvalidDataException) {
                 throw e;
             }
-            throw InvalidDataException.forFile(file, name + " cannot be decoded (dtype " + dtype
-                    + ", truncated?): " + e.getMessage(), e);
+            throw InvalidDataException.forFile(
+                    file, name + " cannot be decoded (dtype " + dtype + ", truncated?): " + e.getMessage(), e);
         }
     }
 
     private static int checkImages(Path file, NDArray images) {
         require(file, ShardFormat.IMAGES, images, DataType.UINT8, "(N, 3, 32, 32)");
         long[] s = images.getShape().getShape();
-        if (s.length != 4 || s[1] != LabeledImages.CHANNELS || s[2] != LabeledImages.HEIGHT
+        if (s.length != 4
+                || s[1] != LabeledImages.CHANNELS
+                || s[2] != LabeledImages.HEIGHT
                 || s[3] != LabeledImages.WIDTH) {
-            throw InvalidDataException.forFile(file, ShardFormat.IMAGES + " has shape " + shape(s)
-                    + " (expected (N, 3, 32, 32), NCHW)");
+            throw InvalidDataException.forFile(
+                    file, ShardFormat.IMAGES + " has shape " + shape(s) + " (expected (N, 3, 32, 32), NCHW)");
         }
         if (s[0] < 1) {
             throw InvalidDataException.forFile(file, ShardFormat.IMAGES + " holds no images");
@@ -240,8 +250,10 @@ public final class ShardReader {
 
     private static void require(Path file, String name, NDArray a, DataType type, String shape) {
         if (a.getDataType() != type) {
-            throw InvalidDataException.forFile(file, name + " has dtype " + a.getDataType().name().toLowerCase(Locale.ROOT)
-                    + " (expected " + type.name().toLowerCase(Locale.ROOT) + " " + shape + ")");
+            throw InvalidDataException.forFile(
+                    file,
+                    name + " has dtype " + a.getDataType().name().toLowerCase(Locale.ROOT) + " (expected "
+                            + type.name().toLowerCase(Locale.ROOT) + " " + shape + ")");
         }
     }
 
@@ -255,8 +267,8 @@ public final class ShardReader {
 
     private static void sameCount(Path file, String name, long rows, int n) {
         if (rows != n) {
-            throw InvalidDataException.forFile(file, name + " has " + rows + " rows but " + ShardFormat.IMAGES + " has "
-                    + n + " images");
+            throw InvalidDataException.forFile(
+                    file, name + " has " + rows + " rows but " + ShardFormat.IMAGES + " has " + n + " images");
         }
     }
 
@@ -267,8 +279,8 @@ public final class ShardReader {
         int[] out = new int[n];
         for (int i = 0; i < n; i++) {
             if (v[i] < 0 || v[i] > Integer.MAX_VALUE) {
-                throw InvalidDataException.forFile(file, ShardFormat.INDICES + " row " + i + " is " + v[i]
-                        + " (expected an index ≥ 0)");
+                throw InvalidDataException.forFile(
+                        file, ShardFormat.INDICES + " row " + i + " is " + v[i] + " (expected an index ≥ 0)");
             }
             out[i] = (int) v[i];
         }

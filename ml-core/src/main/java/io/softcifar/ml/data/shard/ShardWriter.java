@@ -56,8 +56,10 @@ public final class ShardWriter {
         for (int i = 0; i < n; i++) {
             int a = argmax(soft, i * k, k);
             if (a != hard[i]) {
-                throw InvalidDataException.forFile(file, "cannot write item " + i + ": hard label " + hard[i]
-                        + " is not the argmax (" + a + ") of its float32 soft label");
+                throw InvalidDataException.forFile(
+                        file,
+                        "cannot write item " + i + ": hard label " + hard[i] + " is not the argmax (" + a
+                                + ") of its float32 soft label");
             }
         }
         long[] hardLong = new long[n];
@@ -95,7 +97,8 @@ public final class ShardWriter {
             throw InvalidDataException.forFile(file, "cannot write a shard without images");
         }
         if (indices.length != n) {
-            throw InvalidDataException.forFile(file, "cannot write " + indices.length + " indices for " + n + " images");
+            throw InvalidDataException.forFile(
+                    file, "cannot write " + indices.length + " indices for " + n + " images");
         }
         for (int i = 0; i < n; i++) {
             if (indices[i] < 0) {
@@ -106,8 +109,10 @@ public final class ShardWriter {
 
     private static NDArray images(NDManager m, LabeledImages images) {
         // NDManager.create(byte[]) would make int8; uint8 needs the buffer form
-        return m.create(ByteBuffer.wrap(images.pixels()), new Shape(images.count(), LabeledImages.CHANNELS,
-                LabeledImages.HEIGHT, LabeledImages.WIDTH), DataType.UINT8);
+        return m.create(
+                ByteBuffer.wrap(images.pixels()),
+                new Shape(images.count(), LabeledImages.CHANNELS, LabeledImages.HEIGHT, LabeledImages.WIDTH),
+                DataType.UINT8);
     }
 
     private static NDArray named(NDArray a, String entry) {
@@ -138,12 +143,14 @@ public final class ShardWriter {
         byte[] bytes;
         try {
             Map<String, byte[]> npy = encodeWithDjl(list);
-            ByteArrayOutputStream out = new ByteArrayOutputStream(npy.values().stream().mapToInt(b -> b.length).sum() + 4096);
+            ByteArrayOutputStream out = new ByteArrayOutputStream(
+                    npy.values().stream().mapToInt(b -> b.length).sum() + 4096);
             try (ZipOutputStream zip = new ZipOutputStream(out)) {
                 for (String name : order) {
                     byte[] data = npy.get(name);
                     if (data == null) {
-                        throw new IllegalStateException("DJL's NPZ encoding has no entry " + name + " (has " + npy.keySet() + ")");
+                        throw new IllegalStateException(
+                                "DJL's NPZ encoding has no entry " + name + " (has " + npy.keySet() + ")");
                     }
                     ZipEntry e = new ZipEntry(name);
                     e.setTimeLocal(ZIP_TIME);

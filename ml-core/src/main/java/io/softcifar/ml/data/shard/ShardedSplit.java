@@ -45,8 +45,10 @@ public final class ShardedSplit {
             if (k < 0) {
                 k = part.data().numClasses();
             } else if (part.data().numClasses() != k) {
-                throw InvalidDataException.forFile(s.file(), ShardFormat.SOFT_LABELS + " has "
-                        + part.data().numClasses() + " classes but " + shards.get(0).file() + " has " + k);
+                throw InvalidDataException.forFile(
+                        s.file(),
+                        ShardFormat.SOFT_LABELS + " has " + part.data().numClasses() + " classes but "
+                                + shards.get(0).file() + " has " + k);
             }
             checkUnique(s, part.indices(), seen);
             parts.add(part);
@@ -71,8 +73,10 @@ public final class ShardedSplit {
         if (parts.size() == 1) {
             return parts.get(0);
         }
-        LabeledImages images = LabeledImages.concat(parts.stream().map(OodShard::images).toArray(LabeledImages[]::new));
-        return new OodShard(images, concatIndices(parts.stream().map(OodShard::indices).toList()));
+        LabeledImages images =
+                LabeledImages.concat(parts.stream().map(OodShard::images).toArray(LabeledImages[]::new));
+        return new OodShard(
+                images, concatIndices(parts.stream().map(OodShard::indices).toList()));
     }
 
     /**
@@ -84,9 +88,12 @@ public final class ShardedSplit {
         Objects.requireNonNull(validation, "validation");
         Objects.requireNonNull(test, "test");
         LabeledShard all = concat("train + validation + test shards", List.of(train, validation, test));
-        return new TrainValTest(all.data(), new Split(range(0, train.count()),
-                range(train.count(), train.count() + validation.count()),
-                range(train.count() + validation.count(), all.count())));
+        return new TrainValTest(
+                all.data(),
+                new Split(
+                        range(0, train.count()),
+                        range(train.count(), train.count() + validation.count()),
+                        range(train.count() + validation.count(), all.count())));
     }
 
     private static LabeledShard concat(String source, List<LabeledShard> parts) {
@@ -96,18 +103,19 @@ public final class ShardedSplit {
         int at = 0;
         for (LabeledShard p : parts) {
             if (p.data().numClasses() != k) {
-                throw InvalidDataException.forField("shards", "splits with " + k + " and " + p.data().numClasses()
-                        + " classes cannot be combined");
+                throw InvalidDataException.forField(
+                        "shards", "splits with " + k + " and " + p.data().numClasses() + " classes cannot be combined");
             }
             SoftLabels s = p.data().softLabels();
             for (int i = 0; i < p.count(); i++) {
                 rows[at++] = s.row(i);
             }
         }
-        LabeledImages images = LabeledImages.concat(
-                parts.stream().map(p -> p.data().images()).toArray(LabeledImages[]::new));
+        LabeledImages images =
+                LabeledImages.concat(parts.stream().map(p -> p.data().images()).toArray(LabeledImages[]::new));
         SoftLabelDataset data = new SoftLabelDataset(images, SoftLabels.of(source, rows));
-        return new LabeledShard(data, concatIndices(parts.stream().map(LabeledShard::indices).toList()));
+        return new LabeledShard(
+                data, concatIndices(parts.stream().map(LabeledShard::indices).toList()));
     }
 
     private static int[] concatIndices(List<int[]> parts) {
@@ -137,8 +145,9 @@ public final class ShardedSplit {
     private static void checkUnique(ShardFile s, int[] indices, BitSet seen) {
         for (int i = 0; i < indices.length; i++) {
             if (seen.get(indices[i])) {
-                throw InvalidDataException.forFile(s.file(), ShardFormat.INDICES + " row " + i + ": index " + indices[i]
-                        + " occurs twice in this split");
+                throw InvalidDataException.forFile(
+                        s.file(),
+                        ShardFormat.INDICES + " row " + i + ": index " + indices[i] + " occurs twice in this split");
             }
             seen.set(indices[i]);
         }

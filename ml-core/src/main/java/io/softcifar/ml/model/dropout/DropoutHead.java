@@ -46,8 +46,8 @@ public final class DropoutHead extends BasicHead {
         NDArray meanLogits = stackedLogits.mean(new int[] {0});
         NDArray logProbs = stackedLogits.logSoftmax(2);
         NDArray shift = logProbs.max(new int[] {0}).stopGradient();
-        NDArray logMean = Scalars.sub(logProbs.sub(shift.expandDims(0)).exp().sum(new int[] {0}).log().add(shift),
-                Math.log(logits.size()));
+        NDArray logMean = Scalars.sub(
+                logProbs.sub(shift.expandDims(0)).exp().sum(new int[] {0}).log().add(shift), Math.log(logits.size()));
         NDArray meanProbs = logProbs.exp().mean(new int[] {0});
         return new Prediction(meanProbs, meanLogits, logMean, meanProbs.max(new int[] {1}), meanLogits.softmax(1));
     }

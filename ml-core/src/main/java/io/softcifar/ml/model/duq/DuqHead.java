@@ -35,8 +35,13 @@ public final class DuqHead implements UncertaintyHead {
         this.config = config;
         this.backbone = context.backbone();
         this.manager = context.manager();
-        this.duq = new DuqLayer(context.manager(), ResNet.FEATURES, context.classes(), config.embedding(),
-                config.lengthScale(), config.momentum());
+        this.duq = new DuqLayer(
+                context.manager(),
+                ResNet.FEATURES,
+                context.classes(),
+                config.embedding(),
+                config.lengthScale(),
+                config.momentum());
     }
 
     @Override
@@ -58,7 +63,8 @@ public final class DuqHead implements UncertaintyHead {
     @Override
     public TrainingPass trainingPass(NDArray x, NDArray targets) {
         Loss terms = loss(x, targets);
-        NDArray total = terms.penalty() == null ? terms.bce()
+        NDArray total = terms.penalty() == null
+                ? terms.bce()
                 : terms.bce().add(Scalars.mul(terms.penalty(), config.gradientPenalty()));
         return new TrainingPass(total, terms.kernel());
     }
@@ -114,7 +120,11 @@ public final class DuqHead implements UncertaintyHead {
         NDArray logKernel = duq.logKernel(duq.embed(backbone.forward(x, Mode.EVAL)));
         NDArray p = logKernel.softmax(1);
         NDArray referenceLogits = p.div(Scalars.add(p, 1));
-        return new Prediction(p, logKernel.logSoftmax(1), logKernel, logKernel.max(new int[] {1}).exp(),
+        return new Prediction(
+                p,
+                logKernel.logSoftmax(1),
+                logKernel,
+                logKernel.max(new int[] {1}).exp(),
                 referenceLogits.softmax(1));
     }
 

@@ -33,8 +33,8 @@ public final class DuqLayer extends Module {
         this.lengthScale = (float) lengthScale;
         this.momentum = (float) momentum;
         float std = (float) Math.sqrt(2.0 / ((double) embedding * features));
-        registerParameter("weight",
-                manager.randomNormal(0f, std, new Shape(embedding, classes, features), DataType.FLOAT32));
+        registerParameter(
+                "weight", manager.randomNormal(0f, std, new Shape(embedding, classes, features), DataType.FLOAT32));
         registerBuffer("count", manager.full(new Shape(classes), INITIAL_TOTAL_COUNT / classes));
         registerBuffer("centroid_sum", manager.randomNormal(0f, 1f, new Shape(embedding, classes), DataType.FLOAT32));
     }

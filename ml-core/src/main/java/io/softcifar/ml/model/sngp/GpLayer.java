@@ -82,11 +82,15 @@ public final class GpLayer extends Module {
     public NDArray randomFeatures(NDArray h) {
         if (formulation == GpFormulation.REFERENCE) {
             NDArray scaled = kernelScale == 1.0 ? h : Scalars.mul(h, 1.0 / Math.sqrt(kernelScale));
-            return scaled.getNDArrayInternal().linear(scaled, buffer("rff_weight"), buffer("rff_bias"))
-                    .singletonOrThrow().cos();
+            return scaled.getNDArrayInternal()
+                    .linear(scaled, buffer("rff_weight"), buffer("rff_bias"))
+                    .singletonOrThrow()
+                    .cos();
         }
         NDArray scaled = Scalars.div(h, kernelScale);
-        NDArray z = scaled.getNDArrayInternal().linear(scaled, buffer("rff_weight"), buffer("rff_bias")).singletonOrThrow();
+        NDArray z = scaled.getNDArrayInternal()
+                .linear(scaled, buffer("rff_weight"), buffer("rff_bias"))
+                .singletonOrThrow();
         return Scalars.mul(z.cos(), Math.sqrt(2.0 / features));
     }
 

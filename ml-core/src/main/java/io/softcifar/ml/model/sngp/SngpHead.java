@@ -62,7 +62,8 @@ public final class SngpHead implements UncertaintyHead {
         NDArray phi = gp.randomFeatures(backbone.forward(x, Mode.EVAL));
         NDArray logits = gp.forward(phi, Mode.EVAL);
         NDArray variance = gp.variance(phi);
-        NDArray scale = Scalars.add(Scalars.mul(variance, config.meanFieldFactor()), 1).sqrt();
+        NDArray scale =
+                Scalars.add(Scalars.mul(variance, config.meanFieldFactor()), 1).sqrt();
         NDArray meanField = logits.div(scale.expandDims(1));
         return new Prediction(meanField.softmax(1), logits, meanField, variance.neg(), null);
     }
@@ -81,8 +82,9 @@ public final class SngpHead implements UncertaintyHead {
         NDArray phi = gp.randomFeatures(backbone.forward(x, Mode.EVAL));
         NDArray logits = gp.forward(phi, Mode.EVAL);
         NDArray std = gp.variance(phi).sqrt().expandDims(1).expandDims(0);
-        NDArray noise = x.getManager().randomNormal(new Shape(samples, logits.getShape().get(0),
-                logits.getShape().get(1)));
+        NDArray noise = x.getManager()
+                .randomNormal(new Shape(
+                        samples, logits.getShape().get(0), logits.getShape().get(1)));
         NDArray draws = noise.mul(std).add(logits.expandDims(0));
         return new MonteCarlo(draws.softmax(2).mean(new int[] {0}), draws.mean(new int[] {0}));
     }

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ShardRoundTripTest {
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     /** Soft labels with thirds and a 1/7 (not exact in float32) so the float32 rounding is exercised. */
     private static SoftLabelDataset data(int n) {
@@ -79,12 +80,14 @@ class ShardRoundTripTest {
         // a zip timestamp has 2-second resolution: write the second file in a later 2-second slot, so a timestamp
         // that leaked into the file would make the two differ
         long slot = System.currentTimeMillis() / 2000;
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
-                .pollInterval(java.time.Duration.ofMillis(50)).until(() -> System.currentTimeMillis() / 2000 > slot);
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(5))
+                .pollInterval(java.time.Duration.ofMillis(50))
+                .until(() -> System.currentTimeMillis() / 2000 > slot);
         ShardInfo b = ShardWriter.write(tmp.resolve("b.npz"), d, idx);
         assertThat(Files.readAllBytes(tmp.resolve("a.npz"))).isEqualTo(Files.readAllBytes(tmp.resolve("b.npz")));
-        String independent = HexFormat.of().formatHex(
-                MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(tmp.resolve("a.npz"))));
+        String independent = HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(tmp.resolve("a.npz"))));
         assertThat(a.sha256()).isEqualTo(independent).isEqualTo(b.sha256()).hasSize(64);
     }
 
@@ -103,14 +106,17 @@ class ShardRoundTripTest {
         assertThat(ranges).extracting(ShardFormat.Range::count).containsExactly(10, 10, 5);
         List<ShardFile> files = new java.util.ArrayList<>();
         for (int s = 0; s < ranges.size(); s++) {
-            int[] pos = java.util.stream.IntStream.range(ranges.get(s).from(), ranges.get(s).to()).toArray();
+            int[] pos = java.util.stream.IntStream.range(
+                            ranges.get(s).from(), ranges.get(s).to())
+                    .toArray();
             Path f = tmp.resolve(String.format("train-%05d.npz", s));
             ShardInfo info = ShardWriter.write(f, d.subset(pos), pos);
             files.add(new ShardFile(f, info.sha256().toUpperCase()));
         }
         LabeledShard all = ShardedSplit.load(files);
         assertThat(all.count()).isEqualTo(25);
-        assertThat(all.indices()).containsExactly(java.util.stream.IntStream.range(0, 25).toArray());
+        assertThat(all.indices())
+                .containsExactly(java.util.stream.IntStream.range(0, 25).toArray());
         assertThat(all.data().images().pixels()).isEqualTo(d.images().pixels());
         assertThat(all.data().hardLabels()).containsExactly(d.hardLabels());
     }

@@ -18,7 +18,8 @@ final class ShardTestFiles {
 
     /** An NPZ with one entry per map key ("images.npy" → array built from the manager). */
     static void writeNpz(Path file, Map<String, Function<NDManager, NDArray>> arrays) throws Exception {
-        try (NDManager m = NDManager.newBaseManager(Device.cpu()); OutputStream out = Files.newOutputStream(file)) {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu());
+                OutputStream out = Files.newOutputStream(file)) {
             NDList list = new NDList();
             for (Map.Entry<String, Function<NDManager, NDArray>> e : arrays.entrySet()) {
                 NDArray a = e.getValue().apply(m);

@@ -21,12 +21,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ShardValidationTest {
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     private static final int N = 4;
 
     private static Function<NDManager, NDArray> images(long... shape) {
-        return m -> m.create(ByteBuffer.wrap(new byte[(int) new Shape(shape).size()]), new Shape(shape), DataType.UINT8);
+        return m ->
+                m.create(ByteBuffer.wrap(new byte[(int) new Shape(shape).size()]), new Shape(shape), DataType.UINT8);
     }
 
     private static Function<NDManager, NDArray> soft(int n) {
@@ -73,7 +75,8 @@ class ShardValidationTest {
         assertThatThrownBy(() -> ShardedSplit.load(List.of(new ShardFile(f, wrong))))
                 .isInstanceOf(InvalidDataException.class)
                 .hasMessageStartingWith(f + ": SHA-256 is " + info.sha256() + " but the manifest expects " + wrong)
-                .message().doesNotContain("\n");
+                .message()
+                .doesNotContain("\n");
     }
 
     @Test
@@ -91,7 +94,8 @@ class ShardValidationTest {
         var e = valid();
         e.put("images.npy", m -> m.zeros(new Shape(N, 3, 32, 32), DataType.FLOAT32));
         Path f = write(e);
-        assertThatThrownBy(() -> ShardReader.read(f)).isInstanceOf(InvalidDataException.class)
+        assertThatThrownBy(() -> ShardReader.read(f))
+                .isInstanceOf(InvalidDataException.class)
                 .hasMessage(f + ": images.npy has dtype float32 (expected uint8 (N, 3, 32, 32))");
     }
 
@@ -143,7 +147,9 @@ class ShardValidationTest {
     @Test
     void softLabelRowsMustSumToOne() throws Exception {
         var e = valid();
-        e.put("soft_labels.npy", m -> m.create(new float[N * 10], new Shape(N, 10)).add(0.05f));
+        e.put(
+                "soft_labels.npy",
+                m -> m.create(new float[N * 10], new Shape(N, 10)).add(0.05f));
         Path f = write(e);
         assertThatThrownBy(() -> ShardReader.read(f))
                 .hasMessageStartingWith(f + ": soft_labels.npy: row 0 sums to 0.5");
@@ -154,11 +160,14 @@ class ShardValidationTest {
         var e = valid();
         e.remove("indices.npy");
         Path f = write(e);
-        assertThatThrownBy(() -> ShardReader.read(f)).hasMessage(f
-                + ": has no indices.npy (a shard holds images.npy, soft_labels.npy, hard_labels.npy, indices.npy)");
+        assertThatThrownBy(() -> ShardReader.read(f))
+                .hasMessage(
+                        f
+                                + ": has no indices.npy (a shard holds images.npy, soft_labels.npy, hard_labels.npy, indices.npy)");
         Path junk = tmp.resolve("junk.npz");
         Files.writeString(junk, "not a zip at all");
-        assertThatThrownBy(() -> ShardReader.read(junk)).isInstanceOf(InvalidDataException.class)
+        assertThatThrownBy(() -> ShardReader.read(junk))
+                .isInstanceOf(InvalidDataException.class)
                 .hasMessageStartingWith(junk + ": is not ");
         assertThatThrownBy(() -> ShardReader.read(tmp.resolve("absent.npz")))
                 .hasMessage(tmp.resolve("absent.npz") + ": not found");
@@ -171,7 +180,8 @@ class ShardValidationTest {
         Path b = tmp.resolve("train-00001.npz");
         ShardInfo ia = ShardWriter.write(a, d.subset(new int[] {0, 1}), new int[] {10, 11});
         ShardInfo ib = ShardWriter.write(b, d.subset(new int[] {2, 3}), new int[] {12, 11});
-        assertThatThrownBy(() -> ShardedSplit.load(List.of(new ShardFile(a, ia.sha256()), new ShardFile(b, ib.sha256()))))
+        assertThatThrownBy(
+                        () -> ShardedSplit.load(List.of(new ShardFile(a, ia.sha256()), new ShardFile(b, ib.sha256()))))
                 .hasMessage(b + ": indices.npy row 1: index 11 occurs twice in this split");
     }
 
