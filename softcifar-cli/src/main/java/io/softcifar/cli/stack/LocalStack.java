@@ -236,6 +236,11 @@ public final class LocalStack implements AutoCloseable {
         return service(name).restarts();
     }
 
+    /** True when service {@code name}'s readiness ({@code /q/health/ready} on its management port) answers UP. */
+    public boolean isReady(String name) {
+        return service(name).isReady();
+    }
+
     /** The log file of service {@code name}. */
     public Path log(String name) {
         return service(name).log();

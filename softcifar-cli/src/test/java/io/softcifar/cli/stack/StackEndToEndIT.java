@@ -7,13 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.softcifar.cli.DatasetCommand;
 import io.softcifar.ml.data.SyntheticData;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -107,7 +102,7 @@ class StackEndToEndIT {
                             }
                             // ready means the view has been rebuilt from Kafka (ViewReadinessCheck): before that
                             // the comparison may be read from a half-replayed view
-                            if (!viewRebuilt(stack.urls().get("results-service"))) {
+                            if (!stack.isReady("results-service")) {
                                 return false;
                             }
                             try {
@@ -122,28 +117,6 @@ class StackEndToEndIT {
             }
             JsonNode after = restarted.get();
             assertThat(after.toString()).isEqualTo(before);
-        }
-    }
-
-    /** True when the results-service's readiness (management port, no credential) answers 200: the view is rebuilt. */
-    private static boolean viewRebuilt(String resultsUrl) {
-        URI api = URI.create(resultsUrl);
-        URI ready = URI.create(
-                "http://" + api.getHost() + ":" + LocalStack.managementPort(api.getPort()) + "/q/health/ready");
-        try {
-            return HttpClient.newHttpClient()
-                            .send(
-                                    HttpRequest.newBuilder(ready)
-                                            .timeout(Duration.ofSeconds(5))
-                                            .build(),
-                                    HttpResponse.BodyHandlers.discarding())
-                            .statusCode()
-                    == 200;
-        } catch (IOException e) {
-            return false; // not listening yet
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 
