@@ -10,6 +10,7 @@ import io.softcifar.contracts.spec.DatasetInput;
 import io.softcifar.contracts.spec.DatasetSpec;
 import io.softcifar.contracts.spec.SplitRatios;
 import io.softcifar.contracts.storage.ObjectKeys;
+import io.softcifar.contracts.util.FileTrees;
 import io.softcifar.ml.data.ChannelStats;
 import io.softcifar.ml.data.Cifar10Binary;
 import io.softcifar.ml.data.Cifar10hFolder;
@@ -120,7 +121,7 @@ public final class DatasetBuilder {
             throw e;
         } finally {
             if (scratch != null) {
-                LocalFiles.deleteTree(scratch);
+                FileTrees.deleteQuietly(scratch);
             }
         }
     }
@@ -355,11 +356,11 @@ public final class DatasetBuilder {
     /** Leaves {@code dir} as it was found: removed if we created it, else emptied. */
     private static void cleanUp(Path dir, boolean created) {
         if (created) {
-            LocalFiles.deleteTree(dir);
+            FileTrees.deleteQuietly(dir);
             return;
         }
         try (Stream<Path> s = Files.list(dir)) {
-            s.forEach(LocalFiles::deleteTree);
+            s.forEach(FileTrees::deleteQuietly);
         } catch (IOException e) {
             LOG.warn("cannot empty {}: {}", dir, e.getMessage());
         }

@@ -2,6 +2,7 @@ package io.softcifar.dataset.imports;
 
 import io.softcifar.contracts.spec.DatasetInput;
 import io.softcifar.contracts.spec.DatasetSpec;
+import io.softcifar.contracts.util.Sha256;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -83,6 +84,6 @@ public final class DatasetIds {
         new TreeMap<>(inputShas)
                 .forEach(
                         (name, sha) -> text.append(name).append(' ').append(sha).append('\n'));
-        return PREFIX + Checksums.sha256(text.toString()).substring(0, HEX_DIGITS);
+        return PREFIX + Sha256.hex(text.toString()).substring(0, HEX_DIGITS);
     }
 }

@@ -1,5 +1,6 @@
 package io.softcifar.dataset.imports;
 
+import io.softcifar.contracts.util.Sha256;
 import io.softcifar.ml.data.InvalidDataException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -69,7 +70,7 @@ final class Downloader {
                 ? sha256.strip().toLowerCase(Locale.ROOT)
                 : Checksums.isSet(md5)
                         ? md5.strip().toLowerCase(Locale.ROOT)
-                        : "unverified-" + Checksums.sha256(url).substring(0, 16);
+                        : "unverified-" + Sha256.hex(url).substring(0, 16);
         return downloads.resolve(key + "-" + fileName(url));
     }
 

@@ -4,6 +4,7 @@ import io.softcifar.contracts.spec.DatasetInput;
 import io.softcifar.contracts.spec.DatasetSpec;
 import io.softcifar.contracts.spec.SourceRef;
 import io.softcifar.contracts.spec.Sources;
+import io.softcifar.contracts.util.FileTrees;
 import io.softcifar.ml.data.InvalidDataException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -278,7 +279,7 @@ public final class SourceResolver {
             try {
                 checkFormat(field, p.input(), f.file());
             } catch (InvalidDataException e) {
-                LocalFiles.deleteTree(f.file()); // verified, but not what it must be: keep no copy
+                FileTrees.deleteQuietly(f.file()); // verified, but not what it must be: keep no copy
                 throw e;
             }
             LOG.info("{}: {} (sha256 {})", field, ref.url(), f.checksums().sha256());

@@ -17,12 +17,12 @@ import io.softcifar.contracts.spec.FieldError;
 import io.softcifar.contracts.spec.InvalidSpecException;
 import io.softcifar.contracts.storage.ObjectKeys;
 import io.softcifar.contracts.topics.Topics;
+import io.softcifar.contracts.util.FileTrees;
 import io.softcifar.dataset.config.DatasetSettings;
 import io.softcifar.dataset.imports.ArchiveLimits;
 import io.softcifar.dataset.imports.DatasetBuilder;
 import io.softcifar.dataset.imports.DatasetIds;
 import io.softcifar.dataset.imports.ImportRoots;
-import io.softcifar.dataset.imports.LocalFiles;
 import io.softcifar.dataset.imports.ResolvedInputs;
 import io.softcifar.dataset.imports.SourcePolicy;
 import io.softcifar.dataset.imports.SourceResolver;
@@ -201,7 +201,7 @@ public class DatasetService {
             }
         } finally {
             active.decrementAndGet();
-            LocalFiles.deleteTree(staging);
+            FileTrees.deleteQuietly(staging);
         }
     }
 
