@@ -59,7 +59,7 @@ public final class DatasetIds {
         boolean haveTest = false;
         boolean peterson =
                 DatasetSpec.PROTOCOL_PETERSON.equals(spec.withDefaults().protocol());
-        for (SourceResolver.Planned p : resolver.plan(spec)) {
+        for (SourcePlanner.Planned p : resolver.plan(spec)) {
             if (p.input() == DatasetInput.CIFAR10H_COUNTS) {
                 continue;
             }
