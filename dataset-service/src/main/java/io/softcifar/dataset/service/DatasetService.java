@@ -228,13 +228,7 @@ public class DatasetService {
     }
 
     private void removePartialUpload(String id) {
-        try {
-            if (!store.exists(ObjectKeys.manifest(id))) {
-                store.deletePrefix(ObjectKeys.datasetPrefix(id));
-            }
-        } catch (RuntimeException e) {
-            LOG.warnf("dataset %s: could not remove the partial upload: %s", id, e.getMessage());
-        }
+        store.removeIncomplete(ObjectKeys.datasetPrefix(id), ObjectKeys.manifest(id), "dataset " + id);
     }
 
     /** The dataset with this id: from an import of this process, else from the bucket. */

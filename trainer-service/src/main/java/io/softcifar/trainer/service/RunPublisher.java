@@ -17,20 +17,10 @@ import java.nio.file.Path;
  * A run's outgoing traffic: events stamped with the lease's fencing token, and checkpoint files uploaded to the bucket
  * and announced on {@link Topics#CHECKPOINTS}.
  */
-final class RunPublisher {
+record RunPublisher(ObjectStore store, EventSink events, TrainerMetrics metrics) {
 
     /** A checkpoint file as uploaded: its key, SHA-256 and size. */
     record Uploaded(String key, String sha256, long bytes) {}
-
-    private final ObjectStore store;
-    private final EventSink events;
-    private final TrainerMetrics metrics;
-
-    RunPublisher(ObjectStore store, EventSink events, TrainerMetrics metrics) {
-        this.store = store;
-        this.events = events;
-        this.metrics = metrics;
-    }
 
     /** Publishes the event stamped with the lease's fencing token (none when {@code token} is 0). */
     void publish(String topic, String key, Correlation corr, Event event, long token) {
