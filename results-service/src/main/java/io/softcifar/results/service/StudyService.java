@@ -26,6 +26,7 @@ import io.softcifar.results.config.ResultsSettings;
 import io.softcifar.results.events.ViewFollower;
 import io.softcifar.service.events.EventPublisher;
 import io.softcifar.service.kafka.KafkaSettings;
+import io.softcifar.service.rest.NotReadyException;
 import io.softcifar.storage.ObjectStore;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -348,7 +349,7 @@ public class StudyService {
         try {
             follower.caughtUp().get(settings.rebuildTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-            throw new ViewNotReadyException(
+            throw new NotReadyException(
                     "the results view is not rebuilt from Kafka yet (" + e.getMessage() + "); try again in a moment",
                     e);
         }
