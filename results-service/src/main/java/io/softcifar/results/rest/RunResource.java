@@ -54,7 +54,7 @@ public class RunResource {
         if (phase.get().isTerminal()) {
             return ApiError.conflict("run '" + id + "' has ended already (" + phase.get() + "); nothing to cancel");
         }
-        service.cancelRun(id, "cancelled via the results service");
+        service.runs().cancel(id, "cancelled via the results service");
         return Response.accepted(Map.of("runId", id, "status", phase.get().name(), "cancelRequested", true))
                 .build();
     }
@@ -75,11 +75,11 @@ public class RunResource {
         if (phase.isEmpty()) {
             return notFound(id);
         }
-        if (service.retryEvaluation(id)) {
+        if (service.runs().retryEvaluation(id)) {
             return Response.accepted(Map.of("runId", id, "status", phase.get().name(), "retried", "evaluation"))
                     .build();
         }
-        if (service.retryRun(id)) {
+        if (service.runs().retryRun(id)) {
             return Response.accepted(Map.of("runId", id, "status", phase.get().name(), "retried", "training"))
                     .build();
         }

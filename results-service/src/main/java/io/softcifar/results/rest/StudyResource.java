@@ -194,7 +194,10 @@ public class StudyResource {
             return notFound(id);
         }
         return Response.accepted(Map.of(
-                        "studyId", id, "cancelled", service.cancelStudy(id, "study cancelled via the results service")))
+                        "studyId",
+                        id,
+                        "cancelled",
+                        service.runs().cancelStudy(id, "study cancelled via the results service")))
                 .build();
     }
 
