@@ -6,24 +6,10 @@ import static org.awaitility.Awaitility.await;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
-import io.softcifar.contracts.dataset.DatasetSummary;
-import io.softcifar.contracts.events.Correlation;
-import io.softcifar.contracts.events.DatasetReady;
-import io.softcifar.contracts.events.EventCodec;
-import io.softcifar.contracts.events.EventEnvelope;
-import io.softcifar.contracts.storage.ObjectKeys;
-import io.softcifar.contracts.topics.Topics;
 import io.softcifar.testsupport.ErrorShape;
 import io.softcifar.testsupport.InfrastructureTestResource;
-import io.softcifar.testsupport.TestInfrastructure;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,7 +27,7 @@ class ErrorShapeIT {
     private static final String DATASET = "ds-error-shape";
 
     @Test
-    void everyErrorItCanBeMadeToAnswerIsTheOneShape() throws Exception {
+    void everyErrorItCanBeMadeToAnswerIsTheOneShape() {
         assertThat(ErrorShape.checkCommonKinds("/api/studies/no-such-study", "/api/studies"))
                 .hasSize(9);
 
@@ -64,7 +50,9 @@ class ErrorShapeIT {
         var problems = ErrorShape.check(post("/api/studies", "{\"id\": \"shape-bad\"}"), 400, "invalid study");
         assertThat(problems).extracting(p -> p.get("field")).contains("name", "datasetId");
 
-        datasetReady();
+        try (EventWire wire = EventWire.open()) {
+            wire.datasetReady(DATASET); // a study on it is accepted, so its id can be taken
+        }
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> post("/api/studies", study("shape-taken", "first")).statusCode() == 201);
         ErrorShape.checkOneProblem(post("/api/studies", study("shape-taken", "second")), 409, "id", "id taken");
@@ -77,28 +65,5 @@ class ErrorShapeIT {
     private static String study(String id, String name) {
         return "{\"id\": \"" + id + "\", \"name\": \"" + name + "\", \"datasetId\": \"" + DATASET
                 + "\", \"seeds\": 1, \"grid\": {\"methods\": [\"basic\"], \"labelModes\": [\"soft\"]}}";
-    }
-
-    /** A ready dataset in the view, so a valid study on it is accepted. */
-    private static void datasetReady() throws Exception {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(
-                Map.of("bootstrap.servers", TestInfrastructure.get().kafkaBootstrapServers()),
-                new StringSerializer(),
-                new StringSerializer())) {
-            DatasetReady ready = new DatasetReady(
-                    DATASET,
-                    ObjectKeys.manifest(DATASET),
-                    new DatasetSummary(
-                            400,
-                            List.of(40, 40, 40, 40, 40, 40, 40, 40, 40, 40),
-                            0.15,
-                            IntStream.range(0, 20).mapToObj(i -> (long) i).toList(),
-                            Map.of("train", 320, "validation", 20, "test", 60)));
-            producer.send(new ProducerRecord<>(
-                            Topics.DATASET_STATE,
-                            DATASET,
-                            EventCodec.encode(EventEnvelope.of(ready, Correlation.ofDataset(DATASET)))))
-                    .get(20, TimeUnit.SECONDS);
-        }
     }
 }
