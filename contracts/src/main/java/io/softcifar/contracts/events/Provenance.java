@@ -57,25 +57,15 @@ public record Provenance(
 
     /** This provenance with the run's resolved configuration and its hash. */
     public Provenance withConfiguration(RunSpec resolved) {
-        return new Provenance(
-                projectVersion,
-                gitCommit,
-                gitDirty,
-                djlVersion,
-                pytorchVersion,
-                device,
-                deviceName,
-                cudaVersion,
-                threads,
-                javaVersion,
-                os,
-                resolved,
-                sha256Of(resolved),
-                datasetManifestSha256);
+        return with(resolved, sha256Of(resolved), datasetManifestSha256);
     }
 
     /** This provenance with the SHA-256 of the dataset manifest bytes that were read. */
     public Provenance withDatasetManifest(byte[] manifestBytes) {
+        return with(configuration, configurationSha256, Sha256.hex(manifestBytes));
+    }
+
+    private Provenance with(RunSpec configuration, String configurationSha256, String datasetManifestSha256) {
         return new Provenance(
                 projectVersion,
                 gitCommit,
@@ -90,7 +80,7 @@ public record Provenance(
                 os,
                 configuration,
                 configurationSha256,
-                Sha256.hex(manifestBytes));
+                datasetManifestSha256);
     }
 
     /**

@@ -130,7 +130,7 @@ public class DatasetService {
         DatasetSpec spec = requested.withDefaults();
         List<FieldError> errors = spec.validate();
         if (!errors.isEmpty()) {
-            throw new InvalidSpecException(errors);
+            throw new InvalidSpecException(400, "invalid dataset spec", errors);
         }
         Optional<String> declared = DatasetIds.fromDeclaredChecksums(resolver, spec);
         ResolvedInputs resolved = declared.isPresent() ? null : resolver.resolve(spec); // local files: hashed now

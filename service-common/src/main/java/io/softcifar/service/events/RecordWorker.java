@@ -3,8 +3,8 @@ package io.softcifar.service.events;
 import static io.softcifar.service.events.DeadLetterWriter.source;
 
 import io.softcifar.contracts.events.EventCodec;
-import io.softcifar.contracts.events.EventDecodingException;
 import io.softcifar.contracts.events.EventEnvelope;
+import io.softcifar.contracts.events.JsonDecodingException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -54,7 +54,7 @@ final class RecordWorker {
         EventEnvelope event;
         try {
             event = EventCodec.decode(record.value());
-        } catch (EventDecodingException e) {
+        } catch (JsonDecodingException e) {
             return deadLetters.write(record, "cannot decode: " + e.getMessage(), EventConsumer.KIND_POISON, 1);
         }
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
