@@ -24,11 +24,8 @@ import java.util.HexFormat;
 import java.util.List;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code fetch}: downloads a run's best checkpoint or evaluation files through the results-service, streaming each
@@ -40,10 +37,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Download a run's best checkpoint "
                 + "(default) or its evaluation files through the results-service, checking each file's SHA-256.")
-final class FetchCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
-
+final class FetchCommand extends ResultsServiceCommand {
     @Parameters(paramLabel = "RUN", description = "a run id")
     String run;
 
@@ -65,9 +59,6 @@ final class FetchCommand implements Runnable {
             description = "where the files go " + "(default: the current folder)")
     Path output;
 
-    @Mixin
-    ResultsCommands.ResultsUrl results;
-
     @Override
     public void run() {
         StackClient client = results.client();
@@ -86,7 +77,7 @@ final class FetchCommand implements Runnable {
             throw new IllegalArgumentException(run + ": no " + (what.dump ? "evaluation files" : "best checkpoint")
                     + " yet (./softcifar status shows where the run is)");
         }
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         for (JsonNode a : chosen) {
             String name = a.path("name").asText();
             Path target = output.resolve(run + "-" + name.replace('/', '-'));
