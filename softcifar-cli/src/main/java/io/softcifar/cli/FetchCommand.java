@@ -2,6 +2,7 @@ package io.softcifar.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.softcifar.cli.stack.StackClient;
+import io.softcifar.contracts.spec.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -113,7 +113,7 @@ final class FetchCommand extends ResultsServiceCommand {
                 }
                 throw new IllegalArgumentException("results-service: HTTP " + response.statusCode() + ": " + text);
             }
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            MessageDigest digest = Sha256.newDigest();
             try (InputStream in = response.body();
                     OutputStream file = Files.newOutputStream(partial)) {
                 byte[] buffer = new byte[1 << 16];
@@ -133,8 +133,6 @@ final class FetchCommand extends ResultsServiceCommand {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JVM", e);
         } finally {
             try {
                 Files.deleteIfExists(partial);

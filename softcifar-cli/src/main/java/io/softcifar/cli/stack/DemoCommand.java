@@ -63,8 +63,8 @@ public final class DemoCommand implements Runnable {
     @Override
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
-        if (data != null && !Files.isDirectory(data)) {
-            throw new IllegalArgumentException("--data: " + data + " is not a folder");
+        if (data != null) {
+            io.softcifar.cli.Folders.require("--data", data);
         }
         if (epochs < 1 || limit < 20) {
             throw new IllegalArgumentException("--epochs must be >= 1 and --limit >= 20");

@@ -67,10 +67,9 @@ public final class StackOptions {
     List<Path> importRoots(List<Path> moreRoots) {
         List<Path> all = new java.util.ArrayList<>();
         for (Path p : importRoots) {
-            if (!java.nio.file.Files.isDirectory(p)) {
-                throw new IllegalArgumentException("--import-root: " + p + " is not a folder");
-            }
-            all.add(p.toAbsolutePath().normalize());
+            all.add(io.softcifar.cli.Folders.require("--import-root", p)
+                    .toAbsolutePath()
+                    .normalize());
         }
         moreRoots.forEach(p -> all.add(p.toAbsolutePath().normalize()));
         return all.stream().distinct().toList();
