@@ -3,6 +3,8 @@ package io.softcifar.cli.stack;
 import io.softcifar.infra.local.EmbeddedKafka;
 import io.softcifar.infra.local.EmbeddedS3;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The infrastructure of the local stack, in this JVM: the Kafka broker (data in {@code <home>/kafka}) and the S3
@@ -58,12 +60,15 @@ final class LocalInfrastructure implements AutoCloseable {
         return s3.endpoint();
     }
 
-    String s3AccessKey() {
-        return s3.accessKey();
-    }
-
-    String s3SecretKey() {
-        return s3.secretKey();
+    /** The environment that points a service at the broker and the S3 server ({@code bucket} is its bucket). */
+    Map<String, String> serviceEnvironment(String bucket) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("S3_ENDPOINT", s3.endpoint());
+        env.put("S3_ACCESS_KEY", s3.accessKey());
+        env.put("S3_SECRET_KEY", s3.secretKey());
+        env.put("S3_BUCKET", bucket);
+        return env;
     }
 
     synchronized void stopKafka() {

@@ -59,28 +59,14 @@ public final class LocalStack implements AutoCloseable {
             List<ServiceDef> services,
             List<Path> importRoots,
             PrintWriter out) {
-        return start(root, home, kafkaPort, s3Port, services, importRoots, LOOPBACK, out);
+        return start(root, home, kafkaPort, s3Port, services, importRoots, LOOPBACK, Map.of(), out);
     }
 
     /**
      * As above, with the services' HTTP listening on {@code bind} ({@link #LOOPBACK} unless the user says otherwise;
-     * the broker and the S3 server always listen on 127.0.0.1 only).
-     */
-    public static LocalStack start(
-            Path root,
-            Path home,
-            int kafkaPort,
-            int s3Port,
-            List<ServiceDef> services,
-            List<Path> importRoots,
-            String bind,
-            PrintWriter out) {
-        return start(root, home, kafkaPort, s3Port, services, importRoots, bind, Map.of(), out);
-    }
-
-    /**
-     * As above, with extra JVM arguments per service ({@link ServiceDef#name()} → arguments, e.g. {@code -D} settings
-     * that a fault-injection test lowers so that an outage outlasts them).
+     * the broker and the S3 server always listen on 127.0.0.1 only), and extra JVM arguments per service
+     * ({@link ServiceDef#name()} → arguments, e.g. {@code -D} settings that a fault-injection test lowers so that an
+     * outage outlasts them).
      */
     public static LocalStack start(
             Path root,
@@ -121,7 +107,9 @@ public final class LocalStack implements AutoCloseable {
                 p.start();
             }
             for (ServiceProcess p : stack.processes) {
-                out.printf("  waiting for %-9s on :%d (log %s)%n", p.name(), p.port(), p.log());
+                out.printf(
+                        "  waiting for %-9s on :%d (log %s)%n",
+                        p.launch().name(), p.launch().port(), p.log());
                 out.flush();
                 p.awaitReady(READY_TIMEOUT);
             }
@@ -176,7 +164,7 @@ public final class LocalStack implements AutoCloseable {
 
     private ServiceProcess service(String name) {
         return processes.stream()
-                .filter(p -> p.name().equals(name))
+                .filter(p -> p.launch().name().equals(name))
                 .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no service " + name + " in this stack"));
     }
@@ -220,14 +208,17 @@ public final class LocalStack implements AutoCloseable {
     /** name → URL of every service. */
     public Map<String, String> urls() {
         Map<String, String> urls = new LinkedHashMap<>();
-        processes.forEach(p -> urls.put(p.name(), p.url()));
+        processes.forEach(p -> urls.put(p.launch().name(), p.launch().url()));
         return urls;
     }
 
     public void printUrls(PrintWriter out) {
         processes.forEach(p -> out.printf(
                 "  %-18s %s  (Swagger UI: %s/q/swagger-ui; health and metrics: :%d/q/)%n",
-                p.name(), p.url(), p.url(), managementPort(p.port())));
+                p.launch().name(),
+                p.launch().url(),
+                p.launch().url(),
+                p.launch().managementPort()));
         out.printf(
                 "  %-18s %s (sent by the CLI; web pages: ./softcifar open STUDY)%n",
                 "API token", home.resolve(ApiToken.FILE_NAME));

@@ -31,16 +31,8 @@ final class ServiceProcess {
         this.launch = launch;
     }
 
-    String name() {
-        return launch.name();
-    }
-
-    int port() {
-        return launch.port();
-    }
-
-    String url() {
-        return launch.url();
+    ServiceLaunch launch() {
+        return launch;
     }
 
     Path log() {
@@ -54,8 +46,8 @@ final class ServiceProcess {
     synchronized void start() {
         Path jar = launch.jar();
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(
-                    name() + ": " + jar + " does not exist; build the services first: " + "./mvnw -DskipTests package");
+            throw new IllegalStateException(launch.name() + ": " + jar + " does not exist; build the services first: "
+                    + "./mvnw -DskipTests package");
         }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -74,7 +66,7 @@ final class ServiceProcess {
             Files.createDirectories(log().getParent());
             process = builder.start();
         } catch (IOException e) {
-            throw new UncheckedIOException(name() + ": cannot start " + jar + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(launch.name() + ": cannot start " + jar + ": " + e.getMessage(), e);
         }
     }
 
@@ -123,7 +115,7 @@ final class ServiceProcess {
         Instant end = Instant.now().plus(timeout);
         while (Instant.now().isBefore(end)) {
             if (!isAlive()) {
-                throw new IllegalStateException(name() + " exited with code " + exitCode() + " while starting; "
+                throw new IllegalStateException(launch.name() + " exited with code " + exitCode() + " while starting; "
                         + "last lines of " + log() + ":\n" + tail(15));
             }
             if (isReady()) {
@@ -131,8 +123,8 @@ final class ServiceProcess {
             }
             sleep(500);
         }
-        throw new IllegalStateException(name() + " was not ready within " + timeout.toSeconds() + " s; last lines of "
-                + log() + ":\n" + tail(15));
+        throw new IllegalStateException(launch.name() + " was not ready within " + timeout.toSeconds()
+                + " s; last lines of " + log() + ":\n" + tail(15));
     }
 
     /** SIGTERM (Quarkus shuts down gracefully: consumers close, a trainer keeps its checkpoints), then SIGKILL. */

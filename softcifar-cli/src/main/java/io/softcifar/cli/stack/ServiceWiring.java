@@ -2,7 +2,6 @@ package io.softcifar.cli.stack;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,12 +43,7 @@ final class ServiceWiring {
     }
 
     ServiceLaunch launch(LocalStack.ServiceDef def) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", infrastructure.kafkaBootstrapServers());
-        env.put("S3_ENDPOINT", infrastructure.s3Endpoint());
-        env.put("S3_ACCESS_KEY", infrastructure.s3AccessKey());
-        env.put("S3_SECRET_KEY", infrastructure.s3SecretKey());
-        env.put("S3_BUCKET", LocalStack.BUCKET);
+        Map<String, String> env = infrastructure.serviceEnvironment(LocalStack.BUCKET);
         env.put("QUARKUS_HTTP_PORT", Integer.toString(def.port()));
         env.put("QUARKUS_HTTP_HOST", bind);
         // health and metrics on the management interface, unauthenticated: the HTTP port + 1000 (8080 → 9080)

@@ -3,6 +3,7 @@ package io.softcifar.cli.stack;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** The options of every command that starts the stack ({@code up}, {@code demo}). */
@@ -60,6 +61,7 @@ public final class StackOptions {
                 selected,
                 importRoots(moreRoots),
                 bind == null ? LocalStack.LOOPBACK : bind,
+                Map.of(),
                 out);
     }
 

@@ -39,7 +39,7 @@ final class Supervisor {
                     long backoff = Math.min(30_000, 1_000L << Math.min(p.restarts(), 5));
                     out.printf(
                             "softcifar up: %s exited with code %d; restarting in %d s (restart %d); log %s%n",
-                            p.name(), code, backoff / 1000, p.restarts() + 1, p.log());
+                            p.launch().name(), code, backoff / 1000, p.restarts() + 1, p.log());
                     out.flush();
                     ServiceProcess.sleep(backoff);
                     if (!stopping) {
