@@ -4,7 +4,6 @@ import picocli.CommandLine.Command;
 
 @Command(
         name = "bench",
-        mixinStandardHelpOptions = true,
         description = "Benchmarks (images/s) on the current device.",
         subcommands = {BenchTrainCommand.class, BenchEvaluateCommand.class})
 final class BenchCommand extends ParentCommand {}

@@ -13,7 +13,6 @@ import picocli.CommandLine.Option;
 
 @Command(
         name = "evaluate",
-        mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
             "Evaluation speed of ResNet-20 (random weights, synthetic images) on the current device:"

@@ -16,7 +16,6 @@ import picocli.CommandLine.Spec;
 /** {@code softcifar dataset import}: a thin client of the running dataset-service. */
 @Command(
         name = "dataset",
-        mixinStandardHelpOptions = true,
         description = "Datasets of the running stack.",
         subcommands = {DatasetCommand.Import.class})
 public final class DatasetCommand extends ParentCommand {
@@ -45,7 +44,6 @@ public final class DatasetCommand extends ParentCommand {
 
     @Command(
             name = "import",
-            mixinStandardHelpOptions = true,
             description = "Import a folder laid out like ../shared/data/cifar10h (test_batch.bin, cifar10h-probs.npy) "
                     + "through the dataset-service and print its manifest summary.")
     static final class Import implements Runnable {

@@ -37,7 +37,6 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
         name = "dlq",
-        mixinStandardHelpOptions = true,
         description = {
             "List the dead-letter topics' records: id, source topic/partition/offset, kind (poison or "
                     + "retries-exhausted), tries and the reason.",
@@ -83,7 +82,6 @@ public final class DlqCommand extends KafkaCommand {
     /** {@code softcifar dlq replay ID}. */
     @Command(
             name = "replay",
-            mixinStandardHelpOptions = true,
             description = "Send the dead letter ID (as listed by 'softcifar dlq') back to the topic it came from.")
     static final class Replay extends KafkaCommand {
 

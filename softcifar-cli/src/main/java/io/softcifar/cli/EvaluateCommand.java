@@ -23,7 +23,6 @@ import picocli.CommandLine.Option;
 
 @Command(
         name = "evaluate",
-        mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
             "Evaluate a checkpoint on its run's test split (the seeded 80/5/15 split of --data, hard labels ="

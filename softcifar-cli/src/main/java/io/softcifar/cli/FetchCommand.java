@@ -34,7 +34,6 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
         name = "fetch",
-        mixinStandardHelpOptions = true,
         description = "Download a run's best checkpoint "
                 + "(default) or its evaluation files through the results-service, checking each file's SHA-256.")
 final class FetchCommand extends ResultsServiceCommand {

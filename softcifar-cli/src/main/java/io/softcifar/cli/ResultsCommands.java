@@ -32,7 +32,6 @@ public final class ResultsCommands {
 
     @Command(
             name = "runs",
-            mixinStandardHelpOptions = true,
             description = "Act on single runs.",
             subcommands = {Cancel.class, Retry.class})
     static final class Runs extends ParentCommand {}
@@ -55,10 +54,7 @@ public final class ResultsCommands {
         }
     }
 
-    @Command(
-            name = "cancel",
-            mixinStandardHelpOptions = true,
-            description = "Ask runs to stop (their checkpoints " + "stay; retry resumes from them).")
+    @Command(name = "cancel", description = "Ask runs to stop (their checkpoints " + "stay; retry resumes from them).")
     static final class Cancel extends RunAction {
         @Override
         String act(StackClient client, String run) {
@@ -69,7 +65,6 @@ public final class ResultsCommands {
 
     @Command(
             name = "retry",
-            mixinStandardHelpOptions = true,
             description = "Request failed or cancelled runs again "
                     + "(they resume from their last checkpoint), or evaluate again a run whose evaluation failed.")
     static final class Retry extends RunAction {
@@ -83,7 +78,6 @@ public final class ResultsCommands {
 
     @Command(
             name = "compare",
-            mixinStandardHelpOptions = true,
             description = "A study's comparison table: mean ± "
                     + "standard error over seeds per configuration, best per metric in bold.")
     static final class Compare extends ResultsServiceCommand {
@@ -216,7 +210,6 @@ public final class ResultsCommands {
 
     @Command(
             name = "open",
-            mixinStandardHelpOptions = true,
             description = "Print a study's page URL and open it "
                     + "in the browser where a desktop exists. The URL signs the browser in once (a one-time code, valid two "
                     + "minutes); run open again for a new one.")

@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 /** {@code ./softcifar}: the command line of soft-cifar. */
 @Command(
         name = "softcifar",
+        scope = CommandLine.ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
         version = "soft-cifar 0.1.0",
         description =

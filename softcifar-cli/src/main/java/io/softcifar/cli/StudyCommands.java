@@ -21,7 +21,6 @@ public final class StudyCommands {
 
     @Command(
             name = "submit",
-            mixinStandardHelpOptions = true,
             description = "Submit a study (JSON, as POST /api/studies takes it; see results-service/README.md).")
     static final class Submit extends ResultsServiceCommand {
 
@@ -63,7 +62,6 @@ public final class StudyCommands {
 
     @Command(
             name = "status",
-            mixinStandardHelpOptions = true,
             description = "Without STUDY: every study with its runs by status. With STUDY: each run (status, epoch, "
                     + "ETA) and the comparison of what has finished.")
     static final class Status extends ResultsServiceCommand {

@@ -25,7 +25,6 @@ import picocli.CommandLine.Option;
 
 @Command(
         name = "train",
-        mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
             "Train one model on a CIFAR-10H folder (test_batch.bin + cifar10h-probs.npy) with the seeded"

@@ -23,7 +23,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(
         name = "demo",
-        mixinStandardHelpOptions = true,
         description = {
             "The whole system end to end on this machine: starts the stack (as `up`), imports the data, "
                     + "trains and evaluates basic and SNGP ResNet-20 on soft and hard labels (1 seed), prints the comparison.",
