@@ -16,6 +16,7 @@ import io.softcifar.ml.nn.Autograd;
 import io.softcifar.ml.nn.Mode;
 import io.softcifar.ml.train.Augmentation;
 import io.softcifar.ml.train.Checkpoint;
+import io.softcifar.ml.train.CheckpointRestore;
 import io.softcifar.ml.train.EngineSetup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -66,7 +67,7 @@ public final class EvaluationInputs {
             long seed = header.config().seed();
             EngineSetup.seed(seed);
             CifarNet net = new CifarNet(root, loaded.modelConfig(), seed);
-            Checkpoint.restoreModel(loaded, net);
+            CheckpointRestore.model(loaded, net);
             Augmentation normalization = new Augmentation(root, header.mean(), header.std());
 
             LabeledImages test = data.images().subset(result.testIndices());

@@ -13,6 +13,7 @@ import io.softcifar.ml.model.CifarNet;
 import io.softcifar.ml.model.ModelConfig;
 import io.softcifar.ml.model.SngpConfig;
 import io.softcifar.ml.train.Checkpoint;
+import io.softcifar.ml.train.CheckpointRestore;
 import io.softcifar.ml.train.DeviceSelection;
 import io.softcifar.ml.train.EngineSetup;
 import io.softcifar.ml.train.TrainConfig;
@@ -143,7 +144,7 @@ public final class Evaluator {
         try (NDManager root = NDManager.newBaseManager(device)) {
             EngineSetup.seed(seed);
             CifarNet net = new CifarNet(root, model, seed);
-            Checkpoint.restoreModel(loaded, net);
+            CheckpointRestore.model(loaded, net);
             EvaluationResult.Info info = new EvaluationResult.Info(
                     source,
                     model.method().id(),

@@ -9,6 +9,7 @@ import io.softcifar.ml.data.shard.LabeledShard;
 import io.softcifar.ml.model.CifarNet;
 import io.softcifar.ml.model.ModelConfig;
 import io.softcifar.ml.train.Checkpoint;
+import io.softcifar.ml.train.CheckpointRestore;
 import io.softcifar.ml.train.DeviceSelection;
 import io.softcifar.ml.train.EngineSetup;
 import io.softcifar.ml.train.TrainConfig;
@@ -77,7 +78,7 @@ public final class ShardEvaluator {
         try (NDManager root = NDManager.newBaseManager(device)) {
             EngineSetup.seed(seed);
             CifarNet net = new CifarNet(root, model, seed);
-            Checkpoint.restoreModel(loaded, net);
+            CheckpointRestore.model(loaded, net);
             int sngpSamples = Evaluator.sngpSamples(model, options, notes);
             EvaluationResult.Info info = new EvaluationResult.Info(
                     name,
