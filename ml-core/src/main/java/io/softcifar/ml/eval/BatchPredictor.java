@@ -4,14 +4,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
+import io.softcifar.ml.data.ImageTensors;
 import io.softcifar.ml.data.LabeledImages;
 import io.softcifar.ml.model.CifarNet;
 import io.softcifar.ml.model.Prediction;
 import io.softcifar.ml.model.sngp.SngpHead;
 import io.softcifar.ml.nn.Autograd;
 import io.softcifar.ml.train.Augmentation;
-import java.nio.ByteBuffer;
 import java.util.Locale;
 
 /**
@@ -44,7 +43,7 @@ final class BatchPredictor {
     }
 
     NDArray upload(LabeledImages images) {
-        return root.create(ByteBuffer.wrap(images.pixels()), new Shape(images.count(), 3, 32, 32), DataType.UINT8);
+        return ImageTensors.upload(root, images);
     }
 
     /**

@@ -5,9 +5,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.softcifar.ml.data.ImageTensors;
 import io.softcifar.ml.data.LabeledImages;
 import io.softcifar.ml.data.NpyFiles;
 import io.softcifar.ml.data.SoftLabelDataset;
@@ -20,7 +20,6 @@ import io.softcifar.ml.train.CheckpointRestore;
 import io.softcifar.ml.train.EngineSetup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -114,11 +113,10 @@ public final class EvaluationInputs {
             LabeledImages images,
             String description) {
         try (NDManager sm = root.newSubManager()) {
-            NDArray px =
-                    sm.create(ByteBuffer.wrap(images.pixels()), new Shape(images.count(), 3, 32, 32), DataType.UINT8);
+            NDArray px = ImageTensors.upload(sm, images);
             NpyFiles.write(dir.resolve(name), px);
         }
-        files.add(entry(name, "uint8", new long[] {images.count(), 3, 32, 32}, description));
+        files.add(EvaluationDump.entry(name, "uint8", new long[] {images.count(), 3, 32, 32}, description));
     }
 
     private static void writeOnePass(
@@ -133,7 +131,7 @@ public final class EvaluationInputs {
         int classes = net.config().classes();
         float[] out = new float[n * classes];
         try (NDManager sm = root.newSubManager()) {
-            NDArray all = sm.create(ByteBuffer.wrap(images.pixels()), new Shape(n, 3, 32, 32), DataType.UINT8);
+            NDArray all = ImageTensors.upload(sm, images);
             for (int from = 0; from < n; from += BATCH) {
                 int to = Math.min(n, from + BATCH);
                 int at = from;
@@ -151,20 +149,11 @@ public final class EvaluationInputs {
             }
         }
         NpyFiles.writeFloat32(dir.resolve(name), out, n, classes);
-        files.add(entry(
+        files.add(EvaluationDump.entry(
                 name,
                 "float32",
                 new long[] {n, classes},
                 "one inference pass with dropout off: logits"
                         + " (basic; MC Dropout without its masks; SNGP GP mean logits) or DUQ kernel values"));
-    }
-
-    private static Map<String, Object> entry(String name, String dtype, long[] shape, String description) {
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put("file", name);
-        e.put("dtype", dtype);
-        e.put("shape", shape);
-        e.put("description", description);
-        return e;
     }
 }

@@ -140,6 +140,27 @@ public final class Evaluator {
                 pick(data.hardLabels(), testIdx),
                 data.softLabels().subset(testIdx).toArray(),
                 oodSubsets(ood, testIdx.length, seed, notes));
+        return restoreAndRun(loaded, source, testIdx.length, inputs, options, listener, notes, start);
+    }
+
+    /**
+     * Builds the checkpoint's model on the device {@code options} chooses, restores its weights and evaluates
+     * {@code inputs} ({@code testCount} test images); shared by this class and {@link ShardEvaluator}.
+     */
+    static EvaluationResult restoreAndRun(
+            Checkpoint.Loaded loaded,
+            String source,
+            int testCount,
+            Inputs inputs,
+            EvaluationOptions options,
+            Listener listener,
+            List<String> notes,
+            long start) {
+        Checkpoint.Header header = loaded.header();
+        TrainConfig config = header.config();
+        ModelConfig model = config.model();
+        long seed = config.seed();
+        EngineSetup.engine();
         Device device = DeviceSelection.resolve(options.device());
         try (NDManager root = NDManager.newBaseManager(device)) {
             EngineSetup.seed(seed);
@@ -154,7 +175,7 @@ public final class Evaluator {
                     header.epochsCompleted(),
                     header.bestEpoch(),
                     model.classes(),
-                    testIdx.length,
+                    testCount,
                     passes(model, options),
                     sngpSamples(model, options, notes),
                     deviceName(device));
