@@ -2,7 +2,6 @@ package io.softcifar.ml.eval;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import io.softcifar.ml.data.ImageTensors;
 import io.softcifar.ml.data.LabeledImages;
@@ -50,9 +49,7 @@ record BatchPredictor(
             int to = Math.min(n, from + batch);
             int at = from;
             try (NDManager sm = root.newSubManager()) {
-                NDArray xb = images.get(new NDIndex(from + ":" + to));
-                xb.attach(sm);
-                NDArray x = normalization.normalize(Augmentation.toUnitRange(xb));
+                NDArray x = normalization.normalizedBatch(images, from, to, sm);
                 Autograd.noGrad(() -> {
                     Prediction p = net.predict(x, info.passes());
                     copy(p.probabilities(), probs, at * classes());

@@ -175,9 +175,7 @@ public final class EvaluationBenchmark {
     private static void predictRange(
             NDManager root, Augmentation norm, CifarNet net, NDArray x, int from, int to, int passes) {
         try (NDManager sm = root.newSubManager()) {
-            NDArray xb = x.get(new NDIndex(from + ":" + to));
-            xb.attach(sm);
-            NDArray input = norm.normalize(Augmentation.toUnitRange(xb));
+            NDArray input = norm.normalizedBatch(x, from, to, sm);
             Autograd.noGrad(
                     () -> net.predict(input, passes).probabilities().get(0).getFloat(0));
         }
@@ -219,9 +217,7 @@ public final class EvaluationBenchmark {
                 int to = Math.min(test.count(), from + s.batch());
                 int at = from;
                 try (NDManager bm = sm.newSubManager()) {
-                    NDArray xb = x.get(new NDIndex(from + ":" + to));
-                    xb.attach(bm);
-                    NDArray input = norm.normalize(Augmentation.toUnitRange(xb));
+                    NDArray input = norm.normalizedBatch(x, from, to, bm);
                     Autograd.noGrad(() -> {
                         long[] arg =
                                 net.predict(input, 1).probabilities().argMax(1).toLongArray();

@@ -3,7 +3,6 @@ package io.softcifar.ml.eval;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -136,9 +135,7 @@ public final class EvaluationInputs {
                 int to = Math.min(n, from + BATCH);
                 int at = from;
                 try (NDManager bm = sm.newSubManager()) {
-                    NDArray xb = all.get(new NDIndex(from + ":" + to));
-                    xb.attach(bm);
-                    NDArray x = normalization.normalize(Augmentation.toUnitRange(xb));
+                    NDArray x = normalization.normalizedBatch(all, from, to, bm);
                     Autograd.noGrad(() -> {
                         float[] v = net.forward(x, Mode.EVAL)
                                 .toType(DataType.FLOAT32, false)
