@@ -51,7 +51,7 @@ class ErrorShapeIT {
         assertThat(problems).extracting(p -> p.get("field")).contains("name", "datasetId");
 
         try (EventWire wire = EventWire.open()) {
-            wire.datasetReady(DATASET); // a study on it is accepted, so its id can be taken
+            wire.datasetReady(DATASET, 20); // a study on it is accepted, so its id can be taken
         }
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> post("/api/studies", study("shape-taken", "first")).statusCode() == 201);

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -52,8 +52,8 @@ final class EventWire implements AutoCloseable {
         return envelope;
     }
 
-    /** A ready dataset of 400 images with seeds 0..19 (320/20/60 per seed), as the dataset service announces it. */
-    void datasetReady(String datasetId) {
+    /** A ready dataset of 400 images with seeds 0..seeds-1 (320/20/60 per seed), as the dataset service announces it. */
+    void datasetReady(String datasetId, int seeds) {
         publish(
                 Topics.DATASET_STATE,
                 datasetId,
@@ -64,7 +64,7 @@ final class EventWire implements AutoCloseable {
                                 400,
                                 List.of(40, 40, 40, 40, 40, 40, 40, 40, 40, 40),
                                 0.15,
-                                IntStream.range(0, 20).mapToObj(i -> (long) i).toList(),
+                                LongStream.range(0, seeds).boxed().toList(),
                                 Map.of("train", 320, "validation", 20, "test", 60))),
                 Correlation.ofDataset(datasetId));
     }

@@ -10,10 +10,8 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
-import io.softcifar.contracts.dataset.DatasetSummary;
 import io.softcifar.contracts.events.CheckpointPublished;
 import io.softcifar.contracts.events.Correlation;
-import io.softcifar.contracts.events.DatasetReady;
 import io.softcifar.contracts.events.EventCodec;
 import io.softcifar.contracts.events.RunState;
 import io.softcifar.contracts.events.RunStatus;
@@ -83,19 +81,7 @@ class FencingIT {
     void eventsOfAHolderThatLostItsLeaseAreIgnoredCountedAndNeverWin() {
         String datasetId = EventWire.unique("ds-fence");
         String studyId = EventWire.unique("fenced");
-        wire.publish(
-                Topics.DATASET_STATE,
-                datasetId,
-                new DatasetReady(
-                        datasetId,
-                        ObjectKeys.manifest(datasetId),
-                        new DatasetSummary(
-                                400,
-                                List.of(40, 40, 40, 40, 40, 40, 40, 40, 40, 40),
-                                0.15,
-                                List.of(0L),
-                                Map.of("train", 320, "validation", 20, "test", 60))),
-                Correlation.ofDataset(datasetId));
+        wire.datasetReady(datasetId, 1);
         Map<String, Object> body = Map.of(
                 "id",
                 studyId,

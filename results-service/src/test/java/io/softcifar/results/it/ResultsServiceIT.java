@@ -14,10 +14,8 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.softcifar.contracts.dataset.DatasetManifest;
 import io.softcifar.contracts.dataset.DatasetStatistics;
-import io.softcifar.contracts.dataset.DatasetSummary;
 import io.softcifar.contracts.events.CheckpointPublished;
 import io.softcifar.contracts.events.Correlation;
-import io.softcifar.contracts.events.DatasetReady;
 import io.softcifar.contracts.events.DatasetRequested;
 import io.softcifar.contracts.events.EvaluationCompleted;
 import io.softcifar.contracts.events.EventCodec;
@@ -85,23 +83,6 @@ class ResultsServiceIT {
     @AfterAll
     static void tearDown() {
         wire.close();
-    }
-
-    /** The dataset service's answer: a ready dataset with seeds 0 and 1. */
-    private static void datasetReady(String datasetId) {
-        wire.publish(
-                Topics.DATASET_STATE,
-                datasetId,
-                new DatasetReady(
-                        datasetId,
-                        ObjectKeys.manifest(datasetId),
-                        new DatasetSummary(
-                                400,
-                                List.of(40, 40, 40, 40, 40, 40, 40, 40, 40, 40),
-                                0.15,
-                                List.of(0L, 1L),
-                                Map.of("train", 320, "validation", 20, "test", 60))),
-                Correlation.ofDataset(datasetId));
     }
 
     /** What the trainer and the evaluator publish for a run that trains one epoch and is evaluated. */
@@ -219,7 +200,7 @@ class ResultsServiceIT {
     void submitFollowCompareAndRebuild() throws Exception {
         String datasetId = EventWire.unique("ds-it");
         String studyId = EventWire.unique("cmp");
-        datasetReady(datasetId);
+        wire.datasetReady(datasetId, 2);
         JsonPath created = submit(study(studyId, datasetId, List.of("soft", "hard"), 2));
 
         String soft0 = runId(studyId, "soft", 0);
@@ -423,7 +404,7 @@ class ResultsServiceIT {
     @Test
     void invalidStudiesNameEachFieldAndPublishNothing() {
         String datasetId = EventWire.unique("ds-it");
-        datasetReady(datasetId);
+        wire.datasetReady(datasetId, 2);
         String badId = EventWire.unique("bad");
         Map<String, Object> bad = Map.of(
                 "id",
@@ -515,7 +496,7 @@ class ResultsServiceIT {
     @Test
     void aDryRunExpandsThePaperPresetAndPublishesNothing() {
         String datasetId = EventWire.unique("ds-it");
-        datasetReady(datasetId);
+        wire.datasetReady(datasetId, 2);
         String id = EventWire.unique("dry");
         Map<String, Object> paper = Map.of(
                 "id",
@@ -599,7 +580,7 @@ class ResultsServiceIT {
     void retryCancelAndServerSentEvents() throws Exception {
         String datasetId = EventWire.unique("ds-it");
         String studyId = EventWire.unique("rc");
-        datasetReady(datasetId);
+        wire.datasetReady(datasetId, 2);
         submit(study(studyId, datasetId, List.of("soft"), 2));
         String ok = runId(studyId, "soft", 0);
         String failing = runId(studyId, "soft", 1);
@@ -743,7 +724,7 @@ class ResultsServiceIT {
                         new DatasetStatistics(400, List.of(), List.of(), 0.15, 0.5, 0.99));
                 store.putJson(ObjectKeys.manifest(datasetId), manifest.toJson());
             }
-            datasetReady(datasetId);
+            wire.datasetReady(datasetId, 2);
             ConsumerRecord<String, String> r = awaitRecords(requests, runId, 1).get(0);
             TrainingRequested t = EventCodec.decode(r.value())
                     .payloadAs(TrainingRequested.class)

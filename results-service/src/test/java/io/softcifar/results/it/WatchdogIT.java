@@ -11,10 +11,8 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
-import io.softcifar.contracts.dataset.DatasetSummary;
 import io.softcifar.contracts.events.CheckpointPublished;
 import io.softcifar.contracts.events.Correlation;
-import io.softcifar.contracts.events.DatasetReady;
 import io.softcifar.contracts.events.EvaluationFailed;
 import io.softcifar.contracts.events.EventCodec;
 import io.softcifar.contracts.events.EventEnvelope;
@@ -86,22 +84,6 @@ class WatchdogIT {
         wire.close();
     }
 
-    private static void datasetReady(String datasetId) {
-        wire.publish(
-                Topics.DATASET_STATE,
-                datasetId,
-                new DatasetReady(
-                        datasetId,
-                        ObjectKeys.manifest(datasetId),
-                        new DatasetSummary(
-                                400,
-                                List.of(40, 40, 40, 40, 40, 40, 40, 40, 40, 40),
-                                0.15,
-                                List.of(0L, 1L),
-                                Map.of("train", 320, "validation", 20, "test", 60))),
-                Correlation.ofDataset(datasetId));
-    }
-
     private static Map<String, Object> study(String id, String datasetId, List<String> labelModes, int seeds) {
         return Map.of(
                 "id",
@@ -152,7 +134,7 @@ class WatchdogIT {
     void aRunningRunWhoseTrainerFallsSilentIsRequestedAgain() {
         String datasetId = EventWire.unique("ds-wd");
         String studyId = EventWire.unique("silent");
-        datasetReady(datasetId);
+        wire.datasetReady(datasetId, 2);
         JsonPath created = submit(study(studyId, datasetId, List.of("hard"), 1));
         String runId = created.getString("runs[0].runId");
         await().atMost(WAIT).until(() -> "REQUESTED".equals(runStatus(runId)));
@@ -196,7 +178,7 @@ class WatchdogIT {
     void aFinishedRunWithoutEvaluationGetsItsCheckpointPublishedAgainAndAFailedEvaluationCanBeRetried() {
         String datasetId = EventWire.unique("ds-wd");
         String studyId = EventWire.unique("noeval");
-        datasetReady(datasetId);
+        wire.datasetReady(datasetId, 2);
         JsonPath created = submit(study(studyId, datasetId, List.of("hard", "soft"), 1));
         String silent = created.getString("runs[0].runId");
         String failed = created.getString("runs[1].runId");
@@ -282,7 +264,7 @@ class WatchdogIT {
     void aStudyWhoseRequestsWereNotAllPublishedGetsTheRestRequested() throws Exception {
         String datasetId = EventWire.unique("ds-wd");
         String studyId = EventWire.unique("partial");
-        datasetReady(datasetId);
+        wire.datasetReady(datasetId, 2);
         StudyRequest request = EventCodec.json()
                 .convertValue(study(studyId, datasetId, List.of("hard", "soft"), 1), StudyRequest.class);
         StudyExpander.Result expanded = new StudyExpander(10_000).expand(request);

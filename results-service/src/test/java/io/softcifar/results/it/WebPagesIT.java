@@ -10,10 +10,8 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
-import io.softcifar.contracts.dataset.DatasetSummary;
 import io.softcifar.contracts.events.CheckpointPublished;
 import io.softcifar.contracts.events.Correlation;
-import io.softcifar.contracts.events.DatasetReady;
 import io.softcifar.contracts.events.EvaluationCompleted;
 import io.softcifar.contracts.events.ReliabilityBin;
 import io.softcifar.contracts.events.TrainingFinished;
@@ -157,22 +155,6 @@ class WebPagesIT {
         return studyId;
     }
 
-    private static void datasetReady(String datasetId) {
-        wire.publish(
-                Topics.DATASET_STATE,
-                datasetId,
-                new DatasetReady(
-                        datasetId,
-                        ObjectKeys.manifest(datasetId),
-                        new DatasetSummary(
-                                400,
-                                List.of(40, 40, 40, 40, 40, 40, 40, 40, 40, 40),
-                                0.15,
-                                List.of(0L, 1L, 2L),
-                                Map.of("train", 320, "validation", 20, "test", 60))),
-                Correlation.ofDataset(datasetId));
-    }
-
     /** Three epochs (losses 2.0, 1.5 + seed/10, 1.2), finished, evaluated with two reliability bins. */
     private static void trainAndEvaluate(
             String studyId, String runId, String datasetId, long seed, double accuracy, double ece) {
@@ -273,7 +255,7 @@ class WebPagesIT {
     @Test
     void theStudyPageShowsTheComparisonTheSoftHardTestCurvesAndFollowsRunsLive() throws Exception {
         String datasetId = EventWire.unique("ds-web");
-        datasetReady(datasetId);
+        wire.datasetReady(datasetId, 3);
         String studyId = submit(EventWire.unique("web"), datasetId, List.of("soft", "hard"), 3);
         // soft accuracy 0.80, 0.84, 0.86: mean 0.833333, s² = (0.033333² + 0.006667² + 0.026667²)/2 = 0.00093333,
         //   SE = √(0.00093333/3) = 0.0176383 → "83.333 ± 1.764"
@@ -573,7 +555,7 @@ class WebPagesIT {
     @Test
     void progressArrivesLiveWithoutAPageReloadAndTheListFilters() {
         String datasetId = EventWire.unique("ds-live");
-        datasetReady(datasetId);
+        wire.datasetReady(datasetId, 3);
         String studyId = submit(EventWire.unique("live"), datasetId, List.of("soft"), 1);
         String run = runId(studyId, "soft", 0);
         Correlation c = Correlation.ofRun(studyId, run, datasetId);
@@ -617,7 +599,7 @@ class WebPagesIT {
     @Test
     void theSubmitPagePreviewsTheRunsNamesTheBadFieldAndStartsTheStudy() {
         String datasetId = EventWire.unique("ds-submit");
-        datasetReady(datasetId);
+        wire.datasetReady(datasetId, 3);
         await().atMost(WAIT)
                 .until(() -> given().contentType(ContentType.JSON)
                                 .body(Map.of(
