@@ -250,6 +250,21 @@ public final class ObjectStore implements AutoCloseable {
     }
 
     /**
+     * Removes a half-written upload: every object under {@code prefix} unless {@code completeMarker} (the object an
+     * upload writes last) exists. Best effort, for clean-up after a failure: a store that cannot be reached is logged
+     * (naming {@code what}) and left as it is.
+     */
+    public void removeIncomplete(String prefix, String completeMarker, String what) {
+        try {
+            if (!exists(completeMarker)) {
+                deletePrefix(prefix);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("{}: could not remove the partial upload under {}: {}", what, prefix, e.getMessage());
+        }
+    }
+
+    /**
      * A URL that lets anyone holding it GET the object for {@code validity} (at most 7 days), without credentials:
      * for browsers and tools outside the services. No request is made; the key need not exist yet.
      */

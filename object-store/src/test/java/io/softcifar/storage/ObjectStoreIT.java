@@ -193,6 +193,20 @@ class ObjectStoreIT {
     }
 
     @Test
+    void anUploadWithoutItsCompletionMarkerIsRemovedAndACompleteOneIsKept() {
+        store.putBytes("it/partial/a", new byte[1], null);
+        store.putBytes("it/partial/b/c", new byte[1], null);
+        store.putBytes("it/complete/a", new byte[1], null);
+        store.putBytes("it/complete/done.json", new byte[1], null);
+
+        store.removeIncomplete("it/partial/", "it/partial/done.json", "test");
+        store.removeIncomplete("it/complete/", "it/complete/done.json", "test");
+
+        assertThat(store.list("it/partial/")).isEmpty();
+        assertThat(store.list("it/complete/")).hasSize(2);
+    }
+
+    @Test
     void aMissingKeyIsEmptyOrNoSuchObjectNamingTheKey(@TempDir Path dir) {
         assertThat(store.stat("it/missing.bin")).isEmpty();
 

@@ -4,15 +4,6 @@ import picocli.CommandLine.Command;
 
 @Command(
         name = "bench",
-        mixinStandardHelpOptions = true,
         description = "Benchmarks (images/s) on the current device.",
         subcommands = {BenchTrainCommand.class, BenchEvaluateCommand.class})
-final class BenchCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
-    }
-}
+final class BenchCommand extends ParentCommand {}

@@ -8,11 +8,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
         name = "evaluate",
-        mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
             "Evaluation speed of ResNet-20 (random weights, synthetic images) on the current device:"
@@ -21,8 +21,8 @@ import picocli.CommandLine.Option;
         })
 final class BenchEvaluateCommand implements Callable<Integer> {
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or auto (default ${DEFAULT-VALUE})")
-    String device;
+    @Mixin
+    DeviceOption device;
 
     @Option(
             names = "--test",
@@ -57,7 +57,7 @@ final class BenchEvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         EvaluationBenchmark.Result r = EvaluationBenchmark.run(
-                new EvaluationBenchmark.Settings(device, test, ood, images, fgsmImages, batch, mcSamples));
+                new EvaluationBenchmark.Settings(device.device, test, ood, images, fgsmImages, batch, mcSamples));
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("date", LocalDate.now().toString());

@@ -20,7 +20,6 @@ import picocli.CommandLine.Option;
 
 @Command(
         name = "train",
-        mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
             "ResNet-20 training images/s of the project's own training step (fp32, warm-up excluded) on the"

@@ -3,13 +3,12 @@ package io.softcifar.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.softcifar.cli.stack.ApiToken;
 import io.softcifar.cli.stack.StackClient;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -17,18 +16,9 @@ import picocli.CommandLine.Spec;
 /** {@code softcifar dataset import}: a thin client of the running dataset-service. */
 @Command(
         name = "dataset",
-        mixinStandardHelpOptions = true,
         description = "Datasets of the running stack.",
         subcommands = {DatasetCommand.Import.class})
-public final class DatasetCommand implements Runnable {
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
+public final class DatasetCommand extends ParentCommand {
 
     /** POSTs a dataset spec and waits while it imports; the dataset (with its manifest) when READY. */
     public static JsonNode importDataset(StackClient client, JsonNode spec) {
@@ -54,7 +44,6 @@ public final class DatasetCommand implements Runnable {
 
     @Command(
             name = "import",
-            mixinStandardHelpOptions = true,
             description = "Import a folder laid out like ../shared/data/cifar10h (test_batch.bin, cifar10h-probs.npy) "
                     + "through the dataset-service and print its manifest summary.")
     static final class Import implements Runnable {
@@ -83,21 +72,15 @@ public final class DatasetCommand implements Runnable {
                 description = "dataset-service (default: ${DEFAULT-VALUE})")
         String url;
 
-        @Option(
-                names = "--token-file",
-                paramLabel = "FILE",
-                description = "the API token to send (default: $" + ApiToken.ENV_FILE + ", else ~/.softcifar/"
-                        + ApiToken.FILE_NAME + " written by up)")
-        Path tokenFile;
+        @Mixin
+        TokenFileOption token;
 
         @Option(names = "--json", description = "print the whole dataset (with its manifest) as JSON")
         boolean json;
 
         @Override
         public void run() {
-            if (!Files.isDirectory(data)) {
-                throw new IllegalArgumentException("--data: " + data + " is not a folder");
-            }
+            Folders.require("--data", data);
             ObjectNode body = JSON.createObjectNode();
             body.putObject("sources")
                     .put("dir", data.toAbsolutePath().normalize().toString());
@@ -134,7 +117,7 @@ public final class DatasetCommand implements Runnable {
         }
 
         private JsonNode importAndWait(ObjectNode body) {
-            return importDataset(new StackClient(url, "dataset-service", tokenFile), body);
+            return importDataset(token.client(url, "dataset-service"), body);
         }
     }
 }

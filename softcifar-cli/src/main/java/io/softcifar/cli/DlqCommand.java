@@ -27,10 +27,8 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code softcifar dlq}: what the services dead-lettered and why, and {@code dlq replay ID} to send one record back to
@@ -39,27 +37,17 @@ import picocli.CommandLine.Spec;
  */
 @Command(
         name = "dlq",
-        mixinStandardHelpOptions = true,
         description = {
             "List the dead-letter topics' records: id, source topic/partition/offset, kind (poison or "
                     + "retries-exhausted), tries and the reason.",
             "dlq replay ID sends one back to its topic."
         },
         subcommands = DlqCommand.Replay.class)
-public final class DlqCommand implements Runnable {
+public final class DlqCommand extends KafkaCommand {
 
     static final String SUFFIX = ".dlq";
     private static final Pattern ID = Pattern.compile("(.+" + Pattern.quote(SUFFIX) + ")/(\\d+)@(\\d+)");
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
-
-    @Spec
-    CommandSpec spec;
-
-    @Option(
-            names = "--kafka",
-            defaultValue = "127.0.0.1:9092",
-            description = "bootstrap servers (default: ${DEFAULT-VALUE})")
-    String kafka;
 
     @Option(
             names = "--topic",
@@ -94,18 +82,8 @@ public final class DlqCommand implements Runnable {
     /** {@code softcifar dlq replay ID}. */
     @Command(
             name = "replay",
-            mixinStandardHelpOptions = true,
             description = "Send the dead letter ID (as listed by 'softcifar dlq') back to the topic it came from.")
-    static final class Replay implements Runnable {
-
-        @Spec
-        CommandSpec spec;
-
-        @Option(
-                names = "--kafka",
-                defaultValue = "127.0.0.1:9092",
-                description = "bootstrap servers (default: ${DEFAULT-VALUE})")
-        String kafka;
+    static final class Replay extends KafkaCommand {
 
         @Parameters(paramLabel = "ID", description = "TOPIC.dlq/PARTITION@OFFSET")
         String id;

@@ -18,11 +18,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
         name = "evaluate",
-        mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
             "Evaluate a checkpoint on its run's test split (the seeded 80/5/15 split of --data, hard labels ="
@@ -78,8 +78,8 @@ final class EvaluateCommand implements Callable<Integer> {
                     + " 0 = mean-field only (default)")
     int sngpMc;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or auto (default ${DEFAULT-VALUE})")
-    String device;
+    @Mixin
+    DeviceOption device;
 
     @Option(
             names = "--batch-size",
@@ -104,7 +104,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        EvaluationOptions options = new EvaluationOptions(fgsm, mcSamples, sngpMc, device, batchSize);
+        EvaluationOptions options = new EvaluationOptions(fgsm, mcSamples, sngpMc, device.device, batchSize);
         if (dumpInputs && dump == null) {
             throw new IllegalArgumentException("dump-inputs: needs --dump DIR (the inputs are written into the dump)");
         }

@@ -2,6 +2,7 @@ package io.softcifar.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.softcifar.cli.stack.StackClient;
+import io.softcifar.contracts.util.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,18 +18,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code fetch}: downloads a run's best checkpoint or evaluation files through the results-service, streaming each
@@ -37,13 +34,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(
         name = "fetch",
-        mixinStandardHelpOptions = true,
         description = "Download a run's best checkpoint "
                 + "(default) or its evaluation files through the results-service, checking each file's SHA-256.")
-final class FetchCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
-
+final class FetchCommand extends ResultsServiceCommand {
     @Parameters(paramLabel = "RUN", description = "a run id")
     String run;
 
@@ -65,9 +58,6 @@ final class FetchCommand implements Runnable {
             description = "where the files go " + "(default: the current folder)")
     Path output;
 
-    @Mixin
-    ResultsCommands.ResultsUrl results;
-
     @Override
     public void run() {
         StackClient client = results.client();
@@ -86,7 +76,7 @@ final class FetchCommand implements Runnable {
             throw new IllegalArgumentException(run + ": no " + (what.dump ? "evaluation files" : "best checkpoint")
                     + " yet (./softcifar status shows where the run is)");
         }
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         for (JsonNode a : chosen) {
             String name = a.path("name").asText();
             Path target = output.resolve(run + "-" + name.replace('/', '-'));
@@ -122,7 +112,7 @@ final class FetchCommand implements Runnable {
                 }
                 throw new IllegalArgumentException("results-service: HTTP " + response.statusCode() + ": " + text);
             }
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            MessageDigest digest = Sha256.newDigest();
             try (InputStream in = response.body();
                     OutputStream file = Files.newOutputStream(partial)) {
                 byte[] buffer = new byte[1 << 16];
@@ -142,8 +132,6 @@ final class FetchCommand implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JVM", e);
         } finally {
             try {
                 Files.deleteIfExists(partial);

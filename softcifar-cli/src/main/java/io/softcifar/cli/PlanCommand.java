@@ -28,7 +28,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(
         name = "plan",
-        mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
             "Show the runs of a study without submitting it and without a running stack: "

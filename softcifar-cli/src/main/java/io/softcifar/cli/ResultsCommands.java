@@ -1,7 +1,6 @@
 package io.softcifar.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.softcifar.cli.stack.ApiToken;
 import io.softcifar.cli.stack.StackClient;
 import java.awt.Desktop;
 import java.io.IOException;
@@ -10,17 +9,13 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * What the web pages do, from the terminal: {@code runs cancel|retry}, {@code compare}, {@code open} ({@code fetch}
@@ -31,55 +26,20 @@ public final class ResultsCommands {
 
     private ResultsCommands() {}
 
-    /** {@code --url}: where the results-service answers; shared by every command here. */
-    static final class ResultsUrl {
-        @Option(
-                names = "--url",
-                defaultValue = StudyCommands.RESULTS_URL,
-                description = "results-service (default: ${DEFAULT-VALUE})")
-        String url;
-
-        @Option(
-                names = "--token-file",
-                paramLabel = "FILE",
-                description = "the API token to send (default: $" + ApiToken.ENV_FILE + ", else ~/.softcifar/"
-                        + ApiToken.FILE_NAME + " written by up)")
-        Path tokenFile;
-
-        StackClient client() {
-            return new StackClient(url, "results-service", tokenFile);
-        }
-    }
-
     static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     @Command(
             name = "runs",
-            mixinStandardHelpOptions = true,
             description = "Act on single runs.",
             subcommands = {Cancel.class, Retry.class})
-    static final class Runs implements Runnable {
-        @Spec
-        CommandSpec spec;
-
-        @Override
-        public void run() {
-            spec.commandLine().usage(spec.commandLine().getOut());
-        }
-    }
+    static final class Runs extends ParentCommand {}
 
     /** A command that posts one action per run id and prints one line per run. */
-    abstract static class RunAction implements Runnable {
-        @Spec
-        CommandSpec spec;
-
+    abstract static class RunAction extends ResultsServiceCommand {
         @Parameters(paramLabel = "RUN", arity = "1..*", description = "run ids")
         List<String> runs;
-
-        @Mixin
-        ResultsUrl results;
 
         /** Posts the action for {@code run} and returns the line to print. */
         abstract String act(StackClient client, String run);
@@ -88,16 +48,13 @@ public final class ResultsCommands {
         public void run() {
             StackClient client = results.client();
             for (String run : runs) {
-                spec.commandLine().getOut().println(act(client, run));
+                out().println(act(client, run));
             }
-            spec.commandLine().getOut().flush();
+            out().flush();
         }
     }
 
-    @Command(
-            name = "cancel",
-            mixinStandardHelpOptions = true,
-            description = "Ask runs to stop (their checkpoints " + "stay; retry resumes from them).")
+    @Command(name = "cancel", description = "Ask runs to stop (their checkpoints " + "stay; retry resumes from them).")
     static final class Cancel extends RunAction {
         @Override
         String act(StackClient client, String run) {
@@ -108,7 +65,6 @@ public final class ResultsCommands {
 
     @Command(
             name = "retry",
-            mixinStandardHelpOptions = true,
             description = "Request failed or cancelled runs again "
                     + "(they resume from their last checkpoint), or evaluate again a run whose evaluation failed.")
     static final class Retry extends RunAction {
@@ -122,13 +78,9 @@ public final class ResultsCommands {
 
     @Command(
             name = "compare",
-            mixinStandardHelpOptions = true,
             description = "A study's comparison table: mean ± "
                     + "standard error over seeds per configuration, best per metric in bold.")
-    static final class Compare implements Runnable {
-        @Spec
-        CommandSpec spec;
-
+    static final class Compare extends ResultsServiceCommand {
         @Parameters(paramLabel = "STUDY", description = "a study id")
         String study;
 
@@ -141,9 +93,6 @@ public final class ResultsCommands {
                 description = "only these metrics (repeatable), e.g. "
                         + "test/accuracy, test/ece, ood/svhn_auroc, fgsm/0.005_decrease; md and csv only")
         List<String> metrics = new ArrayList<>();
-
-        @Mixin
-        ResultsUrl results;
 
         @Override
         public void run() {
@@ -159,7 +108,7 @@ public final class ResultsCommands {
                         "--metric: only with --format md or csv (the LaTeX table has the " + "paper's columns)");
             }
             StackClient client = results.client();
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = out();
             if (metrics.isEmpty()) {
                 out.println(client.getText("/api/studies/" + enc(study) + "/comparison?format=" + server)
                         .strip());
@@ -261,22 +210,15 @@ public final class ResultsCommands {
 
     @Command(
             name = "open",
-            mixinStandardHelpOptions = true,
             description = "Print a study's page URL and open it "
                     + "in the browser where a desktop exists. The URL signs the browser in once (a one-time code, valid two "
                     + "minutes); run open again for a new one.")
-    static final class Open implements Runnable {
-        @Spec
-        CommandSpec spec;
-
+    static final class Open extends ResultsServiceCommand {
         @Parameters(paramLabel = "STUDY", description = "a study id")
         String study;
 
         @Option(names = "--no-browser", description = "only print the URL")
         boolean noBrowser;
-
-        @Mixin
-        ResultsUrl results;
 
         @Override
         public void run() {
@@ -288,7 +230,7 @@ public final class ResultsCommands {
                     .path("path")
                     .asText();
             String page = client.baseUrl() + link + "&next=" + enc("/study.html?id=" + enc(study));
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = out();
             out.println(page);
             out.flush();
             if (!noBrowser && hasDesktop()) {

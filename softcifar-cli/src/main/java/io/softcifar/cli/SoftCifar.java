@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 /** {@code ./softcifar}: the command line of soft-cifar. */
 @Command(
         name = "softcifar",
+        scope = CommandLine.ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
         version = "soft-cifar 0.1.0",
         description =
@@ -30,15 +31,7 @@ import picocli.CommandLine.Command;
             io.softcifar.cli.stack.ApiKeyCommand.class,
             CommandLine.HelpCommand.class
         })
-public final class SoftCifar implements Runnable {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
+public final class SoftCifar extends ParentCommand {
 
     public static void main(String[] args) {
         System.exit(execute(args));

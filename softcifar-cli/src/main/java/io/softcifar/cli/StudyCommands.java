@@ -1,7 +1,6 @@
 package io.softcifar.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.softcifar.cli.stack.ApiToken;
 import io.softcifar.cli.stack.StackClient;
 import io.softcifar.contracts.spec.FieldError;
 import io.softcifar.contracts.spec.Limits;
@@ -13,42 +12,20 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code softcifar submit} and {@code softcifar status}: thin clients of the results-service. */
 public final class StudyCommands {
-
-    static final String RESULTS_URL = "${env:SOFTCIFAR_RESULTS_URL:-http://localhost:8080}";
 
     private StudyCommands() {}
 
     @Command(
             name = "submit",
-            mixinStandardHelpOptions = true,
             description = "Submit a study (JSON, as POST /api/studies takes it; see results-service/README.md).")
-    static final class Submit implements Runnable {
-
-        @Spec
-        CommandSpec spec;
+    static final class Submit extends ResultsServiceCommand {
 
         @Parameters(paramLabel = "STUDY.json", description = "the study definition")
         Path file;
-
-        @Option(
-                names = "--url",
-                defaultValue = RESULTS_URL,
-                description = "results-service (default: ${DEFAULT-VALUE})")
-        String url;
-
-        @Option(
-                names = "--token-file",
-                paramLabel = "FILE",
-                description = "the API token to send (default: $" + ApiToken.ENV_FILE + ", else ~/.softcifar/"
-                        + ApiToken.FILE_NAME + " written by up)")
-        Path tokenFile;
 
         @Override
         public void run() {
@@ -65,8 +42,8 @@ public final class StudyCommands {
             } catch (IOException e) {
                 throw new IllegalArgumentException(file + ": cannot read: " + e.getMessage());
             }
-            StackClient.Answer answer = new StackClient(url, "results-service", tokenFile).post("/api/studies", body);
-            PrintWriter out = spec.commandLine().getOut();
+            StackClient.Answer answer = results.client().post("/api/studies", body);
+            PrintWriter out = out();
             JsonNode study = answer.body();
             out.printf(
                     "study %s: %d run(s)%s%n",
@@ -85,34 +62,17 @@ public final class StudyCommands {
 
     @Command(
             name = "status",
-            mixinStandardHelpOptions = true,
             description = "Without STUDY: every study with its runs by status. With STUDY: each run (status, epoch, "
                     + "ETA) and the comparison of what has finished.")
-    static final class Status implements Runnable {
-
-        @Spec
-        CommandSpec spec;
+    static final class Status extends ResultsServiceCommand {
 
         @Parameters(paramLabel = "STUDY", arity = "0..1", description = "a study id")
         String study;
 
-        @Option(
-                names = "--url",
-                defaultValue = RESULTS_URL,
-                description = "results-service (default: ${DEFAULT-VALUE})")
-        String url;
-
-        @Option(
-                names = "--token-file",
-                paramLabel = "FILE",
-                description = "the API token to send (default: $" + ApiToken.ENV_FILE + ", else ~/.softcifar/"
-                        + ApiToken.FILE_NAME + " written by up)")
-        Path tokenFile;
-
         @Override
         public void run() {
-            StackClient client = new StackClient(url, "results-service", tokenFile);
-            PrintWriter out = spec.commandLine().getOut();
+            StackClient client = results.client();
+            PrintWriter out = out();
             if (study == null) {
                 JsonNode studies = client.get("/api/studies");
                 if (studies.isEmpty()) {

@@ -20,11 +20,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
         name = "train",
-        mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
             "Train one model on a CIFAR-10H folder (test_batch.bin + cifar10h-probs.npy) with the seeded"
@@ -99,8 +99,8 @@ final class TrainCommand implements Callable<Integer> {
             description = "split, initialization and augmentation seed (default ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or auto (default ${DEFAULT-VALUE})")
-    String device;
+    @Mixin
+    DeviceOption device;
 
     @Option(names = "--out", paramLabel = "DIR", description = "checkpoint folder (default runs/METHOD-LABELS-seedS)")
     Path out;
@@ -144,7 +144,8 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         TrainConfig config = config();
-        io.softcifar.ml.train.DeviceSelection.resolve(device); // fail before any work when the device is unusable
+        io.softcifar.ml.train.DeviceSelection.resolve(
+                device.device); // fail before any work when the device is unusable
         Path outDir = out != null
                 ? out
                 : Path.of(
@@ -161,7 +162,7 @@ final class TrainCommand implements Callable<Integer> {
                 prepared.trainSize(),
                 prepared.valImages().count(),
                 config.epochs(),
-                device,
+                device.device,
                 outDir));
         TrainingListener listener = new TrainingListener() {
             @Override
@@ -187,7 +188,7 @@ final class TrainCommand implements Callable<Integer> {
                         s.best() ? "  *best" : ""));
             }
         };
-        Trainer.Options options = new Trainer.Options(outDir, device, checkpointEvery, !fresh, 0, null);
+        Trainer.Options options = new Trainer.Options(outDir, device.device, checkpointEvery, !fresh, 0, null);
         TrainResult result = Trainer.train(config, prepared, options, listener);
         if (json) {
             Map<String, Object> summary = new LinkedHashMap<>();

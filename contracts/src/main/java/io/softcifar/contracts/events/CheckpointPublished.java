@@ -25,7 +25,7 @@ public record CheckpointPublished(
         String sha256,
         long bytes,
         @Nullable Long fencingToken)
-        implements Event, Fenced {
+        implements Event, RunEvent, Fenced {
     public static final String TYPE = "checkpoint.published";
 
     public static final String KIND_EPOCH = "epoch";

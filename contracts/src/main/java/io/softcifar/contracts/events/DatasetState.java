@@ -1,6 +1,7 @@
 package io.softcifar.contracts.events;
 
 import io.softcifar.contracts.Nullable;
+import java.util.Map;
 
 /**
  * The dataset service is building a dataset (published while {@link DatasetStatus#IMPORTING}, so a duplicate request
@@ -19,17 +20,12 @@ public record DatasetState(
         @Nullable String reason) implements Event {
     public static final String TYPE = "dataset.state";
 
+    /** The events on the dataset-state topic that stand for a status by their type alone. */
+    private static final Map<Class<? extends Event>, DatasetStatus> BY_TYPE =
+            Map.of(DatasetReady.class, DatasetStatus.READY, DatasetFailed.class, DatasetStatus.FAILED);
+
     /** The status an event on the dataset-state topic stands for; null for events that carry none. */
     public static @Nullable DatasetStatus statusOf(Event event) {
-        if (event instanceof DatasetState state) {
-            return state.status();
-        }
-        if (event instanceof DatasetReady) {
-            return DatasetStatus.READY;
-        }
-        if (event instanceof DatasetFailed) {
-            return DatasetStatus.FAILED;
-        }
-        return null;
+        return event instanceof DatasetState state ? state.status() : BY_TYPE.get(event.getClass());
     }
 }

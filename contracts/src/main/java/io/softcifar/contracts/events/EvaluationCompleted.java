@@ -25,7 +25,7 @@ public record EvaluationCompleted(
         String dumpKey,
         List<ReliabilityBin> reliability,
         @Nullable Provenance provenance)
-        implements Event {
+        implements Event, RunEvent {
     public static final String TYPE = "evaluation.completed";
 
     /** "split/metric": lower-case words, digits, '_' and '.' on both sides of one '/'. */

@@ -6,6 +6,6 @@ package io.softcifar.contracts.events;
  * @param runId  the run
  * @param reason one line a user can act on
  */
-public record EvaluationFailed(String runId, String reason) implements Event {
+public record EvaluationFailed(String runId, String reason) implements Event, RunEvent {
     public static final String TYPE = "evaluation.failed";
 }

@@ -26,7 +26,7 @@ import java.util.TreeMap;
  * <p>Configuration: java.time as ISO-8601 strings, unknown properties ignored (older consumers read newer producers),
  * null fields left out, map entries sorted by key (stable output), trailing garbage rejected.
  *
- * <p>Decoding reports every problem as an {@link EventDecodingException} with a one-line message, never as a Jackson
+ * <p>Decoding reports every problem as a {@link JsonDecodingException} with a one-line message, never as a Jackson
  * stack trace: what was wrong, with the offending field or value.
  */
 public final class EventCodec {
@@ -72,18 +72,12 @@ public final class EventCodec {
     /**
      * Reads an envelope and its payload, choosing the payload class by {@code type}. Unknown fields are ignored.
      *
-     * @throws EventDecodingException if the text is not JSON, not an envelope, of an unknown type, of a newer schema
+     * @throws JsonDecodingException if the text is not JSON, not an envelope, of an unknown type, of a newer schema
      *     version than its type's ({@link EventTypes#schemaVersionOf}), or its payload lacks a required field or has
      *     a bad value
      */
     public static EventEnvelope decode(String json) {
-        try {
-            return decodeEnvelope(json);
-        } catch (EventDecodingException e) {
-            throw e;
-        } catch (JsonDecodingException e) {
-            throw new EventDecodingException(e.getMessage(), e.getCause());
-        }
+        return decodeEnvelope(json);
     }
 
     /** Any contract value (spec, manifest, ...) as compact JSON. */
@@ -126,17 +120,17 @@ public final class EventCodec {
         String type = requiredText(root, "type");
         JsonNode versionNode = requiredField(root, "schemaVersion");
         if (!versionNode.canConvertToExactIntegral() || !versionNode.canConvertToInt()) {
-            throw new EventDecodingException("envelope: schemaVersion must be an integer, got " + brief(versionNode));
+            throw new JsonDecodingException("envelope: schemaVersion must be an integer, got " + brief(versionNode));
         }
         int schemaVersion = versionNode.intValue();
         if (schemaVersion < 1) {
-            throw new EventDecodingException("envelope: schemaVersion must be >= 1, got " + schemaVersion);
+            throw new JsonDecodingException("envelope: schemaVersion must be >= 1, got " + schemaVersion);
         }
         Class<? extends Event> payloadClass = EventTypes.classOf(type)
-                .orElseThrow(() -> new EventDecodingException("event type '" + type + "' is unknown"));
+                .orElseThrow(() -> new JsonDecodingException("event type '" + type + "' is unknown"));
         int supported = EventTypes.schemaVersionOf(type);
         if (schemaVersion > supported) {
-            throw new EventDecodingException("event " + eventId + " (" + type + "): schemaVersion " + schemaVersion
+            throw new JsonDecodingException("event " + eventId + " (" + type + "): schemaVersion " + schemaVersion
                     + " is newer than the supported " + supported + "; update this service");
         }
         Instant time = convert(requiredField(root, "time"), Instant.class, "envelope: field time");
@@ -146,7 +140,7 @@ public final class EventCodec {
                 : convert(correlationNode, Correlation.class, "envelope: field correlation");
         JsonNode payloadNode = requiredField(root, "payload");
         if (!payloadNode.isObject()) {
-            throw new EventDecodingException(type + " payload: expected a JSON object, got " + brief(payloadNode));
+            throw new JsonDecodingException(type + " payload: expected a JSON object, got " + brief(payloadNode));
         }
         Event payload = convertRecord(payloadNode, payloadClass, type + " payload");
         return new EventEnvelope(eventId, type, schemaVersion, time, correlation, payload);

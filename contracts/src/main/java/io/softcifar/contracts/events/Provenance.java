@@ -2,10 +2,7 @@ package io.softcifar.contracts.events;
 
 import io.softcifar.contracts.Nullable;
 import io.softcifar.contracts.spec.RunSpec;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import io.softcifar.contracts.util.Sha256;
 
 /**
  * What produced a result: the code, the libraries, the machine, the settings and the data. The trainer attaches one
@@ -55,39 +52,20 @@ public record Provenance(
      * ({@link EventCodec#toCanonicalJson}: object keys sorted, no whitespace, null fields left out).
      */
     public static String sha256Of(RunSpec configuration) {
-        return sha256Hex(EventCodec.toCanonicalJson(configuration).getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** SHA-256 of bytes, lower-case hex. */
-    public static String sha256Hex(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+        return Sha256.hex(EventCodec.toCanonicalJson(configuration));
     }
 
     /** This provenance with the run's resolved configuration and its hash. */
     public Provenance withConfiguration(RunSpec resolved) {
-        return new Provenance(
-                projectVersion,
-                gitCommit,
-                gitDirty,
-                djlVersion,
-                pytorchVersion,
-                device,
-                deviceName,
-                cudaVersion,
-                threads,
-                javaVersion,
-                os,
-                resolved,
-                sha256Of(resolved),
-                datasetManifestSha256);
+        return with(resolved, sha256Of(resolved), datasetManifestSha256);
     }
 
     /** This provenance with the SHA-256 of the dataset manifest bytes that were read. */
     public Provenance withDatasetManifest(byte[] manifestBytes) {
+        return with(configuration, configurationSha256, Sha256.hex(manifestBytes));
+    }
+
+    private Provenance with(RunSpec configuration, String configurationSha256, String datasetManifestSha256) {
         return new Provenance(
                 projectVersion,
                 gitCommit,
@@ -102,7 +80,7 @@ public record Provenance(
                 os,
                 configuration,
                 configurationSha256,
-                sha256Hex(manifestBytes));
+                datasetManifestSha256);
     }
 
     /**

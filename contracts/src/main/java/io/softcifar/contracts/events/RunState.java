@@ -2,6 +2,7 @@ package io.softcifar.contracts.events;
 
 import io.softcifar.contracts.Nullable;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * Where a live run stands, on the compacted training-state topic (key: run id). The trainer publishes it for
@@ -23,24 +24,18 @@ public record RunState(
         Instant updatedAt,
         @Nullable String reason,
         @Nullable Long fencingToken)
-        implements Event, Fenced {
+        implements Event, RunEvent, Fenced {
     public static final String TYPE = "training.state";
+
+    /** The events on the training-state topic that stand for a status by their type alone. */
+    private static final Map<Class<? extends Event>, RunStatus> BY_TYPE = Map.of(
+            TrainingFinished.class, RunStatus.FINISHED,
+            TrainingFailed.class, RunStatus.FAILED,
+            TrainingCancelled.class, RunStatus.CANCELLED);
 
     /** The status an event on the training-state topic stands for; null for events that carry none. */
     public static @Nullable RunStatus statusOf(Event event) {
-        if (event instanceof RunState state) {
-            return state.status();
-        }
-        if (event instanceof TrainingFinished) {
-            return RunStatus.FINISHED;
-        }
-        if (event instanceof TrainingFailed) {
-            return RunStatus.FAILED;
-        }
-        if (event instanceof TrainingCancelled) {
-            return RunStatus.CANCELLED;
-        }
-        return null;
+        return event instanceof RunState state ? state.status() : BY_TYPE.get(event.getClass());
     }
 
     public RunState(String runId, RunStatus status, int epoch, Instant updatedAt, @Nullable String reason) {

@@ -10,6 +10,6 @@ import io.softcifar.contracts.Nullable;
  * @param reason why, for the record
  */
 public record TrainingCancelRequested(
-        String runId, @Nullable String reason) implements Event {
+        String runId, @Nullable String reason) implements Event, RunEvent {
     public static final String TYPE = "training.cancel_requested";
 }

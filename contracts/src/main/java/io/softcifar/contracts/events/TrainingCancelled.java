@@ -14,7 +14,7 @@ public record TrainingCancelled(
         String runId,
         int atEpoch,
         @Nullable String reason,
-        @Nullable Long fencingToken) implements Event, Fenced {
+        @Nullable Long fencingToken) implements Event, RunEvent, Fenced {
     public static final String TYPE = "training.cancelled";
 
     public TrainingCancelled(String runId, int atEpoch, @Nullable String reason) {

@@ -16,7 +16,7 @@ public record TrainingFailed(
         String runId,
         String reason,
         @Nullable List<FieldError> errors,
-        @Nullable Long fencingToken) implements Event, Fenced {
+        @Nullable Long fencingToken) implements Event, RunEvent, Fenced {
     public static final String TYPE = "training.failed";
 
     public TrainingFailed {

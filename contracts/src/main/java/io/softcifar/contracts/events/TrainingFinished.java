@@ -27,7 +27,7 @@ public record TrainingFinished(
         String bestCheckpointKey,
         @Nullable Long fencingToken,
         @Nullable Provenance provenance)
-        implements Event, Fenced {
+        implements Event, RunEvent, Fenced {
     public static final String TYPE = "training.finished";
 
     public TrainingFinished(

@@ -31,7 +31,7 @@ public record TrainingProgress(
         double imagesPerSecond,
         double etaSeconds,
         @Nullable Long fencingToken)
-        implements Event, Fenced {
+        implements Event, RunEvent, Fenced {
     public static final String TYPE = "training.progress";
     /** Version 2 added {@code trainAccuracy}. */
     public static final int SCHEMA_VERSION = 2;

@@ -10,6 +10,6 @@ import io.softcifar.contracts.spec.RunSpec;
  * @param studyId the study it belongs to, if any
  * @param spec    the run (null fields = protocol defaults)
  */
-public record TrainingRequested(String runId, @Nullable String studyId, RunSpec spec) implements Event {
+public record TrainingRequested(String runId, @Nullable String studyId, RunSpec spec) implements Event, RunEvent {
     public static final String TYPE = "training.requested";
 }

@@ -2,6 +2,7 @@ package io.softcifar.contracts.spec;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.softcifar.contracts.events.EventCodec;
+import io.softcifar.contracts.util.Sha256;
 import java.util.List;
 
 /**

@@ -46,7 +46,7 @@ class SchemaVersionsTest {
         tree.put("schemaVersion", 2);
 
         assertThatThrownBy(() -> EventCodec.decode(tree.toString()))
-                .isInstanceOf(EventDecodingException.class)
+                .isInstanceOf(JsonDecodingException.class)
                 .hasMessageContaining("(training.state): schemaVersion 2 is newer than the supported 1");
     }
 

@@ -7,21 +7,21 @@ import io.softcifar.contracts.events.DatasetFailed;
 import io.softcifar.contracts.events.DatasetRequested;
 import io.softcifar.contracts.events.DatasetStatus;
 import io.softcifar.contracts.events.EventEnvelope;
+import io.softcifar.contracts.spec.FieldError;
 import io.softcifar.contracts.spec.InvalidSpecException;
 import io.softcifar.contracts.topics.Topics;
 import io.softcifar.dataset.config.DatasetSettings;
 import io.softcifar.dataset.service.DatasetService;
 import io.softcifar.dataset.service.DatasetView;
 import io.softcifar.ml.data.InvalidDataException;
-import io.softcifar.service.events.EventConsumer;
 import io.softcifar.service.events.EventPublisher;
+import io.softcifar.service.events.ListenerLifecycle;
 import io.softcifar.service.events.RejectedEventException;
-import io.softcifar.service.kafka.ConsumerRetrySettings;
-import io.softcifar.service.kafka.KafkaSettings;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
@@ -44,44 +44,29 @@ public class DatasetRequestListener {
     EventPublisher publisher;
 
     @Inject
-    KafkaSettings kafka;
-
-    @Inject
-    ConsumerRetrySettings retry;
-
-    @Inject
     DatasetSettings settings;
 
-    private EventConsumer consumer;
+    @Inject
+    ListenerLifecycle consumers;
 
     void start(@Observes @Priority(100) StartupEvent event) {
-        consumer = retry.applyTo(EventConsumer.builder())
-                .kafka(kafka)
-                .groupId(settings.consumerGroup())
-                .topics(List.of(Topics.DATASET_REQUESTS))
-                .handler(this::handle)
+        consumers.start(consumers
+                .consumer(settings.consumerGroup(), Topics.DATASET_REQUESTS, this::handle)
                 .onGiveUp(this::giveUp)
-                .deadLetters(publisher)
-                .slots(settings.concurrentImports())
-                .build()
-                .start();
+                .slots(settings.concurrentImports()));
     }
 
     void stop(@Observes ShutdownEvent event) {
-        if (consumer != null) {
-            consumer.close(java.time.Duration.ofSeconds(5));
-        }
+        consumers.stop(Duration.ofSeconds(5));
     }
 
     /** True while the consumer polls (readiness). */
     public boolean isConsuming() {
-        return consumer != null && consumer.isRunning();
+        return consumers.isConsuming();
     }
 
     void handle(EventEnvelope envelope, ConsumerRecord<String, String> record) throws Exception {
-        DatasetRequested request = envelope.payloadAs(DatasetRequested.class)
-                .orElseThrow(() -> new RejectedEventException(
-                        "expected " + DatasetRequested.TYPE + " on " + record.topic() + ", got " + envelope.type()));
+        DatasetRequested request = ListenerLifecycle.expect(envelope, record, DatasetRequested.class);
         DatasetService.Submission submission;
         try {
             submission = service.submit(request.spec(), request.requestId());
@@ -106,26 +91,23 @@ public class DatasetRequestListener {
      * dataset.failed with the reason instead of waiting for good; asking again (a study retry) imports again.
      */
     void giveUp(EventEnvelope envelope, ConsumerRecord<String, String> record, String reason) {
-        envelope.payloadAs(DatasetRequested.class).ifPresent(request -> {
-            Correlation correlation =
-                    envelope.correlation() != null ? envelope.correlation() : new Correlation(null, null, null);
-            publisher.publish(
-                    Topics.DATASET_STATE,
-                    request.requestId(),
-                    EventEnvelope.of(
-                            new DatasetFailed(null, request.requestId(), reason, null, List.of()), correlation));
-        });
+        envelope.payloadAs(DatasetRequested.class)
+                .ifPresent(request -> publishFailed(envelope, request, reason, null, List.of()));
     }
 
     private void reject(EventEnvelope envelope, DatasetRequested request, String reason, String field, Exception e) {
-        List<io.softcifar.contracts.spec.FieldError> errors =
-                e instanceof InvalidSpecException s ? s.errors() : List.of();
+        publishFailed(envelope, request, reason, field, e instanceof InvalidSpecException s ? s.errors() : List.of());
+        throw new RejectedEventException(reason, e);
+    }
+
+    /** dataset.failed keyed by the request id: the request was answered before it had a dataset id. */
+    private void publishFailed(
+            EventEnvelope envelope, DatasetRequested request, String reason, String field, List<FieldError> errors) {
         Correlation correlation =
                 envelope.correlation() != null ? envelope.correlation() : new Correlation(null, null, null);
         publisher.publish(
                 Topics.DATASET_STATE,
                 request.requestId(),
                 EventEnvelope.of(new DatasetFailed(null, request.requestId(), reason, field, errors), correlation));
-        throw new RejectedEventException(reason, e);
     }
 }

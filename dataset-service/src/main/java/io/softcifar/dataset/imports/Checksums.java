@@ -1,5 +1,6 @@
 package io.softcifar.dataset.imports;
 
+import io.softcifar.contracts.util.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -10,7 +11,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
 
-/** MD5 and SHA-256 of a file, computed in one streaming pass; lower-case hex. */
+/**
+ * MD5 and SHA-256 of a file, computed in one streaming pass; lower-case hex. (The published checksums of the CIFAR
+ * archives are MD5, so this pass needs both; {@link Sha256} alone hashes everything else.)
+ */
 record Checksums(String md5, String sha256) {
 
     static Checksums of(Path file) {
@@ -52,10 +56,10 @@ record Checksums(String md5, String sha256) {
         Hasher() {
             try {
                 md5 = MessageDigest.getInstance("MD5");
-                sha256 = MessageDigest.getInstance("SHA-256");
             } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("every JDK has MD5 and SHA-256", e);
+                throw new IllegalStateException("every JDK has MD5", e);
             }
+            sha256 = Sha256.newDigest();
         }
 
         void update(byte[] b, int off, int len) {
@@ -66,17 +70,6 @@ record Checksums(String md5, String sha256) {
         Checksums result() {
             return new Checksums(
                     HexFormat.of().formatHex(md5.digest()), HexFormat.of().formatHex(sha256.digest()));
-        }
-    }
-
-    /** SHA-256 of a string's UTF-8 bytes, hex. */
-    static String sha256(String text) {
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256")
-                            .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.softcifar.dataset.imports;
 
+import io.softcifar.contracts.util.FileTrees;
 import io.softcifar.ml.data.Cifar100Binary;
 import io.softcifar.ml.data.Cifar10Binary;
 import io.softcifar.ml.data.InvalidDataException;
@@ -64,7 +65,7 @@ final class CifarArchives {
         try {
             Files.move(e.getValue(), target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException ex) {
-            deleteQuietly(e.getValue());
+            FileTrees.deleteQuietly(e.getValue());
             throw new UncheckedIOException(target + ": cannot write: " + ex.getMessage(), ex);
         }
         return e.getKey();
@@ -89,7 +90,7 @@ final class CifarArchives {
     static void inspect(
             String field, Path archive, List<String> members, String expectedArchive, ArchiveLimits limits) {
         Map<String, Path> none = extract(field, archive, null, members, expectedArchive, limits);
-        none.values().forEach(CifarArchives::deleteQuietly);
+        none.values().forEach(FileTrees::deleteQuietly);
     }
 
     private static LabeledImages read(
@@ -113,7 +114,7 @@ final class CifarArchives {
                 }
             }
         } finally {
-            extracted.values().forEach(CifarArchives::deleteQuietly);
+            extracted.values().forEach(FileTrees::deleteQuietly);
         }
         return parts.size() == 1 ? parts.get(0) : LabeledImages.concat(parts.toArray(LabeledImages[]::new));
     }
@@ -189,10 +190,10 @@ final class CifarArchives {
             // read to the end so a truncated or corrupt gzip stream is noticed even after the last member we need
             gz.transferTo(java.io.OutputStream.nullOutputStream());
         } catch (InvalidDataException e) {
-            found.values().forEach(CifarArchives::deleteQuietly);
+            found.values().forEach(FileTrees::deleteQuietly);
             throw e;
         } catch (IOException e) {
-            found.values().forEach(CifarArchives::deleteQuietly);
+            found.values().forEach(FileTrees::deleteQuietly);
             if (e instanceof java.nio.file.FileSystemException) {
                 throw new UncheckedIOException(e.getMessage(), e);
             }
@@ -203,7 +204,7 @@ final class CifarArchives {
         }
         List<String> missing = names.stream().filter(n -> !found.containsKey(n)).toList();
         if (!missing.isEmpty()) {
-            found.values().forEach(CifarArchives::deleteQuietly);
+            found.values().forEach(FileTrees::deleteQuietly);
             throw new InvalidDataException(field + ": " + archive + " has no " + String.join(", ", missing)
                     + " (expected the binary version, " + expectedArchive + ")");
         }
@@ -293,16 +294,5 @@ final class CifarArchives {
 
     private static String message(IOException e) {
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-    }
-
-    private static void deleteQuietly(Path p) {
-        if (p == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException e) {
-            LOG.warn("cannot delete {}: {}", p, e.getMessage());
-        }
     }
 }

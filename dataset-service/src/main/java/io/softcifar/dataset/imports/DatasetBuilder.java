@@ -10,6 +10,7 @@ import io.softcifar.contracts.spec.DatasetInput;
 import io.softcifar.contracts.spec.DatasetSpec;
 import io.softcifar.contracts.spec.SplitRatios;
 import io.softcifar.contracts.storage.ObjectKeys;
+import io.softcifar.contracts.util.FileTrees;
 import io.softcifar.ml.data.ChannelStats;
 import io.softcifar.ml.data.Cifar10Binary;
 import io.softcifar.ml.data.Cifar10hFolder;
@@ -34,7 +35,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +60,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Per split, {@code meanEntropy} is that of the stored soft labels (after the threshold; null for peterson's test
  * split, which has no human labels); the dataset {@code statistics} describe the human labels before the threshold.
- * {@link ShardOutput} writes the shards.
+ * {@link ShardOutput} writes the shards, {@link OutputFolder} guards the folder.
  */
 public final class DatasetBuilder {
 
@@ -103,7 +103,7 @@ public final class DatasetBuilder {
     public DatasetManifest build(DatasetSpec spec, ResolvedInputs inputs, String datasetId, Path outputDir) {
         spec.requireValid();
         ObjectKeys.requireId("datasetId", datasetId);
-        boolean created = prepare(outputDir);
+        OutputFolder folder = OutputFolder.prepare(outputDir);
         Path scratch = null;
         try {
             scratch = Files.createTempDirectory("softcifar-import-");
@@ -113,14 +113,14 @@ public final class DatasetBuilder {
             Files.writeString(file, manifest.toJson(), StandardCharsets.UTF_8);
             return manifest;
         } catch (IOException e) {
-            cleanUp(outputDir, created);
+            folder.restore();
             throw new UncheckedIOException(outputDir + ": " + e.getMessage(), e);
         } catch (RuntimeException | Error e) {
-            cleanUp(outputDir, created);
+            folder.restore();
             throw e;
         } finally {
             if (scratch != null) {
-                LocalFiles.deleteTree(scratch);
+                FileTrees.deleteQuietly(scratch);
             }
         }
     }
@@ -328,40 +328,5 @@ public final class DatasetBuilder {
 
     private static List<Double> boxed(double[] a) {
         return Arrays.stream(a).boxed().toList();
-    }
-
-    /** Creates {@code dir} if absent; returns whether it was created. */
-    private static boolean prepare(Path dir) {
-        try {
-            if (Files.exists(dir)) {
-                if (!Files.isDirectory(dir)) {
-                    throw new IllegalArgumentException("outputDir: " + dir + " is not a directory");
-                }
-                try (Stream<Path> s = Files.list(dir)) {
-                    if (s.findAny().isPresent()) {
-                        throw new IllegalArgumentException("outputDir: " + dir
-                                + " is not empty (a build must start from an empty or absent folder)");
-                    }
-                }
-                return false;
-            }
-            Files.createDirectories(dir);
-            return true;
-        } catch (IOException e) {
-            throw new UncheckedIOException(dir + ": cannot create: " + e.getMessage(), e);
-        }
-    }
-
-    /** Leaves {@code dir} as it was found: removed if we created it, else emptied. */
-    private static void cleanUp(Path dir, boolean created) {
-        if (created) {
-            LocalFiles.deleteTree(dir);
-            return;
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            s.forEach(LocalFiles::deleteTree);
-        } catch (IOException e) {
-            LOG.warn("cannot empty {}: {}", dir, e.getMessage());
-        }
     }
 }

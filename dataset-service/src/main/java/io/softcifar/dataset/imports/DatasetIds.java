@@ -2,6 +2,7 @@ package io.softcifar.dataset.imports;
 
 import io.softcifar.contracts.spec.DatasetInput;
 import io.softcifar.contracts.spec.DatasetSpec;
+import io.softcifar.contracts.util.Sha256;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -58,7 +59,7 @@ public final class DatasetIds {
         boolean haveTest = false;
         boolean peterson =
                 DatasetSpec.PROTOCOL_PETERSON.equals(spec.withDefaults().protocol());
-        for (SourceResolver.Planned p : resolver.plan(spec)) {
+        for (SourcePlanner.Planned p : resolver.plan(spec)) {
             if (p.input() == DatasetInput.CIFAR10H_COUNTS) {
                 continue;
             }
@@ -83,6 +84,6 @@ public final class DatasetIds {
         new TreeMap<>(inputShas)
                 .forEach(
                         (name, sha) -> text.append(name).append(' ').append(sha).append('\n'));
-        return PREFIX + Checksums.sha256(text.toString()).substring(0, HEX_DIGITS);
+        return PREFIX + Sha256.hex(text.toString()).substring(0, HEX_DIGITS);
     }
 }

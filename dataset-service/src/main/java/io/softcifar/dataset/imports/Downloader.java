@@ -1,5 +1,7 @@
 package io.softcifar.dataset.imports;
 
+import io.softcifar.contracts.util.FileTrees;
+import io.softcifar.contracts.util.Sha256;
 import io.softcifar.ml.data.InvalidDataException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -69,7 +71,7 @@ final class Downloader {
                 ? sha256.strip().toLowerCase(Locale.ROOT)
                 : Checksums.isSet(md5)
                         ? md5.strip().toLowerCase(Locale.ROOT)
-                        : "unverified-" + Checksums.sha256(url).substring(0, 16);
+                        : "unverified-" + Sha256.hex(url).substring(0, 16);
         return downloads.resolve(key + "-" + fileName(url));
     }
 
@@ -89,7 +91,7 @@ final class Downloader {
                 return new Fetched(target, have);
             }
             LOG.warn("{}: cached {} does not match its checksum; downloading it again", field, target);
-            deleteQuietly(target);
+            FileTrees.deleteQuietly(target);
         }
         Path partial = null;
         Checksums got;
@@ -99,28 +101,28 @@ final class Downloader {
             partial = Files.createTempFile(downloads, target.getFileName().toString(), ".partial");
             got = download(field, url, md5, sha256, partial);
         } catch (IOException e) {
-            deleteQuietly(partial);
+            FileTrees.deleteQuietly(partial);
             throw new InvalidDataException(
                     field + ": cannot download " + url + ": " + describe(e)
                             + " (check the network, or download the file yourself and give its path or folder)",
                     e);
         } catch (InterruptedException e) {
-            deleteQuietly(partial);
+            FileTrees.deleteQuietly(partial);
             Thread.currentThread().interrupt();
             throw new InvalidDataException(field + ": download of " + url + " was interrupted", e);
         } catch (RuntimeException e) {
-            deleteQuietly(partial);
+            FileTrees.deleteQuietly(partial);
             throw e;
         }
         String mismatch = got.mismatch(md5, sha256);
         if (mismatch != null) {
-            deleteQuietly(partial);
+            FileTrees.deleteQuietly(partial);
             throw new InvalidDataException(field + ": checksum mismatch for " + url + ": " + mismatch);
         }
         try {
             Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            deleteQuietly(partial);
+            FileTrees.deleteQuietly(partial);
             throw new UncheckedIOException(target + ": cannot write: " + e.getMessage(), e);
         }
         if (!verifiable) {
@@ -297,16 +299,5 @@ final class Downloader {
 
     private static String describe(IOException e) {
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-    }
-
-    private static void deleteQuietly(Path p) {
-        if (p == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException e) {
-            LOG.warn("cannot delete {}: {}", p, e.getMessage());
-        }
     }
 }

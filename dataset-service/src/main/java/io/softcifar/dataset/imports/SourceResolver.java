@@ -3,7 +3,8 @@ package io.softcifar.dataset.imports;
 import io.softcifar.contracts.spec.DatasetInput;
 import io.softcifar.contracts.spec.DatasetSpec;
 import io.softcifar.contracts.spec.SourceRef;
-import io.softcifar.contracts.spec.Sources;
+import io.softcifar.contracts.util.FileTrees;
+import io.softcifar.dataset.imports.SourcePlanner.Planned;
 import io.softcifar.ml.data.InvalidDataException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * ({@code <cacheDir>/downloads/}, see {@link Downloader}). Every file is hashed (SHA-256 and MD5) and checked against
  * the checksums its ref declares.
  *
- * <p>Which inputs: the CIFAR-10 test images ({@code test_batch.bin}; if there is none, they are taken from the CIFAR-10
+ * <p>Which inputs ({@link SourcePlanner} chooses them): the CIFAR-10 test images ({@code test_batch.bin}; if there is none, they are taken from the CIFAR-10
  * archive) and the CIFAR-10H probabilities always; the CIFAR-10 archive for protocol peterson (its 50,000 training
  * images); {@code test_32x32.mat} for OOD set svhn; the CIFAR-100 archive for OOD set cifar100. The CIFAR-10H counts
  * are optional: used (to cross-check the probabilities) when given explicitly or present in {@code sources.dir}, never
@@ -52,6 +53,7 @@ public final class SourceResolver {
     private final Downloader downloader;
     private final Path extracted;
     private final SourcePolicy policy;
+    private final SourcePlanner planner;
 
     /**
      * Downloads are cached under {@code cacheDir/downloads}, the CIFAR-10 test images taken out of an archive under
@@ -63,15 +65,13 @@ public final class SourceResolver {
         this.downloader = new Downloader(
                 cacheDir, policy.urls(), policy.maxDownloadBytes(), policy.downloadTimeout(), policy.maxRedirects());
         this.extracted = cacheDir.resolve("extracted");
+        this.planner = new SourcePlanner(policy);
     }
 
     /** The archive limits this resolver checks with (the builder reads archive members with the same). */
     public ArchiveLimits archiveLimits() {
         return policy.archives();
     }
-
-    /** A chosen source that is not fetched or hashed yet. */
-    record Planned(DatasetInput input, SourceRef ref, ResolvedInput.Origin origin) {}
 
     /**
      * Resolves, fetches and verifies every input the spec needs.
@@ -129,145 +129,7 @@ public final class SourceResolver {
      * against the URL rules (no hashing, no download, no DNS lookup).
      */
     List<Planned> plan(DatasetSpec spec) {
-        DatasetSpec s = spec.withDefaults();
-        Sources src = s.sources();
-        Path dir = folder(src);
-        List<Planned> out = new ArrayList<>();
-        List<String> missing = new ArrayList<>();
-        boolean peterson = DatasetSpec.PROTOCOL_PETERSON.equals(s.protocol());
-
-        Planned test = choose(DatasetInput.CIFAR10_TEST, src, dir);
-        Planned archive = choose(DatasetInput.CIFAR10_ARCHIVE, src, dir);
-        if (test != null) {
-            out.add(test);
-        }
-        if (peterson || test == null) {
-            if (archive != null) {
-                out.add(archive);
-            } else if (peterson) {
-                missing.add(missing(
-                        DatasetInput.CIFAR10_ARCHIVE,
-                        src,
-                        " (protocol peterson tests on its 50,000" + " training images)"));
-            } else {
-                missing.add(missingTestImages(src));
-            }
-        }
-        add(out, missing, DatasetInput.CIFAR10H_PROBS, src, dir);
-        Planned counts = chooseOptional(DatasetInput.CIFAR10H_COUNTS, src, dir);
-        if (counts != null) {
-            out.add(counts);
-        }
-        if (s.oodSets().contains(DatasetSpec.OOD_SVHN)) {
-            add(out, missing, DatasetInput.SVHN_TEST, src, dir);
-        }
-        if (s.oodSets().contains(DatasetSpec.OOD_CIFAR100)) {
-            add(out, missing, DatasetInput.CIFAR100_ARCHIVE, src, dir);
-        }
-        if (!missing.isEmpty()) {
-            throw new InvalidDataException(String.join("; ", missing));
-        }
-        return out;
-    }
-
-    /**
-     * The real path of {@code sources.dir}, or null if none is given; its class-name file must not lead out of the
-     * roots either (the builder reads it).
-     */
-    private Path folder(Sources src) {
-        if (src.dir() == null || src.dir().isBlank()) {
-            return null;
-        }
-        Path dir = policy.roots().requireFolder("sources.dir", src.dir());
-        policy.roots().fileInFolder("sources.dir", dir, io.softcifar.ml.data.Cifar10hFolder.CLASS_NAMES_FILE);
-        return dir;
-    }
-
-    private void add(List<Planned> out, List<String> missing, DatasetInput input, Sources src, Path dir) {
-        Planned p = choose(input, src, dir);
-        if (p != null) {
-            out.add(p);
-        } else {
-            missing.add(missing(input, src, ""));
-        }
-    }
-
-    /** Explicit ref, else dir/standard name if it exists, else the official URL if downloads are allowed; or null. */
-    private Planned choose(DatasetInput input, Sources src, Path dir) {
-        String field = "sources." + input.property();
-        SourceRef explicit = src.ref(input);
-        if (explicit != null) {
-            if (explicit.url() != null) {
-                policy.urls().check(field, explicit.url(), explicit.md5(), explicit.sha256());
-                return new Planned(input, explicit, ResolvedInput.Origin.URL);
-            }
-            Path real = policy.roots().requireFile(field + ".path", explicit.path());
-            return new Planned(
-                    input,
-                    new SourceRef(real.toString(), null, explicit.md5(), explicit.sha256()),
-                    ResolvedInput.Origin.PATH);
-        }
-        Planned inDir = inDir(input, dir);
-        if (inDir != null) {
-            return inDir;
-        }
-        if (src.download() && input.official().isPresent()) {
-            SourceRef official = input.official().get();
-            policy.urls().check(field, official.url(), official.md5(), official.sha256());
-            return new Planned(input, official, ResolvedInput.Origin.URL);
-        }
-        return null;
-    }
-
-    /** Optional inputs: explicit or in the folder; never downloaded unless explicitly asked for. */
-    private Planned chooseOptional(DatasetInput input, Sources src, Path dir) {
-        if (src.ref(input) != null) {
-            return choose(input, src, dir);
-        }
-        return inDir(input, dir);
-    }
-
-    /** The input under its standard name in the (accepted) folder, if there. */
-    private Planned inDir(DatasetInput input, Path dir) {
-        if (dir == null) {
-            return null;
-        }
-        return policy.roots()
-                .fileInFolder("sources.dir", dir, input.fileName())
-                .map(p -> new Planned(input, SourceRef.ofPath(p.toString()), ResolvedInput.Origin.DIR))
-                .orElse(null);
-    }
-
-    private static String missing(DatasetInput input, Sources src, String why) {
-        boolean hasDir = src.dir() != null && !src.dir().isBlank();
-        String problem = hasDir
-                ? "no " + input.fileName() + " in " + src.dir() + " and no path or url"
-                : "no path or url and no sources.dir";
-        List<String> fixes = new ArrayList<>();
-        if (input.official().isPresent() && !src.download()) {
-            fixes.add("set sources.download=true to fetch the official file");
-        }
-        fixes.add(
-                hasDir
-                        ? "put " + input.fileName() + " there"
-                        : "set sources.dir to a folder holding " + input.fileName());
-        fixes.add("give sources." + input.property() + ".path");
-        return "sources." + input.property() + ": " + problem + why + "; " + String.join(", or ", fixes);
-    }
-
-    private static String missingTestImages(Sources src) {
-        String test = DatasetInput.CIFAR10_TEST.fileName();
-        String archive = DatasetInput.CIFAR10_ARCHIVE.fileName();
-        boolean hasDir = src.dir() != null && !src.dir().isBlank();
-        String problem = hasDir
-                ? "neither " + test + " nor " + archive + " in " + src.dir() + ", and no path or url"
-                : "no path or url for " + test + " or " + archive + ", and no sources.dir";
-        List<String> fixes = new ArrayList<>();
-        if (!src.download()) {
-            fixes.add("set sources.download=true to fetch the official archive");
-        }
-        fixes.add(hasDir ? "put one of them there" : "set sources.dir to a folder holding one of them");
-        return "sources." + DatasetInput.CIFAR10_TEST.property() + ": " + problem + "; " + String.join(", or ", fixes);
+        return planner.plan(spec);
     }
 
     private ResolvedInput fetch(Planned p) {
@@ -278,7 +140,7 @@ public final class SourceResolver {
             try {
                 checkFormat(field, p.input(), f.file());
             } catch (InvalidDataException e) {
-                LocalFiles.deleteTree(f.file()); // verified, but not what it must be: keep no copy
+                FileTrees.deleteQuietly(f.file()); // verified, but not what it must be: keep no copy
                 throw e;
             }
             LOG.info("{}: {} (sha256 {})", field, ref.url(), f.checksums().sha256());

@@ -52,9 +52,8 @@ public class DatasetResource {
     @APIResponse(responseCode = "400", description = "invalid spec or data; body names each field or file")
     public Response create(DatasetSpec spec, @Context UriInfo uri) throws InterruptedException {
         if (spec == null) {
-            return Response.status(400)
-                    .entity(ApiError.of(400, "request body: a dataset spec (JSON) is required"))
-                    .build();
+            return ApiError.of(400, "request body: a dataset spec (JSON) is required")
+                    .response();
         }
         DatasetService.Submission submission =
                 service.submit(spec, UUID.randomUUID().toString());
@@ -71,12 +70,8 @@ public class DatasetResource {
         }
         if (view.status() == DatasetStatus.FAILED) {
             int status = Boolean.TRUE.equals(view.badInput()) ? 400 : 502;
-            return Response.status(status)
-                    .entity(new ApiError(
-                            status,
-                            "dataset import failed",
-                            List.of(new ApiError.Problem(view.failedField(), view.reason()))))
-                    .build();
+            return ApiError.of(status, "dataset import failed", view.failedField(), view.reason())
+                    .response();
         }
         return Response.status(submission.started() ? 201 : 200)
                 .location(location)
@@ -95,10 +90,6 @@ public class DatasetResource {
     @Operation(summary = "Show a dataset", description = "Status; when READY the statistics and the whole manifest.")
     @APIResponse(responseCode = "404", description = "no such dataset")
     public Response get(@PathParam("id") String id) {
-        return service.find(id)
-                .map(v -> Response.ok(v).build())
-                .orElseGet(() -> Response.status(404)
-                        .entity(ApiError.of(404, "no dataset with id '" + id + "'"))
-                        .build());
+        return ApiError.okOrNotFound(service.find(id), "no dataset with id '" + id + "'");
     }
 }

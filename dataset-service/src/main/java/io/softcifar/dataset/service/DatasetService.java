@@ -17,12 +17,12 @@ import io.softcifar.contracts.spec.FieldError;
 import io.softcifar.contracts.spec.InvalidSpecException;
 import io.softcifar.contracts.storage.ObjectKeys;
 import io.softcifar.contracts.topics.Topics;
+import io.softcifar.contracts.util.FileTrees;
 import io.softcifar.dataset.config.DatasetSettings;
 import io.softcifar.dataset.imports.ArchiveLimits;
 import io.softcifar.dataset.imports.DatasetBuilder;
 import io.softcifar.dataset.imports.DatasetIds;
 import io.softcifar.dataset.imports.ImportRoots;
-import io.softcifar.dataset.imports.LocalFiles;
 import io.softcifar.dataset.imports.ResolvedInputs;
 import io.softcifar.dataset.imports.SourcePolicy;
 import io.softcifar.dataset.imports.SourceResolver;
@@ -130,7 +130,7 @@ public class DatasetService {
         DatasetSpec spec = requested.withDefaults();
         List<FieldError> errors = spec.validate();
         if (!errors.isEmpty()) {
-            throw new InvalidSpecException(errors);
+            throw new InvalidSpecException(400, "invalid dataset spec", errors);
         }
         Optional<String> declared = DatasetIds.fromDeclaredChecksums(resolver, spec);
         ResolvedInputs resolved = declared.isPresent() ? null : resolver.resolve(spec); // local files: hashed now
@@ -201,7 +201,7 @@ public class DatasetService {
             }
         } finally {
             active.decrementAndGet();
-            LocalFiles.deleteTree(staging);
+            FileTrees.deleteQuietly(staging);
         }
     }
 
@@ -228,13 +228,7 @@ public class DatasetService {
     }
 
     private void removePartialUpload(String id) {
-        try {
-            if (!store.exists(ObjectKeys.manifest(id))) {
-                store.deletePrefix(ObjectKeys.datasetPrefix(id));
-            }
-        } catch (RuntimeException e) {
-            LOG.warnf("dataset %s: could not remove the partial upload: %s", id, e.getMessage());
-        }
+        store.removeIncomplete(ObjectKeys.datasetPrefix(id), ObjectKeys.manifest(id), "dataset " + id);
     }
 
     /** The dataset with this id: from an import of this process, else from the bucket. */

@@ -9,17 +9,13 @@ import io.softcifar.contracts.topics.Topics;
 import io.softcifar.evaluator.config.EvaluatorSettings;
 import io.softcifar.evaluator.service.EvaluationFailure;
 import io.softcifar.evaluator.service.EvaluationService;
-import io.softcifar.service.events.EventConsumer;
-import io.softcifar.service.events.EventPublisher;
+import io.softcifar.service.events.ListenerLifecycle;
 import io.softcifar.service.events.RejectedEventException;
-import io.softcifar.service.kafka.ConsumerRetrySettings;
-import io.softcifar.service.kafka.KafkaSettings;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
 
@@ -49,46 +45,30 @@ public class CheckpointListener {
     EvaluationService service;
 
     @Inject
-    EventPublisher publisher;
-
-    @Inject
-    KafkaSettings kafka;
-
-    @Inject
-    ConsumerRetrySettings retry;
-
-    @Inject
     EvaluatorSettings settings;
 
-    private volatile EventConsumer consumer;
+    @Inject
+    ListenerLifecycle consumers;
 
     void start(@Observes @Priority(100) StartupEvent event) {
-        consumer = retry.applyTo(EventConsumer.builder())
-                .kafka(kafka)
-                .groupId(settings.consumerGroup())
-                .topics(List.of(Topics.CHECKPOINTS))
-                .handler(this::handle)
+        consumers.start(consumers
+                .consumer(settings.consumerGroup(), Topics.CHECKPOINTS, this::handle)
                 .onGiveUp(this::giveUp)
-                .deadLetters(publisher)
-                .slots(settings.slots())
-                .build()
-                .start();
+                .slots(settings.slots()));
     }
 
     void stop(@Observes ShutdownEvent event) {
-        if (consumer != null) {
-            consumer.close(Duration.ofSeconds(5));
-        }
+        consumers.stop(Duration.ofSeconds(5));
     }
 
     /** True while the consumer polls (liveness). */
     public boolean isConsuming() {
-        return consumer != null && consumer.isRunning();
+        return consumers.isConsuming();
     }
 
     /** Evaluations running now. */
     public int inProgress() {
-        return consumer == null ? 0 : consumer.inProgress();
+        return consumers.inProgress();
     }
 
     /** Retries exhausted (an outage outlasted the budget): the study gets evaluation.failed instead of silence. */
@@ -99,9 +79,7 @@ public class CheckpointListener {
     }
 
     void handle(EventEnvelope envelope, ConsumerRecord<String, String> record) {
-        CheckpointPublished checkpoint = envelope.payloadAs(CheckpointPublished.class)
-                .orElseThrow(() -> new RejectedEventException(
-                        "expected " + CheckpointPublished.TYPE + " on " + record.topic() + ", got " + envelope.type()));
+        CheckpointPublished checkpoint = ListenerLifecycle.expect(envelope, record, CheckpointPublished.class);
         if (!newestTokens.admit(checkpoint)) {
             LOG.warnf(
                     "run %s: %s checkpoint of epoch %d (final: %s) with fencing token %d ignored: token %d was seen"

@@ -2,6 +2,7 @@ package io.softcifar.evaluator.rest;
 
 import io.smallrye.common.annotation.Blocking;
 import io.softcifar.evaluator.service.EvaluationService;
+import io.softcifar.service.rest.ApiError;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -9,7 +10,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
@@ -36,9 +36,6 @@ public class EvaluationResource {
     public Response get(@PathParam("runId") String runId) {
         return service.metricsJson(runId)
                 .map(json -> Response.ok(json, MediaType.APPLICATION_JSON_TYPE).build())
-                .orElseGet(() -> Response.status(404)
-                        .type(MediaType.APPLICATION_JSON_TYPE)
-                        .entity(Map.of("status", 404, "error", "no complete evaluation of run '" + runId + "'"))
-                        .build());
+                .orElseGet(() -> ApiError.notFound("no complete evaluation of run '" + runId + "'"));
     }
 }

@@ -8,6 +8,7 @@ import io.softcifar.contracts.dataset.SplitEntry;
 import io.softcifar.contracts.events.CheckpointPublished;
 import io.softcifar.contracts.events.JsonDecodingException;
 import io.softcifar.contracts.storage.ObjectKeys;
+import io.softcifar.contracts.util.Sha256;
 import io.softcifar.ml.data.InvalidDataException;
 import io.softcifar.ml.data.LabeledImages;
 import io.softcifar.ml.data.shard.LabeledShard;
@@ -19,16 +20,11 @@ import io.softcifar.storage.ObjectStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -50,7 +46,7 @@ public class EvaluationInputs {
     public Path checkpoint(CheckpointPublished event, Path staging) {
         String key = requireRelativeKey("checkpoint key", event.key());
         Path file = download(key, staging, "checkpoint");
-        String sha = sha256(file);
+        String sha = Sha256.ofFile(file);
         if (event.sha256() == null || !sha.equals(event.sha256().toLowerCase(Locale.ROOT))) {
             throw EvaluationFailure.badInput("checkpoint " + key + ": SHA-256 is " + sha + " but the event announced "
                     + event.sha256() + " (corrupt or replaced after publishing; re-publish the run's best checkpoint)");
@@ -150,7 +146,7 @@ public class EvaluationInputs {
         for (Shard shard : shards) {
             String key = requireRelativeKey("shard key", shard.key());
             Path file = download(key, staging, "shard");
-            String sha = sha256(file);
+            String sha = Sha256.ofFile(file);
             if (!sha.equalsIgnoreCase(shard.sha256())) {
                 throw EvaluationFailure.badInput("shard " + key + ": SHA-256 is " + sha + " but the manifest expects "
                         + shard.sha256() + " (corrupt or replaced shard; rebuild the dataset)");
@@ -184,24 +180,6 @@ public class EvaluationInputs {
             throw EvaluationFailure.badInput(what + ": '" + key + "' is not an object key");
         }
         return key;
-    }
-
-    private static String sha256(Path file) {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha())) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            return HexFormat.of()
-                    .formatHex(((DigestInputStream) in).getMessageDigest().digest());
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot read: " + e.getMessage(), e);
-        }
-    }
-
-    private static MessageDigest sha() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
     }
 
     private static long size(Path file) {

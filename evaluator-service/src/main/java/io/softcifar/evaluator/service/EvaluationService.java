@@ -12,6 +12,7 @@ import io.softcifar.contracts.events.EventEnvelope;
 import io.softcifar.contracts.events.Provenance;
 import io.softcifar.contracts.storage.ObjectKeys;
 import io.softcifar.contracts.topics.Topics;
+import io.softcifar.contracts.util.FileTrees;
 import io.softcifar.evaluator.config.EvaluatorSettings;
 import io.softcifar.ml.eval.EvaluationOptions;
 import io.softcifar.ml.eval.EvaluationResult;
@@ -25,15 +26,11 @@ import io.softcifar.storage.ObjectStore;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
@@ -187,7 +184,7 @@ public class EvaluationService {
             throw fail(runId, corr, new EvaluationFailure(EvaluationInputs.relative(reason, staging), false, e), true);
         } finally {
             active.decrementAndGet();
-            deleteTree(staging);
+            FileTrees.deleteQuietly(staging);
         }
     }
 
@@ -269,16 +266,5 @@ public class EvaluationService {
                         + " ignored (not a final best checkpoint), fenced (stale fencing token)")
                 .tag("outcome", outcome)
                 .register(registry);
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | RuntimeException e) {
-            LOG.warnf("could not delete staging folder %s: %s", dir, e.getMessage());
-        }
     }
 }

@@ -160,13 +160,10 @@ public class EvaluationStore {
     }
 
     void removePartialFiles(String runId) {
-        try {
-            if (!store.exists(ObjectKeys.evaluationFile(runId, ObjectKeys.METRICS_FILE))) {
-                store.deletePrefix(ObjectKeys.evaluationPrefix(runId));
-            }
-        } catch (RuntimeException e) {
-            LOG.warnf("run %s: could not remove partial evaluation files: %s", runId, e.getMessage());
-        }
+        store.removeIncomplete(
+                ObjectKeys.evaluationPrefix(runId),
+                ObjectKeys.evaluationFile(runId, ObjectKeys.METRICS_FILE),
+                "evaluation of run " + runId);
     }
 
     /** The stored metrics.json of a run, if it has a complete evaluation. */

@@ -38,26 +38,18 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final KafkaRaftServer server;
     private final Path dataDir;
     private final boolean temporary;
-    private final int brokerPort;
-    private final int controllerPort;
-    private final int securePort;
+    private final Listeners listeners;
     private final BrokerTls tls;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedKafka(
-            KafkaRaftServer server,
-            Path dataDir,
-            boolean temporary,
-            int brokerPort,
-            int controllerPort,
-            int securePort,
-            BrokerTls tls) {
+    /** The ports the node listens on 127.0.0.1; {@code secure} is 0 without a SASL_SSL listener. */
+    private record Listeners(int broker, int controller, int secure) {}
+
+    private EmbeddedKafka(KafkaRaftServer server, Path dataDir, boolean temporary, Listeners listeners, BrokerTls tls) {
         this.server = server;
         this.dataDir = dataDir;
         this.temporary = temporary;
-        this.brokerPort = brokerPort;
-        this.controllerPort = controllerPort;
-        this.securePort = securePort;
+        this.listeners = listeners;
         this.tls = tls;
     }
 
@@ -67,15 +59,15 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** {@code 127.0.0.1:PORT}, the value for {@code bootstrap.servers} / {@code kafka.bootstrap.servers}. */
     public String bootstrapServers() {
-        return LoopbackPorts.HOST + ":" + brokerPort;
+        return LoopbackPorts.HOST + ":" + listeners.broker();
     }
 
     public int brokerPort() {
-        return brokerPort;
+        return listeners.broker();
     }
 
     public int controllerPort() {
-        return controllerPort;
+        return listeners.controller();
     }
 
     /** Whether the SASL_SSL listener runs ({@link Builder#optScramUser}). */
@@ -86,7 +78,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** {@code 127.0.0.1:PORT} of the SASL_SSL (SCRAM-SHA-512) listener. */
     public String secureBootstrapServers() {
         requireSecure();
-        return LoopbackPorts.HOST + ":" + securePort;
+        return LoopbackPorts.HOST + ":" + listeners.secure();
     }
 
     /** The CA certificate (PEM) a client of the SASL_SSL listener trusts; the broker's certificate names 127.0.0.1. */
@@ -294,7 +286,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             long deadline = start + startupTimeout.toNanos();
             String where = LoopbackPorts.HOST + ":" + broker;
             KafkaRaftServer server = BrokerLifecycle.startup(config, startupTimeout, where, controller, dir);
-            EmbeddedKafka kafka = new EmbeddedKafka(server, dir, temporary, broker, controller, secure, tls);
+            EmbeddedKafka kafka =
+                    new EmbeddedKafka(server, dir, temporary, new Listeners(broker, controller, secure), tls);
             try {
                 BrokerLifecycle.awaitReady(kafka, scramUsers, tls, deadline, startupTimeout);
             } catch (RuntimeException e) {

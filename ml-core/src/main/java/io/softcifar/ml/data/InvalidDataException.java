@@ -1,5 +1,6 @@
 package io.softcifar.ml.data;
 
+import io.softcifar.contracts.errors.SoftcifarException;
 import java.nio.file.Path;
 
 /**
@@ -9,9 +10,7 @@ import java.nio.file.Path;
  * the problem, e.g. {@code "cifar10h-probs.npy: row 17 sums to 0.93 (expected 1 ± 1e-6)"} or
  * {@code "trainFrac: 1.2 is not in (0, 1)"}.
  */
-public class InvalidDataException extends RuntimeException {
-
-    private static final long serialVersionUID = 1L;
+public class InvalidDataException extends SoftcifarException {
 
     public InvalidDataException(String message) {
         super(message);

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * A validated N×K matrix of label distributions (CIFAR-10H: K = 10), stored row-major as doubles.
@@ -186,11 +187,7 @@ public final class SoftLabels {
 
     /** {@link #argmax(int)} of every row. */
     public int[] argmaxes() {
-        int[] out = new int[count];
-        for (int i = 0; i < count; i++) {
-            out[i] = argmax(i);
-        }
-        return out;
+        return IntStream.range(0, count).map(this::argmax).toArray();
     }
 
     /** Largest probability of row {@code i}. */
@@ -213,11 +210,7 @@ public final class SoftLabels {
 
     /** {@link #entropy(int)} of every row. */
     public double[] entropies() {
-        double[] out = new double[count];
-        for (int i = 0; i < count; i++) {
-            out[i] = entropy(i);
-        }
-        return out;
+        return IntStream.range(0, count).mapToDouble(this::entropy).toArray();
     }
 
     /**

@@ -2,49 +2,34 @@ package io.softcifar.ml.eval;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
+import io.softcifar.ml.data.ImageTensors;
 import io.softcifar.ml.data.LabeledImages;
 import io.softcifar.ml.model.CifarNet;
 import io.softcifar.ml.model.Prediction;
 import io.softcifar.ml.model.sngp.SngpHead;
 import io.softcifar.ml.nn.Autograd;
 import io.softcifar.ml.train.Augmentation;
-import java.nio.ByteBuffer;
 import java.util.Locale;
 
 /**
  * Clean predictions of a restored network: images uploaded, normalized and predicted in batches without gradient
  * (each batch in its own sub-manager), copied into plain arrays, and checked to be finite.
  */
-final class BatchPredictor {
-    private final CifarNet net;
-    private final NDManager root;
-    private final Augmentation normalization;
-    private final EvaluationResult.Info info;
-    private final int batchSize;
-    private final Evaluator.Listener listener;
-    private final int classes;
+record BatchPredictor(
+        CifarNet net,
+        NDManager root,
+        Augmentation normalization,
+        EvaluationResult.Info info,
+        int batchSize,
+        Evaluator.Listener listener) {
 
-    BatchPredictor(
-            CifarNet net,
-            NDManager root,
-            Augmentation normalization,
-            EvaluationResult.Info info,
-            int batchSize,
-            Evaluator.Listener listener) {
-        this.net = net;
-        this.root = root;
-        this.normalization = normalization;
-        this.info = info;
-        this.batchSize = batchSize;
-        this.listener = listener;
-        this.classes = net.config().classes();
+    private int classes() {
+        return net.config().classes();
     }
 
     NDArray upload(LabeledImages images) {
-        return root.create(ByteBuffer.wrap(images.pixels()), new Shape(images.count(), 3, 32, 32), DataType.UINT8);
+        return ImageTensors.upload(root, images);
     }
 
     /**
@@ -53,35 +38,33 @@ final class BatchPredictor {
      */
     EvaluationResult.Outputs predictAll(NDArray images, String phase, float[][] mcOut, float[][] refOut) {
         int n = (int) images.getShape().get(0);
-        float[] probs = new float[n * classes];
-        float[] logits = new float[n * classes];
+        float[] probs = new float[n * classes()];
+        float[] logits = new float[n * classes()];
         float[] scores = new float[n];
-        float[] mc = mcOut == null ? null : new float[n * classes];
-        float[] mcLogits = mcOut == null ? null : new float[n * classes];
+        float[] mc = mcOut == null ? null : new float[n * classes()];
+        float[] mcLogits = mcOut == null ? null : new float[n * classes()];
         float[][] ref = new float[1][];
         int batch = batchSize;
         for (int from = 0; from < n; from += batch) {
             int to = Math.min(n, from + batch);
             int at = from;
             try (NDManager sm = root.newSubManager()) {
-                NDArray xb = images.get(new NDIndex(from + ":" + to));
-                xb.attach(sm);
-                NDArray x = normalization.normalize(Augmentation.toUnitRange(xb));
+                NDArray x = normalization.normalizedBatch(images, from, to, sm);
                 Autograd.noGrad(() -> {
                     Prediction p = net.predict(x, info.passes());
-                    copy(p.probabilities(), probs, at * classes);
-                    copy(p.logits(), logits, at * classes);
+                    copy(p.probabilities(), probs, at * classes());
+                    copy(p.logits(), logits, at * classes());
                     copy(p.nativeScore(), scores, at);
                     if (p.referenceProbabilities() != null) {
                         if (ref[0] == null) {
-                            ref[0] = new float[n * classes];
+                            ref[0] = new float[n * classes()];
                         }
-                        copy(p.referenceProbabilities(), ref[0], at * classes);
+                        copy(p.referenceProbabilities(), ref[0], at * classes());
                     }
                     if (mc != null) {
                         SngpHead.MonteCarlo draws = net.head(SngpHead.class).monteCarlo(x, info.sngpMcSamples());
-                        copy(draws.meanProbabilities(), mc, at * classes);
-                        copy(draws.meanLogits(), mcLogits, at * classes);
+                        copy(draws.meanProbabilities(), mc, at * classes());
+                        copy(draws.meanLogits(), mcLogits, at * classes());
                     }
                 });
             }
@@ -92,7 +75,7 @@ final class BatchPredictor {
             mcOut[1] = mcLogits;
         }
         refOut[0] = ref[0];
-        return new EvaluationResult.Outputs(n, classes, probs, logits, scores);
+        return new EvaluationResult.Outputs(n, classes(), probs, logits, scores);
     }
 
     private static void copy(NDArray a, float[] dest, int offset) {
@@ -107,14 +90,14 @@ final class BatchPredictor {
             float[] v = arrays[a];
             for (int i = 0; i < v.length; i++) {
                 if (!Float.isFinite(v[i])) {
-                    int row = i / classes;
+                    int row = i / classes();
                     throw new IllegalArgumentException(String.format(
                             Locale.ROOT,
                             "%s: the model's output is not finite (%s of class %d is %s for %s image %d, index %d"
                                     + " of its file): the weights are probably diverged",
                             info.checkpoint() == null ? "model" : info.checkpoint(),
                             what[a],
-                            i % classes,
+                            i % classes(),
                             v[i],
                             phase,
                             row,

@@ -4,8 +4,8 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.softcifar.ml.data.ImageTensors;
 import io.softcifar.ml.data.LabeledImages;
 import io.softcifar.ml.data.SoftLabelDataset;
 import io.softcifar.ml.data.SyntheticData;
@@ -17,7 +17,6 @@ import io.softcifar.ml.nn.Autograd;
 import io.softcifar.ml.train.Augmentation;
 import io.softcifar.ml.train.DeviceSelection;
 import io.softcifar.ml.train.EngineSetup;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -120,8 +119,7 @@ public final class EvaluationBenchmark {
             for (CifarNet net : List.of(basic, dropout)) {
                 net.namedParameters().values().forEach(p -> p.setRequiresGradient(false));
             }
-            NDArray x =
-                    root.create(ByteBuffer.wrap(images.pixels()), new Shape(images.count(), 3, 32, 32), DataType.UINT8);
+            NDArray x = ImageTensors.upload(root, images);
             double plain = inference(root, norm, basic, x, s.inferenceImages(), s.batch(), 1);
             double mc = inference(
                     root,
@@ -155,11 +153,21 @@ public final class EvaluationBenchmark {
     /** Images/s of clean prediction over the first {@code n} images (after one warm-up batch). */
     private static double inference(
             NDManager root, Augmentation norm, CifarNet net, NDArray x, int n, int batch, int passes) {
+        return throughput(x, n, batch, (from, to) -> predictRange(root, norm, net, x, from, to, passes));
+    }
+
+    /** What is timed on the images {@code [from, to)}. */
+    private interface RangeWork {
+        void run(int from, int to);
+    }
+
+    /** Images/s of {@code work} over the first {@code n} images of {@code x} in batches, after one warm-up batch. */
+    private static double throughput(NDArray x, int n, int batch, RangeWork work) {
         int total = Math.min(n, (int) x.getShape().get(0));
-        predictRange(root, norm, net, x, 0, Math.min(batch, total), passes);
+        work.run(0, Math.min(batch, total));
         long start = System.nanoTime();
         for (int from = 0; from < total; from += batch) {
-            predictRange(root, norm, net, x, from, Math.min(total, from + batch), passes);
+            work.run(from, Math.min(total, from + batch));
         }
         return total / ((System.nanoTime() - start) / 1e9);
     }
@@ -167,9 +175,7 @@ public final class EvaluationBenchmark {
     private static void predictRange(
             NDManager root, Augmentation norm, CifarNet net, NDArray x, int from, int to, int passes) {
         try (NDManager sm = root.newSubManager()) {
-            NDArray xb = x.get(new NDIndex(from + ":" + to));
-            xb.attach(sm);
-            NDArray input = norm.normalize(Augmentation.toUnitRange(xb));
+            NDArray input = norm.normalizedBatch(x, from, to, sm);
             Autograd.noGrad(
                     () -> net.predict(input, passes).probabilities().get(0).getFloat(0));
         }
@@ -178,13 +184,7 @@ public final class EvaluationBenchmark {
     /** Images/s of FGSM (gradient sign, one ε, re-prediction) over the first {@code n} images. */
     private static double fgsm(
             NDManager root, Augmentation norm, CifarNet net, NDArray x, int n, int batch, int passes) {
-        int total = Math.min(n, (int) x.getShape().get(0));
-        attackRange(root, norm, net, x, 0, Math.min(batch, total), passes);
-        long start = System.nanoTime();
-        for (int from = 0; from < total; from += batch) {
-            attackRange(root, norm, net, x, from, Math.min(total, from + batch), passes);
-        }
-        return total / ((System.nanoTime() - start) / 1e9);
+        return throughput(x, n, batch, (from, to) -> attackRange(root, norm, net, x, from, to, passes));
     }
 
     private static void attackRange(
@@ -212,14 +212,12 @@ public final class EvaluationBenchmark {
         LabeledImages test = data.images();
         int[] predicted = new int[test.count()];
         try (NDManager sm = root.newSubManager()) {
-            NDArray x = sm.create(ByteBuffer.wrap(test.pixels()), new Shape(test.count(), 3, 32, 32), DataType.UINT8);
+            NDArray x = ImageTensors.upload(sm, test);
             for (int from = 0; from < test.count(); from += s.batch()) {
                 int to = Math.min(test.count(), from + s.batch());
                 int at = from;
                 try (NDManager bm = sm.newSubManager()) {
-                    NDArray xb = x.get(new NDIndex(from + ":" + to));
-                    xb.attach(bm);
-                    NDArray input = norm.normalize(Augmentation.toUnitRange(xb));
+                    NDArray input = norm.normalizedBatch(x, from, to, bm);
                     Autograd.noGrad(() -> {
                         long[] arg =
                                 net.predict(input, 1).probabilities().argMax(1).toLongArray();

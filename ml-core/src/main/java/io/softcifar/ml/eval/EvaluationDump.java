@@ -263,7 +263,8 @@ public final class EvaluationDump {
         files.add(entry(name, "int64", shape, description));
     }
 
-    private static Map<String, Object> entry(String name, String dtype, long[] shape, String description) {
+    /** One entry of the dump's {@code files} list (also for {@link EvaluationInputs}). */
+    static Map<String, Object> entry(String name, String dtype, long[] shape, String description) {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("file", name);
         e.put("dtype", dtype);

@@ -3,11 +3,10 @@ package io.softcifar.ml.eval;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.softcifar.ml.data.ImageTensors;
 import io.softcifar.ml.data.LabeledImages;
 import io.softcifar.ml.data.NpyFiles;
 import io.softcifar.ml.data.SoftLabelDataset;
@@ -16,10 +15,10 @@ import io.softcifar.ml.nn.Autograd;
 import io.softcifar.ml.nn.Mode;
 import io.softcifar.ml.train.Augmentation;
 import io.softcifar.ml.train.Checkpoint;
+import io.softcifar.ml.train.CheckpointRestore;
 import io.softcifar.ml.train.EngineSetup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -66,7 +65,7 @@ public final class EvaluationInputs {
             long seed = header.config().seed();
             EngineSetup.seed(seed);
             CifarNet net = new CifarNet(root, loaded.modelConfig(), seed);
-            Checkpoint.restoreModel(loaded, net);
+            CheckpointRestore.model(loaded, net);
             Augmentation normalization = new Augmentation(root, header.mean(), header.std());
 
             LabeledImages test = data.images().subset(result.testIndices());
@@ -113,11 +112,10 @@ public final class EvaluationInputs {
             LabeledImages images,
             String description) {
         try (NDManager sm = root.newSubManager()) {
-            NDArray px =
-                    sm.create(ByteBuffer.wrap(images.pixels()), new Shape(images.count(), 3, 32, 32), DataType.UINT8);
+            NDArray px = ImageTensors.upload(sm, images);
             NpyFiles.write(dir.resolve(name), px);
         }
-        files.add(entry(name, "uint8", new long[] {images.count(), 3, 32, 32}, description));
+        files.add(EvaluationDump.entry(name, "uint8", new long[] {images.count(), 3, 32, 32}, description));
     }
 
     private static void writeOnePass(
@@ -132,14 +130,12 @@ public final class EvaluationInputs {
         int classes = net.config().classes();
         float[] out = new float[n * classes];
         try (NDManager sm = root.newSubManager()) {
-            NDArray all = sm.create(ByteBuffer.wrap(images.pixels()), new Shape(n, 3, 32, 32), DataType.UINT8);
+            NDArray all = ImageTensors.upload(sm, images);
             for (int from = 0; from < n; from += BATCH) {
                 int to = Math.min(n, from + BATCH);
                 int at = from;
                 try (NDManager bm = sm.newSubManager()) {
-                    NDArray xb = all.get(new NDIndex(from + ":" + to));
-                    xb.attach(bm);
-                    NDArray x = normalization.normalize(Augmentation.toUnitRange(xb));
+                    NDArray x = normalization.normalizedBatch(all, from, to, bm);
                     Autograd.noGrad(() -> {
                         float[] v = net.forward(x, Mode.EVAL)
                                 .toType(DataType.FLOAT32, false)
@@ -150,20 +146,11 @@ public final class EvaluationInputs {
             }
         }
         NpyFiles.writeFloat32(dir.resolve(name), out, n, classes);
-        files.add(entry(
+        files.add(EvaluationDump.entry(
                 name,
                 "float32",
                 new long[] {n, classes},
                 "one inference pass with dropout off: logits"
                         + " (basic; MC Dropout without its masks; SNGP GP mean logits) or DUQ kernel values"));
-    }
-
-    private static Map<String, Object> entry(String name, String dtype, long[] shape, String description) {
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put("file", name);
-        e.put("dtype", dtype);
-        e.put("shape", shape);
-        e.put("description", description);
-        return e;
     }
 }

@@ -13,6 +13,7 @@ import io.softcifar.ml.model.CifarNet;
 import io.softcifar.ml.model.ModelConfig;
 import io.softcifar.ml.model.SngpConfig;
 import io.softcifar.ml.train.Checkpoint;
+import io.softcifar.ml.train.CheckpointRestore;
 import io.softcifar.ml.train.DeviceSelection;
 import io.softcifar.ml.train.EngineSetup;
 import io.softcifar.ml.train.TrainConfig;
@@ -139,11 +140,32 @@ public final class Evaluator {
                 pick(data.hardLabels(), testIdx),
                 data.softLabels().subset(testIdx).toArray(),
                 oodSubsets(ood, testIdx.length, seed, notes));
+        return restoreAndRun(loaded, source, testIdx.length, inputs, options, listener, notes, start);
+    }
+
+    /**
+     * Builds the checkpoint's model on the device {@code options} chooses, restores its weights and evaluates
+     * {@code inputs} ({@code testCount} test images); shared by this class and {@link ShardEvaluator}.
+     */
+    static EvaluationResult restoreAndRun(
+            Checkpoint.Loaded loaded,
+            String source,
+            int testCount,
+            Inputs inputs,
+            EvaluationOptions options,
+            Listener listener,
+            List<String> notes,
+            long start) {
+        Checkpoint.Header header = loaded.header();
+        TrainConfig config = header.config();
+        ModelConfig model = config.model();
+        long seed = config.seed();
+        EngineSetup.engine();
         Device device = DeviceSelection.resolve(options.device());
         try (NDManager root = NDManager.newBaseManager(device)) {
             EngineSetup.seed(seed);
             CifarNet net = new CifarNet(root, model, seed);
-            Checkpoint.restoreModel(loaded, net);
+            CheckpointRestore.model(loaded, net);
             EvaluationResult.Info info = new EvaluationResult.Info(
                     source,
                     model.method().id(),
@@ -153,7 +175,7 @@ public final class Evaluator {
                     header.epochsCompleted(),
                     header.bestEpoch(),
                     model.classes(),
-                    testIdx.length,
+                    testCount,
                     passes(model, options),
                     sngpSamples(model, options, notes),
                     deviceName(device));

@@ -16,29 +16,16 @@ import java.util.List;
  * The FGSM phase of an evaluation (see {@link Fgsm} for one step): the correctly classified test points attacked in
  * batches at every ε and re-predicted, giving each ε's decrease in accuracy.
  */
-final class FgsmAttack {
-    private final CifarNet net;
-    private final NDManager root;
-    private final Augmentation normalization;
-    private final EvaluationOptions options;
-    private final Evaluator.Listener listener;
-    private final int classes;
-    private final int passes;
+record FgsmAttack(
+        CifarNet net,
+        NDManager root,
+        Augmentation normalization,
+        EvaluationOptions options,
+        int passes,
+        Evaluator.Listener listener) {
 
-    FgsmAttack(
-            CifarNet net,
-            NDManager root,
-            Augmentation normalization,
-            EvaluationOptions options,
-            int passes,
-            Evaluator.Listener listener) {
-        this.net = net;
-        this.root = root;
-        this.normalization = normalization;
-        this.options = options;
-        this.listener = listener;
-        this.classes = net.config().classes();
-        this.passes = passes;
+    private int classes() {
+        return net.config().classes();
     }
 
     /** FGSM for every ε on the correctly classified test points; one gradient per image serves every ε. */
@@ -72,7 +59,7 @@ final class FgsmAttack {
                     NDArray xb = testX.get(index);
                     xb.attach(sm);
                     NDArray pixels = Augmentation.toUnitRange(xb);
-                    NDArray oneHot = sm.create(y).oneHot(classes).toType(DataType.FLOAT32, false);
+                    NDArray oneHot = sm.create(y).oneHot(classes()).toType(DataType.FLOAT32, false);
                     NDArray sign = Fgsm.gradientSign(pixels, oneHot, model);
                     for (int e = 0; e < epsilons.size(); e++) {
                         NDArray adversarial = Fgsm.perturb(pixels, sign, epsilons.get(e));

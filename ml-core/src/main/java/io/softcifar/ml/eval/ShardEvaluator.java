@@ -1,16 +1,11 @@
 package io.softcifar.ml.eval;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
 import io.softcifar.ml.data.InvalidDataException;
 import io.softcifar.ml.data.LabeledImages;
 import io.softcifar.ml.data.SoftLabelDataset;
 import io.softcifar.ml.data.shard.LabeledShard;
-import io.softcifar.ml.model.CifarNet;
 import io.softcifar.ml.model.ModelConfig;
 import io.softcifar.ml.train.Checkpoint;
-import io.softcifar.ml.train.DeviceSelection;
-import io.softcifar.ml.train.EngineSetup;
 import io.softcifar.ml.train.TrainConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,27 +67,6 @@ public final class ShardEvaluator {
                 data.hardLabels(),
                 data.softLabels().toArray(),
                 Evaluator.oodSubsets(ood, data.size(), seed, notes));
-        EngineSetup.engine();
-        Device device = DeviceSelection.resolve(options.device());
-        try (NDManager root = NDManager.newBaseManager(device)) {
-            EngineSetup.seed(seed);
-            CifarNet net = new CifarNet(root, model, seed);
-            Checkpoint.restoreModel(loaded, net);
-            int sngpSamples = Evaluator.sngpSamples(model, options, notes);
-            EvaluationResult.Info info = new EvaluationResult.Info(
-                    name,
-                    model.method().id(),
-                    model.depth(),
-                    config.labels().id(),
-                    seed,
-                    header.epochsCompleted(),
-                    header.bestEpoch(),
-                    model.classes(),
-                    data.size(),
-                    Evaluator.passes(model, options),
-                    sngpSamples,
-                    Evaluator.deviceName(device));
-            return Evaluator.run(net, root, header.mean(), header.std(), info, inputs, options, listener, notes, start);
-        }
+        return Evaluator.restoreAndRun(loaded, name, data.size(), inputs, options, listener, notes, start);
     }
 }

@@ -111,6 +111,18 @@ public final class Calibration {
 
     /** Reliability diagram on the predicted confidence (max probability), {@code numBins} bins, all bins listed. */
     public static List<ReliabilityBin> reliabilityDiagram(double[][] probabilities, int[] labels, int numBins) {
+        return diagram(probabilities, labels, numBins, false);
+    }
+
+    /** Reliability diagram of the true-class variant (see {@link #eceTrueClass(double[][], int[], int)}). */
+    public static List<ReliabilityBin> reliabilityDiagramTrueClass(
+            double[][] probabilities, int[] labels, int numBins) {
+        return diagram(probabilities, labels, numBins, true);
+    }
+
+    /** Confidence = the true class's probability when {@code trueClass}, else the predicted class's. */
+    private static List<ReliabilityBin> diagram(
+            double[][] probabilities, int[] labels, int numBins, boolean trueClass) {
         Validation.requireNumBins(numBins);
         int k = Validation.requireProbabilities("probabilities", probabilities);
         Validation.requireLabels("labels", labels, probabilities.length, k, "probabilities");
@@ -119,24 +131,8 @@ public final class Calibration {
         boolean[] correct = new boolean[n];
         for (int i = 0; i < n; i++) {
             int pred = Scores.argmaxUnchecked(probabilities[i]);
-            conf[i] = probabilities[i][pred];
+            conf[i] = probabilities[i][trueClass ? labels[i] : pred];
             correct[i] = pred == labels[i];
-        }
-        return binUnchecked(conf, correct, numBins);
-    }
-
-    /** Reliability diagram of the true-class variant (see {@link #eceTrueClass(double[][], int[], int)}). */
-    public static List<ReliabilityBin> reliabilityDiagramTrueClass(
-            double[][] probabilities, int[] labels, int numBins) {
-        Validation.requireNumBins(numBins);
-        int k = Validation.requireProbabilities("probabilities", probabilities);
-        Validation.requireLabels("labels", labels, probabilities.length, k, "probabilities");
-        int n = labels.length;
-        double[] conf = new double[n];
-        boolean[] correct = new boolean[n];
-        for (int i = 0; i < n; i++) {
-            conf[i] = probabilities[i][labels[i]];
-            correct[i] = Scores.argmaxUnchecked(probabilities[i]) == labels[i];
         }
         return binUnchecked(conf, correct, numBins);
     }

@@ -97,10 +97,7 @@ public final class ClassificationMetrics {
      * equals {@code sklearn.metrics.precision_score(y, yhat, average="macro", zero_division=0)}.
      */
     public static double macroPrecision(int[] predictions, int[] labels, int numClasses) {
-        requireNumClasses(numClasses);
-        Validation.requireClassIndices("predictions", predictions, numClasses);
-        Validation.requireClassIndices("labels", labels, numClasses);
-        Validation.requireSameLength("predictions", predictions.length, "labels", labels.length);
+        requirePredictionsAndLabels(predictions, labels, numClasses);
         return macroPrecisionUnchecked(predictions, labels, numClasses);
     }
 
@@ -113,10 +110,7 @@ public final class ClassificationMetrics {
      * count such a class as recall 0. With every class present in the labels both agree.
      */
     public static double macroRecall(int[] predictions, int[] labels, int numClasses) {
-        requireNumClasses(numClasses);
-        Validation.requireClassIndices("predictions", predictions, numClasses);
-        Validation.requireClassIndices("labels", labels, numClasses);
-        Validation.requireSameLength("predictions", predictions.length, "labels", labels.length);
+        requirePredictionsAndLabels(predictions, labels, numClasses);
         return macroRecallUnchecked(predictions, labels, numClasses);
     }
 
@@ -124,6 +118,13 @@ public final class ClassificationMetrics {
         if (numClasses < 1) {
             throw new IllegalArgumentException("numClasses must be >= 1, got " + numClasses);
         }
+    }
+
+    private static void requirePredictionsAndLabels(int[] predictions, int[] labels, int numClasses) {
+        requireNumClasses(numClasses);
+        Validation.requireClassIndices("predictions", predictions, numClasses);
+        Validation.requireClassIndices("labels", labels, numClasses);
+        Validation.requireSameLength("predictions", predictions.length, "labels", labels.length);
     }
 
     private static int[] argmaxRows(double[][] m) {
@@ -135,48 +136,47 @@ public final class ClassificationMetrics {
     }
 
     private static double macroPrecisionUnchecked(int[] predictions, int[] labels, int k) {
-        long[] tp = new long[k];
-        long[] predicted = new long[k];
-        long[] actual = new long[k];
-        count(predictions, labels, tp, predicted, actual);
+        ClassCounts n = ClassCounts.of(predictions, labels, k);
         double sum = 0.0;
         int classes = 0;
         for (int c = 0; c < k; c++) {
-            if (predicted[c] == 0 && actual[c] == 0) {
+            if (n.predicted[c] == 0 && n.actual[c] == 0) {
                 continue;
             }
             classes++;
-            if (predicted[c] > 0) {
-                sum += (double) tp[c] / predicted[c];
+            if (n.predicted[c] > 0) {
+                sum += (double) n.tp[c] / n.predicted[c];
             }
         }
         return sum / classes; // classes >= 1 because the inputs are non-empty
     }
 
     private static double macroRecallUnchecked(int[] predictions, int[] labels, int k) {
-        long[] tp = new long[k];
-        long[] predicted = new long[k];
-        long[] actual = new long[k];
-        count(predictions, labels, tp, predicted, actual);
+        ClassCounts n = ClassCounts.of(predictions, labels, k);
         double sum = 0.0;
         int classes = 0;
         for (int c = 0; c < k; c++) {
-            if (actual[c] == 0) {
+            if (n.actual[c] == 0) {
                 continue;
             }
             classes++;
-            sum += (double) tp[c] / actual[c];
+            sum += (double) n.tp[c] / n.actual[c];
         }
         return sum / classes;
     }
 
-    private static void count(int[] predictions, int[] labels, long[] tp, long[] predicted, long[] actual) {
-        for (int i = 0; i < labels.length; i++) {
-            predicted[predictions[i]]++;
-            actual[labels[i]]++;
-            if (predictions[i] == labels[i]) {
-                tp[labels[i]]++;
+    /** Per class: true positives, how often it was predicted, how often it was the label. */
+    private record ClassCounts(long[] tp, long[] predicted, long[] actual) {
+        static ClassCounts of(int[] predictions, int[] labels, int k) {
+            ClassCounts n = new ClassCounts(new long[k], new long[k], new long[k]);
+            for (int i = 0; i < labels.length; i++) {
+                n.predicted[predictions[i]]++;
+                n.actual[labels[i]]++;
+                if (predictions[i] == labels[i]) {
+                    n.tp[labels[i]]++;
+                }
             }
+            return n;
         }
     }
 }

@@ -69,19 +69,19 @@ public final class Scores {
     /** Max logit per row (the protocol's default OOD score). */
     public static double[] maxLogit(double[][] logits) {
         Validation.requireFiniteMatrix("logits", logits);
-        double[] out = new double[logits.length];
-        for (int i = 0; i < logits.length; i++) {
-            out[i] = logits[i][argmaxUnchecked(logits[i])];
-        }
-        return out;
+        return rowMaxima(logits);
     }
 
     /** Max probability per row (the predicted confidence; also an OOD score). */
     public static double[] maxProbability(double[][] probabilities) {
         Validation.requireProbabilities("probabilities", probabilities);
-        double[] out = new double[probabilities.length];
-        for (int i = 0; i < probabilities.length; i++) {
-            out[i] = probabilities[i][argmaxUnchecked(probabilities[i])];
+        return rowMaxima(probabilities);
+    }
+
+    private static double[] rowMaxima(double[][] m) {
+        double[] out = new double[m.length];
+        for (int i = 0; i < m.length; i++) {
+            out[i] = m[i][argmaxUnchecked(m[i])];
         }
         return out;
     }

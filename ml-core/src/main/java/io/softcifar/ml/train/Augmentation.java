@@ -2,6 +2,7 @@ package io.softcifar.ml.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
@@ -41,6 +42,16 @@ public final class Augmentation {
     /** uint8 NCHW → float in [0, 1]. */
     public static NDArray toUnitRange(NDArray images) {
         return images.toType(DataType.FLOAT32, false).div(255f);
+    }
+
+    /**
+     * Images {@code [from, to)} of a uint8 NCHW tensor, attached to {@code manager} (freed with it), in [0, 1] and
+     * normalized: the input of a prediction.
+     */
+    public NDArray normalizedBatch(NDArray images, int from, int to, NDManager manager) {
+        NDArray batch = images.get(new NDIndex(from + ":" + to));
+        batch.attach(manager);
+        return normalize(toUnitRange(batch));
     }
 
     /** (x − mean) / std for a batch in [0, 1]. */

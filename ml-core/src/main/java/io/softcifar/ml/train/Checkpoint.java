@@ -3,11 +3,9 @@ package io.softcifar.ml.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.softcifar.ml.model.CifarNet;
 import io.softcifar.ml.model.ModelConfig;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -47,6 +45,7 @@ import java.util.zip.ZipOutputStream;
  * <p>RNG state: every random draw of epoch e comes from generators seeded with mix(seed, e) at the start of the
  * epoch, so (seed, epochs completed) is the whole RNG state and a resumed run continues bit-for-bit on CPU.
  * Files are written to a temporary name and moved into place, so a reader never sees half a checkpoint.
+ * Copying a read checkpoint into a model or optimizer is {@link CheckpointRestore}.
  */
 public final class Checkpoint {
 
@@ -309,50 +308,6 @@ public final class Checkpoint {
 
     static IllegalArgumentException invalid(Path file, String problem) {
         return new IllegalArgumentException(file + ": " + problem);
-    }
-
-    /**
-     * Copies a checkpoint's model tensors into {@code net} in place. Every tensor the model has must be present with
-     * the same shape; a mismatch names the tensor (a checkpoint of another architecture or method).
-     */
-    public static void restoreModel(Loaded loaded, CifarNet net) {
-        Map<String, NDArray> target = new LinkedHashMap<>(net.namedParameters());
-        target.putAll(net.namedBuffers());
-        copyInto(loaded, MODEL_PREFIX, target, "model");
-    }
-
-    /** Copies the momentum buffers into the optimizer (epoch checkpoints). */
-    public static void restoreOptimizer(Loaded loaded, NesterovSgd optimizer) {
-        copyInto(loaded, MOMENTUM_PREFIX, optimizer.state(), "optimizer");
-    }
-
-    private static void copyInto(Loaded loaded, String prefix, Map<String, NDArray> target, String what) {
-        for (Map.Entry<String, NDArray> e : target.entrySet()) {
-            NDArray stored = loaded.tensors().get(prefix + e.getKey());
-            if (stored == null) {
-                throw invalid(
-                        loaded.file(),
-                        what + " tensor '" + e.getKey() + "' is missing (checkpoint of another"
-                                + " architecture? it was written for " + describe(loaded.header()) + ")");
-            }
-            NDArray dest = e.getValue();
-            if (!stored.getShape().equals(dest.getShape())) {
-                throw invalid(
-                        loaded.file(),
-                        what + " tensor '" + e.getKey() + "' has shape " + stored.getShape()
-                                + " but this model expects " + dest.getShape()
-                                + " (checkpoint of another architecture)");
-            }
-            NDArray converted = stored.toType(dest.getDataType(), false).toDevice(dest.getDevice(), false);
-            // an element-wise copy into dest's own memory: NDArray.set(Buffer) would instead make dest borrow the
-            // buffer (torch::from_blob, see nn.Scalars), memory the JVM may free while the model still uses it
-            io.softcifar.ml.nn.Autograd.noGrad(() -> dest.set(new NDIndex("..."), converted));
-        }
-    }
-
-    static String describe(Header h) {
-        ModelConfig m = h.config().model();
-        return m.method().id() + " depth " + m.depth();
     }
 
     static String now() {

@@ -4,6 +4,7 @@ import io.softcifar.ml.model.Method;
 import io.softcifar.ml.model.ModelConfig;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Everything that determines a training run (saved in every checkpoint). Defaults are PROTOCOL.md's "Training".
@@ -46,42 +47,6 @@ public record TrainConfig(
 
     public static final List<Integer> PROTOCOL_MILESTONES = List.of(50, 100, 150, 190, 210, 230);
 
-    /** Plain momentum (the protocol's optimizer); the constructor callers used before {@code nesterov} existed. */
-    public TrainConfig(
-            ModelConfig model,
-            LabelMode labels,
-            Mixing mixing,
-            double entropyThreshold,
-            boolean augment,
-            int epochs,
-            int batchSize,
-            double learningRate,
-            double momentum,
-            double weightDecay,
-            int warmupEpochs,
-            List<Integer> milestones,
-            double gamma,
-            long seed,
-            int limit) {
-        this(
-                model,
-                labels,
-                mixing,
-                entropyThreshold,
-                augment,
-                epochs,
-                batchSize,
-                learningRate,
-                momentum,
-                false,
-                weightDecay,
-                warmupEpochs,
-                milestones,
-                gamma,
-                seed,
-                limit);
-    }
-
     public TrainConfig {
         if (model == null || labels == null || mixing == null) {
             throw new IllegalArgumentException("model, labels and mixing are required");
@@ -111,263 +76,79 @@ public record TrainConfig(
 
     /** The protocol's settings for a method and label mode (230 epochs, batch 64, lr 0.05, seed 0). */
     public static TrainConfig protocol(Method method, LabelMode labels) {
-        return new TrainConfig(
-                ModelConfig.defaults(method),
-                labels,
-                Mixing.NONE,
-                0.0,
-                true,
-                230,
-                64,
-                0.05,
-                0.9,
-                false,
-                5e-4,
-                5,
-                PROTOCOL_MILESTONES,
-                0.5,
-                0L,
-                0);
+        TrainConfigBuilder b = new TrainConfigBuilder();
+        b.model = ModelConfig.defaults(method);
+        b.labels = labels;
+        b.mixing = Mixing.NONE;
+        b.entropyThreshold = 0.0;
+        b.augment = true;
+        b.epochs = 230;
+        b.batchSize = 64;
+        b.learningRate = 0.05;
+        b.momentum = 0.9;
+        b.nesterov = false;
+        b.weightDecay = 5e-4;
+        b.warmupEpochs = 5;
+        b.milestones = PROTOCOL_MILESTONES;
+        b.gamma = 0.5;
+        b.seed = 0L;
+        b.limit = 0;
+        return b.build();
+    }
+
+    /** This configuration with one or more fields changed (validated again). */
+    private TrainConfig with(Consumer<TrainConfigBuilder> change) {
+        TrainConfigBuilder b = new TrainConfigBuilder(this);
+        change.accept(b);
+        return b.build();
     }
 
     public TrainConfig withEpochs(int n) {
-        return new TrainConfig(
-                model,
-                labels,
-                mixing,
-                entropyThreshold,
-                augment,
-                n,
-                batchSize,
-                learningRate,
-                momentum,
-                nesterov,
-                weightDecay,
-                warmupEpochs,
-                milestones,
-                gamma,
-                seed,
-                limit);
+        return with(b -> b.epochs = n);
     }
 
     public TrainConfig withSeed(long s) {
-        return new TrainConfig(
-                model,
-                labels,
-                mixing,
-                entropyThreshold,
-                augment,
-                epochs,
-                batchSize,
-                learningRate,
-                momentum,
-                nesterov,
-                weightDecay,
-                warmupEpochs,
-                milestones,
-                gamma,
-                s,
-                limit);
+        return with(b -> b.seed = s);
     }
 
     public TrainConfig withLimit(int n) {
-        return new TrainConfig(
-                model,
-                labels,
-                mixing,
-                entropyThreshold,
-                augment,
-                epochs,
-                batchSize,
-                learningRate,
-                momentum,
-                nesterov,
-                weightDecay,
-                warmupEpochs,
-                milestones,
-                gamma,
-                seed,
-                n);
+        return with(b -> b.limit = n);
     }
 
     public TrainConfig withBatchSize(int n) {
-        return new TrainConfig(
-                model,
-                labels,
-                mixing,
-                entropyThreshold,
-                augment,
-                epochs,
-                n,
-                learningRate,
-                momentum,
-                nesterov,
-                weightDecay,
-                warmupEpochs,
-                milestones,
-                gamma,
-                seed,
-                limit);
+        return with(b -> b.batchSize = n);
     }
 
     public TrainConfig withAugment(boolean on) {
-        return new TrainConfig(
-                model,
-                labels,
-                mixing,
-                entropyThreshold,
-                on,
-                epochs,
-                batchSize,
-                learningRate,
-                momentum,
-                nesterov,
-                weightDecay,
-                warmupEpochs,
-                milestones,
-                gamma,
-                seed,
-                limit);
+        return with(b -> b.augment = on);
     }
 
     public TrainConfig withMixing(Mixing m) {
-        return new TrainConfig(
-                model,
-                labels,
-                m,
-                entropyThreshold,
-                augment,
-                epochs,
-                batchSize,
-                learningRate,
-                momentum,
-                nesterov,
-                weightDecay,
-                warmupEpochs,
-                milestones,
-                gamma,
-                seed,
-                limit);
+        return with(b -> b.mixing = m);
     }
 
     public TrainConfig withModel(ModelConfig m) {
-        return new TrainConfig(
-                m,
-                labels,
-                mixing,
-                entropyThreshold,
-                augment,
-                epochs,
-                batchSize,
-                learningRate,
-                momentum,
-                nesterov,
-                weightDecay,
-                warmupEpochs,
-                milestones,
-                gamma,
-                seed,
-                limit);
+        return with(b -> b.model = m);
     }
 
     public TrainConfig withLearningRate(double lr) {
-        return new TrainConfig(
-                model,
-                labels,
-                mixing,
-                entropyThreshold,
-                augment,
-                epochs,
-                batchSize,
-                lr,
-                momentum,
-                nesterov,
-                weightDecay,
-                warmupEpochs,
-                milestones,
-                gamma,
-                seed,
-                limit);
+        return with(b -> b.learningRate = lr);
     }
 
     public TrainConfig withWarmupEpochs(int n) {
-        return new TrainConfig(
-                model,
-                labels,
-                mixing,
-                entropyThreshold,
-                augment,
-                epochs,
-                batchSize,
-                learningRate,
-                momentum,
-                nesterov,
-                weightDecay,
-                n,
-                milestones,
-                gamma,
-                seed,
-                limit);
+        return with(b -> b.warmupEpochs = n);
     }
 
     public TrainConfig withEntropyThreshold(double t) {
-        return new TrainConfig(
-                model,
-                labels,
-                mixing,
-                t,
-                augment,
-                epochs,
-                batchSize,
-                learningRate,
-                momentum,
-                nesterov,
-                weightDecay,
-                warmupEpochs,
-                milestones,
-                gamma,
-                seed,
-                limit);
+        return with(b -> b.entropyThreshold = t);
     }
 
     public TrainConfig withNesterov(boolean on) {
-        return new TrainConfig(
-                model,
-                labels,
-                mixing,
-                entropyThreshold,
-                augment,
-                epochs,
-                batchSize,
-                learningRate,
-                momentum,
-                on,
-                weightDecay,
-                warmupEpochs,
-                milestones,
-                gamma,
-                seed,
-                limit);
+        return with(b -> b.nesterov = on);
     }
 
     public TrainConfig withWeightDecay(double wd) {
-        return new TrainConfig(
-                model,
-                labels,
-                mixing,
-                entropyThreshold,
-                augment,
-                epochs,
-                batchSize,
-                learningRate,
-                momentum,
-                nesterov,
-                wd,
-                warmupEpochs,
-                milestones,
-                gamma,
-                seed,
-                limit);
+        return with(b -> b.weightDecay = wd);
     }
 
     @Override

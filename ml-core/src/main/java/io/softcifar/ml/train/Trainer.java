@@ -4,17 +4,13 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.softcifar.ml.data.LabeledImages;
+import io.softcifar.ml.data.ImageTensors;
 import io.softcifar.ml.model.CifarNet;
-import io.softcifar.ml.nn.Autograd;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.apache.commons.rng.simple.RandomSource;
 import org.slf4j.Logger;
@@ -32,13 +28,15 @@ import org.slf4j.LoggerFactory;
  * end; the best-validation-loss model is kept in {@code best.ckpt}. If {@code last.ckpt} exists in the output folder
  * and {@link Options#resume()} is on, the run continues after its last completed epoch, with the same result as an
  * uninterrupted run (see {@link Checkpoint} for why the RNG state is just (seed, epoch)).
+ *
+ * <p>This class keeps the order of a run and of an epoch's steps; the validation pass is {@link ValidationPass},
+ * writing and resuming checkpoints is {@link RunCheckpoints}, one optimizer step is {@link TrainStep}.
  */
 public final class Trainer {
 
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
     public static final String LAST = "last.ckpt";
     public static final String BEST = "best.ckpt";
-    private static final int EVAL_BATCH = 500;
 
     /**
      * How to run (not what to compute: that is {@link TrainConfig}).
@@ -133,9 +131,8 @@ public final class Trainer {
         private final TrainStep trainStep;
         private final NDArray trainX;
         private final NDArray trainY;
-        private final NDArray valX;
-        private final NDArray valY;
-        private final int[] valHard;
+        private final ValidationPass validation;
+        private final RunCheckpoints checkpoints;
         private final int stepsPerEpoch;
         private final LearningRateSchedule schedule;
         private final List<EpochStats> history = new ArrayList<>();
@@ -161,19 +158,13 @@ public final class Trainer {
                     net.namedParameters(), root, config.momentum(), config.weightDecay(), config.nesterov());
             augmentation = new Augmentation(root, data.mean(), data.std());
             trainStep = new TrainStep(net, optimizer, augmentation, config.augment());
-            trainX = images(root, data.trainImages());
+            trainX = ImageTensors.upload(root, data.trainImages());
             trainY = root.create(data.trainTargets(), new Shape(data.trainSize(), data.classes()));
-            valX = images(root, data.valImages());
-            valY = root.create(data.valTargets(), new Shape(data.valImages().count(), data.classes()));
-            valHard = data.valHardLabels();
+            validation = new ValidationPass(root, net, augmentation, data);
+            checkpoints = new RunCheckpoints(config, data, options, root, net, optimizer);
             int n = data.trainSize();
             stepsPerEpoch = (n + config.batchSize() - 1) / config.batchSize();
             schedule = LearningRateSchedule.of(config, stepsPerEpoch);
-        }
-
-        private static NDArray images(NDManager m, LabeledImages images) {
-            return m.create(
-                    java.nio.ByteBuffer.wrap(images.pixels()), new Shape(images.count(), 3, 32, 32), DataType.UINT8);
         }
 
         TrainResult execute() {
@@ -207,12 +198,12 @@ public final class Trainer {
                             epoch + 1);
                 }
                 net.endEpoch();
-                double[] val = validate();
-                boolean improved = val[0] < bestValLoss;
+                ValidationPass.Result val = validation.run();
+                boolean improved = val.loss() < bestValLoss;
                 if (improved) {
-                    bestValLoss = val[0];
+                    bestValLoss = val.loss();
                     bestEpoch = epoch + 1;
-                    bestValAccuracy = val[1];
+                    bestValAccuracy = val.accuracy();
                 }
                 double lr = schedule.rate(epoch, stepsPerEpoch - 1);
                 double seconds = (System.nanoTime() - start) / 1e9;
@@ -220,8 +211,8 @@ public final class Trainer {
                         epoch + 1,
                         outcome.meanLoss(),
                         outcome.accuracy(),
-                        val[0],
-                        val[1],
+                        val.loss(),
+                        val.accuracy(),
                         lr,
                         outcome.imagesPerSecond(),
                         seconds,
@@ -261,55 +252,16 @@ public final class Trainer {
         }
 
         private int resume(Path last) {
-            try (NDManager tmp = root.newSubManager(Device.cpu())) {
-                Checkpoint.Loaded loaded = Checkpoint.read(last, tmp);
-                Checkpoint.Header h = loaded.header();
-                if (!h.config().equals(config)) {
-                    throw new IllegalArgumentException(last + ": belongs to a different run configuration ("
-                            + h.config() + "); use another --out folder or delete it to start over");
-                }
-                if (h.kind() != Checkpoint.Kind.EPOCH) {
-                    throw new IllegalArgumentException(last + ": is a '" + h.kind() + "' checkpoint, cannot resume");
-                }
-                Checkpoint.restoreModel(loaded, net);
-                Checkpoint.restoreOptimizer(loaded, optimizer);
-                history.addAll(h.history());
-                bestValLoss = h.bestValLoss();
-                bestEpoch = h.bestEpoch();
-                bestValAccuracy = h.history().stream()
-                        .filter(s -> s.epoch() == h.bestEpoch())
-                        .mapToDouble(EpochStats::valAccuracy)
-                        .findFirst()
-                        .orElse(Double.NaN);
-                LOG.info(
-                        "resuming {} after epoch {} (best val loss {} at epoch {})",
-                        options.outDir(),
-                        h.epochsCompleted(),
-                        h.bestValLoss(),
-                        h.bestEpoch());
-                return h.epochsCompleted();
-            }
+            RunCheckpoints.Resumed resumed = checkpoints.resume(last);
+            history.addAll(resumed.history());
+            bestValLoss = resumed.bestValLoss();
+            bestEpoch = resumed.bestEpoch();
+            bestValAccuracy = resumed.bestValAccuracy();
+            return resumed.epochsCompleted();
         }
 
         private void write(Path file, Checkpoint.Kind kind, int epochsCompleted, boolean withOptimizer) {
-            Map<String, NDArray> model = new LinkedHashMap<>(net.namedParameters());
-            model.putAll(net.namedBuffers());
-            Checkpoint.Header header = new Checkpoint.Header(
-                    Checkpoint.FORMAT,
-                    Checkpoint.VERSION,
-                    kind,
-                    epochsCompleted,
-                    config,
-                    data.mean(),
-                    data.std(),
-                    bestValLoss,
-                    bestEpoch,
-                    List.copyOf(history),
-                    Checkpoint.RNG_SCHEME,
-                    net.parameterCount(),
-                    Checkpoint.now(),
-                    options.fencingToken() > 0 ? options.fencingToken() : null);
-            Checkpoint.write(file, header, model, withOptimizer ? optimizer.state() : null);
+            checkpoints.write(file, kind, epochsCompleted, withOptimizer, bestValLoss, bestEpoch, history);
         }
 
         private record EpochOutcome(double meanLoss, double accuracy, double imagesPerSecond, boolean cancelled) {}
@@ -355,42 +307,11 @@ public final class Trainer {
                 return new EpochOutcome(meanLoss, accuracy, images / seconds, false);
             }
         }
+    }
 
-        /** [validation loss, validation accuracy] in inference mode. */
-        private double[] validate() {
-            int n = (int) valX.getShape().get(0);
-            double lossSum = 0;
-            int correct = 0;
-            for (int from = 0; from < n; from += EVAL_BATCH) {
-                int to = Math.min(n, from + EVAL_BATCH);
-                try (NDManager sm = root.newSubManager()) {
-                    NDArray x = augmentation.normalize(
-                            Augmentation.toUnitRange(scoped(valX.get(new NDIndex(from + ":" + to)), sm)));
-                    NDArray y = scoped(valY.get(new NDIndex(from + ":" + to)), sm);
-                    final double[] out = new double[1];
-                    final int[] predicted = new int[to - from];
-                    Autograd.noGrad(() -> {
-                        io.softcifar.ml.model.Prediction p = net.predict(x);
-                        out[0] = net.validationLoss(p, y).getFloat();
-                        long[] arg = p.probabilities().argMax(1).toLongArray();
-                        for (int i = 0; i < arg.length; i++) {
-                            predicted[i] = (int) arg[i];
-                        }
-                    });
-                    lossSum += out[0] * (to - from);
-                    for (int i = 0; i < predicted.length; i++) {
-                        if (predicted[i] == valHard[from + i]) {
-                            correct++;
-                        }
-                    }
-                }
-            }
-            return new double[] {lossSum / n, correct / (double) n};
-        }
-
-        private static NDArray scoped(NDArray a, NDManager m) {
-            a.attach(m);
-            return a;
-        }
+    /** {@code a}, attached to the step's manager so it is freed with the step. */
+    static NDArray scoped(NDArray a, NDManager m) {
+        a.attach(m);
+        return a;
     }
 }

@@ -21,6 +21,7 @@ import io.softcifar.ml.model.CifarNet;
 import io.softcifar.ml.model.Method;
 import io.softcifar.ml.nn.Autograd;
 import io.softcifar.ml.train.Checkpoint;
+import io.softcifar.ml.train.CheckpointRestore;
 import io.softcifar.ml.train.TrainConfig;
 import io.softcifar.testsupport.Required;
 import java.io.IOException;
@@ -140,7 +141,7 @@ class EvaluatorTest {
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             Checkpoint.Loaded loaded = Checkpoint.read(checkpoint, m);
             CifarNet net = new CifarNet(m, loaded.modelConfig(), 0);
-            Checkpoint.restoreModel(loaded, net);
+            CheckpointRestore.model(loaded, net);
             float[] mean = loaded.header().mean();
             float[] std = loaded.header().std();
             int n = 5;

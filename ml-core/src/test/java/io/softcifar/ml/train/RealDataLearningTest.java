@@ -175,7 +175,7 @@ class RealDataLearningTest {
         try (NDManager m = NDManager.newBaseManager()) {
             Checkpoint.Loaded loaded = Checkpoint.read(checkpoint, m);
             CifarNet net = new CifarNet(m, loaded.modelConfig(), 0);
-            Checkpoint.restoreModel(loaded, net);
+            CheckpointRestore.model(loaded, net);
             Augmentation norm = new Augmentation(m, data.mean(), data.std());
             int correct = 0;
             for (int from = 0; from < test.count(); from += 500) {

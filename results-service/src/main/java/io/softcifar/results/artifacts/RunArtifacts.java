@@ -1,6 +1,7 @@
 package io.softcifar.results.artifacts;
 
 import io.softcifar.contracts.storage.ObjectKeys;
+import io.softcifar.contracts.util.Sha256;
 import io.softcifar.results.service.ViewModel.CheckpointView;
 import io.softcifar.results.service.ViewModel.RunDetail;
 import io.softcifar.storage.ObjectInfo;
@@ -8,10 +9,7 @@ import io.softcifar.storage.ObjectStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,16 +78,9 @@ public final class RunArtifacts {
 
     private String sha256(String key) {
         try (InputStream in = store.openStream(key)) {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[1 << 16];
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                digest.update(buffer, 0, n);
-            }
-            return HexFormat.of().formatHex(digest.digest());
+            return Sha256.hex(in);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + key + ": " + e.getMessage(), e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JVM", e);
         }
     }
 }

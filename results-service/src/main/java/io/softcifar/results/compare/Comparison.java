@@ -78,11 +78,8 @@ public record Comparison(
         List<MissingRun> missing = new ArrayList<>();
         int evaluated = 0;
         for (Map.Entry<String, String> config : labels.entrySet()) {
-            List<ComparisonInput.Run> runs = input.runs().stream()
-                    .filter(r -> r.configKey().equals(config.getKey()))
-                    .toList();
-            List<ComparisonInput.Run> done =
-                    runs.stream().filter(r -> r.metrics() != null).toList();
+            List<ComparisonInput.Run> runs = runsOf(input, config.getKey());
+            List<ComparisonInput.Run> done = withMetrics(runs);
             evaluated += done.size();
             runs.stream()
                     .filter(r -> r.metrics() == null)
@@ -119,11 +116,8 @@ public record Comparison(
             }
         }
         for (Map.Entry<String, String> config : labels.entrySet()) {
-            List<ComparisonInput.Run> runs = input.runs().stream()
-                    .filter(r -> r.configKey().equals(config.getKey()))
-                    .toList();
-            List<ComparisonInput.Run> done =
-                    runs.stream().filter(r -> r.metrics() != null).toList();
+            List<ComparisonInput.Run> runs = runsOf(input, config.getKey());
+            List<ComparisonInput.Run> done = withMetrics(runs);
             Map<String, Cell> cells = new LinkedHashMap<>();
             stats.get(config.getKey())
                     .forEach((metric, s) -> cells.put(
@@ -170,6 +164,16 @@ public record Comparison(
         Map<String, MetricDisplay> display = new LinkedHashMap<>();
         metrics.forEach(m -> display.put(m, MetricDisplay.of(m)));
         return display;
+    }
+
+    private static List<ComparisonInput.Run> runsOf(ComparisonInput input, String configKey) {
+        return input.runs().stream()
+                .filter(r -> r.configKey().equals(configKey))
+                .toList();
+    }
+
+    private static List<ComparisonInput.Run> withMetrics(List<ComparisonInput.Run> runs) {
+        return runs.stream().filter(r -> r.metrics() != null).toList();
     }
 
     private static Map<Long, Double> bySeed(ComparisonInput input, String configKey, String metric) {

@@ -1,8 +1,8 @@
 package io.softcifar.results.events;
 
 import io.softcifar.contracts.events.EventCodec;
-import io.softcifar.contracts.events.EventDecodingException;
 import io.softcifar.contracts.events.EventEnvelope;
+import io.softcifar.contracts.events.JsonDecodingException;
 import io.softcifar.contracts.topics.Topics;
 import io.softcifar.results.service.ResultsView;
 import java.nio.charset.StandardCharsets;
@@ -127,7 +127,7 @@ public final class ViewFollower implements AutoCloseable {
                                     event.time());
                         }
                         applied++;
-                    } catch (EventDecodingException e) {
+                    } catch (JsonDecodingException e) {
                         LOG.warnf(
                                 "skipping %s-%d@%d: %s",
                                 record.topic(), record.partition(), record.offset(), e.getMessage());

@@ -49,7 +49,7 @@ public class RunArtifactResource {
     public Response list(@PathParam("id") String id) {
         Optional<RunDetail> run = service.view().run(id);
         if (run.isEmpty()) {
-            return ApiError.of(404, "no run with id '" + id + "'").response();
+            return ApiError.notFound(RunResource.notFoundMessage(id));
         }
         List<Artifact> list = artifacts.list(run.get());
         return Response.ok(Map.of("runId", id, "artifacts", list)).build();
@@ -67,13 +67,12 @@ public class RunArtifactResource {
     public Response download(@PathParam("id") String id, @PathParam("name") String name) {
         Optional<RunDetail> run = service.view().run(id);
         if (run.isEmpty()) {
-            return json(ApiError.of(404, "no run with id '" + id + "'"));
+            return ApiError.notFound(RunResource.notFoundMessage(id));
         }
         Optional<Artifact> artifact = artifacts.find(run.get(), name);
         if (artifact.isEmpty()) {
-            return json(ApiError.of(
-                    404,
-                    "run '" + id + "' has no artifact '" + name + "' (GET /api/runs/" + id + "/artifacts lists them)"));
+            return ApiError.notFound(
+                    "run '" + id + "' has no artifact '" + name + "' (GET /api/runs/" + id + "/artifacts lists them)");
         }
         Artifact a = artifact.get();
         StreamingOutput body = out -> {
@@ -92,11 +91,5 @@ public class RunArtifactResource {
                             + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(a.sha256())) + ":");
         }
         return answer.build();
-    }
-
-    private static Response json(ApiError error) {
-        return Response.fromResponse(error.response())
-                .type(MediaType.APPLICATION_JSON)
-                .build();
     }
 }

@@ -56,16 +56,11 @@ public class RunOodResource {
             bins = -1;
         }
         if (bins < 2 || bins > 200) {
-            return new ApiError(
-                            400,
-                            "invalid query parameter",
-                            List.of(new ApiError.Problem(
-                                    "bins", "must be an integer from 2 to 200, got '" + binsText + "'")))
-                    .response();
+            return ApiError.badParameter("bins", "must be an integer from 2 to 200, got '" + binsText + "'");
         }
         Optional<RunDetail> run = service.view().run(id);
         if (run.isEmpty()) {
-            return ApiError.of(404, "no run with id '" + id + "'").response();
+            return ApiError.notFound(RunResource.notFoundMessage(id));
         }
         List<OodScores.Histogram> sets = new ArrayList<>();
         if (run.get().evaluation() != null) {

@@ -33,7 +33,7 @@ public class RunResource {
                     + "checkpoints, training outcome and evaluation metrics.")
     @APIResponse(responseCode = "404", description = "no such run")
     public Response get(@PathParam("id") String id) {
-        return service.view().run(id).map(r -> Response.ok(r).build()).orElseGet(() -> notFound(id));
+        return ApiError.okOrNotFound(service.view().run(id), notFoundMessage(id));
     }
 
     @POST
@@ -52,10 +52,9 @@ public class RunResource {
             return notFound(id);
         }
         if (phase.get().isTerminal()) {
-            return ApiError.of(409, "run '" + id + "' has ended already (" + phase.get() + "); nothing to cancel")
-                    .response();
+            return ApiError.conflict("run '" + id + "' has ended already (" + phase.get() + "); nothing to cancel");
         }
-        service.cancelRun(id, "cancelled via the results service");
+        service.runs().cancel(id, "cancelled via the results service");
         return Response.accepted(Map.of("runId", id, "status", phase.get().name(), "cancelRequested", true))
                 .build();
     }
@@ -76,22 +75,24 @@ public class RunResource {
         if (phase.isEmpty()) {
             return notFound(id);
         }
-        if (service.retryEvaluation(id)) {
+        if (service.runs().retryEvaluation(id)) {
             return Response.accepted(Map.of("runId", id, "status", phase.get().name(), "retried", "evaluation"))
                     .build();
         }
-        if (service.retryRun(id)) {
+        if (service.runs().retryRun(id)) {
             return Response.accepted(Map.of("runId", id, "status", phase.get().name(), "retried", "training"))
                     .build();
         }
-        return ApiError.of(
-                        409,
-                        "run '" + id + "' is " + phase.get() + " and has no failed evaluation; only failed or"
-                                + " cancelled runs and failed evaluations are retried")
-                .response();
+        return ApiError.conflict("run '" + id + "' is " + phase.get() + " and has no failed evaluation; only failed or"
+                + " cancelled runs and failed evaluations are retried");
+    }
+
+    /** The 404 of every {@code /api/runs/{id}...} resource of this service. */
+    static String notFoundMessage(String id) {
+        return "no run with id '" + id + "'";
     }
 
     private static Response notFound(String id) {
-        return ApiError.of(404, "no run with id '" + id + "'").response();
+        return ApiError.notFound(notFoundMessage(id));
     }
 }

@@ -71,11 +71,7 @@ public class StudyResource {
             StudyRequest request, @QueryParam("dryRun") @DefaultValue("false") String dryRun, @Context UriInfo uri) {
         // parsed here, not as a boolean parameter: that would read "yes" or "1" as false and submit for real
         if (!dryRun.equals("true") && !dryRun.equals("false")) {
-            return new ApiError(
-                            400,
-                            "invalid query parameter",
-                            List.of(new ApiError.Problem("dryRun", "must be true or false, got '" + dryRun + "'")))
-                    .response();
+            return ApiError.badParameter("dryRun", "must be true or false, got '" + dryRun + "'");
         }
         if (dryRun.equals("true")) {
             return Response.ok(StudyPlan.of(service.plan(request))).build();
@@ -101,7 +97,7 @@ public class StudyResource {
             description = "Its definition, configurations and every run with status, " + "epoch and ETA.")
     @APIResponse(responseCode = "404", description = "no such study")
     public Response get(@PathParam("id") String id) {
-        return orNotFound(service.view().study(id), id);
+        return ApiError.okOrNotFound(service.view().study(id), notFoundMessage(id));
     }
 
     @GET
@@ -133,12 +129,11 @@ public class StudyResource {
                 Response.ok(ComparisonFormats.latex(c), TEXT_LATEX + ";charset=UTF-8")
                         .build();
             default ->
-                new ApiError(
+                ApiError.of(
                                 400,
                                 "unknown format",
-                                List.of(new ApiError.Problem(
-                                        "format",
-                                        "unknown format '" + format + "' (expected json, csv, markdown or latex)")))
+                                "format",
+                                "unknown format '" + format + "' (expected json, csv, markdown or latex)")
                         .response();
         };
     }
@@ -153,7 +148,7 @@ public class StudyResource {
                     + "status, checkpoint or evaluation event of the study's runs.")
     public Multi<StudyStreamEvent> events(@PathParam("id") String id) {
         if (!service.view().hasStudy(id)) {
-            return Multi.createFrom().failure(new jakarta.ws.rs.NotFoundException("no study with id '" + id + "'"));
+            return Multi.createFrom().failure(new jakarta.ws.rs.NotFoundException(notFoundMessage(id)));
         }
         ResultsView view = service.view();
         return Multi.createFrom().emitter(emitter -> {
@@ -199,15 +194,18 @@ public class StudyResource {
             return notFound(id);
         }
         return Response.accepted(Map.of(
-                        "studyId", id, "cancelled", service.cancelStudy(id, "study cancelled via the results service")))
+                        "studyId",
+                        id,
+                        "cancelled",
+                        service.runs().cancelStudy(id, "study cancelled via the results service")))
                 .build();
     }
 
-    private static Response orNotFound(Optional<?> value, String id) {
-        return value.map(v -> Response.ok(v).build()).orElseGet(() -> notFound(id));
+    private static String notFoundMessage(String id) {
+        return "no study with id '" + id + "'";
     }
 
     private static Response notFound(String id) {
-        return ApiError.of(404, "no study with id '" + id + "'").response();
+        return ApiError.notFound(notFoundMessage(id));
     }
 }

@@ -12,6 +12,7 @@ import io.softcifar.contracts.events.EventCodec;
 import io.softcifar.contracts.events.EventEnvelope;
 import io.softcifar.contracts.events.Fenced;
 import io.softcifar.contracts.events.FencingTokens;
+import io.softcifar.contracts.events.RunEvent;
 import io.softcifar.contracts.events.RunState;
 import io.softcifar.contracts.events.StudySubmitted;
 import io.softcifar.contracts.events.TrainingCancelRequested;
@@ -222,27 +223,6 @@ final class EventFolder {
     }
 
     private static String runIdOf(Event p) {
-        if (p instanceof TrainingRequested r) {
-            return r.runId();
-        } else if (p instanceof TrainingCancelRequested c) {
-            return c.runId();
-        } else if (p instanceof RunState s) {
-            return s.runId();
-        } else if (p instanceof TrainingProgress g) {
-            return g.runId();
-        } else if (p instanceof TrainingFinished f) {
-            return f.runId();
-        } else if (p instanceof TrainingFailed f) {
-            return f.runId();
-        } else if (p instanceof TrainingCancelled c) {
-            return c.runId();
-        } else if (p instanceof CheckpointPublished c) {
-            return c.runId();
-        } else if (p instanceof EvaluationCompleted c) {
-            return c.runId();
-        } else if (p instanceof EvaluationFailed f) {
-            return f.runId();
-        }
-        return null;
+        return p instanceof RunEvent r ? r.runId() : null;
     }
 }

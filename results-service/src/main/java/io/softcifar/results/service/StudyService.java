@@ -1,11 +1,9 @@
 package io.softcifar.results.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.softcifar.contracts.events.CheckpointPublished;
 import io.softcifar.contracts.events.Correlation;
 import io.softcifar.contracts.events.DatasetFailed;
 import io.softcifar.contracts.events.DatasetReady;
@@ -14,8 +12,6 @@ import io.softcifar.contracts.events.DatasetStatus;
 import io.softcifar.contracts.events.EventCodec;
 import io.softcifar.contracts.events.EventEnvelope;
 import io.softcifar.contracts.events.StudySubmitted;
-import io.softcifar.contracts.events.TrainingCancelRequested;
-import io.softcifar.contracts.events.TrainingRequested;
 import io.softcifar.contracts.spec.FieldError;
 import io.softcifar.contracts.spec.RunSpec;
 import io.softcifar.contracts.study.Expansion;
@@ -26,6 +22,7 @@ import io.softcifar.results.config.ResultsSettings;
 import io.softcifar.results.events.ViewFollower;
 import io.softcifar.service.events.EventPublisher;
 import io.softcifar.service.kafka.KafkaSettings;
+import io.softcifar.service.rest.NotReadyException;
 import io.softcifar.storage.ObjectStore;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -59,7 +56,8 @@ import org.jboss.logging.Logger;
  * ignores a request for a run it is training or has ended, so the duplicate costs nothing.
  *
  * <p>Parts: {@link StudyValidator} checks a request before anything is published; {@link DatasetMatcher} finds a
- * waiting study's ready dataset.
+ * waiting study's ready dataset; {@link RunControl} publishes what concerns one run (its request, a cancel, a retry,
+ * a recovery).
  */
 @ApplicationScoped
 public class StudyService {
@@ -86,14 +84,12 @@ public class StudyService {
         return store;
     }
 
-    /** The Kafka header that marks a record published by a recovery; its value is the kind. */
-    public static final String RECOVERY_HEADER = ViewFollower.RECOVERY_HEADER;
-
     private ResultsView view;
     private StudyExpander expander;
     private ViewFollower follower;
     private StudyValidator validator;
     private DatasetMatcher datasets;
+    private RunControl runs;
     private final ExecutorService coordinator = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "results-dataset-coordinator");
         t.setDaemon(true);
@@ -105,13 +101,7 @@ public class StudyService {
         view = new ResultsView(expander);
         validator = new StudyValidator(expander, view, store);
         datasets = new DatasetMatcher(view, store);
-        for (String kind : List.of(
-                ResultsView.RECOVERY_HEARTBEAT,
-                ResultsView.RECOVERY_EVALUATION,
-                ResultsView.RECOVERY_PENDING,
-                ResultsView.RECOVERY_EVALUATION_RETRY)) {
-            recoveries(kind); // present at 0 from the start
-        }
+        runs = new RunControl(publisher, view, registry);
         view.addListener(change -> {
             if (follower != null
                     && follower.caughtUp().isDone()
@@ -136,6 +126,11 @@ public class StudyService {
 
     public ViewFollower follower() {
         return follower;
+    }
+
+    /** Cancelling, retrying and recovering single runs. */
+    public RunControl runs() {
+        return runs;
     }
 
     /** The outcome of a submission: the study, and whether it was created now (or existed with this definition). */
@@ -204,61 +199,9 @@ public class StudyService {
         Map<String, RunSpec> toRequest = view.runsToRequest(studyId, datasetId);
         view.markRunsRequested(studyId, datasetId);
         for (Map.Entry<String, RunSpec> e : toRequest.entrySet()) {
-            publishRequest(studyId, e.getKey(), e.getValue());
+            runs.request(studyId, e.getKey(), e.getValue());
         }
         LOG.infof("study %s: requested %d runs on dataset %s", studyId, toRequest.size(), datasetId);
-    }
-
-    private void publishRequest(String studyId, String runId, RunSpec spec) {
-        EventEnvelope request = EventEnvelope.of(
-                new TrainingRequested(runId, studyId, spec), Correlation.ofRun(studyId, runId, spec.datasetId()));
-        publisher.publish(Topics.TRAINING_REQUESTS, runId, request);
-        view.apply(request);
-    }
-
-    private Counter recoveries(String kind) {
-        return Counter.builder("softcifar.results.recoveries")
-                .tag("kind", kind)
-                .description("runs re-requested or re-evaluated by the watchdog (or a retry of an evaluation)")
-                .register(registry);
-    }
-
-    /**
-     * Recovers one stuck run: publishes its training request again, or its final best checkpoint (the evaluator
-     * evaluates it unless the run has metrics), with a {@value #RECOVERY_HEADER} header; logs, counts and records it.
-     */
-    public void recover(ResultsView.Stuck stuck) {
-        EventEnvelope event;
-        String topic;
-        if (stuck.checkpoint() != null) {
-            ViewModel.CheckpointView c = stuck.checkpoint();
-            // with the checkpoint's own fencing token: the evaluator would take an untokened copy for a stale one
-            event = EventEnvelope.of(
-                    new CheckpointPublished(
-                            stuck.runId(),
-                            c.epoch(),
-                            c.kind(),
-                            c.isFinal(),
-                            c.key(),
-                            c.sha256(),
-                            c.bytes(),
-                            c.fencingToken()),
-                    Correlation.ofRun(stuck.studyId(), stuck.runId(), stuck.datasetId()));
-            topic = Topics.CHECKPOINTS;
-        } else {
-            event = EventEnvelope.of(
-                    new TrainingRequested(stuck.runId(), stuck.studyId(), stuck.spec()),
-                    Correlation.ofRun(
-                            stuck.studyId(), stuck.runId(), stuck.spec().datasetId()));
-            topic = Topics.TRAINING_REQUESTS;
-        }
-        publisher.publishRaw(topic, stuck.runId(), EventCodec.encode(event), Map.of(RECOVERY_HEADER, stuck.kind()));
-        view.apply(event);
-        view.recovered(event.eventId(), stuck.runId(), stuck.kind(), event.time());
-        recoveries(stuck.kind()).increment();
-        LOG.warnf(
-                "recovery %s of run %s (study %s): %s; published %s %s",
-                stuck.kind(), stuck.runId(), stuck.studyId(), stuck.why(), event.type(), event.eventId());
     }
 
     /** Starts every waiting study whose dataset is ready now. Runs on the coordinator thread. */
@@ -278,19 +221,19 @@ public class StudyService {
      */
     public List<String> retry(String studyId) {
         awaitView();
-        Map<String, RunSpec> runs = view.retryable(studyId);
-        for (Map.Entry<String, RunSpec> e : runs.entrySet()) {
-            publishRequest(studyId, e.getKey(), e.getValue());
+        Map<String, RunSpec> retried = view.retryable(studyId);
+        for (Map.Entry<String, RunSpec> e : retried.entrySet()) {
+            runs.request(studyId, e.getKey(), e.getValue());
         }
         List<String> evaluations = view.failedEvaluations(studyId);
-        evaluations.forEach(this::retryEvaluation);
+        evaluations.forEach(runs::retryEvaluation);
         if (!evaluations.isEmpty()) {
-            List<String> all = new ArrayList<>(runs.keySet());
+            List<String> all = new ArrayList<>(retried.keySet());
             all.addAll(evaluations);
-            LOG.infof("study %s: retried %d runs and %d evaluations", studyId, runs.size(), evaluations.size());
+            LOG.infof("study %s: retried %d runs and %d evaluations", studyId, retried.size(), evaluations.size());
             return all;
         }
-        if (runs.isEmpty()
+        if (retried.isEmpty()
                 && view.datasetFailure(studyId).isPresent()
                 && view.pendingStudies().stream().anyMatch(p -> p.studyId().equals(studyId))) {
             ResultsView.PendingStudy p = view.pendingStudies().stream()
@@ -305,50 +248,15 @@ public class StudyService {
                                 new DatasetRequested(studyId, p.datasetSpec()), new Correlation(studyId, null, null)));
             }
         }
-        LOG.infof("study %s: retried %d runs", studyId, runs.size());
-        return List.copyOf(runs.keySet());
-    }
-
-    /** Evaluates a run again whose evaluation failed; false if it has no failed evaluation. */
-    public boolean retryEvaluation(String runId) {
-        Optional<ResultsView.Stuck> failed = view.failedEvaluation(runId);
-        failed.ifPresent(this::recover);
-        return failed.isPresent();
-    }
-
-    /** Requests a FAILED or CANCELLED run again; false if it is in another phase or has no spec. */
-    public boolean retryRun(String runId) {
-        Optional<ViewModel.RunDetail> run = view.run(runId);
-        if (run.isEmpty() || !run.get().status().isRetryable() || run.get().spec() == null) {
-            return false;
-        }
-        publishRequest(run.get().studyId(), runId, run.get().spec());
-        return true;
-    }
-
-    /** Asks the trainer to stop a run. */
-    public void cancelRun(String runId, String reason) {
-        RunSpec spec = view.run(runId).map(r -> r.spec()).orElse(null);
-        String studyId = view.run(runId).map(r -> r.studyId()).orElse(null);
-        EventEnvelope cancel = EventEnvelope.of(
-                new TrainingCancelRequested(runId, reason),
-                Correlation.ofRun(studyId, runId, spec == null ? null : spec.datasetId()));
-        publisher.publish(Topics.TRAINING_CONTROL, runId, cancel);
-        view.apply(cancel);
-    }
-
-    /** Asks the trainer to stop every run of the study that has not ended; returns them. */
-    public List<String> cancelStudy(String studyId, String reason) {
-        List<String> live = view.liveRuns(studyId);
-        live.forEach(id -> cancelRun(id, reason));
-        return live;
+        LOG.infof("study %s: retried %d runs", studyId, retried.size());
+        return List.copyOf(retried.keySet());
     }
 
     private void awaitView() {
         try {
             follower.caughtUp().get(settings.rebuildTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-            throw new ViewNotReadyException(
+            throw new NotReadyException(
                     "the results view is not rebuilt from Kafka yet (" + e.getMessage() + "); try again in a moment",
                     e);
         }

@@ -81,7 +81,7 @@ public class Watchdog {
                             w.pendingGrace(),
                             w.maxRecoveries())) {
                 try {
-                    service.recover(stuck);
+                    service.runs().recover(stuck);
                 } catch (RuntimeException e) {
                     LOG.warnf(
                             "watchdog: recovering run %s (%s) failed, next pass tries again: %s",

@@ -1,14 +1,20 @@
 package io.softcifar.results.it;
 
+import io.softcifar.contracts.dataset.DatasetSummary;
 import io.softcifar.contracts.events.Correlation;
+import io.softcifar.contracts.events.DatasetReady;
 import io.softcifar.contracts.events.Event;
 import io.softcifar.contracts.events.EventCodec;
 import io.softcifar.contracts.events.EventEnvelope;
+import io.softcifar.contracts.storage.ObjectKeys;
+import io.softcifar.contracts.topics.Topics;
 import io.softcifar.testsupport.TestInfrastructure;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -44,6 +50,23 @@ final class EventWire implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         return envelope;
+    }
+
+    /** A ready dataset of 400 images with seeds 0..19 (320/20/60 per seed), as the dataset service announces it. */
+    void datasetReady(String datasetId) {
+        publish(
+                Topics.DATASET_STATE,
+                datasetId,
+                new DatasetReady(
+                        datasetId,
+                        ObjectKeys.manifest(datasetId),
+                        new DatasetSummary(
+                                400,
+                                List.of(40, 40, 40, 40, 40, 40, 40, 40, 40, 40),
+                                0.15,
+                                IntStream.range(0, 20).mapToObj(i -> (long) i).toList(),
+                                Map.of("train", 320, "validation", 20, "test", 60))),
+                Correlation.ofDataset(datasetId));
     }
 
     @Override

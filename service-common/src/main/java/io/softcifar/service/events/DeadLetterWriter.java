@@ -9,14 +9,11 @@ import static io.softcifar.service.events.EventConsumer.DLQ_REASON_HEADER;
 import static io.softcifar.service.events.EventConsumer.DLQ_SOURCE_HEADER;
 import static io.softcifar.service.events.EventConsumer.DLQ_TOPIC_HEADER;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.softcifar.contracts.topics.TopicSpec;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
 
@@ -28,24 +25,13 @@ final class DeadLetterWriter {
 
     private static final Logger LOG = Logger.getLogger(EventConsumer.class);
 
-    private final String groupId;
+    private final ConsumerContext context;
     private final EventPublisher publisher;
-    private final MeterRegistry registry;
-    private final Backoff backoff;
-    private final BooleanSupplier running;
     private final AtomicLong written = new AtomicLong();
 
-    DeadLetterWriter(
-            String groupId,
-            EventPublisher publisher,
-            MeterRegistry registry,
-            Backoff backoff,
-            BooleanSupplier running) {
-        this.groupId = groupId;
+    DeadLetterWriter(ConsumerContext context, EventPublisher publisher) {
+        this.context = context;
         this.publisher = publisher;
-        this.registry = registry;
-        this.backoff = backoff;
-        this.running = running;
     }
 
     /** Records sent to the dead-letter topic so far. */
@@ -58,6 +44,7 @@ final class DeadLetterWriter {
      * consumer closed first.
      */
     boolean write(ConsumerRecord<String, String> record, String reason, String kind, int attempts) {
+        String groupId = context.groupId();
         LOG.warnf("%s: %s goes to the dead-letter topic (%s): %s", groupId, source(record), kind, reason);
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put(DLQ_REASON_HEADER, reason);
@@ -76,18 +63,13 @@ final class DeadLetterWriter {
                         Objects.requireNonNullElse(record.value(), ""),
                         headers);
                 written.incrementAndGet();
-                Counter.builder("softcifar.consumer.dead_letters")
-                        .tag("group", groupId)
-                        .tag("topic", record.topic())
-                        .tag("kind", kind)
-                        .register(registry)
-                        .increment();
+                context.count("softcifar.consumer.dead_letters", record.topic(), "kind", kind);
                 return true;
             } catch (RuntimeException e) {
                 LOG.errorf(
                         "%s: could not write the dead letter for %s (try %d): %s",
                         groupId, source(record), tries, e.getMessage());
-                if (!running.getAsBoolean() || !Backoff.pause(backoff.after(tries), running)) {
+                if (!context.isRunning() || !Backoff.pause(context.backoff().after(tries), context.running())) {
                     return false;
                 }
             }

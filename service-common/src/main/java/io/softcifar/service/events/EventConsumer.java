@@ -121,9 +121,9 @@ public final class EventConsumer implements AutoCloseable {
         this.ledger = new PartitionLedger(consumer, b.groupId, b.slots);
         MeterRegistry registry = b.registry != null ? b.registry : Metrics.globalRegistry;
         Backoff backoff = new Backoff(b.maxAttempts, b.initialBackoff, b.maxBackoff);
-        this.deadLetters = new DeadLetterWriter(b.groupId, b.deadLetters, registry, backoff, () -> running);
-        this.worker = new RecordWorker(
-                b.groupId, b.handler, b.giveUp, deadLetters, backoff, ledger.owned(), () -> running, registry);
+        ConsumerContext context = new ConsumerContext(b.groupId, registry, backoff, () -> running);
+        this.deadLetters = new DeadLetterWriter(context, b.deadLetters);
+        this.worker = new RecordWorker(context, b.handler, b.giveUp, deadLetters, ledger.owned());
     }
 
     public static Builder builder() {

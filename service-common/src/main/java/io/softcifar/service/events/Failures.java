@@ -1,6 +1,6 @@
 package io.softcifar.service.events;
 
-import io.softcifar.contracts.events.EventDecodingException;
+import io.softcifar.contracts.events.JsonDecodingException;
 import io.softcifar.storage.ObjectStoreException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -17,7 +17,8 @@ import org.apache.kafka.common.errors.RetriableException;
  * ObjectStoreException#retryable() retryable} object-store failure (unreachable, timeout, 5xx); a Kafka
  * {@link RetriableException} (so a publish the broker did not take in time, whose cause is Kafka's
  * {@code TimeoutException}); a refused or reset connection or a timeout. A verdict of the handler comes first:
- * {@link RejectedEventException} and {@link EventDecodingException} are poison whatever their cause. Everything else
+ * {@link RejectedEventException} and {@link JsonDecodingException} (an event or a stored record that is not its
+ * contract type) are poison whatever their cause. Everything else
  * (a bug, an invalid value) is poison too: another try would fail the same way.
  */
 public final class Failures {
@@ -33,11 +34,11 @@ public final class Failures {
     private Failures() {}
 
     public static Kind classify(Throwable failure) {
-        if (failure instanceof RejectedEventException || failure instanceof EventDecodingException) {
+        if (failure instanceof RejectedEventException || failure instanceof JsonDecodingException) {
             return Kind.POISON;
         }
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof RejectedEventException || t instanceof EventDecodingException) {
+            if (t instanceof RejectedEventException || t instanceof JsonDecodingException) {
                 return Kind.POISON;
             }
             if (isTransient(t)) {

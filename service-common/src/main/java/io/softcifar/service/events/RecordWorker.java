@@ -2,15 +2,12 @@ package io.softcifar.service.events;
 
 import static io.softcifar.service.events.DeadLetterWriter.source;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.softcifar.contracts.events.EventCodec;
-import io.softcifar.contracts.events.EventDecodingException;
 import io.softcifar.contracts.events.EventEnvelope;
+import io.softcifar.contracts.events.JsonDecodingException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
@@ -24,33 +21,27 @@ final class RecordWorker {
 
     private static final Logger LOG = Logger.getLogger(EventConsumer.class);
 
+    private final ConsumerContext context;
     private final String groupId;
     private final EventConsumer.Handler handler;
     private final EventConsumer.GiveUp giveUp;
     private final DeadLetterWriter deadLetters;
-    private final Backoff backoff;
     private final Set<TopicPartition> owned;
-    private final BooleanSupplier running;
-    private final MeterRegistry registry;
     private final AtomicLong retries = new AtomicLong();
 
+    /** {@code owned}: the partitions the consumer holds now (a record whose partition moved is not retried here). */
     RecordWorker(
-            String groupId,
+            ConsumerContext context,
             EventConsumer.Handler handler,
             EventConsumer.GiveUp giveUp,
             DeadLetterWriter deadLetters,
-            Backoff backoff,
-            Set<TopicPartition> owned,
-            BooleanSupplier running,
-            MeterRegistry registry) {
-        this.groupId = groupId;
+            Set<TopicPartition> owned) {
+        this.context = context;
+        this.groupId = context.groupId();
         this.handler = handler;
         this.giveUp = giveUp;
         this.deadLetters = deadLetters;
-        this.backoff = backoff;
         this.owned = owned;
-        this.running = running;
-        this.registry = registry;
     }
 
     /** Tries repeated after a retryable failure so far. */
@@ -63,7 +54,7 @@ final class RecordWorker {
         EventEnvelope event;
         try {
             event = EventCodec.decode(record.value());
-        } catch (EventDecodingException e) {
+        } catch (JsonDecodingException e) {
             return deadLetters.write(record, "cannot decode: " + e.getMessage(), EventConsumer.KIND_POISON, 1);
         }
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
@@ -76,7 +67,7 @@ final class RecordWorker {
                 return false;
             } catch (Exception | LinkageError | AssertionError e) {
                 // an Error thrown here would otherwise vanish in the executor's Future: no log, no dead letter
-                if (!running.getAsBoolean() || Thread.currentThread().isInterrupted()) {
+                if (!context.isRunning() || Thread.currentThread().isInterrupted()) {
                     LOG.infof(
                             "%s: %s stopped by shutdown (%s); it will be read again",
                             groupId, source(record), e.getMessage());
@@ -92,7 +83,7 @@ final class RecordWorker {
                     }
                     return deadLetters.write(record, reason, EventConsumer.KIND_POISON, attempt);
                 }
-                if (attempt >= backoff.maxAttempts()) {
+                if (attempt >= context.backoff().maxAttempts()) {
                     String exhausted = "retries exhausted after " + attempt + " tries: " + reason;
                     if (giveUp != null) {
                         try {
@@ -105,17 +96,13 @@ final class RecordWorker {
                     }
                     return deadLetters.write(record, exhausted, EventConsumer.KIND_RETRIES_EXHAUSTED, attempt);
                 }
-                Duration wait = backoff.after(attempt);
+                Duration wait = context.backoff().after(attempt);
                 retries.incrementAndGet();
-                Counter.builder("softcifar.consumer.retries")
-                        .tag("group", groupId)
-                        .tag("topic", record.topic())
-                        .register(registry)
-                        .increment();
+                context.count("softcifar.consumer.retries", record.topic());
                 LOG.warnf(
                         "%s: %s failed (try %d of %d), partition paused, again in %d ms: %s",
-                        groupId, source(record), attempt, backoff.maxAttempts(), wait.toMillis(), reason);
-                if (!Backoff.pause(wait, running)) {
+                        groupId, source(record), attempt, context.backoff().maxAttempts(), wait.toMillis(), reason);
+                if (!Backoff.pause(wait, context.running())) {
                     return false;
                 }
                 if (!owned.contains(partition)) {

@@ -1,6 +1,9 @@
 package io.softcifar.service.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.softcifar.contracts.spec.InvalidSpecException;
+import io.softcifar.service.events.EventPublisher;
+import io.softcifar.storage.ObjectStoreException;
 import jakarta.ws.rs.NotAcceptableException;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotSupportedException;
@@ -9,17 +12,28 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import java.util.List;
 import java.util.Objects;
+import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
- * The errors Quarkus REST raises itself before a resource runs — wrong content type (415), unacceptable Accept (406),
- * wrong method (405), a body the JSON reader cannot parse (malformed, numbers out of range, nesting too deep), a body
- * over {@code quarkus.http.limits.max-body-size} sent without a length (413) — as the one {@link ApiError} shape,
- * in every service. Without this they are answered with an empty body.
+ * Every exception a request can end in, as the one {@link ApiError} shape, in every service (the resources answer
+ * their own 404/409 with {@link ApiError#notFound} and {@link ApiError#conflict}):
+ *
+ * <ul>
+ *   <li>the errors Quarkus REST raises itself before a resource runs — unknown path (404), wrong content type (415),
+ *       unacceptable Accept (406), wrong method (405), a body the JSON reader cannot parse (malformed, numbers out of
+ *       range, nesting too deep: 400, with {@link JsonInputExceptionMapper}), a body over
+ *       {@code quarkus.http.limits.max-body-size} sent without a length (413). Without this they have an empty body;
+ *   <li>an invalid spec or request ({@link InvalidSpecException}: 400 or 409, one problem per field);
+ *   <li>what is not the caller's fault and worth retrying (503): the service is not ready yet
+ *       ({@link NotReadyException}), Kafka did not take an event, the object store is down or refuses us;
+ *   <li>anything else: 500, logged with its stack trace, answered with its one-line message.
+ * </ul>
  */
 public class HttpErrorMappers {
+
+    private static final Logger LOG = Logger.getLogger(HttpErrorMappers.class);
 
     private final JsonInputExceptionMapper json = new JsonInputExceptionMapper();
 
@@ -75,7 +89,41 @@ public class HttpErrorMappers {
                 .response();
     }
 
+    @ServerExceptionMapper
+    public Response invalidSpec(InvalidSpecException e) {
+        return ApiError.of(e.status(), e.title(), e.errors()).response();
+    }
+
+    @ServerExceptionMapper
+    public Response notReady(NotReadyException e) {
+        return ApiError.of(503, e.getMessage()).response();
+    }
+
+    /** Kafka did not take an event: nothing the caller did wrong, and worth retrying. */
+    @ServerExceptionMapper
+    public Response kafkaDown(EventPublisher.EventPublishException e) {
+        return ApiError.of(503, e.getMessage()).response();
+    }
+
+    /** The object store is down or refuses us: not the caller's fault, and worth retrying. */
+    @ServerExceptionMapper
+    public Response storeUnavailable(ObjectStoreException e) {
+        return ApiError.of(503, "object store unavailable: " + e.getMessage()).response();
+    }
+
+    /** A bug or an unforeseen state: logged in full here, answered with its one line. */
+    @ServerExceptionMapper
+    public Response unexpected(RuntimeException e, UriInfo uri) {
+        LOG.errorf(e, "%s failed", uri.getPath());
+        return ApiError.of(
+                        500,
+                        "internal error: "
+                                + Objects.requireNonNullElse(
+                                        e.getMessage(), e.getClass().getName()))
+                .response();
+    }
+
     private static Response problem(int status, String error, String field, String message) {
-        return new ApiError(status, error, List.of(new ApiError.Problem(field, message))).response();
+        return ApiError.of(status, error, field, message).response();
     }
 }

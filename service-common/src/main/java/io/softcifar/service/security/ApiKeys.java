@@ -1,11 +1,11 @@
 package io.softcifar.service.security;
 
+import io.softcifar.contracts.util.Sha256;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -81,7 +81,7 @@ public final class ApiKeys {
 
     /** The lower-case hex SHA-256 of a key's UTF-8 bytes, as the keys file holds it. */
     public static String sha256Hex(String key) {
-        return HexFormat.of().formatHex(sha256(key));
+        return Sha256.hex(key);
     }
 
     /** The line of the keys file for a key. */
@@ -97,10 +97,6 @@ public final class ApiKeys {
     }
 
     static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.newDigest().digest(text.getBytes(StandardCharsets.UTF_8));
     }
 }

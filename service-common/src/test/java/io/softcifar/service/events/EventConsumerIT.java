@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.softcifar.contracts.events.DatasetRequested;
 import io.softcifar.contracts.events.EventCodec;
 import io.softcifar.contracts.events.EventEnvelope;
 import io.softcifar.contracts.events.TrainingCancelRequested;
@@ -337,6 +338,50 @@ class EventConsumerIT {
                 .get()
                 .get(new TopicPartition(topic, 0));
         return offset == null ? -1 : offset.offset();
+    }
+
+    @Test
+    void aListenerLifecycleStartsItsConsumersWithTheServiceSettingsAndStopsThemAll() throws Exception {
+        String topic = topic(1);
+        String rejecting = "g-reject-" + UUID.randomUUID();
+        List<String> handled = new CopyOnWriteArrayList<>();
+        EventPublisher publisher = publisher();
+        ListenerLifecycle consumers = new ListenerLifecycle(
+                io.softcifar.service.kafka.KafkaSettings.of(infra.kafkaBootstrapServers(), false),
+                io.softcifar.service.kafka.ConsumerRetrySettings.of(1, Duration.ZERO, Duration.ZERO),
+                publisher);
+        try (TopicProbe dlq = new TopicProbe(infra.kafkaBootstrapServers(), topic + TopicSpec.DEAD_LETTER_SUFFIX)) {
+            assertThat(consumers.isConsuming()).as("nothing started yet").isFalse();
+            consumers.start(consumers.consumer(
+                    "g-" + UUID.randomUUID(),
+                    topic,
+                    (event, record) ->
+                            handled.add(ListenerLifecycle.expect(event, record, TrainingCancelRequested.class)
+                                    .runId())));
+            // a second listener of the same topic that expects another type: its records go to the dead letters
+            consumers.start(consumers.consumer(
+                    rejecting,
+                    topic,
+                    (event, record) -> handled.add(ListenerLifecycle.expect(event, record, DatasetRequested.class)
+                            .requestId())));
+            assertThat(consumers.started()).isTrue();
+            await().atMost(Duration.ofSeconds(10)).until(consumers::isConsuming);
+            send(topic, 0, "cancel", event("run-7"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> handled.contains("run-7"));
+            ConsumerRecord<String, String> dead = dlq.await(r -> r.key().equals("cancel"), Duration.ofSeconds(20))
+                    .orElseThrow();
+            assertThat(header(dead, EventConsumer.DLQ_REASON_HEADER))
+                    .isEqualTo("expected " + DatasetRequested.TYPE + " on " + topic + ", got "
+                            + TrainingCancelRequested.TYPE);
+            assertThat(header(dead, EventConsumer.DLQ_GROUP_HEADER)).isEqualTo(rejecting);
+            assertThat(handled).containsExactly("run-7");
+            consumers.stop(Duration.ofSeconds(5));
+            assertThat(consumers.isConsuming()).isFalse();
+            assertThat(consumers.inProgress()).isZero();
+        } finally {
+            consumers.stop(Duration.ofSeconds(5));
+            publisher.close();
+        }
     }
 
     private static String header(ConsumerRecord<String, String> record, String name) {

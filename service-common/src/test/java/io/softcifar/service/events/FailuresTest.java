@@ -2,7 +2,7 @@ package io.softcifar.service.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.softcifar.contracts.events.EventDecodingException;
+import io.softcifar.contracts.events.JsonDecodingException;
 import io.softcifar.storage.NoSuchObjectException;
 import io.softcifar.storage.ObjectStoreException;
 import java.io.UncheckedIOException;
@@ -42,7 +42,7 @@ class FailuresTest {
                 .isEqualTo(Failures.Kind.POISON);
         assertThat(Failures.classify(new RuntimeException(new RecordTooLargeException("1 MB"))))
                 .isEqualTo(Failures.Kind.POISON);
-        assertThat(Failures.classify(new EventDecodingException("not JSON"))).isEqualTo(Failures.Kind.POISON);
+        assertThat(Failures.classify(new JsonDecodingException("not JSON"))).isEqualTo(Failures.Kind.POISON);
         assertThat(Failures.classify(new NullPointerException())).isEqualTo(Failures.Kind.POISON);
     }
 }

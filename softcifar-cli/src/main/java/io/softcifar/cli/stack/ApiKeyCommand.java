@@ -14,7 +14,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(
         name = "api-key",
-        mixinStandardHelpOptions = true,
         description =
                 "Write an API token with the submit role "
                         + "(DIR/api-token, mode 0600; kept if it exists) and the services' keys file with its SHA-256 (DIR/api-keys).")

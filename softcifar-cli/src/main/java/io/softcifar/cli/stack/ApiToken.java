@@ -1,16 +1,14 @@
 package io.softcifar.cli.stack;
 
+import io.softcifar.contracts.util.Sha256;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.HexFormat;
 
 /**
  * The local stack's credential (docs/security.md, "Authentication"). {@code up} and {@code demo} keep a token with
@@ -51,7 +49,7 @@ public final class ApiToken {
             writePrivate(
                     keysFile,
                     "# written by ./softcifar up: the SHA-256 of " + tokenFile + "\n" + "local-cli submit "
-                            + sha256(token) + "\n");
+                            + Sha256.hex(token) + "\n");
             startedHere = token;
             return keysFile;
         } catch (IOException e) {
@@ -94,14 +92,5 @@ public final class ApiToken {
                 file,
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    static String sha256(String token) {
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

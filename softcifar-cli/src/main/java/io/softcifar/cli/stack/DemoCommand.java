@@ -23,7 +23,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(
         name = "demo",
-        mixinStandardHelpOptions = true,
         description = {
             "The whole system end to end on this machine: starts the stack (as `up`), imports the data, "
                     + "trains and evaluates basic and SNGP ResNet-20 on soft and hard labels (1 seed), prints the comparison.",
@@ -63,8 +62,8 @@ public final class DemoCommand implements Runnable {
     @Override
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
-        if (data != null && !Files.isDirectory(data)) {
-            throw new IllegalArgumentException("--data: " + data + " is not a folder");
+        if (data != null) {
+            io.softcifar.cli.Folders.require("--data", data);
         }
         if (epochs < 1 || limit < 20) {
             throw new IllegalArgumentException("--epochs must be >= 1 and --limit >= 20");

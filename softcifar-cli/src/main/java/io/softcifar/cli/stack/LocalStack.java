@@ -1,20 +1,18 @@
 package io.softcifar.cli.stack;
 
-import io.softcifar.infra.local.EmbeddedKafka;
-import io.softcifar.infra.local.EmbeddedS3;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The whole system on one machine without Docker: a real Kafka broker (KRaft) and a real S3 server (s3proxy), both
- * in this JVM with their data under {@code home}, and the services as child JVMs wired to them. A supervisor
- * restarts a service that dies, like a compose restart policy, so killing a trainer mid-run is survivable.
+ * in this JVM with their data under {@code home} ({@link LocalInfrastructure}), and the services as child JVMs
+ * ({@link ServiceProcess}) wired to them ({@link ServiceWiring}). A {@link Supervisor} restarts a service that dies,
+ * like a compose restart policy, so killing a trainer mid-run is survivable. This class starts them in order, answers
+ * for them (URLs, process ids, readiness) and stops them.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -33,44 +31,27 @@ public final class LocalStack implements AutoCloseable {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
 
-    private final PrintWriter out;
-    private volatile EmbeddedKafka kafka;
-    private volatile EmbeddedS3 s3;
+    private final LocalInfrastructure infrastructure;
+    private final ServiceWiring wiring;
+    private final Path home;
     private final List<ServiceProcess> processes = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final List<Path> importRoots;
-    private final String bind;
-    private Map<String, List<String>> extraJvmArgs = Map.of();
-    private Path root;
-    private Path home;
-    private Path keysFile;
-    private final Thread supervisor;
-    private volatile boolean stopping;
+    private final Supervisor supervisor;
 
-    private LocalStack(PrintWriter out, EmbeddedKafka kafka, EmbeddedS3 s3, List<Path> importRoots, String bind) {
-        this.out = out;
-        this.importRoots = List.copyOf(importRoots);
-        this.bind = bind;
-        this.kafka = kafka;
-        this.s3 = s3;
-        this.supervisor = new Thread(this::supervise, "softcifar-up-supervisor");
-        this.supervisor.setDaemon(true);
+    private LocalStack(PrintWriter out, LocalInfrastructure infrastructure, ServiceWiring wiring, Path home) {
+        this.infrastructure = infrastructure;
+        this.wiring = wiring;
+        this.home = home;
+        this.supervisor = new Supervisor(processes, out);
     }
 
     /**
      * Starts the broker, the S3 server and {@code services} (in that order), and returns once every service is ready.
+     * The dataset-service may import local files only under {@code importRoots} (none: no local imports).
      *
      * @param root the repository (where {@code <module>/target/quarkus-app/quarkus-run.jar} are)
      * @param home data, logs and work folders
      */
     public static LocalStack start(
-            Path root, Path home, int kafkaPort, int s3Port, List<ServiceDef> services, PrintWriter out) {
-        return start(root, home, kafkaPort, s3Port, services, List.of(), out);
-    }
-
-    /**
-     * As above; the dataset-service may import local files only under {@code importRoots} (none: no local imports).
-     */
-    public static LocalStack start(
             Path root,
             Path home,
             int kafkaPort,
@@ -78,28 +59,14 @@ public final class LocalStack implements AutoCloseable {
             List<ServiceDef> services,
             List<Path> importRoots,
             PrintWriter out) {
-        return start(root, home, kafkaPort, s3Port, services, importRoots, LOOPBACK, out);
+        return start(root, home, kafkaPort, s3Port, services, importRoots, LOOPBACK, Map.of(), out);
     }
 
     /**
      * As above, with the services' HTTP listening on {@code bind} ({@link #LOOPBACK} unless the user says otherwise;
-     * the broker and the S3 server always listen on 127.0.0.1 only).
-     */
-    public static LocalStack start(
-            Path root,
-            Path home,
-            int kafkaPort,
-            int s3Port,
-            List<ServiceDef> services,
-            List<Path> importRoots,
-            String bind,
-            PrintWriter out) {
-        return start(root, home, kafkaPort, s3Port, services, importRoots, bind, Map.of(), out);
-    }
-
-    /**
-     * As above, with extra JVM arguments per service ({@link ServiceDef#name()} → arguments, e.g. {@code -D} settings
-     * that a fault-injection test lowers so that an outage outlasts them).
+     * the broker and the S3 server always listen on 127.0.0.1 only), and extra JVM arguments per service
+     * ({@link ServiceDef#name()} → arguments, e.g. {@code -D} settings that a fault-injection test lowers so that an
+     * outage outlasts them).
      */
     public static LocalStack start(
             Path root,
@@ -123,90 +90,39 @@ public final class LocalStack implements AutoCloseable {
                                         .map(Path::toString)
                                         .collect(java.util.stream.Collectors.joining(", ")));
         out.flush();
-        EmbeddedKafka kafka = EmbeddedKafka.builder()
-                .optDataDir(home.resolve("kafka"))
-                .optBrokerPort(kafkaPort)
-                .start();
-        EmbeddedS3 s3;
+        LocalInfrastructure infrastructure = LocalInfrastructure.start(home, kafkaPort, s3Port);
+        LocalStack stack = null;
         try {
-            s3 = EmbeddedS3.builder()
-                    .optDataDir(home.resolve("s3"))
-                    .optPort(s3Port)
-                    .start();
-        } catch (RuntimeException e) {
-            kafka.close();
-            throw e;
-        }
-        LocalStack stack = new LocalStack(out, kafka, s3, importRoots, bind);
-        stack.extraJvmArgs = Map.copyOf(extraJvmArgs);
-        stack.root = root;
-        stack.home = home;
-        try {
-            stack.keysFile = ApiToken.ensure(home);
+            Path keysFile = ApiToken.ensure(home);
             out.printf(
                     "API token (submit role) in %s; the CLI and ./softcifar open use it%n",
                     home.resolve(ApiToken.FILE_NAME));
+            ServiceWiring wiring =
+                    new ServiceWiring(infrastructure, root, home, keysFile, importRoots, bind, extraJvmArgs);
+            stack = new LocalStack(out, infrastructure, wiring, home);
             for (ServiceDef def : services) {
-                stack.processes.add(stack.process(root, home, def));
+                stack.processes.add(new ServiceProcess(wiring.launch(def)));
             }
             for (ServiceProcess p : stack.processes) {
                 p.start();
             }
             for (ServiceProcess p : stack.processes) {
-                out.printf("  waiting for %-9s on :%d (log %s)%n", p.name, p.port, p.log());
+                out.printf(
+                        "  waiting for %-9s on :%d (log %s)%n",
+                        p.launch().name(), p.launch().port(), p.log());
                 out.flush();
                 p.awaitReady(READY_TIMEOUT);
             }
         } catch (RuntimeException e) {
-            stack.close();
+            if (stack != null) {
+                stack.close();
+            } else {
+                infrastructure.close();
+            }
             throw e;
         }
         stack.supervisor.start();
         return stack;
-    }
-
-    private ServiceProcess process(Path root, Path home, ServiceDef def) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-        env.put("S3_ENDPOINT", s3.endpoint());
-        env.put("S3_ACCESS_KEY", s3.accessKey());
-        env.put("S3_SECRET_KEY", s3.secretKey());
-        env.put("S3_BUCKET", BUCKET);
-        env.put("QUARKUS_HTTP_PORT", Integer.toString(def.port()));
-        env.put("QUARKUS_HTTP_HOST", bind);
-        // health and metrics on the management interface, unauthenticated: the HTTP port + 1000 (8080 → 9080)
-        env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort(def.port())));
-        env.put("QUARKUS_MANAGEMENT_HOST", bind);
-        env.put("SOFTCIFAR_AUTH_KEYS_FILE", keysFile.toString());
-        if (System.getenv("SOFTCIFAR_AUTH_ALLOWED_HOSTS") == null
-                && Set.of("0.0.0.0", "::", "[::]").contains(bind)) {
-            // every interface: the Host names a client may use are this machine's name and addresses too
-            env.put("SOFTCIFAR_AUTH_ALLOWED_HOSTS", wildcardHosts());
-        }
-        Path work = home.resolve("work").resolve(def.name());
-        env.put("DATASET_WORK_DIR", work.toString());
-        env.put("SOFTCIFAR_WORK_DIR", work.toString());
-        env.put("TRAINER_WORK_DIR", work.toString());
-        env.put("EVALUATOR_WORK_DIR", work.toString());
-        if (!importRoots.isEmpty()) {
-            env.put("SOFTCIFAR_DATASET_IMPORT_ROOTS", importRootsValue(importRoots));
-        }
-        List<String> jvm = new ArrayList<>(List.of("-Dai.djl.offline=true", "-Xss4m"));
-        jvm.addAll(extraJvmArgs.getOrDefault(def.name(), List.of()));
-        Path jar = root.resolve(def.module()).resolve("target/quarkus-app/quarkus-run.jar");
-        boolean standard = SERVICES.stream()
-                .anyMatch(s -> s.name().equals(def.name()) && s.module().equals(def.module()));
-        // a second replica of a module (tests) gets its own log; the standard names stay as they were
-        String logName = standard ? def.module() : def.module() + "-" + def.name();
-        return new ServiceProcess(
-                def.name() + "-service",
-                probeHost(bind),
-                def.port(),
-                managementPort(def.port()),
-                jar,
-                env,
-                jvm,
-                home.resolve("logs").resolve(logName + ".log"));
     }
 
     /** A service's management port (health, metrics): its HTTP port + 1000, or − 1000 above 64535. */
@@ -220,7 +136,7 @@ public final class LocalStack implements AutoCloseable {
      * under the supervisor like the others.
      */
     public void addService(ServiceDef def) {
-        ServiceProcess p = process(root, home, def);
+        ServiceProcess p = new ServiceProcess(wiring.launch(def));
         p.start();
         processes.add(p);
         p.awaitReady(READY_TIMEOUT);
@@ -248,81 +164,37 @@ public final class LocalStack implements AutoCloseable {
 
     private ServiceProcess service(String name) {
         return processes.stream()
-                .filter(p -> p.name.equals(name))
+                .filter(p -> p.launch().name().equals(name))
                 .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no service " + name + " in this stack"));
     }
 
     /** Stops the broker (tests: an outage); {@link #startKafka()} starts it again on the same ports and data. */
-    public synchronized void stopKafka() {
-        kafka.close();
+    public void stopKafka() {
+        infrastructure.stopKafka();
     }
 
     /** Starts the broker stopped by {@link #stopKafka()} again: same broker and controller port, same data. */
-    public synchronized void startKafka() {
-        EmbeddedKafka old = kafka;
-        kafka = EmbeddedKafka.builder()
-                .optDataDir(home.resolve("kafka"))
-                .optBrokerPort(old.brokerPort())
-                .optControllerPort(old.controllerPort())
-                .start();
+    public void startKafka() {
+        infrastructure.startKafka();
     }
 
     /** Stops the S3 server (tests: an outage); {@link #startS3()} starts it again on the same port and data. */
-    public synchronized void stopS3() {
-        s3.close();
+    public void stopS3() {
+        infrastructure.stopS3();
     }
 
     /** Starts the S3 server stopped by {@link #stopS3()} again: same port, data and credentials. */
-    public synchronized void startS3() {
-        EmbeddedS3 old = s3;
-        s3 = EmbeddedS3.builder()
-                .optDataDir(home.resolve("s3"))
-                .optPort(old.port())
-                .optCredentials(old.accessKey(), old.secretKey())
-                .start();
-    }
-
-    /** Where this process reaches a service listening on {@code bind}: a wildcard or loopback address via localhost. */
-    /** localhost, the loopback addresses, this machine's host name and every address of its interfaces. */
-    static String wildcardHosts() {
-        java.util.Set<String> hosts = new java.util.LinkedHashSet<>(List.of("localhost", "127.0.0.1", "[::1]"));
-        try {
-            hosts.add(java.net.InetAddress.getLocalHost().getHostName());
-            for (var nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
-                for (var address : java.util.Collections.list(nic.getInetAddresses())) {
-                    String a = address.getHostAddress().replaceAll("%.*$", "");
-                    hosts.add(a.contains(":") ? "[" + a + "]" : a);
-                }
-            }
-        } catch (java.io.IOException e) {
-            // the loopback names only; SOFTCIFAR_AUTH_ALLOWED_HOSTS sets them explicitly
-        }
-        return String.join(",", hosts);
-    }
-
-    static String probeHost(String bind) {
-        return switch (bind) {
-            case "0.0.0.0", "::", "[::]", LOOPBACK, "localhost" -> "localhost";
-            default -> bind.contains(":") && !bind.startsWith("[") ? "[" + bind + "]" : bind;
-        };
-    }
-
-    /** A list value of Quarkus configuration: comma-separated, a comma inside a path escaped as {@code \\,}. */
-    static String importRootsValue(List<Path> roots) {
-        return String.join(
-                ",",
-                roots.stream()
-                        .map(p -> p.toString().replace("\\", "\\\\").replace(",", "\\,"))
-                        .toList());
+    public void startS3() {
+        infrastructure.startS3();
     }
 
     public String kafkaBootstrapServers() {
-        return kafka.bootstrapServers();
+        return infrastructure.kafkaBootstrapServers();
     }
 
     public String s3Endpoint() {
-        return s3.endpoint();
+        return infrastructure.s3Endpoint();
     }
 
     /** The process ids of the services now running (for tests that kill one: by id, never by name). */
@@ -336,14 +208,17 @@ public final class LocalStack implements AutoCloseable {
     /** name → URL of every service. */
     public Map<String, String> urls() {
         Map<String, String> urls = new LinkedHashMap<>();
-        processes.forEach(p -> urls.put(p.name, p.url()));
+        processes.forEach(p -> urls.put(p.launch().name(), p.launch().url()));
         return urls;
     }
 
     public void printUrls(PrintWriter out) {
         processes.forEach(p -> out.printf(
                 "  %-18s %s  (Swagger UI: %s/q/swagger-ui; health and metrics: :%d/q/)%n",
-                p.name, p.url(), p.url(), managementPort(p.port)));
+                p.launch().name(),
+                p.launch().url(),
+                p.launch().url(),
+                p.launch().managementPort()));
         out.printf(
                 "  %-18s %s (sent by the CLI; web pages: ./softcifar open STUDY)%n",
                 "API token", home.resolve(ApiToken.FILE_NAME));
@@ -372,35 +247,13 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** Restarts services whose process ended, with a pause that grows with repeated crashes. */
-    private void supervise() {
-        while (!stopping) {
-            for (ServiceProcess p : processes) {
-                if (!stopping && !p.isAlive()) {
-                    int code = p.exitCode();
-                    long backoff = Math.min(30_000, 1_000L << Math.min(p.restarts(), 5));
-                    out.printf(
-                            "softcifar up: %s exited with code %d; restarting in %d s (restart %d); log %s%n",
-                            p.name, code, backoff / 1000, p.restarts() + 1, p.log());
-                    out.flush();
-                    ServiceProcess.sleep(backoff);
-                    if (!stopping) {
-                        p.restart();
-                    }
-                }
-            }
-            ServiceProcess.sleep(1_000);
-        }
-    }
-
     /** Stops the services (gracefully, then forcibly), then the S3 server and the broker. */
     @Override
     public void close() {
-        stopping = true;
+        supervisor.stop();
         for (int i = processes.size() - 1; i >= 0; i--) {
             processes.get(i).stop(Duration.ofSeconds(30));
         }
-        s3.close();
-        kafka.close();
+        infrastructure.close();
     }
 }

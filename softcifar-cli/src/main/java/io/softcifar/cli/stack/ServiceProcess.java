@@ -12,53 +12,31 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
- * One service of the local stack as a child JVM: {@code java -jar <module>/target/quarkus-app/quarkus-run.jar},
- * configured by environment variables, its output appended to {@code <home>/logs/<name>.log}.
+ * One service of the local stack as a child JVM, started as its {@link ServiceLaunch} says ({@code java -jar
+ * <module>/target/quarkus-app/quarkus-run.jar}, configured by environment variables, its output appended to
+ * {@code <home>/logs/<name>.log}): start, restart, readiness, stop.
  */
 final class ServiceProcess {
 
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    final String name;
-    private final String host;
-    final int port;
-    private final int managementPort;
-    private final Path jar;
-    private final Map<String, String> env;
-    private final List<String> jvmArgs;
-    private final Path log;
+    private final ServiceLaunch launch;
     private volatile Process process;
     private volatile int restarts;
 
-    ServiceProcess(
-            String name,
-            String host,
-            int port,
-            int managementPort,
-            Path jar,
-            Map<String, String> env,
-            List<String> jvmArgs,
-            Path log) {
-        this.name = name;
-        this.host = host;
-        this.port = port;
-        this.managementPort = managementPort;
-        this.jar = jar;
-        this.env = env;
-        this.jvmArgs = jvmArgs;
-        this.log = log;
+    ServiceProcess(ServiceLaunch launch) {
+        this.launch = launch;
     }
 
-    String url() {
-        return "http://" + host + ":" + port;
+    ServiceLaunch launch() {
+        return launch;
     }
 
     Path log() {
-        return log;
+        return launch.log();
     }
 
     int restarts() {
@@ -66,13 +44,14 @@ final class ServiceProcess {
     }
 
     synchronized void start() {
+        Path jar = launch.jar();
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(
-                    name + ": " + jar + " does not exist; build the services first: " + "./mvnw -DskipTests package");
+            throw new IllegalStateException(launch.name() + ": " + jar + " does not exist; build the services first: "
+                    + "./mvnw -DskipTests package");
         }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmArgs);
+        command.addAll(launch.jvmArgs());
         // the child ends when this process ends, even by kill -9: it watches the pipe on its stdin (ParentWatchdog in
         // service-common), which the operating system closes when this process is gone. Nothing is written to it.
         command.add("-Dsoftcifar.exit-with-parent=true");
@@ -81,13 +60,13 @@ final class ServiceProcess {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.PIPE)
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        builder.environment().putAll(env);
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
+        builder.environment().putAll(launch.env());
         try {
-            Files.createDirectories(log.getParent());
+            Files.createDirectories(log().getParent());
             process = builder.start();
         } catch (IOException e) {
-            throw new UncheckedIOException(name + ": cannot start " + jar + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(launch.name() + ": cannot start " + jar + ": " + e.getMessage(), e);
         }
     }
 
@@ -116,7 +95,8 @@ final class ServiceProcess {
     boolean isReady() {
         try {
             HttpResponse<String> response = HTTP.send(
-                    HttpRequest.newBuilder(URI.create("http://" + host + ":" + managementPort + "/q/health/ready"))
+                    HttpRequest.newBuilder(URI.create(
+                                    "http://" + launch.host() + ":" + launch.managementPort() + "/q/health/ready"))
                             .timeout(Duration.ofSeconds(3))
                             .GET()
                             .build(),
@@ -135,16 +115,16 @@ final class ServiceProcess {
         Instant end = Instant.now().plus(timeout);
         while (Instant.now().isBefore(end)) {
             if (!isAlive()) {
-                throw new IllegalStateException(name + " exited with code " + exitCode() + " while starting; "
-                        + "last lines of " + log + ":\n" + tail(15));
+                throw new IllegalStateException(launch.name() + " exited with code " + exitCode() + " while starting; "
+                        + "last lines of " + log() + ":\n" + tail(15));
             }
             if (isReady()) {
                 return;
             }
             sleep(500);
         }
-        throw new IllegalStateException(
-                name + " was not ready within " + timeout.toSeconds() + " s; last lines of " + log + ":\n" + tail(15));
+        throw new IllegalStateException(launch.name() + " was not ready within " + timeout.toSeconds()
+                + " s; last lines of " + log() + ":\n" + tail(15));
     }
 
     /** SIGTERM (Quarkus shuts down gracefully: consumers close, a trainer keeps its checkpoints), then SIGKILL. */
@@ -166,7 +146,7 @@ final class ServiceProcess {
 
     String tail(int lines) {
         try {
-            List<String> all = Files.readAllLines(log);
+            List<String> all = Files.readAllLines(log());
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";

@@ -3,6 +3,7 @@ package io.softcifar.cli.stack;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** The options of every command that starts the stack ({@code up}, {@code demo}). */
@@ -60,6 +61,7 @@ public final class StackOptions {
                 selected,
                 importRoots(moreRoots),
                 bind == null ? LocalStack.LOOPBACK : bind,
+                Map.of(),
                 out);
     }
 
@@ -67,10 +69,9 @@ public final class StackOptions {
     List<Path> importRoots(List<Path> moreRoots) {
         List<Path> all = new java.util.ArrayList<>();
         for (Path p : importRoots) {
-            if (!java.nio.file.Files.isDirectory(p)) {
-                throw new IllegalArgumentException("--import-root: " + p + " is not a folder");
-            }
-            all.add(p.toAbsolutePath().normalize());
+            all.add(io.softcifar.cli.Folders.require("--import-root", p)
+                    .toAbsolutePath()
+                    .normalize());
         }
         moreRoots.forEach(p -> all.add(p.toAbsolutePath().normalize()));
         return all.stream().distinct().toList();

@@ -11,7 +11,6 @@ import picocli.CommandLine.Spec;
 /** {@code softcifar up}: the stack on this machine until Ctrl-C. */
 @Command(
         name = "up",
-        mixinStandardHelpOptions = true,
         description = {
             "Start the whole system on this machine, no Docker needed: a Kafka broker and an S3 server in "
                     + "this process, the services as child processes. Ctrl-C stops everything.",

@@ -43,7 +43,7 @@ class StackOptionsTest {
 
     @Test
     void theRootsReachTheServiceAsOneQuarkusListWithCommasEscaped() {
-        assertThat(LocalStack.importRootsValue(List.of(Path.of("/data/x"), Path.of("/data/a,b"))))
+        assertThat(ServiceWiring.importRootsValue(List.of(Path.of("/data/x"), Path.of("/data/a,b"))))
                 .isEqualTo("/data/x,/data/a\\,b");
     }
 }

@@ -13,7 +13,7 @@ class WildcardHostsTest {
 
     @Test
     void theLoopbackNamesTheHostNameAndEveryIpv4AddressOfThisMachine() throws Exception {
-        List<String> hosts = List.of(LocalStack.wildcardHosts().split(","));
+        List<String> hosts = List.of(ServiceWiring.wildcardHosts().split(","));
         assertThat(hosts)
                 .startsWith("localhost", "127.0.0.1", "[::1]")
                 .contains(InetAddress.getLocalHost().getHostName())

@@ -5,10 +5,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.softcifar.contracts.events.EventEnvelope;
 import io.softcifar.contracts.events.TrainingCancelRequested;
 import io.softcifar.contracts.topics.Topics;
-import io.softcifar.service.events.EventConsumer;
-import io.softcifar.service.events.EventPublisher;
-import io.softcifar.service.kafka.ConsumerRetrySettings;
-import io.softcifar.service.kafka.KafkaSettings;
+import io.softcifar.service.events.ListenerLifecycle;
 import io.softcifar.trainer.config.TrainerSettings;
 import io.softcifar.trainer.service.TrainerService;
 import jakarta.annotation.Priority;
@@ -16,7 +13,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
@@ -40,91 +36,69 @@ public class CancelListener {
     TrainerService service;
 
     @Inject
-    EventPublisher publisher;
-
-    @Inject
-    KafkaSettings kafka;
-
-    @Inject
-    ConsumerRetrySettings retry;
-
-    @Inject
     TrainerSettings settings;
 
-    private EventConsumer consumer;
-    private EventConsumer durable;
+    @Inject
+    ListenerLifecycle consumers;
 
     void start(@Observes @Priority(90) StartupEvent event) {
         // durable: one group shared by all replicas, from the earliest record, offsets committed. A cancel published
         // while no trainer runs is read by the first one that starts, which writes the run's marker to the bucket,
         // so the run's queued request ends as cancelled and a run already training stops at its next epoch.
-        durable = retry.applyTo(EventConsumer.builder())
-                .kafka(kafka)
-                .groupId(settings.controlGroupPrefix() + "-markers")
-                .topics(List.of(Topics.TRAINING_CONTROL))
-                .handler(this::remember)
-                .deadLetters(publisher)
+        consumers.start(consumers
+                .consumer(settings.controlGroupPrefix() + "-markers", Topics.TRAINING_CONTROL, this::remember)
                 .autoOffsetReset("earliest")
-                .slots(1)
-                .build()
-                .start();
+                .slots(1));
         // broadcast: a group of its own per replica, from now on: every replica sees every cancel at once and
         // stops the run if it trains it here
-        consumer = retry.applyTo(EventConsumer.builder())
-                .kafka(kafka)
-                .groupId(settings.controlGroupPrefix() + "-" + UUID.randomUUID())
-                .topics(List.of(Topics.TRAINING_CONTROL))
-                .handler(this::handle)
-                .deadLetters(publisher)
+        consumers.start(consumers
+                .consumer(
+                        settings.controlGroupPrefix() + "-" + UUID.randomUUID(), Topics.TRAINING_CONTROL, this::handle)
                 .autoOffsetReset("latest")
-                .slots(1)
-                .build()
-                .start();
+                .slots(1));
     }
 
     void stop(@Observes ShutdownEvent event) {
-        if (consumer != null) {
-            consumer.close(Duration.ofSeconds(5));
-        }
-        if (durable != null) {
-            durable.close(Duration.ofSeconds(5));
-        }
+        consumers.stop(Duration.ofSeconds(5));
     }
 
     /** The durable group's handler: the marker in the bucket. */
     void remember(EventEnvelope envelope, ConsumerRecord<String, String> record) {
-        var cancel = envelope.payloadAs(TrainingCancelRequested.class);
-        if (cancel.isEmpty()) {
-            LOG.warnf(
-                    "ignoring %s on %s (only %s is expected)",
-                    envelope.type(), record.topic(), TrainingCancelRequested.TYPE);
-            return;
-        }
-        String runId = cancel.get().runId();
         // no flag here: this may be an old cancel replayed, and the run now training a later retry; the run compares
         // the marker's time with its request's at every epoch (RunExecutor)
-        service.executor().rememberCancel(runId, envelope.time(), cancel.get().reason());
+        rememberCancel(envelope, record);
     }
 
     void handle(EventEnvelope envelope, ConsumerRecord<String, String> record) {
-        var cancel = envelope.payloadAs(TrainingCancelRequested.class);
-        if (cancel.isEmpty()) {
-            // every replica sees this record: dead-lettering it would write one copy per replica
-            LOG.warnf(
-                    "ignoring %s on %s (only %s is expected)",
-                    envelope.type(), record.topic(), TrainingCancelRequested.TYPE);
+        TrainingCancelRequested cancel = rememberCancel(envelope, record);
+        if (cancel == null) {
             return;
         }
-        String runId = cancel.get().runId();
-        String reason = cancel.get().reason() == null
-                ? "cancel requested"
-                : cancel.get().reason();
-        // remembered in the bucket first, for a run that is queued (or training elsewhere and redelivered later)
-        service.executor().rememberCancel(runId, envelope.time(), cancel.get().reason());
+        String runId = cancel.runId();
+        String reason = cancel.reason() == null ? "cancel requested" : cancel.reason();
         if (service.registry().cancel(runId, reason)) {
             LOG.infof("run %s: cancel requested (%s); stopping after the current step", runId, reason);
         } else {
             LOG.debugf("run %s: not training on this replica; the cancel is remembered for its request", runId);
         }
+    }
+
+    /**
+     * Writes the cancel's marker to the bucket, for a run that is queued (or training elsewhere and redelivered
+     * later); null (logged, not dead-lettered) when the record is not a cancel: every replica sees this topic, and
+     * dead-lettering would write one copy per replica.
+     */
+    private TrainingCancelRequested rememberCancel(EventEnvelope envelope, ConsumerRecord<String, String> record) {
+        var cancel = envelope.payloadAs(TrainingCancelRequested.class);
+        if (cancel.isEmpty()) {
+            LOG.warnf(
+                    "ignoring %s on %s (only %s is expected)",
+                    envelope.type(), record.topic(), TrainingCancelRequested.TYPE);
+            return null;
+        }
+        service.executor()
+                .rememberCancel(
+                        cancel.get().runId(), envelope.time(), cancel.get().reason());
+        return cancel.get();
     }
 }

@@ -6,8 +6,7 @@ import io.softcifar.contracts.events.EventEnvelope;
 import io.softcifar.contracts.events.TrainingRequested;
 import io.softcifar.contracts.topics.Topics;
 import io.softcifar.service.events.EventConsumer;
-import io.softcifar.service.events.EventPublisher;
-import io.softcifar.service.events.RejectedEventException;
+import io.softcifar.service.events.ListenerLifecycle;
 import io.softcifar.service.kafka.ConsumerRetrySettings;
 import io.softcifar.service.kafka.KafkaSettings;
 import io.softcifar.trainer.config.TrainerSettings;
@@ -18,7 +17,6 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
 
@@ -38,9 +36,6 @@ public class TrainingRequestListener {
     TrainerService service;
 
     @Inject
-    EventPublisher publisher;
-
-    @Inject
     KafkaSettings kafka;
 
     @Inject
@@ -52,7 +47,9 @@ public class TrainingRequestListener {
     @Inject
     DeviceStatus device;
 
-    private EventConsumer consumer;
+    @Inject
+    ListenerLifecycle consumers;
+
     private RequestBacklog backlog;
 
     void start(@Observes @Priority(100) StartupEvent event) {
@@ -70,32 +67,26 @@ public class TrainingRequestListener {
         if (device.gpuCount() > 1 && slots > device.gpuCount()) {
             LOG.warnf("%d slots on %d GPUs: runs beyond the GPU count wait for a free GPU", slots, device.gpuCount());
         }
-        consumer = retry.applyTo(EventConsumer.builder())
-                .kafka(kafka)
-                .groupId(settings.consumerGroup())
-                .topics(List.of(Topics.TRAINING_REQUESTS))
-                .handler(this::handle)
+        consumers.start(consumers
+                .consumer(settings.consumerGroup(), Topics.TRAINING_REQUESTS, this::handle)
                 .onGiveUp((envelope, record, reason) -> envelope.payloadAs(TrainingRequested.class)
                         .ifPresent(r -> service.executor().giveUp(r, envelope.correlation(), reason)))
-                .deadLetters(publisher)
                 .slots(slots)
-                .property("session.timeout.ms", (int) settings.sessionTimeout().toMillis())
-                .build()
-                .start();
+                .property("session.timeout.ms", (int) settings.sessionTimeout().toMillis()));
         LOG.infof(
                 "consuming %s in group %s with %d slot(s) on %s; retry budget %s",
                 Topics.TRAINING_REQUESTS, settings.consumerGroup(), slots, device.device(), retry);
     }
 
     void stop(@Observes ShutdownEvent event) {
-        if (consumer != null) {
+        if (consumers.started()) {
             // SIGTERM: runs stop after their current step, give up their leases and leave their requests uncommitted;
             // the request is read again (after a restart, or by another replica) and resumes from the last checkpoint
             int stopping = service.registry().suspendAll();
             LOG.infof(
                     "shutdown: %d run(s) stop after their current step (grace %d s)",
                     stopping, settings.shutdownGrace().toSeconds());
-            consumer.close(settings.shutdownGrace());
+            consumers.stop(settings.shutdownGrace());
         }
         if (backlog != null) {
             backlog.close();
@@ -103,9 +94,7 @@ public class TrainingRequestListener {
     }
 
     void handle(EventEnvelope envelope, ConsumerRecord<String, String> record) throws InterruptedException {
-        TrainingRequested request = envelope.payloadAs(TrainingRequested.class)
-                .orElseThrow(() -> new RejectedEventException(
-                        "expected " + TrainingRequested.TYPE + " on " + record.topic() + ", got " + envelope.type()));
+        TrainingRequested request = ListenerLifecycle.expect(envelope, record, TrainingRequested.class);
         service.executor().execute(request, envelope.correlation(), envelope.time());
     }
 }

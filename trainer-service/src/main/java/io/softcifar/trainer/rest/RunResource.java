@@ -1,5 +1,6 @@
 package io.softcifar.trainer.rest;
 
+import io.softcifar.service.rest.ApiError;
 import io.softcifar.trainer.service.TrainerService;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -9,7 +10,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
-import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
@@ -33,14 +33,8 @@ public class RunResource {
     @Path("/{runId}")
     @Operation(summary = "One run of this trainer replica")
     public Response get(@PathParam("runId") String runId) {
-        return service.registry()
-                .find(runId)
-                .map(h -> Response.ok(RunView.of(h)).build())
-                .orElseGet(() -> Response.status(404)
-                        .entity(Map.of(
-                                "error",
-                                "no run " + runId
-                                        + " on this trainer replica (it may train elsewhere or have ended long ago)"))
-                        .build());
+        return ApiError.okOrNotFound(
+                service.registry().find(runId).map(RunView::of),
+                "no run " + runId + " on this trainer replica (it may train elsewhere or have ended long ago)");
     }
 }

@@ -11,6 +11,7 @@ import io.softcifar.contracts.events.TrainingFailed;
 import io.softcifar.contracts.events.TrainingRequested;
 import io.softcifar.contracts.spec.RunSpec;
 import io.softcifar.contracts.topics.Topics;
+import io.softcifar.contracts.util.FileTrees;
 import io.softcifar.ml.data.shard.ShardedSplit;
 import io.softcifar.ml.train.DeviceSelection;
 import io.softcifar.ml.train.EngineSetup;
@@ -23,15 +24,12 @@ import io.softcifar.service.events.RejectedEventException;
 import io.softcifar.service.provenance.ProvenanceSource;
 import io.softcifar.storage.ObjectStore;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
@@ -215,7 +213,8 @@ public final class RunExecutor {
             // its lease up, so that whoever reads its request next resumes it at once; a lost lease is another's
             lease.release(terminal || handle.isSuspended());
             if (terminal || handle.isFenced()) {
-                deleteTree(runDir); // the checkpoints are in the bucket; a crash keeps the folder for a post-mortem
+                FileTrees.deleteQuietly(
+                        runDir); // the checkpoints are in the bucket; a crash keeps the folder for a post-mortem
             }
         }
     }
@@ -238,7 +237,7 @@ public final class RunExecutor {
         TrainConfig config = RunSpecMapping.toTrainConfig(
                 spec, train.meanEntropy(), dataset.manifest().numClasses());
 
-        deleteTree(runDir); // a fresh folder: what counts is the bucket
+        FileTrees.deleteQuietly(runDir); // a fresh folder: what counts is the bucket
         Path checkpoints = Files.createDirectories(runDir.resolve("checkpoints"));
         int resumeFrom = inputs.restoreCheckpoints(runId, checkpoints);
         String startedHow = resumeFrom > 0 ? "resumed from the epoch-" + resumeFrom + " checkpoint" : "started";
@@ -326,22 +325,5 @@ public final class RunExecutor {
                 correlation == null ? request.studyId() : correlation.studyId(),
                 request.runId(),
                 spec == null ? null : spec.datasetId());
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            LOG.warnf("could not delete %s: %s", dir, e.getMessage());
-        }
     }
 }

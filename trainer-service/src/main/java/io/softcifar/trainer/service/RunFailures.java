@@ -20,20 +20,10 @@ import org.jboss.logging.Logger;
  * run (both publish training.failed and end in {@link RejectedEventException}), an outage is retried without a verdict,
  * a lost lease stops the run without an outcome, and a consumer that gave up publishes training.failed.
  */
-final class RunFailures {
+record RunFailures(RunOutcomes outcomes, RunRegistry registry, TrainerMetrics metrics) {
 
     /** The executor's category, so that the log lines of a run stay under one name. */
     private static final Logger LOG = Logger.getLogger(RunExecutor.class);
-
-    private final RunOutcomes outcomes;
-    private final RunRegistry registry;
-    private final TrainerMetrics metrics;
-
-    RunFailures(RunOutcomes outcomes, RunRegistry registry, TrainerMetrics metrics) {
-        this.outcomes = outcomes;
-        this.registry = registry;
-        this.metrics = metrics;
-    }
 
     /** Rejects a request whose run id or spec is invalid (training.failed with every field error). */
     void rejectIfInvalid(String runId, RunSpec spec, Correlation corr) {

@@ -32,29 +32,11 @@ import org.jboss.logging.Logger;
  * How a run ends: finished, cancelled, failed, stopped by shutdown, or found ended already (a duplicate request). Owns
  * the run's outcome record ({@link RunRecord}): written before the terminal event, marked published after it.
  */
-final class RunOutcomes {
+record RunOutcomes(
+        ObjectStore store, RunPublisher publisher, TrainerMetrics metrics, RunLeases leases, RunExecutor.Hooks hooks) {
 
     /** The executor's category, so that the log lines of a run stay under one name. */
     private static final Logger LOG = Logger.getLogger(RunExecutor.class);
-
-    private final ObjectStore store;
-    private final RunPublisher publisher;
-    private final TrainerMetrics metrics;
-    private final RunLeases leases;
-    private final RunExecutor.Hooks hooks;
-
-    RunOutcomes(
-            ObjectStore store,
-            RunPublisher publisher,
-            TrainerMetrics metrics,
-            RunLeases leases,
-            RunExecutor.Hooks hooks) {
-        this.store = store;
-        this.publisher = publisher;
-        this.metrics = metrics;
-        this.leases = leases;
-        this.hooks = hooks;
-    }
 
     /** Uploads and publishes the final best checkpoint, then ends the run as finished. */
     RunExecutor.Outcome finished(

@@ -6,34 +6,21 @@ import io.softcifar.contracts.events.Event;
 import io.softcifar.contracts.events.EventEnvelope;
 import io.softcifar.contracts.events.Fenced;
 import io.softcifar.contracts.topics.Topics;
+import io.softcifar.contracts.util.Sha256;
 import io.softcifar.storage.ObjectStore;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * A run's outgoing traffic: events stamped with the lease's fencing token, and checkpoint files uploaded to the bucket
  * and announced on {@link Topics#CHECKPOINTS}.
  */
-final class RunPublisher {
+record RunPublisher(ObjectStore store, EventSink events, TrainerMetrics metrics) {
 
     /** A checkpoint file as uploaded: its key, SHA-256 and size. */
     record Uploaded(String key, String sha256, long bytes) {}
-
-    private final ObjectStore store;
-    private final EventSink events;
-    private final TrainerMetrics metrics;
-
-    RunPublisher(ObjectStore store, EventSink events, TrainerMetrics metrics) {
-        this.store = store;
-        this.events = events;
-        this.metrics = metrics;
-    }
 
     /** Publishes the event stamped with the lease's fencing token (none when {@code token} is 0). */
     void publish(String topic, String key, Correlation corr, Event event, long token) {
@@ -78,25 +65,12 @@ final class RunPublisher {
         long start = System.nanoTime();
         try {
             long bytes = Files.size(file);
-            String sha = sha256(file);
+            String sha = Sha256.ofFile(file);
             store.putFile(key, file, "application/zip");
             metrics.upload(kind, bytes, System.nanoTime() - start);
             return new Uploaded(key, sha, bytes);
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot read checkpoint for upload: " + e.getMessage(), e);
-        }
-    }
-
-    static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[1 << 16];
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                digest.update(buffer, 0, n);
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
     }
 }

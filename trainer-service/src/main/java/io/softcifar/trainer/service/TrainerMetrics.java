@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The trainer's Micrometer meters (Prometheus names in the README): throughput, epoch time, runs by outcome,
@@ -52,23 +53,25 @@ public final class TrainerMetrics {
     public void gpuMemory(int gpus) {
         for (int i = 0; i < gpus; i++) {
             Device gpu = Device.gpu(i);
-            Gauge.builder(
-                            "softcifar.trainer.device.memory.used",
-                            gpu,
-                            d -> CudaUtils.getGpuMemory(d).getUsed())
-                    .description("memory in use on the GPU (all processes)")
-                    .baseUnit("bytes")
-                    .tag("device", "gpu:" + i)
-                    .register(registry);
-            Gauge.builder(
-                            "softcifar.trainer.device.memory.total",
-                            gpu,
-                            d -> CudaUtils.getGpuMemory(d).getMax())
-                    .description("memory of the GPU")
-                    .baseUnit("bytes")
-                    .tag("device", "gpu:" + i)
-                    .register(registry);
+            gpuGauge(
+                    "used",
+                    "memory in use on the GPU (all processes)",
+                    gpu,
+                    d -> CudaUtils.getGpuMemory(d).getUsed());
+            gpuGauge(
+                    "total",
+                    "memory of the GPU",
+                    gpu,
+                    d -> CudaUtils.getGpuMemory(d).getMax());
         }
+    }
+
+    private void gpuGauge(String which, String description, Device gpu, ToDoubleFunction<Device> bytes) {
+        Gauge.builder("softcifar.trainer.device.memory." + which, gpu, bytes)
+                .description(description)
+                .baseUnit("bytes")
+                .tag("device", "gpu:" + gpu.getDeviceId())
+                .register(registry);
     }
 
     public void epoch(double seconds) {

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import io.softcifar.contracts.util.Sha256;
 import io.softcifar.ml.data.InvalidDataException;
 import io.softcifar.ml.data.LabeledImages;
 import io.softcifar.ml.data.SoftLabelDataset;

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.softcifar.contracts.util.Sha256;
 import io.softcifar.ml.data.InvalidDataException;
 import io.softcifar.ml.data.LabeledImages;
 import io.softcifar.ml.data.SoftLabelDataset;
