@@ -60,7 +60,7 @@ final class BenchEvaluateCommand implements Callable<Integer> {
                 new EvaluationBenchmark.Settings(device.device, test, ood, images, fgsmImages, batch, mcSamples));
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
-            out.put("date", LocalDate.now().toString());
+            out.put("date", LocalDate.now(java.time.ZoneId.systemDefault()).toString());
             out.put("machine", BenchTrainCommand.machine());
             out.put("softcifar", r);
             System.out.println(Json.write(out));

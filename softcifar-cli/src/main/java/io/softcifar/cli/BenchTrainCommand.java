@@ -173,7 +173,7 @@ final class BenchTrainCommand implements Callable<Integer> {
             }
         }
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("date", LocalDate.now().toString());
+        out.put("date", LocalDate.now(java.time.ZoneId.systemDefault()).toString());
         out.put("machine", machine());
         out.put("threads", threads);
         out.put("allocator", preload == null || preload.isBlank() ? "glibc" : preload);

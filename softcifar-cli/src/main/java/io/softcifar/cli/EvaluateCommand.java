@@ -102,6 +102,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object instead of the table")
     boolean json;
 
+    @SuppressWarnings("SystemConsoleNull") // Java 17 runtime: null console = no terminal (see ProgressBar)
     @Override
     public Integer call() {
         EvaluationOptions options = new EvaluationOptions(fgsm, mcSamples, sngpMc, device.device, batchSize);

@@ -131,7 +131,7 @@ final class PlanCommand implements Callable<Integer> {
             return EventCodec.fromJson(body, StudyRequest.class);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(file + ": not a study definition: "
-                    + String.valueOf(e.getMessage()).split("\n")[0]);
+                    + String.valueOf(e.getMessage()).split("\n", -1)[0]);
         }
     }
 

@@ -11,6 +11,9 @@ final class ProgressBar {
     private final boolean interactive;
     private long lastDraw;
 
+    // Java 17 (the project's runtime): System.console() is null exactly when the JVM has no terminal. From JDK 22 it is
+    // non-null there too and Console.isTerminal() (not in 17) must be asked instead.
+    @SuppressWarnings("SystemConsoleNull")
     ProgressBar(PrintStream out) {
         this.out = out;
         this.interactive = System.console() != null;

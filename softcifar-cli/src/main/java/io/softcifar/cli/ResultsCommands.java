@@ -149,7 +149,7 @@ public final class ResultsCommands {
                                     .get())) {
                 for (org.apache.commons.csv.CSVRecord r : parser) {
                     if (metrics.contains(r.get("metric"))) {
-                        printer.printRecord(r.values());
+                        printer.printRecord((Object[]) r.values());
                     }
                 }
                 printer.flush();

@@ -149,7 +149,7 @@ public final class FaultyStoreProxy {
                 if (request == null) {
                     return;
                 }
-                String[] line = request.startLine.split(" ");
+                String[] line = request.startLine.split(" ", -1);
                 String method = line[0];
                 if (request.chunked()) {
                     throw new IOException("chunked request bodies are not relayed");
@@ -183,7 +183,7 @@ public final class FaultyStoreProxy {
                         return;
                     }
                     toClient.write(response.raw);
-                    status = Integer.parseInt(response.startLine.split(" ")[1]);
+                    status = Integer.parseInt(response.startLine.split(" ", -1)[1]);
                 } while (status >= 100 && status < 200);
                 if (method.equals("HEAD") || status == 204 || status == 304) {
                     // no body

@@ -22,7 +22,7 @@ public final class PrometheusText {
         }
         boolean found = false;
         double sum = 0;
-        for (String line : exposition.split("\n")) {
+        for (String line : exposition.split("\n", -1)) {
             if (line.startsWith("#") || !line.startsWith(metric) || line.length() == metric.length()) {
                 continue;
             }

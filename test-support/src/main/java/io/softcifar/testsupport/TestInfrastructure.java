@@ -60,6 +60,9 @@ public final class TestInfrastructure {
      *
      * @throws InfrastructureException when the servers cannot be started (the message says which and why)
      */
+    // The first start failure is kept on purpose: later tests in the JVM fail at once with its cause instead of trying
+    // (and timing out) again.
+    @SuppressWarnings("StaticAssignmentOfThrowable")
     public static synchronized TestInfrastructure get() {
         if (startFailure != null) {
             throw new InfrastructureException(

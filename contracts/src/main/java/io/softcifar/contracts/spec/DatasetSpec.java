@@ -174,10 +174,10 @@ public record DatasetSpec(
     private static void checkInputsAvailable(DatasetSpec s, Problems problems) {
         for (DatasetInput input : s.requiredInputs()) {
             boolean available = !s.sources.candidates(input).isEmpty()
-                    || input == DatasetInput.CIFAR10_TEST
+                    || (input == DatasetInput.CIFAR10_TEST
                             && !s.sources
                                     .candidates(DatasetInput.CIFAR10_ARCHIVE)
-                                    .isEmpty();
+                                    .isEmpty());
             String official = input.official().map(r -> " from " + r.url()).orElse("");
             problems.check(
                     available,

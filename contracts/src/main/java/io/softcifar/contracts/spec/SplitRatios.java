@@ -26,6 +26,8 @@ public record SplitRatios(double train, double validation, double test) {
     }
 
     void validate(String prefix, boolean testMustBeZero, Problems problems) {
+        // & rather than &&: every fraction is checked, so one answer lists all the bad ones
+        @SuppressWarnings("ShortCircuitBoolean")
         boolean inRange = checkFraction(prefix + ".train", train, problems)
                 & checkFraction(prefix + ".validation", validation, problems)
                 & checkFraction(prefix + ".test", test, problems);

@@ -53,7 +53,7 @@ final class Configurations {
                 errors.add(
                         paper ? "overrides" : "grid",
                         "cannot build a run from " + settings + ": "
-                                + e.getMessage().split("\n")[0]);
+                                + e.getMessage().split("\n", -1)[0]);
                 continue;
             }
             List<FieldError> problems = spec.validate();

@@ -92,7 +92,7 @@ public final class StudyExpander {
         List<Configuration> configurations = List.of();
         boolean hasRequired =
                 GridDimensions.varies(dimensions, "method") && GridDimensions.varies(dimensions, "labelMode");
-        if (paper || request.grid() != null && hasRequired) {
+        if (paper || (request.grid() != null && hasRequired)) {
             BigInteger product = BigInteger.ONE;
             for (Dimension d : dimensions) {
                 product = product.multiply(BigInteger.valueOf(d.values().size()));

@@ -130,7 +130,6 @@ public final class DatasetBuilder {
         private final DatasetSpec spec;
         private final ResolvedInputs inputs;
         private final String id;
-        private final Path out;
         private final Path scratch;
         private final long start = System.nanoTime();
         private final ShardOutput shards;
@@ -139,7 +138,6 @@ public final class DatasetBuilder {
             this.spec = spec;
             this.inputs = inputs;
             this.id = id;
-            this.out = out;
             this.scratch = scratch;
             this.shards = new ShardOutput(id, out, maxImagesPerShard, this::log);
         }

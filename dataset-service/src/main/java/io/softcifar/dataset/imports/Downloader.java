@@ -270,7 +270,7 @@ final class Downloader {
             bytes += n;
             long now = System.nanoTime();
             int decile = total > 0 ? (int) (bytes * 10 / total) : 0;
-            if (decile > lastDecile && decile < 10 || now - lastLog >= LOG_EVERY_NANOS) {
+            if ((decile > lastDecile && decile < 10) || now - lastLog >= LOG_EVERY_NANOS) {
                 lastDecile = Math.max(lastDecile, decile);
                 lastLog = now;
                 LOG.info("{}: {}", field, line(now));

@@ -60,7 +60,7 @@ final class MatHeader {
             if (header.remaining() < 128) {
                 throw bad(file, "is too short for a MAT file header (" + size + " bytes)");
             }
-            String text = new String(header.array(), 0, 116, StandardCharsets.ISO_8859_1);
+            String text = new String(header.array(), header.arrayOffset(), 116, StandardCharsets.ISO_8859_1);
             if (text.startsWith("MATLAB 7.3")) {
                 throw bad(file, "is a MAT v7.3 (HDF5) file, which is not supported");
             }
@@ -124,7 +124,8 @@ final class MatHeader {
         ByteBuffer deflated = read(ch, start, (int) Math.min(bytes, 4096));
         byte[] head;
         try (InputStream in = new InflaterInputStream(
-                new java.io.ByteArrayInputStream(deflated.array(), 0, deflated.limit()), new Inflater())) {
+                new java.io.ByteArrayInputStream(deflated.array(), deflated.arrayOffset(), deflated.limit()),
+                new Inflater())) {
             head = in.readNBytes(8 + 512);
         } catch (IOException e) {
             throw bad(
@@ -208,7 +209,7 @@ final class MatHeader {
             }
             n = d.length == 4 ? d[3] : 1;
         } else {
-            if (d.length != 2 || d[0] != 1 && d[1] != 1) {
+            if (d.length != 2 || (d[0] != 1 && d[1] != 1)) {
                 throw bad(file, "variable 'y' declares shape " + dims + " (expected N×1)");
             }
             n = d[0] * d[1];

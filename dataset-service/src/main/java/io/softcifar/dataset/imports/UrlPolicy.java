@@ -227,7 +227,7 @@ public final class UrlPolicy {
         if (a0 == 127) {
             return "loopback";
         }
-        if (a0 == 10 || a0 == 172 && (a1 & 0xF0) == 16 || a0 == 192 && a1 == 168) {
+        if (a0 == 10 || (a0 == 172 && (a1 & 0xF0) == 16) || (a0 == 192 && a1 == 168)) {
             return "private";
         }
         if (a0 == 169 && a1 == 254) {
@@ -242,9 +242,9 @@ public final class UrlPolicy {
         if (a0 >= 240) {
             return "reserved"; // 240.0.0.0/4 and 255.255.255.255
         }
-        if (a0 == 192 && a1 == 0 && (a2 == 0 || a2 == 2)
-                || a0 == 198 && a1 == 51 && a2 == 100
-                || a0 == 203 && a1 == 0 && a2 == 113) {
+        if ((a0 == 192 && a1 == 0 && (a2 == 0 || a2 == 2))
+                || (a0 == 198 && a1 == 51 && a2 == 100)
+                || (a0 == 203 && a1 == 0 && a2 == 113)) {
             return a2 == 0 ? "reserved" : "documentation";
         }
         if (a0 == 198 && (a1 & 0xFE) == 18) {

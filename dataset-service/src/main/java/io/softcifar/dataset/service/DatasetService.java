@@ -150,7 +150,7 @@ public class DatasetService {
         }
         publishState(id, requestId, new DatasetState(id, DatasetStatus.IMPORTING, null, null));
         active.incrementAndGet();
-        importers.submit(() -> runImport(fresh, resolved));
+        importers.execute(() -> runImport(fresh, resolved)); // the outcome goes to fresh.future
         return new Submission(id, fresh.future, true);
     }
 

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Optionally ({@link Builder#optScramUser}) a second listener speaks SASL_SSL with SCRAM-SHA-512, as a Strimzi
  * cluster's authenticated listener does: its TLS key store is generated at each start ({@link BrokerTls}), the SCRAM
- * users are created through the admin API, and {@link #start()} returns once a client of the first user has been
+ * users are created through the admin API, and {@link Builder#start()} returns once a client of the first user has been
  * served over it. The plaintext listener stays (the broker's own and the admin tools' way in).
  */
 public final class EmbeddedKafka implements AutoCloseable {

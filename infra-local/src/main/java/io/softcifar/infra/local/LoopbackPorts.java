@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.UnknownHostException;
 
 /**
  * Ports on the loopback interface for the embedded servers.
@@ -17,6 +18,15 @@ final class LoopbackPorts {
 
     private LoopbackPorts() {}
 
+    /** {@link #HOST} as an address, built from its bytes: no name lookup can turn it into another address. */
+    private static InetAddress loopback() {
+        try {
+            return InetAddress.getByAddress(HOST, new byte[] {127, 0, 0, 1});
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("a 4-byte address is always valid", e);
+        }
+    }
+
     /**
      * A port that was free a moment ago. The kernel hands out ephemeral ports in a random order, so the window in
      * which another process could take it before the server binds it is small; it is still a window, which is why
@@ -25,7 +35,7 @@ final class LoopbackPorts {
     static int pickFree() {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), 0));
+            socket.bind(new InetSocketAddress(loopback(), 0));
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new InfrastructureException(
@@ -37,7 +47,7 @@ final class LoopbackPorts {
     static void requireFree(int port, String what) {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));
+            socket.bind(new InetSocketAddress(loopback(), port));
         } catch (IOException e) {
             throw new InfrastructureException(
                     what + " port " + HOST + ":" + port

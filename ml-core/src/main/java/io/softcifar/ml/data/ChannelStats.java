@@ -52,7 +52,7 @@ public record ChannelStats(double[] mean, double[] std) {
                 for (int k = 0; k < plane; k++) {
                     int v = pixels[base + k] & 0xFF;
                     s += v;
-                    q += v * v;
+                    q += (long) v * v; // v <= 255: the int product never overflowed; the cast says so
                 }
                 sum[ch] += s;
                 sumSq[ch] += q;

@@ -43,6 +43,8 @@ public final class EvaluationBenchmark {
     private EvaluationBenchmark() {}
 
     /**
+     * What the benchmark times.
+     *
      * @param device cpu, gpu or auto
      * @param testImages test images of the full-metric-set run (1,500 = the protocol's test split)
      * @param oodImages OOD images of that run
@@ -84,6 +86,8 @@ public final class EvaluationBenchmark {
     }
 
     /**
+     * The measured rates and times.
+     *
      * @param inferenceImagesPerSecond basic, one pass per image
      * @param mcDropoutImagesPerSecond MC Dropout, S passes per image
      * @param fgsmImagesPerSecond basic: gradient + perturbation + re-prediction per image

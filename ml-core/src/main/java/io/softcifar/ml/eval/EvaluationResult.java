@@ -76,6 +76,8 @@ public record EvaluationResult(
     }
 
     /**
+     * Model outputs on one out-of-distribution set.
+     *
      * @param name svhn or cifar100
      * @param available images in the file
      * @param indices indices (into the file) of the evaluated subset
@@ -85,6 +87,8 @@ public record EvaluationResult(
     public record OodOutputs(String name, int available, int[] indices, Outputs outputs, float[] mcProbabilities) {}
 
     /**
+     * What an FGSM attack of one strength did to the test points.
+     *
      * @param epsilon ε
      * @param metricName {@code fgsm/<ε>_decrease}
      * @param attacked number of test points attacked (those classified correctly before)
@@ -96,6 +100,8 @@ public record EvaluationResult(
             double epsilon, String metricName, int attacked, int flipped, double decrease, int[] predictionsAfter) {}
 
     /**
+     * What was evaluated, and how.
+     *
      * @param checkpoint the checkpoint file, or null for an in-memory model (benchmark)
      * @param method basic, dropout, sngp or duq
      * @param depth ResNet depth

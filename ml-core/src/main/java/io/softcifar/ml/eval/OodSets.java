@@ -38,7 +38,7 @@ public final class OodSets {
         if (spec == null || spec.isBlank()) {
             return out;
         }
-        for (String part : spec.split(",")) {
+        for (String part : spec.split(",", -1)) {
             String item = part.strip();
             if (item.isEmpty()) {
                 continue;

@@ -27,7 +27,12 @@ public enum Method {
 
     private final String id;
     private final Class<? extends MethodConfig> configType;
+    // The defaults are records of numbers (immutable), and heads is a stateless constructor reference; neither carries
+    // Error Prone's @Immutable only because the project does not depend on its annotations.
+    @SuppressWarnings("ImmutableEnumChecker")
     private final MethodConfig defaults;
+
+    @SuppressWarnings("ImmutableEnumChecker") // stateless lambda over a constructor reference, see above
     private final BiFunction<MethodConfig, HeadContext, UncertaintyHead> heads;
 
     <C extends MethodConfig> Method(

@@ -251,7 +251,7 @@ abstract class SpectralNorm {
             NDArray e = x.expandDims(axis + 1);
             Shape s = e.getShape();
             long[] zerosShape = s.getShape();
-            zerosShape[axis + 1] = stride - 1;
+            zerosShape[axis + 1] = stride - 1L;
             NDArray zeros = manager.zeros(new Shape(zerosShape), x.getDataType(), x.getDevice());
             NDArray joined = e.concat(zeros, axis + 1);
             long[] merged = x.getShape().getShape();

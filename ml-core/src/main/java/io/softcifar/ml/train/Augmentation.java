@@ -33,7 +33,12 @@ public final class Augmentation {
     private final NDArray mean;
     private final NDArray std;
 
-    /** @param mean per-channel mean in [0, 1] pixel scale; @param std per-channel std */
+    /**
+     * The augmentation chain with the given normalisation.
+     *
+     * @param mean per-channel mean in [0, 1] pixel scale
+     * @param std per-channel std
+     */
     public Augmentation(NDManager manager, float[] mean, float[] std) {
         this.mean = manager.create(mean, new Shape(1, 3, 1, 1));
         this.std = manager.create(std, new Shape(1, 3, 1, 1));

@@ -114,7 +114,7 @@ public final class Trainer {
         Device device = DeviceSelection.resolve(options.device());
         listener = listener == null ? TrainingListener.NONE : listener;
         try (NDManager root = NDManager.newBaseManager(device)) {
-            return new Run(config, data, options, listener, root, device).execute();
+            return new Run(config, data, options, listener, root).execute();
         }
     }
 
@@ -140,13 +140,7 @@ public final class Trainer {
         private int bestEpoch;
         private double bestValAccuracy;
 
-        Run(
-                TrainConfig config,
-                TrainingData data,
-                Options options,
-                TrainingListener listener,
-                NDManager root,
-                Device device) {
+        Run(TrainConfig config, TrainingData data, Options options, TrainingListener listener, NDManager root) {
             this.config = config;
             this.data = data;
             this.options = options;

@@ -20,6 +20,8 @@ public final class TrainingBenchmark {
     private TrainingBenchmark() {}
 
     /**
+     * What the benchmark times.
+     *
      * @param method model to train
      * @param batch batch size (128 in the reported figures)
      * @param warmup steps run before timing

@@ -286,7 +286,8 @@ public final class ComparisonFormats {
 
     static String escape(String s) {
         StringBuilder sb = new StringBuilder();
-        for (char ch : s.toCharArray()) {
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
             switch (ch) {
                 case '\\' -> sb.append("\\textbackslash{}");
                 case '&', '%', '$', '#', '_', '{', '}' -> sb.append('\\').append(ch);

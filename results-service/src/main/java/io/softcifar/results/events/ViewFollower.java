@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -59,8 +60,9 @@ public final class ViewFollower implements AutoCloseable {
     private final Thread thread;
     private volatile KafkaConsumer<String, String> consumer;
     private volatile boolean running = true;
-    private volatile long applied;
-    private volatile long startAttempts;
+    // One thread (the follower) writes them, others read: AtomicLong makes the increments atomic anyway.
+    private final AtomicLong applied = new AtomicLong();
+    private final AtomicLong startAttempts = new AtomicLong();
 
     public ViewFollower(String bootstrapServers, ResultsView view, String name) {
         this(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), view, name);
@@ -90,7 +92,7 @@ public final class ViewFollower implements AutoCloseable {
 
     /** Events applied so far. */
     public long applied() {
-        return applied;
+        return applied.get();
     }
 
     private void run() {
@@ -126,7 +128,7 @@ public final class ViewFollower implements AutoCloseable {
                                     new String(recovery.value(), StandardCharsets.UTF_8),
                                     event.time());
                         }
-                        applied++;
+                        applied.incrementAndGet();
                     } catch (JsonDecodingException e) {
                         LOG.warnf(
                                 "skipping %s-%d@%d: %s",
@@ -138,7 +140,7 @@ public final class ViewFollower implements AutoCloseable {
                 if (!caughtUp.isDone()) {
                     end.entrySet().removeIf(e -> c.position(e.getKey()) >= e.getValue());
                     if (end.isEmpty()) {
-                        LOG.infof("view rebuilt from %d events of %d topics", applied, TOPICS.size());
+                        LOG.infof("view rebuilt from %d events of %d topics", applied.get(), TOPICS.size());
                         caughtUp.complete(null);
                     }
                 }
@@ -172,7 +174,7 @@ public final class ViewFollower implements AutoCloseable {
                 if (!running) {
                     throw e;
                 }
-                startAttempts++;
+                startAttempts.incrementAndGet();
                 LOG.warnf("the view cannot read Kafka yet (%s); trying again in %d ms", e.getMessage(), backoff);
                 try {
                     TimeUnit.MILLISECONDS.sleep(backoff);
@@ -187,7 +189,7 @@ public final class ViewFollower implements AutoCloseable {
 
     /** Failed tries to start reading (Kafka away at start); a metric for tests and dashboards. */
     public long startAttempts() {
-        return startAttempts;
+        return startAttempts.get();
     }
 
     /** Every partition of {@link #TOPICS}; waits (up to a minute) for topics another service has yet to create. */

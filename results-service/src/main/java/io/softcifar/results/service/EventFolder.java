@@ -119,7 +119,7 @@ final class EventFolder {
             }
             run.requested = true;
             run.status(RunPhase.REQUESTED, t, null);
-        } else if (p instanceof TrainingCancelRequested c) {
+        } else if (p instanceof TrainingCancelRequested) {
             if (run.phase == RunPhase.PENDING && !run.requested) {
                 run.status(RunPhase.CANCELLED, t, "cancelled before its training was requested");
             }

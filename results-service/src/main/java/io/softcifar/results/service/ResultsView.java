@@ -173,7 +173,7 @@ public final class ResultsView {
 
     public synchronized Optional<RunPhase> phase(String runId) {
         RunEntry r = state.runs.get(runId);
-        return r == null || r.studyId == null && !r.requested ? Optional.empty() : Optional.of(r.phase);
+        return r == null || (r.studyId == null && !r.requested) ? Optional.empty() : Optional.of(r.phase);
     }
 
     public synchronized Optional<DatasetView> dataset(String datasetId) {

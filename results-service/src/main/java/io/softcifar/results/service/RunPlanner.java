@@ -116,7 +116,7 @@ final class RunPlanner {
             String datasetId = state.datasetIdOf(s);
             boolean datasetThere = datasetId != null
                     && (state.datasets.get(datasetId) == null
-                            ? s.expansion != null && s.expansion.datasetId() != null
+                            ? (s.expansion != null && s.expansion.datasetId() != null)
                                     || s.runIds.stream().anyMatch(id -> state.runs.get(id).requested)
                             : state.datasets.get(datasetId).status == DatasetStatus.READY);
             boolean pendingDue = !s.submittedAt.plus(pendingGrace).isAfter(now);

@@ -96,6 +96,8 @@ public class StudyService {
         return t;
     });
 
+    // The thenRun stage below is fire-and-forget: its action only hands work to the coordinator.
+    @SuppressWarnings("FutureReturnValueIgnored")
     void start(@Observes @Priority(200) StartupEvent event) {
         expander = new StudyExpander(settings.maxRuns());
         view = new ResultsView(expander);
@@ -106,11 +108,11 @@ public class StudyService {
             if (follower != null
                     && follower.caughtUp().isDone()
                     && (change.type().equals(DatasetReady.TYPE) || change.type().equals(DatasetFailed.TYPE))) {
-                coordinator.submit(this::startWaitingStudies);
+                coordinator.execute(this::startWaitingStudies);
             }
         });
         follower = new ViewFollower(kafka.clientProperties(), view, "results-view").start();
-        follower.caughtUp().thenRun(() -> coordinator.submit(this::startWaitingStudies));
+        follower.caughtUp().thenRun(() -> coordinator.execute(this::startWaitingStudies));
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -105,7 +105,7 @@ final class ViewQueries {
 
     Optional<RunDetail> run(String runId) {
         RunEntry r = state.runs.get(runId);
-        if (r == null || r.studyId == null && !r.requested) {
+        if (r == null || (r.studyId == null && !r.requested)) {
             return Optional.empty();
         }
         StudyEntry s = r.studyId == null ? null : state.studies.get(r.studyId);

@@ -49,6 +49,9 @@ public class Watchdog {
         return t;
     });
 
+    // Fire-and-forget: check() catches its own exceptions, so the fixed-delay task never ends by one, and
+    // stop()'s shutdownNow cancels it; the thenRun stage only schedules it.
+    @SuppressWarnings("FutureReturnValueIgnored")
     void start(@Observes @Priority(300) StartupEvent event) {
         ResultsSettings.Watchdog w = settings.watchdog();
         if (!w.enabled()) {

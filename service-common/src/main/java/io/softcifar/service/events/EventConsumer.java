@@ -199,7 +199,8 @@ public final class EventConsumer implements AutoCloseable {
         }
         ledger.started(partition);
         inProgress.incrementAndGet();
-        workers.submit(() -> {
+        // execute, not submit: an unexpected Throwable reaches the thread's handler instead of a Future nobody reads
+        workers.execute(() -> {
             boolean settled = true; // an Error other than the ones caught below: as before, the record is committed
             try {
                 settled = worker.handle(record);

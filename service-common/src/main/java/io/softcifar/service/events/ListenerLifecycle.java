@@ -40,6 +40,8 @@ public class ListenerLifecycle {
     public ListenerLifecycle() {}
 
     /** Outside CDI (tools, tests). */
+    // Field injection for CDI; outside CDI this constructor sets the same fields (one bean shape in both worlds).
+    @SuppressWarnings("UnnecessaryAssignment")
     public ListenerLifecycle(KafkaSettings kafka, ConsumerRetrySettings retry, EventPublisher publisher) {
         this.kafka = kafka;
         this.retry = retry;

@@ -35,6 +35,8 @@ public class KafkaHealthCheck implements HealthCheck {
     private volatile Admin admin;
 
     /** A check outside CDI (tests); close it with {@link #close()}. */
+    // Field injection for CDI; outside CDI this factory sets the same fields, so the bean has one shape in both worlds.
+    @SuppressWarnings("UnnecessaryAssignment")
     public static KafkaHealthCheck of(KafkaSettings settings) {
         KafkaHealthCheck check = new KafkaHealthCheck();
         check.settings = settings;

@@ -130,7 +130,7 @@ public final class ProvenanceSource {
 
     /** The value of the first {@code name : value} line of {@code text} whose name is {@code name}. */
     static Optional<String> field(String text, String name) {
-        for (String line : text.split("\\R")) {
+        for (String line : text.split("\\R", -1)) {
             int colon = line.indexOf(':');
             if (colon > 0 && line.substring(0, colon).strip().equals(name)) {
                 String value = line.substring(colon + 1).strip();

@@ -28,9 +28,9 @@ public class JsonInputExceptionMapper {
         if (e instanceof UnrecognizedPropertyException u) {
             message = "unknown field '" + u.getPropertyName() + "'";
         } else if (e instanceof JsonMappingException) {
-            message = e.getOriginalMessage().split("\n")[0];
+            message = e.getOriginalMessage().split("\n", -1)[0];
         } else {
-            message = "not valid JSON: " + e.getOriginalMessage().split("\n")[0];
+            message = "not valid JSON: " + e.getOriginalMessage().split("\n", -1)[0];
         }
         return new ApiError(400, "invalid request body", List.of(new ApiError.Problem(field, message))).response();
     }

@@ -48,7 +48,7 @@ public final class ApiKeys {
                 continue;
             }
             String where = "softcifar.auth.keys-file " + file + " line " + (i + 1) + ": ";
-            String[] parts = line.split("\\s+");
+            String[] parts = line.split("\\s+", -1);
             if (parts.length != 3) {
                 throw new IllegalStateException(where + "expected 'NAME ROLE SHA256', got " + parts.length + " fields");
             }

@@ -51,7 +51,7 @@ public record AuthSettings(
         Optional<String> configured =
                 c.getOptionalValue("softcifar.auth.allowed-hosts", String.class).filter(s -> !s.isBlank());
         if (configured.isPresent()) {
-            for (String h : configured.get().split(",")) {
+            for (String h : configured.get().split(",", -1)) {
                 if (!h.isBlank()) {
                     hosts.add(h.strip().toLowerCase(Locale.ROOT));
                 }

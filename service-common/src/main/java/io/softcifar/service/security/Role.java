@@ -36,7 +36,7 @@ public enum Role {
         if (a == null) {
             return b;
         }
-        return b == null ? a : (a.ordinal() >= b.ordinal() ? a : b);
+        return b == null ? a : (a.compareTo(b) >= 0 ? a : b); // declaration order = strength order
     }
 
     public String label() {

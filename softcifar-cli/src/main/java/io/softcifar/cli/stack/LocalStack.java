@@ -29,7 +29,7 @@ public final class LocalStack implements AutoCloseable {
     /** Where the services listen unless {@code --bind} says otherwise. */
     public static final String LOOPBACK = "127.0.0.1";
 
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
+    private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
 
     private final LocalInfrastructure infrastructure;
     private final ServiceWiring wiring;

@@ -26,6 +26,8 @@ public class DeviceStatus {
     private volatile int gpus;
 
     /** Resolved outside CDI (tests). */
+    // Field injection for CDI; outside CDI this factory sets the same fields, so the bean has one shape in both worlds.
+    @SuppressWarnings("UnnecessaryAssignment")
     public static DeviceStatus of(TrainerSettings settings) {
         DeviceStatus status = new DeviceStatus();
         status.settings = settings;

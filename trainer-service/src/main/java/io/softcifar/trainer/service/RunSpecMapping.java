@@ -20,6 +20,8 @@ public final class RunSpecMapping {
     private RunSpecMapping() {}
 
     /**
+     * The training configuration of a run spec.
+     *
      * @param requested        a spec (null fields = defaults); must be valid
      * @param trainMeanEntropy mean entropy of the seed's soft train labels (the manifest's), used as the mixing
      *                         probability q when the spec says {@code mixProbabilityFromEntropy}; may be null

@@ -98,6 +98,6 @@ public final class TrainerMetrics {
                 .baseUnit("bytes")
                 .tag("kind", kind)
                 .register(registry)
-                .record(bytes);
+                .record((double) bytes); // exact below 2^53 bytes
     }
 }
