@@ -185,6 +185,7 @@ class WatchdogIT {
         await().atMost(WAIT)
                 .until(() -> "REQUESTED".equals(runStatus(silent)) && "REQUESTED".equals(runStatus(failed)));
 
+        // the silent run's own finished event: the timeout counts from it, not from the other run's (published later)
         EventEnvelope finished = null;
         for (String runId : List.of(silent, failed)) {
             Correlation c = Correlation.ofRun(studyId, runId, datasetId);
@@ -200,11 +201,14 @@ class WatchdogIT {
                             "cd".repeat(32),
                             4321),
                     c);
-            finished = wire.publish(
+            EventEnvelope published = wire.publish(
                     Topics.TRAINING_STATE,
                     runId,
                     new TrainingFinished(runId, 2, 1.9, 0.31, 3, 20.0, ObjectKeys.bestCheckpoint(runId)),
                     c);
+            if (runId.equals(silent)) {
+                finished = published;
+            }
         }
         // the second run's evaluation fails: the watchdog leaves it alone, a retry by hand evaluates it again
         wire.publish(
