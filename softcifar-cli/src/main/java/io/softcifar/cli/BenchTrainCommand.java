@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -66,8 +67,8 @@ final class BenchTrainCommand implements Callable<Integer> {
                     + " not exist yet, so only the peer's figure is measured)")
     String precision;
 
-    @Option(names = "--device", defaultValue = "cpu")
-    String device;
+    @Mixin
+    DeviceOption device;
 
     @Option(names = "--augment", description = "also time our step with the on-device augmentation chain")
     boolean augment;
@@ -139,12 +140,12 @@ final class BenchTrainCommand implements Callable<Integer> {
                 for (int r = 0; r < rounds; r++) {
                     if (!bf16) {
                         TrainingBenchmark.Result result = TrainingBenchmark.run(
-                                new TrainingBenchmark.Settings(m, batch, warmup, steps, false, device));
+                                new TrainingBenchmark.Settings(m, batch, warmup, steps, false, device.device));
                         threads = result.threads();
                         own.add(result.imagesPerSecond());
                         if (augment) {
-                            augmented.add(TrainingBenchmark.run(
-                                            new TrainingBenchmark.Settings(m, batch, warmup, steps, true, device))
+                            augmented.add(TrainingBenchmark.run(new TrainingBenchmark.Settings(
+                                            m, batch, warmup, steps, true, device.device))
                                     .imagesPerSecond());
                         }
                     }
