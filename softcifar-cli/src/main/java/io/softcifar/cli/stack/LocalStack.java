@@ -46,27 +46,14 @@ public final class LocalStack implements AutoCloseable {
 
     /**
      * Starts the broker, the S3 server and {@code services} (in that order), and returns once every service is ready.
-     * The dataset-service may import local files only under {@code importRoots} (none: no local imports).
+     * The dataset-service may import local files only under {@code importRoots} (none: no local imports). The
+     * services' HTTP listens on {@code bind} ({@link #LOOPBACK} unless the user says otherwise; the broker and the S3
+     * server always listen on 127.0.0.1 only); {@code extraJvmArgs} are extra JVM arguments per service
+     * ({@link ServiceDef#name()} → arguments, e.g. {@code -D} settings that a fault-injection test lowers so that an
+     * outage outlasts them; usually empty).
      *
      * @param root the repository (where {@code <module>/target/quarkus-app/quarkus-run.jar} are)
      * @param home data, logs and work folders
-     */
-    public static LocalStack start(
-            Path root,
-            Path home,
-            int kafkaPort,
-            int s3Port,
-            List<ServiceDef> services,
-            List<Path> importRoots,
-            PrintWriter out) {
-        return start(root, home, kafkaPort, s3Port, services, importRoots, LOOPBACK, Map.of(), out);
-    }
-
-    /**
-     * As above, with the services' HTTP listening on {@code bind} ({@link #LOOPBACK} unless the user says otherwise;
-     * the broker and the S3 server always listen on 127.0.0.1 only), and extra JVM arguments per service
-     * ({@link ServiceDef#name()} → arguments, e.g. {@code -D} settings that a fault-injection test lowers so that an
-     * outage outlasts them).
      */
     public static LocalStack start(
             Path root,

@@ -35,11 +35,9 @@ class LocalStackIT {
         int port = freePort();
         StringWriter log = new StringWriter();
         PrintWriter out = new PrintWriter(log, true);
-        try (LocalStack stack = LocalStack.start(
+        try (LocalStack stack = TestStacks.startOnLoopback(
                 root,
                 tmp.resolve("home"),
-                freePort(),
-                freePort(),
                 List.of(new LocalStack.ServiceDef("dataset", "dataset-service", port)),
                 List.of(tmp.resolve("data")),
                 out)) {

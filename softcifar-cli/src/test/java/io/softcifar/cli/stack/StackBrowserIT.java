@@ -71,14 +71,8 @@ class StackBrowserIT {
         StringWriter log = new StringWriter();
         Path home = tmp.resolve("home");
         WebDriver browser = null;
-        try (LocalStack stack = LocalStack.start(
-                root,
-                home,
-                TestStacks.freePort(),
-                TestStacks.freePort(),
-                services,
-                List.of(real.get()),
-                new PrintWriter(log, true))) {
+        try (LocalStack stack =
+                TestStacks.startOnLoopback(root, home, services, List.of(real.get()), new PrintWriter(log, true))) {
             String token = ApiToken.find(home.resolve(ApiToken.FILE_NAME));
             assertThat(token).as("the API token up wrote into " + home).isNotBlank();
             Stack http = new Stack(stack.urls(), token);

@@ -34,14 +34,8 @@ class StackEndToEndIT {
         Path root = Path.of("..").toAbsolutePath().normalize();
         List<LocalStack.ServiceDef> services = TestStacks.packagedServicesOnFreePorts(root);
         StringWriter log = new StringWriter();
-        try (LocalStack stack = LocalStack.start(
-                root,
-                tmp.resolve("home"),
-                TestStacks.freePort(),
-                TestStacks.freePort(),
-                services,
-                List.of(tmp),
-                new PrintWriter(log, true))) {
+        try (LocalStack stack = TestStacks.startOnLoopback(
+                root, tmp.resolve("home"), services, List.of(tmp), new PrintWriter(log, true))) {
             StackClient datasets = new StackClient(stack.urls().get("dataset-service"), "dataset-service");
             StackClient results = new StackClient(stack.urls().get("results-service"), "results-service");
 

@@ -1,11 +1,13 @@
 package io.softcifar.cli.stack;
 
 import io.softcifar.testsupport.Required;
+import java.io.PrintWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Start-up helpers of the stack tests: the packaged services (required) on free ports. */
 final class TestStacks {
@@ -24,6 +26,17 @@ final class TestStacks {
             services.add(new LocalStack.ServiceDef(def.name(), def.module(), freePort()));
         }
         return services;
+    }
+
+    /**
+     * {@link LocalStack#start} as {@code up} without {@code --bind} does it (loopback, no extra JVM arguments), with
+     * the broker and the S3 server on free ports.
+     */
+    static LocalStack startOnLoopback(
+            Path root, Path home, List<LocalStack.ServiceDef> services, List<Path> importRoots, PrintWriter out)
+            throws Exception {
+        return LocalStack.start(
+                root, home, freePort(), freePort(), services, importRoots, LocalStack.LOOPBACK, Map.of(), out);
     }
 
     static int freePort() throws Exception {
