@@ -24,34 +24,25 @@ final class BenchEvaluateCommand implements Callable<Integer> {
     @Mixin
     DeviceOption device;
 
-    @Option(
-            names = "--test",
-            defaultValue = "1500",
-            description = "test images of the full-metric-set run (default ${DEFAULT-VALUE})")
+    @Option(names = "--test", defaultValue = "1500")
     int test;
 
-    @Option(names = "--ood", defaultValue = "1500", description = "OOD images of that run (default ${DEFAULT-VALUE})")
+    @Option(names = "--ood", defaultValue = "1500")
     int ood;
 
-    @Option(
-            names = "--images",
-            defaultValue = "1500",
-            description = "images timed for inference (default ${DEFAULT-VALUE})")
+    @Option(names = "--images", defaultValue = "1500")
     int images;
 
-    @Option(
-            names = "--fgsm-images",
-            defaultValue = "512",
-            description = "images timed for FGSM (default ${DEFAULT-VALUE})")
+    @Option(names = "--fgsm-images", defaultValue = "512")
     int fgsmImages;
 
-    @Option(names = "--batch", defaultValue = "250", description = "inference batch size (default ${DEFAULT-VALUE})")
+    @Option(names = "--batch", defaultValue = "250")
     int batch;
 
-    @Option(names = "--mc-samples", defaultValue = "10", description = "MC Dropout passes (default ${DEFAULT-VALUE})")
+    @Option(names = "--mc-samples", defaultValue = "10")
     int mcSamples;
 
-    @Option(names = "--json", description = "print one JSON object")
+    @Option(names = "--json")
     boolean json;
 
     @Override

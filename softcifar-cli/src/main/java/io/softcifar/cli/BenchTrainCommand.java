@@ -31,57 +31,37 @@ import picocli.CommandLine.Option;
         })
 final class BenchTrainCommand implements Callable<Integer> {
 
-    @Option(
-            names = "--method",
-            defaultValue = "basic",
-            split = ",",
-            description = "basic, dropout, sngp, duq, a comma list, or all (default ${DEFAULT-VALUE})")
+    @Option(names = "--method", defaultValue = "basic", split = ",")
     List<String> methods;
 
-    @Option(
-            names = "--batch",
-            defaultValue = "128",
-            split = ",",
-            description = "batch size(s), e.g. 64,128 (default ${DEFAULT-VALUE})")
+    @Option(names = "--batch", defaultValue = "128", split = ",")
     List<Integer> batches;
 
-    @Option(
-            names = "--rounds",
-            defaultValue = "3",
-            description = "alternating measurements per cell (default ${DEFAULT-VALUE})")
+    @Option(names = "--rounds", defaultValue = "3")
     int rounds;
 
-    @Option(
-            names = "--warmup",
-            defaultValue = "20",
-            description = "untimed steps first (default ${DEFAULT-VALUE}: the JIT needs them)")
+    @Option(names = "--warmup", defaultValue = "20")
     int warmup;
 
-    @Option(names = "--steps", defaultValue = "30", description = "timed steps (default ${DEFAULT-VALUE})")
+    @Option(names = "--steps", defaultValue = "30")
     int steps;
 
-    @Option(
-            names = "--precision",
-            defaultValue = "fp32",
-            description = "fp32 or bf16 (bf16: the peer runs torch.autocast(bfloat16); the project's own bf16 mode does"
-                    + " not exist yet, so only the peer's figure is measured)")
+    @Option(names = "--precision", defaultValue = "fp32")
     String precision;
 
     @Mixin
     DeviceOption device;
 
-    @Option(names = "--augment", description = "also time our step with the on-device augmentation chain")
+    @Option(names = "--augment")
     boolean augment;
 
-    @Option(names = "--no-peer", description = "skip the PyTorch eager peer")
+    @Option(names = "--no-peer")
     boolean noPeer;
 
-    @Option(
-            names = "--python",
-            description = "python with torch for the peer (default: /usr/bin/python3 if present, else python3)")
+    @Option(names = "--python")
     String python;
 
-    @Option(names = "--json", description = "print one JSON object")
+    @Option(names = "--json")
     boolean json;
 
     /** Median, minimum and maximum of one side's images/s over the rounds. */

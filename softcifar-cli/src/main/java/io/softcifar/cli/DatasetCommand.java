@@ -53,29 +53,22 @@ public final class DatasetCommand extends ParentCommand {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--data", required = true, paramLabel = "DIR", description = "the data folder")
+        @Option(names = "--data", required = true, paramLabel = "DIR")
         Path data;
 
-        @Option(
-                names = "--seeds",
-                split = ",",
-                defaultValue = "0",
-                description = "split seeds (default: ${DEFAULT-VALUE})")
+        @Option(names = "--seeds", split = ",", defaultValue = "0")
         List<Long> seeds;
 
-        @Option(names = "--limit", description = "use only the first N images")
+        @Option(names = "--limit")
         Integer limit;
 
-        @Option(
-                names = "--url",
-                defaultValue = "${env:SOFTCIFAR_DATASET_URL:-http://localhost:8081}",
-                description = "dataset-service (default: ${DEFAULT-VALUE})")
+        @Option(names = "--url", defaultValue = "${env:SOFTCIFAR_DATASET_URL:-http://localhost:8081}")
         String url;
 
         @Mixin
         TokenFileOption token;
 
-        @Option(names = "--json", description = "print the whole dataset (with its manifest) as JSON")
+        @Option(names = "--json")
         boolean json;
 
         @Override

@@ -5,6 +5,6 @@ import picocli.CommandLine.Option;
 /** {@code --device} of the commands that run a model here. */
 final class DeviceOption {
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or auto (default ${DEFAULT-VALUE})")
+    @Option(names = "--device", defaultValue = "cpu")
     String device;
 }

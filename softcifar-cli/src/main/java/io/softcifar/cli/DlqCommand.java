@@ -49,10 +49,7 @@ public final class DlqCommand extends KafkaCommand {
     private static final Pattern ID = Pattern.compile("(.+" + Pattern.quote(SUFFIX) + ")/(\\d+)@(\\d+)");
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
-    @Option(
-            names = "--topic",
-            paramLabel = "DLQ_TOPIC",
-            description = "only this dead-letter topic (default: all *.dlq)")
+    @Option(names = "--topic", paramLabel = "DLQ_TOPIC")
     String topic;
 
     @Override
@@ -85,7 +82,7 @@ public final class DlqCommand extends KafkaCommand {
             description = "Send the dead letter ID (as listed by 'softcifar dlq') back to the topic it came from.")
     static final class Replay extends KafkaCommand {
 
-        @Parameters(paramLabel = "ID", description = "TOPIC.dlq/PARTITION@OFFSET")
+        @Parameters(paramLabel = "ID")
         String id;
 
         @Override

@@ -35,71 +35,37 @@ import picocli.CommandLine.Option;
         })
 final class EvaluateCommand implements Callable<Integer> {
 
-    @Option(
-            names = "--checkpoint",
-            required = true,
-            paramLabel = "FILE",
-            description = "best.ckpt or last.ckpt of a run")
+    @Option(names = "--checkpoint", required = true, paramLabel = "FILE")
     Path checkpoint;
 
-    @Option(
-            names = "--data",
-            required = true,
-            paramLabel = "DIR",
-            description = "the CIFAR-10H folder the model was trained on (test_batch.bin + cifar10h-probs.npy)")
+    @Option(names = "--data", required = true, paramLabel = "DIR")
     Path data;
 
-    @Option(
-            names = "--ood",
-            paramLabel = "NAME=FILE[,NAME=FILE]",
-            description = "OOD sets: svhn=test_32x32.mat and/or cifar100=test.bin")
+    @Option(names = "--ood", paramLabel = "NAME=FILE[,NAME=FILE]")
     String ood;
 
-    @Option(
-            names = "--fgsm",
-            split = ",",
-            paramLabel = "EPS",
-            description = "FGSM step sizes in pixel scale [0, 1] (default 0.005)")
+    @Option(names = "--fgsm", split = ",", paramLabel = "EPS")
     List<Double> fgsm;
 
-    @Option(
-            names = "--mc-samples",
-            defaultValue = "10",
-            paramLabel = "S",
-            description = "MC Dropout passes per prediction, also in the attacked loss (default ${DEFAULT-VALUE})")
+    @Option(names = "--mc-samples", defaultValue = "10", paramLabel = "S")
     int mcSamples;
 
-    @Option(
-            names = "--sngp-mc",
-            defaultValue = "0",
-            paramLabel = "N",
-            description = "SNGP: also evaluate the Monte-Carlo predictive distribution with N logit draws (test_mc/*:"
-                    + " mean softmax; test_mc_logits/*: softmax of the mean drawn logits, the reference's, N = 1000);"
-                    + " 0 = mean-field only (default)")
+    @Option(names = "--sngp-mc", defaultValue = "0", paramLabel = "N")
     int sngpMc;
 
     @Mixin
     DeviceOption device;
 
-    @Option(
-            names = "--batch-size",
-            defaultValue = "250",
-            description = "inference batch size (default ${DEFAULT-VALUE})")
+    @Option(names = "--batch-size", defaultValue = "250")
     int batchSize;
 
-    @Option(
-            names = "--dump",
-            paramLabel = "DIR",
-            description = "also write the per-example outputs as .npy files with a dump.json index")
+    @Option(names = "--dump", paramLabel = "DIR")
     Path dump;
 
-    @Option(
-            names = "--dump-inputs",
-            description = "with --dump: also write the evaluated images (uint8), one pass with"
-                    + " dropout off and the normalization (inputs.json), so tools/crosscheck can recompute everything")
+    @Option(names = "--dump-inputs")
     boolean dumpInputs;
 
-    @Option(names = "--json", description = "print one JSON object instead of the table")
+    @Option(names = "--json")
     boolean json;
 
     @SuppressWarnings("SystemConsoleNull") // Java 17 runtime: null console = no terminal (see ProgressBar)

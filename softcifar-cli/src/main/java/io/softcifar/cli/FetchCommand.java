@@ -37,25 +37,24 @@ import picocli.CommandLine.Parameters;
         description = "Download a run's best checkpoint "
                 + "(default) or its evaluation files through the results-service, checking each file's SHA-256.")
 final class FetchCommand extends ResultsServiceCommand {
-    @Parameters(paramLabel = "RUN", description = "a run id")
+    @Parameters(paramLabel = "RUN")
     String run;
 
     @ArgGroup(exclusive = true)
     What what = new What();
 
     static final class What {
-        @Option(names = "--checkpoint", description = "the final best checkpoint (default)")
+        @Option(names = "--checkpoint")
         boolean checkpoint;
 
-        @Option(names = "--dump", description = "every file of the evaluation (dump, metrics, reliability)")
+        @Option(names = "--dump")
         boolean dump;
     }
 
     @Option(
             names = {"-o", "--output"},
             paramLabel = "DIR",
-            defaultValue = ".",
-            description = "where the files go " + "(default: the current folder)")
+            defaultValue = ".")
     Path output;
 
     @Override

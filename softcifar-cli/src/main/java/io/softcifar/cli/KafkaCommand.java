@@ -10,9 +10,6 @@ abstract class KafkaCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(
-            names = "--kafka",
-            defaultValue = "127.0.0.1:9092",
-            description = "bootstrap servers (default: ${DEFAULT-VALUE})")
+    @Option(names = "--kafka", defaultValue = "127.0.0.1:9092")
     String kafka;
 }

@@ -43,39 +43,28 @@ final class PlanCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "STUDY.json", arity = "0..1", description = "a study definition (instead of --preset)")
+    @Parameters(paramLabel = "STUDY.json", arity = "0..1")
     Path file;
 
-    @Option(names = "--preset", description = "paper: the reference's 30 configurations (× seeds 0..4)")
+    @Option(names = "--preset")
     String preset;
 
-    @Option(names = "--seeds", paramLabel = "N", description = "seeds 0..N-1 (with --preset; default: the preset's 5)")
+    @Option(names = "--seeds", paramLabel = "N")
     Integer seeds;
 
-    @Option(
-            names = "--name",
-            defaultValue = "paper",
-            description = "study name with --preset (default ${DEFAULT-VALUE})")
+    @Option(names = "--name", defaultValue = "paper")
     String name;
 
-    @Option(
-            names = "--dataset-id",
-            defaultValue = NO_DATASET,
-            description = "dataset id with --preset (default '${DEFAULT-VALUE}'); the study id, and so the run ids, "
-                    + "are those the service gives the same name, dataset and seeds")
+    @Option(names = "--dataset-id", defaultValue = NO_DATASET)
     String datasetId;
 
-    @Option(names = "--id", description = "study id with --preset (default: the name as a slug + a request hash)")
+    @Option(names = "--id")
     String id;
 
-    @Option(
-            names = "--max-runs",
-            defaultValue = "1000",
-            hidden = true,
-            description = "runs a study may have without allowLarge (the service's softcifar.results.max-runs)")
+    @Option(names = "--max-runs", defaultValue = "1000", hidden = true)
     int maxRuns;
 
-    @Option(names = "--json", description = "print the plan as JSON")
+    @Option(names = "--json")
     boolean json;
 
     @Override

@@ -38,7 +38,7 @@ public final class ResultsCommands {
 
     /** A command that posts one action per run id and prints one line per run. */
     abstract static class RunAction extends ResultsServiceCommand {
-        @Parameters(paramLabel = "RUN", arity = "1..*", description = "run ids")
+        @Parameters(paramLabel = "RUN", arity = "1..*")
         List<String> runs;
 
         /** Posts the action for {@code run} and returns the line to print. */
@@ -81,17 +81,13 @@ public final class ResultsCommands {
             description = "A study's comparison table: mean ± "
                     + "standard error over seeds per configuration, best per metric in bold.")
     static final class Compare extends ResultsServiceCommand {
-        @Parameters(paramLabel = "STUDY", description = "a study id")
+        @Parameters(paramLabel = "STUDY")
         String study;
 
-        @Option(names = "--format", defaultValue = "md", description = "md, csv or latex (default: ${DEFAULT-VALUE})")
+        @Option(names = "--format", defaultValue = "md")
         String format;
 
-        @Option(
-                names = "--metric",
-                paramLabel = "NAME",
-                description = "only these metrics (repeatable), e.g. "
-                        + "test/accuracy, test/ece, ood/svhn_auroc, fgsm/0.005_decrease; md and csv only")
+        @Option(names = "--metric", paramLabel = "NAME")
         List<String> metrics = new ArrayList<>();
 
         @Override
@@ -214,10 +210,10 @@ public final class ResultsCommands {
                     + "in the browser where a desktop exists. The URL signs the browser in once (a one-time code, valid two "
                     + "minutes); run open again for a new one.")
     static final class Open extends ResultsServiceCommand {
-        @Parameters(paramLabel = "STUDY", description = "a study id")
+        @Parameters(paramLabel = "STUDY")
         String study;
 
-        @Option(names = "--no-browser", description = "only print the URL")
+        @Option(names = "--no-browser")
         boolean noBrowser;
 
         @Override

@@ -7,10 +7,7 @@ import picocli.CommandLine.Option;
 /** {@code --url} and {@code --token-file}: where the results-service answers and the token it is sent. */
 final class ResultsService {
 
-    @Option(
-            names = "--url",
-            defaultValue = "${env:SOFTCIFAR_RESULTS_URL:-http://localhost:8080}",
-            description = "results-service (default: ${DEFAULT-VALUE})")
+    @Option(names = "--url", defaultValue = "${env:SOFTCIFAR_RESULTS_URL:-http://localhost:8080}")
     String url;
 
     @Mixin

@@ -4,9 +4,13 @@ import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code ./softcifar}: the command line of soft-cifar. */
+/**
+ * {@code ./softcifar}: the command line of soft-cifar. What {@code --help} says about each option and parameter of
+ * every command is in the resource bundle {@code io/softcifar/cli/help.properties} (inherited by the subcommands).
+ */
 @Command(
         name = "softcifar",
+        resourceBundle = "io.softcifar.cli.help",
         scope = CommandLine.ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
         version = "soft-cifar 0.1.0",

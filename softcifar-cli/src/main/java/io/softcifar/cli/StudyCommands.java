@@ -24,7 +24,7 @@ public final class StudyCommands {
             description = "Submit a study (JSON, as POST /api/studies takes it; see results-service/README.md).")
     static final class Submit extends ResultsServiceCommand {
 
-        @Parameters(paramLabel = "STUDY.json", description = "the study definition")
+        @Parameters(paramLabel = "STUDY.json")
         Path file;
 
         @Override
@@ -66,7 +66,7 @@ public final class StudyCommands {
                     + "ETA) and the comparison of what has finished.")
     static final class Status extends ResultsServiceCommand {
 
-        @Parameters(paramLabel = "STUDY", arity = "0..1", description = "a study id")
+        @Parameters(paramLabel = "STUDY", arity = "0..1")
         String study;
 
         @Override

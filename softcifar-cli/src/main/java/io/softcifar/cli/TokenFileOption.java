@@ -1,6 +1,5 @@
 package io.softcifar.cli;
 
-import io.softcifar.cli.stack.ApiToken;
 import io.softcifar.cli.stack.StackClient;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -8,11 +7,7 @@ import picocli.CommandLine.Option;
 /** {@code --token-file}: the API token a command sends to a service (a mixin of every command that calls one). */
 final class TokenFileOption {
 
-    @Option(
-            names = "--token-file",
-            paramLabel = "FILE",
-            description = "the API token to send (default: $" + ApiToken.ENV_FILE + ", else ~/.softcifar/"
-                    + ApiToken.FILE_NAME + " written by up)")
+    @Option(names = "--token-file", paramLabel = "FILE")
     Path file;
 
     /** A client of {@code service} (named so in messages) at {@code url}, sending this token. */

@@ -36,109 +36,73 @@ final class TrainCommand implements Callable<Integer> {
     /** α = 0.2 and q = 0.15, the reference's Mixup/CutMix settings (PROTOCOL.md "Training"). */
     static final String REFERENCE_MIX = "0.2:0.15";
 
-    @Option(
-            names = "--data",
-            required = true,
-            paramLabel = "DIR",
-            description = "folder laid out like shared/data/cifar10h")
+    @Option(names = "--data", required = true, paramLabel = "DIR")
     Path data;
 
-    @Option(names = "--method", required = true, description = "basic, dropout, sngp or duq")
+    @Option(names = "--method", required = true)
     String method;
 
-    @Option(names = "--labels", required = true, description = "soft or hard training targets")
+    @Option(names = "--labels", required = true)
     String labels;
 
-    @Option(
-            names = "--mixup",
-            paramLabel = "α:q",
-            arity = "0..1",
-            fallbackValue = REFERENCE_MIX,
-            description = "Mixup with Beta(α, α), applied to a batch with probability q (alone: the reference's "
-                    + REFERENCE_MIX + ")")
+    @Option(names = "--mixup", paramLabel = "α:q", arity = "0..1", fallbackValue = REFERENCE_MIX)
     String mixup;
 
-    @Option(
-            names = "--cutmix",
-            paramLabel = "α:q",
-            arity = "0..1",
-            fallbackValue = REFERENCE_MIX,
-            description = "CutMix with Beta(α, α), applied to a batch with probability q (alone: the reference's "
-                    + REFERENCE_MIX + ")")
+    @Option(names = "--cutmix", paramLabel = "α:q", arity = "0..1", fallbackValue = REFERENCE_MIX)
     String cutmix;
 
-    @Option(
-            names = "--dropout",
-            defaultValue = "0.1",
-            description = "MC Dropout rate p (method dropout; default ${DEFAULT-VALUE})")
+    @Option(names = "--dropout", defaultValue = "0.1")
     double dropout;
 
-    @Option(
-            names = "--gp-formulation",
-            defaultValue = "reference",
-            description =
-                    "SNGP random features and posterior: reference (the reference code's) or liu2020 (Liu et al. 2020)"
-                            + " (default ${DEFAULT-VALUE})")
+    @Option(names = "--gp-formulation", defaultValue = "reference")
     String gpFormulation;
 
-    @Option(names = "--depth", defaultValue = "20", description = "ResNet depth 6n+2 (default ${DEFAULT-VALUE})")
+    @Option(names = "--depth", defaultValue = "20")
     int depth;
 
-    @Option(names = "--epochs", defaultValue = "230", description = "epochs (default ${DEFAULT-VALUE})")
+    @Option(names = "--epochs", defaultValue = "230")
     int epochs;
 
-    @Option(
-            names = "--limit",
-            defaultValue = "0",
-            description = "train on the first N images of the train split only (0 = all)")
+    @Option(names = "--limit", defaultValue = "0")
     int limit;
 
-    @Option(
-            names = "--seed",
-            defaultValue = "0",
-            description = "split, initialization and augmentation seed (default ${DEFAULT-VALUE})")
+    @Option(names = "--seed", defaultValue = "0")
     long seed;
 
     @Mixin
     DeviceOption device;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "checkpoint folder (default runs/METHOD-LABELS-seedS)")
+    @Option(names = "--out", paramLabel = "DIR")
     Path out;
 
-    @Option(names = "--lr", defaultValue = "0.05", description = "learning rate (default ${DEFAULT-VALUE})")
+    @Option(names = "--lr", defaultValue = "0.05")
     double lr;
 
-    @Option(names = "--batch-size", defaultValue = "64", description = "batch size (default ${DEFAULT-VALUE})")
+    @Option(names = "--batch-size", defaultValue = "64")
     int batchSize;
 
-    @Option(names = "--weight-decay", defaultValue = "5e-4", description = "weight decay (default ${DEFAULT-VALUE})")
+    @Option(names = "--weight-decay", defaultValue = "5e-4")
     double weightDecay;
 
-    @Option(names = "--nesterov", description = "Nesterov momentum instead of plain momentum 0.9 (the reference's)")
+    @Option(names = "--nesterov")
     boolean nesterov;
 
-    @Option(names = "--warmup", defaultValue = "5", description = "linear warm-up epochs (default ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", defaultValue = "5")
     int warmup;
 
-    @Option(
-            names = "--entropy-threshold",
-            defaultValue = "0",
-            description = "soft labels with lower entropy become hard (default off)")
+    @Option(names = "--entropy-threshold", defaultValue = "0")
     double entropyThreshold;
 
-    @Option(names = "--no-augment", description = "switch off the augmentation chain")
+    @Option(names = "--no-augment")
     boolean noAugment;
 
-    @Option(
-            names = "--checkpoint-every",
-            defaultValue = "1",
-            description = "write last.ckpt every N epochs (default ${DEFAULT-VALUE})")
+    @Option(names = "--checkpoint-every", defaultValue = "1")
     int checkpointEvery;
 
-    @Option(names = "--fresh", description = "ignore an existing last.ckpt in --out and start from epoch 0")
+    @Option(names = "--fresh")
     boolean fresh;
 
-    @Option(names = "--json", description = "print one JSON summary on stdout")
+    @Option(names = "--json")
     boolean json;
 
     @Override

@@ -22,7 +22,7 @@ public final class ApiKeyCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--home", paramLabel = "DIR", description = "where to write them (default: ~/.softcifar)")
+    @Option(names = "--home", paramLabel = "DIR")
     Path home;
 
     @Override

@@ -35,28 +35,19 @@ public final class DemoCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(
-            names = "--data",
-            paramLabel = "DIR",
-            description = "a folder like ../shared/data/cifar10h "
-                    + "(test_batch.bin, cifar10h-probs.npy); without it the official files are downloaded")
+    @Option(names = "--data", paramLabel = "DIR")
     Path data;
 
-    @Option(names = "--epochs", defaultValue = "8", description = "epochs per run (default: ${DEFAULT-VALUE})")
+    @Option(names = "--epochs", defaultValue = "8")
     int epochs;
 
-    @Option(
-            names = "--limit",
-            defaultValue = "4000",
-            description = "images of the 10,000 to use (default: ${DEFAULT-VALUE})")
+    @Option(names = "--limit", defaultValue = "4000")
     int limit;
 
     @Mixin
     StackOptions stackOptions;
 
-    @Option(
-            names = "--exit",
-            description = "stop the stack after printing the comparison instead of leaving it running")
+    @Option(names = "--exit")
     boolean exit;
 
     @Override

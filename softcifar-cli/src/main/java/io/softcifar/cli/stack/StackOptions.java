@@ -9,37 +9,22 @@ import picocli.CommandLine.Option;
 /** The options of every command that starts the stack ({@code up}, {@code demo}). */
 public final class StackOptions {
 
-    @Option(names = "--home", paramLabel = "DIR", description = "data, logs and work folders (default: ~/.softcifar)")
+    @Option(names = "--home", paramLabel = "DIR")
     Path home;
 
-    @Option(
-            names = "--kafka-port",
-            defaultValue = "9092",
-            description = "Kafka broker port (default: ${DEFAULT-VALUE})")
+    @Option(names = "--kafka-port", defaultValue = "9092")
     int kafkaPort;
 
-    @Option(names = "--s3-port", defaultValue = "9000", description = "S3 server port (default: ${DEFAULT-VALUE})")
+    @Option(names = "--s3-port", defaultValue = "9000")
     int s3Port;
 
-    @Option(
-            names = "--import-root",
-            paramLabel = "DIR",
-            description = "a folder the dataset-service may import from (its subfolders too); repeatable. Without one,"
-                    + " `dataset import --data DIR` is refused")
+    @Option(names = "--import-root", paramLabel = "DIR")
     List<Path> importRoots = new java.util.ArrayList<>();
 
-    @Option(
-            names = "--bind",
-            paramLabel = "ADDRESS",
-            defaultValue = LocalStack.LOOPBACK,
-            description = "the address the services listen on (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0"
-                    + " = every interface). Kafka and S3 always stay on 127.0.0.1")
+    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = LocalStack.LOOPBACK)
     String bind;
 
-    @Option(
-            names = "--port-offset",
-            defaultValue = "0",
-            description = "added to every service's HTTP port (8080-8083), e.g. to run a second stack (default: 0)")
+    @Option(names = "--port-offset", defaultValue = "0")
     int portOffset;
 
     /** Starts the broker, the S3 server and {@code services} (null: every service in the repository). */

@@ -25,11 +25,7 @@ public final class UpCommand implements Runnable {
     @Mixin
     StackOptions stackOptions;
 
-    @Option(
-            names = "--services",
-            split = ",",
-            paramLabel = "NAME",
-            description = "which services to start: results, dataset, trainer, evaluator (default: all)")
+    @Option(names = "--services", split = ",", paramLabel = "NAME")
     List<String> services;
 
     @Override
