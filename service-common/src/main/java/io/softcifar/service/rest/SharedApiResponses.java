@@ -1,6 +1,7 @@
 package io.softcifar.service.rest;
 
 import io.softcifar.service.security.Authentication;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -99,10 +100,16 @@ public class SharedApiResponses implements OASFilter {
         }
     }
 
-    /** " (256K)" as configured, or nothing where the property is not set. */
+    /** " (256 KiB)" for 256K as configured (Quarkus reads K, M, G as powers of 1024), or nothing where unset. */
     private static String bodyLimit() {
         Optional<String> limit = ConfigProvider.getConfig().getOptionalValue(BodyLimit.PROPERTY, String.class);
-        return limit.map(l -> " (" + l + ")").orElse("");
+        return limit.map(l -> " ("
+                        + (l.matches("\\d+[KMGkmg]")
+                                ? l.substring(0, l.length() - 1) + " "
+                                        + l.substring(l.length() - 1).toUpperCase(Locale.ROOT) + "iB"
+                                : l)
+                        + ")")
+                .orElse("");
     }
 
     private static org.eclipse.microprofile.openapi.models.media.Content errorContent() {
