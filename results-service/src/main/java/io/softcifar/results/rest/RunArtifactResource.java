@@ -26,6 +26,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** {@code /api/runs/{id}/artifacts}: a run's checkpoints and evaluation files, listed and streamed from the store. */
 @Path("/api/runs/{id}/artifacts")
+@APIResponse(responseCode = "404", description = RunResource.NO_SUCH_RUN)
 public class RunArtifactResource {
 
     @Inject
@@ -45,13 +46,9 @@ public class RunArtifactResource {
             summary = "List a run's artifacts",
             description = "Its published checkpoints and the files of its "
                     + "evaluation, each with name, kind, size and SHA-256.")
-    @APIResponse(responseCode = "404", description = "no such run")
     public Response list(@PathParam("id") String id) {
-        Optional<RunDetail> run = service.view().run(id);
-        if (run.isEmpty()) {
-            return ApiError.notFound(RunResource.notFoundMessage(id));
-        }
-        List<Artifact> list = artifacts.list(run.get());
+        RunDetail run = RunResource.found(service.view().run(id), id);
+        List<Artifact> list = artifacts.list(run);
         return Response.ok(Map.of("runId", id, "artifacts", list)).build();
     }
 
@@ -65,18 +62,15 @@ public class RunArtifactResource {
                     + "stays private). Content-Length is its size; Repr-Digest its SHA-256 (RFC 9530).")
     @APIResponse(responseCode = "404", description = "no such run, or the run has no artifact of that name")
     public Response download(@PathParam("id") String id, @PathParam("name") String name) {
-        Optional<RunDetail> run = service.view().run(id);
-        if (run.isEmpty()) {
-            return ApiError.notFound(RunResource.notFoundMessage(id));
-        }
-        Optional<Artifact> artifact = artifacts.find(run.get(), name);
+        RunDetail run = RunResource.found(service.view().run(id), id);
+        Optional<Artifact> artifact = artifacts.find(run, name);
         if (artifact.isEmpty()) {
             return ApiError.notFound(
                     "run '" + id + "' has no artifact '" + name + "' (GET /api/runs/" + id + "/artifacts lists them)");
         }
         Artifact a = artifact.get();
         StreamingOutput body = out -> {
-            try (InputStream in = artifacts.open(run.get(), a)) {
+            try (InputStream in = artifacts.open(run, a)) {
                 in.transferTo(out);
             }
         };

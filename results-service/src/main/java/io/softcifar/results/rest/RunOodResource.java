@@ -28,6 +28,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 /** {@code GET /api/runs/{id}/ood-scores}: histograms of the run's OOD scores, test set against each OOD set. */
 @Path("/api/runs/{id}/ood-scores")
 @Produces(MediaType.APPLICATION_JSON)
+@APIResponse(responseCode = "404", description = RunResource.NO_SUCH_RUN)
 public class RunOodResource {
 
     /** The largest score file read (60,000 float32 scores are 240 kB). */
@@ -47,7 +48,6 @@ public class RunOodResource {
                             + "(test_native_scores.npy, ood_<set>_native_scores.npy): per OOD set, shared bin edges and the counts of "
                             + "the test set's and the OOD set's scores. Empty when the run has no evaluation dump or no OOD set.")
     @APIResponse(responseCode = "400", description = "bins outside 2..200")
-    @APIResponse(responseCode = "404", description = "no such run")
     public Response histograms(@PathParam("id") String id, @QueryParam("bins") @DefaultValue("30") String binsText) {
         int bins;
         try {
@@ -58,12 +58,9 @@ public class RunOodResource {
         if (bins < 2 || bins > 200) {
             return ApiError.badParameter("bins", "must be an integer from 2 to 200, got '" + binsText + "'");
         }
-        Optional<RunDetail> run = service.view().run(id);
-        if (run.isEmpty()) {
-            return ApiError.notFound(RunResource.notFoundMessage(id));
-        }
+        RunDetail run = RunResource.found(service.view().run(id), id);
         List<OodScores.Histogram> sets = new ArrayList<>();
-        if (run.get().evaluation() != null) {
+        if (run.evaluation() != null) {
             List<ObjectInfo> files = service.store().list(ObjectKeys.evaluationPrefix(id));
             String testKey = ObjectKeys.evaluationFile(id, "test_native_scores.npy");
             Optional<ObjectInfo> test =

@@ -10,6 +10,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
@@ -20,7 +21,11 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 /** {@code /api/runs/{id}}: one run in full, cancelling and retrying it. */
 @Path("/api/runs")
 @Produces(MediaType.APPLICATION_JSON)
+@APIResponse(responseCode = "404", description = RunResource.NO_SUCH_RUN)
 public class RunResource {
+
+    /** The 404 of every {@code /api/runs/{id}...} operation of this service, for the API document. */
+    static final String NO_SUCH_RUN = "no such run";
 
     @Inject
     StudyService service;
@@ -31,7 +36,6 @@ public class RunResource {
             summary = "Show a run",
             description = "Spec, status, progress history (one point per epoch), "
                     + "checkpoints, training outcome and evaluation metrics.")
-    @APIResponse(responseCode = "404", description = "no such run")
     public Response get(@PathParam("id") String id) {
         return ApiError.okOrNotFound(service.view().run(id), notFoundMessage(id));
     }
@@ -44,18 +48,14 @@ public class RunResource {
             description = "Publishes training.cancel_requested; the trainer stops the "
                     + "run and answers training.cancelled (its checkpoints stay, a retry resumes from them).")
     @APIResponse(responseCode = "202", description = "asked to stop")
-    @APIResponse(responseCode = "404", description = "no such run")
     @APIResponse(responseCode = "409", description = "the run has ended already")
     public Response cancel(@PathParam("id") String id) {
-        Optional<RunPhase> phase = service.view().phase(id);
-        if (phase.isEmpty()) {
-            return notFound(id);
-        }
-        if (phase.get().isTerminal()) {
-            return ApiError.conflict("run '" + id + "' has ended already (" + phase.get() + "); nothing to cancel");
+        RunPhase phase = found(service.view().phase(id), id);
+        if (phase.isTerminal()) {
+            return ApiError.conflict("run '" + id + "' has ended already (" + phase + "); nothing to cancel");
         }
         service.runs().cancel(id, "cancelled via the results service");
-        return Response.accepted(Map.of("runId", id, "status", phase.get().name(), "cancelRequested", true))
+        return Response.accepted(Map.of("runId", id, "status", phase.name(), "cancelRequested", true))
                 .build();
     }
 
@@ -68,31 +68,31 @@ public class RunResource {
                     + "resumes from its checkpoints). A FINISHED run whose evaluation failed: its final best checkpoint.published "
                     + "again, so the evaluator evaluates it again.")
     @APIResponse(responseCode = "202", description = "asked again")
-    @APIResponse(responseCode = "404", description = "no such run")
     @APIResponse(responseCode = "409", description = "neither failed nor cancelled, nor a failed evaluation")
     public Response retry(@PathParam("id") String id) {
-        Optional<RunPhase> phase = service.view().phase(id);
-        if (phase.isEmpty()) {
-            return notFound(id);
-        }
+        RunPhase phase = found(service.view().phase(id), id);
         if (service.runs().retryEvaluation(id)) {
-            return Response.accepted(Map.of("runId", id, "status", phase.get().name(), "retried", "evaluation"))
+            return Response.accepted(Map.of("runId", id, "status", phase.name(), "retried", "evaluation"))
                     .build();
         }
         if (service.runs().retryRun(id)) {
-            return Response.accepted(Map.of("runId", id, "status", phase.get().name(), "retried", "training"))
+            return Response.accepted(Map.of("runId", id, "status", phase.name(), "retried", "training"))
                     .build();
         }
-        return ApiError.conflict("run '" + id + "' is " + phase.get() + " and has no failed evaluation; only failed or"
+        return ApiError.conflict("run '" + id + "' is " + phase + " and has no failed evaluation; only failed or"
                 + " cancelled runs and failed evaluations are retried");
     }
 
-    /** The 404 of every {@code /api/runs/{id}...} resource of this service. */
+    /** The 404 message of every {@code /api/runs/{id}...} resource of this service. */
     static String notFoundMessage(String id) {
         return "no run with id '" + id + "'";
     }
 
-    private static Response notFound(String id) {
-        return ApiError.notFound(notFoundMessage(id));
+    /**
+     * What the view holds about run {@code id}; when it holds nothing the request ends with the 404 answer of every
+     * {@code /api/runs/{id}...} operation.
+     */
+    static <T> T found(Optional<T> value, String id) {
+        return value.orElseThrow(() -> new WebApplicationException(ApiError.notFound(notFoundMessage(id))));
     }
 }

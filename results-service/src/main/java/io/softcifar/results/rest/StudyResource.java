@@ -32,7 +32,11 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
-/** {@code /api/studies}: submit, list, show, follow (SSE), compare, retry and cancel studies. */
+/**
+ * {@code /api/studies}: submit, list, show, follow (SSE), compare, retry and cancel studies. The error answers every
+ * operation shares (401, 403, 421, 500; 411, 413, 415 for the submitted body) are declared once, by service-common's
+ * {@code SharedApiResponses}.
+ */
 @Path("/api/studies")
 @Produces(MediaType.APPLICATION_JSON)
 public class StudyResource {
@@ -63,9 +67,6 @@ public class StudyResource {
             description = "invalid study (one problem per field, bounds included: "
                     + "contracts Limits, e.g. 'epochs: at most 1000, got 5000'), a body that is not JSON, or dryRun not "
                     + "true/false")
-    @APIResponse(responseCode = "411", description = "a body without Content-Length (chunked)")
-    @APIResponse(responseCode = "413", description = "a body over quarkus.http.limits.max-body-size (256 KiB)")
-    @APIResponse(responseCode = "415", description = "a Content-Type other than application/json")
     @APIResponse(responseCode = "409", description = "the id belongs to a study with another definition")
     public Response submit(
             StudyRequest request, @QueryParam("dryRun") @DefaultValue("false") String dryRun, @Context UriInfo uri) {

@@ -90,11 +90,8 @@ public class StudyService {
     private StudyValidator validator;
     private DatasetMatcher datasets;
     private RunControl runs;
-    private final ExecutorService coordinator = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "results-dataset-coordinator");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService coordinator =
+            Executors.newSingleThreadExecutor(DaemonThreads.named("results-dataset-coordinator"));
 
     // The thenRun stage below is fire-and-forget: its action only hands work to the coordinator.
     @SuppressWarnings("FutureReturnValueIgnored")

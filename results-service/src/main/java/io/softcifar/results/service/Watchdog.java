@@ -43,11 +43,8 @@ public class Watchdog {
     @Inject
     ResultsSettings settings;
 
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "results-watchdog");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("results-watchdog"));
 
     // Fire-and-forget: check() catches its own exceptions, so the fixed-delay task never ends by one, and
     // stop()'s shutdownNow cancels it; the thenRun stage only schedules it.
