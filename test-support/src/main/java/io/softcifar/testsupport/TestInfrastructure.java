@@ -113,12 +113,8 @@ public final class TestInfrastructure {
     }
 
     /** Creates the topics that do not exist yet (replication factor 1); existing ones are left alone. */
-    public void createTopics(List<TopicSpec> topics) {
-        KafkaAdmin.createTopics(kafkaBootstrapServers(), topics);
-    }
-
     public void createTopics(TopicSpec... topics) {
-        createTopics(Arrays.asList(topics));
+        KafkaAdmin.createTopics(kafkaBootstrapServers(), Arrays.asList(topics));
     }
 
     @Override
