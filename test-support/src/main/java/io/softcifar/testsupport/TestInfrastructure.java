@@ -124,7 +124,7 @@ public final class TestInfrastructure {
     }
 
     private static TestInfrastructure fromSystemClassLoader() {
-        Class<?> owner = ownerClass();
+        Class<?> owner = SystemLoaderCopy.of(TestInfrastructure.class);
         if (owner == TestInfrastructure.class) {
             return new TestInfrastructure(startServers());
         }
@@ -143,19 +143,6 @@ public final class TestInfrastructure {
                     "Test infrastructure failed: " + InfrastructureException.rootMessage(cause), cause);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("Cannot reach " + owner + " in the system class loader", e);
-        }
-    }
-
-    /** This class as the system class loader sees it, or this very class when the system loader cannot see it. */
-    private static Class<?> ownerClass() {
-        ClassLoader system = ClassLoader.getSystemClassLoader();
-        if (TestInfrastructure.class.getClassLoader() == system) {
-            return TestInfrastructure.class;
-        }
-        try {
-            return Class.forName(TestInfrastructure.class.getName(), true, system);
-        } catch (ClassNotFoundException | LinkageError e) {
-            return TestInfrastructure.class;
         }
     }
 
