@@ -14,7 +14,7 @@ import org.testcontainers.kafka.KafkaContainer;
  * see docs/deploy-s3-servers.md). Only this class touches Testcontainers, so the embedded mode (and
  * {@code softcifar up}) never loads it.
  */
-final class ContainersBackend implements InfrastructureBackend {
+final class ContainersBackend {
 
     /** Test-only credentials of the S3 container (test-support is never on a production class path). */
     static final String TEST_ACCESS_KEY = "softcifar-test";
@@ -37,13 +37,7 @@ final class ContainersBackend implements InfrastructureBackend {
                     + TEST_ACCESS_KEY + "\", \"secretKey\": \"" + TEST_SECRET_KEY
                     + "\"}], \"actions\": [\"Admin\", \"Read\", \"Write\", \"List\", \"Tagging\"]}]}";
 
-    private final KafkaContainer kafka;
-    private final GenericContainer<?> s3;
-
-    private ContainersBackend(KafkaContainer kafka, GenericContainer<?> s3) {
-        this.kafka = kafka;
-        this.s3 = s3;
-    }
+    private ContainersBackend() {}
 
     static boolean dockerAvailable() {
         try {
@@ -53,7 +47,7 @@ final class ContainersBackend implements InfrastructureBackend {
         }
     }
 
-    static ContainersBackend start() {
+    static InfrastructureBackend start() {
         if (!dockerAvailable()) {
             throw new InfrastructureException("The 'containers' test infrastructure needs a Docker engine, and none"
                     + " answers here. Run with -D" + InfrastructureMode.PROPERTY + "=embedded (or auto).");
@@ -63,7 +57,19 @@ final class ContainersBackend implements InfrastructureBackend {
         try {
             kafka.start();
             s3.start();
-            return new ContainersBackend(kafka, s3);
+            return new InfrastructureBackend(
+                    InfrastructureMode.CONTAINERS,
+                    kafka.getBootstrapServers(),
+                    "http://" + s3.getHost() + ":" + s3.getMappedPort(S3_PORT),
+                    TEST_ACCESS_KEY,
+                    TEST_SECRET_KEY,
+                    () -> {
+                        try {
+                            kafka.stop();
+                        } finally {
+                            s3.stop();
+                        }
+                    });
         } catch (RuntimeException e) {
             s3.stop();
             kafka.stop();
@@ -92,39 +98,5 @@ final class ContainersBackend implements InfrastructureBackend {
                         "-master.volumeSizeLimitMB=64")
                 .withExposedPorts(S3_PORT)
                 .waitingFor(Wait.forHttp("/healthz").forPort(S3_PORT));
-    }
-
-    @Override
-    public InfrastructureMode mode() {
-        return InfrastructureMode.CONTAINERS;
-    }
-
-    @Override
-    public String kafkaBootstrapServers() {
-        return kafka.getBootstrapServers();
-    }
-
-    @Override
-    public String s3Endpoint() {
-        return "http://" + s3.getHost() + ":" + s3.getMappedPort(S3_PORT);
-    }
-
-    @Override
-    public String s3AccessKey() {
-        return TEST_ACCESS_KEY;
-    }
-
-    @Override
-    public String s3SecretKey() {
-        return TEST_SECRET_KEY;
-    }
-
-    @Override
-    public void close() {
-        try {
-            kafka.stop();
-        } finally {
-            s3.stop();
-        }
     }
 }

@@ -4,57 +4,31 @@ import io.softcifar.infra.local.EmbeddedKafka;
 import io.softcifar.infra.local.EmbeddedS3;
 
 /** {@link EmbeddedKafka} and {@link EmbeddedS3} in this JVM, both in temporary storage. */
-final class EmbeddedBackend implements InfrastructureBackend {
+final class EmbeddedBackend {
 
-    private final EmbeddedS3 s3;
-    private final EmbeddedKafka kafka;
+    private EmbeddedBackend() {}
 
-    private EmbeddedBackend(EmbeddedS3 s3, EmbeddedKafka kafka) {
-        this.s3 = s3;
-        this.kafka = kafka;
-    }
-
-    static EmbeddedBackend start() {
+    static InfrastructureBackend start() {
         EmbeddedS3 s3 = EmbeddedS3.builder().start();
+        EmbeddedKafka kafka;
         try {
-            return new EmbeddedBackend(s3, EmbeddedKafka.builder().start());
+            kafka = EmbeddedKafka.builder().start();
         } catch (RuntimeException e) {
             s3.close();
             throw e;
         }
-    }
-
-    @Override
-    public InfrastructureMode mode() {
-        return InfrastructureMode.EMBEDDED;
-    }
-
-    @Override
-    public String kafkaBootstrapServers() {
-        return kafka.bootstrapServers();
-    }
-
-    @Override
-    public String s3Endpoint() {
-        return s3.endpoint();
-    }
-
-    @Override
-    public String s3AccessKey() {
-        return s3.accessKey();
-    }
-
-    @Override
-    public String s3SecretKey() {
-        return s3.secretKey();
-    }
-
-    @Override
-    public void close() {
-        try {
-            kafka.close();
-        } finally {
-            s3.close();
-        }
+        return new InfrastructureBackend(
+                InfrastructureMode.EMBEDDED,
+                kafka.bootstrapServers(),
+                s3.endpoint(),
+                s3.accessKey(),
+                s3.secretKey(),
+                () -> {
+                    try {
+                        kafka.close();
+                    } finally {
+                        s3.close();
+                    }
+                });
     }
 }

@@ -49,7 +49,7 @@ public final class FaultyStoreProxy {
     /** The relay for {@code marker} in front of the shared S3 server, started by the first call in this JVM. */
     @SuppressWarnings("unchecked")
     public static FaultyStoreProxy shared(String marker) {
-        Class<?> owner = ownerClass();
+        Class<?> owner = SystemLoaderCopy.of(FaultyStoreProxy.class);
         if (owner == FaultyStoreProxy.class) {
             return new FaultyStoreProxy(sharedState(marker));
         }
@@ -68,19 +68,6 @@ public final class FaultyStoreProxy {
     public static synchronized Map<String, Object> sharedState(String marker) {
         return RELAYS.computeIfAbsent(
                 marker, m -> start(URI.create(TestInfrastructure.get().s3Endpoint()), m));
-    }
-
-    /** This class as the system class loader sees it, or this very class when the system loader cannot see it. */
-    private static Class<?> ownerClass() {
-        ClassLoader system = ClassLoader.getSystemClassLoader();
-        if (FaultyStoreProxy.class.getClassLoader() == system) {
-            return FaultyStoreProxy.class;
-        }
-        try {
-            return Class.forName(FaultyStoreProxy.class.getName(), true, system);
-        } catch (ClassNotFoundException | LinkageError e) {
-            return FaultyStoreProxy.class;
-        }
     }
 
     /** {@code http://127.0.0.1:PORT}: give it to the service as {@code softcifar.s3.endpoint}. */

@@ -113,12 +113,8 @@ public final class TestInfrastructure {
     }
 
     /** Creates the topics that do not exist yet (replication factor 1); existing ones are left alone. */
-    public void createTopics(List<TopicSpec> topics) {
-        KafkaAdmin.createTopics(kafkaBootstrapServers(), topics);
-    }
-
     public void createTopics(TopicSpec... topics) {
-        createTopics(Arrays.asList(topics));
+        KafkaAdmin.createTopics(kafkaBootstrapServers(), Arrays.asList(topics));
     }
 
     @Override
@@ -128,7 +124,7 @@ public final class TestInfrastructure {
     }
 
     private static TestInfrastructure fromSystemClassLoader() {
-        Class<?> owner = ownerClass();
+        Class<?> owner = SystemLoaderCopy.of(TestInfrastructure.class);
         if (owner == TestInfrastructure.class) {
             return new TestInfrastructure(startServers());
         }
@@ -147,19 +143,6 @@ public final class TestInfrastructure {
                     "Test infrastructure failed: " + InfrastructureException.rootMessage(cause), cause);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("Cannot reach " + owner + " in the system class loader", e);
-        }
-    }
-
-    /** This class as the system class loader sees it, or this very class when the system loader cannot see it. */
-    private static Class<?> ownerClass() {
-        ClassLoader system = ClassLoader.getSystemClassLoader();
-        if (TestInfrastructure.class.getClassLoader() == system) {
-            return TestInfrastructure.class;
-        }
-        try {
-            return Class.forName(TestInfrastructure.class.getName(), true, system);
-        } catch (ClassNotFoundException | LinkageError e) {
-            return TestInfrastructure.class;
         }
     }
 

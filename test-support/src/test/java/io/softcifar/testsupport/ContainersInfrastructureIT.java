@@ -35,7 +35,7 @@ class ContainersInfrastructureIT {
                         + ContainersBackend.KAFKA_IMAGE + ", " + ContainersBackend.S3_IMAGE + ") is not checked;"
                         + " the embedded mode is tested instead");
 
-        try (ContainersBackend backend = ContainersBackend.start()) {
+        try (InfrastructureBackend backend = ContainersBackend.start()) {
             KafkaAdmin.createTopics(backend.kafkaBootstrapServers(), List.of(TopicSpec.of("it.containers", 1)));
             TopicProbe.send(backend.kafkaBootstrapServers(), "it.containers", "k", "from a container");
             try (TopicProbe probe = new TopicProbe(backend.kafkaBootstrapServers(), "it.containers")) {

@@ -30,38 +30,6 @@ public record TrainingFinished(
         implements Event, RunEvent, Fenced {
     public static final String TYPE = "training.finished";
 
-    public TrainingFinished(
-            String runId,
-            int bestEpoch,
-            double bestValLoss,
-            double bestValAccuracy,
-            int epochsRun,
-            double trainSeconds,
-            String bestCheckpointKey) {
-        this(runId, bestEpoch, bestValLoss, bestValAccuracy, epochsRun, trainSeconds, bestCheckpointKey, null, null);
-    }
-
-    public TrainingFinished(
-            String runId,
-            int bestEpoch,
-            double bestValLoss,
-            double bestValAccuracy,
-            int epochsRun,
-            double trainSeconds,
-            String bestCheckpointKey,
-            @Nullable Long fencingToken) {
-        this(
-                runId,
-                bestEpoch,
-                bestValLoss,
-                bestValAccuracy,
-                epochsRun,
-                trainSeconds,
-                bestCheckpointKey,
-                fencingToken,
-                null);
-    }
-
     @Override
     public TrainingFinished withFencingToken(long token) {
         return new TrainingFinished(

@@ -36,31 +36,6 @@ public record TrainingProgress(
     /** Version 2 added {@code trainAccuracy}. */
     public static final int SCHEMA_VERSION = 2;
 
-    public TrainingProgress(
-            String runId,
-            int epoch,
-            int epochs,
-            double trainLoss,
-            @Nullable Double trainAccuracy,
-            double valLoss,
-            double valAccuracy,
-            double learningRate,
-            double imagesPerSecond,
-            double etaSeconds) {
-        this(
-                runId,
-                epoch,
-                epochs,
-                trainLoss,
-                trainAccuracy,
-                valLoss,
-                valAccuracy,
-                learningRate,
-                imagesPerSecond,
-                etaSeconds,
-                null);
-    }
-
     @Override
     public TrainingProgress withFencingToken(long token) {
         return new TrainingProgress(

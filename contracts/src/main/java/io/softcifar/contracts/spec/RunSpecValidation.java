@@ -17,9 +17,7 @@ final class RunSpecValidation {
                     "datasetId",
                     ObjectKeys.ID_RULE + ", got '" + s.datasetId() + "'");
         }
-        if (p.check(s.seed() >= 0, "seed", "must be >= 0, got " + s.seed())) {
-            p.check(s.seed() <= Limits.MAX_SEED, "seed", Limits.atMost(Limits.MAX_SEED, s.seed()));
-        }
+        checkRange("seed", s.seed(), 0, "", Limits.MAX_SEED, p);
         checkChoice("method", s.method(), RunSpec.METHODS, p);
         checkChoice("labelMode", s.labelMode(), RunSpec.LABEL_MODES, p);
         checkChoice("mixing", s.mixing(), RunSpec.MIXINGS, p);
@@ -55,16 +53,8 @@ final class RunSpecValidation {
                     "depth",
                     "must be 6n+2 with n >= 1 (20, 32, 44, 56, 110), got " + s.depth());
         }
-        if (p.check(s.epochs() >= 1, "epochs", "must be >= 1, got " + s.epochs())) {
-            p.check(s.epochs() <= Limits.MAX_EPOCHS, "epochs", Limits.atMost(Limits.MAX_EPOCHS, s.epochs()));
-        }
-        if (p.check(
-                s.batchSize() >= 2, "batchSize", "must be >= 2 (BatchNorm needs two samples), got " + s.batchSize())) {
-            p.check(
-                    s.batchSize() <= Limits.MAX_BATCH_SIZE,
-                    "batchSize",
-                    Limits.atMost(Limits.MAX_BATCH_SIZE, s.batchSize()));
-        }
+        checkRange("epochs", s.epochs(), 1, "", Limits.MAX_EPOCHS, p);
+        checkRange("batchSize", s.batchSize(), 2, " (BatchNorm needs two samples)", Limits.MAX_BATCH_SIZE, p);
         p.check(
                 s.learningRate() > 0 && Double.isFinite(s.learningRate()),
                 "learningRate",
@@ -74,12 +64,7 @@ final class RunSpecValidation {
                 s.weightDecay() >= 0 && Double.isFinite(s.weightDecay()),
                 "weightDecay",
                 "must be >= 0, got " + s.weightDecay());
-        if (p.check(s.warmupEpochs() >= 0, "warmupEpochs", "must be >= 0, got " + s.warmupEpochs())) {
-            p.check(
-                    s.warmupEpochs() <= Limits.MAX_EPOCHS,
-                    "warmupEpochs",
-                    Limits.atMost(Limits.MAX_EPOCHS, s.warmupEpochs()));
-        }
+        checkRange("warmupEpochs", s.warmupEpochs(), 0, "", Limits.MAX_EPOCHS, p);
         checkMilestones(s.milestones(), p);
         p.check(s.gamma() > 0 && s.gamma() <= 1, "gamma", "must be in (0, 1], got " + s.gamma());
         if (s.entropyThreshold() != null) {
@@ -88,14 +73,19 @@ final class RunSpecValidation {
                     "entropyThreshold",
                     "must be >= 0 (natural log; leave it out for none), got " + s.entropyThreshold());
         }
-        if (p.check(s.checkpointEvery() >= 1, "checkpointEvery", "must be >= 1 epoch, got " + s.checkpointEvery())) {
-            p.check(
-                    s.checkpointEvery() <= Limits.MAX_EPOCHS,
-                    "checkpointEvery",
-                    Limits.atMost(Limits.MAX_EPOCHS, s.checkpointEvery()));
-        }
+        checkRange("checkpointEvery", s.checkpointEvery(), 1, " epoch", Limits.MAX_EPOCHS, p);
         checkChoice("device", s.device(), RunSpec.DEVICES, p);
         return p.toList();
+    }
+
+    /**
+     * A whole-number field with a lower and an upper bound: "must be >= min{note}, got x", and only when that holds
+     * {@link Limits#atMost(long, Object)}.
+     */
+    private static void checkRange(String field, long value, long min, String note, long max, Problems p) {
+        if (p.check(value >= min, field, "must be >= " + min + note + ", got " + value)) {
+            p.check(value <= max, field, Limits.atMost(max, value));
+        }
     }
 
     private static void checkChoice(String field, String value, List<String> allowed, Problems p) {

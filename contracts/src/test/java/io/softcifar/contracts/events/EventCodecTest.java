@@ -265,10 +265,10 @@ class EventCodecTest {
 
     @Test
     void stateTopicsFoldToStatuses() {
-        assertThat(RunState.statusOf(new TrainingFinished("r", 1, 0.5, 0.5, 1, 1.0, "k")))
+        assertThat(RunState.statusOf(new TrainingFinished("r", 1, 0.5, 0.5, 1, 1.0, "k", null, null)))
                 .isEqualTo(RunStatus.FINISHED);
         assertThat(RunState.statusOf(new TrainingCancelled("r", 1, null))).isEqualTo(RunStatus.CANCELLED);
-        assertThat(RunState.statusOf(new TrainingProgress("r", 1, 2, 0, null, 0, 0, 0, 0, 0)))
+        assertThat(RunState.statusOf(new TrainingProgress("r", 1, 2, 0, null, 0, 0, 0, 0, 0, null)))
                 .isNull();
         assertThat(RunStatus.FAILED.isTerminal()).isTrue();
         assertThat(RunStatus.RUNNING.isTerminal()).isFalse();

@@ -104,7 +104,7 @@ final class Examples {
                 examples,
                 "00000000-0000-4000-8000-000000000007",
                 Correlation.ofRun(STUDY, RUN, DATASET),
-                new TrainingProgress(RUN, 12, 230, 0.8125, 0.703125, 0.6875, 0.75, 0.05, 1536.5, 5400.0));
+                new TrainingProgress(RUN, 12, 230, 0.8125, 0.703125, 0.6875, 0.75, 0.05, 1536.5, 5400.0, null));
         put(
                 examples,
                 "00000000-0000-4000-8000-000000000008",
@@ -121,7 +121,8 @@ final class Examples {
                 examples,
                 "00000000-0000-4000-8000-000000000009",
                 Correlation.ofRun(STUDY, RUN, DATASET),
-                new TrainingFinished(RUN, 187, 0.5625, 0.84375, 230, 7204.5, "runs/run-7f3a/checkpoints/best.ckpt"));
+                new TrainingFinished(
+                        RUN, 187, 0.5625, 0.84375, 230, 7204.5, "runs/run-7f3a/checkpoints/best.ckpt", null, null));
         put(
                 examples,
                 "00000000-0000-4000-8000-00000000000a",

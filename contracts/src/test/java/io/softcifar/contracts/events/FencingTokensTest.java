@@ -140,7 +140,7 @@ class FencingTokensTest {
     }
 
     private static TrainingFinished finished(String run, Long token) {
-        return new TrainingFinished(run, 1, 1.0, 0.5, 2, 3.0, "runs/" + run + "/checkpoints/best.ckpt", token);
+        return new TrainingFinished(run, 1, 1.0, 0.5, 2, 3.0, "runs/" + run + "/checkpoints/best.ckpt", token, null);
     }
 
     private static EventEnvelope stamped(String type, long token) {

@@ -29,7 +29,8 @@ class SchemaVersionsTest {
 
         assertThat(decoded.schemaVersion()).isEqualTo(1);
         assertThat(decoded.payload())
-                .isEqualTo(new TrainingProgress("run-7f3a", 12, 230, 0.8125, null, 0.6875, 0.75, 0.05, 1536.5, 5400.0));
+                .isEqualTo(new TrainingProgress(
+                        "run-7f3a", 12, 230, 0.8125, null, 0.6875, 0.75, 0.05, 1536.5, 5400.0, null));
     }
 
     @Test

@@ -121,7 +121,11 @@ class RunSpecTest {
                 .extracting(FieldError::toString)
                 .contains(
                         "learningRate: must be > 0, got 0.0",
+                        "seed: must be >= 0, got -1",
                         "epochs: must be >= 1, got 0",
+                        "batchSize: must be >= 2 (BatchNorm needs two samples), got 1",
+                        "warmupEpochs: must be >= 0, got -1",
+                        "checkpointEvery: must be >= 1 epoch, got 0",
                         "depth: must be 6n+2 with n >= 1 (20, 32, 44, 56, 110), got 21",
                         "milestones[1]: must be greater than the previous milestone 50, got 40");
     }

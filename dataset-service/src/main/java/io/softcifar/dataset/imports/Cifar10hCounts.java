@@ -1,25 +1,13 @@
 package io.softcifar.dataset.imports;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import io.softcifar.ml.data.InvalidDataException;
+import io.softcifar.ml.data.NpyFiles;
 import io.softcifar.ml.data.SoftLabels;
-import java.io.BufferedInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
 
 /**
- * The optional CIFAR-10H annotator counts ({@code cifar10h-counts.npy}, int64 (N, 10)): read with DJL (ml-core reads
- * only float {@code .npy} files) and checked against the probabilities, which must equal counts / row sum within
+ * The optional CIFAR-10H annotator counts ({@code cifar10h-counts.npy}, int64 (N, 10)): read with ml-core's
+ * {@link NpyFiles#readIntegers} and checked against the probabilities, which must equal counts / row sum within
  * {@link SoftLabels#SUM_TOLERANCE}.
  */
 final class Cifar10hCounts {
@@ -31,39 +19,13 @@ final class Cifar10hCounts {
      *     counts with positive row sums, has another number of rows or columns than {@code probs}, or disagrees with it
      */
     static void checkAgainst(Path countsFile, SoftLabels probs) {
-        long[] shape;
-        long[] counts;
-        try (NDManager m = NDManager.newBaseManager(Device.cpu());
-                InputStream in = new BufferedInputStream(Files.newInputStream(countsFile))) {
-            NDList list;
-            try {
-                list = NDList.decode(m, in);
-            } catch (RuntimeException e) {
-                throw InvalidDataException.forFile(
-                        countsFile, "cannot decode .npy (truncated or unsupported dtype?): " + e.getMessage(), e);
-            }
-            if (list.size() != 1) {
-                throw InvalidDataException.forFile(
-                        countsFile, "holds " + list.size() + " arrays (expected 1 .npy array)");
-            }
-            NDArray a = list.get(0);
-            DataType t = a.getDataType();
-            shape = a.getShape().getShape();
-            if (t != DataType.INT64 && t != DataType.INT32) {
-                throw InvalidDataException.forFile(
-                        countsFile,
-                        "dtype " + t.name().toLowerCase(Locale.ROOT) + " is not int64 (annotator counts) (shape "
-                                + shape(shape) + ")");
-            }
-            counts = t == DataType.INT64
-                    ? a.toLongArray()
-                    : Arrays.stream(a.toIntArray()).asLongStream().toArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(countsFile + ": cannot read: " + e.getMessage(), e);
-        }
+        NpyFiles.Integers read = NpyFiles.readIntegers(countsFile, "int64 (annotator counts)");
+        long[] shape = read.shape();
+        long[] counts = read.data();
         int k = probs.numClasses();
         if (shape.length != 2 || shape[1] != k) {
-            throw InvalidDataException.forFile(countsFile, "shape " + shape(shape) + " is not (N, " + k + ")");
+            throw InvalidDataException.forFile(
+                    countsFile, "shape " + NpyFiles.shapeString(shape) + " is not (N, " + k + ")");
         }
         if (shape[0] != probs.count()) {
             throw InvalidDataException.forFile(
@@ -94,12 +56,5 @@ final class Cifar10hCounts {
                 }
             }
         }
-    }
-
-    private static String shape(long[] s) {
-        if (s.length == 1) {
-            return "(" + s[0] + ",)";
-        }
-        return Arrays.stream(s).mapToObj(Long::toString).collect(Collectors.joining(", ", "(", ")"));
     }
 }

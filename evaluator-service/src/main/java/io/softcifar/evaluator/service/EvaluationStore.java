@@ -181,12 +181,7 @@ public class EvaluationStore {
 
     private static Map<String, Object> timing(EvaluationResult.Timing t) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("setupSeconds", t.setupSeconds());
-        m.put("testSeconds", t.testSeconds());
-        m.put("oodSeconds", t.oodSeconds());
-        m.put("fgsmSeconds", t.fgsmSeconds());
-        m.put("metricSeconds", t.metricSeconds());
-        m.put("totalSeconds", t.totalSeconds());
+        t.phaseSeconds().forEach((phase, seconds) -> m.put(phase + "Seconds", seconds));
         return m;
     }
 }

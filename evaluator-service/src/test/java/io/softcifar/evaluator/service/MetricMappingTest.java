@@ -104,6 +104,7 @@ class MetricMappingTest {
                 List.of(),
                 Checkpoint.RNG_SCHEME,
                 0,
+                null,
                 null);
     }
 }

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -112,12 +111,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** Creates the topics that do not exist yet (replication factor 1); existing ones are left alone. */
-    public void createTopics(List<TopicSpec> topics) {
-        KafkaAdmin.createTopics(bootstrapServers(), topics);
-    }
-
     public void createTopics(TopicSpec... topics) {
-        createTopics(Arrays.asList(topics));
+        KafkaAdmin.createTopics(bootstrapServers(), Arrays.asList(topics));
     }
 
     /** Stops the broker and waits until it has stopped; deletes the data directory if it was a temporary one. */

@@ -75,6 +75,28 @@ final class Npy {
      * @param allowedText how to name the allowed dtypes in an error, e.g. "float64 or float32"
      */
     static Array read(Path file, Set<DataType> allowed, String allowedText) {
+        return read(file, allowed, allowedText, (a, type, shape, dtype) -> {
+            double[] data;
+            if (type == DataType.FLOAT64) {
+                data = a.toDoubleArray();
+            } else {
+                data = a.toType(DataType.FLOAT64, false).toDoubleArray();
+            }
+            return new Array(dtype, shape, data);
+        });
+    }
+
+    /** How {@link #read(Path, Set, String, Values)} turns the decoded array into its result. */
+    @FunctionalInterface
+    interface Values<T> {
+        T of(NDArray a, DataType type, long[] shape, String dtype);
+    }
+
+    /**
+     * Reads a {@code .npy} file holding one array whose dtype is one of {@code allowed} and hands it to
+     * {@code values} (within the reading NDManager's life); every problem names the file.
+     */
+    static <T> T read(Path file, Set<DataType> allowed, String allowedText, Values<T> values) {
         DataFiles.requireRegularFile(file);
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
             checkHeader(file, in);
@@ -98,17 +120,12 @@ final class Npy {
                             file,
                             "dtype " + dtype + " is not " + allowedText + " (shape " + Array.shapeString(shape) + ")");
                 }
-                double[] data;
-                if (type == DataType.FLOAT64) {
-                    data = a.toDoubleArray();
-                } else {
-                    data = a.toType(DataType.FLOAT64, false).toDoubleArray();
-                }
+                T result = values.of(a, type, shape, dtype);
                 if (in.read() != -1) {
                     throw InvalidDataException.forFile(
                             file, "has trailing bytes after the " + Array.shapeString(shape) + " " + dtype + " array");
                 }
-                return new Array(dtype, shape, data);
+                return result;
             }
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot read: " + e.getMessage(), e);

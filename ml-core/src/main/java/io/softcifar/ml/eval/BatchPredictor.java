@@ -8,7 +8,6 @@ import io.softcifar.ml.data.LabeledImages;
 import io.softcifar.ml.model.CifarNet;
 import io.softcifar.ml.model.Prediction;
 import io.softcifar.ml.model.sngp.SngpHead;
-import io.softcifar.ml.nn.Autograd;
 import io.softcifar.ml.train.Augmentation;
 import java.util.Locale;
 
@@ -44,32 +43,24 @@ record BatchPredictor(
         float[] mc = mcOut == null ? null : new float[n * classes()];
         float[] mcLogits = mcOut == null ? null : new float[n * classes()];
         float[][] ref = new float[1][];
-        int batch = batchSize;
-        for (int from = 0; from < n; from += batch) {
-            int to = Math.min(n, from + batch);
-            int at = from;
-            try (NDManager sm = root.newSubManager()) {
-                NDArray x = normalization.normalizedBatch(images, from, to, sm);
-                Autograd.noGrad(() -> {
-                    Prediction p = net.predict(x, info.passes());
-                    copy(p.probabilities(), probs, at * classes());
-                    copy(p.logits(), logits, at * classes());
-                    copy(p.nativeScore(), scores, at);
-                    if (p.referenceProbabilities() != null) {
-                        if (ref[0] == null) {
-                            ref[0] = new float[n * classes()];
-                        }
-                        copy(p.referenceProbabilities(), ref[0], at * classes());
-                    }
-                    if (mc != null) {
-                        SngpHead.MonteCarlo draws = net.head(SngpHead.class).monteCarlo(x, info.sngpMcSamples());
-                        copy(draws.meanProbabilities(), mc, at * classes());
-                        copy(draws.meanLogits(), mcLogits, at * classes());
-                    }
-                });
+        NormalizedBatches.forEach(images, batchSize, normalization, root, (x, at, to) -> {
+            Prediction p = net.predict(x, info.passes());
+            copy(p.probabilities(), probs, at * classes());
+            copy(p.logits(), logits, at * classes());
+            copy(p.nativeScore(), scores, at);
+            if (p.referenceProbabilities() != null) {
+                if (ref[0] == null) {
+                    ref[0] = new float[n * classes()];
+                }
+                copy(p.referenceProbabilities(), ref[0], at * classes());
+            }
+            if (mc != null) {
+                SngpHead.MonteCarlo draws = net.head(SngpHead.class).monteCarlo(x, info.sngpMcSamples());
+                copy(draws.meanProbabilities(), mc, at * classes());
+                copy(draws.meanLogits(), mcLogits, at * classes());
             }
             listener.progress(phase, to, n);
-        }
+        });
         if (mcOut != null) {
             mcOut[0] = mc;
             mcOut[1] = mcLogits;

@@ -217,20 +217,12 @@ public final class EvaluationBenchmark {
         int[] predicted = new int[test.count()];
         try (NDManager sm = root.newSubManager()) {
             NDArray x = ImageTensors.upload(sm, test);
-            for (int from = 0; from < test.count(); from += s.batch()) {
-                int to = Math.min(test.count(), from + s.batch());
-                int at = from;
-                try (NDManager bm = sm.newSubManager()) {
-                    NDArray input = norm.normalizedBatch(x, from, to, bm);
-                    Autograd.noGrad(() -> {
-                        long[] arg =
-                                net.predict(input, 1).probabilities().argMax(1).toLongArray();
-                        for (int i = 0; i < arg.length; i++) {
-                            predicted[at + i] = (int) arg[i];
-                        }
-                    });
+            NormalizedBatches.forEach(x, s.batch(), norm, sm, (input, at, to) -> {
+                long[] arg = net.predict(input, 1).probabilities().argMax(1).toLongArray();
+                for (int i = 0; i < arg.length; i++) {
+                    predicted[at + i] = (int) arg[i];
                 }
-            }
+            });
         }
         double[][] soft = new double[test.count()][10];
         int[] indices = new int[test.count()];

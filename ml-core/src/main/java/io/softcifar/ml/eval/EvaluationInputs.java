@@ -11,7 +11,6 @@ import io.softcifar.ml.data.LabeledImages;
 import io.softcifar.ml.data.NpyFiles;
 import io.softcifar.ml.data.SoftLabelDataset;
 import io.softcifar.ml.model.CifarNet;
-import io.softcifar.ml.nn.Autograd;
 import io.softcifar.ml.nn.Mode;
 import io.softcifar.ml.train.Augmentation;
 import io.softcifar.ml.train.Checkpoint;
@@ -131,19 +130,12 @@ public final class EvaluationInputs {
         float[] out = new float[n * classes];
         try (NDManager sm = root.newSubManager()) {
             NDArray all = ImageTensors.upload(sm, images);
-            for (int from = 0; from < n; from += BATCH) {
-                int to = Math.min(n, from + BATCH);
-                int at = from;
-                try (NDManager bm = sm.newSubManager()) {
-                    NDArray x = normalization.normalizedBatch(all, from, to, bm);
-                    Autograd.noGrad(() -> {
-                        float[] v = net.forward(x, Mode.EVAL)
-                                .toType(DataType.FLOAT32, false)
-                                .toFloatArray();
-                        System.arraycopy(v, 0, out, at * classes, v.length);
-                    });
-                }
-            }
+            NormalizedBatches.forEach(all, BATCH, normalization, sm, (x, at, to) -> {
+                float[] v = net.forward(x, Mode.EVAL)
+                        .toType(DataType.FLOAT32, false)
+                        .toFloatArray();
+                System.arraycopy(v, 0, out, at * classes, v.length);
+            });
         }
         NpyFiles.writeFloat32(dir.resolve(name), out, n, classes);
         files.add(EvaluationDump.entry(

@@ -149,7 +149,23 @@ public record EvaluationResult(
             double metricSeconds,
             double totalSeconds,
             double testImagesPerSecond,
-            double fgsmImagesPerSecond) {}
+            double fgsmImagesPerSecond) {
+
+        /**
+         * The seconds of each phase by name, in this order: setup, test, ood, fgsm, metric, total (the reports name
+         * them {@code <phase>_seconds} or {@code <phase>Seconds}).
+         */
+        public Map<String, Double> phaseSeconds() {
+            Map<String, Double> phases = new LinkedHashMap<>();
+            phases.put("setup", setupSeconds);
+            phases.put("test", testSeconds);
+            phases.put("ood", oodSeconds);
+            phases.put("fgsm", fgsmSeconds);
+            phases.put("metric", metricSeconds);
+            phases.put("total", totalSeconds);
+            return phases;
+        }
+    }
 
     /** A JSON-ready summary (the {@code ./softcifar evaluate --json} object): info, metrics, reliability, notes. */
     public Map<String, Object> summary() {
@@ -173,12 +189,7 @@ public record EvaluationResult(
         out.put("metrics", metrics.metrics());
         out.put("reliability", metrics.reliability());
         Map<String, Object> t = new LinkedHashMap<>();
-        t.put("setup_seconds", timing.setupSeconds());
-        t.put("test_seconds", timing.testSeconds());
-        t.put("ood_seconds", timing.oodSeconds());
-        t.put("fgsm_seconds", timing.fgsmSeconds());
-        t.put("metric_seconds", timing.metricSeconds());
-        t.put("total_seconds", timing.totalSeconds());
+        timing.phaseSeconds().forEach((phase, seconds) -> t.put(phase + "_seconds", seconds));
         t.put("test_images_per_second", timing.testImagesPerSecond());
         t.put("fgsm_images_per_second", timing.fgsmImagesPerSecond());
         out.put("timing", t);

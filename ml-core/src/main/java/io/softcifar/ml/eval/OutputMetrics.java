@@ -5,6 +5,7 @@ import io.softcifar.ml.metrics.MetricNames;
 import io.softcifar.ml.metrics.MetricSet;
 import io.softcifar.ml.metrics.OodMetrics;
 import io.softcifar.ml.metrics.Scores;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -53,45 +54,11 @@ final class OutputMetrics {
             metrics.putAll(ClassifierEvaluation.evaluate(MetricNames.SPLIT_TEST_REFERENCE, refProbs, labels, softLabels)
                     .metrics());
         }
+        Map<String, double[]> testScores = ood.isEmpty() ? Map.of() : scores(predicted, mc, refProbs != null, classes);
         for (Map.Entry<String, Predicted> e : ood.entrySet()) {
             String set = e.getKey();
-            Predicted p = e.getValue();
-            EvaluationResult.Outputs o = p.outputs();
-            putOod(
-                    metrics,
-                    set,
-                    MetricNames.SCORE_MAX_LOGIT,
-                    Scores.maxLogit(test.logitMatrix()),
-                    Scores.maxLogit(o.logitMatrix()));
-            putOod(
-                    metrics,
-                    set,
-                    MetricNames.SCORE_MAX_PROB,
-                    Scores.maxProbability(probs),
-                    Scores.maxProbability(o.probabilityMatrix()));
-            putOod(metrics, set, MetricNames.SCORE_NATIVE, test.nativeScoreVector(), o.nativeScoreVector());
-            if (mc) {
-                putOod(
-                        metrics,
-                        set,
-                        MetricNames.SCORE_MC_MAX_PROB,
-                        Scores.maxProbability(EvaluationResult.toMatrix(predicted.mc(), test.count(), classes)),
-                        Scores.maxProbability(EvaluationResult.toMatrix(p.mc(), o.count(), classes)));
-                putOod(
-                        metrics,
-                        set,
-                        MetricNames.SCORE_MC_LOGITS_MAX_LOGIT,
-                        Scores.maxLogit(EvaluationResult.toMatrix(predicted.mcLogits(), test.count(), classes)),
-                        Scores.maxLogit(EvaluationResult.toMatrix(p.mcLogits(), o.count(), classes)));
-            }
-            if (refProbs != null) {
-                putOod(
-                        metrics,
-                        set,
-                        MetricNames.SCORE_REFERENCE_MAX_PROB,
-                        Scores.maxProbability(refProbs),
-                        Scores.maxProbability(EvaluationResult.toMatrix(p.reference(), o.count(), classes)));
-            }
+            Map<String, double[]> oodScores = scores(e.getValue(), mc, refProbs != null, classes);
+            testScores.forEach((score, in) -> putOod(metrics, set, score, in, oodScores.get(score)));
         }
         return metrics;
     }
@@ -115,6 +82,33 @@ final class OutputMetrics {
             }
         }
         return out;
+    }
+
+    /**
+     * The OOD scores of one image set by score name, in the order their metrics are reported: max logit, max
+     * probability, the method's native score, with {@code mc} the SNGP Monte-Carlo ones, with {@code reference} the
+     * max of the reference's distribution. The test split and every OOD set get the same scores.
+     */
+    private static Map<String, double[]> scores(Predicted p, boolean mc, boolean reference, int classes) {
+        EvaluationResult.Outputs o = p.outputs();
+        Map<String, double[]> scores = new LinkedHashMap<>();
+        scores.put(MetricNames.SCORE_MAX_LOGIT, Scores.maxLogit(o.logitMatrix()));
+        scores.put(MetricNames.SCORE_MAX_PROB, Scores.maxProbability(o.probabilityMatrix()));
+        scores.put(MetricNames.SCORE_NATIVE, o.nativeScoreVector());
+        if (mc) {
+            scores.put(
+                    MetricNames.SCORE_MC_MAX_PROB,
+                    Scores.maxProbability(EvaluationResult.toMatrix(p.mc(), o.count(), classes)));
+            scores.put(
+                    MetricNames.SCORE_MC_LOGITS_MAX_LOGIT,
+                    Scores.maxLogit(EvaluationResult.toMatrix(p.mcLogits(), o.count(), classes)));
+        }
+        if (reference) {
+            scores.put(
+                    MetricNames.SCORE_REFERENCE_MAX_PROB,
+                    Scores.maxProbability(EvaluationResult.toMatrix(p.reference(), o.count(), classes)));
+        }
+        return scores;
     }
 
     private static void putOod(MetricSet.Builder metrics, String set, String score, double[] in, double[] out) {

@@ -1,9 +1,5 @@
 package io.softcifar.ml.model;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
-
 /**
  * How SNGP's random-feature Gaussian-process layer draws and scales its features and writes its posterior
  * (docs/science/sngp-gp-layer.md). Both give the same posterior for the same features; they differ in the
@@ -37,13 +33,6 @@ public enum GpFormulation {
     }
 
     public static GpFormulation parse(String text) {
-        String key = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
-        for (GpFormulation f : values()) {
-            if (f.id.equals(key)) {
-                return f;
-            }
-        }
-        throw new IllegalArgumentException("gp-formulation: unknown '" + text + "' (expected one of "
-                + Arrays.stream(values()).map(GpFormulation::id).collect(Collectors.joining(", ")) + ")");
+        return EnumIds.parse(values(), GpFormulation::id, text, "gp-formulation: unknown ");
     }
 }

@@ -5,10 +5,7 @@ import io.softcifar.ml.model.basic.BasicHead;
 import io.softcifar.ml.model.dropout.DropoutHead;
 import io.softcifar.ml.model.duq.DuqHead;
 import io.softcifar.ml.model.sngp.SngpHead;
-import java.util.Arrays;
-import java.util.Locale;
 import java.util.function.BiFunction;
-import java.util.stream.Collectors;
 
 /**
  * The catalogue of uncertainty methods (PROTOCOL.md, "Uncertainty methods"): each entry maps the method's name to
@@ -67,13 +64,6 @@ public enum Method {
     }
 
     public static Method parse(String text) {
-        String key = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
-        for (Method m : values()) {
-            if (m.id.equals(key)) {
-                return m;
-            }
-        }
-        throw new IllegalArgumentException("unknown method '" + text + "' (expected one of "
-                + Arrays.stream(values()).map(Method::id).collect(Collectors.joining(", ")) + ")");
+        return EnumIds.parse(values(), Method::id, text, "unknown method ");
     }
 }

@@ -75,7 +75,8 @@ public final class Checkpoint {
     /**
      * The JSON header of a checkpoint. {@code fencingToken} is the token of the trainer-service lease under which
      * the checkpoint was written (absent, null, when written outside a lease or before fencing tokens existed; the
-     * format version did not change for it, as older readers ignore it).
+     * format version did not change for it, as older readers ignore it). There is one constructor: a writer without
+     * a lease passes {@code null}.
      */
     public record Header(
             String format,
@@ -94,37 +95,6 @@ public final class Checkpoint {
 
             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
             Long fencingToken) {
-
-        public Header(
-                String format,
-                int version,
-                Kind kind,
-                int epochsCompleted,
-                TrainConfig config,
-                float[] mean,
-                float[] std,
-                double bestValLoss,
-                int bestEpoch,
-                List<EpochStats> history,
-                String rng,
-                long parameters,
-                String createdAt) {
-            this(
-                    format,
-                    version,
-                    kind,
-                    epochsCompleted,
-                    config,
-                    mean,
-                    std,
-                    bestValLoss,
-                    bestEpoch,
-                    history,
-                    rng,
-                    parameters,
-                    createdAt,
-                    null);
-        }
 
         /** The same header for another configuration (what a checkpoint claims to be). */
         public Header withConfig(TrainConfig other) {

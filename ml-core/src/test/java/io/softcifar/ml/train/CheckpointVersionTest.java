@@ -45,7 +45,8 @@ class CheckpointVersionTest {
                 List.of(),
                 Checkpoint.RNG_SCHEME,
                 1000,
-                "2026-12-01T00:00:00Z");
+                "2026-12-01T00:00:00Z",
+                null);
         ObjectNode json = Checkpoint.JSON.valueToTree(header);
         ObjectNode model = (ObjectNode) json.get("config").get("model");
         assertThat(model.get("imageSize").asInt()).isEqualTo(imageSize);

@@ -129,7 +129,8 @@ class FencingIT {
                 runId,
                 new CheckpointPublished(runId, 2, CheckpointPublished.KIND_BEST, true, best, "ab".repeat(32), 4321, 2L),
                 c);
-        wire.publish(Topics.TRAINING_STATE, runId, new TrainingFinished(runId, 2, 1.25, 0.5, 2, 20.0, best, 2L), c);
+        wire.publish(
+                Topics.TRAINING_STATE, runId, new TrainingFinished(runId, 2, 1.25, 0.5, 2, 20.0, best, 2L, null), c);
         await().atMost(WAIT)
                 .until(() -> "FINISHED"
                         .equals(given().get("/api/runs/" + runId).jsonPath().getString("status")));
@@ -145,7 +146,8 @@ class FencingIT {
                 runId,
                 new CheckpointPublished(runId, 2, CheckpointPublished.KIND_BEST, true, best, "cd".repeat(32), 9999, 1L),
                 c);
-        wire.publish(Topics.TRAINING_STATE, runId, new TrainingFinished(runId, 2, 9.0, 0.1, 2, 25.0, best, 1L), c);
+        wire.publish(
+                Topics.TRAINING_STATE, runId, new TrainingFinished(runId, 2, 9.0, 0.1, 2, 25.0, best, 1L, null), c);
 
         await().atMost(WAIT).untilAsserted(() -> {
             assertThat(fenced(TrainingProgress.TYPE) - progressBefore).isEqualTo(1.0);

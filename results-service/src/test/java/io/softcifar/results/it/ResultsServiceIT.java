@@ -91,7 +91,7 @@ class ResultsServiceIT {
         wire.publish(
                 Topics.TRAINING_PROGRESS,
                 runId,
-                new TrainingProgress(runId, 1, 1, 2.1, null, 2.0, 0.3, 0.05, 500, 0),
+                new TrainingProgress(runId, 1, 1, 2.1, null, 2.0, 0.3, 0.05, 500, 0, null),
                 c);
         String best = ObjectKeys.bestCheckpoint(runId);
         wire.publish(
@@ -255,7 +255,7 @@ class ResultsServiceIT {
         wire.publish(
                 Topics.TRAINING_PROGRESS,
                 hard1,
-                new TrainingProgress(hard1, 1, 3, 2.2, null, 2.1, 0.25, 0.05, 480, 60),
+                new TrainingProgress(hard1, 1, 3, 2.2, null, 2.1, 0.25, 0.05, 480, 60, null),
                 Correlation.ofRun(studyId, hard1, datasetId));
 
         await().atMost(WAIT)
@@ -609,7 +609,7 @@ class ResultsServiceIT {
         wire.publish(
                 Topics.TRAINING_PROGRESS,
                 ok,
-                new TrainingProgress(ok, 1, 2, 2.0, null, 1.9, 0.31, 0.05, 500, 30),
+                new TrainingProgress(ok, 1, 2, 2.0, null, 1.9, 0.31, 0.05, 500, 30, null),
                 Correlation.ofRun(studyId, ok, datasetId));
         String progress = pollUntil(lines, "training.progress");
         assertThat(progress).contains(ok).contains("\"epoch\":1").contains("\"etaSeconds\":30");

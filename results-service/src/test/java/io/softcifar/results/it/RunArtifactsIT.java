@@ -81,7 +81,8 @@ class RunArtifactsIT {
                 new CheckpointPublished(
                         runId, 2, CheckpointPublished.KIND_BEST, true, best, checkpointSha, checkpoint.length),
                 c);
-        wire.publish(Topics.TRAINING_STATE, runId, new TrainingFinished(runId, 2, 1.0, 0.5, 2, 3.0, best), c);
+        wire.publish(
+                Topics.TRAINING_STATE, runId, new TrainingFinished(runId, 2, 1.0, 0.5, 2, 3.0, best, null, null), c);
         wire.publish(
                 Topics.EVALUATION_RESULTS,
                 runId,

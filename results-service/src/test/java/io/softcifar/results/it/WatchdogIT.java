@@ -143,7 +143,7 @@ class WatchdogIT {
         EventEnvelope progress = wire.publish(
                 Topics.TRAINING_PROGRESS,
                 runId,
-                new TrainingProgress(runId, 1, 3, 2.2, null, 2.1, 0.25, 0.05, 480, 60),
+                new TrainingProgress(runId, 1, 3, 2.2, null, 2.1, 0.25, 0.05, 480, 60, null),
                 Correlation.ofRun(studyId, runId, datasetId));
         await().atMost(WAIT).until(() -> "RUNNING".equals(runStatus(runId)));
 
@@ -204,7 +204,7 @@ class WatchdogIT {
             EventEnvelope published = wire.publish(
                     Topics.TRAINING_STATE,
                     runId,
-                    new TrainingFinished(runId, 2, 1.9, 0.31, 3, 20.0, ObjectKeys.bestCheckpoint(runId)),
+                    new TrainingFinished(runId, 2, 1.9, 0.31, 3, 20.0, ObjectKeys.bestCheckpoint(runId), null, null),
                     c);
             if (runId.equals(silent)) {
                 finished = published;

@@ -174,7 +174,8 @@ class WebPagesIT {
                             0.3 + 0.1 * epoch,
                             0.05,
                             500,
-                            3 - epoch),
+                            3 - epoch,
+                            null),
                     c);
         }
         String best = ObjectKeys.bestCheckpoint(runId);
@@ -560,7 +561,10 @@ class WebPagesIT {
         String run = runId(studyId, "soft", 0);
         Correlation c = Correlation.ofRun(studyId, run, datasetId);
         wire.publish(
-                Topics.TRAINING_PROGRESS, run, new TrainingProgress(run, 1, 3, 2.1, null, 2.0, 0.3, 0.05, 500, 120), c);
+                Topics.TRAINING_PROGRESS,
+                run,
+                new TrainingProgress(run, 1, 3, 2.1, null, 2.0, 0.3, 0.05, 500, 120, null),
+                c);
         await().atMost(WAIT)
                 .until(() -> given().get("/api/runs/" + run).jsonPath().getInt("epoch") == 1);
 
@@ -569,7 +573,10 @@ class WebPagesIT {
         awaitText(epoch, "1/3");
         ((JavascriptExecutor) browser).executeScript("window.__sameDocument = 'yes';");
         wire.publish(
-                Topics.TRAINING_PROGRESS, run, new TrainingProgress(run, 2, 3, 1.9, null, 1.8, 0.4, 0.05, 500, 60), c);
+                Topics.TRAINING_PROGRESS,
+                run,
+                new TrainingProgress(run, 2, 3, 1.9, null, 1.8, 0.4, 0.05, 500, 60, null),
+                c);
         awaitText(epoch, "2/3");
         assertThat(browser.findElement(By.cssSelector("tr[data-run='" + run + "'] td[data-field='eta']"))
                         .getText())

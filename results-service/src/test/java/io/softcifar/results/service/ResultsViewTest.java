@@ -58,8 +58,8 @@ class ResultsViewTest {
                 at(0, new StudySubmitted("v1", "view", EventCodec.json().valueToTree(request), List.of(r0, r1)), null));
         events.add(at(1, new TrainingRequested(r0, "v1", e.runs().get(0).specFor("ds-x")), r0));
         events.add(at(1, new TrainingRequested(r1, "v1", e.runs().get(1).specFor("ds-x")), r1));
-        events.add(at(2, new TrainingProgress(r0, 1, 1, 1, null, 1, 0.5, 0.05, 100, 0), r0));
-        events.add(at(3, new TrainingFinished(r0, 1, 1, 0.5, 1, 10, "k"), r0));
+        events.add(at(2, new TrainingProgress(r0, 1, 1, 1, null, 1, 0.5, 0.05, 100, 0, null), r0));
+        events.add(at(3, new TrainingFinished(r0, 1, 1, 0.5, 1, 10, "k", null, null), r0));
         events.add(at(4, new EvaluationCompleted(r0, "ds-x", Map.of("test/accuracy", 0.5), "d", List.of()), r0));
         events.add(at(5, new TrainingFailed(r1, "boom"), r1));
         events.add(at(6, new TrainingRequested(r1, "v1", e.runs().get(1).specFor("ds-x")), r1)); // the retry
@@ -112,8 +112,8 @@ class ResultsViewTest {
         view.apply(at(7, new TrainingProgress(r0, 2, 3, 9.0, null, 9.0, 0.1, 0.05, 100, 10, 1L), r0));
         view.apply(at(
                 8, new CheckpointPublished(r0, 2, CheckpointPublished.KIND_BEST, true, "stale-key", "00", 1, 1L), r0));
-        view.apply(at(9, new TrainingFinished(r0, 2, 9.0, 0.1, 2, 5, "stale-key", 1L), r0));
-        view.apply(at(10, new TrainingFinished(r0, 2, 9.0, 0.1, 2, 5, "untokened-key"), r0)); // counts as 0
+        view.apply(at(9, new TrainingFinished(r0, 2, 9.0, 0.1, 2, 5, "stale-key", 1L, null), r0));
+        view.apply(at(10, new TrainingFinished(r0, 2, 9.0, 0.1, 2, 5, "untokened-key", null, null), r0)); // counts as 0
 
         ViewModel.RunDetail running = view.run(r0).orElseThrow();
         assertThat(running.status()).isEqualTo(RunPhase.RUNNING);
@@ -130,7 +130,7 @@ class ResultsViewTest {
         // lease 2 ends the run; the same token again is not stale
         view.apply(at(11, new TrainingProgress(r0, 3, 3, 1.0, null, 1.0, 0.625, 0.05, 100, 0, 2L), r0));
         view.apply(at(12, new CheckpointPublished(r0, 3, CheckpointPublished.KIND_BEST, true, "k2", "ab", 7, 2L), r0));
-        view.apply(at(13, new TrainingFinished(r0, 3, 1.0, 0.625, 3, 30, "k2", 2L), r0));
+        view.apply(at(13, new TrainingFinished(r0, 3, 1.0, 0.625, 3, 30, "k2", 2L, null), r0));
         ViewModel.RunDetail done = view.run(r0).orElseThrow();
         assertThat(done.status()).isEqualTo(RunPhase.FINISHED);
         assertThat(done.finished().bestCheckpointKey()).isEqualTo("k2");
@@ -186,9 +186,13 @@ class ResultsViewTest {
         String r1 = e.runs().get(1).runId();
         ResultsView view = submittedWithFirstRunRequested(e);
         view.apply(at(1, new TrainingRequested(r1, "v1", e.runs().get(1).specFor("ds-x")), r1));
-        view.apply(at(10, new TrainingProgress(r0, 1, 3, 1, null, 1, 0.5, 0.05, 100, 20), r0)); // r0 RUNNING since 10
+        view.apply(at(
+                10, new TrainingProgress(r0, 1, 3, 1, null, 1, 0.5, 0.05, 100, 20, null), r0)); // r0 RUNNING since 10
         view.apply(at(12, new CheckpointPublished(r1, 1, CheckpointPublished.KIND_BEST, true, "k1", "ab", 5), r1));
-        view.apply(at(20, new TrainingFinished(r1, 1, 1, 0.5, 1, 10, "k1"), r1)); // r1 FINISHED at 20, no evaluation
+        view.apply(at(
+                20,
+                new TrainingFinished(r1, 1, 1, 0.5, 1, 10, "k1", null, null),
+                r1)); // r1 FINISHED at 20, no evaluation
         Duration timeout = Duration.ofSeconds(30);
 
         // r0 silent since 10: not stuck at 39.999, stuck at 40; r1 since 20: stuck at 50

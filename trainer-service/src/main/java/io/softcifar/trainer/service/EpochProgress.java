@@ -139,7 +139,8 @@ final class EpochProgress implements TrainingListener {
                         stats.valAccuracy(),
                         stats.learningRate(),
                         stats.imagesPerSecond(),
-                        eta),
+                        eta,
+                        null),
                 lease.token());
         handle.update(RunStatus.RUNNING, epoch, "training");
         publisher.publish(

@@ -202,7 +202,7 @@ class RunResumeIT {
     void anOutcomeRecordWhoseEventWasNotConfirmedIsPublishedOnceWithItsOriginalEventId() throws Exception {
         String runId = "run-unconfirmed-" + UUID.randomUUID().toString().substring(0, 8);
         EventEnvelope finished = EventEnvelope.of(
-                new TrainingFinished(runId, 1, 0.5, 0.75, 2, 3.0, ObjectKeys.bestCheckpoint(runId)),
+                new TrainingFinished(runId, 1, 0.5, 0.75, 2, 3.0, ObjectKeys.bestCheckpoint(runId), null, null),
                 Correlation.ofRun(null, runId, DATASET));
         store.putJson(
                 RunKeys.record(runId),
