@@ -30,24 +30,19 @@ class MemoryTest {
     /**
      * Upper bound on the slope of resident memory outside the JVM's committed heap and non-heap, KiB per epoch.
      *
-     * <p>Measured on the project's 2-core AMD EPYC VM with 24 GiB, in fresh test JVMs running this class (the four
-     * methods in enum order, 12 epochs each), code of commit 083d682. n = 12 slopes from 5 JVMs, not the 20 runs
-     * planned: with four other builds on the two cores (load average 15-21) one JVM took 13 min at nice 10 and over
-     * 45 min at nice 19, so 20 runs would have taken hours.
+     * <p>Measured on the project's 2-core AMD EPYC VM with 24 GiB, in 20 fresh test JVMs running this class one after
+     * another (the four methods in enum order, 12 epochs each), code of commit c9c5b48, 2026-12-03 23:28 to 2026-12-04
+     * 00:19 UTC, load average 9 falling to 1 (three builds beside it in the first eight runs); every slope of the 80 is
+     * in docs/reliability.md, "MemoryTest: the slope bound, measured". Per method (n = 20 each), mean / sd / max KiB per
+     * epoch: BASIC 2,677 / 3,423 / 8,477; DROPOUT 4,285 / 3,841 / 8,462; SNGP 5,118 / 4,460 / 13,974; DUQ 434 / 461 /
+     * 1,369. All 80: mean 3,129, sample sd 3,799, mean + 3 sd 14,525, max 13,974 (SNGP), next 10,207 and 9,587. An
+     * earlier series (12 slopes, 5 JVMs, commit 083d682) had max 8,592.
      *
-     * <ul>
-     *   <li>2026-12-03, earlier session, load 17-21 (4 JVMs): BASIC first in its JVM 2,775, 4,578, 8,040, 8,437;
-     *       DROPOUT second 8,221, 8,231 KiB/epoch.
-     *   <li>2026-12-03 19:01-19:14 UTC, load 0.1 rising to 17, nice 10 (1 JVM): BASIC 1,542.1, DROPOUT 8,424.1,
-     *       SNGP 350.1, DUQ 392.5 KiB/epoch.
-     *   <li>2026-12-03 19:15-20:05 UTC, load 15-20, nice 19 (1 JVM, stopped after two methods): BASIC 1,264.3,
-     *       DROPOUT 8,591.7 KiB/epoch.
-     * </ul>
-     *
-     * <p>All 12: mean 5,071, sample sd 3,572, max 8,592 KiB/epoch. The distribution is two-humped (about 0.3-1.5 MiB
-     * or about 8.4 MiB an epoch; DROPOUT always in the upper group, BASIC in either), so the bound is not set at a
-     * quantile of a normal fit but above both: 16 MiB = 16,384 KiB/epoch, which is above mean + 3 sd (15,786) and
-     * 1.9 times the largest sample (7.8 MiB/epoch of margin). Raw RSS gave the same slopes within 120 KiB/epoch in the
+     * <p>The distribution is two-humped: in each JVM one or two methods grow about 8 MiB an epoch (DROPOUT or SNGP
+     * mostly, whichever the allocator's growth lands in) and the others 0-1.5 MiB. So the bound is not a quantile of a
+     * normal fit but set above everything seen with room: 24 MiB = 24,576 KiB/epoch, 1.76 times the largest of 92
+     * slopes and 1.7 times mean + 3 sd. The bound was 16 MiB after the first series; the 13,974 of the second series
+     * came within 15 % of it, which is why it was raised. Raw RSS gave the same slopes within 120 KiB/epoch in the
      * samples that recorded both.
      *
      * <p>The growth is not a leak of NDArrays (their count stays exact), and its cause is not known: it goes on in the
@@ -57,11 +52,11 @@ class MemoryTest {
      * <p>What the bound still catches: a step's activations of the tiny ResNet-8 at batch 32 are about 30 MiB
      * (estimate: 32 × 16 × 32 × 32 float32 = 2 MiB per tensor of the first stage, some ten such tensors and the smaller
      * later stages; the forward pass alone), 6 steps an epoch, so leaking one step's arrays would add well over 100 MiB
-     * per epoch. A leak of only the input batch (384 KiB a step, about 2.3 MiB an epoch) is below this bound; any
-     * leaked NDArray is caught exactly by the live-array count, which is the primary check; the slope is for native
-     * memory that no NDArray accounts for.
+     * per epoch. A leak of only the input batch (384 KiB a step, about 2.3 MiB an epoch) is below this bound, as it
+     * was below 16 MiB; any leaked NDArray is caught exactly by the live-array count, which is the primary check; the
+     * slope is for native memory that no NDArray accounts for.
      */
-    static final double MAX_SLOPE_KIB_PER_EPOCH = 16 * 1024;
+    static final double MAX_SLOPE_KIB_PER_EPOCH = 24 * 1024;
 
     @TempDir
     Path dir;
