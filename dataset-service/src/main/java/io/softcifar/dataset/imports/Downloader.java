@@ -3,6 +3,7 @@ package io.softcifar.dataset.imports;
 import io.softcifar.contracts.util.FileTrees;
 import io.softcifar.contracts.util.Sha256;
 import io.softcifar.ml.data.InvalidDataException;
+import io.softcifar.service.lifecycle.DaemonThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -40,11 +41,7 @@ final class Downloader {
     private static final long LOG_EVERY_NANOS = Duration.ofSeconds(5).toNanos();
 
     private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "download-deadline");
-                t.setDaemon(true);
-                return t;
-            });
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("download-deadline"));
 
     private final HttpClient http;
     private final Path downloads;

@@ -29,6 +29,7 @@ import io.softcifar.dataset.imports.SourceResolver;
 import io.softcifar.dataset.imports.UrlPolicy;
 import io.softcifar.ml.data.InvalidDataException;
 import io.softcifar.service.events.EventPublisher;
+import io.softcifar.service.lifecycle.DaemonThreads;
 import io.softcifar.storage.ObjectInfo;
 import io.softcifar.storage.ObjectStore;
 import jakarta.annotation.PostConstruct;
@@ -94,11 +95,7 @@ public class DatasetService {
     void init() {
         // .npy files are read through DJL's PyTorch engine: natives come from the Maven jar, never from the network
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
-        importers = Executors.newFixedThreadPool(settings.concurrentImports(), r -> {
-            Thread t = new Thread(r, "dataset-import");
-            t.setDaemon(true);
-            return t;
-        });
+        importers = Executors.newFixedThreadPool(settings.concurrentImports(), DaemonThreads.named("dataset-import"));
         resolver = new SourceResolver(settings.workDir().resolve("cache"), sourcePolicy(settings));
         importTimer = Timer.builder("softcifar.dataset.import.seconds")
                 .description("wall time of dataset imports that built a dataset")

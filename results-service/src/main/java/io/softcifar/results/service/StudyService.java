@@ -22,6 +22,7 @@ import io.softcifar.results.config.ResultsSettings;
 import io.softcifar.results.events.ViewFollower;
 import io.softcifar.service.events.EventPublisher;
 import io.softcifar.service.kafka.KafkaSettings;
+import io.softcifar.service.lifecycle.DaemonThreads;
 import io.softcifar.service.rest.NotReadyException;
 import io.softcifar.storage.ObjectStore;
 import jakarta.annotation.Priority;

@@ -3,6 +3,7 @@ package io.softcifar.results.service;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.softcifar.results.config.ResultsSettings;
+import io.softcifar.service.lifecycle.DaemonThreads;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.softcifar.contracts.events.EventEnvelope;
 import io.softcifar.service.kafka.KafkaSettings;
+import io.softcifar.service.lifecycle.DaemonThreads;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -111,11 +112,7 @@ public final class EventConsumer implements AutoCloseable {
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
         props.putAll(b.extra);
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
-        this.workers = Executors.newFixedThreadPool(b.slots, r -> {
-            Thread t = new Thread(r, b.groupId + "-worker");
-            t.setDaemon(true);
-            return t;
-        });
+        this.workers = Executors.newFixedThreadPool(b.slots, DaemonThreads.named(b.groupId + "-worker"));
         this.pollThread = new Thread(this::run, b.groupId + "-poll");
         this.pollThread.setDaemon(true);
         this.ledger = new PartitionLedger(consumer, b.groupId, b.slots);

@@ -2,6 +2,7 @@ package io.softcifar.trainer.service;
 
 import io.softcifar.contracts.Nullable;
 import io.softcifar.contracts.events.EventCodec;
+import io.softcifar.service.lifecycle.DaemonThreads;
 import io.softcifar.storage.ObjectStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -72,11 +73,7 @@ public final class RunLeases {
         this.owner = "trainer-" + ProcessHandle.current().pid() + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
         this.ttl = ttl;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "run-lease-renewal");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("run-lease-renewal"));
     }
 
     public static String key(String runId) {
