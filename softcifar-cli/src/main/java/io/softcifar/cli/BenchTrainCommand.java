@@ -1,6 +1,7 @@
 package io.softcifar.cli;
 
 import io.softcifar.ml.model.Method;
+import io.softcifar.ml.train.NesterovSgd;
 import io.softcifar.ml.train.TrainingBenchmark;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -55,6 +56,9 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--augment")
     boolean augment;
 
+    @Option(names = "--reference-sgd")
+    boolean referenceSgd;
+
     @Option(names = "--no-peer")
     boolean noPeer;
 
@@ -87,7 +91,8 @@ final class BenchTrainCommand implements Callable<Integer> {
             Figures pytorch,
             Double ratio_vs_pytorch,
             String peerError,
-            Figures softcifarWithAugmentation) {}
+            Figures softcifarWithAugmentation,
+            Figures softcifarPerTensorSgd) {}
 
     @Override
     public Integer call() throws Exception {
@@ -116,16 +121,28 @@ final class BenchTrainCommand implements Callable<Integer> {
                 List<Double> own = new ArrayList<>();
                 List<Double> peer = new ArrayList<>();
                 List<Double> augmented = new ArrayList<>();
+                List<Double> perTensor = new ArrayList<>();
                 String peerError = noPeer ? "not run (--no-peer)" : null;
                 for (int r = 0; r < rounds; r++) {
                     if (!bf16) {
-                        TrainingBenchmark.Result result = TrainingBenchmark.run(
-                                new TrainingBenchmark.Settings(m, batch, warmup, steps, false, device.device));
+                        TrainingBenchmark.Result result = TrainingBenchmark.run(new TrainingBenchmark.Settings(
+                                m, batch, warmup, steps, false, device.device, NesterovSgd.Kernel.FUSED));
                         threads = result.threads();
                         own.add(result.imagesPerSecond());
                         if (augment) {
                             augmented.add(TrainingBenchmark.run(new TrainingBenchmark.Settings(
-                                            m, batch, warmup, steps, true, device.device))
+                                            m, batch, warmup, steps, true, device.device, NesterovSgd.Kernel.FUSED))
+                                    .imagesPerSecond());
+                        }
+                        if (referenceSgd) {
+                            perTensor.add(TrainingBenchmark.run(new TrainingBenchmark.Settings(
+                                            m,
+                                            batch,
+                                            warmup,
+                                            steps,
+                                            false,
+                                            device.device,
+                                            NesterovSgd.Kernel.PER_TENSOR))
                                     .imagesPerSecond());
                         }
                     }
@@ -150,7 +167,16 @@ final class BenchTrainCommand implements Callable<Integer> {
                 Figures theirs = Figures.of(peer);
                 Double ratio =
                         ours != null && theirs != null ? ours.imagesPerSecond() / theirs.imagesPerSecond() : null;
-                cells.add(new Cell(m.id(), batch, precision, ours, theirs, ratio, peerError, Figures.of(augmented)));
+                cells.add(new Cell(
+                        m.id(),
+                        batch,
+                        precision,
+                        ours,
+                        theirs,
+                        ratio,
+                        peerError,
+                        Figures.of(augmented),
+                        Figures.of(perTensor)));
             }
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -197,6 +223,14 @@ final class BenchTrainCommand implements Callable<Integer> {
                         "",
                         "",
                         format(c.softcifarWithAugmentation()));
+            }
+            if (c.softcifarPerTensorSgd() != null) {
+                System.out.printf(
+                        Locale.ROOT,
+                        "%-8s %5s  with the per-tensor (unfused) optimizer update: %s%n",
+                        "",
+                        "",
+                        format(c.softcifarPerTensorSgd()));
             }
         }
         return 0;

@@ -27,8 +27,16 @@ public final class TrainingBenchmark {
      * @param warmup steps run before timing
      * @param steps timed steps
      * @param augment include the on-device augmentation chain in the step
+     * @param sgdKernel how the optimizer update runs (fused: what training uses; per-tensor: the reference)
      */
-    public record Settings(Method method, int batch, int warmup, int steps, boolean augment, String device) {}
+    public record Settings(
+            Method method,
+            int batch,
+            int warmup,
+            int steps,
+            boolean augment,
+            String device,
+            NesterovSgd.Kernel sgdKernel) {}
 
     public record Result(
             Settings settings,
@@ -45,7 +53,7 @@ public final class TrainingBenchmark {
         EngineSetup.seed(0);
         try (NDManager root = NDManager.newBaseManager(device)) {
             CifarNet net = new CifarNet(root, ModelConfig.defaults(s.method()), 0);
-            NesterovSgd optimizer = new NesterovSgd(net.namedParameters(), root, 0.9, 5e-4);
+            NesterovSgd optimizer = new NesterovSgd(net.namedParameters(), root, 0.9, 5e-4, false, s.sgdKernel());
             Augmentation augmentation =
                     new Augmentation(root, new float[] {0.49f, 0.48f, 0.45f}, new float[] {0.25f, 0.24f, 0.26f});
             TrainStep step = new TrainStep(net, optimizer, augmentation, s.augment());
