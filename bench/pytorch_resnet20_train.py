@@ -224,22 +224,35 @@ def main():
     std = torch.tensor(STD).view(1, 3, 1, 1)
     bf16 = args.precision == "bf16"
     model.train()
+    # wall time per phase, the same phases as soft-cifar's TrainStep (CPU ops are synchronous; no accuracy count here)
+    phases = {"input": 0.0, "forward": 0.0, "backward": 0.0, "accuracy": 0.0, "optimizer": 0.0, "afterStep": 0.0}
     for i in range(args.warmup + args.steps):
         if i == args.warmup:
             start = time.perf_counter()
+            phases = dict.fromkeys(phases, 0.0)
+        t0 = time.perf_counter()
         x = ((images.float() / 255 - mean) / std).contiguous(memory_format=memory_format)
-        opt.zero_grad(set_to_none=True)
+        t1 = time.perf_counter()
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
             loss = model.loss(x, y)
+        t2 = time.perf_counter()
         loss.backward()
+        t3 = time.perf_counter()
         opt.step()
+        opt.zero_grad(set_to_none=True)
+        t4 = time.perf_counter()
         model.after_step(x, y)
+        t5 = time.perf_counter()
+        for name, a, b in (("input", t0, t1), ("forward", t1, t2), ("backward", t2, t3), ("optimizer", t3, t4),
+                           ("afterStep", t4, t5)):
+            phases[name] += b - a
     loss.item()
     seconds = time.perf_counter() - start
     print(json.dumps({"peer": "pytorch-eager", "torch": torch.__version__, "method": args.method,
                       "precision": args.precision, "threads": args.threads, "batch": args.batch,
                       "steps": args.steps, "parameters": params,
-                      "images_per_second": round(args.steps * args.batch / seconds, 1)}))
+                      "images_per_second": round(args.steps * args.batch / seconds, 1),
+                      "milliseconds_per_step": {k: round(v * 1000 / args.steps, 3) for k, v in phases.items()}}))
 
 
 if __name__ == "__main__":

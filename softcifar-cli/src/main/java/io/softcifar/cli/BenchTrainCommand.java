@@ -92,7 +92,25 @@ final class BenchTrainCommand implements Callable<Integer> {
             Double ratio_vs_pytorch,
             String peerError,
             Figures softcifarWithAugmentation,
-            Figures softcifarPerTensorSgd) {}
+            Figures softcifarPerTensorSgd,
+            Map<String, Double> softcifarMillisecondsPerStep,
+            Map<String, Double> pytorchMillisecondsPerStep) {}
+
+    /** Per phase, the median over the rounds of the milliseconds a step spent in it (null without rounds). */
+    static Map<String, Double> medianPhases(List<Map<String, Double>> rounds) {
+        if (rounds.isEmpty()) {
+            return null;
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (String phase : rounds.get(0).keySet()) {
+            List<Double> values = rounds.stream()
+                    .map(r -> r.get(phase))
+                    .filter(java.util.Objects::nonNull)
+                    .toList();
+            out.put(phase, Math.round(Figures.of(values).imagesPerSecond() * 1000) / 1000.0);
+        }
+        return out;
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -122,6 +140,8 @@ final class BenchTrainCommand implements Callable<Integer> {
                 List<Double> peer = new ArrayList<>();
                 List<Double> augmented = new ArrayList<>();
                 List<Double> perTensor = new ArrayList<>();
+                List<Map<String, Double>> ownPhases = new ArrayList<>();
+                List<Map<String, Double>> peerPhases = new ArrayList<>();
                 String peerError = noPeer ? "not run (--no-peer)" : null;
                 for (int r = 0; r < rounds; r++) {
                     if (!bf16) {
@@ -129,6 +149,7 @@ final class BenchTrainCommand implements Callable<Integer> {
                                 m, batch, warmup, steps, false, device.device, NesterovSgd.Kernel.FUSED));
                         threads = result.threads();
                         own.add(result.imagesPerSecond());
+                        ownPhases.add(result.millisecondsPerStep());
                         if (augment) {
                             augmented.add(TrainingBenchmark.run(new TrainingBenchmark.Settings(
                                             m, batch, warmup, steps, true, device.device, NesterovSgd.Kernel.FUSED))
@@ -150,6 +171,11 @@ final class BenchTrainCommand implements Callable<Integer> {
                         Map<String, Object> p = runPeer(m, batch, threads, preload);
                         if (p.get("images_per_second") instanceof Number n) {
                             peer.add(n.doubleValue());
+                            if (p.get("milliseconds_per_step") instanceof Map<?, ?> phases) {
+                                Map<String, Double> ms = new LinkedHashMap<>();
+                                phases.forEach((k, v) -> ms.put(String.valueOf(k), ((Number) v).doubleValue()));
+                                peerPhases.add(ms);
+                            }
                         } else {
                             peerError = String.valueOf(p.get("error"));
                         }
@@ -176,7 +202,9 @@ final class BenchTrainCommand implements Callable<Integer> {
                         ratio,
                         peerError,
                         Figures.of(augmented),
-                        Figures.of(perTensor)));
+                        Figures.of(perTensor),
+                        medianPhases(ownPhases),
+                        medianPhases(peerPhases)));
             }
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -231,6 +259,14 @@ final class BenchTrainCommand implements Callable<Integer> {
                         "",
                         "",
                         format(c.softcifarPerTensorSgd()));
+            }
+            if (c.softcifarMillisecondsPerStep() != null) {
+                System.out.printf(
+                        Locale.ROOT, "%-8s %5s  ms a step, ours:  %s%n", "", "", c.softcifarMillisecondsPerStep());
+            }
+            if (c.pytorchMillisecondsPerStep() != null) {
+                System.out.printf(
+                        Locale.ROOT, "%-8s %5s  ms a step, peer's: %s%n", "", "", c.pytorchMillisecondsPerStep());
             }
         }
         return 0;

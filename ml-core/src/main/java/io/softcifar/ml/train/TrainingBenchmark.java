@@ -8,6 +8,8 @@ import ai.djl.ndarray.types.Shape;
 import io.softcifar.ml.model.CifarNet;
 import io.softcifar.ml.model.Method;
 import io.softcifar.ml.model.ModelConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.commons.rng.simple.RandomSource;
 
 /**
@@ -38,11 +40,17 @@ public final class TrainingBenchmark {
             String device,
             NesterovSgd.Kernel sgdKernel) {}
 
+    /**
+     * What one measurement gave.
+     *
+     * @param millisecondsPerStep wall time per step in each of {@link TrainStep#PHASES} over the timed steps
+     */
     public record Result(
             Settings settings,
             long parameters,
             double imagesPerSecond,
             double secondsPerStep,
+            Map<String, Double> millisecondsPerStep,
             int threads,
             boolean fastAllocator,
             String device) {}
@@ -67,6 +75,7 @@ public final class TrainingBenchmark {
             for (int i = 0; i < s.warmup() + s.steps(); i++) {
                 if (i == s.warmup()) {
                     start = System.nanoTime();
+                    step.resetPhases();
                 }
                 try (NDManager sm = root.newSubManager()) {
                     NDArray x = images.duplicate();
@@ -80,11 +89,17 @@ public final class TrainingBenchmark {
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            long[] phases = step.phaseNanos();
+            Map<String, Double> perStep = new LinkedHashMap<>();
+            for (int p = 0; p < phases.length; p++) {
+                perStep.put(TrainStep.PHASES.get(p), phases[p] / 1e6 / s.steps());
+            }
             return new Result(
                     s,
                     net.parameterCount(),
                     s.steps() * (double) s.batch() / seconds,
                     seconds / s.steps(),
+                    perStep,
                     ai.djl.pytorch.jni.JniUtils.getNumThreads(),
                     EngineSetup.fastAllocator(),
                     device.toString());
