@@ -210,6 +210,7 @@ def main():
     ap.add_argument("--steps", type=int, default=20)
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--channels-last", action="store_true", help="memory format channels_last")
+    ap.add_argument("--profile", help="write torch.profiler's operator trace of the timed steps (Chrome JSON) here")
     args = ap.parse_args()
     torch.manual_seed(0)
     torch.set_num_threads(args.threads)
@@ -226,8 +227,12 @@ def main():
     model.train()
     # wall time per phase, the same phases as soft-cifar's TrainStep (CPU ops are synchronous; no accuracy count here)
     phases = {"input": 0.0, "forward": 0.0, "backward": 0.0, "accuracy": 0.0, "optimizer": 0.0, "afterStep": 0.0}
+    profiler = None
     for i in range(args.warmup + args.steps):
         if i == args.warmup:
+            if args.profile:
+                profiler = torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU])
+                profiler.__enter__()
             start = time.perf_counter()
             phases = dict.fromkeys(phases, 0.0)
         t0 = time.perf_counter()
@@ -248,6 +253,9 @@ def main():
             phases[name] += b - a
     loss.item()
     seconds = time.perf_counter() - start
+    if profiler is not None:
+        profiler.__exit__(None, None, None)
+        profiler.export_chrome_trace(args.profile)
     print(json.dumps({"peer": "pytorch-eager", "torch": torch.__version__, "method": args.method,
                       "precision": args.precision, "threads": args.threads, "batch": args.batch,
                       "steps": args.steps, "parameters": params,

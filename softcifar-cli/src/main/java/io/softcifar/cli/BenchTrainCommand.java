@@ -59,6 +59,9 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--reference-sgd")
     boolean referenceSgd;
 
+    @Option(names = "--profile")
+    Path profileDir;
+
     @Option(names = "--no-peer")
     boolean noPeer;
 
@@ -146,13 +149,20 @@ final class BenchTrainCommand implements Callable<Integer> {
                 for (int r = 0; r < rounds; r++) {
                     if (!bf16) {
                         TrainingBenchmark.Result result = TrainingBenchmark.run(new TrainingBenchmark.Settings(
-                                m, batch, warmup, steps, false, device.device, NesterovSgd.Kernel.FUSED));
+                                m, batch, warmup, steps, false, device.device, NesterovSgd.Kernel.FUSED, null));
                         threads = result.threads();
                         own.add(result.imagesPerSecond());
                         ownPhases.add(result.millisecondsPerStep());
                         if (augment) {
                             augmented.add(TrainingBenchmark.run(new TrainingBenchmark.Settings(
-                                            m, batch, warmup, steps, true, device.device, NesterovSgd.Kernel.FUSED))
+                                            m,
+                                            batch,
+                                            warmup,
+                                            steps,
+                                            true,
+                                            device.device,
+                                            NesterovSgd.Kernel.FUSED,
+                                            null))
                                     .imagesPerSecond());
                         }
                         if (referenceSgd) {
@@ -163,7 +173,8 @@ final class BenchTrainCommand implements Callable<Integer> {
                                             steps,
                                             false,
                                             device.device,
-                                            NesterovSgd.Kernel.PER_TENSOR))
+                                            NesterovSgd.Kernel.PER_TENSOR,
+                                            null))
                                     .imagesPerSecond());
                         }
                     }
@@ -207,6 +218,7 @@ final class BenchTrainCommand implements Callable<Integer> {
                         medianPhases(peerPhases)));
             }
         }
+        List<Map<String, Object>> profiles = profileDir == null ? List.of() : profile(selected, threads, preload);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("date", LocalDate.now(java.time.ZoneId.systemDefault()).toString());
         out.put("machine", machine());
@@ -215,6 +227,9 @@ final class BenchTrainCommand implements Callable<Integer> {
         out.put("bf16Accelerated", bf16Accelerated());
         out.put("rounds", rounds);
         out.put("cells", cells);
+        if (!profiles.isEmpty()) {
+            out.put("profiles", profiles);
+        }
         if (json) {
             System.out.println(Json.write(out));
             return 0;
@@ -269,7 +284,59 @@ final class BenchTrainCommand implements Callable<Integer> {
                         Locale.ROOT, "%-8s %5s  ms a step, peer's: %s%n", "", "", c.pytorchMillisecondsPerStep());
             }
         }
+        for (Map<String, Object> p : profiles) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "%nprofile %s batch %s (inclusive ms a step; traces %s, %s)%n",
+                    p.get("method"),
+                    p.get("batch"),
+                    p.get("softcifarTrace"),
+                    p.get("pytorchTrace"));
+            System.out.printf(Locale.ROOT, "  %-60s %10s %10s%n", "operator", "soft-cifar", "PyTorch");
+            @SuppressWarnings("unchecked")
+            Map<String, List<Double>> ops = (Map<String, List<Double>>) p.get("operators");
+            ops.forEach(
+                    (name, v) -> System.out.printf(Locale.ROOT, "  %-60s %10.2f %10.2f%n", name, v.get(0), v.get(1)));
+        }
         return 0;
+    }
+
+    /**
+     * One more run per cell on each side with libtorch's operator profiler on (not timed: the profiler slows the
+     * step), written as Chrome traces into {@code --profile} and summed per operator side by side.
+     */
+    private List<Map<String, Object>> profile(List<Method> selected, int threads, String preload) throws IOException {
+        Files.createDirectories(profileDir);
+        int profiled = Math.min(steps, 5);
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Method m : selected) {
+            for (int batch : batches) {
+                Path ours = profileDir.resolve("softcifar-" + m.id() + "-" + batch + ".json");
+                Path theirs = profileDir.resolve("pytorch-" + m.id() + "-" + batch + ".json");
+                progress("%s batch %d: profiling %d steps on each side", m.id(), batch, profiled);
+                TrainingBenchmark.run(new TrainingBenchmark.Settings(
+                        m, batch, warmup, profiled, false, device.device, NesterovSgd.Kernel.FUSED, ours));
+                Map<String, Double> peerOps = Map.of();
+                if (!noPeer) {
+                    Map<String, Object> p = runPeer(m, batch, threads, preload, profiled, theirs);
+                    if (p.containsKey("error")) {
+                        throw new IllegalStateException("--profile: the peer failed: " + p.get("error"));
+                    }
+                    peerOps = ChromeTraces.millisecondsPerStep(theirs, profiled);
+                }
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("method", m.id());
+                entry.put("batch", batch);
+                entry.put("steps", profiled);
+                entry.put("softcifarTrace", ours.toString());
+                entry.put("pytorchTrace", noPeer ? null : theirs.toString());
+                entry.put(
+                        "operators",
+                        ChromeTraces.sideBySide(ChromeTraces.millisecondsPerStep(ours, profiled), peerOps, 15));
+                out.add(entry);
+            }
+        }
+        return out;
     }
 
     private static String format(Figures f) {
@@ -298,6 +365,11 @@ final class BenchTrainCommand implements Callable<Integer> {
      * it choose), and the same allocator ({@code preload}, this JVM's LD_PRELOAD).
      */
     private Map<String, Object> runPeer(Method m, int batch, int threads, String preload) {
+        return runPeer(m, batch, threads, preload, steps, null);
+    }
+
+    /** As above with {@code timedSteps} steps, and torch.profiler's trace written to {@code trace} unless null. */
+    private Map<String, Object> runPeer(Method m, int batch, int threads, String preload, int timedSteps, Path trace) {
         Map<String, Object> result = new LinkedHashMap<>();
         Path script = Path.of(System.getProperty("softcifar.home", "."), "bench", "pytorch_resnet20_train.py");
         if (!Files.isRegularFile(script)) {
@@ -319,7 +391,10 @@ final class BenchTrainCommand implements Callable<Integer> {
                 "--warmup",
                 Integer.toString(warmup),
                 "--steps",
-                Integer.toString(steps)));
+                Integer.toString(timedSteps)));
+        if (trace != null) {
+            cmd.addAll(List.of("--profile", trace.toAbsolutePath().toString()));
+        }
         if (threads > 0) {
             cmd.addAll(List.of("--threads", Integer.toString(threads)));
         }

@@ -30,6 +30,8 @@ public final class TrainingBenchmark {
      * @param steps timed steps
      * @param augment include the on-device augmentation chain in the step
      * @param sgdKernel how the optimizer update runs (fused: what training uses; per-tensor: the reference)
+     * @param profileTrace where to write libtorch's operator profile of the timed steps as a Chrome trace, or null
+     *     (the profiler slows the steps: time and profile in separate runs)
      */
     public record Settings(
             Method method,
@@ -38,7 +40,8 @@ public final class TrainingBenchmark {
             int steps,
             boolean augment,
             String device,
-            NesterovSgd.Kernel sgdKernel) {}
+            NesterovSgd.Kernel sgdKernel,
+            java.nio.file.Path profileTrace) {}
 
     /**
      * What one measurement gave.
@@ -74,6 +77,9 @@ public final class TrainingBenchmark {
             long start = 0;
             for (int i = 0; i < s.warmup() + s.steps(); i++) {
                 if (i == s.warmup()) {
+                    if (s.profileTrace() != null) {
+                        ai.djl.pytorch.jni.JniUtils.startProfile(false, false, false);
+                    }
                     start = System.nanoTime();
                     step.resetPhases();
                 }
@@ -89,6 +95,10 @@ public final class TrainingBenchmark {
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            if (s.profileTrace() != null) {
+                ai.djl.pytorch.jni.JniUtils.stopProfile(
+                        s.profileTrace().toAbsolutePath().toString());
+            }
             long[] phases = step.phaseNanos();
             Map<String, Double> perStep = new LinkedHashMap<>();
             for (int p = 0; p < phases.length; p++) {
