@@ -3,7 +3,9 @@ package io.softcifar.cli;
 import io.softcifar.ml.eval.EvaluationBenchmark;
 import io.softcifar.ml.eval.EvaluationResult;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -17,7 +19,10 @@ import picocli.CommandLine.Option;
         description = {
             "Evaluation speed of ResNet-20 (random weights, synthetic images) on the current device:"
                     + " images/s of plain inference, MC Dropout (S passes) and FGSM, and the wall time of the full metric set"
-                    + " (./softcifar evaluate's computation) for --test test + --ood OOD images."
+                    + " (./softcifar evaluate's computation) for --test test + --ood OOD images. The four rates are"
+                    + " measured --rounds times, alternating with the PyTorch eager peer"
+                    + " (bench/pytorch_resnet20_evaluate.py: the same work, same thread count and allocator), and"
+                    + " reported as median [min-max] with ratio_vs_pytorch; the full metric set has no peer."
         })
 final class BenchEvaluateCommand implements Callable<Integer> {
 
@@ -42,21 +47,132 @@ final class BenchEvaluateCommand implements Callable<Integer> {
     @Option(names = "--mc-samples", defaultValue = "10")
     int mcSamples;
 
+    @Option(names = "--rounds", defaultValue = "3")
+    int rounds;
+
+    @Option(names = "--no-peer")
+    boolean noPeer;
+
+    @Option(names = "--python")
+    String python;
+
     @Option(names = "--json")
     boolean json;
 
+    /** The rates measured on both sides: our result's accessor and the peer's JSON key, by name. */
+    private static final Map<String, String> PEER_KEYS = new LinkedHashMap<>();
+
+    static {
+        PEER_KEYS.put("inference", "inference_images_per_second");
+        PEER_KEYS.put("mcDropout", "mc_dropout_images_per_second");
+        PEER_KEYS.put("fgsm", "fgsm_images_per_second");
+        PEER_KEYS.put("fgsmMcDropout", "fgsm_mc_dropout_images_per_second");
+    }
+
+    private static double own(EvaluationBenchmark.Result r, String name) {
+        return switch (name) {
+            case "inference" -> r.inferenceImagesPerSecond();
+            case "mcDropout" -> r.mcDropoutImagesPerSecond();
+            case "fgsm" -> r.fgsmImagesPerSecond();
+            case "fgsmMcDropout" -> r.fgsmMcDropoutImagesPerSecond();
+            default -> throw new IllegalArgumentException(name);
+        };
+    }
+
+    /** One measured rate: ours and the peer's over the rounds (median [min-max]), and their ratio. */
+    record Rate(
+            String name,
+            BenchTrainCommand.Figures softcifar,
+            BenchTrainCommand.Figures pytorch,
+            Double ratio_vs_pytorch) {}
+
     @Override
     public Integer call() {
-        EvaluationBenchmark.Result r = EvaluationBenchmark.run(
-                new EvaluationBenchmark.Settings(device.device, test, ood, images, fgsmImages, batch, mcSamples));
+        if (rounds < 1) {
+            throw new IllegalArgumentException("--rounds must be >= 1, got " + rounds);
+        }
+        EvaluationBenchmark.Settings settings =
+                new EvaluationBenchmark.Settings(device.device, test, ood, images, fgsmImages, batch, mcSamples);
+        String preload = System.getenv("LD_PRELOAD");
+        List<EvaluationBenchmark.Result> results = new ArrayList<>();
+        List<Map<String, Object>> peers = new ArrayList<>();
+        String peerError = noPeer ? "not run (--no-peer)" : null;
+        for (int round = 0; round < rounds; round++) {
+            EvaluationBenchmark.Result own = EvaluationBenchmark.run(settings);
+            results.add(own);
+            if (peerError == null) {
+                Map<String, Object> p = PeerScript.run(
+                        python == null ? PeerScript.defaultPython() : python,
+                        "pytorch_resnet20_evaluate.py",
+                        List.of(
+                                "--images",
+                                Integer.toString(images),
+                                "--fgsm-images",
+                                Integer.toString(fgsmImages),
+                                "--batch",
+                                Integer.toString(batch),
+                                "--mc-samples",
+                                Integer.toString(mcSamples)),
+                        own.threads(),
+                        preload);
+                if (p.containsKey("error")) {
+                    peerError = String.valueOf(p.get("error"));
+                } else {
+                    peers.add(p);
+                }
+            }
+            System.err.printf(
+                    Locale.ROOT,
+                    "round %d/%d: inference ours %.1f, peer %s images/s%n",
+                    round + 1,
+                    rounds,
+                    own.inferenceImagesPerSecond(),
+                    peers.size() == round + 1 ? peers.get(round).get("inference_images_per_second") : "-");
+        }
+        List<Rate> rates = new ArrayList<>();
+        for (Map.Entry<String, String> e : PEER_KEYS.entrySet()) {
+            BenchTrainCommand.Figures ours = BenchTrainCommand.Figures.of(
+                    results.stream().map(r -> own(r, e.getKey())).toList());
+            BenchTrainCommand.Figures theirs = BenchTrainCommand.Figures.of(peers.stream()
+                    .map(p -> ((Number) p.get(e.getValue())).doubleValue())
+                    .toList());
+            rates.add(new Rate(
+                    e.getKey(),
+                    ours,
+                    theirs,
+                    theirs == null ? null : ours.imagesPerSecond() / theirs.imagesPerSecond()));
+        }
+        EvaluationBenchmark.Result r = results.get(results.size() - 1);
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("date", LocalDate.now(java.time.ZoneId.systemDefault()).toString());
             out.put("machine", BenchTrainCommand.machine());
+            out.put("rounds", rounds);
+            out.put("allocator", preload == null || preload.isBlank() ? "glibc" : preload);
+            out.put("rates", rates);
+            out.put("peerError", peerError);
             out.put("softcifar", r);
             System.out.println(Json.write(out));
             return 0;
         }
+        System.out.printf(
+                Locale.ROOT,
+                "images/s, median [min-max] of %d alternating rounds; PyTorch eager peer (bench/%s): %s%n",
+                rounds,
+                "pytorch_resnet20_evaluate.py",
+                peerError == null ? "same threads and allocator" : peerError);
+        for (Rate rate : rates) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "  %-15s ours %-24s PyTorch %-24s ratio %s%n",
+                    rate.name(),
+                    BenchTrainCommand.format(rate.softcifar()),
+                    BenchTrainCommand.format(rate.pytorch()),
+                    rate.ratio_vs_pytorch() == null
+                            ? "-"
+                            : String.format(Locale.ROOT, "%.2f", rate.ratio_vs_pytorch()));
+        }
+        System.out.println("last round in detail:");
         System.out.printf(
                 Locale.ROOT,
                 "ResNet-20 evaluation on %s (%d threads, allocator %s)%n",

@@ -4,7 +4,6 @@ import io.softcifar.ml.model.Method;
 import io.softcifar.ml.train.NesterovSgd;
 import io.softcifar.ml.train.TrainingBenchmark;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -15,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -339,7 +337,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         return out;
     }
 
-    private static String format(Figures f) {
+    static String format(Figures f) {
         return f == null ? "-" : String.format(Locale.ROOT, "%.1f [%.1f-%.1f]", f.imagesPerSecond(), f.min(), f.max());
     }
 
@@ -370,18 +368,10 @@ final class BenchTrainCommand implements Callable<Integer> {
 
     /** As above with {@code timedSteps} steps, and torch.profiler's trace written to {@code trace} unless null. */
     private Map<String, Object> runPeer(Method m, int batch, int threads, String preload, int timedSteps, Path trace) {
-        Map<String, Object> result = new LinkedHashMap<>();
-        Path script = Path.of(System.getProperty("softcifar.home", "."), "bench", "pytorch_resnet20_train.py");
-        if (!Files.isRegularFile(script)) {
-            result.put("error", script + " not found");
-            return result;
-        }
         if (python == null) {
-            python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+            python = PeerScript.defaultPython();
         }
-        List<String> cmd = new ArrayList<>(List.of(
-                python,
-                script.toString(),
+        List<String> args = new ArrayList<>(List.of(
                 "--method",
                 m.id(),
                 "--precision",
@@ -393,40 +383,9 @@ final class BenchTrainCommand implements Callable<Integer> {
                 "--steps",
                 Integer.toString(timedSteps)));
         if (trace != null) {
-            cmd.addAll(List.of("--profile", trace.toAbsolutePath().toString()));
+            args.addAll(List.of("--profile", trace.toAbsolutePath().toString()));
         }
-        if (threads > 0) {
-            cmd.addAll(List.of("--threads", Integer.toString(threads)));
-        }
-        try {
-            ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(false);
-            if (preload == null || preload.isBlank()) {
-                builder.environment().remove("LD_PRELOAD");
-            } else {
-                builder.environment().put("LD_PRELOAD", preload);
-            }
-            Process p = builder.start();
-            String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
-                String last = stderr.isEmpty()
-                        ? "exit " + p.exitValue()
-                        : stderr.lines().reduce((a, b) -> b).orElse("");
-                result.put("error", python + " failed: " + last + " (install python3-torch, or pass --python)");
-                return result;
-            }
-            @SuppressWarnings("unchecked")
-            Map<String, Object> parsed =
-                    Json.MAPPER.readValue(stdout.lines().reduce((a, b) -> b).orElse("{}"), Map.class);
-            return parsed;
-        } catch (IOException e) {
-            result.put("error", "cannot run " + python + ": " + e.getMessage());
-            return result;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            result.put("error", "interrupted");
-            return result;
-        }
+        return PeerScript.run(python, "pytorch_resnet20_train.py", args, threads, preload);
     }
 
     static String machine() {
