@@ -8,9 +8,22 @@ import java.nio.charset.StandardCharsets;
 public final class CliRunner {
 
     public record Result(int exitCode, String out, String err) {
+        /**
+         * The command's own lines on stderr. The command runs inside the test's JVM, where an embedded broker or
+         * service may log (slf4j-simple, to System.err, from its own threads) while stderr is captured: such log
+         * lines ("[thread] LEVEL logger - message", or JBoss logging's "date time LEVEL [category] ...") are not the
+         * command's output and are left out.
+         */
         public String[] errLines() {
-            return err.isBlank() ? new String[0] : err.strip().split("\\R");
+            return err.isBlank()
+                    ? new String[0]
+                    : java.util.Arrays.stream(err.strip().split("\\R"))
+                            .filter(line -> !LOG_LINE.matcher(line).lookingAt())
+                            .toArray(String[]::new);
         }
+
+        private static final java.util.regex.Pattern LOG_LINE = java.util.regex.Pattern.compile(
+                "(\\[[^\\]]+\\]|\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2},\\d{3}) (TRACE|DEBUG|INFO|WARN|ERROR) ");
     }
 
     private CliRunner() {}
