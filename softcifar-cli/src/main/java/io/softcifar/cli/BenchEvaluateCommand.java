@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -59,25 +60,21 @@ final class BenchEvaluateCommand implements Callable<Integer> {
     @Option(names = "--json")
     boolean json;
 
-    /** The rates measured on both sides: our result's accessor and the peer's JSON key, by name. */
-    private static final Map<String, String> PEER_KEYS = new LinkedHashMap<>();
+    /** A rate measured on both sides: the name reported, the peer's JSON key and our result's figure. */
+    private record Measured(String id, String peerKey, ToDoubleFunction<EvaluationBenchmark.Result> own) {}
 
-    static {
-        PEER_KEYS.put("inference", "inference_images_per_second");
-        PEER_KEYS.put("mcDropout", "mc_dropout_images_per_second");
-        PEER_KEYS.put("fgsm", "fgsm_images_per_second");
-        PEER_KEYS.put("fgsmMcDropout", "fgsm_mc_dropout_images_per_second");
-    }
+    private static final Measured INFERENCE = new Measured(
+            "inference", "inference_images_per_second", EvaluationBenchmark.Result::inferenceImagesPerSecond);
 
-    private static double own(EvaluationBenchmark.Result r, String name) {
-        return switch (name) {
-            case "inference" -> r.inferenceImagesPerSecond();
-            case "mcDropout" -> r.mcDropoutImagesPerSecond();
-            case "fgsm" -> r.fgsmImagesPerSecond();
-            case "fgsmMcDropout" -> r.fgsmMcDropoutImagesPerSecond();
-            default -> throw new IllegalArgumentException(name);
-        };
-    }
+    private static final List<Measured> MEASURED = List.of(
+            INFERENCE,
+            new Measured(
+                    "mcDropout", "mc_dropout_images_per_second", EvaluationBenchmark.Result::mcDropoutImagesPerSecond),
+            new Measured("fgsm", "fgsm_images_per_second", EvaluationBenchmark.Result::fgsmImagesPerSecond),
+            new Measured(
+                    "fgsmMcDropout",
+                    "fgsm_mc_dropout_images_per_second",
+                    EvaluationBenchmark.Result::fgsmMcDropoutImagesPerSecond));
 
     /** One measured rate: ours and the peer's over the rounds (median [min-max]), and their ratio. */
     record Rate(
@@ -127,17 +124,17 @@ final class BenchEvaluateCommand implements Callable<Integer> {
                     round + 1,
                     rounds,
                     own.inferenceImagesPerSecond(),
-                    peers.size() == round + 1 ? peers.get(round).get("inference_images_per_second") : "-");
+                    peers.size() == round + 1 ? peers.get(round).get(INFERENCE.peerKey()) : "-");
         }
         List<Rate> rates = new ArrayList<>();
-        for (Map.Entry<String, String> e : PEER_KEYS.entrySet()) {
+        for (Measured measured : MEASURED) {
             BenchTrainCommand.Figures ours = BenchTrainCommand.Figures.of(
-                    results.stream().map(r -> own(r, e.getKey())).toList());
+                    results.stream().map(r -> measured.own().applyAsDouble(r)).toList());
             BenchTrainCommand.Figures theirs = BenchTrainCommand.Figures.of(peers.stream()
-                    .map(p -> ((Number) p.get(e.getValue())).doubleValue())
+                    .map(p -> ((Number) p.get(measured.peerKey())).doubleValue())
                     .toList());
             rates.add(new Rate(
-                    e.getKey(),
+                    measured.id(),
                     ours,
                     theirs,
                     theirs == null ? null : ours.imagesPerSecond() / theirs.imagesPerSecond()));

@@ -77,9 +77,18 @@ final class BenchTrainCommand implements Callable<Integer> {
             }
             double[] sorted =
                     values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            return new Figures(medianOfSorted(sorted), sorted[0], sorted[sorted.length - 1], List.copyOf(values));
+        }
+
+        /** The median of a non-empty list (the mean of the middle two for an even count). */
+        static double median(List<Double> values) {
+            return medianOfSorted(
+                    values.stream().mapToDouble(Double::doubleValue).sorted().toArray());
+        }
+
+        private static double medianOfSorted(double[] sorted) {
             int n = sorted.length;
-            double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-            return new Figures(median, sorted[0], sorted[n - 1], List.copyOf(values));
+            return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
         }
     }
 
@@ -108,7 +117,7 @@ final class BenchTrainCommand implements Callable<Integer> {
                     .map(r -> r.get(phase))
                     .filter(java.util.Objects::nonNull)
                     .toList();
-            out.put(phase, Math.round(Figures.of(values).imagesPerSecond() * 1000) / 1000.0);
+            out.put(phase, Math.round(Figures.median(values) * 1000) / 1000.0);
         }
         return out;
     }
@@ -146,33 +155,16 @@ final class BenchTrainCommand implements Callable<Integer> {
                 String peerError = noPeer ? "not run (--no-peer)" : null;
                 for (int r = 0; r < rounds; r++) {
                     if (!bf16) {
-                        TrainingBenchmark.Result result = TrainingBenchmark.run(new TrainingBenchmark.Settings(
-                                m, batch, warmup, steps, false, device.device, NesterovSgd.Kernel.FUSED, null));
+                        TrainingBenchmark.Result result = ours(m, batch, steps, false, NesterovSgd.Kernel.FUSED, null);
                         threads = result.threads();
                         own.add(result.imagesPerSecond());
                         ownPhases.add(result.millisecondsPerStep());
                         if (augment) {
-                            augmented.add(TrainingBenchmark.run(new TrainingBenchmark.Settings(
-                                            m,
-                                            batch,
-                                            warmup,
-                                            steps,
-                                            true,
-                                            device.device,
-                                            NesterovSgd.Kernel.FUSED,
-                                            null))
+                            augmented.add(ours(m, batch, steps, true, NesterovSgd.Kernel.FUSED, null)
                                     .imagesPerSecond());
                         }
                         if (referenceSgd) {
-                            perTensor.add(TrainingBenchmark.run(new TrainingBenchmark.Settings(
-                                            m,
-                                            batch,
-                                            warmup,
-                                            steps,
-                                            false,
-                                            device.device,
-                                            NesterovSgd.Kernel.PER_TENSOR,
-                                            null))
+                            perTensor.add(ours(m, batch, steps, false, NesterovSgd.Kernel.PER_TENSOR, null)
                                     .imagesPerSecond());
                         }
                     }
@@ -309,32 +301,38 @@ final class BenchTrainCommand implements Callable<Integer> {
         List<Map<String, Object>> out = new ArrayList<>();
         for (Method m : selected) {
             for (int batch : batches) {
-                Path ours = profileDir.resolve("softcifar-" + m.id() + "-" + batch + ".json");
-                Path theirs = profileDir.resolve("pytorch-" + m.id() + "-" + batch + ".json");
+                Path oursTrace = profileDir.resolve("softcifar-" + m.id() + "-" + batch + ".json");
+                Path peerTrace = profileDir.resolve("pytorch-" + m.id() + "-" + batch + ".json");
                 progress("%s batch %d: profiling %d steps on each side", m.id(), batch, profiled);
-                TrainingBenchmark.run(new TrainingBenchmark.Settings(
-                        m, batch, warmup, profiled, false, device.device, NesterovSgd.Kernel.FUSED, ours));
+                ours(m, batch, profiled, false, NesterovSgd.Kernel.FUSED, oursTrace);
                 Map<String, Double> peerOps = Map.of();
                 if (!noPeer) {
-                    Map<String, Object> p = runPeer(m, batch, threads, preload, profiled, theirs);
+                    Map<String, Object> p = runPeer(m, batch, threads, preload, profiled, peerTrace);
                     if (p.containsKey("error")) {
                         throw new IllegalStateException("--profile: the peer failed: " + p.get("error"));
                     }
-                    peerOps = ChromeTraces.millisecondsPerStep(theirs, profiled);
+                    peerOps = ChromeTraces.millisecondsPerStep(peerTrace, profiled);
                 }
                 Map<String, Object> entry = new LinkedHashMap<>();
                 entry.put("method", m.id());
                 entry.put("batch", batch);
                 entry.put("steps", profiled);
-                entry.put("softcifarTrace", ours.toString());
-                entry.put("pytorchTrace", noPeer ? null : theirs.toString());
+                entry.put("softcifarTrace", oursTrace.toString());
+                entry.put("pytorchTrace", noPeer ? null : peerTrace.toString());
                 entry.put(
                         "operators",
-                        ChromeTraces.sideBySide(ChromeTraces.millisecondsPerStep(ours, profiled), peerOps, 15));
+                        ChromeTraces.sideBySide(ChromeTraces.millisecondsPerStep(oursTrace, profiled), peerOps, 15));
                 out.add(entry);
             }
         }
         return out;
+    }
+
+    /** One measurement of our step with this command's warm-up and device. */
+    private TrainingBenchmark.Result ours(
+            Method m, int batch, int timedSteps, boolean withAugmentation, NesterovSgd.Kernel kernel, Path trace) {
+        return TrainingBenchmark.run(new TrainingBenchmark.Settings(
+                m, batch, warmup, timedSteps, withAugmentation, device.device, kernel, trace));
     }
 
     static String format(Figures f) {

@@ -27,8 +27,8 @@ import java.util.Map;
  *
  * <p>The update runs by default as one call of a TorchScript function ({@link Kernel#FUSED}, {@code fused_sgd.pt},
  * built by {@code tools/make_fused_sgd_module.py}): the same operations in the same order, but inside libtorch, so a
- * step crosses the JNI boundary once instead of six or seven times per parameter tensor (about 8 ms a step for
- * ResNet-20 through DJL, docs/benchmarks.md). {@link Kernel#PER_TENSOR} is the same update written with DJL
+ * step crosses the JNI boundary once instead of six or seven times per parameter tensor (the per-tensor update cost
+ * about 8 ms a ResNet-20 step at batch 2, docs/benchmarks.md). {@link Kernel#PER_TENSOR} is the same update written with DJL
  * operations, kept as the reference the fused one is tested against (equal to the last bit).
  */
 public final class NesterovSgd {
