@@ -1,5 +1,6 @@
 package io.softcifar.cli;
 
+import io.softcifar.contracts.util.FileTrees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,6 +17,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class PeerScript {
 
+    /** How long one peer run may take before it is killed and reported as an error. */
+    static final int TIMEOUT_MINUTES = 10;
+
     private PeerScript() {}
 
     /** /usr/bin/python3 (Debian's, with python3-torch) when present, else python3 from the PATH. */
@@ -24,7 +28,7 @@ final class PeerScript {
     }
 
     /**
-     * Runs {@code script} with {@code args} and waits for it (ten minutes at most).
+     * Runs {@code script} with {@code args} and waits for it ({@link #TIMEOUT_MINUTES} at most, then kills it).
      *
      * @param script file name in {@code <softcifar.home>/bench}
      * @param threads thread count to pass as {@code --threads} (0: let the peer choose)
@@ -43,17 +47,28 @@ final class PeerScript {
         if (threads > 0) {
             cmd.addAll(List.of("--threads", Integer.toString(threads)));
         }
+        Path stdoutFile = null;
+        Path stderrFile = null;
         try {
-            ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(false);
+            // both streams go to files, so that a chatty peer cannot fill a pipe and the deadline below really holds
+            stdoutFile = Files.createTempFile("softcifar-peer-", ".out");
+            stderrFile = Files.createTempFile("softcifar-peer-", ".err");
+            ProcessBuilder builder =
+                    new ProcessBuilder(cmd).redirectOutput(stdoutFile.toFile()).redirectError(stderrFile.toFile());
             if (preload == null || preload.isBlank()) {
                 builder.environment().remove("LD_PRELOAD");
             } else {
                 builder.environment().put("LD_PRELOAD", preload);
             }
             Process p = builder.start();
-            String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            if (!p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                result.put("error", python + " " + script + " did not finish within " + TIMEOUT_MINUTES + " minutes");
+                return result;
+            }
+            String stdout = Files.readString(stdoutFile, StandardCharsets.UTF_8).trim();
+            String stderr = Files.readString(stderrFile, StandardCharsets.UTF_8).trim();
+            if (p.exitValue() != 0) {
                 String last = stderr.isEmpty()
                         ? "exit " + p.exitValue()
                         : stderr.lines().reduce((a, b) -> b).orElse("");
@@ -71,6 +86,9 @@ final class PeerScript {
             Thread.currentThread().interrupt();
             result.put("error", "interrupted");
             return result;
+        } finally {
+            FileTrees.deleteQuietly(stdoutFile);
+            FileTrees.deleteQuietly(stderrFile);
         }
     }
 }

@@ -97,4 +97,14 @@ class PeerScriptsIT {
         Map<String, Object> out = PeerScript.run(PYTHON.toString(), "no_such_peer.py", List.of(), 1, null);
         assertThat(String.valueOf(out.get("error"))).contains("no_such_peer.py").contains("not found");
     }
+
+    @Test
+    void aFailingPeerIsAnErrorWithTheLastLineItWroteToStderr() {
+        Map<String, Object> out =
+                PeerScript.run(PYTHON.toString(), "pytorch_resnet20_train.py", List.of("--method", "nope"), 1, null);
+        assertThat(String.valueOf(out.get("error")))
+                .contains("failed:")
+                .contains("invalid choice: 'nope'")
+                .contains("install python3-torch, or pass --python");
+    }
 }
