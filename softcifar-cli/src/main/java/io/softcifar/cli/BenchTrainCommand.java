@@ -133,6 +133,13 @@ final class BenchTrainCommand implements Callable<Integer> {
         if (!precision.equals("fp32") && !precision.equals("bf16")) {
             throw new IllegalArgumentException("--precision must be fp32 or bf16, got " + precision);
         }
+        if (profileDir != null) {
+            // before the measurements, so that a bad directory does not cost a whole run
+            if (Files.exists(profileDir) && !Files.isDirectory(profileDir)) {
+                throw new IllegalArgumentException("--profile: " + profileDir + " exists and is not a directory");
+            }
+            Files.createDirectories(profileDir);
+        }
         boolean bf16 = precision.equals("bf16");
         if (bf16 && noPeer) {
             throw new IllegalArgumentException(
@@ -296,7 +303,6 @@ final class BenchTrainCommand implements Callable<Integer> {
      * step), written as Chrome traces into {@code --profile} and summed per operator side by side.
      */
     private List<Map<String, Object>> profile(List<Method> selected, int threads, String preload) throws IOException {
-        Files.createDirectories(profileDir);
         int profiled = Math.min(steps, 5);
         List<Map<String, Object>> out = new ArrayList<>();
         for (Method m : selected) {
