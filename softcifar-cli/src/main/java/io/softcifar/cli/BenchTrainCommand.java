@@ -66,6 +66,9 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--python")
     String python;
 
+    @Option(names = "--concurrent", split = ",")
+    List<Integer> concurrent;
+
     @Option(names = "--json")
     boolean json;
 
@@ -141,6 +144,9 @@ final class BenchTrainCommand implements Callable<Integer> {
             Files.createDirectories(profileDir);
         }
         boolean bf16 = precision.equals("bf16");
+        if (concurrent != null) {
+            return concurrentRuns(bf16);
+        }
         if (bf16 && noPeer) {
             throw new IllegalArgumentException(
                     "--precision bf16 measures only the peer (no bf16 mode of our own yet);" + " drop --no-peer");
@@ -294,6 +300,46 @@ final class BenchTrainCommand implements Callable<Integer> {
             Map<String, List<Double>> ops = (Map<String, List<Double>>) p.get("operators");
             ops.forEach(
                     (name, v) -> System.out.printf(Locale.ROOT, "  %-60s %10.2f %10.2f%n", name, v.get(0), v.get(1)));
+        }
+        return 0;
+    }
+
+    /** {@code --concurrent}: K runs at once in this process instead of the side-by-side comparison with the peer. */
+    private int concurrentRuns(boolean bf16) {
+        if (concurrent.isEmpty() || concurrent.stream().anyMatch(k -> k < 1)) {
+            throw new IllegalArgumentException("--concurrent: every K must be >= 1, got " + concurrent);
+        }
+        if (bf16 || profileDir != null || augment || referenceSgd) {
+            throw new IllegalArgumentException(
+                    "--concurrent measures fp32 training only; drop --precision bf16, --profile, --augment and"
+                            + " --reference-sgd");
+        }
+        List<Method> selected = methods.size() == 1 && methods.get(0).equals("all")
+                ? Arrays.asList(Method.values())
+                : methods.stream().map(Method::parse).toList();
+        int threads =
+                Integer.getInteger("softcifar.threads", Runtime.getRuntime().availableProcessors());
+        List<BenchConcurrentRuns.Cell> cells = BenchConcurrentRuns.measure(
+                selected, batches, concurrent, rounds, warmup, steps, device.device, threads);
+        String preload = System.getenv("LD_PRELOAD");
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("date", LocalDate.now(java.time.ZoneId.systemDefault()).toString());
+        out.put("machine", machine());
+        out.put("threads", threads);
+        out.put("allocator", preload == null || preload.isBlank() ? "glibc" : preload);
+        out.put("rounds", rounds);
+        out.put("concurrent", cells);
+        if (json) {
+            System.out.println(Json.write(out));
+        } else {
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s; %d threads shared by the K runs; allocator %s; %d rounds; aggregate median [min-max]%n",
+                    machine(),
+                    threads,
+                    out.get("allocator"),
+                    rounds);
+            BenchConcurrentRuns.print(cells);
         }
         return 0;
     }

@@ -126,7 +126,17 @@ class BadArgumentsTest {
                         List.of("fetch", "r1", "--url", NOWHERE),
                         1,
                         "softcifar: cannot reach the " + "results-service at " + NOWHERE
-                                + "; start the stack with ./softcifar up (or pass --url)"));
+                                + "; start the stack with ./softcifar up (or pass --url)"),
+                // refused before the PyTorch engine starts, so these cost no training
+                Arguments.of(
+                        List.of("bench", "train", "--concurrent", "0,2"),
+                        1,
+                        "softcifar: --concurrent: every K must be >= 1, got [0, 2]"),
+                Arguments.of(
+                        List.of("bench", "train", "--concurrent", "2", "--augment"),
+                        1,
+                        "softcifar: --concurrent measures fp32 training only; drop --precision bf16, --profile,"
+                                + " --augment and --reference-sgd"));
     }
 
     @ParameterizedTest

@@ -39,9 +39,7 @@ public final class EngineSetup {
                                         : ""),
                         failed);
             }
-            int threads =
-                    Integer.getInteger("softcifar.threads", Runtime.getRuntime().availableProcessors());
-            JniUtils.setNumThreads(threads);
+            JniUtils.setNumThreads(threads());
             if (JniUtils.getNumInteropThreads() != 1) {
                 try {
                     JniUtils.setNumInteropThreads(1);
@@ -57,6 +55,22 @@ public final class EngineSetup {
             engine = e;
         }
         return engine;
+    }
+
+    /** The intra-op threads of this process: system property {@code softcifar.threads}, else the available cores. */
+    public static int threads() {
+        return Integer.getInteger("softcifar.threads", Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * Sets how many intra-op threads the calling thread's PyTorch operators use. PyTorch's CPU parallelism is OpenMP,
+     * whose thread count is kept per calling thread, so a run on a thread of its own can get a share of the cores
+     * without changing other threads' count ({@code ConcurrentTrainingBenchmarkTest}); threads that have not run an
+     * operator yet start from the last count set anywhere.
+     */
+    public static void useThreads(int threads) {
+        engine();
+        JniUtils.setNumThreads(threads);
     }
 
     /** True if tcmalloc or jemalloc is preloaded. */

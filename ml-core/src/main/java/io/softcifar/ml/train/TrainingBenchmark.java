@@ -59,6 +59,17 @@ public final class TrainingBenchmark {
             String device) {}
 
     public static Result run(Settings s) {
+        return run(s, () -> {}).result();
+    }
+
+    /** A measurement and the {@link System#nanoTime} bounds of its timed steps. */
+    record Timed(Result result, long startNanos, long endNanos) {}
+
+    /**
+     * As {@link #run(Settings)}, calling {@code beforeTimedSteps} once the warm-up is done and just before the clock
+     * starts (where concurrent runs wait for each other).
+     */
+    static Timed run(Settings s, Runnable beforeTimedSteps) {
         EngineSetup.engine();
         Device device = DeviceSelection.resolve(s.device());
         EngineSetup.seed(0);
@@ -77,6 +88,7 @@ public final class TrainingBenchmark {
             long start = 0;
             for (int i = 0; i < s.warmup() + s.steps(); i++) {
                 if (i == s.warmup()) {
+                    beforeTimedSteps.run();
                     if (s.profileTrace() != null) {
                         ai.djl.pytorch.jni.JniUtils.startProfile(false, false, false);
                     }
@@ -94,7 +106,8 @@ public final class TrainingBenchmark {
                     }
                 }
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
+            long end = System.nanoTime();
+            double seconds = (end - start) / 1e9;
             if (s.profileTrace() != null) {
                 ai.djl.pytorch.jni.JniUtils.stopProfile(
                         s.profileTrace().toAbsolutePath().toString());
@@ -104,7 +117,7 @@ public final class TrainingBenchmark {
             for (int p = 0; p < phases.length; p++) {
                 perStep.put(TrainStep.PHASES.get(p), phases[p] / 1e6 / s.steps());
             }
-            return new Result(
+            Result result = new Result(
                     s,
                     net.parameterCount(),
                     s.steps() * (double) s.batch() / seconds,
@@ -113,6 +126,7 @@ public final class TrainingBenchmark {
                     ai.djl.pytorch.jni.JniUtils.getNumThreads(),
                     EngineSetup.fastAllocator(),
                     device.toString());
+            return new Timed(result, start, end);
         }
     }
 }

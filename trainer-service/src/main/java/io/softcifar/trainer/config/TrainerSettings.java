@@ -15,7 +15,9 @@ public interface TrainerSettings {
 
     /**
      * Runs trained at the same time by this replica. Unset: one per visible GPU when the device is gpu/auto and a
-     * GPU is visible, else 1 (one CPU run uses every core already).
+     * GPU is visible, else 1 (one CPU run uses every core already). With more than one, each run's thread gets
+     * max(1, threads ÷ slots) intra-op threads, and the runs share PyTorch's random generators, so they do not repeat
+     * bit for bit (docs/model-and-training.md, "Reproducibility").
      */
     OptionalInt slots();
 

@@ -5,6 +5,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.softcifar.contracts.events.EventEnvelope;
 import io.softcifar.contracts.events.TrainingRequested;
 import io.softcifar.contracts.topics.Topics;
+import io.softcifar.ml.train.EngineSetup;
 import io.softcifar.service.events.EventConsumer;
 import io.softcifar.service.events.ListenerLifecycle;
 import io.softcifar.service.kafka.ConsumerRetrySettings;
@@ -52,6 +53,9 @@ public class TrainingRequestListener {
 
     private RequestBacklog backlog;
 
+    /** Intra-op threads of each run when several share the replica's cores (0: one slot, the process's count). */
+    private int threadsPerRun;
+
     void start(@Observes @Priority(100) StartupEvent event) {
         backlog = new RequestBacklog(kafka.clientProperties(), settings.consumerGroup(), Topics.TRAINING_REQUESTS);
         service.metrics().backlog(backlog);
@@ -67,6 +71,8 @@ public class TrainingRequestListener {
         if (device.gpuCount() > 1 && slots > device.gpuCount()) {
             LOG.warnf("%d slots on %d GPUs: runs beyond the GPU count wait for a free GPU", slots, device.gpuCount());
         }
+        // several runs at once share the cores: each run's thread gets an even share of the intra-op threads
+        threadsPerRun = slots > 1 ? Math.max(1, EngineSetup.threads() / slots) : 0;
         consumers.start(consumers
                 .consumer(settings.consumerGroup(), Topics.TRAINING_REQUESTS, this::handle)
                 .onGiveUp((envelope, record, reason) -> envelope.payloadAs(TrainingRequested.class)
@@ -74,8 +80,13 @@ public class TrainingRequestListener {
                 .slots(slots)
                 .property("session.timeout.ms", (int) settings.sessionTimeout().toMillis()));
         LOG.infof(
-                "consuming %s in group %s with %d slot(s) on %s; retry budget %s",
-                Topics.TRAINING_REQUESTS, settings.consumerGroup(), slots, device.device(), retry);
+                "consuming %s in group %s with %d slot(s) on %s (%s intra-op threads per run); retry budget %s",
+                Topics.TRAINING_REQUESTS,
+                settings.consumerGroup(),
+                slots,
+                device.device(),
+                threadsPerRun > 0 ? threadsPerRun : EngineSetup.threads(),
+                retry);
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -95,6 +106,9 @@ public class TrainingRequestListener {
 
     void handle(EventEnvelope envelope, ConsumerRecord<String, String> record) throws InterruptedException {
         TrainingRequested request = ListenerLifecycle.expect(envelope, record, TrainingRequested.class);
+        if (threadsPerRun > 0) {
+            EngineSetup.useThreads(threadsPerRun); // per calling thread: this slot's runs only
+        }
         service.executor().execute(request, envelope.correlation(), envelope.time());
     }
 }
