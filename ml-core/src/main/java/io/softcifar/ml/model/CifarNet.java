@@ -22,9 +22,9 @@ public final class CifarNet extends Module {
     private final UncertaintyHead head;
 
     /**
-     * Builds and initializes the network. Initialization draws from PyTorch's generator: seed it first
-     * ({@code Engine.getInstance().setRandomSeed}) for reproducible weights; the SNGP random features are drawn
-     * from {@code seed} in Java so they are identical on every device.
+     * Builds and initializes the network. Initialization draws from PyTorch's generator: seed it first, with no other
+     * thread drawing in between (the trainer builds it inside one {@code RunRandom.draw}); the SNGP random features
+     * are drawn from {@code seed} in Java so they are identical on every device.
      */
     public CifarNet(NDManager manager, ModelConfig config, long seed) {
         this.config = config;

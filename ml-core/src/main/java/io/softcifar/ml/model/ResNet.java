@@ -7,6 +7,7 @@ import io.softcifar.ml.nn.BatchNorm2d;
 import io.softcifar.ml.nn.Conv2d;
 import io.softcifar.ml.nn.Mode;
 import io.softcifar.ml.nn.Module;
+import io.softcifar.ml.nn.RunRandom;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -97,7 +98,10 @@ public final class ResNet extends Module {
         static NDArray activate(NDArray x, double dropout, Mode mode) {
             NDArray r = x.getNDArrayInternal().relu();
             if (dropout > 0 && mode.dropout()) {
-                r = r.getNDArrayInternal().dropout(r, (float) dropout, true).singletonOrThrow();
+                NDArray kept = r;
+                r = RunRandom.draw(() -> kept.getNDArrayInternal()
+                        .dropout(kept, (float) dropout, true)
+                        .singletonOrThrow());
             }
             return r;
         }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.softcifar.ml.nn.RunRandom;
 
 /**
  * The protocol's train-time augmentation, done on whole batches on the device (no per-image loop): every random
@@ -89,7 +90,8 @@ public final class Augmentation {
     }
 
     private static NDArray uniform(NDManager m, double low, double high, long b, NDArray like) {
-        return m.randomUniform((float) low, (float) high, new Shape(b), DataType.FLOAT32, like.getDevice());
+        return RunRandom.draw(
+                () -> m.randomUniform((float) low, (float) high, new Shape(b), DataType.FLOAT32, like.getDevice()));
     }
 
     private static NDArray perImage(NDArray v) {
@@ -136,7 +138,7 @@ public final class Augmentation {
     }
 
     static NDArray flip(NDArray x, NDManager m, long b) {
-        NDArray coin = m.randomUniform(0f, 1f, new Shape(b), DataType.FLOAT32, x.getDevice())
+        NDArray coin = RunRandom.draw(() -> m.randomUniform(0f, 1f, new Shape(b), DataType.FLOAT32, x.getDevice()))
                 .lt(0.5f);
         NDArray flipped = x.flip(3);
         return NDArraysWhere.where(perImage(coin), flipped, x);

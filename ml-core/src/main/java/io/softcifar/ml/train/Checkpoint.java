@@ -42,8 +42,8 @@ import java.util.zip.ZipOutputStream;
  *   <li>{@code optimizer/momentum/<path>.npy}: SGD momentum buffers ({@code epoch} checkpoints only).
  * </ul>
  *
- * <p>RNG state: every random draw of epoch e comes from generators seeded with mix(seed, e) at the start of the
- * epoch, so (seed, epochs completed) is the whole RNG state and a resumed run continues bit-for-bit on CPU.
+ * <p>RNG state: every random draw of epoch e comes from a stream that starts at mix(seed, e) ({@code RunRandom}), so
+ * (seed, epochs completed) is the whole RNG state and a resumed run continues bit-for-bit on CPU.
  * Files are written to a temporary name and moved into place, so a reader never sees half a checkpoint.
  * Copying a read checkpoint into a model or optimizer is {@link CheckpointRestore}.
  */

@@ -36,8 +36,8 @@ public final class ConcurrentTrainingBenchmark {
      *     0: the runs took turns)
      * @param residentKibBefore the process's resident memory before the runs were set up
      * @param residentKibPerRun the growth of resident memory up to the moment all runs had warmed up, divided by
-     *     {@code k} (-1 where /proc/self/status is not readable); the allocator's cache of earlier measurements can
-     *     make it smaller than a fresh process would show
+     *     {@code k} (-1 where /proc/self/status is not readable); clean only as a process's first measurement: later
+     *     ones reuse memory the allocator kept from earlier ones and read low (docs/benchmarks.md)
      */
     public record Result(
             int k,

@@ -7,6 +7,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import io.softcifar.ml.data.ImageTensors;
 import io.softcifar.ml.model.CifarNet;
+import io.softcifar.ml.nn.RunRandom;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -146,8 +147,10 @@ public final class Trainer {
             this.options = options;
             this.listener = listener;
             this.root = root;
-            EngineSetup.seed(config.seed());
-            net = new CifarNet(root, config.model(), config.seed());
+            try (RunRandom initialization = RunRandom.open(config.seed(), EngineSetup::seed)) {
+                // one draw: every initial weight from the run's seed, with no other run's draws in between
+                net = RunRandom.draw(() -> new CifarNet(root, config.model(), config.seed()));
+            }
             optimizer = new NesterovSgd(
                     net.namedParameters(), root, config.momentum(), config.weightDecay(), config.nesterov());
             augmentation = new Augmentation(root, data.mean(), data.std());
@@ -191,8 +194,7 @@ public final class Trainer {
                                             : "the checkpoints written before it stay in " + options.outDir()),
                             epoch + 1);
                 }
-                net.endEpoch();
-                ValidationPass.Result val = validation.run();
+                ValidationPass.Result val = outcome.validation();
                 boolean improved = val.loss() < bestValLoss;
                 if (improved) {
                     bestValLoss = val.loss();
@@ -258,11 +260,34 @@ public final class Trainer {
             checkpoints.write(file, kind, epochsCompleted, withOptimizer, bestValLoss, bestEpoch, history);
         }
 
-        private record EpochOutcome(double meanLoss, double accuracy, double imagesPerSecond, boolean cancelled) {}
+        /** An epoch's training figures, and its validation when it ended normally (else null). */
+        private record EpochOutcome(
+                double meanLoss,
+                double accuracy,
+                double imagesPerSecond,
+                boolean cancelled,
+                ValidationPass.Result validation) {
 
+            EpochOutcome validated(ValidationPass.Result result) {
+                return new EpochOutcome(meanLoss, accuracy, imagesPerSecond, cancelled, result);
+            }
+        }
+
+        /** Trains and validates epoch {@code epoch}: every PyTorch draw of both from the epoch's own stream. */
         private EpochOutcome trainEpoch(int epoch) {
             long epochSeed = EngineSetup.mix(config.seed() * 1_000_003L + epoch);
-            EngineSetup.seed(epochSeed);
+            try (RunRandom draws = RunRandom.open(epochSeed, EngineSetup::seed)) {
+                EpochOutcome trained = trainEpoch(epoch, epochSeed);
+                if (trained.cancelled() || !Double.isFinite(trained.meanLoss())) {
+                    return trained;
+                }
+                net.endEpoch();
+                return trained.validated(validation.run()); // MC Dropout's validation draws masks
+            }
+        }
+
+        /** One epoch, its PyTorch draws (shuffle, augmentation, dropout) from the epoch's stream. */
+        private EpochOutcome trainEpoch(int epoch, long epochSeed) {
             BatchMixer mixer = new BatchMixer(config.mixing(), RandomSource.SPLIT_MIX_64.create(epochSeed));
             net.startEpoch();
             int n = data.trainSize();
@@ -270,7 +295,7 @@ public final class Trainer {
             long images = 0;
             long start = System.nanoTime();
             try (NDManager epochManager = root.newSubManager()) {
-                NDArray order = epochManager.randomPermutation(n);
+                NDArray order = RunRandom.draw(() -> epochManager.randomPermutation(n));
                 NDArray lossSum = epochManager.zeros(new Shape(1));
                 NDArray correctSum = epochManager.zeros(new Shape(1));
                 int steps = 0;
@@ -292,13 +317,13 @@ public final class Trainer {
                     images += to - from;
                     listener.onStep(epoch + 1, step + 1, stepsPerEpoch);
                     if (options.cancelled().getAsBoolean()) {
-                        return new EpochOutcome(Double.NaN, Double.NaN, 0, true);
+                        return new EpochOutcome(Double.NaN, Double.NaN, 0, true, null);
                     }
                 }
                 double meanLoss = lossSum.getFloat(0) / Math.max(1, steps);
                 double accuracy = correctSum.getFloat(0) / Math.max(1, images);
                 double seconds = (System.nanoTime() - start) / 1e9;
-                return new EpochOutcome(meanLoss, accuracy, images / seconds, false);
+                return new EpochOutcome(meanLoss, accuracy, images / seconds, false, null);
             }
         }
     }

@@ -16,8 +16,7 @@ public interface TrainerSettings {
     /**
      * Runs trained at the same time by this replica. Unset: one per visible GPU when the device is gpu/auto and a
      * GPU is visible, else 1 (one CPU run uses every core already). With more than one, each run's thread gets
-     * max(1, threads ÷ slots) intra-op threads, and the runs share PyTorch's random generators, so they do not repeat
-     * bit for bit (docs/model-and-training.md, "Reproducibility").
+     * max(1, threads ÷ slots) intra-op threads; their random draws stay apart ({@code RunRandom}).
      */
     OptionalInt slots();
 

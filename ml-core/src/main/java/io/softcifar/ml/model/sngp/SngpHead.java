@@ -10,6 +10,7 @@ import io.softcifar.ml.model.UncertaintyHead;
 import io.softcifar.ml.nn.Autograd;
 import io.softcifar.ml.nn.Mode;
 import io.softcifar.ml.nn.Module;
+import io.softcifar.ml.nn.RunRandom;
 import io.softcifar.ml.nn.Scalars;
 import java.util.Map;
 
@@ -82,9 +83,9 @@ public final class SngpHead implements UncertaintyHead {
         NDArray phi = gp.randomFeatures(backbone.forward(x, Mode.EVAL));
         NDArray logits = gp.forward(phi, Mode.EVAL);
         NDArray std = gp.variance(phi).sqrt().expandDims(1).expandDims(0);
-        NDArray noise = x.getManager()
+        NDArray noise = RunRandom.draw(() -> x.getManager()
                 .randomNormal(new Shape(
-                        samples, logits.getShape().get(0), logits.getShape().get(1)));
+                        samples, logits.getShape().get(0), logits.getShape().get(1))));
         NDArray draws = noise.mul(std).add(logits.expandDims(0));
         return new MonteCarlo(draws.softmax(2).mean(new int[] {0}), draws.mean(new int[] {0}));
     }
