@@ -2,6 +2,7 @@ package io.softcifar.cli;
 
 import io.softcifar.ml.model.Method;
 import io.softcifar.ml.train.ConcurrentTrainingBenchmark;
+import io.softcifar.ml.train.EngineSetup;
 import io.softcifar.ml.train.NesterovSgd;
 import io.softcifar.ml.train.TrainingBenchmark;
 import java.util.ArrayList;
@@ -45,8 +46,7 @@ final class BenchConcurrentRuns {
             int rounds,
             int warmup,
             int steps,
-            String device,
-            int threads) {
+            String device) {
         List<Cell> cells = new ArrayList<>();
         for (Method m : methods) {
             for (int batch : batches) {
@@ -59,7 +59,7 @@ final class BenchConcurrentRuns {
                 for (int r = 0; r < rounds; r++) {
                     for (int k : ks) {
                         ConcurrentTrainingBenchmark.Result result =
-                                ConcurrentTrainingBenchmark.run(settings, k, threadsPerRun(threads, k));
+                                ConcurrentTrainingBenchmark.run(settings, k, EngineSetup.threadsPerRun(k));
                         aggregate.computeIfAbsent(k, x -> new ArrayList<>()).add(result.imagesPerSecond());
                         result.runs()
                                 .forEach(run -> perRun.computeIfAbsent(k, x -> new ArrayList<>())
@@ -85,7 +85,7 @@ final class BenchConcurrentRuns {
                             m.id(),
                             batch,
                             k,
-                            threadsPerRun(threads, k),
+                            EngineSetup.threadsPerRun(k),
                             figures,
                             BenchTrainCommand.Figures.median(perRun.get(k)),
                             overlap.get(k),
@@ -95,11 +95,6 @@ final class BenchConcurrentRuns {
             }
         }
         return cells;
-    }
-
-    /** An even share of the threads for each of K runs, at least one. */
-    static int threadsPerRun(int threads, int k) {
-        return Math.max(1, threads / k);
     }
 
     static void print(List<Cell> cells) {

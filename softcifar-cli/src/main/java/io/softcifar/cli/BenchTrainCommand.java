@@ -136,6 +136,10 @@ final class BenchTrainCommand implements Callable<Integer> {
         if (!precision.equals("fp32") && !precision.equals("bf16")) {
             throw new IllegalArgumentException("--precision must be fp32 or bf16, got " + precision);
         }
+        boolean bf16 = precision.equals("bf16");
+        if (concurrent != null) {
+            return concurrentRuns(bf16); // refuses --profile before any directory is made
+        }
         if (profileDir != null) {
             // before the measurements, so that a bad directory does not cost a whole run
             if (Files.exists(profileDir) && !Files.isDirectory(profileDir)) {
@@ -143,17 +147,11 @@ final class BenchTrainCommand implements Callable<Integer> {
             }
             Files.createDirectories(profileDir);
         }
-        boolean bf16 = precision.equals("bf16");
-        if (concurrent != null) {
-            return concurrentRuns(bf16);
-        }
         if (bf16 && noPeer) {
             throw new IllegalArgumentException(
                     "--precision bf16 measures only the peer (no bf16 mode of our own yet);" + " drop --no-peer");
         }
-        List<Method> selected = methods.size() == 1 && methods.get(0).equals("all")
-                ? Arrays.asList(Method.values())
-                : methods.stream().map(Method::parse).toList();
+        List<Method> selected = selectedMethods();
         String preload = System.getenv("LD_PRELOAD");
         List<Cell> cells = new ArrayList<>();
         int threads = 0;
@@ -222,11 +220,7 @@ final class BenchTrainCommand implements Callable<Integer> {
             }
         }
         List<Map<String, Object>> profiles = profileDir == null ? List.of() : profile(selected, threads, preload);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("date", LocalDate.now(java.time.ZoneId.systemDefault()).toString());
-        out.put("machine", machine());
-        out.put("threads", threads);
-        out.put("allocator", preload == null || preload.isBlank() ? "glibc" : preload);
+        Map<String, Object> out = header(threads, preload);
         out.put("bf16Accelerated", bf16Accelerated());
         out.put("rounds", rounds);
         out.put("cells", cells);
@@ -304,6 +298,23 @@ final class BenchTrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The methods of {@code --method}: a comma list of ids, or all. */
+    private List<Method> selectedMethods() {
+        return methods.size() == 1 && methods.get(0).equals("all")
+                ? Arrays.asList(Method.values())
+                : methods.stream().map(Method::parse).toList();
+    }
+
+    /** The first fields of the JSON output: when, where, how many threads, which allocator. */
+    private static Map<String, Object> header(int threads, String preload) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("date", LocalDate.now(java.time.ZoneId.systemDefault()).toString());
+        out.put("machine", machine());
+        out.put("threads", threads);
+        out.put("allocator", preload == null || preload.isBlank() ? "glibc" : preload);
+        return out;
+    }
+
     /** {@code --concurrent}: K runs at once in this process instead of the side-by-side comparison with the peer. */
     private int concurrentRuns(boolean bf16) {
         if (concurrent.isEmpty() || concurrent.stream().anyMatch(k -> k < 1)) {
@@ -314,19 +325,12 @@ final class BenchTrainCommand implements Callable<Integer> {
                     "--concurrent measures fp32 training only; drop --precision bf16, --profile, --augment and"
                             + " --reference-sgd");
         }
-        List<Method> selected = methods.size() == 1 && methods.get(0).equals("all")
-                ? Arrays.asList(Method.values())
-                : methods.stream().map(Method::parse).toList();
-        int threads =
-                Integer.getInteger("softcifar.threads", Runtime.getRuntime().availableProcessors());
-        List<BenchConcurrentRuns.Cell> cells = BenchConcurrentRuns.measure(
-                selected, batches, concurrent, rounds, warmup, steps, device.device, threads);
+        List<Method> selected = selectedMethods();
+        int threads = io.softcifar.ml.train.EngineSetup.threads();
+        List<BenchConcurrentRuns.Cell> cells =
+                BenchConcurrentRuns.measure(selected, batches, concurrent, rounds, warmup, steps, device.device);
         String preload = System.getenv("LD_PRELOAD");
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("date", LocalDate.now(java.time.ZoneId.systemDefault()).toString());
-        out.put("machine", machine());
-        out.put("threads", threads);
-        out.put("allocator", preload == null || preload.isBlank() ? "glibc" : preload);
+        Map<String, Object> out = header(threads, preload);
         out.put("rounds", rounds);
         out.put("concurrent", cells);
         if (json) {

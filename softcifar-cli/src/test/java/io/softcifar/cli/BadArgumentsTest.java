@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -147,5 +148,16 @@ class BadArgumentsTest {
         List<String> lines = new ArrayList<>(List.of(r.errLines()));
         assertThat(lines.get(0)).isEqualTo(line);
         assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void aRefusedConcurrentBenchMakesNoProfileFolder() {
+        Path folder = dir.resolve("profile-never-made");
+        CliRunner.Result r = CliRunner.run("bench", "train", "--concurrent", "2", "--profile", folder.toString());
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+        assertThat(r.errLines()[0])
+                .isEqualTo("softcifar: --concurrent measures fp32 training only; drop --precision bf16, --profile,"
+                        + " --augment and --reference-sgd");
+        assertThat(folder).doesNotExist();
     }
 }

@@ -62,6 +62,11 @@ public final class EngineSetup {
         return Integer.getInteger("softcifar.threads", Runtime.getRuntime().availableProcessors());
     }
 
+    /** An even share of {@link #threads()} for each of {@code runs} runs training at once, at least one. */
+    public static int threadsPerRun(int runs) {
+        return Math.max(1, threads() / runs);
+    }
+
     /**
      * Sets how many intra-op threads the calling thread's PyTorch operators use. PyTorch's CPU parallelism is OpenMP,
      * whose thread count is kept per calling thread, so a run on a thread of its own can get a share of the cores

@@ -72,7 +72,7 @@ public class TrainingRequestListener {
             LOG.warnf("%d slots on %d GPUs: runs beyond the GPU count wait for a free GPU", slots, device.gpuCount());
         }
         // several runs at once share the cores: each run's thread gets an even share of the intra-op threads
-        threadsPerRun = slots > 1 ? Math.max(1, EngineSetup.threads() / slots) : 0;
+        threadsPerRun = slots > 1 ? EngineSetup.threadsPerRun(slots) : 0;
         consumers.start(consumers
                 .consumer(settings.consumerGroup(), Topics.TRAINING_REQUESTS, this::handle)
                 .onGiveUp((envelope, record, reason) -> envelope.payloadAs(TrainingRequested.class)
