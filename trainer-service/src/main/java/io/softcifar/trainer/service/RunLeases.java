@@ -161,6 +161,12 @@ public final class RunLeases {
         private volatile String lostTo;
         private volatile ScheduledFuture<?> renewal;
 
+        /** Orders a renewal's write and the release's write: the release is the last word. */
+        private final Object writes = new Object();
+
+        /** Set by {@link #release}: renewals that start later write nothing. */
+        private boolean stopped;
+
         Held(String runId, long token, Runnable onLost) {
             this.runId = runId;
             this.token = token;
@@ -219,12 +225,17 @@ public final class RunLeases {
         }
 
         private void renew() {
-            try {
-                if (verify()) {
-                    write(runId, token, null);
+            synchronized (writes) {
+                if (stopped) {
+                    return; // released meanwhile: a late renewal must not write over the released lease
                 }
-            } catch (RuntimeException e) {
-                LOG.warnf("run %s: could not renew its lease: %s", runId, e.getMessage());
+                try {
+                    if (verify()) {
+                        write(runId, token, null);
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warnf("run %s: could not renew its lease: %s", runId, e.getMessage());
+                }
             }
         }
 
@@ -235,13 +246,18 @@ public final class RunLeases {
          */
         public void release(boolean release) {
             if (renewal != null) {
-                renewal.cancel(false);
+                renewal.cancel(false); // does not wait for a renewal already running: the lock below does
             }
-            if (release && !lost.get()) {
-                try {
-                    write(runId, token, Instant.now());
-                } catch (RuntimeException e) {
-                    LOG.warnf("run %s: could not release its lease (it expires by itself): %s", runId, e.getMessage());
+            synchronized (writes) {
+                stopped = true;
+                if (release && !lost.get()) {
+                    try {
+                        write(runId, token, Instant.now());
+                    } catch (RuntimeException e) {
+                        LOG.warnf(
+                                "run %s: could not release its lease (it expires by itself): %s",
+                                runId, e.getMessage());
+                    }
                 }
             }
         }
