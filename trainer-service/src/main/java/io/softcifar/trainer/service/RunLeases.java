@@ -63,12 +63,24 @@ public final class RunLeases {
         }
     }
 
-    private final ObjectStore store;
+    /** Where the lease objects live: the object store; a unit test of the lease logic can stand in for it. */
+    interface Storage {
+        /** The object's text, empty if there is none. */
+        Optional<String> get(String key);
+
+        void put(String key, String json);
+    }
+
+    private final Storage store;
     private final String owner;
     private final Duration ttl;
     private final ScheduledExecutorService timer;
 
     public RunLeases(ObjectStore store, Duration ttl) {
+        this(objectStore(store), ttl);
+    }
+
+    RunLeases(Storage store, Duration ttl) {
         this.store = store;
         this.owner = "trainer-" + ProcessHandle.current().pid() + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
@@ -273,20 +285,32 @@ public final class RunLeases {
 
     /** The run's lease as stored, empty if there is none. */
     public Optional<Lease> read(String runId) {
-        String key = key(runId);
-        if (!store.exists(key)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(
-                    EventCodec.fromJson(new String(store.getBytes(key), StandardCharsets.UTF_8), Lease.class));
-        } catch (io.softcifar.storage.NoSuchObjectException e) {
-            return Optional.empty(); // deleted between the two calls
-        }
+        return store.get(key(runId)).map(json -> EventCodec.fromJson(json, Lease.class));
     }
 
-    private void write(String runId, long token, Instant releasedAt) {
+    private void write(String runId, long token, @Nullable Instant releasedAt) {
         Instant now = Instant.now();
-        store.putJson(key(runId), EventCodec.toJson(new Lease(runId, owner, now, token, releasedAt)));
+        store.put(key(runId), EventCodec.toJson(new Lease(runId, owner, now, token, releasedAt)));
+    }
+
+    private static Storage objectStore(ObjectStore store) {
+        return new Storage() {
+            @Override
+            public Optional<String> get(String key) {
+                if (!store.exists(key)) {
+                    return Optional.empty();
+                }
+                try {
+                    return Optional.of(new String(store.getBytes(key), StandardCharsets.UTF_8));
+                } catch (io.softcifar.storage.NoSuchObjectException e) {
+                    return Optional.empty(); // deleted between the two calls
+                }
+            }
+
+            @Override
+            public void put(String key, String json) {
+                store.putJson(key, json);
+            }
+        };
     }
 }

@@ -1,0 +1,100 @@
+package io.softcifar.trainer.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.softcifar.contracts.events.EventCodec;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The lease logic against an in-memory store whose writes the test can hold up, to order a renewal and a release
+ * deterministically (with the object store the race shows only now and then).
+ */
+class RunLeasesTest {
+
+    private static final String RUN = "run-lease-race";
+
+    /** A map; the first write of an unreleased lease after {@link #arm} waits until {@link #go} is opened. */
+    static final class HeldUpStore implements RunLeases.Storage {
+        final Map<String, String> objects = new ConcurrentHashMap<>();
+        final AtomicBoolean armed = new AtomicBoolean();
+        final CountDownLatch renewalWriting = new CountDownLatch(1);
+        final CountDownLatch go = new CountDownLatch(1);
+        final CountDownLatch renewalWritten = new CountDownLatch(1);
+
+        void arm() {
+            armed.set(true);
+        }
+
+        @Override
+        public Optional<String> get(String key) {
+            return Optional.ofNullable(objects.get(key));
+        }
+
+        @Override
+        public void put(String key, String json) {
+            boolean unreleased =
+                    EventCodec.fromJson(json, RunLeases.Lease.class).releasedAt() == null;
+            if (unreleased && armed.compareAndSet(true, false)) {
+                renewalWriting.countDown();
+                try {
+                    if (!go.await(30, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("the test never let the held-up renewal write");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+                objects.put(key, json);
+                renewalWritten.countDown();
+                return;
+            }
+            objects.put(key, json);
+        }
+
+        RunLeases.Lease lease() {
+            return EventCodec.fromJson(objects.get(RunLeases.key(RUN)), RunLeases.Lease.class);
+        }
+    }
+
+    @Test
+    void aRenewalAlreadyWritingWhenTheRunReleasesItsLeaseDoesNotUndoTheRelease() throws Exception {
+        HeldUpStore store = new HeldUpStore();
+        // TTL 300 ms: renewals every 100 ms
+        RunLeases leases = new RunLeases(store, Duration.ofMillis(300));
+        OptionalLong token = leases.acquire(RUN, () -> false);
+        assertThat(token).isPresent();
+        RunLeases.Held held = leases.hold(RUN, token.getAsLong(), () -> {});
+
+        store.arm();
+        assertThat(store.renewalWriting.await(10, TimeUnit.SECONDS))
+                .as("a renewal reached its write")
+                .isTrue();
+        // the renewal has read the lease and is writing it back, unreleased; the run ends now
+        Thread releasing = new Thread(() -> held.release(true), "release");
+        releasing.start();
+        // either the release waits for the renewal (blocked), or it has written the released lease already
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> releasing.getState() == Thread.State.BLOCKED
+                        || releasing.getState() == Thread.State.TERMINATED);
+        store.go.countDown();
+        assertThat(store.renewalWritten.await(10, TimeUnit.SECONDS)).isTrue();
+        releasing.join(10_000);
+        assertThat(releasing.isAlive()).isFalse();
+
+        RunLeases.Lease stored = store.lease();
+        assertThat(stored.released())
+                .as("the lease after the run released it (a renewal must not write it back)")
+                .isTrue();
+        assertThat(stored.token()).isEqualTo(token.getAsLong());
+        assertThat(held.lost()).isFalse();
+    }
+}
