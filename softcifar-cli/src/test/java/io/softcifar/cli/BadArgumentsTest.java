@@ -34,6 +34,7 @@ class BadArgumentsTest {
     /** A study file in the temp folder; {@code %s} in the returned args is replaced by its path. */
     private static Path file(String name, String content) {
         try {
+            Files.createDirectories(dir.resolve(name).getParent());
             return Files.writeString(dir.resolve(name), content);
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -48,6 +49,9 @@ class BadArgumentsTest {
         Path big = file("big.json", "{\"name\": \"" + "x".repeat(300_000) + "\", " + GRID + "}}");
         Path notJson = file("not.json", "name = x");
         Path missing = dir.resolve("missing.json");
+        Path noData = dir.resolve("no-data");
+        Path cifar = cifarFolder();
+        Path busyHome = file("busy-home/a-file", "").getParent();
         return Stream.of(
                 Arguments.of(
                         List.of("plan", "--preset", "paper", "--seeds", "21"),
@@ -137,7 +141,42 @@ class BadArgumentsTest {
                         List.of("bench", "train", "--concurrent", "2", "--augment"),
                         1,
                         "softcifar: --concurrent measures fp32 training only; drop --precision bf16, --profile,"
-                                + " --augment and --reference-sgd"));
+                                + " --augment and --reference-sgd"),
+                // refused before the stack starts or a temporary home is made
+                Arguments.of(
+                        List.of("bench", "pipeline", "--data", noData.toString()),
+                        1,
+                        "softcifar: --data: " + noData + " is not a folder"),
+                Arguments.of(
+                        List.of("bench", "pipeline", "--data", dir.toString()),
+                        1,
+                        "softcifar: --data " + dir
+                                + ": no test_batch.bin (a folder laid out like shared/data/cifar10h)"),
+                Arguments.of(
+                        List.of("bench", "pipeline", "--data", cifar.toString(), "--epochs", "0"),
+                        1,
+                        "softcifar: --epochs must be 1 to 50, got 0"),
+                Arguments.of(
+                        List.of("bench", "pipeline", "--data", cifar.toString(), "--limit", "19"),
+                        1,
+                        "softcifar: --limit must be 20 to 10000, got 19"),
+                Arguments.of(
+                        List.of("bench", "pipeline", "--data", cifar.toString(), "--home", busyHome.toString()),
+                        1,
+                        "softcifar: --home " + busyHome
+                                + ": not empty; the bench needs a fresh stack (leave --home out for a temporary one)"),
+                Arguments.of(
+                        List.of("bench", "pipeline", "--data", cifar.toString(), "--trainer-slots", "0"),
+                        1,
+                        "softcifar: --trainer-slots must be 1 to 1024, got 0"));
+    }
+
+    /** A folder with the two files bench pipeline looks for (their content is never read: it stops before). */
+    private static Path cifarFolder() {
+        Path folder = dir.resolve("cifar");
+        file("cifar/test_batch.bin", "");
+        file("cifar/cifar10h-probs.npy", "");
+        return folder;
     }
 
     @ParameterizedTest

@@ -3,7 +3,6 @@ package io.softcifar.cli.stack;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** The options of every command that starts the stack ({@code up}, {@code demo}). */
@@ -27,6 +26,20 @@ public final class StackOptions {
     @Option(names = "--port-offset", defaultValue = "0")
     int portOffset;
 
+    @Option(names = "--trainer-threads", paramLabel = "N")
+    Integer trainerThreads;
+
+    @Option(names = "--trainer-slots", paramLabel = "K")
+    Integer trainerSlots;
+
+    @Option(names = "--evaluator-threads", paramLabel = "N")
+    Integer evaluatorThreads;
+
+    /** How the trainer and the evaluator share the cores: the defaults of {@link CoreSplit#auto}, or as given. */
+    CoreSplit coreSplit() {
+        return CoreSplit.of(Runtime.getRuntime().availableProcessors(), trainerThreads, trainerSlots, evaluatorThreads);
+    }
+
     /** Starts the broker, the S3 server and {@code services} (null: every service in the repository). */
     LocalStack start(List<String> services, PrintWriter out) {
         return start(services, List.of(), out);
@@ -38,6 +51,8 @@ public final class StackOptions {
         List<LocalStack.ServiceDef> selected = StackPaths.select(root, services).stream()
                 .map(s -> new LocalStack.ServiceDef(s.name(), s.module(), shifted(s.port())))
                 .toList();
+        CoreSplit split = coreSplit();
+        out.println(split.describe());
         return LocalStack.start(
                 root,
                 StackPaths.home(home),
@@ -46,7 +61,7 @@ public final class StackOptions {
                 selected,
                 importRoots(moreRoots),
                 bind == null ? LocalStack.LOOPBACK : bind,
-                Map.of(),
+                split.jvmArgs(),
                 out);
     }
 

@@ -34,8 +34,10 @@ class StackEndToEndIT {
         Path root = Path.of("..").toAbsolutePath().normalize();
         List<LocalStack.ServiceDef> services = TestStacks.packagedServicesOnFreePorts(root);
         StringWriter log = new StringWriter();
+        // the trainer's 2 threads shared by 2 slots, the evaluator 1 thread (as up passes a CoreSplit on)
+        CoreSplit split = new CoreSplit(2, 2, 2, 1);
         try (LocalStack stack = TestStacks.startOnLoopback(
-                root, tmp.resolve("home"), services, List.of(tmp), new PrintWriter(log, true))) {
+                root, tmp.resolve("home"), services, List.of(tmp), split.jvmArgs(), new PrintWriter(log, true))) {
             StackClient datasets = new StackClient(stack.urls().get("dataset-service"), "dataset-service");
             StackClient results = new StackClient(stack.urls().get("results-service"), "results-service");
 
@@ -81,6 +83,7 @@ class StackEndToEndIT {
             }
             JsonNode comparison = results.get("/api/studies/" + studyId + "/comparison");
             assertComparison(comparison);
+            threadsReachedTheServices(results, studyId);
             String before = comparison.toString();
             cliParity(stack.urls().get("results-service"), studyId, comparison, results);
 
@@ -111,6 +114,24 @@ class StackEndToEndIT {
             }
             JsonNode after = restarted.get();
             assertThat(after.toString()).isEqualTo(before);
+        }
+    }
+
+    /**
+     * The core split reached the services' processes: each run's provenance names the intra-op threads it was
+     * trained with (trainer: 2 threads ÷ 2 slots = 1 per run) and evaluated with (1); without the split both would be
+     * the machine's core count.
+     */
+    private static void threadsReachedTheServices(StackClient results, String studyId) {
+        for (JsonNode run : results.get("/api/studies/" + studyId).path("runs")) {
+            JsonNode provenance =
+                    results.get("/api/runs/" + run.path("runId").asText()).path("provenance");
+            assertThat(provenance.path("training").path("threads").asInt())
+                    .as("training threads of %s", run.path("runId"))
+                    .isEqualTo(1);
+            assertThat(provenance.path("evaluation").path("threads").asInt())
+                    .as("evaluation threads of %s", run.path("runId"))
+                    .isEqualTo(1);
         }
     }
 

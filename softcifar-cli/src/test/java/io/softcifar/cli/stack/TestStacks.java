@@ -35,8 +35,20 @@ final class TestStacks {
     static LocalStack startOnLoopback(
             Path root, Path home, List<LocalStack.ServiceDef> services, List<Path> importRoots, PrintWriter out)
             throws Exception {
+        return startOnLoopback(root, home, services, importRoots, Map.of(), out);
+    }
+
+    /** As {@link #startOnLoopback(Path, Path, List, List, PrintWriter)} with extra JVM arguments per service. */
+    static LocalStack startOnLoopback(
+            Path root,
+            Path home,
+            List<LocalStack.ServiceDef> services,
+            List<Path> importRoots,
+            Map<String, List<String>> jvmArgs,
+            PrintWriter out)
+            throws Exception {
         return LocalStack.start(
-                root, home, freePort(), freePort(), services, importRoots, LocalStack.LOOPBACK, Map.of(), out);
+                root, home, freePort(), freePort(), services, importRoots, LocalStack.LOOPBACK, jvmArgs, out);
     }
 
     static int freePort() throws Exception {

@@ -1,0 +1,363 @@
+package io.softcifar.cli.stack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.softcifar.contracts.util.FileTrees;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code softcifar bench pipeline}: what the stack adds to the work. A small study goes through the local stack
+ * twice — once as submitted (the runs overlap: training beside evaluation), once run by run — and the first pass's
+ * wall time is set against the runs' own training and evaluation seconds from the second ({@link PipelineFigures}).
+ */
+@Command(
+        name = "pipeline",
+        sortOptions = false,
+        description = {
+            "Runs a small study through the local stack (as `up`, in a fresh --home) and reports the pipeline's"
+                    + " overhead: wall time from submit to the last evaluation ÷ the runs' own training + evaluation"
+                    + " seconds, each run measured alone by the services (a second, run-by-run pass).",
+            "The study: basic, dropout and SNGP on soft labels (the --data dataset, --limit images) and basic on hard"
+                    + " labels evaluated on a large test set: protocol peterson with a synthetic stand-in of the"
+                    + " 50,000 CIFAR-10 training images (random pixels: its accuracy means nothing, its cost is real)."
+                    + " --no-large-test leaves that run on the small dataset.",
+            "One earlier 1-epoch run warms the stack first (JIT, shard caches). Several minutes on a 2-core CPU."
+        })
+public final class BenchPipelineCommand implements Callable<Integer> {
+
+    private static final Set<String> ENDED = Set.of("FAILED", "CANCELLED");
+    private static final Duration WATCHDOG = Duration.ofHours(2);
+    private static final long POLL_MILLIS = 100;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR")
+    Path data;
+
+    @Option(names = "--limit", defaultValue = "4000")
+    int limit;
+
+    @Option(names = "--epochs", defaultValue = "2")
+    int epochs;
+
+    @Option(names = "--no-large-test")
+    boolean noLargeTest;
+
+    @Option(names = "--keep-home")
+    boolean keepHome;
+
+    @Option(names = "--json")
+    boolean json;
+
+    @Mixin
+    StackOptions stackOptions;
+
+    /** A configuration of the study, and the dataset it trains on. */
+    private record Config(String method, String labelMode, String datasetId) {
+        String label() {
+            return method + "/" + labelMode;
+        }
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        io.softcifar.cli.Folders.require("--data", data);
+        for (String file : List.of("test_batch.bin", "cifar10h-probs.npy")) {
+            if (!Files.isRegularFile(data.resolve(file))) {
+                throw new IllegalArgumentException(
+                        "--data " + data + ": no " + file + " (a folder laid out like shared/data/cifar10h)");
+            }
+        }
+        if (epochs < 1 || epochs > 50) {
+            throw new IllegalArgumentException("--epochs must be 1 to 50, got " + epochs);
+        }
+        if (limit < 20 || limit > 10_000) {
+            throw new IllegalArgumentException("--limit must be 20 to 10000, got " + limit);
+        }
+        stackOptions.coreSplit(); // refuses bad thread options now, before anything is written
+        boolean tempHome = stackOptions.home == null;
+        if (tempHome) {
+            stackOptions.home = Files.createTempDirectory("softcifar-bench-pipeline-");
+        } else if (Files.isDirectory(stackOptions.home) && hasEntries(stackOptions.home)) {
+            throw new IllegalArgumentException("--home " + stackOptions.home
+                    + ": not empty; the bench needs a fresh stack (leave --home out for a temporary one)");
+        }
+        PrintWriter out = spec.commandLine().getErr();
+        Path synthetic = stackOptions.home.resolve("synthetic-cifar10");
+        if (!noLargeTest) {
+            out.println("Writing the synthetic stand-in of the 50,000 CIFAR-10 training images ...");
+            out.flush();
+            SyntheticCifar.write(data, synthetic);
+        }
+        long t0 = System.nanoTime();
+        List<Path> roots = noLargeTest ? List.of(data) : List.of(data, synthetic);
+        LocalStack stack = stackOptions.start(null, roots, out);
+        try {
+            double startup = seconds(t0);
+            Map<String, String> urls = stack.urls();
+            StackClient datasets = new StackClient(urls.get("dataset-service"), "dataset-service");
+            StackClient results = new StackClient(urls.get("results-service"), "results-service");
+            StackClient evaluations = new StackClient(urls.get("evaluator-service"), "evaluator-service");
+            long tImport = System.nanoTime();
+            String small = importDataset(datasets, data, null, out);
+            String large = noLargeTest ? small : importDataset(datasets, synthetic, "peterson", out);
+            double importSeconds = seconds(tImport);
+
+            out.println("Warm-up: one 1-epoch run ...");
+            out.flush();
+            long tWarm = System.nanoTime();
+            Pass warm = new Pass(results, evaluations, out);
+            warm.submitAndWait("warm-up", List.of(new Config("basic", "soft", small)), 0, 1);
+            double warmup = seconds(tWarm);
+
+            List<Config> configs = List.of(
+                    new Config("basic", "soft", small),
+                    new Config("dropout", "soft", small),
+                    new Config("sngp", "soft", small),
+                    new Config("basic", "hard", large));
+            out.printf("Concurrent pass: %d runs, %d epochs, submitted at once ...%n", configs.size(), epochs);
+            out.flush();
+            Pass concurrent = new Pass(results, evaluations, out);
+            List<PipelineFigures.RunTimes> together = concurrent.submitAndWait("together", configs, 1, epochs);
+            double wall = concurrent.wallSeconds;
+
+            out.println("Serial pass: the same runs one at a time (their own times) ...");
+            out.flush();
+            List<PipelineFigures.RunTimes> alone = new ArrayList<>();
+            double serialWall = 0;
+            for (Config c : configs) {
+                Pass one = new Pass(results, evaluations, out);
+                alone.addAll(one.submitAndWait("alone " + c.label(), List.of(c), 2, epochs));
+                serialWall += one.wallSeconds;
+            }
+            PipelineFigures figures = new PipelineFigures(
+                    startup,
+                    importSeconds,
+                    warmup,
+                    wall,
+                    serialWall,
+                    alone,
+                    together,
+                    concurrent.firstRunningSeconds,
+                    concurrent.firstEpochSeconds);
+            PrintWriter report = spec.commandLine().getOut();
+            if (json) {
+                report.println(StackClient.json().writeValueAsString(figures(figures)));
+            } else {
+                print(figures, report);
+            }
+            report.flush();
+            return 0;
+        } finally {
+            stack.close();
+            if (tempHome && !keepHome) {
+                FileTrees.deleteQuietly(stackOptions.home);
+            }
+        }
+    }
+
+    /** One pass: submit studies, follow their runs until every one is evaluated, on the bench's clock. */
+    private static final class Pass {
+        private final StackClient results;
+        private final StackClient evaluations;
+        private final PrintWriter out;
+        double wallSeconds;
+        double firstRunningSeconds = Double.NaN;
+        double firstEpochSeconds = Double.NaN;
+
+        Pass(StackClient results, StackClient evaluations, PrintWriter out) {
+            this.results = results;
+            this.evaluations = evaluations;
+            this.out = out;
+        }
+
+        /** Submits one study per dataset of {@code configs} (seed {@code seed}) and waits for every evaluation. */
+        List<PipelineFigures.RunTimes> submitAndWait(String name, List<Config> configs, long seed, int epochs) {
+            Map<String, String> labels = new LinkedHashMap<>(); // runId -> label
+            long start = System.nanoTime();
+            for (Config c : configs) {
+                JsonNode answer = results.post("/api/studies", study(name, c, seed, epochs))
+                        .body();
+                labels.put(answer.path("runs").path(0).path("runId").asText(), c.label());
+            }
+            Map<String, Double> evaluatedAt = new LinkedHashMap<>();
+            long deadline = System.nanoTime() + WATCHDOG.toNanos();
+            while (evaluatedAt.size() < labels.size()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("bench pipeline: pass '" + name + "' not evaluated within "
+                            + WATCHDOG.toHours() + " h (see the logs under --home)");
+                }
+                for (String runId : labels.keySet()) {
+                    if (evaluatedAt.containsKey(runId)) {
+                        continue;
+                    }
+                    JsonNode run = results.get("/api/runs/" + runId);
+                    String status = run.path("status").asText();
+                    if (ENDED.contains(status)) {
+                        throw new IllegalStateException("run " + runId + " " + status + ": "
+                                + run.path("reason").asText());
+                    }
+                    if (Double.isNaN(firstRunningSeconds)
+                            && Set.of("RUNNING", "FINISHED").contains(status)) {
+                        firstRunningSeconds = seconds(start);
+                    }
+                    if (Double.isNaN(firstEpochSeconds) && run.path("epoch").asInt() > 0) {
+                        firstEpochSeconds = seconds(start);
+                    }
+                    if ("COMPLETED".equals(run.path("evaluation").path("status").asText())) {
+                        evaluatedAt.put(runId, seconds(start));
+                        out.printf(
+                                Locale.ROOT,
+                                "  %-14s evaluated %.1f s after submit%n",
+                                labels.get(runId),
+                                evaluatedAt.get(runId));
+                        out.flush();
+                    } else if ("FAILED"
+                            .equals(run.path("evaluation").path("status").asText())) {
+                        throw new IllegalStateException("run " + runId + ": evaluation failed: "
+                                + run.path("evaluation").path("reason").asText());
+                    }
+                }
+                io.softcifar.cli.DatasetCommand.sleep(POLL_MILLIS);
+            }
+            wallSeconds = seconds(start);
+            List<PipelineFigures.RunTimes> times = new ArrayList<>();
+            for (var e : labels.entrySet()) {
+                JsonNode run = results.get("/api/runs/" + e.getKey());
+                JsonNode evaluation = evaluations.get("/api/evaluations/" + e.getKey());
+                times.add(new PipelineFigures.RunTimes(
+                        e.getValue(),
+                        run.path("finished").path("trainSeconds").asDouble(),
+                        evaluationSeconds(evaluation),
+                        evaluatedAt.get(e.getKey())));
+            }
+            return times;
+        }
+
+        private static ObjectNode study(String name, Config c, long seed, int epochs) {
+            ObjectNode study = StackClient.json().createObjectNode();
+            study.put("name", "bench pipeline " + name + " " + c.label() + " " + System.nanoTime());
+            study.put("datasetId", c.datasetId());
+            ObjectNode grid = study.putObject("grid");
+            grid.putArray("methods").add(c.method());
+            grid.putArray("labelModes").add(c.labelMode());
+            study.putArray("seeds").add(seed);
+            ObjectNode overrides = study.putObject("overrides");
+            overrides.put("epochs", epochs);
+            overrides.put("warmupEpochs", 1);
+            overrides.putArray("milestones").add(Math.max(1, epochs));
+            return study;
+        }
+    }
+
+    /** The evaluator's own seconds for a run: its metrics.json's {@code timing.totalSeconds}. */
+    static double evaluationSeconds(JsonNode evaluation) {
+        JsonNode total = evaluation.path("timing").path("totalSeconds");
+        if (!total.isNumber()) {
+            throw new IllegalStateException("the evaluator's metrics.json has no timing.totalSeconds: " + evaluation);
+        }
+        return total.asDouble();
+    }
+
+    private String importDataset(StackClient datasets, Path dir, String protocol, PrintWriter out) {
+        ObjectNode body = StackClient.json().createObjectNode();
+        body.put("limit", limit);
+        body.putArray("seeds").add(0).add(1).add(2); // warm-up, concurrent pass, serial pass: other run ids
+        body.putObject("sources").put("dir", dir.toAbsolutePath().normalize().toString());
+        if (protocol != null) {
+            body.put("protocol", protocol);
+        }
+        body.putArray("oodSets");
+        out.printf("Importing %s%s ...%n", dir, protocol == null ? "" : " (protocol " + protocol + ")");
+        out.flush();
+        JsonNode dataset = io.softcifar.cli.DatasetCommand.importDataset(datasets, body);
+        return dataset.path("id").asText();
+    }
+
+    private static boolean hasEntries(Path dir) throws IOException {
+        try (var entries = Files.list(dir)) {
+            return entries.findAny().isPresent();
+        }
+    }
+
+    private static double seconds(long sinceNanos) {
+        return (System.nanoTime() - sinceNanos) / 1e9;
+    }
+
+    static Map<String, Object> figures(PipelineFigures f) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("overhead", f.overhead());
+        m.put("wallSeconds", f.wallSeconds());
+        m.put("ownSeconds", f.ownSeconds());
+        m.put("serialWallSeconds", f.serialWallSeconds());
+        m.put("submitToRunningSeconds", f.submitToRunningSeconds());
+        m.put("submitToFirstEpochSeconds", f.submitToFirstEpochSeconds());
+        m.put("startupSeconds", f.startupSeconds());
+        m.put("importSeconds", f.importSeconds());
+        m.put("warmupSeconds", f.warmupSeconds());
+        m.put("serial", f.serial());
+        m.put("concurrent", f.concurrent());
+        m.put("threads", Runtime.getRuntime().availableProcessors());
+        return m;
+    }
+
+    private static void print(PipelineFigures f, PrintWriter out) {
+        out.printf(
+                Locale.ROOT,
+                "stack startup %.1f s, dataset import %.1f s, warm-up run %.1f s (not counted)%n",
+                f.startupSeconds(),
+                f.importSeconds(),
+                f.warmupSeconds());
+        out.printf("%-14s %10s %10s %12s %12s%n", "run (alone)", "train s", "eval s", "submit→eval", "pipeline s");
+        for (PipelineFigures.RunTimes r : f.serial()) {
+            out.printf(
+                    Locale.ROOT,
+                    "%-14s %10.1f %10.1f %12.1f %12.1f%n",
+                    r.label(),
+                    r.trainSeconds(),
+                    r.evaluationSeconds(),
+                    r.endToEndSeconds(),
+                    r.pipelineSeconds());
+        }
+        out.printf("%-14s %10s %10s %12s%n", "run (together)", "train s", "eval s", "submit→eval");
+        for (PipelineFigures.RunTimes r : f.concurrent()) {
+            out.printf(
+                    Locale.ROOT,
+                    "%-14s %10.1f %10.1f %12.1f%n",
+                    r.label(),
+                    r.trainSeconds(),
+                    r.evaluationSeconds(),
+                    r.endToEndSeconds());
+        }
+        out.printf(
+                Locale.ROOT,
+                "submit → first run RUNNING %.1f s, → first epoch reported %.1f s (polled every %d ms)%n",
+                f.submitToRunningSeconds(),
+                f.submitToFirstEpochSeconds(),
+                POLL_MILLIS);
+        out.printf(
+                Locale.ROOT,
+                "overhead: %.1f s wall (submit → last evaluation, runs together) ÷ %.1f s own work (runs alone: train +"
+                        + " eval) = %.2f%n",
+                f.wallSeconds(),
+                f.ownSeconds(),
+                f.overhead());
+    }
+}

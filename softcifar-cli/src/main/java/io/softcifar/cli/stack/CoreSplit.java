@@ -1,0 +1,81 @@
+package io.softcifar.cli.stack;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How the local stack shares this machine's cores between the two services that compute: the trainer's PyTorch
+ * intra-op threads (divided among its slots, the runs it trains at once) and the evaluator's. Without a split each
+ * would take every core, and when an evaluation runs beside a training run two OpenMP teams fight over the same
+ * cores: both slow down far more than the share they lose (docs/benchmarks.md "Pipeline").
+ *
+ * @param cores            the processors this JVM sees
+ * @param trainerThreads   the trainer's intra-op threads, shared by its slots (each slot: max(1, threads ÷ slots))
+ * @param trainerSlots     runs the trainer trains at once
+ * @param evaluatorThreads the evaluator's intra-op threads
+ */
+record CoreSplit(int cores, int trainerThreads, int trainerSlots, int evaluatorThreads) {
+
+    CoreSplit {
+        requirePositive("--trainer-threads", trainerThreads);
+        requirePositive("--trainer-slots", trainerSlots);
+        requirePositive("--evaluator-threads", evaluatorThreads);
+    }
+
+    /**
+     * The default: the evaluator gets a quarter of the cores (at least one), the trainer the rest (at least one),
+     * one run at a time. On 2 cores: one thread each, so the two never share a core.
+     */
+    static CoreSplit auto(int cores) {
+        int evaluator = Math.max(1, cores / 4);
+        int trainer = Math.max(1, cores - evaluator);
+        return new CoreSplit(cores, trainer, 1, evaluator);
+    }
+
+    /** {@link #auto} with each value given (non-null) replacing the default. */
+    static CoreSplit of(int cores, Integer trainerThreads, Integer trainerSlots, Integer evaluatorThreads) {
+        CoreSplit auto = auto(cores);
+        return new CoreSplit(
+                cores,
+                trainerThreads != null ? trainerThreads : auto.trainerThreads,
+                trainerSlots != null ? trainerSlots : auto.trainerSlots,
+                evaluatorThreads != null ? evaluatorThreads : auto.evaluatorThreads);
+    }
+
+    /** The JVM arguments that carry the split to the services ({@code LocalStack.ServiceDef} name → arguments). */
+    Map<String, List<String>> jvmArgs() {
+        return Map.of(
+                "trainer",
+                List.of("-Dsoftcifar.threads=" + trainerThreads, "-Dsoftcifar.trainer.slots=" + trainerSlots),
+                "evaluator",
+                List.of("-Dsoftcifar.threads=" + evaluatorThreads));
+    }
+
+    /** One line for the start of {@code up}. */
+    String describe() {
+        int perRun = Math.max(1, trainerThreads / trainerSlots);
+        String line = String.format(
+                "Cores: %d; trainer %d thread%s (%d run%s at once, %d thread%s each), evaluator %d thread%s",
+                cores,
+                trainerThreads,
+                plural(trainerThreads),
+                trainerSlots,
+                plural(trainerSlots),
+                perRun,
+                plural(perRun),
+                evaluatorThreads,
+                plural(evaluatorThreads));
+        int used = Math.max(trainerThreads, trainerSlots) + evaluatorThreads;
+        return used > cores ? line + " — " + used + " threads on " + cores + " cores: they share" : line;
+    }
+
+    private static String plural(int n) {
+        return n == 1 ? "" : "s";
+    }
+
+    private static void requirePositive(String option, int value) {
+        if (value < 1 || value > 1024) {
+            throw new IllegalArgumentException(option + " must be 1 to 1024, got " + value);
+        }
+    }
+}

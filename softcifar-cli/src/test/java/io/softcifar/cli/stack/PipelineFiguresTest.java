@@ -1,0 +1,41 @@
+package io.softcifar.cli.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The arithmetic of {@code bench pipeline}, against figures worked out by hand. */
+class PipelineFiguresTest {
+
+    @Test
+    void theOverheadIsTheWallTimeOverTheRunsOwnWorkMeasuredAlone() {
+        List<PipelineFigures.RunTimes> alone = List.of(
+                new PipelineFigures.RunTimes("basic/soft", 10, 5, 20),
+                new PipelineFigures.RunTimes("sngp/soft", 30, 15, 50));
+        // together: the runs' own times are longer (they shared the cores) and do not enter the ratio
+        List<PipelineFigures.RunTimes> together = List.of(
+                new PipelineFigures.RunTimes("basic/soft", 14, 9, 30),
+                new PipelineFigures.RunTimes("sngp/soft", 40, 20, 66));
+        PipelineFigures f = new PipelineFigures(20, 30, 10, 66, 70, alone, together, 1.5, 4);
+        // own work 10 + 5 + 30 + 15 = 60 s; 66 s of wall: 1.10
+        assertThat(f.ownSeconds()).isEqualTo(60.0);
+        assertThat(f.overhead()).isCloseTo(1.10, within(1e-12));
+        // a run alone: 20 s end to end of which 15 s its own work, 5 s pipeline
+        assertThat(alone.get(0).pipelineSeconds()).isEqualTo(5.0);
+        assertThat(alone.get(1).pipelineSeconds()).isEqualTo(5.0);
+    }
+
+    @Test
+    void theEvaluationSecondsAreTheEvaluatorsTotal() throws Exception {
+        JsonNode metrics = StackClient.json()
+                .readTree("{\"timing\": {\"setupSeconds\": 1.5, \"testSeconds\": 2.0, \"totalSeconds\": 4.25}}");
+        assertThat(BenchPipelineCommand.evaluationSeconds(metrics)).isEqualTo(4.25);
+        JsonNode none = StackClient.json().readTree("{\"timing\": {\"testSeconds\": 2.0}}");
+        assertThatThrownBy(() -> BenchPipelineCommand.evaluationSeconds(none))
+                .hasMessageStartingWith("the evaluator's metrics.json has no timing.totalSeconds");
+    }
+}
