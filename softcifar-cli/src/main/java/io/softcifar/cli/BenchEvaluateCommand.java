@@ -51,11 +51,8 @@ final class BenchEvaluateCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "3")
     int rounds;
 
-    @Option(names = "--no-peer")
-    boolean noPeer;
-
-    @Option(names = "--python")
-    String python;
+    @Mixin
+    PeerOptions peer;
 
     @Option(names = "--json")
     boolean json;
@@ -93,13 +90,13 @@ final class BenchEvaluateCommand implements Callable<Integer> {
         String preload = System.getenv("LD_PRELOAD");
         List<EvaluationBenchmark.Result> results = new ArrayList<>();
         List<Map<String, Object>> peers = new ArrayList<>();
-        String peerError = noPeer ? "not run (--no-peer)" : null;
+        String peerError = peer.initialError();
         for (int round = 0; round < rounds; round++) {
             EvaluationBenchmark.Result own = EvaluationBenchmark.run(settings);
             results.add(own);
             if (peerError == null) {
                 Map<String, Object> p = PeerScript.run(
-                        python == null ? PeerScript.defaultPython() : python,
+                        peer.python(),
                         "pytorch_resnet20_evaluate.py",
                         List.of(
                                 "--images",
@@ -143,9 +140,9 @@ final class BenchEvaluateCommand implements Callable<Integer> {
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("date", LocalDate.now(java.time.ZoneId.systemDefault()).toString());
-            out.put("machine", BenchTrainCommand.machine());
+            out.put("machine", BenchMachine.describe());
             out.put("rounds", rounds);
-            out.put("allocator", preload == null || preload.isBlank() ? "glibc" : preload);
+            out.put("allocator", BenchMachine.allocator(preload));
             out.put("rates", rates);
             out.put("peerError", peerError);
             out.put("softcifar", r);
