@@ -23,16 +23,19 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code softcifar bench pipeline}: what the stack adds to the work. A small study goes through the local stack
- * twice — once as submitted (the runs overlap: training beside evaluation), once run by run — and the first pass's
- * wall time is set against the runs' own training and evaluation seconds from the second ({@link PipelineFigures}).
+ * twice — run by run on a stack whose services each get every core (the reference: the runs' own training and
+ * evaluation seconds), then submitted at once on a stack with the core split under test (the runs overlap:
+ * training beside evaluation) — and the second pass's wall time is set against the first's own seconds
+ * ({@link PipelineFigures}).
  */
 @Command(
         name = "pipeline",
         sortOptions = false,
         description = {
             "Runs a small study through the local stack (as `up`, in a fresh --home) and reports the pipeline's"
-                    + " overhead: wall time from submit to the last evaluation ÷ the runs' own training + evaluation"
-                    + " seconds, each run measured alone by the services (a second, run-by-run pass).",
+                    + " overhead: wall time from submit to the last evaluation, the runs submitted at once on a stack"
+                    + " with the core split of the options (as `up` would use) ÷ the runs' own training + evaluation"
+                    + " seconds, measured first run by run on a stack whose services get every core.",
             "The study: basic, dropout and SNGP on soft labels (the --data dataset, --limit images) and basic on hard"
                     + " labels evaluated on a large test set: protocol peterson with a synthetic stand-in of the"
                     + " 50,000 CIFAR-10 training images (random pixels: its accuracy means nothing, its cost is real)."
@@ -44,6 +47,12 @@ public final class BenchPipelineCommand implements Callable<Integer> {
     private static final Set<String> ENDED = Set.of("FAILED", "CANCELLED");
     private static final Duration WATCHDOG = Duration.ofHours(2);
     private static final long POLL_MILLIS = 100;
+
+    // each pass its own seed: the same configuration and seed would be the same run id, trained once
+    private static final long SEED_WARM_UP_REFERENCE = 0;
+    private static final long SEED_CONCURRENT = 1;
+    private static final long SEED_SERIAL = 2;
+    private static final long SEED_WARM_UP_PIPELINE = 3;
 
     @Spec
     CommandSpec spec;
@@ -106,52 +115,66 @@ public final class BenchPipelineCommand implements Callable<Integer> {
             out.flush();
             SyntheticCifar.write(data, synthetic);
         }
-        long t0 = System.nanoTime();
         List<Path> roots = noLargeTest ? List.of(data) : List.of(data, synthetic);
-        LocalStack stack = stackOptions.start(null, roots, out);
+        CoreSplit reference = CoreSplit.whole(Runtime.getRuntime().availableProcessors());
+        CoreSplit pipeline = stackOptions.coreSplit();
         try {
-            double startup = seconds(t0);
-            Map<String, String> urls = stack.urls();
-            StackClient datasets = new StackClient(urls.get("dataset-service"), "dataset-service");
-            StackClient results = new StackClient(urls.get("results-service"), "results-service");
-            StackClient evaluations = new StackClient(urls.get("evaluator-service"), "evaluator-service");
-            long tImport = System.nanoTime();
-            String small = importDataset(datasets, data, null, out);
-            String large = noLargeTest ? small : importDataset(datasets, synthetic, "peterson", out);
-            double importSeconds = seconds(tImport);
-
-            out.println("Warm-up: one 1-epoch run ...");
-            out.flush();
-            long tWarm = System.nanoTime();
-            Pass warm = new Pass(results, evaluations, out);
-            warm.submitAndWait("warm-up", List.of(new Config("basic", "soft", small)), 0, 1);
-            double warmup = seconds(tWarm);
-
-            List<Config> configs = List.of(
-                    new Config("basic", "soft", small),
-                    new Config("dropout", "soft", small),
-                    new Config("sngp", "soft", small),
-                    new Config("basic", "hard", large));
-            out.printf("Concurrent pass: %d runs, %d epochs, submitted at once ...%n", configs.size(), epochs);
-            out.flush();
-            Pass concurrent = new Pass(results, evaluations, out);
-            List<PipelineFigures.RunTimes> together = concurrent.submitAndWait("together", configs, 1, epochs);
-            double wall = concurrent.wallSeconds;
-
-            out.println("Serial pass: the same runs one at a time (their own times) ...");
-            out.flush();
+            // 1. the reference: each run alone, every core for whichever service works
+            out.println("Reference stack (the runs back to back, every service every core):");
+            long t0 = System.nanoTime();
+            LocalStack stack = stackOptions.start(null, roots, reference, out);
+            double startup;
+            double importSeconds;
+            double warmup;
             List<PipelineFigures.RunTimes> alone = new ArrayList<>();
             double serialWall = 0;
-            for (Config c : configs) {
-                Pass one = new Pass(results, evaluations, out);
-                alone.addAll(one.submitAndWait("alone " + c.label(), List.of(c), 2, epochs));
-                serialWall += one.wallSeconds;
+            List<Config> configs;
+            try {
+                startup = seconds(t0);
+                Clients c = new Clients(stack, out);
+                long tImport = System.nanoTime();
+                String small = importDataset(c.datasets, data, null, out);
+                String large = noLargeTest ? small : importDataset(c.datasets, synthetic, "peterson", out);
+                importSeconds = seconds(tImport);
+                configs = List.of(
+                        new Config("basic", "soft", small),
+                        new Config("dropout", "soft", small),
+                        new Config("sngp", "soft", small),
+                        new Config("basic", "hard", large));
+                warmup = warmUp(c, small, SEED_WARM_UP_REFERENCE, out);
+                out.println("Serial pass: the runs one at a time (their own times) ...");
+                out.flush();
+                for (Config config : configs) {
+                    Pass one = c.pass();
+                    alone.addAll(one.submitAndWait("alone " + config.label(), List.of(config), SEED_SERIAL, epochs));
+                    serialWall += one.wallSeconds;
+                }
+            } finally {
+                stack.close();
+            }
+
+            // 2. the pipeline: the same runs submitted at once, on a stack with the core split under test
+            out.println("Pipeline stack (the core split under test):");
+            stack = stackOptions.start(null, roots, pipeline, out);
+            Pass concurrent;
+            List<PipelineFigures.RunTimes> together;
+            try {
+                Clients c = new Clients(stack, out);
+                warmUp(c, configs.get(0).datasetId(), SEED_WARM_UP_PIPELINE, out);
+                out.printf("Concurrent pass: %d runs, %d epochs, submitted at once ...%n", configs.size(), epochs);
+                out.flush();
+                concurrent = c.pass();
+                together = concurrent.submitAndWait("together", configs, SEED_CONCURRENT, epochs);
+            } finally {
+                stack.close();
             }
             PipelineFigures figures = new PipelineFigures(
+                    reference,
+                    pipeline,
                     startup,
                     importSeconds,
                     warmup,
-                    wall,
+                    concurrent.wallSeconds,
                     serialWall,
                     alone,
                     together,
@@ -166,11 +189,39 @@ public final class BenchPipelineCommand implements Callable<Integer> {
             report.flush();
             return 0;
         } finally {
-            stack.close();
             if (tempHome && !keepHome) {
                 FileTrees.deleteQuietly(stackOptions.home);
             }
         }
+    }
+
+    /** The results-service and the evaluator of a running stack. */
+    private static final class Clients {
+        final StackClient datasets;
+        final StackClient results;
+        final StackClient evaluations;
+        final PrintWriter out;
+
+        Clients(LocalStack stack, PrintWriter out) {
+            Map<String, String> urls = stack.urls();
+            this.datasets = new StackClient(urls.get("dataset-service"), "dataset-service");
+            this.results = new StackClient(urls.get("results-service"), "results-service");
+            this.evaluations = new StackClient(urls.get("evaluator-service"), "evaluator-service");
+            this.out = out;
+        }
+
+        Pass pass() {
+            return new Pass(results, evaluations, out);
+        }
+    }
+
+    /** One 1-epoch run through a fresh stack (JIT, engine start, shard caches); its seconds. */
+    private static double warmUp(Clients c, String datasetId, long seed, PrintWriter out) {
+        out.println("Warm-up: one 1-epoch run ...");
+        out.flush();
+        long t = System.nanoTime();
+        c.pass().submitAndWait("warm-up", List.of(new Config("basic", "soft", datasetId)), seed, 1);
+        return seconds(t);
     }
 
     /** One pass: submit studies, follow their runs until every one is evaluated, on the bench's clock. */
@@ -279,7 +330,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
     private String importDataset(StackClient datasets, Path dir, String protocol, PrintWriter out) {
         ObjectNode body = StackClient.json().createObjectNode();
         body.put("limit", limit);
-        body.putArray("seeds").add(0).add(1).add(2); // warm-up, concurrent pass, serial pass: other run ids
+        body.putArray("seeds").add(0).add(1).add(2).add(3); // one per pass (SEED_*)
         body.putObject("sources").put("dir", dir.toAbsolutePath().normalize().toString());
         if (protocol != null) {
             body.put("protocol", protocol);
@@ -304,6 +355,8 @@ public final class BenchPipelineCommand implements Callable<Integer> {
     static Map<String, Object> figures(PipelineFigures f) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("overhead", f.overhead());
+        m.put("referenceSplit", f.referenceSplit());
+        m.put("pipelineSplit", f.pipelineSplit());
         m.put("wallSeconds", f.wallSeconds());
         m.put("ownSeconds", f.ownSeconds());
         m.put("serialWallSeconds", f.serialWallSeconds());
@@ -319,9 +372,11 @@ public final class BenchPipelineCommand implements Callable<Integer> {
     }
 
     private static void print(PipelineFigures f, PrintWriter out) {
+        out.println("reference (runs alone): " + f.referenceSplit().describe());
+        out.println("pipeline (runs together): " + f.pipelineSplit().describe());
         out.printf(
                 Locale.ROOT,
-                "stack startup %.1f s, dataset import %.1f s, warm-up run %.1f s (not counted)%n",
+                "reference stack startup %.1f s, dataset import %.1f s, warm-up run %.1f s (not counted)%n",
                 f.startupSeconds(),
                 f.importSeconds(),
                 f.warmupSeconds());

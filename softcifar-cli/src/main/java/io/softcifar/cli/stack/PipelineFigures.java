@@ -5,13 +5,17 @@ import java.util.List;
 /**
  * What {@code bench pipeline} measured and what it makes of it.
  *
- * <p>The overhead is the wall time of the concurrent pass (first submit to the last evaluation) over the sum of
- * the runs' own work measured in the serial pass, where each run went through the stack alone: the trainer's
+ * <p>The overhead is the wall time of the concurrent pass (first submit to the last evaluation, on a stack with the
+ * core split under test) over the sum of the runs' own work measured in the serial pass, where each run went
+ * through a stack alone with every core given to whichever service worked ({@link CoreSplit#whole}): the trainer's
  * training seconds (its epochs, validation included) plus the evaluator's evaluation seconds. 1.00 would be a
  * pipeline that costs nothing beyond the work, as if the runs had been trained and evaluated back to back in one
- * process; above 1 is what the services, events, transfers and their fight over the cores add.
+ * process with the whole machine; above 1 is what the services, events, transfers and their sharing of the cores
+ * add (below 1 is possible: single-threaded runs side by side waste less than one run's threads synchronizing).
  */
 record PipelineFigures(
+        CoreSplit referenceSplit,
+        CoreSplit pipelineSplit,
         double startupSeconds,
         double importSeconds,
         double warmupSeconds,

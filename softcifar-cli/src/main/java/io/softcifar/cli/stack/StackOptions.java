@@ -47,11 +47,15 @@ public final class StackOptions {
 
     /** As {@link #start(List, PrintWriter)}, with {@code moreRoots} added to the {@code --import-root} folders. */
     LocalStack start(List<String> services, List<Path> moreRoots, PrintWriter out) {
+        return start(services, moreRoots, coreSplit(), out);
+    }
+
+    /** As {@link #start(List, List, PrintWriter)} with this core split instead of the options'. */
+    LocalStack start(List<String> services, List<Path> moreRoots, CoreSplit split, PrintWriter out) {
         Path root = StackPaths.repositoryRoot();
         List<LocalStack.ServiceDef> selected = StackPaths.select(root, services).stream()
                 .map(s -> new LocalStack.ServiceDef(s.name(), s.module(), shifted(s.port())))
                 .toList();
-        CoreSplit split = coreSplit();
         out.println(split.describe());
         return LocalStack.start(
                 root,

@@ -11,13 +11,14 @@ import picocli.CommandLine;
 class CoreSplitTest {
 
     @Test
-    void theDefaultGivesTheEvaluatorAQuarterAndTheTrainerTheRestNeverLessThanOne() {
-        // evaluator max(1, cores/4), trainer max(1, cores - evaluator), worked out by hand
+    void theDefaultGivesTheTrainerEveryCoreInSlotsOfTwoAndTheEvaluatorAQuarter() {
+        // trainer all cores in max(1, cores/2) slots, evaluator max(1, cores/4), worked out by hand
         assertThat(CoreSplit.auto(1)).isEqualTo(new CoreSplit(1, 1, 1, 1));
-        assertThat(CoreSplit.auto(2)).isEqualTo(new CoreSplit(2, 1, 1, 1));
-        assertThat(CoreSplit.auto(4)).isEqualTo(new CoreSplit(4, 3, 1, 1));
-        assertThat(CoreSplit.auto(8)).isEqualTo(new CoreSplit(8, 6, 1, 2));
-        assertThat(CoreSplit.auto(64)).isEqualTo(new CoreSplit(64, 48, 1, 16));
+        assertThat(CoreSplit.auto(2)).isEqualTo(new CoreSplit(2, 2, 2, 1));
+        assertThat(CoreSplit.auto(3)).isEqualTo(new CoreSplit(3, 3, 1, 1));
+        assertThat(CoreSplit.auto(4)).isEqualTo(new CoreSplit(4, 4, 2, 1));
+        assertThat(CoreSplit.auto(8)).isEqualTo(new CoreSplit(8, 8, 4, 2));
+        assertThat(CoreSplit.whole(8)).isEqualTo(new CoreSplit(8, 8, 1, 8));
     }
 
     @Test
@@ -31,11 +32,11 @@ class CoreSplitTest {
 
     @Test
     void theStartLineSaysWhoGetsWhatAndWhenTheyShare() {
-        assertThat(CoreSplit.auto(2).describe())
+        assertThat(new CoreSplit(2, 1, 1, 1).describe())
                 .isEqualTo("Cores: 2; trainer 1 thread (1 run at once, 1 thread each), evaluator 1 thread");
-        assertThat(new CoreSplit(2, 2, 2, 1).describe())
+        assertThat(CoreSplit.auto(2).describe())
                 .isEqualTo("Cores: 2; trainer 2 threads (2 runs at once, 1 thread each), evaluator 1 thread"
-                        + " — 3 threads on 2 cores: they share");
+                        + " (3 threads on 2 cores when both work)");
     }
 
     @Test
@@ -48,7 +49,7 @@ class CoreSplitTest {
         assertThat(split.trainerThreads()).isEqualTo(auto.trainerThreads());
         assertThat(split.evaluatorThreads()).isEqualTo(auto.evaluatorThreads());
 
-        assertThat(CoreSplit.of(2, 2, null, 2)).isEqualTo(new CoreSplit(2, 2, 1, 2));
+        assertThat(CoreSplit.of(2, 1, null, 2)).isEqualTo(new CoreSplit(2, 1, 2, 2));
     }
 
     @Test

@@ -20,7 +20,8 @@ class PipelineFiguresTest {
         List<PipelineFigures.RunTimes> together = List.of(
                 new PipelineFigures.RunTimes("basic/soft", 14, 9, 30),
                 new PipelineFigures.RunTimes("sngp/soft", 40, 20, 66));
-        PipelineFigures f = new PipelineFigures(20, 30, 10, 66, 70, alone, together, 1.5, 4);
+        PipelineFigures f =
+                new PipelineFigures(CoreSplit.whole(2), CoreSplit.auto(2), 20, 30, 10, 66, 70, alone, together, 1.5, 4);
         // own work 10 + 5 + 30 + 15 = 60 s; 66 s of wall: 1.10
         assertThat(f.ownSeconds()).isEqualTo(60.0);
         assertThat(f.overhead()).isCloseTo(1.10, within(1e-12));
