@@ -7,13 +7,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,10 +40,6 @@ import picocli.CommandLine.Spec;
         })
 public final class BenchPipelineCommand implements Callable<Integer> {
 
-    private static final Set<String> ENDED = Set.of("FAILED", "CANCELLED");
-    private static final Duration WATCHDOG = Duration.ofHours(2);
-    private static final long POLL_MILLIS = 100;
-
     // each pass its own seed: the same configuration and seed would be the same run id, trained once
     private static final long SEED_WARM_UP_REFERENCE = 0;
     private static final long SEED_CONCURRENT = 1;
@@ -77,13 +69,6 @@ public final class BenchPipelineCommand implements Callable<Integer> {
 
     @Mixin
     StackOptions stackOptions;
-
-    /** A configuration of the study, and the dataset it trains on. */
-    private record Config(String method, String labelMode, String datasetId) {
-        String label() {
-            return method + "/" + labelMode;
-        }
-    }
 
     @Override
     public Integer call() throws IOException {
@@ -128,24 +113,24 @@ public final class BenchPipelineCommand implements Callable<Integer> {
             double warmup;
             List<PipelineFigures.RunTimes> alone = new ArrayList<>();
             double serialWall = 0;
-            List<Config> configs;
+            List<PipelinePass.Config> configs;
             try {
-                startup = seconds(t0);
+                startup = PipelinePass.seconds(t0);
                 Clients c = new Clients(stack, out);
                 long tImport = System.nanoTime();
                 String small = importDataset(c.datasets, data, null, out);
                 String large = noLargeTest ? small : importDataset(c.datasets, synthetic, "peterson", out);
-                importSeconds = seconds(tImport);
+                importSeconds = PipelinePass.seconds(tImport);
                 configs = List.of(
-                        new Config("basic", "soft", small),
-                        new Config("dropout", "soft", small),
-                        new Config("sngp", "soft", small),
-                        new Config("basic", "hard", large));
+                        new PipelinePass.Config("basic", "soft", small),
+                        new PipelinePass.Config("dropout", "soft", small),
+                        new PipelinePass.Config("sngp", "soft", small),
+                        new PipelinePass.Config("basic", "hard", large));
                 warmup = warmUp(c, small, SEED_WARM_UP_REFERENCE, out);
                 out.println("Serial pass: the runs one at a time (their own times) ...");
                 out.flush();
-                for (Config config : configs) {
-                    Pass one = c.pass();
+                for (PipelinePass.Config config : configs) {
+                    PipelinePass one = c.pass();
                     alone.addAll(one.submitAndWait("alone " + config.label(), List.of(config), SEED_SERIAL, epochs));
                     serialWall += one.wallSeconds;
                 }
@@ -156,7 +141,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
             // 2. the pipeline: the same runs submitted at once, on a stack with the core split under test
             out.println("Pipeline stack (the core split under test):");
             stack = stackOptions.start(null, roots, pipeline, out);
-            Pass concurrent;
+            PipelinePass concurrent;
             List<PipelineFigures.RunTimes> together;
             try {
                 Clients c = new Clients(stack, out);
@@ -182,9 +167,9 @@ public final class BenchPipelineCommand implements Callable<Integer> {
                     concurrent.firstEpochSeconds);
             PrintWriter report = spec.commandLine().getOut();
             if (json) {
-                report.println(StackClient.json().writeValueAsString(figures(figures)));
+                report.println(StackClient.json().writeValueAsString(figures.json()));
             } else {
-                print(figures, report);
+                figures.print(report);
             }
             report.flush();
             return 0;
@@ -210,8 +195,8 @@ public final class BenchPipelineCommand implements Callable<Integer> {
             this.out = out;
         }
 
-        Pass pass() {
-            return new Pass(results, evaluations, out);
+        PipelinePass pass() {
+            return new PipelinePass(results, evaluations, out);
         }
     }
 
@@ -220,111 +205,8 @@ public final class BenchPipelineCommand implements Callable<Integer> {
         out.println("Warm-up: one 1-epoch run ...");
         out.flush();
         long t = System.nanoTime();
-        c.pass().submitAndWait("warm-up", List.of(new Config("basic", "soft", datasetId)), seed, 1);
-        return seconds(t);
-    }
-
-    /** One pass: submit studies, follow their runs until every one is evaluated, on the bench's clock. */
-    private static final class Pass {
-        private final StackClient results;
-        private final StackClient evaluations;
-        private final PrintWriter out;
-        double wallSeconds;
-        double firstRunningSeconds = Double.NaN;
-        double firstEpochSeconds = Double.NaN;
-
-        Pass(StackClient results, StackClient evaluations, PrintWriter out) {
-            this.results = results;
-            this.evaluations = evaluations;
-            this.out = out;
-        }
-
-        /** Submits one study per dataset of {@code configs} (seed {@code seed}) and waits for every evaluation. */
-        List<PipelineFigures.RunTimes> submitAndWait(String name, List<Config> configs, long seed, int epochs) {
-            Map<String, String> labels = new LinkedHashMap<>(); // runId -> label
-            long start = System.nanoTime();
-            for (Config c : configs) {
-                JsonNode answer = results.post("/api/studies", study(name, c, seed, epochs))
-                        .body();
-                labels.put(answer.path("runs").path(0).path("runId").asText(), c.label());
-            }
-            Map<String, Double> evaluatedAt = new LinkedHashMap<>();
-            long deadline = System.nanoTime() + WATCHDOG.toNanos();
-            while (evaluatedAt.size() < labels.size()) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("bench pipeline: pass '" + name + "' not evaluated within "
-                            + WATCHDOG.toHours() + " h (see the logs under --home)");
-                }
-                for (String runId : labels.keySet()) {
-                    if (evaluatedAt.containsKey(runId)) {
-                        continue;
-                    }
-                    JsonNode run = results.get("/api/runs/" + runId);
-                    String status = run.path("status").asText();
-                    if (ENDED.contains(status)) {
-                        throw new IllegalStateException("run " + runId + " " + status + ": "
-                                + run.path("reason").asText());
-                    }
-                    if (Double.isNaN(firstRunningSeconds)
-                            && Set.of("RUNNING", "FINISHED").contains(status)) {
-                        firstRunningSeconds = seconds(start);
-                    }
-                    if (Double.isNaN(firstEpochSeconds) && run.path("epoch").asInt() > 0) {
-                        firstEpochSeconds = seconds(start);
-                    }
-                    if ("COMPLETED".equals(run.path("evaluation").path("status").asText())) {
-                        evaluatedAt.put(runId, seconds(start));
-                        out.printf(
-                                Locale.ROOT,
-                                "  %-14s evaluated %.1f s after submit%n",
-                                labels.get(runId),
-                                evaluatedAt.get(runId));
-                        out.flush();
-                    } else if ("FAILED"
-                            .equals(run.path("evaluation").path("status").asText())) {
-                        throw new IllegalStateException("run " + runId + ": evaluation failed: "
-                                + run.path("evaluation").path("reason").asText());
-                    }
-                }
-                io.softcifar.cli.DatasetCommand.sleep(POLL_MILLIS);
-            }
-            wallSeconds = seconds(start);
-            List<PipelineFigures.RunTimes> times = new ArrayList<>();
-            for (var e : labels.entrySet()) {
-                JsonNode run = results.get("/api/runs/" + e.getKey());
-                JsonNode evaluation = evaluations.get("/api/evaluations/" + e.getKey());
-                times.add(new PipelineFigures.RunTimes(
-                        e.getValue(),
-                        run.path("finished").path("trainSeconds").asDouble(),
-                        evaluationSeconds(evaluation),
-                        evaluatedAt.get(e.getKey())));
-            }
-            return times;
-        }
-
-        private static ObjectNode study(String name, Config c, long seed, int epochs) {
-            ObjectNode study = StackClient.json().createObjectNode();
-            study.put("name", "bench pipeline " + name + " " + c.label() + " " + System.nanoTime());
-            study.put("datasetId", c.datasetId());
-            ObjectNode grid = study.putObject("grid");
-            grid.putArray("methods").add(c.method());
-            grid.putArray("labelModes").add(c.labelMode());
-            study.putArray("seeds").add(seed);
-            ObjectNode overrides = study.putObject("overrides");
-            overrides.put("epochs", epochs);
-            overrides.put("warmupEpochs", 1);
-            overrides.putArray("milestones").add(Math.max(1, epochs));
-            return study;
-        }
-    }
-
-    /** The evaluator's own seconds for a run: its metrics.json's {@code timing.totalSeconds}. */
-    static double evaluationSeconds(JsonNode evaluation) {
-        JsonNode total = evaluation.path("timing").path("totalSeconds");
-        if (!total.isNumber()) {
-            throw new IllegalStateException("the evaluator's metrics.json has no timing.totalSeconds: " + evaluation);
-        }
-        return total.asDouble();
+        c.pass().submitAndWait("warm-up", List.of(new PipelinePass.Config("basic", "soft", datasetId)), seed, 1);
+        return PipelinePass.seconds(t);
     }
 
     private String importDataset(StackClient datasets, Path dir, String protocol, PrintWriter out) {
@@ -346,73 +228,5 @@ public final class BenchPipelineCommand implements Callable<Integer> {
         try (var entries = Files.list(dir)) {
             return entries.findAny().isPresent();
         }
-    }
-
-    private static double seconds(long sinceNanos) {
-        return (System.nanoTime() - sinceNanos) / 1e9;
-    }
-
-    static Map<String, Object> figures(PipelineFigures f) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("overhead", f.overhead());
-        m.put("referenceSplit", f.referenceSplit());
-        m.put("pipelineSplit", f.pipelineSplit());
-        m.put("wallSeconds", f.wallSeconds());
-        m.put("ownSeconds", f.ownSeconds());
-        m.put("serialWallSeconds", f.serialWallSeconds());
-        m.put("submitToRunningSeconds", f.submitToRunningSeconds());
-        m.put("submitToFirstEpochSeconds", f.submitToFirstEpochSeconds());
-        m.put("startupSeconds", f.startupSeconds());
-        m.put("importSeconds", f.importSeconds());
-        m.put("warmupSeconds", f.warmupSeconds());
-        m.put("serial", f.serial());
-        m.put("concurrent", f.concurrent());
-        m.put("threads", Runtime.getRuntime().availableProcessors());
-        return m;
-    }
-
-    private static void print(PipelineFigures f, PrintWriter out) {
-        out.println("reference (runs alone): " + f.referenceSplit().describe());
-        out.println("pipeline (runs together): " + f.pipelineSplit().describe());
-        out.printf(
-                Locale.ROOT,
-                "reference stack startup %.1f s, dataset import %.1f s, warm-up run %.1f s (not counted)%n",
-                f.startupSeconds(),
-                f.importSeconds(),
-                f.warmupSeconds());
-        out.printf("%-14s %10s %10s %12s %12s%n", "run (alone)", "train s", "eval s", "submit→eval", "pipeline s");
-        for (PipelineFigures.RunTimes r : f.serial()) {
-            out.printf(
-                    Locale.ROOT,
-                    "%-14s %10.1f %10.1f %12.1f %12.1f%n",
-                    r.label(),
-                    r.trainSeconds(),
-                    r.evaluationSeconds(),
-                    r.endToEndSeconds(),
-                    r.pipelineSeconds());
-        }
-        out.printf("%-14s %10s %10s %12s%n", "run (together)", "train s", "eval s", "submit→eval");
-        for (PipelineFigures.RunTimes r : f.concurrent()) {
-            out.printf(
-                    Locale.ROOT,
-                    "%-14s %10.1f %10.1f %12.1f%n",
-                    r.label(),
-                    r.trainSeconds(),
-                    r.evaluationSeconds(),
-                    r.endToEndSeconds());
-        }
-        out.printf(
-                Locale.ROOT,
-                "submit → first run RUNNING %.1f s, → first epoch reported %.1f s (polled every %d ms)%n",
-                f.submitToRunningSeconds(),
-                f.submitToFirstEpochSeconds(),
-                POLL_MILLIS);
-        out.printf(
-                Locale.ROOT,
-                "overhead: %.1f s wall (submit → last evaluation, runs together) ÷ %.1f s own work (runs alone: train +"
-                        + " eval) = %.2f%n",
-                f.wallSeconds(),
-                f.ownSeconds(),
-                f.overhead());
     }
 }

@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
         description = {
             "The whole system end to end on this machine: starts the stack (as `up`), imports the data, "
                     + "trains and evaluates basic and SNGP ResNet-20 on soft and hard labels (1 seed), prints the comparison.",
-            "Defaults are sized for about 10 minutes on a 2-core CPU."
+            "Defaults are sized for about 5 minutes on a 2-core CPU."
         })
 public final class DemoCommand implements Runnable {
 

@@ -1,6 +1,10 @@
 package io.softcifar.cli.stack;
 
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * What {@code bench pipeline} measured and what it makes of it.
@@ -56,5 +60,73 @@ record PipelineFigures(
     /** Wall time of the concurrent pass ÷ the runs' own work (serial pass). */
     double overhead() {
         return wallSeconds / ownSeconds();
+    }
+
+    /** The figures for {@code --json}. */
+    Map<String, Object> json() {
+        PipelineFigures f = this;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("overhead", f.overhead());
+        m.put("referenceSplit", f.referenceSplit());
+        m.put("pipelineSplit", f.pipelineSplit());
+        m.put("wallSeconds", f.wallSeconds());
+        m.put("ownSeconds", f.ownSeconds());
+        m.put("serialWallSeconds", f.serialWallSeconds());
+        m.put("submitToRunningSeconds", f.submitToRunningSeconds());
+        m.put("submitToFirstEpochSeconds", f.submitToFirstEpochSeconds());
+        m.put("startupSeconds", f.startupSeconds());
+        m.put("importSeconds", f.importSeconds());
+        m.put("warmupSeconds", f.warmupSeconds());
+        m.put("serial", f.serial());
+        m.put("concurrent", f.concurrent());
+        m.put("threads", Runtime.getRuntime().availableProcessors());
+        return m;
+    }
+
+    /** The text report. */
+    void print(PrintWriter out) {
+        PipelineFigures f = this;
+        out.println("reference (runs alone): " + f.referenceSplit().describe());
+        out.println("pipeline (runs together): " + f.pipelineSplit().describe());
+        out.printf(
+                Locale.ROOT,
+                "reference stack startup %.1f s, dataset import %.1f s, warm-up run %.1f s (not counted)%n",
+                f.startupSeconds(),
+                f.importSeconds(),
+                f.warmupSeconds());
+        out.printf("%-14s %10s %10s %12s %12s%n", "run (alone)", "train s", "eval s", "submit→eval", "pipeline s");
+        for (PipelineFigures.RunTimes r : f.serial()) {
+            out.printf(
+                    Locale.ROOT,
+                    "%-14s %10.1f %10.1f %12.1f %12.1f%n",
+                    r.label(),
+                    r.trainSeconds(),
+                    r.evaluationSeconds(),
+                    r.endToEndSeconds(),
+                    r.pipelineSeconds());
+        }
+        out.printf("%-14s %10s %10s %12s%n", "run (together)", "train s", "eval s", "submit→eval");
+        for (PipelineFigures.RunTimes r : f.concurrent()) {
+            out.printf(
+                    Locale.ROOT,
+                    "%-14s %10.1f %10.1f %12.1f%n",
+                    r.label(),
+                    r.trainSeconds(),
+                    r.evaluationSeconds(),
+                    r.endToEndSeconds());
+        }
+        out.printf(
+                Locale.ROOT,
+                "submit → first run RUNNING %.1f s, → first epoch reported %.1f s (polled every %d ms)%n",
+                f.submitToRunningSeconds(),
+                f.submitToFirstEpochSeconds(),
+                PipelinePass.POLL_MILLIS);
+        out.printf(
+                Locale.ROOT,
+                "overhead: %.1f s wall (submit → last evaluation, runs together) ÷ %.1f s own work (runs alone: train +"
+                        + " eval) = %.2f%n",
+                f.wallSeconds(),
+                f.ownSeconds(),
+                f.overhead());
     }
 }

@@ -34,9 +34,9 @@ class PipelineFiguresTest {
     void theEvaluationSecondsAreTheEvaluatorsTotal() throws Exception {
         JsonNode metrics = StackClient.json()
                 .readTree("{\"timing\": {\"setupSeconds\": 1.5, \"testSeconds\": 2.0, \"totalSeconds\": 4.25}}");
-        assertThat(BenchPipelineCommand.evaluationSeconds(metrics)).isEqualTo(4.25);
+        assertThat(PipelinePass.evaluationSeconds(metrics)).isEqualTo(4.25);
         JsonNode none = StackClient.json().readTree("{\"timing\": {\"testSeconds\": 2.0}}");
-        assertThatThrownBy(() -> BenchPipelineCommand.evaluationSeconds(none))
+        assertThatThrownBy(() -> PipelinePass.evaluationSeconds(none))
                 .hasMessageStartingWith("the evaluator's metrics.json has no timing.totalSeconds");
     }
 }
