@@ -95,15 +95,15 @@ public final class BenchPipelineCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getErr();
         Path synthetic = stackOptions.home.resolve("synthetic-cifar10");
-        if (!noLargeTest) {
-            out.println("Writing the synthetic stand-in of the 50,000 CIFAR-10 training images ...");
-            out.flush();
-            SyntheticCifar.write(data, synthetic);
-        }
         List<Path> roots = noLargeTest ? List.of(data) : List.of(data, synthetic);
         CoreSplit reference = CoreSplit.whole(Runtime.getRuntime().availableProcessors());
         CoreSplit pipeline = stackOptions.coreSplit();
         try {
+            if (!noLargeTest) {
+                out.println("Writing the synthetic stand-in of the 50,000 CIFAR-10 training images ...");
+                out.flush();
+                SyntheticCifar.write(data, synthetic);
+            }
             // 1. the reference: each run alone, every core for whichever service works
             out.println("Reference stack (the runs back to back, every service every core):");
             long t0 = System.nanoTime();
