@@ -85,7 +85,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
         if (limit < 20 || limit > 10_000) {
             throw new IllegalArgumentException("--limit must be 20 to 10000, got " + limit);
         }
-        stackOptions.coreSplit(); // refuses bad thread options now, before anything is written
+        CoreSplit pipeline = stackOptions.coreSplit(); // refuses bad thread options now, before anything is written
         boolean tempHome = stackOptions.home == null;
         if (tempHome) {
             stackOptions.home = Files.createTempDirectory("softcifar-bench-pipeline-");
@@ -97,7 +97,6 @@ public final class BenchPipelineCommand implements Callable<Integer> {
         Path synthetic = stackOptions.home.resolve("synthetic-cifar10");
         List<Path> roots = noLargeTest ? List.of(data) : List.of(data, synthetic);
         CoreSplit reference = CoreSplit.whole(Runtime.getRuntime().availableProcessors());
-        CoreSplit pipeline = stackOptions.coreSplit();
         try {
             if (!noLargeTest) {
                 out.println("Writing the synthetic stand-in of the 50,000 CIFAR-10 training images ...");

@@ -64,38 +64,36 @@ record PipelineFigures(
 
     /** The figures for {@code --json}. */
     Map<String, Object> json() {
-        PipelineFigures f = this;
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("overhead", f.overhead());
-        m.put("referenceSplit", f.referenceSplit());
-        m.put("pipelineSplit", f.pipelineSplit());
-        m.put("wallSeconds", f.wallSeconds());
-        m.put("ownSeconds", f.ownSeconds());
-        m.put("serialWallSeconds", f.serialWallSeconds());
-        m.put("submitToRunningSeconds", f.submitToRunningSeconds());
-        m.put("submitToFirstEpochSeconds", f.submitToFirstEpochSeconds());
-        m.put("startupSeconds", f.startupSeconds());
-        m.put("importSeconds", f.importSeconds());
-        m.put("warmupSeconds", f.warmupSeconds());
-        m.put("serial", f.serial());
-        m.put("concurrent", f.concurrent());
+        m.put("overhead", overhead());
+        m.put("referenceSplit", referenceSplit());
+        m.put("pipelineSplit", pipelineSplit());
+        m.put("wallSeconds", wallSeconds());
+        m.put("ownSeconds", ownSeconds());
+        m.put("serialWallSeconds", serialWallSeconds());
+        m.put("submitToRunningSeconds", submitToRunningSeconds());
+        m.put("submitToFirstEpochSeconds", submitToFirstEpochSeconds());
+        m.put("startupSeconds", startupSeconds());
+        m.put("importSeconds", importSeconds());
+        m.put("warmupSeconds", warmupSeconds());
+        m.put("serial", serial());
+        m.put("concurrent", concurrent());
         m.put("threads", Runtime.getRuntime().availableProcessors());
         return m;
     }
 
     /** The text report. */
     void print(PrintWriter out) {
-        PipelineFigures f = this;
-        out.println("reference (runs alone): " + f.referenceSplit().describe());
-        out.println("pipeline (runs together): " + f.pipelineSplit().describe());
+        out.println("reference (runs alone): " + referenceSplit().describe());
+        out.println("pipeline (runs together): " + pipelineSplit().describe());
         out.printf(
                 Locale.ROOT,
                 "reference stack startup %.1f s, dataset import %.1f s, warm-up run %.1f s (not counted)%n",
-                f.startupSeconds(),
-                f.importSeconds(),
-                f.warmupSeconds());
+                startupSeconds(),
+                importSeconds(),
+                warmupSeconds());
         out.printf("%-14s %10s %10s %12s %12s%n", "run (alone)", "train s", "eval s", "submit→eval", "pipeline s");
-        for (PipelineFigures.RunTimes r : f.serial()) {
+        for (PipelineFigures.RunTimes r : serial()) {
             out.printf(
                     Locale.ROOT,
                     "%-14s %10.1f %10.1f %12.1f %12.1f%n",
@@ -106,7 +104,7 @@ record PipelineFigures(
                     r.pipelineSeconds());
         }
         out.printf("%-14s %10s %10s %12s%n", "run (together)", "train s", "eval s", "submit→eval");
-        for (PipelineFigures.RunTimes r : f.concurrent()) {
+        for (PipelineFigures.RunTimes r : concurrent()) {
             out.printf(
                     Locale.ROOT,
                     "%-14s %10.1f %10.1f %12.1f%n",
@@ -118,15 +116,15 @@ record PipelineFigures(
         out.printf(
                 Locale.ROOT,
                 "submit → first run RUNNING %.1f s, → first epoch reported %.1f s (polled every %d ms)%n",
-                f.submitToRunningSeconds(),
-                f.submitToFirstEpochSeconds(),
+                submitToRunningSeconds(),
+                submitToFirstEpochSeconds(),
                 PipelinePass.POLL_MILLIS);
         out.printf(
                 Locale.ROOT,
                 "overhead: %.1f s wall (submit → last evaluation, runs together) ÷ %.1f s own work (runs alone: train +"
                         + " eval) = %.2f%n",
-                f.wallSeconds(),
-                f.ownSeconds(),
-                f.overhead());
+                wallSeconds(),
+                ownSeconds(),
+                overhead());
     }
 }

@@ -38,7 +38,7 @@ final class PipelinePass {
         this.out = out;
     }
 
-    /** Submits one study per dataset of {@code configs} (seed {@code seed}) and waits for every evaluation. */
+    /** Submits one study per configuration (seed {@code seed}), all at once, and waits for every evaluation. */
     List<PipelineFigures.RunTimes> submitAndWait(String name, List<Config> configs, long seed, int epochs) {
         Map<String, String> labels = new LinkedHashMap<>(); // runId -> label
         long start = System.nanoTime();
