@@ -54,6 +54,7 @@ record FgsmAttack(
                     idx[j - from] = targets.get(j);
                     y[j - from] = labels[targets.get(j)];
                 }
+                EvaluationThreads.beforeBatch();
                 try (NDManager sm = root.newSubManager()) {
                     NDArray index = sm.create(idx);
                     NDArray xb = testX.get(index);

@@ -26,6 +26,7 @@ final class NormalizedBatches {
         for (int from = 0; from < n; from += batch) {
             int to = Math.min(n, from + batch);
             int at = from;
+            EvaluationThreads.beforeBatch();
             try (NDManager sm = parent.newSubManager()) {
                 NDArray x = norm.normalizedBatch(images, from, to, sm);
                 Autograd.noGrad(() -> body.accept(x, at, to));
