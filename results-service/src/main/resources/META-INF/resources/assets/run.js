@@ -54,6 +54,9 @@ const PROVENANCE = [['projectVersion', 'project version'], ['gitCommit', 'git co
   ['cudaVersion', 'CUDA'], ['threads', 'threads'], ['javaVersion', 'Java'], ['os', 'OS'],
   ['configurationSha256', 'configuration SHA-256'], ['datasetManifestSha256', 'dataset manifest SHA-256']];
 
+// a thread count that changed during the work (an evaluation beside a trainer) is shown as its range
+const field = (side, k) => (side && k === 'threads' && side.threadsMin != null ? `${side.threadsMin}-${side.threads}` : side && side[k]);
+
 function renderProvenance(run) {
   const p = run.provenance || {};
   if (!p.training && !p.evaluation) {
@@ -65,7 +68,7 @@ function renderProvenance(run) {
     el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: '' }), el('th', { scope: 'col', text: 'training' }),
       el('th', { scope: 'col', text: 'evaluation' }))),
     el('tbody', {}, PROVENANCE.map(([k, label]) => el('tr', { 'data-field': k }, el('th', { scope: 'row', text: label }),
-      el('td', { text: show(p.training && p.training[k]) }), el('td', { text: show(p.evaluation && p.evaluation[k]) }))))));
+      el('td', { text: show(field(p.training, k)) }), el('td', { text: show(field(p.evaluation, k)) }))))));
 }
 
 function renderArtifacts(list) {

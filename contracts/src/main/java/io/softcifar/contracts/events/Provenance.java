@@ -19,7 +19,11 @@ import io.softcifar.contracts.util.Sha256;
  * @param device                "cpu" or "gpu" (the device the work ran on)
  * @param deviceName            the CPU model (from /proc/cpuinfo on Linux, else the architecture) or the GPU's name
  * @param cudaVersion           the CUDA version of a GPU run (e.g. "12.4"), null on CPU
- * @param threads               the intra-op threads PyTorch uses
+ * @param threads               the intra-op threads PyTorch used; the most, when the count changed during the work
+ * @param threadsMin            the fewest intra-op threads used, when the count changed during the work (an evaluation
+ *                              sharing the machine with a trainer takes the cores the trainer leaves idle, batch by
+ *                              batch: docs/operations.md, "Sharing the cores"); absent when it stayed at
+ *                              {@code threads}
  * @param javaVersion           the JVM's version, e.g. 17.0.13
  * @param os                    operating system name, version and architecture
  * @param configuration         the full resolved configuration (the run spec with every default filled in); null in
@@ -37,6 +41,7 @@ public record Provenance(
         String deviceName,
         @Nullable String cudaVersion,
         int threads,
+        @Nullable Integer threadsMin,
         String javaVersion,
         String os,
         @Nullable RunSpec configuration,
@@ -65,6 +70,29 @@ public record Provenance(
         return with(configuration, configurationSha256, Sha256.hex(manifestBytes));
     }
 
+    /**
+     * This provenance with the intra-op threads the work used: {@code min} to {@code max}; {@link #threadsMin()} is set
+     * only when they differ.
+     */
+    public Provenance withThreads(int min, int max) {
+        return new Provenance(
+                projectVersion,
+                gitCommit,
+                gitDirty,
+                djlVersion,
+                pytorchVersion,
+                device,
+                deviceName,
+                cudaVersion,
+                max,
+                min == max ? null : min,
+                javaVersion,
+                os,
+                configuration,
+                configurationSha256,
+                datasetManifestSha256);
+    }
+
     private Provenance with(RunSpec configuration, String configurationSha256, String datasetManifestSha256) {
         return new Provenance(
                 projectVersion,
@@ -76,6 +104,7 @@ public record Provenance(
                 deviceName,
                 cudaVersion,
                 threads,
+                threadsMin,
                 javaVersion,
                 os,
                 configuration,
@@ -85,8 +114,8 @@ public record Provenance(
 
     /**
      * One line naming the software and the machine (not the configuration or data), e.g. {@code 0.1.0 (git
-     * 1a2b3c4d5e6f), DJL 0.33.0, PyTorch 2.5.1, cpu Intel(R) Xeon(R) Gold 6230, 2 threads}; equal lines mean the same
-     * environment.
+     * 1a2b3c4d5e6f), DJL 0.33.0, PyTorch 2.5.1, cpu Intel(R) Xeon(R) Gold 6230, 2 threads} ({@code 1-2 threads} when
+     * the count changed during the work); equal lines mean the same environment.
      */
     public String environmentLine() {
         String commit = gitCommit == null || UNKNOWN.equals(gitCommit)
@@ -95,6 +124,6 @@ public record Provenance(
                         + (Boolean.TRUE.equals(gitDirty) ? "-dirty" : "");
         return projectVersion + " (git " + commit + "), DJL " + djlVersion + ", PyTorch " + pytorchVersion + ", "
                 + device + " " + deviceName + (cudaVersion == null ? "" : ", CUDA " + cudaVersion) + ", "
-                + threads + (threads == 1 ? " thread" : " threads");
+                + (threadsMin == null ? "" : threadsMin + "-") + threads + (threads == 1 ? " thread" : " threads");
     }
 }

@@ -36,6 +36,7 @@ class ProvenanceTest {
                         "NVIDIA A100-SXM4-40GB",
                         "12.4",
                         8,
+                        null,
                         "17.0.13",
                         "Linux 6.1.0 amd64",
                         null,
@@ -74,6 +75,7 @@ class ProvenanceTest {
                         "Intel(R) Xeon(R) Gold 6230 CPU @ 2.10GHz",
                         null,
                         2,
+                        null,
                         "17.0.13",
                         "Linux 6.1.0 amd64",
                         null,
@@ -101,6 +103,25 @@ class ProvenanceTest {
                     .isEqualTo(EventCodec.json().readTree(golden));
             assertThat(EventCodec.decode(golden)).isEqualTo(example);
         }
+    }
+
+    @Test
+    void aThreadCountThatChangedIsARangeOnTheWireAndInTheEnvironmentLine() throws IOException {
+        Provenance fixed = ((EvaluationCompleted) evaluationExample().payload()).provenance();
+        Provenance varied = fixed.withThreads(1, 2);
+
+        assertThat(varied.threads()).isEqualTo(2);
+        assertThat(varied.threadsMin()).isEqualTo(1);
+        assertThat(varied.environmentLine()).endsWith(", cpu Intel(R) Xeon(R) Gold 6230 CPU @ 2.10GHz, 1-2 threads");
+        String json = EventCodec.json().writeValueAsString(varied);
+        assertThat(EventCodec.json().readTree(json).path("threadsMin").asInt()).isEqualTo(1);
+        assertThat(EventCodec.json().readValue(json, Provenance.class)).isEqualTo(varied);
+        // the same count throughout: no range, and the golden file's form (no threadsMin field)
+        assertThat(fixed.withThreads(2, 2)).isEqualTo(fixed);
+        assertThat(EventCodec.json()
+                        .readTree(EventCodec.json().writeValueAsString(fixed))
+                        .has("threadsMin"))
+                .isFalse();
     }
 
     @Test
@@ -156,6 +177,7 @@ class ProvenanceTest {
                 "x86_64",
                 null,
                 1,
+                null,
                 "17",
                 "Linux",
                 null,

@@ -259,7 +259,7 @@ public final class ComparisonFormats {
                         groups,
                         g -> g.device() + " " + g.deviceName()
                                 + (g.cudaVersion() == null ? "" : " CUDA " + g.cudaVersion())),
-                distinct(groups, g -> Integer.toString(g.threads())),
+                distinct(groups, g -> (g.threadsMin() == null ? "" : g.threadsMin() + "-") + g.threads()),
                 distinct(groups, g -> g.datasetManifestSha256() == null ? "" : g.datasetManifestSha256()),
                 hashes);
     }

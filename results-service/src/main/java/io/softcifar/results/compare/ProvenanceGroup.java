@@ -14,6 +14,8 @@ import java.util.Map;
  *
  * @param stage                 "training" or "evaluation"
  * @param environment           {@link Provenance#environmentLine()}
+ * @param threads               the intra-op threads (the most, when the count changed during the work)
+ * @param threadsMin            the fewest, when the count changed during the work; else absent
  * @param runIds                the runs it covers
  * @param configurationSha256   run → SHA-256 of its resolved configuration (training only; each seed differs)
  */
@@ -29,6 +31,7 @@ public record ProvenanceGroup(
         String deviceName,
         @Nullable String cudaVersion,
         int threads,
+        @Nullable Integer threadsMin,
         @Nullable String datasetManifestSha256,
         List<String> runIds,
         Map<String, String> configurationSha256) {
@@ -94,6 +97,7 @@ public record ProvenanceGroup(
                     p.deviceName(),
                     p.cudaVersion(),
                     p.threads(),
+                    p.threadsMin(),
                     p.datasetManifestSha256(),
                     List.copyOf(runIds),
                     // in run order: Map.copyOf's order changes from one JVM to the next, and the comparison's JSON

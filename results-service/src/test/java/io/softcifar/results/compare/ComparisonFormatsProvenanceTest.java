@@ -38,6 +38,7 @@ class ComparisonFormatsProvenanceTest {
                 "Xeon, \"Gold\" 6230",
                 null,
                 2,
+                null,
                 "17.0.13",
                 "Linux",
                 spec,
@@ -94,6 +95,37 @@ class ComparisonFormatsProvenanceTest {
                 + "\"two\nlines\",b,,,0,,,,,b0,,,,,,,\r\n";
 
         assertThat(ComparisonFormats.csv(comparison())).isEqualTo(expected);
+    }
+
+    @Test
+    void anEvaluationWhoseThreadsChangedIsAGroupOfItsOwnAndARangeInTheCsv() throws IOException {
+        Provenance trainer = cpu("aaaa");
+        Provenance varied = cpu(null).withThreads(1, 2);
+        Comparison c = Comparison.of(new ComparisonInput(
+                "st",
+                "threads",
+                List.of(new ComparisonInput.Config("a", "a")),
+                List.of(
+                        new ComparisonInput.Run(
+                                "a0", "a", 0, "FINISHED", null, Map.of("test/accuracy", 0.5), trainer, cpu(null)),
+                        new ComparisonInput.Run(
+                                "a1", "a", 1, "FINISHED", null, Map.of("test/accuracy", 0.5), trainer, varied))));
+        // training in one environment; evaluation in two: 2 threads, and 1 to 2 threads
+        assertThat(c.provenance())
+                .extracting(ProvenanceGroup::stage, ProvenanceGroup::threadsMin)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("training", null),
+                        org.assertj.core.groups.Tuple.tuple("evaluation", null),
+                        org.assertj.core.groups.Tuple.tuple("evaluation", 1));
+        try (CSVParser parser = CSVParser.parse(
+                new StringReader(ComparisonFormats.csv(c)),
+                CSVFormat.RFC4180
+                        .builder()
+                        .setHeader()
+                        .setSkipHeaderRecord(true)
+                        .get())) {
+            assertThat(parser.getRecords().get(0).get("threads")).isEqualTo("2 | 1-2");
+        }
     }
 
     @Test

@@ -206,6 +206,7 @@ class WebPagesIT {
                                 "Web Test CPU",
                                 null,
                                 2,
+                                1, // the count changed during the work: shown as the range 1-2
                                 "17.0.15",
                                 "Linux 6.1 amd64",
                                 null,
@@ -508,6 +509,9 @@ class WebPagesIT {
         assertThat(browser.findElement(By.cssSelector("#provenance-table tr[data-field=gitDirty]"))
                         .getText())
                 .isEqualTo("uncommitted changes no —");
+        assertThat(browser.findElement(By.cssSelector("#provenance-table tr[data-field=threads]"))
+                        .getText())
+                .isEqualTo("threads 1-2 —");
         // every setting, defaults filled in (PROTOCOL.md: batch size 64, depth 20, SGD momentum 0.9)
         String settings = browser.findElement(By.id("settings")).getText();
         assertThat(settings)

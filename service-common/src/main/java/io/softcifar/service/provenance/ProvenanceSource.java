@@ -53,6 +53,7 @@ public final class ProvenanceSource {
                 deviceName,
                 cuda,
                 JniUtils.getNumThreads(),
+                null,
                 System.getProperty("java.version"),
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                         + System.getProperty("os.arch"),
