@@ -16,9 +16,11 @@ import io.softcifar.contracts.util.FileTrees;
 import io.softcifar.evaluator.config.EvaluatorSettings;
 import io.softcifar.ml.eval.EvaluationOptions;
 import io.softcifar.ml.eval.EvaluationResult;
+import io.softcifar.ml.eval.EvaluationThreads;
 import io.softcifar.ml.eval.ShardEvaluator;
 import io.softcifar.ml.train.DeviceSelection;
 import io.softcifar.ml.train.EngineSetup;
+import io.softcifar.service.cores.CoreLedger;
 import io.softcifar.service.events.EventPublisher;
 import io.softcifar.service.events.Failures;
 import io.softcifar.service.provenance.ProvenanceSource;
@@ -113,6 +115,25 @@ public class EvaluationService {
         for (String outcome : List.of("completed", "failed", "skipped", "ignored", "fenced")) {
             counter(outcome); // present at 0 from the start
         }
+        CoreLedger.configured().ifPresent(EvaluationService::shareCores);
+    }
+
+    /**
+     * On a machine shared with a trainer ({@code ./softcifar up}): before every batch, an evaluation takes the cores
+     * the trainer's runs do not claim in the ledger, never fewer than this process's own threads. The trainer's idle
+     * cores then serve the evaluation instead of waiting (docs/benchmarks.md, "Pipeline"); the counts used are in the
+     * evaluation's provenance.
+     */
+    private static void shareCores(CoreLedger ledger) {
+        int own = EngineSetup.threads();
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (cores <= own) {
+            return; // nothing to gain
+        }
+        EvaluationThreads.install(() -> CoreLedger.share(own, cores, ledger.threadsOfOthers()));
+        LOG.infof(
+                "evaluations use %d to %d threads: the cores the trainer's runs leave idle (core ledger %s)",
+                own, cores, ledger.dir());
     }
 
     /** The stored metrics.json of a run, if it has a complete evaluation. */
@@ -212,8 +233,15 @@ public class EvaluationService {
         EvaluationInputs.ReadManifest read = inputs.manifest(datasetId);
         EngineSetup.engine();
         Provenance provenance = ProvenanceSource.current(device).withDatasetManifest(read.bytes());
-        EvaluationResult result =
-                CheckpointEvaluation.evaluate(checkpoint, checkpointFile, read.manifest(), inputs, options, staging);
+        EvaluationResult result;
+        EvaluationThreads.begin(provenance.threads());
+        try {
+            result = CheckpointEvaluation.evaluate(
+                    checkpoint, checkpointFile, read.manifest(), inputs, options, staging);
+        } finally {
+            EvaluationThreads.Used used = EvaluationThreads.end(provenance.threads());
+            provenance = provenance.withThreads(used.min(), used.max());
+        }
         results.write(checkpoint, datasetId, correlation, result, staging, provenance);
     }
 

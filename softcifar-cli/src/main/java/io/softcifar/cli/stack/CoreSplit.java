@@ -1,5 +1,6 @@
 package io.softcifar.cli.stack;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -15,6 +16,9 @@ import java.util.Map;
  * @param evaluatorThreads the evaluator's intra-op threads
  */
 record CoreSplit(int cores, int trainerThreads, int trainerSlots, int evaluatorThreads) {
+
+    /** service-common's {@code CoreLedger.PROPERTY} (the CLI does not depend on service-common). */
+    static final String CORE_LEDGER = "softcifar.cores.ledger";
 
     CoreSplit {
         requirePositive("--trainer-threads", trainerThreads);
@@ -53,13 +57,18 @@ record CoreSplit(int cores, int trainerThreads, int trainerSlots, int evaluatorT
                 evaluatorThreads != null ? evaluatorThreads : auto.evaluatorThreads);
     }
 
-    /** The JVM arguments that carry the split to the services ({@code LocalStack.ServiceDef} name → arguments). */
-    Map<String, List<String>> jvmArgs() {
+    /**
+     * The JVM arguments that carry the split to the services ({@code LocalStack.ServiceDef} name → arguments), and the
+     * core ledger both use: the trainer's runs claim their threads in {@code ledger}, and an evaluation takes the cores
+     * they leave idle, batch by batch, on top of its own threads ({@code CoreLedger} in service-common).
+     */
+    Map<String, List<String>> jvmArgs(Path ledger) {
+        String shared = "-D" + CORE_LEDGER + "=" + ledger.toAbsolutePath();
         return Map.of(
                 "trainer",
-                List.of("-Dsoftcifar.threads=" + trainerThreads, "-Dsoftcifar.trainer.slots=" + trainerSlots),
+                List.of("-Dsoftcifar.threads=" + trainerThreads, "-Dsoftcifar.trainer.slots=" + trainerSlots, shared),
                 "evaluator",
-                List.of("-Dsoftcifar.threads=" + evaluatorThreads));
+                List.of("-Dsoftcifar.threads=" + evaluatorThreads, shared));
     }
 
     /** One line for the start of {@code up}. */
@@ -76,8 +85,11 @@ record CoreSplit(int cores, int trainerThreads, int trainerSlots, int evaluatorT
                 plural(perRun),
                 evaluatorThreads,
                 plural(evaluatorThreads));
+        if (evaluatorThreads < cores) {
+            line += " (up to " + cores + " while the trainer is idle)";
+        }
         int used = Math.max(trainerThreads, trainerSlots) + evaluatorThreads;
-        return used > cores ? line + " (" + used + " threads on " + cores + " cores when both work)" : line;
+        return used > cores ? line + "; " + used + " threads on " + cores + " cores when both work" : line;
     }
 
     private static String plural(int n) {

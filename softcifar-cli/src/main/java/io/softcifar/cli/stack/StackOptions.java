@@ -57,15 +57,16 @@ public final class StackOptions {
                 .map(s -> new LocalStack.ServiceDef(s.name(), s.module(), shifted(s.port())))
                 .toList();
         out.println(split.describe());
+        Path stackHome = StackPaths.home(home);
         return LocalStack.start(
                 root,
-                StackPaths.home(home),
+                stackHome,
                 kafkaPort,
                 s3Port,
                 selected,
                 importRoots(moreRoots),
                 bind == null ? LocalStack.LOOPBACK : bind,
-                split.jvmArgs(),
+                split.jvmArgs(stackHome.resolve("cores")),
                 out);
     }
 

@@ -24,19 +24,28 @@ class CoreSplitTest {
     @Test
     void theSplitReachesTheServicesAsSystemProperties() {
         CoreSplit split = new CoreSplit(8, 6, 2, 2);
-        assertThat(split.jvmArgs().get("trainer"))
-                .containsExactly("-Dsoftcifar.threads=6", "-Dsoftcifar.trainer.slots=2");
-        assertThat(split.jvmArgs().get("evaluator")).containsExactly("-Dsoftcifar.threads=2");
-        assertThat(split.jvmArgs()).doesNotContainKeys("results", "dataset");
+        java.nio.file.Path ledger = java.nio.file.Path.of("/home/u/.softcifar/cores");
+        assertThat(split.jvmArgs(ledger).get("trainer"))
+                .containsExactly(
+                        "-Dsoftcifar.threads=6",
+                        "-Dsoftcifar.trainer.slots=2",
+                        "-Dsoftcifar.cores.ledger=/home/u/.softcifar/cores");
+        assertThat(split.jvmArgs(ledger).get("evaluator"))
+                .containsExactly("-Dsoftcifar.threads=2", "-Dsoftcifar.cores.ledger=/home/u/.softcifar/cores");
+        assertThat(split.jvmArgs(ledger)).doesNotContainKeys("results", "dataset");
     }
 
     @Test
     void theStartLineSaysWhoGetsWhatAndWhenTheyShare() {
         assertThat(new CoreSplit(2, 1, 1, 1).describe())
-                .isEqualTo("Cores: 2; trainer 1 thread (1 run at once, 1 thread each), evaluator 1 thread");
+                .isEqualTo("Cores: 2; trainer 1 thread (1 run at once, 1 thread each), evaluator 1 thread"
+                        + " (up to 2 while the trainer is idle)");
         assertThat(CoreSplit.auto(2).describe())
                 .isEqualTo("Cores: 2; trainer 2 threads (2 runs at once, 1 thread each), evaluator 1 thread"
-                        + " (3 threads on 2 cores when both work)");
+                        + " (up to 2 while the trainer is idle); 3 threads on 2 cores when both work");
+        assertThat(CoreSplit.whole(4).describe())
+                .isEqualTo("Cores: 4; trainer 4 threads (1 run at once, 4 threads each), evaluator 4 threads;"
+                        + " 8 threads on 4 cores when both work");
     }
 
     @Test

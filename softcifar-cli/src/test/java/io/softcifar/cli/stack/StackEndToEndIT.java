@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.softcifar.cli.DatasetCommand;
 import io.softcifar.ml.data.SyntheticData;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -37,7 +38,12 @@ class StackEndToEndIT {
         // the trainer's 2 threads shared by 2 slots, the evaluator 1 thread (as up passes a CoreSplit on)
         CoreSplit split = new CoreSplit(2, 2, 2, 1);
         try (LocalStack stack = TestStacks.startOnLoopback(
-                root, tmp.resolve("home"), services, List.of(tmp), split.jvmArgs(), new PrintWriter(log, true))) {
+                root,
+                tmp.resolve("home"),
+                services,
+                List.of(tmp),
+                split.jvmArgs(tmp.resolve("home/cores")),
+                new PrintWriter(log, true))) {
             StackClient datasets = new StackClient(stack.urls().get("dataset-service"), "dataset-service");
             StackClient results = new StackClient(stack.urls().get("results-service"), "results-service");
 
@@ -84,6 +90,7 @@ class StackEndToEndIT {
             JsonNode comparison = results.get("/api/studies/" + studyId + "/comparison");
             assertComparison(comparison);
             threadsReachedTheServices(results, studyId);
+            coresWereShared(tmp.resolve("home"));
             String before = comparison.toString();
             cliParity(stack.urls().get("results-service"), studyId, comparison, results);
 
@@ -129,9 +136,37 @@ class StackEndToEndIT {
             assertThat(provenance.path("training").path("threads").asInt())
                     .as("training threads of %s", run.path("runId"))
                     .isEqualTo(1);
-            assertThat(provenance.path("evaluation").path("threads").asInt())
+            // the evaluator's own thread, plus the trainer's idle core while it is idle (the core ledger): 1 to 2
+            JsonNode evaluation = provenance.path("evaluation");
+            assertThat(evaluation.path("threads").asInt())
                     .as("evaluation threads of %s", run.path("runId"))
-                    .isEqualTo(1);
+                    .isBetween(1, 2);
+            if (evaluation.path("threadsMin").isInt()) { // null or absent: the count did not change
+                assertThat(evaluation.path("threadsMin").asInt()).isEqualTo(1);
+                assertThat(evaluation.path("threads").asInt()).isEqualTo(2);
+            }
+        }
+    }
+
+    /**
+     * The core ledger reached both services (their start lines name it) and every claim of the trainer's runs was
+     * given back once the study was over: no claim file is left under {@code <home>/cores}.
+     */
+    private static void coresWereShared(Path home) throws IOException {
+        assertThat(Files.readString(home.resolve("logs/trainer-service.log")))
+                .contains("claimed in the core ledger " + home.resolve("cores").toAbsolutePath());
+        assertThat(Files.readString(home.resolve("logs/evaluator-service.log")))
+                .contains("evaluations use 1 to 2 threads: the cores the trainer's runs leave idle");
+        // the last run's claim ends when its handler returns, just after training.finished is published
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> claims(home.resolve("cores")).isEmpty());
+    }
+
+    private static List<String> claims(Path ledger) throws IOException {
+        try (var files = Files.list(ledger)) {
+            return files.map(p -> p.getFileName().toString())
+                    .filter(name -> name.endsWith(".threads"))
+                    .toList();
         }
     }
 

@@ -6,6 +6,7 @@ import io.softcifar.contracts.events.EventEnvelope;
 import io.softcifar.contracts.events.TrainingRequested;
 import io.softcifar.contracts.topics.Topics;
 import io.softcifar.ml.train.EngineSetup;
+import io.softcifar.service.cores.CoreLedger;
 import io.softcifar.service.events.EventConsumer;
 import io.softcifar.service.events.ListenerLifecycle;
 import io.softcifar.service.kafka.ConsumerRetrySettings;
@@ -18,6 +19,7 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
 
@@ -56,6 +58,12 @@ public class TrainingRequestListener {
     /** Intra-op threads of each run when several share the replica's cores (0: one slot, the process's count). */
     private int threadsPerRun;
 
+    /**
+     * The machine's core ledger when this trainer shares the machine with an evaluator ({@code ./softcifar up}): each
+     * run on the CPU claims its threads there while it is handled, so the evaluator knows which cores are idle.
+     */
+    private Optional<CoreLedger> ledger = Optional.empty();
+
     void start(@Observes @Priority(100) StartupEvent event) {
         backlog = new RequestBacklog(kafka.clientProperties(), settings.consumerGroup(), Topics.TRAINING_REQUESTS);
         service.metrics().backlog(backlog);
@@ -73,6 +81,7 @@ public class TrainingRequestListener {
         }
         // several runs at once share the cores: each run's thread gets an even share of the intra-op threads
         threadsPerRun = slots > 1 ? EngineSetup.threadsPerRun(slots) : 0;
+        ledger = device.device().startsWith("cpu") ? CoreLedger.configured() : Optional.empty();
         consumers.start(consumers
                 .consumer(settings.consumerGroup(), Topics.TRAINING_REQUESTS, this::handle)
                 .onGiveUp((envelope, record, reason) -> envelope.payloadAs(TrainingRequested.class)
@@ -80,12 +89,13 @@ public class TrainingRequestListener {
                 .slots(slots)
                 .property("session.timeout.ms", (int) settings.sessionTimeout().toMillis()));
         LOG.infof(
-                "consuming %s in group %s with %d slot(s) on %s (%s intra-op threads per run); retry budget %s",
+                "consuming %s in group %s with %d slot(s) on %s (%s intra-op threads per run%s); retry budget %s",
                 Topics.TRAINING_REQUESTS,
                 settings.consumerGroup(),
                 slots,
                 device.device(),
                 threadsPerRun > 0 ? threadsPerRun : EngineSetup.threads(),
+                ledger.map(l -> ", claimed in the core ledger " + l.dir()).orElse(""),
                 retry);
     }
 
@@ -109,6 +119,13 @@ public class TrainingRequestListener {
         if (threadsPerRun > 0) {
             EngineSetup.useThreads(threadsPerRun); // per calling thread: this slot's runs only
         }
-        service.executor().execute(request, envelope.correlation(), envelope.time());
+        if (ledger.isEmpty()) {
+            service.executor().execute(request, envelope.correlation(), envelope.time());
+            return;
+        }
+        try (CoreLedger.Claim claim = ledger.get()
+                .claim(Thread.currentThread().getName(), threadsPerRun > 0 ? threadsPerRun : EngineSetup.threads())) {
+            service.executor().execute(request, envelope.correlation(), envelope.time());
+        }
     }
 }
