@@ -179,10 +179,11 @@ public final class BenchPipelineCommand implements Callable<Integer> {
         }
     }
 
-    /** The results-service and the evaluator of a running stack. */
+    /** The dataset-service, results-service, trainer and evaluator of a running stack. */
     private static final class Clients {
         final StackClient datasets;
         final StackClient results;
+        final StackClient trainer;
         final StackClient evaluations;
         final PrintWriter out;
 
@@ -190,12 +191,13 @@ public final class BenchPipelineCommand implements Callable<Integer> {
             Map<String, String> urls = stack.urls();
             this.datasets = new StackClient(urls.get("dataset-service"), "dataset-service");
             this.results = new StackClient(urls.get("results-service"), "results-service");
+            this.trainer = new StackClient(urls.get("trainer-service"), "trainer-service");
             this.evaluations = new StackClient(urls.get("evaluator-service"), "evaluator-service");
             this.out = out;
         }
 
         PipelinePass pass() {
-            return new PipelinePass(results, evaluations, out);
+            return new PipelinePass(results, trainer, evaluations, out);
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,21 +27,32 @@ final class PipelinePass {
     }
 
     private final StackClient results;
+    private final StackClient trainer;
     private final StackClient evaluations;
     private final PrintWriter out;
     double wallSeconds;
     double firstRunningSeconds = Double.NaN;
     double firstEpochSeconds = Double.NaN;
 
-    PipelinePass(StackClient results, StackClient evaluations, PrintWriter out) {
+    PipelinePass(StackClient results, StackClient trainer, StackClient evaluations, PrintWriter out) {
         this.results = results;
+        this.trainer = trainer;
         this.evaluations = evaluations;
         this.out = out;
+    }
+
+    /** Submit → the first training step of any run of the pass (the trainer's {@code firstStepAt}), in seconds. */
+    static double firstStepSeconds(List<PipelineFigures.RunTimes> runs) {
+        return runs.stream()
+                .mapToDouble(PipelineFigures.RunTimes::firstStepSeconds)
+                .min()
+                .orElse(Double.NaN);
     }
 
     /** Submits one study per configuration (seed {@code seed}), all at once, and waits for every evaluation. */
     List<PipelineFigures.RunTimes> submitAndWait(String name, List<Config> configs, long seed, int epochs) {
         Map<String, String> labels = new LinkedHashMap<>(); // runId -> label
+        Instant submitted = Instant.now(); // the trainer's firstStepAt is on this machine's clock too
         long start = System.nanoTime();
         for (Config c : configs) {
             JsonNode answer =
@@ -95,7 +107,8 @@ final class PipelinePass {
                     e.getValue(),
                     run.path("finished").path("trainSeconds").asDouble(),
                     evaluationSeconds(evaluation),
-                    evaluatedAt.get(e.getKey())));
+                    evaluatedAt.get(e.getKey()),
+                    firstStep(trainer.get("/api/runs/" + e.getKey()), submitted)));
         }
         return times;
     }
@@ -113,6 +126,15 @@ final class PipelinePass {
         overrides.put("warmupEpochs", 1);
         overrides.putArray("milestones").add(Math.max(1, epochs));
         return study;
+    }
+
+    /** Seconds from {@code submitted} to the run's first training step ({@code firstStepAt} of the trainer's view). */
+    static double firstStep(JsonNode trainerRun, Instant submitted) {
+        JsonNode at = trainerRun.path("firstStepAt");
+        if (!at.isTextual()) {
+            throw new IllegalStateException("the trainer's view of the run has no firstStepAt: " + trainerRun);
+        }
+        return Duration.between(submitted, Instant.parse(at.asText())).toNanos() / 1e9;
     }
 
     /** The evaluator's own seconds for a run: its metrics.json's {@code timing.totalSeconds}. */

@@ -14,12 +14,12 @@ class PipelineFiguresTest {
     @Test
     void theOverheadIsTheWallTimeOverTheRunsOwnWorkMeasuredAlone() {
         List<PipelineFigures.RunTimes> alone = List.of(
-                new PipelineFigures.RunTimes("basic/soft", 10, 5, 20),
-                new PipelineFigures.RunTimes("sngp/soft", 30, 15, 50));
+                new PipelineFigures.RunTimes("basic/soft", 10, 5, 20, 1.25),
+                new PipelineFigures.RunTimes("sngp/soft", 30, 15, 50, 0.75));
         // together: the runs' own times are longer (they shared the cores) and do not enter the ratio
         List<PipelineFigures.RunTimes> together = List.of(
-                new PipelineFigures.RunTimes("basic/soft", 14, 9, 30),
-                new PipelineFigures.RunTimes("sngp/soft", 40, 20, 66));
+                new PipelineFigures.RunTimes("basic/soft", 14, 9, 30, 1.5),
+                new PipelineFigures.RunTimes("sngp/soft", 40, 20, 66, 16.0));
         PipelineFigures f =
                 new PipelineFigures(CoreSplit.whole(2), CoreSplit.auto(2), 20, 30, 10, 66, 70, alone, together, 1.5, 4);
         // own work 10 + 5 + 30 + 15 = 60 s; 66 s of wall: 1.10
@@ -28,6 +28,20 @@ class PipelineFiguresTest {
         // a run alone: 20 s end to end of which 15 s its own work, 5 s pipeline
         assertThat(alone.get(0).pipelineSeconds()).isEqualTo(5.0);
         assertThat(alone.get(1).pipelineSeconds()).isEqualTo(5.0);
+        // submit -> first step: together, the first run's (1.5 s; the other waited for a slot); alone, the median
+        // of 1.25 and 0.75
+        assertThat(f.json()).containsEntry("submitToFirstStepSeconds", 1.5);
+        assertThat(f.json()).containsEntry("submitToFirstStepAloneSeconds", 1.0);
+    }
+
+    @Test
+    void theFirstStepIsTheTrainersFirstStepAtLessTheSubmitTime() throws Exception {
+        JsonNode run = StackClient.json().readTree("{\"firstStepAt\": \"2026-12-04T20:30:01.750Z\"}");
+        assertThat(PipelinePass.firstStep(run, java.time.Instant.parse("2026-12-04T20:30:00Z")))
+                .isCloseTo(1.75, within(1e-9));
+        JsonNode before = StackClient.json().readTree("{\"firstStepAt\": null}");
+        assertThatThrownBy(() -> PipelinePass.firstStep(before, java.time.Instant.EPOCH))
+                .hasMessageStartingWith("the trainer's view of the run has no firstStepAt");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.softcifar.trainer.rest;
 
+import io.softcifar.contracts.Nullable;
 import io.softcifar.contracts.events.RunStatus;
 import io.softcifar.trainer.service.RunRegistry;
 import java.time.Instant;
@@ -15,6 +16,8 @@ import java.time.Instant;
  * @param imagesPerSecond throughput of its last epoch
  * @param startedAt       when this replica took it
  * @param updatedAt       last change
+ * @param firstStepAt     when its first training step here ended (null before): request → first step is
+ *                        {@code firstStepAt} − the request's time
  * @param detail          e.g. "resumed from the epoch-12 checkpoint"
  */
 public record RunView(
@@ -26,6 +29,7 @@ public record RunView(
         double imagesPerSecond,
         Instant startedAt,
         Instant updatedAt,
+        @Nullable Instant firstStepAt,
         String detail) {
 
     static RunView of(RunRegistry.RunHandle h) {
@@ -38,6 +42,7 @@ public record RunView(
                 h.imagesPerSecond(),
                 h.startedAt(),
                 h.updatedAt(),
+                h.firstStepAt(),
                 h.detail());
     }
 }

@@ -12,6 +12,7 @@ import io.softcifar.ml.train.Trainer;
 import io.softcifar.ml.train.TrainingListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import org.jboss.logging.Logger;
@@ -82,6 +83,16 @@ final class EpochProgress implements TrainingListener {
     private void stopIfFenced() {
         if (handle.isFenced() || lease.lost()) {
             throw new FencedOut(runId);
+        }
+    }
+
+    @Override
+    public void onStep(int epoch, int step, int stepsPerEpoch) {
+        if (handle.stepped()) {
+            metrics.firstStep(Duration.between(requestedAt, handle.firstStepAt()));
+            LOG.infof(
+                    "run %s: first step %.2f s after the request",
+                    runId, Duration.between(requestedAt, handle.firstStepAt()).toMillis() / 1e3);
         }
     }
 

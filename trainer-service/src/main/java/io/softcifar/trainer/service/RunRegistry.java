@@ -103,6 +103,7 @@ public final class RunRegistry {
         private volatile int epoch;
         private volatile double imagesPerSecond;
         private volatile Instant updatedAt = startedAt;
+        private volatile Instant firstStepAt;
         private volatile String detail;
         private volatile long fencingToken;
 
@@ -155,6 +156,20 @@ public final class RunRegistry {
         /** The token of the lease this run was last trained under here (0 before it got one). */
         public long fencingToken() {
             return fencingToken;
+        }
+
+        /** Notes the first training step in this process; true the first time only. */
+        boolean stepped() {
+            if (firstStepAt != null) {
+                return false;
+            }
+            firstStepAt = Instant.now();
+            return true;
+        }
+
+        /** When its first training step in this process ended; null before. */
+        public Instant firstStepAt() {
+            return firstStepAt;
         }
 
         void throughput(double value) {

@@ -18,11 +18,16 @@ public final class TrainerMetrics {
 
     private final MeterRegistry registry;
     private final Timer epochTimer;
+    private final Timer firstStepTimer;
 
     public TrainerMetrics(MeterRegistry registry, RunRegistry runs) {
         this.registry = registry;
         this.epochTimer = Timer.builder("softcifar.trainer.epoch.seconds")
                 .description("wall time of a training epoch, validation and checkpoint writing included")
+                .register(registry);
+        this.firstStepTimer = Timer.builder("softcifar.trainer.first.step.seconds")
+                .description("from a run's training request (its submission) to its first training step in this"
+                        + " process: events, lease, shard download, model set-up and the step itself")
                 .register(registry);
         Gauge.builder("softcifar.trainer.runs.active", runs, RunRegistry::active)
                 .description("runs training in this process now")
@@ -72,6 +77,11 @@ public final class TrainerMetrics {
                 .baseUnit("bytes")
                 .tag("device", "gpu:" + gpu.getDeviceId())
                 .register(registry);
+    }
+
+    /** A run took its first step in this process, {@code sinceRequest} after it was requested. */
+    public void firstStep(Duration sinceRequest) {
+        firstStepTimer.record(sinceRequest.isNegative() ? Duration.ZERO : sinceRequest);
     }
 
     public void epoch(double seconds) {

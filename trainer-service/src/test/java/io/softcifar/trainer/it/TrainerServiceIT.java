@@ -187,6 +187,7 @@ class TrainerServiceIT {
     void aTinyRunPublishesProgressItsBestCheckpointAndOneFinishedEventAndADuplicateTrainsNothing() throws Exception {
         String runId = runId("tiny");
         long t0 = System.nanoTime();
+        java.time.Instant sent = java.time.Instant.now(); // the request's envelope time is taken just after this
         request(runId, tiny(2).build());
 
         try (TopicProbe state = probe(Topics.TRAINING_STATE);
@@ -257,6 +258,17 @@ class TrainerServiceIT {
                     .statusCode(200)
                     .body("status", equalTo("FINISHED"))
                     .body("epoch", equalTo(2));
+            // its first step was taken after the request and before the run finished; the trainer's own timer of
+            // request -> first step counted it
+            java.time.Instant firstStep =
+                    java.time.Instant.parse(given().get("/api/runs/" + runId).path("firstStepAt"));
+            assertThat(firstStep).isAfter(sent).isBefore(java.time.Instant.now());
+            assertThat(PrometheusText.sum(
+                                    given().get(ManagementPort.url("/q/metrics"))
+                                            .asString(),
+                                    "softcifar_trainer_first_step_seconds_count")
+                            .orElse(0))
+                    .isGreaterThanOrEqualTo(1);
 
             // the same request again: no second training, nothing published
             ObjectInfo before = store.stat(ObjectKeys.bestCheckpoint(runId)).orElseThrow();
