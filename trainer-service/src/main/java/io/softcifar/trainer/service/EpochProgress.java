@@ -88,7 +88,7 @@ final class EpochProgress implements TrainingListener {
 
     @Override
     public void onStep(int epoch, int step, int stepsPerEpoch) {
-        if (handle.stepped()) {
+        if (handle.stepped() && requestedAt != null) { // no request time: an event from an older producer
             metrics.firstStep(Duration.between(requestedAt, handle.firstStepAt()));
             LOG.infof(
                     "run %s: first step %.2f s after the request",

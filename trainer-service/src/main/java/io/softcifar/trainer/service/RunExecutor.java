@@ -115,7 +115,7 @@ public final class RunExecutor {
         this.publisher = new RunPublisher(store, events, metrics);
         this.cancels = new CancelMarkers(store);
         this.outcomes = new RunOutcomes(store, publisher, metrics, leases, this.hooks);
-        this.inputs = new RunInputs(store, outcomes);
+        this.inputs = new RunInputs(store, outcomes, metrics);
         this.failures = new RunFailures(outcomes, registry, metrics);
     }
 

@@ -18,11 +18,14 @@ import io.softcifar.ml.train.Trainer;
 import io.softcifar.ml.train.TrainingData;
 import io.softcifar.storage.ObjectStore;
 import java.io.IOException;
+import java.lang.ref.SoftReference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
@@ -36,15 +39,30 @@ final class RunInputs {
     /** The executor's category, so that the log lines of a run stay under one name. */
     private static final Logger LOG = Logger.getLogger(RunExecutor.class);
 
+    /** The splits training reads (the manifest's names); the test split is the evaluator's. */
+    static final List<String> TRAINING_SPLITS = List.of(DatasetManifest.SPLIT_TRAIN, DatasetManifest.SPLIT_VALIDATION);
+
     /** A run's dataset: its manifest (parsed and as stored) and the entry of the run's seed. */
     record Dataset(DatasetManifest manifest, byte[] manifestBytes, SeedEntry seed) {}
 
     private final ObjectStore store;
     private final RunOutcomes outcomes;
+    private final TrainerMetrics metrics;
 
-    RunInputs(ObjectStore store, RunOutcomes outcomes) {
+    /**
+     * The seeds' data this process has loaded, by the SHA-256s of their shards (content, not names): runs on the same
+     * shards — the configurations and label modes of a study share a seed's data — use one download, one decoding and
+     * one copy in memory; a run that asks while another is loading the same shards waits for it. Held softly: the JVM
+     * drops an entry under memory pressure, and the next run loads it again.
+     */
+    private final Map<String, SoftReference<ShardedSplit.TrainValTest>> loaded = new ConcurrentHashMap<>();
+
+    private final Map<String, Object> loading = new ConcurrentHashMap<>();
+
+    RunInputs(ObjectStore store, RunOutcomes outcomes, TrainerMetrics metrics) {
         this.store = store;
         this.outcomes = outcomes;
+        this.metrics = metrics;
     }
 
     /**
@@ -108,14 +126,51 @@ final class RunInputs {
         return epochs;
     }
 
-    /** Downloads the seed's three splits once, checks them against the manifest, and prepares the run's arrays. */
+    /**
+     * The run's arrays from the seed's train and validation splits: shared with other runs of this process on the same shards, else
+     * downloaded once and checked against the manifest.
+     */
     TrainingData loadData(DatasetManifest manifest, SeedEntry seed, Path dataDir, TrainConfig config)
+            throws IOException {
+        String key = contentKey(seed);
+        synchronized (loading.computeIfAbsent(key, k -> new Object())) {
+            SoftReference<ShardedSplit.TrainValTest> ref = loaded.get(key);
+            ShardedSplit.TrainValTest all = ref == null ? null : ref.get();
+            if (all != null) {
+                LOG.infof(
+                        "dataset %s seed %d: %d images already in this process (shared, not downloaded)",
+                        manifest.datasetId(), seed.seed(), all.data().size());
+                metrics.dataLoad("shared");
+            } else {
+                all = download(manifest, seed, dataDir);
+                loaded.put(key, new SoftReference<>(all));
+                metrics.dataLoad("bucket");
+            }
+            return TrainingData.of(all.data(), all.split(), config);
+        }
+    }
+
+    /** The seed's shards by content: their SHA-256s, split by split, in order. */
+    static String contentKey(SeedEntry seed) {
+        StringBuilder key = new StringBuilder();
+        for (String name : TRAINING_SPLITS) {
+            key.append(name).append(':');
+            for (Shard shard : split(seed, name).shards()) {
+                key.append(shard.sha256()).append(',');
+            }
+            key.append(';');
+        }
+        return key.toString();
+    }
+
+    /** Downloads the seed's train and validation splits and checks them against the manifest. */
+    private ShardedSplit.TrainValTest download(DatasetManifest manifest, SeedEntry seed, Path dataDir)
             throws IOException {
         Files.createDirectories(dataDir);
         long start = System.nanoTime();
         List<LabeledShard> parts = new ArrayList<>();
         long bytes = 0;
-        for (String name : DatasetManifest.SPLITS) {
+        for (String name : TRAINING_SPLITS) {
             List<ShardFile> files = new ArrayList<>();
             for (Shard shard : split(seed, name).shards()) {
                 Path file = dataDir.resolve(shard.key().substring(shard.key().lastIndexOf('/') + 1));
@@ -124,10 +179,10 @@ final class RunInputs {
             }
             parts.add(ShardedSplit.load(files)); // verifies each file's SHA-256 against the manifest's
         }
-        ShardedSplit.TrainValTest all = ShardedSplit.combine(parts.get(0), parts.get(1), parts.get(2));
+        ShardedSplit.TrainValTest all = ShardedSplit.trainAndValidation(parts.get(0), parts.get(1));
         LOG.infof(
                 "dataset %s seed %d: %d images (%.1f MB) loaded in %.1f s",
                 manifest.datasetId(), seed.seed(), all.data().size(), bytes / 1e6, (System.nanoTime() - start) / 1e9);
-        return TrainingData.of(all.data(), all.split(), config);
+        return all;
     }
 }

@@ -88,6 +88,18 @@ public final class TrainerMetrics {
         epochTimer.record(Duration.ofNanos((long) (seconds * 1e9)));
     }
 
+    /**
+     * A run's data was ready: {@code source} "bucket" (downloaded and decoded for it) or "shared" (already in this
+     * process, loaded by an earlier or concurrent run on the same shards).
+     */
+    public void dataLoad(String source) {
+        Counter.builder("softcifar.trainer.data.loads")
+                .description("runs' training data by source: bucket (downloaded) or shared (already in this process)")
+                .tag("source", source)
+                .register(registry)
+                .increment();
+    }
+
     /** A request ended: finished, cancelled, failed, rejected (bad input), duplicate (already ended or running). */
     public void outcome(String outcome) {
         Counter.builder("softcifar.trainer.runs")

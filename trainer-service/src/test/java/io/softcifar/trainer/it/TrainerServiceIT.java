@@ -287,7 +287,26 @@ class TrainerServiceIT {
             ObjectInfo after = store.stat(ObjectKeys.bestCheckpoint(runId)).orElseThrow();
             assertThat(after.etag()).isEqualTo(before.etag());
             assertThat(after.lastModified()).isEqualTo(before.lastModified());
+
+            // another run on the same shards (another method, same dataset and seed) trains from the data already
+            // in the process: nothing downloaded for it
+            double fromBucket = dataLoads("bucket");
+            double shared = dataLoads("shared");
+            String sibling = runId("tiny-sibling");
+            request(sibling, tiny(1).method("dropout").build());
+            state.await(is(sibling, TrainingFinished.TYPE), RUN_TIMEOUT).orElseThrow();
+            assertThat(dataLoads("shared")).isEqualTo(shared + 1);
+            assertThat(dataLoads("bucket")).isEqualTo(fromBucket);
         }
+    }
+
+    private static double dataLoads(String source) {
+        return PrometheusText.sum(
+                        given().get(ManagementPort.url("/q/metrics")).asString(),
+                        "softcifar_trainer_data_loads_total",
+                        "source",
+                        source)
+                .orElse(0);
     }
 
     @Test

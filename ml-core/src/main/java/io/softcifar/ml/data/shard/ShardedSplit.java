@@ -96,6 +96,19 @@ public final class ShardedSplit {
                         range(train.count() + validation.count(), all.count())));
     }
 
+    /**
+     * What training needs of one seed: the train split, then the validation split, with a {@link Split} whose test
+     * part is empty (a trainer never reads the test split, which under protocol peterson holds 50,000 images).
+     */
+    public static TrainValTest trainAndValidation(LabeledShard train, LabeledShard validation) {
+        Objects.requireNonNull(train, "train");
+        Objects.requireNonNull(validation, "validation");
+        LabeledShard all = concat("train + validation shards", List.of(train, validation));
+        return new TrainValTest(
+                all.data(),
+                new Split(range(0, train.count()), range(train.count(), all.count()), range(all.count(), all.count())));
+    }
+
     private static LabeledShard concat(String source, List<LabeledShard> parts) {
         int k = parts.get(0).data().numClasses();
         int n = parts.stream().mapToInt(LabeledShard::count).sum();

@@ -135,6 +135,17 @@ class ShardRoundTripTest {
         assertThat(c.data().hardLabels()).containsExactly(d.hardLabels());
     }
 
+    @Test
+    void trainAndValidationLeaveTheTestPartEmpty() {
+        SoftLabelDataset d = data(20);
+        ShardedSplit.TrainValTest c = ShardedSplit.trainAndValidation(shard(d, 0, 12), shard(d, 12, 15));
+        assertThat(c.split().train()).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
+        assertThat(c.split().val()).containsExactly(12, 13, 14);
+        assertThat(c.split().test()).isEmpty();
+        assertThat(c.data().size()).isEqualTo(15);
+        assertThat(c.data().hardLabels()).containsExactly(java.util.Arrays.copyOf(d.hardLabels(), 15));
+    }
+
     private LabeledShard shard(SoftLabelDataset d, int from, int to) {
         int[] pos = java.util.stream.IntStream.range(from, to).toArray();
         Path f = tmp.resolve("part-" + from + ".npz");
