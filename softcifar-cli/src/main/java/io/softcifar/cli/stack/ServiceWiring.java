@@ -63,6 +63,11 @@ final class ServiceWiring {
         if (!importRoots.isEmpty()) {
             env.put("SOFTCIFAR_DATASET_IMPORT_ROOTS", importRootsValue(importRoots));
         }
+        // one trainer and an S3 server on this machine: a lease is read back 100 ms after it is written, not 1 s
+        // (RunLeases.defaultSettle), which every run's start waits for
+        if (System.getenv("SOFTCIFAR_TRAINER_LEASE_SETTLE") == null) {
+            env.put("SOFTCIFAR_TRAINER_LEASE_SETTLE", "PT0.1S");
+        }
         List<String> jvm = new ArrayList<>(List.of("-Dai.djl.offline=true", "-Xss4m"));
         jvm.addAll(extraJvmArgs.getOrDefault(def.name(), List.of()));
         Path jar = root.resolve(def.module()).resolve("target/quarkus-app/quarkus-run.jar");

@@ -38,6 +38,13 @@ public interface TrainerSettings {
     java.time.Duration leaseTtl();
 
     /**
+     * The pause between writing a run's lease and reading it back when taking it (S3 has no compare-and-set: of
+     * replicas that race, the last writer wins). Default a tenth of the TTL, 50 ms to 1 s ({@code RunLeases
+     * .defaultSettle}); {@code ./softcifar up} sets 100 ms (one replica, a local S3 server).
+     */
+    java.util.Optional<java.time.Duration> leaseSettle();
+
+    /**
      * SIGTERM: how long the shutdown waits for running runs to stop after their current step and give up their
      * leases before it interrupts them. Below {@code QUARKUS_SHUTDOWN_TIMEOUT} (240 s) and the Kubernetes
      * {@code terminationGracePeriodSeconds} (300 s) of deploy/k8s.

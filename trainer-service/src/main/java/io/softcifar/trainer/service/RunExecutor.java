@@ -105,8 +105,22 @@ public final class RunExecutor {
             String device,
             Duration leaseTtl,
             Hooks hooks) {
+        this(store, events, registry, metrics, workDir, device, leaseTtl, RunLeases.defaultSettle(leaseTtl), hooks);
+    }
+
+    /** As above, with {@code leaseSettle}: the pause between writing a lease and reading it back (RunLeases). */
+    public RunExecutor(
+            ObjectStore store,
+            EventSink events,
+            RunRegistry registry,
+            TrainerMetrics metrics,
+            Path workDir,
+            String device,
+            Duration leaseTtl,
+            Duration leaseSettle,
+            Hooks hooks) {
         this.store = store;
-        this.leases = new RunLeases(store, leaseTtl);
+        this.leases = new RunLeases(store, leaseTtl, leaseSettle);
         this.registry = registry;
         this.metrics = metrics;
         this.workDir = workDir;

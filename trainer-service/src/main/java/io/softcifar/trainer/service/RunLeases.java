@@ -74,18 +74,44 @@ public final class RunLeases {
     private final Storage store;
     private final String owner;
     private final Duration ttl;
+    private final Duration settle;
     private final ScheduledExecutorService timer;
 
     public RunLeases(ObjectStore store, Duration ttl) {
-        this(objectStore(store), ttl);
+        this(objectStore(store), ttl, defaultSettle(ttl));
+    }
+
+    /** With {@code settle}: the pause between writing a lease and reading it back ({@link #defaultSettle}). */
+    public RunLeases(ObjectStore store, Duration ttl, Duration settle) {
+        this(objectStore(store), ttl, settle);
     }
 
     RunLeases(Storage store, Duration ttl) {
+        this(store, ttl, defaultSettle(ttl));
+    }
+
+    RunLeases(Storage store, Duration ttl, Duration settle) {
+        if (settle.isNegative() || settle.compareTo(ttl) >= 0) {
+            throw new IllegalArgumentException(
+                    "softcifar.trainer.lease-settle must be at least 0 and below the lease TTL " + ttl + ", got "
+                            + settle);
+        }
         this.store = store;
         this.owner = "trainer-" + ProcessHandle.current().pid() + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
         this.ttl = ttl;
+        this.settle = settle;
         this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("run-lease-renewal"));
+    }
+
+    /**
+     * The default pause between writing a lease and reading it back: a tenth of the TTL, from 50 ms to 1 s. Two
+     * replicas racing for a free lease must both have written within it for the read-back to pick one winner; the
+     * pause is part of every run's start (submit → first step), so a single-replica stack on one machine
+     * ({@code ./softcifar up}, local S3 round trips of milliseconds) sets a shorter one.
+     */
+    public static Duration defaultSettle(Duration ttl) {
+        return Duration.ofMillis(Math.max(50, Math.min(1000, ttl.toMillis() / 10)));
     }
 
     public static String key(String runId) {
@@ -101,7 +127,7 @@ public final class RunLeases {
      * holder trains it (empty).
      */
     public OptionalLong acquire(String runId, BooleanSupplier ended) throws InterruptedException {
-        long pause = Math.max(50, Math.min(1000, ttl.toMillis() / 10));
+        long pause = settle.toMillis();
         boolean logged = false;
         while (true) {
             Optional<Lease> current = read(runId);
@@ -113,7 +139,7 @@ public final class RunLeases {
                             runId, current.get().owner(), current.get().renewedAt());
                     logged = true;
                 }
-                Thread.sleep(Math.max(pause, ttl.toMillis() / 4));
+                Thread.sleep(Math.max(defaultSettle(ttl).toMillis(), ttl.toMillis() / 4));
                 continue;
             }
             if (ended.getAsBoolean()) {

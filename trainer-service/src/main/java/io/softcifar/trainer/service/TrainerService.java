@@ -40,6 +40,7 @@ public class TrainerService {
                 settings.workDir(),
                 settings.device(),
                 settings.leaseTtl(),
+                settings.leaseSettle().orElse(RunLeases.defaultSettle(settings.leaseTtl())),
                 RunExecutor.Hooks.NONE);
     }
 

@@ -38,6 +38,11 @@ class DeviceStatusTest {
             }
 
             @Override
+            public java.util.Optional<java.time.Duration> leaseSettle() {
+                return java.util.Optional.empty();
+            }
+
+            @Override
             public java.time.Duration shutdownGrace() {
                 return java.time.Duration.ofSeconds(60);
             }

@@ -1,6 +1,7 @@
 package io.softcifar.trainer.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.softcifar.contracts.events.EventCodec;
@@ -96,5 +97,41 @@ class RunLeasesTest {
                 .isTrue();
         assertThat(stored.token()).isEqualTo(token.getAsLong());
         assertThat(held.lost()).isFalse();
+    }
+
+    @Test
+    void theSettlePauseIsATenthOfTheTtlWithinItsBoundsOrAsConfigured() throws Exception {
+        // a tenth of the TTL, at least 50 ms, at most 1 s (worked by hand)
+        assertThat(RunLeases.defaultSettle(Duration.ofMinutes(2))).isEqualTo(Duration.ofSeconds(1));
+        assertThat(RunLeases.defaultSettle(Duration.ofSeconds(3))).isEqualTo(Duration.ofMillis(300));
+        assertThat(RunLeases.defaultSettle(Duration.ofMillis(300))).isEqualTo(Duration.ofMillis(50));
+        assertThatThrownBy(() -> new RunLeases(new HeldUpStore(), Duration.ofSeconds(6), Duration.ofSeconds(6)))
+                .hasMessageStartingWith("softcifar.trainer.lease-settle must be at least 0 and below the lease TTL");
+        assertThatThrownBy(() -> new RunLeases(new HeldUpStore(), Duration.ofSeconds(6), Duration.ofMillis(-1)))
+                .hasMessageStartingWith("softcifar.trainer.lease-settle must be at least 0");
+
+        // the lease is read back no sooner than the configured pause after it was written
+        long[] wroteAt = new long[1];
+        long[] readBackAt = new long[1];
+        RunLeases.Storage timed = new RunLeases.Storage() {
+            final Map<String, String> objects = new ConcurrentHashMap<>();
+
+            @Override
+            public Optional<String> get(String key) {
+                if (wroteAt[0] != 0 && readBackAt[0] == 0) {
+                    readBackAt[0] = System.nanoTime();
+                }
+                return Optional.ofNullable(objects.get(key));
+            }
+
+            @Override
+            public void put(String key, String json) {
+                wroteAt[0] = System.nanoTime();
+                objects.put(key, json);
+            }
+        };
+        RunLeases leases = new RunLeases(timed, Duration.ofSeconds(6), Duration.ofMillis(150));
+        assertThat(leases.acquire(RUN, () -> false)).isPresent();
+        assertThat(Duration.ofNanos(readBackAt[0] - wroteAt[0])).isGreaterThanOrEqualTo(Duration.ofMillis(150));
     }
 }
