@@ -127,8 +127,8 @@ final class RunInputs {
     }
 
     /**
-     * The run's arrays from the seed's train and validation splits: shared with other runs of this process on the same shards, else
-     * downloaded once and checked against the manifest.
+     * The run's arrays from the seed's train and validation splits: shared with other runs of this process on the
+     * same shards, else downloaded once and checked against the manifest.
      */
     TrainingData loadData(DatasetManifest manifest, SeedEntry seed, Path dataDir, TrainConfig config)
             throws IOException {
