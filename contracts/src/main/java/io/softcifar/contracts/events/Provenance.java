@@ -75,25 +75,19 @@ public record Provenance(
      * only when they differ.
      */
     public Provenance withThreads(int min, int max) {
-        return new Provenance(
-                projectVersion,
-                gitCommit,
-                gitDirty,
-                djlVersion,
-                pytorchVersion,
-                device,
-                deviceName,
-                cudaVersion,
-                max,
-                min == max ? null : min,
-                javaVersion,
-                os,
-                configuration,
-                configurationSha256,
-                datasetManifestSha256);
+        return with(max, min == max ? null : min, configuration, configurationSha256, datasetManifestSha256);
     }
 
     private Provenance with(RunSpec configuration, String configurationSha256, String datasetManifestSha256) {
+        return with(threads, threadsMin, configuration, configurationSha256, datasetManifestSha256);
+    }
+
+    private Provenance with(
+            int threads,
+            Integer threadsMin,
+            RunSpec configuration,
+            String configurationSha256,
+            String datasetManifestSha256) {
         return new Provenance(
                 projectVersion,
                 gitCommit,

@@ -95,20 +95,8 @@ public final class RunExecutor {
     /**
      * @param device   the replica's device setting (auto, cpu, gpu); a spec's own {@code device} other than auto wins
      * @param leaseTtl how long a run's lease stays valid without renewal ({@link RunLeases})
+     * @param leaseSettle the pause between writing a lease and reading it back ({@link RunLeases#defaultSettle})
      */
-    public RunExecutor(
-            ObjectStore store,
-            EventSink events,
-            RunRegistry registry,
-            TrainerMetrics metrics,
-            Path workDir,
-            String device,
-            Duration leaseTtl,
-            Hooks hooks) {
-        this(store, events, registry, metrics, workDir, device, leaseTtl, RunLeases.defaultSettle(leaseTtl), hooks);
-    }
-
-    /** As above, with {@code leaseSettle}: the pause between writing a lease and reading it back (RunLeases). */
     public RunExecutor(
             ObjectStore store,
             EventSink events,

@@ -122,6 +122,7 @@ class FencingIT {
                 work.resolve("holder"),
                 "cpu",
                 TTL,
+                RunLeases.defaultSettle(TTL),
                 takeOver);
 
         long t0 = System.nanoTime();
@@ -173,6 +174,7 @@ class FencingIT {
                 work.resolve("third"),
                 "cpu",
                 TTL,
+                RunLeases.defaultSettle(TTL),
                 RunExecutor.Hooks.NONE);
         assertThat(third.execute(request, null)).isEqualTo(RunExecutor.Outcome.FINISHED);
         double takeoverSeconds = (System.nanoTime() - t1) / 1e9;

@@ -24,6 +24,7 @@ import io.softcifar.testsupport.WithInfrastructure;
 import io.softcifar.trainer.service.EventSink;
 import io.softcifar.trainer.service.RunExecutor;
 import io.softcifar.trainer.service.RunKeys;
+import io.softcifar.trainer.service.RunLeases;
 import io.softcifar.trainer.service.RunRecord;
 import io.softcifar.trainer.service.RunRegistry;
 import io.softcifar.trainer.service.TrainerMetrics;
@@ -87,6 +88,7 @@ class RunResumeIT {
                 work.resolve(name),
                 "cpu",
                 Duration.ofSeconds(5),
+                RunLeases.defaultSettle(Duration.ofSeconds(5)),
                 hooks);
     }
 
