@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
@@ -66,6 +67,25 @@ class StackEndToEndIT {
             overrides.put("epochs", 1);
             overrides.put("warmupEpochs", 0);
             overrides.put("batchSize", 32);
+            // the most claims the trainer's slots hold at once in the core ledger while the study runs
+            AtomicInteger mostClaims = new AtomicInteger();
+            Path ledger = tmp.resolve("home/cores");
+            Thread watcher = new Thread(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    try {
+                        mostClaims.accumulateAndGet(claims(ledger).size(), Math::max);
+                    } catch (IOException notYet) {
+                        // the folder appears with the first claim
+                    }
+                    try {
+                        Thread.sleep(5); // a sample every 5 ms: a run holds its claim for seconds
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            watcher.setDaemon(true);
+            watcher.start();
             JsonNode submitted = results.post("/api/studies", study).body();
             String studyId = submitted.path("id").asText();
             assertThat(submitted.path("runs")).hasSize(4);
@@ -90,6 +110,11 @@ class StackEndToEndIT {
             JsonNode comparison = results.get("/api/studies/" + studyId + "/comparison");
             assertComparison(comparison);
             threadsReachedTheServices(results, studyId);
+            watcher.interrupt();
+            watcher.join();
+            assertThat(mostClaims.get())
+                    .as("claims held at once by the trainer's 2 slots")
+                    .isEqualTo(2);
             coresWereShared(tmp.resolve("home"));
             String before = comparison.toString();
             cliParity(stack.urls().get("results-service"), studyId, comparison, results);

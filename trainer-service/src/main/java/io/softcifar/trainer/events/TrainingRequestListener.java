@@ -20,6 +20,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
 
@@ -63,6 +64,11 @@ public class TrainingRequestListener {
      * run on the CPU claims its threads there while it is handled, so the evaluator knows which cores are idle.
      */
     private Optional<CoreLedger> ledger = Optional.empty();
+
+    /** Each slot's name in the ledger: the consumer's worker threads may share one thread name. */
+    private final AtomicInteger slotsNamed = new AtomicInteger();
+
+    private final ThreadLocal<String> slotName = ThreadLocal.withInitial(() -> "slot-" + slotsNamed.incrementAndGet());
 
     void start(@Observes @Priority(100) StartupEvent event) {
         backlog = new RequestBacklog(kafka.clientProperties(), settings.consumerGroup(), Topics.TRAINING_REQUESTS);
@@ -123,8 +129,8 @@ public class TrainingRequestListener {
             service.executor().execute(request, envelope.correlation(), envelope.time());
             return;
         }
-        try (CoreLedger.Claim claim = ledger.get()
-                .claim(Thread.currentThread().getName(), threadsPerRun > 0 ? threadsPerRun : EngineSetup.threads())) {
+        try (CoreLedger.Claim claim =
+                ledger.get().claim(slotName.get(), threadsPerRun > 0 ? threadsPerRun : EngineSetup.threads())) {
             service.executor().execute(request, envelope.correlation(), envelope.time());
         }
     }
