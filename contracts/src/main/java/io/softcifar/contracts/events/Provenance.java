@@ -106,6 +106,11 @@ public record Provenance(
                 datasetManifestSha256);
     }
 
+    /** The thread count as shown: {@code 2}, or the range {@code 1-2} when it changed during the work. */
+    public static String threadCount(@Nullable Integer threadsMin, int threads) {
+        return (threadsMin == null ? "" : threadsMin + "-") + threads;
+    }
+
     /**
      * One line naming the software and the machine (not the configuration or data), e.g. {@code 0.1.0 (git
      * 1a2b3c4d5e6f), DJL 0.33.0, PyTorch 2.5.1, cpu Intel(R) Xeon(R) Gold 6230, 2 threads} ({@code 1-2 threads} when
@@ -118,6 +123,6 @@ public record Provenance(
                         + (Boolean.TRUE.equals(gitDirty) ? "-dirty" : "");
         return projectVersion + " (git " + commit + "), DJL " + djlVersion + ", PyTorch " + pytorchVersion + ", "
                 + device + " " + deviceName + (cudaVersion == null ? "" : ", CUDA " + cudaVersion) + ", "
-                + (threadsMin == null ? "" : threadsMin + "-") + threads + (threads == 1 ? " thread" : " threads");
+                + threadCount(threadsMin, threads) + (threads == 1 ? " thread" : " threads");
     }
 }

@@ -5,7 +5,7 @@ import java.util.function.IntSupplier;
 
 /**
  * The intra-op threads of an evaluation whose share of the machine changes while it runs: with a budget installed
- * (the evaluator-service does so when it shares the machine with a trainer, see its {@code CoreBudget}), every
+ * (the evaluator-service does so when it shares the machine with a trainer: {@code EvaluationService.shareCores}), every
  * inference or FGSM batch first asks the budget how many threads it may use now and sets the calling thread's
  * PyTorch count when that changed; {@link #end} says which counts were used, for the evaluation's provenance. Without a
  * budget nothing changes: the process's count ({@link EngineSetup#threads}) serves every batch.

@@ -1,5 +1,6 @@
 package io.softcifar.results.compare;
 
+import io.softcifar.contracts.events.Provenance;
 import io.softcifar.contracts.metrics.MetricCatalogue;
 import io.softcifar.contracts.metrics.MetricDefinition;
 import io.softcifar.contracts.metrics.MetricFormat;
@@ -259,7 +260,7 @@ public final class ComparisonFormats {
                         groups,
                         g -> g.device() + " " + g.deviceName()
                                 + (g.cudaVersion() == null ? "" : " CUDA " + g.cudaVersion())),
-                distinct(groups, g -> (g.threadsMin() == null ? "" : g.threadsMin() + "-") + g.threads()),
+                distinct(groups, g -> Provenance.threadCount(g.threadsMin(), g.threads())),
                 distinct(groups, g -> g.datasetManifestSha256() == null ? "" : g.datasetManifestSha256()),
                 hashes);
     }

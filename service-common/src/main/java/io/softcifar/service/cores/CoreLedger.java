@@ -52,14 +52,15 @@ public final class CoreLedger {
     }
 
     /**
-     * Claims {@code threads} for {@code holder} (unique within this process, e.g. a worker thread's name) until the
-     * claim is closed. A claim that cannot be written is logged and counts for nothing.
+     * Claims {@code threads} for {@code holder} (unique within this process, e.g. a trainer slot's name) until the
+     * claim is closed. A claim that cannot be written is logged, counts for nothing and leaves no file.
      */
     public Claim claim(String holder, int threads) {
         Path file = dir.resolve(ownPid + "-" + holder.replaceAll("[^A-Za-z0-9_.-]", "_") + SUFFIX);
+        Path tmp = null;
         try {
             Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "claim", ".tmp");
+            tmp = Files.createTempFile(dir, "claim", ".tmp");
             Files.writeString(tmp, Integer.toString(threads), StandardCharsets.US_ASCII);
             try {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -68,6 +69,7 @@ public final class CoreLedger {
             }
         } catch (IOException | UncheckedIOException e) {
             LOG.debugf("core ledger %s: claim %s not written (%s)", dir, holder, e.getMessage());
+            deleteQuietly(tmp);
         }
         return () -> {
             try {
@@ -76,6 +78,16 @@ public final class CoreLedger {
                 LOG.debugf("core ledger %s: claim %s not removed (%s)", dir, holder, e.getMessage());
             }
         };
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            if (file != null) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            LOG.debugf("core ledger: %s not removed (%s)", file, e.getMessage());
+        }
     }
 
     /** The threads claimed now by the other live processes (0 when the folder is missing or unreadable). */

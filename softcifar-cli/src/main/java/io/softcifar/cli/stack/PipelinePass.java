@@ -41,14 +41,6 @@ final class PipelinePass {
         this.out = out;
     }
 
-    /** Submit → the first training step of any run of the pass (the trainer's {@code firstStepAt}), in seconds. */
-    static double firstStepSeconds(List<PipelineFigures.RunTimes> runs) {
-        return runs.stream()
-                .mapToDouble(PipelineFigures.RunTimes::firstStepSeconds)
-                .min()
-                .orElse(Double.NaN);
-    }
-
     /** Submits one study per configuration (seed {@code seed}), all at once, and waits for every evaluation. */
     List<PipelineFigures.RunTimes> submitAndWait(String name, List<Config> configs, long seed, int epochs) {
         Map<String, String> labels = new LinkedHashMap<>(); // runId -> label

@@ -125,12 +125,8 @@ public class TrainingRequestListener {
         if (threadsPerRun > 0) {
             EngineSetup.useThreads(threadsPerRun); // per calling thread: this slot's runs only
         }
-        if (ledger.isEmpty()) {
-            service.executor().execute(request, envelope.correlation(), envelope.time());
-            return;
-        }
-        try (CoreLedger.Claim claim =
-                ledger.get().claim(slotName.get(), threadsPerRun > 0 ? threadsPerRun : EngineSetup.threads())) {
+        int threads = threadsPerRun > 0 ? threadsPerRun : EngineSetup.threads();
+        try (CoreLedger.Claim claim = ledger.isPresent() ? ledger.get().claim(slotName.get(), threads) : () -> {}) {
             service.executor().execute(request, envelope.correlation(), envelope.time());
         }
     }

@@ -89,10 +89,9 @@ final class EpochProgress implements TrainingListener {
     @Override
     public void onStep(int epoch, int step, int stepsPerEpoch) {
         if (handle.stepped() && requestedAt != null) { // no request time: an event from an older producer
-            metrics.firstStep(Duration.between(requestedAt, handle.firstStepAt()));
-            LOG.infof(
-                    "run %s: first step %.2f s after the request",
-                    runId, Duration.between(requestedAt, handle.firstStepAt()).toMillis() / 1e3);
+            Duration sinceRequest = Duration.between(requestedAt, handle.firstStepAt());
+            metrics.firstStep(sinceRequest);
+            LOG.infof("run %s: first step %.2f s after the request", runId, sinceRequest.toMillis() / 1e3);
         }
     }
 

@@ -263,12 +263,7 @@ class TrainerServiceIT {
             java.time.Instant firstStep =
                     java.time.Instant.parse(given().get("/api/runs/" + runId).path("firstStepAt"));
             assertThat(firstStep).isAfter(sent).isBefore(java.time.Instant.now());
-            assertThat(PrometheusText.sum(
-                                    given().get(ManagementPort.url("/q/metrics"))
-                                            .asString(),
-                                    "softcifar_trainer_first_step_seconds_count")
-                            .orElse(0))
-                    .isGreaterThanOrEqualTo(1);
+            assertThat(metric("softcifar_trainer_first_step_seconds_count")).isGreaterThanOrEqualTo(1);
 
             // the same request again: no second training, nothing published
             ObjectInfo before = store.stat(ObjectKeys.bestCheckpoint(runId)).orElseThrow();
@@ -301,12 +296,7 @@ class TrainerServiceIT {
     }
 
     private static double dataLoads(String source) {
-        return PrometheusText.sum(
-                        given().get(ManagementPort.url("/q/metrics")).asString(),
-                        "softcifar_trainer_data_loads_total",
-                        "source",
-                        source)
-                .orElse(0);
+        return metric("softcifar_trainer_data_loads_total", "source", source);
     }
 
     @Test
@@ -486,11 +476,12 @@ class TrainerServiceIT {
     }
 
     private static double counter(String outcome) {
-        return PrometheusText.sum(
-                        given().get(ManagementPort.url("/q/metrics")).asString(),
-                        "softcifar_trainer_runs_total",
-                        "outcome",
-                        outcome)
+        return metric("softcifar_trainer_runs_total", "outcome", outcome);
+    }
+
+    /** The sum of {@code name}'s samples with these labels on /q/metrics now, 0 when there is none yet. */
+    private static double metric(String name, String... labels) {
+        return PrometheusText.sum(given().get(ManagementPort.url("/q/metrics")).asString(), name, labels)
                 .orElse(0);
     }
 }

@@ -84,16 +84,8 @@ public final class ShardedSplit {
      * of positions that selects each part again.
      */
     public static TrainValTest combine(LabeledShard train, LabeledShard validation, LabeledShard test) {
-        Objects.requireNonNull(train, "train");
-        Objects.requireNonNull(validation, "validation");
         Objects.requireNonNull(test, "test");
-        LabeledShard all = concat("train + validation + test shards", List.of(train, validation, test));
-        return new TrainValTest(
-                all.data(),
-                new Split(
-                        range(0, train.count()),
-                        range(train.count(), train.count() + validation.count()),
-                        range(train.count() + validation.count(), all.count())));
+        return joined("train + validation + test shards", train, validation, test);
     }
 
     /**
@@ -101,12 +93,24 @@ public final class ShardedSplit {
      * part is empty (a trainer never reads the test split, which under protocol peterson holds 50,000 images).
      */
     public static TrainValTest trainAndValidation(LabeledShard train, LabeledShard validation) {
+        return joined("train + validation shards", train, validation);
+    }
+
+    /** Train, validation and any test parts one after the other, and the split that selects each again. */
+    private static TrainValTest joined(
+            String source, LabeledShard train, LabeledShard validation, LabeledShard... test) {
         Objects.requireNonNull(train, "train");
         Objects.requireNonNull(validation, "validation");
-        LabeledShard all = concat("train + validation shards", List.of(train, validation));
+        List<LabeledShard> parts = new ArrayList<>(List.of(train, validation));
+        parts.addAll(List.of(test));
+        LabeledShard all = concat(source, parts);
+        int trainAndValidation = train.count() + validation.count();
         return new TrainValTest(
                 all.data(),
-                new Split(range(0, train.count()), range(train.count(), all.count()), range(all.count(), all.count())));
+                new Split(
+                        range(0, train.count()),
+                        range(train.count(), trainAndValidation),
+                        range(trainAndValidation, all.count())));
     }
 
     private static LabeledShard concat(String source, List<LabeledShard> parts) {
