@@ -9,12 +9,24 @@ project's EvaluationBenchmark times it (one warm-up batch first, images/s over t
                      x' = clip(x + eps sign(grad), 0, 1), re-prediction; batches of min(batch, 128)
   fgsm_mc_dropout    the same through the MC Dropout predictive distribution (log of the mean of S softmax passes),
                      batches of max(1, fgsm batch / S), max(that, fgsm-images / 10) images
+  full_<method>      with --full basic,dropout,sngp: the whole evaluation of one model as the project's Evaluator does
+                     it, timed from images in memory to the last metric: predictions of --test test and --ood OOD
+                     images (dropout: S passes, mean softmax; sngp: mean-field softmax(logits / sqrt(1 + pi/8 var)),
+                     var = phi C phi^T with the covariance C), the test metrics (accuracy, NLL, Brier, ECE over 15
+                     bins, KL and cross-entropy to the soft labels), AUROC and AUPR of three scores (max logit, max
+                     probability, the native one: -var for sngp), FGSM (eps 0.005) of every correctly classified test
+                     point in batches of max(1, min(batch, 128) / S) and its decrease; reported as test images per
+                     second of the whole (full_<method>_images_per_second) and seconds. As in the project's bench,
+                     the test labels are the model's own single-pass predictions (so FGSM attacks about every point).
 Prints one JSON line.
 """
 import argparse
 import json
+import math
 import os
 import time
+
+import numpy as np
 
 import torch
 import torch.nn.functional as F
@@ -38,6 +50,132 @@ def predictive_logits(model, x, passes):
     return probs.log()
 
 
+def ranks(v):
+    """Average ranks (1-based) of v, ties sharing the mean of their ranks."""
+    order = np.argsort(v, kind="mergesort")
+    r = np.empty(len(v))
+    r[order] = np.arange(1, len(v) + 1)
+    _, inverse, counts = np.unique(v, return_inverse=True, return_counts=True)
+    sums = np.zeros(len(counts))
+    np.add.at(sums, inverse, r)
+    return (sums / counts)[inverse]
+
+
+def auroc(inside, outside):
+    """In-distribution = positive class, higher score = more in-distribution, ties count one half."""
+    r = ranks(np.concatenate([inside, outside]))
+    n1, n0 = len(inside), len(outside)
+    return (r[:n1].sum() - n1 * (n1 + 1) / 2) / (n1 * n0)
+
+
+def aupr(inside, outside):
+    """Average precision of the in-distribution class."""
+    scores = np.concatenate([inside, outside])
+    positive = np.concatenate([np.ones(len(inside)), np.zeros(len(outside))])
+    order = np.argsort(-scores, kind="mergesort")
+    hits = np.cumsum(positive[order])
+    precision = hits / np.arange(1, len(scores) + 1)
+    return float((precision * positive[order]).sum() / len(inside))
+
+
+def test_metrics(probs, labels, soft):
+    """Accuracy, NLL, Brier, ECE (15 equal-width bins of the confidence), KL(soft || p) and soft cross-entropy."""
+    p = np.clip(probs, 1e-12, 1.0)
+    n = len(labels)
+    confidence, predicted = probs.max(1), probs.argmax(1)
+    correct = predicted == labels
+    ece = 0.0
+    edges = np.linspace(0, 1, 16)
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        inside = (confidence > lo) & (confidence <= hi)
+        if inside.any():
+            ece += inside.sum() / n * abs(correct[inside].mean() - confidence[inside].mean())
+    onehot = np.eye(probs.shape[1])[labels]
+    return {
+        "accuracy": correct.mean(),
+        "nll": -np.log(p[np.arange(n), labels]).mean(),
+        "brier": ((probs - onehot) ** 2).sum(1).mean(),
+        "ece": ece,
+        "kl": (soft * (np.log(np.clip(soft, 1e-12, 1)) - np.log(p))).sum(1).mean(),
+        "soft_cross_entropy": -(soft * np.log(p)).sum(1).mean(),
+    }
+
+
+class FullEvaluation:
+    """One model's whole evaluation (see the module comment), on images already in memory."""
+
+    def __init__(self, method, passes, batch, mean, std):
+        self.method, self.batch, self.mean, self.std = method, batch, mean, std
+        self.passes = passes if method == "dropout" else 1
+        self.model = {"basic": peer.Basic, "dropout": lambda: peer.Basic(dropout=0.1), "sngp": peer.Sngp}[method]()
+        self.model.eval()
+        for p in self.model.parameters():
+            p.requires_grad_(False)
+        if method == "sngp":
+            # the covariance of a model before its first epoch end (ridge 1: the identity), as the project's GP layer
+            self.covariance = torch.eye(self.model.rff_weight.shape[0])
+
+    def forward(self, x):
+        """(predictive logits, probabilities, max-logit logits, native score) of normalized images."""
+        m = self.model
+        if self.method == "sngp":
+            phi = torch.cos(F.linear(m.backbone(x), m.rff_weight, m.rff_bias))
+            logits = m.beta(phi)
+            variance = ((phi @ self.covariance) * phi).sum(1).clamp_min(0)
+            mean_field = logits / torch.sqrt(1 + math.pi / 8 * variance).unsqueeze(1)
+            probs = F.softmax(mean_field, 1)
+            return mean_field, probs, logits, -variance
+        dropout_on(m, self.passes > 1)
+        if self.passes == 1:
+            logits = m.fc(m.backbone(x))
+            probs = F.softmax(logits, 1)
+            return logits, probs, logits, probs.max(1).values
+        probs = torch.stack([F.softmax(m.fc(m.backbone(x)), 1) for _ in range(self.passes)]).mean(0)
+        return probs.log(), probs, probs.log(), probs.max(1).values
+
+    def predict_all(self, images):
+        out = [], [], []
+        with torch.no_grad():
+            for lo in range(0, len(images), self.batch):
+                x = (images[lo:lo + self.batch].float() / 255 - self.mean) / self.std
+                _, probs, logits, native = self.forward(x)
+                for keep, t in zip(out, (probs, logits, native)):
+                    keep.append(t)
+        probs, logits, native = (torch.cat(t).numpy().astype(np.float64) for t in out)
+        return probs, {"max_logit": logits.max(1), "max_prob": probs.max(1), "native": native}
+
+    def single_pass_labels(self, images):
+        passes, self.passes = self.passes, 1
+        labels = self.predict_all(images)[0].argmax(1)
+        self.passes = passes
+        return labels
+
+    def run(self, test, ood, labels):
+        soft = np.full((len(labels), 10), 0.01)
+        soft[np.arange(len(labels)), labels] = 0.91
+        start = time.perf_counter()
+        probs, test_scores = self.predict_all(test)
+        _, ood_scores = self.predict_all(ood)
+        metrics = test_metrics(probs, labels, soft)
+        for name in test_scores:
+            metrics["svhn_auroc_" + name] = auroc(test_scores[name], ood_scores[name])
+            metrics["svhn_aupr_" + name] = aupr(test_scores[name], ood_scores[name])
+        targets = np.nonzero(probs.argmax(1) == labels)[0]
+        batch = max(1, min(self.batch, 128) // self.passes)
+        flipped = 0
+        for lo in range(0, len(targets), batch):
+            idx = torch.from_numpy(targets[lo:lo + batch])
+            px = (test[idx].float() / 255).requires_grad_(True)
+            y = torch.from_numpy(labels[targets[lo:lo + batch]])
+            loss = F.cross_entropy(self.forward((px - self.mean) / self.std)[0], y, reduction="sum")
+            (grad,) = torch.autograd.grad(loss, [px])
+            adv = (px.detach() + EPSILON * grad.sign()).clamp(0, 1)
+            with torch.no_grad():
+                flipped += int((self.forward((adv - self.mean) / self.std)[1].argmax(1) != y).sum())
+        metrics["fgsm_decrease"] = flipped / max(1, len(targets))
+        return time.perf_counter() - start, metrics
+
+
 def throughput(n, batch, work):
     work(0, min(batch, n))  # warm-up batch
     start = time.perf_counter()
@@ -53,7 +191,14 @@ def main():
     ap.add_argument("--batch", type=int, default=250)
     ap.add_argument("--mc-samples", type=int, default=10)
     ap.add_argument("--threads", type=int, default=os.cpu_count())
+    ap.add_argument("--full", default="", help="methods whose whole evaluation is timed, e.g. basic,dropout,sngp")
+    ap.add_argument("--test", type=int, default=1500, help="test images of a whole evaluation")
+    ap.add_argument("--ood", type=int, default=1500, help="OOD images of a whole evaluation")
     args = ap.parse_args()
+    full = [m for m in args.full.split(",") if m]
+    for m in full:
+        if m not in ("basic", "dropout", "sngp"):
+            ap.error(f"--full: unknown method '{m}' (basic, dropout, sngp)")
     torch.manual_seed(0)
     torch.set_num_threads(args.threads)
     basic, dropout = peer.Basic(), peer.Basic(dropout=0.1)
@@ -97,6 +242,16 @@ def main():
         "fgsm_mc_dropout_images_per_second": throughput(
             max(mc_fgsm_batch, args.fgsm_images // 10), mc_fgsm_batch, attack(dropout, s)),
     }
+    if full:
+        test_images = torch.randint(0, 256, (args.test, 3, 32, 32), dtype=torch.uint8)
+        ood_images = torch.randint(0, 256, (args.ood, 3, 32, 32), dtype=torch.uint8)
+        for method in full:
+            evaluation = FullEvaluation(method, s, args.batch, mean, std)
+            labels = evaluation.single_pass_labels(test_images)
+            seconds, metrics = evaluation.run(test_images, ood_images, labels)
+            result[f"full_{method}_seconds"] = seconds
+            result[f"full_{method}_images_per_second"] = args.test / seconds
+            result[f"full_{method}_metrics"] = len(metrics)
     print(json.dumps({k: round(v, 1) if isinstance(v, float) else v for k, v in result.items()}))
 
 

@@ -2,6 +2,7 @@ package io.softcifar.cli;
 
 import io.softcifar.ml.eval.EvaluationBenchmark;
 import io.softcifar.ml.eval.EvaluationResult;
+import io.softcifar.ml.model.Method;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,11 +20,11 @@ import picocli.CommandLine.Option;
         sortOptions = false,
         description = {
             "Evaluation speed of ResNet-20 (random weights, synthetic images) on the current device:"
-                    + " images/s of plain inference, MC Dropout (S passes) and FGSM, and the wall time of the full metric set"
-                    + " (./softcifar evaluate's computation) for --test test + --ood OOD images. The four rates are"
-                    + " measured --rounds times, alternating with the PyTorch eager peer"
-                    + " (bench/pytorch_resnet20_evaluate.py: the same work, same thread count and allocator), and"
-                    + " reported as median [min-max] with ratio_vs_pytorch; the full metric set has no peer."
+                    + " images/s of plain inference, MC Dropout (S passes) and FGSM, and the full metric set"
+                    + " (./softcifar evaluate's computation) of each --full method for --test test + --ood OOD images,"
+                    + " as test images/s of the whole. Every rate is measured --rounds times, alternating with the"
+                    + " PyTorch eager peer (bench/pytorch_resnet20_evaluate.py: the same work, same thread count and"
+                    + " allocator), and reported as median [min-max] with ratio_vs_pytorch."
         })
 final class BenchEvaluateCommand implements Callable<Integer> {
 
@@ -51,6 +52,9 @@ final class BenchEvaluateCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "3")
     int rounds;
 
+    @Option(names = "--full", defaultValue = "basic,dropout,sngp", split = ",", paramLabel = "METHOD")
+    List<String> full;
+
     @Mixin
     PeerOptions peer;
 
@@ -73,6 +77,16 @@ final class BenchEvaluateCommand implements Callable<Integer> {
                     "fgsm_mc_dropout_images_per_second",
                     EvaluationBenchmark.Result::fgsmMcDropoutImagesPerSecond));
 
+    /** The rate of the full metric set of {@code method}: test images per second of the whole evaluation. */
+    private static Measured fullMetricSet(Method method) {
+        String name = method.id().substring(0, 1).toUpperCase(Locale.ROOT)
+                + method.id().substring(1);
+        return new Measured(
+                "full" + name,
+                "full_" + method.id() + "_images_per_second",
+                r -> r.fullMetricSet(method).testImagesPerSecond());
+    }
+
     /** One measured rate: ours and the peer's over the rounds (median [min-max]), and their ratio. */
     record Rate(
             String name,
@@ -85,8 +99,11 @@ final class BenchEvaluateCommand implements Callable<Integer> {
         if (rounds < 1) {
             throw new IllegalArgumentException("--rounds must be >= 1, got " + rounds);
         }
-        EvaluationBenchmark.Settings settings =
-                new EvaluationBenchmark.Settings(device.device, test, ood, images, fgsmImages, batch, mcSamples);
+        List<Method> methods = full.stream().map(Method::parse).distinct().toList();
+        EvaluationBenchmark.Settings settings = new EvaluationBenchmark.Settings(
+                device.device, test, ood, images, fgsmImages, batch, mcSamples, methods);
+        List<Measured> measured = new ArrayList<>(MEASURED);
+        methods.forEach(m -> measured.add(fullMetricSet(m)));
         String preload = System.getenv("LD_PRELOAD");
         List<EvaluationBenchmark.Result> results = new ArrayList<>();
         List<Map<String, Object>> peers = new ArrayList<>();
@@ -106,7 +123,14 @@ final class BenchEvaluateCommand implements Callable<Integer> {
                                 "--batch",
                                 Integer.toString(batch),
                                 "--mc-samples",
-                                Integer.toString(mcSamples)),
+                                Integer.toString(mcSamples),
+                                "--full",
+                                String.join(
+                                        ",", methods.stream().map(Method::id).toList()),
+                                "--test",
+                                Integer.toString(test),
+                                "--ood",
+                                Integer.toString(ood)),
                         own.threads(),
                         preload);
                 if (p.containsKey("error")) {
@@ -124,17 +148,14 @@ final class BenchEvaluateCommand implements Callable<Integer> {
                     peers.size() == round + 1 ? peers.get(round).get(INFERENCE.peerKey()) : "-");
         }
         List<Rate> rates = new ArrayList<>();
-        for (Measured measured : MEASURED) {
+        for (Measured m : measured) {
             BenchTrainCommand.Figures ours = BenchTrainCommand.Figures.of(
-                    results.stream().map(r -> measured.own().applyAsDouble(r)).toList());
+                    results.stream().map(r -> m.own().applyAsDouble(r)).toList());
             BenchTrainCommand.Figures theirs = BenchTrainCommand.Figures.of(peers.stream()
-                    .map(p -> ((Number) p.get(measured.peerKey())).doubleValue())
+                    .map(p -> ((Number) p.get(m.peerKey())).doubleValue())
                     .toList());
             rates.add(new Rate(
-                    measured.id(),
-                    ours,
-                    theirs,
-                    theirs == null ? null : ours.imagesPerSecond() / theirs.imagesPerSecond()));
+                    m.id(), ours, theirs, theirs == null ? null : ours.imagesPerSecond() / theirs.imagesPerSecond()));
         }
         EvaluationBenchmark.Result r = results.get(results.size() - 1);
         if (json) {
@@ -189,20 +210,22 @@ final class BenchEvaluateCommand implements Callable<Integer> {
                 "  FGSM (MC Dropout, S = %d) %5.1f images/s%n",
                 mcSamples,
                 r.fgsmMcDropoutImagesPerSecond());
-        EvaluationResult.Timing t = r.fullMetricSetTiming();
-        System.out.printf(
-                Locale.ROOT,
-                "  full metric set        %8.1f s for %d test + %d OOD images (%d metrics; test %.1f s,"
-                        + " OOD %.1f s, FGSM %.1f s on all %d test points, metrics %.2f s)%n",
-                r.fullMetricSetSeconds(),
-                test,
-                ood,
-                r.metricCount(),
-                t.testSeconds(),
-                t.oodSeconds(),
-                t.fgsmSeconds(),
-                test,
-                t.metricSeconds());
+        for (EvaluationBenchmark.FullMetricSet f : r.fullMetricSets()) {
+            EvaluationResult.Timing t = f.timing();
+            System.out.printf(
+                    Locale.ROOT,
+                    "  full metric set, %-7s %6.1f s for %d test + %d OOD images (%d metrics; test %.1f s,"
+                            + " OOD %.1f s, FGSM %.1f s on the correct test points, metrics %.2f s)%n",
+                    f.method(),
+                    f.seconds(),
+                    test,
+                    ood,
+                    f.metricCount(),
+                    t.testSeconds(),
+                    t.oodSeconds(),
+                    t.fgsmSeconds(),
+                    t.metricSeconds());
+        }
         return 0;
     }
 }

@@ -75,11 +75,25 @@ class PeerScriptsIT {
     }
 
     @Test
-    void theEvaluationPeerReportsItsFourRates() {
+    void theEvaluationPeerReportsItsRatesAndEachMethodsFullMetricSet() {
         Map<String, Object> out = PeerScript.run(
                 PYTHON.toString(),
                 "pytorch_resnet20_evaluate.py",
-                List.of("--images", "8", "--fgsm-images", "8", "--batch", "4", "--mc-samples", "2"),
+                List.of(
+                        "--images",
+                        "8",
+                        "--fgsm-images",
+                        "8",
+                        "--batch",
+                        "4",
+                        "--mc-samples",
+                        "2",
+                        "--full",
+                        "basic,dropout,sngp",
+                        "--test",
+                        "8",
+                        "--ood",
+                        "6"),
                 1,
                 null);
         assertThat(out).doesNotContainKey("error");
@@ -87,9 +101,21 @@ class PeerScriptsIT {
                 "inference_images_per_second",
                 "mc_dropout_images_per_second",
                 "fgsm_images_per_second",
-                "fgsm_mc_dropout_images_per_second")) {
+                "fgsm_mc_dropout_images_per_second",
+                "full_basic_images_per_second",
+                "full_dropout_images_per_second",
+                "full_sngp_images_per_second")) {
             assertThat(((Number) out.get(key)).doubleValue()).as(key).isPositive();
         }
+        // accuracy, NLL, Brier, ECE, KL, soft cross-entropy; AUROC + AUPR of three scores; the FGSM decrease
+        assertThat(out).containsEntry("full_sngp_metrics", 6 + 6 + 1);
+    }
+
+    @Test
+    void theEvaluationPeerRefusesAMethodItCannotEvaluate() {
+        Map<String, Object> out =
+                PeerScript.run(PYTHON.toString(), "pytorch_resnet20_evaluate.py", List.of("--full", "duq"), 1, null);
+        assertThat(String.valueOf(out.get("error"))).contains("--full: unknown method 'duq'");
     }
 
     @Test

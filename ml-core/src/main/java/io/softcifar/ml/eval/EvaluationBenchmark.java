@@ -31,10 +31,11 @@ import java.util.Map;
  *   <li>MC Dropout inference images/s with S passes (an image counts once, whatever S);
  *   <li>FGSM images/s (basic, and MC Dropout with S passes): gradient with respect to the input, perturbation and the
  *       re-prediction of one ε, in the evaluator's FGSM batches;
- *   <li>the wall time of the full metric set ({@link Evaluator} with its defaults: ε = 0.005) for the basic model on
- *       {@code testImages} test + {@code oodImages} SVHN-style images. A random network is right on ~10 % of the
- *       points, which would make FGSM look cheap; so the test labels are set to the network's own predictions and
- *       every test point is attacked — an upper bound (a trained model attacks its ~80 % correct points).
+ *   <li>the wall time of the full metric set ({@link Evaluator} with its defaults: ε = 0.005, S = mcSamples) of each
+ *       method of {@link Settings#fullMethods()} on {@code testImages} test + {@code oodImages} SVHN-style images. A
+ *       random network is right on ~10 % of the points, which would make FGSM look cheap; so the test labels are set
+ *       to the network's own single-pass predictions and (about) every test point is attacked — an upper bound (a
+ *       trained model attacks its ~80 % correct points).
  * </ul>
  * One warm-up batch precedes every timed section, and a scalar read synchronizes the device before the clock stops.
  */
@@ -52,6 +53,7 @@ public final class EvaluationBenchmark {
      * @param fgsmImages images timed for FGSM (basic; MC Dropout uses a tenth, at least one batch)
      * @param batch inference batch size
      * @param mcSamples S of MC Dropout
+     * @param fullMethods the methods whose full metric set is timed (basic, MC Dropout, SNGP; at least one)
      */
     public record Settings(
             String device,
@@ -60,9 +62,15 @@ public final class EvaluationBenchmark {
             int inferenceImages,
             int fgsmImages,
             int batch,
-            int mcSamples) {
+            int mcSamples,
+            List<Method> fullMethods) {
 
         public Settings {
+            fullMethods = List.copyOf(fullMethods);
+            if (fullMethods.isEmpty() || fullMethods.contains(Method.DUQ)) {
+                throw new IllegalArgumentException(
+                        "bench evaluate --full: basic, dropout and/or sngp, got " + fullMethods);
+            }
             if (testImages < 1
                     || oodImages < 1
                     || inferenceImages < 1
@@ -81,9 +89,26 @@ public final class EvaluationBenchmark {
                     1500,
                     512,
                     EvaluationOptions.DEFAULT_BATCH,
-                    EvaluationOptions.DEFAULT_MC_SAMPLES);
+                    EvaluationOptions.DEFAULT_MC_SAMPLES,
+                    List.of(Method.BASIC, Method.DROPOUT, Method.SNGP));
         }
     }
+
+    /**
+     * One timed full metric set.
+     *
+     * @param method the model's method
+     * @param seconds wall time of {@link Evaluator} on testImages + oodImages
+     * @param testImagesPerSecond testImages ÷ seconds (the rate compared with the peer)
+     * @param timing its per-phase breakdown
+     * @param metricCount number of metrics it produced
+     */
+    public record FullMetricSet(
+            String method,
+            double seconds,
+            double testImagesPerSecond,
+            EvaluationResult.Timing timing,
+            int metricCount) {}
 
     /**
      * The measured rates and times.
@@ -92,9 +117,7 @@ public final class EvaluationBenchmark {
      * @param mcDropoutImagesPerSecond MC Dropout, S passes per image
      * @param fgsmImagesPerSecond basic: gradient + perturbation + re-prediction per image
      * @param fgsmMcDropoutImagesPerSecond the same for MC Dropout with S passes in both the loss and the re-prediction
-     * @param fullMetricSetSeconds wall time of {@link Evaluator} on testImages + oodImages (all test points attacked)
-     * @param fullMetricSetTiming its per-phase breakdown
-     * @param metricCount number of metrics that run produced
+     * @param fullMetricSets the full metric set of each method of {@link Settings#fullMethods()}, in that order
      */
     public record Result(
             Settings settings,
@@ -105,9 +128,16 @@ public final class EvaluationBenchmark {
             double mcDropoutImagesPerSecond,
             double fgsmImagesPerSecond,
             double fgsmMcDropoutImagesPerSecond,
-            double fullMetricSetSeconds,
-            EvaluationResult.Timing fullMetricSetTiming,
-            int metricCount) {}
+            List<FullMetricSet> fullMetricSets) {
+
+        /** The full metric set of {@code method}, or null when it was not timed. */
+        public FullMetricSet fullMetricSet(Method method) {
+            return fullMetricSets.stream()
+                    .filter(f -> f.method().equals(method.id()))
+                    .findFirst()
+                    .orElse(null);
+        }
+    }
 
     public static Result run(Settings s) {
         EngineSetup.engine();
@@ -138,7 +168,19 @@ public final class EvaluationBenchmark {
             int mcFgsmBatch = Math.max(1, fgsmBatch / s.mcSamples());
             double fgsmMc = fgsm(
                     root, norm, dropout, x, Math.max(mcFgsmBatch, s.fgsmImages() / 10), mcFgsmBatch, s.mcSamples());
-            EvaluationResult full = fullMetricSet(root, norm, basic, mean, std, s, device);
+            List<FullMetricSet> full = new ArrayList<>();
+            for (Method method : s.fullMethods()) {
+                CifarNet net = method == Method.BASIC
+                        ? basic
+                        : method == Method.DROPOUT ? dropout : new CifarNet(root, ModelConfig.defaults(method), 0);
+                EvaluationResult r = fullMetricSet(root, norm, net, method, mean, std, s, device);
+                full.add(new FullMetricSet(
+                        method.id(),
+                        r.timing().totalSeconds(),
+                        s.testImages() / r.timing().totalSeconds(),
+                        r.timing(),
+                        r.metrics().metrics().size()));
+            }
             return new Result(
                     s,
                     Evaluator.deviceName(device),
@@ -148,9 +190,7 @@ public final class EvaluationBenchmark {
                     mc,
                     fgsm,
                     fgsmMc,
-                    full.timing().totalSeconds(),
-                    full.timing(),
-                    full.metrics().metrics().size());
+                    full);
         }
     }
 
@@ -209,9 +249,16 @@ public final class EvaluationBenchmark {
         }
     }
 
-    /** The full evaluation of the basic model; test labels = its own predictions (see the class comment). */
+    /** The full evaluation of one model; test labels = its own single-pass predictions (see the class comment). */
     private static EvaluationResult fullMetricSet(
-            NDManager root, Augmentation norm, CifarNet net, float[] mean, float[] std, Settings s, Device device) {
+            NDManager root,
+            Augmentation norm,
+            CifarNet net,
+            Method method,
+            float[] mean,
+            float[] std,
+            Settings s,
+            Device device) {
         SoftLabelDataset data = SyntheticData.dataset(s.testImages(), 2);
         LabeledImages test = data.images();
         int[] predicted = new int[test.count()];
@@ -238,10 +285,13 @@ public final class EvaluationBenchmark {
         ood.put(MetricNames.OOD_SET_SVHN, svhn);
         long start = System.nanoTime();
         Map<String, Evaluator.OodSubset> subsets = Evaluator.oodSubsets(ood, s.testImages(), 0, notes);
-        EvaluationOptions options =
-                EvaluationOptions.defaults().withBatchSize(s.batch()).withDevice(s.device());
+        EvaluationOptions options = EvaluationOptions.defaults()
+                .withBatchSize(s.batch())
+                .withDevice(s.device())
+                .withMcSamples(s.mcSamples());
+        int passes = Evaluator.passes(net.config(), options);
         EvaluationResult.Info info = new EvaluationResult.Info(
-                null, Method.BASIC.id(), 20, "soft", 0, 0, 0, 10, test.count(), 1, 0, Evaluator.deviceName(device));
+                null, method.id(), 20, "soft", 0, 0, 0, 10, test.count(), passes, 0, Evaluator.deviceName(device));
         Evaluator.Inputs inputs = new Evaluator.Inputs(test, indices, predicted, soft, subsets);
         return Evaluator.run(net, root, mean, std, info, inputs, options, Evaluator.Listener.NONE, notes, start);
     }

@@ -1,21 +1,43 @@
 package io.softcifar.ml.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.softcifar.ml.model.Method;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Smoke test of {@code bench evaluate} on a handful of images (the numbers themselves are not asserted). */
+/** Smoke test of {@code bench evaluate} on a handful of images (the speeds themselves are not asserted). */
 class EvaluationBenchmarkTest {
 
     @Test
-    void reportsPositiveThroughputsAndTheFullMetricSetTime() {
-        EvaluationBenchmark.Result r =
-                EvaluationBenchmark.run(new EvaluationBenchmark.Settings("cpu", 24, 24, 24, 8, 12, 2));
+    void reportsPositiveThroughputsAndTheFullMetricSetOfEachMethod() {
+        EvaluationBenchmark.Result r = EvaluationBenchmark.run(new EvaluationBenchmark.Settings(
+                "cpu", 24, 24, 24, 8, 12, 2, List.of(Method.BASIC, Method.DROPOUT, Method.SNGP)));
         assertThat(r.inferenceImagesPerSecond()).isPositive();
         assertThat(r.mcDropoutImagesPerSecond()).isPositive();
         assertThat(r.fgsmImagesPerSecond()).isPositive();
         assertThat(r.fgsmMcDropoutImagesPerSecond()).isPositive();
-        assertThat(r.fullMetricSetSeconds()).isPositive();
-        assertThat(r.metricCount()).isEqualTo(10 + 6 + 1);
+        assertThat(r.fullMetricSets())
+                .extracting(EvaluationBenchmark.FullMetricSet::method)
+                .containsExactly("basic", "dropout", "sngp");
+        for (EvaluationBenchmark.FullMetricSet f : r.fullMetricSets()) {
+            assertThat(f.seconds()).as(f.method()).isPositive();
+            assertThat(f.testImagesPerSecond()).as(f.method()).isEqualTo(24 / f.seconds());
+        }
+        // test: 10 classifier metrics; OOD: AUROC + AUPR of max logit, max probability and the native score; one
+        // FGSM decrease. MC Dropout adds the reference's distribution (test_ref: 10 more, and one more OOD score).
+        assertThat(r.fullMetricSet(Method.BASIC).metricCount()).isEqualTo(10 + 6 + 1);
+        assertThat(r.fullMetricSet(Method.SNGP).metricCount()).isEqualTo(10 + 6 + 1);
+        assertThat(r.fullMetricSet(Method.DROPOUT).metricCount()).isEqualTo(10 + 10 + 8 + 1);
+        assertThat(r.fullMetricSet(Method.DUQ)).isNull();
+    }
+
+    @Test
+    void duqAndAnEmptyMethodListAreRefused() {
+        assertThatThrownBy(() -> new EvaluationBenchmark.Settings("cpu", 8, 8, 8, 8, 8, 1, List.of()))
+                .hasMessageContaining("--full: basic, dropout and/or sngp");
+        assertThatThrownBy(() -> new EvaluationBenchmark.Settings("cpu", 8, 8, 8, 8, 8, 1, List.of(Method.DUQ)))
+                .hasMessageContaining("[DUQ]");
     }
 }
