@@ -165,6 +165,7 @@ final class BenchEvaluateCommand implements Callable<Integer> {
             out.put("rounds", rounds);
             out.put("allocator", BenchMachine.allocator(preload));
             out.put("rates", rates);
+            out.put("peerBlas", peers.isEmpty() ? null : peers.get(0).get("blas"));
             out.put("peerError", peerError);
             out.put("softcifar", r);
             System.out.println(Json.write(out));
@@ -175,7 +176,9 @@ final class BenchEvaluateCommand implements Callable<Integer> {
                 "images/s, median [min-max] of %d alternating rounds; PyTorch eager peer (bench/%s): %s%n",
                 rounds,
                 "pytorch_resnet20_evaluate.py",
-                peerError == null ? "same threads and allocator" : peerError);
+                peerError == null
+                        ? "same threads and allocator, BLAS " + peers.get(0).get("blas")
+                        : peerError);
         for (Rate rate : rates) {
             System.out.printf(
                     Locale.ROOT,
