@@ -176,14 +176,6 @@ class FullEvaluation:
         return time.perf_counter() - start, metrics
 
 
-def blas_library():
-    """The BLAS library this process has loaded (torch's matrix products go through it), by file name."""
-    torch.ones(2, 2) @ torch.ones(2, 2)
-    with open("/proc/self/maps") as maps:
-        names = {os.path.basename(line.split()[-1]) for line in maps if "blas" in line.split()[-1].lower()}
-    return ",".join(sorted(names)) or "none found"
-
-
 def throughput(n, batch, work):
     work(0, min(batch, n))  # warm-up batch
     start = time.perf_counter()
@@ -243,7 +235,7 @@ def main():
     fgsm_batch = min(args.batch, 128)
     mc_fgsm_batch = max(1, fgsm_batch // s)
     result = {
-        "peer": "pytorch-eager", "torch": torch.__version__, "threads": args.threads, "blas": blas_library(),
+        "peer": "pytorch-eager", "torch": torch.__version__, "threads": args.threads, "blas": peer.blas_library(),
         "inference_images_per_second": throughput(args.images, args.batch, predict(basic, 1)),
         "mc_dropout_images_per_second": throughput(max(args.batch, args.images // s), args.batch, predict(dropout, s)),
         "fgsm_images_per_second": throughput(args.fgsm_images, fgsm_batch, attack(basic, 1)),

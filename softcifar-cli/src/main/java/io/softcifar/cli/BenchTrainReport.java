@@ -57,6 +57,14 @@ final class BenchTrainReport {
                 detail("ms a step, peer's: ", c.pytorchMillisecondsPerStep());
             }
         }
+        cells.stream()
+                .map(Cell::peerBlas)
+                .filter(java.util.Objects::nonNull)
+                .findFirst()
+                .ifPresent(
+                        blas -> System.out.println(
+                                "the peer's BLAS: " + blas
+                                        + " (a reference BLAS slows its SNGP and DUQ matrix products ~10x: install libopenblas0-pthread)"));
         for (Map<String, Object> p : profiles) {
             System.out.printf(
                     Locale.ROOT,

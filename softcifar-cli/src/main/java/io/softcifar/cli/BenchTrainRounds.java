@@ -31,6 +31,7 @@ record BenchTrainRounds(BenchTrainSides sides, int rounds, boolean augment, bool
             Figures pytorch,
             Double ratio_vs_pytorch,
             String peerError,
+            String peerBlas,
             Figures softcifarWithAugmentation,
             Figures softcifarPerTensorSgd,
             Map<String, Double> softcifarMillisecondsPerStep,
@@ -52,6 +53,7 @@ record BenchTrainRounds(BenchTrainSides sides, int rounds, boolean augment, bool
         List<Map<String, Double>> ownPhases = new ArrayList<>();
         List<Map<String, Double>> peerPhases = new ArrayList<>();
         String peerError = sides.peerOptions().initialError();
+        String peerBlas = null;
         for (int r = 0; r < rounds; r++) {
             if (!bf16) {
                 TrainingBenchmark.Result result = sides.ours(m, batch, steps, false, NesterovSgd.Kernel.FUSED, null);
@@ -71,6 +73,7 @@ record BenchTrainRounds(BenchTrainSides sides, int rounds, boolean augment, bool
                 Map<String, Object> p = sides.peer(m, batch, threads, preload);
                 if (p.get("images_per_second") instanceof Number n) {
                     peer.add(n.doubleValue());
+                    peerBlas = String.valueOf(p.get("blas"));
                     if (p.get("milliseconds_per_step") instanceof Map<?, ?> phases) {
                         Map<String, Double> ms = new LinkedHashMap<>();
                         phases.forEach((k, v) -> ms.put(String.valueOf(k), ((Number) v).doubleValue()));
@@ -100,6 +103,7 @@ record BenchTrainRounds(BenchTrainSides sides, int rounds, boolean augment, bool
                 theirs,
                 ratio,
                 peerError,
+                peerBlas,
                 Figures.of(augmented),
                 Figures.of(perTensor),
                 medianPhases(ownPhases),

@@ -109,6 +109,8 @@ class PeerScriptsIT {
         }
         // accuracy, NLL, Brier, ECE, KL, soft cross-entropy; AUROC + AUPR of three scores; the FGSM decrease
         assertThat(out).containsEntry("full_sngp_metrics", 6 + 6 + 1);
+        // Debian's torch loads the system's libblas.so.3 (reference or OpenBLAS): the peer names what it loaded
+        assertThat(String.valueOf(out.get("blas"))).contains("libblas.so.3");
     }
 
     @Test
