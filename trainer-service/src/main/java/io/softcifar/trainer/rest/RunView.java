@@ -18,6 +18,9 @@ import java.time.Instant;
  * @param updatedAt       last change
  * @param firstStepAt     when its first training step here ended (null before): request → first step is
  *                        {@code firstStepAt} − the request's time
+ * @param memory          the trainer process's resident memory while the run was here (null where unknown):
+ *                        {@code residentMiBAtStart} when it began, {@code residentMiBPeak} the highest sample since
+ *                        (every 20 steps and every epoch), {@code runsAtPeak} runs in the process at that sample
  * @param detail          e.g. "resumed from the epoch-12 checkpoint"
  */
 public record RunView(
@@ -30,7 +33,17 @@ public record RunView(
         Instant startedAt,
         Instant updatedAt,
         @Nullable Instant firstStepAt,
+        @Nullable Memory memory,
         String detail) {
+
+    /** Resident memory in MiB (see {@link RunRegistry.Memory}). */
+    public record Memory(long residentMiBAtStart, long residentMiBPeak, int runsAtPeak) {
+        static Memory of(RunRegistry.Memory m) {
+            return m == null
+                    ? null
+                    : new Memory(m.residentBytesAtStart() >> 20, m.residentBytesPeak() >> 20, m.runsAtPeak());
+        }
+    }
 
     static RunView of(RunRegistry.RunHandle h) {
         return new RunView(
@@ -43,6 +56,7 @@ public record RunView(
                 h.startedAt(),
                 h.updatedAt(),
                 h.firstStepAt(),
+                Memory.of(h.memory()),
                 h.detail());
     }
 }

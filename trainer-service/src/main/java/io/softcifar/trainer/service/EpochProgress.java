@@ -86,8 +86,14 @@ final class EpochProgress implements TrainingListener {
         }
     }
 
+    /** Steps between two samples of the process's resident memory (a read of /proc/self/status, ~20 µs). */
+    static final int MEMORY_SAMPLE_STEPS = 20;
+
     @Override
     public void onStep(int epoch, int step, int stepsPerEpoch) {
+        if (step % MEMORY_SAMPLE_STEPS == 0) {
+            handle.sampleMemory();
+        }
         if (handle.stepped() && requestedAt != null) { // no request time: an event from an older producer
             Duration sinceRequest = Duration.between(requestedAt, handle.firstStepAt());
             metrics.firstStep(sinceRequest);
@@ -102,6 +108,7 @@ final class EpochProgress implements TrainingListener {
         }
         checkCancelMarker();
         metrics.epoch(stats.seconds());
+        handle.sampleMemory();
         handle.throughput(stats.imagesPerSecond());
         secondsThisProcess += stats.seconds();
         epochsThisProcess++;

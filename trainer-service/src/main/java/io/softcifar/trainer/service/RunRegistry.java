@@ -29,9 +29,10 @@ public final class RunRegistry {
             return Optional.empty();
         }
         runs.remove(runId);
-        RunHandle handle = new RunHandle(runId, datasetId, epochs);
+        RunHandle handle = new RunHandle(runId, datasetId, epochs, this::active);
         runs.put(runId, handle);
         trim();
+        handle.sampleMemory();
         return Optional.of(handle);
     }
 
@@ -89,6 +90,14 @@ public final class RunRegistry {
         return n;
     }
 
+    /**
+     * The resident memory of the trainer process while a run was here: when it began, and the highest sample since,
+     * with the number of runs this process had (loading or training) at that sample. With one run at a time, peak −
+     * at start is what the run added (model, optimizer state, activations, its shards unless another run had loaded
+     * them); with K at once, the peak holds all K.
+     */
+    public record Memory(long residentBytesAtStart, long residentBytesPeak, int runsAtPeak) {}
+
     /** One run of this process. Status and epoch are written by its training thread, read by anyone. */
     public static final class RunHandle {
         private final String runId;
@@ -106,11 +115,36 @@ public final class RunRegistry {
         private volatile Instant firstStepAt;
         private volatile String detail;
         private volatile long fencingToken;
+        private final java.util.function.IntSupplier runsHere;
+        private volatile Memory memory;
 
-        RunHandle(String runId, String datasetId, int epochs) {
+        RunHandle(String runId, String datasetId, int epochs, java.util.function.IntSupplier runsHere) {
             this.runId = runId;
             this.datasetId = datasetId;
             this.epochs = epochs;
+            this.runsHere = runsHere;
+        }
+
+        /** Samples the process's resident memory into {@link #memory()} (nothing where it cannot be read). */
+        void sampleMemory() {
+            long now = ProcessMemory.residentBytes();
+            if (now < 0) {
+                return;
+            }
+            int runs = runsHere.getAsInt(); // the registry's lock, never taken while holding this handle's
+            synchronized (this) {
+                Memory m = memory;
+                if (m == null) {
+                    memory = new Memory(now, now, runs);
+                } else if (now > m.residentBytesPeak()) {
+                    memory = new Memory(m.residentBytesAtStart(), now, runs);
+                }
+            }
+        }
+
+        /** The process's resident memory at this run's start and at its peak since; null where it is not known. */
+        public Memory memory() {
+            return memory;
         }
 
         void requestCancel(String reason) {

@@ -264,6 +264,14 @@ class TrainerServiceIT {
                     java.time.Instant.parse(given().get("/api/runs/" + runId).path("firstStepAt"));
             assertThat(firstStep).isAfter(sent).isBefore(java.time.Instant.now());
             assertThat(metric("softcifar_trainer_first_step_seconds_count")).isGreaterThanOrEqualTo(1);
+            // the memory it reports is this process's (the test's JVM): resident at its start, a peak no lower, and
+            // no higher than the high-water mark the kernel keeps for the process (read here, not by the trainer)
+            Map<String, Object> memory = given().get("/api/runs/" + runId).path("memory");
+            long atStart = ((Number) memory.get("residentMiBAtStart")).longValue();
+            long peak = ((Number) memory.get("residentMiBPeak")).longValue();
+            assertThat(atStart).isPositive();
+            assertThat(peak).isGreaterThanOrEqualTo(atStart).isLessThanOrEqualTo(highWaterMarkMiB());
+            assertThat(((Number) memory.get("runsAtPeak")).intValue()).isGreaterThanOrEqualTo(1);
 
             // the same request again: no second training, nothing published
             ObjectInfo before = store.stat(ObjectKeys.bestCheckpoint(runId)).orElseThrow();
@@ -441,6 +449,16 @@ class TrainerServiceIT {
         }
         assertThat(store.exists(ObjectKeys.bestCheckpoint(runId))).isTrue();
         await(() -> backlog() == 0); // every request so far has ended and its offset is committed
+    }
+
+    /** VmHWM of /proc/self/status (the kernel's peak resident set of this process) in MiB. */
+    private static long highWaterMarkMiB() throws java.io.IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+            }
+        }
+        throw new AssertionError("/proc/self/status has no VmHWM line");
     }
 
     /** {@code softcifar_trainer_requests_backlog} as /q/metrics shows it (NaN if absent). */
