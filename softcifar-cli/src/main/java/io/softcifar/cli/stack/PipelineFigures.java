@@ -36,13 +36,18 @@ record PipelineFigures(
      * @param endToEndSeconds from its study's submit to its evaluation's completion (bench clock)
      * @param firstStepSeconds from its study's submit to the end of its first training step (the trainer's clock,
      *     the same machine's)
+     * @param residentMiBPeak the trainer process's peak resident memory while the run was there (its {@code
+     *     memory.residentMiBPeak}; -1 unknown)
+     * @param runsAtPeak the runs the trainer had at that peak (0 unknown)
      */
     record RunTimes(
             String label,
             double trainSeconds,
             double evaluationSeconds,
             double endToEndSeconds,
-            double firstStepSeconds) {
+            double firstStepSeconds,
+            long residentMiBPeak,
+            int runsAtPeak) {
 
         double ownSeconds() {
             return trainSeconds + evaluationSeconds;
@@ -106,6 +111,13 @@ record PipelineFigures(
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
+    /** "1234 (2 runs)": the trainer's peak resident MiB while the run was there and the runs it then had. */
+    static String peak(RunTimes r) {
+        return r.residentMiBPeak() < 0
+                ? "-"
+                : r.residentMiBPeak() + " (" + r.runsAtPeak() + (r.runsAtPeak() == 1 ? " run)" : " runs)");
+    }
+
     /** The text report. */
     void print(PrintWriter out) {
         out.println("reference (runs alone): " + referenceSplit().describe());
@@ -117,29 +129,34 @@ record PipelineFigures(
                 importSeconds(),
                 warmupSeconds());
         out.printf(
-                "%-14s %10s %10s %12s %12s %12s%n",
-                "run (alone)", "train s", "eval s", "submit→step", "submit→eval", "pipeline s");
+                "%-14s %10s %10s %12s %12s %12s %16s%n",
+                "run (alone)", "train s", "eval s", "submit→step", "submit→eval", "pipeline s", "trainer peak MiB");
         for (PipelineFigures.RunTimes r : serial()) {
             out.printf(
                     Locale.ROOT,
-                    "%-14s %10.1f %10.1f %12.2f %12.1f %12.1f%n",
+                    "%-14s %10.1f %10.1f %12.2f %12.1f %12.1f %16s%n",
                     r.label(),
                     r.trainSeconds(),
                     r.evaluationSeconds(),
                     r.firstStepSeconds(),
                     r.endToEndSeconds(),
-                    r.pipelineSeconds());
+                    r.pipelineSeconds(),
+                    peak(r));
         }
-        out.printf("%-14s %10s %10s %12s %12s%n", "run (together)", "train s", "eval s", "submit→step", "submit→eval");
+        out.printf(
+                "%-14s %10s %10s %12s %12s %12s %16s%n",
+                "run (together)", "train s", "eval s", "submit→step", "submit→eval", "", "trainer peak MiB");
         for (PipelineFigures.RunTimes r : concurrent()) {
             out.printf(
                     Locale.ROOT,
-                    "%-14s %10.1f %10.1f %12.2f %12.1f%n",
+                    "%-14s %10.1f %10.1f %12.2f %12.1f %12s %16s%n",
                     r.label(),
                     r.trainSeconds(),
                     r.evaluationSeconds(),
                     r.firstStepSeconds(),
-                    r.endToEndSeconds());
+                    r.endToEndSeconds(),
+                    "",
+                    peak(r));
         }
         out.printf(
                 Locale.ROOT,

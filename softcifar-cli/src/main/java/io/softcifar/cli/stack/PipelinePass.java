@@ -95,12 +95,16 @@ final class PipelinePass {
         for (var e : labels.entrySet()) {
             JsonNode run = results.get("/api/runs/" + e.getKey());
             JsonNode evaluation = evaluations.get("/api/evaluations/" + e.getKey());
+            JsonNode trainerRun = trainer.get("/api/runs/" + e.getKey());
+            JsonNode memory = trainerRun.path("memory");
             times.add(new PipelineFigures.RunTimes(
                     e.getValue(),
                     run.path("finished").path("trainSeconds").asDouble(),
                     evaluationSeconds(evaluation),
                     evaluatedAt.get(e.getKey()),
-                    firstStep(trainer.get("/api/runs/" + e.getKey()), submitted)));
+                    firstStep(trainerRun, submitted),
+                    memory.path("residentMiBPeak").asLong(-1),
+                    memory.path("runsAtPeak").asInt(0)));
         }
         return times;
     }

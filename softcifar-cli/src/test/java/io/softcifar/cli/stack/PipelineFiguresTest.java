@@ -14,12 +14,12 @@ class PipelineFiguresTest {
     @Test
     void theOverheadIsTheWallTimeOverTheRunsOwnWorkMeasuredAlone() {
         List<PipelineFigures.RunTimes> alone = List.of(
-                new PipelineFigures.RunTimes("basic/soft", 10, 5, 20, 1.25),
-                new PipelineFigures.RunTimes("sngp/soft", 30, 15, 50, 0.75));
+                new PipelineFigures.RunTimes("basic/soft", 10, 5, 20, 1.25, 900, 1),
+                new PipelineFigures.RunTimes("sngp/soft", 30, 15, 50, 0.75, -1, 0));
         // together: the runs' own times are longer (they shared the cores) and do not enter the ratio
         List<PipelineFigures.RunTimes> together = List.of(
-                new PipelineFigures.RunTimes("basic/soft", 14, 9, 30, 1.5),
-                new PipelineFigures.RunTimes("sngp/soft", 40, 20, 66, 16.0));
+                new PipelineFigures.RunTimes("basic/soft", 14, 9, 30, 1.5, 1400, 2),
+                new PipelineFigures.RunTimes("sngp/soft", 40, 20, 66, 16.0, 1450, 2));
         PipelineFigures f =
                 new PipelineFigures(CoreSplit.whole(2), CoreSplit.auto(2), 20, 30, 10, 66, 70, alone, together, 1.5, 4);
         // own work 10 + 5 + 30 + 15 = 60 s; 66 s of wall: 1.10
@@ -32,6 +32,17 @@ class PipelineFiguresTest {
         // of 1.25 and 0.75
         assertThat(f.json()).containsEntry("submitToFirstStepSeconds", 1.5);
         assertThat(f.json()).containsEntry("submitToFirstStepAloneSeconds", 1.0);
+    }
+
+    @Test
+    void theTrainersPeakMemoryIsShownWithTheRunsItThenHad() {
+        assertThat(PipelineFigures.peak(new PipelineFigures.RunTimes("a", 1, 1, 3, 0.5, 1400, 2)))
+                .isEqualTo("1400 (2 runs)");
+        assertThat(PipelineFigures.peak(new PipelineFigures.RunTimes("a", 1, 1, 3, 0.5, 900, 1)))
+                .isEqualTo("900 (1 run)");
+        // a trainer that reports no memory (not Linux, or an older trainer)
+        assertThat(PipelineFigures.peak(new PipelineFigures.RunTimes("a", 1, 1, 3, 0.5, -1, 0)))
+                .isEqualTo("-");
     }
 
     @Test
