@@ -3,6 +3,7 @@ package io.softcifar.ml.model.dropout;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import io.softcifar.ml.model.DropoutConfig;
 import io.softcifar.ml.model.HeadContext;
 import io.softcifar.ml.model.Prediction;
@@ -33,9 +34,18 @@ public final class DropoutHead extends BasicHead {
         if (mcSamples < 1) {
             throw new IllegalArgumentException("mcSamples must be >= 1, got " + mcSamples);
         }
+        NDManager outer = x.getManager();
         List<NDArray> logits = new ArrayList<>();
         for (int s = 0; s < mcSamples; s++) {
-            logits.add(forward(x, Mode.MC_DROPOUT));
+            // each pass's activations (and dropout masks) are freed when it ends, only its logits kept: held until the
+            // caller's manager closes, S passes of a batch of 500 took ~15 GB. Under gradient recording the autograd
+            // graph keeps what backward needs by itself, so this holds there too.
+            try (NDManager pass = outer.newSubManager()) {
+                x.tempAttach(pass);
+                NDArray passLogits = forward(x, Mode.MC_DROPOUT);
+                passLogits.attach(outer);
+                logits.add(passLogits);
+            }
         }
         return averagePasses(logits);
     }
