@@ -81,7 +81,8 @@ class HelpTextTest {
                 .contains("--mixup[=α:q] Mixup with Beta(α, α)");
         assertThat(TrainCommand.REFERENCE_MIX).isEqualTo("0.2:0.15");
         // ${DEFAULT-VALUE} in the bundle is the option's default, per command
-        assertThat(help("bench", "evaluate")).contains("test images of the full-metric-set run (default 1500)");
+        assertThat(help("bench", "evaluate"))
+                .contains("--test=<test> test images of each full metric set (default 1500)");
         assertThat(help("bench", "train"))
                 .contains("--steps=<steps> timed steps (default 30)")
                 .contains("--device=<device> cpu, gpu or auto (default cpu)");
