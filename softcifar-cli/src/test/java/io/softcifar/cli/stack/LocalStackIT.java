@@ -32,7 +32,7 @@ class LocalStackIT {
         Path jar = root.resolve("dataset-service/target/quarkus-app/quarkus-run.jar");
         io.softcifar.testsupport.Required.present(Files.isRegularFile(jar), "needs " + jar + ": run ./mvnw verify");
 
-        int port = freePort();
+        int port = TestStacks.freeServicePort();
         StringWriter log = new StringWriter();
         PrintWriter out = new PrintWriter(log, true);
         try (LocalStack stack = TestStacks.startOnLoopback(

@@ -23,7 +23,7 @@ final class TestStacks {
                     Files.isRegularFile(jar),
                     "needs " + jar + ": ./mvnw -DskipTests package -pl "
                             + "dataset-service,trainer-service,evaluator-service,results-service -am");
-            services.add(new LocalStack.ServiceDef(def.name(), def.module(), freePort()));
+            services.add(new LocalStack.ServiceDef(def.name(), def.module(), freeServicePort()));
         }
         return services;
     }
@@ -55,5 +55,22 @@ final class TestStacks {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
+    }
+
+    /**
+     * A free HTTP port for a service whose management port ({@link LocalStack#managementPort}: + 1000) is free too: a
+     * service binds both, and a free ephemeral port says nothing of the one 1000 above it (a client socket of the
+     * broker can hold it, and the service then fails to start).
+     */
+    static int freeServicePort() throws Exception {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = freePort();
+            try (ServerSocket management = new ServerSocket(LocalStack.managementPort(port))) {
+                return port;
+            } catch (java.io.IOException taken) {
+                // try another
+            }
+        }
+        throw new IllegalStateException("no free port with a free management port in 100 attempts");
     }
 }

@@ -39,7 +39,7 @@ class UpOrphansIT {
         }
         int kafkaPort = freePort();
         int s3Port = freePort();
-        int datasetPort = freePort();
+        int datasetPort = TestStacks.freeServicePort();
         Path home = tmp.resolve("home");
         List<ProcessHandle> children = new ArrayList<>();
         Process up = startUp(root, home, kafkaPort, s3Port, datasetPort, tmp.resolve("up-1.log"));
