@@ -1,8 +1,5 @@
 package io.softcifar.ml.train;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BrokenBarrierException;
@@ -125,15 +122,7 @@ public final class ConcurrentTrainingBenchmark {
 
     /** VmRSS of this process in KiB, or -1 where /proc/self/status is not readable. */
     static long residentKib() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-        return -1;
+        long bytes = ProcessMemory.residentBytes();
+        return bytes < 0 ? -1 : bytes / 1024;
     }
 }

@@ -127,7 +127,7 @@ public final class RunRegistry {
 
         /** Samples the process's resident memory into {@link #memory()} (nothing where it cannot be read). */
         void sampleMemory() {
-            long now = ProcessMemory.residentBytes();
+            long now = io.softcifar.ml.train.ProcessMemory.residentBytes();
             if (now < 0) {
                 return;
             }

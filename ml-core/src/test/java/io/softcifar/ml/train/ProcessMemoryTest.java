@@ -1,4 +1,4 @@
-package io.softcifar.trainer.service;
+package io.softcifar.ml.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

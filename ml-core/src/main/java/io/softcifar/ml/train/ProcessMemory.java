@@ -1,4 +1,4 @@
-package io.softcifar.trainer.service;
+package io.softcifar.ml.train;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -6,17 +6,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The resident memory of this process (Linux: {@code VmRSS} of {@code /proc/self/status}), sampled for the memory a
- * run reports ({@link RunRegistry.RunHandle#memory()}).
+ * The resident memory of this process (Linux: {@code VmRSS} of {@code /proc/self/status}): what a trainer reports per
+ * run and what {@code bench train --concurrent} attributes to its runs.
  */
-final class ProcessMemory {
+public final class ProcessMemory {
 
     private static final Path STATUS = Path.of("/proc/self/status");
 
     private ProcessMemory() {}
 
     /** Bytes resident now, or -1 where there is no {@code /proc/self/status} (not Linux) or it cannot be read. */
-    static long residentBytes() {
+    public static long residentBytes() {
         try {
             return residentBytes(Files.readString(STATUS, StandardCharsets.US_ASCII));
         } catch (IOException | RuntimeException e) {
