@@ -3,8 +3,11 @@ package io.softcifar.ml.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.softcifar.ml.nn.Autograd;
+import io.softcifar.ml.nn.Bf16Convolution;
+import io.softcifar.ml.nn.Conv2d;
 import io.softcifar.ml.nn.Mode;
 import io.softcifar.ml.nn.Module;
+import io.softcifar.ml.nn.Precision;
 import java.util.Map;
 
 /**
@@ -45,6 +48,21 @@ public final class CifarNet extends Module {
 
     public ModelConfig config() {
         return config;
+    }
+
+    /**
+     * Sets the arithmetic of every convolution: {@link Precision#BF16} computes them with {@code kernel} (one
+     * scripted module, shared), {@link Precision#FP32} with DJL's float32 convolution. Parameters stay float32.
+     */
+    public void computeConvolutionsIn(Precision precision, Bf16Convolution kernel) {
+        if (precision == Precision.BF16 && kernel == null) {
+            throw new IllegalArgumentException("bf16 needs its convolution kernel");
+        }
+        visit(m -> {
+            if (m instanceof Conv2d conv) {
+                conv.computeIn(precision == Precision.BF16 ? kernel : null);
+            }
+        });
     }
 
     /** The method's head. */

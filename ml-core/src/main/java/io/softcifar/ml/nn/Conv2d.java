@@ -16,6 +16,10 @@ public final class Conv2d extends WeightLayer {
     private final Shape padding;
     private final int inputSize;
     private final boolean operatorNorm;
+    private final int strideSize;
+    private final int paddingSize;
+    /** Set in the bf16 precision mode: the convolution's arithmetic in bfloat16 (weights and result float32). */
+    private volatile Bf16Convolution bf16;
 
     /** A convolution without spectral normalization, or a spectrally normalized 1×1 convolution. */
     public Conv2d(NDManager manager, int in, int out, int kernel, int stride, Float spectralBound) {
@@ -33,6 +37,8 @@ public final class Conv2d extends WeightLayer {
                 0f, (float) std, new Shape(out, in, kernel, kernel), ai.djl.ndarray.types.DataType.FLOAT32);
         this.stride = new Shape(stride, stride);
         this.padding = new Shape(kernel / 2, kernel / 2);
+        this.strideSize = stride;
+        this.paddingSize = kernel / 2;
         this.inputSize = inputSize;
         this.operatorNorm = spectralBound != null && kernel > 1;
         if (operatorNorm) {
@@ -54,8 +60,16 @@ public final class Conv2d extends WeightLayer {
                             + " (set the model's image size to the size of the images)");
         }
         NDArray w = appliedWeight(x.getManager(), mode.training());
+        if (bf16 != null) {
+            return bf16.apply(x, w, strideSize, paddingSize);
+        }
         return x.getNDArrayInternal()
                 .convolution(x, w, null, stride, padding, new Shape(1, 1), 1)
                 .singletonOrThrow();
+    }
+
+    /** Computes this convolution in bfloat16 from now on ({@code kernel}), or in float32 again (null). */
+    public void computeIn(Bf16Convolution kernel) {
+        this.bf16 = kernel;
     }
 }
