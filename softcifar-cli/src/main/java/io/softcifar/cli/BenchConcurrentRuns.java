@@ -1,6 +1,7 @@
 package io.softcifar.cli;
 
 import io.softcifar.ml.model.Method;
+import io.softcifar.ml.nn.Precision;
 import io.softcifar.ml.train.ConcurrentTrainingBenchmark;
 import io.softcifar.ml.train.EngineSetup;
 import io.softcifar.ml.train.NesterovSgd;
@@ -51,7 +52,7 @@ final class BenchConcurrentRuns {
         for (Method m : methods) {
             for (int batch : batches) {
                 TrainingBenchmark.Settings settings = new TrainingBenchmark.Settings(
-                        m, batch, warmup, steps, false, device, NesterovSgd.Kernel.FUSED, null);
+                        m, batch, warmup, steps, false, device, NesterovSgd.Kernel.FUSED, null, Precision.FP32);
                 Map<Integer, List<Double>> aggregate = new LinkedHashMap<>();
                 Map<Integer, List<Double>> perRun = new LinkedHashMap<>();
                 Map<Integer, Double> overlap = new LinkedHashMap<>();

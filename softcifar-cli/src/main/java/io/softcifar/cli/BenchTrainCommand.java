@@ -111,10 +111,6 @@ final class BenchTrainCommand implements Callable<Integer> {
             }
             Files.createDirectories(profileDir);
         }
-        if (bf16 && peer.noPeer) {
-            throw new IllegalArgumentException(
-                    "--precision bf16 measures only the peer (no bf16 mode of our own yet);" + " drop --no-peer");
-        }
         List<Method> selected = selectedMethods();
         String preload = System.getenv("LD_PRELOAD");
         BenchTrainSides sides = new BenchTrainSides(warmup, steps, device.device, precision, peer);

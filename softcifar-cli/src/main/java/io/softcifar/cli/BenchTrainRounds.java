@@ -37,14 +37,13 @@ record BenchTrainRounds(BenchTrainSides sides, int rounds, boolean augment, bool
             Map<String, Double> softcifarMillisecondsPerStep,
             Map<String, Double> pytorchMillisecondsPerStep) {}
 
-    /** A measured cell, and the threads our side's last measurement in it used (0 with bf16: only the peer runs). */
+    /** A measured cell, and the threads our side's last measurement in it used. */
     record Measured(Cell cell, int threads) {}
 
-    /** Measures one cell: ours (fp32 only) and the peer's in turn, {@code rounds} times. */
+    /** Measures one cell: ours and the peer's in turn, {@code rounds} times, both at the bench's precision. */
     Measured measure(Method m, int batch) {
         String precision = sides.precision();
         int steps = sides.steps();
-        boolean bf16 = precision.equals("bf16");
         int threads = 0;
         List<Double> own = new ArrayList<>();
         List<Double> peer = new ArrayList<>();
@@ -55,19 +54,17 @@ record BenchTrainRounds(BenchTrainSides sides, int rounds, boolean augment, bool
         String peerError = sides.peerOptions().initialError();
         String peerBlas = null;
         for (int r = 0; r < rounds; r++) {
-            if (!bf16) {
-                TrainingBenchmark.Result result = sides.ours(m, batch, steps, false, NesterovSgd.Kernel.FUSED, null);
-                threads = result.threads();
-                own.add(result.imagesPerSecond());
-                ownPhases.add(result.millisecondsPerStep());
-                if (augment) {
-                    augmented.add(sides.ours(m, batch, steps, true, NesterovSgd.Kernel.FUSED, null)
-                            .imagesPerSecond());
-                }
-                if (referenceSgd) {
-                    perTensor.add(sides.ours(m, batch, steps, false, NesterovSgd.Kernel.PER_TENSOR, null)
-                            .imagesPerSecond());
-                }
+            TrainingBenchmark.Result result = sides.ours(m, batch, steps, false, NesterovSgd.Kernel.FUSED, null);
+            threads = result.threads();
+            own.add(result.imagesPerSecond());
+            ownPhases.add(result.millisecondsPerStep());
+            if (augment) {
+                augmented.add(sides.ours(m, batch, steps, true, NesterovSgd.Kernel.FUSED, null)
+                        .imagesPerSecond());
+            }
+            if (referenceSgd) {
+                perTensor.add(sides.ours(m, batch, steps, false, NesterovSgd.Kernel.PER_TENSOR, null)
+                        .imagesPerSecond());
             }
             if (peerError == null) {
                 Map<String, Object> p = sides.peer(m, batch, threads, preload);

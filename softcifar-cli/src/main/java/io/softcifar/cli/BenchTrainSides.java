@@ -1,6 +1,7 @@
 package io.softcifar.cli;
 
 import io.softcifar.ml.model.Method;
+import io.softcifar.ml.nn.Precision;
 import io.softcifar.ml.train.NesterovSgd;
 import io.softcifar.ml.train.TrainingBenchmark;
 import java.nio.file.Path;
@@ -15,7 +16,7 @@ import java.util.Map;
  * @param warmup untimed steps before the timed ones, on both sides
  * @param steps timed steps of a measurement
  * @param device our side's device ({@code --device}; the peer script has no device option)
- * @param precision fp32 or bf16 (the peer's autocast; we have fp32 only)
+ * @param precision fp32 or bf16 (ours: bf16 convolutions, {@link Precision}; the peer: bf16 autocast)
  * @param peerOptions which python runs the peer
  */
 record BenchTrainSides(int warmup, int steps, String device, String precision, PeerOptions peerOptions) {
@@ -25,8 +26,8 @@ record BenchTrainSides(int warmup, int steps, String device, String precision, P
     /** One measurement of our step with the command's warm-up and device. */
     TrainingBenchmark.Result ours(
             Method m, int batch, int timedSteps, boolean withAugmentation, NesterovSgd.Kernel kernel, Path trace) {
-        return TrainingBenchmark.run(
-                new TrainingBenchmark.Settings(m, batch, warmup, timedSteps, withAugmentation, device, kernel, trace));
+        return TrainingBenchmark.run(new TrainingBenchmark.Settings(
+                m, batch, warmup, timedSteps, withAugmentation, device, kernel, trace, Precision.of(precision)));
     }
 
     /**

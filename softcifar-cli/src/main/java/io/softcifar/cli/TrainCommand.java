@@ -105,6 +105,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--json")
     boolean json;
 
+    @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|bf16")
+    String precision;
+
     @Override
     public Integer call() {
         TrainConfig config = config();
@@ -211,6 +214,7 @@ final class TrainCommand implements Callable<Integer> {
                 TrainConfig.PROTOCOL_MILESTONES,
                 0.5,
                 seed,
-                limit);
+                limit,
+                io.softcifar.ml.nn.Precision.of(precision));
     }
 }

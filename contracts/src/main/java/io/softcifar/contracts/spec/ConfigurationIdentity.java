@@ -18,8 +18,8 @@ final class ConfigurationIdentity {
      * The configuration as canonical JSON (sorted keys, defaults applied) without what does not change the model a
      * run learns: the seed (runs of one configuration differ only in it), the device and the checkpoint interval,
      * plus settings the chosen method or mixing ignores (mixAlpha/mixProbability without mixing, dropoutRate
-     * outside method dropout), an entropyThreshold of 0, which is the same as none, and nesterov and
-     * mixProbabilityFromEntropy when false.
+     * outside method dropout), an entropyThreshold of 0, which is the same as none, a precision of fp32 (the same as
+     * none), and nesterov and mixProbabilityFromEntropy when false.
      *
      * @throws InvalidSpecException if the spec is invalid
      */
@@ -38,6 +38,9 @@ final class ConfigurationIdentity {
         }
         if (!s.mixProbabilityFromEntropy()) {
             tree.remove("mixProbabilityFromEntropy");
+        }
+        if (RunSpec.PRECISION_FP32.equals(s.precision())) {
+            tree.remove("precision"); // the same as none
         }
         if (!RunSpec.METHOD_DROPOUT.equals(s.method())) {
             tree.remove("dropoutRate");

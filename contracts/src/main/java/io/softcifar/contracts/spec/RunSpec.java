@@ -40,6 +40,9 @@ import java.util.List;
  * @param augment          the train-time augmentation chain; default true (the reference's "no aug" rows set false)
  * @param checkpointEvery  write an epoch checkpoint every N epochs, ≥ 1; default 1 (the resume point)
  * @param device           auto, cpu or gpu; default auto
+ * @param precision        fp32 or bf16 (the convolutions compute in bfloat16 on fp32 weights; fast on GPUs and on CPUs
+ *                         with AVX-512 BF16/AMX); null = fp32, left null by {@link #withDefaults()} so that the JSON
+ *                         of specs written before the field does not change
  */
 public record RunSpec(
         @Nullable String datasetId,
@@ -64,7 +67,8 @@ public record RunSpec(
         @Nullable Double entropyThreshold,
         @Nullable Boolean augment,
         @Nullable Integer checkpointEvery,
-        @Nullable String device)
+        @Nullable String device,
+        @Nullable String precision)
         implements Spec {
 
     public static final String METHOD_BASIC = "basic";
@@ -86,6 +90,10 @@ public record RunSpec(
     public static final String DEVICE_CPU = "cpu";
     public static final String DEVICE_GPU = "gpu";
     public static final List<String> DEVICES = List.of(DEVICE_AUTO, DEVICE_CPU, DEVICE_GPU);
+
+    public static final String PRECISION_FP32 = "fp32";
+    public static final String PRECISION_BF16 = "bf16";
+    public static final List<String> PRECISIONS = List.of(PRECISION_FP32, PRECISION_BF16);
 
     public static final long DEFAULT_SEED = 0;
     public static final double DEFAULT_MIX_ALPHA = 0.2;
@@ -182,6 +190,7 @@ public record RunSpec(
         private Boolean augment;
         private Integer checkpointEvery;
         private String device;
+        private String precision;
 
         private Builder() {}
 
@@ -209,6 +218,7 @@ public record RunSpec(
             augment = s.augment;
             checkpointEvery = s.checkpointEvery;
             device = s.device;
+            precision = s.precision;
         }
 
         public Builder datasetId(String v) {
@@ -320,6 +330,11 @@ public record RunSpec(
             return this;
         }
 
+        public Builder precision(String v) {
+            precision = v;
+            return this;
+        }
+
         public RunSpec build() {
             return new RunSpec(
                     datasetId,
@@ -344,7 +359,8 @@ public record RunSpec(
                     entropyThreshold,
                     augment,
                     checkpointEvery,
-                    device);
+                    device,
+                    precision);
         }
     }
 }

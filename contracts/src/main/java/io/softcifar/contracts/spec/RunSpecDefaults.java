@@ -31,7 +31,8 @@ final class RunSpecDefaults {
                 s.entropyThreshold(),
                 or(s.augment(), Boolean.TRUE),
                 or(s.checkpointEvery(), RunSpec.DEFAULT_CHECKPOINT_EVERY),
-                or(s.device(), RunSpec.DEVICE_AUTO));
+                or(s.device(), RunSpec.DEVICE_AUTO),
+                s.precision()); // null = fp32, kept null (see RunSpec)
     }
 
     private static <T> T or(T value, T fallback) {

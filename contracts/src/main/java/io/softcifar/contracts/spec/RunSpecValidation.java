@@ -75,6 +75,9 @@ final class RunSpecValidation {
         }
         checkRange("checkpointEvery", s.checkpointEvery(), 1, " epoch", Limits.MAX_EPOCHS, p);
         checkChoice("device", s.device(), RunSpec.DEVICES, p);
+        if (s.precision() != null) {
+            checkChoice("precision", s.precision(), RunSpec.PRECISIONS, p);
+        }
         return p.toList();
     }
 

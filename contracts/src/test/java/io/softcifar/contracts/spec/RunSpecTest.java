@@ -216,6 +216,24 @@ class RunSpecTest {
     }
 
     @Test
+    void precisionBf16IsAnOptionThatChangesTheConfigurationAndFp32IsTheSameAsNone() {
+        assertThat(basicSoft().precision("bf16").build().validate()).isEmpty();
+        assertThat(basicSoft().precision("bf16").build().configurationKey())
+                .isNotEqualTo(basicSoft().build().configurationKey());
+        assertThat(basicSoft().precision("fp32").build().configurationKey())
+                .isEqualTo(basicSoft().build().configurationKey());
+        // a spec without it keeps its JSON (defaults leave it out), so earlier keys and events do not change
+        assertThat(basicSoft().build().withDefaults().precision()).isNull();
+        assertThat(basicSoft().build().withDefaults().configurationJson()).doesNotContain("precision");
+        assertThat(basicSoft().precision("fp16").build().validate())
+                .singleElement()
+                .satisfies(e -> {
+                    assertThat(e.field()).isEqualTo("precision");
+                    assertThat(e.message()).isEqualTo("unknown precision 'fp16' (expected one of fp32, bf16)");
+                });
+    }
+
+    @Test
     void explicitPaperMixingEqualsTheDefaults() {
         assertThat(basicSoft().mixing("cutmix", 0.2, 0.15).build().configurationKey())
                 .isEqualTo(basicSoft().mixing("cutmix", null, null).build().configurationKey());

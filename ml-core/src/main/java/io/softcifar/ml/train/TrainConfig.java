@@ -2,6 +2,7 @@ package io.softcifar.ml.train;
 
 import io.softcifar.ml.model.Method;
 import io.softcifar.ml.model.ModelConfig;
+import io.softcifar.ml.nn.Precision;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
@@ -26,6 +27,8 @@ import java.util.function.Consumer;
  * @param gamma decay factor
  * @param seed split, initialization, batch order and augmentation seed
  * @param limit use only the first N training images of the split (0 = all)
+ * @param precision the convolutions' arithmetic ({@link Precision}); missing in checkpoints written before it existed:
+ *     fp32
  */
 public record TrainConfig(
         ModelConfig model,
@@ -43,7 +46,8 @@ public record TrainConfig(
         List<Integer> milestones,
         double gamma,
         long seed,
-        int limit) {
+        int limit,
+        Precision precision) {
 
     public static final List<Integer> PROTOCOL_MILESTONES = List.of(50, 100, 150, 190, 210, 230);
 
@@ -52,6 +56,7 @@ public record TrainConfig(
             throw new IllegalArgumentException("model, labels and mixing are required");
         }
         milestones = milestones == null ? PROTOCOL_MILESTONES : List.copyOf(milestones);
+        precision = precision == null ? Precision.FP32 : precision;
         check(epochs >= 1, "epochs: must be >= 1, got " + epochs);
         check(batchSize >= 2, "batch-size: must be >= 2 (BatchNorm needs two samples), got " + batchSize);
         check(learningRate > 0 && Double.isFinite(learningRate), "lr: learning rate must be > 0, got " + learningRate);
@@ -93,6 +98,7 @@ public record TrainConfig(
         b.gamma = 0.5;
         b.seed = 0L;
         b.limit = 0;
+        b.precision = Precision.FP32;
         return b.build();
     }
 
@@ -151,10 +157,15 @@ public record TrainConfig(
         return with(b -> b.weightDecay = wd);
     }
 
+    public TrainConfig withPrecision(Precision p) {
+        return with(b -> b.precision = p);
+    }
+
     @Override
     public String toString() {
         return model.method().id() + "/" + labels.id() + " depth " + model.depth() + " epochs " + epochs + " batch "
                 + batchSize + " lr " + learningRate + (nesterov ? " nesterov" : "") + " seed " + seed
+                + (precision == Precision.FP32 ? "" : " " + precision.id())
                 + (mixing.kind() == Mixing.Kind.NONE
                         ? ""
                         : " " + mixing.kind().name().toLowerCase(java.util.Locale.ROOT) + " α=" + mixing.alpha() + " q="

@@ -1,11 +1,12 @@
 package io.softcifar.ml.train;
 
 import io.softcifar.ml.model.ModelConfig;
+import io.softcifar.ml.nn.Precision;
 import java.util.List;
 
 /**
  * A mutable copy of a {@link TrainConfig}'s fields, so each {@code TrainConfig.with*} changes one field without
- * repeating the other fifteen: {@code new TrainConfigBuilder(config)}, assign, {@link #build()} (which validates
+ * repeating the other sixteen: {@code new TrainConfigBuilder(config)}, assign, {@link #build()} (which validates
  * through the record's constructor).
  */
 final class TrainConfigBuilder {
@@ -25,6 +26,7 @@ final class TrainConfigBuilder {
     double gamma;
     long seed;
     int limit;
+    Precision precision;
 
     TrainConfigBuilder() {}
 
@@ -45,6 +47,7 @@ final class TrainConfigBuilder {
         gamma = c.gamma();
         seed = c.seed();
         limit = c.limit();
+        precision = c.precision();
     }
 
     TrainConfig build() {
@@ -64,6 +67,7 @@ final class TrainConfigBuilder {
                 milestones,
                 gamma,
                 seed,
-                limit);
+                limit,
+                precision);
     }
 }

@@ -7,6 +7,8 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import io.softcifar.ml.data.ImageTensors;
 import io.softcifar.ml.model.CifarNet;
+import io.softcifar.ml.nn.Bf16Convolution;
+import io.softcifar.ml.nn.Precision;
 import io.softcifar.ml.nn.RunRandom;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -150,6 +152,10 @@ public final class Trainer {
             try (RunRandom initialization = RunRandom.open(config.seed(), EngineSetup::seed)) {
                 // one draw: every initial weight from the run's seed, with no other run's draws in between
                 net = RunRandom.draw(() -> new CifarNet(root, config.model(), config.seed()));
+            }
+            if (config.precision() == Precision.BF16) {
+                // training and its validation passes; the module is closed with root
+                net.computeConvolutionsIn(Precision.BF16, new Bf16Convolution(root));
             }
             optimizer = new NesterovSgd(
                     net.namedParameters(), root, config.momentum(), config.weightDecay(), config.nesterov());

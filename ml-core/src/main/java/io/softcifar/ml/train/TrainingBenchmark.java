@@ -8,6 +8,8 @@ import ai.djl.ndarray.types.Shape;
 import io.softcifar.ml.model.CifarNet;
 import io.softcifar.ml.model.Method;
 import io.softcifar.ml.model.ModelConfig;
+import io.softcifar.ml.nn.Bf16Convolution;
+import io.softcifar.ml.nn.Precision;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.commons.rng.simple.RandomSource;
@@ -32,6 +34,7 @@ public final class TrainingBenchmark {
      * @param sgdKernel how the optimizer update runs (fused: what training uses; per-tensor: the reference)
      * @param profileTrace where to write libtorch's operator profile of the timed steps as a Chrome trace, or null
      *     (the profiler slows the steps: time and profile in separate runs)
+     * @param precision the convolutions' arithmetic ({@link CifarNet#computeConvolutionsIn})
      */
     public record Settings(
             Method method,
@@ -41,7 +44,8 @@ public final class TrainingBenchmark {
             boolean augment,
             String device,
             NesterovSgd.Kernel sgdKernel,
-            java.nio.file.Path profileTrace) {}
+            java.nio.file.Path profileTrace,
+            Precision precision) {}
 
     /**
      * What one measurement gave.
@@ -75,6 +79,9 @@ public final class TrainingBenchmark {
         EngineSetup.seed(0);
         try (NDManager root = NDManager.newBaseManager(device)) {
             CifarNet net = new CifarNet(root, ModelConfig.defaults(s.method()), 0);
+            if (s.precision() == Precision.BF16) {
+                net.computeConvolutionsIn(Precision.BF16, new Bf16Convolution(root)); // closed with root
+            }
             NesterovSgd optimizer = new NesterovSgd(net.namedParameters(), root, 0.9, 5e-4, false, s.sgdKernel());
             Augmentation augmentation =
                     new Augmentation(root, new float[] {0.49f, 0.48f, 0.45f}, new float[] {0.25f, 0.24f, 0.26f});

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.pytorch.jni.JniUtils;
 import io.softcifar.ml.model.Method;
+import io.softcifar.ml.nn.Precision;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,15 +16,15 @@ import org.junit.jupiter.api.Test;
  */
 class ConcurrentTrainingBenchmarkTest {
 
-    private static final TrainingBenchmark.Settings TINY =
-            new TrainingBenchmark.Settings(Method.BASIC, 8, 1, 3, false, "cpu", NesterovSgd.Kernel.FUSED, null);
+    private static final TrainingBenchmark.Settings TINY = new TrainingBenchmark.Settings(
+            Method.BASIC, 8, 1, 3, false, "cpu", NesterovSgd.Kernel.FUSED, null, Precision.FP32);
 
     @Test
     void theAggregateIsAllImagesOverTheWallTimeAndTheOverlapTheShareWhenAllRan() {
         // run A times 0 s .. 2 s, run B 1 s .. 4 s, each 10 steps of 8 images: 160 images in 4 s = 40/s;
         // both ran from 1 s to 2 s: overlap 1 s of 4 s
-        TrainingBenchmark.Settings tenSteps =
-                new TrainingBenchmark.Settings(Method.BASIC, 8, 1, 10, false, "cpu", NesterovSgd.Kernel.FUSED, null);
+        TrainingBenchmark.Settings tenSteps = new TrainingBenchmark.Settings(
+                Method.BASIC, 8, 1, 10, false, "cpu", NesterovSgd.Kernel.FUSED, null, Precision.FP32);
         TrainingBenchmark.Result result = new TrainingBenchmark.Result(tenSteps, 0, 0, 0, Map.of(), 1, true, "cpu()");
         List<TrainingBenchmark.Timed> timed = List.of(
                 new TrainingBenchmark.Timed(result, 0, 2_000_000_000L),

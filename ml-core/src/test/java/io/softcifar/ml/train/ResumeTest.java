@@ -125,4 +125,18 @@ class ResumeTest {
                 .isEqualTo(nesterov)
                 .isNotEqualTo(plain);
     }
+
+    /** A header written before {@code precision} existed reads as fp32; bf16 round-trips. */
+    @org.junit.jupiter.api.Test
+    void aHeaderWithoutPrecisionReadsAsFp32() throws Exception {
+        TrainConfig fp32 = TrainConfig.protocol(Method.DUQ, LabelMode.SOFT);
+        com.fasterxml.jackson.databind.node.ObjectNode tree = Checkpoint.JSON.valueToTree(fp32);
+        assertThat(tree.get("precision").asText()).isEqualTo("FP32");
+        tree.remove("precision");
+        assertThat(Checkpoint.JSON.treeToValue(tree, TrainConfig.class)).isEqualTo(fp32);
+        TrainConfig bf16 = fp32.withPrecision(io.softcifar.ml.nn.Precision.BF16);
+        assertThat(Checkpoint.JSON.readValue(Checkpoint.JSON.writeValueAsString(bf16), TrainConfig.class))
+                .isEqualTo(bf16)
+                .isNotEqualTo(fp32);
+    }
 }

@@ -56,7 +56,8 @@ public final class RunSpecMapping {
                 s.milestones(),
                 s.gamma(),
                 s.seed(),
-                0);
+                0,
+                io.softcifar.ml.nn.Precision.of(s.precision() == null ? RunSpec.PRECISION_FP32 : s.precision()));
     }
 
     private static Mixing mixing(RunSpec s, @Nullable Double trainMeanEntropy) {

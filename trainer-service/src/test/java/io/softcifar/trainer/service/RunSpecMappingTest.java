@@ -8,6 +8,7 @@ import io.softcifar.contracts.spec.InvalidSpecException;
 import io.softcifar.contracts.spec.RunSpec;
 import io.softcifar.ml.model.DropoutConfig;
 import io.softcifar.ml.model.Method;
+import io.softcifar.ml.nn.Precision;
 import io.softcifar.ml.train.LabelMode;
 import io.softcifar.ml.train.Mixing;
 import io.softcifar.ml.train.TrainConfig;
@@ -41,6 +42,7 @@ class RunSpecMappingTest {
         assertThat(c.gamma()).isEqualTo(0.5);
         assertThat(c.seed()).isEqualTo(0L);
         assertThat(c.limit()).isZero();
+        assertThat(c.precision()).isEqualTo(Precision.FP32);
         // ml-core's own protocol run is the same thing, built independently
         assertThat(c).isEqualTo(TrainConfig.protocol(Method.BASIC, LabelMode.SOFT));
     }
@@ -64,6 +66,7 @@ class RunSpecMappingTest {
                 .augment(false)
                 .checkpointEvery(2)
                 .device("cpu")
+                .precision("bf16")
                 .build();
         TrainConfig c = RunSpecMapping.toTrainConfig(spec, null, 10);
 
@@ -85,6 +88,7 @@ class RunSpecMappingTest {
         assertThat(c.gamma()).isEqualTo(0.1);
         assertThat(c.entropyThreshold()).isEqualTo(0.4);
         assertThat(c.augment()).isFalse();
+        assertThat(c.precision()).isEqualTo(Precision.BF16);
     }
 
     @Test
