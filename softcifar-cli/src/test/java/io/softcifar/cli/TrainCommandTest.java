@@ -141,6 +141,20 @@ class TrainCommandTest {
     }
 
     @Test
+    void bf16TrainsAndIsRecordedInItsConfigAndAnUnknownPrecisionIsOneLine(@TempDir Path tmp) throws IOException {
+        CliRunner.Result r = CliRunner.run(train(
+                data, tmp.resolve("out"), "--method", "basic", "--labels", "soft", "--precision", "bf16", "--json"));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode json = Json.MAPPER.readTree(r.out().strip());
+        assertThat(json.at("/config/precision").asText()).isEqualTo("BF16");
+        assertThat(json.get("best_val_loss").asDouble()).isPositive().isFinite();
+        CliRunner.Result bad = CliRunner.run(
+                train(data, tmp.resolve("out2"), "--method", "basic", "--labels", "soft", "--precision", "fp16"));
+        assertOneLineError(bad, "precision", "fp16", "[fp32, bf16]");
+        assertThat(tmp.resolve("out2")).doesNotExist();
+    }
+
+    @Test
     void unknownGpFormulationIsOneLine(@TempDir Path tmp) {
         CliRunner.Result r = CliRunner.run(
                 train(data, tmp.resolve("out"), "--method", "sngp", "--labels", "soft", "--gp-formulation", "edward"));
