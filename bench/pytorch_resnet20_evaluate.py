@@ -18,7 +18,8 @@ project's EvaluationBenchmark times it (one warm-up batch first, images/s over t
                      point in batches of max(1, min(batch, 128) / S) and its decrease; reported as test images per
                      second of the whole (full_<method>_images_per_second) and seconds. As in the project's bench,
                      the test labels are the model's own single-pass predictions (so FGSM attacks about every point).
-Prints one JSON line.
+With --precision bf16 the backbone runs under torch.autocast(bfloat16) (features(): heads, metrics and the attack stay
+float32). Prints one JSON line.
 """
 import argparse
 import json
@@ -36,6 +37,19 @@ import pytorch_resnet20_train as peer
 EPSILON = 0.005
 
 
+BF16 = False  # --precision bf16: the backbone under torch.autocast(bfloat16), its features back in float32
+
+
+def features(model, x):
+    """The backbone's features as float32; with --precision bf16 computed under CPU bf16 autocast (the heads, the
+    metrics and the attack's input gradient stay float32, as in the project's bf16 mode, whose convolutions alone
+    are bf16)."""
+    if not BF16:
+        return model.backbone(x)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        return model.backbone(x).float()
+
+
 def dropout_on(model, on):
     """Dropout follows the training flag of the backbone's modules; BatchNorm stays in inference mode."""
     for m in model.modules():
@@ -45,8 +59,8 @@ def dropout_on(model, on):
 
 def predictive_logits(model, x, passes):
     if passes == 1:
-        return model.fc(model.backbone(x))
-    probs = torch.stack([F.softmax(model.fc(model.backbone(x)), 1) for _ in range(passes)]).mean(0)
+        return model.fc(features(model, x))
+    probs = torch.stack([F.softmax(model.fc(features(model, x)), 1) for _ in range(passes)]).mean(0)
     return probs.log()
 
 
@@ -119,7 +133,7 @@ class FullEvaluation:
         """(predictive logits, probabilities, max-logit logits, native score) of normalized images."""
         m = self.model
         if self.method == "sngp":
-            phi = torch.cos(F.linear(m.backbone(x), m.rff_weight, m.rff_bias))
+            phi = torch.cos(F.linear(features(m, x), m.rff_weight, m.rff_bias))
             logits = m.beta(phi)
             variance = ((phi @ self.covariance) * phi).sum(1).clamp_min(0)
             mean_field = logits / torch.sqrt(1 + math.pi / 8 * variance).unsqueeze(1)
@@ -127,10 +141,10 @@ class FullEvaluation:
             return mean_field, probs, logits, -variance
         dropout_on(m, self.passes > 1)
         if self.passes == 1:
-            logits = m.fc(m.backbone(x))
+            logits = m.fc(features(m, x))
             probs = F.softmax(logits, 1)
             return logits, probs, logits, probs.max(1).values
-        probs = torch.stack([F.softmax(m.fc(m.backbone(x)), 1) for _ in range(self.passes)]).mean(0)
+        probs = torch.stack([F.softmax(m.fc(features(m, x)), 1) for _ in range(self.passes)]).mean(0)
         return probs.log(), probs, probs.log(), probs.max(1).values
 
     def predict_all(self, images):
@@ -194,7 +208,10 @@ def main():
     ap.add_argument("--full", default="", help="methods whose whole evaluation is timed, e.g. basic,dropout,sngp")
     ap.add_argument("--test", type=int, default=1500, help="test images of a whole evaluation")
     ap.add_argument("--ood", type=int, default=1500, help="OOD images of a whole evaluation")
+    ap.add_argument("--precision", choices=["fp32", "bf16"], default="fp32")
     args = ap.parse_args()
+    global BF16
+    BF16 = args.precision == "bf16"
     full = [m for m in args.full.split(",") if m]
     for m in full:
         if m not in ("basic", "dropout", "sngp"):
@@ -236,6 +253,7 @@ def main():
     mc_fgsm_batch = max(1, fgsm_batch // s)
     result = {
         "peer": "pytorch-eager", "torch": torch.__version__, "threads": args.threads, "blas": peer.blas_library(),
+        "precision": args.precision,
         "inference_images_per_second": throughput(args.images, args.batch, predict(basic, 1)),
         "mc_dropout_images_per_second": throughput(max(args.batch, args.images // s), args.batch, predict(dropout, s)),
         "fgsm_images_per_second": throughput(args.fgsm_images, fgsm_batch, attack(basic, 1)),

@@ -3,6 +3,7 @@ package io.softcifar.cli;
 import io.softcifar.ml.eval.EvaluationBenchmark;
 import io.softcifar.ml.eval.EvaluationResult;
 import io.softcifar.ml.model.Method;
+import io.softcifar.ml.nn.Precision;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -58,6 +59,9 @@ final class BenchEvaluateCommand implements Callable<Integer> {
     @Mixin
     PeerOptions peer;
 
+    @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|bf16")
+    String precision;
+
     @Option(names = "--json")
     boolean json;
 
@@ -101,7 +105,7 @@ final class BenchEvaluateCommand implements Callable<Integer> {
         }
         List<Method> methods = full.stream().map(Method::parse).distinct().toList();
         EvaluationBenchmark.Settings settings = new EvaluationBenchmark.Settings(
-                device.device, test, ood, images, fgsmImages, batch, mcSamples, methods);
+                device.device, test, ood, images, fgsmImages, batch, mcSamples, methods, Precision.of(precision));
         List<Measured> measured = new ArrayList<>(MEASURED);
         methods.forEach(m -> measured.add(fullMetricSet(m)));
         String preload = System.getenv("LD_PRELOAD");
@@ -130,7 +134,9 @@ final class BenchEvaluateCommand implements Callable<Integer> {
                                 "--test",
                                 Integer.toString(test),
                                 "--ood",
-                                Integer.toString(ood)),
+                                Integer.toString(ood),
+                                "--precision",
+                                precision),
                         own.threads(),
                         preload);
                 if (p.containsKey("error")) {
@@ -163,6 +169,8 @@ final class BenchEvaluateCommand implements Callable<Integer> {
             out.put("date", LocalDate.now(java.time.ZoneId.systemDefault()).toString());
             out.put("machine", BenchMachine.describe());
             out.put("rounds", rounds);
+            out.put("precision", precision);
+            out.put("bf16Accelerated", BenchMachine.bf16Accelerated());
             out.put("allocator", BenchMachine.allocator(preload));
             out.put("rates", rates);
             out.put("peerBlas", peers.isEmpty() ? null : peers.get(0).get("blas"));
@@ -173,7 +181,11 @@ final class BenchEvaluateCommand implements Callable<Integer> {
         }
         System.out.printf(
                 Locale.ROOT,
-                "images/s, median [min-max] of %d alternating rounds; PyTorch eager peer (bench/%s): %s%n",
+                "%s images/s, median [min-max] of %d alternating rounds; PyTorch eager peer (bench/%s): %s%n",
+                precision.equals("bf16")
+                        ? "bf16 (ours: convolutions; the peer: the backbone under autocast"
+                                + (BenchMachine.bf16Accelerated() ? ")" : "; this CPU has no AVX-512 BF16/AMX)")
+                        : "fp32",
                 rounds,
                 "pytorch_resnet20_evaluate.py",
                 peerError == null

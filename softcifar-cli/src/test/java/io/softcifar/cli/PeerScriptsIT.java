@@ -114,6 +114,37 @@ class PeerScriptsIT {
     }
 
     @Test
+    void theEvaluationPeerRunsItsBackboneInBf16WhenAsked() {
+        Map<String, Object> out = PeerScript.run(
+                PYTHON.toString(),
+                "pytorch_resnet20_evaluate.py",
+                List.of(
+                        "--images",
+                        "4",
+                        "--fgsm-images",
+                        "4",
+                        "--batch",
+                        "4",
+                        "--mc-samples",
+                        "2",
+                        "--full",
+                        "sngp",
+                        "--test",
+                        "4",
+                        "--ood",
+                        "4",
+                        "--precision",
+                        "bf16"),
+                1,
+                null);
+        assertThat(out).doesNotContainKey("error");
+        assertThat(out).containsEntry("precision", "bf16");
+        assertThat(((Number) out.get("full_sngp_images_per_second")).doubleValue())
+                .isPositive();
+        assertThat(out).containsEntry("full_sngp_metrics", 6 + 6 + 1);
+    }
+
+    @Test
     void theEvaluationPeerRefusesAMethodItCannotEvaluate() {
         Map<String, Object> out =
                 PeerScript.run(PYTHON.toString(), "pytorch_resnet20_evaluate.py", List.of("--full", "duq"), 1, null);

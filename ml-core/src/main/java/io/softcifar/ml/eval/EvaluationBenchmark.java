@@ -14,6 +14,8 @@ import io.softcifar.ml.model.CifarNet;
 import io.softcifar.ml.model.Method;
 import io.softcifar.ml.model.ModelConfig;
 import io.softcifar.ml.nn.Autograd;
+import io.softcifar.ml.nn.Bf16Convolution;
+import io.softcifar.ml.nn.Precision;
 import io.softcifar.ml.train.Augmentation;
 import io.softcifar.ml.train.DeviceSelection;
 import io.softcifar.ml.train.EngineSetup;
@@ -54,6 +56,7 @@ public final class EvaluationBenchmark {
      * @param batch inference batch size
      * @param mcSamples S of MC Dropout
      * @param fullMethods the methods whose full metric set is timed (basic, MC Dropout, SNGP; at least one)
+     * @param precision the models' convolutions ({@link CifarNet#computeConvolutionsIn}); metrics stay fp32
      */
     public record Settings(
             String device,
@@ -63,10 +66,12 @@ public final class EvaluationBenchmark {
             int fgsmImages,
             int batch,
             int mcSamples,
-            List<Method> fullMethods) {
+            List<Method> fullMethods,
+            Precision precision) {
 
         public Settings {
             fullMethods = List.copyOf(fullMethods);
+            precision = precision == null ? Precision.FP32 : precision;
             if (fullMethods.isEmpty() || fullMethods.contains(Method.DUQ)) {
                 throw new IllegalArgumentException(
                         "bench evaluate --full: basic, dropout and/or sngp, got " + fullMethods);
@@ -90,7 +95,8 @@ public final class EvaluationBenchmark {
                     512,
                     EvaluationOptions.DEFAULT_BATCH,
                     EvaluationOptions.DEFAULT_MC_SAMPLES,
-                    List.of(Method.BASIC, Method.DROPOUT, Method.SNGP));
+                    List.of(Method.BASIC, Method.DROPOUT, Method.SNGP),
+                    Precision.FP32);
         }
     }
 
@@ -150,8 +156,10 @@ public final class EvaluationBenchmark {
             Augmentation norm = new Augmentation(root, mean, std);
             CifarNet basic = new CifarNet(root, ModelConfig.defaults(Method.BASIC), 0);
             CifarNet dropout = new CifarNet(root, ModelConfig.defaults(Method.DROPOUT), 0);
+            Bf16Convolution bf16 = s.precision() == Precision.BF16 ? new Bf16Convolution(root) : null;
             for (CifarNet net : List.of(basic, dropout)) {
                 net.namedParameters().values().forEach(p -> p.setRequiresGradient(false));
+                net.computeConvolutionsIn(s.precision(), bf16);
             }
             NDArray x = ImageTensors.upload(root, images);
             double plain = inference(root, norm, basic, x, s.inferenceImages(), s.batch(), 1);
@@ -173,6 +181,7 @@ public final class EvaluationBenchmark {
                 CifarNet net = method == Method.BASIC
                         ? basic
                         : method == Method.DROPOUT ? dropout : new CifarNet(root, ModelConfig.defaults(method), 0);
+                net.computeConvolutionsIn(s.precision(), bf16);
                 EvaluationResult r = fullMetricSet(root, norm, net, method, mean, std, s, device);
                 full.add(new FullMetricSet(
                         method.id(),

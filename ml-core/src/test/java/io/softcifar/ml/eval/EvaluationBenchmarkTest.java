@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.softcifar.ml.model.Method;
+import io.softcifar.ml.nn.Precision;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +14,7 @@ class EvaluationBenchmarkTest {
     @Test
     void reportsPositiveThroughputsAndTheFullMetricSetOfEachMethod() {
         EvaluationBenchmark.Result r = EvaluationBenchmark.run(new EvaluationBenchmark.Settings(
-                "cpu", 24, 24, 24, 8, 12, 2, List.of(Method.BASIC, Method.DROPOUT, Method.SNGP)));
+                "cpu", 24, 24, 24, 8, 12, 2, List.of(Method.BASIC, Method.DROPOUT, Method.SNGP), Precision.FP32));
         assertThat(r.inferenceImagesPerSecond()).isPositive();
         assertThat(r.mcDropoutImagesPerSecond()).isPositive();
         assertThat(r.fgsmImagesPerSecond()).isPositive();
@@ -34,10 +35,21 @@ class EvaluationBenchmarkTest {
     }
 
     @Test
+    void bf16ComputesTheSameMetricSets() {
+        EvaluationBenchmark.Result r = EvaluationBenchmark.run(new EvaluationBenchmark.Settings(
+                "cpu", 16, 16, 16, 8, 8, 2, List.of(Method.DROPOUT, Method.SNGP), Precision.BF16));
+        assertThat(r.settings().precision()).isEqualTo(Precision.BF16);
+        assertThat(r.fgsmImagesPerSecond()).isPositive();
+        assertThat(r.fullMetricSet(Method.SNGP).metricCount()).isEqualTo(10 + 6 + 1);
+        assertThat(r.fullMetricSet(Method.DROPOUT).metricCount()).isEqualTo(10 + 10 + 8 + 1);
+    }
+
+    @Test
     void duqAndAnEmptyMethodListAreRefused() {
-        assertThatThrownBy(() -> new EvaluationBenchmark.Settings("cpu", 8, 8, 8, 8, 8, 1, List.of()))
+        assertThatThrownBy(() -> new EvaluationBenchmark.Settings("cpu", 8, 8, 8, 8, 8, 1, List.of(), Precision.FP32))
                 .hasMessageContaining("--full: basic, dropout and/or sngp");
-        assertThatThrownBy(() -> new EvaluationBenchmark.Settings("cpu", 8, 8, 8, 8, 8, 1, List.of(Method.DUQ)))
+        assertThatThrownBy(() ->
+                        new EvaluationBenchmark.Settings("cpu", 8, 8, 8, 8, 8, 1, List.of(Method.DUQ), Precision.FP32))
                 .hasMessageContaining("[DUQ]");
     }
 }
