@@ -3,13 +3,8 @@ package io.softcifar.ml.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,14 +29,7 @@ public final class Bf16Convolution implements AutoCloseable {
 
     /** Loads the module; it belongs to {@code manager} and is closed with it or by {@link #close}. */
     public Bf16Convolution(NDManager manager) {
-        try (InputStream in = Bf16Convolution.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException(RESOURCE + " is missing from the class path (broken build)");
-            }
-            module = JniUtils.loadModule((PtNDManager) manager, in, true, false);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot load " + RESOURCE + ": " + e.getMessage(), e);
-        }
+        module = ScriptedModules.load(manager, Bf16Convolution.class, RESOURCE);
         this.manager = manager;
         parameterStore = new ParameterStore(manager, false);
     }

@@ -3,13 +3,8 @@ package io.softcifar.ml.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 
 /**
  * ∇ₓ Σ outputs with {@code create_graph=True}, as {@code torch.autograd.grad} computes it: the result is
@@ -28,14 +23,7 @@ public final class InputGradient implements AutoCloseable {
     private final ParameterStore parameterStore;
 
     public InputGradient(NDManager manager) {
-        try (InputStream in = InputGradient.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException(RESOURCE + " is missing from the class path (broken build)");
-            }
-            module = JniUtils.loadModule((PtNDManager) manager, in, true, false);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot load " + RESOURCE + ": " + e.getMessage(), e);
-        }
+        module = ScriptedModules.load(manager, InputGradient.class, RESOURCE);
         parameterStore = new ParameterStore(manager, false);
     }
 

@@ -3,14 +3,10 @@ package io.softcifar.ml.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.JniUtils;
 import io.softcifar.ml.nn.Autograd;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -97,14 +93,7 @@ public final class NesterovSgd {
 
     /** The scripted update, owned by {@code manager} (closed with it). */
     private static PtSymbolBlock loadFused(NDManager manager) {
-        try (InputStream in = NesterovSgd.class.getResourceAsStream(FUSED_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException(FUSED_RESOURCE + " is missing from the class path (broken build)");
-            }
-            return JniUtils.loadModule((PtNDManager) manager, in, true, false);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot load " + FUSED_RESOURCE + ": " + e.getMessage(), e);
-        }
+        return io.softcifar.ml.nn.ScriptedModules.load(manager, NesterovSgd.class, FUSED_RESOURCE);
     }
 
     /** How the update is executed. */
