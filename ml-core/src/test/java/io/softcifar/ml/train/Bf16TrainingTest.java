@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import io.softcifar.ml.model.CifarNet;
 import io.softcifar.ml.model.Method;
 import io.softcifar.ml.model.ModelConfig;
@@ -13,7 +12,6 @@ import io.softcifar.ml.nn.Bf16Convolution;
 import io.softcifar.ml.nn.Precision;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.commons.rng.simple.RandomSource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -41,26 +39,10 @@ class Bf16TrainingTest {
             }
             Map<String, float[]> before = snapshot(net.namedParameters());
             NesterovSgd optimizer = new NesterovSgd(net.namedParameters(), root, 0.9, 5e-4, false);
-            Augmentation augmentation =
-                    new Augmentation(root, new float[] {0.49f, 0.48f, 0.45f}, new float[] {0.25f, 0.24f, 0.26f});
-            TrainStep step = new TrainStep(net, optimizer, augmentation, false);
-            BatchMixer mixer = new BatchMixer(Mixing.NONE, RandomSource.SPLIT_MIX_64.create(0L));
-            NDArray images = root.randomInteger(0, 256, new Shape(IMAGES, 3, 32, 32), DataType.INT32)
-                    .toType(DataType.UINT8, false);
-            NDArray targets = root.randomUniform(0f, 1f, new Shape(IMAGES, 10));
-            targets = targets.div(targets.sum(new int[] {1}, true));
-            net.startEpoch();
-            for (int from = 0; from < IMAGES; from += BATCH) {
-                try (NDManager sm = root.newSubManager()) {
-                    NDArray x = images.get(from + ":" + (from + BATCH));
-                    x.attach(sm);
-                    NDArray y = targets.get(from + ":" + (from + BATCH));
-                    y.attach(sm);
-                    float loss = step.run(sm, x, y, mixer, 0.05).loss().getFloat();
-                    assertThat(loss).as("%s %s loss", method, precision).isFinite();
-                }
+            float[] losses = TrainTestData.randomEpoch(root, net, optimizer, false, IMAGES, BATCH, 0.05);
+            for (float loss : losses) {
+                assertThat(loss).as("%s %s loss", method, precision).isFinite();
             }
-            net.endEpoch();
             Map<String, DataType> types = new LinkedHashMap<>();
             net.namedParameters().forEach((k, v) -> types.put(k, v.getDataType()));
             return new Trained(snapshot(net.namedParameters()), before, types);

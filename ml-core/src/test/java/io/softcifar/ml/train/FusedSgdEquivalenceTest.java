@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import io.softcifar.ml.model.CifarNet;
 import io.softcifar.ml.model.Method;
 import io.softcifar.ml.model.ModelConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.commons.rng.simple.RandomSource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -37,25 +34,7 @@ class FusedSgdEquivalenceTest {
             Map<String, float[]> before = snapshot(net.namedParameters(), "");
             NesterovSgd optimizer = new NesterovSgd(net.namedParameters(), root, 0.9, 5e-4, nesterov, kernel);
             assertThat(optimizer.kernel()).isEqualTo(kernel);
-            Augmentation augmentation =
-                    new Augmentation(root, new float[] {0.49f, 0.48f, 0.45f}, new float[] {0.25f, 0.24f, 0.26f});
-            TrainStep step = new TrainStep(net, optimizer, augmentation, true);
-            BatchMixer mixer = new BatchMixer(Mixing.NONE, RandomSource.SPLIT_MIX_64.create(0L));
-            NDArray images = root.randomInteger(0, 256, new Shape(IMAGES, 3, 32, 32), DataType.INT32)
-                    .toType(DataType.UINT8, false);
-            NDArray targets = root.randomUniform(0f, 1f, new Shape(IMAGES, 10));
-            targets = targets.div(targets.sum(new int[] {1}, true)); // soft labels
-            net.startEpoch();
-            for (int from = 0; from < IMAGES; from += BATCH) {
-                try (NDManager sm = root.newSubManager()) {
-                    NDArray x = images.get(from + ":" + (from + BATCH));
-                    x.attach(sm);
-                    NDArray y = targets.get(from + ":" + (from + BATCH));
-                    y.attach(sm);
-                    step.run(sm, x, y, mixer, 0.1).loss().getFloat();
-                }
-            }
-            net.endEpoch();
+            TrainTestData.randomEpoch(root, net, optimizer, true, IMAGES, BATCH, 0.1);
             Map<String, float[]> after = snapshot(net.namedParameters(), "");
             after.putAll(snapshot(optimizer.state(), "momentum."));
             return new Trained(after, before);
