@@ -18,9 +18,10 @@ import torch
 
 class Bf16Conv(torch.nn.Module):
     def forward(self, x: torch.Tensor, w: torch.Tensor, geometry: torch.Tensor) -> torch.Tensor:
-        # geometry = [stride, padding] as an int64 tensor: DJL's forward with autograd takes tensors only
-        stride = int(geometry[0].item())
-        padding = int(geometry[1].item())
+        # DJL's forward with autograd takes tensors only: the geometry is the SHAPE of a (stride, padding) tensor,
+        # read without touching its data (no device synchronization on a GPU)
+        stride = geometry.size(0)
+        padding = geometry.size(1)
         y = torch.conv2d(x.to(torch.bfloat16), w.to(torch.bfloat16), None, [stride, stride], [padding, padding])
         return y.to(torch.float32)
 

@@ -3,6 +3,7 @@ package io.softcifar.ml.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.training.ParameterStore;
 import java.util.List;
@@ -24,7 +25,10 @@ public final class Bf16Convolution implements AutoCloseable {
     private final PtSymbolBlock module;
     private final NDManager manager;
     private final ParameterStore parameterStore;
-    /** [stride, padding] tensors, made once per geometry: the module takes tensors only. */
+    /**
+     * Tensors of shape (stride, padding), made once per geometry: the module takes tensors only and reads the shape,
+     * never the data, so a GPU does not synchronize for it.
+     */
     private final Map<List<Integer>, NDArray> geometries = new ConcurrentHashMap<>();
 
     /** Loads the module; it belongs to {@code manager} and is closed with it or by {@link #close}. */
@@ -40,7 +44,7 @@ public final class Bf16Convolution implements AutoCloseable {
      */
     public NDArray apply(NDArray x, NDArray w, int stride, int padding) {
         NDArray geometry =
-                geometries.computeIfAbsent(List.of(stride, padding), k -> manager.create(new long[] {stride, padding}));
+                geometries.computeIfAbsent(List.of(stride, padding), k -> manager.zeros(new Shape(stride, padding)));
         // with training = true DJL runs the module with autograd (its IValue entry point never does)
         NDArray y =
                 module.forward(parameterStore, new NDList(x, w, geometry), true).singletonOrThrow();
