@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Where bf16 speed comes from, measured in PyTorch alone: a basic ResNet-20 training step (soft cross-entropy, SGD
-with momentum 0.9, weight decay 5e-4) on random images, timed in alternating rounds in three variants:
+with momentum 0.9, weight decay 5e-4) on random images, timed in alternating rounds in four variants:
   fp32       everything float32
   autocast   torch.autocast("cpu", bfloat16): convolutions AND the activations between them in bf16 (BatchNorm,
              ReLU and the residual additions run on bf16 tensors), loss in float32
+  bf16-acts  the same mathematics by explicit casts, no autocast: each convolution casts its input (a no-op after the
+             stem) and weight to bf16 and returns bf16, so BatchNorm (fp32 parameters and running statistics), ReLU
+             and the additions run on bf16 tensors; the features are cast to float32 before pooling and the head -
+             what soft-cifar's bf16 mode does (bf16_conv.pt, bf16_to_float32.pt)
   conv-only  only the convolutions in bf16: input and weight cast to bf16, the result cast back to float32 before
-             BatchNorm - what soft-cifar's bf16 mode does (bf16_conv.pt), the most a per-convolution scripted
-             module can do, since DJL 0.33 cannot hold a bf16 tensor between its own operations
+             BatchNorm - soft-cifar's first bf16 mode, kept for comparison
 Usage: pytorch_bf16_variants.py [batch] [threads]. Prints images/s of each round per variant (docs/benchmarks.md).
 """
 import sys
@@ -19,10 +22,13 @@ import torch.nn.functional as F
 
 class Conv(nn.Conv2d):
     conv_only = False
+    bf16_activations = False
 
     def forward(self, x):
         if Conv.conv_only:
             return F.conv2d(x.bfloat16(), self.weight.bfloat16(), None, self.stride, self.padding).float()
+        if Conv.bf16_activations:
+            return F.conv2d(x.bfloat16(), self.weight.bfloat16(), None, self.stride, self.padding)
         return super().forward(x)
 
 
@@ -53,7 +59,7 @@ class Net(nn.Module):
 
     def forward(self, x):
         x = self.blocks(F.relu(self.b(self.c(x))))
-        return self.fc(F.adaptive_avg_pool2d(x, 1).flatten(1))
+        return self.fc(F.adaptive_avg_pool2d(x.float(), 1).flatten(1))
 
 
 def main():
@@ -67,6 +73,7 @@ def main():
 
     def step(variant):
         Conv.conv_only = variant == "conv-only"
+        Conv.bf16_activations = variant == "bf16-acts"
         opt.zero_grad()
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=variant == "autocast"):
             out = net(x)
@@ -74,7 +81,7 @@ def main():
         loss.backward()
         opt.step()
 
-    rates = {v: [] for v in ("fp32", "autocast", "conv-only")}
+    rates = {v: [] for v in ("fp32", "autocast", "conv-only", "bf16-acts")}
     for v in rates:
         for _ in range(5):
             step(v)

@@ -1,16 +1,26 @@
 #!/usr/bin/env python3
-"""Builds ml-core/src/main/resources/io/softcifar/ml/nn/bf16_conv.pt: a 2-D convolution computed in bfloat16.
+"""Builds the two scripted modules of the bf16 precision mode, in ml-core/src/main/resources/io/softcifar/ml/nn/:
 
-The bf16 precision mode (docs/model-and-training.md) runs every convolution of the ResNet - nearly all of a step's
-arithmetic - in bfloat16 while the weights (the fp32 master copy the optimizer updates), BatchNorm, the head and the
-loss stay in float32. DJL 0.33 cannot cast to bfloat16 (NDArray.toType(BFLOAT16) aborts the JVM), so the casts and the
-convolution run inside this scripted module: fp32 tensors cross the JNI boundary both ways, the autograd graph (casts
+  bf16_conv.pt        a 2-D convolution computed in bfloat16, with a bfloat16 result
+  bf16_to_float32.pt  the cast of the backbone's last (bfloat16) activations back to float32
+
+The bf16 mode (docs/model-and-training.md) computes the backbone - every convolution, and the BatchNorm, ReLU,
+dropout and residual additions between them - on bfloat16 activations, while the weights (the fp32 master copy the
+optimizer updates), BatchNorm's parameters and running statistics, the heads and the loss stay float32: the
+mathematics of PyTorch's bf16 autocast on this network. DJL 0.33 cannot cast to bfloat16 (NDArray.toType(BFLOAT16)
+aborts the JVM), but it can hold a bfloat16 tensor a scripted module returns and apply its own operations to it
+(libtorch's BatchNorm takes a bf16 input with float32 parameters). So the casts happen in these modules: the
+convolution casts its input (a no-op for the bf16 activations of the previous layer; the float32 images at the
+stem) and its weight to bf16, and the backbone's output is cast back before pooling. The autograd graph (casts
 included) is libtorch's own, so backward (and DUQ's double backward) returns fp32 gradients to the fp32 weights.
 
-Mathematics: y = float32(conv2d(bfloat16(x), bfloat16(w), stride, padding)), no bias, dilation 1, one group.
+Mathematics: conv: y = conv2d(bfloat16(x), bfloat16(w), stride, padding), bfloat16, no bias, dilation 1, one group;
+cast: float32(x).
 
-Run with any PyTorch >= 1.10 (Debian: python3-torch); the archive is loaded by newer libtorch versions.
+Usage: make_bf16_conv_module.py [directory]. Run with any PyTorch >= 1.10 (Debian: python3-torch); the archives are
+loaded by newer libtorch versions.
 """
+import os
 import sys
 
 import torch
@@ -22,11 +32,16 @@ class Bf16Conv(torch.nn.Module):
         # read without touching its data (no device synchronization on a GPU)
         stride = geometry.size(0)
         padding = geometry.size(1)
-        y = torch.conv2d(x.to(torch.bfloat16), w.to(torch.bfloat16), None, [stride, stride], [padding, padding])
-        return y.to(torch.float32)
+        return torch.conv2d(x.to(torch.bfloat16), w.to(torch.bfloat16), None, [stride, stride], [padding, padding])
+
+
+class ToFloat32(torch.nn.Module):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x.to(torch.float32)
 
 
 if __name__ == "__main__":
-    out = sys.argv[1] if len(sys.argv) > 1 else "bf16_conv.pt"
-    torch.jit.script(Bf16Conv()).save(out)
-    print("wrote", out, "with torch", torch.__version__)
+    directory = sys.argv[1] if len(sys.argv) > 1 else "."
+    for module, name in ((Bf16Conv(), "bf16_conv.pt"), (ToFloat32(), "bf16_to_float32.pt")):
+        torch.jit.script(module).save(os.path.join(directory, name))
+        print("wrote", os.path.join(directory, name), "with torch", torch.__version__)

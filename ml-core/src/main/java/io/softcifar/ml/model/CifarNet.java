@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.softcifar.ml.nn.Autograd;
 import io.softcifar.ml.nn.Bf16Convolution;
-import io.softcifar.ml.nn.Conv2d;
 import io.softcifar.ml.nn.Mode;
 import io.softcifar.ml.nn.Module;
 import io.softcifar.ml.nn.Precision;
@@ -51,18 +50,15 @@ public final class CifarNet extends Module {
     }
 
     /**
-     * Sets the arithmetic of every convolution: {@link Precision#BF16} computes them with {@code kernel} (one
-     * scripted module, shared), {@link Precision#FP32} with DJL's float32 convolution. Parameters stay float32.
+     * Sets the arithmetic of the backbone: {@link Precision#BF16} computes its convolutions with {@code kernel} (one
+     * scripted module, shared) and keeps the activations between them bfloat16 (the features it returns are float32),
+     * {@link Precision#FP32} computes everything in float32. Parameters, heads and losses stay float32.
      */
     public void computeConvolutionsIn(Precision precision, Bf16Convolution kernel) {
         if (precision == Precision.BF16 && kernel == null) {
             throw new IllegalArgumentException("bf16 needs its convolution kernel");
         }
-        visit(m -> {
-            if (m instanceof Conv2d conv) {
-                conv.computeIn(precision == Precision.BF16 ? kernel : null);
-            }
-        });
+        backbone.computeIn(precision == Precision.BF16 ? kernel : null);
     }
 
     /** The method's head. */

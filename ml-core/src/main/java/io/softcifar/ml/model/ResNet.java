@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.softcifar.ml.nn.BatchNorm2d;
+import io.softcifar.ml.nn.Bf16Convolution;
 import io.softcifar.ml.nn.Conv2d;
 import io.softcifar.ml.nn.Mode;
 import io.softcifar.ml.nn.Module;
@@ -24,6 +25,8 @@ public final class ResNet extends Module {
     private final BatchNorm2d stemBn;
     private final List<ResidualBlock> blocks = new ArrayList<>();
     private final double dropout;
+    /** Set in the bf16 precision mode: the activations are bfloat16, cast to float32 before pooling. */
+    private volatile Bf16Convolution bf16;
 
     /** A ResNet for 32×32 images (CIFAR). */
     public ResNet(NDManager manager, int blocksPerStage, double dropout, Float spectralBound) {
@@ -59,8 +62,24 @@ public final class ResNet extends Module {
         for (ResidualBlock block : blocks) {
             h = block.forward(h, mode);
         }
+        if (bf16 != null) {
+            h = bf16.toFloat32(h);
+        }
         Shape s = h.getShape();
         return h.reshape(s.get(0), s.get(1), s.get(2) * s.get(3)).mean(new int[] {2});
+    }
+
+    /**
+     * Computes the convolutions, and the activations between them, in bfloat16 from now on ({@code kernel}; the
+     * returned features stay float32), or in float32 again (null). The parameters stay float32.
+     */
+    public void computeIn(Bf16Convolution kernel) {
+        bf16 = kernel;
+        visit(m -> {
+            if (m instanceof Conv2d conv) {
+                conv.computeIn(kernel);
+            }
+        });
     }
 
     /** One basic block: conv-BN-ReLU(-dropout)-conv-BN, plus the shortcut, ReLU(-dropout). */

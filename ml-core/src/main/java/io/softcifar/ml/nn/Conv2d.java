@@ -18,7 +18,7 @@ public final class Conv2d extends WeightLayer {
     private final boolean operatorNorm;
     private final int strideSize;
     private final int paddingSize;
-    /** Set in the bf16 precision mode: the convolution's arithmetic in bfloat16 (weights and result float32). */
+    /** Set in the bf16 precision mode: the convolution in bfloat16 (input either; result bf16; weights float32). */
     private volatile Bf16Convolution bf16;
 
     /** A convolution without spectral normalization, or a spectrally normalized 1×1 convolution. */
@@ -68,7 +68,10 @@ public final class Conv2d extends WeightLayer {
                 .singletonOrThrow();
     }
 
-    /** Computes this convolution in bfloat16 from now on ({@code kernel}), or in float32 again (null). */
+    /**
+     * Computes this convolution in bfloat16 from now on ({@code kernel}; the result is bfloat16, see
+     * {@link Bf16Convolution}), or in float32 again (null).
+     */
     public void computeIn(Bf16Convolution kernel) {
         this.bf16 = kernel;
     }

@@ -4,10 +4,10 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * The arithmetic a model's convolutions use. FP32: everything float32. BF16: the convolutions (nearly all of a
- * ResNet's arithmetic) compute in bfloat16 on fp32 inputs and fp32 master weights, returning float32; BatchNorm, the
- * heads, the loss and the optimizer stay float32 ({@link Bf16Convolution}). Fast where the CPU has AVX-512 BF16 or
- * AMX and on GPUs; correct but slower elsewhere.
+ * The arithmetic of a model's backbone. FP32: everything float32. BF16: the convolutions (nearly all of a ResNet's
+ * arithmetic) compute in bfloat16 on fp32 master weights, and the activations between them stay bfloat16 (as under
+ * PyTorch's bf16 autocast); the features, the heads, the loss and the optimizer stay float32 ({@link
+ * Bf16Convolution}). Fast where the CPU has AVX-512 BF16 or AMX and on GPUs; correct but slower elsewhere.
  */
 public enum Precision {
     FP32,
