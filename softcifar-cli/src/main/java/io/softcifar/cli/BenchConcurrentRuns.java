@@ -1,7 +1,7 @@
 package io.softcifar.cli;
 
 import io.softcifar.ml.model.Method;
-import io.softcifar.ml.nn.Precision;
+import io.softcifar.ml.model.Precision;
 import io.softcifar.ml.train.ConcurrentTrainingBenchmark;
 import io.softcifar.ml.train.EngineSetup;
 import io.softcifar.ml.train.NesterovSgd;

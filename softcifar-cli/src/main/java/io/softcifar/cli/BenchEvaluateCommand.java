@@ -3,7 +3,7 @@ package io.softcifar.cli;
 import io.softcifar.ml.eval.EvaluationBenchmark;
 import io.softcifar.ml.eval.EvaluationResult;
 import io.softcifar.ml.model.Method;
-import io.softcifar.ml.nn.Precision;
+import io.softcifar.ml.model.Precision;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,7 +1,7 @@
 package io.softcifar.cli;
 
 import io.softcifar.ml.model.Method;
-import io.softcifar.ml.nn.Precision;
+import io.softcifar.ml.model.Precision;
 import io.softcifar.ml.train.NesterovSgd;
 import io.softcifar.ml.train.TrainingBenchmark;
 import java.nio.file.Path;

@@ -215,6 +215,6 @@ final class TrainCommand implements Callable<Integer> {
                 0.5,
                 seed,
                 limit,
-                io.softcifar.ml.nn.Precision.of(precision));
+                io.softcifar.ml.model.Precision.of(precision));
     }
 }

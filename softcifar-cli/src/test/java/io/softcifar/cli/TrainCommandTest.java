@@ -150,7 +150,7 @@ class TrainCommandTest {
         assertThat(json.get("best_val_loss").asDouble()).isPositive().isFinite();
         CliRunner.Result bad = CliRunner.run(
                 train(data, tmp.resolve("out2"), "--method", "basic", "--labels", "soft", "--precision", "fp16"));
-        assertOneLineError(bad, "precision", "fp16", "[fp32, bf16]");
+        assertOneLineError(bad, "precision", "fp16", "fp32, bf16");
         assertThat(tmp.resolve("out2")).doesNotExist();
     }
 

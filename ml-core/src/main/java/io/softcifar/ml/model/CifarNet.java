@@ -6,7 +6,6 @@ import io.softcifar.ml.nn.Autograd;
 import io.softcifar.ml.nn.Bf16Convolution;
 import io.softcifar.ml.nn.Mode;
 import io.softcifar.ml.nn.Module;
-import io.softcifar.ml.nn.Precision;
 import java.util.Map;
 
 /**

@@ -2,7 +2,7 @@ package io.softcifar.ml.train;
 
 import io.softcifar.ml.model.Method;
 import io.softcifar.ml.model.ModelConfig;
-import io.softcifar.ml.nn.Precision;
+import io.softcifar.ml.model.Precision;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;

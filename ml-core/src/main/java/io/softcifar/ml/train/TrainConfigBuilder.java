@@ -1,7 +1,7 @@
 package io.softcifar.ml.train;
 
 import io.softcifar.ml.model.ModelConfig;
-import io.softcifar.ml.nn.Precision;
+import io.softcifar.ml.model.Precision;
 import java.util.List;
 
 /**

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.softcifar.ml.model.Method;
-import io.softcifar.ml.nn.Precision;
+import io.softcifar.ml.model.Precision;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.pytorch.jni.JniUtils;
 import io.softcifar.ml.model.Method;
-import io.softcifar.ml.nn.Precision;
+import io.softcifar.ml.model.Precision;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

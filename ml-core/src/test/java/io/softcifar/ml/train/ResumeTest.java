@@ -134,7 +134,7 @@ class ResumeTest {
         assertThat(tree.get("precision").asText()).isEqualTo("FP32");
         tree.remove("precision");
         assertThat(Checkpoint.JSON.treeToValue(tree, TrainConfig.class)).isEqualTo(fp32);
-        TrainConfig bf16 = fp32.withPrecision(io.softcifar.ml.nn.Precision.BF16);
+        TrainConfig bf16 = fp32.withPrecision(io.softcifar.ml.model.Precision.BF16);
         assertThat(Checkpoint.JSON.readValue(Checkpoint.JSON.writeValueAsString(bf16), TrainConfig.class))
                 .isEqualTo(bf16)
                 .isNotEqualTo(fp32);

@@ -57,7 +57,7 @@ public final class RunSpecMapping {
                 s.gamma(),
                 s.seed(),
                 0,
-                io.softcifar.ml.nn.Precision.of(s.precision() == null ? RunSpec.PRECISION_FP32 : s.precision()));
+                io.softcifar.ml.model.Precision.of(s.precision() == null ? RunSpec.PRECISION_FP32 : s.precision()));
     }
 
     private static Mixing mixing(RunSpec s, @Nullable Double trainMeanEntropy) {

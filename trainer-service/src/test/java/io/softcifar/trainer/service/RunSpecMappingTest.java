@@ -8,7 +8,7 @@ import io.softcifar.contracts.spec.InvalidSpecException;
 import io.softcifar.contracts.spec.RunSpec;
 import io.softcifar.ml.model.DropoutConfig;
 import io.softcifar.ml.model.Method;
-import io.softcifar.ml.nn.Precision;
+import io.softcifar.ml.model.Precision;
 import io.softcifar.ml.train.LabelMode;
 import io.softcifar.ml.train.Mixing;
 import io.softcifar.ml.train.TrainConfig;

@@ -1,6 +1,6 @@
-package io.softcifar.ml.nn;
+package io.softcifar.ml.model;
 
-import java.util.Arrays;
+import io.softcifar.ml.nn.Bf16Convolution;
 import java.util.Locale;
 
 /**
@@ -17,14 +17,11 @@ public enum Precision {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** The precision of an id ({@code fp32}, {@code bf16}); a message naming the choices otherwise. */
+    /**
+     * The precision of an id ({@code fp32}, {@code bf16}; trimmed, any case); otherwise an
+     * {@link IllegalArgumentException} "precision: unknown 'x' (expected one of fp32, bf16)".
+     */
     public static Precision of(String id) {
-        for (Precision p : values()) {
-            if (p.id().equals(id)) {
-                return p;
-            }
-        }
-        throw new IllegalArgumentException("precision must be one of "
-                + Arrays.stream(values()).map(Precision::id).toList() + ", got '" + id + "'");
+        return EnumIds.parse(values(), Precision::id, id, "precision: unknown ");
     }
 }
