@@ -59,8 +59,8 @@ final class BenchEvaluateCommand implements Callable<Integer> {
     @Mixin
     PeerOptions peer;
 
-    @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|bf16")
-    String precision;
+    @Mixin
+    PrecisionOption precision;
 
     @Option(names = "--json")
     boolean json;
@@ -105,7 +105,7 @@ final class BenchEvaluateCommand implements Callable<Integer> {
         }
         List<Method> methods = full.stream().map(Method::parse).distinct().toList();
         EvaluationBenchmark.Settings settings = new EvaluationBenchmark.Settings(
-                device.device, test, ood, images, fgsmImages, batch, mcSamples, methods, Precision.of(precision));
+                device.device, test, ood, images, fgsmImages, batch, mcSamples, methods, precision.value());
         List<Measured> measured = new ArrayList<>(MEASURED);
         methods.forEach(m -> measured.add(fullMetricSet(m)));
         String preload = System.getenv("LD_PRELOAD");
@@ -136,7 +136,7 @@ final class BenchEvaluateCommand implements Callable<Integer> {
                                 "--ood",
                                 Integer.toString(ood),
                                 "--precision",
-                                precision),
+                                precision.id()),
                         own.threads(),
                         preload);
                 if (p.containsKey("error")) {
@@ -169,7 +169,7 @@ final class BenchEvaluateCommand implements Callable<Integer> {
             out.put("date", LocalDate.now(java.time.ZoneId.systemDefault()).toString());
             out.put("machine", BenchMachine.describe());
             out.put("rounds", rounds);
-            out.put("precision", precision);
+            out.put("precision", precision.id());
             out.put("bf16Accelerated", BenchMachine.bf16Accelerated());
             out.put("allocator", BenchMachine.allocator(preload));
             out.put("rates", rates);
@@ -182,7 +182,7 @@ final class BenchEvaluateCommand implements Callable<Integer> {
         System.out.printf(
                 Locale.ROOT,
                 "%s images/s, median [min-max] of %d alternating rounds; PyTorch eager peer (bench/%s): %s%n",
-                precision.equals("bf16")
+                precision.value() == Precision.BF16
                         ? "bf16 (ours: convolutions; the peer: the backbone under autocast"
                                 + (BenchMachine.bf16Accelerated() ? ")" : "; this CPU has no AVX-512 BF16/AMX)")
                         : "fp32",

@@ -1,6 +1,7 @@
 package io.softcifar.cli;
 
 import io.softcifar.ml.model.Method;
+import io.softcifar.ml.model.Precision;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -42,8 +43,8 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "30")
     int steps;
 
-    @Option(names = "--precision", defaultValue = "fp32")
-    String precision;
+    @Mixin
+    PrecisionOption precision;
 
     @Mixin
     DeviceOption device;
@@ -97,10 +98,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         if (batches.stream().anyMatch(b -> b < 2)) {
             throw new IllegalArgumentException("--batch: every batch size must be >= 2, got " + batches);
         }
-        if (!precision.equals("fp32") && !precision.equals("bf16")) {
-            throw new IllegalArgumentException("--precision must be fp32 or bf16, got " + precision);
-        }
-        boolean bf16 = precision.equals("bf16");
+        boolean bf16 = precision.value() == Precision.BF16;
         if (concurrent != null) {
             return concurrentRuns(bf16); // refuses --profile before any directory is made
         }
@@ -113,7 +111,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         }
         List<Method> selected = selectedMethods();
         String preload = System.getenv("LD_PRELOAD");
-        BenchTrainSides sides = new BenchTrainSides(warmup, steps, device.device, precision, peer);
+        BenchTrainSides sides = new BenchTrainSides(warmup, steps, device.device, precision.id(), peer);
         BenchTrainRounds comparison = new BenchTrainRounds(sides, rounds, augment, referenceSgd, preload);
         List<BenchTrainRounds.Cell> cells = new ArrayList<>();
         int threads = 0;

@@ -16,7 +16,7 @@ import java.util.Map;
  * @param warmup untimed steps before the timed ones, on both sides
  * @param steps timed steps of a measurement
  * @param device our side's device ({@code --device}; the peer script has no device option)
- * @param precision fp32 or bf16 (ours: bf16 convolutions, {@link Precision}; the peer: bf16 autocast)
+ * @param precision fp32 or bf16 (ours: the bf16 backbone, {@link Precision}; the peer: bf16 autocast)
  * @param peerOptions which python runs the peer
  */
 record BenchTrainSides(int warmup, int steps, String device, String precision, PeerOptions peerOptions) {

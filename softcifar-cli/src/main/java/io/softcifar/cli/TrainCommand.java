@@ -105,8 +105,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--json")
     boolean json;
 
-    @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|bf16")
-    String precision;
+    @Mixin
+    PrecisionOption precision;
 
     @Override
     public Integer call() {
@@ -215,6 +215,6 @@ final class TrainCommand implements Callable<Integer> {
                 0.5,
                 seed,
                 limit,
-                io.softcifar.ml.model.Precision.of(precision));
+                precision.value());
     }
 }

@@ -142,6 +142,15 @@ class BadArgumentsTest {
                         1,
                         "softcifar: --concurrent measures fp32 training only; drop --precision bf16, --profile,"
                                 + " --augment and --reference-sgd"),
+                // one parse of --precision for train, bench train and bench evaluate (PrecisionOption)
+                Arguments.of(
+                        List.of("bench", "train", "--precision", "fp16"),
+                        1,
+                        "softcifar: precision: unknown 'fp16' (expected one of fp32, bf16)"),
+                Arguments.of(
+                        List.of("bench", "evaluate", "--precision", "half"),
+                        1,
+                        "softcifar: precision: unknown 'half' (expected one of fp32, bf16)"),
                 // refused before the stack starts or a temporary home is made
                 Arguments.of(
                         List.of("bench", "pipeline", "--data", noData.toString()),
