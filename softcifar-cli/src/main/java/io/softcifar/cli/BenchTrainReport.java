@@ -29,7 +29,7 @@ final class BenchTrainReport {
                     + (BenchMachine.bf16Accelerated()
                             ? "this CPU has AVX-512 BF16/AMX"
                             : "this CPU has no" + " AVX-512 BF16/AMX: bf16 is emulated here, not accelerated")
-                    + "; ours: bf16 convolutions on fp32 weights, the rest fp32; the peer: bf16 autocast");
+                    + "; ours: a bf16 backbone on fp32 weights, heads and loss fp32; the peer: bf16 autocast");
         }
         System.out.printf(
                 Locale.ROOT, "%-8s %5s  %-26s %-26s %s%n", "method", "batch", "soft-cifar", "PyTorch eager", "ratio");

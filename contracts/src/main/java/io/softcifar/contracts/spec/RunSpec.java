@@ -40,7 +40,7 @@ import java.util.List;
  * @param augment          the train-time augmentation chain; default true (the reference's "no aug" rows set false)
  * @param checkpointEvery  write an epoch checkpoint every N epochs, ≥ 1; default 1 (the resume point)
  * @param device           auto, cpu or gpu; default auto
- * @param precision        fp32 or bf16 (the convolutions compute in bfloat16 on fp32 weights; fast on GPUs and on CPUs
+ * @param precision        fp32 or bf16 (the backbone computes in bfloat16 on fp32 weights; fast on GPUs and on CPUs
  *                         with AVX-512 BF16/AMX); null = fp32, left null by {@link #withDefaults()} so that the JSON
  *                         of specs written before the field does not change
  */
