@@ -98,7 +98,8 @@ final class BenchTrainCommand implements Callable<Integer> {
         if (batches.stream().anyMatch(b -> b < 2)) {
             throw new IllegalArgumentException("--batch: every batch size must be >= 2, got " + batches);
         }
-        boolean bf16 = precision.value() == Precision.BF16;
+        Precision chosen = precision.value();
+        boolean bf16 = chosen == Precision.BF16;
         if (concurrent != null) {
             return concurrentRuns(bf16); // refuses --profile before any directory is made
         }
@@ -111,7 +112,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         }
         List<Method> selected = selectedMethods();
         String preload = System.getenv("LD_PRELOAD");
-        BenchTrainSides sides = new BenchTrainSides(warmup, steps, device.device, precision.id(), peer);
+        BenchTrainSides sides = new BenchTrainSides(warmup, steps, device.device, chosen, peer);
         BenchTrainRounds comparison = new BenchTrainRounds(sides, rounds, augment, referenceSgd, preload);
         List<BenchTrainRounds.Cell> cells = new ArrayList<>();
         int threads = 0;

@@ -42,7 +42,7 @@ record BenchTrainRounds(BenchTrainSides sides, int rounds, boolean augment, bool
 
     /** Measures one cell: ours and the peer's in turn, {@code rounds} times, both at the bench's precision. */
     Measured measure(Method m, int batch) {
-        String precision = sides.precision();
+        String precision = sides.precision().id();
         int steps = sides.steps();
         int threads = 0;
         List<Double> own = new ArrayList<>();

@@ -16,10 +16,10 @@ import java.util.Map;
  * @param warmup untimed steps before the timed ones, on both sides
  * @param steps timed steps of a measurement
  * @param device our side's device ({@code --device}; the peer script has no device option)
- * @param precision fp32 or bf16 (ours: the bf16 backbone, {@link Precision}; the peer: bf16 autocast)
+ * @param precision the bench's precision (ours: the bf16 backbone, {@link Precision}; the peer: bf16 autocast)
  * @param peerOptions which python runs the peer
  */
-record BenchTrainSides(int warmup, int steps, String device, String precision, PeerOptions peerOptions) {
+record BenchTrainSides(int warmup, int steps, String device, Precision precision, PeerOptions peerOptions) {
 
     static final String PEER_SCRIPT = "pytorch_resnet20_train.py";
 
@@ -27,7 +27,7 @@ record BenchTrainSides(int warmup, int steps, String device, String precision, P
     TrainingBenchmark.Result ours(
             Method m, int batch, int timedSteps, boolean withAugmentation, NesterovSgd.Kernel kernel, Path trace) {
         return TrainingBenchmark.run(new TrainingBenchmark.Settings(
-                m, batch, warmup, timedSteps, withAugmentation, device, kernel, trace, Precision.of(precision)));
+                m, batch, warmup, timedSteps, withAugmentation, device, kernel, trace, precision));
     }
 
     /**
@@ -44,7 +44,7 @@ record BenchTrainSides(int warmup, int steps, String device, String precision, P
                 "--method",
                 m.id(),
                 "--precision",
-                precision,
+                precision.id(),
                 "--batch",
                 Integer.toString(batch),
                 "--warmup",
