@@ -183,8 +183,8 @@ final class BenchEvaluateCommand implements Callable<Integer> {
                 Locale.ROOT,
                 "%s images/s, median [min-max] of %d alternating rounds; PyTorch eager peer (bench/%s): %s%n",
                 precision.value() == Precision.BF16
-                        ? "bf16 (ours: convolutions; the peer: the backbone under autocast"
-                                + (BenchMachine.bf16Accelerated() ? ")" : "; this CPU has no AVX-512 BF16/AMX)")
+                        ? "bf16 (ours: convolutions; the peer: the backbone under autocast; " + BenchMachine.bf16Note()
+                                + ")"
                         : "fp32",
                 rounds,
                 "pytorch_resnet20_evaluate.py",

@@ -1,5 +1,6 @@
 package io.softcifar.cli;
 
+import io.softcifar.ml.nn.Bf16Convolution;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,8 +31,28 @@ final class BenchMachine {
         return preload == null || preload.isBlank() ? "glibc" : preload;
     }
 
-    /** True when /proc/cpuinfo lists avx512_bf16 or amx_bf16. */
+    /**
+     * True when /proc/cpuinfo lists avx512_bf16 or amx_bf16 and libtorch's bf16 convolution is correct here ({@link
+     * Bf16Convolution#probe}; where it is not, the bf16 mode runs on float32 kernels).
+     */
     static boolean bf16Accelerated() {
+        return bf16Instructions() && Bf16Convolution.probe().nativeCorrect();
+    }
+
+    /** What the bf16 mode computes with on this machine, for the bench's header. */
+    static String bf16Note() {
+        if (!bf16Instructions()) {
+            return "this CPU has no AVX-512 BF16/AMX: bf16 is emulated here, not accelerated";
+        }
+        Bf16Convolution.Probe probe = Bf16Convolution.probe();
+        return probe.nativeCorrect()
+                ? "this CPU has AVX-512 BF16/AMX"
+                : "this CPU has AVX-512 BF16/AMX, but libtorch's bf16 convolution is wrong on it (" + probe.worstCase()
+                        + "): bf16 runs on float32 kernels here, not accelerated";
+    }
+
+    /** True when /proc/cpuinfo lists avx512_bf16 or amx_bf16. */
+    static boolean bf16Instructions() {
         try {
             return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
                     .filter(l -> l.startsWith("flags"))

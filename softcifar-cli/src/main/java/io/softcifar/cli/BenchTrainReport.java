@@ -26,9 +26,7 @@ final class BenchTrainReport {
                 rounds);
         if (bf16) {
             System.out.println("bf16: "
-                    + (BenchMachine.bf16Accelerated()
-                            ? "this CPU has AVX-512 BF16/AMX"
-                            : "this CPU has no" + " AVX-512 BF16/AMX: bf16 is emulated here, not accelerated")
+                    + BenchMachine.bf16Note()
                     + "; ours: a bf16 backbone on fp32 weights, heads and loss fp32; the peer: bf16 autocast");
         }
         System.out.printf(

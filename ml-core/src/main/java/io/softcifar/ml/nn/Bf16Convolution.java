@@ -7,8 +7,11 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.training.ParameterStore;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The bf16 precision mode's two operations: a convolution computed in bfloat16, {@code conv2d(bf16(x), bf16(w))}, with
@@ -18,11 +21,58 @@ import java.util.concurrent.ConcurrentHashMap;
  * copy the optimizer updates. Backward runs through libtorch's autograd of the same graph (the casts included), so
  * the weights receive fp32 gradients, and DUQ's double backward works as in fp32.
  *
+ * <p>Two kernels compute the convolution ({@link Kernel}): libtorch's bf16 kernel, and the same definition computed
+ * with float32 kernels on the bf16-rounded operands. libtorch 2.5.1 gives wrong bf16 results on some CPUs (measured on
+ * AMD Zen 5, 2026-12-05: the input gradient of the 3-channel stem off by ~30 %); so the constructor {@link #probe
+ * probes} the native kernel at the ResNet's convolution shapes against the emulated one and uses the native kernel
+ * only where they agree.
+ *
  * <p>DJL 0.33 aborts the JVM on {@code NDArray.toType(BFLOAT16)}, so the casts run inside scripted modules shipped as
- * resources ({@code bf16_conv.pt}, {@code bf16_to_float32.pt}; built by {@code tools/make_bf16_conv_module.py}).
+ * resources ({@code bf16_conv.pt}, {@code bf16_conv_emulated.pt}, {@code bf16_to_float32.pt}; built by {@code
+ * tools/make_bf16_conv_module.py}).
  */
 public final class Bf16Convolution implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Bf16Convolution.class);
+
+    /** The kernel computing the convolution. */
+    public enum Kernel {
+        /** libtorch's bf16 convolution (oneDNN's bf16 kernels where the CPU has AVX-512 BF16/AMX). */
+        NATIVE("bf16_conv.pt"),
+        /** float32 kernels on the bf16-rounded operands, the result rounded to bf16: same definition, not faster. */
+        EMULATED("bf16_conv_emulated.pt");
+
+        private final String resource;
+
+        Kernel(String resource) {
+            this.resource = resource;
+        }
+    }
+
+    /**
+     * The native kernel's verdict: {@code worstRelativeError} is the largest relative L2 difference from the emulated
+     * kernel over the probed shapes and results ({@code worstCase} names it); bf16 rounding alone gives ~0.3 %.
+     */
+    public record Probe(boolean nativeCorrect, double worstRelativeError, String worstCase) {}
+
+    /** Above this relative difference from the emulated kernel the native kernel is wrong (rounding gives ~0.003). */
+    static final double PROBE_TOLERANCE = 0.03;
+
+    /** (in, out, kernel, stride) of every convolution geometry of the CIFAR ResNet. */
+    private static final int[][] RESNET_GEOMETRIES = {
+        {3, 16, 3, 1},
+        {16, 16, 3, 1},
+        {16, 32, 3, 2},
+        {16, 32, 1, 2},
+        {32, 32, 3, 1},
+        {32, 64, 3, 2},
+        {32, 64, 1, 2},
+        {64, 64, 3, 1}
+    };
+
+    private static volatile Probe probe;
+
+    private final Kernel kernel;
     private final PtSymbolBlock module;
     private final PtSymbolBlock toFloat32;
     private final NDManager manager;
@@ -33,12 +83,125 @@ public final class Bf16Convolution implements AutoCloseable {
      */
     private final Map<List<Integer>, NDArray> geometries = new ConcurrentHashMap<>();
 
-    /** Loads the modules; they belong to {@code manager} and are closed with it or by {@link #close}. */
+    /**
+     * Loads the modules with the native kernel on a GPU and where {@link #probe} finds it correct on a CPU, the emulated
+     * one elsewhere; they belong to {@code manager} and are closed with it or by {@link #close}.
+     */
     public Bf16Convolution(NDManager manager) {
-        module = ScriptedModules.load(manager, Bf16Convolution.class, "bf16_conv.pt");
+        this(manager, manager.getDevice().isGpu() || probe().nativeCorrect() ? Kernel.NATIVE : Kernel.EMULATED);
+    }
+
+    /** Loads the modules with the given kernel. */
+    public Bf16Convolution(NDManager manager, Kernel kernel) {
+        this.kernel = kernel;
+        module = ScriptedModules.load(manager, Bf16Convolution.class, kernel.resource);
         toFloat32 = ScriptedModules.load(manager, Bf16Convolution.class, "bf16_to_float32.pt");
         this.manager = manager;
         parameterStore = new ParameterStore(manager, false);
+    }
+
+    public Kernel kernel() {
+        return kernel;
+    }
+
+    /**
+     * Whether libtorch's bf16 convolution is correct on this machine (computed once per process, on the CPU): the
+     * forward result and the gradients to input and weight of every ResNet convolution geometry, on a batch of 2
+     * images of 8×8, compared with the emulated kernel's. Logs a warning when it is not.
+     */
+    public static Probe probe() {
+        Probe p = probe;
+        if (p == null) {
+            synchronized (Bf16Convolution.class) {
+                p = probe;
+                if (p == null) {
+                    p = runProbe();
+                    if (!p.nativeCorrect()) {
+                        LOG.warn(
+                                "libtorch's bf16 convolution is wrong on this CPU ({} off by {} %): the bf16 mode computes"
+                                        + " its convolutions with float32 kernels on bf16-rounded values (same results,"
+                                        + " not accelerated)",
+                                p.worstCase(), String.format(Locale.ROOT, "%.1f", 100 * p.worstRelativeError()));
+                    }
+                    probe = p;
+                }
+            }
+        }
+        return p;
+    }
+
+    private static Probe runProbe() {
+        double worst = 0;
+        String worstCase = "";
+        try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu());
+                Bf16Convolution nat = new Bf16Convolution(m, Kernel.NATIVE);
+                Bf16Convolution emu = new Bf16Convolution(m, Kernel.EMULATED)) {
+            java.util.Random random = new java.util.Random(18);
+            for (int[] g : RESNET_GEOMETRIES) {
+                int in = g[0], out = g[1], k = g[2], stride = g[3];
+                float[] xs = gaussians(random, 2 * in * 8 * 8);
+                float[] ws = gaussians(random, out * in * k * k);
+                int size = (8 + 2 * (k / 2) - k) / stride + 1;
+                float[] gs = gaussians(random, 2 * out * size * size);
+                float[][] a = results(m, nat, xs, ws, gs, in, out, k, stride);
+                float[][] b = results(m, emu, xs, ws, gs, in, out, k, stride);
+                String[] names = {"result", "input gradient", "weight gradient"};
+                for (int t = 0; t < 3; t++) {
+                    double e = relativeDifference(a[t], b[t]);
+                    if (!(e <= worst)) { // NaN counts as worst
+                        worst = Double.isNaN(e) ? Double.POSITIVE_INFINITY : e;
+                        worstCase = String.format(
+                                Locale.ROOT,
+                                "the %s of a %d→%d %d×%d stride-%d convolution",
+                                names[t],
+                                in,
+                                out,
+                                k,
+                                k,
+                                stride);
+                    }
+                }
+            }
+        }
+        return new Probe(worst <= PROBE_TOLERANCE, worst, worstCase);
+    }
+
+    /** {y, dL/dx, dL/dw} of L = Σ y·g for the convolution of x (2, in, 8, 8) with w (out, in, k, k), as floats. */
+    private static float[][] results(
+            NDManager m, Bf16Convolution conv, float[] xs, float[] ws, float[] gs, int in, int out, int k, int s) {
+        try (NDManager sm = m.newSubManager()) {
+            NDArray x = sm.create(xs, new Shape(2, in, 8, 8));
+            NDArray w = sm.create(ws, new Shape(out, in, k, k));
+            x.setRequiresGradient(true);
+            w.setRequiresGradient(true);
+            float[] y;
+            try (Autograd grad = Autograd.enable()) {
+                NDArray result = conv.toFloat32(conv.apply(x, w, s, k / 2));
+                y = result.toFloatArray();
+                Autograd.backward(result.mul(sm.create(gs, result.getShape())).sum());
+            }
+            return new float[][] {
+                y, x.getGradient().toFloatArray(), w.getGradient().toFloatArray()
+            };
+        }
+    }
+
+    private static float[] gaussians(java.util.Random random, int count) {
+        float[] v = new float[count];
+        for (int i = 0; i < count; i++) {
+            v[i] = (float) random.nextGaussian();
+        }
+        return v;
+    }
+
+    /** |a − b| / |b| (L2). */
+    private static double relativeDifference(float[] a, float[] b) {
+        double diff = 0, norm = 0;
+        for (int i = 0; i < b.length; i++) {
+            diff += ((double) a[i] - b[i]) * ((double) a[i] - b[i]);
+            norm += (double) b[i] * b[i];
+        }
+        return Math.sqrt(diff / norm);
     }
 
     /**
