@@ -128,50 +128,12 @@ class Bf16ConvolutionTest {
     @CsvSource({"3,1,3,auto", "3,2,16,auto", "1,2,16,auto", "3,1,3,EMULATED", "3,2,16,EMULATED"})
     void gradientsReachTheFp32WeightsAndInputsAndEqualTheirDefinitionWithinBf16Precision(
             int kernel, int stride, int c, String which) {
-        int n = 2, o = 16, size = 6, pad = kernel / 2, out = (size + 2 * pad - kernel) / stride + 1;
-        double[] xs = random(n * c * size * size, 3);
-        double[] ws = random(o * c * kernel * kernel, 4);
-        double[] gs = random(n * o * out * out, 5);
-        double[] dx, dw;
         try (NDManager m = NDManager.newBaseManager();
                 Bf16Convolution conv = open(m, which)) {
-            NDArray x = m.create(floats(xs), new Shape(n, c, size, size));
-            NDArray w = m.create(floats(ws), new Shape(o, c, kernel, kernel));
-            x.setRequiresGradient(true);
-            w.setRequiresGradient(true);
-            try (Autograd g = Autograd.enable()) {
-                NDArray y = conv.toFloat32(conv.apply(x, w, stride, pad));
-                Autograd.backward(y.mul(m.create(floats(gs), y.getShape())).sum());
-            }
-            dx = LinAlg.doubles(x.getGradient());
-            dw = LinAlg.doubles(w.getGradient());
+            Measured r = measure(m, conv, c, 16, kernel, stride, 6, 3);
+            assertThat(relative(r.dx(), r.edx())).as("dL/dx").isBetween(1e-7, 1e-2);
+            assertThat(relative(r.dw(), r.edw())).as("dL/dw").isBetween(1e-7, 1e-2);
         }
-        double[] edx = new double[dx.length], edw = new double[dw.length];
-        for (int b = 0; b < n; b++) {
-            for (int k = 0; k < o; k++) {
-                for (int i = 0; i < out; i++) {
-                    for (int j = 0; j < out; j++) {
-                        double gv = (float) gs[((b * o + k) * out + i) * out + j];
-                        for (int ch = 0; ch < c; ch++) {
-                            for (int u = 0; u < kernel; u++) {
-                                for (int v = 0; v < kernel; v++) {
-                                    int r = i * stride + u - pad, q = j * stride + v - pad;
-                                    if (r < 0 || q < 0 || r >= size || q >= size) {
-                                        continue;
-                                    }
-                                    int xi = ((b * c + ch) * size + r) * size + q;
-                                    int wi = ((k * c + ch) * kernel + u) * kernel + v;
-                                    edx[xi] += gv * bf16((float) ws[wi]);
-                                    edw[wi] += gv * bf16((float) xs[xi]);
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        assertThat(relative(dx, edx)).as("dL/dx").isBetween(1e-7, 1e-2);
-        assertThat(relative(dw, edw)).as("dL/dw").isBetween(1e-7, 1e-2);
     }
 
     /**
@@ -203,9 +165,19 @@ class Bf16ConvolutionTest {
     /** Largest relative L2 error of y, dL/dx, dL/dw (L = Σ y·g) of {@code conv} against the definition in double. */
     private static double worstAgainstDefinition(
             NDManager m, Bf16Convolution conv, int c, int o, int kernel, int stride) {
-        int n = 2, size = 8, pad = kernel / 2, out = (size + 2 * pad - kernel) / stride + 1;
-        double[] xs = random(n * c * size * size, 11), ws = random(o * c * kernel * kernel, 12);
-        double[] gs = random(n * o * out * out, 13);
+        Measured r = measure(m, conv, c, o, kernel, stride, 8, 11);
+        return Math.max(relative(r.y(), r.ey()), Math.max(relative(r.dx(), r.edx()), relative(r.dw(), r.edw())));
+    }
+
+    /** The kernel's y, dL/dx, dL/dw (L = Σ y·g) and their definitions on the bf16-rounded operands, in double. */
+    private record Measured(double[] y, double[] dx, double[] dw, double[] ey, double[] edx, double[] edw) {}
+
+    /** {@link Measured} for x (2, c, size, size), w (o, c, k, k), g drawn from seeds seed, seed + 1, seed + 2. */
+    private static Measured measure(
+            NDManager m, Bf16Convolution conv, int c, int o, int kernel, int stride, int size, long seed) {
+        int n = 2, pad = kernel / 2, out = (size + 2 * pad - kernel) / stride + 1;
+        double[] xs = random(n * c * size * size, seed), ws = random(o * c * kernel * kernel, seed + 1);
+        double[] gs = random(n * o * out * out, seed + 2);
         NDArray x = m.create(floats(xs), new Shape(n, c, size, size));
         NDArray w = m.create(floats(ws), new Shape(o, c, kernel, kernel));
         x.setRequiresGradient(true);
@@ -243,7 +215,7 @@ class Bf16ConvolutionTest {
                 }
             }
         }
-        return Math.max(relative(y, ey), Math.max(relative(dx, edx), relative(dw, edw)));
+        return new Measured(y, dx, dw, ey, edx, edw);
     }
 
     /** |a − b| / |b| (L2); NaN counts as infinitely wrong. */
