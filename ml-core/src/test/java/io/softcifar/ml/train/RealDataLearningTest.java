@@ -49,7 +49,7 @@ class RealDataLearningTest {
 
     /**
      * Each method, on soft and on hard labels, drives the training loss on one fixed batch of 128 real images below
-     * a bar, a fraction of its first step's loss: 10 % (DUQ 20 %, MC Dropout on soft labels 12 %, see below) (ResNet-20, no augmentation, no weight decay, constant rate). The rate and step
+     * a bar, a fraction of its first step's loss: 10 % (DUQ 20 % and on soft labels 33 %, MC Dropout on soft labels 12 %, see below) (ResNet-20, no augmentation, no weight decay, constant rate). The rate and step
      * count per method were found by trial: SNGP's head (in its liu2020 formulation, which these settings were found
      * with) sees random features of norm 1, so it learns slowly at the protocol's 0.05 (at 0.5 it plateaus just above
      * the 10% bar on soft labels, whose floor is their entropy); dropout's loss is noisy; DUQ's step is the most
@@ -62,6 +62,12 @@ class RealDataLearningTest {
      * 120 steps at lr 0.2 and 12.9 % after 300 (13.2 % at 240, 13.1 % at 270: a plateau), 23.1 % after 150 steps at
      * lr 0.5; hard labels 21.6 % after 120 steps and 16.7 % after 300 at lr 0.2. With the old init the same batch reached 7.3 % / 4.9 % in
      * 120 steps. A DUQ that does not learn stays near 100 %.
+     *
+     * <p>The soft-label row's bar is 33 %: on another CPU the same seed ends elsewhere. Measured over run seeds 0–3 on
+     * an AMD Zen 5 EPYC (2026-12-05, 2-core VM, {@link OverfitSeedDistribution} with
+     * {@code -Dsoftcifar.overfit.row=DUQ,SOFT,0.2,300}): 20.46 %, 18.16 %, 14.69 %, 10.91 % (mean 16.05 %, sd 4.17 %);
+     * bar = mean + 4 sd = 32.7 %, rounded up. Seed 0, the row's, ended at 20.46 % there, above the 20 % it had, which
+     * the Zen 4 VM's runs had passed. The hard-label row (profile {@code learning-full}) keeps 20 %, not re-measured.
      *
      * <p>MC Dropout on soft labels has a bar of 12 %: the 10 % it had was passed by seed 0 alone (9.6 %). Measured over
      * run seeds 0–3 (2026-12-03, 2-core VM under load, {@link OverfitSeedDistribution}, about 5–15 min per seed there):
@@ -78,7 +84,7 @@ class RealDataLearningTest {
         "DROPOUT, HARD, 0.1, 150, 0.1",
         "SNGP, SOFT, 1.0, 150, 0.1",
         "SNGP, HARD, 1.0, 150, 0.1",
-        "DUQ, SOFT, 0.2, 300, 0.2"
+        "DUQ, SOFT, 0.2, 300, 0.33"
     })
     void overfitsAFixedBatchOf128RealImages(Method method, LabelMode labels, double lr, int steps, double bar) {
         overfitsBelowTheBar(method, labels, lr, steps, bar);
