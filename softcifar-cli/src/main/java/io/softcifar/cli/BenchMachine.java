@@ -32,11 +32,12 @@ final class BenchMachine {
     }
 
     /**
-     * True when /proc/cpuinfo lists avx512_bf16 or amx_bf16 and libtorch's bf16 convolution is correct here ({@link
-     * Bf16Convolution#probe}; where it is not, the bf16 mode runs on float32 kernels).
+     * True when /proc/cpuinfo lists avx512_bf16 or amx_bf16 and libtorch's bf16 convolution is right here for at least
+     * one of the ResNet's convolution geometries ({@link Bf16Convolution#probe}; where it is wrong, that geometry runs on
+     * float32 kernels).
      */
     static boolean bf16Accelerated() {
-        return bf16Instructions() && Bf16Convolution.probe().nativeCorrect();
+        return bf16Instructions() && Bf16Convolution.probe().wrong().size() < Bf16Convolution.RESNET_GEOMETRIES.size();
     }
 
     /** What the bf16 mode computes with on this machine, for the bench's header. */
@@ -45,10 +46,14 @@ final class BenchMachine {
             return "this CPU has no AVX-512 BF16/AMX: bf16 is emulated here, not accelerated";
         }
         Bf16Convolution.Probe probe = Bf16Convolution.probe();
-        return probe.nativeCorrect()
-                ? "this CPU has AVX-512 BF16/AMX"
-                : "this CPU has AVX-512 BF16/AMX, but libtorch's bf16 convolution is wrong on it (" + probe.worstCase()
-                        + "): bf16 runs on float32 kernels here, not accelerated";
+        if (probe.nativeCorrect()) {
+            return "this CPU has AVX-512 BF16/AMX";
+        }
+        return "this CPU has AVX-512 BF16/AMX, but libtorch's bf16 convolution is wrong on it for " + probe.wrong()
+                + " (worst: " + probe.worstCase() + "): "
+                + (bf16Accelerated()
+                        ? "those convolutions run on float32 kernels, the others accelerated"
+                        : "bf16 runs on float32 kernels here, not accelerated");
     }
 
     /** True when /proc/cpuinfo lists avx512_bf16 or amx_bf16. */

@@ -6,9 +6,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.training.ParameterStore;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,9 +26,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Two kernels compute the convolution ({@link Kernel}): libtorch's bf16 kernel, and the same definition computed
  * with float32 kernels on the bf16-rounded operands. libtorch 2.5.1 gives wrong bf16 results on some CPUs (measured on
- * AMD Zen 5, 2026-12-05: the input gradient of the 3-channel stem off by ~30 %); so the constructor {@link #probe
- * probes} the native kernel at the ResNet's convolution shapes against the emulated one and uses the native kernel
- * only where they agree.
+ * AMD Zen 5, 2026-12-05: the input gradient of the 3-channel stem off by ~30–40 %, the ResNet's other convolutions
+ * right); so {@link #probe} checks the native kernel at each of the ResNet's convolution geometries against the
+ * emulated one, and each geometry uses the native kernel only where they agree (any other geometry: the emulated).
  *
  * <p>DJL 0.33 aborts the JVM on {@code NDArray.toType(BFLOAT16)}, so the casts run inside scripted modules shipped as
  * resources ({@code bf16_conv.pt}, {@code bf16_conv_emulated.pt}, {@code bf16_to_float32.pt}; built by {@code
@@ -49,31 +52,48 @@ public final class Bf16Convolution implements AutoCloseable {
         }
     }
 
+    /** A convolution's shape as far as the kernel choice goes: channels in and out, kernel size, stride. */
+    public record Geometry(int in, int out, int kernel, int stride) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%d→%d %d×%d stride-%d", in, out, kernel, kernel, stride);
+        }
+    }
+
     /**
-     * The native kernel's verdict: {@code worstRelativeError} is the largest relative L2 difference from the emulated
-     * kernel over the probed shapes and results ({@code worstCase} names it); bf16 rounding alone gives ~0.3 %.
+     * The native kernel's verdict: the geometries where it is wrong (its result or a gradient more than {@link
+     * #PROBE_TOLERANCE} from the emulated kernel's), the largest relative L2 difference over all geometries and
+     * results, and what it was ({@code worstCase}); bf16 rounding alone gives ~0.3 %.
      */
-    public record Probe(boolean nativeCorrect, double worstRelativeError, String worstCase) {}
+    public record Probe(Set<Geometry> wrong, double worstRelativeError, String worstCase) {
+        /** True when the native kernel is right at every probed geometry. */
+        public boolean nativeCorrect() {
+            return wrong.isEmpty();
+        }
+    }
 
     /** Above this relative difference from the emulated kernel the native kernel is wrong (rounding gives ~0.003). */
     static final double PROBE_TOLERANCE = 0.03;
 
-    /** (in, out, kernel, stride) of every convolution geometry of the CIFAR ResNet. */
-    private static final int[][] RESNET_GEOMETRIES = {
-        {3, 16, 3, 1},
-        {16, 16, 3, 1},
-        {16, 32, 3, 2},
-        {16, 32, 1, 2},
-        {32, 32, 3, 1},
-        {32, 64, 3, 2},
-        {32, 64, 1, 2},
-        {64, 64, 3, 1}
-    };
+    /** Every convolution geometry of the CIFAR ResNet (any depth). */
+    public static final List<Geometry> RESNET_GEOMETRIES = List.of(
+            new Geometry(3, 16, 3, 1),
+            new Geometry(16, 16, 3, 1),
+            new Geometry(16, 32, 3, 2),
+            new Geometry(16, 32, 1, 2),
+            new Geometry(32, 32, 3, 1),
+            new Geometry(32, 64, 3, 2),
+            new Geometry(32, 64, 1, 2),
+            new Geometry(64, 64, 3, 1));
 
     private static volatile Probe probe;
 
+    /** The kernel of every geometry, or null: per geometry, native where the probe found it right. */
     private final Kernel kernel;
-    private final PtSymbolBlock module;
+
+    private final PtSymbolBlock nativeModule;
+    private final PtSymbolBlock emulatedModule;
+    private final Set<Geometry> nativeGeometries;
     private final PtSymbolBlock toFloat32;
     private final NDManager manager;
     private final ParameterStore parameterStore;
@@ -84,24 +104,41 @@ public final class Bf16Convolution implements AutoCloseable {
     private final Map<List<Integer>, NDArray> geometries = new ConcurrentHashMap<>();
 
     /**
-     * Loads the modules with the native kernel on a GPU and where {@link #probe} finds it correct on a CPU, the emulated
-     * one elsewhere; they belong to {@code manager} and are closed with it or by {@link #close}.
+     * Loads the modules: on a GPU the native kernel everywhere; on a CPU, per geometry, the native kernel where {@link
+     * #probe} finds it right and the emulated one elsewhere. They belong to {@code manager} and are closed with it or by
+     * {@link #close}.
      */
     public Bf16Convolution(NDManager manager) {
-        this(manager, manager.getDevice().isGpu() || probe().nativeCorrect() ? Kernel.NATIVE : Kernel.EMULATED);
+        this(manager, manager.getDevice().isGpu() ? Kernel.NATIVE : null);
     }
 
-    /** Loads the modules with the given kernel. */
+    /** Loads the modules with the given kernel for every geometry (null: per geometry, as the probe found). */
     public Bf16Convolution(NDManager manager, Kernel kernel) {
         this.kernel = kernel;
-        module = ScriptedModules.load(manager, Bf16Convolution.class, kernel.resource);
+        nativeModule = kernel == Kernel.EMULATED
+                ? null
+                : ScriptedModules.load(manager, Bf16Convolution.class, Kernel.NATIVE.resource);
+        emulatedModule = kernel == Kernel.NATIVE
+                ? null
+                : ScriptedModules.load(manager, Bf16Convolution.class, Kernel.EMULATED.resource);
+        if (kernel == null) {
+            Set<Geometry> right = new HashSet<>(RESNET_GEOMETRIES);
+            right.removeAll(probe().wrong());
+            nativeGeometries = Set.copyOf(right);
+        } else {
+            nativeGeometries = Set.of();
+        }
         toFloat32 = ScriptedModules.load(manager, Bf16Convolution.class, "bf16_to_float32.pt");
         this.manager = manager;
         parameterStore = new ParameterStore(manager, false);
     }
 
-    public Kernel kernel() {
-        return kernel;
+    /** The kernel that computes convolutions of {@code geometry}. */
+    public Kernel kernelFor(Geometry geometry) {
+        if (kernel != null) {
+            return kernel;
+        }
+        return nativeGeometries.contains(geometry) ? Kernel.NATIVE : Kernel.EMULATED;
     }
 
     /**
@@ -118,10 +155,12 @@ public final class Bf16Convolution implements AutoCloseable {
                     p = runProbe();
                     if (!p.nativeCorrect()) {
                         LOG.warn(
-                                "libtorch's bf16 convolution is wrong on this CPU ({} off by {} %): the bf16 mode computes"
-                                        + " its convolutions with float32 kernels on bf16-rounded values (same results,"
-                                        + " not accelerated)",
-                                p.worstCase(), String.format(Locale.ROOT, "%.1f", 100 * p.worstRelativeError()));
+                                "libtorch's bf16 convolution is wrong on this CPU for {} ({} off by {} %): the bf16 mode"
+                                        + " computes those convolutions with float32 kernels on bf16-rounded values"
+                                        + " (same results, not accelerated), the others with the bf16 kernel",
+                                p.wrong(),
+                                p.worstCase(),
+                                String.format(Locale.ROOT, "%.1f", 100 * p.worstRelativeError()));
                     }
                     probe = p;
                 }
@@ -133,12 +172,13 @@ public final class Bf16Convolution implements AutoCloseable {
     private static Probe runProbe() {
         double worst = 0;
         String worstCase = "";
+        Set<Geometry> wrong = new LinkedHashSet<>();
         try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu());
                 Bf16Convolution nat = new Bf16Convolution(m, Kernel.NATIVE);
                 Bf16Convolution emu = new Bf16Convolution(m, Kernel.EMULATED)) {
             java.util.Random random = new java.util.Random(18);
-            for (int[] g : RESNET_GEOMETRIES) {
-                int in = g[0], out = g[1], k = g[2], stride = g[3];
+            for (Geometry g : RESNET_GEOMETRIES) {
+                int in = g.in(), out = g.out(), k = g.kernel(), stride = g.stride();
                 float[] xs = gaussians(random, 2 * in * 8 * 8);
                 float[] ws = gaussians(random, out * in * k * k);
                 int size = (8 + 2 * (k / 2) - k) / stride + 1;
@@ -148,22 +188,17 @@ public final class Bf16Convolution implements AutoCloseable {
                 String[] names = {"result", "input gradient", "weight gradient"};
                 for (int t = 0; t < 3; t++) {
                     double e = relativeDifference(a[t], b[t]);
-                    if (!(e <= worst)) { // NaN counts as worst
+                    if (!(e <= PROBE_TOLERANCE)) { // NaN is wrong
+                        wrong.add(g);
+                    }
+                    if (!(e <= worst)) {
                         worst = Double.isNaN(e) ? Double.POSITIVE_INFINITY : e;
-                        worstCase = String.format(
-                                Locale.ROOT,
-                                "the %s of a %d→%d %d×%d stride-%d convolution",
-                                names[t],
-                                in,
-                                out,
-                                k,
-                                k,
-                                stride);
+                        worstCase = "the " + names[t] + " of a " + g + " convolution";
                     }
                 }
             }
         }
-        return new Probe(worst <= PROBE_TOLERANCE, worst, worstCase);
+        return new Probe(Set.copyOf(wrong), worst, worstCase);
     }
 
     /** {y, dL/dx, dL/dw} of L = Σ y·g for the convolution of x (2, in, 8, 8) with w (out, in, k, k), as floats. */
@@ -212,6 +247,9 @@ public final class Bf16Convolution implements AutoCloseable {
         NDArray geometry =
                 geometries.computeIfAbsent(List.of(stride, padding), k -> manager.zeros(new Shape(stride, padding)));
         // with training = true DJL runs the module with autograd (its IValue entry point never does)
+        Shape ws = w.getShape();
+        Kernel chosen = kernelFor(new Geometry((int) ws.get(1), (int) ws.get(0), (int) ws.get(2), stride));
+        PtSymbolBlock module = chosen == Kernel.NATIVE ? nativeModule : emulatedModule;
         NDArray y =
                 module.forward(parameterStore, new NDList(x, w, geometry), true).singletonOrThrow();
         y.attach(x.getManager());
@@ -227,7 +265,12 @@ public final class Bf16Convolution implements AutoCloseable {
 
     @Override
     public void close() {
-        module.close();
+        if (nativeModule != null) {
+            nativeModule.close();
+        }
+        if (emulatedModule != null) {
+            emulatedModule.close();
+        }
         toFloat32.close();
     }
 }
