@@ -37,7 +37,7 @@ final class BenchMachine {
      * float32 kernels).
      */
     static boolean bf16Accelerated() {
-        return bf16Instructions() && Bf16Convolution.probe().wrong().size() < Bf16Convolution.RESNET_GEOMETRIES.size();
+        return bf16Instructions() && Bf16Convolution.probe().nativeUsed();
     }
 
     /** What the bf16 mode computes with on this machine, for the bench's header. */
@@ -51,7 +51,7 @@ final class BenchMachine {
         }
         return "this CPU has AVX-512 BF16/AMX, but libtorch's bf16 convolution is wrong on it for " + probe.wrong()
                 + " (worst: " + probe.worstCase() + "): "
-                + (bf16Accelerated()
+                + (probe.nativeUsed()
                         ? "those convolutions run on float32 kernels, the others accelerated"
                         : "bf16 runs on float32 kernels here, not accelerated");
     }

@@ -70,6 +70,11 @@ public final class Bf16Convolution implements AutoCloseable {
         public boolean nativeCorrect() {
             return wrong.isEmpty();
         }
+
+        /** True when the native kernel is right at one ResNet geometry at least, so that the mode uses it there. */
+        public boolean nativeUsed() {
+            return wrong.size() < RESNET_GEOMETRIES.size();
+        }
     }
 
     /** Above this relative difference from the emulated kernel the native kernel is wrong (rounding gives ~0.003). */
@@ -177,6 +182,7 @@ public final class Bf16Convolution implements AutoCloseable {
                 Bf16Convolution nat = new Bf16Convolution(m, Kernel.NATIVE);
                 Bf16Convolution emu = new Bf16Convolution(m, Kernel.EMULATED)) {
             java.util.Random random = new java.util.Random(18);
+            String[] names = {"result", "input gradient", "weight gradient"};
             for (Geometry g : RESNET_GEOMETRIES) {
                 int in = g.in(), out = g.out(), k = g.kernel(), stride = g.stride();
                 float[] xs = gaussians(random, 2 * in * 8 * 8);
@@ -185,7 +191,6 @@ public final class Bf16Convolution implements AutoCloseable {
                 float[] gs = gaussians(random, 2 * out * size * size);
                 float[][] a = results(m, nat, xs, ws, gs, in, out, k, stride);
                 float[][] b = results(m, emu, xs, ws, gs, in, out, k, stride);
-                String[] names = {"result", "input gradient", "weight gradient"};
                 for (int t = 0; t < 3; t++) {
                     double e = relativeDifference(a[t], b[t]);
                     if (!(e <= PROBE_TOLERANCE)) { // NaN is wrong
@@ -246,10 +251,10 @@ public final class Bf16Convolution implements AutoCloseable {
     public NDArray apply(NDArray x, NDArray w, int stride, int padding) {
         NDArray geometry =
                 geometries.computeIfAbsent(List.of(stride, padding), k -> manager.zeros(new Shape(stride, padding)));
-        // with training = true DJL runs the module with autograd (its IValue entry point never does)
         Shape ws = w.getShape();
         Kernel chosen = kernelFor(new Geometry((int) ws.get(1), (int) ws.get(0), (int) ws.get(2), stride));
         PtSymbolBlock module = chosen == Kernel.NATIVE ? nativeModule : emulatedModule;
+        // with training = true DJL runs the module with autograd (its IValue entry point never does)
         NDArray y =
                 module.forward(parameterStore, new NDList(x, w, geometry), true).singletonOrThrow();
         y.attach(x.getManager());
