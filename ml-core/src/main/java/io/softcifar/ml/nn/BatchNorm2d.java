@@ -19,7 +19,12 @@ public final class BatchNorm2d extends Module {
         registerBuffer("running_var", manager.ones(new Shape(channels)));
     }
 
-    /** In training mode the running statistics are updated in place by the native batch_norm. */
+    /**
+     * In training mode the running statistics are updated in place by the native batch_norm. The axis argument is -1,
+     * not 1: DJL passes -1 straight to libtorch's batch_norm (which normalizes over dimension 1, the channels), while
+     * any other axis makes it swap that axis with 1 before and after — for axis 1 two identity transposes, a
+     * sub-manager and three re-attachments per call, and two more autograd nodes in the backward pass.
+     */
     public NDArray forward(NDArray x, Mode mode) {
         return x.getNDArrayInternal()
                 .batchNorm(
@@ -28,7 +33,7 @@ public final class BatchNorm2d extends Module {
                         buffer("running_var"),
                         parameter("gamma"),
                         parameter("beta"),
-                        1,
+                        -1,
                         DJL_MOMENTUM,
                         EPS,
                         mode.training())
