@@ -8,7 +8,7 @@ import io.softcifar.contracts.topics.Topics;
 import io.softcifar.infra.local.EmbeddedKafka;
 import io.softcifar.results.service.ResultsView;
 import io.softcifar.service.kafka.TopicInitializer;
-import java.net.ServerSocket;
+import io.softcifar.testsupport.FreePorts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -26,10 +26,7 @@ class ViewFollowerStartIT {
 
     @Test
     void aViewStartedBeforeKafkaKeepsTryingAndCatchesUpWhenTheBrokerComes() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = FreePorts.one(); // nothing may take it (a client's local port) before the broker binds it
         ResultsView view = new ResultsView(new StudyExpander(100));
         try (ViewFollower follower = new ViewFollower("127.0.0.1:" + port, view, "it-view-start").start()) {
             await().atMost(Duration.ofSeconds(90)).until(() -> follower.startAttempts() >= 2);

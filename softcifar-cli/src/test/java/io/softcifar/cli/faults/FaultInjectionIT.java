@@ -10,12 +10,12 @@ import io.softcifar.cli.stack.LocalStack;
 import io.softcifar.cli.stack.StackClient;
 import io.softcifar.contracts.topics.Topics;
 import io.softcifar.ml.data.SyntheticData;
+import io.softcifar.testsupport.FreePorts;
 import io.softcifar.testsupport.Required;
 import io.softcifar.testsupport.TopicProbe;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -89,7 +89,7 @@ class FaultInjectionIT {
         }
         services = new ArrayList<>();
         for (LocalStack.ServiceDef def : LocalStack.SERVICES) {
-            services.add(new LocalStack.ServiceDef(def.name(), def.module(), freePort()));
+            services.add(new LocalStack.ServiceDef(def.name(), def.module(), freeServicePort()));
         }
         home = tmp.resolve("home");
         kafkaPort = freePort();
@@ -396,7 +396,7 @@ class FaultInjectionIT {
                 .isGreaterThan(FaultTimings.LEASE_TTL)
                 .isGreaterThan(FaultTimings.TRAINER_SESSION_TIMEOUT)
                 .isGreaterThan(FaultTimings.HEARTBEAT_TIMEOUT);
-        stack.addService(new LocalStack.ServiceDef("trainer2", "trainer-service", freePort()));
+        stack.addService(new LocalStack.ServiceDef("trainer2", "trainer-service", freeServicePort()));
         long t0 = System.nanoTime();
         Study study = submit("trainer-sigstop");
         awaitEpoch(study, 1);
@@ -677,9 +677,11 @@ class FaultInjectionIT {
         return String.format(java.util.Locale.ROOT, "%.1f", seconds);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+    private static int freePort() {
+        return FreePorts.one();
+    }
+
+    private static int freeServicePort() {
+        return FreePorts.withCompanion(LocalStack::managementPort);
     }
 }

@@ -130,7 +130,7 @@ class LocalStackIT {
     void importWithoutARunningStackSaysHowToStartIt() throws Exception {
         Path data = Files.createDirectories(tmp.resolve("empty"));
         CliRunner.Result r = CliRunner.run(
-                "dataset", "import", "--data", data.toString(), "--url", "http://localhost:" + freePort());
+                "dataset", "import", "--data", data.toString(), "--url", "http://localhost:" + TestStacks.freePort());
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err())
                 .startsWith("softcifar: cannot reach the dataset-service")
@@ -153,12 +153,6 @@ class LocalStackIT {
             assertThat(r.err())
                     .startsWith(
                             "softcifar: Kafka broker port 127.0.0.1:" + taken.getLocalPort() + " is already in use");
-        }
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 

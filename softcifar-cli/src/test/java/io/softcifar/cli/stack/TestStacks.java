@@ -1,8 +1,8 @@
 package io.softcifar.cli.stack;
 
+import io.softcifar.testsupport.FreePorts;
 import io.softcifar.testsupport.Required;
 import java.io.PrintWriter;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,26 +51,16 @@ final class TestStacks {
                 root, home, freePort(), freePort(), services, importRoots, LocalStack.LOOPBACK, jvmArgs, out);
     }
 
-    static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+    static int freePort() {
+        return FreePorts.one();
     }
 
     /**
-     * A free HTTP port for a service whose management port ({@link LocalStack#managementPort}: + 1000) is free too: a
-     * service binds both, and a free ephemeral port says nothing of the one 1000 above it (a client socket of the
-     * broker can hold it, and the service then fails to start).
+     * A free HTTP port for a service whose management port ({@link LocalStack#managementPort}) is free too: a service
+     * binds both. Both lie below the ephemeral range, where no client socket of the broker or a service can take them
+     * between this probe and the service's start.
      */
-    static int freeServicePort() throws Exception {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            int port = freePort();
-            try (ServerSocket management = new ServerSocket(LocalStack.managementPort(port))) {
-                return port;
-            } catch (java.io.IOException taken) {
-                // try another
-            }
-        }
-        throw new IllegalStateException("no free port with a free management port in 100 attempts");
+    static int freeServicePort() {
+        return FreePorts.withCompanion(LocalStack::managementPort);
     }
 }

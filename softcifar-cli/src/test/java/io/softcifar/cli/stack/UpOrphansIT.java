@@ -37,8 +37,8 @@ class UpOrphansIT {
         if (!Files.isRegularFile(jar)) {
             fail("needs the dataset-service build (%s): ./mvnw -pl dataset-service -am -DskipTests package", jar);
         }
-        int kafkaPort = freePort();
-        int s3Port = freePort();
+        int kafkaPort = TestStacks.freePort();
+        int s3Port = TestStacks.freePort();
         int datasetPort = TestStacks.freeServicePort();
         Path home = tmp.resolve("home");
         List<ProcessHandle> children = new ArrayList<>();
@@ -125,12 +125,6 @@ class UpOrphansIT {
             return true;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 }

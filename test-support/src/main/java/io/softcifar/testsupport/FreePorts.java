@@ -1,0 +1,89 @@
+package io.softcifar.testsupport;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Scanner;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Ports for servers a test starts in another process (or later in this one), chosen below the kernel's ephemeral
+ * range.
+ *
+ * <p>A port from {@code new ServerSocket(0)} is an ephemeral one: once the probe closes it, the kernel may hand it to
+ * any outgoing connection of the test (a Kafka client, an S3 request) as its local port before the server that was
+ * meant to bind it has started, and the server then fails with "Address already in use". Ports below the ephemeral
+ * range are never given out that way; the probe here still checks each one is free now (the wildcard address, which
+ * also catches a loopback-only holder).
+ */
+public final class FreePorts {
+
+    /** The lowest port handed out: above the registered well-known services most machines run. */
+    static final int LOWEST = 20_000;
+
+    private static final Path RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+
+    private FreePorts() {}
+
+    /** A free port below the ephemeral range. */
+    public static int one() {
+        return pick();
+    }
+
+    /**
+     * A free port {@code p} below the ephemeral range whose companion {@code companion(p)} is free and below it too,
+     * e.g. a Quarkus service's HTTP port whose management port ({@code p + 1000}) must be free as well.
+     */
+    public static int withCompanion(java.util.function.IntUnaryOperator companion) {
+        int highest = ephemeralStart() - 1;
+        for (int attempt = 0; attempt < 500; attempt++) {
+            int port = pick();
+            int other = companion.applyAsInt(port);
+            if (other != port && other >= 1024 && other <= highest && free(other)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException(
+                "no free port with a free companion below " + (highest + 1) + " in 500 attempts");
+    }
+
+    private static int pick() {
+        int highest = ephemeralStart() - 1;
+        if (highest <= LOWEST) {
+            throw new IllegalStateException("the ephemeral port range of this machine starts at " + (highest + 1) + " ("
+                    + RANGE + "); no room below it above " + LOWEST);
+        }
+        for (int attempt = 0; attempt < 500; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(LOWEST, highest + 1);
+            if (free(port)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no free port in " + LOWEST + ".." + highest + " in 500 attempts");
+    }
+
+    /** The first port of the ephemeral range (Linux: its procfs file; elsewhere the IANA default 49152). */
+    static int ephemeralStart() {
+        try {
+            if (Files.isReadable(RANGE)) {
+                // a Scanner, not Files.readString: JDK 17 reads procfs files of reported size 0 as one byte
+                try (Scanner range = new Scanner(RANGE, StandardCharsets.US_ASCII)) {
+                    return range.nextInt();
+                }
+            }
+        } catch (IOException | RuntimeException unreadable) {
+            // fall through to the default
+        }
+        return 49_152;
+    }
+
+    private static boolean free(int port) {
+        try (ServerSocket probe = new ServerSocket(port)) {
+            return probe.getLocalPort() == port;
+        } catch (IOException taken) {
+            return false;
+        }
+    }
+}
