@@ -77,6 +77,7 @@ public final class LocalStack implements AutoCloseable {
                                         .map(Path::toString)
                                         .collect(java.util.stream.Collectors.joining(", ")));
         out.flush();
+        requireFreePorts(services, bind); // before anything starts: a taken port leaves nothing behind
         LocalInfrastructure infrastructure = LocalInfrastructure.start(home, kafkaPort, s3Port);
         LocalStack stack = null;
         try {
@@ -110,6 +111,30 @@ public final class LocalStack implements AutoCloseable {
         }
         stack.supervisor.start();
         return stack;
+    }
+
+    /**
+     * Fails with a one-line message naming the service, the port and what it is for when a service's HTTP or management
+     * port cannot be bound on {@code bind}: a clear error before anything starts, instead of a service that dies while
+     * starting with a stack trace in its log. (Another process can still take a port between this check and the
+     * service's start; the service's start failure then names the cause, {@link ServiceProcess#cause}.)
+     */
+    static void requireFreePorts(List<ServiceDef> services, String bind) {
+        for (ServiceDef def : services) {
+            String name = def.name() + "-service";
+            requireFree(bind, def.port(), name + " HTTP port");
+            requireFree(bind, managementPort(def.port()), name + " management port (its HTTP port + 1000)");
+        }
+    }
+
+    private static void requireFree(String bind, int port, String what) {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName(bind), port));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(what + " " + bind + ":" + port + " is already in use (is another `softcifar"
+                    + " up` running? --port-offset N moves every service's ports by N): " + e.getMessage());
+        }
     }
 
     /** A service's management port (health, metrics): its HTTP port + 1000, or − 1000 above 64535. */

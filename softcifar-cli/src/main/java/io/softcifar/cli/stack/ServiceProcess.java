@@ -115,8 +115,8 @@ final class ServiceProcess {
         Instant end = Instant.now().plus(timeout);
         while (Instant.now().isBefore(end)) {
             if (!isAlive()) {
-                throw new IllegalStateException(launch.name() + " exited with code " + exitCode() + " while starting; "
-                        + "last lines of " + log() + ":\n" + tail(15));
+                throw new IllegalStateException(launch.name() + " exited with code " + exitCode() + " while starting"
+                        + cause(readLog()) + "; last lines of " + log() + ":\n" + tail(15));
             }
             if (isReady()) {
                 return;
@@ -141,6 +141,45 @@ final class ServiceProcess {
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * What the log says stopped the start, as {@code ": <first ERROR line>; root cause: <last Caused by>"}, or empty when
+     * it has neither: the last lines alone are often the frames of a long stack trace that hide the reason (a port
+     * already bound, a missing setting).
+     */
+    static String cause(List<String> log) {
+        String error = null;
+        String root = null;
+        for (String line : log) {
+            String trimmed = line.strip();
+            if (error == null && (trimmed.contains(" ERROR [") || trimmed.startsWith("ERROR "))) {
+                error = trimmed;
+            }
+            if (trimmed.startsWith("Caused by: ")) {
+                root = trimmed.substring("Caused by: ".length());
+            }
+        }
+        StringBuilder b = new StringBuilder();
+        if (error != null) {
+            b.append(": ").append(shorten(error));
+        }
+        if (root != null && (error == null || !error.contains(root))) {
+            b.append(error == null ? ": " : "; root cause: ").append(shorten(root));
+        }
+        return b.toString();
+    }
+
+    private static String shorten(String line) {
+        return line.length() <= 400 ? line : line.substring(0, 400) + " …";
+    }
+
+    private List<String> readLog() {
+        try {
+            return Files.readAllLines(log());
+        } catch (IOException e) {
+            return List.of();
         }
     }
 

@@ -156,6 +156,35 @@ class LocalStackIT {
         }
     }
 
+    @Test
+    void upWithAServicesManagementPortInUseIsOneLineNamingItAndStartsNothing() throws Exception {
+        int http = TestStacks.freeServicePort();
+        int management = http + 1000; // the services' management port (docs/operations.md), written out here
+        int offset = http - 8081; // the dataset-service's HTTP port is 8081 + --port-offset
+        Path home = tmp.resolve("home-taken");
+        try (ServerSocket taken = new ServerSocket(management, 1, java.net.InetAddress.getLoopbackAddress())) {
+            CliRunner.Result r = CliRunner.run(
+                    "up",
+                    "--home",
+                    home.toString(),
+                    "--kafka-port",
+                    Integer.toString(TestStacks.freePort()),
+                    "--s3-port",
+                    Integer.toString(TestStacks.freePort()),
+                    "--port-offset",
+                    Integer.toString(offset),
+                    "--services",
+                    "dataset");
+            assertThat(r.exitCode()).isEqualTo(1);
+            assertThat(r.errLines()).hasSize(1);
+            assertThat(r.err())
+                    .startsWith("softcifar: dataset-service management port (its HTTP port + 1000) 127.0.0.1:"
+                            + management + " is already in use");
+        }
+        assertThat(home.resolve("kafka")).doesNotExist(); // nothing started: no broker data, no service log
+        assertThat(home.resolve("logs/dataset-service.log")).doesNotExist();
+    }
+
     private static boolean reachable(String host, int port) {
         try (java.net.Socket socket = new java.net.Socket()) {
             socket.connect(new java.net.InetSocketAddress(host, port), 2_000);
