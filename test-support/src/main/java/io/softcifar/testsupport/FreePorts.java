@@ -23,6 +23,9 @@ public final class FreePorts {
     /** The lowest port handed out: above the registered well-known services most machines run. */
     static final int LOWEST = 20_000;
 
+    /** The fewest ports between {@link #LOWEST} and the ephemeral range worth choosing from. */
+    static final int MIN_ROOM = 2_000;
+
     private static final Path RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
 
     private FreePorts() {}
@@ -37,7 +40,7 @@ public final class FreePorts {
      * e.g. a Quarkus service's HTTP port whose management port ({@code p + 1000}) must be free as well.
      */
     public static int withCompanion(java.util.function.IntUnaryOperator companion) {
-        int highest = ephemeralStart() - 1;
+        int highest = highest();
         for (int attempt = 0; attempt < 500; attempt++) {
             int port = pick();
             int other = companion.applyAsInt(port);
@@ -50,11 +53,7 @@ public final class FreePorts {
     }
 
     private static int pick() {
-        int highest = ephemeralStart() - 1;
-        if (highest <= LOWEST) {
-            throw new IllegalStateException("the ephemeral port range of this machine starts at " + (highest + 1) + " ("
-                    + RANGE + "); no room below it above " + LOWEST);
-        }
+        int highest = highest();
         for (int attempt = 0; attempt < 500; attempt++) {
             int port = ThreadLocalRandom.current().nextInt(LOWEST, highest + 1);
             if (free(port)) {
@@ -62,6 +61,15 @@ public final class FreePorts {
             }
         }
         throw new IllegalStateException("no free port in " + LOWEST + ".." + highest + " in 500 attempts");
+    }
+
+    /**
+     * The highest port handed out: the one below the ephemeral range, or 65535 on a machine whose ephemeral range leaves
+     * fewer than {@link #MIN_ROOM} ports above {@link #LOWEST} (there the old race is back, and nothing better exists).
+     */
+    static int highest() {
+        int below = ephemeralStart() - 1;
+        return below - LOWEST >= MIN_ROOM ? below : 65_535;
     }
 
     /** The first port of the ephemeral range (Linux: its procfs file; elsewhere the IANA default 49152). */
