@@ -128,12 +128,25 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private static void requireFree(String bind, int port, String what) {
+        java.net.InetAddress address;
+        try {
+            address = java.net.InetAddress.getByName(bind);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("--bind: unknown address '" + bind + "'");
+        }
         try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
             socket.setReuseAddress(true);
-            socket.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName(bind), port));
+            socket.bind(new java.net.InetSocketAddress(address, port));
+        } catch (java.net.BindException e) {
+            boolean inUse = String.valueOf(e.getMessage()).contains("in use");
+            throw new IllegalStateException(what + " " + bind + ":" + port
+                    + (inUse
+                            ? " is already in use (is another `softcifar up` running? --port-offset N moves every"
+                                    + " service's ports by N): "
+                            : ": cannot listen there (--bind must be an address of this machine): ")
+                    + e.getMessage());
         } catch (java.io.IOException e) {
-            throw new IllegalStateException(what + " " + bind + ":" + port + " is already in use (is another `softcifar"
-                    + " up` running? --port-offset N moves every service's ports by N): " + e.getMessage());
+            throw new java.io.UncheckedIOException(what + " " + bind + ":" + port + ": " + e.getMessage(), e);
         }
     }
 
