@@ -120,20 +120,20 @@ public final class LocalStack implements AutoCloseable {
      * service's start; the service's start failure then names the cause, {@link ServiceProcess#cause}.)
      */
     static void requireFreePorts(List<ServiceDef> services, String bind) {
-        for (ServiceDef def : services) {
-            String name = def.name() + "-service";
-            requireFree(bind, def.port(), name + " HTTP port");
-            requireFree(bind, managementPort(def.port()), name + " management port (its HTTP port + 1000)");
-        }
-    }
-
-    private static void requireFree(String bind, int port, String what) {
         java.net.InetAddress address;
         try {
             address = java.net.InetAddress.getByName(bind);
         } catch (java.net.UnknownHostException e) {
             throw new IllegalArgumentException("--bind: unknown address '" + bind + "'");
         }
+        for (ServiceDef def : services) {
+            String name = def.name() + "-service";
+            requireFree(address, bind, def.port(), name + " HTTP port");
+            requireFree(address, bind, managementPort(def.port()), name + " management port (its HTTP port + 1000)");
+        }
+    }
+
+    private static void requireFree(java.net.InetAddress address, String bind, int port, String what) {
         try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
             socket.setReuseAddress(true);
             socket.bind(new java.net.InetSocketAddress(address, port));

@@ -115,16 +115,16 @@ final class ServiceProcess {
         Instant end = Instant.now().plus(timeout);
         while (Instant.now().isBefore(end)) {
             if (!isAlive()) {
-                throw new IllegalStateException(launch.name() + " exited with code " + exitCode() + " while starting"
-                        + cause(readLog()) + "; last lines of " + log() + ":\n" + tail(15));
+                throw new IllegalStateException(
+                        launch.name() + " exited with code " + exitCode() + " while starting" + fromLog(true));
             }
             if (isReady()) {
                 return;
             }
             sleep(500);
         }
-        throw new IllegalStateException(launch.name() + " was not ready within " + timeout.toSeconds()
-                + " s; last lines of " + log() + ":\n" + tail(15));
+        throw new IllegalStateException(
+                launch.name() + " was not ready within " + timeout.toSeconds() + " s" + fromLog(false));
     }
 
     /** SIGTERM (Quarkus shuts down gracefully: consumers close, a trainer keeps its checkpoints), then SIGKILL. */
@@ -175,21 +175,16 @@ final class ServiceProcess {
         return line.length() <= 400 ? line : line.substring(0, 400) + " …";
     }
 
-    private List<String> readLog() {
+    /** {@code "[<cause>]; last lines of <log>:\n<its last 15 lines>"}, the log read once. */
+    private String fromLog(boolean withCause) {
+        List<String> all;
         try {
-            return Files.readAllLines(log());
+            all = Files.readAllLines(log());
         } catch (IOException e) {
-            return List.of();
+            return "; last lines of " + log() + ":\n(no log: " + e.getMessage() + ")";
         }
-    }
-
-    String tail(int lines) {
-        try {
-            List<String> all = Files.readAllLines(log());
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
+        return (withCause ? cause(all) : "") + "; last lines of " + log() + ":\n"
+                + String.join("\n", all.subList(Math.max(0, all.size() - 15), all.size()));
     }
 
     static void sleep(long millis) {
