@@ -63,9 +63,9 @@ cat > "$out" <<JSON
       "credentials": [{"accessKey": "$S3_TRAINER_ACCESS_KEY", "secretKey": "$S3_TRAINER_SECRET_KEY"}],
       "actions": ["Read:$bucket_only", "Read:$b/datasets/*",
         "Read:$b/runs/*/checkpoints/*", "Read:$b/runs/*/training.json", "Read:$b/runs/*/lease.json",
-        "Read:$b/runs/*/cancel.json",
+        "Read:$b/runs/*/cancel.json", "Read:$b/runs/*/lease-tokens/*",
         "Write:$b/runs/*/checkpoints/*", "Write:$b/runs/*/training.json", "Write:$b/runs/*/lease.json",
-        "Write:$b/runs/*/cancel.json"]
+        "Write:$b/runs/*/cancel.json", "Write:$b/runs/*/lease-tokens/*"]
     },
     {
       "name": "softcifar-evaluator-service",

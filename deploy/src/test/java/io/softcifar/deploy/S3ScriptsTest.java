@@ -98,6 +98,7 @@ class S3ScriptsTest {
         String record = ObjectKeys.runPrefix("r1") + "training.json";
         String lease = ObjectKeys.runPrefix("r1") + "lease.json";
         String cancel = ObjectKeys.runPrefix("r1") + "cancel.json";
+        String tokenMarker = ObjectKeys.runPrefix("r1") + "lease-tokens/2";
         String metrics = ObjectKeys.evaluationFile("r1", ObjectKeys.METRICS_FILE);
         String evaluation = ObjectKeys.evaluationPrefix("r1");
         String bucket = "softcifar";
@@ -136,7 +137,9 @@ class S3ScriptsTest {
                                 Request.write(lease),
                                 Request.read(lease),
                                 Request.write(cancel),
-                                Request.read(cancel)),
+                                Request.read(cancel),
+                                Request.write(tokenMarker),
+                                Request.read(tokenMarker)),
                 "evaluator-service",
                         List.of(
                                 Request.read(""),
@@ -153,6 +156,7 @@ class S3ScriptsTest {
                         List.of(
                                 Request.read(shard),
                                 Request.read(lease),
+                                Request.read(tokenMarker),
                                 Request.read(record),
                                 Request.read(cancel),
                                 Request.write(best),
@@ -165,6 +169,7 @@ class S3ScriptsTest {
                         List.of(
                                 Request.read(best),
                                 Request.write(last),
+                                Request.write(tokenMarker),
                                 Request.write(metrics),
                                 Request.list(""),
                                 Request.list("runs/")),
@@ -183,6 +188,7 @@ class S3ScriptsTest {
                                 Request.write(record),
                                 Request.read(record),
                                 Request.read(lease),
+                                Request.write(tokenMarker),
                                 Request.write(manifest),
                                 Request.list("runs/"),
                                 Request.list("")));

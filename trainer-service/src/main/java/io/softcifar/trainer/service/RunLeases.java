@@ -36,6 +36,14 @@ import org.jboss.logging.Logger;
  * <p>S3 offers no compare-and-set here, so taking a lease is write, pause, read back: of two replicas that race for
  * a free lease, the one whose write came last wins and the other backs off. This narrows the window to writes that
  * land within the pause of each other; it does not close it (see the README).
+ *
+ * <p><b>Token markers.</b> For the same reason a renewal is read, then write: a holder paused between the two (GC,
+ * SIGSTOP) wakes up and writes its old lease over the one of the replica that took the run over meanwhile. So that
+ * such a write cannot give the run back to it, whoever takes token N first writes a marker object of its own,
+ * {@code runs/{runId}/lease-tokens/N}, that nobody overwrites: a holder is fenced out as soon as the marker of its
+ * token + 1 exists, whatever {@code lease.json} says; the holder of N, finding its lease overwritten with a lower
+ * token, writes it back at its next renewal; and the next token is counted past every marker, so a token is never
+ * given twice.
  */
 public final class RunLeases {
 
@@ -69,7 +77,14 @@ public final class RunLeases {
         Optional<String> get(String key);
 
         void put(String key, String json);
+
+        default boolean exists(String key) {
+            return get(key).isPresent();
+        }
     }
+
+    /** The marker of a taken token ({@code lease-tokens/N}): who took it, when; for a post-mortem. */
+    record TokenTaken(String runId, String owner, long fencingToken, Instant takenAt) {}
 
     private final Storage store;
     private final String owner;
@@ -118,6 +133,11 @@ public final class RunLeases {
         return io.softcifar.contracts.storage.ObjectKeys.runPrefix(runId) + "lease.json";
     }
 
+    /** The marker written by whoever took token {@code token} of the run first (never overwritten, never deleted). */
+    public static String tokenKey(String runId, long token) {
+        return io.softcifar.contracts.storage.ObjectKeys.runPrefix(runId) + "lease-tokens/" + token;
+    }
+
     public String owner() {
         return owner;
     }
@@ -155,7 +175,9 @@ public final class RunLeases {
                         current.get().token(),
                         current.get().renewedAt());
             }
-            long token = current.map(Lease::token).orElse(0L) + 1;
+            long token = newestToken(runId, current.map(Lease::token).orElse(0L)) + 1;
+            // the marker first: from the moment it exists, every holder of a lower token is fenced out
+            store.put(tokenKey(runId, token), EventCodec.toJson(new TokenTaken(runId, owner, token, Instant.now())));
             write(runId, token, null);
             Thread.sleep(pause);
             Optional<Lease> after = read(runId);
@@ -174,9 +196,21 @@ public final class RunLeases {
         return read(runId).filter(this::heldByAnotherLive).isPresent();
     }
 
-    /** The token of the run's lease as stored now (0 without one), for events published outside a lease. */
+    /** The run's newest token (0 without one), for events published outside a lease. */
     public long currentToken(String runId) {
-        return read(runId).map(Lease::token).orElse(0L);
+        return newestToken(runId, read(runId).map(Lease::token).orElse(0L));
+    }
+
+    /**
+     * The newest token taken for the run, counting from {@code stored} (the token {@code lease.json} names) past
+     * every marker above it: more than {@code stored} when a superseded holder's write is the lease on record.
+     */
+    private long newestToken(String runId, long stored) {
+        long token = stored;
+        while (store.exists(tokenKey(runId, token + 1))) {
+            token++;
+        }
+        return token;
     }
 
     /**
@@ -234,21 +268,35 @@ public final class RunLeases {
                 return false;
             }
             Optional<Lease> current;
+            boolean superseded;
             try {
+                superseded = store.exists(tokenKey(runId, token + 1));
                 current = read(runId);
             } catch (RuntimeException e) {
                 LOG.warnf("run %s: could not read its lease to check it: %s", runId, e.getMessage());
                 return true;
             }
-            if (current.isPresent()
-                    && current.get().owner().equals(owner)
-                    && current.get().token() == token
-                    && !current.get().released()) {
-                return true;
+            if (!superseded && current.isPresent()) {
+                Lease stored = current.get();
+                if (stored.owner().equals(owner) && stored.token() == token && !stored.released()) {
+                    return true;
+                }
+                if (stored.token() < token) {
+                    // a superseded holder, paused between reading and writing its lease, wrote it over this one:
+                    // nobody took a token above this one, so the run is still this holder's (the renewal writes the
+                    // lease back)
+                    LOG.warnf(
+                            "run %s: its lease (token %d) was overwritten by %s with the older token %d (a replica that"
+                                    + " was paused while renewing); it is still this replica's and is written back",
+                            runId, token, stored.owner(), stored.token());
+                    return true;
+                }
             }
             if (lost.compareAndSet(false, true)) {
-                lostTo = current.map(l -> l.owner() + " with token " + l.token() + (l.released() ? " (released)" : ""))
-                        .orElse("nobody (the lease object is gone)");
+                lostTo = superseded
+                        ? "the replica that took token " + (token + 1) + " (lease-tokens/" + (token + 1) + ")"
+                        : current.map(l -> l.owner() + " with token " + l.token() + (l.released() ? " (released)" : ""))
+                                .orElse("nobody (the lease object is gone)");
                 if (renewal != null) {
                     renewal.cancel(false);
                 }
@@ -336,6 +384,11 @@ public final class RunLeases {
             @Override
             public void put(String key, String json) {
                 store.putJson(key, json);
+            }
+
+            @Override
+            public boolean exists(String key) {
+                return store.exists(key);
             }
         };
     }

@@ -360,11 +360,11 @@ class TrainerServiceIT {
             assertThat(dlq.readFor(Duration.ofMillis(500))).noneMatch(r -> good.equals(r.key()));
         }
         // no partial state of the rejected runs; the one that got as far as a lease leaves it released, with its
-        // fencing token, so that a later lease of the run counts on from it
+        // fencing token and the marker of that token, so that a later lease of the run counts on from it
         assertThat(store.list(ObjectKeys.runPrefix(invalid))).isEmpty();
         assertThat(store.list(ObjectKeys.runPrefix(unknown)))
                 .extracting(ObjectInfo::key)
-                .containsExactly(RunLeases.key(unknown));
+                .containsExactlyInAnyOrder(RunLeases.key(unknown), RunLeases.tokenKey(unknown, 1));
         RunLeases.Lease lease = EventCodec.fromJson(
                 new String(store.getBytes(RunLeases.key(unknown)), java.nio.charset.StandardCharsets.UTF_8),
                 RunLeases.Lease.class);

@@ -23,7 +23,10 @@ class RunLeasesTest {
 
     private static final String RUN = "run-lease-race";
 
-    /** A map; the first write of an unreleased lease after {@link #arm} waits until {@link #go} is opened. */
+    /**
+     * A map; the first write of an unreleased {@code lease.json} after {@link #arm} waits until {@link #go} is opened
+     * (as if its writer were paused there).
+     */
     static final class HeldUpStore implements RunLeases.Storage {
         final Map<String, String> objects = new ConcurrentHashMap<>();
         final AtomicBoolean armed = new AtomicBoolean();
@@ -42,8 +45,8 @@ class RunLeasesTest {
 
         @Override
         public void put(String key, String json) {
-            boolean unreleased =
-                    EventCodec.fromJson(json, RunLeases.Lease.class).releasedAt() == null;
+            boolean unreleased = key.equals(RunLeases.key(RUN))
+                    && EventCodec.fromJson(json, RunLeases.Lease.class).releasedAt() == null;
             if (unreleased && armed.compareAndSet(true, false)) {
                 renewalWriting.countDown();
                 try {
@@ -97,6 +100,75 @@ class RunLeasesTest {
                 .isTrue();
         assertThat(stored.token()).isEqualTo(token.getAsLong());
         assertThat(held.lost()).isFalse();
+    }
+
+    /**
+     * The race FaultInjectionIT met on 2026-12-05: a holder stopped (SIGSTOP) after its renewal had read its lease
+     * and before the write landed; another replica took the run over; on waking, the old write put the old lease back
+     * over the new one, and the old holder's next check found its own lease and went on as if nothing had happened.
+     */
+    @Test
+    void aHolderPausedWhileRenewingCannotTakeBackARunTakenOverMeanwhile() throws Exception {
+        HeldUpStore store = new HeldUpStore();
+        Duration ttl = Duration.ofMillis(300); // renewals every 100 ms
+        RunLeases first = new RunLeases(store, ttl);
+        long firstToken = first.acquire(RUN, () -> false).getAsLong();
+        AtomicBoolean firstFenced = new AtomicBoolean();
+        RunLeases.Held firstHeld = first.hold(RUN, firstToken, () -> firstFenced.set(true));
+        store.arm();
+        assertThat(store.renewalWriting.await(10, TimeUnit.SECONDS))
+                .as("a renewal reached its write")
+                .isTrue();
+
+        // the renewal is "paused" in its write; no renewal lands, the lease goes stale and another replica takes it
+        RunLeases second = new RunLeases(store, ttl);
+        long secondToken = second.acquire(RUN, () -> false).getAsLong();
+        assertThat(secondToken).isEqualTo(firstToken + 1);
+        AtomicBoolean secondFenced = new AtomicBoolean();
+        RunLeases.Held secondHeld = second.hold(RUN, secondToken, () -> secondFenced.set(true));
+
+        store.go.countDown(); // the paused holder wakes up: its old lease lands over the new one
+        assertThat(store.renewalWritten.await(10, TimeUnit.SECONDS)).isTrue();
+
+        await("the woken holder fenced out").atMost(Duration.ofSeconds(10)).until(firstFenced::get);
+        assertThat(firstHeld.verify()).isFalse();
+        await("the new holder's lease written back")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> store.lease().owner().equals(second.owner())
+                        && store.lease().token() == secondToken
+                        && !store.lease().released());
+        assertThat(secondHeld.verify()).as("the new holder still holds the run").isTrue();
+        assertThat(secondFenced).isFalse();
+        secondHeld.release(true);
+        firstHeld.release(true); // lost: must leave the lease alone
+        assertThat(store.lease().owner()).isEqualTo(second.owner());
+        assertThat(store.lease().released()).isTrue();
+    }
+
+    @Test
+    void theNextTokenCountsPastEveryTakenTokenEvenWhenAnOlderLeaseIsOnRecord() throws Exception {
+        HeldUpStore store = new HeldUpStore();
+        Duration ttl = Duration.ofMillis(300);
+        RunLeases first = new RunLeases(store, ttl);
+        long firstToken = first.acquire(RUN, () -> false).getAsLong();
+        AtomicBoolean firstFenced = new AtomicBoolean();
+        first.hold(RUN, firstToken, () -> firstFenced.set(true));
+        store.arm();
+        assertThat(store.renewalWriting.await(10, TimeUnit.SECONDS)).isTrue();
+        // a second replica takes token 2 and dies at once (never renews, never releases)
+        long secondToken = new RunLeases(store, ttl).acquire(RUN, () -> false).getAsLong();
+        assertThat(secondToken).isEqualTo(2);
+        store.go.countDown();
+        assertThat(store.renewalWritten.await(10, TimeUnit.SECONDS)).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(firstFenced::get);
+        assertThat(store.lease().token())
+                .as("the lease on record is the woken holder's, token 1")
+                .isEqualTo(1);
+
+        // a third replica, once that lease is stale: token 3 (token 2 was given already), not 1 + 1
+        RunLeases third = new RunLeases(store, ttl);
+        assertThat(third.currentToken(RUN)).isEqualTo(2);
+        assertThat(third.acquire(RUN, () -> false)).hasValue(3);
     }
 
     @Test
