@@ -371,13 +371,10 @@ public final class RunLeases {
         return new Storage() {
             @Override
             public Optional<String> get(String key) {
-                if (!store.exists(key)) {
-                    return Optional.empty();
-                }
-                try {
+                try { // one GET: a missing key is an answer (not retried), no HEAD before it needed
                     return Optional.of(new String(store.getBytes(key), StandardCharsets.UTF_8));
                 } catch (io.softcifar.storage.NoSuchObjectException e) {
-                    return Optional.empty(); // deleted between the two calls
+                    return Optional.empty();
                 }
             }
 
